@@ -1,0 +1,100 @@
+// neardup MinHash: fixed-size signatures whose agreement estimates the
+// Jaccard similarity of two shingle sets (Broder 1997).
+//
+// Stable values (kSketchFormatVersion 1). A signature of K permutations is K
+// 32-bit values. Permutation i is the multiply-add function over the two
+// 32-bit halves of a shingle hash x:
+//   v_i(x) = (a_i * lo32(x) + b_i * hi32(x) + c_i) mod 2^64
+//   signature[i] = hi32(min over the document's shingles x of v_i(x))
+// a_i and b_i are odd 32-bit multipliers and c_i a 64-bit offset, drawn in
+// order from SplitMix64 started at (seed XOR 0x6E65617264757021): for each i,
+// a_i = hi32(next()) | 1, b_i = hi32(next()) | 1, c_i = next(). The values
+// are the same for the portable, AVX2 and AVX-512 kernels (tests and
+// `neardup selftest` check it).
+//
+// Because shingle hashes are already uniform 64-bit XXH3 values, this family
+// gives unbiased estimates in practice; tests/minhash_test.cc measures bias
+// and spread against the binomial bound over pairs of known Jaccard.
+
+#ifndef NEARDUP_MINHASH_H_
+#define NEARDUP_MINHASH_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+
+namespace neardup {
+
+struct MinHashOptions {
+  // Number of permutations K, the length of a signature, 1 to
+  // kMaxPermutations. The standard error of the Jaccard estimate is
+  // sqrt(J(1-J)/K). Default: 112 (14 bands x 8 rows, the FineWeb setting).
+  int num_perm = 112;
+  // Seed the permutation coefficients are drawn from. Default: 0.
+  uint64_t seed = 0;
+};
+
+inline constexpr int kMaxPermutations = 8192;
+
+// Which kernel computes signatures. All give identical values.
+enum class MinHashKernel { kAuto, kPortable, kAvx2, kAvx512 };
+
+// Computes MinHash signatures. Immutable after Create: thread-safe, and
+// cheap to copy (K * 24 bytes of coefficients).
+class MinHasher {
+ public:
+  // Returns InvalidArgument if num_perm is outside [1, kMaxPermutations], or
+  // Unavailable if `kernel` names a SIMD kernel this CPU lacks. kAuto picks
+  // the widest kernel the CPU supports.
+  static absl::StatusOr<MinHasher> Create(
+      const MinHashOptions& options,
+      MinHashKernel kernel = MinHashKernel::kAuto);
+
+  // Writes the signature of the set of `shingles` (repeats do not matter) to
+  // out[0 .. num_perm()). Requires out.size() >= num_perm(). An empty span
+  // gives all 0xFFFFFFFF (Shingler never produces one). Cost: about
+  // num_perm() / SIMD width vector operations per shingle; no allocation.
+  void Sign(absl::Span<const uint64_t> shingles,
+            absl::Span<uint32_t> out) const;
+
+  // Returns Sign's result in a new vector.
+  std::vector<uint32_t> Sign(absl::Span<const uint64_t> shingles) const;
+
+  int num_perm() const { return options_.num_perm; }
+  const MinHashOptions& options() const { return options_; }
+  MinHashKernel kernel() const { return kernel_; }
+
+ private:
+  MinHasher(const MinHashOptions& options, MinHashKernel kernel);
+
+  MinHashOptions options_;
+  MinHashKernel kernel_;
+  // Coefficients, padded with copies of the last permutation to a multiple
+  // of 8 so SIMD kernels need no tail loop.
+  std::vector<uint64_t> a_, b_, c_;
+};
+
+// Returns the name of a kernel ("portable", "avx2", "avx512", "auto").
+const char* MinHashKernelName(MinHashKernel kernel);
+
+// Returns true iff this CPU can run `kernel`.
+bool MinHashKernelSupported(MinHashKernel kernel);
+
+// Returns the fraction of positions where two signatures agree: an unbiased
+// estimate of the Jaccard similarity of the two shingle sets. Requires
+// signatures of equal, non-zero length made with the same options; returns 0
+// otherwise.
+double EstimateJaccard(absl::Span<const uint32_t> a,
+                       absl::Span<const uint32_t> b);
+
+// Returns |A ∩ B| / |A ∪ B| of the sets of values in `a` and `b` (repeats
+// ignored). Two empty sets have similarity 1. Cost: O((|a| + |b|) log) and
+// one allocation of copies; meant for verification and tests.
+double ExactJaccard(absl::Span<const uint64_t> a, absl::Span<const uint64_t> b);
+
+}  // namespace neardup
+
+#endif  // NEARDUP_MINHASH_H_

@@ -1,0 +1,118 @@
+// Word and character n-gram hashing (the definitions are in shingle.h).
+
+#include <bit>
+#include <cstring>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "neardup/shingle.h"
+#include "text/utf8_internal.h"
+#include "xxhash.h"
+
+namespace neardup {
+namespace {
+
+// XXH3 of `count` token hashes laid out as little-endian 8-byte words.
+inline uint64_t HashTokenRun(const uint64_t* tokens, size_t count,
+                             uint64_t seed) {
+  if constexpr (std::endian::native == std::endian::little) {
+    return XXH3_64bits_withSeed(tokens, count * sizeof(uint64_t), seed);
+  } else {
+    uint64_t swapped[kMaxShingleSize];
+    for (size_t i = 0; i < count; ++i) swapped[i] = __builtin_bswap64(tokens[i]);
+    return XXH3_64bits_withSeed(swapped, count * sizeof(uint64_t), seed);
+  }
+}
+
+// Calls f(begin, end) for each character n-gram of text (or once for the
+// whole text when it has fewer than n code points).
+template <typename F>
+void ForEachCharGram(std::string_view text, int n, F&& f) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t size = text.size();
+  // Start offsets of the last n code points, as a ring.
+  size_t starts[kMaxShingleSize];
+  size_t count = 0;
+  size_t i = 0;
+  while (i < size) {
+    int32_t cp;
+    const int len = internal::DecodeUtf8(p + i, size - i, &cp);
+    starts[count % n] = i;
+    ++count;
+    i += len;
+    if (count >= static_cast<size_t>(n)) f(starts[(count - n) % n], i);
+  }
+  if (count < static_cast<size_t>(n)) f(0, size);
+}
+
+}  // namespace
+
+Shingler::Shingler(const ShingleOptions& options)
+    : options_(options), normalizer_(options.normalize) {}
+
+absl::StatusOr<Shingler> Shingler::Create(const ShingleOptions& options) {
+  if (options.n < 1 || options.n > kMaxShingleSize) {
+    return absl::InvalidArgumentError(
+        "shingle size n must be between 1 and 64, got " +
+        std::to_string(options.n));
+  }
+  return Shingler(options);
+}
+
+size_t Shingler::Hash(std::string_view text, std::vector<uint64_t>* hashes) {
+  const size_t repaired = normalizer_.Normalize(text, &normalized_);
+  HashNormalized(normalized_, hashes);
+  return repaired;
+}
+
+void Shingler::HashNormalized(std::string_view normalized,
+                              std::vector<uint64_t>* hashes) {
+  hashes->clear();
+  const uint64_t seed = options_.seed;
+  const size_t n = static_cast<size_t>(options_.n);
+  if (options_.kind == ShingleKind::kChar) {
+    ForEachCharGram(normalized, options_.n, [&](size_t b, size_t e) {
+      hashes->push_back(XXH3_64bits_withSeed(normalized.data() + b, e - b, seed));
+    });
+    return;
+  }
+  token_hashes_.clear();
+  const char* data = normalized.data();
+  internal::ForEachWord(data, normalized.size(), [&](size_t b, size_t e) {
+    token_hashes_.push_back(XXH3_64bits_withSeed(data + b, e - b, seed));
+  });
+  const size_t tokens = token_hashes_.size();
+  if (tokens < n) {
+    hashes->push_back(HashTokenRun(token_hashes_.data(), tokens, seed));
+    return;
+  }
+  hashes->resize(tokens - n + 1);
+  uint64_t* out = hashes->data();
+  for (size_t i = 0; i + n <= tokens; ++i) {
+    out[i] = HashTokenRun(token_hashes_.data() + i, n, seed);
+  }
+}
+
+void Shingler::SpansNormalized(std::string_view normalized,
+                               std::vector<TextSpan>* spans) const {
+  spans->clear();
+  if (options_.kind == ShingleKind::kChar) {
+    ForEachCharGram(normalized, options_.n,
+                    [&](size_t b, size_t e) { spans->push_back({b, e}); });
+    return;
+  }
+  std::vector<TextSpan> words = SplitWords(normalized);
+  const size_t n = static_cast<size_t>(options_.n);
+  if (words.size() < n) {
+    spans->push_back(words.empty() ? TextSpan{0, 0}
+                                   : TextSpan{words.front().begin,
+                                              words.back().end});
+    return;
+  }
+  for (size_t i = 0; i + n <= words.size(); ++i) {
+    spans->push_back({words[i].begin, words[i + n - 1].end});
+  }
+}
+
+}  // namespace neardup

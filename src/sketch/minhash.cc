@@ -1,0 +1,193 @@
+// MinHash: coefficient generation, the portable kernel, kernel dispatch and
+// the Jaccard estimators.
+
+#include "neardup/minhash.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "sketch/minhash_kernels.h"
+
+namespace neardup {
+namespace internal {
+
+void MinHashPortable(const MinHashArgs& args) {
+  for (size_t p0 = 0; p0 < args.padded; p0 += 8) {
+    uint64_t mins[8];
+    for (int j = 0; j < 8; ++j) mins[j] = ~uint64_t{0};
+    const uint64_t* a = args.a + p0;
+    const uint64_t* b = args.b + p0;
+    const uint64_t* c = args.c + p0;
+    for (size_t s = 0; s < args.count; ++s) {
+      const uint64_t lo = args.x[s] & 0xFFFFFFFFu;
+      const uint64_t hi = args.x[s] >> 32;
+      for (int j = 0; j < 8; ++j) {
+        const uint64_t v = a[j] * lo + b[j] * hi + c[j];
+        mins[j] = v < mins[j] ? v : mins[j];
+      }
+    }
+    for (int j = 0; j < 8 && p0 + j < args.num_perm; ++j) {
+      args.out[p0 + j] = static_cast<uint32_t>(mins[j] >> 32);
+    }
+  }
+}
+
+}  // namespace internal
+
+namespace {
+
+constexpr uint64_t kSeedSalt = 0x6E65617264757021ull;  // "neardup!"
+
+uint64_t SplitMix64(uint64_t* state) {
+  uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+}  // namespace
+
+const char* MinHashKernelName(MinHashKernel kernel) {
+  switch (kernel) {
+    case MinHashKernel::kAuto:
+      return "auto";
+    case MinHashKernel::kPortable:
+      return "portable";
+    case MinHashKernel::kAvx2:
+      return "avx2";
+    case MinHashKernel::kAvx512:
+      return "avx512";
+  }
+  return "unknown";
+}
+
+bool MinHashKernelSupported(MinHashKernel kernel) {
+  switch (kernel) {
+    case MinHashKernel::kAuto:
+    case MinHashKernel::kPortable:
+      return true;
+#if defined(NEARDUP_X86_KERNELS)
+    case MinHashKernel::kAvx2:
+      return __builtin_cpu_supports("avx2");
+    case MinHashKernel::kAvx512:
+      return __builtin_cpu_supports("avx512f");
+#else
+    default:
+      return false;
+#endif
+  }
+  return false;
+}
+
+MinHasher::MinHasher(const MinHashOptions& options, MinHashKernel kernel)
+    : options_(options), kernel_(kernel) {
+  const size_t k = static_cast<size_t>(options.num_perm);
+  const size_t padded = (k + 7) / 8 * 8;
+  a_.resize(padded);
+  b_.resize(padded);
+  c_.resize(padded);
+  uint64_t state = options.seed ^ kSeedSalt;
+  for (size_t i = 0; i < k; ++i) {
+    a_[i] = (SplitMix64(&state) >> 32) | 1;
+    b_[i] = (SplitMix64(&state) >> 32) | 1;
+    c_[i] = SplitMix64(&state);
+  }
+  for (size_t i = k; i < padded; ++i) {
+    a_[i] = a_[k - 1];
+    b_[i] = b_[k - 1];
+    c_[i] = c_[k - 1];
+  }
+}
+
+absl::StatusOr<MinHasher> MinHasher::Create(const MinHashOptions& options,
+                                            MinHashKernel kernel) {
+  if (options.num_perm < 1 || options.num_perm > kMaxPermutations) {
+    return absl::InvalidArgumentError(
+        "num_perm must be between 1 and " + std::to_string(kMaxPermutations) +
+        ", got " + std::to_string(options.num_perm));
+  }
+  if (!MinHashKernelSupported(kernel)) {
+    return absl::UnavailableError(std::string("this CPU cannot run the ") +
+                                  MinHashKernelName(kernel) +
+                                  " MinHash kernel");
+  }
+  if (kernel == MinHashKernel::kAuto) {
+    kernel = MinHashKernelSupported(MinHashKernel::kAvx512)
+                 ? MinHashKernel::kAvx512
+             : MinHashKernelSupported(MinHashKernel::kAvx2)
+                 ? MinHashKernel::kAvx2
+                 : MinHashKernel::kPortable;
+  }
+  return MinHasher(options, kernel);
+}
+
+void MinHasher::Sign(absl::Span<const uint64_t> shingles,
+                     absl::Span<uint32_t> out) const {
+  const size_t k = static_cast<size_t>(options_.num_perm);
+  if (out.size() < k) return;
+  if (shingles.empty()) {
+    std::fill(out.begin(), out.begin() + k, 0xFFFFFFFFu);
+    return;
+  }
+  const internal::MinHashArgs args{a_.data(),       b_.data(), c_.data(),
+                                   a_.size(),       k,         shingles.data(),
+                                   shingles.size(), out.data()};
+  switch (kernel_) {
+#if defined(NEARDUP_X86_KERNELS)
+    case MinHashKernel::kAvx512:
+      internal::MinHashAvx512(args);
+      return;
+    case MinHashKernel::kAvx2:
+      internal::MinHashAvx2(args);
+      return;
+#endif
+    default:
+      internal::MinHashPortable(args);
+      return;
+  }
+}
+
+std::vector<uint32_t> MinHasher::Sign(
+    absl::Span<const uint64_t> shingles) const {
+  std::vector<uint32_t> out(static_cast<size_t>(options_.num_perm));
+  Sign(shingles, absl::MakeSpan(out));
+  return out;
+}
+
+double EstimateJaccard(absl::Span<const uint32_t> a,
+                       absl::Span<const uint32_t> b) {
+  if (a.size() != b.size() || a.empty()) return 0.0;
+  size_t equal = 0;
+  for (size_t i = 0; i < a.size(); ++i) equal += a[i] == b[i];
+  return static_cast<double>(equal) / static_cast<double>(a.size());
+}
+
+double ExactJaccard(absl::Span<const uint64_t> a,
+                    absl::Span<const uint64_t> b) {
+  std::vector<uint64_t> sa(a.begin(), a.end());
+  std::vector<uint64_t> sb(b.begin(), b.end());
+  std::sort(sa.begin(), sa.end());
+  sa.erase(std::unique(sa.begin(), sa.end()), sa.end());
+  std::sort(sb.begin(), sb.end());
+  sb.erase(std::unique(sb.begin(), sb.end()), sb.end());
+  if (sa.empty() && sb.empty()) return 1.0;
+  size_t common = 0;
+  size_t i = 0, j = 0;
+  while (i < sa.size() && j < sb.size()) {
+    if (sa[i] < sb[j]) {
+      ++i;
+    } else if (sb[j] < sa[i]) {
+      ++j;
+    } else {
+      ++common;
+      ++i;
+      ++j;
+    }
+  }
+  const size_t unions = sa.size() + sb.size() - common;
+  return static_cast<double>(common) / static_cast<double>(unions);
+}
+
+}  // namespace neardup

@@ -1,0 +1,262 @@
+// Text normalization: a table-driven path for ASCII and a utf8proc path for
+// everything else, with the same result on ASCII text.
+//
+// Why the two paths agree: the text is cut into segments at ASCII whitespace.
+// Whitespace is a starter that never composes with a neighbour, so NFKC,
+// case folding and accent stripping of each segment alone equal those of the
+// whole text. A segment that is all ASCII is mapped by table (NFKC of ASCII is
+// the identity and case folding is lowercasing); any other segment goes to
+// utf8proc. Long segments without ASCII whitespace (CJK, Thai) are cut
+// further before letters of combining class 0 that can never be the second
+// half of a canonical composition, so the scratch buffers stay small.
+
+#include <string>
+#include <string_view>
+
+#include "neardup/text.h"
+#include "text/utf8_internal.h"
+#include "utf8proc.h"
+
+namespace neardup {
+namespace {
+
+// Segments longer than this are cut at safe points (see above).
+constexpr size_t kMaxSegmentBytes = 256;
+
+bool IsLetterCategory(int category) {
+  return category >= UTF8PROC_CATEGORY_LU && category <= UTF8PROC_CATEGORY_LO;
+}
+
+// True if NFKC can never combine `cp` with what precedes it: a letter of
+// combining class 0 that is not a Hangul conjoining jamo (the only letters
+// that are the second half of a canonical composition).
+bool IsSafeCutBefore(int32_t cp) {
+  if (cp < 0x80) return true;  // ASCII letters and symbols never compose
+                               // with what precedes them... except marks,
+                               // which are not ASCII.
+  if ((cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0xA960 && cp <= 0xA97F) ||
+      (cp >= 0xD7B0 && cp <= 0xD7FF)) {
+    return false;
+  }
+  const utf8proc_property_t* prop = utf8proc_get_property(cp);
+  return IsLetterCategory(prop->category) && prop->combining_class == 0;
+}
+
+}  // namespace
+
+Normalizer::Normalizer(const NormalizeOptions& options) : options_(options) {
+  for (int c = 0; c < 128; ++c) {
+    char mapped = static_cast<char>(c);
+    uint8_t cls = kKeep;
+    if (internal::IsAsciiSpace(static_cast<unsigned char>(c))) {
+      cls = kWhitespace;
+    } else if (c < 0x20 || c == 0x7F) {
+      cls = kSpace;  // other control characters
+    } else if (c >= 'A' && c <= 'Z') {
+      if (options_.case_fold) mapped = static_cast<char>(c + ('a' - 'A'));
+    } else if (c >= '0' && c <= '9') {
+      if (options_.digits_to_zero) mapped = '0';
+    } else if (!(c >= 'a' && c <= 'z')) {
+      // Every other printable ASCII character is punctuation (P*) or a
+      // currency, math or modifier symbol (Sc, Sm, Sk).
+      if (options_.punctuation_to_space) cls = kSpace;
+    }
+    ascii_class_[c] = cls;
+    ascii_map_[c] = mapped;
+  }
+}
+
+void Normalizer::EmitSpace(std::string* out, char literal) {
+  if (options_.collapse_whitespace) {
+    pending_space_ = true;
+  } else {
+    out->push_back(literal);
+  }
+}
+
+void Normalizer::EmitCodepoint(int32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    const unsigned char c = static_cast<unsigned char>(cp);
+    switch (ascii_class_[c]) {
+      case kWhitespace:
+        EmitSpace(out, static_cast<char>(c));
+        return;
+      case kSpace:
+        EmitSpace(out, ' ');
+        return;
+      default:
+        if (pending_space_) {
+          if (!out->empty()) out->push_back(' ');
+          pending_space_ = false;
+        }
+        out->push_back(ascii_map_[c]);
+        return;
+    }
+  }
+  const utf8proc_property_t* prop = utf8proc_get_property(cp);
+  const int category = prop->category;
+  if (internal::IsUnicodeSpace(cp)) {
+    if (options_.collapse_whitespace) {
+      pending_space_ = true;
+    } else {
+      char buf[4];
+      out->append(buf, internal::EncodeUtf8(cp, buf));
+    }
+    return;
+  }
+  if (category == UTF8PROC_CATEGORY_CC) {
+    EmitSpace(out, ' ');
+    return;
+  }
+  if (options_.punctuation_to_space &&
+      ((category >= UTF8PROC_CATEGORY_PC && category <= UTF8PROC_CATEGORY_PO) ||
+       category == UTF8PROC_CATEGORY_SM || category == UTF8PROC_CATEGORY_SC ||
+       category == UTF8PROC_CATEGORY_SK)) {
+    EmitSpace(out, ' ');
+    return;
+  }
+  if (options_.digits_to_zero && category == UTF8PROC_CATEGORY_ND) cp = '0';
+  if (pending_space_) {
+    if (!out->empty()) out->push_back(' ');
+    pending_space_ = false;
+  }
+  char buf[4];
+  out->append(buf, internal::EncodeUtf8(cp, buf));
+}
+
+void Normalizer::NormalizeSegment(std::string_view segment, std::string* out) {
+  if (segment.empty()) return;
+  utf8proc_option_t decompose_options = static_cast<utf8proc_option_t>(0);
+  utf8proc_option_t compose_options = static_cast<utf8proc_option_t>(0);
+  if (options_.nfkc) {
+    decompose_options = static_cast<utf8proc_option_t>(
+        UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_IGNORE);
+    compose_options = static_cast<utf8proc_option_t>(
+        UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE);
+  }
+  if (options_.strip_accents) {
+    // Decompose canonically; recompose (NFC) when NFKC is off.
+    decompose_options = static_cast<utf8proc_option_t>(
+        decompose_options | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE);
+    compose_options = static_cast<utf8proc_option_t>(
+        compose_options | UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+  }
+  if (options_.case_fold) {
+    decompose_options =
+        static_cast<utf8proc_option_t>(decompose_options | UTF8PROC_CASEFOLD);
+  }
+  // The segment is valid UTF-8 here (Normalize repairs first).
+  const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(segment.data());
+  if (codepoints_.size() < segment.size() + 8) {
+    codepoints_.resize(segment.size() * 2 + 8);
+  }
+  utf8proc_ssize_t count;
+  for (;;) {
+    count = utf8proc_decompose_custom(
+        bytes, static_cast<utf8proc_ssize_t>(segment.size()),
+        codepoints_.data(), static_cast<utf8proc_ssize_t>(codepoints_.size()),
+        decompose_options, nullptr, nullptr);
+    if (count < 0) {
+      // Cannot happen on repaired input; keep the bytes visible rather than
+      // dropping them.
+      for (char c : segment) EmitCodepoint(static_cast<unsigned char>(c), out);
+      return;
+    }
+    if (static_cast<size_t>(count) <= codepoints_.size()) break;
+    codepoints_.resize(static_cast<size_t>(count) + 8);
+  }
+  if (options_.strip_accents) {
+    utf8proc_ssize_t kept = 0;
+    for (utf8proc_ssize_t k = 0; k < count; ++k) {
+      if (utf8proc_category(codepoints_[k]) != UTF8PROC_CATEGORY_MN) {
+        codepoints_[kept++] = codepoints_[k];
+      }
+    }
+    count = kept;
+  }
+  if (compose_options != 0) {
+    // utf8proc_normalize_utf32 with COMPOSE only composes; it cannot fail.
+    count = utf8proc_normalize_utf32(codepoints_.data(), count, compose_options);
+  }
+  for (utf8proc_ssize_t k = 0; k < count; ++k) {
+    EmitCodepoint(codepoints_[k], out);
+  }
+}
+
+size_t Normalizer::Normalize(std::string_view text, std::string* out) {
+  out->clear();
+  pending_space_ = false;
+  size_t invalid = 0;
+  if (!IsValidUtf8(text)) {
+    invalid = RepairUtf8(text, &repaired_);
+    text = repaired_;
+  }
+  out->reserve(text.size());
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  // Where the current segment (the text since the last ASCII whitespace)
+  // started in the input and in the output, and the pending-space state then.
+  size_t seg_in = 0;
+  size_t seg_out = 0;
+  bool seg_pending = false;
+  size_t i = 0;
+  while (i < n) {
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      const uint8_t cls = ascii_class_[c];
+      if (cls == kKeep) {
+        if (pending_space_) {
+          if (!out->empty()) out->push_back(' ');
+          pending_space_ = false;
+        }
+        out->push_back(ascii_map_[c]);
+      } else {
+        EmitSpace(out, cls == kWhitespace ? static_cast<char>(c) : ' ');
+        if (cls == kWhitespace) {
+          seg_in = i + 1;
+          seg_out = out->size();
+          seg_pending = pending_space_;
+        }
+      }
+      ++i;
+      continue;
+    }
+    // A non-ASCII byte: redo the segment it belongs to on the full path.
+    out->resize(seg_out);
+    pending_space_ = seg_pending;
+    size_t end = i;
+    while (end < n && !internal::IsAsciiSpace(p[end])) ++end;
+    size_t piece = seg_in;
+    while (piece < end) {
+      size_t cut = end;
+      if (end - piece > kMaxSegmentBytes) {
+        // Find a safe cut point after kMaxSegmentBytes / 2.
+        size_t k = piece + kMaxSegmentBytes / 2;
+        while (k < end && (p[k] & 0xC0) == 0x80) ++k;
+        while (k < end) {
+          int32_t cp;
+          const int len = internal::DecodeUtf8(p + k, end - k, &cp);
+          if (IsSafeCutBefore(cp)) break;
+          k += len;
+        }
+        cut = k;
+      }
+      NormalizeSegment(text.substr(piece, cut - piece), out);
+      piece = cut;
+    }
+    i = end;
+    seg_in = end;
+    seg_out = out->size();
+    seg_pending = pending_space_;
+  }
+  return invalid;
+}
+
+std::string Normalize(std::string_view text, const NormalizeOptions& options) {
+  Normalizer normalizer(options);
+  std::string out;
+  normalizer.Normalize(text, &out);
+  return out;
+}
+
+}  // namespace neardup

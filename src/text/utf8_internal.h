@@ -1,0 +1,166 @@
+// Private: decoding and encoding single UTF-8 code points, and the character
+// classes the normalizer, the segmenters and the shingler share.
+
+#ifndef NEARDUP_TEXT_UTF8_INTERNAL_H_
+#define NEARDUP_TEXT_UTF8_INTERNAL_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace neardup::internal {
+
+inline constexpr int32_t kInvalidCodepoint = -1;
+inline constexpr int32_t kReplacementChar = 0xFFFD;
+
+// Decodes the code point at p[0 .. n), n >= 1. Returns the number of bytes
+// consumed. On an ill-formed sequence sets *cp = kInvalidCodepoint and
+// returns the length of its maximal subpart (Unicode 15, table 3-7), so that
+// each maximal subpart becomes exactly one U+FFFD.
+inline int DecodeUtf8(const unsigned char* p, size_t n, int32_t* cp) {
+  const unsigned char c0 = p[0];
+  if (c0 < 0x80) {
+    *cp = c0;
+    return 1;
+  }
+  *cp = kInvalidCodepoint;
+  int len;
+  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+  int32_t value;
+  if (c0 >= 0xC2 && c0 <= 0xDF) {
+    len = 2;
+    value = c0 & 0x1F;
+  } else if (c0 >= 0xE0 && c0 <= 0xEF) {
+    len = 3;
+    value = c0 & 0x0F;
+    if (c0 == 0xE0) lo = 0xA0;        // no overlongs
+    else if (c0 == 0xED) hi = 0x9F;   // no surrogates
+  } else if (c0 >= 0xF0 && c0 <= 0xF4) {
+    len = 4;
+    value = c0 & 0x07;
+    if (c0 == 0xF0) lo = 0x90;        // no overlongs
+    else if (c0 == 0xF4) hi = 0x8F;   // nothing above U+10FFFF
+  } else {
+    return 1;  // a continuation byte, C0, C1 or F5..FF: never a lead byte
+  }
+  if (n < 2 || p[1] < lo || p[1] > hi) return 1;
+  value = (value << 6) | (p[1] & 0x3F);
+  for (int k = 2; k < len; ++k) {
+    if (static_cast<size_t>(k) >= n || (p[k] & 0xC0) != 0x80) return k;
+    value = (value << 6) | (p[k] & 0x3F);
+  }
+  *cp = value;
+  return len;
+}
+
+// Writes the UTF-8 encoding of a valid code point to out[0 .. 4). Returns
+// the number of bytes written.
+inline int EncodeUtf8(int32_t cp, char* out) {
+  if (cp < 0x80) {
+    out[0] = static_cast<char>(cp);
+    return 1;
+  }
+  if (cp < 0x800) {
+    out[0] = static_cast<char>(0xC0 | (cp >> 6));
+    out[1] = static_cast<char>(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = static_cast<char>(0xE0 | (cp >> 12));
+    out[1] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = static_cast<char>(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  out[0] = static_cast<char>(0xF0 | (cp >> 18));
+  out[1] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+  out[2] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+  out[3] = static_cast<char>(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+// Returns true for the ASCII whitespace bytes: space, \t, \n, \v, \f, \r.
+inline bool IsAsciiSpace(unsigned char c) {
+  return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+// Unicode White_Space (the property, not the category): the ASCII ones,
+// U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029, U+202F, U+205F,
+// U+3000.
+inline bool IsUnicodeSpace(int32_t cp) {
+  if (cp < 0x80) return IsAsciiSpace(static_cast<unsigned char>(cp));
+  return cp == 0x85 || cp == 0xA0 || cp == 0x1680 ||
+         (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
+         cp == 0x202F || cp == 0x205F || cp == 0x3000;
+}
+
+// How the word splitter treats a code point.
+enum class WordClass : uint8_t {
+  kSeparator,  // ends a word and is not part of one
+  kWord,       // part of a run of word characters (letters, numbers)
+  kMark,       // a combining mark: extends the word or single before it
+  kSingle,     // a word on its own (CJK, Thai, emoji...), plus its marks
+};
+
+// Returns the WordClass of a code point (kInvalidCodepoint separates).
+WordClass ClassifyForWords(int32_t cp);
+
+// Word class of each ASCII byte: letters and digits are kWord.
+inline WordClass AsciiWordClass(unsigned char c) {
+  return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || (c >= '0' && c <= '9')
+             ? WordClass::kWord
+             : WordClass::kSeparator;
+}
+
+// Calls f(begin, end) for each word of text[0 .. n) (see SplitWords), in
+// order. Linear time, no allocation.
+template <typename F>
+inline void ForEachWord(const char* text, size_t n, F&& f) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text);
+  enum { kNone, kInWord, kInSingle } state = kNone;
+  size_t start = 0;
+  size_t i = 0;
+  while (i < n) {
+    WordClass cls;
+    int len = 1;
+    if (p[i] < 0x80) {
+      cls = AsciiWordClass(p[i]);
+      if (cls == WordClass::kWord && state == kInWord) {
+        ++i;  // the common case: inside an ASCII word
+        continue;
+      }
+    } else {
+      int32_t cp;
+      len = DecodeUtf8(p + i, n - i, &cp);
+      cls = ClassifyForWords(cp);
+    }
+    switch (cls) {
+      case WordClass::kWord:
+        if (state == kInSingle) f(start, i);
+        if (state != kInWord) {
+          start = i;
+          state = kInWord;
+        }
+        break;
+      case WordClass::kMark:
+        if (state == kNone) {
+          start = i;
+          state = kInWord;
+        }
+        break;
+      case WordClass::kSingle:
+        if (state != kNone) f(start, i);
+        start = i;
+        state = kInSingle;
+        break;
+      case WordClass::kSeparator:
+        if (state != kNone) f(start, i);
+        state = kNone;
+        break;
+    }
+    i += len;
+  }
+  if (state != kNone) f(start, n);
+}
+
+}  // namespace neardup::internal
+
+#endif  // NEARDUP_TEXT_UTF8_INTERNAL_H_

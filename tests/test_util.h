@@ -1,0 +1,51 @@
+// Helpers shared by neardup's unit tests.
+
+#ifndef NEARDUP_TESTS_TEST_UTIL_H_
+#define NEARDUP_TESTS_TEST_UTIL_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "gtest/gtest.h"
+
+#define ASSERT_OK(expr)                                 \
+  do {                                                  \
+    const absl::Status _st = ::neardup::test::ToStatus(expr); \
+    ASSERT_TRUE(_st.ok()) << #expr << ": " << _st;      \
+  } while (0)
+
+#define EXPECT_OK(expr)                                 \
+  do {                                                  \
+    const absl::Status _st = ::neardup::test::ToStatus(expr); \
+    EXPECT_TRUE(_st.ok()) << #expr << ": " << _st;      \
+  } while (0)
+
+namespace neardup::test {
+
+inline absl::Status ToStatus(const absl::Status& s) { return s; }
+template <typename T>
+absl::Status ToStatus(const T& status_or) {
+  return status_or.status();
+}
+
+// SplitMix64: the deterministic generator behind every generated test input.
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) : state_(seed) {}
+  uint64_t Next() {
+    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  // Uniform in [0, n).
+  uint64_t Uniform(uint64_t n) { return Next() % n; }
+
+ private:
+  uint64_t state_;
+};
+
+}  // namespace neardup::test
+
+#endif  // NEARDUP_TESTS_TEST_UTIL_H_
