@@ -2,15 +2,14 @@
 // Jaccard similarity of two shingle sets (Broder 1997).
 //
 // Stable values (kSketchFormatVersion 1). A signature of K permutations is K
-// 32-bit values. Permutation i is the multiply-add function over the two
-// 32-bit halves of a shingle hash x:
-//   v_i(x) = (a_i * lo32(x) + b_i * hi32(x) + c_i) mod 2^64
+// 32-bit values. Permutation i is the multiply-add (Dietzfelbinger
+// multiply-shift) function of a shingle hash x:
+//   v_i(x) = (a_i * x + c_i) mod 2^64
 //   signature[i] = hi32(min over the document's shingles x of v_i(x))
-// a_i and b_i are odd 32-bit multipliers and c_i a 64-bit offset, drawn in
-// order from SplitMix64 started at (seed XOR 0x6E65617264757021): for each i,
-// a_i = hi32(next()) | 1, b_i = hi32(next()) | 1, c_i = next(). The values
-// are the same for the portable, AVX2 and AVX-512 kernels (tests and
-// `neardup selftest` check it).
+// a_i is an odd and c_i any 64-bit value, drawn in order from SplitMix64
+// started at (seed XOR 0x6E65617264757021): for each i, a_i = next() | 1,
+// c_i = next(). The values are the same for the portable, AVX2 and AVX-512
+// kernels (tests and `neardup selftest` check it).
 //
 // Because shingle hashes are already uniform 64-bit XXH3 values, this family
 // gives unbiased estimates in practice; tests/minhash_test.cc measures bias
@@ -43,7 +42,7 @@ inline constexpr int kMaxPermutations = 8192;
 enum class MinHashKernel { kAuto, kPortable, kAvx2, kAvx512 };
 
 // Computes MinHash signatures. Immutable after Create: thread-safe, and
-// cheap to copy (K * 24 bytes of coefficients).
+// cheap to copy (K * 16 bytes of coefficients).
 class MinHasher {
  public:
   // Returns InvalidArgument if num_perm is outside [1, kMaxPermutations], or
@@ -74,7 +73,7 @@ class MinHasher {
   MinHashKernel kernel_;
   // Coefficients, padded with copies of the last permutation to a multiple
   // of 8 so SIMD kernels need no tail loop.
-  std::vector<uint64_t> a_, b_, c_;
+  std::vector<uint64_t> a_, c_;
 };
 
 // Returns the name of a kernel ("portable", "avx2", "avx512", "auto").

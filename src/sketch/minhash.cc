@@ -18,13 +18,11 @@ void MinHashPortable(const MinHashArgs& args) {
     uint64_t mins[8];
     for (int j = 0; j < 8; ++j) mins[j] = ~uint64_t{0};
     const uint64_t* a = args.a + p0;
-    const uint64_t* b = args.b + p0;
     const uint64_t* c = args.c + p0;
     for (size_t s = 0; s < args.count; ++s) {
-      const uint64_t lo = args.x[s] & 0xFFFFFFFFu;
-      const uint64_t hi = args.x[s] >> 32;
+      const uint64_t x = args.x[s];
       for (int j = 0; j < 8; ++j) {
-        const uint64_t v = a[j] * lo + b[j] * hi + c[j];
+        const uint64_t v = a[j] * x + c[j];
         mins[j] = v < mins[j] ? v : mins[j];
       }
     }
@@ -72,7 +70,8 @@ bool MinHashKernelSupported(MinHashKernel kernel) {
     case MinHashKernel::kAvx2:
       return __builtin_cpu_supports("avx2");
     case MinHashKernel::kAvx512:
-      return __builtin_cpu_supports("avx512f");
+      return __builtin_cpu_supports("avx512f") &&
+             __builtin_cpu_supports("avx512dq");
 #else
     default:
       return false;
@@ -86,17 +85,14 @@ MinHasher::MinHasher(const MinHashOptions& options, MinHashKernel kernel)
   const size_t k = static_cast<size_t>(options.num_perm);
   const size_t padded = (k + 7) / 8 * 8;
   a_.resize(padded);
-  b_.resize(padded);
   c_.resize(padded);
   uint64_t state = options.seed ^ kSeedSalt;
   for (size_t i = 0; i < k; ++i) {
-    a_[i] = (SplitMix64(&state) >> 32) | 1;
-    b_[i] = (SplitMix64(&state) >> 32) | 1;
+    a_[i] = SplitMix64(&state) | 1;
     c_[i] = SplitMix64(&state);
   }
   for (size_t i = k; i < padded; ++i) {
     a_[i] = a_[k - 1];
-    b_[i] = b_[k - 1];
     c_[i] = c_[k - 1];
   }
 }
@@ -131,9 +127,10 @@ void MinHasher::Sign(absl::Span<const uint64_t> shingles,
     std::fill(out.begin(), out.begin() + k, 0xFFFFFFFFu);
     return;
   }
-  const internal::MinHashArgs args{a_.data(),       b_.data(), c_.data(),
-                                   a_.size(),       k,         shingles.data(),
-                                   shingles.size(), out.data()};
+  const internal::MinHashArgs args{a_.data(),      c_.data(),
+                                   a_.size(),      k,
+                                   shingles.data(), shingles.size(),
+                                   out.data()};
   switch (kernel_) {
 #if defined(NEARDUP_X86_KERNELS)
     case MinHashKernel::kAvx512:

@@ -1,6 +1,7 @@
 // The AVX2 MinHash kernel: 4 permutations per vector, 3 vectors per pass.
-// AVX2 has no unsigned 64-bit min, so values carry a 2^63 bias (folded into
-// c) and are compared signed.
+// AVX2 has neither a 64-bit multiply nor an unsigned 64-bit min: a * x mod
+// 2^64 is built from three 32 x 32 -> 64 multiplies, and values carry a 2^63
+// bias (folded into c) so that signed compares order them as unsigned.
 
 #include "sketch/minhash_kernels.h"
 
@@ -14,25 +15,27 @@ constexpr uint64_t kBias = uint64_t{1} << 63;
 
 template <int V>
 void Block(const MinHashArgs& args, size_t p0, uint64_t* mins_out) {
-  __m256i va[V], vb[V], vc[V], vm[V];
+  __m256i va[V], va_hi[V], vc[V], vm[V];
   const __m256i bias = _mm256_set1_epi64x(static_cast<int64_t>(kBias));
   for (int v = 0; v < V; ++v) {
     va[v] = _mm256_loadu_si256(
         reinterpret_cast<const __m256i*>(args.a + p0 + 4 * v));
-    vb[v] = _mm256_loadu_si256(
-        reinterpret_cast<const __m256i*>(args.b + p0 + 4 * v));
+    va_hi[v] = _mm256_srli_epi64(va[v], 32);
     vc[v] = _mm256_xor_si256(
         _mm256_loadu_si256(reinterpret_cast<const __m256i*>(args.c + p0 + 4 * v)),
         bias);
     vm[v] = _mm256_set1_epi64x(INT64_MAX);
   }
   for (size_t s = 0; s < args.count; ++s) {
-    const __m256i lo = _mm256_set1_epi64x(static_cast<int64_t>(args.x[s]));
-    const __m256i hi = _mm256_srli_epi64(lo, 32);
+    const __m256i x = _mm256_set1_epi64x(static_cast<int64_t>(args.x[s]));
+    const __m256i x_hi = _mm256_srli_epi64(x, 32);
     for (int v = 0; v < V; ++v) {
+      // a * x mod 2^64 = a_lo*x_lo + ((a_lo*x_hi + a_hi*x_lo) << 32).
+      const __m256i cross = _mm256_add_epi64(_mm256_mul_epu32(va[v], x_hi),
+                                             _mm256_mul_epu32(va_hi[v], x));
       const __m256i t = _mm256_add_epi64(
-          _mm256_add_epi64(_mm256_mul_epu32(va[v], lo),
-                           _mm256_mul_epu32(vb[v], hi)),
+          _mm256_add_epi64(_mm256_mul_epu32(va[v], x),
+                           _mm256_slli_epi64(cross, 32)),
           vc[v]);
       vm[v] = _mm256_blendv_epi8(vm[v], t, _mm256_cmpgt_epi64(vm[v], t));
     }

@@ -1,5 +1,6 @@
 // The AVX-512 MinHash kernel: 8 permutations per vector, up to 4 vectors
 // (32 permutations) per pass over the shingles, minima kept in registers.
+// 64-bit multiply (vpmullq) is AVX512DQ.
 
 #include "sketch/minhash_kernels.h"
 
@@ -11,21 +12,16 @@ namespace {
 
 template <int V>
 void Block(const MinHashArgs& args, size_t p0, uint64_t* mins_out) {
-  __m512i va[V], vb[V], vc[V], vm[V];
+  __m512i va[V], vc[V], vm[V];
   for (int v = 0; v < V; ++v) {
     va[v] = _mm512_loadu_si512(args.a + p0 + 8 * v);
-    vb[v] = _mm512_loadu_si512(args.b + p0 + 8 * v);
     vc[v] = _mm512_loadu_si512(args.c + p0 + 8 * v);
     vm[v] = _mm512_set1_epi64(-1);
   }
   for (size_t s = 0; s < args.count; ++s) {
-    const __m512i lo = _mm512_set1_epi64(static_cast<int64_t>(args.x[s]));
-    const __m512i hi = _mm512_srli_epi64(lo, 32);
+    const __m512i x = _mm512_set1_epi64(static_cast<int64_t>(args.x[s]));
     for (int v = 0; v < V; ++v) {
-      const __m512i t = _mm512_add_epi64(
-          _mm512_add_epi64(_mm512_mul_epu32(va[v], lo),
-                           _mm512_mul_epu32(vb[v], hi)),
-          vc[v]);
+      const __m512i t = _mm512_add_epi64(_mm512_mullo_epi64(va[v], x), vc[v]);
       vm[v] = _mm512_min_epu64(vm[v], t);
     }
   }

@@ -1,7 +1,7 @@
 // Private: the MinHash kernels. Each computes, for permutations
 // [0, padded) (padded a multiple of 8), the minimum over x of
-// a[i] * lo32(x) + b[i] * hi32(x) + c[i] (mod 2^64), and writes the high 32
-// bits of the first num_perm minima to out. All give identical values.
+// a[i] * x + c[i] (mod 2^64), and writes the high 32 bits of the first
+// num_perm minima to out. All give identical values.
 
 #ifndef NEARDUP_SKETCH_MINHASH_KERNELS_H_
 #define NEARDUP_SKETCH_MINHASH_KERNELS_H_
@@ -12,9 +12,8 @@
 namespace neardup::internal {
 
 struct MinHashArgs {
-  const uint64_t* a;
-  const uint64_t* b;
-  const uint64_t* c;
+  const uint64_t* a;  // odd multipliers
+  const uint64_t* c;  // offsets
   size_t padded;    // multiple of 8
   size_t num_perm;  // <= padded
   const uint64_t* x;

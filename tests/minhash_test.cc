@@ -1,0 +1,198 @@
+// Tests for MinHash: option validation, identical values on every kernel,
+// set semantics, and the statistics of the estimator: over many pairs of
+// known Jaccard similarity the estimate is unbiased and its variance is the
+// binomial J(1 - J) / K that independent permutations give.
+
+#include "neardup/minhash.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "neardup/shingle.h"
+#include "tests/test_util.h"
+
+namespace neardup {
+namespace {
+
+using test::Rng;
+
+std::vector<uint64_t> RandomSet(Rng& rng, size_t size) {
+  std::vector<uint64_t> v(size);
+  for (auto& x : v) x = rng.Next();
+  return v;
+}
+
+TEST(MinHashTest, CreateValidatesOptions) {
+  for (int k : {0, -3, kMaxPermutations + 1}) {
+    EXPECT_EQ(MinHasher::Create({.num_perm = k}).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << k;
+  }
+  EXPECT_OK(MinHasher::Create({.num_perm = 1}));
+  EXPECT_OK(MinHasher::Create({.num_perm = kMaxPermutations}));
+  auto auto_kernel = MinHasher::Create({});
+  ASSERT_OK(auto_kernel);
+  EXPECT_NE(auto_kernel->kernel(), MinHashKernel::kAuto);
+  EXPECT_EQ(auto_kernel->num_perm(), 112);
+}
+
+TEST(MinHashTest, EveryKernelGivesTheSameSignature) {
+  Rng rng(1);
+  int compared = 0;
+  for (int k : {1, 5, 8, 12, 16, 24, 31, 32, 100, 112, 128, 256, 1000}) {
+    for (size_t size : {1u, 2u, 7u, 100u, 1500u}) {
+      const uint64_t seed = rng.Next();
+      const std::vector<uint64_t> set = RandomSet(rng, size);
+      auto portable =
+          MinHasher::Create({.num_perm = k, .seed = seed}, MinHashKernel::kPortable);
+      ASSERT_OK(portable);
+      const std::vector<uint32_t> expected = portable->Sign(set);
+      for (MinHashKernel kernel : {MinHashKernel::kAvx2, MinHashKernel::kAvx512}) {
+        if (!MinHashKernelSupported(kernel)) continue;
+        auto simd = MinHasher::Create({.num_perm = k, .seed = seed}, kernel);
+        ASSERT_OK(simd);
+        EXPECT_EQ(simd->Sign(set), expected)
+            << MinHashKernelName(kernel) << " k=" << k << " size=" << size;
+        ++compared;
+      }
+    }
+  }
+  if (!MinHashKernelSupported(MinHashKernel::kAvx2)) {
+    GTEST_SKIP() << "no SIMD kernel on this CPU";
+  }
+  EXPECT_GT(compared, 0);
+}
+
+TEST(MinHashTest, UnsupportedKernelIsAnError) {
+  for (MinHashKernel kernel : {MinHashKernel::kAvx2, MinHashKernel::kAvx512}) {
+    if (MinHashKernelSupported(kernel)) continue;
+    EXPECT_EQ(MinHasher::Create({}, kernel).status().code(),
+              absl::StatusCode::kUnavailable);
+  }
+}
+
+TEST(MinHashTest, SignatureDependsOnTheSetOnly) {
+  Rng rng(2);
+  const std::vector<uint64_t> set = RandomSet(rng, 300);
+  std::vector<uint64_t> shuffled = set;
+  std::reverse(shuffled.begin(), shuffled.end());
+  shuffled.insert(shuffled.end(), set.begin(), set.begin() + 100);  // repeats
+  auto hasher = MinHasher::Create({});
+  ASSERT_OK(hasher);
+  EXPECT_EQ(hasher->Sign(set), hasher->Sign(shuffled));
+  // A different seed gives a different signature of the same set.
+  auto other = MinHasher::Create({.seed = 99});
+  ASSERT_OK(other);
+  EXPECT_LT(EstimateJaccard(hasher->Sign(set), other->Sign(set)), 0.1);
+}
+
+TEST(MinHashTest, EmptySetAndShortOutput) {
+  auto hasher = MinHasher::Create({.num_perm = 16});
+  ASSERT_OK(hasher);
+  const std::vector<uint32_t> sig = hasher->Sign(absl::Span<const uint64_t>());
+  EXPECT_EQ(sig, std::vector<uint32_t>(16, 0xFFFFFFFFu));
+  // An output span that is too short is left untouched.
+  std::vector<uint32_t> small(8, 7);
+  const uint64_t one = 1;
+  hasher->Sign(absl::MakeConstSpan(&one, 1), absl::MakeSpan(small));
+  EXPECT_EQ(small, std::vector<uint32_t>(8, 7));
+}
+
+TEST(MinHashTest, EstimateJaccardCountsAgreement) {
+  EXPECT_EQ(EstimateJaccard(std::vector<uint32_t>{1, 2, 3, 4},
+                            std::vector<uint32_t>{1, 9, 3, 9}),
+            0.5);
+  EXPECT_EQ(EstimateJaccard(std::vector<uint32_t>{5, 6},
+                            std::vector<uint32_t>{5, 6}),
+            1.0);
+  // Mismatched or empty signatures: 0.
+  EXPECT_EQ(EstimateJaccard(std::vector<uint32_t>{1, 2},
+                            std::vector<uint32_t>{1, 2, 3}),
+            0.0);
+  EXPECT_EQ(EstimateJaccard({}, {}), 0.0);
+}
+
+TEST(MinHashTest, ExactJaccardOfSets) {
+  using V = std::vector<uint64_t>;
+  EXPECT_DOUBLE_EQ(ExactJaccard(V{1, 2, 3}, V{2, 3, 4}), 0.5);
+  EXPECT_DOUBLE_EQ(ExactJaccard(V{1, 1, 2, 2}, V{2, 1}), 1.0);  // repeats
+  EXPECT_DOUBLE_EQ(ExactJaccard(V{}, V{}), 1.0);
+  EXPECT_DOUBLE_EQ(ExactJaccard(V{}, V{1}), 0.0);
+  EXPECT_DOUBLE_EQ(ExactJaccard(V{1, 2, 3, 4}, V{5, 6, 7, 8}), 0.0);
+  EXPECT_DOUBLE_EQ(ExactJaccard(V{1, 2, 3, 4, 5}, V{5}), 0.2);
+}
+
+// For each target J: 300 pairs A = S + X, B = S + Y of random 64-bit
+// shingles with |S| / |S + X + Y| = J exactly. The mean estimate must be
+// within 4 standard errors of J, and the sample variance within 25% of the
+// binomial variance J(1-J)/K: correlated permutations would inflate it.
+TEST(MinHashTest, EstimatorIsUnbiasedWithBinomialVariance) {
+  constexpr int kPairs = 300;
+  for (int k : {112, 256}) {
+    auto hasher = MinHasher::Create({.num_perm = k, .seed = 7});
+    ASSERT_OK(hasher);
+    Rng rng(1000 + k);
+    for (double target : {0.1, 0.2, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95}) {
+      // |S| = s, |X| = |Y| = d, J = s / (s + 2d); total union 400.
+      const size_t s = static_cast<size_t>(std::lround(400 * target));
+      const size_t d = (400 - s) / 2;
+      const double exact = static_cast<double>(s) / (s + 2 * d);
+      double sum = 0, sum_sq = 0;
+      for (int pair = 0; pair < kPairs; ++pair) {
+        const std::vector<uint64_t> shared = RandomSet(rng, s);
+        std::vector<uint64_t> a = shared, b = shared;
+        for (size_t i = 0; i < d; ++i) a.push_back(rng.Next());
+        for (size_t i = 0; i < d; ++i) b.push_back(rng.Next());
+        ASSERT_DOUBLE_EQ(ExactJaccard(a, b), exact);
+        const double e = EstimateJaccard(hasher->Sign(a), hasher->Sign(b));
+        sum += e;
+        sum_sq += e * e;
+      }
+      const double mean = sum / kPairs;
+      const double variance = sum_sq / kPairs - mean * mean;
+      const double binomial = exact * (1 - exact) / k;
+      EXPECT_NEAR(mean, exact, 4 * std::sqrt(binomial / kPairs))
+          << "k=" << k << " J=" << exact;
+      EXPECT_NEAR(variance / binomial, 1.0, 0.25)
+          << "k=" << k << " J=" << exact << " variance " << variance;
+    }
+  }
+}
+
+// The same on real-shaped input: documents made of words, edited copies,
+// shingled by the Shingler; every estimate is within 4.5 binomial standard
+// errors of the exact Jaccard of the two shingle sets.
+TEST(MinHashTest, EstimatesTrackExactJaccardOnEditedDocuments) {
+  auto shingler = Shingler::Create({});
+  auto hasher = MinHasher::Create({});
+  ASSERT_OK(shingler);
+  ASSERT_OK(hasher);
+  Rng rng(42);
+  std::vector<uint64_t> ha, hb;
+  int within = 0, total = 0;
+  for (int doc = 0; doc < 200; ++doc) {
+    std::vector<std::string> words;
+    for (int i = 0; i < 400; ++i) {
+      words.push_back("w" + std::to_string(rng.Uniform(5000)));
+    }
+    std::string a, b;
+    const uint64_t edit_per_mille = rng.Uniform(300);
+    for (const std::string& w : words) {
+      a += w + " ";
+      b += (rng.Uniform(1000) < edit_per_mille ? "x" + std::to_string(rng.Next() % 99999) : w) + " ";
+    }
+    shingler->Hash(a, &ha);
+    shingler->Hash(b, &hb);
+    const double exact = ExactJaccard(ha, hb);
+    const double estimate = EstimateJaccard(hasher->Sign(ha), hasher->Sign(hb));
+    const double se = std::sqrt(std::max(exact * (1 - exact), 0.01) / 112);
+    within += std::abs(estimate - exact) <= 4.5 * se;
+    ++total;
+  }
+  EXPECT_EQ(within, total);
+}
+
+}  // namespace
+}  // namespace neardup

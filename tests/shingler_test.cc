@@ -1,0 +1,214 @@
+// Tests for the shingle layer: the documented hash definitions (recomputed
+// here independently with xxHash), short documents, normalization, seeds,
+// scratch reuse and huge input.
+
+#include "neardup/shingle.h"
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "tests/test_util.h"
+#include "xxhash.h"
+
+namespace neardup {
+namespace {
+
+std::vector<uint64_t> HashOf(std::string_view text, ShingleOptions options = {}) {
+  auto shingler = Shingler::Create(options);
+  EXPECT_TRUE(shingler.ok());
+  std::vector<uint64_t> hashes;
+  shingler->Hash(text, &hashes);
+  return hashes;
+}
+
+// The definition from shingle.h, written out: token hashes, then XXH3 over
+// n little-endian 8-byte words (this test runs on little-endian hosts).
+uint64_t ReferenceWordShingle(const std::vector<std::string>& tokens,
+                              uint64_t seed) {
+  std::vector<uint64_t> token_hashes;
+  for (const std::string& t : tokens) {
+    token_hashes.push_back(XXH3_64bits_withSeed(t.data(), t.size(), seed));
+  }
+  return XXH3_64bits_withSeed(token_hashes.data(), token_hashes.size() * 8,
+                              seed);
+}
+
+TEST(ShinglerTest, CreateValidatesShingleSize) {
+  for (int n : {0, -1, kMaxShingleSize + 1}) {
+    ShingleOptions options;
+    options.n = n;
+    EXPECT_EQ(Shingler::Create(options).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << n;
+  }
+  for (int n : {1, 5, kMaxShingleSize}) {
+    ShingleOptions options;
+    options.n = n;
+    EXPECT_OK(Shingler::Create(options));
+  }
+}
+
+TEST(ShinglerTest, WordShinglesFollowTheDocumentedFormula) {
+  const std::vector<uint64_t> hashes =
+      HashOf("The cat, the HAT! And 7 bats.", {.n = 3, .seed = 11});
+  // Normalized: "the cat the hat and 0 bats" -> 7 tokens, 5 trigrams.
+  const std::vector<std::string> tokens = {"the", "cat", "the", "hat",
+                                           "and", "0",   "bats"};
+  ASSERT_EQ(hashes.size(), 5u);
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(hashes[i],
+              ReferenceWordShingle({tokens[i], tokens[i + 1], tokens[i + 2]},
+                                   11))
+        << i;
+  }
+}
+
+TEST(ShinglerTest, ShortDocumentsGetExactlyOneShingle) {
+  // Fewer than n words: one shingle over all words.
+  EXPECT_EQ(HashOf("two words"),
+            std::vector<uint64_t>{ReferenceWordShingle({"two", "words"}, 0)});
+  // No words at all (empty, whitespace, punctuation): the hash of nothing.
+  const uint64_t nothing = XXH3_64bits_withSeed("", 0, 0);
+  for (std::string_view text : {"", "   \n\t ", "!!! ... ???", "\xFF"}) {
+    const std::vector<uint64_t> hashes = HashOf(text);
+    ASSERT_EQ(hashes.size(), 1u) << text;
+    if (text != "\xFF") EXPECT_EQ(hashes[0], nothing) << text;
+  }
+  // Invalid byte becomes U+FFFD, a symbol that is its own token.
+  EXPECT_EQ(HashOf("\xFF"), std::vector<uint64_t>{ReferenceWordShingle(
+                                {"\xEF\xBF\xBD"}, 0)});
+}
+
+TEST(ShinglerTest, CountIsTokensMinusNPlusOne) {
+  std::string text;
+  for (int k = 1; k <= 30; ++k) {
+    text += "w" + std::to_string(k % 7 == 0 ? 1 : k) + " ";
+    const size_t expected = k < 5 ? 1 : static_cast<size_t>(k - 5 + 1);
+    EXPECT_EQ(HashOf(text).size(), expected) << k;
+  }
+}
+
+TEST(ShinglerTest, NormalizationMakesVariantsEqual) {
+  EXPECT_EQ(HashOf("Hello,   World! It is 2024 in “Paris”."),
+            HashOf("hello world it is 1999 in paris"));
+  EXPECT_EQ(HashOf("ＣＡＦＥ\u0301 au lait, s'il vous plaît"),
+            HashOf("café au lait s il vous plaît"));
+  EXPECT_NE(HashOf("one two three four five"),
+            HashOf("one two three four six"));
+}
+
+TEST(ShinglerTest, SeedChangesEveryHash) {
+  const auto a = HashOf("one two three four five six seven", {.seed = 1});
+  const auto b = HashOf("one two three four five six seven", {.seed = 2});
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_NE(a[i], b[i]);
+}
+
+TEST(ShinglerTest, WordOrderMatters) {
+  EXPECT_NE(HashOf("alpha beta gamma", {.n = 2}),
+            HashOf("gamma beta alpha", {.n = 2}));
+  // Unigrams are a bag of words: the same multiset in another order.
+  auto a = HashOf("alpha beta gamma", {.n = 1});
+  auto b = HashOf("gamma beta alpha", {.n = 1});
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  EXPECT_EQ(a, b);
+}
+
+TEST(ShinglerTest, CharacterShinglesHashCodePointWindows) {
+  ShingleOptions options;
+  options.kind = ShingleKind::kChar;
+  options.n = 3;
+  options.seed = 5;
+  // Normalized "é a€" has code points é, ' ', a, '€'... '€' is a currency
+  // symbol and becomes a space, trimmed at the end: "é a".
+  const std::vector<uint64_t> hashes = HashOf("É a€", options);
+  const std::string normalized = "\xC3\xA9 a";
+  ASSERT_EQ(hashes.size(), 1u);
+  EXPECT_EQ(hashes[0], XXH3_64bits_withSeed(normalized.data(),
+                                            normalized.size(), 5));
+  // Four code points, n = 2: windows "éx", "xy", "yz" over multibyte text.
+  options.n = 2;
+  const std::vector<uint64_t> h2 = HashOf("éxyz", options);
+  ASSERT_EQ(h2.size(), 3u);
+  EXPECT_EQ(h2[0], XXH3_64bits_withSeed("\xC3\xA9x", 3, 5));
+  EXPECT_EQ(h2[1], XXH3_64bits_withSeed("xy", 2, 5));
+  EXPECT_EQ(h2[2], XXH3_64bits_withSeed("yz", 2, 5));
+}
+
+TEST(ShinglerTest, CjkAndThaiAreShingledPerCharacter) {
+  // Six Han/kana characters and no spaces: six tokens, four trigrams.
+  EXPECT_EQ(HashOf("東京の新聞社", {.n = 3}).size(), 4u);
+  EXPECT_EQ(HashOf("東京の新聞社", {.n = 3})[0],
+            ReferenceWordShingle({"東", "京", "の"}, 0));
+  // Thai: the tone mark stays with its consonant: ข่ + า + ว.
+  EXPECT_EQ(HashOf("ข่าว", {.n = 1}).size(), 3u);
+}
+
+TEST(ShinglerTest, SpansMatchHashes) {
+  auto shingler = Shingler::Create({.n = 2});
+  ASSERT_OK(shingler);
+  std::vector<uint64_t> hashes;
+  shingler->Hash("Red fish, blue fish; old fish", &hashes);
+  const std::string normalized(shingler->normalized());
+  EXPECT_EQ(normalized, "red fish blue fish old fish");
+  std::vector<TextSpan> spans;
+  shingler->SpansNormalized(normalized, &spans);
+  ASSERT_EQ(spans.size(), hashes.size());
+  EXPECT_EQ(spans[0].In(normalized), "red fish");
+  EXPECT_EQ(spans[4].In(normalized), "old fish");
+  // Re-hashing each span's text gives the shingle's hash.
+  std::vector<uint64_t> again;
+  for (size_t i = 0; i < spans.size(); ++i) {
+    shingler->HashNormalized(spans[i].In(normalized), &again);
+    ASSERT_EQ(again.size(), 1u);
+    EXPECT_EQ(again[0], hashes[i]) << i;
+  }
+}
+
+TEST(ShinglerTest, ReusingOneShinglerGivesFreshResults) {
+  auto shingler = Shingler::Create({});
+  ASSERT_OK(shingler);
+  const std::string long_doc(50000, 'x');
+  std::vector<uint64_t> first, second, third;
+  shingler->Hash("a b c d e f g h", &first);
+  shingler->Hash(long_doc + " a b c", &second);
+  shingler->Hash("a b c d e f g h", &third);
+  EXPECT_EQ(first, third);
+  EXPECT_EQ(first.size(), 4u);
+  EXPECT_EQ(second.size(), 1u);
+}
+
+TEST(ShinglerTest, ReportsRepairedUtf8) {
+  auto shingler = Shingler::Create({});
+  ASSERT_OK(shingler);
+  std::vector<uint64_t> hashes;
+  EXPECT_EQ(shingler->Hash("ok \xC0\xAF and \xE2\x82", &hashes), 3u);
+  EXPECT_EQ(shingler->Hash("clean text", &hashes), 0u);
+}
+
+TEST(ShinglerTest, HugeSingleLineAndNulBytes) {
+  // 100 MB on one line: 12.5 M eight-byte words "wordNNN " of 16 variants.
+  std::string text;
+  text.reserve(100u << 20);
+  const char* words[] = {"alpha", "beta", "gamma", "delta"};
+  size_t count = 0;
+  while (text.size() < (100u << 20)) {
+    text += words[count % 4];
+    text += std::string_view("\0 ", 2);  // NUL is a control: a separator
+    ++count;
+  }
+  auto shingler = Shingler::Create({});
+  ASSERT_OK(shingler);
+  std::vector<uint64_t> hashes;
+  EXPECT_EQ(shingler->Hash(text, &hashes), 0u);
+  EXPECT_EQ(hashes.size(), count - 4);
+  // The text cycles with period 4, so there are exactly 4 distinct 5-grams.
+  std::sort(hashes.begin(), hashes.end());
+  EXPECT_EQ(std::unique(hashes.begin(), hashes.end()) - hashes.begin(), 4);
+}
+
+}  // namespace
+}  // namespace neardup
