@@ -105,13 +105,19 @@ class Normalizer {
  private:
   enum : uint8_t { kKeep = 0, kSpace = 1, kWhitespace = 2, kNonAscii = 3 };
 
-  void NormalizeSegment(std::string_view segment, std::string* out);
-  void EmitCodepoint(int32_t cp, std::string* out);
-  void EmitSpace(std::string* out, char literal);
+  void NormalizeSegment(std::string_view segment);
+  void EmitCodepoint(int32_t cp);
+  void EmitSpace(char literal);
+  // Makes room for `bytes` more bytes after out_len_.
+  void Reserve(size_t bytes);
 
   NormalizeOptions options_;
   uint8_t ascii_class_[128];
   char ascii_map_[128];
+  // Output state of the Normalize call in progress: the string written to,
+  // sized ahead of out_len_ (the bytes written so far).
+  std::string* out_ = nullptr;
+  size_t out_len_ = 0;
   bool pending_space_ = false;
   std::vector<int32_t> codepoints_;
   std::string repaired_;

@@ -8,6 +8,9 @@
 #include "absl/status/status.h"
 #include "neardup/shingle.h"
 #include "text/utf8_internal.h"
+// Inlined: shingle inputs are 1 to 512 bytes, where a call through the shared
+// library costs as much as the hash. Same algorithm, same values.
+#define XXH_INLINE_ALL
 #include "xxhash.h"
 
 namespace neardup {

@@ -10,6 +10,7 @@
 // further before letters of combining class 0 that can never be the second
 // half of a canonical composition, so the scratch buffers stay small.
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 
@@ -66,65 +67,70 @@ Normalizer::Normalizer(const NormalizeOptions& options) : options_(options) {
   }
 }
 
-void Normalizer::EmitSpace(std::string* out, char literal) {
-  if (options_.collapse_whitespace) {
-    pending_space_ = true;
-  } else {
-    out->push_back(literal);
+void Normalizer::Reserve(size_t bytes) {
+  if (out_->size() < out_len_ + bytes) {
+    out_->resize(std::max(out_->size() * 2, out_len_ + bytes));
   }
 }
 
-void Normalizer::EmitCodepoint(int32_t cp, std::string* out) {
+void Normalizer::EmitSpace(char literal) {
+  if (options_.collapse_whitespace) {
+    pending_space_ = true;
+  } else {
+    (*out_)[out_len_++] = literal;
+  }
+}
+
+// Requires room for 5 bytes (Reserve): a pending space and 4 of UTF-8.
+void Normalizer::EmitCodepoint(int32_t cp) {
+  char* out = out_->data();
   if (cp < 0x80) {
     const unsigned char c = static_cast<unsigned char>(cp);
     switch (ascii_class_[c]) {
       case kWhitespace:
-        EmitSpace(out, static_cast<char>(c));
+        EmitSpace(static_cast<char>(c));
         return;
       case kSpace:
-        EmitSpace(out, ' ');
+        EmitSpace(' ');
         return;
       default:
         if (pending_space_) {
-          if (!out->empty()) out->push_back(' ');
+          if (out_len_ > 0) out[out_len_++] = ' ';
           pending_space_ = false;
         }
-        out->push_back(ascii_map_[c]);
+        out[out_len_++] = ascii_map_[c];
         return;
     }
   }
-  const utf8proc_property_t* prop = utf8proc_get_property(cp);
-  const int category = prop->category;
+  const int category = utf8proc_category(cp);
   if (internal::IsUnicodeSpace(cp)) {
     if (options_.collapse_whitespace) {
       pending_space_ = true;
     } else {
-      char buf[4];
-      out->append(buf, internal::EncodeUtf8(cp, buf));
+      out_len_ += internal::EncodeUtf8(cp, out + out_len_);
     }
     return;
   }
   if (category == UTF8PROC_CATEGORY_CC) {
-    EmitSpace(out, ' ');
+    EmitSpace(' ');
     return;
   }
   if (options_.punctuation_to_space &&
       ((category >= UTF8PROC_CATEGORY_PC && category <= UTF8PROC_CATEGORY_PO) ||
        category == UTF8PROC_CATEGORY_SM || category == UTF8PROC_CATEGORY_SC ||
        category == UTF8PROC_CATEGORY_SK)) {
-    EmitSpace(out, ' ');
+    EmitSpace(' ');
     return;
   }
   if (options_.digits_to_zero && category == UTF8PROC_CATEGORY_ND) cp = '0';
   if (pending_space_) {
-    if (!out->empty()) out->push_back(' ');
+    if (out_len_ > 0) out[out_len_++] = ' ';
     pending_space_ = false;
   }
-  char buf[4];
-  out->append(buf, internal::EncodeUtf8(cp, buf));
+  out_len_ += internal::EncodeUtf8(cp, out + out_len_);
 }
 
-void Normalizer::NormalizeSegment(std::string_view segment, std::string* out) {
+void Normalizer::NormalizeSegment(std::string_view segment) {
   if (segment.empty()) return;
   utf8proc_option_t decompose_options = static_cast<utf8proc_option_t>(0);
   utf8proc_option_t compose_options = static_cast<utf8proc_option_t>(0);
@@ -159,7 +165,10 @@ void Normalizer::NormalizeSegment(std::string_view segment, std::string* out) {
     if (count < 0) {
       // Cannot happen on repaired input; keep the bytes visible rather than
       // dropping them.
-      for (char c : segment) EmitCodepoint(static_cast<unsigned char>(c), out);
+      Reserve(5 * segment.size());
+      for (size_t k = 0; k < segment.size(); ++k) {
+        EmitCodepoint(internal::kReplacementChar);
+      }
       return;
     }
     if (static_cast<size_t>(count) <= codepoints_.size()) break;
@@ -178,22 +187,23 @@ void Normalizer::NormalizeSegment(std::string_view segment, std::string* out) {
     // utf8proc_normalize_utf32 with COMPOSE only composes; it cannot fail.
     count = utf8proc_normalize_utf32(codepoints_.data(), count, compose_options);
   }
-  for (utf8proc_ssize_t k = 0; k < count; ++k) {
-    EmitCodepoint(codepoints_[k], out);
-  }
+  Reserve(5 * static_cast<size_t>(count));
+  for (utf8proc_ssize_t k = 0; k < count; ++k) EmitCodepoint(codepoints_[k]);
 }
 
 size_t Normalizer::Normalize(std::string_view text, std::string* out) {
-  out->clear();
-  pending_space_ = false;
   size_t invalid = 0;
   if (!IsValidUtf8(text)) {
     invalid = RepairUtf8(text, &repaired_);
     text = repaired_;
   }
-  out->reserve(text.size());
+  out_ = out;
+  out_len_ = 0;
+  pending_space_ = false;
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
+  // The ASCII path writes at most one byte per byte it reads.
+  if (out->size() < n + 1) out->resize(n + 1);
   // Where the current segment (the text since the last ASCII whitespace)
   // started in the input and in the output, and the pending-space state then.
   size_t seg_in = 0;
@@ -201,28 +211,29 @@ size_t Normalizer::Normalize(std::string_view text, std::string* out) {
   bool seg_pending = false;
   size_t i = 0;
   while (i < n) {
-    const unsigned char c = p[i];
-    if (c < 0x80) {
+    char* o = out->data();
+    for (; i < n; ++i) {
+      const unsigned char c = p[i];
+      if (c >= 0x80) break;
       const uint8_t cls = ascii_class_[c];
       if (cls == kKeep) {
         if (pending_space_) {
-          if (!out->empty()) out->push_back(' ');
+          if (out_len_ > 0) o[out_len_++] = ' ';
           pending_space_ = false;
         }
-        out->push_back(ascii_map_[c]);
+        o[out_len_++] = ascii_map_[c];
+      } else if (cls == kSpace) {
+        EmitSpace(' ');
       } else {
-        EmitSpace(out, cls == kWhitespace ? static_cast<char>(c) : ' ');
-        if (cls == kWhitespace) {
-          seg_in = i + 1;
-          seg_out = out->size();
-          seg_pending = pending_space_;
-        }
+        EmitSpace(static_cast<char>(c));
+        seg_in = i + 1;
+        seg_out = out_len_;
+        seg_pending = pending_space_;
       }
-      ++i;
-      continue;
     }
+    if (i >= n) break;
     // A non-ASCII byte: redo the segment it belongs to on the full path.
-    out->resize(seg_out);
+    out_len_ = seg_out;
     pending_space_ = seg_pending;
     size_t end = i;
     while (end < n && !internal::IsAsciiSpace(p[end])) ++end;
@@ -241,14 +252,18 @@ size_t Normalizer::Normalize(std::string_view text, std::string* out) {
         }
         cut = k;
       }
-      NormalizeSegment(text.substr(piece, cut - piece), out);
+      NormalizeSegment(text.substr(piece, cut - piece));
       piece = cut;
     }
     i = end;
     seg_in = end;
-    seg_out = out->size();
+    seg_out = out_len_;
     seg_pending = pending_space_;
+    // Room for the ASCII path again.
+    Reserve(n - i + 1);
   }
+  out->resize(out_len_);
+  out_ = nullptr;
   return invalid;
 }
 
