@@ -11,6 +11,7 @@
 #include "neardup/shingle.h"
 #include "neardup/simhash.h"
 #include "neardup/text.h"
+#include "neardup/io.h"
 #include "neardup/version.h"
 
 #endif  // NEARDUP_NEARDUP_H_

@@ -110,8 +110,16 @@ class Normalizer {
   void EmitSpace(char literal);
   // Makes room for `bytes` more bytes after out_len_.
   void Reserve(size_t bytes);
+  // Map ASCII bytes from p[i] on, stopping at the first byte that needs the
+  // full path; return where they stopped.
+  size_t AsciiRun(const unsigned char* p, size_t n, size_t i, size_t* seg_in,
+                  size_t* seg_out, bool* seg_pending);
+  size_t AsciiRunCollapsing(const unsigned char* p, size_t n, size_t i,
+                            size_t* seg_in, size_t* seg_out,
+                            bool* seg_pending);
 
   NormalizeOptions options_;
+  bool fast_separators_;  // collapse_whitespace && punctuation_to_space
   uint8_t ascii_class_[128];
   char ascii_map_[128];
   // Output state of the Normalize call in progress: the string written to,

@@ -28,24 +28,50 @@ bool IsLetterCategory(int category) {
   return category >= UTF8PROC_CATEGORY_LU && category <= UTF8PROC_CATEGORY_LO;
 }
 
-// True if NFKC can never combine `cp` with what precedes it: a letter of
-// combining class 0 that is not a Hangul conjoining jamo (the only letters
-// that are the second half of a canonical composition).
+// Hangul jamo in any block: conjoining (U+1100..11FF, A960..A97F,
+// D7B0..D7FF), compatibility (3130..318F) and half-width (FFA0..FFDC), whose
+// NFKC forms are conjoining jamo that compose with what precedes them.
+bool IsHangulJamo(int32_t cp) {
+  return (cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0x3130 && cp <= 0x318F) ||
+         (cp >= 0xA960 && cp <= 0xA97F) || (cp >= 0xD7B0 && cp <= 0xD7FF) ||
+         (cp >= 0xFFA0 && cp <= 0xFFDC);
+}
+
+// True if NFKC can never combine `cp` with what precedes it. Only letters
+// of combining class 0 qualify, and only when the first code point of
+// their compatibility decomposition is one too (U+FF9E HALFWIDTH KATAKANA
+// VOICED SOUND MARK is a letter that decomposes to a combining mark), and
+// none of them is a Hangul jamo (the only letters that are the second half
+// of a canonical composition).
 bool IsSafeCutBefore(int32_t cp) {
-  if (cp < 0x80) return true;  // ASCII letters and symbols never compose
-                               // with what precedes them... except marks,
-                               // which are not ASCII.
-  if ((cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0xA960 && cp <= 0xA97F) ||
-      (cp >= 0xD7B0 && cp <= 0xD7FF)) {
+  if (cp < 0x80) return true;  // never the second half of a composition
+  if (IsHangulJamo(cp)) return false;
+  const utf8proc_property_t* prop = utf8proc_get_property(cp);
+  if (!IsLetterCategory(prop->category) || prop->combining_class != 0) {
     return false;
   }
-  const utf8proc_property_t* prop = utf8proc_get_property(cp);
-  return IsLetterCategory(prop->category) && prop->combining_class == 0;
+  utf8proc_int32_t decomposed[32];
+  int boundclass = UTF8PROC_BOUNDCLASS_START;
+  const utf8proc_ssize_t count = utf8proc_decompose_char(
+      cp, decomposed, 32,
+      static_cast<utf8proc_option_t>(UTF8PROC_COMPAT | UTF8PROC_DECOMPOSE),
+      &boundclass);
+  if (count < 1 || count > 32) return false;
+  const int32_t first = decomposed[0];
+  if (first == cp) return true;
+  if (first < 0x80) return true;
+  if (IsHangulJamo(first)) return false;
+  const utf8proc_property_t* first_prop = utf8proc_get_property(first);
+  return IsLetterCategory(first_prop->category) &&
+         first_prop->combining_class == 0;
 }
 
 }  // namespace
 
-Normalizer::Normalizer(const NormalizeOptions& options) : options_(options) {
+Normalizer::Normalizer(const NormalizeOptions& options)
+    : options_(options),
+      fast_separators_(options.collapse_whitespace &&
+                       options.punctuation_to_space) {
   for (int c = 0; c < 128; ++c) {
     char mapped = static_cast<char>(c);
     uint8_t cls = kKeep;
@@ -132,25 +158,16 @@ void Normalizer::EmitCodepoint(int32_t cp) {
 
 void Normalizer::NormalizeSegment(std::string_view segment) {
   if (segment.empty()) return;
-  utf8proc_option_t decompose_options = static_cast<utf8proc_option_t>(0);
-  utf8proc_option_t compose_options = static_cast<utf8proc_option_t>(0);
-  if (options_.nfkc) {
-    decompose_options = static_cast<utf8proc_option_t>(
-        UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_IGNORE);
-    compose_options = static_cast<utf8proc_option_t>(
-        UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE);
+  // Decomposition (with canonical ordering) first; composition after the
+  // marks are stripped. utf8proc rejects COMPOSE and DECOMPOSE together.
+  int decompose_options = 0;
+  int compose_options = 0;
+  if (options_.nfkc) decompose_options |= UTF8PROC_COMPAT | UTF8PROC_IGNORE;
+  if (options_.nfkc || options_.strip_accents) {
+    decompose_options |= UTF8PROC_STABLE | UTF8PROC_DECOMPOSE;
+    compose_options = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
   }
-  if (options_.strip_accents) {
-    // Decompose canonically; recompose (NFC) when NFKC is off.
-    decompose_options = static_cast<utf8proc_option_t>(
-        decompose_options | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE);
-    compose_options = static_cast<utf8proc_option_t>(
-        compose_options | UTF8PROC_STABLE | UTF8PROC_COMPOSE);
-  }
-  if (options_.case_fold) {
-    decompose_options =
-        static_cast<utf8proc_option_t>(decompose_options | UTF8PROC_CASEFOLD);
-  }
+  if (options_.case_fold) decompose_options |= UTF8PROC_CASEFOLD;
   // The segment is valid UTF-8 here (Normalize repairs first).
   const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(segment.data());
   if (codepoints_.size() < segment.size() + 8) {
@@ -161,7 +178,7 @@ void Normalizer::NormalizeSegment(std::string_view segment) {
     count = utf8proc_decompose_custom(
         bytes, static_cast<utf8proc_ssize_t>(segment.size()),
         codepoints_.data(), static_cast<utf8proc_ssize_t>(codepoints_.size()),
-        decompose_options, nullptr, nullptr);
+        static_cast<utf8proc_option_t>(decompose_options), nullptr, nullptr);
     if (count < 0) {
       // Cannot happen on repaired input; keep the bytes visible rather than
       // dropping them.
@@ -185,10 +202,97 @@ void Normalizer::NormalizeSegment(std::string_view segment) {
   }
   if (compose_options != 0) {
     // utf8proc_normalize_utf32 with COMPOSE only composes; it cannot fail.
-    count = utf8proc_normalize_utf32(codepoints_.data(), count, compose_options);
+    count = utf8proc_normalize_utf32(
+        codepoints_.data(), count,
+        static_cast<utf8proc_option_t>(compose_options));
   }
   Reserve(5 * static_cast<size_t>(count));
   for (utf8proc_ssize_t k = 0; k < count; ++k) EmitCodepoint(codepoints_[k]);
+}
+
+// Returns the length of the common typographic separator at p[i] (’ ‘ “ ”
+// – — … and NBSP), or 0. Under the default options each of them becomes a
+// space, and none takes part in a canonical composition, so like ASCII
+// whitespace they end a segment: words with curly apostrophes stay on the
+// fast path.
+static int TypographicSeparatorAt(const unsigned char* p, size_t n,
+                                  size_t i) {
+  if (p[i] == 0xC2) return (i + 1 < n && p[i + 1] == 0xA0) ? 2 : 0;
+  if (p[i] != 0xE2 || i + 2 >= n || p[i + 1] != 0x80) return 0;
+  const unsigned char c = p[i + 2];
+  return ((c >= 0x93 && c <= 0x94) || (c >= 0x98 && c <= 0x9D) || c == 0xA6)
+             ? 3
+             : 0;
+}
+
+size_t Normalizer::AsciiRun(const unsigned char* p, size_t n, size_t i,
+                            size_t* seg_in, size_t* seg_out,
+                            bool* seg_pending) {
+  char* o = out_->data();
+  for (; i < n; ++i) {
+    const unsigned char c = p[i];
+    if (c >= 0x80) break;
+    const uint8_t cls = ascii_class_[c];
+    if (cls == kKeep) {
+      if (pending_space_) {
+        if (out_len_ > 0) o[out_len_++] = ' ';
+        pending_space_ = false;
+      }
+      o[out_len_++] = ascii_map_[c];
+    } else if (cls == kSpace) {
+      EmitSpace(' ');
+    } else {
+      EmitSpace(static_cast<char>(c));
+      *seg_in = i + 1;
+      *seg_out = out_len_;
+      *seg_pending = pending_space_;
+    }
+  }
+  return i;
+}
+
+// The ASCII loop for collapse_whitespace && punctuation_to_space, without
+// data-dependent branches: a kept byte writes an optional space and itself,
+// anything else only sets the pending space. Also steps over the
+// typographic separators.
+size_t Normalizer::AsciiRunCollapsing(const unsigned char* p, size_t n,
+                                      size_t i, size_t* seg_in,
+                                      size_t* seg_out, bool* seg_pending) {
+  char* o = out_->data();
+  size_t len = out_len_;
+  size_t pending = pending_space_;
+  size_t s_in = *seg_in, s_out = *seg_out;
+  size_t s_pending = *seg_pending;
+  for (;;) {
+    for (; i < n; ++i) {
+      const unsigned char c = p[i];
+      if (c >= 0x80) break;
+      const size_t keep = ascii_class_[c] == kKeep;
+      const size_t whitespace = ascii_class_[c] == kWhitespace;
+      o[len] = ' ';
+      len += keep & pending & (len != 0);
+      o[len] = ascii_map_[c];
+      len += keep;
+      pending = keep ^ 1;
+      s_in = whitespace ? i + 1 : s_in;
+      s_out = whitespace ? len : s_out;
+      s_pending = whitespace ? 1 : s_pending;
+    }
+    if (i >= n) break;
+    const int sep = TypographicSeparatorAt(p, n, i);
+    if (sep == 0) break;
+    pending = 1;
+    i += sep;
+    s_in = i;
+    s_out = len;
+    s_pending = 1;
+  }
+  out_len_ = len;
+  pending_space_ = pending != 0;
+  *seg_in = s_in;
+  *seg_out = s_out;
+  *seg_pending = s_pending != 0;
+  return i;
 }
 
 size_t Normalizer::Normalize(std::string_view text, std::string* out) {
@@ -211,32 +315,20 @@ size_t Normalizer::Normalize(std::string_view text, std::string* out) {
   bool seg_pending = false;
   size_t i = 0;
   while (i < n) {
-    char* o = out->data();
-    for (; i < n; ++i) {
-      const unsigned char c = p[i];
-      if (c >= 0x80) break;
-      const uint8_t cls = ascii_class_[c];
-      if (cls == kKeep) {
-        if (pending_space_) {
-          if (out_len_ > 0) o[out_len_++] = ' ';
-          pending_space_ = false;
-        }
-        o[out_len_++] = ascii_map_[c];
-      } else if (cls == kSpace) {
-        EmitSpace(' ');
-      } else {
-        EmitSpace(static_cast<char>(c));
-        seg_in = i + 1;
-        seg_out = out_len_;
-        seg_pending = pending_space_;
-      }
+    if (fast_separators_) {
+      i = AsciiRunCollapsing(p, n, i, &seg_in, &seg_out, &seg_pending);
+    } else {
+      i = AsciiRun(p, n, i, &seg_in, &seg_out, &seg_pending);
     }
     if (i >= n) break;
     // A non-ASCII byte: redo the segment it belongs to on the full path.
     out_len_ = seg_out;
     pending_space_ = seg_pending;
     size_t end = i;
-    while (end < n && !internal::IsAsciiSpace(p[end])) ++end;
+    while (end < n && !internal::IsAsciiSpace(p[end]) &&
+           !(fast_separators_ && TypographicSeparatorAt(p, n, end) > 0)) {
+      ++end;
+    }
     size_t piece = seg_in;
     while (piece < end) {
       size_t cut = end;

@@ -1,0 +1,43 @@
+# The two commands of the quick start:
+#   make demo   install missing Debian packages, build (Release), run the demo
+#   make test   the same set-up, then the whole test suite (ctest)
+# Other targets: build, bench, install (PREFIX=/usr/local), clean.
+
+BUILD ?= build
+JOBS ?= $(shell nproc)
+PREFIX ?= /usr/local
+NEARDUP := $(BUILD)/tools/neardup
+EXAMPLE := examples/crawl.jsonl
+
+.PHONY: deps configure build demo test bench install clean
+
+deps:
+	@tools/install_deps.sh
+
+configure: deps
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release >/dev/null
+
+build: configure
+	@cmake --build $(BUILD) -j$(JOBS)
+
+demo: build
+	@echo "== neardup selftest: the hashing core against its known answers"
+	@$(NEARDUP) selftest --quiet
+	@echo
+	@echo "== neardup explain: two records of $(EXAMPLE) (an edited copy and its source)"
+	@$(NEARDUP) explain $(EXAMPLE)#doc-000002 $(EXAMPLE)#doc-000013
+	@echo
+	@echo "== neardup explain: two unrelated records"
+	@$(NEARDUP) explain --examples 1 $(EXAMPLE)#doc-000002 $(EXAMPLE)#doc-000003
+
+test: build
+	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS) -LE 'slow|fuzz'
+
+bench: build
+	@$(BUILD)/bench/core_benchmark
+
+install: build
+	@cmake --install $(BUILD) --prefix $(PREFIX)
+
+clean:
+	@rm -rf $(BUILD)

@@ -1,0 +1,172 @@
+// neardup io layer: reading documents from crawl files and writing records
+// back in the format and compression they came in.
+//
+// Formats: JSONL (one JSON object per line; the text and id come from named
+// fields and every other field passes through untouched), plain text files
+// (the whole file is one document, its id is the path), and WARC/WET
+// (Common Crawl; one document per `conversion` or `response` record, id =
+// WARC-Record-ID, URL = WARC-Target-URI). Compression: gzip (including the
+// concatenated members of .warc.gz) and zstd, detected by magic bytes, not
+// by the file name.
+//
+// Nothing is lost: a record that cannot be read is returned as a Rejection
+// naming the file, the 1-based line (JSONL) or record number (WARC) and the
+// byte offset in the decompressed stream, and reading goes on. Only damage
+// that makes the rest of a file unreadable (a truncated or corrupt compressed
+// stream, a WARC record whose length runs past the end) ends the file, and
+// that is reported as a Rejection too, before the reader reports the end.
+
+#ifndef NEARDUP_IO_H_
+#define NEARDUP_IO_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace neardup {
+
+enum class Compression { kNone, kGzip, kZstd };
+enum class InputFormat { kJsonl, kText, kWarc };
+
+// Returns "none", "gzip" or "zstd".
+const char* CompressionName(Compression c);
+// Returns "jsonl", "text" or "warc".
+const char* InputFormatName(InputFormat f);
+
+// Returns the compression of a file from its first bytes (gzip 1F 8B,
+// zstd 28 B5 2F FD), else kNone.
+Compression DetectCompression(std::string_view first_bytes);
+
+// Returns the format of a file from its name (after removing .gz, .zst or
+// .zstd): .jsonl .ndjson .json -> kJsonl; .warc .wet (and .warc.wet) ->
+// kWarc; anything else -> kText. When the name says kText, the decompressed
+// first bytes decide: "WARC/" -> kWarc, '{' -> kJsonl.
+InputFormat DetectFormat(std::string_view path,
+                         std::string_view first_decompressed_bytes);
+
+struct ReaderOptions {
+  // JSONL field holding the document text. Default: "text".
+  std::string text_field = "text";
+  // JSONL field holding the record id (string or integer). When a record
+  // lacks it, the id is "FILE:LINE". Default: "id".
+  std::string id_field = "id";
+  // JSONL field holding the URL, when present. Default: "url".
+  std::string url_field = "url";
+  // Optional numeric JSONL field read into Record::number (for keep
+  // policies). Empty: none. Default: "".
+  std::string number_field;
+  // Records whose text is longer are rejected ("document larger than
+  // max_document_bytes"). Default: 256 MiB.
+  size_t max_document_bytes = size_t{256} << 20;
+};
+
+// One document as read. The views stay valid until the next call to Next.
+struct Record {
+  std::string_view id;    // see the format notes above
+  std::string_view text;  // the document text (JSON string unescaped)
+  std::string_view url;   // empty when unknown
+  // The record's bytes exactly as read, for writing it back: a JSONL line
+  // without its line terminator, a whole WARC record (headers, block and
+  // the blank line after it), or a text file's content.
+  std::string_view raw;  // (JSONL: the line without its "\n"; a "\r" stays)
+  uint64_t line = 0;      // 1-based line (JSONL), record number (WARC), 1
+  uint64_t offset = 0;    // byte offset of the record, decompressed
+  double number = 0;      // value of number_field; NaN when absent
+};
+
+struct Rejection {
+  std::string file;
+  uint64_t line = 0;      // as Record::line; 0 when not applicable
+  uint64_t offset = 0;    // byte offset, decompressed
+  std::string reason;     // e.g. "malformed JSON: ...", "truncated gzip"
+};
+
+// Reads the documents of one file, sequentially. Not thread-safe; one reader
+// per file. Memory: one record plus a fixed-size decompression buffer.
+class RecordReader {
+ public:
+  enum class Result { kRecord, kRejected, kEnd };
+
+  // Opens `path` ("-" is standard input). Returns NotFound or
+  // PermissionDenied (naming the path) when it cannot be opened, and
+  // InvalidArgument for a folder.
+  static absl::StatusOr<std::unique_ptr<RecordReader>> Open(
+      const std::string& path, const ReaderOptions& options);
+  virtual ~RecordReader() = default;
+
+  // Reads the next document into *record (kRecord), or describes a record
+  // that could not be read in *rejection (kRejected; reading can go on), or
+  // reports the end of the file (kEnd, after which it keeps returning kEnd).
+  virtual Result Next(Record* record, Rejection* rejection) = 0;
+
+  // For WARC files: records that are not documents (warcinfo, request,
+  // metadata, ...) seen so far. Their raw bytes are returned by
+  // TakePassThrough so writers can keep them; they are not documents and
+  // are not counted as read.
+  virtual uint64_t passed_through() const { return 0; }
+  // Moves the raw bytes of the non-document records read since the last
+  // call (in file order, all before the current record) into *out.
+  virtual void TakePassThrough(std::string* out) { out->clear(); }
+
+  InputFormat format() const { return format_; }
+  Compression compression() const { return compression_; }
+  const std::string& path() const { return path_; }
+
+ protected:
+  RecordReader(std::string path, InputFormat format, Compression compression)
+      : path_(std::move(path)), format_(format), compression_(compression) {}
+
+ private:
+  std::string path_;
+  InputFormat format_;
+  Compression compression_;
+};
+
+// Writes records back, compressed as asked, to a temporary file next to
+// `path` that Commit renames to `path`: a killed run never leaves a file
+// that looks finished. Destroying an uncommitted writer removes the
+// temporary file.
+class RecordWriter {
+ public:
+  // Creates "<path>.tmp-<pid>". Returns an error naming the path when it
+  // cannot be created.
+  static absl::StatusOr<std::unique_ptr<RecordWriter>> Create(
+      const std::string& path, InputFormat format, Compression compression);
+  ~RecordWriter();
+
+  // Appends bytes (for JSONL, the raw line; Write adds nothing: call
+  // WriteLine for a line terminator). For WARC .gz output, each Write of a
+  // whole record becomes one gzip member, as WARC tools expect.
+  absl::Status Write(std::string_view bytes);
+  absl::Status WriteLine(std::string_view line);  // bytes + "\n"
+
+  // Flushes, closes, fsyncs and renames into place.
+  absl::Status Commit();
+
+ private:
+  class Impl;
+  explicit RecordWriter(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Expands inputs into the list of files to read, in a deterministic order:
+// files as given; folders recursively, their entries sorted by name (byte
+// order), keeping files whose name has a known extension (.jsonl .ndjson
+// .json .txt .text .warc .wet, each optionally .gz .zst .zstd). "-" stays
+// "-". Returns NotFound naming the first path that does not exist.
+absl::StatusOr<std::vector<std::string>> ExpandInputs(
+    const std::vector<std::string>& inputs);
+
+// Writes `s` as a JSON string literal (with quotes) to *out: escapes '"',
+// '\\' and control characters; other bytes pass through (invalid UTF-8 is
+// replaced by U+FFFD so the output is always valid JSON).
+void AppendJsonString(std::string_view s, std::string* out);
+
+}  // namespace neardup
+
+#endif  // NEARDUP_IO_H_

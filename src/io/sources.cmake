@@ -1,0 +1,1 @@
+set(NEARDUP_IO_SOURCES)

@@ -1,0 +1,1 @@
+# io layer tests (owned by the io work)

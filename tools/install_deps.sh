@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that neardup needs to build and test, when
+# they are missing. Idempotent: does nothing (and needs no network) when
+# everything is there. Runs apt-get update first whenever it installs.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config git
+  libabsl-dev libxxhash-dev libutf8proc-dev
+  libsimdjson-dev libzstd-dev zlib1g-dev libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+      grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "install_deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || {
+    echo "install_deps: need root (or sudo) to install: ${missing[*]}" >&2
+    exit 1
+  }
+  sudo=sudo
+fi
+echo "install_deps: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+  --no-install-recommends "${missing[@]}"
