@@ -25,10 +25,10 @@ demo: build
 	@$(NEARDUP) selftest --quiet
 	@echo
 	@echo "== neardup explain: two records of $(EXAMPLE) (an edited copy and its source)"
-	@$(NEARDUP) explain $(EXAMPLE)#doc-000002 $(EXAMPLE)#doc-000013
+	@$(NEARDUP) explain $(EXAMPLE)#doc-000001 $(EXAMPLE)#doc-000010
 	@echo
 	@echo "== neardup explain: two unrelated records"
-	@$(NEARDUP) explain --examples 1 $(EXAMPLE)#doc-000002 $(EXAMPLE)#doc-000003
+	@$(NEARDUP) explain --examples 1 $(EXAMPLE)#doc-000001 $(EXAMPLE)#doc-000002
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS) -LE 'slow|fuzz'
