@@ -11,7 +11,9 @@
 #include "neardup/shingle.h"
 #include "neardup/simhash.h"
 #include "neardup/text.h"
+#include "neardup/cluster.h"
 #include "neardup/io.h"
+#include "neardup/lsh.h"
 #include "neardup/version.h"
 
 #endif  // NEARDUP_NEARDUP_H_

@@ -1,0 +1,65 @@
+// neardup cluster layer: joining verified pairs into clusters (union-find)
+// and choosing the one record of each cluster that is kept.
+
+#ifndef NEARDUP_CLUSTER_H_
+#define NEARDUP_CLUSTER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+
+namespace neardup {
+
+// Disjoint sets over documents 0 .. n-1 with path halving and union by
+// size. The representative of a set is its smallest member, so results do
+// not depend on the order of Union calls. Not thread-safe.
+class DisjointSets {
+ public:
+  explicit DisjointSets(size_t n);
+
+  // Returns the smallest member of the set containing x.
+  uint32_t Find(uint32_t x);
+  // Joins the sets of a and b. Returns false if they were already joined.
+  bool Union(uint32_t a, uint32_t b);
+  size_t size() const { return parent_.size(); }
+
+ private:
+  std::vector<uint32_t> parent_;
+  std::vector<uint32_t> set_size_;
+  std::vector<uint32_t> smallest_;
+};
+
+// Which member of a cluster is kept.
+enum class KeepPolicy {
+  kFirst,    // the first in input order
+  kLongest,  // the longest text (ties: the first)
+  kField,    // the largest value of a numeric field (ties and missing
+             // values: the first; a missing value ranks below any number)
+};
+
+// Parses "first", "longest" or "field:NAME" (NAME returned in *field).
+absl::StatusOr<KeepPolicy> ParseKeepPolicy(std::string_view text,
+                                           std::string* field);
+
+// The clustering of n documents: for each document, its cluster (the
+// smallest member) and the member that is kept.
+struct Clustering {
+  std::vector<uint32_t> cluster;  // cluster[i]: smallest member
+  std::vector<uint32_t> kept;     // kept[i]: kept member of i's cluster
+  uint64_t clusters_of_two_or_more = 0;
+  uint64_t removed = 0;           // documents that are not their kept one
+};
+
+// Turns disjoint sets into a Clustering. `lengths` (text bytes) is used by
+// kLongest and `numbers` (NaN when missing) by kField; each may be empty
+// for other policies. Cost: linear.
+Clustering MakeClustering(DisjointSets& sets, KeepPolicy policy,
+                          absl::Span<const uint64_t> lengths,
+                          absl::Span<const double> numbers);
+
+}  // namespace neardup
+
+#endif  // NEARDUP_CLUSTER_H_

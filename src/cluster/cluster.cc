@@ -1,0 +1,95 @@
+// Union-find and the keep policies.
+
+#include "neardup/cluster.h"
+
+#include <cmath>
+#include <numeric>
+#include <string>
+
+#include "absl/status/status.h"
+
+namespace neardup {
+
+DisjointSets::DisjointSets(size_t n)
+    : parent_(n), set_size_(n, 1), smallest_(n) {
+  std::iota(parent_.begin(), parent_.end(), 0u);
+  std::iota(smallest_.begin(), smallest_.end(), 0u);
+}
+
+uint32_t DisjointSets::Find(uint32_t x) {
+  uint32_t root = x;
+  while (parent_[root] != root) {
+    parent_[root] = parent_[parent_[root]];  // path halving
+    root = parent_[root];
+  }
+  return smallest_[root];
+}
+
+bool DisjointSets::Union(uint32_t a, uint32_t b) {
+  auto root = [this](uint32_t x) {
+    while (parent_[x] != x) {
+      parent_[x] = parent_[parent_[x]];
+      x = parent_[x];
+    }
+    return x;
+  };
+  uint32_t ra = root(a), rb = root(b);
+  if (ra == rb) return false;
+  if (set_size_[ra] < set_size_[rb]) std::swap(ra, rb);
+  parent_[rb] = ra;
+  set_size_[ra] += set_size_[rb];
+  smallest_[ra] = std::min(smallest_[ra], smallest_[rb]);
+  return true;
+}
+
+absl::StatusOr<KeepPolicy> ParseKeepPolicy(std::string_view text,
+                                           std::string* field) {
+  if (text == "first") return KeepPolicy::kFirst;
+  if (text == "longest") return KeepPolicy::kLongest;
+  if (text.substr(0, 6) == "field:" && text.size() > 6) {
+    *field = std::string(text.substr(6));
+    return KeepPolicy::kField;
+  }
+  return absl::InvalidArgumentError(
+      "--keep must be first, longest or field:NAME, got \"" +
+      std::string(text) + "\"");
+}
+
+Clustering MakeClustering(DisjointSets& sets, KeepPolicy policy,
+                          absl::Span<const uint64_t> lengths,
+                          absl::Span<const double> numbers) {
+  const size_t n = sets.size();
+  Clustering c;
+  c.cluster.resize(n);
+  c.kept.resize(n);
+  std::vector<uint32_t> members(n, 0);
+  // Documents are visited in order, so the first candidate seen for a
+  // cluster is its first member and later ones replace it only when
+  // strictly better: ties keep the earliest.
+  for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t root = sets.Find(i);
+    c.cluster[i] = root;
+    ++members[root];
+    if (root == i) {
+      c.kept[root] = i;
+      continue;
+    }
+    const uint32_t best = c.kept[root];
+    bool better = false;
+    if (policy == KeepPolicy::kLongest && !lengths.empty()) {
+      better = lengths[i] > lengths[best];
+    } else if (policy == KeepPolicy::kField && !numbers.empty()) {
+      better = !std::isnan(numbers[i]) &&
+               (std::isnan(numbers[best]) || numbers[i] > numbers[best]);
+    }
+    if (better) c.kept[root] = i;
+  }
+  for (uint32_t i = 0; i < n; ++i) {
+    c.kept[i] = c.kept[c.cluster[i]];
+    if (c.kept[i] != i) ++c.removed;
+    if (c.cluster[i] == i && members[i] >= 2) ++c.clusters_of_two_or_more;
+  }
+  return c;
+}
+
+}  // namespace neardup
