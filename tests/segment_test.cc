@@ -60,8 +60,8 @@ void ExpectPieces(std::string_view text, const std::vector<TextSpan>& spans,
     const size_t begin = text.find(pieces[i], from);
     ASSERT_NE(begin, std::string_view::npos) << "bad expectation " << i;
     const TextSpan want{begin, begin + pieces[i].size()};
-    EXPECT_EQ(spans[i], want) << "piece " << i << " \"" << Escape(pieces[i])
-                              << "\"";
+    EXPECT_EQ(spans[i], want)
+        << "piece " << i << " \"" << Escape(pieces[i]) << "\"";
     if (spans[i].end <= text.size() && spans[i].begin <= spans[i].end) {
       EXPECT_EQ(Escape(spans[i].In(text)), Escape(pieces[i]));
     }
@@ -77,8 +77,7 @@ void ExpectSpans(std::string_view text, const std::vector<TextSpan>& got,
 
 // Spans are inside the text, in order and not overlapping.
 void ExpectOrderedInside(std::string_view text,
-                         const std::vector<TextSpan>& spans,
-                         bool allow_empty) {
+                         const std::vector<TextSpan>& spans, bool allow_empty) {
   size_t last_end = 0;
   for (size_t i = 0; i < spans.size(); ++i) {
     const TextSpan& s = spans[i];
@@ -101,6 +100,7 @@ struct LinesCase {
 };
 
 TEST(SplitLinesTest, Terminators) {
+  // clang-format off
   const std::vector<LinesCase> cases = {
       // Empty text has no lines.
       {"", {}},
@@ -143,6 +143,7 @@ TEST(SplitLinesTest, Terminators) {
       // Blank lines and whitespace-only lines are still lines.
       {"a\n \n\nb", {{0, 1}, {2, 3}, {4, 4}, {5, 6}}},
   };
+  // clang-format on
   for (const LinesCase& c : cases) {
     ExpectSpans(c.text, SplitLines(c.text), c.lines);
   }
@@ -189,8 +190,9 @@ std::vector<TextSpan> RefLines(std::string_view t) {
 
 TEST(SplitLinesTest, RandomTextMatchesReference) {
   const std::vector<std::string> parts = {
-      "a", "word", " ", "\t", "\n", "\r", "\r\n", "\xC2\x85", "\xE2\x80\xA8",
-      "\xE2\x80\xA9", "\xC3\xA9", "\xE2\x80\xA7", "\xC2", "\xE2\x80", "\0"s,
+      "a",           "word",         " ",        "\t",           "\n",
+      "\r",          "\r\n",         "\xC2\x85", "\xE2\x80\xA8", "\xE2\x80\xA9",
+      "\xC3\xA9",    "\xE2\x80\xA7", "\xC2",     "\xE2\x80",     "\0"s,
       "\xE4\xB8\xAD"};
   Rng rng(101);
   for (int iter = 0; iter < 5000; ++iter) {
@@ -243,6 +245,7 @@ struct ParagraphCase {
 };
 
 TEST(SplitParagraphsTest, ExactSpans) {
+  // clang-format off
   const std::vector<ParagraphCase> cases = {
       // Empty text: no paragraphs.
       {"", {}},
@@ -281,6 +284,7 @@ TEST(SplitParagraphsTest, ExactSpans) {
       // Three paragraphs.
       {"one\ntwo\n\nthree\n\n\nfour\nfive", {{0, 7}, {9, 14}, {17, 26}}},
   };
+  // clang-format on
   for (const ParagraphCase& c : cases) {
     ExpectSpans(c.text, SplitParagraphs(c.text), c.paragraphs);
   }
@@ -298,13 +302,18 @@ TEST(SplitParagraphsTest, SpansSliceTheInput) {
 TEST(SplitParagraphsTest, RandomTextMatchesReference) {
   // Line contents (no terminators) and terminators; the reference builds the
   // expected paragraphs from the line structure it generated.
-  const std::vector<std::string> blank = {"", " ", "\t", "\xC2\xA0",
-                                          "\xE3\x80\x80 ", "\xE2\x80\x83"};
-  const std::vector<std::string> full = {"a", "two words", " lead", "trail ",
-                                         "\xC3\xA9t\xC3\xA9", "\xE2\x80\x8B",
-                                         "\xE4\xB8\xAD\xE6\x96\x87", "."};
-  const std::vector<std::string> terms = {"\n", "\r\n", "\r", "\xC2\x85",
-                                          "\xE2\x80\xA8", "\xE2\x80\xA9"};
+  const std::vector<std::string> blank = {
+      "", " ", "\t", "\xC2\xA0", "\xE3\x80\x80 ", "\xE2\x80\x83"};
+  const std::vector<std::string> full = {"a",
+                                         "two words",
+                                         " lead",
+                                         "trail ",
+                                         "\xC3\xA9t\xC3\xA9",
+                                         "\xE2\x80\x8B",
+                                         "\xE4\xB8\xAD\xE6\x96\x87",
+                                         "."};
+  const std::vector<std::string> terms = {
+      "\n", "\r\n", "\r", "\xC2\x85", "\xE2\x80\xA8", "\xE2\x80\xA9"};
   Rng rng(202);
   for (int iter = 0; iter < 3000; ++iter) {
     std::string text;
@@ -313,9 +322,8 @@ TEST(SplitParagraphsTest, RandomTextMatchesReference) {
     const int nlines = static_cast<int>(rng.Uniform(12));
     for (int k = 0; k < nlines; ++k) {
       const bool is_blank = rng.Uniform(3) == 0;
-      const std::string& content = is_blank
-                                       ? blank[rng.Uniform(blank.size())]
-                                       : full[rng.Uniform(full.size())];
+      const std::string& content = is_blank ? blank[rng.Uniform(blank.size())]
+                                            : full[rng.Uniform(full.size())];
       const size_t begin = text.size();
       text += content;
       if (is_blank) {
@@ -348,6 +356,7 @@ struct SentenceCase {
 };
 
 TEST(SplitSentencesTest, Rules) {
+  // clang-format off
   const std::vector<SentenceCase> cases = {
       // Empty and whitespace-only text: no sentences.
       {"", {}},
@@ -431,6 +440,7 @@ TEST(SplitSentencesTest, Rules) {
       // Invalid UTF-8 inside a sentence does not end it.
       {"bad \xFF byte. next", {"bad \xFF byte.", "next"}},
   };
+  // clang-format on
   for (const SentenceCase& c : cases) {
     ExpectPieces(c.text, SplitSentences(c.text), c.sentences);
   }
@@ -453,6 +463,7 @@ struct WordsCase {
 };
 
 TEST(SplitWordsTest, Rules) {
+  // clang-format off
   const std::vector<WordsCase> cases = {
       // Empty text and text of separators only: no words.
       {"", {}},
@@ -476,7 +487,8 @@ TEST(SplitWordsTest, Rules) {
       // A combining mark stays in its word (e + U+0301).
       {"cafe\xCC\x81 ok", {"cafe\xCC\x81", "ok"}},
       // Several marks, including one at the start of a word.
-      {"\xCC\x81" "ab\xCC\xA3\xCC\x81" "c", {"\xCC\x81" "ab\xCC\xA3\xCC\x81" "c"}},
+      {"\xCC\x81" "ab\xCC\xA3\xCC\x81" "c",
+       {"\xCC\x81" "ab\xCC\xA3\xCC\x81" "c"}},
       // Greek, Cyrillic, Hebrew and Arabic words are runs of letters.
       {"\xCE\xB1\xCE\xB2\xCE\xB3 \xD0\xB4\xD0\xB0",
        {"\xCE\xB1\xCE\xB2\xCE\xB3", "\xD0\xB4\xD0\xB0"}},
@@ -528,10 +540,12 @@ TEST(SplitWordsTest, Rules) {
       // Unicode spaces separate words (NBSP, ideographic space).
       {"a\xC2\xA0" "b\xE3\x80\x80" "c", {"a", "b", "c"}},
       // Full-width Latin letters and digits are letters and numbers.
-      {"\xEF\xBC\xA1\xEF\xBC\xA2\xEF\xBC\x91", {"\xEF\xBC\xA1\xEF\xBC\xA2\xEF\xBC\x91"}},
+      {"\xEF\xBC\xA1\xEF\xBC\xA2\xEF\xBC\x91",
+       {"\xEF\xBC\xA1\xEF\xBC\xA2\xEF\xBC\x91"}},
       // Currency and math symbols separate.
       {"5$+x=y", {"5", "x", "y"}},
   };
+  // clang-format on
   for (const WordsCase& c : cases) {
     ExpectPieces(c.text, SplitWords(c.text), c.words);
   }
@@ -555,6 +569,7 @@ TEST(SplitWordsTest, RandomTextMatchesReference) {
     std::string bytes;
     Kind kind;
   };
+  // clang-format off
   const std::vector<Piece> pieces = {
       {"a", kWordPart}, {"Zz", kWordPart}, {"word", kWordPart},
       {"7", kWordPart}, {"2024", kWordPart}, {"e\xCC\x81", kWordPart},
@@ -619,6 +634,8 @@ TEST(SplitWordsTest, IsCharTokenScript) {
     int32_t cp;
     bool expected;
   };
+  // clang-format on
+  // clang-format off
   const std::vector<Case> cases = {
       {0x4E2D, true},   // 中, CJK Unified Ideographs
       {0x3400, true},   // first of CJK Extension A
@@ -654,6 +671,7 @@ TEST(SplitWordsTest, IsCharTokenScript) {
       {-1, false},       // not a code point
       {0x110000, false}, // beyond Unicode
   };
+  // clang-format on
   for (const Case& c : cases) {
     EXPECT_EQ(IsCharTokenScript(c.cp), c.expected) << std::hex << c.cp;
   }
@@ -663,12 +681,32 @@ TEST(SplitWordsTest, IsCharTokenScript) {
 // Robustness: any bytes give in-range, ordered spans.
 
 TEST(SegmentTest, RandomBytesGiveOrderedSpans) {
-  const std::vector<std::string> parts = {
-      "word", " ", ".", ". ", "!", "\xE3\x80\x82", "\n", "\n\n", "\r\n",
-      "\xC2\x85", "\xE2\x80\xA8", "\xE2\x80\x9D", ")", "\xE2\x80\xA6",
-      "\xC3\xA9", "\xCC\x81", "\xE4\xB8\xAD", "\xF0\x9F\x98\x80", "\0"s,
-      "\xFF", "\xC3", "\xE2\x80", "\xF0\x9F\x98", "\xED\xA0\x80", "\xC2\xA0",
-      "3.5"};
+  const std::vector<std::string> parts = {"word",
+                                          " ",
+                                          ".",
+                                          ". ",
+                                          "!",
+                                          "\xE3\x80\x82",
+                                          "\n",
+                                          "\n\n",
+                                          "\r\n",
+                                          "\xC2\x85",
+                                          "\xE2\x80\xA8",
+                                          "\xE2\x80\x9D",
+                                          ")",
+                                          "\xE2\x80\xA6",
+                                          "\xC3\xA9",
+                                          "\xCC\x81",
+                                          "\xE4\xB8\xAD",
+                                          "\xF0\x9F\x98\x80",
+                                          "\0"s,
+                                          "\xFF",
+                                          "\xC3",
+                                          "\xE2\x80",
+                                          "\xF0\x9F\x98",
+                                          "\xED\xA0\x80",
+                                          "\xC2\xA0",
+                                          "3.5"};
   Rng rng(303);
   for (int iter = 0; iter < 5000; ++iter) {
     std::string text;

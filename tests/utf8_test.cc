@@ -155,6 +155,7 @@ struct Utf8Case {
 };
 
 TEST(Utf8Test, KnownAnswerTable) {
+  // clang-format off
   const std::vector<Utf8Case> cases = {
       // Empty input: valid, nothing to replace, first invalid == size == 0.
       {"", "", 0, 0},
@@ -238,6 +239,7 @@ TEST(Utf8Test, KnownAnswerTable) {
       // Valid multibyte text before the first error: offset is in bytes.
       {"caf\xC3\xA9\xFF", "caf\xC3\xA9" + Fffd(1), 1, 5},
   };
+  // clang-format on
   for (const Utf8Case& c : cases) {
     ExpectUtf8(c.input, c.repaired, c.count, c.first_invalid);
   }
@@ -300,8 +302,8 @@ TEST(Utf8Test, OverlongEncodingsAreInvalid) {
 // The ASCII fast path reads 8 bytes at a time: an error at every offset
 // around and across 8-byte words must be found at exactly that offset.
 TEST(Utf8Test, ErrorAtEveryOffsetOfAnAsciiRun) {
-  const std::vector<std::string> bad = {"\x80", "\xFF", "\xC3", "\xE2\x82",
-                                        "\xED\xA0\x80", "\xF4\x90"};
+  const std::vector<std::string> bad = {"\x80",     "\xFF",         "\xC3",
+                                        "\xE2\x82", "\xED\xA0\x80", "\xF4\x90"};
   for (const std::string& b : bad) {
     for (size_t pos = 0; pos < 72; ++pos) {
       for (size_t tail : {0, 1, 9, 17}) {
@@ -321,8 +323,8 @@ TEST(Utf8Test, ErrorAtEveryOffsetOfAnAsciiRun) {
   }
   // And no false alarm on long valid runs that end mid-word.
   for (size_t len = 0; len < 72; ++len) {
-    const std::string s = std::string(len, 'q') + "\xC3\xA9" +
-                           std::string(len, '~');
+    const std::string s =
+        std::string(len, 'q') + "\xC3\xA9" + std::string(len, '~');
     ASSERT_TRUE(IsValidUtf8(s)) << len;
     ASSERT_EQ(FindInvalidUtf8(s), s.size()) << len;
   }
@@ -370,9 +372,12 @@ TEST(Utf8Test, FourByteBoundariesMatchReference) {
     for (int b = 0; b < 256; ++b) {
       for (int c : probes) {
         for (int d : probes) {
-          const std::string s = {'x', static_cast<char>(a),
-                                 static_cast<char>(b), static_cast<char>(c),
-                                 static_cast<char>(d), 'y'};
+          const std::string s = {'x',
+                                 static_cast<char>(a),
+                                 static_cast<char>(b),
+                                 static_cast<char>(c),
+                                 static_cast<char>(d),
+                                 'y'};
           const RefResult r = RefRepair(s);
           ASSERT_EQ(RepairUtf8(s, &out), r.count) << Escape(s);
           ASSERT_EQ(out, r.repaired) << Escape(s);

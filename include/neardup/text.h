@@ -78,15 +78,19 @@ struct NormalizeOptions {
   bool digits_to_zero = true;
   // Runs of whitespace (Unicode White_Space, and control characters) become
   // one ASCII space; leading and trailing whitespace is dropped. When false,
-  // whitespace characters are kept as they are and other control characters
-  // become one space each. Default: true.
+  // whitespace characters are kept as they are, and each control character
+  // and each punctuation character (with punctuation_to_space) becomes one
+  // space. Default: true.
   bool collapse_whitespace = true;
 };
 
 // Normalizes text according to NormalizeOptions. Text that is all ASCII takes
 // a table-driven fast path that gives byte-for-byte the result of the full
 // Unicode path (tests check this). Invalid UTF-8 is repaired first (see the
-// repair policy above).
+// repair policy above). In a run of more than 256 bytes without whitespace,
+// a run of more than 30 combining marks is normalized in pieces of at most
+// 30, as the Unicode Stream-Safe Text Format (UAX #15) prescribes, so that
+// time stays linear on any input.
 //
 // A Normalizer keeps reusable scratch buffers, so it is not thread-safe: use
 // one per thread. Cost: linear in the input; no allocation once the scratch
@@ -153,10 +157,12 @@ bool IsBlankLine(std::string_view line);
 // the end of its last line (inner line breaks included).
 std::vector<TextSpan> SplitParagraphs(std::string_view text);
 
-// Splits text into sentences: a sentence ends after '.', '!', '?', '…' or
-// the full-width and ideographic stops (。！？), and any closing quotes or
-// brackets that follow, when the next character is whitespace or the end of
-// the text; ideographic stops end a sentence whatever follows. Line breaks
+// Splits text into sentences: a sentence ends after '.', '!', '?', '…',
+// '‼', '⁇', '⁈', '⁉' or the full-width and ideographic stops (。！？｡), and
+// any further stops and closing quotes or brackets (ASCII '"' and '\''
+// included) that follow, when the next character is Unicode whitespace
+// (NBSP too) or the end of the text; full-width and ideographic stops end a
+// sentence whatever follows. Line breaks
 // inside a paragraph do not end a sentence; blank lines do. Leading and
 // trailing whitespace is not part of a span. A rule-based splitter: "Dr."
 // ends a sentence.
@@ -170,7 +176,9 @@ std::vector<TextSpan> SplitSentences(std::string_view text);
 std::vector<TextSpan> SplitWords(std::string_view text);
 
 // Returns true iff code point `cp` belongs to a script that neardup splits
-// into one token per character (see SplitWords).
+// into one token per character (see SplitWords). Decided by Unicode block,
+// so script-neutral characters inside those blocks (U+30FB '・', U+30FC 'ー')
+// count too.
 bool IsCharTokenScript(int32_t cp);
 
 }  // namespace neardup

@@ -23,6 +23,8 @@ namespace {
 
 // Segments longer than this are cut at safe points (see above).
 constexpr size_t kMaxSegmentBytes = 256;
+// Longest run of non-starters kept together in a long segment.
+constexpr int kMaxNonStarters = 30;
 
 bool IsLetterCategory(int category) {
   return category >= UTF8PROC_CATEGORY_LU && category <= UTF8PROC_CATEGORY_LO;
@@ -336,10 +338,18 @@ size_t Normalizer::Normalize(std::string_view text, std::string* out) {
         // Find a safe cut point after kMaxSegmentBytes / 2.
         size_t k = piece + kMaxSegmentBytes / 2;
         while (k < end && (p[k] & 0xC0) == 0x80) ++k;
+        int non_starters = 0;
         while (k < end) {
           int32_t cp;
           const int len = internal::DecodeUtf8(p + k, end - k, &cp);
           if (IsSafeCutBefore(cp)) break;
+          // Stream-Safe Text Format (UAX #15, section 13): a run of more
+          // than 30 non-starters is cut, so that canonical reordering (a
+          // quadratic sort in utf8proc) stays bounded.
+          non_starters =
+              utf8proc_get_property(cp)->combining_class != 0 ? non_starters + 1
+                                                              : 0;
+          if (non_starters > kMaxNonStarters) break;
           k += len;
         }
         cut = k;
