@@ -1,0 +1,91 @@
+// Tests for the cluster layer: union-find whose representatives do not
+// depend on the order of unions, and the keep policies.
+
+#include "neardup/cluster.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "tests/test_util.h"
+
+namespace neardup {
+namespace {
+
+TEST(DisjointSetsTest, RepresentativeIsTheSmallestMember) {
+  DisjointSets sets(6);
+  EXPECT_TRUE(sets.Union(4, 5));
+  EXPECT_TRUE(sets.Union(5, 2));
+  EXPECT_FALSE(sets.Union(2, 4));
+  EXPECT_EQ(sets.Find(5), 2u);
+  EXPECT_EQ(sets.Find(4), 2u);
+  EXPECT_EQ(sets.Find(0), 0u);
+  EXPECT_EQ(sets.Find(3), 3u);
+}
+
+TEST(DisjointSetsTest, UnionOrderDoesNotMatter) {
+  test::Rng rng(4);
+  std::vector<std::pair<uint32_t, uint32_t>> edges;
+  for (int i = 0; i < 3000; ++i) {
+    edges.push_back({static_cast<uint32_t>(rng.Uniform(5000)),
+                     static_cast<uint32_t>(rng.Uniform(5000))});
+  }
+  DisjointSets forward(5000), backward(5000);
+  for (const auto& [a, b] : edges) forward.Union(a, b);
+  for (auto it = edges.rbegin(); it != edges.rend(); ++it) {
+    backward.Union(it->second, it->first);
+  }
+  for (uint32_t i = 0; i < 5000; ++i) {
+    ASSERT_EQ(forward.Find(i), backward.Find(i)) << i;
+    EXPECT_LE(forward.Find(i), i);
+  }
+}
+
+TEST(KeepPolicyTest, Parse) {
+  std::string field;
+  EXPECT_EQ(*ParseKeepPolicy("first", &field), KeepPolicy::kFirst);
+  EXPECT_EQ(*ParseKeepPolicy("longest", &field), KeepPolicy::kLongest);
+  EXPECT_EQ(*ParseKeepPolicy("field:score", &field), KeepPolicy::kField);
+  EXPECT_EQ(field, "score");
+  for (const char* bad : {"", "last", "field:", "Longest"}) {
+    EXPECT_FALSE(ParseKeepPolicy(bad, &field).ok()) << bad;
+  }
+}
+
+// Documents 0..5: clusters {0, 2, 4}, {1, 5}, {3}.
+DisjointSets Example() {
+  DisjointSets sets(6);
+  sets.Union(4, 2);
+  sets.Union(0, 4);
+  sets.Union(5, 1);
+  return sets;
+}
+
+TEST(ClusteringTest, KeepFirst) {
+  DisjointSets sets = Example();
+  const Clustering c = MakeClustering(sets, KeepPolicy::kFirst, {}, {});
+  EXPECT_EQ(c.cluster, (std::vector<uint32_t>{0, 1, 0, 3, 0, 1}));
+  EXPECT_EQ(c.kept, (std::vector<uint32_t>{0, 1, 0, 3, 0, 1}));
+  EXPECT_EQ(c.clusters_of_two_or_more, 2u);
+  EXPECT_EQ(c.removed, 3u);
+}
+
+TEST(ClusteringTest, KeepLongestTiesGoToTheFirst) {
+  DisjointSets sets = Example();
+  const std::vector<uint64_t> lengths = {10, 7, 30, 1, 30, 9};
+  const Clustering c = MakeClustering(sets, KeepPolicy::kLongest, lengths, {});
+  EXPECT_EQ(c.kept, (std::vector<uint32_t>{2, 5, 2, 3, 2, 5}));
+  EXPECT_EQ(c.removed, 3u);
+}
+
+TEST(ClusteringTest, KeepFieldMissingRanksLowest) {
+  DisjointSets sets = Example();
+  const std::vector<double> numbers = {NAN, NAN, -1.0, 5.0, NAN, NAN};
+  const Clustering c = MakeClustering(sets, KeepPolicy::kField, {}, numbers);
+  // {0, 2, 4}: only 2 has a value. {1, 5}: neither: the first.
+  EXPECT_EQ(c.kept, (std::vector<uint32_t>{2, 1, 2, 3, 2, 1}));
+}
+
+}  // namespace
+}  // namespace neardup

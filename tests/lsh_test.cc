@@ -1,0 +1,180 @@
+// Tests for the index layer: the LSH probability and parameter choice
+// (against an independent brute-force minimization), band keys, sort-based
+// candidates, and the SimHash permuted tables against brute force.
+
+#include "neardup/lsh.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <set>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "neardup/cluster.h"
+#include "tests/test_util.h"
+#include "xxhash.h"
+
+namespace neardup {
+namespace {
+
+using test::Rng;
+
+TEST(LshTest, CandidateProbabilityFormula) {
+  const LshParams p{14, 8};
+  EXPECT_NEAR(CandidateProbability(0.8, p), 1 - std::pow(1 - std::pow(0.8, 8), 14),
+              1e-12);
+  EXPECT_NEAR(CandidateProbability(0.8, p), 0.9241, 1e-4);
+  EXPECT_EQ(CandidateProbability(0.0, p), 0.0);
+  EXPECT_EQ(CandidateProbability(1.0, p), 1.0);
+}
+
+TEST(LshTest, DefaultChoiceAtPointEightIsFourteenByEight) {
+  auto p = OptimalLshParams(0.8, 112);
+  ASSERT_OK(p);
+  EXPECT_EQ(p->bands, 14);
+  EXPECT_EQ(p->rows, 8);
+  // datasketch's equal weights choose fewer, longer bands here.
+  auto even = OptimalLshParams(0.8, 112, 0.5, 0.5);
+  ASSERT_OK(even);
+  EXPECT_EQ(even->bands, 9);
+  EXPECT_EQ(even->rows, 12);
+}
+
+TEST(LshTest, RejectsBadArguments) {
+  for (double t : {0.0, 1.0, -0.5, 1.5, NAN}) {
+    EXPECT_EQ(OptimalLshParams(t, 112).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << t;
+  }
+  EXPECT_FALSE(OptimalLshParams(0.5, 0).ok());
+}
+
+// Brute force with a finer, different quadrature (midpoint rule): the
+// chosen parameters are within quadrature error of the best weighted error.
+TEST(LshTest, ChoiceMinimizesWeightedErrorArea) {
+  auto area = [](double t, LshParams p, double wfp, double wfn) {
+    constexpr int kSteps = 4000;
+    double fp = 0, fn = 0;
+    for (int i = 0; i < kSteps; ++i) {
+      const double s = (i + 0.5) / kSteps;
+      const double pr = CandidateProbability(s, p);
+      if (s < t) fp += pr / kSteps;
+      else fn += (1 - pr) / kSteps;
+    }
+    return wfp * fp + wfn * fn;
+  };
+  for (int k : {16, 64, 112, 128}) {
+    for (double t : {0.3, 0.5, 0.7, 0.85, 0.95}) {
+      auto chosen = OptimalLshParams(t, k);
+      ASSERT_OK(chosen);
+      EXPECT_LE(chosen->bands * chosen->rows, k);
+      double best = INFINITY;
+      for (int b = 1; b <= k; ++b) {
+        for (int r = 1; b * r <= k; ++r) best = std::min(best, area(t, {b, r}, 0.05, 0.95));
+      }
+      EXPECT_LE(area(t, *chosen, 0.05, 0.95), best + 1e-4) << "k=" << k << " t=" << t;
+    }
+  }
+}
+
+TEST(LshTest, HigherThresholdsUseLongerBands) {
+  int last_rows = 0;
+  for (double t : {0.3, 0.5, 0.7, 0.9}) {
+    auto p = OptimalLshParams(t, 128);
+    ASSERT_OK(p);
+    EXPECT_GE(p->rows, last_rows) << t;
+    last_rows = p->rows;
+  }
+}
+
+TEST(LshTest, BandKeyIsXxh3OfTheBandSeededByBand) {
+  const std::vector<uint32_t> sig = {1, 2, 3, 4, 5, 6, 7, 8};
+  EXPECT_EQ(BandKey(sig, 0, 4), XXH3_64bits_withSeed(sig.data(), 16, 0));
+  EXPECT_EQ(BandKey(sig, 1, 4), XXH3_64bits_withSeed(sig.data() + 4, 16, 1));
+  // The same values in another band have another key.
+  const std::vector<uint32_t> twice = {1, 2, 1, 2};
+  EXPECT_NE(BandKey(twice, 0, 2), BandKey(twice, 1, 2));
+}
+
+TEST(LshTest, CandidatesFromEqualKeys) {
+  const std::vector<uint64_t> keys = {5, 3, 5, 7, 3, 5};
+  std::vector<std::pair<uint64_t, uint32_t>> scratch;
+  std::vector<DocPair> pairs;
+  CandidateStats stats;
+  CandidatesFromKeys(keys, {}, &scratch, &pairs, &stats);
+  EXPECT_EQ(pairs, (std::vector<DocPair>{{1, 4}, {0, 2}, {0, 5}, {2, 5}}));
+  EXPECT_EQ(stats.buckets, 2u);
+  EXPECT_EQ(stats.pairs, 4u);
+  EXPECT_EQ(stats.largest_bucket, 3u);
+  EXPECT_EQ(stats.oversized_buckets, 0u);
+}
+
+TEST(LshTest, OversizedBucketsStayLinearAndConnected) {
+  constexpr uint32_t kCopies = 1000;
+  std::vector<uint64_t> keys(kCopies, 42);
+  keys.push_back(7);  // one document alone
+  std::vector<std::pair<uint64_t, uint32_t>> scratch;
+  std::vector<DocPair> pairs;
+  CandidateStats stats;
+  CandidatesFromKeys(keys, {.max_bucket_pairs_size = 10}, &scratch, &pairs,
+                     &stats);
+  EXPECT_EQ(stats.oversized_buckets, 1u);
+  EXPECT_EQ(pairs.size(), 2u * (kCopies - 1) - 1);
+  DisjointSets sets(keys.size());
+  for (const auto& [a, b] : pairs) {
+    EXPECT_LT(a, b);
+    sets.Union(a, b);
+  }
+  for (uint32_t i = 0; i < kCopies; ++i) EXPECT_EQ(sets.Find(i), 0u);
+  EXPECT_EQ(sets.Find(kCopies), kCopies);
+}
+
+std::vector<DocPair> BruteForceNear(const std::vector<uint64_t>& fp, int k) {
+  std::vector<DocPair> out;
+  for (uint32_t i = 0; i < fp.size(); ++i) {
+    for (uint32_t j = i + 1; j < fp.size(); ++j) {
+      if (std::popcount(fp[i] ^ fp[j]) <= k) out.push_back({i, j});
+    }
+  }
+  return out;
+}
+
+TEST(LshTest, SimHashTablesFindExactlyTheNearPairs) {
+  Rng rng(9);
+  for (int k = 0; k <= 5; ++k) {
+    std::vector<uint64_t> fp;
+    for (int i = 0; i < 1500; ++i) {
+      if (!fp.empty() && rng.Uniform(3) == 0) {
+        // A near copy of an earlier fingerprint: flip 0 .. k + 1 bits.
+        uint64_t v = fp[rng.Uniform(fp.size())];
+        const int flips = static_cast<int>(rng.Uniform(k + 2));
+        for (int f = 0; f < flips; ++f) v ^= uint64_t{1} << rng.Uniform(64);
+        fp.push_back(v);
+      } else {
+        fp.push_back(rng.Next());
+      }
+    }
+    CandidateStats stats;
+    EXPECT_EQ(SimHashNearPairs(fp, k, {}, &stats), BruteForceNear(fp, k))
+        << "k=" << k;
+  }
+}
+
+TEST(LshTest, SimHashSkewedBucketsAreBoundedButConnected) {
+  // 2000 identical fingerprints: all pairs would be 2 million comparisons.
+  std::vector<uint64_t> fp(2000, 0x0123456789ABCDEFull);
+  CandidateStats stats;
+  const auto pairs = SimHashNearPairs(fp, 3, {.max_bucket_pairs_size = 16}, &stats);
+  EXPECT_GT(stats.oversized_buckets, 0u);
+  EXPECT_LT(stats.pairs, 2000u * 17 * 10);
+  DisjointSets sets(fp.size());
+  for (const auto& [a, b] : pairs) sets.Union(a, b);
+  for (uint32_t i = 0; i < fp.size(); ++i) EXPECT_EQ(sets.Find(i), 0u);
+  // Out-of-range distances give nothing.
+  EXPECT_TRUE(SimHashNearPairs(fp, 9, {}, &stats).empty());
+  EXPECT_TRUE(SimHashNearPairs(fp, -1, {}, &stats).empty());
+}
+
+}  // namespace
+}  // namespace neardup
