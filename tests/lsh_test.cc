@@ -24,7 +24,7 @@ TEST(LshTest, CandidateProbabilityFormula) {
   const LshParams p{14, 8};
   EXPECT_NEAR(CandidateProbability(0.8, p), 1 - std::pow(1 - std::pow(0.8, 8), 14),
               1e-12);
-  EXPECT_NEAR(CandidateProbability(0.8, p), 0.9241, 1e-4);
+  EXPECT_NEAR(CandidateProbability(0.8, p), 0.92355, 1e-5);
   EXPECT_EQ(CandidateProbability(0.0, p), 0.0);
   EXPECT_EQ(CandidateProbability(1.0, p), 1.0);
 }
@@ -42,7 +42,7 @@ TEST(LshTest, DefaultChoiceAtPointEightIsFourteenByEight) {
 }
 
 TEST(LshTest, RejectsBadArguments) {
-  for (double t : {0.0, 1.0, -0.5, 1.5, NAN}) {
+  for (double t : {0.0, 1.0, -0.5, 1.5, std::nan("")}) {
     EXPECT_EQ(OptimalLshParams(t, 112).status().code(),
               absl::StatusCode::kInvalidArgument)
         << t;
