@@ -19,12 +19,14 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(
       "Examples:\n"
+      "  neardup dedup crawl/ -o out/       remove near-duplicate documents\n"
       "  neardup explain a.txt b.txt        why two documents are (not) "
       "near-duplicates\n"
       "  neardup explain crawl.jsonl:3 crawl.jsonl:17\n"
       "  neardup selftest                   check the hashing core against "
       "its known answers");
   int exit_code = 0;
+  neardup::tools::AddDedupCommand(app, &exit_code);
   neardup::tools::AddExplainCommand(app, &exit_code);
   neardup::tools::AddSelftestCommand(app, &exit_code);
   try {

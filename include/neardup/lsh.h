@@ -41,7 +41,7 @@ double CandidateProbability(double s, const LshParams& params);
 // signature, so a false positive costs one comparison while a false negative
 // is a duplicate lost. With 0.05 / 0.95, threshold 0.8 and 112 permutations
 // give 14 bands x 8 rows (the FineWeb setting): a pair at exactly 0.8 is a
-// candidate with probability 0.92, at 0.9 with 0.9996; datasketch's weights
+// candidate with probability 0.924, at 0.9 with 0.9996; datasketch's weights
 // give 9 x 12 and 0.47 at the threshold. Ties go to more bands. Returns
 // InvalidArgument when threshold is outside (0, 1) or num_perm < 1.
 absl::StatusOr<LshParams> OptimalLshParams(double threshold, int num_perm,

@@ -8,6 +8,7 @@
 #define NEARDUP_NEARDUP_H_
 
 #include "neardup/minhash.h"
+#include "neardup/pipeline.h"
 #include "neardup/shingle.h"
 #include "neardup/simhash.h"
 #include "neardup/text.h"

@@ -1,0 +1,151 @@
+// neardup pipeline layer: the dedup job over many files. Reads every input
+// once to sign its documents (threads), finds and verifies candidate pairs,
+// clusters them, then reads the inputs again to write the kept records, and
+// accounts for every record: kept + removed + rejected = read.
+//
+// Deterministic: documents are numbered in input order (files in the order
+// given, folders expanded in sorted order, records in file order), every
+// decision depends only on those numbers, the options and the seed, and
+// every output is written in that order, so the output bytes are identical
+// for any thread count.
+
+#ifndef NEARDUP_PIPELINE_H_
+#define NEARDUP_PIPELINE_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "neardup/cluster.h"
+#include "neardup/io.h"
+#include "neardup/lsh.h"
+#include "neardup/shingle.h"
+
+namespace neardup {
+
+enum class DedupMethod {
+  kMinHash,  // Jaccard of shingle sets, estimated by MinHash, LSH candidates
+  kSimHash,  // Hamming distance of SimHash fingerprints, permuted tables
+  kExact,    // identical normalized text
+};
+
+// How a candidate pair is confirmed before two documents are joined.
+enum class VerifyMode {
+  kSignature,  // estimated Jaccard of the full signatures >= threshold
+  kExact,      // exact Jaccard of the shingle sets >= threshold (the sets
+               // are spilled to a temporary file in the output folder)
+};
+
+struct DedupOptions {
+  // Default: kMinHash.
+  DedupMethod method = DedupMethod::kMinHash;
+  // Jaccard similarity at or above which two documents are duplicates
+  // (kMinHash). Default: 0.8.
+  double threshold = 0.8;
+  // Shingles of both MinHash and SimHash. Default: word 5-grams, seed 0.
+  ShingleOptions shingles;
+  // MinHash permutations. Default: 112.
+  int num_perm = 112;
+  // Seed of shingle hashes and MinHash permutations. Default: 0.
+  uint64_t seed = 0;
+  // LSH bands and rows; 0 and 0: chosen from threshold by OptimalLshParams.
+  int bands = 0;
+  int rows = 0;
+  // SimHash: duplicates differ in at most this many bits (0-8). Default: 3.
+  int hamming = 3;
+  // Default: kSignature.
+  VerifyMode verify = VerifyMode::kSignature;
+  // Which record of a cluster is kept. Default: the first in input order.
+  KeepPolicy keep = KeepPolicy::kFirst;
+  // Field for KeepPolicy::kField (also set reader.number_field).
+  std::string keep_field;
+  // Fields and limits of the readers.
+  ReaderOptions reader;
+  // Signing threads; 0 means one per core. Default: 0.
+  int threads = 0;
+  // Write the decisions (removed.jsonl, clusters.jsonl, stats.json) but no
+  // record files. Default: false.
+  bool dry_run = false;
+  // Accept an output folder that exists and is not empty (outputs in it are
+  // replaced). Default: false.
+  bool overwrite = false;
+  CandidateOptions candidates;
+};
+
+// One input file and the name of its output, relative to the output folder.
+struct InputFile {
+  std::string path;         // "-" is standard input
+  std::string output_name;
+};
+
+// Expands the command-line inputs into files (folders recursively, sorted)
+// and names their outputs: a file keeps its base name, a file inside a
+// folder argument keeps its path below the folder, under the folder's name;
+// "-" becomes "stdin.jsonl" (or .warc / .txt, by content). Returns
+// InvalidArgument when two inputs would get the same output name, NotFound
+// for a missing path.
+absl::StatusOr<std::vector<InputFile>> PlanInputs(
+    const std::vector<std::string>& args);
+
+// Counts for one input file.
+struct FileCounts {
+  std::string path;
+  std::string output;
+  std::string format;       // jsonl, warc, text
+  std::string compression;  // none, gzip, zstd
+  uint64_t read = 0, kept = 0, removed = 0, rejected = 0;
+  uint64_t passed_through = 0;  // WARC records that are not documents
+};
+
+struct DedupStats {
+  uint64_t read = 0, kept = 0, removed = 0, rejected = 0;
+  uint64_t passed_through = 0;
+  uint64_t text_bytes = 0;          // bytes of document text signed
+  uint64_t repaired_utf8 = 0;       // ill-formed sequences replaced
+  uint64_t clusters = 0;            // clusters of two or more documents
+  uint64_t candidate_pairs = 0;     // pairs emitted by the index
+  uint64_t verified_pairs = 0;      // pairs compared in full
+  uint64_t joined_pairs = 0;        // pairs that joined two clusters
+  LshParams lsh;                    // bands and rows used (kMinHash)
+  CandidateStats candidates;
+  std::vector<FileCounts> files;
+  std::vector<std::pair<std::string, double>> stage_seconds;
+  uint64_t peak_rss_bytes = 0;
+  int threads = 0;
+};
+
+// What the job reports while it runs (from the calling thread).
+struct ProgressEvent {
+  std::string_view stage;  // "sign", "index", "write"
+  uint64_t records = 0;    // records done in this stage
+  uint64_t bytes = 0;      // input bytes done in this stage
+  uint64_t total_bytes = 0;  // input bytes in all (0 when unknown)
+};
+using ProgressFn = std::function<void(const ProgressEvent&)>;
+
+// Runs the dedup job and writes into `outdir`: the kept records (files
+// named by InputFile::output_name, same format and compression as their
+// input), removed.jsonl, clusters.jsonl, rejected.jsonl and stats.json, each
+// written under a temporary name and renamed when complete. Returns an
+// error (naming the path) before reading anything when an input cannot be
+// opened or the output folder cannot be used, and an error when writing
+// fails. Records that cannot be read are rejected and counted, never fatal.
+absl::StatusOr<DedupStats> RunDedup(const std::vector<InputFile>& inputs,
+                                    const std::string& outdir,
+                                    const DedupOptions& options,
+                                    const ProgressFn& progress = nullptr);
+
+// Returns stats as the JSON written to stats.json (one object, with
+// the options in "parameters").
+std::string StatsToJson(const DedupStats& stats, const DedupOptions& options);
+
+// Returns "minhash", "simhash" or "exact".
+const char* DedupMethodName(DedupMethod method);
+
+}  // namespace neardup
+
+#endif  // NEARDUP_PIPELINE_H_

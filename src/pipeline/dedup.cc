@@ -1,0 +1,830 @@
+// The dedup job: sign (threads), index, verify, cluster, write.
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "neardup/minhash.h"
+#include "neardup/pipeline.h"
+#include "neardup/simhash.h"
+#include "neardup/text.h"
+#define XXH_INLINE_ALL
+#include "xxhash.h"
+
+namespace neardup {
+namespace fs = std::filesystem;
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+uint64_t PeakRssBytes() {
+  struct rusage usage;
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  return static_cast<uint64_t>(usage.ru_maxrss) * 1024;
+}
+
+std::string FormatDouble(double v, int digits = 4) {
+  if (std::isnan(v)) return "null";
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.*f", digits, v);
+  return buf;
+}
+
+// Per-document facts kept from the sign pass to the end.
+struct Documents {
+  std::vector<uint32_t> file;      // index into inputs
+  std::vector<uint64_t> line;
+  std::vector<uint64_t> length;    // text bytes
+  std::vector<double> number;      // keep field, NaN when absent
+  std::vector<uint64_t> id_end;    // ids[id_end[i-1] .. id_end[i])
+  std::string ids;
+  // One of these, by method:
+  std::vector<uint32_t> signatures;  // kMinHash: num_perm per document
+  std::vector<uint64_t> keys;        // kSimHash fingerprints, kExact hashes
+  // VerifyMode::kExact: where each document's sorted shingle set is in the
+  // spill file (offset in values, count).
+  std::vector<uint64_t> set_offset;
+  std::vector<uint32_t> set_count;
+
+  size_t size() const { return file.size(); }
+  std::string_view Id(size_t i) const {
+    const uint64_t begin = i == 0 ? 0 : id_end[i - 1];
+    return std::string_view(ids).substr(begin, id_end[i] - begin);
+  }
+};
+
+// A batch of documents read by the main thread and signed by the workers.
+struct Batch {
+  size_t first = 0;  // document number of texts[0]
+  std::vector<std::string> texts;
+  // Filled by workers (VerifyMode::kExact): sorted distinct shingles.
+  std::vector<std::vector<uint64_t>> sets;
+  uint64_t repaired = 0;
+  void Clear() {
+    texts.clear();
+    sets.clear();
+    repaired = 0;
+  }
+};
+
+// Everything one signing thread owns.
+struct Worker {
+  Shingler shingler;
+  std::vector<uint64_t> hashes;
+  std::string normalized;
+  Normalizer normalizer;
+  uint64_t repaired = 0;
+};
+
+class DedupJob {
+ public:
+  DedupJob(const std::vector<InputFile>& inputs, std::string outdir,
+           const DedupOptions& options, const ProgressFn& progress)
+      : inputs_(inputs),
+        outdir_(std::move(outdir)),
+        options_(options),
+        progress_(progress) {}
+
+  absl::StatusOr<DedupStats> Run();
+
+ private:
+  absl::Status Prepare();
+  absl::Status SignPass();
+  absl::Status SignBatch(Batch& batch, std::vector<Worker>& workers);
+  absl::Status Index(DisjointSets& sets);
+  double Similarity(uint32_t a, uint32_t b);
+  absl::Status WriteDecisions(const Clustering& clustering);
+  absl::Status WritePass(const Clustering& clustering);
+  absl::Status AddRejection(const Rejection& r, size_t file_index);
+  void Report(std::string_view stage, uint64_t records, uint64_t bytes,
+              bool force = false);
+  std::string OutPath(std::string_view name) const {
+    return (fs::path(outdir_) / std::string(name)).string();
+  }
+
+  std::vector<InputFile> inputs_;
+  std::string outdir_;
+  DedupOptions options_;
+  ProgressFn progress_;
+  DedupStats stats_;
+  Documents docs_;
+  std::unique_ptr<MinHasher> minhasher_;
+  std::unique_ptr<RecordWriter> rejected_;
+  std::string spill_path_;
+  std::FILE* spill_ = nullptr;
+  uint64_t spill_values_ = 0;
+  uint64_t total_bytes_ = 0;
+  Clock::time_point last_report_ = Clock::now();
+  std::vector<uint64_t> set_a_, set_b_;
+};
+
+absl::Status DedupJob::Prepare() {
+  if (options_.method == DedupMethod::kMinHash &&
+      !(options_.threshold > 0 && options_.threshold < 1)) {
+    return absl::InvalidArgumentError("--threshold must be between 0 and 1");
+  }
+  if (options_.hamming < 0 || options_.hamming > 8) {
+    return absl::InvalidArgumentError("--hamming must be between 0 and 8");
+  }
+  if (options_.threads <= 0) {
+    options_.threads = std::max(1u, std::thread::hardware_concurrency());
+  }
+  stats_.threads = options_.threads;
+  options_.shingles.seed = options_.seed;
+  if (options_.keep == KeepPolicy::kField) {
+    options_.reader.number_field = options_.keep_field;
+  }
+  if (options_.method == DedupMethod::kMinHash) {
+    auto hasher = MinHasher::Create(
+        {.num_perm = options_.num_perm, .seed = options_.seed});
+    if (!hasher.ok()) return hasher.status();
+    minhasher_ = std::make_unique<MinHasher>(*std::move(hasher));
+    if (options_.bands > 0 || options_.rows > 0) {
+      if (options_.bands <= 0 || options_.rows <= 0 ||
+          options_.bands * options_.rows > options_.num_perm) {
+        return absl::InvalidArgumentError(
+            "--bands and --rows must both be positive with bands x rows <= "
+            "--num-perm (" + std::to_string(options_.num_perm) + ")");
+      }
+      stats_.lsh = {options_.bands, options_.rows};
+    } else {
+      auto params = OptimalLshParams(options_.threshold, options_.num_perm);
+      if (!params.ok()) return params.status();
+      stats_.lsh = *params;
+    }
+  }
+  if (auto shingler = Shingler::Create(options_.shingles); !shingler.ok()) {
+    return shingler.status();
+  }
+  // Every input must be readable before any work starts.
+  for (const InputFile& input : inputs_) {
+    if (input.path == "-") continue;
+    auto reader = RecordReader::Open(input.path, options_.reader);
+    if (!reader.ok()) return reader.status();
+    std::error_code ec;
+    const auto size = fs::file_size(input.path, ec);
+    if (!ec) total_bytes_ += size;
+  }
+  // The output folder: create it, or accept an empty one.
+  std::error_code ec;
+  if (fs::exists(outdir_, ec)) {
+    if (!fs::is_directory(outdir_, ec)) {
+      return absl::FailedPreconditionError(outdir_ +
+                                           " exists and is not a folder");
+    }
+    if (!options_.overwrite && !fs::is_empty(outdir_, ec)) {
+      return absl::FailedPreconditionError(
+          outdir_ + " exists and is not empty (use --overwrite to replace "
+                    "the outputs in it)");
+    }
+  } else if (!fs::create_directories(outdir_, ec)) {
+    return absl::PermissionDeniedError("cannot create output folder " +
+                                       outdir_ + ": " + ec.message());
+  }
+  for (const InputFile& input : inputs_) {
+    const fs::path parent = fs::path(OutPath(input.output_name)).parent_path();
+    fs::create_directories(parent, ec);
+    if (ec) {
+      return absl::PermissionDeniedError("cannot create " + parent.string() +
+                                         ": " + ec.message());
+    }
+  }
+  auto rejected = RecordWriter::Create(OutPath("rejected.jsonl"),
+                                       InputFormat::kJsonl, Compression::kNone);
+  if (!rejected.ok()) return rejected.status();
+  rejected_ = *std::move(rejected);
+  stats_.files.resize(inputs_.size());
+  for (size_t f = 0; f < inputs_.size(); ++f) {
+    stats_.files[f].path = inputs_[f].path;
+    stats_.files[f].output = inputs_[f].output_name;
+  }
+  return absl::OkStatus();
+}
+
+void DedupJob::Report(std::string_view stage, uint64_t records, uint64_t bytes,
+                      bool force) {
+  if (!progress_) return;
+  const auto now = Clock::now();
+  if (!force && now - last_report_ < std::chrono::milliseconds(250)) return;
+  last_report_ = now;
+  progress_({stage, records, bytes, total_bytes_});
+}
+
+absl::Status DedupJob::AddRejection(const Rejection& r, size_t file_index) {
+  ++stats_.rejected;
+  ++stats_.files[file_index].rejected;
+  ++stats_.files[file_index].read;
+  ++stats_.read;
+  std::string line = "{\"file\":";
+  AppendJsonString(r.file, &line);
+  line += ",\"line\":" + std::to_string(r.line) +
+          ",\"offset\":" + std::to_string(r.offset) + ",\"reason\":";
+  AppendJsonString(r.reason, &line);
+  line += "}";
+  return rejected_->WriteLine(line);
+}
+
+absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
+  const size_t n = batch.texts.size();
+  const size_t t = std::min(workers.size(), std::max<size_t>(n, 1));
+  const size_t k = static_cast<size_t>(options_.num_perm);
+  const bool keep_sets = options_.verify == VerifyMode::kExact &&
+                         options_.method == DedupMethod::kMinHash;
+  if (keep_sets) batch.sets.resize(n);
+  auto work = [&](size_t w) {
+    Worker& worker = workers[w];
+    const size_t begin = n * w / t, end = n * (w + 1) / t;
+    for (size_t i = begin; i < end; ++i) {
+      const size_t doc = batch.first + i;
+      const std::string& text = batch.texts[i];
+      switch (options_.method) {
+        case DedupMethod::kMinHash:
+          worker.repaired += worker.shingler.Hash(text, &worker.hashes);
+          minhasher_->Sign(worker.hashes,
+                           absl::MakeSpan(docs_.signatures.data() + doc * k, k));
+          if (keep_sets) {
+            std::vector<uint64_t>& set = batch.sets[i];
+            set = worker.hashes;
+            std::sort(set.begin(), set.end());
+            set.erase(std::unique(set.begin(), set.end()), set.end());
+          }
+          break;
+        case DedupMethod::kSimHash:
+          worker.repaired += worker.shingler.Hash(text, &worker.hashes);
+          docs_.keys[doc] = SimHash(worker.hashes);
+          break;
+        case DedupMethod::kExact:
+          worker.repaired += worker.normalizer.Normalize(text, &worker.normalized);
+          docs_.keys[doc] = XXH3_64bits_withSeed(
+              worker.normalized.data(), worker.normalized.size(), options_.seed);
+          break;
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t w = 1; w < t; ++w) threads.emplace_back(work, w);
+  work(0);
+  for (auto& thread : threads) thread.join();
+  if (keep_sets) {
+    for (size_t i = 0; i < n; ++i) {
+      const auto& set = batch.sets[i];
+      docs_.set_offset[batch.first + i] = spill_values_;
+      docs_.set_count[batch.first + i] = static_cast<uint32_t>(set.size());
+      if (!set.empty() &&
+          std::fwrite(set.data(), sizeof(uint64_t), set.size(), spill_) !=
+              set.size()) {
+        return absl::ResourceExhaustedError("cannot write " + spill_path_ +
+                                            ": " + std::strerror(errno));
+      }
+      spill_values_ += set.size();
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DedupJob::SignPass() {
+  const auto start = Clock::now();
+  std::vector<Worker> workers;
+  for (int w = 0; w < options_.threads; ++w) {
+    workers.push_back(Worker{*Shingler::Create(options_.shingles), {}, {},
+                             Normalizer(options_.shingles.normalize), 0});
+  }
+  if (options_.verify == VerifyMode::kExact &&
+      options_.method == DedupMethod::kMinHash) {
+    spill_path_ = OutPath(".neardup-shingles.tmp-" + std::to_string(getpid()));
+    spill_ = std::fopen(spill_path_.c_str(), "w+b");
+    if (spill_ == nullptr) {
+      return absl::PermissionDeniedError("cannot create " + spill_path_ +
+                                         ": " + std::strerror(errno));
+    }
+  }
+  // The main thread reads batch k + 1 while the workers sign batch k.
+  constexpr size_t kBatchBytes = size_t{8} << 20;
+  constexpr size_t kBatchDocs = 4096;
+  Batch batches[2];
+  int current = 0;
+  std::thread signer;
+  absl::Status sign_status;
+  uint64_t bytes_read = 0;
+  auto launch = [&](Batch& batch) {
+    // Room for the batch's outputs, sized while no worker runs.
+    const size_t end = batch.first + batch.texts.size();
+    if (options_.method == DedupMethod::kMinHash) {
+      docs_.signatures.resize(end * static_cast<size_t>(options_.num_perm));
+      if (spill_ != nullptr) {
+        docs_.set_offset.resize(end);
+        docs_.set_count.resize(end);
+      }
+    } else {
+      docs_.keys.resize(end);
+    }
+    signer = std::thread(
+        [&, b = &batch] { sign_status = SignBatch(*b, workers); });
+  };
+  auto flush = [&]() -> absl::Status {
+    Batch& batch = batches[current];
+    if (batch.texts.empty()) return absl::OkStatus();
+    if (signer.joinable()) signer.join();
+    if (!sign_status.ok()) return sign_status;
+    launch(batch);
+    current ^= 1;
+    batches[current].Clear();
+    batches[current].first = docs_.size();
+    return absl::OkStatus();
+  };
+  batches[0].first = 0;
+  size_t batch_bytes = 0;
+  Record record;
+  Rejection rejection;
+  for (size_t f = 0; f < inputs_.size(); ++f) {
+    auto reader = RecordReader::Open(inputs_[f].path, options_.reader);
+    if (!reader.ok()) return reader.status();
+    FileCounts& counts = stats_.files[f];
+    counts.format = InputFormatName((*reader)->format());
+    counts.compression = CompressionName((*reader)->compression());
+    for (;;) {
+      const auto result = (*reader)->Next(&record, &rejection);
+      if (result == RecordReader::Result::kEnd) break;
+      if (result == RecordReader::Result::kRejected) {
+        if (auto s = AddRejection(rejection, f); !s.ok()) return s;
+        continue;
+      }
+      ++stats_.read;
+      ++counts.read;
+      stats_.text_bytes += record.text.size();
+      bytes_read += record.raw.size();
+      docs_.file.push_back(static_cast<uint32_t>(f));
+      docs_.line.push_back(record.line);
+      docs_.length.push_back(record.text.size());
+      docs_.number.push_back(record.number);
+      docs_.ids.append(record.id);
+      docs_.id_end.push_back(docs_.ids.size());
+      batches[current].texts.emplace_back(record.text);
+      batch_bytes += record.text.size();
+      if (batch_bytes >= kBatchBytes ||
+          batches[current].texts.size() >= kBatchDocs) {
+        if (auto s = flush(); !s.ok()) return s;
+        batch_bytes = 0;
+      }
+      Report("sign", docs_.size(), bytes_read);
+    }
+    counts.passed_through = (*reader)->passed_through();
+    stats_.passed_through += counts.passed_through;
+  }
+  if (auto s = flush(); !s.ok()) return s;
+  if (signer.joinable()) signer.join();
+  if (!sign_status.ok()) return sign_status;
+  for (const Worker& w : workers) stats_.repaired_utf8 += w.repaired;
+  if (spill_ != nullptr && std::fflush(spill_) != 0) {
+    return absl::ResourceExhaustedError("cannot write " + spill_path_ + ": " +
+                                        std::strerror(errno));
+  }
+  Report("sign", docs_.size(), bytes_read, /*force=*/true);
+  stats_.stage_seconds.push_back({"sign", SecondsSince(start)});
+  return absl::OkStatus();
+}
+
+// Similarity of two documents as reported and as verified: estimated or
+// exact Jaccard (kMinHash), Hamming distance (kSimHash), 1 (kExact).
+double DedupJob::Similarity(uint32_t a, uint32_t b) {
+  switch (options_.method) {
+    case DedupMethod::kSimHash:
+      return HammingDistance(docs_.keys[a], docs_.keys[b]);
+    case DedupMethod::kExact:
+      return 1.0;
+    case DedupMethod::kMinHash:
+      break;
+  }
+  if (spill_ != nullptr) {
+    auto load = [this](uint32_t d, std::vector<uint64_t>* out) {
+      out->resize(docs_.set_count[d]);
+      if (out->empty()) return;
+      const auto offset =
+          static_cast<off_t>(docs_.set_offset[d] * sizeof(uint64_t));
+      const size_t bytes = out->size() * sizeof(uint64_t);
+      if (pread(fileno(spill_), out->data(), bytes, offset) !=
+          static_cast<ssize_t>(bytes)) {
+        out->clear();
+      }
+    };
+    load(a, &set_a_);
+    load(b, &set_b_);
+    return ExactJaccard(set_a_, set_b_);
+  }
+  const size_t k = static_cast<size_t>(options_.num_perm);
+  return EstimateJaccard(
+      absl::MakeConstSpan(docs_.signatures.data() + a * k, k),
+      absl::MakeConstSpan(docs_.signatures.data() + b * k, k));
+}
+
+absl::Status DedupJob::Index(DisjointSets& sets) {
+  const auto start = Clock::now();
+  const size_t n = docs_.size();
+  if (options_.method == DedupMethod::kExact) {
+    std::vector<std::pair<uint64_t, uint32_t>> scratch;
+    std::vector<DocPair> pairs;
+    CandidateOptions linear = options_.candidates;
+    linear.max_bucket_pairs_size = 1;  // a chain joins a bucket in m - 1
+    CandidatesFromKeys(docs_.keys, linear, &scratch, &pairs,
+                       &stats_.candidates);
+    stats_.candidate_pairs = pairs.size();
+    for (const DocPair& p : pairs) {
+      ++stats_.verified_pairs;
+      stats_.joined_pairs += sets.Union(p.first, p.second);
+    }
+  } else if (options_.method == DedupMethod::kSimHash) {
+    const std::vector<DocPair> pairs = SimHashNearPairs(
+        docs_.keys, options_.hamming, options_.candidates, &stats_.candidates);
+    stats_.candidate_pairs = stats_.candidates.pairs;
+    stats_.verified_pairs = stats_.candidates.pairs;
+    for (const DocPair& p : pairs) stats_.joined_pairs += sets.Union(p.first, p.second);
+  } else {
+    const int bands = stats_.lsh.bands, rows = stats_.lsh.rows;
+    const size_t k = static_cast<size_t>(options_.num_perm);
+    const int parallel = std::max(1, std::min(options_.threads, bands));
+    // Bands are keyed and sorted `parallel` at a time; their pairs are then
+    // verified and joined in band order, so the result does not depend on
+    // the thread count.
+    std::vector<std::vector<DocPair>> pairs(parallel);
+    std::vector<CandidateStats> band_stats(parallel);
+    for (int b0 = 0; b0 < bands; b0 += parallel) {
+      const int count = std::min(parallel, bands - b0);
+      auto work = [&](int j) {
+        std::vector<uint64_t> keys(n);
+        for (size_t d = 0; d < n; ++d) {
+          keys[d] = BandKey(
+              absl::MakeConstSpan(docs_.signatures.data() + d * k, k), b0 + j,
+              rows);
+        }
+        std::vector<std::pair<uint64_t, uint32_t>> scratch;
+        pairs[j].clear();
+        CandidatesFromKeys(keys, options_.candidates, &scratch, &pairs[j],
+                           &band_stats[j]);
+      };
+      std::vector<std::thread> threads;
+      for (int j = 1; j < count; ++j) threads.emplace_back(work, j);
+      work(0);
+      for (auto& t : threads) t.join();
+      for (int j = 0; j < count; ++j) {
+        for (const DocPair& p : pairs[j]) {
+          ++stats_.candidate_pairs;
+          if (sets.Find(p.first) == sets.Find(p.second)) continue;
+          ++stats_.verified_pairs;
+          if (Similarity(p.first, p.second) >= options_.threshold) {
+            stats_.joined_pairs += sets.Union(p.first, p.second);
+          }
+        }
+      }
+      Report("index", static_cast<uint64_t>(b0 + count), 0, true);
+    }
+    for (const CandidateStats& s : band_stats) {
+      stats_.candidates.buckets += s.buckets;
+      stats_.candidates.pairs += s.pairs;
+      stats_.candidates.oversized_buckets += s.oversized_buckets;
+      stats_.candidates.largest_bucket =
+          std::max(stats_.candidates.largest_bucket, s.largest_bucket);
+    }
+  }
+  stats_.stage_seconds.push_back({"index", SecondsSince(start)});
+  return absl::OkStatus();
+}
+
+absl::Status DedupJob::WriteDecisions(const Clustering& c) {
+  const auto start = Clock::now();
+  const size_t n = docs_.size();
+  // Clusters of two or more are numbered 0, 1, ... in order of their first
+  // member.
+  std::vector<uint32_t> members(n, 0);
+  for (size_t i = 0; i < n; ++i) ++members[c.cluster[i]];
+  std::vector<int64_t> number(n, -1);
+  int64_t next = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (c.cluster[i] == i && members[i] >= 2) number[i] = next++;
+  }
+  stats_.clusters = static_cast<uint64_t>(next);
+
+  auto removed = RecordWriter::Create(OutPath("removed.jsonl"),
+                                      InputFormat::kJsonl, Compression::kNone);
+  if (!removed.ok()) return removed.status();
+  const char* reason = options_.method == DedupMethod::kExact
+                           ? "exact_duplicate"
+                           : "near_duplicate";
+  std::string line;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (c.kept[i] == i) continue;
+    ++stats_.files[docs_.file[i]].removed;
+    line = "{\"id\":";
+    AppendJsonString(docs_.Id(i), &line);
+    line += ",\"file\":";
+    AppendJsonString(inputs_[docs_.file[i]].path, &line);
+    line += ",\"line\":" + std::to_string(docs_.line[i]) + ",\"reason\":\"" +
+            reason + "\",\"cluster\":" + std::to_string(number[c.cluster[i]]) +
+            ",\"kept_id\":";
+    AppendJsonString(docs_.Id(c.kept[i]), &line);
+    const double sim = Similarity(i, c.kept[i]);
+    line += ",\"similarity\":" +
+            (options_.method == DedupMethod::kSimHash
+                 ? std::to_string(static_cast<int>(sim))
+                 : FormatDouble(sim)) +
+            "}";
+    if (auto s = (*removed)->WriteLine(line); !s.ok()) return s;
+  }
+  if (auto s = (*removed)->Commit(); !s.ok()) return s;
+
+  // clusters.jsonl: members of clusters of two or more, by cluster, then in
+  // input order.
+  std::vector<uint32_t> order;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (members[c.cluster[i]] >= 2) order.push_back(i);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return number[c.cluster[a]] < number[c.cluster[b]];
+  });
+  auto clusters = RecordWriter::Create(OutPath("clusters.jsonl"),
+                                       InputFormat::kJsonl, Compression::kNone);
+  if (!clusters.ok()) return clusters.status();
+  for (uint32_t i : order) {
+    line = "{\"id\":";
+    AppendJsonString(docs_.Id(i), &line);
+    line += ",\"cluster\":" + std::to_string(number[c.cluster[i]]) +
+            ",\"kept_id\":";
+    AppendJsonString(docs_.Id(c.kept[i]), &line);
+    line += "}";
+    if (auto s = (*clusters)->WriteLine(line); !s.ok()) return s;
+  }
+  if (auto s = (*clusters)->Commit(); !s.ok()) return s;
+  stats_.stage_seconds.push_back({"decisions", SecondsSince(start)});
+  return absl::OkStatus();
+}
+
+absl::Status DedupJob::WritePass(const Clustering& c) {
+  const auto start = Clock::now();
+  size_t doc = 0;
+  uint64_t bytes_done = 0;
+  Record record;
+  Rejection rejection;
+  std::string pass_through;
+  for (size_t f = 0; f < inputs_.size(); ++f) {
+    auto reader = RecordReader::Open(inputs_[f].path, options_.reader);
+    if (!reader.ok()) return reader.status();
+    const InputFormat format = (*reader)->format();
+    std::unique_ptr<RecordWriter> writer;
+    auto open_writer = [&]() -> absl::Status {
+      if (writer) return absl::OkStatus();
+      auto w = RecordWriter::Create(OutPath(inputs_[f].output_name), format,
+                                    (*reader)->compression());
+      if (!w.ok()) return w.status();
+      writer = *std::move(w);
+      return absl::OkStatus();
+    };
+    // Every JSONL and WARC input gets an output, even if nothing is kept; a
+    // text file's output exists only when its document is kept.
+    if (format != InputFormat::kText) {
+      if (auto s = open_writer(); !s.ok()) return s;
+    }
+    const size_t first_doc = doc;
+    for (;;) {
+      const auto result = (*reader)->Next(&record, &rejection);
+      (*reader)->TakePassThrough(&pass_through);
+      if (!pass_through.empty()) {
+        if (auto s = writer->Write(pass_through); !s.ok()) return s;
+      }
+      if (result == RecordReader::Result::kEnd) break;
+      if (result == RecordReader::Result::kRejected) continue;
+      if (doc >= docs_.size() || docs_.file[doc] != f) {
+        return absl::DataLossError(inputs_[f].path +
+                                   " changed while neardup was reading it "
+                                   "(more records on the second pass)");
+      }
+      bytes_done += record.raw.size();
+      if (c.kept[doc] == doc) {
+        ++stats_.files[f].kept;
+        if (auto s = open_writer(); !s.ok()) return s;
+        const absl::Status s = format == InputFormat::kJsonl
+                                   ? writer->WriteLine(record.raw)
+                                   : writer->Write(record.raw);
+        if (!s.ok()) return s;
+      }
+      ++doc;
+      Report("write", doc, bytes_done);
+    }
+    if (doc - first_doc != stats_.files[f].read - stats_.files[f].rejected) {
+      return absl::DataLossError(inputs_[f].path +
+                                 " changed while neardup was reading it "
+                                 "(fewer records on the second pass)");
+    }
+    if (writer) {
+      if (auto s = writer->Commit(); !s.ok()) return s;
+    }
+  }
+  stats_.stage_seconds.push_back({"write", SecondsSince(start)});
+  return absl::OkStatus();
+}
+
+absl::StatusOr<DedupStats> DedupJob::Run() {
+  const auto start = Clock::now();
+  if (auto s = Prepare(); !s.ok()) return s;
+  if (auto s = SignPass(); !s.ok()) return s;
+  DisjointSets sets(docs_.size());
+  if (auto s = Index(sets); !s.ok()) return s;
+  const Clustering clustering =
+      MakeClustering(sets, options_.keep, docs_.length, docs_.number);
+  stats_.removed = clustering.removed;
+  stats_.kept = stats_.read - stats_.rejected - stats_.removed;
+  if (auto s = WriteDecisions(clustering); !s.ok()) return s;
+  if (spill_ != nullptr) {
+    std::fclose(spill_);
+    spill_ = nullptr;
+    std::remove(spill_path_.c_str());
+  }
+  if (!options_.dry_run) {
+    if (auto s = WritePass(clustering); !s.ok()) return s;
+  } else {
+    for (size_t f = 0; f < inputs_.size(); ++f) {
+      FileCounts& fc = stats_.files[f];
+      fc.kept = fc.read - fc.rejected - fc.removed;
+    }
+  }
+  if (auto s = rejected_->Commit(); !s.ok()) return s;
+  stats_.stage_seconds.push_back({"total", SecondsSince(start)});
+  stats_.peak_rss_bytes = PeakRssBytes();
+  auto stats_file = RecordWriter::Create(OutPath("stats.json"),
+                                         InputFormat::kJsonl, Compression::kNone);
+  if (!stats_file.ok()) return stats_file.status();
+  if (auto s = (*stats_file)->WriteLine(StatsToJson(stats_, options_));
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = (*stats_file)->Commit(); !s.ok()) return s;
+  return stats_;
+}
+
+}  // namespace
+
+const char* DedupMethodName(DedupMethod method) {
+  switch (method) {
+    case DedupMethod::kMinHash:
+      return "minhash";
+    case DedupMethod::kSimHash:
+      return "simhash";
+    case DedupMethod::kExact:
+      return "exact";
+  }
+  return "unknown";
+}
+
+absl::StatusOr<std::vector<InputFile>> PlanInputs(
+    const std::vector<std::string>& args) {
+  std::vector<InputFile> files;
+  for (const std::string& arg : args) {
+    if (arg == "-") {
+      files.push_back({"-", "stdin.jsonl"});
+      continue;
+    }
+    std::error_code ec;
+    if (!fs::exists(arg, ec)) {
+      return absl::NotFoundError(arg + ": No such file or directory");
+    }
+    if (!fs::is_directory(arg, ec)) {
+      files.push_back({arg, fs::path(arg).filename().string()});
+      continue;
+    }
+    auto expanded = ExpandInputs({arg});
+    if (!expanded.ok()) return expanded.status();
+    fs::path root = fs::path(arg).lexically_normal();
+    if (root.filename().empty()) root = root.parent_path();
+    std::string root_name = root.filename().string();
+    if (root_name.empty() || root_name == "." || root_name == "..") {
+      root_name = "input";
+    }
+    for (const std::string& path : *expanded) {
+      const fs::path relative = fs::path(path).lexically_relative(root);
+      files.push_back({path, (fs::path(root_name) / relative).string()});
+    }
+  }
+  std::vector<std::string> names;
+  for (const InputFile& f : files) names.push_back(f.output_name);
+  std::sort(names.begin(), names.end());
+  for (size_t i = 1; i < names.size(); ++i) {
+    if (names[i] == names[i - 1]) {
+      return absl::InvalidArgumentError(
+          "two inputs would be written to the same output name \"" + names[i] +
+          "\": pass their folders instead, or rename one");
+    }
+  }
+  for (const char* reserved :
+       {"removed.jsonl", "clusters.jsonl", "rejected.jsonl", "stats.json"}) {
+    if (std::binary_search(names.begin(), names.end(), reserved)) {
+      return absl::InvalidArgumentError(
+          std::string("an input named ") + reserved +
+          " would overwrite neardup's own output of that name: rename it or "
+          "pass its folder");
+    }
+  }
+  return files;
+}
+
+std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
+  std::string j = "{";
+  auto num = [&j](const char* key, uint64_t v, bool comma = true) {
+    j += std::string("\"") + key + "\":" + std::to_string(v) + (comma ? "," : "");
+  };
+  num("read", s.read);
+  num("kept", s.kept);
+  num("removed", s.removed);
+  num("rejected", s.rejected);
+  num("passed_through", s.passed_through);
+  num("clusters", s.clusters);
+  num("text_bytes", s.text_bytes);
+  num("repaired_utf8_sequences", s.repaired_utf8);
+  num("candidate_pairs", s.candidate_pairs);
+  num("verified_pairs", s.verified_pairs);
+  num("joined_pairs", s.joined_pairs);
+  num("oversized_buckets", s.candidates.oversized_buckets);
+  num("largest_bucket", s.candidates.largest_bucket);
+  num("peak_rss_bytes", s.peak_rss_bytes);
+  num("threads", static_cast<uint64_t>(s.threads));
+  j += "\"dry_run\":";
+  j += o.dry_run ? "true," : "false,";
+  j += "\"parameters\":{\"method\":\"";
+  j += DedupMethodName(o.method);
+  j += "\",\"threshold\":" + FormatDouble(o.threshold) +
+       ",\"shingle\":\"" +
+       (o.shingles.kind == ShingleKind::kChar ? "char" : "word") +
+       "\",\"ngram\":" + std::to_string(o.shingles.n) +
+       ",\"num_perm\":" + std::to_string(o.num_perm) +
+       ",\"bands\":" + std::to_string(s.lsh.bands) +
+       ",\"rows\":" + std::to_string(s.lsh.rows) +
+       ",\"hamming\":" + std::to_string(o.hamming) +
+       ",\"seed\":" + std::to_string(o.seed) + ",\"verify\":\"" +
+       (o.verify == VerifyMode::kExact ? "exact" : "signature") +
+       "\",\"keep\":";
+  AppendJsonString(o.keep == KeepPolicy::kFirst     ? "first"
+                   : o.keep == KeepPolicy::kLongest ? "longest"
+                                                     : "field:" + o.keep_field,
+                   &j);
+  j += ",\"text_field\":";
+  AppendJsonString(o.reader.text_field, &j);
+  j += ",\"id_field\":";
+  AppendJsonString(o.reader.id_field, &j);
+  j += "},";
+  if (o.method == DedupMethod::kMinHash) {
+    j += "\"candidate_probability\":{";
+    for (double d : {-0.1, 0.0, 0.1}) {
+      const double t = std::clamp(o.threshold + d, 0.0, 1.0);
+      j += "\"" + FormatDouble(t, 2) + "\":" +
+           FormatDouble(CandidateProbability(t, s.lsh)) + (d < 0.1 ? "," : "");
+    }
+    j += "},";
+  }
+  j += "\"seconds\":{";
+  for (size_t i = 0; i < s.stage_seconds.size(); ++i) {
+    j += (i ? ",\"" : "\"") + s.stage_seconds[i].first +
+         "\":" + FormatDouble(s.stage_seconds[i].second, 3);
+  }
+  j += "},\"files\":[";
+  for (size_t i = 0; i < s.files.size(); ++i) {
+    const FileCounts& f = s.files[i];
+    j += i ? ",{\"path\":" : "{\"path\":";
+    AppendJsonString(f.path, &j);
+    j += ",\"output\":";
+    AppendJsonString(f.output, &j);
+    j += ",\"format\":\"" + f.format + "\",\"compression\":\"" +
+         f.compression + "\",";
+    num("read", f.read);
+    num("kept", f.kept);
+    num("removed", f.removed);
+    num("rejected", f.rejected);
+    num("passed_through", f.passed_through, false);
+    j += "}";
+  }
+  j += "]}";
+  return j;
+}
+
+absl::StatusOr<DedupStats> RunDedup(const std::vector<InputFile>& inputs,
+                                    const std::string& outdir,
+                                    const DedupOptions& options,
+                                    const ProgressFn& progress) {
+  DedupJob job(inputs, outdir, options, progress);
+  return job.Run();
+}
+
+}  // namespace neardup

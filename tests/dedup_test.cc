@@ -1,0 +1,418 @@
+// End-to-end tests of the dedup job on crawls the tests generate: the
+// accounting, byte-for-byte pass-through of kept records, identical output
+// for any thread count, the known duplicate pairs, keep policies, methods,
+// dry runs, compressed, WARC and folder inputs, and refusals before work.
+
+#include "neardup/pipeline.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "neardup/io.h"
+#include "tests/test_util.h"
+
+namespace neardup {
+namespace {
+
+namespace fs = std::filesystem;
+using test::Rng;
+
+std::string ReadAll(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+void WriteFile(const fs::path& path, std::string_view content) {
+  std::ofstream out(path, std::ios::binary);
+  out << content;
+}
+
+// Returns the value of a top-level string or number field of a one-line
+// JSON object written by neardup (no nesting in the fields we read).
+std::string Field(const std::string& json, const std::string& key) {
+  const std::string needle = "\"" + key + "\":";
+  const size_t at = json.find(needle);
+  if (at == std::string::npos) return "";
+  size_t begin = at + needle.size();
+  if (json[begin] == '"') {
+    const size_t end = json.find('"', begin + 1);
+    return json.substr(begin + 1, end - begin - 1);
+  }
+  size_t end = json.find_first_of(",}", begin);
+  return json.substr(begin, end - begin);
+}
+
+std::string Json(std::string_view s) {
+  std::string out;
+  AppendJsonString(s, &out);
+  return out;
+}
+
+std::string RandomDocument(Rng& rng, int words) {
+  std::string text;
+  for (int i = 0; i < words; ++i) {
+    if (i > 0) text += (i % 60 == 0) ? "\n\n" : " ";
+    text += "w" + std::to_string(rng.Uniform(20000));
+  }
+  return text;
+}
+
+// Replaces `edits` random words of a document.
+std::string Edit(Rng& rng, const std::string& text, int edits) {
+  std::vector<std::string> words;
+  std::istringstream in(text);
+  for (std::string w; in >> w;) words.push_back(w);
+  for (int e = 0; e < edits; ++e) {
+    words[rng.Uniform(words.size())] = "edit" + std::to_string(rng.Uniform(1 << 30));
+  }
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
+class DedupTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) /
+           ("dedup_test_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // A crawl of `originals` documents, each followed later by copies: one
+  // exact, one with 2 of 400 words edited (Jaccard about 0.95), one with 60
+  // edited (far below 0.8), plus extra fields that must survive, and bad
+  // lines of three kinds.
+  std::string MakeCrawl(int originals, std::map<std::string, std::string>* source) {
+    Rng rng(7);
+    std::vector<std::string> lines;
+    std::vector<std::string> texts;
+    for (int i = 0; i < originals; ++i) texts.push_back(RandomDocument(rng, 400));
+    int id = 0;
+    auto add = [&](const std::string& text, const std::string& src) {
+      const std::string name = "r" + std::to_string(id++);
+      lines.push_back("{\"id\":\"" + name + "\",\"meta\":{\"n\":[1,2,{\"x\":null}]},\"text\":" +
+                      Json(text) + ",\"score\":" + std::to_string(id % 7) + "}");
+      if (!src.empty()) (*source)[name] = src;
+      return name;
+    };
+    std::vector<std::string> names;
+    for (int i = 0; i < originals; ++i) names.push_back(add(texts[i], ""));
+    for (int i = 0; i < originals; ++i) {
+      add(texts[i], names[i]);
+      add(Edit(rng, texts[i], 2), names[i]);
+      add(Edit(rng, texts[i], 60), "");  // not a duplicate at 0.8
+    }
+    lines.insert(lines.begin() + 3, "{\"id\": \"broken\", \"text\": ");
+    lines.insert(lines.begin() + 7, "{\"id\":\"no-text\",\"body\":\"x\"}");
+    lines.insert(lines.begin() + 9, "{\"id\":\"number\",\"text\":42}");
+    std::string out;
+    for (const auto& l : lines) out += l + "\n";
+    return out;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(DedupTest, AccountsForEveryRecordAndRemovesTheKnownCopies) {
+  std::map<std::string, std::string> source;
+  const std::string crawl = MakeCrawl(30, &source);
+  WriteFile(dir_ / "crawl.jsonl", crawl);
+  auto inputs = PlanInputs({(dir_ / "crawl.jsonl").string()});
+  ASSERT_OK(inputs);
+  auto stats = RunDedup(*inputs, (dir_ / "out").string(), {.threads = 2});
+  ASSERT_OK(stats);
+  EXPECT_EQ(stats->read, 30u * 4 + 3);
+  EXPECT_EQ(stats->rejected, 3u);
+  EXPECT_EQ(stats->removed, 60u);
+  EXPECT_EQ(stats->kept + stats->removed + stats->rejected, stats->read);
+  EXPECT_EQ(stats->clusters, 30u);
+  ASSERT_EQ(stats->files.size(), 1u);
+  EXPECT_EQ(stats->files[0].kept, stats->kept);
+
+  // removed.jsonl: exactly the known copies, each pointing at its source.
+  const auto removed = Lines(ReadAll(dir_ / "out" / "removed.jsonl"));
+  ASSERT_EQ(removed.size(), 60u);
+  for (const std::string& line : removed) {
+    const std::string id = Field(line, "id");
+    ASSERT_TRUE(source.count(id)) << line;
+    EXPECT_EQ(Field(line, "kept_id"), source[id]) << line;
+    EXPECT_EQ(Field(line, "reason"), "near_duplicate");
+    EXPECT_EQ(Field(line, "file"), (dir_ / "crawl.jsonl").string());
+    EXPECT_GE(std::stod(Field(line, "similarity")), 0.8) << line;
+  }
+  // rejected.jsonl names file, 1-based line and reason.
+  const auto rejected = Lines(ReadAll(dir_ / "out" / "rejected.jsonl"));
+  ASSERT_EQ(rejected.size(), 3u);
+  EXPECT_EQ(Field(rejected[0], "line"), "4");
+  EXPECT_EQ(Field(rejected[1], "line"), "8");
+  EXPECT_EQ(Field(rejected[2], "line"), "10");
+  for (const auto& r : rejected) EXPECT_FALSE(Field(r, "reason").empty());
+  // clusters.jsonl: 30 clusters of 3.
+  EXPECT_EQ(Lines(ReadAll(dir_ / "out" / "clusters.jsonl")).size(), 90u);
+
+  // Kept records are the input lines, byte for byte, in input order.
+  const auto kept = Lines(ReadAll(dir_ / "out" / "crawl.jsonl"));
+  EXPECT_EQ(kept.size(), stats->kept);
+  std::set<std::string> removed_ids;
+  for (const auto& line : removed) removed_ids.insert(Field(line, "id"));
+  std::vector<std::string> expected;
+  for (const auto& line : Lines(crawl)) {
+    // The three bad lines are rejected, not kept.
+    if (line.find("\"broken\"") != std::string::npos ||
+        line.find("\"no-text\"") != std::string::npos ||
+        line.find("\"number\"") != std::string::npos) {
+      continue;
+    }
+    if (!removed_ids.count(Field(line, "id"))) expected.push_back(line);
+  }
+  EXPECT_EQ(kept.size(), expected.size());
+  EXPECT_TRUE(kept == expected) << "kept records differ from the input lines";
+
+  // stats.json carries the counts and the LSH parameters.
+  const std::string json = ReadAll(dir_ / "out" / "stats.json");
+  EXPECT_EQ(Field(json, "read"), std::to_string(stats->read));
+  EXPECT_EQ(Field(json, "bands"), "14");
+  EXPECT_EQ(Field(json, "rows"), "8");
+}
+
+// stats.json without the fields that measure the machine.
+std::string StableStats(std::string json) {
+  for (const char* key : {"\"seconds\":{", "\"peak_rss_bytes\":", "\"threads\":"}) {
+    const size_t at = json.find(key);
+    if (at == std::string::npos) continue;
+    const size_t end = json.find_first_of(key[std::strlen(key) - 1] == '{' ? "}" : ",", at);
+    json.erase(at, end - at + 1);
+  }
+  return json;
+}
+
+TEST_F(DedupTest, OutputIsIdenticalForAnyThreadCount) {
+  std::map<std::string, std::string> source;
+  WriteFile(dir_ / "a.jsonl", MakeCrawl(40, &source));
+  auto inputs = PlanInputs({(dir_ / "a.jsonl").string()});
+  ASSERT_OK(inputs);
+  for (DedupMethod method : {DedupMethod::kMinHash, DedupMethod::kSimHash}) {
+    std::vector<std::string> runs;
+    for (int threads : {1, 2, 3, 2}) {
+      const fs::path out = dir_ / ("out" + std::to_string(runs.size()) +
+                                   DedupMethodName(method));
+      ASSERT_OK(RunDedup(*inputs, out.string(),
+                         {.method = method, .threads = threads}));
+      std::string all;
+      for (const char* f : {"a.jsonl", "removed.jsonl", "clusters.jsonl",
+                            "rejected.jsonl"}) {
+        all += ReadAll(out / f) + "\x1E";
+      }
+      all += StableStats(ReadAll(out / "stats.json"));
+      runs.push_back(all);
+    }
+    for (size_t i = 1; i < runs.size(); ++i) {
+      EXPECT_TRUE(runs[i] == runs[0]) << DedupMethodName(method) << " run " << i;
+    }
+  }
+}
+
+TEST_F(DedupTest, KeepPolicies) {
+  // Three copies of one text with different lengths of padding (same
+  // shingles: the padding is punctuation) and scores.
+  const std::string text = RandomDocument(*std::make_unique<Rng>(3), 200);
+  std::string crawl;
+  crawl += "{\"id\":\"a\",\"score\":1,\"text\":" + Json(text) + "}\n";
+  crawl += "{\"id\":\"b\",\"score\":9,\"text\":" + Json(text + " !!!!!!!!") + "}\n";
+  crawl += "{\"id\":\"c\",\"text\":" + Json(text + " !!!!") + "}\n";
+  WriteFile(dir_ / "k.jsonl", crawl);
+  auto inputs = PlanInputs({(dir_ / "k.jsonl").string()});
+  ASSERT_OK(inputs);
+  struct Case {
+    KeepPolicy keep;
+    std::string field;
+    std::string kept;
+  } cases[] = {{KeepPolicy::kFirst, "", "a"},
+               {KeepPolicy::kLongest, "", "b"},
+               {KeepPolicy::kField, "score", "b"}};
+  int run = 0;
+  for (const Case& c : cases) {
+    const fs::path out = dir_ / ("out" + std::to_string(run++));
+    ASSERT_OK(RunDedup(*inputs, out.string(), {.keep = c.keep, .keep_field = c.field}));
+    const auto kept = Lines(ReadAll(out / "k.jsonl"));
+    ASSERT_EQ(kept.size(), 1u);
+    EXPECT_EQ(Field(kept[0], "id"), c.kept);
+  }
+}
+
+TEST_F(DedupTest, ExactMethodRemovesOnlyIdenticalNormalizedText) {
+  std::string crawl =
+      "{\"id\":\"1\",\"text\":\"The same story, told once.\"}\n"
+      "{\"id\":\"2\",\"text\":\"the SAME story told once!!\"}\n"
+      "{\"id\":\"3\",\"text\":\"The same story, told twice.\"}\n"
+      "{\"id\":\"4\",\"text\":\"\"}\n"
+      "{\"id\":\"5\",\"text\":\"  \"}\n";
+  WriteFile(dir_ / "e.jsonl", crawl);
+  auto inputs = PlanInputs({(dir_ / "e.jsonl").string()});
+  ASSERT_OK(inputs);
+  auto stats = RunDedup(*inputs, (dir_ / "out").string(),
+                        {.method = DedupMethod::kExact});
+  ASSERT_OK(stats);
+  const auto removed = Lines(ReadAll(dir_ / "out" / "removed.jsonl"));
+  ASSERT_EQ(removed.size(), 2u);
+  EXPECT_EQ(Field(removed[0], "id"), "2");
+  EXPECT_EQ(Field(removed[0], "kept_id"), "1");
+  EXPECT_EQ(Field(removed[0], "reason"), "exact_duplicate");
+  // Empty and blank documents are documents: identical to each other.
+  EXPECT_EQ(Field(removed[1], "id"), "5");
+  EXPECT_EQ(Field(removed[1], "kept_id"), "4");
+}
+
+TEST_F(DedupTest, VerifyExactReportsExactJaccard) {
+  std::map<std::string, std::string> source;
+  WriteFile(dir_ / "v.jsonl", MakeCrawl(10, &source));
+  auto inputs = PlanInputs({(dir_ / "v.jsonl").string()});
+  ASSERT_OK(inputs);
+  auto stats = RunDedup(*inputs, (dir_ / "out").string(),
+                        {.verify = VerifyMode::kExact});
+  ASSERT_OK(stats);
+  EXPECT_EQ(stats->removed, 20u);
+  int exact_copies = 0;
+  for (const auto& line : Lines(ReadAll(dir_ / "out" / "removed.jsonl"))) {
+    const double sim = std::stod(Field(line, "similarity"));
+    EXPECT_GE(sim, 0.8);
+    exact_copies += sim == 1.0;
+  }
+  EXPECT_EQ(exact_copies, 10);
+  // The spill file is gone.
+  for (const auto& entry : fs::directory_iterator(dir_ / "out")) {
+    EXPECT_EQ(entry.path().filename().string().find(".neardup"), std::string::npos);
+  }
+}
+
+TEST_F(DedupTest, DryRunWritesDecisionsOnly) {
+  std::map<std::string, std::string> source;
+  WriteFile(dir_ / "d.jsonl", MakeCrawl(5, &source));
+  auto inputs = PlanInputs({(dir_ / "d.jsonl").string()});
+  ASSERT_OK(inputs);
+  auto stats = RunDedup(*inputs, (dir_ / "out").string(), {.dry_run = true});
+  ASSERT_OK(stats);
+  EXPECT_EQ(stats->removed, 10u);
+  EXPECT_FALSE(fs::exists(dir_ / "out" / "d.jsonl"));
+  EXPECT_EQ(Lines(ReadAll(dir_ / "out" / "removed.jsonl")).size(), 10u);
+  EXPECT_NE(ReadAll(dir_ / "out" / "stats.json").find("\"dry_run\":true"),
+            std::string::npos);
+}
+
+TEST_F(DedupTest, RefusesBeforeAnyWork) {
+  WriteFile(dir_ / "ok.jsonl", "{\"text\":\"a b c\"}\n");
+  // A missing input: no output folder is created.
+  auto missing = PlanInputs({(dir_ / "ok.jsonl").string(), (dir_ / "nope.jsonl").string()});
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(missing.status().message().find("nope.jsonl"), std::string::npos);
+  // An output folder that is not empty, unless overwrite.
+  fs::create_directories(dir_ / "busy");
+  WriteFile(dir_ / "busy" / "something", "x");
+  auto inputs = PlanInputs({(dir_ / "ok.jsonl").string()});
+  ASSERT_OK(inputs);
+  auto busy = RunDedup(*inputs, (dir_ / "busy").string(), {});
+  EXPECT_EQ(busy.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_FALSE(fs::exists(dir_ / "busy" / "ok.jsonl"));
+  EXPECT_OK(RunDedup(*inputs, (dir_ / "busy").string(), {.overwrite = true}));
+  EXPECT_TRUE(fs::exists(dir_ / "busy" / "ok.jsonl"));
+  // Two inputs with the same output name.
+  fs::create_directories(dir_ / "x");
+  WriteFile(dir_ / "x" / "ok.jsonl", "{\"text\":\"a\"}\n");
+  EXPECT_EQ(PlanInputs({(dir_ / "ok.jsonl").string(), (dir_ / "x" / "ok.jsonl").string()})
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  // Bad options.
+  EXPECT_FALSE(RunDedup(*inputs, (dir_ / "o1").string(), {.threshold = 1.5}).ok());
+  EXPECT_FALSE(RunDedup(*inputs, (dir_ / "o2").string(), {.bands = 20, .rows = 20}).ok());
+}
+
+TEST_F(DedupTest, CompressedFoldersAndTextFilesKeepTheirShape) {
+  Rng rng(11);
+  const std::string text = RandomDocument(rng, 300);
+  fs::create_directories(dir_ / "crawl" / "sub");
+  // A gzip JSONL in a subfolder, and two text files (one a copy).
+  {
+    auto w = RecordWriter::Create((dir_ / "crawl" / "sub" / "p.jsonl.gz").string(),
+                                  InputFormat::kJsonl, Compression::kGzip);
+    ASSERT_OK(w);
+    ASSERT_OK((*w)->WriteLine("{\"id\":\"g1\",\"text\":" + Json(text) + "}"));
+    ASSERT_OK((*w)->WriteLine("{\"id\":\"g2\",\"text\":" + Json(text + " more") + "}"));
+    ASSERT_OK((*w)->Commit());
+  }
+  WriteFile(dir_ / "crawl" / "a.txt", RandomDocument(rng, 300));
+  WriteFile(dir_ / "crawl" / "b.txt", text);
+  auto inputs = PlanInputs({(dir_ / "crawl").string()});
+  ASSERT_OK(inputs);
+  ASSERT_EQ(inputs->size(), 3u);
+  EXPECT_EQ((*inputs)[0].output_name, "crawl/a.txt");
+  EXPECT_EQ((*inputs)[2].output_name, "crawl/sub/p.jsonl.gz");
+  auto stats = RunDedup(*inputs, (dir_ / "out").string(), {});
+  ASSERT_OK(stats);
+  EXPECT_EQ(stats->read, 4u);
+  EXPECT_EQ(stats->removed, 2u);  // g1 and g2 are copies of b.txt
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "crawl" / "a.txt"));
+  EXPECT_EQ(ReadAll(dir_ / "out" / "crawl" / "b.txt"), text);
+  // The gzip output exists, is gzip, and holds no record.
+  const std::string gz = ReadAll(dir_ / "out" / "crawl" / "sub" / "p.jsonl.gz");
+  ASSERT_GE(gz.size(), 2u);
+  EXPECT_EQ(DetectCompression(gz), Compression::kGzip);
+  auto reader = RecordReader::Open((dir_ / "out" / "crawl" / "sub" / "p.jsonl.gz").string(), {});
+  ASSERT_OK(reader);
+  Record record;
+  Rejection rejection;
+  EXPECT_EQ((*reader)->Next(&record, &rejection), RecordReader::Result::kEnd);
+}
+
+std::string WarcRecord(const std::string& type, const std::string& id,
+                       const std::string& block) {
+  return "WARC/1.0\r\nWARC-Type: " + type + "\r\nWARC-Record-ID: <urn:uuid:" + id +
+         ">\r\nWARC-Target-URI: https://example.test/" + id +
+         "\r\nContent-Length: " + std::to_string(block.size()) + "\r\n\r\n" +
+         block + "\r\n\r\n";
+}
+
+TEST_F(DedupTest, WarcKeepsNonDocumentRecordsAndDropsCopies) {
+  Rng rng(12);
+  const std::string a = RandomDocument(rng, 300), b = RandomDocument(rng, 300);
+  const std::string info = WarcRecord("warcinfo", "0", "software: test\r\n");
+  const std::string r1 = WarcRecord("conversion", "1", a);
+  const std::string r2 = WarcRecord("conversion", "2", b);
+  const std::string r3 = WarcRecord("conversion", "3", a);
+  WriteFile(dir_ / "c.warc.wet", info + r1 + r2 + r3);
+  auto inputs = PlanInputs({(dir_ / "c.warc.wet").string()});
+  ASSERT_OK(inputs);
+  auto stats = RunDedup(*inputs, (dir_ / "out").string(), {});
+  ASSERT_OK(stats);
+  EXPECT_EQ(stats->read, 3u);
+  EXPECT_EQ(stats->removed, 1u);
+  EXPECT_EQ(stats->passed_through, 1u);
+  EXPECT_EQ(ReadAll(dir_ / "out" / "c.warc.wet"), info + r1 + r2);
+  const auto removed = Lines(ReadAll(dir_ / "out" / "removed.jsonl"));
+  ASSERT_EQ(removed.size(), 1u);
+  EXPECT_EQ(Field(removed[0], "id"), "<urn:uuid:3>");
+  EXPECT_EQ(Field(removed[0], "kept_id"), "<urn:uuid:1>");
+}
+
+}  // namespace
+}  // namespace neardup
