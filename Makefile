@@ -24,11 +24,14 @@ demo: build
 	@echo "== neardup selftest: the hashing core against its known answers"
 	@$(NEARDUP) selftest --quiet
 	@echo
-	@echo "== neardup explain: two records of $(EXAMPLE) (an edited copy and its source)"
-	@$(NEARDUP) explain $(EXAMPLE)#doc-000001 $(EXAMPLE)#doc-000010
+	@echo "== neardup dedup $(EXAMPLE) -o $(BUILD)/demo"
+	@$(NEARDUP) dedup $(EXAMPLE) -o $(BUILD)/demo --overwrite
 	@echo
-	@echo "== neardup explain: two unrelated records"
-	@$(NEARDUP) explain --examples 1 $(EXAMPLE)#doc-000001 $(EXAMPLE)#doc-000002
+	@echo "== the first removals ($(BUILD)/demo/removed.jsonl)"
+	@head -n 3 $(BUILD)/demo/removed.jsonl
+	@echo
+	@echo "== why doc-000010 was removed: neardup explain"
+	@$(NEARDUP) explain $(EXAMPLE)#doc-000001 $(EXAMPLE)#doc-000010
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS) -LE 'slow|fuzz'

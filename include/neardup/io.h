@@ -63,6 +63,11 @@ struct ReaderOptions {
   // Records whose text is longer are rejected ("document larger than
   // max_document_bytes"). Default: 256 MiB.
   size_t max_document_bytes = size_t{256} << 20;
+  // WARC: keep the raw bytes of non-document records for TakePassThrough.
+  // When false they are only counted, so a reader that will not write them
+  // back (a first pass) does not hold a WAT file's metadata in memory.
+  // Default: true.
+  bool keep_pass_through = true;
 };
 
 // One document as read. The views stay valid until the next call to Next.

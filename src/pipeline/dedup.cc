@@ -103,8 +103,16 @@ class DedupJob {
         progress_(progress) {}
 
   absl::StatusOr<DedupStats> Run();
+  ~DedupJob() {
+    if (spill_ != nullptr) {
+      std::fclose(spill_);
+      std::remove(spill_path_.c_str());
+    }
+    if (!stdin_spool_.empty()) std::remove(stdin_spool_.c_str());
+  }
 
  private:
+  absl::Status SpoolStdin(InputFile* input);
   absl::Status Prepare();
   absl::Status SignPass();
   absl::Status SignBatch(Batch& batch, std::vector<Worker>& workers);
@@ -120,6 +128,10 @@ class DedupJob {
   }
 
   std::vector<InputFile> inputs_;
+  // Names shown in outputs: the paths as given ("-" for standard input,
+  // whose bytes are spooled to a temporary file so they can be read twice).
+  std::vector<std::string> display_;
+  std::string stdin_spool_;
   std::string outdir_;
   DedupOptions options_;
   ProgressFn progress_;
@@ -198,6 +210,13 @@ absl::Status DedupJob::Prepare() {
     return absl::PermissionDeniedError("cannot create output folder " +
                                        outdir_ + ": " + ec.message());
   }
+  display_.clear();
+  for (InputFile& input : inputs_) {
+    display_.push_back(input.path);
+    if (input.path == "-") {
+      if (auto s = SpoolStdin(&input); !s.ok()) return s;
+    }
+  }
   for (const InputFile& input : inputs_) {
     const fs::path parent = fs::path(OutPath(input.output_name)).parent_path();
     fs::create_directories(parent, ec);
@@ -212,9 +231,49 @@ absl::Status DedupJob::Prepare() {
   rejected_ = *std::move(rejected);
   stats_.files.resize(inputs_.size());
   for (size_t f = 0; f < inputs_.size(); ++f) {
-    stats_.files[f].path = inputs_[f].path;
+    stats_.files[f].path = display_[f];
     stats_.files[f].output = inputs_[f].output_name;
   }
+  return absl::OkStatus();
+}
+
+absl::Status DedupJob::SpoolStdin(InputFile* input) {
+  if (!stdin_spool_.empty()) {
+    return absl::InvalidArgumentError("standard input (-) given twice");
+  }
+  stdin_spool_ = OutPath(".neardup-stdin.tmp-" + std::to_string(getpid()));
+  std::FILE* out = std::fopen(stdin_spool_.c_str(), "wb");
+  if (out == nullptr) {
+    return absl::PermissionDeniedError("cannot create " + stdin_spool_ + ": " +
+                                       std::strerror(errno));
+  }
+  std::vector<char> buffer(1 << 20);
+  size_t n;
+  bool ok = true;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), stdin)) > 0) {
+    ok = ok && std::fwrite(buffer.data(), 1, n, out) == n;
+  }
+  ok = ok && !std::ferror(stdin);
+  ok = (std::fclose(out) == 0) && ok;
+  if (!ok) {
+    return absl::DataLossError("cannot copy standard input to " +
+                               stdin_spool_ + ": " + std::strerror(errno));
+  }
+  input->path = stdin_spool_;
+  auto reader = RecordReader::Open(stdin_spool_, options_.reader);
+  if (!reader.ok()) return reader.status();
+  std::string name = "stdin.";
+  switch ((*reader)->format()) {
+    case InputFormat::kJsonl: name += "jsonl"; break;
+    case InputFormat::kWarc: name += "warc"; break;
+    case InputFormat::kText: name += "txt"; break;
+  }
+  switch ((*reader)->compression()) {
+    case Compression::kGzip: name += ".gz"; break;
+    case Compression::kZstd: name += ".zst"; break;
+    case Compression::kNone: break;
+  }
+  input->output_name = name;
   return absl::OkStatus();
 }
 
@@ -233,7 +292,7 @@ absl::Status DedupJob::AddRejection(const Rejection& r, size_t file_index) {
   ++stats_.files[file_index].read;
   ++stats_.read;
   std::string line = "{\"file\":";
-  AppendJsonString(r.file, &line);
+  AppendJsonString(display_[file_index], &line);
   line += ",\"line\":" + std::to_string(r.line) +
           ",\"offset\":" + std::to_string(r.offset) + ",\"reason\":";
   AppendJsonString(r.reason, &line);
@@ -533,7 +592,7 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
     line = "{\"id\":";
     AppendJsonString(docs_.Id(i), &line);
     line += ",\"file\":";
-    AppendJsonString(inputs_[docs_.file[i]].path, &line);
+    AppendJsonString(display_[docs_.file[i]], &line);
     line += ",\"line\":" + std::to_string(docs_.line[i]) + ",\"reason\":\"" +
             reason + "\",\"cluster\":" + std::to_string(number[c.cluster[i]]) +
             ",\"kept_id\":";
@@ -609,7 +668,7 @@ absl::Status DedupJob::WritePass(const Clustering& c) {
       if (result == RecordReader::Result::kEnd) break;
       if (result == RecordReader::Result::kRejected) continue;
       if (doc >= docs_.size() || docs_.file[doc] != f) {
-        return absl::DataLossError(inputs_[f].path +
+        return absl::DataLossError(display_[f] +
                                    " changed while neardup was reading it "
                                    "(more records on the second pass)");
       }
@@ -626,7 +685,7 @@ absl::Status DedupJob::WritePass(const Clustering& c) {
       Report("write", doc, bytes_done);
     }
     if (doc - first_doc != stats_.files[f].read - stats_.files[f].rejected) {
-      return absl::DataLossError(inputs_[f].path +
+      return absl::DataLossError(display_[f] +
                                  " changed while neardup was reading it "
                                  "(fewer records on the second pass)");
     }
@@ -653,6 +712,10 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
     std::fclose(spill_);
     spill_ = nullptr;
     std::remove(spill_path_.c_str());
+  }
+  if (!stdin_spool_.empty() && options_.dry_run) {
+    std::remove(stdin_spool_.c_str());
+    stdin_spool_.clear();
   }
   if (!options_.dry_run) {
     if (auto s = WritePass(clustering); !s.ok()) return s;

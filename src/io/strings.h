@@ -1,0 +1,33 @@
+// Private to the io layer: string concatenation for messages. (Debian's
+// Abseil is built with its own absl::string_view, which absl::StrCat takes
+// but std::string_view does not convert to.)
+
+#ifndef NEARDUP_IO_STRINGS_H_
+#define NEARDUP_IO_STRINGS_H_
+
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace neardup::io_internal {
+
+inline void AppendPiece(std::string* out, std::string_view s) { out->append(s); }
+
+template <typename T>
+  requires(std::is_integral_v<T> && !std::is_same_v<T, char> &&
+           !std::is_same_v<T, bool>)
+void AppendPiece(std::string* out, T value) {
+  out->append(std::to_string(value));
+}
+
+// Returns the concatenation of strings and integers (in decimal).
+template <typename... Pieces>
+std::string Cat(const Pieces&... pieces) {
+  std::string out;
+  (AppendPiece(&out, pieces), ...);
+  return out;
+}
+
+}  // namespace neardup::io_internal
+
+#endif  // NEARDUP_IO_STRINGS_H_

@@ -1,0 +1,76 @@
+// The plain-text reader: the whole (decompressed) stream is one document,
+// id = the path as given, line 1, offset 0, raw = text = the content. An
+// empty file is one record with empty text (the pipeline decides what to do
+// with it). Reading stops one byte past max_document_bytes, so an oversized
+// file is rejected without being held in full.
+
+#include <limits>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "io/strings.h"
+#include "io/readers.h"
+#include "neardup/io.h"
+
+namespace neardup::io_internal {
+namespace {
+
+class TextReader final : public RecordReader {
+ public:
+  TextReader(std::string path, Compression compression,
+             std::unique_ptr<BufferedInput> in, const ReaderOptions& options)
+      : RecordReader(std::move(path), InputFormat::kText, compression),
+        in_(std::move(in)),
+        max_bytes_(options.max_document_bytes) {}
+
+  Result Next(Record* record, Rejection* rejection) override {
+    if (done_) return Result::kEnd;
+    done_ = true;
+    content_.clear();
+    const size_t limit = max_bytes_ == static_cast<size_t>(-1) ? max_bytes_
+                                                                : max_bytes_ + 1;
+    in_->Read(limit, &content_);
+    std::string reason;
+    if (!in_->status().ok()) {
+      reason = std::string(in_->status().message());
+    } else if (content_.size() > max_bytes_) {
+      reason = Cat("document larger than max_document_bytes (",
+                            max_bytes_, ")");
+    }
+    if (!reason.empty()) {
+      content_.clear();
+      rejection->file = path();
+      rejection->line = 1;
+      rejection->offset = 0;
+      rejection->reason = std::move(reason);
+      return Result::kRejected;
+    }
+    record->id = path();
+    record->text = content_;
+    record->url = std::string_view();
+    record->raw = content_;
+    record->line = 1;
+    record->offset = 0;
+    record->number = std::numeric_limits<double>::quiet_NaN();
+    return Result::kRecord;
+  }
+
+ private:
+  std::unique_ptr<BufferedInput> in_;
+  size_t max_bytes_;
+  std::string content_;
+  bool done_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<RecordReader> NewTextReader(std::string path,
+                                            Compression compression,
+                                            std::unique_ptr<BufferedInput> in,
+                                            const ReaderOptions& options) {
+  return std::make_unique<TextReader>(std::move(path), compression,
+                                      std::move(in), options);
+}
+
+}  // namespace neardup::io_internal

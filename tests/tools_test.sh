@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Tests of the neardup command as a user runs it: exit statuses, messages
+# naming the problem, the accounting line, and byte-identical outputs for
+# any thread count. Usage: tools_test.sh NEARDUP_BINARY SOURCE_DIR
+set -u
+neardup=$1
+src=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+passes=0
+check() {  # check NAME CONDITION...
+  local name=$1
+  shift
+  if "$@"; then
+    passes=$((passes + 1))
+  else
+    echo "FAIL: $name" >&2
+    failures=$((failures + 1))
+  fi
+}
+
+# --version and selftest.
+out=$("$neardup" --version)
+check "version" [ "${out#neardup }" != "$out" ]
+"$neardup" selftest --quiet > "$work/selftest" 2>&1
+check "selftest exit" [ $? -eq 0 ]
+check "selftest summary" grep -q " 0 failed" "$work/selftest"
+
+# The bundled example: the last line is the accounting, and it adds up.
+"$neardup" dedup "$src/examples/crawl.jsonl" -o "$work/a" --threads 1 > "$work/a.txt"
+check "dedup exit" [ $? -eq 0 ]
+last=$(tail -n 1 "$work/a.txt")
+check "accounting line" bash -c "[[ '$last' =~ ^read\ ([0-9]+)\ =\ kept\ ([0-9]+)\ \+\ removed\ ([0-9]+)\ \+\ rejected\ ([0-9]+)$ ]] && (( BASH_REMATCH[1] == BASH_REMATCH[2] + BASH_REMATCH[3] + BASH_REMATCH[4] ))"
+check "kept file" [ "$(wc -l < "$work/a/crawl.jsonl")" -eq "$(echo "$last" | sed -E 's/.*kept ([0-9]+).*/\1/')" ]
+check "removed file" [ "$(wc -l < "$work/a/removed.jsonl")" -eq "$(echo "$last" | sed -E 's/.*removed ([0-9]+).*/\1/')" ]
+
+# Same bytes with two threads, and from standard input.
+"$neardup" dedup "$src/examples/crawl.jsonl" -o "$work/b" --threads 2 --quiet > /dev/null
+for f in crawl.jsonl removed.jsonl clusters.jsonl rejected.jsonl; do
+  check "threads identical $f" cmp -s "$work/a/$f" "$work/b/$f"
+done
+"$neardup" dedup - -o "$work/c" --quiet < "$src/examples/crawl.jsonl" > /dev/null
+check "stdin output" cmp -s "$work/a/crawl.jsonl" "$work/c/stdin.jsonl"
+
+# Bad records are rejected with file and line, and the run goes on.
+{
+  head -n 3 "$src/examples/crawl.jsonl"
+  echo '{"id":"x","text":'
+  echo '{"id":"y"}'
+  printf '{"id":"z","text":"bad \xff byte"}\n'
+  echo '[1,2,3]'
+} > "$work/bad.jsonl"
+"$neardup" dedup "$work/bad.jsonl" -o "$work/d" > "$work/d.txt" 2>&1
+check "bad input exit" [ $? -eq 0 ]
+check "bad input accounting" grep -q "^read 7 = kept 3 + removed 0 + rejected 4$" "$work/d.txt"
+check "rejected lines" [ "$(wc -l < "$work/d/rejected.jsonl")" -eq 4 ]
+check "rejected names line 4" grep -q '"line":4,' "$work/d/rejected.jsonl"
+
+# Refusals before any work: missing input, busy output folder, bad option.
+"$neardup" dedup "$work/missing.jsonl" -o "$work/e" > "$work/e.txt" 2>&1
+check "missing input exit" [ $? -ne 0 ]
+check "missing input message" grep -q "missing.jsonl" "$work/e.txt"
+check "missing input no output" [ ! -e "$work/e" ]
+"$neardup" dedup "$src/examples/crawl.jsonl" -o "$work/a" > "$work/f.txt" 2>&1
+check "busy output exit" [ $? -ne 0 ]
+check "busy output message" grep -q "not empty" "$work/f.txt"
+"$neardup" dedup "$src/examples/crawl.jsonl" -o "$work/g" --keep newest > "$work/g.txt" 2>&1
+check "bad keep exit" [ $? -ne 0 ]
+check "bad keep message" grep -q "first, longest or field:NAME" "$work/g.txt"
+
+# explain on two records by id.
+"$neardup" explain "$src/examples/crawl.jsonl#doc-000001" "$src/examples/crawl.jsonl#doc-000010" > "$work/h.txt"
+check "explain exit" [ $? -eq 0 ]
+check "explain exact" grep -q "^exact Jaccard" "$work/h.txt"
+"$neardup" explain "$src/examples/crawl.jsonl#nope" "$src/examples/crawl.jsonl:1" > "$work/i.txt" 2>&1
+check "explain missing id" [ $? -ne 0 ]
+
+echo "$passes passed, $failures failed"
+[ "$failures" -eq 0 ]
