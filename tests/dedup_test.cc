@@ -69,7 +69,7 @@ std::string RandomDocument(Rng& rng, int words) {
   std::string text;
   for (int i = 0; i < words; ++i) {
     if (i > 0) text += (i % 60 == 0) ? "\n\n" : " ";
-    text += "w" + std::to_string(rng.Uniform(20000));
+    text += test::Word(rng.Uniform(20000));
   }
   return text;
 }
@@ -80,7 +80,7 @@ std::string Edit(Rng& rng, const std::string& text, int edits) {
   std::istringstream in(text);
   for (std::string w; in >> w;) words.push_back(w);
   for (int e = 0; e < edits; ++e) {
-    words[rng.Uniform(words.size())] = "edit" + std::to_string(rng.Uniform(1 << 30));
+    words[rng.Uniform(words.size())] = "edit" + test::Word(rng.Uniform(1 << 30));
   }
   std::string out;
   for (const auto& w : words) out += (out.empty() ? "" : " ") + w;

@@ -175,13 +175,13 @@ TEST(MinHashTest, EstimatesTrackExactJaccardOnEditedDocuments) {
   for (int doc = 0; doc < 200; ++doc) {
     std::vector<std::string> words;
     for (int i = 0; i < 400; ++i) {
-      words.push_back("w" + std::to_string(rng.Uniform(5000)));
+      words.push_back(test::Word(rng.Uniform(5000)));
     }
     std::string a, b;
     const uint64_t edit_per_mille = rng.Uniform(300);
     for (const std::string& w : words) {
       a += w + " ";
-      b += (rng.Uniform(1000) < edit_per_mille ? "x" + std::to_string(rng.Next() % 99999) : w) + " ";
+      b += (rng.Uniform(1000) < edit_per_mille ? "x" + test::Word(rng.Next() % 99999) : w) + " ";
     }
     shingler->Hash(a, &ha);
     shingler->Hash(b, &hb);

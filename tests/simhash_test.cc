@@ -73,7 +73,7 @@ TEST(SimHashTest, DistanceGrowsWithDissimilarity) {
   for (int doc = 0; doc < kDocs; ++doc) {
     std::vector<std::string> words;
     for (int i = 0; i < 500; ++i) {
-      words.push_back("w" + std::to_string(rng.Uniform(3000)));
+      words.push_back(test::Word(rng.Uniform(3000)));
     }
     std::string a;
     for (const auto& w : words) a += w + " ";
@@ -82,7 +82,7 @@ TEST(SimHashTest, DistanceGrowsWithDissimilarity) {
     for (size_t r = 0; r < std::size(rates); ++r) {
       std::string b;
       for (const auto& w : words) {
-        b += (rng.Uniform(1000) < rates[r] * 1000 ? "z" + std::to_string(rng.Uniform(1 << 20)) : w) + " ";
+        b += (rng.Uniform(1000) < rates[r] * 1000 ? "z" + test::Word(rng.Uniform(1 << 20)) : w) + " ";
       }
       shingler->Hash(b, &hb);
       mean[r] += HammingDistance(fa, SimHash(hb)) / static_cast<double>(kDocs);

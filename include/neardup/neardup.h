@@ -12,6 +12,7 @@
 #include "neardup/shingle.h"
 #include "neardup/simhash.h"
 #include "neardup/text.h"
+#include "neardup/clean.h"
 #include "neardup/cluster.h"
 #include "neardup/io.h"
 #include "neardup/lsh.h"

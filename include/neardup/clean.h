@@ -1,0 +1,161 @@
+// neardup clean layer: text inside one document that is not the document,
+// found without looking at other documents: blocks of paragraphs captured
+// twice, a caption printed twice in a row, a sentence repeated; and the
+// repetition signals of the Gopher rules (Rae et al. 2021) with their
+// published thresholds.
+//
+// Every cut is a byte span of the original text with its reason and the
+// span it repeats, so that a user can see exactly what was removed and
+// from where it was kept. The first occurrence is always the one kept.
+// Nothing here does I/O; linear time in the text (bounded work per line).
+
+#ifndef NEARDUP_CLEAN_H_
+#define NEARDUP_CLEAN_H_
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/types/span.h"
+#include "neardup/text.h"
+
+namespace neardup {
+
+enum class CutReason {
+  kRepeatedBlock,  // two or more consecutive lines that occurred earlier
+  kRepeatedLine,   // one line (or a span inside a line) that occurred earlier
+  kBoilerplate,    // a line frequent across documents (cross-document)
+  kSyndicated,     // a paragraph mostly seen in earlier documents
+};
+
+// Returns "repeated_block", "repeated_line", "boilerplate" or "syndicated".
+const char* CutReasonName(CutReason reason);
+
+// A span removed from a document.
+struct Cut {
+  size_t begin = 0;  // byte offsets into the original text: [begin, end)
+  size_t end = 0;
+  CutReason reason = CutReason::kRepeatedLine;
+  // Where the copy that is kept starts (same document), or kNoSource.
+  size_t source_begin = kNoSource;
+  // Similarity of the cut text to its source: 1 for exact repeats (after
+  // normalization), else the Jaccard of their word 3-gram sets.
+  double similarity = 1.0;
+
+  static constexpr size_t kNoSource = static_cast<size_t>(-1);
+  friend bool operator==(const Cut&, const Cut&) = default;
+};
+
+struct RepeatOptions {
+  // Lines are compared after this normalization (so a changed date or
+  // punctuation does not hide a repeat). Default: NormalizeOptions{}.
+  NormalizeOptions normalize;
+  // A repeated line that stands alone (not in a run of two or more repeated
+  // lines, and not right after its source) is cut only when its normalized
+  // text has at least this many bytes, so that short lines that recur
+  // legitimately ("Reply", "@name:") stay. Default: 30.
+  size_t min_single_line_bytes = 30;
+  // A line whose word 3-gram set has at least this Jaccard similarity with
+  // an earlier line is a near repeat (a block repeated with a word dropped).
+  // 1.0 disables near repeats. Lines with fewer than 8 words are compared
+  // exactly only. Default: 0.8.
+  double near_similarity = 0.8;
+  // Also cut a line that is its own first half printed twice ("caption
+  // caption") and a sentence repeated right after itself. Default: true.
+  bool repeats_inside_lines = true;
+};
+
+// Finds the repeated text inside one document.
+//
+// Units are the non-blank lines (SplitLines) whose normalized text is not
+// empty; blank lines separate paragraphs but are not units. A unit repeats
+// when an earlier unit has the same normalized text (or, for near repeats,
+// a similar one). A maximal run of consecutive repeated units (blank lines
+// between them allowed) is one cut, kRepeatedBlock when it has two or more
+// units; a single repeated unit is kRepeatedLine and subject to
+// min_single_line_bytes unless it directly follows its source. A cut spans
+// from the start of its first line to the end of the line terminator of its
+// last line (blank lines inside the run included); when the run starts a
+// paragraph (it is the first line, or follows a blank line) the blank lines
+// after it go too, so that the text around it stays separated once. Inside the units that
+// stay, a line made of the same text twice loses its second half, and a
+// sentence equal to the one before it is cut (both kRepeatedLine).
+//
+// Not thread-safe (reuses buffers); cost linear in the text: each line is
+// normalized and hashed once, and each near-repeat candidate is compared
+// with one earlier line.
+class RepeatFinder {
+ public:
+  explicit RepeatFinder(const RepeatOptions& options = {});
+
+  // Writes the cuts of `text`, sorted by begin and not overlapping, to
+  // *cuts (replacing its contents).
+  void Find(std::string_view text, std::vector<Cut>* cuts);
+
+ private:
+  RepeatOptions options_;
+  Normalizer normalizer_;
+  std::string normalized_;
+};
+
+// Returns `text` without the spans of `cuts` (sorted, not overlapping).
+std::string ApplyCuts(std::string_view text, absl::Span<const Cut> cuts);
+
+// The Gopher repetition signals of a document (Rae et al. 2021, table A1),
+// defined here exactly:
+//   - lines: the lines of SplitLines that are not blank, compared byte for
+//     byte after removing trailing whitespace; paragraphs: the spans of
+//     SplitParagraphs, compared the same way.
+//   - A line (paragraph) is a duplicate when an earlier one is equal.
+//     dup_line_fraction = duplicate lines / lines; dup_line_char_fraction =
+//     characters (code points) of duplicate lines / characters of all lines.
+//     The same for paragraphs. 0 when there are no lines.
+//   - words: the words (SplitWords) of the text normalized with the default
+//     NormalizeOptions; a word's characters are its code points; the total
+//     is the sum over all words.
+//   - top_ngram_char_fraction[n - 2] for n = 2, 3, 4: the most frequent word
+//     n-gram (ties: the one that occurs first) times the characters of its
+//     words, over the total.
+//   - dup_ngram_char_fraction[n - 5] for n = 5 .. 10: scanning the words left
+//     to right, an n-gram equal to an earlier one counts its words'
+//     characters as duplicated and the scan jumps past it (so no character
+//     is counted twice); duplicated characters over the total.
+//   All fractions are 0 when there is nothing to count.
+struct RepetitionSignals {
+  double dup_line_fraction = 0;
+  double dup_paragraph_fraction = 0;
+  double dup_line_char_fraction = 0;
+  double dup_paragraph_char_fraction = 0;
+  std::array<double, 3> top_ngram_char_fraction{};  // n = 2, 3, 4
+  std::array<double, 6> dup_ngram_char_fraction{};  // n = 5 .. 10
+  size_t lines = 0;
+  size_t paragraphs = 0;
+  size_t words = 0;
+};
+
+// Computes the signals. Cost: linear in the text (hash maps of n-grams).
+RepetitionSignals ComputeRepetitionSignals(std::string_view text);
+
+// The thresholds published with the Gopher rules: a document is dropped
+// when any signal is above its threshold.
+struct GopherThresholds {
+  double dup_line_fraction = 0.30;
+  double dup_paragraph_fraction = 0.30;
+  double dup_line_char_fraction = 0.20;
+  double dup_paragraph_char_fraction = 0.20;
+  std::array<double, 3> top_ngram_char_fraction = {0.20, 0.18, 0.16};
+  std::array<double, 6> dup_ngram_char_fraction = {0.15, 0.14, 0.13,
+                                                   0.12, 0.11, 0.10};
+};
+
+// Returns the name of the first signal above its threshold (e.g.
+// "dup_line_fraction", "top_3gram_char_fraction"), or "" when none is.
+std::string ExceededGopherSignal(const RepetitionSignals& signals,
+                                 const GopherThresholds& thresholds = {});
+
+}  // namespace neardup
+
+#endif  // NEARDUP_CLEAN_H_

@@ -1,0 +1,271 @@
+// Repeated blocks, lines and spans inside one document.
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "neardup/clean.h"
+#include "text/utf8_internal.h"
+#define XXH_INLINE_ALL
+#include "xxhash.h"
+
+namespace neardup {
+namespace {
+
+// Lines with fewer words are compared exactly only.
+constexpr size_t kMinWordsForNear = 8;
+// Longest line checked for being its own half printed twice.
+constexpr size_t kMaxHalfCheckBytes = size_t{64} << 10;
+// Split points tried when mapping a normalized half back to the raw line.
+constexpr int kMaxSplitTries = 64;
+
+struct Unit {
+  TextSpan line;          // the line, without its terminator
+  size_t cut_end = 0;     // end of its terminator
+  size_t after_blanks = 0;  // start of the next non-blank line (or the end)
+  bool starts_paragraph = false;  // first line, or after a blank line
+  uint64_t key = 0;       // XXH3 of the normalized line
+  size_t normalized_bytes = 0;
+  int source = -1;        // earlier unit it repeats
+  double similarity = 1.0;
+  bool doubled = false;   // normalized text is "X X"
+  bool cut = false;
+};
+
+double SortedJaccard(const uint64_t* a, size_t na, const uint64_t* b,
+                     size_t nb) {
+  size_t i = 0, j = 0, common = 0;
+  while (i < na && j < nb) {
+    if (a[i] < b[j]) {
+      ++i;
+    } else if (b[j] < a[i]) {
+      ++j;
+    } else {
+      ++common;
+      ++i;
+      ++j;
+    }
+  }
+  const size_t unions = na + nb - common;
+  return unions == 0 ? 1.0 : static_cast<double>(common) / unions;
+}
+
+}  // namespace
+
+const char* CutReasonName(CutReason reason) {
+  switch (reason) {
+    case CutReason::kRepeatedBlock:
+      return "repeated_block";
+    case CutReason::kRepeatedLine:
+      return "repeated_line";
+    case CutReason::kBoilerplate:
+      return "boilerplate";
+    case CutReason::kSyndicated:
+      return "syndicated";
+  }
+  return "unknown";
+}
+
+RepeatFinder::RepeatFinder(const RepeatOptions& options)
+    : options_(options), normalizer_(options.normalize) {}
+
+void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
+  cuts->clear();
+  const std::vector<TextSpan> lines = SplitLines(text);
+  std::vector<Unit> units;
+  // Word 3-gram sets of the units, flat: unit u owns
+  // shingles[shingle_begin[u] .. shingle_begin[u + 1]).
+  std::vector<uint64_t> shingles;
+  std::vector<size_t> shingle_begin;
+  std::vector<uint64_t> tokens;
+  std::unordered_map<uint64_t, uint32_t> first_by_key;
+  std::unordered_map<uint64_t, uint32_t> first_by_shingle;
+  std::vector<std::pair<uint32_t, uint32_t>> votes;
+  const bool near = options_.near_similarity < 1.0;
+
+  for (size_t li = 0; li < lines.size(); ++li) {
+    const std::string_view line = lines[li].In(text);
+    if (IsBlankLine(line)) continue;
+    normalizer_.Normalize(line, &normalized_);
+    if (normalized_.empty()) continue;
+    Unit u;
+    u.line = lines[li];
+    u.cut_end = li + 1 < lines.size() ? lines[li + 1].begin : text.size();
+    u.starts_paragraph = li == 0 || IsBlankLine(lines[li - 1].In(text));
+    size_t next = li + 1;
+    while (next < lines.size() && IsBlankLine(lines[next].In(text))) ++next;
+    u.after_blanks = next < lines.size() ? lines[next].begin : text.size();
+    u.key = XXH3_64bits(normalized_.data(), normalized_.size());
+    u.normalized_bytes = normalized_.size();
+    const size_t n = normalized_.size();
+    if (options_.repeats_inside_lines && n >= 21 && n <= kMaxHalfCheckBytes &&
+        n % 2 == 1 && normalized_[n / 2] == ' ' &&
+        std::memcmp(normalized_.data(), normalized_.data() + n / 2 + 1,
+                    n / 2) == 0) {
+      u.doubled = true;
+    }
+    const uint32_t index = static_cast<uint32_t>(units.size());
+    shingle_begin.push_back(shingles.size());
+    const auto [it, inserted] = first_by_key.emplace(u.key, index);
+    if (!inserted) {
+      u.source = static_cast<int>(it->second);
+    } else if (near) {
+      tokens.clear();
+      internal::ForEachWord(normalized_.data(), n, [&](size_t b, size_t e) {
+        tokens.push_back(XXH3_64bits(normalized_.data() + b, e - b));
+      });
+      if (tokens.size() >= kMinWordsForNear) {
+        const size_t first = shingles.size();
+        for (size_t t = 0; t + 3 <= tokens.size(); ++t) {
+          shingles.push_back(XXH3_64bits(tokens.data() + t, 3 * sizeof(uint64_t)));
+        }
+        std::sort(shingles.begin() + first, shingles.end());
+        shingles.erase(std::unique(shingles.begin() + first, shingles.end()),
+                       shingles.end());
+        // The earlier unit that first held most of these shingles.
+        votes.clear();
+        for (size_t s = first; s < shingles.size(); ++s) {
+          const auto found = first_by_shingle.find(shingles[s]);
+          if (found == first_by_shingle.end()) continue;
+          auto vote = std::find_if(votes.begin(), votes.end(), [&](const auto& v) {
+            return v.first == found->second;
+          });
+          if (vote == votes.end()) {
+            if (votes.size() < 16) votes.push_back({found->second, 1});
+          } else {
+            ++vote->second;
+          }
+        }
+        if (!votes.empty()) {
+          const auto best = std::max_element(
+              votes.begin(), votes.end(), [](const auto& a, const auto& b) {
+                return a.second < b.second ||
+                       (a.second == b.second && a.first > b.first);
+              });
+          const uint32_t v = best->first;
+          const size_t vb = shingle_begin[v];
+          const size_t ve = v + 1 < shingle_begin.size() ? shingle_begin[v + 1]
+                                                         : first;
+          const double sim =
+              SortedJaccard(shingles.data() + first, shingles.size() - first,
+                            shingles.data() + vb, ve - vb);
+          if (sim >= options_.near_similarity) {
+            u.source = static_cast<int>(v);
+            u.similarity = sim;
+          }
+        }
+        for (size_t s = first; s < shingles.size(); ++s) {
+          first_by_shingle.emplace(shingles[s], index);
+        }
+      }
+    }
+    units.push_back(u);
+  }
+
+  // Sources point at the first occurrence, which is never cut.
+  for (Unit& u : units) {
+    while (u.source >= 0 && units[u.source].source >= 0) {
+      u.source = units[u.source].source;
+    }
+  }
+
+  // Runs of consecutive repeated units.
+  for (size_t i = 0; i < units.size();) {
+    if (units[i].source < 0) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    double similarity = units[i].similarity;
+    while (j + 1 < units.size() && units[j + 1].source >= 0) {
+      ++j;
+      similarity = std::min(similarity, units[j].similarity);
+    }
+    const Unit& first = units[i];
+    const bool block = j > i;
+    const bool right_after_source =
+        i > 0 && static_cast<size_t>(first.source) == i - 1;
+    if (block || right_after_source ||
+        first.normalized_bytes >= options_.min_single_line_bytes) {
+      // A run that starts a paragraph takes the blank lines after it too,
+      // so the paragraphs around it stay separated once.
+      const size_t end =
+          first.starts_paragraph ? units[j].after_blanks : units[j].cut_end;
+      cuts->push_back({first.line.begin, end,
+                       block ? CutReason::kRepeatedBlock
+                             : CutReason::kRepeatedLine,
+                       units[first.source].line.begin, similarity});
+      for (size_t k = i; k <= j; ++k) units[k].cut = true;
+    }
+    i = j + 1;
+  }
+
+  if (options_.repeats_inside_lines) {
+    std::string piece;
+    for (const Unit& u : units) {
+      if (u.cut) continue;
+      const std::string_view line = u.line.In(text);
+      if (u.doubled) {
+        // The raw split point: a space near the middle whose prefix
+        // normalizes to the first half.
+        const std::string half_key = [&] {
+          normalizer_.Normalize(line, &normalized_);
+          return normalized_.substr(0, normalized_.size() / 2);
+        }();
+        std::vector<size_t> spaces;
+        for (size_t p = 0; p < line.size(); ++p) {
+          if (internal::IsAsciiSpace(static_cast<unsigned char>(line[p]))) {
+            spaces.push_back(p);
+          }
+        }
+        std::sort(spaces.begin(), spaces.end(), [&](size_t a, size_t b) {
+          const auto da = a > line.size() / 2 ? a - line.size() / 2 : line.size() / 2 - a;
+          const auto db = b > line.size() / 2 ? b - line.size() / 2 : line.size() / 2 - b;
+          return da < db || (da == db && a < b);
+        });
+        for (int t = 0; t < kMaxSplitTries && t < static_cast<int>(spaces.size()); ++t) {
+          normalizer_.Normalize(line.substr(0, spaces[t]), &piece);
+          if (piece == half_key) {
+            cuts->push_back({u.line.begin + spaces[t], u.line.end,
+                             CutReason::kRepeatedLine, u.line.begin, 1.0});
+            break;
+          }
+        }
+        continue;
+      }
+      // A sentence equal to the one right before it.
+      const std::vector<TextSpan> sentences = SplitSentences(line);
+      uint64_t previous = 0;
+      for (size_t s = 0; s < sentences.size(); ++s) {
+        normalizer_.Normalize(sentences[s].In(line), &piece);
+        const uint64_t key = XXH3_64bits(piece.data(), piece.size());
+        if (s > 0 && key == previous && !piece.empty()) {
+          cuts->push_back({u.line.begin + sentences[s - 1].end,
+                           u.line.begin + sentences[s].end,
+                           CutReason::kRepeatedLine,
+                           u.line.begin + sentences[s - 1].begin, 1.0});
+        }
+        previous = key;
+      }
+    }
+  }
+  std::sort(cuts->begin(), cuts->end(),
+            [](const Cut& a, const Cut& b) { return a.begin < b.begin; });
+}
+
+std::string ApplyCuts(std::string_view text, absl::Span<const Cut> cuts) {
+  std::string out;
+  out.reserve(text.size());
+  size_t at = 0;
+  for (const Cut& c : cuts) {
+    if (c.begin < at || c.end > text.size() || c.end < c.begin) continue;
+    out.append(text.substr(at, c.begin - at));
+    at = c.end;
+  }
+  out.append(text.substr(at));
+  return out;
+}
+
+}  // namespace neardup

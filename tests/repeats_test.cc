@@ -1,0 +1,184 @@
+// Tests for the repeated-text finder on generated documents shaped like
+// crawled articles: a body captured twice, a caption printed twice, near
+// repeats, repeats inside a line, and the inputs that must stay linear.
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "neardup/clean.h"
+#include "tests/test_util.h"
+
+namespace neardup {
+namespace {
+
+using test::Rng;
+
+// A sentence of 12-20 distinct-ish words.
+std::string Sentence(Rng& rng) {
+  std::string s = "Word" + test::Word(rng.Uniform(1000));
+  const int words = 12 + static_cast<int>(rng.Uniform(9));
+  for (int i = 1; i < words; ++i) s += " " + test::Word(rng.Uniform(50000));
+  return s + ".";
+}
+
+std::string Paragraph(Rng& rng) {
+  return Sentence(rng) + " " + Sentence(rng);
+}
+
+std::vector<Cut> Find(std::string_view text, RepeatOptions options = {}) {
+  RepeatFinder finder(options);
+  std::vector<Cut> cuts;
+  finder.Find(text, &cuts);
+  return cuts;
+}
+
+TEST(RepeatFinderTest, BodyCapturedTwiceIsOneBlock) {
+  Rng rng(1);
+  std::vector<std::string> p;
+  for (int i = 0; i < 6; ++i) p.push_back(Paragraph(rng));
+  std::string original = "A headline about the news\n";
+  for (const auto& x : p) original += x + "\n";
+  std::string repeated;
+  for (int i = 1; i < 6; ++i) repeated += p[i] + "\n";
+  const std::string text = original + repeated;
+  const std::vector<Cut> cuts = Find(text);
+  ASSERT_EQ(cuts.size(), 1u);
+  EXPECT_EQ(cuts[0].reason, CutReason::kRepeatedBlock);
+  EXPECT_EQ(cuts[0].begin, original.size());
+  EXPECT_EQ(cuts[0].end, text.size());
+  EXPECT_EQ(cuts[0].source_begin, original.find(p[1]));
+  EXPECT_EQ(cuts[0].similarity, 1.0);
+  EXPECT_EQ(ApplyCuts(text, cuts), original);
+}
+
+TEST(RepeatFinderTest, BlankLinesInsideTheRepeatedBlockGoWithIt) {
+  Rng rng(2);
+  const std::string a = Paragraph(rng), b = Paragraph(rng), c = Paragraph(rng);
+  const std::string first = a + "\r\n\r\n" + b + "\r\n\r\n";
+  const std::string text = first + a + "\r\n\r\n" + b + "\r\n\r\n" + c;
+  const std::vector<Cut> cuts = Find(text);
+  ASSERT_EQ(cuts.size(), 1u);
+  EXPECT_EQ(cuts[0].reason, CutReason::kRepeatedBlock);
+  EXPECT_EQ(ApplyCuts(text, cuts), first + c);
+}
+
+TEST(RepeatFinderTest, CaptionPrintedTwiceInARow) {
+  Rng rng(3);
+  const std::string caption = "The minister, left, speaks during a news conference";
+  const std::string text = "Accessibility links\n\nTitle of the story\n\n" +
+                           caption + "\n" + caption + "\n\n" + Paragraph(rng) +
+                           "\n\n" + Paragraph(rng) + "\n";
+  const std::vector<Cut> cuts = Find(text);
+  ASSERT_EQ(cuts.size(), 1u);
+  EXPECT_EQ(cuts[0].reason, CutReason::kRepeatedLine);
+  const size_t first = text.find(caption);
+  EXPECT_EQ(cuts[0].source_begin, first);
+  EXPECT_EQ(cuts[0].begin, first + caption.size() + 1);
+  EXPECT_EQ(cuts[0].end, cuts[0].begin + caption.size() + 1);
+}
+
+TEST(RepeatFinderTest, ShortLinesRecurringApartAreKept) {
+  Rng rng(4);
+  // "Reply" recurs between comments; a short line right after itself goes.
+  std::string text;
+  for (int i = 0; i < 3; ++i) text += Paragraph(rng) + "\nReply\n";
+  text += "Share\nShare\n";
+  const std::vector<Cut> cuts = Find(text);
+  ASSERT_EQ(cuts.size(), 1u);
+  EXPECT_EQ(cuts[0].begin, text.size() - 6);
+  // A long line recurring apart is cut.
+  const std::string long_line = Sentence(rng);
+  const std::string t2 = long_line + "\n" + Paragraph(rng) + "\n" + long_line + "\n";
+  const std::vector<Cut> c2 = Find(t2);
+  ASSERT_EQ(c2.size(), 1u);
+  EXPECT_EQ(c2[0].begin, t2.size() - long_line.size() - 1);
+}
+
+TEST(RepeatFinderTest, ChangedDatesAndPunctuationStillRepeat) {
+  const std::string a =
+      "Published on March 3, 2021 at 10:45 by the news desk of the paper";
+  const std::string b =
+      "Published on March 4, 2022 at 11:05 - by the news desk of the paper!";
+  const std::vector<Cut> cuts = Find(a + "\n" + b + "\n");
+  ASSERT_EQ(cuts.size(), 1u);
+  EXPECT_EQ(cuts[0].similarity, 1.0);
+}
+
+TEST(RepeatFinderTest, NearRepeatWithADroppedWord) {
+  Rng rng(5);
+  std::vector<std::string> p;
+  for (int i = 0; i < 4; ++i) p.push_back(Paragraph(rng));
+  std::string changed = p[2];
+  changed.erase(changed.find(' ', 30), changed.find(' ', changed.find(' ', 30) + 1) - changed.find(' ', 30));
+  std::string text;
+  for (const auto& x : p) text += x + "\n";
+  const std::string original = text;
+  text += p[1] + "\n" + changed + "\n" + p[3] + "\n";
+  const std::vector<Cut> cuts = Find(text);
+  ASSERT_EQ(cuts.size(), 1u);
+  EXPECT_EQ(cuts[0].reason, CutReason::kRepeatedBlock);
+  EXPECT_LT(cuts[0].similarity, 1.0);
+  EXPECT_GE(cuts[0].similarity, 0.8);
+  EXPECT_EQ(ApplyCuts(text, cuts), original);
+  // Exact only: the changed line stays, so the block splits in two lines
+  // that stand alone (each long enough to go).
+  const std::vector<Cut> exact = Find(text, {.near_similarity = 1.0});
+  ASSERT_EQ(exact.size(), 2u);
+  EXPECT_EQ(ApplyCuts(text, exact), original + changed + "\n");
+}
+
+TEST(RepeatFinderTest, RepeatsInsideOneLine) {
+  const std::string caption = "Photo: the mayor opens the new bridge on Sunday";
+  const std::string doubled = caption + " " + caption;
+  const std::string text = "Intro line of the article text here\n" + doubled + "\n";
+  const std::vector<Cut> cuts = Find(text);
+  ASSERT_EQ(cuts.size(), 1u);
+  EXPECT_EQ(ApplyCuts(text, cuts), "Intro line of the article text here\n" + caption + "\n");
+  // A sentence repeated right after itself.
+  const std::string s = "The vote passed late on Tuesday.";
+  const std::string t2 = s + " " + s + " Then the council adjourned.";
+  const std::vector<Cut> c2 = Find(t2);
+  ASSERT_EQ(c2.size(), 1u);
+  EXPECT_EQ(ApplyCuts(t2, c2), s + " Then the council adjourned.");
+  EXPECT_TRUE(Find(t2, {.repeats_inside_lines = false}).empty());
+}
+
+TEST(RepeatFinderTest, NothingCutFromAnOrdinaryArticle) {
+  Rng rng(6);
+  std::string text = "Headline\n\n";
+  for (int i = 0; i < 30; ++i) text += Paragraph(rng) + "\n\n";
+  EXPECT_TRUE(Find(text).empty());
+  EXPECT_TRUE(Find("").empty());
+  EXPECT_TRUE(Find("\n\n\n").empty());
+}
+
+TEST(RepeatFinderTest, LinearShapes) {
+  Rng rng(7);
+  // One paragraph repeated ten thousand times: one block, the first stays.
+  const std::string p = Paragraph(rng);
+  std::string text;
+  for (int i = 0; i < 10000; ++i) text += p + "\n\n";
+  const std::vector<Cut> cuts = Find(text);
+  ASSERT_EQ(cuts.size(), 1u);
+  EXPECT_EQ(ApplyCuts(text, cuts), p + "\n\n");
+  // One enormous line without a newline, and text with no newline at all.
+  std::string huge;
+  while (huge.size() < (20u << 20)) huge += Sentence(rng) + " ";
+  EXPECT_TRUE(Find(huge).empty());
+  std::string doubled_huge;
+  for (int i = 0; i < 2000; ++i) doubled_huge += test::Word(i) + " ";
+  doubled_huge += doubled_huge;
+  EXPECT_EQ(Find(doubled_huge).size(), 1u);
+}
+
+TEST(ApplyCutsTest, SkipsInvalidAndOverlappingCuts) {
+  const std::string text = "0123456789";
+  EXPECT_EQ(ApplyCuts(text, std::vector<Cut>{{2, 4}, {6, 7}}), "0145789");
+  EXPECT_EQ(ApplyCuts(text, std::vector<Cut>{{2, 6}, {4, 8}}), "016789");
+  EXPECT_EQ(ApplyCuts(text, std::vector<Cut>{{8, 20}}), text);
+  EXPECT_EQ(CutReasonName(CutReason::kBoilerplate), std::string("boilerplate"));
+}
+
+}  // namespace
+}  // namespace neardup
