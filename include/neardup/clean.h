@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "neardup/text.h"
 
@@ -103,6 +104,93 @@ class RepeatFinder {
 
 // Returns `text` without the spans of `cuts` (sorted, not overlapping).
 std::string ApplyCuts(std::string_view text, absl::Span<const Cut> cuts);
+
+// In how many documents each line occurs, overall and per site (the host of
+// a document's URL): the first pass of boilerplate removal (CCNet-style).
+// Lines are compared after normalization (NormalizeOptions{}) and counted
+// once per document. Counting appends 8 bytes per distinct line of each
+// document and sorts at Finish, so memory is bounded by the number of line
+// occurrences, never by a hash map's overhead; counters built on different
+// threads are combined with Merge, and the result does not depend on the
+// order of documents or merges.
+class LineCounter {
+ public:
+  LineCounter() = default;
+
+  // Counts the distinct lines of one document. `site` may be empty. Not
+  // thread-safe; use one counter per thread and Merge them.
+  void AddDocument(std::string_view text, std::string_view site);
+  // Adds another counter's documents to this one (before Finish).
+  void Merge(LineCounter&& other);
+  // Sorts and compacts: keeps the lines seen in at least `min_docs`
+  // documents. Call once, after the last AddDocument or Merge.
+  void Finish(uint32_t min_docs = 2);
+
+  // Number of documents (after Finish) containing the line whose key is
+  // LineKey(normalized line), overall or within one site; 0 when below
+  // the Finish threshold.
+  uint32_t Count(uint64_t line_key) const;
+  uint32_t SiteCount(uint64_t site_key, uint64_t line_key) const;
+  uint64_t documents() const { return documents_; }
+  size_t distinct_lines() const { return overall_.size(); }
+
+  static uint64_t LineKey(std::string_view normalized_line);
+  // Key of a site (host); 0 for "".
+  static uint64_t SiteKey(std::string_view site);
+
+  // Serializes the counts (after Finish) to a versioned, checksummed file
+  // image: "NDLC" magic, format version 1 and the document count with their
+  // XXH3 checksum, then the overall and per-site sections, each followed by
+  // its XXH3 checksum. All integers are 8 bytes little-endian.
+  std::string Serialize() const;
+  // Parses Serialize's output. Returns DataLoss naming what is wrong (bad
+  // magic, another version, a truncated section, a checksum mismatch).
+  static absl::StatusOr<LineCounter> Deserialize(std::string_view bytes);
+
+ private:
+  struct Entry {
+    uint64_t key;
+    uint32_t count;
+  };
+  static void Compact(std::vector<uint64_t>& keys, uint32_t min_docs,
+                      std::vector<Entry>* out);
+
+  std::vector<uint64_t> overall_keys_;  // while counting
+  std::vector<uint64_t> site_keys_;     // SiteLineKey(site, line)
+  std::vector<Entry> overall_;          // after Finish, sorted by key
+  std::vector<Entry> site_;
+  uint64_t documents_ = 0;
+  std::vector<uint64_t> scratch_;
+  std::string normalized_;
+};
+
+// Returns the host of a URL ("https://www.example.com:8080/a" ->
+// "www.example.com"), lowercased; "" when there is none.
+std::string UrlHost(std::string_view url);
+
+struct BoilerplateOptions {
+  // A line is boilerplate when it occurs in at least this many documents of
+  // the same site (documents with a URL) or of the whole collection
+  // (documents without one). Default: 3.
+  uint32_t min_docs = 3;
+  // Lines whose normalized text is longer are content (a quoted paragraph,
+  // a syndicated story), never boilerplate. Default: 200 bytes.
+  size_t max_line_bytes = 200;
+};
+
+// Appends to *cuts the lines of `text` that are boilerplate by `counts`
+// (kBoilerplate, no source), sorted by begin. Every occurrence is cut, the
+// first too: navigation is not content anywhere. A cut spans the line and
+// its terminator.
+void FindBoilerplate(std::string_view text, std::string_view site,
+                     const LineCounter& counts,
+                     const BoilerplateOptions& options,
+                     std::vector<Cut>* cuts);
+
+// Merges two sorted lists of cuts into one sorted list without overlaps
+// (where two overlap, the earlier-starting one is kept and the other
+// trimmed or dropped).
+std::vector<Cut> MergeCuts(std::vector<Cut> a, std::vector<Cut> b);
 
 // The Gopher repetition signals of a document (Rae et al. 2021, table A1),
 // defined here exactly:

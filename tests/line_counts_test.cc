@@ -1,0 +1,176 @@
+// Tests for cross-document line counts, the boilerplate rule, the saved
+// count file (versioned, checksummed), URL hosts and merging cuts.
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "neardup/clean.h"
+#include "tests/test_util.h"
+#include "xxhash.h"
+
+namespace neardup {
+namespace {
+
+using test::Rng;
+
+std::string Body(Rng& rng, int lines) {
+  std::string text;
+  for (int i = 0; i < lines; ++i) {
+    for (int w = 0; w < 12; ++w) text += test::Word(rng.Uniform(100000)) + " ";
+    text += "\n";
+  }
+  return text;
+}
+
+uint64_t Key(std::string_view line) {
+  return LineCounter::LineKey(Normalize(line));
+}
+
+// Pages of two sites: every page of a site carries its navigation lines;
+// one line ("Subscribe now") is on both sites.
+struct Crawl {
+  std::vector<std::string> texts;
+  std::vector<std::string> sites;
+};
+
+Crawl MakeCrawl() {
+  Rng rng(1);
+  Crawl c;
+  for (int i = 0; i < 6; ++i) {
+    c.texts.push_back("Accessibility links\nBreaking News\n" + Body(rng, 5) +
+                      "Subscribe now\nBreaking News\n");
+    c.sites.push_back("news.example");
+  }
+  for (int i = 0; i < 2; ++i) {
+    c.texts.push_back("Home | About | Contact\n" + Body(rng, 5) + "Subscribe now\n");
+    c.sites.push_back("blog.example");
+  }
+  c.texts.push_back(Body(rng, 3) + "Subscribe now\n");  // no site
+  c.sites.push_back("");
+  return c;
+}
+
+TEST(LineCounterTest, CountsDocumentsNotOccurrences) {
+  const Crawl crawl = MakeCrawl();
+  LineCounter counter;
+  for (size_t i = 0; i < crawl.texts.size(); ++i) {
+    counter.AddDocument(crawl.texts[i], crawl.sites[i]);
+  }
+  counter.Finish(2);
+  EXPECT_EQ(counter.documents(), 9u);
+  // "Breaking News" twice per page, 6 pages: 6 documents.
+  EXPECT_EQ(counter.Count(Key("Breaking News")), 6u);
+  EXPECT_EQ(counter.Count(Key("  breaking   NEWS! ")), 6u);  // normalized
+  EXPECT_EQ(counter.Count(Key("Subscribe now")), 9u);
+  const uint64_t news = LineCounter::SiteKey("news.example");
+  const uint64_t blog = LineCounter::SiteKey("blog.example");
+  EXPECT_EQ(counter.SiteCount(news, Key("Subscribe now")), 6u);
+  EXPECT_EQ(counter.SiteCount(blog, Key("Subscribe now")), 2u);
+  EXPECT_EQ(counter.SiteCount(blog, Key("Breaking News")), 0u);
+  // Body lines occur once: below the Finish threshold.
+  EXPECT_EQ(counter.Count(Key(crawl.texts[0].substr(34, 20))), 0u);
+}
+
+TEST(LineCounterTest, MergeGivesTheSameCountsInAnyOrder) {
+  const Crawl crawl = MakeCrawl();
+  LineCounter one, a, b;
+  for (size_t i = 0; i < crawl.texts.size(); ++i) {
+    one.AddDocument(crawl.texts[i], crawl.sites[i]);
+    (i % 2 ? a : b).AddDocument(crawl.texts[i], crawl.sites[i]);
+  }
+  one.Finish();
+  b.Merge(std::move(a));
+  b.Finish();
+  EXPECT_EQ(one.Serialize(), b.Serialize());
+}
+
+TEST(LineCounterTest, SaveAndLoadAndCorruption) {
+  const Crawl crawl = MakeCrawl();
+  LineCounter counter;
+  for (size_t i = 0; i < crawl.texts.size(); ++i) {
+    counter.AddDocument(crawl.texts[i], crawl.sites[i]);
+  }
+  counter.Finish();
+  const std::string bytes = counter.Serialize();
+  auto loaded = LineCounter::Deserialize(bytes);
+  ASSERT_OK(loaded);
+  EXPECT_EQ(loaded->Serialize(), bytes);
+  EXPECT_EQ(loaded->Count(Key("Breaking News")), 6u);
+  // Every single flipped byte and every truncation is caught.
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    std::string bad = bytes;
+    bad[i] ^= 0x20;
+    EXPECT_FALSE(LineCounter::Deserialize(bad).ok()) << "flip at " << i;
+  }
+  for (size_t n = 0; n < bytes.size(); n += 7) {
+    EXPECT_EQ(LineCounter::Deserialize(bytes.substr(0, n)).status().code(),
+              absl::StatusCode::kDataLoss);
+  }
+  // A file from another format version (with a valid header checksum)
+  // says so.
+  LineCounter empty;
+  empty.Finish();
+  std::string other_version = empty.Serialize();
+  other_version[4] = 2;
+  const uint64_t fixed = XXH3_64bits(other_version.data(), 20);
+  for (int i = 0; i < 8; ++i) other_version[20 + i] = static_cast<char>(fixed >> (8 * i));
+  EXPECT_NE(LineCounter::Deserialize(other_version).status().message().find("version 2"),
+            std::string::npos);
+}
+
+TEST(BoilerplateTest, CutsFrequentShortLinesBySite) {
+  const Crawl crawl = MakeCrawl();
+  LineCounter counter;
+  for (size_t i = 0; i < crawl.texts.size(); ++i) {
+    counter.AddDocument(crawl.texts[i], crawl.sites[i]);
+  }
+  counter.Finish(2);
+  std::vector<Cut> cuts;
+  FindBoilerplate(crawl.texts[0], crawl.sites[0], counter, {}, &cuts);
+  // Accessibility links, Breaking News (twice), Subscribe now.
+  ASSERT_EQ(cuts.size(), 4u);
+  for (const Cut& c : cuts) EXPECT_EQ(c.reason, CutReason::kBoilerplate);
+  const std::string cleaned = ApplyCuts(crawl.texts[0], cuts);
+  EXPECT_EQ(cleaned.find("Breaking"), std::string::npos);
+  EXPECT_EQ(std::count(cleaned.begin(), cleaned.end(), '\n'), 5);
+  // On the blog (2 pages) nothing reaches 3 documents.
+  cuts.clear();
+  FindBoilerplate(crawl.texts[6], crawl.sites[6], counter, {}, &cuts);
+  EXPECT_TRUE(cuts.empty());
+  cuts.clear();
+  FindBoilerplate(crawl.texts[6], crawl.sites[6], counter, {.min_docs = 2}, &cuts);
+  EXPECT_EQ(cuts.size(), 2u);
+  // Without a site, overall counts decide: "Subscribe now" is on 9 pages.
+  cuts.clear();
+  FindBoilerplate(crawl.texts[8], "", counter, {}, &cuts);
+  EXPECT_EQ(cuts.size(), 1u);
+  // Long lines are content, however frequent.
+  cuts.clear();
+  FindBoilerplate(crawl.texts[0], crawl.sites[0], counter, {.max_line_bytes = 10}, &cuts);
+  EXPECT_TRUE(cuts.empty());
+}
+
+TEST(UrlHostTest, Hosts) {
+  EXPECT_EQ(UrlHost("https://www.Example.com:8080/a/b?c#d"), "www.example.com");
+  EXPECT_EQ(UrlHost("http://user:pw@host.test/x"), "host.test");
+  EXPECT_EQ(UrlHost("http://[::1]:80/"), "[::1]:80");
+  EXPECT_EQ(UrlHost("not a url"), "");
+  EXPECT_EQ(UrlHost(""), "");
+}
+
+TEST(MergeCutsTest, SortedWithoutOverlaps) {
+  const std::vector<Cut> a = {{0, 10}, {20, 30}};
+  const std::vector<Cut> b = {{5, 12}, {22, 25}, {40, 41}};
+  const std::vector<Cut> m = MergeCuts(a, b);
+  ASSERT_EQ(m.size(), 4u);
+  EXPECT_EQ(m[0].begin, 0u);
+  EXPECT_EQ(m[0].end, 10u);
+  EXPECT_EQ(m[1].begin, 10u);  // trimmed
+  EXPECT_EQ(m[1].end, 12u);
+  EXPECT_EQ(m[2].begin, 20u);
+  EXPECT_EQ(m[3].begin, 40u);
+}
+
+}  // namespace
+}  // namespace neardup
