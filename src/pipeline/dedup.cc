@@ -10,7 +10,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <thread>
@@ -21,11 +20,11 @@
 #include "neardup/pipeline.h"
 #include "neardup/simhash.h"
 #include "neardup/text.h"
+#include "pipeline/job.h"
 #define XXH_INLINE_ALL
 #include "xxhash.h"
 
 namespace neardup {
-namespace fs = std::filesystem;
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -108,11 +107,9 @@ class DedupJob {
       std::fclose(spill_);
       std::remove(spill_path_.c_str());
     }
-    if (!stdin_spool_.empty()) std::remove(stdin_spool_.c_str());
   }
 
  private:
-  absl::Status SpoolStdin(InputFile* input);
   absl::Status Prepare();
   absl::Status SignPass();
   absl::Status SignBatch(Batch& batch, std::vector<Worker>& workers);
@@ -124,25 +121,21 @@ class DedupJob {
   void Report(std::string_view stage, uint64_t records, uint64_t bytes,
               bool force = false);
   std::string OutPath(std::string_view name) const {
-    return (fs::path(outdir_) / std::string(name)).string();
+    return files_.OutPath(name);
   }
 
   std::vector<InputFile> inputs_;
-  // Names shown in outputs: the paths as given ("-" for standard input,
-  // whose bytes are spooled to a temporary file so they can be read twice).
-  std::vector<std::string> display_;
-  std::string stdin_spool_;
+  internal::JobFiles files_;
   std::string outdir_;
   DedupOptions options_;
   ProgressFn progress_;
   DedupStats stats_;
   Documents docs_;
   std::unique_ptr<MinHasher> minhasher_;
-  std::unique_ptr<RecordWriter> rejected_;
+  internal::RejectionLog rejected_;
   std::string spill_path_;
   std::FILE* spill_ = nullptr;
   uint64_t spill_values_ = 0;
-  uint64_t total_bytes_ = 0;
   Clock::time_point last_report_ = Clock::now();
   std::vector<uint64_t> set_a_, set_b_;
 };
@@ -185,95 +178,17 @@ absl::Status DedupJob::Prepare() {
   if (auto shingler = Shingler::Create(options_.shingles); !shingler.ok()) {
     return shingler.status();
   }
-  // Every input must be readable before any work starts.
-  for (const InputFile& input : inputs_) {
-    if (input.path == "-") continue;
-    auto reader = RecordReader::Open(input.path, options_.reader);
-    if (!reader.ok()) return reader.status();
-    std::error_code ec;
-    const auto size = fs::file_size(input.path, ec);
-    if (!ec) total_bytes_ += size;
+  if (auto s = files_.Prepare(inputs_, outdir_, options_.overwrite,
+                              options_.reader);
+      !s.ok()) {
+    return s;
   }
-  // The output folder: create it, or accept an empty one.
-  std::error_code ec;
-  if (fs::exists(outdir_, ec)) {
-    if (!fs::is_directory(outdir_, ec)) {
-      return absl::FailedPreconditionError(outdir_ +
-                                           " exists and is not a folder");
-    }
-    if (!options_.overwrite && !fs::is_empty(outdir_, ec)) {
-      return absl::FailedPreconditionError(
-          outdir_ + " exists and is not empty (use --overwrite to replace "
-                    "the outputs in it)");
-    }
-  } else if (!fs::create_directories(outdir_, ec)) {
-    return absl::PermissionDeniedError("cannot create output folder " +
-                                       outdir_ + ": " + ec.message());
-  }
-  display_.clear();
-  for (InputFile& input : inputs_) {
-    display_.push_back(input.path);
-    if (input.path == "-") {
-      if (auto s = SpoolStdin(&input); !s.ok()) return s;
-    }
-  }
-  for (const InputFile& input : inputs_) {
-    const fs::path parent = fs::path(OutPath(input.output_name)).parent_path();
-    fs::create_directories(parent, ec);
-    if (ec) {
-      return absl::PermissionDeniedError("cannot create " + parent.string() +
-                                         ": " + ec.message());
-    }
-  }
-  auto rejected = RecordWriter::Create(OutPath("rejected.jsonl"),
-                                       InputFormat::kJsonl, Compression::kNone);
-  if (!rejected.ok()) return rejected.status();
-  rejected_ = *std::move(rejected);
+  if (auto s = rejected_.Open(OutPath("rejected.jsonl")); !s.ok()) return s;
   stats_.files.resize(inputs_.size());
   for (size_t f = 0; f < inputs_.size(); ++f) {
-    stats_.files[f].path = display_[f];
-    stats_.files[f].output = inputs_[f].output_name;
+    stats_.files[f].path = files_.display(f);
+    stats_.files[f].output = files_.output_name(f);
   }
-  return absl::OkStatus();
-}
-
-absl::Status DedupJob::SpoolStdin(InputFile* input) {
-  if (!stdin_spool_.empty()) {
-    return absl::InvalidArgumentError("standard input (-) given twice");
-  }
-  stdin_spool_ = OutPath(".neardup-stdin.tmp-" + std::to_string(getpid()));
-  std::FILE* out = std::fopen(stdin_spool_.c_str(), "wb");
-  if (out == nullptr) {
-    return absl::PermissionDeniedError("cannot create " + stdin_spool_ + ": " +
-                                       std::strerror(errno));
-  }
-  std::vector<char> buffer(1 << 20);
-  size_t n;
-  bool ok = true;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), stdin)) > 0) {
-    ok = ok && std::fwrite(buffer.data(), 1, n, out) == n;
-  }
-  ok = ok && !std::ferror(stdin);
-  ok = (std::fclose(out) == 0) && ok;
-  if (!ok) {
-    return absl::DataLossError("cannot copy standard input to " +
-                               stdin_spool_ + ": " + std::strerror(errno));
-  }
-  input->path = stdin_spool_;
-  auto reader = RecordReader::Open(stdin_spool_, options_.reader);
-  if (!reader.ok()) return reader.status();
-  std::string name = "stdin.";
-  switch ((*reader)->format()) {
-    case InputFormat::kJsonl: name += "jsonl"; break;
-    case InputFormat::kWarc: name += "warc"; break;
-    case InputFormat::kText: name += "txt"; break;
-  }
-  switch ((*reader)->compression()) {
-    case Compression::kGzip: name += ".gz"; break;
-    case Compression::kZstd: name += ".zst"; break;
-    case Compression::kNone: break;
-  }
-  input->output_name = name;
   return absl::OkStatus();
 }
 
@@ -283,7 +198,7 @@ void DedupJob::Report(std::string_view stage, uint64_t records, uint64_t bytes,
   const auto now = Clock::now();
   if (!force && now - last_report_ < std::chrono::milliseconds(250)) return;
   last_report_ = now;
-  progress_({stage, records, bytes, total_bytes_});
+  progress_({stage, records, bytes, files_.total_bytes()});
 }
 
 absl::Status DedupJob::AddRejection(const Rejection& r, size_t file_index) {
@@ -291,13 +206,7 @@ absl::Status DedupJob::AddRejection(const Rejection& r, size_t file_index) {
   ++stats_.files[file_index].rejected;
   ++stats_.files[file_index].read;
   ++stats_.read;
-  std::string line = "{\"file\":";
-  AppendJsonString(display_[file_index], &line);
-  line += ",\"line\":" + std::to_string(r.line) +
-          ",\"offset\":" + std::to_string(r.offset) + ",\"reason\":";
-  AppendJsonString(r.reason, &line);
-  line += "}";
-  return rejected_->WriteLine(line);
+  return rejected_.Add(files_.display(file_index), r);
 }
 
 absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
@@ -412,8 +321,8 @@ absl::Status DedupJob::SignPass() {
   size_t batch_bytes = 0;
   Record record;
   Rejection rejection;
-  for (size_t f = 0; f < inputs_.size(); ++f) {
-    auto reader = RecordReader::Open(inputs_[f].path, options_.reader);
+  for (size_t f = 0; f < files_.size(); ++f) {
+    auto reader = RecordReader::Open(files_.path(f), options_.reader);
     if (!reader.ok()) return reader.status();
     FileCounts& counts = stats_.files[f];
     counts.format = InputFormatName((*reader)->format());
@@ -592,7 +501,7 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
     line = "{\"id\":";
     AppendJsonString(docs_.Id(i), &line);
     line += ",\"file\":";
-    AppendJsonString(display_[docs_.file[i]], &line);
+    AppendJsonString(files_.display(docs_.file[i]), &line);
     line += ",\"line\":" + std::to_string(docs_.line[i]) + ",\"reason\":\"" +
             reason + "\",\"cluster\":" + std::to_string(number[c.cluster[i]]) +
             ",\"kept_id\":";
@@ -635,63 +544,23 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
 
 absl::Status DedupJob::WritePass(const Clustering& c) {
   const auto start = Clock::now();
-  size_t doc = 0;
-  uint64_t bytes_done = 0;
-  Record record;
-  Rejection rejection;
-  std::string pass_through;
-  for (size_t f = 0; f < inputs_.size(); ++f) {
-    auto reader = RecordReader::Open(inputs_[f].path, options_.reader);
-    if (!reader.ok()) return reader.status();
-    const InputFormat format = (*reader)->format();
-    std::unique_ptr<RecordWriter> writer;
-    auto open_writer = [&]() -> absl::Status {
-      if (writer) return absl::OkStatus();
-      auto w = RecordWriter::Create(OutPath(inputs_[f].output_name), format,
-                                    (*reader)->compression());
-      if (!w.ok()) return w.status();
-      writer = *std::move(w);
-      return absl::OkStatus();
-    };
-    // Every JSONL and WARC input gets an output, even if nothing is kept; a
-    // text file's output exists only when its document is kept.
-    if (format != InputFormat::kText) {
-      if (auto s = open_writer(); !s.ok()) return s;
-    }
-    const size_t first_doc = doc;
-    for (;;) {
-      const auto result = (*reader)->Next(&record, &rejection);
-      (*reader)->TakePassThrough(&pass_through);
-      if (!pass_through.empty()) {
-        if (auto s = writer->Write(pass_through); !s.ok()) return s;
-      }
-      if (result == RecordReader::Result::kEnd) break;
-      if (result == RecordReader::Result::kRejected) continue;
-      if (doc >= docs_.size() || docs_.file[doc] != f) {
-        return absl::DataLossError(display_[f] +
-                                   " changed while neardup was reading it "
-                                   "(more records on the second pass)");
-      }
-      bytes_done += record.raw.size();
-      if (c.kept[doc] == doc) {
-        ++stats_.files[f].kept;
-        if (auto s = open_writer(); !s.ok()) return s;
-        const absl::Status s = format == InputFormat::kJsonl
-                                   ? writer->WriteLine(record.raw)
-                                   : writer->Write(record.raw);
-        if (!s.ok()) return s;
-      }
-      ++doc;
-      Report("write", doc, bytes_done);
-    }
-    if (doc - first_doc != stats_.files[f].read - stats_.files[f].rejected) {
-      return absl::DataLossError(display_[f] +
-                                 " changed while neardup was reading it "
-                                 "(fewer records on the second pass)");
-    }
-    if (writer) {
-      if (auto s = writer->Commit(); !s.ok()) return s;
-    }
+  std::vector<uint64_t> documents(files_.size());
+  for (size_t f = 0; f < files_.size(); ++f) {
+    documents[f] = stats_.files[f].read - stats_.files[f].rejected;
+  }
+  auto decide = [&](size_t f, size_t doc, const Record&,
+                    std::string*) -> absl::StatusOr<internal::RecordAction> {
+    if (c.kept[doc] != doc) return internal::RecordAction::kDrop;
+    ++stats_.files[f].kept;
+    return internal::RecordAction::kKeep;
+  };
+  auto progress = [this](uint64_t docs, uint64_t bytes) {
+    Report("write", docs, bytes);
+  };
+  if (auto s = internal::RewriteInputs(files_, options_.reader, documents,
+                                       decide, progress);
+      !s.ok()) {
+    return s;
   }
   stats_.stage_seconds.push_back({"write", SecondsSince(start)});
   return absl::OkStatus();
@@ -713,10 +582,6 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
     spill_ = nullptr;
     std::remove(spill_path_.c_str());
   }
-  if (!stdin_spool_.empty() && options_.dry_run) {
-    std::remove(stdin_spool_.c_str());
-    stdin_spool_.clear();
-  }
   if (!options_.dry_run) {
     if (auto s = WritePass(clustering); !s.ok()) return s;
   } else {
@@ -725,7 +590,7 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
       fc.kept = fc.read - fc.rejected - fc.removed;
     }
   }
-  if (auto s = rejected_->Commit(); !s.ok()) return s;
+  if (auto s = rejected_.Commit(); !s.ok()) return s;
   stats_.stage_seconds.push_back({"total", SecondsSince(start)});
   stats_.peak_rss_bytes = PeakRssBytes();
   auto stats_file = RecordWriter::Create(OutPath("stats.json"),
@@ -751,57 +616,6 @@ const char* DedupMethodName(DedupMethod method) {
       return "exact";
   }
   return "unknown";
-}
-
-absl::StatusOr<std::vector<InputFile>> PlanInputs(
-    const std::vector<std::string>& args) {
-  std::vector<InputFile> files;
-  for (const std::string& arg : args) {
-    if (arg == "-") {
-      files.push_back({"-", "stdin.jsonl"});
-      continue;
-    }
-    std::error_code ec;
-    if (!fs::exists(arg, ec)) {
-      return absl::NotFoundError(arg + ": No such file or directory");
-    }
-    if (!fs::is_directory(arg, ec)) {
-      files.push_back({arg, fs::path(arg).filename().string()});
-      continue;
-    }
-    auto expanded = ExpandInputs({arg});
-    if (!expanded.ok()) return expanded.status();
-    fs::path root = fs::path(arg).lexically_normal();
-    if (root.filename().empty()) root = root.parent_path();
-    std::string root_name = root.filename().string();
-    if (root_name.empty() || root_name == "." || root_name == "..") {
-      root_name = "input";
-    }
-    for (const std::string& path : *expanded) {
-      const fs::path relative = fs::path(path).lexically_relative(root);
-      files.push_back({path, (fs::path(root_name) / relative).string()});
-    }
-  }
-  std::vector<std::string> names;
-  for (const InputFile& f : files) names.push_back(f.output_name);
-  std::sort(names.begin(), names.end());
-  for (size_t i = 1; i < names.size(); ++i) {
-    if (names[i] == names[i - 1]) {
-      return absl::InvalidArgumentError(
-          "two inputs would be written to the same output name \"" + names[i] +
-          "\": pass their folders instead, or rename one");
-    }
-  }
-  for (const char* reserved :
-       {"removed.jsonl", "clusters.jsonl", "rejected.jsonl", "stats.json"}) {
-    if (std::binary_search(names.begin(), names.end(), reserved)) {
-      return absl::InvalidArgumentError(
-          std::string("an input named ") + reserved +
-          " would overwrite neardup's own output of that name: rename it or "
-          "pass its folder");
-    }
-  }
-  return files;
 }
 
 std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {

@@ -1,0 +1,103 @@
+// Private: what the jobs of the pipeline layer (dedup, clean) share: the
+// checks before any work, the output folder, standard input spooled so it
+// can be read twice, rejected.jsonl, and the pass that writes every input
+// back into the output folder, record by record.
+
+#ifndef NEARDUP_PIPELINE_JOB_H_
+#define NEARDUP_PIPELINE_JOB_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "neardup/io.h"
+#include "neardup/pipeline.h"
+
+namespace neardup::internal {
+
+// The inputs of a job and its output folder.
+class JobFiles {
+ public:
+  JobFiles() = default;
+  JobFiles(const JobFiles&) = delete;
+  JobFiles& operator=(const JobFiles&) = delete;
+  ~JobFiles();  // removes the standard-input spool
+
+  // Checks that every input can be opened and that the output folder can
+  // be used (created, or empty unless `overwrite`), spools standard input
+  // into the output folder (naming its output by detected format), and
+  // creates the folders the outputs go into. Returns an error naming the
+  // path before anything else is done.
+  absl::Status Prepare(const std::vector<InputFile>& inputs,
+                       const std::string& outdir, bool overwrite,
+                       const ReaderOptions& reader);
+
+  size_t size() const { return inputs_.size(); }
+  // The path to read (the spool for standard input).
+  const std::string& path(size_t f) const { return inputs_[f].path; }
+  const std::string& output_name(size_t f) const {
+    return inputs_[f].output_name;
+  }
+  // The name shown in outputs: the path as given ("-" for standard input).
+  const std::string& display(size_t f) const { return display_[f]; }
+  std::string OutPath(std::string_view name) const;
+  const std::string& outdir() const { return outdir_; }
+  // Sum of the input file sizes (0 where unknown).
+  uint64_t total_bytes() const { return total_bytes_; }
+
+ private:
+  absl::Status SpoolStdin(InputFile* input, const ReaderOptions& reader);
+
+  std::vector<InputFile> inputs_;
+  std::vector<std::string> display_;
+  std::string outdir_;
+  std::string stdin_spool_;
+  uint64_t total_bytes_ = 0;
+};
+
+// rejected.jsonl: {file, line, offset, reason} per record that could not be
+// read, written under a temporary name until Commit.
+class RejectionLog {
+ public:
+  absl::Status Open(const std::string& path);
+  absl::Status Add(std::string_view file, const Rejection& rejection);
+  absl::Status Commit();
+
+ private:
+  std::unique_ptr<RecordWriter> writer_;
+};
+
+// What the rewrite pass does with one document.
+enum class RecordAction {
+  kDrop,     // not written
+  kKeep,     // its raw bytes, unchanged
+  kReplace,  // the replacement bytes instead (a whole record: for JSONL
+             // the line without "\n", for WARC the whole record)
+};
+
+// Decides for document number `doc` (counted across files from 0) of file
+// `file`. May fill *replacement for kReplace.
+using DecideFn = std::function<absl::StatusOr<RecordAction>(
+    size_t file, size_t doc, const Record& record, std::string* replacement)>;
+
+// Reads every input again and writes its output file into the output
+// folder, same format and compression: records that are not documents as
+// they are, documents as `decide` says; rejected records are skipped (they
+// were logged on the first pass). A text file's output exists only when its
+// document is written. `documents[f]` is the number of documents the first
+// pass read from file f: a different count means the file changed between
+// the passes, which is DataLoss. `progress` (may be null) is called with
+// documents and raw bytes done.
+absl::Status RewriteInputs(
+    const JobFiles& files, const ReaderOptions& reader,
+    const std::vector<uint64_t>& documents, const DecideFn& decide,
+    const std::function<void(uint64_t, uint64_t)>& progress);
+
+}  // namespace neardup::internal
+
+#endif  // NEARDUP_PIPELINE_JOB_H_
