@@ -15,7 +15,7 @@ set(NEARDUP_IO_TESTS
 foreach(_io_test IN LISTS NEARDUP_IO_TESTS)
   neardup_test(${_io_test})
   if(TARGET ${_io_test}_test)
-    target_link_libraries(${_io_test}_test PRIVATE ZLIB::ZLIB
+    target_link_libraries(${_io_test}_test PRIVATE ZLIB::ZLIB simdjson::simdjson
       $<IF:$<TARGET_EXISTS:zstd::libzstd_shared>,zstd::libzstd_shared,zstd::libzstd_static>)
   endif()
 endforeach()

@@ -43,9 +43,10 @@ TEST(SignalsTest, TopNgrams) {
   EXPECT_DOUBLE_EQ(s.top_ngram_char_fraction[0], 1.0);
   EXPECT_DOUBLE_EQ(s.top_ngram_char_fraction[1], 1.0);
   EXPECT_DOUBLE_EQ(s.top_ngram_char_fraction[2], 8.0 / 6);
-  // Distinct words: each n-gram once.
+  // Distinct words: no n-gram repeats, so no fraction.
   const RepetitionSignals d = ComputeRepetitionSignals("one two three four");
-  EXPECT_DOUBLE_EQ(d.top_ngram_char_fraction[0], 6.0 / 15);  // "one two"
+  EXPECT_DOUBLE_EQ(d.top_ngram_char_fraction[0], 0.0);
+  EXPECT_DOUBLE_EQ(d.top_ngram_char_fraction[2], 0.0);
 }
 
 TEST(SignalsTest, DuplicateNgramCharacters) {

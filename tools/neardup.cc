@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(
       "Examples:\n"
+      "  neardup clean crawl/ -o cleaned/   cut repeated text and boilerplate\n"
       "  neardup dedup crawl/ -o out/       remove near-duplicate documents\n"
       "  neardup explain a.txt b.txt        why two documents are (not) "
       "near-duplicates\n"
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
       "  neardup selftest                   check the hashing core against "
       "its known answers");
   int exit_code = 0;
+  neardup::tools::AddCleanCommand(app, &exit_code);
   neardup::tools::AddDedupCommand(app, &exit_code);
   neardup::tools::AddExplainCommand(app, &exit_code);
   neardup::tools::AddSelftestCommand(app, &exit_code);

@@ -204,9 +204,11 @@ std::vector<Cut> MergeCuts(std::vector<Cut> a, std::vector<Cut> b);
 //   - words: the words (SplitWords) of the text normalized with the default
 //     NormalizeOptions; a word's characters are its code points; the total
 //     is the sum over all words.
-//   - top_ngram_char_fraction[n - 2] for n = 2, 3, 4: the most frequent word
-//     n-gram (ties: the one that occurs first) times the characters of its
-//     words, over the total.
+//   - top_ngram_char_fraction[n - 2] for n = 2, 3, 4: the count of the most
+//     frequent word n-gram (ties: the one that occurs first) times the
+//     characters of its words, over the total; 0 when no n-gram occurs
+//     twice (an n-gram seen once is not a repetition: with it, every short
+//     document would pass the thresholds, a 4-gram being 27% of 15 words).
 //   - dup_ngram_char_fraction[n - 5] for n = 5 .. 10: scanning the words left
 //     to right, an n-gram equal to an earlier one counts its words'
 //     characters as duplicated and the scan jumps past it (so no character

@@ -43,14 +43,17 @@ const char* InputFormatName(InputFormat f);
 Compression DetectCompression(std::string_view first_bytes);
 
 // Returns the format of a file from its name (after removing .gz, .zst or
-// .zstd): .jsonl .ndjson .json -> kJsonl; .warc .wet (and .warc.wet) ->
-// kWarc; anything else -> kText. When the name says kText, the decompressed
-// first bytes decide: "WARC/" -> kWarc, '{' -> kJsonl.
+// .zstd; extensions in any case): .jsonl .ndjson .json -> kJsonl; .warc .wet
+// (and .warc.wet) -> kWarc; .txt .text -> kText. For any other name ("-",
+// .wat, no extension) the decompressed first bytes decide: "WARC/" -> kWarc,
+// '{' -> kJsonl, else kText.
 InputFormat DetectFormat(std::string_view path,
                          std::string_view first_decompressed_bytes);
 
 struct ReaderOptions {
-  // JSONL field holding the document text. Default: "text".
+  // JSONL field holding the document text; it must be a string. When a key
+  // occurs twice in a record, the first occurrence wins for every field
+  // below. Default: "text".
   std::string text_field = "text";
   // JSONL field holding the record id (string or integer). When a record
   // lacks it, the id is "FILE:LINE". Default: "id".
@@ -79,6 +82,11 @@ struct Record {
   // without its line terminator, a whole WARC record (headers, block and
   // the blank line after it), or a text file's content.
   std::string_view raw;  // (JSONL: the line without its "\n"; a "\r" stays)
+  // JSONL: the byte range in `raw` of the text field's JSON string token,
+  // quotes included, so that a writer can replace the text and keep every
+  // other byte. 0 and 0 for other formats.
+  size_t text_token_begin = 0;
+  size_t text_token_end = 0;
   uint64_t line = 0;      // 1-based line (JSONL), record number (WARC), 1
   uint64_t offset = 0;    // byte offset of the record, decompressed
   double number = 0;      // value of number_field; NaN when absent
@@ -110,13 +118,16 @@ class RecordReader {
   virtual Result Next(Record* record, Rejection* rejection) = 0;
 
   // For WARC files: records that are not documents (warcinfo, request,
-  // metadata, ...) seen so far. Their raw bytes are returned by
-  // TakePassThrough so writers can keep them; they are not documents and
-  // are not counted as read.
+  // metadata, ..., and responses whose payload is not text, such as images)
+  // seen so far. Their raw bytes are returned by TakePassThrough so writers
+  // can keep them (unless ReaderOptions::keep_pass_through is false); they
+  // are not documents and are not counted as read.
   virtual uint64_t passed_through() const { return 0; }
   // Moves the raw bytes of the non-document records read since the last
-  // call (in file order, all before the current record) into *out.
-  virtual void TakePassThrough(std::string* out) { out->clear(); }
+  // call (in file order, all before the current record) into *out, one
+  // string per record, so that a writer can compress each as its own gzip
+  // member, as WARC tools expect.
+  virtual void TakePassThrough(std::vector<std::string>* out) { out->clear(); }
 
   InputFormat format() const { return format_; }
   Compression compression() const { return compression_; }

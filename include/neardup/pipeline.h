@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "neardup/clean.h"
 #include "neardup/cluster.h"
 #include "neardup/io.h"
 #include "neardup/lsh.h"
@@ -142,6 +143,68 @@ absl::StatusOr<DedupStats> RunDedup(const std::vector<InputFile>& inputs,
 // Returns stats as the JSON written to stats.json (one object, with
 // the options in "parameters").
 std::string StatsToJson(const DedupStats& stats, const DedupOptions& options);
+
+// ---------------------------------------------------------------------------
+// The clean job: removes repeated text inside documents and boilerplate
+// lines across documents, computes repetition signals, and writes every
+// record back with only its text changed.
+
+struct CleanOptions {
+  // Cut repeated blocks, lines and in-line repeats. Default: true.
+  bool repeats = true;
+  RepeatOptions repeat_options;
+  // Cut lines frequent across documents (two passes). Default: true.
+  bool boilerplate = true;
+  BoilerplateOptions boilerplate_options;
+  // Use the line counts saved in this file (line_counts.bin of an earlier
+  // run) instead of counting this collection. Default: "" (count).
+  std::string line_counts_file;
+  // Remove documents whose cleaned text exceeds a Gopher threshold
+  // (reason "gopher:<signal>"). Default: false.
+  bool gopher_filter = false;
+  GopherThresholds gopher;
+  // Write signals.jsonl (the Gopher signals of every document) and change
+  // nothing: every record is written back as read. Default: false.
+  bool signals_only = false;
+  // Write edits.jsonl but leave every record's text as read. Default: false.
+  bool annotate = false;
+  ReaderOptions reader;
+  // Threads of the counting pass; 0 means one per core. Default: 0.
+  int threads = 0;
+  bool overwrite = false;
+};
+
+struct CleanStats {
+  uint64_t read = 0, kept = 0, removed = 0, rejected = 0;
+  uint64_t passed_through = 0;
+  uint64_t edited = 0;               // kept documents whose text changed
+  uint64_t removed_empty = 0;        // empty_after_clean
+  uint64_t removed_gopher = 0;
+  uint64_t cuts[4] = {0, 0, 0, 0};   // by CutReason
+  uint64_t cut_bytes = 0;
+  uint64_t text_bytes = 0;
+  uint64_t not_rewritten = 0;        // WARC response records (HTML kept)
+  uint64_t boilerplate_lines = 0;    // distinct lines cut as boilerplate
+  std::vector<FileCounts> files;
+  std::vector<std::pair<std::string, double>> stage_seconds;
+  uint64_t peak_rss_bytes = 0;
+};
+
+// Runs the clean job and writes into `outdir`: the records (same names,
+// format and compression; JSONL records keep every other field byte for
+// byte), edits.jsonl ({id, start, end, reason, source_id, source_start} per
+// cut, byte offsets into the original text), removed.jsonl ({id, file,
+// line, reason}: empty_after_clean or gopher:<signal>), rejected.jsonl,
+// line_counts.bin (reusable with line_counts_file) and line_counts.jsonl
+// (the lines cut as boilerplate, most frequent first), signals.jsonl (with
+// signals_only or gopher_filter), and stats.json. WARC conversion records
+// are rewritten with a new Content-Length; response records (HTML) cannot
+// be, so they are written as read and their cuts listed (counted in
+// not_rewritten).
+absl::StatusOr<CleanStats> RunClean(const std::vector<InputFile>& inputs,
+                                    const std::string& outdir,
+                                    const CleanOptions& options,
+                                    const ProgressFn& progress = nullptr);
 
 // Returns "minhash", "simhash" or "exact".
 const char* DedupMethodName(DedupMethod method);

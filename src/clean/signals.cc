@@ -94,8 +94,10 @@ RepetitionSignals ComputeRepetitionSignals(std::string_view text) {
       }
     }
     (void)best_key;
-    r.top_ngram_char_fraction[n - 2] =
-        static_cast<double>(best_count) * gram_chars(best_first, n) / total;
+    if (best_count >= 2) {
+      r.top_ngram_char_fraction[n - 2] =
+          static_cast<double>(best_count) * gram_chars(best_first, n) / total;
+    }
   }
   for (size_t n = 5; n <= 10; ++n) {
     std::unordered_set<uint64_t> seen;

@@ -212,7 +212,8 @@ uint64_t BufferedInput::Discard(uint64_t n) {
   while (done < n) {
     const size_t avail = end_ - begin_;
     if (avail > 0) {
-      const size_t take = static_cast<size_t>(std::min<uint64_t>(avail, n - done));
+      const size_t take =
+          static_cast<size_t>(std::min<uint64_t>(avail, n - done));
       begin_ += take;
       offset_ += take;
       done += take;

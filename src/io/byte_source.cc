@@ -137,9 +137,9 @@ class GzipSource : public ByteSource {
       if (rc == Z_STREAM_END) {
         in_member_ = false;
       } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
-        status_ = absl::DataLossError(Cat(
-            "corrupt gzip stream at compressed byte ", read_ - zs_.avail_in,
-            ": ", zs_.msg != nullptr ? zs_.msg : zError(rc)));
+        status_ = absl::DataLossError(
+            Cat("corrupt gzip stream at compressed byte ", read_ - zs_.avail_in,
+                ": ", zs_.msg != nullptr ? zs_.msg : zError(rc)));
         break;
       }
     }
@@ -199,8 +199,7 @@ class ZstdSource : public ByteSource {
       if (ZSTD_isError(rc)) {
         status_ = absl::DataLossError(Cat(
             "corrupt zstd stream at compressed byte ",
-            read_ - (in_buf_.size - in_buf_.pos), ": ",
-            ZSTD_getErrorName(rc)));
+            read_ - (in_buf_.size - in_buf_.pos), ": ", ZSTD_getErrorName(rc)));
         break;
       }
       frame_complete_ = rc == 0;

@@ -51,12 +51,14 @@ std::unique_ptr<ByteSource> NewStringSource(std::string data);
 // DataLoss "truncated gzip stream at compressed byte N" (N = the compressed
 // bytes read); undecodable data is DataLoss "corrupt gzip stream at
 // compressed byte N: <zlib message>" (N = the compressed bytes consumed).
-std::unique_ptr<ByteSource> NewGzipSource(std::unique_ptr<ByteSource> compressed);
+std::unique_ptr<ByteSource> NewGzipSource(
+    std::unique_ptr<ByteSource> compressed);
 
 // Returns a source of the bytes `compressed` decompresses to: any number of
 // zstd frames (skippable frames included). Errors as for gzip, with "zstd"
 // and the zstd error name.
-std::unique_ptr<ByteSource> NewZstdSource(std::unique_ptr<ByteSource> compressed);
+std::unique_ptr<ByteSource> NewZstdSource(
+    std::unique_ptr<ByteSource> compressed);
 
 struct DecompressedSource {
   std::unique_ptr<ByteSource> source;

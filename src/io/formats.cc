@@ -130,7 +130,8 @@ Compression DetectCompression(std::string_view first_bytes) {
       first_bytes[1] == '\x8B') {
     return Compression::kGzip;
   }
-  if (first_bytes.size() >= 4 && first_bytes.substr(0, 4) == "\x28\xB5\x2F\xFD") {
+  if (first_bytes.size() >= 4 &&
+      first_bytes.substr(0, 4) == "\x28\xB5\x2F\xFD") {
     return Compression::kZstd;
   }
   return Compression::kNone;
@@ -148,7 +149,8 @@ InputFormat DetectFormat(std::string_view path,
     case NameKind::kUnknown:
       break;
   }
-  if (first_decompressed_bytes.substr(0, 5) == "WARC/") return InputFormat::kWarc;
+  if (first_decompressed_bytes.substr(0, 5) == "WARC/")
+    return InputFormat::kWarc;
   if (!first_decompressed_bytes.empty() && first_decompressed_bytes[0] == '{') {
     return InputFormat::kJsonl;
   }

@@ -43,15 +43,15 @@ bool IsDroppedElement(std::string_view name) {
 
 int BreakOf(std::string_view name) {
   static constexpr std::string_view kParagraph[] = {
-      "address", "article", "aside",  "blockquote", "center",  "details",
-      "dl",      "fieldset", "figcaption", "figure", "footer", "form",
-      "h1",      "h2",      "h3",     "h4",         "h5",      "h6",
-      "header",  "hr",      "main",   "nav",        "ol",      "p",
-      "pre",     "section", "summary", "table",     "title",   "ul",
-      "body",    "html",    "head"};
+      "address", "article",  "aside",      "blockquote", "center", "details",
+      "dl",      "fieldset", "figcaption", "figure",     "footer", "form",
+      "h1",      "h2",       "h3",         "h4",         "h5",     "h6",
+      "header",  "hr",       "main",       "nav",        "ol",     "p",
+      "pre",     "section",  "summary",    "table",      "title",  "ul",
+      "body",    "html",     "head"};
   static constexpr std::string_view kLine[] = {
-      "br", "caption", "dd", "div", "dt", "li", "option", "tr", "tbody",
-      "thead", "tfoot", "legend", "menu", "dialog"};
+      "br", "caption", "dd",    "div",   "dt",     "li",   "option",
+      "tr", "tbody",   "thead", "tfoot", "legend", "menu", "dialog"};
   for (std::string_view p : kParagraph) {
     if (name == p) return kParagraphBreak;
   }
@@ -83,22 +83,22 @@ struct NamedEntity {
   int32_t cp;
 };
 constexpr NamedEntity kOtherNames[] = {
-    {"amp", '&'},       {"lt", '<'},         {"gt", '>'},
-    {"quot", '"'},      {"apos", '\''},      {"OElig", 0x152},
-    {"oelig", 0x153},   {"Scaron", 0x160},   {"scaron", 0x161},
-    {"Yuml", 0x178},    {"fnof", 0x192},     {"circ", 0x2C6},
-    {"tilde", 0x2DC},   {"ensp", 0x2002},    {"emsp", 0x2003},
-    {"thinsp", 0x2009}, {"zwnj", 0x200C},    {"zwj", 0x200D},
-    {"lrm", 0x200E},    {"rlm", 0x200F},     {"ndash", 0x2013},
-    {"mdash", 0x2014},  {"lsquo", 0x2018},   {"rsquo", 0x2019},
-    {"sbquo", 0x201A},  {"ldquo", 0x201C},   {"rdquo", 0x201D},
-    {"bdquo", 0x201E},  {"dagger", 0x2020},  {"Dagger", 0x2021},
-    {"bull", 0x2022},   {"hellip", 0x2026},  {"permil", 0x2030},
-    {"prime", 0x2032},  {"Prime", 0x2033},   {"lsaquo", 0x2039},
-    {"rsaquo", 0x203A}, {"oline", 0x203E},   {"frasl", 0x2044},
-    {"euro", 0x20AC},   {"trade", 0x2122},   {"larr", 0x2190},
-    {"uarr", 0x2191},   {"rarr", 0x2192},    {"darr", 0x2193},
-    {"harr", 0x2194},   {"minus", 0x2212},   {"hearts", 0x2665}};
+    {"amp", '&'},       {"lt", '<'},        {"gt", '>'},
+    {"quot", '"'},      {"apos", '\''},     {"OElig", 0x152},
+    {"oelig", 0x153},   {"Scaron", 0x160},  {"scaron", 0x161},
+    {"Yuml", 0x178},    {"fnof", 0x192},    {"circ", 0x2C6},
+    {"tilde", 0x2DC},   {"ensp", 0x2002},   {"emsp", 0x2003},
+    {"thinsp", 0x2009}, {"zwnj", 0x200C},   {"zwj", 0x200D},
+    {"lrm", 0x200E},    {"rlm", 0x200F},    {"ndash", 0x2013},
+    {"mdash", 0x2014},  {"lsquo", 0x2018},  {"rsquo", 0x2019},
+    {"sbquo", 0x201A},  {"ldquo", 0x201C},  {"rdquo", 0x201D},
+    {"bdquo", 0x201E},  {"dagger", 0x2020}, {"Dagger", 0x2021},
+    {"bull", 0x2022},   {"hellip", 0x2026}, {"permil", 0x2030},
+    {"prime", 0x2032},  {"Prime", 0x2033},  {"lsaquo", 0x2039},
+    {"rsaquo", 0x203A}, {"oline", 0x203E},  {"frasl", 0x2044},
+    {"euro", 0x20AC},   {"trade", 0x2122},  {"larr", 0x2190},
+    {"uarr", 0x2191},   {"rarr", 0x2192},   {"darr", 0x2193},
+    {"harr", 0x2194},   {"minus", 0x2212},  {"hearts", 0x2665}};
 
 // Windows-1252 for 0x80 .. 0x9F, which HTML reads numeric references in.
 constexpr uint16_t kCp1252[32] = {
@@ -130,6 +130,17 @@ class Converter {
         i = Markup(html, i);
       } else if (c == '&') {
         i = Reference(html, i);
+      } else if (pre_depth_ == 0 && !IsHtmlSpace(c)) {
+        // A run of ordinary text: the first byte writes any pending
+        // separator, the rest are copied as they are.
+        size_t j = i + 1;
+        while (j < n && !IsHtmlSpace(html[j]) && html[j] != '<' &&
+               html[j] != '&') {
+          ++j;
+        }
+        Content(c);
+        out_->append(html.data() + i + 1, j - i - 1);
+        i = j;
       } else {
         Char(c);
         ++i;
@@ -165,7 +176,8 @@ class Converter {
     char name_buf[16];
     size_t name_len = 0;
     bool name_fits = true;
-    while (j < n && (IsAsciiAlnum(html[j]) || html[j] == '-' || html[j] == ':')) {
+    while (j < n &&
+           (IsAsciiAlnum(html[j]) || html[j] == '-' || html[j] == ':')) {
       if (name_len < sizeof(name_buf)) {
         name_buf[name_len++] = Lower(html[j]);
       } else {
@@ -189,8 +201,8 @@ class Converter {
     }
     if (name == "td" || name == "th") {
       if (!closing) pending_space_ = true;
-    } else {
-      Break(BreakOf(name));
+    } else if (const int level = BreakOf(name); level != kNoBreak) {
+      Break(level);
     }
     return end + 1;
   }

@@ -33,8 +33,8 @@
 #include <string_view>
 #include <utility>
 
-#include "io/strings.h"
 #include "io/readers.h"
+#include "io/strings.h"
 #include "neardup/io.h"
 #include "neardup/text.h"
 #include "simdjson.h"
@@ -168,7 +168,7 @@ class JsonlReader final : public RecordReader {
   std::string ErrorReason(simdjson::error_code error, std::string_view line) {
     if (error == simdjson::UTF8_ERROR) {
       return Cat("invalid UTF-8 at byte offset ", FindInvalidUtf8(line),
-                          " of the line");
+                 " of the line");
     }
     return Cat("malformed JSON: ", simdjson::error_message(error));
   }
@@ -177,8 +177,7 @@ class JsonlReader final : public RecordReader {
   // empty string, or the reason the line is rejected.
   std::string Validate(od::value value, int depth, std::string_view line) {
     if (depth > kMaxDepth) {
-      return Cat("malformed JSON: nested deeper than ", kMaxDepth,
-                          " levels");
+      return Cat("malformed JSON: nested deeper than ", kMaxDepth, " levels");
     }
     od::json_type type;
     if (auto error = value.type().get(type)) return ErrorReason(error, line);
@@ -241,7 +240,7 @@ class JsonlReader final : public RecordReader {
     }
     if (ok) return std::string();
     return Cat("malformed JSON: invalid ", TypeName(type), " \"",
-                        token.substr(0, 40), "\"");
+               token.substr(0, 40), "\"");
   }
 
   // Parses one non-blank line into *record (all but raw, line, offset).
@@ -251,16 +250,17 @@ class JsonlReader final : public RecordReader {
     if (json.substr(0, 3) == "\xEF\xBB\xBF") json.remove_prefix(3);
     // The input guarantees kJsonPadding readable bytes after every line.
     od::document doc;
-    if (auto error = parser_.iterate(json.data(), json.size(),
-                                     json.size() + simdjson::SIMDJSON_PADDING)
+    if (auto error = parser_
+                         .iterate(json.data(), json.size(),
+                                  json.size() + simdjson::SIMDJSON_PADDING)
                          .get(doc)) {
       return ErrorReason(error, line);
     }
     od::json_type type;
     if (auto error = doc.type().get(type)) return ErrorReason(error, line);
     if (type != od::json_type::object) {
-      return Cat("top-level JSON value is not an object (",
-                          TypeName(type), ")");
+      return Cat("top-level JSON value is not an object (", TypeName(type),
+                 ")");
     }
     od::object object;
     if (auto error = doc.get_object().get(object)) {
@@ -271,6 +271,7 @@ class JsonlReader final : public RecordReader {
          have_number = false;
     const char* text_type = nullptr;  // the type of a non-string text field
     std::string_view text, id, url;
+    size_t text_token_begin = 0, text_token_end = 0;
     double number = std::numeric_limits<double>::quiet_NaN();
     const bool want_number = !options_.number_field.empty();
 
@@ -280,7 +281,8 @@ class JsonlReader final : public RecordReader {
         return ErrorReason(error, line);
       }
       od::value value;
-      if (auto error = field.value().get(value)) return ErrorReason(error, line);
+      if (auto error = field.value().get(value))
+        return ErrorReason(error, line);
       const bool is_text = !have_text && key == options_.text_field;
       const bool is_id = !have_id && key == options_.id_field;
       const bool is_url = !have_url && key == options_.url_field;
@@ -304,6 +306,13 @@ class JsonlReader final : public RecordReader {
       }
       switch (value_type) {
         case od::json_type::string: {
+          if (is_text) {
+            // Where the text's JSON string sits in the line, quotes
+            // included, so that a writer can replace it alone.
+            const std::string_view token = TrimRight(value.raw_json_token());
+            text_token_begin = static_cast<size_t>(token.data() - line.data());
+            text_token_end = text_token_begin + token.size();
+          }
           std::string_view s;
           if (auto error = value.get_string().get(s)) {
             return ErrorReason(error, line);
@@ -358,19 +367,20 @@ class JsonlReader final : public RecordReader {
       return Cat("no \"", options_.text_field, "\" field");
     }
     if (text_type != nullptr) {
-      return Cat("field \"", options_.text_field,
-                          "\" is not a string (", text_type, ")");
+      return Cat("field \"", options_.text_field, "\" is not a string (",
+                 text_type, ")");
     }
     if (text.size() > options_.max_document_bytes) {
-      return Cat("document larger than max_document_bytes (",
-                          text.size(), " > ", options_.max_document_bytes,
-                          ")");
+      return Cat("document larger than max_document_bytes (", text.size(),
+                 " > ", options_.max_document_bytes, ")");
     }
     if (!have_id) {
       id_buffer_ = Cat(path(), ":", line_number_);
       id = id_buffer_;
     }
     record->text = text;
+    record->text_token_begin = text_token_begin;
+    record->text_token_end = text_token_end;
     record->id = id;
     record->url = url;
     record->number = number;

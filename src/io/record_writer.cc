@@ -185,7 +185,8 @@ class RecordWriter::Impl {
       const int rc = deflate(&zs_, last_flush);
       used_ = kBufferBytes - zs_.avail_out;
       if (rc == Z_STREAM_ERROR) {
-        status_ = absl::InternalError(io_internal::Cat("deflate failed for ", path_));
+        status_ =
+            absl::InternalError(io_internal::Cat("deflate failed for ", path_));
         return;
       }
       if (zs_.avail_in == 0 && rest > 0) {
@@ -233,7 +234,8 @@ class RecordWriter::Impl {
   absl::Status status_;
 };
 
-RecordWriter::RecordWriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RecordWriter::RecordWriter(std::unique_ptr<Impl> impl)
+    : impl_(std::move(impl)) {}
 RecordWriter::~RecordWriter() = default;
 
 absl::StatusOr<std::unique_ptr<RecordWriter>> RecordWriter::Create(
@@ -241,7 +243,8 @@ absl::StatusOr<std::unique_ptr<RecordWriter>> RecordWriter::Create(
   const std::string temp_path = io_internal::Cat(path, ".tmp-", getpid());
   int fd;
   do {
-    fd = open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    fd =
+        open(temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
   } while (fd < 0 && errno == EINTR);
   if (fd < 0) {
     const int error = errno;
@@ -251,7 +254,8 @@ absl::StatusOr<std::unique_ptr<RecordWriter>> RecordWriter::Create(
       return absl::NotFoundError(io_internal::Cat(
           "cannot create ", path, ": folder ", folder, " does not exist"));
     }
-    return absl::ErrnoToStatus(error, io_internal::Cat("cannot create ", temp_path));
+    return absl::ErrnoToStatus(error,
+                               io_internal::Cat("cannot create ", temp_path));
   }
   auto impl = std::make_unique<Impl>(path, temp_path, fd, format, compression);
   absl::Status status = impl->Init();

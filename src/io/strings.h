@@ -11,12 +11,13 @@
 
 namespace neardup::io_internal {
 
-inline void AppendPiece(std::string* out, std::string_view s) { out->append(s); }
+inline void AppendPiece(std::string* out, std::string_view s) {
+  out->append(s);
+}
 
 template <typename T>
-  requires(std::is_integral_v<T> && !std::is_same_v<T, char> &&
-           !std::is_same_v<T, bool>)
-void AppendPiece(std::string* out, T value) {
+requires(std::is_integral_v<T> && !std::is_same_v<T, char> &&
+         !std::is_same_v<T, bool>) void AppendPiece(std::string* out, T value) {
   out->append(std::to_string(value));
 }
 

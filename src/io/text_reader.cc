@@ -9,8 +9,8 @@
 #include <string>
 #include <utility>
 
-#include "io/strings.h"
 #include "io/readers.h"
+#include "io/strings.h"
 #include "neardup/io.h"
 
 namespace neardup::io_internal {
@@ -28,15 +28,15 @@ class TextReader final : public RecordReader {
     if (done_) return Result::kEnd;
     done_ = true;
     content_.clear();
-    const size_t limit = max_bytes_ == static_cast<size_t>(-1) ? max_bytes_
-                                                                : max_bytes_ + 1;
+    const size_t limit =
+        max_bytes_ == static_cast<size_t>(-1) ? max_bytes_ : max_bytes_ + 1;
     in_->Read(limit, &content_);
     std::string reason;
     if (!in_->status().ok()) {
       reason = std::string(in_->status().message());
     } else if (content_.size() > max_bytes_) {
-      reason = Cat("document larger than max_document_bytes (",
-                            max_bytes_, ")");
+      reason =
+          Cat("document larger than max_document_bytes (", max_bytes_, ")");
     }
     if (!reason.empty()) {
       content_.clear();
@@ -48,6 +48,7 @@ class TextReader final : public RecordReader {
     }
     record->id = path();
     record->text = content_;
+    record->text_token_begin = record->text_token_end = 0;
     record->url = std::string_view();
     record->raw = content_;
     record->line = 1;

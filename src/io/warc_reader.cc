@@ -53,9 +53,9 @@
 #include <string_view>
 #include <utility>
 
-#include "io/strings.h"
 #include "io/html_text.h"
 #include "io/readers.h"
+#include "io/strings.h"
 #include "neardup/io.h"
 
 namespace neardup::io_internal {
@@ -78,8 +78,10 @@ bool EqualsNoCase(std::string_view a, std::string_view b) {
 }
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+    s.remove_prefix(1);
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
     s.remove_suffix(1);
   }
   return s;
@@ -115,7 +117,8 @@ enum class PayloadKind { kHtml, kText, kBinary };
 PayloadKind ClassifyPayload(const std::string& type, std::string_view payload) {
   if (type.empty()) {
     size_t i = 0;
-    while (i < payload.size() && std::strchr(" \t\r\n", payload[i]) != nullptr &&
+    while (i < payload.size() &&
+           std::strchr(" \t\r\n", payload[i]) != nullptr &&
            payload[i] != '\0') {
       ++i;
     }
@@ -126,7 +129,8 @@ PayloadKind ClassifyPayload(const std::string& type, std::string_view payload) {
   }
   auto ends_with = [&](std::string_view suffix) {
     return type.size() >= suffix.size() &&
-           type.compare(type.size() - suffix.size(), suffix.size(), suffix) == 0;
+           type.compare(type.size() - suffix.size(), suffix.size(), suffix) ==
+               0;
   };
   if (type == "text/html" || type == "application/xhtml+xml" ||
       type == "text/xml" || type == "application/xml" || ends_with("+xml")) {
@@ -159,7 +163,9 @@ std::string Inflate(std::string_view in, size_t limit, std::string* out) {
     out->resize(out->size() - zs.avail_out);
     if (rc == Z_STREAM_END) break;
     if (rc != Z_OK) {
-      reason = zs.msg != nullptr ? zs.msg : (rc == Z_BUF_ERROR ? "truncated" : zError(rc));
+      reason = zs.msg != nullptr
+                   ? zs.msg
+                   : (rc == Z_BUF_ERROR ? "truncated" : zError(rc));
       break;
     }
     if (out->size() > limit) break;
@@ -176,9 +182,10 @@ class WarcReader final : public RecordReader {
         in_(std::move(in)),
         options_(options) {
     const size_t slack = size_t{1} << 20;
-    max_block_ = options_.max_document_bytes > std::numeric_limits<size_t>::max() - slack
-                     ? std::numeric_limits<size_t>::max()
-                     : options_.max_document_bytes + slack;
+    max_block_ =
+        options_.max_document_bytes > std::numeric_limits<size_t>::max() - slack
+            ? std::numeric_limits<size_t>::max()
+            : options_.max_document_bytes + slack;
   }
 
   Result Next(Record* record, Rejection* rejection) override {
@@ -197,7 +204,7 @@ class WarcReader final : public RecordReader {
 
   uint64_t passed_through() const override { return passed_through_; }
 
-  void TakePassThrough(std::string* out) override {
+  void TakePassThrough(std::vector<std::string>* out) override {
     out->swap(pass_through_);
     pass_through_.clear();
   }
@@ -217,7 +224,8 @@ class WarcReader final : public RecordReader {
   // The rejection for a failed stream, after which the file ends.
   Step StreamError(Rejection* rejection, uint64_t line, uint64_t offset) {
     done_ = true;
-    return Reject(rejection, line, offset, std::string(in_->status().message()));
+    return Reject(rejection, line, offset,
+                  std::string(in_->status().message()));
   }
 
   // Skips forward to the next line that starts with "WARC/1.", or to the
@@ -240,7 +248,8 @@ class WarcReader final : public RecordReader {
     const std::string_view raw = raw_;
     size_t pos = from;
     while (pos < raw.size()) {
-      if (raw.compare(pos, kVersionPrefix.size(), kVersionPrefix) == 0) return pos;
+      if (raw.compare(pos, kVersionPrefix.size(), kVersionPrefix) == 0)
+        return pos;
       const size_t nl = raw.find('\n', pos);
       if (nl == std::string_view::npos) break;
       pos = nl + 1;
@@ -271,8 +280,8 @@ class WarcReader final : public RecordReader {
       Resync();
       return Reject(rejection, 0, start,
                     Cat("expected a WARC/1.0 or WARC/1.1 version line "
-                                 "at byte ",
-                                 start, "; skipped to the next \"WARC/1.\" line"));
+                        "at byte ",
+                        start, "; skipped to the next \"WARC/1.\" line"));
     }
     const uint64_t number = ++record_number_;
     raw_.assign(line);
@@ -290,17 +299,17 @@ class WarcReader final : public RecordReader {
         done_ = true;
         return Reject(rejection, number, start,
                       Cat("record ", number,
-                                   ": truncated record (the file ends inside "
-                                   "the WARC header)"));
+                          ": truncated record (the file ends inside "
+                          "the WARC header)"));
       }
       if (status == BufferedInput::LineStatus::kTooLong ||
           raw_.size() + line.size() > kMaxHeaderBytes) {
         Resync();
         return Reject(rejection, number, start,
-                      Cat("record ", number,
-                                   ": WARC header longer than ", kMaxHeaderBytes,
-                                   " bytes; skipped to the next \"WARC/1.\" "
-                                   "line"));
+                      Cat("record ", number, ": WARC header longer than ",
+                          kMaxHeaderBytes,
+                          " bytes; skipped to the next \"WARC/1.\" "
+                          "line"));
       }
       raw_.append(line);
       raw_.push_back('\n');
@@ -309,9 +318,10 @@ class WarcReader final : public RecordReader {
     const size_t block_begin = raw_.size();
 
     // Content-Length (the view into raw_ dies when the block is appended).
-    const std::string_view length_text = FindHeader(
-        std::string_view(raw_).substr(headers_begin, block_begin - headers_begin),
-        "Content-Length");
+    const std::string_view length_text =
+        FindHeader(std::string_view(raw_).substr(headers_begin,
+                                                 block_begin - headers_begin),
+                   "Content-Length");
     uint64_t length = 0;
     bool length_ok = !length_text.empty() && length_text.size() <= 18;
     for (char c : length_text) {
@@ -326,11 +336,10 @@ class WarcReader final : public RecordReader {
       return Reject(
           rejection, number, start,
           Cat("record ", number,
-                       length_text.empty()
-                           ? std::string(": missing Content-Length")
-                           : Cat(": invalid Content-Length \"",
-                                          length_text.substr(0, 40), "\""),
-                       "; skipped to the next \"WARC/1.\" line"));
+              length_text.empty() ? std::string(": missing Content-Length")
+                                  : Cat(": invalid Content-Length \"",
+                                        length_text.substr(0, 40), "\""),
+              "; skipped to the next \"WARC/1.\" line"));
     }
 
     // The block.
@@ -339,16 +348,17 @@ class WarcReader final : public RecordReader {
       if (skipped < length) {
         if (!in_->status().ok()) return StreamError(rejection, number, start);
         done_ = true;
-        return Reject(rejection, number, start,
-                      Cat("record ", number,
-                                   ": truncated record (Content-Length ",
-                                   length, " runs past the end of the file)"));
+        return Reject(
+            rejection, number, start,
+            Cat("record ", number, ": truncated record (Content-Length ",
+                length, " runs past the end of the file)"));
       }
       SkipSeparator();
       return Reject(rejection, number, start,
-                    Cat("record ", number, ": record larger than "
-                                 "max_document_bytes (Content-Length ",
-                                 length, ")"));
+                    Cat("record ", number,
+                        ": record larger than "
+                        "max_document_bytes (Content-Length ",
+                        length, ")"));
     }
     const size_t got = in_->Read(static_cast<size_t>(length), &raw_);
     if (got < length) {
@@ -359,10 +369,10 @@ class WarcReader final : public RecordReader {
       } else {
         in_->Unread(std::string_view(raw_).substr(resume));
       }
-      return Reject(rejection, number, start,
-                    Cat("record ", number,
-                                 ": truncated record (Content-Length ", length,
-                                 " runs past the end of the file)"));
+      return Reject(
+          rejection, number, start,
+          Cat("record ", number, ": truncated record (Content-Length ", length,
+              " runs past the end of the file)"));
     }
 
     // The two line breaks after the block.
@@ -387,10 +397,10 @@ class WarcReader final : public RecordReader {
       Resync();
       return Reject(rejection, number, start,
                     Cat("record ", number,
-                                 ": Content-Length does not match (the ",
-                                 length, "-byte block is not followed by a "
-                                 "blank line); skipped to the next "
-                                 "\"WARC/1.\" line"));
+                        ": Content-Length does not match (the ", length,
+                        "-byte block is not followed by a "
+                        "blank line); skipped to the next "
+                        "\"WARC/1.\" line"));
     }
     raw_.append(next.substr(0, separator));
     in_->Skip(separator);
@@ -415,7 +425,7 @@ class WarcReader final : public RecordReader {
 
   Step PassThrough() {
     ++passed_through_;
-    if (options_.keep_pass_through) pass_through_.append(raw_);
+    if (options_.keep_pass_through) pass_through_.emplace_back(raw_);
     return Step::kPassThrough;
   }
 
@@ -451,8 +461,8 @@ class WarcReader final : public RecordReader {
       } else {
         content_type = MediaType(FindHeader(headers, "Content-Type"));
       }
-      const bool gzip_magic = payload.size() >= 2 && payload[0] == '\x1F' &&
-                              payload[1] == '\x8B';
+      const bool gzip_magic =
+          payload.size() >= 2 && payload[0] == '\x1F' && payload[1] == '\x8B';
       const bool zlib_magic = payload.size() >= 2 && payload[0] == '\x78';
       if ((EqualsNoCase(encoding, "gzip") || EqualsNoCase(encoding, "x-gzip") ||
            EqualsNoCase(encoding, "deflate")) &&
@@ -461,9 +471,10 @@ class WarcReader final : public RecordReader {
             Inflate(payload, options_.max_document_bytes, &decoded_);
         if (!error.empty()) {
           return Reject(rejection, number, start,
-                        Cat("record ", number, ": cannot undo the "
-                                     "payload's Content-Encoding ",
-                                     encoding, ": ", error));
+                        Cat("record ", number,
+                            ": cannot undo the "
+                            "payload's Content-Encoding ",
+                            encoding, ": ", error));
         }
         payload = decoded_;
       }
@@ -482,11 +493,10 @@ class WarcReader final : public RecordReader {
       return PassThrough();
     }
     if (text.size() > options_.max_document_bytes) {
-      return Reject(rejection, number, start,
-                    Cat("record ", number,
-                                 ": document larger than max_document_bytes (",
-                                 text.size(), " > ",
-                                 options_.max_document_bytes, ")"));
+      return Reject(
+          rejection, number, start,
+          Cat("record ", number, ": document larger than max_document_bytes (",
+              text.size(), " > ", options_.max_document_bytes, ")"));
     }
     std::string_view id = FindHeader(headers, "WARC-Record-ID");
     if (id.empty()) {
@@ -496,6 +506,7 @@ class WarcReader final : public RecordReader {
     record->id = id;
     record->url = FindHeader(headers, "WARC-Target-URI");
     record->text = text;
+    record->text_token_begin = record->text_token_end = 0;
     record->raw = raw_;
     record->line = number;
     record->offset = start;
@@ -509,11 +520,11 @@ class WarcReader final : public RecordReader {
   uint64_t record_number_ = 0;
   uint64_t passed_through_ = 0;
   bool done_ = false;
-  std::string raw_;           // the current record
-  std::string text_;          // text converted from HTML
-  std::string decoded_;       // a payload with its Content-Encoding undone
+  std::string raw_;      // the current record
+  std::string text_;     // text converted from HTML
+  std::string decoded_;  // a payload with its Content-Encoding undone
   std::string id_buffer_;
-  std::string pass_through_;  // records not yet taken by TakePassThrough
+  std::vector<std::string> pass_through_;  // not yet taken by TakePassThrough
 };
 
 }  // namespace

@@ -321,8 +321,10 @@ absl::Status DedupJob::SignPass() {
   size_t batch_bytes = 0;
   Record record;
   Rejection rejection;
+  ReaderOptions first_pass = options_.reader;
+  first_pass.keep_pass_through = false;  // only counted on this pass
   for (size_t f = 0; f < files_.size(); ++f) {
-    auto reader = RecordReader::Open(files_.path(f), options_.reader);
+    auto reader = RecordReader::Open(files_.path(f), first_pass);
     if (!reader.ok()) return reader.status();
     FileCounts& counts = stats_.files[f];
     counts.format = InputFormatName((*reader)->format());

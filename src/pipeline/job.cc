@@ -147,12 +147,13 @@ absl::Status RejectionLog::Commit() { return writer_->Commit(); }
 absl::Status RewriteInputs(
     const JobFiles& files, const ReaderOptions& reader_options,
     const std::vector<uint64_t>& documents, const DecideFn& decide,
-    const std::function<void(uint64_t, uint64_t)>& progress) {
+    const std::function<void(uint64_t, uint64_t)>& progress,
+    const RejectionFn& on_rejection) {
   size_t doc = 0;
   uint64_t bytes_done = 0;
   Record record;
   Rejection rejection;
-  std::string pass_through;
+  std::vector<std::string> pass_through;
   std::string replacement;
   for (size_t f = 0; f < files.size(); ++f) {
     auto reader = RecordReader::Open(files.path(f), reader_options);
@@ -176,12 +177,17 @@ absl::Status RewriteInputs(
     for (;;) {
       const auto result = (*reader)->Next(&record, &rejection);
       (*reader)->TakePassThrough(&pass_through);
-      if (!pass_through.empty()) {
-        if (auto s = writer->Write(pass_through); !s.ok()) return s;
+      for (const std::string& r : pass_through) {
+        if (auto s = writer->Write(r); !s.ok()) return s;
       }
       if (result == RecordReader::Result::kEnd) break;
-      if (result == RecordReader::Result::kRejected) continue;
-      if (in_file >= documents[f]) {
+      if (result == RecordReader::Result::kRejected) {
+        if (on_rejection) {
+          if (auto s = on_rejection(f, rejection); !s.ok()) return s;
+        }
+        continue;
+      }
+      if (!documents.empty() && in_file >= documents[f]) {
         return absl::DataLossError(files.display(f) +
                                    " changed while neardup was reading it "
                                    "(more records on the second pass)");
@@ -203,7 +209,7 @@ absl::Status RewriteInputs(
       ++in_file;
       if (progress) progress(doc, bytes_done);
     }
-    if (in_file != documents[f]) {
+    if (!documents.empty() && in_file != documents[f]) {
       return absl::DataLossError(files.display(f) +
                                  " changed while neardup was reading it "
                                  "(fewer records on the second pass)");

@@ -88,15 +88,19 @@ using DecideFn = std::function<absl::StatusOr<RecordAction>(
 // Reads every input again and writes its output file into the output
 // folder, same format and compression: records that are not documents as
 // they are, documents as `decide` says; rejected records are skipped (they
-// were logged on the first pass). A text file's output exists only when its
-// document is written. `documents[f]` is the number of documents the first
-// pass read from file f: a different count means the file changed between
-// the passes, which is DataLoss. `progress` (may be null) is called with
-// documents and raw bytes done.
+// were logged on the first pass, or go to `on_rejection` when it is not
+// null). A text file's output exists only when its document is written.
+// `documents[f]` is the number of documents a first pass read from file f:
+// a different count means the file changed between the passes, which is
+// DataLoss; an empty `documents` skips the check (no first pass).
+// `progress` (may be null) is called with documents and raw bytes done.
+using RejectionFn =
+    std::function<absl::Status(size_t file, const Rejection& rejection)>;
 absl::Status RewriteInputs(
     const JobFiles& files, const ReaderOptions& reader,
     const std::vector<uint64_t>& documents, const DecideFn& decide,
-    const std::function<void(uint64_t, uint64_t)>& progress);
+    const std::function<void(uint64_t, uint64_t)>& progress,
+    const RejectionFn& on_rejection = nullptr);
 
 }  // namespace neardup::internal
 

@@ -1,0 +1,520 @@
+// The clean job: count lines across documents, then rewrite every record
+// with its repeated and boilerplate text cut, listing every cut.
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "neardup/clean.h"
+#include "neardup/pipeline.h"
+#include "pipeline/job.h"
+
+namespace neardup {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string Fraction(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.4f", v);
+  return buf;
+}
+
+// Returns true and the record with `block` as its new block when `raw` is a
+// WARC conversion record; false for any other record.
+bool RewriteWarcConversion(std::string_view raw, std::string_view block,
+                           std::string* out) {
+  size_t header_end = raw.find("\r\n\r\n");
+  if (header_end == std::string_view::npos) {
+    header_end = raw.find("\n\n");
+    if (header_end == std::string_view::npos) return false;
+  }
+  const std::string_view headers = raw.substr(0, header_end);
+  bool conversion = false;
+  std::string rebuilt;
+  size_t at = 0;
+  while (at <= headers.size()) {
+    size_t end = headers.find('\n', at);
+    if (end == std::string_view::npos) end = headers.size();
+    std::string_view line = headers.substr(at, end - at);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    std::string lower(line.substr(0, line.find(':')));
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == "content-length") {
+      rebuilt += "Content-Length: " + std::to_string(block.size()) + "\r\n";
+    } else {
+      if (lower == "warc-type" &&
+          line.substr(line.find(':') + 1).find("conversion") != std::string_view::npos) {
+        conversion = true;
+      }
+      rebuilt.append(line).append("\r\n");
+    }
+    at = end + 1;
+  }
+  if (!conversion) return false;
+  *out = rebuilt + "\r\n";
+  out->append(block);
+  out->append("\r\n\r\n");
+  return true;
+}
+
+struct BoilerplateLine {
+  std::string text;
+  std::string site;
+  uint32_t docs = 0;
+};
+
+class CleanJob {
+ public:
+  CleanJob(const std::vector<InputFile>& inputs, std::string outdir,
+           const CleanOptions& options, const ProgressFn& progress)
+      : inputs_(inputs),
+        outdir_(std::move(outdir)),
+        options_(options),
+        progress_(progress),
+        finder_(options.repeat_options) {}
+
+  absl::StatusOr<CleanStats> Run();
+
+ private:
+  absl::Status CountPass();
+  absl::StatusOr<internal::RecordAction> Decide(size_t file,
+                                                const Record& record,
+                                                std::string* replacement);
+  absl::Status Reject(size_t file, const Rejection& r);
+  absl::Status WriteLineCounts();
+  std::string StatsJson() const;
+  void Report(std::string_view stage, uint64_t records, uint64_t bytes) {
+    if (!progress_) return;
+    const auto now = Clock::now();
+    if (now - last_report_ < std::chrono::milliseconds(250)) return;
+    last_report_ = now;
+    progress_({stage, records, bytes, files_.total_bytes()});
+  }
+
+  std::vector<InputFile> inputs_;
+  std::string outdir_;
+  CleanOptions options_;
+  ProgressFn progress_;
+  internal::JobFiles files_;
+  internal::RejectionLog rejected_;
+  std::unique_ptr<RecordWriter> edits_, removed_, signals_;
+  RepeatFinder finder_;
+  LineCounter counter_;
+  bool counted_ = false;  // a first pass read and accounted every record
+  std::vector<uint64_t> documents_;
+  CleanStats stats_;
+  std::unordered_map<uint64_t, BoilerplateLine> boilerplate_lines_;
+  std::vector<Cut> repeat_cuts_, boilerplate_cuts_;
+  std::string line_;
+  Clock::time_point last_report_ = Clock::now();
+};
+
+absl::Status CleanJob::Reject(size_t file, const Rejection& r) {
+  ++stats_.rejected;
+  ++stats_.read;
+  ++stats_.files[file].rejected;
+  ++stats_.files[file].read;
+  return rejected_.Add(files_.display(file), r);
+}
+
+// Counts the lines of every document, in batches signed by worker threads
+// with a counter each, merged at the end (the counts do not depend on how
+// the documents were split).
+absl::Status CleanJob::CountPass() {
+  const auto start = Clock::now();
+  int threads = options_.threads > 0
+                    ? options_.threads
+                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<LineCounter> counters(threads);
+  std::vector<std::string> texts, sites;
+  size_t batch_bytes = 0;
+  uint64_t docs = 0, bytes = 0;
+  auto flush = [&] {
+    const size_t n = texts.size();
+    auto work = [&](int w) {
+      for (size_t i = n * w / threads; i < n * (w + 1) / threads; ++i) {
+        counters[w].AddDocument(texts[i], sites[i]);
+      }
+    };
+    std::vector<std::thread> pool;
+    for (int w = 1; w < threads; ++w) pool.emplace_back(work, w);
+    work(0);
+    for (auto& t : pool) t.join();
+    texts.clear();
+    sites.clear();
+    batch_bytes = 0;
+  };
+  Record record;
+  Rejection rejection;
+  documents_.assign(files_.size(), 0);
+  ReaderOptions first_pass = options_.reader;
+  first_pass.keep_pass_through = false;  // only counted on this pass
+  for (size_t f = 0; f < files_.size(); ++f) {
+    auto reader = RecordReader::Open(files_.path(f), first_pass);
+    if (!reader.ok()) return reader.status();
+    stats_.files[f].format = InputFormatName((*reader)->format());
+    stats_.files[f].compression = CompressionName((*reader)->compression());
+    for (;;) {
+      const auto result = (*reader)->Next(&record, &rejection);
+      if (result == RecordReader::Result::kEnd) break;
+      if (result == RecordReader::Result::kRejected) {
+        if (auto s = Reject(f, rejection); !s.ok()) return s;
+        continue;
+      }
+      ++stats_.read;
+      ++stats_.files[f].read;
+      ++documents_[f];
+      stats_.text_bytes += record.text.size();
+      texts.emplace_back(record.text);
+      sites.push_back(UrlHost(record.url));
+      batch_bytes += record.text.size();
+      bytes += record.raw.size();
+      Report("count", ++docs, bytes);
+      if (batch_bytes >= (size_t{8} << 20)) flush();
+    }
+    stats_.files[f].passed_through = (*reader)->passed_through();
+    stats_.passed_through += stats_.files[f].passed_through;
+  }
+  flush();
+  for (int w = 1; w < threads; ++w) counters[0].Merge(std::move(counters[w]));
+  counter_ = std::move(counters[0]);
+  counter_.Finish(std::max<uint32_t>(2, options_.boilerplate_options.min_docs));
+  counted_ = true;
+  stats_.stage_seconds.push_back({"count", SecondsSince(start)});
+  return absl::OkStatus();
+}
+
+absl::StatusOr<internal::RecordAction> CleanJob::Decide(
+    size_t file, const Record& record, std::string* replacement) {
+  using internal::RecordAction;
+  FileCounts& counts = stats_.files[file];
+  if (!counted_) {
+    ++stats_.read;
+    ++counts.read;
+    stats_.text_bytes += record.text.size();
+  }
+  const std::string_view text = record.text;
+  auto removed = [&](const std::string& reason) -> absl::StatusOr<RecordAction> {
+    ++stats_.removed;
+    ++counts.removed;
+    line_ = "{\"id\":";
+    AppendJsonString(record.id, &line_);
+    line_ += ",\"file\":";
+    AppendJsonString(files_.display(file), &line_);
+    line_ += ",\"line\":" + std::to_string(record.line) + ",\"reason\":";
+    AppendJsonString(reason, &line_);
+    line_ += "}";
+    if (auto s = removed_->WriteLine(line_); !s.ok()) return s;
+    return RecordAction::kDrop;
+  };
+  auto write_signals = [&](const RepetitionSignals& s) -> absl::Status {
+    if (!signals_) return absl::OkStatus();
+    line_ = "{\"id\":";
+    AppendJsonString(record.id, &line_);
+    line_ += ",\"dup_line_fraction\":" + Fraction(s.dup_line_fraction) +
+             ",\"dup_paragraph_fraction\":" + Fraction(s.dup_paragraph_fraction) +
+             ",\"dup_line_char_fraction\":" + Fraction(s.dup_line_char_fraction) +
+             ",\"dup_paragraph_char_fraction\":" +
+             Fraction(s.dup_paragraph_char_fraction);
+    for (int n = 2; n <= 4; ++n) {
+      line_ += ",\"top_" + std::to_string(n) + "gram_char_fraction\":" +
+               Fraction(s.top_ngram_char_fraction[n - 2]);
+    }
+    for (int n = 5; n <= 10; ++n) {
+      line_ += ",\"dup_" + std::to_string(n) + "gram_char_fraction\":" +
+               Fraction(s.dup_ngram_char_fraction[n - 5]);
+    }
+    const std::string exceeded = ExceededGopherSignal(s, options_.gopher);
+    line_ += ",\"exceeds\":";
+    if (exceeded.empty()) {
+      line_ += "null";
+    } else {
+      AppendJsonString(exceeded, &line_);
+    }
+    line_ += "}";
+    return signals_->WriteLine(line_);
+  };
+
+  if (options_.signals_only) {
+    if (auto s = write_signals(ComputeRepetitionSignals(text)); !s.ok()) return s;
+    ++stats_.kept;
+    ++counts.kept;
+    return RecordAction::kKeep;
+  }
+
+  repeat_cuts_.clear();
+  boilerplate_cuts_.clear();
+  if (options_.repeats) finder_.Find(text, &repeat_cuts_);
+  if (options_.boilerplate) {
+    FindBoilerplate(text, UrlHost(record.url), counter_,
+                    options_.boilerplate_options, &boilerplate_cuts_);
+  }
+  const std::vector<Cut> cuts = MergeCuts(repeat_cuts_, boilerplate_cuts_);
+  const std::string cleaned = ApplyCuts(text, cuts);
+
+  if (options_.gopher_filter) {
+    const RepetitionSignals s = ComputeRepetitionSignals(cleaned);
+    if (auto st = write_signals(s); !st.ok()) return st;
+    const std::string exceeded = ExceededGopherSignal(s, options_.gopher);
+    if (!exceeded.empty()) {
+      ++stats_.removed_gopher;
+      return removed("gopher:" + exceeded);
+    }
+  }
+  if (!cuts.empty() && !Normalize(text).empty() && Normalize(cleaned).empty()) {
+    ++stats_.removed_empty;
+    return removed("empty_after_clean");
+  }
+  for (const Cut& c : cuts) {
+    ++stats_.cuts[static_cast<int>(c.reason)];
+    stats_.cut_bytes += c.end - c.begin;
+    line_ = "{\"id\":";
+    AppendJsonString(record.id, &line_);
+    line_ += ",\"start\":" + std::to_string(c.begin) +
+             ",\"end\":" + std::to_string(c.end) + ",\"reason\":\"" +
+             CutReasonName(c.reason) + "\",\"source_id\":";
+    if (c.source_begin == Cut::kNoSource) {
+      line_ += "null,\"source_start\":null}";
+    } else {
+      AppendJsonString(record.id, &line_);
+      line_ += ",\"source_start\":" + std::to_string(c.source_begin) + "}";
+    }
+    if (auto s = edits_->WriteLine(line_); !s.ok()) return s;
+    if (c.reason == CutReason::kBoilerplate) {
+      std::string_view cut_line = text.substr(c.begin, c.end - c.begin);
+      while (!cut_line.empty() && (cut_line.back() == '\n' || cut_line.back() == '\r')) {
+        cut_line.remove_suffix(1);
+      }
+      const std::string site = UrlHost(record.url);
+      const uint64_t key = LineCounter::LineKey(Normalize(cut_line));
+      const uint64_t entry_key = key ^ (LineCounter::SiteKey(site) * 0x9E3779B97F4A7C15ull);
+      auto [it, inserted] = boilerplate_lines_.try_emplace(entry_key);
+      if (inserted) {
+        it->second.text = std::string(cut_line);
+        it->second.site = site;
+        it->second.docs = site.empty() ? counter_.Count(key)
+                                       : counter_.SiteCount(LineCounter::SiteKey(site), key);
+      }
+    }
+  }
+  ++stats_.kept;
+  ++counts.kept;
+  if (cuts.empty() || options_.annotate) return RecordAction::kKeep;
+  ++stats_.edited;
+  if (record.text_token_end > record.text_token_begin) {
+    replacement->assign(record.raw.substr(0, record.text_token_begin));
+    AppendJsonString(cleaned, replacement);
+    replacement->append(record.raw.substr(record.text_token_end));
+    return RecordAction::kReplace;
+  }
+  if (record.raw.substr(0, 5) == "WARC/") {
+    if (RewriteWarcConversion(record.raw, cleaned, replacement)) {
+      return RecordAction::kReplace;
+    }
+    ++stats_.not_rewritten;
+    return RecordAction::kKeep;
+  }
+  *replacement = cleaned;  // a text file
+  return RecordAction::kReplace;
+}
+
+absl::Status CleanJob::WriteLineCounts() {
+  std::vector<const BoilerplateLine*> lines;
+  for (const auto& [key, line] : boilerplate_lines_) lines.push_back(&line);
+  std::sort(lines.begin(), lines.end(), [](const auto* a, const auto* b) {
+    if (a->docs != b->docs) return a->docs > b->docs;
+    if (a->site != b->site) return a->site < b->site;
+    return a->text < b->text;
+  });
+  stats_.boilerplate_lines = lines.size();
+  auto out = RecordWriter::Create(files_.OutPath("line_counts.jsonl"),
+                                  InputFormat::kJsonl, Compression::kNone);
+  if (!out.ok()) return out.status();
+  for (const BoilerplateLine* l : lines) {
+    line_ = "{\"line\":";
+    AppendJsonString(l->text, &line_);
+    line_ += ",\"docs\":" + std::to_string(l->docs) + ",\"site\":";
+    if (l->site.empty()) {
+      line_ += "null}";
+    } else {
+      AppendJsonString(l->site, &line_);
+      line_ += "}";
+    }
+    if (auto s = (*out)->WriteLine(line_); !s.ok()) return s;
+  }
+  return (*out)->Commit();
+}
+
+std::string CleanJob::StatsJson() const {
+  std::string j = "{";
+  auto num = [&j](const char* key, uint64_t v) {
+    j += std::string("\"") + key + "\":" + std::to_string(v) + ",";
+  };
+  num("read", stats_.read);
+  num("kept", stats_.kept);
+  num("removed", stats_.removed);
+  num("rejected", stats_.rejected);
+  num("passed_through", stats_.passed_through);
+  num("edited", stats_.edited);
+  num("removed_empty_after_clean", stats_.removed_empty);
+  num("removed_gopher", stats_.removed_gopher);
+  num("cuts_repeated_block", stats_.cuts[0]);
+  num("cuts_repeated_line", stats_.cuts[1]);
+  num("cuts_boilerplate", stats_.cuts[2]);
+  num("cuts_syndicated", stats_.cuts[3]);
+  num("cut_bytes", stats_.cut_bytes);
+  num("text_bytes", stats_.text_bytes);
+  num("not_rewritten", stats_.not_rewritten);
+  num("boilerplate_lines", stats_.boilerplate_lines);
+  num("peak_rss_bytes", stats_.peak_rss_bytes);
+  const auto& r = options_.repeat_options;
+  const auto& b = options_.boilerplate_options;
+  j += "\"parameters\":{\"repeats\":" + std::string(options_.repeats ? "true" : "false") +
+       ",\"min_single_line_bytes\":" + std::to_string(r.min_single_line_bytes) +
+       ",\"near_similarity\":" + Fraction(r.near_similarity) +
+       ",\"boilerplate\":" + (options_.boilerplate ? "true" : "false") +
+       ",\"boilerplate_min_docs\":" + std::to_string(b.min_docs) +
+       ",\"boilerplate_max_line_bytes\":" + std::to_string(b.max_line_bytes) +
+       ",\"line_counts_file\":";
+  AppendJsonString(options_.line_counts_file, &j);
+  j += std::string(",\"gopher_filter\":") + (options_.gopher_filter ? "true" : "false") +
+       ",\"signals_only\":" + (options_.signals_only ? "true" : "false") +
+       ",\"annotate\":" + (options_.annotate ? "true" : "false") + "},\"seconds\":{";
+  for (size_t i = 0; i < stats_.stage_seconds.size(); ++i) {
+    j += (i ? ",\"" : "\"") + stats_.stage_seconds[i].first + "\":" +
+         Fraction(stats_.stage_seconds[i].second);
+  }
+  j += "},\"files\":[";
+  for (size_t i = 0; i < stats_.files.size(); ++i) {
+    const FileCounts& f = stats_.files[i];
+    j += i ? ",{\"path\":" : "{\"path\":";
+    AppendJsonString(f.path, &j);
+    j += ",\"output\":";
+    AppendJsonString(f.output, &j);
+    j += ",\"read\":" + std::to_string(f.read) + ",\"kept\":" + std::to_string(f.kept) +
+         ",\"removed\":" + std::to_string(f.removed) +
+         ",\"rejected\":" + std::to_string(f.rejected) +
+         ",\"passed_through\":" + std::to_string(f.passed_through) + "}";
+  }
+  return j + "]}";
+}
+
+absl::StatusOr<CleanStats> CleanJob::Run() {
+  const auto start = Clock::now();
+  if (auto s = files_.Prepare(inputs_, outdir_, options_.overwrite, options_.reader);
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = rejected_.Open(files_.OutPath("rejected.jsonl")); !s.ok()) return s;
+  stats_.files.resize(files_.size());
+  for (size_t f = 0; f < files_.size(); ++f) {
+    stats_.files[f].path = files_.display(f);
+    stats_.files[f].output = files_.output_name(f);
+  }
+  for (auto [name, writer] : {std::pair{"edits.jsonl", &edits_},
+                              std::pair{"removed.jsonl", &removed_}}) {
+    auto w = RecordWriter::Create(files_.OutPath(name), InputFormat::kJsonl,
+                                  Compression::kNone);
+    if (!w.ok()) return w.status();
+    *writer = *std::move(w);
+  }
+  if (options_.signals_only || options_.gopher_filter) {
+    auto w = RecordWriter::Create(files_.OutPath("signals.jsonl"),
+                                  InputFormat::kJsonl, Compression::kNone);
+    if (!w.ok()) return w.status();
+    signals_ = *std::move(w);
+  }
+  const bool boilerplate = options_.boilerplate && !options_.signals_only;
+  if (boilerplate) {
+    if (!options_.line_counts_file.empty()) {
+      std::ifstream in(options_.line_counts_file, std::ios::binary);
+      if (!in) {
+        return absl::NotFoundError(options_.line_counts_file +
+                                   ": cannot open the line-count file");
+      }
+      std::stringstream bytes;
+      bytes << in.rdbuf();
+      auto loaded = LineCounter::Deserialize(bytes.str());
+      if (!loaded.ok()) {
+        return absl::DataLossError(options_.line_counts_file + ": " +
+                                   std::string(loaded.status().message()));
+      }
+      counter_ = *std::move(loaded);
+    } else if (auto s = CountPass(); !s.ok()) {
+      return s;
+    }
+    auto bin = RecordWriter::Create(files_.OutPath("line_counts.bin"),
+                                    InputFormat::kText, Compression::kNone);
+    if (!bin.ok()) return bin.status();
+    if (auto s = (*bin)->Write(counter_.Serialize()); !s.ok()) return s;
+    if (auto s = (*bin)->Commit(); !s.ok()) return s;
+  } else {
+    options_.boilerplate = false;
+  }
+
+  const auto clean_start = Clock::now();
+  auto decide = [this](size_t f, size_t, const Record& record,
+                       std::string* replacement) {
+    return Decide(f, record, replacement);
+  };
+  auto progress = [this](uint64_t docs, uint64_t bytes) {
+    Report("clean", docs, bytes);
+  };
+  internal::RejectionFn on_rejection = nullptr;
+  if (!counted_) {
+    on_rejection = [this](size_t f, const Rejection& r) { return Reject(f, r); };
+  }
+  if (auto s = internal::RewriteInputs(
+          files_, options_.reader,
+          counted_ ? documents_ : std::vector<uint64_t>(), decide, progress,
+          on_rejection);
+      !s.ok()) {
+    return s;
+  }
+  stats_.stage_seconds.push_back({"clean", SecondsSince(clean_start)});
+  if (auto s = WriteLineCounts(); !s.ok()) return s;
+  for (auto* w : {&edits_, &removed_, &signals_}) {
+    if (*w) {
+      if (auto s = (*w)->Commit(); !s.ok()) return s;
+    }
+  }
+  if (auto s = rejected_.Commit(); !s.ok()) return s;
+  stats_.stage_seconds.push_back({"total", SecondsSince(start)});
+  struct rusage usage;
+  if (getrusage(RUSAGE_SELF, &usage) == 0) {
+    stats_.peak_rss_bytes = static_cast<uint64_t>(usage.ru_maxrss) * 1024;
+  }
+  auto out = RecordWriter::Create(files_.OutPath("stats.json"),
+                                  InputFormat::kJsonl, Compression::kNone);
+  if (!out.ok()) return out.status();
+  if (auto s = (*out)->WriteLine(StatsJson()); !s.ok()) return s;
+  if (auto s = (*out)->Commit(); !s.ok()) return s;
+  return stats_;
+}
+
+}  // namespace
+
+absl::StatusOr<CleanStats> RunClean(const std::vector<InputFile>& inputs,
+                                    const std::string& outdir,
+                                    const CleanOptions& options,
+                                    const ProgressFn& progress) {
+  CleanJob job(inputs, outdir, options, progress);
+  return job.Run();
+}
+
+}  // namespace neardup

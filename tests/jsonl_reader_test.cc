@@ -1,0 +1,380 @@
+// Tests for the JSONL reader: fields, ids, line endings, blank lines,
+// malformed and hostile lines (bad JSON, bad UTF-8, deep nesting, huge
+// strings, a 100 MB line), each with the exact rejection reason.
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "io/buffered_input.h"
+#include "io/byte_source.h"
+#include "io/readers.h"
+#include "neardup/io.h"
+#include "tests/io_test_util.h"
+#include "tests/test_util.h"
+
+namespace neardup {
+namespace {
+
+using ::neardup::test::ReadAll;
+using ::neardup::test::ReadPath;
+using ::neardup::test::ReadResult;
+using ::neardup::test::Rng;
+using ::neardup::test::ScratchDir;
+using ::neardup::test::WriteFile;
+
+// Reads `content` as a JSONL file named `name` in a scratch folder.
+ReadResult ReadJsonl(const std::string& content,
+                     const ReaderOptions& options = {},
+                     const std::string& name = "in.jsonl") {
+  ScratchDir dir;
+  const std::string path = dir.File(name);
+  WriteFile(path, content);
+  return ReadPath(path, options);
+}
+
+TEST(JsonlReader, FieldsIdsAndOffsets) {
+  const std::string l1 =
+      R"({"id":"a1","text":"hello\nworld","url":"http://x/","extra":[1,{"k":null}]})";
+  const std::string l2 = R"({"text":"second","id":42,"score":0.5})";
+  const std::string l3 = R"({"text":"","id":-7.5e3})";
+  const ReadResult r = ReadJsonl(l1 + "\n" + l2 + "\n" + l3 + "\n");
+  ASSERT_EQ(r.events, "RRR");
+  EXPECT_EQ(r.docs[0].id, "a1");
+  EXPECT_EQ(r.docs[0].text, "hello\nworld");  // unescaped
+  EXPECT_EQ(r.docs[0].url, "http://x/");
+  EXPECT_EQ(r.docs[0].raw, l1);
+  // Where the text's JSON string sits in raw, quotes included.
+  EXPECT_EQ(r.docs[0].raw.substr(
+                r.docs[0].text_token_begin,
+                r.docs[0].text_token_end - r.docs[0].text_token_begin),
+            "\"hello\\nworld\"");
+  EXPECT_EQ(r.docs[2].raw.substr(
+                r.docs[2].text_token_begin,
+                r.docs[2].text_token_end - r.docs[2].text_token_begin),
+            "\"\"");
+  EXPECT_EQ(r.docs[0].line, 1u);
+  EXPECT_EQ(r.docs[0].offset, 0u);
+  EXPECT_TRUE(std::isnan(r.docs[0].number));
+  EXPECT_EQ(r.docs[1].id, "42");  // an integer id, as written
+  EXPECT_EQ(r.docs[1].url, "");
+  EXPECT_EQ(r.docs[1].line, 2u);
+  EXPECT_EQ(r.docs[1].offset, l1.size() + 1);
+  EXPECT_EQ(r.docs[2].id, "-7.5e3");  // any other value: its JSON text
+  EXPECT_EQ(r.docs[2].text, "");
+  EXPECT_EQ(r.docs[2].offset, l1.size() + l2.size() + 2);
+}
+
+TEST(JsonlReader, MissingIdIsFileColonLine) {
+  ScratchDir dir;
+  const std::string path = dir.File("noid.jsonl");
+  WriteFile(path,
+            "{\"text\":\"a\"}\n\n{\"text\":\"b\",\"ID\":\"case matters\"}");
+  const ReadResult r = ReadPath(path);
+  ASSERT_EQ(r.events, "RR");
+  EXPECT_EQ(r.docs[0].id, path + ":1");
+  EXPECT_EQ(r.docs[1].id, path + ":3");  // the blank line still counts
+  EXPECT_EQ(r.docs[1].raw, "{\"text\":\"b\",\"ID\":\"case matters\"}");
+}
+
+TEST(JsonlReader, OtherIdTypesUseTheirJsonText) {
+  const ReadResult r = ReadJsonl(
+      "{\"id\":true,\"text\":\"a\"}\n"
+      "{\"id\":null ,\"text\":\"b\"}\n"
+      "{\"id\": [1, \"x\"] ,\"text\":\"c\"}\n"
+      "{\"id\":{\"a\":{\"b\":2}},\"text\":\"d\"}\n"
+      "{\"id\":123456789012345678901234567890,\"text\":\"e\"}\n");
+  ASSERT_EQ(r.events, "RRRRR");
+  EXPECT_EQ(r.docs[0].id, "true");
+  EXPECT_EQ(r.docs[1].id, "null");
+  EXPECT_EQ(r.docs[2].id, "[1, \"x\"]");
+  EXPECT_EQ(r.docs[3].id, "{\"a\":{\"b\":2}}");
+  EXPECT_EQ(r.docs[4].id, "123456789012345678901234567890");
+}
+
+TEST(JsonlReader, ConfiguredFieldsAndNumber) {
+  ReaderOptions options;
+  options.text_field = "content";
+  options.id_field = "doc_id";
+  options.url_field = "link";
+  options.number_field = "quality";
+  const ReadResult r = ReadJsonl(
+      "{\"doc_id\":\"d1\",\"content\":\"x\",\"text\":5,\"link\":\"L\","
+      "\"quality\":0.25}\n"
+      "{\"doc_id\":\"d2\",\"content\":\"y\",\"quality\":\"high\"}\n"
+      "{\"doc_id\":\"d3\",\"content\":\"z\",\"quality\":-3}\n"
+      "{\"doc_id\":\"d4\",\"content\":\"w\",\"link\":7}\n",
+      options);
+  ASSERT_EQ(r.events, "RRRR");
+  EXPECT_EQ(r.docs[0].text, "x");
+  EXPECT_EQ(r.docs[0].url, "L");
+  EXPECT_EQ(r.docs[0].number, 0.25);
+  EXPECT_TRUE(std::isnan(r.docs[1].number));  // not a number: NaN
+  EXPECT_EQ(r.docs[2].number, -3.0);
+  EXPECT_EQ(r.docs[3].url, "");  // not a string: no URL
+}
+
+TEST(JsonlReader, EscapedKeysMatch) {
+  const ReadResult r = ReadJsonl("{\"te\\u0078t\":\"escaped key\"}\n");
+  ASSERT_EQ(r.events, "R");
+  EXPECT_EQ(r.docs[0].text, "escaped key");
+}
+
+TEST(JsonlReader, DuplicateKeysFirstWins) {
+  const ReadResult r = ReadJsonl(
+      "{\"text\":\"first\",\"id\":\"one\",\"text\":\"second\",\"id\":\"two\"}\n"
+      "{\"text\":\"ok\",\"text\":[1,2}\n");
+  ASSERT_EQ(r.events, "RX");
+  EXPECT_EQ(r.docs[0].text, "first");
+  EXPECT_EQ(r.docs[0].id, "one");
+  // Later duplicates are still validated.
+  EXPECT_EQ(r.rejections[0].reason,
+            "malformed JSON: The JSON document has an improper structure: "
+            "missing or superfluous commas, braces, missing keys, etc.");
+}
+
+TEST(JsonlReader, CrLfAndBlankLines) {
+  const std::string content =
+      "{\"text\":\"a\"}\r\n"
+      "\r\n"
+      "   \t \n"
+      "\n"
+      "{\"text\":\"b\"}\r\n"
+      "{\"text\":\"c\"}";  // no final newline
+  const ReadResult r = ReadJsonl(content);
+  ASSERT_EQ(r.events, "RRR");
+  EXPECT_EQ(r.docs[0].raw, "{\"text\":\"a\"}\r");  // the \r stays in raw
+  EXPECT_EQ(r.docs[0].text, "a");
+  EXPECT_EQ(r.docs[1].line, 5u);
+  EXPECT_EQ(r.docs[1].offset, 14u + 2 + 6 + 1);
+  EXPECT_EQ(r.docs[2].line, 6u);
+  EXPECT_EQ(r.docs[2].raw, "{\"text\":\"c\"}");
+}
+
+TEST(JsonlReader, EmptyFileAndOnlyBlankLines) {
+  EXPECT_EQ(ReadJsonl("").events, "");
+  EXPECT_EQ(ReadJsonl("\n\r\n  \n").events, "");
+}
+
+TEST(JsonlReader, ByteOrderMarkIsIgnored) {
+  const ReadResult r = ReadJsonl("\xEF\xBB\xBF{\"text\":\"bom\"}\n");
+  ASSERT_EQ(r.events, "R");
+  EXPECT_EQ(r.docs[0].text, "bom");
+  EXPECT_EQ(r.docs[0].text_token_begin, 11u);  // counted in raw, BOM included
+  EXPECT_EQ(r.docs[0].text_token_end, 16u);
+}
+
+TEST(JsonlReader, RejectionsNameLineOffsetAndReason) {
+  ScratchDir dir;
+  const std::string path = dir.File("bad.jsonl");
+  const std::vector<std::string> lines = {
+      R"({"text":"good"})",
+      R"({"text":"unterminated)",
+      R"({"id":"x"})",
+      R"({"text":12.5})",
+      R"({"text":{"nested":"object"}})",
+      R"({"text":null})",
+      R"(["text","array"])",
+      R"("just a string")",
+      R"({"text":"a"} {"text":"b"})",
+      R"({"text":"a",})",
+      R"({"text":"a","n":nul})",
+      R"({"text":"a","n":01})",
+      R"({"text":"a","s":"bad \q escape"})",
+      R"({"text":"a","n":[1,2,,3]})",
+      R"({"text":"good again"})",
+  };
+  std::string content;
+  std::vector<uint64_t> offsets;
+  for (const std::string& line : lines) {
+    offsets.push_back(content.size());
+    content += line + "\n";
+  }
+  WriteFile(path, content);
+  const ReadResult r = ReadPath(path);
+  ASSERT_EQ(r.events, "RXXXXXXXXXXXXXR");
+  const std::string structure =
+      "malformed JSON: The JSON document has an improper structure: missing "
+      "or superfluous commas, braces, missing keys, etc.";
+  const std::vector<std::string> reasons = {
+      "malformed JSON: A string is opened, but never closed.",
+      "no \"text\" field",
+      "field \"text\" is not a string (number)",
+      "field \"text\" is not a string (object)",
+      "field \"text\" is not a string (null)",
+      "top-level JSON value is not an object (array)",
+      "top-level JSON value is not an object (string)",
+      "malformed JSON: content after the top-level object",
+      structure,
+      "malformed JSON: invalid null \"nul\"",
+      "malformed JSON: invalid number \"01\"",
+      "malformed JSON: Problem while parsing a string",
+      structure,
+  };
+  ASSERT_EQ(r.rejections.size(), reasons.size());
+  for (size_t i = 0; i < reasons.size(); ++i) {
+    EXPECT_EQ(r.rejections[i].reason, reasons[i]) << lines[i + 1];
+    EXPECT_EQ(r.rejections[i].file, path);
+    EXPECT_EQ(r.rejections[i].line, i + 2);
+    EXPECT_EQ(r.rejections[i].offset, offsets[i + 1]);
+  }
+  EXPECT_EQ(r.docs[1].text, "good again");
+  EXPECT_EQ(r.docs[1].line, 15u);
+}
+
+TEST(JsonlReader, InvalidUtf8NamesTheByteOffset) {
+  const ReadResult r = ReadJsonl(
+      "{\"text\":\"caf\xC3\xA9 ok\"}\n"
+      "{\"text\":\"bad \xFF byte\"}\n"
+      "{\"id\":\"\xE4\xB8\",\"text\":\"truncated sequence in another "
+      "field\"}\n");
+  ASSERT_EQ(r.events, "RXX");
+  EXPECT_EQ(r.docs[0].text, "caf\xC3\xA9 ok");
+  EXPECT_EQ(r.rejections[0].reason,
+            "invalid UTF-8 at byte offset 13 of the line");
+  EXPECT_EQ(r.rejections[0].line, 2u);
+  EXPECT_EQ(r.rejections[1].reason,
+            "invalid UTF-8 at byte offset 7 of the line");
+}
+
+TEST(JsonlReader, DeepNesting) {
+  const std::string ok_depth(1000, '[');
+  const std::string ok_close(1000, ']');
+  const std::string deep(100000, '[');
+  const ReadResult r = ReadJsonl(
+      "{\"text\":\"a\",\"deep\":" + ok_depth + ok_close + "}\n" +
+      "{\"text\":\"b\",\"deep\":" + deep + std::string(100000, ']') + "}\n" +
+      "{\"text\":\"c\",\"deep\":" + deep + "}\n" + "{\"text\":\"d\"}\n");
+  ASSERT_EQ(r.events, "RXXR");
+  EXPECT_EQ(r.rejections[0].reason,
+            "malformed JSON: nested deeper than 1024 levels");
+  EXPECT_EQ(r.rejections[0].line, 2u);
+  EXPECT_EQ(r.rejections[1].line, 3u);
+  EXPECT_EQ(r.rejections[1].reason, r.rejections[0].reason);
+  EXPECT_EQ(r.docs[1].text, "d");
+}
+
+TEST(JsonlReader, HugeStringsAndTheSizeLimit) {
+  std::string big(5'000'000, 'x');
+  big[0] = 'A';
+  big.back() = 'Z';
+  ReaderOptions options;
+  options.max_document_bytes = 4'000'000;
+  const ReadResult r = ReadJsonl(
+      "{\"text\":\"" + big.substr(0, 4'000'000) + "\",\"other\":\"" + big +
+          "\"}\n" + "{\"text\":\"" + big + "\"}\n" + "{\"text\":\"small\"}\n",
+      options);
+  ASSERT_EQ(r.events, "RXR");
+  EXPECT_EQ(r.docs[0].text.size(), 4'000'000u);
+  EXPECT_EQ(r.rejections[0].reason,
+            "document larger than max_document_bytes (5000000 > 4000000)");
+  EXPECT_EQ(r.rejections[0].line, 2u);
+  EXPECT_EQ(r.docs[1].text, "small");
+}
+
+TEST(JsonlReader, LineTooLongForTheLimitIsSkippedUnread) {
+  ReaderOptions options;
+  options.max_document_bytes = 1000;  // lines over 8 * 1000 + 1 MiB
+  const std::string huge = "{\"text\":\"" + std::string(2 << 20, 'y') + "\"}";
+  const ReadResult r = ReadJsonl(huge + "\n{\"text\":\"next\"}\n", options);
+  ASSERT_EQ(r.events, "XR");
+  EXPECT_EQ(r.rejections[0].reason, "line longer than 1056576 bytes");
+  EXPECT_EQ(r.docs[0].text, "next");
+  EXPECT_EQ(r.docs[0].line, 2u);
+  EXPECT_EQ(r.docs[0].offset, huge.size() + 1);
+}
+
+TEST(JsonlReader, HundredMegabyteLine) {
+  // One 100 MB record between two small ones, escapes at both ends.
+  std::string text(100'000'000, 'w');
+  for (size_t i = 0; i < text.size(); i += 1000) text[i] = ' ';
+  const std::string line =
+      "{\"id\":\"big\",\"text\":\"\\u00e9" + text + "\\n\"}";
+  const ReadResult r =
+      ReadJsonl("{\"text\":\"a\"}\n" + line + "\n{\"text\":\"z\"}\n");
+  ASSERT_EQ(r.events, "RRR");
+  EXPECT_EQ(r.docs[1].id, "big");
+  ASSERT_EQ(r.docs[1].text.size(), text.size() + 3);
+  EXPECT_EQ(r.docs[1].text.substr(0, 2), "\xC3\xA9");
+  EXPECT_EQ(r.docs[1].text.substr(2, text.size()), text);
+  EXPECT_EQ(r.docs[1].text.back(), '\n');
+  EXPECT_EQ(r.docs[1].raw.size(), line.size());
+  EXPECT_EQ(r.docs[2].text, "z");
+  EXPECT_EQ(r.docs[2].offset, 13u + line.size() + 1);
+}
+
+TEST(JsonlReader, ManyLinesThroughSmallBuffers) {
+  // Lines straddling every buffer boundary: built directly over a 64-byte
+  // buffer, so that in-place parsing and the line buffer both get used.
+  std::string content;
+  for (int i = 0; i < 500; ++i) {
+    content += "{\"id\":" + std::to_string(i) + ",\"text\":\"" +
+               std::string(i % 150, 'a' + i % 26) + "\"}\n";
+  }
+  auto in = std::make_unique<io_internal::BufferedInput>(
+      io_internal::NewStringSource(content), 64, io_internal::kJsonPadding);
+  auto reader = io_internal::NewJsonlReader("mem", Compression::kNone,
+                                            std::move(in), ReaderOptions());
+  const ReadResult r = ReadAll(reader.get());
+  ASSERT_EQ(r.docs.size(), 500u);
+  for (int i = 0; i < 500; ++i) {
+    EXPECT_EQ(r.docs[i].id, std::to_string(i));
+    EXPECT_EQ(r.docs[i].text, std::string(i % 150, 'a' + i % 26));
+  }
+}
+
+TEST(JsonlReader, MutatedInputsKeepTheInvariants) {
+  // Random damage: reading always ends, every record's raw bytes are the
+  // file's bytes at its offset, and every line is accounted for at most
+  // once (records and rejections carry distinct, increasing line numbers).
+  std::string base;
+  for (int i = 0; i < 8; ++i) {
+    base +=
+        "{\"id\":" + std::to_string(i) + ",\"text\":\"t\\u00e9xt \\\"" +
+        std::to_string(i) +
+        "\\\"\",\"a\":[1,{\"b\":null},true,-2.5e3],\"u\":\"caf\xC3\xA9\"}\n";
+  }
+  const std::string alphabet = "{}[]\",:\\ \n\r0123456789etruflsn\xC3\xA9\xFF";
+  Rng rng(7);
+  ScratchDir dir;
+  const std::string path = dir.File("fuzz.jsonl");
+  for (int round = 0; round < 500; ++round) {
+    std::string content = base;
+    const int edits = 1 + static_cast<int>(rng.Uniform(4));
+    for (int e = 0; e < edits && !content.empty(); ++e) {
+      const size_t at = rng.Uniform(content.size());
+      switch (rng.Uniform(3)) {
+        case 0:
+          content[at] = alphabet[rng.Uniform(alphabet.size())];
+          break;
+        case 1:
+          content.insert(at, 1, alphabet[rng.Uniform(alphabet.size())]);
+          break;
+        default:
+          content.erase(at, 1 + rng.Uniform(10));
+          break;
+      }
+    }
+    WriteFile(path, content);
+    SCOPED_TRACE(round);
+    const ReadResult r = ReadPath(path);
+    for (const auto& doc : r.docs) {
+      ASSERT_LE(doc.offset + doc.raw.size(), content.size());
+      EXPECT_EQ(content.substr(doc.offset, doc.raw.size()), doc.raw);
+    }
+    std::vector<uint64_t> lines;
+    size_t d = 0, x = 0;
+    for (char event : r.events) {
+      lines.push_back(event == 'R' ? r.docs[d++].line : r.rejections[x++].line);
+    }
+    for (size_t i = 1; i < lines.size(); ++i) EXPECT_GT(lines[i], lines[i - 1]);
+    EXPECT_LE(r.events.size(), static_cast<size_t>(std::count(
+                                   content.begin(), content.end(), '\n')) +
+                                   1);
+  }
+}
+
+}  // namespace
+}  // namespace neardup

@@ -1,0 +1,95 @@
+// Tests for the plain-text reader: one document per file, any bytes, the
+// size limit, and compressed text files.
+
+#include <cmath>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "neardup/io.h"
+#include "tests/io_test_util.h"
+#include "tests/test_util.h"
+
+namespace neardup {
+namespace {
+
+using ::neardup::test::Gzip;
+using ::neardup::test::ReadPath;
+using ::neardup::test::ReadResult;
+using ::neardup::test::ScratchDir;
+using ::neardup::test::WriteFile;
+using ::neardup::test::Zstd;
+
+TEST(TextReader, WholeFileIsOneDocument) {
+  ScratchDir dir;
+  const std::string path = dir.File("essay.txt");
+  const std::string content = std::string(
+      "Line one.\r\n\nLine two with a NUL \0 and bad UTF-8 \xFF\n", 49);
+  WriteFile(path, content);
+  const ReadResult r = ReadPath(path);
+  ASSERT_EQ(r.events, "R");
+  EXPECT_EQ(r.docs[0].id, path);
+  EXPECT_EQ(r.docs[0].text, content);  // bytes as they are
+  EXPECT_EQ(r.docs[0].raw, content);
+  EXPECT_EQ(r.docs[0].url, "");
+  EXPECT_EQ(r.docs[0].line, 1u);
+  EXPECT_EQ(r.docs[0].offset, 0u);
+  EXPECT_TRUE(std::isnan(r.docs[0].number));
+}
+
+TEST(TextReader, EmptyFileIsOneEmptyDocument) {
+  ScratchDir dir;
+  const std::string path = dir.File("empty.txt");
+  WriteFile(path, "");
+  const ReadResult r = ReadPath(path);
+  ASSERT_EQ(r.events, "R");
+  EXPECT_EQ(r.docs[0].text, "");
+  EXPECT_EQ(r.docs[0].id, path);
+}
+
+TEST(TextReader, LargerThanTheLimit) {
+  ScratchDir dir;
+  const std::string path = dir.File("big.txt");
+  WriteFile(path, std::string(1001, 'x'));
+  ReaderOptions options;
+  options.max_document_bytes = 1000;
+  const ReadResult r = ReadPath(path, options);
+  ASSERT_EQ(r.events, "X");
+  EXPECT_EQ(r.rejections[0].reason,
+            "document larger than max_document_bytes (1000)");
+  EXPECT_EQ(r.rejections[0].file, path);
+  EXPECT_EQ(r.rejections[0].line, 1u);
+  // Exactly at the limit is fine.
+  WriteFile(path, std::string(1000, 'x'));
+  EXPECT_EQ(ReadPath(path, options).events, "R");
+}
+
+TEST(TextReader, CompressedText) {
+  ScratchDir dir;
+  std::string content;
+  for (int i = 0; i < 50000; ++i) content += "word" + std::to_string(i) + " ";
+  const std::string gz = dir.File("doc.txt.gz");
+  WriteFile(gz, Gzip(content));
+  const ReadResult r = ReadPath(gz);
+  ASSERT_EQ(r.events, "R");
+  EXPECT_EQ(r.docs[0].text, content);
+  const std::string zst = dir.File("doc.text.zst");
+  WriteFile(zst, Zstd(content));
+  EXPECT_EQ(ReadPath(zst).docs.at(0).text, content);
+}
+
+TEST(TextReader, TruncatedCompressedText) {
+  ScratchDir dir;
+  std::string content;
+  for (int i = 0; i < 50000; ++i) content += "word" + std::to_string(i) + " ";
+  const std::string compressed = Zstd(content);
+  const std::string path = dir.File("cut.txt.zst");
+  WriteFile(path, compressed.substr(0, 1000));
+  const ReadResult r = ReadPath(path);
+  ASSERT_EQ(r.events, "X");
+  EXPECT_EQ(r.rejections[0].reason,
+            "truncated zstd stream at compressed byte 1000");
+  EXPECT_EQ(r.rejections[0].line, 1u);
+}
+
+}  // namespace
+}  // namespace neardup

@@ -1,0 +1,192 @@
+// neardup clean INPUT... -o OUTDIR: cuts repeated blocks, repeated lines
+// and boilerplate from every document, lists every cut, and writes the
+// records back with only their text changed.
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "neardup/pipeline.h"
+#include "tools/commands.h"
+
+namespace neardup::tools {
+namespace {
+
+struct CleanFlags {
+  std::vector<std::string> inputs;
+  std::string outdir;
+  bool no_repeats = false;
+  bool no_boilerplate = false;
+  uint32_t min_docs = 3;
+  size_t max_line_bytes = 200;
+  size_t min_repeat_line_bytes = 30;
+  double near_similarity = 0.8;
+  std::string line_counts;
+  bool gopher_filter = false;
+  bool signals_only = false;
+  bool annotate = false;
+  std::string text_field = "text";
+  std::string id_field = "id";
+  std::string url_field = "url";
+  int threads = 0;
+  size_t max_doc_bytes = size_t{256} << 20;
+  bool overwrite = false;
+  bool quiet = false;
+};
+
+int RunCleanCommand(const CleanFlags& flags) {
+  CleanOptions options;
+  options.repeats = !flags.no_repeats;
+  options.repeat_options.min_single_line_bytes = flags.min_repeat_line_bytes;
+  options.repeat_options.near_similarity = flags.near_similarity;
+  options.boilerplate = !flags.no_boilerplate;
+  options.boilerplate_options.min_docs = flags.min_docs;
+  options.boilerplate_options.max_line_bytes = flags.max_line_bytes;
+  options.line_counts_file = flags.line_counts;
+  options.gopher_filter = flags.gopher_filter;
+  options.signals_only = flags.signals_only;
+  options.annotate = flags.annotate;
+  options.reader.text_field = flags.text_field;
+  options.reader.id_field = flags.id_field;
+  options.reader.url_field = flags.url_field;
+  options.reader.max_document_bytes = flags.max_doc_bytes;
+  options.threads = flags.threads;
+  options.overwrite = flags.overwrite;
+  if (flags.min_docs < 2) {
+    std::fprintf(stderr, "neardup clean: --boilerplate-min-docs must be at least 2\n");
+    return 2;
+  }
+  auto inputs = PlanInputs(flags.inputs);
+  if (!inputs.ok()) {
+    std::fprintf(stderr, "neardup clean: %s\n",
+                 std::string(inputs.status().message()).c_str());
+    return 1;
+  }
+  const bool show_progress = !flags.quiet && isatty(STDERR_FILENO);
+  const auto started = std::chrono::steady_clock::now();
+  ProgressFn progress;
+  if (show_progress) {
+    progress = [started](const ProgressEvent& e) {
+      const double s = std::chrono::duration<double>(
+                           std::chrono::steady_clock::now() - started)
+                           .count();
+      std::fprintf(stderr, "\r[%.*s] %llu records, %.1f MB, %.1f MB/s\033[K",
+                   static_cast<int>(e.stage.size()), e.stage.data(),
+                   static_cast<unsigned long long>(e.records), e.bytes / 1e6,
+                   s > 0 ? e.bytes / 1e6 / s : 0.0);
+      std::fflush(stderr);
+    };
+  }
+  auto stats = RunClean(*inputs, flags.outdir, options, progress);
+  if (show_progress) std::fputs("\r\033[K", stderr);
+  if (!stats.ok()) {
+    std::fprintf(stderr, "neardup clean: %s\n",
+                 std::string(stats.status().message()).c_str());
+    return 1;
+  }
+  const CleanStats& s = *stats;
+  if (!flags.quiet) {
+    double total = 0;
+    for (const auto& [stage, seconds] : s.stage_seconds) {
+      if (stage == "total") total = seconds;
+    }
+    std::printf("neardup clean: %llu documents edited; cuts: %llu repeated "
+                "blocks, %llu repeated lines, %llu boilerplate lines (%llu "
+                "distinct); %.1f MB of %.1f MB of text cut\n",
+                static_cast<unsigned long long>(s.edited),
+                static_cast<unsigned long long>(s.cuts[0]),
+                static_cast<unsigned long long>(s.cuts[1]),
+                static_cast<unsigned long long>(s.cuts[2]),
+                static_cast<unsigned long long>(s.boilerplate_lines),
+                s.cut_bytes / 1e6, s.text_bytes / 1e6);
+    std::printf("%zu files in %.2f s (%.1f MB/s), peak memory %.1f MB%s\n",
+                s.files.size(), total, total > 0 ? s.text_bytes / 1e6 / total : 0.0,
+                s.peak_rss_bytes / 1e6,
+                options.annotate || options.signals_only
+                    ? "; nothing changed (annotate/signals only)"
+                    : "");
+    std::printf("output: %s/ (records, edits.jsonl, removed.jsonl, "
+                "rejected.jsonl, line_counts.jsonl, stats.json%s)\n",
+                flags.outdir.c_str(),
+                options.signals_only || options.gopher_filter ? ", signals.jsonl" : "");
+  }
+  std::printf("read %llu = kept %llu + removed %llu + rejected %llu\n",
+              static_cast<unsigned long long>(s.read),
+              static_cast<unsigned long long>(s.kept),
+              static_cast<unsigned long long>(s.removed),
+              static_cast<unsigned long long>(s.rejected));
+  return 0;
+}
+
+}  // namespace
+
+void AddCleanCommand(CLI::App& app, int* exit_code) {
+  auto flags = std::make_shared<CleanFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "clean",
+      "Cut repeated blocks, repeated lines and boilerplate from every "
+      "document, listing every cut; records keep every other field.");
+  cmd->add_option("INPUT", flags->inputs,
+                  "JSONL, WARC/WET or text files, folders, or - (stdin)")
+      ->required();
+  cmd->add_option("-o,--output", flags->outdir, "output folder")->required();
+  cmd->add_flag("--no-repeats", flags->no_repeats,
+                "keep repeated blocks and lines inside documents");
+  cmd->add_flag("--no-boilerplate", flags->no_boilerplate,
+                "keep lines that recur across documents (one pass only)");
+  cmd->add_option("--boilerplate-min-docs", flags->min_docs,
+                  "a line in at least this many documents of a site (or of "
+                  "the collection, without URL) is boilerplate")
+      ->capture_default_str();
+  cmd->add_option("--boilerplate-max-line-bytes", flags->max_line_bytes,
+                  "longer (normalized) lines are content, never boilerplate")
+      ->capture_default_str();
+  cmd->add_option("--line-counts", flags->line_counts,
+                  "use the line counts of an earlier run (its "
+                  "line_counts.bin) instead of counting");
+  cmd->add_option("--min-repeat-line-bytes", flags->min_repeat_line_bytes,
+                  "a repeated line standing alone is cut only if this long")
+      ->capture_default_str();
+  cmd->add_option("--near-similarity", flags->near_similarity,
+                  "word 3-gram Jaccard at which a line repeats an earlier "
+                  "one (1 = exact repeats only)")
+      ->capture_default_str();
+  cmd->add_flag("--gopher-filter", flags->gopher_filter,
+                "remove documents over the published Gopher repetition "
+                "thresholds");
+  cmd->add_flag("--signals-only", flags->signals_only,
+                "write signals.jsonl and change nothing");
+  cmd->add_flag("--annotate", flags->annotate,
+                "write edits.jsonl but leave the text as it is");
+  cmd->add_option("--text-field", flags->text_field, "JSONL text field")
+      ->capture_default_str();
+  cmd->add_option("--id-field", flags->id_field, "JSONL id field")
+      ->capture_default_str();
+  cmd->add_option("--url-field", flags->url_field,
+                  "JSONL URL field (its host is the site)")
+      ->capture_default_str();
+  cmd->add_option("--threads", flags->threads,
+                  "threads of the counting pass (default: all cores)");
+  cmd->add_option("--max-doc-bytes", flags->max_doc_bytes,
+                  "reject documents larger than this")
+      ->capture_default_str();
+  cmd->add_flag("--overwrite", flags->overwrite,
+                "accept an output folder that is not empty");
+  cmd->add_flag("-q,--quiet", flags->quiet, "no progress and only the last line");
+  cmd->footer(
+      "Example:\n"
+      "  neardup clean crawl/ -o cleaned/\n"
+      "    cleaned/crawl/...        the records, text cleaned, other fields as read\n"
+      "    cleaned/edits.jsonl      {id, start, end, reason, source_id, source_start}\n"
+      "    cleaned/removed.jsonl    {id, file, line, reason} (empty_after_clean, gopher:...)\n"
+      "    cleaned/line_counts.jsonl the boilerplate lines cut, most frequent first\n"
+      "  neardup clean next-crawl/ -o out/ --line-counts cleaned/line_counts.bin\n"
+      "  neardup clean crawl.jsonl -o out/ --annotate       review before cutting");
+  cmd->callback([flags, exit_code] { *exit_code = RunCleanCommand(*flags); });
+}
+
+}  // namespace neardup::tools
