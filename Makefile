@@ -24,11 +24,17 @@ demo: build
 	@echo "== neardup selftest: the hashing core against its known answers"
 	@$(NEARDUP) selftest --quiet
 	@echo
-	@echo "== neardup dedup $(EXAMPLE) -o $(BUILD)/demo"
-	@$(NEARDUP) dedup $(EXAMPLE) -o $(BUILD)/demo --overwrite
+	@echo "== neardup clean $(EXAMPLE) -o $(BUILD)/demo/cleaned"
+	@$(NEARDUP) clean $(EXAMPLE) -o $(BUILD)/demo/cleaned --overwrite
 	@echo
-	@echo "== the first removals ($(BUILD)/demo/removed.jsonl)"
-	@head -n 3 $(BUILD)/demo/removed.jsonl
+	@echo "== the first cuts ($(BUILD)/demo/cleaned/edits.jsonl)"
+	@head -n 3 $(BUILD)/demo/cleaned/edits.jsonl
+	@echo
+	@echo "== neardup dedup $(BUILD)/demo/cleaned/crawl.jsonl -o $(BUILD)/demo/deduped"
+	@$(NEARDUP) dedup $(BUILD)/demo/cleaned/crawl.jsonl -o $(BUILD)/demo/deduped --overwrite
+	@echo
+	@echo "== the first removals ($(BUILD)/demo/deduped/removed.jsonl)"
+	@head -n 3 $(BUILD)/demo/deduped/removed.jsonl
 	@echo
 	@echo "== why doc-000010 was removed: neardup explain"
 	@$(NEARDUP) explain $(EXAMPLE)#doc-000001 $(EXAMPLE)#doc-000010
