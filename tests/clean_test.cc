@@ -261,5 +261,31 @@ TEST_F(CleanTest, WarcConversionAndTextFilesAreRewritten) {
   EXPECT_EQ(ReadAll(dir_ / "out" / "t.txt"), body);
 }
 
+TEST_F(CleanTest, SyndicatedParagraphsAreCutFromLaterDocuments) {
+  Rng rng(11);
+  std::string wire;
+  for (int i = 0; i < 30; ++i) wire += test::Word(rng.Uniform(1 << 20)) + " ";
+  const std::string a = Sentence(rng) + "\n" + wire + "\n";
+  const std::string b = Sentence(rng) + "\n" + wire + "\n";
+  WriteFile(dir_ / "s.jsonl", "{\"id\":\"a\",\"text\":" + Json(a) + "}\n{\"id\":\"b\",\"text\":" +
+                                  Json(b) + "}\n");
+  auto inputs = PlanInputs({(dir_ / "s.jsonl").string()});
+  ASSERT_OK(inputs);
+  CleanOptions options;
+  options.syndicated = true;
+  options.syndication.bloom_bytes = 1 << 16;
+  auto stats = RunClean(*inputs, (dir_ / "out").string(), options);
+  ASSERT_OK(stats);
+  EXPECT_EQ(stats->cuts[3], 1u);
+  const auto edits = Lines(ReadAll(dir_ / "out" / "edits.jsonl"));
+  ASSERT_EQ(edits.size(), 1u);
+  EXPECT_NE(edits[0].find("\"id\":\"b\""), std::string::npos);
+  EXPECT_NE(edits[0].find("\"reason\":\"syndicated\",\"source_id\":null"), std::string::npos);
+  // Without the option nothing is cut.
+  auto plain = RunClean(*inputs, (dir_ / "plain").string(), {});
+  ASSERT_OK(plain);
+  EXPECT_EQ(plain->cuts[3], 0u);
+}
+
 }  // namespace
 }  // namespace neardup

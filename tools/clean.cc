@@ -26,6 +26,10 @@ struct CleanFlags {
   size_t min_repeat_line_bytes = 30;
   double near_similarity = 0.8;
   std::string line_counts;
+  bool syndicated = false;
+  double syndicated_threshold = 0.8;
+  size_t syndicated_min_words = 20;
+  size_t bloom_bytes = size_t{256} << 20;
   bool gopher_filter = false;
   bool signals_only = false;
   bool annotate = false;
@@ -47,6 +51,10 @@ int RunCleanCommand(const CleanFlags& flags) {
   options.boilerplate_options.min_docs = flags.min_docs;
   options.boilerplate_options.max_line_bytes = flags.max_line_bytes;
   options.line_counts_file = flags.line_counts;
+  options.syndicated = flags.syndicated;
+  options.syndication.threshold = flags.syndicated_threshold;
+  options.syndication.min_words = flags.syndicated_min_words;
+  options.syndication.bloom_bytes = flags.bloom_bytes;
   options.gopher_filter = flags.gopher_filter;
   options.signals_only = flags.signals_only;
   options.annotate = flags.annotate;
@@ -96,12 +104,13 @@ int RunCleanCommand(const CleanFlags& flags) {
     }
     std::printf("neardup clean: %llu documents edited; cuts: %llu repeated "
                 "blocks, %llu repeated lines, %llu boilerplate lines (%llu "
-                "distinct); %.1f MB of %.1f MB of text cut\n",
+                "distinct), %llu syndicated; %.1f MB of %.1f MB of text cut\n",
                 static_cast<unsigned long long>(s.edited),
                 static_cast<unsigned long long>(s.cuts[0]),
                 static_cast<unsigned long long>(s.cuts[1]),
                 static_cast<unsigned long long>(s.cuts[2]),
                 static_cast<unsigned long long>(s.boilerplate_lines),
+                static_cast<unsigned long long>(s.cuts[3]),
                 s.cut_bytes / 1e6, s.text_bytes / 1e6);
     std::printf("%zu files in %.2f s (%.1f MB/s), peak memory %.1f MB%s\n",
                 s.files.size(), total, total > 0 ? s.text_bytes / 1e6 / total : 0.0,
@@ -148,6 +157,18 @@ void AddCleanCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--line-counts", flags->line_counts,
                   "use the line counts of an earlier run (its "
                   "line_counts.bin) instead of counting");
+  cmd->add_flag("--syndicated", flags->syndicated,
+                "cut paragraphs whose 5-grams mostly occurred in earlier "
+                "documents (input order; the first occurrence stays)");
+  cmd->add_option("--syndicated-threshold", flags->syndicated_threshold,
+                  "fraction of a paragraph's 5-grams seen before")
+      ->capture_default_str();
+  cmd->add_option("--syndicated-min-words", flags->syndicated_min_words,
+                  "shorter paragraphs are never syndicated")
+      ->capture_default_str();
+  cmd->add_option("--bloom-bytes", flags->bloom_bytes,
+                  "memory of the syndication filter")
+      ->capture_default_str();
   cmd->add_option("--min-repeat-line-bytes", flags->min_repeat_line_bytes,
                   "a repeated line standing alone is cut only if this long")
       ->capture_default_str();

@@ -192,6 +192,42 @@ void FindBoilerplate(std::string_view text, std::string_view site,
 // trimmed or dropped).
 std::vector<Cut> MergeCuts(std::vector<Cut> a, std::vector<Cut> b);
 
+struct SyndicationOptions {
+  // A line (a paragraph of the crawl) is syndicated when at least this
+  // fraction of its word 5-grams occurred in earlier documents. Default: 0.8.
+  double threshold = 0.8;
+  // Lines with fewer words are never syndicated (short lines recur by
+  // chance). Default: 20.
+  size_t min_words = 20;
+  // Size of the Bloom filter of the 5-grams seen so far, in bytes; its
+  // false-positive rate at n 5-grams is about (1 - e^(-4n/8m))^4 for m
+  // bytes (0.2% at one 5-gram per byte). Default: 256 MiB.
+  size_t bloom_bytes = size_t{256} << 20;
+};
+
+// Finds paragraphs syndicated from earlier documents (the onion and dolma
+// rule): documents must be passed in a fixed order, and the first
+// occurrence of a paragraph is the one kept. The memory is the Bloom
+// filter's, whatever the collection size. Not thread-safe.
+class SyndicationFilter {
+ public:
+  explicit SyndicationFilter(const SyndicationOptions& options = {});
+
+  // Appends to *cuts the lines of `text` that are syndicated
+  // (kSyndicated, no source), then remembers the 5-grams of `text`.
+  void FindAndAdd(std::string_view text, std::vector<Cut>* cuts);
+
+ private:
+  bool Contains(uint64_t h) const;
+  void Insert(uint64_t h);
+
+  SyndicationOptions options_;
+  std::vector<uint64_t> bits_;
+  Normalizer normalizer_;
+  std::string normalized_;
+  std::vector<uint64_t> tokens_, grams_, document_grams_;
+};
+
 // The Gopher repetition signals of a document (Rae et al. 2021, table A1),
 // defined here exactly:
 //   - lines: the lines of SplitLines that are not blank, compared byte for

@@ -156,6 +156,10 @@ struct CleanOptions {
   // Cut lines frequent across documents (two passes). Default: true.
   bool boilerplate = true;
   BoilerplateOptions boilerplate_options;
+  // Cut paragraphs (lines) syndicated from earlier documents, in input
+  // order, the first occurrence kept. Default: false.
+  bool syndicated = false;
+  SyndicationOptions syndication;
   // Use the line counts saved in this file (line_counts.bin of an earlier
   // run) instead of counting this collection. Default: "" (count).
   std::string line_counts_file;

@@ -114,12 +114,13 @@ class CleanJob {
   internal::RejectionLog rejected_;
   std::unique_ptr<RecordWriter> edits_, removed_, signals_;
   RepeatFinder finder_;
+  std::unique_ptr<SyndicationFilter> syndication_;
   LineCounter counter_;
   bool counted_ = false;  // a first pass read and accounted every record
   std::vector<uint64_t> documents_;
   CleanStats stats_;
   std::unordered_map<uint64_t, BoilerplateLine> boilerplate_lines_;
-  std::vector<Cut> repeat_cuts_, boilerplate_cuts_;
+  std::vector<Cut> repeat_cuts_, boilerplate_cuts_, syndicated_cuts_;
   std::string line_;
   Clock::time_point last_report_ = Clock::now();
 };
@@ -259,12 +260,17 @@ absl::StatusOr<internal::RecordAction> CleanJob::Decide(
 
   repeat_cuts_.clear();
   boilerplate_cuts_.clear();
+  syndicated_cuts_.clear();
   if (options_.repeats) finder_.Find(text, &repeat_cuts_);
   if (options_.boilerplate) {
     FindBoilerplate(text, UrlHost(record.url), counter_,
                     options_.boilerplate_options, &boilerplate_cuts_);
   }
-  const std::vector<Cut> cuts = MergeCuts(repeat_cuts_, boilerplate_cuts_);
+  // Every document goes through the filter, in input order, so the first
+  // occurrence of a paragraph is the one kept.
+  if (syndication_) syndication_->FindAndAdd(text, &syndicated_cuts_);
+  const std::vector<Cut> cuts = MergeCuts(
+      MergeCuts(repeat_cuts_, boilerplate_cuts_), syndicated_cuts_);
   const std::string cleaned = ApplyCuts(text, cuts);
 
   if (options_.gopher_filter) {
@@ -390,6 +396,9 @@ std::string CleanJob::StatsJson() const {
        ",\"boilerplate\":" + (options_.boilerplate ? "true" : "false") +
        ",\"boilerplate_min_docs\":" + std::to_string(b.min_docs) +
        ",\"boilerplate_max_line_bytes\":" + std::to_string(b.max_line_bytes) +
+       ",\"syndicated\":" + (options_.syndicated ? "true" : "false") +
+       ",\"syndicated_threshold\":" + Fraction(options_.syndication.threshold) +
+       ",\"syndicated_min_words\":" + std::to_string(options_.syndication.min_words) +
        ",\"line_counts_file\":";
   AppendJsonString(options_.line_counts_file, &j);
   j += std::string(",\"gopher_filter\":") + (options_.gopher_filter ? "true" : "false") +
@@ -438,6 +447,9 @@ absl::StatusOr<CleanStats> CleanJob::Run() {
                                   InputFormat::kJsonl, Compression::kNone);
     if (!w.ok()) return w.status();
     signals_ = *std::move(w);
+  }
+  if (options_.syndicated && !options_.signals_only) {
+    syndication_ = std::make_unique<SyndicationFilter>(options_.syndication);
   }
   const bool boilerplate = options_.boilerplate && !options_.signals_only;
   if (boilerplate) {
