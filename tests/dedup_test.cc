@@ -23,26 +23,10 @@ namespace neardup {
 namespace {
 
 namespace fs = std::filesystem;
+using test::Lines;
 using test::Rng;
-
-std::string ReadAll(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
-
-void WriteFile(const fs::path& path, std::string_view content) {
-  std::ofstream out(path, std::ios::binary);
-  out << content;
-}
+using test::WriteFile;
+constexpr auto ReadAll = test::ReadFile;
 
 // Returns the value of a top-level string or number field of a one-line
 // JSON object written by neardup (no nesting in the fields we read).

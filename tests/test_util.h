@@ -4,7 +4,12 @@
 #define NEARDUP_TESTS_TEST_UTIL_H_
 
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "gtest/gtest.h"
@@ -45,6 +50,29 @@ class Rng {
  private:
   uint64_t state_;
 };
+
+// Returns the whole content of a file ("" when it cannot be read).
+inline std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Writes `content` to a file, replacing it.
+inline void WriteFile(const std::filesystem::path& path,
+                      std::string_view content) {
+  std::ofstream out(path, std::ios::binary);
+  out << content;
+}
+
+// Splits text into lines (without their "\n").
+inline std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
 
 // A word made of letters only, distinct for each n. Generated text must not
 // build words from digits: normalization maps every digit to '0', so

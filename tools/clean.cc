@@ -2,9 +2,7 @@
 // and boilerplate from every document, lists every cut, and writes the
 // records back with only their text changed.
 
-#include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -12,6 +10,7 @@
 
 #include "neardup/pipeline.h"
 #include "tools/commands.h"
+#include "tools/common.h"
 
 namespace neardup::tools {
 namespace {
@@ -33,11 +32,9 @@ struct CleanFlags {
   bool gopher_filter = false;
   bool signals_only = false;
   bool annotate = false;
-  std::string text_field = "text";
-  std::string id_field = "id";
+  ReaderFlags reader;
   std::string url_field = "url";
   int threads = 0;
-  size_t max_doc_bytes = size_t{256} << 20;
   bool overwrite = false;
   bool quiet = false;
 };
@@ -58,10 +55,8 @@ int RunCleanCommand(const CleanFlags& flags) {
   options.gopher_filter = flags.gopher_filter;
   options.signals_only = flags.signals_only;
   options.annotate = flags.annotate;
-  options.reader.text_field = flags.text_field;
-  options.reader.id_field = flags.id_field;
+  ApplyReaderFlags(flags.reader, &options.reader);
   options.reader.url_field = flags.url_field;
-  options.reader.max_document_bytes = flags.max_doc_bytes;
   options.threads = flags.threads;
   options.overwrite = flags.overwrite;
   if (flags.min_docs < 2) {
@@ -69,33 +64,11 @@ int RunCleanCommand(const CleanFlags& flags) {
     return 2;
   }
   auto inputs = PlanInputs(flags.inputs);
-  if (!inputs.ok()) {
-    std::fprintf(stderr, "neardup clean: %s\n",
-                 std::string(inputs.status().message()).c_str());
-    return 1;
-  }
-  const bool show_progress = !flags.quiet && isatty(STDERR_FILENO);
-  const auto started = std::chrono::steady_clock::now();
-  ProgressFn progress;
-  if (show_progress) {
-    progress = [started](const ProgressEvent& e) {
-      const double s = std::chrono::duration<double>(
-                           std::chrono::steady_clock::now() - started)
-                           .count();
-      std::fprintf(stderr, "\r[%.*s] %llu records, %.1f MB, %.1f MB/s\033[K",
-                   static_cast<int>(e.stage.size()), e.stage.data(),
-                   static_cast<unsigned long long>(e.records), e.bytes / 1e6,
-                   s > 0 ? e.bytes / 1e6 / s : 0.0);
-      std::fflush(stderr);
-    };
-  }
+  if (!inputs.ok()) return Fail("clean", inputs.status());
+  const ProgressFn progress = TerminalProgress(flags.quiet);
   auto stats = RunClean(*inputs, flags.outdir, options, progress);
-  if (show_progress) std::fputs("\r\033[K", stderr);
-  if (!stats.ok()) {
-    std::fprintf(stderr, "neardup clean: %s\n",
-                 std::string(stats.status().message()).c_str());
-    return 1;
-  }
+  ClearProgress(progress);
+  if (!stats.ok()) return Fail("clean", stats.status());
   const CleanStats& s = *stats;
   if (!flags.quiet) {
     double total = 0;
@@ -123,11 +96,7 @@ int RunCleanCommand(const CleanFlags& flags) {
                 flags.outdir.c_str(),
                 options.signals_only || options.gopher_filter ? ", signals.jsonl" : "");
   }
-  std::printf("read %llu = kept %llu + removed %llu + rejected %llu\n",
-              static_cast<unsigned long long>(s.read),
-              static_cast<unsigned long long>(s.kept),
-              static_cast<unsigned long long>(s.removed),
-              static_cast<unsigned long long>(s.rejected));
+  PrintAccounting(s.read, s.kept, s.removed, s.rejected);
   return 0;
 }
 
@@ -183,18 +152,12 @@ void AddCleanCommand(CLI::App& app, int* exit_code) {
                 "write signals.jsonl and change nothing");
   cmd->add_flag("--annotate", flags->annotate,
                 "write edits.jsonl but leave the text as it is");
-  cmd->add_option("--text-field", flags->text_field, "JSONL text field")
-      ->capture_default_str();
-  cmd->add_option("--id-field", flags->id_field, "JSONL id field")
-      ->capture_default_str();
+  AddReaderFlags(cmd, &flags->reader);
   cmd->add_option("--url-field", flags->url_field,
                   "JSONL URL field (its host is the site)")
       ->capture_default_str();
   cmd->add_option("--threads", flags->threads,
                   "threads of the counting pass (default: all cores)");
-  cmd->add_option("--max-doc-bytes", flags->max_doc_bytes,
-                  "reject documents larger than this")
-      ->capture_default_str();
   cmd->add_flag("--overwrite", flags->overwrite,
                 "accept an output folder that is not empty");
   cmd->add_flag("-q,--quiet", flags->quiet, "no progress and only the last line");

@@ -1,7 +1,6 @@
 // neardup dedup INPUT... -o OUTDIR: removes near-duplicate documents from a
 // crawl, keeps one record of each cluster, and writes down every decision.
 
-#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
@@ -11,6 +10,7 @@
 
 #include "neardup/pipeline.h"
 #include "tools/commands.h"
+#include "tools/common.h"
 
 namespace neardup::tools {
 namespace {
@@ -27,14 +27,12 @@ struct DedupFlags {
   int hamming = 3;
   std::string keep = "first";
   std::string verify = "signature";
-  std::string text_field = "text";
-  std::string id_field = "id";
+  ReaderFlags reader;
   int threads = 0;
   uint64_t seed = 0;
   bool dry_run = false;
   bool overwrite = false;
   bool quiet = false;
-  size_t max_doc_bytes = size_t{256} << 20;
 };
 
 std::string Megabytes(uint64_t bytes) {
@@ -58,9 +56,7 @@ int RunDedupCommand(const DedupFlags& flags) {
   }
   auto keep = ParseKeepPolicy(flags.keep, &options.keep_field);
   if (!keep.ok()) {
-    std::fprintf(stderr, "neardup dedup: %s\n",
-                 std::string(keep.status().message()).c_str());
-    return 2;
+    return Fail("dedup", keep.status(), 2);
   }
   if (flags.verify != "signature" && flags.verify != "exact") {
     std::fprintf(stderr, "neardup dedup: --verify must be signature or exact\n");
@@ -78,62 +74,18 @@ int RunDedupCommand(const DedupFlags& flags) {
   options.hamming = flags.hamming;
   options.verify =
       flags.verify == "exact" ? VerifyMode::kExact : VerifyMode::kSignature;
-  options.reader.text_field = flags.text_field;
-  options.reader.id_field = flags.id_field;
-  options.reader.max_document_bytes = flags.max_doc_bytes;
+  ApplyReaderFlags(flags.reader, &options.reader);
   options.threads = flags.threads;
   options.seed = flags.seed;
   options.dry_run = flags.dry_run;
   options.overwrite = flags.overwrite;
 
   auto inputs = PlanInputs(flags.inputs);
-  if (!inputs.ok()) {
-    std::fprintf(stderr, "neardup dedup: %s\n",
-                 std::string(inputs.status().message()).c_str());
-    return 1;
-  }
-  const bool show_progress = !flags.quiet && isatty(STDERR_FILENO);
-  const auto started = std::chrono::steady_clock::now();
-  ProgressFn progress;
-  if (show_progress) {
-    progress = [started](const ProgressEvent& e) {
-      const double s = std::chrono::duration<double>(
-                           std::chrono::steady_clock::now() - started)
-                           .count();
-      std::string line = "\r[" + std::string(e.stage) + "] ";
-      char buf[160];
-      if (e.stage == "index") {
-        std::snprintf(buf, sizeof(buf), "%llu bands done",
-                      static_cast<unsigned long long>(e.records));
-      } else {
-        const double rate = s > 0 ? e.bytes / 1e6 / s : 0;
-        std::snprintf(buf, sizeof(buf), "%llu records, %s, %.1f MB/s",
-                      static_cast<unsigned long long>(e.records),
-                      Megabytes(e.bytes).c_str(), rate);
-        line += buf;
-        if (e.total_bytes > 0 && e.bytes > 0 && e.bytes <= e.total_bytes &&
-            rate > 0) {
-          const double left = (e.total_bytes - e.bytes) / 1e6 / rate;
-          std::snprintf(buf, sizeof(buf), ", %d:%02d left",
-                        static_cast<int>(left) / 60,
-                        static_cast<int>(left) % 60);
-        } else {
-          buf[0] = '\0';
-        }
-      }
-      line += buf;
-      line += "\033[K";
-      std::fputs(line.c_str(), stderr);
-      std::fflush(stderr);
-    };
-  }
+  if (!inputs.ok()) return Fail("dedup", inputs.status());
+  const ProgressFn progress = TerminalProgress(flags.quiet);
   auto stats = RunDedup(*inputs, flags.outdir, options, progress);
-  if (show_progress) std::fputs("\r\033[K", stderr);
-  if (!stats.ok()) {
-    std::fprintf(stderr, "neardup dedup: %s\n",
-                 std::string(stats.status().message()).c_str());
-    return 1;
-  }
+  ClearProgress(progress);
+  if (!stats.ok()) return Fail("dedup", stats.status());
   const DedupStats& s = *stats;
   if (!flags.quiet) {
     std::printf("neardup dedup: %s, %s %d-grams", DedupMethodName(options.method),
@@ -174,12 +126,8 @@ int RunDedupCommand(const DedupFlags& flags) {
                 flags.outdir.c_str(),
                 options.dry_run ? "dry run, no records; " : "kept records, ");
   }
-  std::printf("read %llu = kept %llu + removed %llu + rejected %llu%s\n",
-              static_cast<unsigned long long>(s.read),
-              static_cast<unsigned long long>(s.kept),
-              static_cast<unsigned long long>(s.removed),
-              static_cast<unsigned long long>(s.rejected),
-              options.dry_run ? " (dry run: nothing written)" : "");
+  PrintAccounting(s.read, s.kept, s.removed, s.rejected,
+                  options.dry_run ? " (dry run: nothing written)" : "");
   return 0;
 }
 
@@ -220,16 +168,9 @@ void AddDedupCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--keep", flags->keep,
                   "record kept per cluster: first, longest or field:NAME")
       ->capture_default_str();
-  cmd->add_option("--text-field", flags->text_field, "JSONL text field")
-      ->capture_default_str();
-  cmd->add_option("--id-field", flags->id_field,
-                  "JSONL id field (absent: FILE:LINE)")
-      ->capture_default_str();
+  AddReaderFlags(cmd, &flags->reader);
   cmd->add_option("--threads", flags->threads, "threads (default: all cores)");
   cmd->add_option("--seed", flags->seed, "hash seed")->capture_default_str();
-  cmd->add_option("--max-doc-bytes", flags->max_doc_bytes,
-                  "reject documents larger than this")
-      ->capture_default_str();
   cmd->add_flag("--dry-run", flags->dry_run,
                 "write the decisions only, no record files");
   cmd->add_flag("--overwrite", flags->overwrite,

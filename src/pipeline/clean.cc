@@ -1,8 +1,6 @@
 // The clean job: count lines across documents, then rewrite every record
 // with its repeated and boilerplate text cut, listing every cut.
 
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -22,11 +20,8 @@
 namespace neardup {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double SecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+using internal::Clock;
+using internal::SecondsSince;
 
 std::string Fraction(double v) {
   char buf[32];
@@ -507,10 +502,7 @@ absl::StatusOr<CleanStats> CleanJob::Run() {
   }
   if (auto s = rejected_.Commit(); !s.ok()) return s;
   stats_.stage_seconds.push_back({"total", SecondsSince(start)});
-  struct rusage usage;
-  if (getrusage(RUSAGE_SELF, &usage) == 0) {
-    stats_.peak_rss_bytes = static_cast<uint64_t>(usage.ru_maxrss) * 1024;
-  }
+  stats_.peak_rss_bytes = internal::PeakRssBytes();
   auto out = RecordWriter::Create(files_.OutPath("stats.json"),
                                   InputFormat::kJsonl, Compression::kNone);
   if (!out.ok()) return out.status();

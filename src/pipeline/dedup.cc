@@ -1,6 +1,5 @@
 // The dedup job: sign (threads), index, verify, cluster, write.
 
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -27,17 +26,9 @@
 namespace neardup {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double SecondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-uint64_t PeakRssBytes() {
-  struct rusage usage;
-  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
-  return static_cast<uint64_t>(usage.ru_maxrss) * 1024;
-}
+using internal::Clock;
+using internal::PeakRssBytes;
+using internal::SecondsSince;
 
 std::string FormatDouble(double v, int digits = 4) {
   if (std::isnan(v)) return "null";

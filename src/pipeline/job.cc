@@ -2,6 +2,7 @@
 
 #include "pipeline/job.h"
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +17,12 @@ namespace neardup {
 namespace fs = std::filesystem;
 
 namespace internal {
+
+uint64_t PeakRssBytes() {
+  struct rusage usage;
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  return static_cast<uint64_t>(usage.ru_maxrss) * 1024;
+}
 
 JobFiles::~JobFiles() {
   if (!stdin_spool_.empty()) std::remove(stdin_spool_.c_str());

@@ -6,6 +6,7 @@
 #ifndef NEARDUP_PIPELINE_JOB_H_
 #define NEARDUP_PIPELINE_JOB_H_
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -19,6 +20,17 @@
 #include "neardup/pipeline.h"
 
 namespace neardup::internal {
+
+using Clock = std::chrono::steady_clock;
+
+// Returns the seconds since `start`.
+inline double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Returns the peak resident memory of this process, in bytes (0 if the
+// system cannot tell).
+uint64_t PeakRssBytes();
 
 // The inputs of a job and its output folder.
 class JobFiles {

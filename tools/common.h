@@ -1,0 +1,44 @@
+// What the job commands (dedup, clean) share: the progress line, the input
+// flags and how errors are printed.
+
+#ifndef NEARDUP_TOOLS_COMMON_H_
+#define NEARDUP_TOOLS_COMMON_H_
+
+#include <cstdint>
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "absl/status/status.h"
+#include "neardup/io.h"
+#include "neardup/pipeline.h"
+
+namespace neardup::tools {
+
+// Returns a ProgressFn that redraws one line on standard error ("[stage]
+// records, MB, MB/s, time left"), with rates measured from the start of
+// each stage; null when `quiet` or when standard error is not a terminal,
+// so that logs stay plain.
+ProgressFn TerminalProgress(bool quiet);
+
+// Erases the progress line, if there is one.
+void ClearProgress(const ProgressFn& progress);
+
+// Flags of the readers: --text-field, --id-field, --max-doc-bytes.
+struct ReaderFlags {
+  std::string text_field = "text";
+  std::string id_field = "id";
+  size_t max_doc_bytes = size_t{256} << 20;
+};
+void AddReaderFlags(CLI::App* cmd, ReaderFlags* flags);
+void ApplyReaderFlags(const ReaderFlags& flags, ReaderOptions* options);
+
+// Prints "neardup COMMAND: message" on standard error and returns `code`.
+int Fail(const char* command, const absl::Status& status, int code = 1);
+
+// Prints the accounting line that ends every job's output.
+void PrintAccounting(uint64_t read, uint64_t kept, uint64_t removed,
+                     uint64_t rejected, const char* note = "");
+
+}  // namespace neardup::tools
+
+#endif  // NEARDUP_TOOLS_COMMON_H_
