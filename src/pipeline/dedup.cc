@@ -37,6 +37,33 @@ std::string FormatDouble(double v, int digits = 4) {
   return buf;
 }
 
+// MinHash signatures of all documents in fixed-size chunks: growing never
+// copies, and the slack is at most one chunk (a vector grown by doubling
+// can hold up to three times the signatures while it reallocates).
+class SignatureStore {
+ public:
+  void Init(size_t num_perm) { num_perm_ = num_perm; }
+  // Makes room for documents [0, n). Not to be called while workers write.
+  void Resize(size_t n) {
+    while (chunks_.size() * kChunkDocs < n) {
+      chunks_.emplace_back(new uint32_t[kChunkDocs * num_perm_]);
+    }
+  }
+  uint32_t* Row(size_t doc) {
+    return chunks_[doc / kChunkDocs].get() + (doc % kChunkDocs) * num_perm_;
+  }
+  absl::Span<const uint32_t> Signature(size_t doc) const {
+    return absl::MakeConstSpan(
+        chunks_[doc / kChunkDocs].get() + (doc % kChunkDocs) * num_perm_,
+        num_perm_);
+  }
+
+ private:
+  static constexpr size_t kChunkDocs = 16384;
+  size_t num_perm_ = 0;
+  std::vector<std::unique_ptr<uint32_t[]>> chunks_;
+};
+
 // Per-document facts kept from the sign pass to the end.
 struct Documents {
   std::vector<uint32_t> file;      // index into inputs
@@ -46,7 +73,7 @@ struct Documents {
   std::vector<uint64_t> id_end;    // ids[id_end[i-1] .. id_end[i])
   std::string ids;
   // One of these, by method:
-  std::vector<uint32_t> signatures;  // kMinHash: num_perm per document
+  SignatureStore signatures;          // kMinHash
   std::vector<uint64_t> keys;        // kSimHash fingerprints, kExact hashes
   // VerifyMode::kExact: where each document's sorted shingle set is in the
   // spill file (offset in values, count).
@@ -152,6 +179,7 @@ absl::Status DedupJob::Prepare() {
         {.num_perm = options_.num_perm, .seed = options_.seed});
     if (!hasher.ok()) return hasher.status();
     minhasher_ = std::make_unique<MinHasher>(*std::move(hasher));
+    docs_.signatures.Init(static_cast<size_t>(options_.num_perm));
     if (options_.bands > 0 || options_.rows > 0) {
       if (options_.bands <= 0 || options_.rows <= 0 ||
           options_.bands * options_.rows > options_.num_perm) {
@@ -217,7 +245,7 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
         case DedupMethod::kMinHash:
           worker.repaired += worker.shingler.Hash(text, &worker.hashes);
           minhasher_->Sign(worker.hashes,
-                           absl::MakeSpan(docs_.signatures.data() + doc * k, k));
+                           absl::MakeSpan(docs_.signatures.Row(doc), k));
           if (keep_sets) {
             std::vector<uint64_t>& set = batch.sets[i];
             set = worker.hashes;
@@ -286,7 +314,7 @@ absl::Status DedupJob::SignPass() {
     // Room for the batch's outputs, sized while no worker runs.
     const size_t end = batch.first + batch.texts.size();
     if (options_.method == DedupMethod::kMinHash) {
-      docs_.signatures.resize(end * static_cast<size_t>(options_.num_perm));
+      docs_.signatures.Resize(end);
       if (spill_ != nullptr) {
         docs_.set_offset.resize(end);
         docs_.set_count.resize(end);
@@ -389,10 +417,8 @@ double DedupJob::Similarity(uint32_t a, uint32_t b) {
     load(b, &set_b_);
     return ExactJaccard(set_a_, set_b_);
   }
-  const size_t k = static_cast<size_t>(options_.num_perm);
-  return EstimateJaccard(
-      absl::MakeConstSpan(docs_.signatures.data() + a * k, k),
-      absl::MakeConstSpan(docs_.signatures.data() + b * k, k));
+  return EstimateJaccard(docs_.signatures.Signature(a),
+                         docs_.signatures.Signature(b));
 }
 
 absl::Status DedupJob::Index(DisjointSets& sets) {
@@ -418,7 +444,6 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
     for (const DocPair& p : pairs) stats_.joined_pairs += sets.Union(p.first, p.second);
   } else {
     const int bands = stats_.lsh.bands, rows = stats_.lsh.rows;
-    const size_t k = static_cast<size_t>(options_.num_perm);
     const int parallel = std::max(1, std::min(options_.threads, bands));
     // Bands are keyed and sorted `parallel` at a time; their pairs are then
     // verified and joined in band order, so the result does not depend on
@@ -430,9 +455,7 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
       auto work = [&](int j) {
         std::vector<uint64_t> keys(n);
         for (size_t d = 0; d < n; ++d) {
-          keys[d] = BandKey(
-              absl::MakeConstSpan(docs_.signatures.data() + d * k, k), b0 + j,
-              rows);
+          keys[d] = BandKey(docs_.signatures.Signature(d), b0 + j, rows);
         }
         std::vector<std::pair<uint64_t, uint32_t>> scratch;
         pairs[j].clear();
