@@ -72,17 +72,60 @@ TEST(LineCounterTest, CountsDocumentsNotOccurrences) {
   EXPECT_EQ(counter.Count(Key(crawl.texts[0].substr(34, 20))), 0u);
 }
 
-TEST(LineCounterTest, MergeGivesTheSameCountsInAnyOrder) {
+TEST(LineCounterTest, PreparedOnAnyThreadAddedInOrder) {
   const Crawl crawl = MakeCrawl();
-  LineCounter one, a, b;
+  LineCounter one, two;
+  std::vector<LineCounter::Prepared> prepared(crawl.texts.size());
+  // Prepared backwards (as another thread might), added in order.
+  for (size_t i = crawl.texts.size(); i-- > 0;) {
+    prepared[i] = LineCounter::Prepare(crawl.texts[i], crawl.sites[i]);
+  }
   for (size_t i = 0; i < crawl.texts.size(); ++i) {
     one.AddDocument(crawl.texts[i], crawl.sites[i]);
-    (i % 2 ? a : b).AddDocument(crawl.texts[i], crawl.sites[i]);
+    two.Add(prepared[i]);
   }
   one.Finish();
-  b.Merge(std::move(a));
-  b.Finish();
-  EXPECT_EQ(one.Serialize(), b.Serialize());
+  two.Finish();
+  EXPECT_EQ(one.Serialize(), two.Serialize());
+}
+
+// An article republished as near-copies (a feed copy, an AMP copy, one more
+// with a word changed) on its own site: its headline and short paragraphs
+// must not become boilerplate, while the site's navigation still does.
+TEST(LineCounterTest, NearDuplicateDocumentsOfASiteCountOnce) {
+  Rng rng(5);
+  auto long_line = [&rng] {
+    std::string s;
+    for (int w = 0; w < 25; ++w) s += test::Word(rng.Uniform(1 << 20)) + " ";
+    return s + "\n";
+  };
+  std::string body;
+  for (int i = 0; i < 4; ++i) body += long_line();
+  const std::string article = "Nav Home\nMinister resigns after vote\nA short paragraph here.\n" + body;
+  LineCounter counter;
+  for (int copy = 0; copy < 4; ++copy) {
+    std::string text = article;
+    if (copy == 3) text.replace(text.find(' ', 80), 1, " changed ");
+    counter.AddDocument(text, "news.example");
+  }
+  // Three other articles of the site with the same navigation.
+  for (int i = 0; i < 3; ++i) {
+    counter.AddDocument("Nav Home\nAnother headline " + test::Word(i) + "\n" + long_line() + long_line(),
+                        "news.example");
+  }
+  counter.Finish(2);
+  EXPECT_EQ(counter.near_duplicates(), 3u);
+  const uint64_t site = LineCounter::SiteKey("news.example");
+  EXPECT_EQ(counter.SiteCount(site, Key("Minister resigns after vote")), 0u);
+  EXPECT_EQ(counter.SiteCount(site, Key("A short paragraph here.")), 0u);
+  EXPECT_EQ(counter.SiteCount(site, Key("Nav Home")), 4u);
+  // Pages made of short lines only are never near-duplicates: the crawl's
+  // navigation pages all count.
+  LineCounter nav;
+  for (int i = 0; i < 5; ++i) nav.AddDocument("Home\nAbout\nContact us\n", "blog.example");
+  nav.Finish(2);
+  EXPECT_EQ(nav.near_duplicates(), 0u);
+  EXPECT_EQ(nav.SiteCount(LineCounter::SiteKey("blog.example"), Key("Contact us")), 5u);
 }
 
 TEST(LineCounterTest, SaveAndLoadAndCorruption) {

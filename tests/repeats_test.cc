@@ -52,6 +52,15 @@ TEST(RepeatFinderTest, BodyCapturedTwiceIsOneBlock) {
   EXPECT_EQ(ApplyCuts(text, cuts), original);
 }
 
+TEST(RepeatFinderTest, NoLineBreakLeftWhenTheTextEndsWithoutOne) {
+  Rng rng(12);
+  const std::string a = Paragraph(rng), b = Paragraph(rng);
+  const std::string text = a + "\n" + b + "\n" + a + "\n" + b;  // no final \n
+  const std::vector<Cut> cuts = Find(text);
+  ASSERT_EQ(cuts.size(), 1u);
+  EXPECT_EQ(ApplyCuts(text, cuts), a + "\n" + b);
+}
+
 TEST(RepeatFinderTest, BlankLinesInsideTheRepeatedBlockGoWithIt) {
   Rng rng(2);
   const std::string a = Paragraph(rng), b = Paragraph(rng), c = Paragraph(rng);

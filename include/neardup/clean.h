@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -110,20 +111,37 @@ std::string ApplyCuts(std::string_view text, absl::Span<const Cut> cuts);
 // Lines are compared after normalization (NormalizeOptions{}) and counted
 // once per document. Counting appends 8 bytes per distinct line of each
 // document and sorts at Finish, so memory is bounded by the number of line
-// occurrences, never by a hash map's overhead; counters built on different
-// threads are combined with Merge, and the result does not depend on the
-// order of documents or merges.
+// occurrences, never by a hash map's overhead.
+//
+// Near-duplicate documents of one site count once: otherwise an article
+// republished three times (a feed and an AMP copy) would make its own
+// headline and short paragraphs "boilerplate". A document whose long lines
+// (10 words or more) share a MinHash band (16 permutations over word
+// 5-grams, 4 bands of 4) with an earlier document of the same site adds no
+// line counts. Documents without long lines (navigation pages) always
+// count. This depends on document order, so documents must be added in
+// input order: Prepare them on any thread, then Add them in order.
 class LineCounter {
  public:
   LineCounter() = default;
 
-  // Counts the distinct lines of one document. `site` may be empty. Not
-  // thread-safe; use one counter per thread and Merge them.
+  // What Add needs of one document; computed by Prepare on any thread.
+  struct Prepared {
+    std::vector<uint64_t> lines;  // distinct line keys, sorted
+    uint64_t site = 0;            // SiteKey
+    std::vector<uint64_t> bands;  // near-duplicate keys (empty: none)
+  };
+  // Thread-safe.
+  static Prepared Prepare(std::string_view text, std::string_view site);
+  // Counts a prepared document, unless it is a near-duplicate of an
+  // earlier document of its site. Not thread-safe; call in input order.
+  void Add(const Prepared& document);
+  // Prepare + Add.
   void AddDocument(std::string_view text, std::string_view site);
-  // Adds another counter's documents to this one (before Finish).
-  void Merge(LineCounter&& other);
+  // Documents that were not counted as near-duplicates.
+  uint64_t near_duplicates() const { return near_duplicates_; }
   // Sorts and compacts: keeps the lines seen in at least `min_docs`
-  // documents. Call once, after the last AddDocument or Merge.
+  // documents. Call once, after the last Add.
   void Finish(uint32_t min_docs = 2);
 
   // Number of documents (after Finish) containing the line whose key is
@@ -155,13 +173,13 @@ class LineCounter {
   static void Compact(std::vector<uint64_t>& keys, uint32_t min_docs,
                       std::vector<Entry>* out);
 
+  uint64_t near_duplicates_ = 0;
+  std::unordered_set<uint64_t> seen_bands_;  // while counting
   std::vector<uint64_t> overall_keys_;  // while counting
   std::vector<uint64_t> site_keys_;     // SiteLineKey(site, line)
   std::vector<Entry> overall_;          // after Finish, sorted by key
   std::vector<Entry> site_;
   uint64_t documents_ = 0;
-  std::vector<uint64_t> scratch_;
-  std::string normalized_;
 };
 
 // Returns the host of a URL ("https://www.example.com:8080/a" ->

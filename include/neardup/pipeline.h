@@ -189,6 +189,7 @@ struct CleanStats {
   uint64_t text_bytes = 0;
   uint64_t not_rewritten = 0;        // WARC response records (HTML kept)
   uint64_t boilerplate_lines = 0;    // distinct lines cut as boilerplate
+  uint64_t count_near_duplicates = 0;  // documents not counted (LineCounter)
   std::vector<FileCounts> files;
   std::vector<std::pair<std::string, double>> stage_seconds;
   uint64_t peak_rss_bytes = 0;

@@ -7,6 +7,9 @@
 
 #include "absl/status/status.h"
 #include "neardup/clean.h"
+#include "neardup/lsh.h"
+#include "neardup/minhash.h"
+#include "text/utf8_internal.h"
 #define XXH_INLINE_ALL
 #include "xxhash.h"
 
@@ -47,31 +50,61 @@ uint64_t LineCounter::SiteKey(std::string_view site) {
   return site.empty() ? 0 : XXH3_64bits(site.data(), site.size());
 }
 
-void LineCounter::AddDocument(std::string_view text, std::string_view site) {
-  ++documents_;
-  Normalizer normalizer;  // default options; cheap to build
-  scratch_.clear();
+LineCounter::Prepared LineCounter::Prepare(std::string_view text,
+                                           std::string_view site) {
+  static const MinHasher* const hasher =
+      new MinHasher(*MinHasher::Create({.num_perm = 16, .seed = 0x6E656172}));
+  Prepared p;
+  p.site = SiteKey(site);
+  Normalizer normalizer;
+  std::string normalized;
+  std::vector<uint64_t> tokens, grams;
   for (const TextSpan& line : SplitLines(text)) {
-    normalizer.Normalize(line.In(text), &normalized_);
-    if (normalized_.empty()) continue;
-    scratch_.push_back(LineKey(normalized_));
+    normalizer.Normalize(line.In(text), &normalized);
+    if (normalized.empty()) continue;
+    p.lines.push_back(LineKey(normalized));
+    if (p.site == 0) continue;
+    tokens.clear();
+    internal::ForEachWord(normalized.data(), normalized.size(),
+                          [&](size_t b, size_t e) {
+      tokens.push_back(XXH3_64bits(normalized.data() + b, e - b));
+    });
+    if (tokens.size() < 10) continue;  // short lines: maybe navigation
+    for (size_t t = 0; t + 5 <= tokens.size(); ++t) {
+      grams.push_back(XXH3_64bits(tokens.data() + t, 5 * sizeof(uint64_t)));
+    }
   }
-  std::sort(scratch_.begin(), scratch_.end());
-  scratch_.erase(std::unique(scratch_.begin(), scratch_.end()), scratch_.end());
-  overall_keys_.insert(overall_keys_.end(), scratch_.begin(), scratch_.end());
-  const uint64_t site_key = SiteKey(site);
-  if (site_key != 0) {
-    for (uint64_t k : scratch_) site_keys_.push_back(SiteLineKey(site_key, k));
+  std::sort(p.lines.begin(), p.lines.end());
+  p.lines.erase(std::unique(p.lines.begin(), p.lines.end()), p.lines.end());
+  if (grams.size() >= 10) {
+    const std::vector<uint32_t> sig = hasher->Sign(grams);
+    for (int b = 0; b < 4; ++b) {
+      const uint64_t band[3] = {p.site, static_cast<uint64_t>(b),
+                                BandKey(sig, b, 4)};
+      p.bands.push_back(XXH3_64bits(band, sizeof(band)));
+    }
+  }
+  return p;
+}
+
+void LineCounter::Add(const Prepared& p) {
+  ++documents_;
+  bool near_duplicate = false;
+  for (uint64_t band : p.bands) {
+    near_duplicate |= !seen_bands_.insert(band).second;
+  }
+  if (near_duplicate) {
+    ++near_duplicates_;
+    return;
+  }
+  overall_keys_.insert(overall_keys_.end(), p.lines.begin(), p.lines.end());
+  if (p.site != 0) {
+    for (uint64_t k : p.lines) site_keys_.push_back(SiteLineKey(p.site, k));
   }
 }
 
-void LineCounter::Merge(LineCounter&& other) {
-  documents_ += other.documents_;
-  overall_keys_.insert(overall_keys_.end(), other.overall_keys_.begin(),
-                       other.overall_keys_.end());
-  site_keys_.insert(site_keys_.end(), other.site_keys_.begin(),
-                    other.site_keys_.end());
-  other = LineCounter();
+void LineCounter::AddDocument(std::string_view text, std::string_view site) {
+  Add(Prepare(text, site));
 }
 
 void LineCounter::Compact(std::vector<uint64_t>& keys, uint32_t min_docs,
@@ -90,6 +123,7 @@ void LineCounter::Compact(std::vector<uint64_t>& keys, uint32_t min_docs,
 void LineCounter::Finish(uint32_t min_docs) {
   Compact(overall_keys_, std::max(min_docs, 1u), &overall_);
   Compact(site_keys_, std::max(min_docs, 1u), &site_);
+  std::unordered_set<uint64_t>().swap(seen_bands_);
 }
 
 uint32_t LineCounter::Count(uint64_t line_key) const {

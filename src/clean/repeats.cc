@@ -25,6 +25,7 @@ struct Unit {
   TextSpan line;          // the line, without its terminator
   size_t cut_end = 0;     // end of its terminator
   size_t after_blanks = 0;  // start of the next non-blank line (or the end)
+  size_t previous_line_end = 0;  // end of the line before (its terminator)
   bool starts_paragraph = false;  // first line, or after a blank line
   uint64_t key = 0;       // XXH3 of the normalized line
   size_t normalized_bytes = 0;
@@ -94,6 +95,7 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
     u.line = lines[li];
     u.cut_end = li + 1 < lines.size() ? lines[li + 1].begin : text.size();
     u.starts_paragraph = li == 0 || IsBlankLine(lines[li - 1].In(text));
+    u.previous_line_end = li == 0 ? 0 : lines[li - 1].end;
     size_t next = li + 1;
     while (next < lines.size() && IsBlankLine(lines[next].In(text))) ++next;
     u.after_blanks = next < lines.size() ? lines[next].begin : text.size();
@@ -193,7 +195,15 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
       // so the paragraphs around it stay separated once.
       const size_t end =
           first.starts_paragraph ? units[j].after_blanks : units[j].cut_end;
-      cuts->push_back({first.line.begin, end,
+      // A run that ends the text when the text has no final line break
+      // takes the break before it instead, so none is left dangling.
+      const bool unterminated =
+          end == text.size() && !text.empty() && text.back() != '\n' &&
+          text.back() != '\r';
+      const size_t begin = unterminated && first.line.begin > 0
+                               ? first.previous_line_end
+                               : first.line.begin;
+      cuts->push_back({begin, end,
                        block ? CutReason::kRepeatedBlock
                              : CutReason::kRepeatedLine,
                        units[first.source].line.begin, similarity});

@@ -136,21 +136,26 @@ absl::Status CleanJob::CountPass() {
   int threads = options_.threads > 0
                     ? options_.threads
                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  std::vector<LineCounter> counters(threads);
   std::vector<std::string> texts, sites;
+  std::vector<LineCounter::Prepared> prepared;
   size_t batch_bytes = 0;
   uint64_t docs = 0, bytes = 0;
+  // Workers prepare a batch; the counter takes it in input order, so the
+  // near-duplicate rule sees documents in the same order for any thread
+  // count.
   auto flush = [&] {
     const size_t n = texts.size();
+    prepared.resize(n);
     auto work = [&](int w) {
       for (size_t i = n * w / threads; i < n * (w + 1) / threads; ++i) {
-        counters[w].AddDocument(texts[i], sites[i]);
+        prepared[i] = LineCounter::Prepare(texts[i], sites[i]);
       }
     };
     std::vector<std::thread> pool;
     for (int w = 1; w < threads; ++w) pool.emplace_back(work, w);
     work(0);
     for (auto& t : pool) t.join();
+    for (size_t i = 0; i < n; ++i) counter_.Add(prepared[i]);
     texts.clear();
     sites.clear();
     batch_bytes = 0;
@@ -187,8 +192,7 @@ absl::Status CleanJob::CountPass() {
     stats_.passed_through += stats_.files[f].passed_through;
   }
   flush();
-  for (int w = 1; w < threads; ++w) counters[0].Merge(std::move(counters[w]));
-  counter_ = std::move(counters[0]);
+  stats_.count_near_duplicates = counter_.near_duplicates();
   counter_.Finish(std::max<uint32_t>(2, options_.boilerplate_options.min_docs));
   counted_ = true;
   stats_.stage_seconds.push_back({"count", SecondsSince(start)});
@@ -382,6 +386,7 @@ std::string CleanJob::StatsJson() const {
   num("text_bytes", stats_.text_bytes);
   num("not_rewritten", stats_.not_rewritten);
   num("boilerplate_lines", stats_.boilerplate_lines);
+  num("count_near_duplicates", stats_.count_near_duplicates);
   num("peak_rss_bytes", stats_.peak_rss_bytes);
   const auto& r = options_.repeat_options;
   const auto& b = options_.boilerplate_options;
