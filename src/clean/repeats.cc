@@ -16,6 +16,8 @@ namespace {
 
 // Lines with fewer words are compared exactly only.
 constexpr size_t kMinWordsForNear = 8;
+// Shingle hashes of a line indexed to find its near-repeat candidate.
+constexpr size_t kSketch = 8;
 // Longest line checked for being its own half printed twice.
 constexpr size_t kMaxHalfCheckBytes = size_t{64} << 10;
 // Split points tried when mapping a normalized half back to the raw line.
@@ -126,9 +128,12 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
         std::sort(shingles.begin() + first, shingles.end());
         shingles.erase(std::unique(shingles.begin() + first, shingles.end()),
                        shingles.end());
-        // The earlier unit that first held most of these shingles.
+        // The earlier unit that first held most of this line's smallest
+        // shingle hashes (a bottom-k sketch: lines with Jaccard >= 0.8
+        // share most of them), then the exact Jaccard with it.
+        const size_t sketch_end = std::min(shingles.size(), first + kSketch);
         votes.clear();
-        for (size_t s = first; s < shingles.size(); ++s) {
+        for (size_t s = first; s < sketch_end; ++s) {
           const auto found = first_by_shingle.find(shingles[s]);
           if (found == first_by_shingle.end()) continue;
           auto vote = std::find_if(votes.begin(), votes.end(), [&](const auto& v) {
@@ -158,7 +163,7 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
             u.similarity = sim;
           }
         }
-        for (size_t s = first; s < shingles.size(); ++s) {
+        for (size_t s = first; s < sketch_end; ++s) {
           first_by_shingle.emplace(shingles[s], index);
         }
       }
