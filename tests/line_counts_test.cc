@@ -194,6 +194,35 @@ TEST(BoilerplateTest, CutsFrequentShortLinesBySite) {
   EXPECT_TRUE(cuts.empty());
 }
 
+TEST(BoilerplateTest, LinesOfRepeatFinderGiveTheSameCuts) {
+  const Crawl crawl = MakeCrawl();
+  LineCounter counter;
+  for (size_t i = 0; i < crawl.texts.size(); ++i) {
+    counter.AddDocument(crawl.texts[i], crawl.sites[i]);
+  }
+  counter.Finish(2);
+  RepeatFinder finder;
+  std::vector<Cut> repeats;
+  size_t total = 0;
+  for (size_t i = 0; i < crawl.texts.size(); ++i) {
+    for (const uint32_t min_docs : {2u, 3u}) {
+      std::vector<Cut> from_text, from_lines;
+      FindBoilerplate(crawl.texts[i], crawl.sites[i], counter,
+                      {.min_docs = min_docs}, &from_text);
+      finder.Find(crawl.texts[i], &repeats);
+      FindBoilerplate(finder.lines(), crawl.sites[i], counter,
+                      {.min_docs = min_docs}, &from_lines);
+      ASSERT_EQ(from_text.size(), from_lines.size()) << i;
+      for (size_t c = 0; c < from_text.size(); ++c) {
+        EXPECT_EQ(from_text[c].begin, from_lines[c].begin);
+        EXPECT_EQ(from_text[c].end, from_lines[c].end);
+      }
+      total += from_text.size();
+    }
+  }
+  EXPECT_GT(total, 10u);
+}
+
 TEST(UrlHostTest, Hosts) {
   EXPECT_EQ(UrlHost("https://www.Example.com:8080/a/b?c#d"), "www.example.com");
   EXPECT_EQ(UrlHost("http://user:pw@host.test/x"), "host.test");

@@ -70,6 +70,16 @@ struct RepeatOptions {
   bool repeats_inside_lines = true;
 };
 
+// A line of a document whose normalized text is not empty, with the key of
+// that text (LineCounter::LineKey), as RepeatFinder computes them and
+// FindBoilerplate can reuse them.
+struct KeyedLine {
+  size_t begin = 0;    // start of the line
+  size_t cut_end = 0;  // end of its line terminator (the next line's start)
+  uint64_t key = 0;
+  size_t normalized_bytes = 0;
+};
+
 // Finds the repeated text inside one document.
 //
 // Units are the non-blank lines (SplitLines) whose normalized text is not
@@ -97,8 +107,13 @@ class RepeatFinder {
   // *cuts (replacing its contents).
   void Find(std::string_view text, std::vector<Cut>* cuts);
 
+  // The lines of the text of the last Find whose normalized text is not
+  // empty (by RepeatOptions::normalize), in order.
+  const std::vector<KeyedLine>& lines() const { return lines_; }
+
  private:
   RepeatOptions options_;
+  std::vector<KeyedLine> lines_;
   Normalizer normalizer_;
   std::string normalized_;
 };
@@ -201,6 +216,14 @@ struct BoilerplateOptions {
 // first too: navigation is not content anywhere. A cut spans the line and
 // its terminator.
 void FindBoilerplate(std::string_view text, std::string_view site,
+                     const LineCounter& counts,
+                     const BoilerplateOptions& options,
+                     std::vector<Cut>* cuts);
+
+// The same from the document's lines as RepeatFinder::lines() gives them
+// (keys of the default normalization, NormalizeOptions{}): no line is
+// normalized twice.
+void FindBoilerplate(absl::Span<const KeyedLine> lines, std::string_view site,
                      const LineCounter& counts,
                      const BoilerplateOptions& options,
                      std::vector<Cut>* cuts);

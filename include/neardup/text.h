@@ -82,6 +82,8 @@ struct NormalizeOptions {
   // and each punctuation character (with punctuation_to_space) becomes one
   // space. Default: true.
   bool collapse_whitespace = true;
+
+  bool operator==(const NormalizeOptions&) const = default;
 };
 
 // Normalizes text according to NormalizeOptions. Text that is all ASCII takes

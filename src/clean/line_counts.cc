@@ -242,17 +242,29 @@ void FindBoilerplate(std::string_view text, std::string_view site,
                      std::vector<Cut>* cuts) {
   Normalizer normalizer;
   std::string normalized;
-  const uint64_t site_key = LineCounter::SiteKey(site);
+  std::vector<KeyedLine> keyed;
   const std::vector<TextSpan> lines = SplitLines(text);
   for (size_t i = 0; i < lines.size(); ++i) {
     normalizer.Normalize(lines[i].In(text), &normalized);
-    if (normalized.empty() || normalized.size() > options.max_line_bytes) continue;
-    const uint64_t key = LineCounter::LineKey(normalized);
-    const uint32_t docs =
-        site_key != 0 ? counts.SiteCount(site_key, key) : counts.Count(key);
+    if (normalized.empty()) continue;
+    const size_t end = i + 1 < lines.size() ? lines[i + 1].begin : text.size();
+    keyed.push_back({lines[i].begin, end, LineCounter::LineKey(normalized),
+                     normalized.size()});
+  }
+  FindBoilerplate(keyed, site, counts, options, cuts);
+}
+
+void FindBoilerplate(absl::Span<const KeyedLine> lines, std::string_view site,
+                     const LineCounter& counts,
+                     const BoilerplateOptions& options,
+                     std::vector<Cut>* cuts) {
+  const uint64_t site_key = LineCounter::SiteKey(site);
+  for (const KeyedLine& line : lines) {
+    if (line.normalized_bytes > options.max_line_bytes) continue;
+    const uint32_t docs = site_key != 0 ? counts.SiteCount(site_key, line.key)
+                                        : counts.Count(line.key);
     if (docs >= options.min_docs) {
-      const size_t end = i + 1 < lines.size() ? lines[i + 1].begin : text.size();
-      cuts->push_back({lines[i].begin, end, CutReason::kBoilerplate,
+      cuts->push_back({line.begin, line.cut_end, CutReason::kBoilerplate,
                        Cut::kNoSource, 1.0});
     }
   }

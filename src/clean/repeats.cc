@@ -76,6 +76,7 @@ RepeatFinder::RepeatFinder(const RepeatOptions& options)
 
 void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
   cuts->clear();
+  lines_.clear();
   const std::vector<TextSpan> lines = SplitLines(text);
   std::vector<Unit> units;
   // Word 3-gram sets of the units, flat: unit u owns
@@ -101,8 +102,9 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
     size_t next = li + 1;
     while (next < lines.size() && IsBlankLine(lines[next].In(text))) ++next;
     u.after_blanks = next < lines.size() ? lines[next].begin : text.size();
-    u.key = XXH3_64bits(normalized_.data(), normalized_.size());
+    u.key = LineCounter::LineKey(normalized_);
     u.normalized_bytes = normalized_.size();
+    lines_.push_back({u.line.begin, u.cut_end, u.key, u.normalized_bytes});
     const size_t n = normalized_.size();
     if (options_.repeats_inside_lines && n >= 21 && n <= kMaxHalfCheckBytes &&
         n % 2 == 1 && normalized_[n / 2] == ' ' &&

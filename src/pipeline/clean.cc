@@ -81,13 +81,28 @@ class CleanJob {
         outdir_(std::move(outdir)),
         options_(options),
         progress_(progress),
-        finder_(options.repeat_options) {}
+        threads_(internal::JobThreads(options.threads)) {
+    for (int w = 0; w < threads_; ++w) finders_.emplace_back(options.repeat_options);
+  }
 
   absl::StatusOr<CleanStats> Run();
 
  private:
+  // What the rewrite pass works out for one document before it is
+  // written: the part that depends on the document alone is done by worker
+  // threads (Prepare), the syndication filter, which depends on every
+  // earlier document, in input order (Decide).
+  struct DocWork {
+    std::vector<Cut> cuts;  // repeats and boilerplate, then syndicated
+    std::string cleaned;    // the text with the cuts applied
+    RepetitionSignals signals;  // of `cleaned` (of the text: signals only)
+    bool empty_after_clean = false;
+  };
+
   absl::Status CountPass();
-  absl::StatusOr<internal::RecordAction> Decide(size_t file,
+  void Prepare(int worker, const Record& record, DocWork* work);
+  void Complete(std::string_view text, DocWork* work) const;
+  absl::StatusOr<internal::RecordAction> Decide(size_t file, size_t doc,
                                                 const Record& record,
                                                 std::string* replacement);
   absl::Status Reject(size_t file, const Rejection& r);
@@ -108,14 +123,17 @@ class CleanJob {
   internal::JobFiles files_;
   internal::RejectionLog rejected_;
   std::unique_ptr<RecordWriter> edits_, removed_, signals_;
-  RepeatFinder finder_;
+  int threads_;
+  std::vector<RepeatFinder> finders_;  // one per worker thread
+  std::vector<DocWork> work_;          // of the batch being written
+  size_t batch_first_doc_ = 0;
   std::unique_ptr<SyndicationFilter> syndication_;
   LineCounter counter_;
   bool counted_ = false;  // a first pass read and accounted every record
   std::vector<uint64_t> documents_;
   CleanStats stats_;
   std::unordered_map<uint64_t, BoilerplateLine> boilerplate_lines_;
-  std::vector<Cut> repeat_cuts_, boilerplate_cuts_, syndicated_cuts_;
+  std::vector<Cut> syndicated_cuts_;
   std::string line_;
   Clock::time_point last_report_ = Clock::now();
 };
@@ -133,9 +151,6 @@ absl::Status CleanJob::Reject(size_t file, const Rejection& r) {
 // the documents were split).
 absl::Status CleanJob::CountPass() {
   const auto start = Clock::now();
-  int threads = options_.threads > 0
-                    ? options_.threads
-                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::string> texts, sites;
   std::vector<LineCounter::Prepared> prepared;
   size_t batch_bytes = 0;
@@ -146,15 +161,9 @@ absl::Status CleanJob::CountPass() {
   auto flush = [&] {
     const size_t n = texts.size();
     prepared.resize(n);
-    auto work = [&](int w) {
-      for (size_t i = n * w / threads; i < n * (w + 1) / threads; ++i) {
-        prepared[i] = LineCounter::Prepare(texts[i], sites[i]);
-      }
-    };
-    std::vector<std::thread> pool;
-    for (int w = 1; w < threads; ++w) pool.emplace_back(work, w);
-    work(0);
-    for (auto& t : pool) t.join();
+    internal::ParallelFor(threads_, n, [&](int, size_t i) {
+      prepared[i] = LineCounter::Prepare(texts[i], sites[i]);
+    });
     for (size_t i = 0; i < n; ++i) counter_.Add(prepared[i]);
     texts.clear();
     sites.clear();
@@ -199,8 +208,39 @@ absl::Status CleanJob::CountPass() {
   return absl::OkStatus();
 }
 
+void CleanJob::Prepare(int worker, const Record& record, DocWork* work) {
+  const std::string_view text = record.text;
+  work->cuts.clear();
+  if (options_.signals_only) {
+    work->signals = ComputeRepetitionSignals(text);
+    return;
+  }
+  std::vector<Cut> repeat_cuts, boilerplate_cuts;
+  RepeatFinder& finder = finders_[worker];
+  if (options_.repeats) finder.Find(text, &repeat_cuts);
+  if (options_.boilerplate) {
+    // The line counts are keys of the default normalization.
+    if (options_.repeats && options_.repeat_options.normalize == NormalizeOptions{}) {
+      FindBoilerplate(finder.lines(), UrlHost(record.url), counter_,
+                      options_.boilerplate_options, &boilerplate_cuts);
+    } else {
+      FindBoilerplate(text, UrlHost(record.url), counter_,
+                      options_.boilerplate_options, &boilerplate_cuts);
+    }
+  }
+  work->cuts = MergeCuts(std::move(repeat_cuts), std::move(boilerplate_cuts));
+  if (!syndication_) Complete(text, work);
+}
+
+void CleanJob::Complete(std::string_view text, DocWork* work) const {
+  work->cleaned = ApplyCuts(text, work->cuts);
+  if (options_.gopher_filter) work->signals = ComputeRepetitionSignals(work->cleaned);
+  work->empty_after_clean = !work->cuts.empty() && !Normalize(text).empty() &&
+                            Normalize(work->cleaned).empty();
+}
+
 absl::StatusOr<internal::RecordAction> CleanJob::Decide(
-    size_t file, const Record& record, std::string* replacement) {
+    size_t file, size_t doc, const Record& record, std::string* replacement) {
   using internal::RecordAction;
   FileCounts& counts = stats_.files[file];
   if (!counted_) {
@@ -250,38 +290,32 @@ absl::StatusOr<internal::RecordAction> CleanJob::Decide(
     return signals_->WriteLine(line_);
   };
 
+  DocWork& work = work_[doc - batch_first_doc_];
   if (options_.signals_only) {
-    if (auto s = write_signals(ComputeRepetitionSignals(text)); !s.ok()) return s;
+    if (auto s = write_signals(work.signals); !s.ok()) return s;
     ++stats_.kept;
     ++counts.kept;
     return RecordAction::kKeep;
   }
-
-  repeat_cuts_.clear();
-  boilerplate_cuts_.clear();
-  syndicated_cuts_.clear();
-  if (options_.repeats) finder_.Find(text, &repeat_cuts_);
-  if (options_.boilerplate) {
-    FindBoilerplate(text, UrlHost(record.url), counter_,
-                    options_.boilerplate_options, &boilerplate_cuts_);
-  }
   // Every document goes through the filter, in input order, so the first
   // occurrence of a paragraph is the one kept.
-  if (syndication_) syndication_->FindAndAdd(text, &syndicated_cuts_);
-  const std::vector<Cut> cuts = MergeCuts(
-      MergeCuts(repeat_cuts_, boilerplate_cuts_), syndicated_cuts_);
-  const std::string cleaned = ApplyCuts(text, cuts);
+  if (syndication_) {
+    syndication_->FindAndAdd(text, &syndicated_cuts_);
+    work.cuts = MergeCuts(std::move(work.cuts), syndicated_cuts_);
+    Complete(text, &work);
+  }
+  const std::vector<Cut>& cuts = work.cuts;
+  const std::string& cleaned = work.cleaned;
 
   if (options_.gopher_filter) {
-    const RepetitionSignals s = ComputeRepetitionSignals(cleaned);
-    if (auto st = write_signals(s); !st.ok()) return st;
-    const std::string exceeded = ExceededGopherSignal(s, options_.gopher);
+    if (auto st = write_signals(work.signals); !st.ok()) return st;
+    const std::string exceeded = ExceededGopherSignal(work.signals, options_.gopher);
     if (!exceeded.empty()) {
       ++stats_.removed_gopher;
       return removed("gopher:" + exceeded);
     }
   }
-  if (!cuts.empty() && !Normalize(text).empty() && Normalize(cleaned).empty()) {
+  if (work.empty_after_clean) {
     ++stats_.removed_empty;
     return removed("empty_after_clean");
   }
@@ -480,9 +514,17 @@ absl::StatusOr<CleanStats> CleanJob::Run() {
   }
 
   const auto clean_start = Clock::now();
-  auto decide = [this](size_t f, size_t, const Record& record,
+  auto decide = [this](size_t f, size_t doc, const Record& record,
                        std::string* replacement) {
-    return Decide(f, record, replacement);
+    return Decide(f, doc, record, replacement);
+  };
+  internal::RewriteOptions rewrite;
+  rewrite.prepare = [this](size_t first_doc, absl::Span<const Record> records) {
+    batch_first_doc_ = first_doc;
+    if (work_.size() < records.size()) work_.resize(records.size());
+    internal::ParallelFor(threads_, records.size(), [&](int worker, size_t i) {
+      Prepare(worker, records[i], &work_[i]);
+    });
   };
   auto progress = [this](uint64_t docs, uint64_t bytes) {
     Report("clean", docs, bytes);
@@ -494,7 +536,7 @@ absl::StatusOr<CleanStats> CleanJob::Run() {
   if (auto s = internal::RewriteInputs(
           files_, options_.reader,
           counted_ ? documents_ : std::vector<uint64_t>(), decide, progress,
-          on_rejection);
+          on_rejection, rewrite);
       !s.ok()) {
     return s;
   }

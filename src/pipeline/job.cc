@@ -9,8 +9,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace neardup {
@@ -151,41 +153,204 @@ absl::Status RejectionLog::Add(std::string_view file, const Rejection& r) {
 
 absl::Status RejectionLog::Commit() { return writer_->Commit(); }
 
-absl::Status RewriteInputs(
-    const JobFiles& files, const ReaderOptions& reader_options,
-    const std::vector<uint64_t>& documents, const DecideFn& decide,
-    const std::function<void(uint64_t, uint64_t)>& progress,
-    const RejectionFn& on_rejection) {
-  size_t doc = 0;
-  uint64_t bytes_done = 0;
+namespace {
+
+// The write side of the rewrite pass: takes, in input order, the start of
+// each file, its records that are not documents, its documents with what
+// `decide` says of them, and its end.
+class OutputSink {
+ public:
+  OutputSink(const JobFiles& files, const DecideFn& decide,
+             const std::function<void(uint64_t, uint64_t)>& progress)
+      : files_(files), decide_(decide), progress_(progress) {}
+
+  absl::Status StartFile(size_t f, InputFormat format, Compression compression) {
+    file_ = f;
+    format_ = format;
+    compression_ = compression;
+    writer_.reset();
+    // Every JSONL and WARC input gets an output, even if nothing is kept; a
+    // text file's output exists only when its document is written.
+    return format != InputFormat::kText ? OpenWriter() : absl::OkStatus();
+  }
+
+  absl::Status PassThrough(std::string_view bytes) { return writer_->Write(bytes); }
+
+  absl::Status Document(const Record& record) {
+    bytes_done_ += record.raw.size();
+    replacement_.clear();
+    auto action = decide_(file_, doc_, record, &replacement_);
+    if (!action.ok()) return action.status();
+    if (*action != RecordAction::kDrop) {
+      if (auto s = OpenWriter(); !s.ok()) return s;
+      const std::string_view bytes =
+          *action == RecordAction::kReplace ? replacement_ : record.raw;
+      const absl::Status s = format_ == InputFormat::kJsonl
+                                 ? writer_->WriteLine(bytes)
+                                 : writer_->Write(bytes);
+      if (!s.ok()) return s;
+    }
+    ++doc_;
+    if (progress_) progress_(doc_, bytes_done_);
+    return absl::OkStatus();
+  }
+
+  absl::Status EndFile() {
+    if (!writer_) return absl::OkStatus();
+    absl::Status s = writer_->Commit();
+    writer_.reset();
+    return s;
+  }
+
+ private:
+  absl::Status OpenWriter() {
+    if (writer_) return absl::OkStatus();
+    auto w = RecordWriter::Create(files_.OutPath(files_.output_name(file_)),
+                                  format_, compression_);
+    if (!w.ok()) return w.status();
+    writer_ = *std::move(w);
+    return absl::OkStatus();
+  }
+
+  const JobFiles& files_;
+  const DecideFn& decide_;
+  const std::function<void(uint64_t, uint64_t)>& progress_;
+  size_t file_ = 0;
+  InputFormat format_ = InputFormat::kJsonl;
+  Compression compression_ = Compression::kNone;
+  std::unique_ptr<RecordWriter> writer_;
+  std::string replacement_;
+  size_t doc_ = 0;
+  uint64_t bytes_done_ = 0;
+};
+
+// A record that owns its bytes, for a batch that outlives the reader's
+// buffer.
+struct OwnedRecord {
+  std::string id, text, url, raw;
+
+  void Assign(const Record& r, Record* view) {
+    id.assign(r.id);
+    text.assign(r.text);
+    url.assign(r.url);
+    raw.assign(r.raw);
+    *view = r;
+    view->id = id;
+    view->text = text;
+    view->url = url;
+    view->raw = raw;
+  }
+};
+
+// The batched rewrite pass: what was read, in order, until the batch is
+// full; then `prepare` sees the batch's documents and the sink everything.
+class Batch {
+ public:
+  Batch(OutputSink* sink, const RewriteOptions& options)
+      : sink_(sink), options_(options) {}
+
+  absl::Status StartFile(size_t f, InputFormat format, Compression compression) {
+    events_.push_back({Event::kStart, f, format, compression, 0});
+    return absl::OkStatus();
+  }
+  absl::Status PassThrough(std::string bytes) {
+    bytes_ += bytes.size();
+    events_.push_back({Event::kPassThrough, 0, {}, {}, pass_through_.size()});
+    pass_through_.push_back(std::move(bytes));
+    return bytes_ >= options_.batch_bytes ? Flush() : absl::OkStatus();
+  }
+  absl::Status Document(const Record& record) {
+    if (used_ == owned_.size()) {
+      owned_.emplace_back();
+      records_.emplace_back();
+    }
+    owned_[used_].Assign(record, &records_[used_]);
+    events_.push_back({Event::kDocument, 0, {}, {}, used_});
+    ++used_;
+    bytes_ += record.raw.size() + record.text.size();
+    return bytes_ >= options_.batch_bytes || used_ >= options_.batch_records
+               ? Flush()
+               : absl::OkStatus();
+  }
+  absl::Status EndFile() {
+    events_.push_back({Event::kEnd, 0, {}, {}, 0});
+    return absl::OkStatus();
+  }
+
+  absl::Status Flush() {
+    if (used_ > 0) {
+      options_.prepare(first_doc_, absl::MakeConstSpan(records_.data(), used_));
+    }
+    for (const Event& e : events_) {
+      absl::Status s;
+      switch (e.kind) {
+        case Event::kStart:
+          s = sink_->StartFile(e.file, e.format, e.compression);
+          break;
+        case Event::kPassThrough:
+          s = sink_->PassThrough(pass_through_[e.index]);
+          break;
+        case Event::kDocument:
+          s = sink_->Document(records_[e.index]);
+          break;
+        case Event::kEnd:
+          s = sink_->EndFile();
+          break;
+      }
+      if (!s.ok()) return s;
+    }
+    first_doc_ += used_;
+    used_ = 0;
+    bytes_ = 0;
+    events_.clear();
+    pass_through_.clear();
+    return absl::OkStatus();
+  }
+
+ private:
+  struct Event {
+    enum Kind { kStart, kPassThrough, kDocument, kEnd } kind;
+    size_t file;
+    InputFormat format;
+    Compression compression;
+    size_t index;  // into pass_through_ or records_
+  };
+
+  OutputSink* sink_;
+  const RewriteOptions& options_;
+  std::vector<Event> events_;
+  std::vector<std::string> pass_through_;
+  // Reused from batch to batch; a deque, because growing it must not move
+  // the strings that records_ views (short ones live inside the object).
+  std::deque<OwnedRecord> owned_;
+  std::vector<Record> records_;     // views of owned_
+  size_t used_ = 0;
+  size_t bytes_ = 0;
+  size_t first_doc_ = 0;
+};
+
+// Reads every input in order and hands what it reads to `out` (an
+// OutputSink, or a Batch in front of one).
+template <typename Out>
+absl::Status ReadInputs(const JobFiles& files, const ReaderOptions& reader_options,
+                        const std::vector<uint64_t>& documents,
+                        const RejectionFn& on_rejection, Out* out) {
   Record record;
   Rejection rejection;
   std::vector<std::string> pass_through;
-  std::string replacement;
   for (size_t f = 0; f < files.size(); ++f) {
     auto reader = RecordReader::Open(files.path(f), reader_options);
     if (!reader.ok()) return reader.status();
-    const InputFormat format = (*reader)->format();
-    std::unique_ptr<RecordWriter> writer;
-    auto open_writer = [&]() -> absl::Status {
-      if (writer) return absl::OkStatus();
-      auto w = RecordWriter::Create(files.OutPath(files.output_name(f)), format,
-                                    (*reader)->compression());
-      if (!w.ok()) return w.status();
-      writer = *std::move(w);
-      return absl::OkStatus();
-    };
-    // Every JSONL and WARC input gets an output, even if nothing is kept; a
-    // text file's output exists only when its document is written.
-    if (format != InputFormat::kText) {
-      if (auto s = open_writer(); !s.ok()) return s;
+    if (auto s = out->StartFile(f, (*reader)->format(), (*reader)->compression());
+        !s.ok()) {
+      return s;
     }
     uint64_t in_file = 0;
     for (;;) {
       const auto result = (*reader)->Next(&record, &rejection);
       (*reader)->TakePassThrough(&pass_through);
-      for (const std::string& r : pass_through) {
-        if (auto s = writer->Write(r); !s.ok()) return s;
+      for (std::string& r : pass_through) {
+        if (auto s = out->PassThrough(std::move(r)); !s.ok()) return s;
       }
       if (result == RecordReader::Result::kEnd) break;
       if (result == RecordReader::Result::kRejected) {
@@ -199,33 +364,55 @@ absl::Status RewriteInputs(
                                    " changed while neardup was reading it "
                                    "(more records on the second pass)");
       }
-      bytes_done += record.raw.size();
-      replacement.clear();
-      auto action = decide(f, doc, record, &replacement);
-      if (!action.ok()) return action.status();
-      if (*action != RecordAction::kDrop) {
-        if (auto s = open_writer(); !s.ok()) return s;
-        const std::string_view bytes =
-            *action == RecordAction::kReplace ? replacement : record.raw;
-        const absl::Status s = format == InputFormat::kJsonl
-                                   ? writer->WriteLine(bytes)
-                                   : writer->Write(bytes);
-        if (!s.ok()) return s;
-      }
-      ++doc;
+      if (auto s = out->Document(record); !s.ok()) return s;
       ++in_file;
-      if (progress) progress(doc, bytes_done);
     }
     if (!documents.empty() && in_file != documents[f]) {
       return absl::DataLossError(files.display(f) +
                                  " changed while neardup was reading it "
                                  "(fewer records on the second pass)");
     }
-    if (writer) {
-      if (auto s = writer->Commit(); !s.ok()) return s;
-    }
+    if (auto s = out->EndFile(); !s.ok()) return s;
   }
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status RewriteInputs(
+    const JobFiles& files, const ReaderOptions& reader_options,
+    const std::vector<uint64_t>& documents, const DecideFn& decide,
+    const std::function<void(uint64_t, uint64_t)>& progress,
+    const RejectionFn& on_rejection, const RewriteOptions& rewrite) {
+  OutputSink sink(files, decide, progress);
+  if (!rewrite.prepare) {
+    return ReadInputs(files, reader_options, documents, on_rejection, &sink);
+  }
+  Batch batch(&sink, rewrite);
+  if (auto s = ReadInputs(files, reader_options, documents, on_rejection, &batch);
+      !s.ok()) {
+    return s;
+  }
+  return batch.Flush();
+}
+
+void ParallelFor(int threads, size_t n,
+                 const std::function<void(int worker, size_t i)>& fn) {
+  threads = static_cast<int>(
+      std::clamp<size_t>(static_cast<size_t>(std::max(threads, 1)), 1,
+                         std::max<size_t>(n, 1)));
+  auto work = [&](int w) {
+    for (size_t i = n * w / threads; i < n * (w + 1) / threads; ++i) fn(w, i);
+  };
+  std::vector<std::thread> pool;
+  for (int w = 1; w < threads; ++w) pool.emplace_back(work, w);
+  work(0);
+  for (auto& t : pool) t.join();
+}
+
+int JobThreads(int threads) {
+  return threads > 0 ? threads
+                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 }  // namespace internal

@@ -16,6 +16,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "neardup/io.h"
 #include "neardup/pipeline.h"
 
@@ -97,6 +98,13 @@ enum class RecordAction {
 using DecideFn = std::function<absl::StatusOr<RecordAction>(
     size_t file, size_t doc, const Record& record, std::string* replacement)>;
 
+// Work on a batch of documents that depends on each document alone, done
+// before `decide` sees them one by one in input order: called with the
+// number of the batch's first document and the batch's documents, it may
+// spread them over threads (see ParallelFor).
+using PrepareBatchFn =
+    std::function<void(size_t first_doc, absl::Span<const Record> records)>;
+
 // Reads every input again and writes its output file into the output
 // folder, same format and compression: records that are not documents as
 // they are, documents as `decide` says; rejected records are skipped (they
@@ -106,13 +114,33 @@ using DecideFn = std::function<absl::StatusOr<RecordAction>(
 // a different count means the file changed between the passes, which is
 // DataLoss; an empty `documents` skips the check (no first pass).
 // `progress` (may be null) is called with documents and raw bytes done.
+// With `prepare` (may be null), documents are read in batches of about
+// `batch_bytes` (copies: the records outlive the reader's buffer), each
+// batch goes to `prepare`, then each of its documents to `decide`; the
+// output is the same as without.
 using RejectionFn =
     std::function<absl::Status(size_t file, const Rejection& rejection)>;
+struct RewriteOptions {
+  PrepareBatchFn prepare;
+  size_t batch_bytes = size_t{8} << 20;
+  size_t batch_records = 4096;
+};
 absl::Status RewriteInputs(
     const JobFiles& files, const ReaderOptions& reader,
     const std::vector<uint64_t>& documents, const DecideFn& decide,
     const std::function<void(uint64_t, uint64_t)>& progress,
-    const RejectionFn& on_rejection = nullptr);
+    const RejectionFn& on_rejection = nullptr,
+    const RewriteOptions& rewrite = {});
+
+// Calls fn(worker, i) for every i in [0, n), split into `threads`
+// contiguous ranges run on that many threads (the caller's among them),
+// worker being the range's number in [0, threads). fn must be safe to call
+// concurrently for different workers.
+void ParallelFor(int threads, size_t n,
+                 const std::function<void(int worker, size_t i)>& fn);
+
+// The thread count of a job: `threads` when positive, else every core.
+int JobThreads(int threads);
 
 }  // namespace neardup::internal
 

@@ -1,0 +1,182 @@
+// Tests of the code the pipeline jobs share (src/pipeline/job.cc): the
+// checks before any work, the rewrite pass one record at a time and in
+// batches (same output, same order of decisions, whatever the batch size),
+// and ParallelFor.
+
+#include "pipeline/job.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "tests/test_util.h"
+
+namespace neardup::internal {
+namespace {
+
+namespace fs = std::filesystem;
+using test::ReadFile;
+using test::WriteFile;
+
+std::string WarcRecord(const std::string& type, const std::string& id,
+                       const std::string& block) {
+  return "WARC/1.0\r\nWARC-Type: " + type + "\r\nWARC-Record-ID: <urn:uuid:" + id +
+         ">\r\nContent-Length: " + std::to_string(block.size()) + "\r\n\r\n" +
+         block + "\r\n\r\n";
+}
+
+class JobTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("neardup_job_test_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "in");
+  }
+  void TearDown() override { if (!HasFailure()) fs::remove_all(dir_); }
+
+  // Inputs of every kind: JSONL with a malformed line, an empty JSONL,
+  // WARC with records that are not documents between the documents, and
+  // text files.
+  std::vector<InputFile> MakeInputs() {
+    std::string jsonl;
+    for (int i = 0; i < 23; ++i) {
+      jsonl += "{\"id\":\"j" + std::to_string(i) + "\",\"text\":\"" +
+               test::Word(i) + " " + test::Word(i + 100) + "\"}\n";
+      if (i == 7) jsonl += "{not json\n";
+    }
+    WriteFile(dir_ / "in" / "a.jsonl", jsonl);
+    WriteFile(dir_ / "in" / "b.jsonl", "");
+    std::string warc = WarcRecord("warcinfo", "0", "software: test\r\n");
+    for (int i = 1; i <= 5; ++i) {
+      warc += WarcRecord("conversion", std::to_string(i), test::Word(i) + "\n");
+      warc += WarcRecord("metadata", "m" + std::to_string(i), "fetchTimeMs: 1\r\n");
+    }
+    WriteFile(dir_ / "in" / "c.warc.wet", warc);
+    for (int i = 0; i < 4; ++i) {
+      WriteFile(dir_ / "in" / ("t" + std::to_string(i) + ".txt"), test::Word(i));
+    }
+    auto inputs = PlanInputs({(dir_ / "in").string()});
+    EXPECT_TRUE(inputs.ok()) << inputs.status();
+    return inputs.ok() ? *inputs : std::vector<InputFile>();
+  }
+
+  // Runs the rewrite pass into OUT with a decision rule that drops every
+  // third document and replaces every fifth (for JSONL and text); returns
+  // the decisions in the order they were made.
+  std::vector<std::string> Rewrite(const std::string& out,
+                                   const RewriteOptions& rewrite) {
+    JobFiles files;
+    EXPECT_TRUE(files.Prepare(MakeInputs(), (dir_ / out).string(), false, {}).ok());
+    std::vector<std::string> decisions;
+    auto decide = [&](size_t f, size_t doc, const Record& record,
+                      std::string* replacement) -> absl::StatusOr<RecordAction> {
+      decisions.push_back(std::to_string(f) + "/" + std::to_string(doc) + "/" +
+                          std::string(record.id));
+      if (doc % 3 == 0) return RecordAction::kDrop;
+      if (doc % 5 == 0 && record.raw.substr(0, 5) != "WARC/") {
+        *replacement = std::string(record.raw) + " ";
+        return RecordAction::kReplace;
+      }
+      return RecordAction::kKeep;
+    };
+    int rejections = 0;
+    auto on_rejection = [&](size_t, const Rejection&) {
+      ++rejections;
+      return absl::OkStatus();
+    };
+    EXPECT_TRUE(RewriteInputs(files, {}, {}, decide, nullptr, on_rejection, rewrite).ok());
+    EXPECT_EQ(rejections, 1);
+    return decisions;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(JobTest, BatchedRewriteWritesWhatOneAtATimeWrites) {
+  const std::vector<std::string> expected = Rewrite("single", {});
+  ASSERT_EQ(expected.size(), 23u + 5u + 4u);
+  for (const size_t batch_records : {1, 2, 7, 1000}) {
+    for (const size_t batch_bytes : {size_t{1}, size_t{100}, size_t{8} << 20}) {
+      const std::string out = "batched_" + std::to_string(batch_records) + "_" +
+                              std::to_string(batch_bytes);
+      size_t prepared = 0;
+      RewriteOptions rewrite;
+      rewrite.batch_records = batch_records;
+      rewrite.batch_bytes = batch_bytes;
+      rewrite.prepare = [&](size_t first_doc, absl::Span<const Record> records) {
+        // Batches come in order, and their records are the documents.
+        EXPECT_EQ(first_doc, prepared);
+        EXPECT_LE(records.size(), batch_records);
+        for (const Record& r : records) EXPECT_FALSE(r.id.empty());
+        prepared += records.size();
+      };
+      EXPECT_EQ(Rewrite(out, rewrite), expected) << out;
+      EXPECT_EQ(prepared, expected.size());
+      // The same files with the same bytes.
+      size_t files = 0;
+      for (const auto& entry : fs::recursive_directory_iterator(dir_ / out)) {
+        if (entry.is_regular_file()) ++files;
+      }
+      for (const auto& entry : fs::recursive_directory_iterator(dir_ / "single")) {
+        if (!entry.is_regular_file()) continue;
+        const fs::path name = fs::relative(entry.path(), dir_ / "single");
+        EXPECT_EQ(ReadFile(dir_ / out / name), ReadFile(entry.path()))
+            << out << "/" << name;
+        --files;
+      }
+      EXPECT_EQ(files, 0u) << out;
+    }
+  }
+  // Text files whose document was dropped (document 30) have no output.
+  EXPECT_TRUE(fs::exists(dir_ / "single" / "in" / "t1.txt"));
+  EXPECT_FALSE(fs::exists(dir_ / "single" / "in" / "t2.txt"));
+  EXPECT_EQ(ReadFile(dir_ / "single" / "in" / "t1.txt"), test::Word(1));
+  // Every JSONL line replaced, kept or dropped as decided.
+  const auto lines = test::Lines(ReadFile(dir_ / "single" / "in" / "a.jsonl"));
+  ASSERT_EQ(lines.size(), 23u - 8u);  // documents 0, 3, ..., 21 dropped
+  EXPECT_EQ(lines[0].substr(0, 10), "{\"id\":\"j1\"");
+  EXPECT_EQ(lines[3].back(), ' ');  // document 5, replaced
+  // The WARC output kept the records that are not documents.
+  const std::string warc = ReadFile(dir_ / "single" / "in" / "c.warc.wet");
+  EXPECT_NE(warc.find("WARC-Type: warcinfo"), std::string::npos);
+  EXPECT_NE(warc.find("<urn:uuid:m5>"), std::string::npos);
+  // The empty JSONL input has an (empty) output.
+  EXPECT_TRUE(fs::exists(dir_ / "single" / "in" / "b.jsonl"));
+}
+
+TEST_F(JobTest, PrepareRefusesAFolderThatIsNotEmpty) {
+  fs::create_directories(dir_ / "out");
+  WriteFile(dir_ / "out" / "old", "x");
+  JobFiles files;
+  const absl::Status s = files.Prepare(MakeInputs(), (dir_ / "out").string(), false, {});
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.message().find("--overwrite"), std::string::npos);
+  JobFiles again;
+  EXPECT_TRUE(again.Prepare(MakeInputs(), (dir_ / "out").string(), true, {}).ok());
+}
+
+TEST(ParallelForTest, EveryIndexOnceWithWorkersInRange) {
+  for (int threads : {0, 1, 2, 3, 8}) {
+    for (size_t n : {0, 1, 2, 5, 17}) {
+      std::vector<std::atomic<int>> seen(n);
+      std::atomic<bool> worker_in_range{true};
+      ParallelFor(threads, n, [&](int worker, size_t i) {
+        if (worker < 0 || worker >= std::max(threads, 1)) worker_in_range = false;
+        ++seen[i];
+      });
+      for (size_t i = 0; i < n; ++i) EXPECT_EQ(seen[i], 1) << threads << " " << n;
+      EXPECT_TRUE(worker_in_range);
+    }
+  }
+  EXPECT_GE(JobThreads(0), 1);
+  EXPECT_EQ(JobThreads(3), 3);
+}
+
+}  // namespace
+}  // namespace neardup::internal
