@@ -157,7 +157,7 @@ void AddCleanCommand(CLI::App& app, int* exit_code) {
                   "JSONL URL field (its host is the site)")
       ->capture_default_str();
   cmd->add_option("--threads", flags->threads,
-                  "threads of the counting pass (default: all cores)");
+                  "threads of both passes (default: all cores; the output is the same for any count)");
   cmd->add_flag("--overwrite", flags->overwrite,
                 "accept an output folder that is not empty");
   cmd->add_flag("-q,--quiet", flags->quiet, "no progress and only the last line");

@@ -79,10 +79,24 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
   lines_.clear();
   const std::vector<TextSpan> lines = SplitLines(text);
   std::vector<Unit> units;
-  // Word 3-gram sets of the units, flat: unit u owns
-  // shingles[shingle_begin[u] .. shingle_begin[u + 1]).
+  // Word 3-gram hashes of the units, flat: unit u owns
+  // shingles[shingle_begin[u] .. shingle_end[u]), sorted and distinct once
+  // shingle_sorted[u] (only lines compared with another line are sorted).
   std::vector<uint64_t> shingles;
-  std::vector<size_t> shingle_begin;
+  std::vector<size_t> shingle_begin, shingle_end;
+  std::vector<uint8_t> shingle_sorted;
+  auto sorted_set = [&](size_t u) {
+    uint64_t* b = shingles.data() + shingle_begin[u];
+    uint64_t* e = shingles.data() + shingle_end[u];
+    if (!shingle_sorted[u]) {
+      std::sort(b, e);
+      e = std::unique(b, e);
+      shingle_end[u] = e - shingles.data();
+      shingle_sorted[u] = 1;
+    }
+    return std::pair<const uint64_t*, size_t>(b, e - b);
+  };
+  std::vector<uint64_t> sketch;  // the smallest distinct hashes of a line
   std::vector<uint64_t> tokens;
   std::unordered_map<uint64_t, uint32_t> first_by_key;
   std::unordered_map<uint64_t, uint32_t> first_by_shingle;
@@ -114,6 +128,7 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
     }
     const uint32_t index = static_cast<uint32_t>(units.size());
     shingle_begin.push_back(shingles.size());
+    shingle_sorted.push_back(1);
     const auto [it, inserted] = first_by_key.emplace(u.key, index);
     if (!inserted) {
       u.source = static_cast<int>(it->second);
@@ -123,20 +138,24 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
         tokens.push_back(XXH3_64bits(normalized_.data() + b, e - b));
       });
       if (tokens.size() >= kMinWordsForNear) {
-        const size_t first = shingles.size();
+        sketch.clear();
         for (size_t t = 0; t + 3 <= tokens.size(); ++t) {
-          shingles.push_back(XXH3_64bits(tokens.data() + t, 3 * sizeof(uint64_t)));
+          const uint64_t h = XXH3_64bits(tokens.data() + t, 3 * sizeof(uint64_t));
+          shingles.push_back(h);
+          // Keep the kSketch smallest distinct hashes, sorted.
+          if (sketch.size() == kSketch && h >= sketch.back()) continue;
+          const auto at = std::lower_bound(sketch.begin(), sketch.end(), h);
+          if (at != sketch.end() && *at == h) continue;
+          sketch.insert(at, h);
+          if (sketch.size() > kSketch) sketch.pop_back();
         }
-        std::sort(shingles.begin() + first, shingles.end());
-        shingles.erase(std::unique(shingles.begin() + first, shingles.end()),
-                       shingles.end());
+        shingle_sorted.back() = 0;
         // The earlier unit that first held most of this line's smallest
         // shingle hashes (a bottom-k sketch: lines with Jaccard >= 0.8
         // share most of them), then the exact Jaccard with it.
-        const size_t sketch_end = std::min(shingles.size(), first + kSketch);
         votes.clear();
-        for (size_t s = first; s < sketch_end; ++s) {
-          const auto found = first_by_shingle.find(shingles[s]);
+        for (const uint64_t h : sketch) {
+          const auto found = first_by_shingle.find(h);
           if (found == first_by_shingle.end()) continue;
           auto vote = std::find_if(votes.begin(), votes.end(), [&](const auto& v) {
             return v.first == found->second;
@@ -147,29 +166,25 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
             ++vote->second;
           }
         }
+        shingle_end.push_back(shingles.size());
         if (!votes.empty()) {
           const auto best = std::max_element(
               votes.begin(), votes.end(), [](const auto& a, const auto& b) {
                 return a.second < b.second ||
                        (a.second == b.second && a.first > b.first);
               });
-          const uint32_t v = best->first;
-          const size_t vb = shingle_begin[v];
-          const size_t ve = v + 1 < shingle_begin.size() ? shingle_begin[v + 1]
-                                                         : first;
-          const double sim =
-              SortedJaccard(shingles.data() + first, shingles.size() - first,
-                            shingles.data() + vb, ve - vb);
+          const auto [mine, my_size] = sorted_set(index);
+          const auto [theirs, their_size] = sorted_set(best->first);
+          const double sim = SortedJaccard(mine, my_size, theirs, their_size);
           if (sim >= options_.near_similarity) {
-            u.source = static_cast<int>(v);
+            u.source = static_cast<int>(best->first);
             u.similarity = sim;
           }
         }
-        for (size_t s = first; s < sketch_end; ++s) {
-          first_by_shingle.emplace(shingles[s], index);
-        }
+        for (const uint64_t h : sketch) first_by_shingle.emplace(h, index);
       }
     }
+    if (shingle_end.size() < shingle_begin.size()) shingle_end.push_back(shingles.size());
     units.push_back(u);
   }
 
