@@ -48,6 +48,8 @@ import tarfile
 import tempfile
 import time
 
+import evalkit
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ARCHIVE = "article-extraction-benchmark.tar.xz"
 SUMMARY_RE = re.compile(
@@ -390,7 +392,7 @@ def main():
                 "benchmark": "article-extraction-benchmark",
                 "date": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
                 "host": platform.node(),
-                "git": git_revision(),
+                "git": evalkit.git_revision(),
                 "neardup": args.neardup,
                 "articles": len(articles), "versions": versions,
                 "documents": len(records),
@@ -405,27 +407,12 @@ def main():
                 "by_version": by_version,
                 "problems": problems,
             }
-            with open(args.out, "w") as f:
-                json.dump(doc, f, indent=1)
-                f.write("\n")
-            print("wrote %s" % args.out)
+            evalkit.write_json(args.out, doc)
     finally:
         if args.keep_temp:
             print("kept %s" % tmp)
         else:
             shutil.rmtree(tmp, ignore_errors=True)
-
-
-def git_revision():
-    try:
-        rev = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"],
-                             capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", REPO, "status", "--porcelain",
-                                "--untracked-files=no"],
-                               capture_output=True, text=True).stdout.strip()
-        return rev + ("-dirty" if dirty else "")
-    except OSError:
-        return "unknown"
 
 
 if __name__ == "__main__":

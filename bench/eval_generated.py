@@ -45,6 +45,8 @@ import sys
 import tempfile
 import time
 
+import evalkit
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXPLAIN_RE = re.compile(
     r"exact Jaccard\s+([0-9.]+)\s+\((\d+) shared of (\d+) distinct")
@@ -371,7 +373,7 @@ def main():
             doc = {
                 "benchmark": "generated crawl",
                 "date": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
-                "host": platform.node(), "git": git_revision(),
+                "host": platform.node(), "git": evalkit.git_revision(),
                 "corpus": {"docs": args.docs, "dup_rate": args.dup_rate,
                            "seed": args.seed, "copies": len(truth)},
                 "neardup_args": dd_cmd[4:],
@@ -398,27 +400,12 @@ def main():
                 "explain_vs_truth_max_diff": agree,
                 "problems": problems,
             }
-            with open(args.out, "w") as f:
-                json.dump(doc, f, indent=1)
-                f.write("\n")
-            print("wrote %s" % args.out)
+            evalkit.write_json(args.out, doc)
     finally:
         if args.keep_temp:
             print("kept %s" % tmp)
         else:
             shutil.rmtree(tmp, ignore_errors=True)
-
-
-def git_revision():
-    try:
-        rev = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"],
-                             capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", REPO, "status", "--porcelain",
-                                "--untracked-files=no"],
-                               capture_output=True, text=True).stdout.strip()
-        return rev + ("-dirty" if dirty else "")
-    except OSError:
-        return "unknown"
 
 
 if __name__ == "__main__":
