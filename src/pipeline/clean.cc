@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -180,6 +181,10 @@ absl::Status CleanJob::CountPass() {
       ++stats_.read;
       ++stats_.files[f].read;
       ++documents_[f];
+      if (!record.text_rest.empty()) {
+        ++stats_.truncated;
+        ++stats_.files[f].truncated;
+      }
       stats_.text_bytes += record.text.size();
       texts.emplace_back(record.text);
       sites.push_back(UrlHost(record.url));
@@ -206,6 +211,10 @@ absl::StatusOr<internal::RecordAction> CleanJob::Decide(
   if (!counted_) {
     ++stats_.read;
     ++counts.read;
+    if (!record.text_rest.empty()) {
+      ++stats_.truncated;
+      ++counts.truncated;
+    }
     stats_.text_bytes += record.text.size();
   }
   const std::string_view text = record.text;
@@ -270,7 +279,10 @@ absl::StatusOr<internal::RecordAction> CleanJob::Decide(
   if (syndication_) syndication_->FindAndAdd(text, &syndicated_cuts_);
   const std::vector<Cut> cuts = MergeCuts(
       MergeCuts(repeat_cuts_, boilerplate_cuts_), syndicated_cuts_);
-  const std::string cleaned = ApplyCuts(text, cuts);
+  // A truncated document is cleaned on its first max_document_bytes; the
+  // rest stays as it was.
+  std::string cleaned = ApplyCuts(text, cuts);
+  cleaned.append(record.text_rest);
 
   if (options_.gopher_filter) {
     const RepetitionSignals s = ComputeRepetitionSignals(cleaned);
@@ -375,6 +387,7 @@ std::string CleanJob::StatsJson() const {
   num("removed", stats_.removed);
   num("rejected", stats_.rejected);
   num("passed_through", stats_.passed_through);
+  num("truncated", stats_.truncated);
   num("edited", stats_.edited);
   num("removed_empty_after_clean", stats_.removed_empty);
   num("removed_gopher", stats_.removed_gopher);
@@ -418,6 +431,7 @@ std::string CleanJob::StatsJson() const {
     j += ",\"read\":" + std::to_string(f.read) + ",\"kept\":" + std::to_string(f.kept) +
          ",\"removed\":" + std::to_string(f.removed) +
          ",\"rejected\":" + std::to_string(f.rejected) +
+         ",\"truncated\":" + std::to_string(f.truncated) +
          ",\"passed_through\":" + std::to_string(f.passed_through) + "}";
   }
   return j + "]}";
@@ -454,6 +468,12 @@ absl::StatusOr<CleanStats> CleanJob::Run() {
   const bool boilerplate = options_.boilerplate && !options_.signals_only;
   if (boilerplate) {
     if (!options_.line_counts_file.empty()) {
+      std::error_code ec;
+      if (std::filesystem::is_directory(options_.line_counts_file, ec)) {
+        return absl::InvalidArgumentError(
+            options_.line_counts_file +
+            " is a folder, not a line-count file (line_counts.bin)");
+      }
       std::ifstream in(options_.line_counts_file, std::ios::binary);
       if (!in) {
         return absl::NotFoundError(options_.line_counts_file +
@@ -461,6 +481,10 @@ absl::StatusOr<CleanStats> CleanJob::Run() {
       }
       std::stringstream bytes;
       bytes << in.rdbuf();
+      if (in.bad()) {
+        return absl::DataLossError(options_.line_counts_file +
+                                   ": cannot read the line-count file");
+      }
       auto loaded = LineCounter::Deserialize(bytes.str());
       if (!loaded.ok()) {
         return absl::DataLossError(options_.line_counts_file + ": " +

@@ -63,6 +63,17 @@ absl::Status JobFiles::Prepare(const std::vector<InputFile>& inputs,
     return absl::PermissionDeniedError("cannot create output folder " +
                                        outdir_ + ": " + ec.message());
   }
+  // stats.json is written last, so it marks a finished run: an earlier
+  // run's copy goes first, or a run killed while replacing the outputs
+  // would leave a folder that looks finished with a mix of both runs.
+  if (overwrite) {
+    fs::remove(OutPath("stats.json"), ec);
+    if (ec) {
+      return absl::PermissionDeniedError("cannot remove the earlier " +
+                                         OutPath("stats.json") + ": " +
+                                         ec.message());
+    }
+  }
   for (InputFile& input : inputs_) {
     if (input.path == "-") {
       if (auto s = SpoolStdin(&input, reader); !s.ok()) return s;
@@ -248,6 +259,11 @@ absl::StatusOr<std::vector<InputFile>> PlanInputs(
     }
     auto expanded = ExpandInputs({arg});
     if (!expanded.ok()) return expanded.status();
+    if (expanded->empty()) {
+      return absl::NotFoundError(
+          arg + ": no input files in this folder (.jsonl .ndjson .json .txt "
+                ".text .warc .wet, optionally .gz .zst .zstd)");
+    }
     fs::path root = fs::path(arg).lexically_normal();
     if (root.filename().empty()) root = root.parent_path();
     std::string root_name = root.filename().string();
