@@ -398,5 +398,92 @@ TEST_F(DedupTest, WarcKeepsNonDocumentRecordsAndDropsCopies) {
   EXPECT_EQ(Field(removed[0], "kept_id"), "<urn:uuid:1>");
 }
 
+TEST_F(DedupTest, MemoryCeilingStopsBeforeWritingAnything) {
+  std::map<std::string, std::string> source;
+  WriteFile(dir_ / "d.jsonl", MakeCrawl(40, &source));  // 160 documents
+  auto inputs = PlanInputs({(dir_ / "d.jsonl").string()});
+  ASSERT_OK(inputs);
+  DedupOptions options;
+  options.threads = 2;
+  // The fixed buffers (two 8 MiB batches, 4 MiB of readers, 1 MiB per
+  // thread) and one 16384-document chunk of 112-value signatures come to
+  // 29 MiB: 28 MiB fails at the first document, with nothing written.
+  options.max_memory_bytes = uint64_t{28} << 20;
+  auto low = RunDedup(*inputs, (dir_ / "low").string(), options);
+  ASSERT_EQ(low.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_NE(low.status().message().find("memory ceiling reached: 1 documents"),
+            std::string::npos)
+      << low.status();
+  EXPECT_NE(low.status().message().find("--max-memory 28.0 MiB"),
+            std::string::npos);
+  EXPECT_TRUE(fs::is_empty(dir_ / "low"));
+  // Enough room: the same result as without a ceiling.
+  options.max_memory_bytes = uint64_t{64} << 20;
+  auto high = RunDedup(*inputs, (dir_ / "high").string(), options);
+  ASSERT_OK(high);
+  EXPECT_EQ(high->removed, 80u);
+  // The ceiling is checked as documents come, not only at the start: a
+  // ceiling just above the estimate for a few documents stops in the
+  // middle.
+  options.method = DedupMethod::kExact;
+  options.max_memory_bytes = (uint64_t{22} << 20) + 50 * 60;
+  auto middle = RunDedup(*inputs, (dir_ / "middle").string(), options);
+  ASSERT_EQ(middle.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(middle.status().message().find("memory ceiling reached: 1 "),
+            std::string::npos)
+      << middle.status();
+  EXPECT_FALSE(fs::exists(dir_ / "middle" / "stats.json"));
+}
+
+TEST_F(DedupTest, OversizedDocumentsTruncatedAreCountedAndWrittenWhole) {
+  Rng rng(3);
+  const std::string big = RandomDocument(rng, 400);
+  const std::string line = "{\"id\":\"big\",\"text\":" + Json(big) + "}\n";
+  WriteFile(dir_ / "t.jsonl", line + line);
+  auto inputs = PlanInputs({(dir_ / "t.jsonl").string()});
+  ASSERT_OK(inputs);
+  DedupOptions options;
+  options.reader.max_document_bytes = 1000;
+  auto rejected = RunDedup(*inputs, (dir_ / "reject").string(), options);
+  ASSERT_OK(rejected);
+  EXPECT_EQ(rejected->rejected, 2u);
+  EXPECT_EQ(rejected->truncated, 0u);
+  options.reader.oversize = Oversize::kTruncate;
+  auto truncated = RunDedup(*inputs, (dir_ / "truncate").string(), options);
+  ASSERT_OK(truncated);
+  EXPECT_EQ(truncated->read, 2u);
+  EXPECT_EQ(truncated->truncated, 2u);
+  EXPECT_EQ(truncated->removed, 1u);
+  EXPECT_EQ(truncated->text_bytes, 2000u);
+  EXPECT_EQ(ReadAll(dir_ / "truncate" / "t.jsonl"), line);
+  EXPECT_NE(ReadAll(dir_ / "truncate" / "stats.json").find("\"truncated\":2"),
+            std::string::npos);
+}
+
+TEST_F(DedupTest, OverwriteRemovesTheEarlierStatsFirst) {
+  WriteFile(dir_ / "ok.jsonl", "{\"text\":\"a b c\"}\n");
+  auto inputs = PlanInputs({(dir_ / "ok.jsonl").string()});
+  ASSERT_OK(inputs);
+  ASSERT_OK(RunDedup(*inputs, (dir_ / "out").string(), {}));
+  ASSERT_TRUE(fs::exists(dir_ / "out" / "stats.json"));
+  // A second run that fails after preparing the folder leaves no stats.json
+  // of the first run beside whatever it replaced.
+  DedupOptions options;
+  options.overwrite = true;
+  options.max_memory_bytes = 1;
+  EXPECT_FALSE(RunDedup(*inputs, (dir_ / "out").string(), options).ok());
+  EXPECT_FALSE(fs::exists(dir_ / "out" / "stats.json"));
+}
+
+TEST_F(DedupTest, FolderWithoutInputsIsAnError) {
+  fs::create_directories(dir_ / "empty.jsonl");
+  WriteFile(dir_ / "empty.jsonl" / "notes.md", "not an input");
+  auto inputs = PlanInputs({(dir_ / "empty.jsonl").string()});
+  EXPECT_EQ(inputs.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(inputs.status().message().find("empty.jsonl: no input files"),
+            std::string::npos)
+      << inputs.status();
+}
+
 }  // namespace
 }  // namespace neardup

@@ -139,6 +139,7 @@ struct ReadResult {
     uint64_t line = 0, offset = 0;
     double number = 0;
     size_t text_token_begin = 0, text_token_end = 0;
+    std::string text_rest;
   };
   std::vector<Doc> docs;
   std::vector<Rejection> rejections;
@@ -162,7 +163,8 @@ inline ReadResult ReadAll(RecordReader* reader) {
       result.docs.push_back({std::string(record.id), std::string(record.text),
                              std::string(record.url), std::string(record.raw),
                              record.line, record.offset, record.number,
-                             record.text_token_begin, record.text_token_end});
+                             record.text_token_begin, record.text_token_end,
+                             std::string(record.text_rest)});
       result.events += 'R';
     } else {
       result.rejections.push_back(rejection);

@@ -274,6 +274,32 @@ TEST(JsonlReader, HugeStringsAndTheSizeLimit) {
   EXPECT_EQ(r.docs[1].text, "small");
 }
 
+TEST(JsonlReader, OversizedTextTruncatedAtACharacterBoundary) {
+  // 400 three-byte characters (1200 bytes) and a limit of 1000: the cut
+  // backs off to 999, before the character that would straddle it.
+  std::string cjk;
+  for (int i = 0; i < 400; ++i) cjk += "\xE6\x97\xA5";
+  ReaderOptions options;
+  options.max_document_bytes = 1000;
+  options.oversize = Oversize::kTruncate;
+  const std::string line = "{\"id\":\"c\",\"text\":\"" + cjk + "\"}";
+  const ReadResult r =
+      ReadJsonl(line + "\n{\"text\":\"small\"}\n", options);
+  ASSERT_EQ(r.events, "RR");
+  EXPECT_EQ(r.docs[0].text, cjk.substr(0, 999));
+  EXPECT_EQ(r.docs[0].text_rest, cjk.substr(999));
+  EXPECT_EQ(r.docs[0].raw, line);  // the record itself is whole
+  EXPECT_EQ(r.docs[1].text, "small");
+  EXPECT_EQ(r.docs[1].text_rest, "");
+  // At the limit exactly nothing is cut; ASCII is cut at the limit.
+  options.max_document_bytes = 1200;
+  EXPECT_EQ(ReadJsonl(line + "\n", options).docs[0].text_rest, "");
+  options.max_document_bytes = 4;
+  const ReadResult ascii = ReadJsonl("{\"text\":\"abcdefg\"}\n", options);
+  EXPECT_EQ(ascii.docs[0].text, "abcd");
+  EXPECT_EQ(ascii.docs[0].text_rest, "efg");
+}
+
 TEST(JsonlReader, LineTooLongForTheLimitIsSkippedUnread) {
   ReaderOptions options;
   options.max_document_bytes = 1000;  // lines over 8 * 1000 + 1 MiB

@@ -162,6 +162,43 @@ TEST(LineCounterTest, SaveAndLoadAndCorruption) {
             std::string::npos);
 }
 
+// Regression (found by tests/fuzz/line_counts_fuzzer.cc): a count that
+// does not fit 32 bits, in a file whose checksums are right, was cut to its
+// low 32 bits on loading instead of being refused.
+TEST(LineCounterTest, CountBeyond32BitsIsRefused) {
+  auto put = [](std::string* s, uint64_t v) {
+    for (int i = 0; i < 8; ++i) s->push_back(static_cast<char>(v >> (8 * i)));
+  };
+  std::string file = "NDLC";
+  put(&file, 1);  // format version
+  put(&file, 7);  // documents
+  put(&file, XXH3_64bits(file.data(), file.size()));
+  for (uint64_t count : {uint64_t{5}, (uint64_t{1} << 32) + 2}) {
+    std::string image = file;
+    std::string section;
+    put(&section, 1);  // one entry
+    put(&section, 42);
+    put(&section, count);
+    image += section;
+    put(&image, XXH3_64bits(section.data(), section.size()));
+    std::string empty;
+    put(&empty, 0);
+    image += empty;
+    put(&image, XXH3_64bits(empty.data(), empty.size()));
+    auto loaded = LineCounter::Deserialize(image);
+    if (count == 5) {
+      ASSERT_OK(loaded);
+      EXPECT_EQ(loaded->Count(42), 5u);
+      EXPECT_EQ(loaded->Serialize(), image);
+    } else {
+      EXPECT_EQ(loaded.status().code(), absl::StatusCode::kDataLoss);
+      EXPECT_NE(loaded.status().message().find("count out of range"),
+                std::string::npos)
+          << loaded.status();
+    }
+  }
+}
+
 TEST(BoilerplateTest, CutsFrequentShortLinesBySite) {
   const Crawl crawl = MakeCrawl();
   LineCounter counter;

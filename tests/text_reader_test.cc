@@ -46,6 +46,28 @@ TEST(TextReader, EmptyFileIsOneEmptyDocument) {
   EXPECT_EQ(r.docs[0].id, path);
 }
 
+TEST(TextReader, OversizedFileTruncated) {
+  ScratchDir dir;
+  const std::string path = dir.File("big.txt");
+  const std::string content = std::string(999, 'x') + "\xE2\x82\xAC end";
+  WriteFile(path, content);
+  ReaderOptions options;
+  options.max_document_bytes = 1000;
+  options.oversize = Oversize::kTruncate;
+  const ReadResult r = ReadPath(path, options);
+  ASSERT_EQ(r.events, "R");
+  EXPECT_EQ(r.docs[0].text, std::string(999, 'x'));
+  EXPECT_EQ(r.docs[0].text_rest, "\xE2\x82\xAC end");
+  EXPECT_EQ(r.docs[0].raw, content);
+  // Past the record limit (8 x 10 + 1 MiB) a file is rejected unread.
+  options.max_document_bytes = 10;
+  WriteFile(path, std::string((1 << 20) + 81, 'y'));
+  const ReadResult past = ReadPath(path, options);
+  ASSERT_EQ(past.events, "X");
+  EXPECT_EQ(past.rejections[0].reason,
+            "file larger than the record limit (1048656 bytes) for truncation");
+}
+
 TEST(TextReader, LargerThanTheLimit) {
   ScratchDir dir;
   const std::string path = dir.File("big.txt");

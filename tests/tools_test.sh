@@ -69,6 +69,18 @@ check "busy output message" grep -q "not empty" "$work/f.txt"
 check "bad keep exit" [ $? -ne 0 ]
 check "bad keep message" grep -q "first, longest or field:NAME" "$work/g.txt"
 
+# A memory ceiling: too low stops the run with a clear error and no
+# finished output; a size it cannot read is refused.
+"$neardup" dedup "$src/examples/crawl.jsonl" -o "$work/m" --max-memory 1M > "$work/m.txt" 2>&1
+check "max-memory exit" [ $? -eq 1 ]
+check "max-memory message" grep -q "memory ceiling reached: 1 documents would need an estimated" "$work/m.txt"
+check "max-memory no output" [ ! -e "$work/m/stats.json" ]
+"$neardup" dedup "$src/examples/crawl.jsonl" -o "$work/m2" --max-memory 2G --quiet > "$work/m2.txt" 2>&1
+check "max-memory 2G" cmp -s "$work/a/crawl.jsonl" "$work/m2/crawl.jsonl"
+"$neardup" dedup "$src/examples/crawl.jsonl" -o "$work/m3" --max-memory 12X > "$work/m3.txt" 2>&1
+check "max-memory bad size" [ $? -eq 2 ]
+check "max-memory bad size message" grep -q '"12X" is not a size' "$work/m3.txt"
+
 # explain on two records by id.
 "$neardup" explain "$src/examples/crawl.jsonl#doc-000001" "$src/examples/crawl.jsonl#doc-000010" > "$work/h.txt"
 check "explain exit" [ $? -eq 0 ]

@@ -350,6 +350,26 @@ TEST(WarcReader, MissingRecordIdAndType) {
   EXPECT_EQ(r.passed_through, 1u);
 }
 
+TEST(WarcReader, OversizedDocumentsTruncated) {
+  ReaderOptions options;
+  options.max_document_bytes = 100;
+  options.oversize = Oversize::kTruncate;
+  // 99 ASCII bytes then a two-byte character across the limit.
+  const std::string text = std::string(99, 'b') + "\xC3\xA9" + "tail";
+  const std::string big = Conversion("b", "", text);
+  const std::string huge =
+      Conversion("h", "", std::string((1 << 20) + 200, 'h'));
+  const ReadResult r = ReadWarc(big + huge, options);
+  ASSERT_EQ(r.events, "RX");
+  EXPECT_EQ(r.docs[0].text, std::string(99, 'b'));
+  EXPECT_EQ(r.docs[0].text_rest, "\xC3\xA9tail");
+  EXPECT_EQ(r.docs[0].raw, big);
+  // Past the record limit a record is still skipped unread.
+  EXPECT_EQ(r.rejections[0].reason,
+            "record 2: record larger than max_document_bytes (Content-Length "
+            "1048776)");
+}
+
 TEST(WarcReader, SizeLimits) {
   ReaderOptions options;
   options.max_document_bytes = 100;

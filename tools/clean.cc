@@ -55,7 +55,9 @@ int RunCleanCommand(const CleanFlags& flags) {
   options.gopher_filter = flags.gopher_filter;
   options.signals_only = flags.signals_only;
   options.annotate = flags.annotate;
-  ApplyReaderFlags(flags.reader, &options.reader);
+  if (auto s = ApplyReaderFlags(flags.reader, &options.reader); !s.ok()) {
+    return Fail("clean", s, 2);
+  }
   options.reader.url_field = flags.url_field;
   options.threads = flags.threads;
   options.overwrite = flags.overwrite;
@@ -96,7 +98,7 @@ int RunCleanCommand(const CleanFlags& flags) {
                 flags.outdir.c_str(),
                 options.signals_only || options.gopher_filter ? ", signals.jsonl" : "");
   }
-  PrintAccounting(s.read, s.kept, s.removed, s.rejected);
+  PrintAccounting(s.read, s.kept, s.removed, s.rejected, s.truncated);
   return 0;
 }
 

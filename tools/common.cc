@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -58,14 +59,57 @@ void AddReaderFlags(CLI::App* cmd, ReaderFlags* flags) {
                   "JSONL id field (absent: FILE:LINE)")
       ->capture_default_str();
   cmd->add_option("--max-doc-bytes", flags->max_doc_bytes,
-                  "reject documents larger than this")
+                  "documents with more text bytes are rejected or truncated "
+                  "(--oversize)")
+      ->capture_default_str();
+  cmd->add_option("--oversize", flags->oversize,
+                  "reject: a larger document goes to rejected.jsonl; "
+                  "truncate: it is read as its first --max-doc-bytes bytes "
+                  "(cut at a character boundary), counted as truncated, and "
+                  "the rest of its text is written back unchanged")
       ->capture_default_str();
 }
 
-void ApplyReaderFlags(const ReaderFlags& flags, ReaderOptions* options) {
+absl::Status ApplyReaderFlags(const ReaderFlags& flags,
+                              ReaderOptions* options) {
   options->text_field = flags.text_field;
   options->id_field = flags.id_field;
   options->max_document_bytes = flags.max_doc_bytes;
+  if (flags.oversize == "reject") {
+    options->oversize = Oversize::kReject;
+  } else if (flags.oversize == "truncate") {
+    options->oversize = Oversize::kTruncate;
+  } else {
+    return absl::InvalidArgumentError(
+        "--oversize must be reject or truncate");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> ParseByteSize(std::string_view text) {
+  uint64_t value = 0;
+  size_t i = 0;
+  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+    if (value > (UINT64_MAX - 9) / 10) break;
+    value = value * 10 + static_cast<uint64_t>(text[i] - '0');
+  }
+  int shift = -1;
+  if (i > 0 && i == text.size()) {
+    shift = 0;
+  } else if (i > 0 && i + 1 == text.size()) {
+    switch (text[i] | 0x20) {
+      case 'k': shift = 10; break;
+      case 'm': shift = 20; break;
+      case 'g': shift = 30; break;
+      case 't': shift = 40; break;
+    }
+  }
+  if (shift < 0 || value > (UINT64_MAX >> shift)) {
+    return absl::InvalidArgumentError(
+        "\"" + std::string(text) +
+        "\" is not a size (bytes, or a number with K, M, G or T: 500M, 2G)");
+  }
+  return value << shift;
 }
 
 int Fail(const char* command, const absl::Status& status, int code) {
@@ -75,12 +119,16 @@ int Fail(const char* command, const absl::Status& status, int code) {
 }
 
 void PrintAccounting(uint64_t read, uint64_t kept, uint64_t removed,
-                     uint64_t rejected, const char* note) {
-  std::printf("read %llu = kept %llu + removed %llu + rejected %llu%s\n",
+                     uint64_t rejected, uint64_t truncated, const char* note) {
+  std::printf("read %llu = kept %llu + removed %llu + rejected %llu",
               static_cast<unsigned long long>(read),
               static_cast<unsigned long long>(kept),
               static_cast<unsigned long long>(removed),
-              static_cast<unsigned long long>(rejected), note);
+              static_cast<unsigned long long>(rejected));
+  if (truncated > 0) {
+    std::printf(" (%llu truncated)", static_cast<unsigned long long>(truncated));
+  }
+  std::printf("%s\n", note);
 }
 
 }  // namespace neardup::tools

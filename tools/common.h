@@ -6,9 +6,11 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "neardup/io.h"
 #include "neardup/pipeline.h"
 
@@ -23,21 +25,30 @@ ProgressFn TerminalProgress(bool quiet);
 // Erases the progress line, if there is one.
 void ClearProgress(const ProgressFn& progress);
 
-// Flags of the readers: --text-field, --id-field, --max-doc-bytes.
+// Flags of the readers: --text-field, --id-field, --max-doc-bytes,
+// --oversize.
 struct ReaderFlags {
   std::string text_field = "text";
   std::string id_field = "id";
   size_t max_doc_bytes = size_t{256} << 20;
+  std::string oversize = "reject";
 };
 void AddReaderFlags(CLI::App* cmd, ReaderFlags* flags);
-void ApplyReaderFlags(const ReaderFlags& flags, ReaderOptions* options);
+// Returns InvalidArgument for an --oversize other than reject or truncate.
+absl::Status ApplyReaderFlags(const ReaderFlags& flags, ReaderOptions* options);
+
+// Parses a size in bytes: digits with an optional K, M, G or T suffix
+// (powers of 1024; "500M", "2G"). Returns InvalidArgument otherwise.
+absl::StatusOr<uint64_t> ParseByteSize(std::string_view text);
 
 // Prints "neardup COMMAND: message" on standard error and returns `code`.
 int Fail(const char* command, const absl::Status& status, int code = 1);
 
-// Prints the accounting line that ends every job's output.
+// Prints the accounting line that ends every job's output, with the
+// number of documents read truncated when there were any.
 void PrintAccounting(uint64_t read, uint64_t kept, uint64_t removed,
-                     uint64_t rejected, const char* note = "");
+                     uint64_t rejected, uint64_t truncated,
+                     const char* note = "");
 
 }  // namespace neardup::tools
 

@@ -33,6 +33,7 @@ struct DedupFlags {
   bool dry_run = false;
   bool overwrite = false;
   bool quiet = false;
+  std::string max_memory;  // "" (no ceiling), bytes, or 500M, 2G...
 };
 
 std::string Megabytes(uint64_t bytes) {
@@ -74,7 +75,14 @@ int RunDedupCommand(const DedupFlags& flags) {
   options.hamming = flags.hamming;
   options.verify =
       flags.verify == "exact" ? VerifyMode::kExact : VerifyMode::kSignature;
-  ApplyReaderFlags(flags.reader, &options.reader);
+  if (auto s = ApplyReaderFlags(flags.reader, &options.reader); !s.ok()) {
+    return Fail("dedup", s, 2);
+  }
+  if (!flags.max_memory.empty()) {
+    auto bytes = ParseByteSize(flags.max_memory);
+    if (!bytes.ok()) return Fail("dedup", bytes.status(), 2);
+    options.max_memory_bytes = *bytes;
+  }
   options.threads = flags.threads;
   options.seed = flags.seed;
   options.dry_run = flags.dry_run;
@@ -126,7 +134,7 @@ int RunDedupCommand(const DedupFlags& flags) {
                 flags.outdir.c_str(),
                 options.dry_run ? "dry run, no records; " : "kept records, ");
   }
-  PrintAccounting(s.read, s.kept, s.removed, s.rejected,
+  PrintAccounting(s.read, s.kept, s.removed, s.rejected, s.truncated,
                   options.dry_run ? " (dry run: nothing written)" : "");
   return 0;
 }
@@ -170,6 +178,13 @@ void AddDedupCommand(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   AddReaderFlags(cmd, &flags->reader);
   cmd->add_option("--threads", flags->threads, "threads (default: all cores)");
+  cmd->add_option("--max-memory", flags->max_memory,
+                  "memory ceiling (bytes, or with K, M, G: 500M, 2G): the job "
+                  "estimates the memory its documents will need (signatures, "
+                  "ids, the index) as it reads them, and stops with an error "
+                  "before the estimate passes the ceiling, writing no output, "
+                  "rather than being killed; it does not spill to disk. "
+                  "Default: no ceiling");
   cmd->add_option("--seed", flags->seed, "hash seed")->capture_default_str();
   cmd->add_flag("--dry-run", flags->dry_run,
                 "write the decisions only, no record files");

@@ -2,14 +2,18 @@
 # Installs the Debian packages that neardup needs to build and test, when
 # they are missing. Idempotent: does nothing (and needs no network) when
 # everything is there. Runs apt-get update first whenever it installs.
+# `install_deps.sh fuzz` adds clang and libFuzzer (make fuzz).
 set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config git
   libabsl-dev libxxhash-dev libutf8proc-dev
-  libsimdjson-dev libzstd-dev zlib1g-dev libcli11-dev
+  libsimdjson-dev libzstd-dev zlib1g-dev libcli11-dev zstd
   libgtest-dev libgmock-dev libbenchmark-dev
 )
+if [ "${1:-}" = fuzz ]; then
+  packages+=(clang libclang-rt-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

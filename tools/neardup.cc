@@ -1,6 +1,7 @@
 // The neardup command: finds near-duplicate documents and repeated text in
 // text collections. Subcommands live in their own files (commands.h).
 
+#include <csignal>
 #include <cstdio>
 #include <string>
 
@@ -26,6 +27,10 @@ int main(int argc, char** argv) {
       "  neardup explain crawl.jsonl:3 crawl.jsonl:17\n"
       "  neardup selftest                   check the hashing core against "
       "its known answers");
+  // Past a file size limit (ulimit -f) a write fails with EFBIG and the
+  // job stops with an error naming the file, instead of being killed by
+  // SIGXFSZ with a half-written temporary behind it.
+  std::signal(SIGXFSZ, SIG_IGN);
   int exit_code = 0;
   neardup::tools::AddCleanCommand(app, &exit_code);
   neardup::tools::AddDedupCommand(app, &exit_code);

@@ -177,7 +177,8 @@ class LineCounter {
   // its XXH3 checksum. All integers are 8 bytes little-endian.
   std::string Serialize() const;
   // Parses Serialize's output. Returns DataLoss naming what is wrong (bad
-  // magic, another version, a truncated section, a checksum mismatch).
+  // magic, another version, a truncated section, a checksum mismatch, keys
+  // out of order, a count beyond 32 bits).
   static absl::StatusOr<LineCounter> Deserialize(std::string_view bytes);
 
  private:

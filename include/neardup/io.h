@@ -31,6 +31,15 @@
 namespace neardup {
 
 enum class Compression { kNone, kGzip, kZstd };
+
+// What a reader does with a document whose text is larger than
+// ReaderOptions::max_document_bytes.
+enum class Oversize {
+  kReject,    // a Rejection ("document larger than max_document_bytes")
+  kTruncate,  // a Record whose text is its first max_document_bytes bytes,
+              // cut back to a UTF-8 character boundary (Record::text_rest
+              // holds the rest)
+};
 enum class InputFormat { kJsonl, kText, kWarc };
 
 // Returns "none", "gzip" or "zstd".
@@ -64,8 +73,14 @@ struct ReaderOptions {
   // policies). Empty: none. Default: "".
   std::string number_field;
   // Records whose text is longer are rejected ("document larger than
-  // max_document_bytes"). Default: 256 MiB.
+  // max_document_bytes") or truncated, as `oversize` says. Default: 256 MiB.
   size_t max_document_bytes = size_t{256} << 20;
+  // Truncation reads only the text: the record around it must still fit
+  // the reader's record limit (a JSONL line or a text file of at most
+  // 8 x max_document_bytes + 1 MiB, a WARC record of at most
+  // max_document_bytes + 1 MiB), beyond which it is rejected without being
+  // held in memory. Default: kReject.
+  Oversize oversize = Oversize::kReject;
   // WARC: keep the raw bytes of non-document records for TakePassThrough.
   // When false they are only counted, so a reader that will not write them
   // back (a first pass) does not hold a WAT file's metadata in memory.
@@ -77,6 +92,9 @@ struct ReaderOptions {
 struct Record {
   std::string_view id;    // see the format notes above
   std::string_view text;  // the document text (JSON string unescaped)
+  // Oversize::kTruncate: the text after the cut, so that text + text_rest
+  // is the whole text; empty when the document was not truncated.
+  std::string_view text_rest;
   std::string_view url;   // empty when unknown
   // The record's bytes exactly as read, for writing it back: a JSONL line
   // without its line terminator, a whole WARC record (headers, block and

@@ -68,6 +68,18 @@ struct DedupOptions {
   ReaderOptions reader;
   // Signing threads; 0 means one per core. Default: 0.
   int threads = 0;
+  // Memory ceiling in bytes; 0: none. As documents are read, the job
+  // estimates what it will hold at its peak: its fixed buffers (two batches
+  // of 8 MiB of text, scratch per thread), the data kept per document
+  // (signature or key, id, position, length) and the index (band keys and
+  // their sort, `threads` bands at a time, union-find and clusters). Before
+  // the estimate passes the ceiling it stops with ResourceExhausted naming
+  // the ceiling, the documents read and the estimate, having written no
+  // output, instead of being killed by the system later. It does not spill
+  // to disk. Pairs and allocator overhead are not in the estimate: keep
+  // the ceiling some way below the memory the machine can give.
+  // Default: 0.
+  uint64_t max_memory_bytes = 0;
   // Write the decisions (removed.jsonl, clusters.jsonl, stats.json) but no
   // record files. Default: false.
   bool dry_run = false;
@@ -88,7 +100,7 @@ struct InputFile {
 // folder argument keeps its path below the folder, under the folder's name;
 // "-" becomes "stdin.jsonl" (or .warc / .txt, by content). Returns
 // InvalidArgument when two inputs would get the same output name, NotFound
-// for a missing path.
+// for a missing path or a folder without input files.
 absl::StatusOr<std::vector<InputFile>> PlanInputs(
     const std::vector<std::string>& args);
 
@@ -100,11 +112,16 @@ struct FileCounts {
   std::string compression;  // none, gzip, zstd
   uint64_t read = 0, kept = 0, removed = 0, rejected = 0;
   uint64_t passed_through = 0;  // WARC records that are not documents
+  uint64_t truncated = 0;       // documents read truncated (Oversize)
 };
 
 struct DedupStats {
   uint64_t read = 0, kept = 0, removed = 0, rejected = 0;
   uint64_t passed_through = 0;
+  // Documents over ReaderOptions::max_document_bytes read truncated
+  // (Oversize::kTruncate): signed on their first max_document_bytes bytes,
+  // written back whole. Part of `read`, not a fourth outcome.
+  uint64_t truncated = 0;
   uint64_t text_bytes = 0;          // bytes of document text signed
   uint64_t repaired_utf8 = 0;       // ill-formed sequences replaced
   uint64_t clusters = 0;            // clusters of two or more documents
@@ -181,6 +198,9 @@ struct CleanOptions {
 struct CleanStats {
   uint64_t read = 0, kept = 0, removed = 0, rejected = 0;
   uint64_t passed_through = 0;
+  // Documents read truncated (Oversize::kTruncate): cleaned on their first
+  // max_document_bytes bytes, the rest written back unchanged.
+  uint64_t truncated = 0;
   uint64_t edited = 0;               // kept documents whose text changed
   uint64_t removed_empty = 0;        // empty_after_clean
   uint64_t removed_gopher = 0;

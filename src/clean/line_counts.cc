@@ -1,6 +1,7 @@
 // Cross-document line counts and boilerplate cuts.
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -193,10 +194,12 @@ absl::StatusOr<LineCounter> LineCounter::Deserialize(std::string_view bytes) {
                                  names[s] + " section");
     }
     sections[s]->resize(n);
+    bool counts_fit = true;
     for (uint64_t i = 0; i < n; ++i) {
       uint64_t key = 0, count = 0;
       GetU64(&bytes, &key);
       GetU64(&bytes, &count);
+      counts_fit &= count <= UINT32_MAX;
       (*sections[s])[i] = {key, static_cast<uint32_t>(count)};
     }
     const size_t body_size = start.size() - bytes.size();
@@ -213,6 +216,12 @@ absl::StatusOr<LineCounter> LineCounter::Deserialize(std::string_view bytes) {
       if ((*sections[s])[i - 1].key >= (*sections[s])[i].key) {
         return absl::DataLossError("line-count file: keys out of order");
       }
+    }
+    // Counts are 32-bit in memory; the file holds 8 bytes for each.
+    if (!counts_fit) {
+      return absl::DataLossError(std::string("line-count file: a count out of "
+                                             "range in the ") +
+                                 names[s] + " section");
     }
   }
   if (!bytes.empty()) {

@@ -19,7 +19,7 @@
 //    number (else NaN).
 //  - A line longer than min(4 GiB - 1, 8 x max_document_bytes + 1 MiB)
 //    cannot be parsed by simdjson or cannot fit the text limit; it is
-//    rejected without being held in memory.
+//    rejected without being held in memory (with Oversize::kTruncate too).
 //
 // Views: text and a string id point into the simdjson parser's string
 // buffer; raw into the input's buffers; both are valid until the next call.
@@ -370,15 +370,22 @@ class JsonlReader final : public RecordReader {
       return Cat("field \"", options_.text_field, "\" is not a string (",
                  text_type, ")");
     }
+    std::string_view rest;
     if (text.size() > options_.max_document_bytes) {
-      return Cat("document larger than max_document_bytes (", text.size(),
-                 " > ", options_.max_document_bytes, ")");
+      if (options_.oversize == Oversize::kReject) {
+        return Cat("document larger than max_document_bytes (", text.size(),
+                   " > ", options_.max_document_bytes, ")");
+      }
+      const size_t cut = Utf8CutPoint(text, options_.max_document_bytes);
+      rest = text.substr(cut);
+      text = text.substr(0, cut);
     }
     if (!have_id) {
       id_buffer_ = Cat(path(), ":", line_number_);
       id = id_buffer_;
     }
     record->text = text;
+    record->text_rest = rest;
     record->text_token_begin = text_token_begin;
     record->text_token_end = text_token_end;
     record->id = id;

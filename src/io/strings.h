@@ -21,6 +21,19 @@ requires(std::is_integral_v<T> && !std::is_same_v<T, char> &&
   out->append(std::to_string(value));
 }
 
+// Returns the largest n <= max (and <= text.size()) such that text[0, n)
+// does not end inside a UTF-8 sequence: the cut backs off over at most
+// three continuation bytes (ill-formed text is cut at max).
+inline size_t Utf8CutPoint(std::string_view text, size_t max) {
+  if (max >= text.size()) return text.size();
+  size_t n = max;
+  for (int back = 0; back < 3 && n > 0; ++back) {
+    if ((static_cast<unsigned char>(text[n]) & 0xC0) != 0x80) return n;
+    --n;
+  }
+  return (static_cast<unsigned char>(text[n]) & 0xC0) != 0x80 ? n : max;
+}
+
 // Returns the concatenation of strings and integers (in decimal).
 template <typename... Pieces>
 std::string Cat(const Pieces&... pieces) {

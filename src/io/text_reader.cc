@@ -2,7 +2,9 @@
 // id = the path as given, line 1, offset 0, raw = text = the content. An
 // empty file is one record with empty text (the pipeline decides what to do
 // with it). Reading stops one byte past max_document_bytes, so an oversized
-// file is rejected without being held in full.
+// file is rejected without being held in full; with Oversize::kTruncate,
+// reading stops one byte past the record limit (8 x max_document_bytes +
+// 1 MiB), and a file within it is truncated.
 
 #include <limits>
 #include <memory>
@@ -22,21 +24,29 @@ class TextReader final : public RecordReader {
              std::unique_ptr<BufferedInput> in, const ReaderOptions& options)
       : RecordReader(std::move(path), InputFormat::kText, compression),
         in_(std::move(in)),
-        max_bytes_(options.max_document_bytes) {}
+        max_bytes_(options.max_document_bytes),
+        truncate_(options.oversize == Oversize::kTruncate) {
+    const size_t limit = std::numeric_limits<size_t>::max() / 16;
+    max_raw_ = !truncate_          ? max_bytes_
+               : max_bytes_ >= limit ? std::numeric_limits<size_t>::max() - 1
+                                     : 8 * max_bytes_ + (size_t{1} << 20);
+  }
 
   Result Next(Record* record, Rejection* rejection) override {
     if (done_) return Result::kEnd;
     done_ = true;
     content_.clear();
     const size_t limit =
-        max_bytes_ == static_cast<size_t>(-1) ? max_bytes_ : max_bytes_ + 1;
+        max_raw_ == static_cast<size_t>(-1) ? max_raw_ : max_raw_ + 1;
     in_->Read(limit, &content_);
     std::string reason;
     if (!in_->status().ok()) {
       reason = std::string(in_->status().message());
-    } else if (content_.size() > max_bytes_) {
-      reason =
-          Cat("document larger than max_document_bytes (", max_bytes_, ")");
+    } else if (content_.size() > max_raw_) {
+      reason = truncate_ ? Cat("file larger than the record limit (", max_raw_,
+                               " bytes) for truncation")
+                         : Cat("document larger than max_document_bytes (",
+                               max_bytes_, ")");
     }
     if (!reason.empty()) {
       content_.clear();
@@ -47,7 +57,10 @@ class TextReader final : public RecordReader {
       return Result::kRejected;
     }
     record->id = path();
-    record->text = content_;
+    const std::string_view text = content_;
+    const size_t cut = Utf8CutPoint(text, max_bytes_);
+    record->text = text.substr(0, cut);
+    record->text_rest = text.substr(cut);
     record->text_token_begin = record->text_token_end = 0;
     record->url = std::string_view();
     record->raw = content_;
@@ -60,6 +73,8 @@ class TextReader final : public RecordReader {
  private:
   std::unique_ptr<BufferedInput> in_;
   size_t max_bytes_;
+  bool truncate_;
+  size_t max_raw_;  // the most bytes read: max_bytes_ unless truncating
   std::string content_;
   bool done_ = false;
 };

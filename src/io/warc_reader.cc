@@ -37,7 +37,9 @@
 //    the file ends;
 //  - a record larger than max_document_bytes + 1 MiB is skipped without
 //    being held (rejected, or, when the stream ends inside it, truncated);
-//    a document whose text is larger than max_document_bytes is rejected;
+//    a document whose text is larger than max_document_bytes is rejected,
+//    or truncated (Oversize::kTruncate; a gzip-encoded payload is inflated
+//    only a little past the limit, so text_rest may end early);
 //  - a damaged compressed stream ends the file with its own message.
 // A record whose block ends exactly at the end of the file without the two
 // line breaks is accepted.
@@ -492,11 +494,18 @@ class WarcReader final : public RecordReader {
     } else {
       return PassThrough();
     }
+    std::string_view rest;
     if (text.size() > options_.max_document_bytes) {
-      return Reject(
-          rejection, number, start,
-          Cat("record ", number, ": document larger than max_document_bytes (",
-              text.size(), " > ", options_.max_document_bytes, ")"));
+      if (options_.oversize == Oversize::kReject) {
+        return Reject(rejection, number, start,
+                      Cat("record ", number,
+                          ": document larger than max_document_bytes (",
+                          text.size(), " > ", options_.max_document_bytes,
+                          ")"));
+      }
+      const size_t cut = Utf8CutPoint(text, options_.max_document_bytes);
+      rest = text.substr(cut);
+      text = text.substr(0, cut);
     }
     std::string_view id = FindHeader(headers, "WARC-Record-ID");
     if (id.empty()) {
@@ -506,6 +515,7 @@ class WarcReader final : public RecordReader {
     record->id = id;
     record->url = FindHeader(headers, "WARC-Target-URI");
     record->text = text;
+    record->text_rest = rest;
     record->text_token_begin = record->text_token_end = 0;
     record->raw = raw_;
     record->line = number;

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -101,7 +102,7 @@ class CleanJob {
 
   absl::Status CountPass();
   void Prepare(int worker, const Record& record, DocWork* work);
-  void Complete(std::string_view text, DocWork* work) const;
+  void Complete(const Record& record, DocWork* work) const;
   absl::StatusOr<internal::RecordAction> Decide(size_t file, size_t doc,
                                                 const Record& record,
                                                 std::string* replacement);
@@ -189,6 +190,10 @@ absl::Status CleanJob::CountPass() {
       ++stats_.read;
       ++stats_.files[f].read;
       ++documents_[f];
+      if (!record.text_rest.empty()) {
+        ++stats_.truncated;
+        ++stats_.files[f].truncated;
+      }
       stats_.text_bytes += record.text.size();
       texts.emplace_back(record.text);
       sites.push_back(UrlHost(record.url));
@@ -229,11 +234,15 @@ void CleanJob::Prepare(int worker, const Record& record, DocWork* work) {
     }
   }
   work->cuts = MergeCuts(std::move(repeat_cuts), std::move(boilerplate_cuts));
-  if (!syndication_) Complete(text, work);
+  if (!syndication_) Complete(record, work);
 }
 
-void CleanJob::Complete(std::string_view text, DocWork* work) const {
+void CleanJob::Complete(const Record& record, DocWork* work) const {
+  const std::string_view text = record.text;
+  // A truncated document is cleaned on its first max_document_bytes; the
+  // rest stays as it was.
   work->cleaned = ApplyCuts(text, work->cuts);
+  work->cleaned.append(record.text_rest);
   if (options_.gopher_filter) work->signals = ComputeRepetitionSignals(work->cleaned);
   work->empty_after_clean = !work->cuts.empty() && !Normalize(text).empty() &&
                             Normalize(work->cleaned).empty();
@@ -246,6 +255,10 @@ absl::StatusOr<internal::RecordAction> CleanJob::Decide(
   if (!counted_) {
     ++stats_.read;
     ++counts.read;
+    if (!record.text_rest.empty()) {
+      ++stats_.truncated;
+      ++counts.truncated;
+    }
     stats_.text_bytes += record.text.size();
   }
   const std::string_view text = record.text;
@@ -302,7 +315,7 @@ absl::StatusOr<internal::RecordAction> CleanJob::Decide(
   if (syndication_) {
     syndication_->FindAndAdd(text, &syndicated_cuts_);
     work.cuts = MergeCuts(std::move(work.cuts), syndicated_cuts_);
-    Complete(text, &work);
+    Complete(record, &work);
   }
   const std::vector<Cut>& cuts = work.cuts;
   const std::string& cleaned = work.cleaned;
@@ -409,6 +422,7 @@ std::string CleanJob::StatsJson() const {
   num("removed", stats_.removed);
   num("rejected", stats_.rejected);
   num("passed_through", stats_.passed_through);
+  num("truncated", stats_.truncated);
   num("edited", stats_.edited);
   num("removed_empty_after_clean", stats_.removed_empty);
   num("removed_gopher", stats_.removed_gopher);
@@ -452,6 +466,7 @@ std::string CleanJob::StatsJson() const {
     j += ",\"read\":" + std::to_string(f.read) + ",\"kept\":" + std::to_string(f.kept) +
          ",\"removed\":" + std::to_string(f.removed) +
          ",\"rejected\":" + std::to_string(f.rejected) +
+         ",\"truncated\":" + std::to_string(f.truncated) +
          ",\"passed_through\":" + std::to_string(f.passed_through) + "}";
   }
   return j + "]}";
@@ -488,6 +503,12 @@ absl::StatusOr<CleanStats> CleanJob::Run() {
   const bool boilerplate = options_.boilerplate && !options_.signals_only;
   if (boilerplate) {
     if (!options_.line_counts_file.empty()) {
+      std::error_code ec;
+      if (std::filesystem::is_directory(options_.line_counts_file, ec)) {
+        return absl::InvalidArgumentError(
+            options_.line_counts_file +
+            " is a folder, not a line-count file (line_counts.bin)");
+      }
       std::ifstream in(options_.line_counts_file, std::ios::binary);
       if (!in) {
         return absl::NotFoundError(options_.line_counts_file +
@@ -495,6 +516,10 @@ absl::StatusOr<CleanStats> CleanJob::Run() {
       }
       std::stringstream bytes;
       bytes << in.rdbuf();
+      if (in.bad()) {
+        return absl::DataLossError(options_.line_counts_file +
+                                   ": cannot read the line-count file");
+      }
       auto loaded = LineCounter::Deserialize(bytes.str());
       if (!loaded.ok()) {
         return absl::DataLossError(options_.line_counts_file + ": " +

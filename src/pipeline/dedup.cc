@@ -42,6 +42,7 @@ std::string FormatDouble(double v, int digits = 4) {
 // can hold up to three times the signatures while it reallocates).
 class SignatureStore {
  public:
+  static constexpr size_t kChunkDocs = 16384;
   void Init(size_t num_perm) { num_perm_ = num_perm; }
   // Makes room for documents [0, n). Not to be called while workers write.
   void Resize(size_t n) {
@@ -59,7 +60,6 @@ class SignatureStore {
   }
 
  private:
-  static constexpr size_t kChunkDocs = 16384;
   size_t num_perm_ = 0;
   std::vector<std::unique_ptr<uint32_t[]>> chunks_;
 };
@@ -136,6 +136,12 @@ class DedupJob {
   absl::Status WriteDecisions(const Clustering& clustering);
   absl::Status WritePass(const Clustering& clustering);
   absl::Status AddRejection(const Rejection& r, size_t file_index);
+  // The memory the job will hold at its peak with `docs` documents whose
+  // ids take `id_bytes` (see DedupOptions::max_memory_bytes).
+  uint64_t EstimatedPeakBytes(uint64_t docs, uint64_t id_bytes) const;
+  // ResourceExhausted when the estimate with one more document (of id size
+  // `id_bytes`) passes the ceiling.
+  absl::Status CheckMemory(size_t id_bytes) const;
   void Report(std::string_view stage, uint64_t records, uint64_t bytes,
               bool force = false);
   std::string OutPath(std::string_view name) const {
@@ -209,6 +215,55 @@ absl::Status DedupJob::Prepare() {
     stats_.files[f].output = files_.output_name(f);
   }
   return absl::OkStatus();
+}
+
+uint64_t DedupJob::EstimatedPeakBytes(uint64_t docs, uint64_t id_bytes) const {
+  constexpr uint64_t kChunkDocs = SignatureStore::kChunkDocs;
+  const uint64_t threads = static_cast<uint64_t>(options_.threads);
+  // Two batches of text, the readers' buffers, the workers' scratch.
+  uint64_t bytes = 2 * (uint64_t{8} << 20) + (uint64_t{4} << 20) +
+                   threads * (uint64_t{1} << 20);
+  // Documents: file, line, length, number, id end, and the ids.
+  bytes += docs * (4 + 8 + 8 + 8 + 8) + id_bytes;
+  uint64_t index = 0;
+  switch (options_.method) {
+    case DedupMethod::kMinHash: {
+      const uint64_t chunks = (docs + kChunkDocs - 1) / kChunkDocs;
+      bytes += chunks * kChunkDocs * static_cast<uint64_t>(options_.num_perm) *
+               sizeof(uint32_t);
+      if (options_.verify == VerifyMode::kExact) bytes += docs * (8 + 4);
+      // Per band in flight: its keys and the sorted (key, document) pairs.
+      const uint64_t parallel = std::max<uint64_t>(
+          1, std::min<uint64_t>(threads, static_cast<uint64_t>(stats_.lsh.bands)));
+      index = parallel * docs * (8 + 16);
+      break;
+    }
+    case DedupMethod::kSimHash:
+      bytes += docs * 8;
+      index = docs * 16;  // one permuted table
+      break;
+    case DedupMethod::kExact:
+      bytes += docs * 8;
+      index = docs * 16;
+      break;
+  }
+  // Union-find, then the clustering (cluster, kept, members, numbers).
+  return bytes + std::max(index, docs * (4 + 4 + 4 + 8)) + docs * 8;
+}
+
+absl::Status DedupJob::CheckMemory(size_t id_bytes) const {
+  if (options_.max_memory_bytes == 0) return absl::OkStatus();
+  const uint64_t docs = docs_.size() + 1;
+  const uint64_t estimate =
+      EstimatedPeakBytes(docs, docs_.ids.size() + id_bytes);
+  if (estimate <= options_.max_memory_bytes) return absl::OkStatus();
+  return absl::ResourceExhaustedError(
+      "memory ceiling reached: " + std::to_string(docs) +
+      " documents would need an estimated " +
+      FormatDouble(estimate / 1048576.0, 1) + " MiB, over --max-memory " +
+      FormatDouble(options_.max_memory_bytes / 1048576.0, 1) +
+      " MiB; nothing was written. Raise the ceiling, use fewer --threads or "
+      "--num-perm, or split the input and dedup the parts");
 }
 
 void DedupJob::Report(std::string_view stage, uint64_t records, uint64_t bytes,
@@ -355,8 +410,13 @@ absl::Status DedupJob::SignPass() {
         if (auto s = AddRejection(rejection, f); !s.ok()) return s;
         continue;
       }
+      if (auto s = CheckMemory(record.id.size()); !s.ok()) return s;
       ++stats_.read;
       ++counts.read;
+      if (!record.text_rest.empty()) {
+        ++stats_.truncated;
+        ++counts.truncated;
+      }
       stats_.text_bytes += record.text.size();
       bytes_read += record.raw.size();
       docs_.file.push_back(static_cast<uint32_t>(f));
@@ -644,6 +704,7 @@ std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
   num("removed", s.removed);
   num("rejected", s.rejected);
   num("passed_through", s.passed_through);
+  num("truncated", s.truncated);
   num("clusters", s.clusters);
   num("text_bytes", s.text_bytes);
   num("repaired_utf8_sequences", s.repaired_utf8);
@@ -705,6 +766,7 @@ std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
     num("kept", f.kept);
     num("removed", f.removed);
     num("rejected", f.rejected);
+    num("truncated", f.truncated);
     num("passed_through", f.passed_through, false);
     j += "}";
   }

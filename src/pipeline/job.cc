@@ -65,6 +65,17 @@ absl::Status JobFiles::Prepare(const std::vector<InputFile>& inputs,
     return absl::PermissionDeniedError("cannot create output folder " +
                                        outdir_ + ": " + ec.message());
   }
+  // stats.json is written last, so it marks a finished run: an earlier
+  // run's copy goes first, or a run killed while replacing the outputs
+  // would leave a folder that looks finished with a mix of both runs.
+  if (overwrite) {
+    fs::remove(OutPath("stats.json"), ec);
+    if (ec) {
+      return absl::PermissionDeniedError("cannot remove the earlier " +
+                                         OutPath("stats.json") + ": " +
+                                         ec.message());
+    }
+  }
   for (InputFile& input : inputs_) {
     if (input.path == "-") {
       if (auto s = SpoolStdin(&input, reader); !s.ok()) return s;
@@ -227,16 +238,18 @@ class OutputSink {
 // A record that owns its bytes, for a batch that outlives the reader's
 // buffer.
 struct OwnedRecord {
-  std::string id, text, url, raw;
+  std::string id, text, text_rest, url, raw;
 
   void Assign(const Record& r, Record* view) {
     id.assign(r.id);
     text.assign(r.text);
+    text_rest.assign(r.text_rest);
     url.assign(r.url);
     raw.assign(r.raw);
     *view = r;
     view->id = id;
     view->text = text;
+    view->text_rest = text_rest;
     view->url = url;
     view->raw = raw;
   }
@@ -435,6 +448,11 @@ absl::StatusOr<std::vector<InputFile>> PlanInputs(
     }
     auto expanded = ExpandInputs({arg});
     if (!expanded.ok()) return expanded.status();
+    if (expanded->empty()) {
+      return absl::NotFoundError(
+          arg + ": no input files in this folder (.jsonl .ndjson .json .txt "
+                ".text .warc .wet, optionally .gz .zst .zstd)");
+    }
     fs::path root = fs::path(arg).lexically_normal();
     if (root.filename().empty()) root = root.parent_path();
     std::string root_name = root.filename().string();

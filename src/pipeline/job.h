@@ -44,8 +44,9 @@ class JobFiles {
   // Checks that every input can be opened and that the output folder can
   // be used (created, or empty unless `overwrite`), spools standard input
   // into the output folder (naming its output by detected format), and
-  // creates the folders the outputs go into. Returns an error naming the
-  // path before anything else is done.
+  // creates the folders the outputs go into. With `overwrite`, removes an
+  // earlier stats.json first (the job writes it last: it marks a finished
+  // run). Returns an error naming the path before anything else is done.
   absl::Status Prepare(const std::vector<InputFile>& inputs,
                        const std::string& outdir, bool overwrite,
                        const ReaderOptions& reader);
