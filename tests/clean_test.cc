@@ -271,5 +271,31 @@ TEST_F(CleanTest, SyndicatedParagraphsAreCutFromLaterDocuments) {
   EXPECT_EQ(plain->cuts[3], 0u);
 }
 
+TEST_F(CleanTest, TruncatedDocumentIsCleanedInItsFirstPartAndKeepsTheRest) {
+  Rng rng(12);
+  std::string body;
+  for (int p = 0; p < 4; ++p) body += Sentence(rng) + "\n";
+  std::string tail;
+  for (int p = 0; p < 40; ++p) tail += Sentence(rng) + "\n";
+  // The body captured twice, then a long tail beyond the size limit.
+  const std::string text = body + body + tail;
+  WriteFile(dir_ / "t.jsonl", "{\"id\":\"t\",\"text\":" + Json(text) + "}\n");
+  auto inputs = PlanInputs({(dir_ / "t.jsonl").string()});
+  ASSERT_OK(inputs);
+  for (const int threads : {1, 2}) {
+    CleanOptions options{.boilerplate = false};
+    options.threads = threads;
+    options.reader.max_document_bytes = 2 * body.size() + 100;
+    options.reader.oversize = Oversize::kTruncate;
+    const fs::path out = dir_ / ("out" + std::to_string(threads));
+    auto stats = RunClean(*inputs, out.string(), options);
+    ASSERT_OK(stats);
+    EXPECT_EQ(stats->truncated, 1u);
+    EXPECT_EQ(stats->edited, 1u);
+    EXPECT_EQ(ReadAll(out / "t.jsonl"),
+              "{\"id\":\"t\",\"text\":" + Json(body + tail) + "}\n");
+  }
+}
+
 }  // namespace
 }  // namespace neardup
