@@ -107,12 +107,19 @@ void CandidatesFromKeys(absl::Span<const uint64_t> keys,
     (*scratch)[i] = {keys[i], static_cast<uint32_t>(i)};
   }
   std::sort(scratch->begin(), scratch->end());
-  const size_t n = scratch->size();
+  CandidatesFromSortedKeys(*scratch, options, out, stats);
+}
+
+void CandidatesFromSortedKeys(
+    absl::Span<const std::pair<uint64_t, uint32_t>> sorted,
+    const CandidateOptions& options, std::vector<DocPair>* out,
+    CandidateStats* stats) {
+  const size_t n = sorted.size();
   for (size_t i = 0; i < n;) {
     size_t j = i + 1;
-    while (j < n && (*scratch)[j].first == (*scratch)[i].first) ++j;
+    while (j < n && sorted[j].first == sorted[i].first) ++j;
     if (j - i >= 2) {
-      EmitBucket(scratch->data() + i, j - i, options.max_bucket_pairs_size, out,
+      EmitBucket(sorted.data() + i, j - i, options.max_bucket_pairs_size, out,
                  stats);
     }
     i = j;

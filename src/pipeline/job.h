@@ -114,6 +114,19 @@ absl::Status RewriteInputs(
     const std::function<void(uint64_t, uint64_t)>& progress,
     const RejectionFn& on_rejection = nullptr);
 
+// RewriteInputs for one file: reads `path` (named `display` in errors) and
+// writes `output_path`. `decide` gets the document's number in this file;
+// `documents` < 0 skips the count check; `on_document` (may be null) is
+// called after each document with its raw bytes; `on_rejection` may be null.
+using FileDecideFn = std::function<absl::StatusOr<RecordAction>(
+    uint64_t doc, const Record& record, std::string* replacement)>;
+absl::Status RewriteFile(
+    const std::string& path, const std::string& display,
+    const std::string& output_path, const ReaderOptions& reader,
+    int64_t documents, const FileDecideFn& decide,
+    const std::function<void(uint64_t raw_bytes)>& on_document,
+    const std::function<absl::Status(const Rejection&)>& on_rejection);
+
 }  // namespace neardup::internal
 
 #endif  // NEARDUP_PIPELINE_JOB_H_
