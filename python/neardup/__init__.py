@@ -27,7 +27,7 @@ def dedup(paths, output, **options):
     the options (the same names, without the Dask ones). Returns the parsed
     stats.json."""
     import json
-    from neardup.dask import _options, _plan
+    from neardup._options import _options, _plan
     opts = _options(**options)
     inputs = _plan(paths)
     stats = run_dedup(inputs, output, opts)  # noqa: F405
