@@ -429,9 +429,13 @@ def _peak_rss():
 
 
 def _exchange(client, results, count, getter=_piece):
-    """Piece j of every result, for j in range(count): futures."""
-    return [[client.submit(getter, r, j) for r in results]
-            for j in range(count)]
+    """Piece j of every result, for j in range(count): futures. One
+    client.map call: submitting count^2 tasks one by one costs more than the
+    tasks."""
+    flat = client.map(getter, [r for _ in range(count) for r in results],
+                      [j for j in range(count) for _ in results])
+    m = len(results)
+    return [flat[j * m:(j + 1) * m] for j in range(count)]
 
 
 def dedup(paths, output, *, client=None, scheduler=None, partition_bytes=64 << 20,
