@@ -34,6 +34,7 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
   SignedPartition out;
   ReaderOptions first_pass = options.reader;
   first_pass.keep_pass_through = false;
+  first_pass.skip_before_offset = partition.begin;
   auto reader = RecordReader::Open(partition.path, first_pass);
   if (!reader.ok()) return reader.status();
   out.format = InputFormatName((*reader)->format());
