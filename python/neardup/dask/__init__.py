@@ -718,9 +718,12 @@ def main(argv=None):
     if not a.quiet:
         total = stats["seconds"].get("total", 0)
         print("neardup.dask: %d files, %.1f MB of text in %.2f s on %d "
-              "threads, %d clusters; output: %s/" % (
+              "threads, %d clusters; peak memory %.1f MB per worker, %.1f "
+              "MB driver; output: %s/" % (
                   len(stats["files"]), stats["text_bytes"] / 1e6, total,
-                  stats["threads"], stats["clusters"], a.output))
+                  stats["threads"], stats["clusters"],
+                  stats["peak_rss_bytes"] / 1e6, _peak_rss() / 1e6,
+                  a.output))
     print("read %d = kept %d + removed %d + rejected %d%s" % (
         stats["read"], stats["kept"], stats["removed"], stats["rejected"],
         " (dry run: nothing written)" if a.dry_run else ""))
