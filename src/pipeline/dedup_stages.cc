@@ -1,6 +1,7 @@
 // The stages of the dedup job that a distributed run calls one partition at
 // a time: sign a part of a file, write a file's kept documents.
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -105,16 +106,19 @@ absl::StatusOr<uint64_t> WriteKeptDocuments(const std::string& path,
                                             const std::string& output_path,
                                             const ReaderOptions& reader,
                                             absl::Span<const uint8_t> keep) {
+  const std::filesystem::path out(output_path);
+  internal::JobFiles files;
+  files.AssignOne({path, out.filename().string()}, display,
+                  out.parent_path().string());
   uint64_t written = 0;
-  auto decide = [&](uint64_t doc, const Record&,
+  auto decide = [&](size_t, size_t doc, const Record&,
                     std::string*) -> absl::StatusOr<internal::RecordAction> {
     if (keep[doc] == 0) return internal::RecordAction::kDrop;
     ++written;
     return internal::RecordAction::kKeep;
   };
-  if (auto s = internal::RewriteFile(path, display, output_path, reader,
-                                     static_cast<int64_t>(keep.size()), decide,
-                                     nullptr, nullptr);
+  if (auto s = internal::RewriteInputs(files, reader, {keep.size()}, decide,
+                                       nullptr);
       !s.ok()) {
     return s;
   }

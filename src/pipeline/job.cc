@@ -79,6 +79,13 @@ absl::Status JobFiles::Prepare(const std::vector<InputFile>& inputs,
   return absl::OkStatus();
 }
 
+void JobFiles::AssignOne(const InputFile& input, const std::string& display,
+                         const std::string& outdir) {
+  inputs_ = {input};
+  display_ = {display};
+  outdir_ = outdir;
+}
+
 absl::Status JobFiles::SpoolStdin(InputFile* input,
                                   const ReaderOptions& reader) {
   if (!stdin_spool_.empty()) {
@@ -145,76 +152,6 @@ absl::Status RejectionLog::Add(std::string_view file, const Rejection& r) {
 
 absl::Status RejectionLog::Commit() { return writer_->Commit(); }
 
-absl::Status RewriteFile(
-    const std::string& path, const std::string& display,
-    const std::string& output_path, const ReaderOptions& reader_options,
-    int64_t documents, const FileDecideFn& decide,
-    const std::function<void(uint64_t raw_bytes)>& on_document,
-    const std::function<absl::Status(const Rejection&)>& on_rejection) {
-  auto reader = RecordReader::Open(path, reader_options);
-  if (!reader.ok()) return reader.status();
-  const InputFormat format = (*reader)->format();
-  std::unique_ptr<RecordWriter> writer;
-  auto open_writer = [&]() -> absl::Status {
-    if (writer) return absl::OkStatus();
-    auto w = RecordWriter::Create(output_path, format,
-                                  (*reader)->compression());
-    if (!w.ok()) return w.status();
-    writer = *std::move(w);
-    return absl::OkStatus();
-  };
-  // Every JSONL and WARC input gets an output, even if nothing is kept; a
-  // text file's output exists only when its document is written.
-  if (format != InputFormat::kText) {
-    if (auto s = open_writer(); !s.ok()) return s;
-  }
-  Record record;
-  Rejection rejection;
-  std::vector<std::string> pass_through;
-  std::string replacement;
-  uint64_t in_file = 0;
-  for (;;) {
-    const auto result = (*reader)->Next(&record, &rejection);
-    (*reader)->TakePassThrough(&pass_through);
-    for (const std::string& r : pass_through) {
-      if (auto s = writer->Write(r); !s.ok()) return s;
-    }
-    if (result == RecordReader::Result::kEnd) break;
-    if (result == RecordReader::Result::kRejected) {
-      if (on_rejection) {
-        if (auto s = on_rejection(rejection); !s.ok()) return s;
-      }
-      continue;
-    }
-    if (documents >= 0 && in_file >= static_cast<uint64_t>(documents)) {
-      return absl::DataLossError(display +
-                                 " changed while neardup was reading it "
-                                 "(more records on the second pass)");
-    }
-    replacement.clear();
-    auto action = decide(in_file, record, &replacement);
-    if (!action.ok()) return action.status();
-    if (*action != RecordAction::kDrop) {
-      if (auto s = open_writer(); !s.ok()) return s;
-      const std::string_view bytes =
-          *action == RecordAction::kReplace ? replacement : record.raw;
-      const absl::Status s = format == InputFormat::kJsonl
-                                 ? writer->WriteLine(bytes)
-                                 : writer->Write(bytes);
-      if (!s.ok()) return s;
-    }
-    ++in_file;
-    if (on_document) on_document(record.raw.size());
-  }
-  if (documents >= 0 && in_file != static_cast<uint64_t>(documents)) {
-    return absl::DataLossError(display +
-                               " changed while neardup was reading it "
-                               "(fewer records on the second pass)");
-  }
-  if (writer) return writer->Commit();
-  return absl::OkStatus();
-}
-
 absl::Status RewriteInputs(
     const JobFiles& files, const ReaderOptions& reader_options,
     const std::vector<uint64_t>& documents, const DecideFn& decide,
@@ -222,27 +159,71 @@ absl::Status RewriteInputs(
     const RejectionFn& on_rejection) {
   size_t doc = 0;
   uint64_t bytes_done = 0;
+  Record record;
+  Rejection rejection;
+  std::vector<std::string> pass_through;
+  std::string replacement;
   for (size_t f = 0; f < files.size(); ++f) {
-    auto decide_in_file = [&](uint64_t, const Record& record,
-                              std::string* replacement) {
-      return decide(f, doc, record, replacement);
+    auto reader = RecordReader::Open(files.path(f), reader_options);
+    if (!reader.ok()) return reader.status();
+    const InputFormat format = (*reader)->format();
+    std::unique_ptr<RecordWriter> writer;
+    auto open_writer = [&]() -> absl::Status {
+      if (writer) return absl::OkStatus();
+      auto w = RecordWriter::Create(files.OutPath(files.output_name(f)), format,
+                                    (*reader)->compression());
+      if (!w.ok()) return w.status();
+      writer = *std::move(w);
+      return absl::OkStatus();
     };
-    auto on_document = [&](uint64_t raw_bytes) {
-      bytes_done += raw_bytes;
-      ++doc;
-      if (progress) progress(doc, bytes_done);
-    };
-    std::function<absl::Status(const Rejection&)> rejected = nullptr;
-    if (on_rejection) {
-      rejected = [&](const Rejection& r) { return on_rejection(f, r); };
+    // Every JSONL and WARC input gets an output, even if nothing is kept; a
+    // text file's output exists only when its document is written.
+    if (format != InputFormat::kText) {
+      if (auto s = open_writer(); !s.ok()) return s;
     }
-    if (auto s = RewriteFile(
-            files.path(f), files.display(f),
-            files.OutPath(files.output_name(f)), reader_options,
-            documents.empty() ? -1 : static_cast<int64_t>(documents[f]),
-            decide_in_file, on_document, rejected);
-        !s.ok()) {
-      return s;
+    uint64_t in_file = 0;
+    for (;;) {
+      const auto result = (*reader)->Next(&record, &rejection);
+      (*reader)->TakePassThrough(&pass_through);
+      for (const std::string& r : pass_through) {
+        if (auto s = writer->Write(r); !s.ok()) return s;
+      }
+      if (result == RecordReader::Result::kEnd) break;
+      if (result == RecordReader::Result::kRejected) {
+        if (on_rejection) {
+          if (auto s = on_rejection(f, rejection); !s.ok()) return s;
+        }
+        continue;
+      }
+      if (!documents.empty() && in_file >= documents[f]) {
+        return absl::DataLossError(files.display(f) +
+                                   " changed while neardup was reading it "
+                                   "(more records on the second pass)");
+      }
+      bytes_done += record.raw.size();
+      replacement.clear();
+      auto action = decide(f, doc, record, &replacement);
+      if (!action.ok()) return action.status();
+      if (*action != RecordAction::kDrop) {
+        if (auto s = open_writer(); !s.ok()) return s;
+        const std::string_view bytes =
+            *action == RecordAction::kReplace ? replacement : record.raw;
+        const absl::Status s = format == InputFormat::kJsonl
+                                   ? writer->WriteLine(bytes)
+                                   : writer->Write(bytes);
+        if (!s.ok()) return s;
+      }
+      ++doc;
+      ++in_file;
+      if (progress) progress(doc, bytes_done);
+    }
+    if (!documents.empty() && in_file != documents[f]) {
+      return absl::DataLossError(files.display(f) +
+                                 " changed while neardup was reading it "
+                                 "(fewer records on the second pass)");
+    }
+    if (writer) {
+      if (auto s = writer->Commit(); !s.ok()) return s;
     }
   }
   return absl::OkStatus();

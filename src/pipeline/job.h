@@ -49,6 +49,12 @@ class JobFiles {
                        const std::string& outdir, bool overwrite,
                        const ReaderOptions& reader);
 
+  // Describes one input, shown as `display`, whose output goes into
+  // `outdir`, without Prepare's checks: for a stage of a job that runs on
+  // another machine after Prepare ran where the job started.
+  void AssignOne(const InputFile& input, const std::string& display,
+                 const std::string& outdir);
+
   size_t size() const { return inputs_.size(); }
   // The path to read (the spool for standard input).
   const std::string& path(size_t f) const { return inputs_[f].path; }
@@ -113,19 +119,6 @@ absl::Status RewriteInputs(
     const std::vector<uint64_t>& documents, const DecideFn& decide,
     const std::function<void(uint64_t, uint64_t)>& progress,
     const RejectionFn& on_rejection = nullptr);
-
-// RewriteInputs for one file: reads `path` (named `display` in errors) and
-// writes `output_path`. `decide` gets the document's number in this file;
-// `documents` < 0 skips the count check; `on_document` (may be null) is
-// called after each document with its raw bytes; `on_rejection` may be null.
-using FileDecideFn = std::function<absl::StatusOr<RecordAction>(
-    uint64_t doc, const Record& record, std::string* replacement)>;
-absl::Status RewriteFile(
-    const std::string& path, const std::string& display,
-    const std::string& output_path, const ReaderOptions& reader,
-    int64_t documents, const FileDecideFn& decide,
-    const std::function<void(uint64_t raw_bytes)>& on_document,
-    const std::function<absl::Status(const Rejection&)>& on_rejection);
 
 }  // namespace neardup::internal
 
