@@ -167,22 +167,24 @@ def references(crawl, tmp_path_factory):
     return get
 
 
-@pytest.mark.parametrize("workers,partition_bytes,options", [
-    (1, 0, "default"),
-    (2, 0, "default"),
-    (1, 60000, "default"),
-    (2, 60000, "default"),
-    (2, 150000, "longest"),
-    (2, 100000, "field"),
-    (1, 150000, "exact"),
-    (2, 150000, "dry_run"),
+@pytest.mark.parametrize("workers,partition_bytes,options,width", [
+    (1, 0, "default", 0),
+    (2, 0, "default", 1),
+    (1, 60000, "default", 0),
+    (2, 60000, "default", 7),
+    (2, 150000, "longest", 0),
+    (2, 100000, "field", 3),
+    (1, 150000, "exact", 2),
+    (2, 150000, "dry_run", 0),
 ])
 def test_same_outputs_as_neardup_dedup(crawl, clients, references, tmp_path,
-                                       workers, partition_bytes, options):
+                                       workers, partition_bytes, options,
+                                       width):
     expected = references(options)
     stats = neardup.dask.dedup(
         [str(crawl)], str(tmp_path / "out"), client=clients[workers],
-        partition_bytes=partition_bytes, **OPTIONS[options][0])
+        partition_bytes=partition_bytes, shuffle_partitions=width,
+        **OPTIONS[options][0])
     want = assert_same_outputs(expected, tmp_path / "out")
     # The crawl exercises what it should.
     exact = options == "exact"  # fewer: only identical normalized texts

@@ -438,7 +438,8 @@ def _exchange(client, results, count, getter=_piece):
     return [flat[j * m:(j + 1) * m] for j in range(count)]
 
 
-def dedup(paths, output, *, client=None, scheduler=None, partition_bytes=64 << 20,
+def dedup(paths, output, *, client=None, scheduler=None,
+          partition_bytes=64 << 20, shuffle_partitions=0,
           method="minhash", threshold=0.8, ngram=0, char=False, num_perm=112,
           bands=0, rows=0, hamming=3, keep="first", verify="signature",
           text_field="text", id_field="id", max_doc_bytes=256 << 20, seed=0,
@@ -453,7 +454,9 @@ def dedup(paths, output, *, client=None, scheduler=None, partition_bytes=64 << 2
     scheduler: the address of one to connect to ("tcp://host:8786"); with
     neither, the current client (``distributed.get_client()``).
     partition_bytes: uncompressed JSONL files larger than this are read in
-    byte ranges of about this size (other files whole). Methods minhash
+    byte ranges of about this size (other files whole).
+    shuffle_partitions: the shards of the key and vertex shuffles (0: twice
+    the worker threads, at most one per partition). Methods minhash
     (with verify="signature") and exact are supported; simhash and
     verify="exact" raise ValueError.
 
@@ -480,7 +483,7 @@ def dedup(paths, output, *, client=None, scheduler=None, partition_bytes=64 << 2
     _core.prepare_dedup_output(inputs, output, overwrite, options.reader)
     parts = _partitions(inputs, options.reader, partition_bytes)
 
-    from distributed import Client, get_client, wait
+    from distributed import Client, get_client
     own_client = None
     if client is None:
         if scheduler is not None:
@@ -488,16 +491,26 @@ def dedup(paths, output, *, client=None, scheduler=None, partition_bytes=64 << 2
         else:
             client = get_client()
     try:
-        return _run(client, wait, inputs, output, parts, kw, options, method,
-                    started)
+        return _run(client, inputs, output, parts, kw, options, method,
+                    shuffle_partitions, started)
     finally:
         if own_client is not None:
             own_client.close()
 
 
-def _run(client, wait, inputs, output, parts, kw, options, method, started):
+def _run(client, inputs, output, parts, kw, options, method,
+         shuffle_partitions, started):
     seconds = []
+    # Steps that route to the partition holding a document use one piece
+    # per sign partition (count); steps that route by key or vertex hash
+    # use `width` pieces, a few per worker thread: the task count of a
+    # shuffle is the product of the two sides.
     count = len(parts)
+    if shuffle_partitions > 0:
+        width = shuffle_partitions
+    else:
+        threads = sum(client.nthreads().values())
+        width = max(2, min(count, 2 * threads))
     minhash = method == "minhash"
 
     # 1. sign
@@ -515,10 +528,10 @@ def _run(client, wait, inputs, output, parts, kw, options, method, started):
     t = time.monotonic()
     lsh = (options.bands, options.rows)
     cap = (options.candidates.max_bucket_pairs_size if minhash else 1)
-    mapped = [client.submit(_bucket_map, s, o, lsh, method, count)
+    mapped = [client.submit(_bucket_map, s, o, lsh, method, width)
               for s, o in zip(signed, offsets)]
     buckets = [client.submit(_bucket_reduce, pieces, cap, starts, count)
-               for pieces in _exchange(client, mapped, count,
+               for pieces in _exchange(client, mapped, width,
                                        getter=operator.getitem)]
     del mapped
     if minhash:
@@ -526,11 +539,11 @@ def _run(client, wait, inputs, output, parts, kw, options, method, started):
                                 starts, count)
                   for p, pieces in enumerate(_exchange(client, buckets, count))]
         edges = [client.submit(_verify, signed[p], offsets[p], pieces,
-                               options.threshold, count)
+                               options.threshold, width)
                  for p, pieces in enumerate(_exchange(client, firsts, count))]
         del firsts
     else:
-        edges = [client.submit(_edges_from_pairs, pieces, count)
+        edges = [client.submit(_edges_from_pairs, pieces, width)
                  for pieces in _exchange(client, buckets, count)]
     bucket_stats = client.gather([client.submit(_field, b, "stats")
                                   for b in buckets])
@@ -540,10 +553,10 @@ def _run(client, wait, inputs, output, parts, kw, options, method, started):
     current, rounds = edges, 0
     while True:
         rounds += 1
-        large = [client.submit(_large_star, pieces, count)
-                 for pieces in _exchange(client, current, count)]
-        small = [client.submit(_small_star, pieces, count)
-                 for pieces in _exchange(client, large, count)]
+        large = [client.submit(_large_star, pieces, width)
+                 for pieces in _exchange(client, current, width)]
+        small = [client.submit(_small_star, pieces, width)
+                 for pieces in _exchange(client, large, width)]
         changes = sum(client.gather(
             [client.submit(_field, r, "changes") for r in large + small]))
         del large
@@ -680,6 +693,7 @@ def main(argv=None):
                         "--scheduler)")
     p.add_argument("--threads-per-worker", type=int, default=1)
     p.add_argument("--partition-bytes", type=int, default=64 << 20)
+    p.add_argument("--shuffle-partitions", type=int, default=0)
     p.add_argument("--method", default="minhash")
     p.add_argument("--threshold", type=float, default=0.8)
     p.add_argument("--ngram", type=int, default=0)
@@ -696,7 +710,8 @@ def main(argv=None):
     p.add_argument("--overwrite", action="store_true")
     p.add_argument("--quiet", action="store_true")
     a = p.parse_args(argv)
-    kw = dict(partition_bytes=a.partition_bytes, method=a.method,
+    kw = dict(partition_bytes=a.partition_bytes,
+              shuffle_partitions=a.shuffle_partitions, method=a.method,
               threshold=a.threshold, ngram=a.ngram, char=a.char,
               num_perm=a.num_perm, bands=a.bands, rows=a.rows, keep=a.keep,
               text_field=a.text_field, id_field=a.id_field,
