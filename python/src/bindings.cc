@@ -156,13 +156,8 @@ View<T> ViewOf(const py::buffer& object, int min_ndim, int max_ndim,
   return view;
 }
 
-// Texts of a list of str or bytes, viewed without a copy: the objects are
-// held so that the views stay valid while the GIL is released.
-struct Texts {
-  std::vector<py::object> objects;
-  std::vector<std::string_view> views;
-};
-
+// The UTF-8 bytes of a str (encoded by CPython and cached in the object) or
+// of a bytes object. Requires the GIL; valid while the object lives.
 std::string_view TextOf(const py::handle& h) {
   if (PyUnicode_Check(h.ptr())) {
     Py_ssize_t size = 0;
@@ -180,14 +175,86 @@ std::string_view TextOf(const py::handle& h) {
                        std::string(py::str(h.get_type().attr("__name__"))));
 }
 
-Texts TextsOf(const py::iterable& texts) {
-  Texts out;
-  for (const py::handle h : texts) {
-    out.objects.push_back(py::reinterpret_borrow<py::object>(h));
-    out.views.push_back(TextOf(h));
+// Texts of a list of str or bytes, viewed without a copy: the objects are
+// held so that the views stay valid while the GIL is released. A str that
+// is not ASCII is kept as its code points (PEP 393: 1, 2 or 4 bytes each)
+// and encoded to UTF-8 by Get on the worker threads, so that encoding does
+// not run under the GIL. Lone surrogates become ill-formed UTF-8, which the
+// core repairs to U+FFFD.
+class Texts {
+ public:
+  explicit Texts(const py::iterable& texts) {
+    for (const py::handle h : texts) {
+      objects_.push_back(py::reinterpret_borrow<py::object>(h));
+      Item item;
+      PyObject* o = h.ptr();
+      if (PyUnicode_Check(o) && !PyUnicode_IS_ASCII(o)) {
+        if (PyUnicode_READY(o) != 0) throw py::error_already_set();
+        item.kind = PyUnicode_KIND(o);
+        item.data = PyUnicode_DATA(o);
+        item.length = static_cast<size_t>(PyUnicode_GET_LENGTH(o));
+      } else {
+        item.utf8 = TextOf(h);
+      }
+      items_.push_back(item);
+    }
   }
-  return out;
-}
+  size_t size() const { return items_.size(); }
+  // The UTF-8 of text i, in *scratch when it has to be encoded. Needs no
+  // GIL.
+  std::string_view Get(size_t i, std::string* scratch) const {
+    const Item& item = items_[i];
+    switch (item.kind) {
+      case PyUnicode_1BYTE_KIND:
+        return Encode(static_cast<const Py_UCS1*>(item.data), item.length,
+                      2, scratch);
+      case PyUnicode_2BYTE_KIND:
+        return Encode(static_cast<const Py_UCS2*>(item.data), item.length,
+                      3, scratch);
+      case PyUnicode_4BYTE_KIND:
+        return Encode(static_cast<const Py_UCS4*>(item.data), item.length,
+                      4, scratch);
+      default:
+        return item.utf8;
+    }
+  }
+
+ private:
+  struct Item {
+    std::string_view utf8;
+    int kind = 0;  // 0: utf8 holds the text
+    const void* data = nullptr;
+    size_t length = 0;
+  };
+  template <typename Unit>
+  static std::string_view Encode(const Unit* units, size_t n, size_t widest,
+                                 std::string* out) {
+    out->resize(n * widest);
+    char* w = out->data();
+    for (size_t k = 0; k < n; ++k) {
+      const uint32_t cp = units[k];
+      if (cp < 0x80) {
+        *w++ = static_cast<char>(cp);
+      } else if (cp < 0x800) {
+        *w++ = static_cast<char>(0xC0 | (cp >> 6));
+        *w++ = static_cast<char>(0x80 | (cp & 0x3F));
+      } else if (cp < 0x10000) {
+        *w++ = static_cast<char>(0xE0 | (cp >> 12));
+        *w++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        *w++ = static_cast<char>(0x80 | (cp & 0x3F));
+      } else {
+        *w++ = static_cast<char>(0xF0 | (cp >> 18));
+        *w++ = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        *w++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        *w++ = static_cast<char>(0x80 | (cp & 0x3F));
+      }
+    }
+    return std::string_view(out->data(), static_cast<size_t>(w - out->data()));
+  }
+
+  std::vector<py::object> objects_;
+  std::vector<Item> items_;
+};
 
 // Runs work(i) for i in [0, n) on `threads` threads (0: one per core), each
 // taking a contiguous slice; work(w, begin, end) gets its thread number.
@@ -212,8 +279,8 @@ py::bytes Bytes(std::string_view s) { return py::bytes(s.data(), s.size()); }
 py::object MinHashBatch(const MinHasher& hasher, const py::iterable& texts,
                         const ShingleOptions& shingles, int threads) {
   Check(Shingler::Create(shingles).status());
-  const Texts input = TextsOf(texts);
-  const size_t n = input.views.size();
+  const Texts input(texts);
+  const size_t n = input.size();
   const size_t k = static_cast<size_t>(hasher.num_perm());
   std::vector<uint32_t> out(n * k);
   {
@@ -221,8 +288,9 @@ py::object MinHashBatch(const MinHasher& hasher, const py::iterable& texts,
     Parallel(n, threads, [&](size_t, size_t begin, size_t end) {
       Shingler shingler = *Shingler::Create(shingles);
       std::vector<uint64_t> hashes;
+      std::string scratch;
       for (size_t i = begin; i < end; ++i) {
-        shingler.Hash(input.views[i], &hashes);
+        shingler.Hash(input.Get(i, &scratch), &hashes);
         hasher.Sign(hashes, absl::MakeSpan(out.data() + i * k, k));
       }
     });
@@ -234,16 +302,17 @@ py::object MinHashBatch(const MinHasher& hasher, const py::iterable& texts,
 py::object SimHashBatch(const py::iterable& texts,
                         const ShingleOptions& shingles, int threads) {
   Check(Shingler::Create(shingles).status());
-  const Texts input = TextsOf(texts);
-  const size_t n = input.views.size();
+  const Texts input(texts);
+  const size_t n = input.size();
   std::vector<uint64_t> out(n);
   {
     py::gil_scoped_release release;
     Parallel(n, threads, [&](size_t, size_t begin, size_t end) {
       Shingler shingler = *Shingler::Create(shingles);
       std::vector<uint64_t> hashes;
+      std::string scratch;
       for (size_t i = begin; i < end; ++i) {
-        shingler.Hash(input.views[i], &hashes);
+        shingler.Hash(input.Get(i, &scratch), &hashes);
         out[i] = SimHash(hashes);
       }
     });
@@ -577,14 +646,15 @@ PYBIND11_MODULE(_core, m) {
       "normalize_batch",
       [](const py::iterable& texts, const NormalizeOptions& options,
          int threads) {
-        const Texts input = TextsOf(texts);
-        std::vector<std::string> out(input.views.size());
+        const Texts input(texts);
+        std::vector<std::string> out(input.size());
         {
           py::gil_scoped_release release;
           Parallel(out.size(), threads, [&](size_t, size_t begin, size_t end) {
             Normalizer normalizer(options);
+            std::string scratch;
             for (size_t i = begin; i < end; ++i) {
-              normalizer.Normalize(input.views[i], &out[i]);
+              normalizer.Normalize(input.Get(i, &scratch), &out[i]);
             }
           });
         }
@@ -918,13 +988,14 @@ PYBIND11_MODULE(_core, m) {
   m.def(
       "compute_repetition_signals_batch",
       [](const py::iterable& texts, int threads) {
-        const Texts input = TextsOf(texts);
-        std::vector<RepetitionSignals> out(input.views.size());
+        const Texts input(texts);
+        std::vector<RepetitionSignals> out(input.size());
         {
           py::gil_scoped_release release;
           Parallel(out.size(), threads, [&](size_t, size_t begin, size_t end) {
+            std::string scratch;
             for (size_t i = begin; i < end; ++i) {
-              out[i] = ComputeRepetitionSignals(input.views[i]);
+              out[i] = ComputeRepetitionSignals(input.Get(i, &scratch));
             }
           });
         }

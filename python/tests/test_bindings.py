@@ -134,6 +134,23 @@ def test_batch_equals_single_calls(threads):
         assert s.words == one.words
 
 
+@pytest.mark.parametrize("text", [
+    "plain ascii words only here and there",
+    "caf\u00e9 na\u00efve \u00ff latin one",      # 1 byte per code point
+    "\u6771\u4eac report \u2014 \u201cquoted\u201d",  # 2 bytes
+    "emoji \U0001F600 and \u00e9 \u6771",       # 4 bytes
+    "lone \ud800 surrogate",                  # repaired like bytes are
+])
+def test_str_is_encoded_like_its_utf8_bytes(text):
+    raw = text.encode("utf-8", "surrogatepass")
+    hasher = neardup.MinHasher(num_perm=32)
+    a = hasher.sign_texts([text, text])
+    b = hasher.sign_texts([raw])
+    assert list(a[1]) == list(b[0]) and list(a[0]) == list(b[0])
+    assert neardup.normalize_batch([text]) == [neardup.normalize(raw)]
+    assert neardup.simhash_batch([text])[0] == neardup.simhash_batch([raw])[0]
+
+
 def test_band_keys_and_candidates():
     np = pytest.importorskip("numpy")
     texts = corpus(30)
