@@ -186,6 +186,48 @@ TEST(ShardedRulesTest, SortedKeysGiveTheCandidatesOfCandidatesFromKeys) {
   EXPECT_EQ(stats.largest_bucket, expected_stats.largest_bucket);
 }
 
+TEST(ShardedRulesTest, SimHashTablesShardedGiveSimHashNearPairs) {
+  test::Rng rng(5);
+  std::vector<uint64_t> prints(2000);
+  for (uint64_t& p : prints) {
+    // Few distinct high halves: big buckets, some oversized.
+    p = (rng.Uniform(8) << 40) | rng.Uniform(1 << 12);
+  }
+  CandidateOptions options;
+  options.max_bucket_pairs_size = 16;
+  CandidateStats expected_stats;
+  const std::vector<DocPair> expected =
+      SimHashNearPairs(prints, 3, options, &expected_stats);
+  EXPECT_GT(expected_stats.oversized_buckets, 0u);
+  std::vector<DocPair> got;
+  CandidateStats stats;
+  for (const uint64_t mask : SimHashTableMasks(3)) {
+    for (int shard = 0; shard < 3; ++shard) {
+      std::vector<std::pair<uint64_t, uint32_t>> table;
+      for (uint32_t d = 0; d < prints.size(); ++d) {
+        const uint64_t key = prints[d] & mask;
+        if (static_cast<int>((key >> 40) % 3) == shard) table.push_back({key, d});
+      }
+      std::sort(table.begin(), table.end());
+      std::vector<uint64_t> keys, fps;
+      std::vector<uint32_t> docs;
+      for (const auto& [key, d] : table) {
+        keys.push_back(key);
+        fps.push_back(prints[d]);
+        docs.push_back(d);
+      }
+      SimHashPairsFromSortedKeys(keys, fps, docs, 3, options, &got, &stats);
+    }
+  }
+  std::sort(got.begin(), got.end());
+  got.erase(std::unique(got.begin(), got.end()), got.end());
+  EXPECT_EQ(got, expected);
+  EXPECT_EQ(stats.pairs, expected_stats.pairs);
+  EXPECT_EQ(stats.buckets, expected_stats.buckets);
+  EXPECT_EQ(stats.oversized_buckets, expected_stats.oversized_buckets);
+  EXPECT_EQ(stats.largest_bucket, expected_stats.largest_bucket);
+}
+
 TEST(ShardedRulesTest, KeepsOverIsMakeClusteringsRule) {
   const std::vector<uint64_t> lengths = {5, 9, 9, 2};
   const std::vector<double> numbers = {NAN, 1.0, 3.0, 3.0};

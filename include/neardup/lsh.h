@@ -109,6 +109,25 @@ std::vector<DocPair> SimHashNearPairs(absl::Span<const uint64_t> fingerprints,
                                       const CandidateOptions& options,
                                       CandidateStats* stats);
 
+// The key masks of SimHashNearPairs' permuted tables for `max_distance`
+// (0 to 8; empty otherwise), in the order it searches them: a table's key is
+// fingerprint & mask.
+std::vector<uint64_t> SimHashTableMasks(int max_distance);
+
+// The pairs SimHashNearPairs finds in one table, for a job sharded by key
+// (neardup.dask): keys[i], fingerprints[i] and docs[i] describe one
+// document, sorted by key and then by document; every bucket (run of equal
+// keys) must be whole. Appends the verified pairs (first < second; not
+// unique: the same pair may come from several tables) and counts as
+// SimHashNearPairs does. Cost: as SimHashNearPairs for these buckets.
+void SimHashPairsFromSortedKeys(absl::Span<const uint64_t> keys,
+                                absl::Span<const uint64_t> fingerprints,
+                                absl::Span<const uint32_t> docs,
+                                int max_distance,
+                                const CandidateOptions& options,
+                                std::vector<DocPair>* out,
+                                CandidateStats* stats);
+
 }  // namespace neardup
 
 #endif  // NEARDUP_LSH_H_

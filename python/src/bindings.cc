@@ -860,6 +860,51 @@ PYBIND11_MODULE(_core, m) {
       py::arg("fingerprints"), py::arg("max_distance") = 3,
       py::arg("options") = CandidateOptions{});
 
+  m.def("simhash_table_masks", &SimHashTableMasks, py::arg("max_distance"),
+        "The key masks of simhash_near_pairs' permuted tables, in order.");
+  m.def(
+      "simhash_pairs_from_sorted_keys",
+      [](const py::buffer& keys, const py::buffer& fingerprints,
+         const py::buffer& docs, int max_distance,
+         const CandidateOptions& options) {
+        const View<uint64_t> k = ViewOf<uint64_t>(keys, 1, 1, "keys");
+        const View<uint64_t> f =
+            ViewOf<uint64_t>(fingerprints, 1, 1, "fingerprints");
+        const View<uint32_t> d = ViewOf<uint32_t>(docs, 1, 1, "docs");
+        if (k.values.size() != f.values.size() ||
+            k.values.size() != d.values.size()) {
+          throw py::value_error("keys, fingerprints and docs differ in length");
+        }
+        CandidateStats stats;
+        std::vector<DocPair> pairs;
+        {
+          py::gil_scoped_release release;
+          SimHashPairsFromSortedKeys(k.values, f.values, d.values,
+                                     max_distance, options, &pairs, &stats);
+        }
+        return py::make_tuple(PairsToArray(std::move(pairs)), stats);
+      },
+      py::arg("keys"), py::arg("fingerprints"), py::arg("docs"),
+      py::arg("max_distance"), py::arg("options") = CandidateOptions{},
+      "The verified pairs of one permuted table's buckets, sorted by (key, "
+      "doc), whole buckets only (a shard of a table).");
+  m.def(
+      "hamming_distance_rows",
+      [](const py::buffer& a, const py::buffer& b) {
+        const View<uint64_t> va = ViewOf<uint64_t>(a, 1, 1, "a");
+        const View<uint64_t> vb = ViewOf<uint64_t>(b, 1, 1, "b");
+        if (va.values.size() != vb.values.size()) {
+          throw py::value_error("a and b differ in length");
+        }
+        std::vector<double> out(va.values.size());
+        for (size_t i = 0; i < out.size(); ++i) {
+          out[i] = HammingDistance(va.values[i], vb.values[i]);
+        }
+        return ToArray(std::move(out));
+      },
+      py::arg("a"), py::arg("b"),
+      "Hamming distance of a[i] and b[i] (float64 array).");
+
   // ---- cluster
   py::enum_<KeepPolicy>(m, "KeepPolicy")
       .value("FIRST", KeepPolicy::kFirst)

@@ -8,10 +8,10 @@ the clusters, the removals and the kept records are byte for byte those of
 the single-machine job, whatever the number of workers and partitions.
 stats.json differs only in what describes the run rather than the data:
 ``seconds``, ``peak_rss_bytes`` (the largest peak of any worker process),
-``threads`` (worker threads), and ``verified_pairs`` (here the number of
-distinct candidate pairs compared; the single-machine job skips pairs that
-earlier pairs already joined, so its count depends on the order it meets
-them in).
+``threads`` (worker threads), and, for the minhash method only,
+``verified_pairs`` (here the number of distinct candidate pairs compared;
+the single-machine job skips pairs that earlier pairs already joined, so
+its count depends on the order it meets them in).
 
 The graph (every step runs on the workers; the driver only orders the
 steps, sums counters and streams the small output files):
@@ -27,7 +27,10 @@ steps, sums counters and streams the small output files):
 3. verify: pairs go to the partition holding their first document (its
    signature is attached), then to the partition holding the second, where
    the estimated Jaccard is computed (EstimateJaccard) and compared with
-   the threshold. The kExact method joins every candidate pair.
+   the threshold. For simhash the triples are (permuted table, masked
+   fingerprint, document) and the shard verifies the Hamming distance
+   itself (SimHashPairsFromSortedKeys, the single-machine job's rule); the
+   exact method joins every candidate pair.
 4. components: the verified edges are joined into clusters by the
    alternating large-star / small-star algorithm (Kiveris et al., 2014,
    "Connected Components in MapReduce and Beyond"), each step a shuffle of
@@ -77,6 +80,9 @@ from neardup._options import _options, _plan
 __all__ = ["dedup", "main"]
 
 _WHOLE_FILE = _core.WHOLE_FILE
+_METHODS = {"minhash": _core.DedupMethod.MINHASH,
+            "simhash": _core.DedupMethod.SIMHASH,
+            "exact": _core.DedupMethod.EXACT}
 
 
 # ---------------------------------------------------------------------------
@@ -163,30 +169,54 @@ def _concat(pieces, name, dtype, width=None):
     return np.concatenate(arrays).astype(dtype, copy=False)
 
 
-def _bucket_map(signed, offset, lsh, method, count):
+def _route(key, band, width):
+    """A shard for each (band, key): mixed, because SimHash table keys are
+    masked (whole runs of their bits are 0)."""
+    with np.errstate(over="ignore"):
+        h = (key ^ (band.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)))
+        h = h * np.uint64(0xBF58476D1CE4E5B9)
+    return ((h >> np.uint64(32)) % np.uint64(width)).astype(np.int64)
+
+
+def _bucket_map(signed, offset, index, width):
     n = len(signed["line"])
     docs = offset + np.arange(n, dtype=np.uint64)
-    if method == "minhash":
-        bands, rows = lsh
-        keys = np.asarray(_core.band_keys(signed["signatures"], bands, rows))
+    fingerprint = None
+    if index["method"] == "minhash":
+        bands = index["bands"]
+        keys = np.asarray(_core.band_keys(signed["signatures"], bands,
+                                          index["rows"]))
         band = np.tile(np.arange(bands, dtype=np.uint16), n)
         doc = np.repeat(docs, bands)
         key = keys.reshape(-1)
+    elif index["method"] == "simhash":
+        masks = np.array(_core.simhash_table_masks(index["hamming"]),
+                         dtype=np.uint64)
+        prints = np.asarray(signed["keys"], dtype=np.uint64)
+        band = np.tile(np.arange(len(masks), dtype=np.uint16), n)
+        doc = np.repeat(docs, len(masks))
+        fingerprint = np.repeat(prints, len(masks))
+        key = fingerprint & np.tile(masks, n)
     else:
         band = np.zeros(n, dtype=np.uint16)
         doc = docs
         key = np.asarray(signed["keys"], dtype=np.uint64)
-    route = (key % np.uint64(count)).astype(np.int64)
-    return _split(route, count, band=band, key=key, doc=doc)
+    columns = dict(band=band, key=key, doc=doc)
+    if fingerprint is not None:
+        columns["fingerprint"] = fingerprint
+    return _split(_route(key, band, width), width, **columns)
 
 
-def _bucket_reduce(pieces, cap, starts, count):
+def _bucket_reduce(pieces, index, starts, count):
     band = _concat(pieces, "band", np.uint16)
     key = _concat(pieces, "key", np.uint64)
     doc = _concat(pieces, "doc", np.uint64)
+    simhash = index["method"] == "simhash"
     order = np.lexsort((doc, key, band))
     band, key, doc = band[order], key[order], doc[order]
-    options = _core.CandidateOptions(max_bucket_pairs_size=cap)
+    if simhash:
+        fingerprint = _concat(pieces, "fingerprint", np.uint64)[order]
+    options = _core.CandidateOptions(max_bucket_pairs_size=index["cap"])
     bounds = np.searchsorted(band, np.arange(int(band.max()) + 2)) if len(
         band) else np.zeros(1, dtype=np.int64)
     pairs, stats = [], [0, 0, 0, 0]
@@ -194,8 +224,14 @@ def _bucket_reduce(pieces, cap, starts, count):
         lo, hi = bounds[b], bounds[b + 1]
         if hi - lo < 2:
             continue
-        found, s = _core.candidates_from_sorted_keys(
-            key[lo:hi], doc[lo:hi].astype(np.uint32), options)
+        docs = doc[lo:hi].astype(np.uint32)
+        if simhash:
+            found, s = _core.simhash_pairs_from_sorted_keys(
+                key[lo:hi], fingerprint[lo:hi], docs, index["hamming"],
+                options)
+        else:
+            found, s = _core.candidates_from_sorted_keys(key[lo:hi], docs,
+                                                         options)
         pairs.append(np.asarray(found))
         stats[0] += s.buckets
         stats[1] += s.pairs
@@ -339,15 +375,17 @@ def _id(signed, row):
     return signed["ids"][begin:end[row]]
 
 
-def _attach_kept(signed, offset, pieces, starts, count, minhash):
+def _attach_kept(signed, offset, pieces, starts, count, method):
     doc = _concat(pieces, "doc", np.int64)
     root = _concat(pieces, "root", np.int64)
     rank = _concat(pieces, "rank", np.int64)
     kept = _concat(pieces, "kept", np.int64)
     kept_ids = [_id(signed, int(k - offset)) for k in kept]
     columns = dict(doc=doc, root=root, rank=rank, kept=kept, kept_id=kept_ids)
-    if minhash:
+    if method == "minhash":
         columns["sig_kept"] = np.asarray(signed["signatures"])[kept - offset]
+    elif method == "simhash":
+        columns["fp_kept"] = np.asarray(signed["keys"])[kept - offset]
     return {"pieces": _split(_owner(doc, starts), count, **columns)}
 
 
@@ -379,6 +417,11 @@ def _decide(signed, offset, pieces, cluster_base, starts, count, method):
         similarity = np.asarray(_core.estimate_jaccard_rows(
             np.ascontiguousarray(mine[removed]),
             np.ascontiguousarray(sig_kept[removed])))
+    elif method == "simhash":
+        fp_kept = _concat(pieces, "fp_kept", np.uint64)[order]
+        mine = np.asarray(signed["keys"], dtype=np.uint64)[doc - offset]
+        similarity = np.asarray(_core.hamming_distance_rows(
+            mine[removed], fp_kept[removed]))
     else:
         similarity = np.ones(int(removed.sum()), dtype=np.float64)
     removed_kept = [kept_ids[i] for i in np.flatnonzero(removed)]
@@ -387,8 +430,7 @@ def _decide(signed, offset, pieces, cluster_base, starts, count, method):
     lines = _core.removed_lines(
         ids, id_end, rows[removed], signed["display"],
         np.asarray(signed["line"], np.uint64)[rows[removed]],
-        _core.DedupMethod.EXACT if method == "exact"
-        else _core.DedupMethod.MINHASH,
+        _METHODS[method],
         cluster[removed].astype(np.uint64), kept_blob, kept_end,
         similarity.astype(np.float64))
     member_ids = [_id(signed, int(r)) for r in rows]
@@ -456,9 +498,9 @@ def dedup(paths, output, *, client=None, scheduler=None,
     partition_bytes: uncompressed JSONL files larger than this are read in
     byte ranges of about this size (other files whole).
     shuffle_partitions: the shards of the key and vertex shuffles (0: twice
-    the worker threads, at most one per partition). Methods minhash
-    (with verify="signature") and exact are supported; simhash and
-    verify="exact" raise ValueError.
+    the worker threads, at most one per partition). All three methods are
+    supported; verify="exact" (exact Jaccard of the shingle sets, minhash)
+    raises ValueError.
 
     Returns the parsed stats.json. Raises the errors of ``neardup dedup``
     (ValueError for bad options, FileNotFoundError, OSError) before any
@@ -472,10 +514,7 @@ def dedup(paths, output, *, client=None, scheduler=None,
               dry_run=dry_run, overwrite=overwrite,
               max_bucket_pairs_size=max_bucket_pairs_size)
     options = _core.resolve_dedup_options(_options(**kw))
-    if method == "simhash":
-        raise ValueError("neardup.dask: method simhash is not supported yet "
-                         "(use neardup dedup on one machine)")
-    if verify == "exact":
+    if method == "minhash" and verify == "exact":
         raise ValueError("neardup.dask: verify=exact is not supported yet "
                          "(use neardup dedup on one machine)")
     inputs = _plan(paths)
@@ -526,11 +565,14 @@ def _run(client, inputs, output, parts, kw, options, method,
 
     # 2-4. candidates, verification, components
     t = time.monotonic()
-    lsh = (options.bands, options.rows)
-    cap = (options.candidates.max_bucket_pairs_size if minhash else 1)
-    mapped = [client.submit(_bucket_map, s, o, lsh, method, width)
+    # kExact joins equal keys in a chain (a bucket of m in m - 1 pairs).
+    index = {"method": method, "bands": options.bands, "rows": options.rows,
+             "hamming": options.hamming,
+             "cap": 1 if method == "exact"
+             else options.candidates.max_bucket_pairs_size}
+    mapped = [client.submit(_bucket_map, s, o, index, width)
               for s, o in zip(signed, offsets)]
-    buckets = [client.submit(_bucket_reduce, pieces, cap, starts, count)
+    buckets = [client.submit(_bucket_reduce, pieces, index, starts, count)
                for pieces in _exchange(client, mapped, width,
                                        getter=operator.getitem)]
     del mapped
@@ -583,7 +625,7 @@ def _run(client, inputs, output, parts, kw, options, method,
     cluster_base = np.concatenate(
         [[0], np.cumsum(cluster_counts)[:-1]]).astype(np.int64)
     with_kept = [client.submit(_attach_kept, signed[p], offsets[p], pieces,
-                               starts, count, minhash)
+                               starts, count, method)
                  for p, pieces in enumerate(_exchange(client, chosen, count))]
     del chosen
     decided = [client.submit(_decide, signed[p], offsets[p], pieces,
@@ -651,7 +693,10 @@ def _run(client, inputs, output, parts, kw, options, method,
     stats.kept = stats.read - stats.rejected - stats.removed
     stats.clusters = int(sum(cluster_counts))
     stats.candidate_pairs = sum(s[1] for s in bucket_stats)
-    stats.verified_pairs = int(verified)
+    # Only MinHash verification skips pairs (see the module notes); the
+    # other methods verify every candidate, as neardup dedup counts them.
+    stats.verified_pairs = (int(verified) if minhash
+                            else sum(s[1] for s in bucket_stats))
     stats.joined_pairs = int(member_count - stats.clusters)
     if minhash:
         stats.lsh = _core.LshParams(options.bands, options.rows)
