@@ -268,6 +268,10 @@ struct SignedPartition {
   std::vector<uint32_t> signatures;
   // kSimHash: fingerprints; kExact: hashes of the normalized text.
   std::vector<uint64_t> keys;
+  // kMinHash with VerifyMode::kExact: each document's distinct shingle
+  // hashes, sorted: sets[set_end[i-1] .. set_end[i]).
+  std::vector<uint64_t> sets;
+  std::vector<uint64_t> set_end;
   // The lines of rejected.jsonl for this partition, each ending in "\n".
   std::string rejected_jsonl;
 

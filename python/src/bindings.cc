@@ -472,6 +472,8 @@ py::dict SignPartitionPy(const DedupPartition& partition,
   d["signatures"] = ToArray(std::move(s.signatures),
                             {s.signatures.empty() ? 0 : n, k});
   d["keys"] = ToArray(std::move(s.keys));
+  d["sets"] = ToArray(std::move(s.sets));
+  d["set_end"] = ToArray(std::move(s.set_end));
   d["rejected_jsonl"] = Bytes(s.rejected_jsonl);
   return d;
 }
@@ -756,6 +758,35 @@ PYBIND11_MODULE(_core, m) {
         py::arg("b"),
         "Returns estimate_jaccard of each row of a with the same row of b "
         "(float64 array). Releases the GIL.");
+  m.def(
+      "exact_jaccard_rows",
+      [](const py::buffer& a, const py::buffer& a_end, const py::buffer& b,
+         const py::buffer& b_end) {
+        const View<uint64_t> va = ViewOf<uint64_t>(a, 1, 1, "a");
+        const View<uint64_t> vae = ViewOf<uint64_t>(a_end, 1, 1, "a_end");
+        const View<uint64_t> vb = ViewOf<uint64_t>(b, 1, 1, "b");
+        const View<uint64_t> vbe = ViewOf<uint64_t>(b_end, 1, 1, "b_end");
+        const size_t n = vae.values.size();
+        if (vbe.values.size() != n ||
+            (n > 0 && (vae.values[n - 1] > va.values.size() ||
+                       vbe.values[n - 1] > vb.values.size()))) {
+          throw py::value_error("exact_jaccard_rows: bad set ends");
+        }
+        std::vector<double> out(n);
+        {
+          py::gil_scoped_release release;
+          for (size_t i = 0; i < n; ++i) {
+            const uint64_t a0 = i ? vae.values[i - 1] : 0;
+            const uint64_t b0 = i ? vbe.values[i - 1] : 0;
+            out[i] = ExactJaccard(va.values.subspan(a0, vae.values[i] - a0),
+                                  vb.values.subspan(b0, vbe.values[i] - b0));
+          }
+        }
+        return ToArray(std::move(out));
+      },
+      py::arg("a"), py::arg("a_end"), py::arg("b"), py::arg("b_end"),
+      "exact_jaccard of set i of a and set i of b, each a concatenation of "
+      "sets with their end offsets (float64 array). Releases the GIL.");
   m.def(
       "exact_jaccard",
       [](const py::buffer& a, const py::buffer& b) {

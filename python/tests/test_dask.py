@@ -122,6 +122,8 @@ OPTIONS = {
     "simhash": (dict(method="simhash", hamming=4),
                 ["--method", "simhash", "--hamming", "4"]),
     "dry_run": (dict(dry_run=True), ["--dry-run"]),
+    "verify_exact": (dict(verify="exact", threshold=0.75),
+                     ["--verify", "exact", "--threshold", "0.75"]),
 }
 
 
@@ -182,6 +184,7 @@ def references(crawl, tmp_path_factory):
     (1, 150000, "exact", 2),
     (2, 60000, "simhash", 0),
     (2, 150000, "dry_run", 0),
+    (2, 100000, "verify_exact", 0),
 ])
 def test_same_outputs_as_neardup_dedup(crawl, clients, references, tmp_path,
                                        workers, partition_bytes, options,
@@ -213,9 +216,9 @@ def test_cuts_plain_jsonl_into_byte_ranges(crawl):
 
 def test_refuses_what_it_cannot_do_before_any_work(crawl, clients, tmp_path):
     client = clients[1]
-    with pytest.raises(ValueError, match="verify=exact"):
+    with pytest.raises(ValueError, match="verify"):
         neardup.dask.dedup([str(crawl)], str(tmp_path / "s"), client=client,
-                           verify="exact")
+                           verify="jaccard")
     with pytest.raises(ValueError, match="threshold"):
         neardup.dask.dedup([str(crawl)], str(tmp_path / "t"), client=client,
                            threshold=1.5)

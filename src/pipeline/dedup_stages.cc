@@ -1,6 +1,7 @@
 // The stages of the dedup job that a distributed run calls one partition at
 // a time: sign a part of a file, write a file's kept documents.
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -84,6 +85,13 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
         const size_t row = out.signatures.size();
         out.signatures.resize(row + k);
         minhasher->Sign(hashes, absl::MakeSpan(out.signatures.data() + row, k));
+        if (options.verify == VerifyMode::kExact) {
+          std::sort(hashes.begin(), hashes.end());
+          hashes.erase(std::unique(hashes.begin(), hashes.end()),
+                       hashes.end());
+          out.sets.insert(out.sets.end(), hashes.begin(), hashes.end());
+          out.set_end.push_back(out.sets.size());
+        }
         break;
       }
       case DedupMethod::kSimHash:

@@ -49,8 +49,9 @@ steps, sums counters and streams the small output files):
    clusters.jsonl and rejected.jsonl from the partitions in order.
 
 Memory: a worker holds the signed partitions it computed (signature and id
-of each document: about 4 x num_perm + id bytes per document; Dask spills
-them to its local disk past its memory limit) and one shuffle partition at
+of each document: about 4 x num_perm + id bytes per document, plus 8 bytes
+per distinct shingle with verify="exact"; Dask spills them to its local
+disk past its memory limit) and one shuffle partition at
 a time per task: the band triples of 1/P of the documents, the candidate
 pairs and edges of 1/P of the keys or vertices. The components step holds,
 per task, the edges of the vertices hashed to it; its one skew is a single
@@ -252,23 +253,51 @@ def _field(result, name):
     return result[name]
 
 
-def _attach_first(signed, offset, pieces, starts, count):
+def _set(signed, row):
+    """The sorted distinct shingles of a document (verify="exact")."""
+    end = signed["set_end"]
+    begin = end[row - 1] if row > 0 else 0
+    return np.asarray(signed["sets"])[begin:end[row]]
+
+
+def _exact_rows(sets_a, sets_b):
+    """ExactJaccard of sets_a[i] and sets_b[i]."""
+    def flat(sets):
+        ends = np.cumsum([len(x) for x in sets], dtype=np.uint64)
+        values = (np.concatenate(sets).astype(np.uint64) if sets
+                  else np.zeros(0, dtype=np.uint64))
+        return values, ends
+    a, a_end = flat(sets_a)
+    b, b_end = flat(sets_b)
+    return np.asarray(_core.exact_jaccard_rows(a, a_end, b, b_end))
+
+
+def _attach_first(signed, offset, pieces, starts, count, exact=False):
     a = _concat(pieces, "a", np.int64)
     b = _concat(pieces, "b", np.int64)
     # The bands of one pair may meet in several buckets: compare it once.
     a, b = _unpack(np.unique(_pack(a, b)))
-    sig_a = np.asarray(signed["signatures"])[a - offset]
-    return {"pieces": _split(_owner(b, starts), count, a=a, b=b, sig_a=sig_a)}
+    columns = dict(a=a, b=b)
+    if exact:
+        columns["set_a"] = [_set(signed, int(x - offset)) for x in a]
+    else:
+        columns["sig_a"] = np.asarray(signed["signatures"])[a - offset]
+    return {"pieces": _split(_owner(b, starts), count, **columns)}
 
 
-def _verify(signed, offset, pieces, threshold, count):
+def _verify(signed, offset, pieces, threshold, count, exact=False):
     a = _concat(pieces, "a", np.int64)
     b = _concat(pieces, "b", np.int64)
-    width = np.asarray(signed["signatures"]).shape[1]
-    sig_a = _concat(pieces, "sig_a", np.uint32, width)
-    sig_b = np.asarray(signed["signatures"])[b - offset]
-    similarity = np.asarray(_core.estimate_jaccard_rows(
-        np.ascontiguousarray(sig_a), np.ascontiguousarray(sig_b)))
+    if exact:
+        sets_a = [x for p in pieces for x in p["set_a"]]
+        sets_b = [_set(signed, int(x - offset)) for x in b]
+        similarity = _exact_rows(sets_a, sets_b)
+    else:
+        width = np.asarray(signed["signatures"]).shape[1]
+        sig_a = _concat(pieces, "sig_a", np.uint32, width)
+        sig_b = np.asarray(signed["signatures"])[b - offset]
+        similarity = np.asarray(_core.estimate_jaccard_rows(
+            np.ascontiguousarray(sig_a), np.ascontiguousarray(sig_b)))
     joined = similarity >= threshold
     return _edges_out(a[joined], b[joined], count, verified=len(a))
 
@@ -375,14 +404,17 @@ def _id(signed, row):
     return signed["ids"][begin:end[row]]
 
 
-def _attach_kept(signed, offset, pieces, starts, count, method):
+def _attach_kept(signed, offset, pieces, starts, count, method,
+                 exact=False):
     doc = _concat(pieces, "doc", np.int64)
     root = _concat(pieces, "root", np.int64)
     rank = _concat(pieces, "rank", np.int64)
     kept = _concat(pieces, "kept", np.int64)
     kept_ids = [_id(signed, int(k - offset)) for k in kept]
     columns = dict(doc=doc, root=root, rank=rank, kept=kept, kept_id=kept_ids)
-    if method == "minhash":
+    if exact:
+        columns["set_kept"] = [_set(signed, int(k - offset)) for k in kept]
+    elif method == "minhash":
         columns["sig_kept"] = np.asarray(signed["signatures"])[kept - offset]
     elif method == "simhash":
         columns["fp_kept"] = np.asarray(signed["keys"])[kept - offset]
@@ -394,7 +426,8 @@ def _blob(strings):
     return b"".join(strings), ends
 
 
-def _decide(signed, offset, pieces, cluster_base, starts, count, method):
+def _decide(signed, offset, pieces, cluster_base, starts, count, method,
+            exact=False):
     doc = _concat(pieces, "doc", np.int64)
     root = _concat(pieces, "root", np.int64)
     rank = _concat(pieces, "rank", np.int64)
@@ -410,7 +443,14 @@ def _decide(signed, offset, pieces, cluster_base, starts, count, method):
     keep = np.ones(n, dtype=np.uint8)
     removed = kept != doc
     keep[rows[removed]] = 0
-    if method == "minhash":
+    if exact:
+        sets_kept = [x for p in pieces for x in p["set_kept"]]
+        sets_kept = [sets_kept[i] for i in order]
+        chosen = np.flatnonzero(removed)
+        similarity = _exact_rows(
+            [_set(signed, int(rows[i])) for i in chosen],
+            [sets_kept[i] for i in chosen])
+    elif method == "minhash":
         width = np.asarray(signed["signatures"]).shape[1]
         sig_kept = _concat(pieces, "sig_kept", np.uint32, width)[order]
         mine = np.asarray(signed["signatures"])[doc - offset]
@@ -498,9 +538,9 @@ def dedup(paths, output, *, client=None, scheduler=None,
     partition_bytes: uncompressed JSONL files larger than this are read in
     byte ranges of about this size (other files whole).
     shuffle_partitions: the shards of the key and vertex shuffles (0: twice
-    the worker threads, at most one per partition). All three methods are
-    supported; verify="exact" (exact Jaccard of the shingle sets, minhash)
-    raises ValueError.
+    the worker threads, at most one per partition). All three methods and
+    both verify modes are supported; verify="exact" keeps every document's
+    shingle set with its signature (8 bytes per distinct shingle).
 
     Returns the parsed stats.json. Raises the errors of ``neardup dedup``
     (ValueError for bad options, FileNotFoundError, OSError) before any
@@ -514,9 +554,6 @@ def dedup(paths, output, *, client=None, scheduler=None,
               dry_run=dry_run, overwrite=overwrite,
               max_bucket_pairs_size=max_bucket_pairs_size)
     options = _core.resolve_dedup_options(_options(**kw))
-    if method == "minhash" and verify == "exact":
-        raise ValueError("neardup.dask: verify=exact is not supported yet "
-                         "(use neardup dedup on one machine)")
     inputs = _plan(paths)
     output = os.fspath(output)
     _core.prepare_dedup_output(inputs, output, overwrite, options.reader)
@@ -551,6 +588,7 @@ def _run(client, inputs, output, parts, kw, options, method,
         threads = sum(client.nthreads().values())
         width = max(2, min(count, 2 * threads))
     minhash = method == "minhash"
+    exact = minhash and options.verify == _core.VerifyMode.EXACT
 
     # 1. sign
     t = time.monotonic()
@@ -578,10 +616,10 @@ def _run(client, inputs, output, parts, kw, options, method,
     del mapped
     if minhash:
         firsts = [client.submit(_attach_first, signed[p], offsets[p], pieces,
-                                starts, count)
+                                starts, count, exact)
                   for p, pieces in enumerate(_exchange(client, buckets, count))]
         edges = [client.submit(_verify, signed[p], offsets[p], pieces,
-                               options.threshold, width)
+                               options.threshold, width, exact)
                  for p, pieces in enumerate(_exchange(client, firsts, count))]
         del firsts
     else:
@@ -625,11 +663,11 @@ def _run(client, inputs, output, parts, kw, options, method,
     cluster_base = np.concatenate(
         [[0], np.cumsum(cluster_counts)[:-1]]).astype(np.int64)
     with_kept = [client.submit(_attach_kept, signed[p], offsets[p], pieces,
-                               starts, count, method)
+                               starts, count, method, exact)
                  for p, pieces in enumerate(_exchange(client, chosen, count))]
     del chosen
     decided = [client.submit(_decide, signed[p], offsets[p], pieces,
-                             cluster_base, starts, count, method)
+                             cluster_base, starts, count, method, exact)
                for p, pieces in enumerate(_exchange(client, with_kept,
                                                     count))]
     del with_kept
@@ -746,6 +784,8 @@ def main(argv=None):
     p.add_argument("--num-perm", type=int, default=112)
     p.add_argument("--bands", type=int, default=0)
     p.add_argument("--rows", type=int, default=0)
+    p.add_argument("--hamming", type=int, default=3)
+    p.add_argument("--verify", default="signature")
     p.add_argument("--keep", default="first")
     p.add_argument("--text-field", default="text")
     p.add_argument("--id-field", default="id")
@@ -758,7 +798,8 @@ def main(argv=None):
     kw = dict(partition_bytes=a.partition_bytes,
               shuffle_partitions=a.shuffle_partitions, method=a.method,
               threshold=a.threshold, ngram=a.ngram, char=a.char,
-              num_perm=a.num_perm, bands=a.bands, rows=a.rows, keep=a.keep,
+              num_perm=a.num_perm, bands=a.bands, rows=a.rows,
+              hamming=a.hamming, verify=a.verify, keep=a.keep,
               text_field=a.text_field, id_field=a.id_field,
               max_doc_bytes=a.max_doc_bytes, seed=a.seed,
               dry_run=a.dry_run, overwrite=a.overwrite)
