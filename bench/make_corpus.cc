@@ -63,6 +63,10 @@ constexpr char kUsage[] =
     "  -o, --output FILE   output JSONL file, '-' for stdout\n"
     "  --truth FILE        one line per copy: id, source_id, edit, jaccard\n"
     "  --repeats FILE      one line per document with repeated paragraphs\n"
+    "  --core-corpus       write instead the documents of core_benchmark\n"
+    "                      (MakeCorpus(--bytes, --seed): no copies, no\n"
+    "                      url; core_benchmark uses --bytes 8M --seed\n"
+    "                      20240601), {\"id\",\"text\"} per line\n"
     "  -h, --help          show this help\n";
 
 // Earlier documents that copies may be made from: a uniform reservoir
@@ -79,6 +83,7 @@ struct Options {
   std::string output;
   std::string truth;
   std::string repeats;
+  bool core_corpus = false;
 };
 
 struct PooledDoc {
@@ -160,6 +165,10 @@ int ParseArgs(int argc, char** argv, Options* options) {
     if (arg == "-h" || arg == "--help") {
       std::fputs(kUsage, stdout);
       return -1;
+    }
+    if (arg == "--core-corpus") {
+      options->core_corpus = true;
+      continue;
     }
     if (!has_inline_value) {
       if (i + 1 >= argc) return fail("missing value after " + std::string(arg));
@@ -572,6 +581,22 @@ int Run(const Options& options) {
   if (!out.Open(options.output)) return 1;
   if (!options.truth.empty() && !truth.Open(options.truth)) return 1;
   if (!options.repeats.empty() && !repeats.Open(options.repeats)) return 1;
+
+  if (options.core_corpus) {
+    if (options.bytes == 0) {
+      std::fprintf(stderr, "neardup_make_corpus: --core-corpus needs --bytes\n");
+      return 2;
+    }
+    const std::vector<std::string> docs = MakeCorpus(options.bytes, options.seed);
+    std::string line;
+    for (size_t i = 0; i < docs.size(); ++i) {
+      line = "{\"id\":\"doc-" + std::to_string(i) + "\",\"text\":";
+      AppendJsonString(docs[i], &line);
+      line += "}\n";
+      if (!out.Write(line)) return 1;
+    }
+    return out.Commit() ? 0 : 1;
+  }
 
   absl::StatusOr<Shingler> shingler = Shingler::Create(ShingleOptions{});
   if (!shingler.ok()) {

@@ -10,6 +10,8 @@ packages=(
   libabsl-dev libxxhash-dev libutf8proc-dev
   libsimdjson-dev libzstd-dev zlib1g-dev libcli11-dev zstd
   libgtest-dev libgmock-dev libbenchmark-dev
+  pybind11-dev python3-dev python3-pytest python3-numpy
+  python3-dask python3-distributed
 )
 if [ "${1:-}" = fuzz ]; then
   packages+=(clang libclang-rt-dev)

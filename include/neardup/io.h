@@ -86,6 +86,10 @@ struct ReaderOptions {
   // back (a first pass) does not hold a WAT file's metadata in memory.
   // Default: true.
   bool keep_pass_through = true;
+  // JSONL: lines that start before this byte offset (decompressed) are
+  // skipped without being parsed (their line numbers still count), so that
+  // a file can be read in byte ranges (neardup.dask). Default: 0.
+  uint64_t skip_before_offset = 0;
 };
 
 // One document as read. The views stay valid until the next call to Next.

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/types/span.h"
 #include "neardup/clean.h"
 #include "neardup/cluster.h"
 #include "neardup/io.h"
@@ -233,6 +234,108 @@ absl::StatusOr<CleanStats> RunClean(const std::vector<InputFile>& inputs,
 
 // Returns "minhash", "simhash" or "exact".
 const char* DedupMethodName(DedupMethod method);
+
+// ---------------------------------------------------------------------------
+// The dedup job in stages, for running it on many machines (the Python
+// package's neardup.dask calls these on Dask workers). RunDedup's decisions
+// depend only on the documents in input order, the options and the seed;
+// these functions compute the same pieces a part of the input at a time,
+// and format the same lines, so that a job assembled from them writes the
+// same bytes as RunDedup.
+
+// Checks `options` as RunDedup does (same errors) and returns them with
+// what RunDedup derives filled in: bands and rows (chosen from the threshold
+// when both are 0; kMinHash only), shingles.seed = seed, and
+// reader.number_field = keep_field for KeepPolicy::kField.
+absl::StatusOr<DedupOptions> ResolveDedupOptions(const DedupOptions& options);
+
+// Checks the inputs and the output folder as RunDedup does before reading
+// anything (every input opens; the folder is created, or empty unless
+// `overwrite`), and creates the folders the kept records go into. Standard
+// input ("-") is not accepted here (InvalidArgument).
+absl::Status PrepareDedupOutput(const std::vector<InputFile>& inputs,
+                                const std::string& outdir, bool overwrite,
+                                const ReaderOptions& reader);
+
+// A part of one input file: its records (documents and rejected records)
+// whose byte offset in the decompressed stream is in [begin, end). Only
+// uncompressed JSONL can be cut at arbitrary offsets (a line belongs to the
+// part its first byte is in); a compressed, WARC or text file must be one
+// part, begin 0 and end kWholeFile, because the count of WARC records that
+// are not documents is only known for the whole file.
+struct DedupPartition {
+  static constexpr uint64_t kWholeFile = ~uint64_t{0};
+  std::string path;     // the file to read
+  std::string display;  // its name in removed.jsonl and rejected.jsonl
+  uint64_t begin = 0;
+  uint64_t end = kWholeFile;
+};
+
+// The documents of one partition, in input order, as RunDedup's first pass
+// sees them. Rejected records are counted in `read` and `rejected`.
+struct SignedPartition {
+  std::string format;       // jsonl, warc, text
+  std::string compression;  // none, gzip, zstd
+  uint64_t read = 0, rejected = 0, passed_through = 0;
+  uint64_t text_bytes = 0, repaired_utf8 = 0;
+  // Per document: line (or record number), text bytes, keep-field value
+  // (NaN when missing), and id (ids[id_end[i-1] .. id_end[i])).
+  std::vector<uint64_t> line, length;
+  std::vector<double> number;
+  std::string ids;
+  std::vector<uint64_t> id_end;
+  // kMinHash: documents x num_perm values, row by row.
+  std::vector<uint32_t> signatures;
+  // kSimHash: fingerprints; kExact: hashes of the normalized text.
+  std::vector<uint64_t> keys;
+  // kMinHash with VerifyMode::kExact: each document's distinct shingle
+  // hashes, sorted: sets[set_end[i-1] .. set_end[i]).
+  std::vector<uint64_t> sets;
+  std::vector<uint64_t> set_end;
+  // The lines of rejected.jsonl for this partition, each ending in "\n".
+  std::string rejected_jsonl;
+
+  size_t documents() const { return line.size(); }
+};
+
+// Reads one partition and signs its documents on the calling thread, the
+// same way RunDedup does. Requires `options` from ResolveDedupOptions.
+// Returns an error when the file cannot be opened; records that cannot be
+// read are rejected and counted, never fatal. Memory: the partition's
+// signatures and ids, one record at a time otherwise. Thread-safe (no shared
+// state).
+absl::StatusOr<SignedPartition> SignDedupPartition(
+    const DedupPartition& partition, const DedupOptions& options);
+
+// Writes the documents of one input file whose flag in `keep` is non-zero
+// (keep[d] for the file's d-th document, counted from 0 without rejected
+// records) to `output_path`, same format and compression, as RunDedup's
+// write pass does: records that are not documents (WARC) pass through, a
+// text file's output exists only when its document is kept, and the file is
+// written under a temporary name and renamed when complete. Returns
+// DataLoss when the file now has another number of documents than
+// keep.size(), else the number of documents written.
+absl::StatusOr<uint64_t> WriteKeptDocuments(const std::string& path,
+                                            const std::string& display,
+                                            const std::string& output_path,
+                                            const ReaderOptions& reader,
+                                            absl::Span<const uint8_t> keep);
+
+// Returns the removed.jsonl line (without "\n") of a removed document:
+// {id, file, line, reason, cluster, kept_id, similarity}; reason is
+// exact_duplicate for kExact, else near_duplicate; similarity is printed
+// with 4 decimals (an integer Hamming distance for kSimHash).
+std::string RemovedJson(std::string_view id, std::string_view file,
+                        uint64_t line, DedupMethod method, int64_t cluster,
+                        std::string_view kept_id, double similarity);
+
+// Returns the clusters.jsonl line (without "\n") of a cluster member.
+std::string ClusterMemberJson(std::string_view id, int64_t cluster,
+                              std::string_view kept_id);
+
+// Returns the rejected.jsonl line (without "\n") of a rejected record:
+// {file, line, offset, reason}.
+std::string RejectionJson(std::string_view file, const Rejection& rejection);
 
 }  // namespace neardup
 

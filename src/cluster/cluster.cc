@@ -42,6 +42,20 @@ bool DisjointSets::Union(uint32_t a, uint32_t b) {
   return true;
 }
 
+bool KeepsOver(KeepPolicy policy, uint64_t length, double number,
+               uint64_t best_length, double best_number) {
+  switch (policy) {
+    case KeepPolicy::kFirst:
+      return false;
+    case KeepPolicy::kLongest:
+      return length > best_length;
+    case KeepPolicy::kField:
+      return !std::isnan(number) &&
+             (std::isnan(best_number) || number > best_number);
+  }
+  return false;
+}
+
 absl::StatusOr<KeepPolicy> ParseKeepPolicy(std::string_view text,
                                            std::string* field) {
   if (text == "first") return KeepPolicy::kFirst;
@@ -75,13 +89,11 @@ Clustering MakeClustering(DisjointSets& sets, KeepPolicy policy,
       continue;
     }
     const uint32_t best = c.kept[root];
-    bool better = false;
-    if (policy == KeepPolicy::kLongest && !lengths.empty()) {
-      better = lengths[i] > lengths[best];
-    } else if (policy == KeepPolicy::kField && !numbers.empty()) {
-      better = !std::isnan(numbers[i]) &&
-               (std::isnan(numbers[best]) || numbers[i] > numbers[best]);
-    }
+    const bool better =
+        KeepsOver(policy, lengths.empty() ? 0 : lengths[i],
+                  numbers.empty() ? NAN : numbers[i],
+                  lengths.empty() ? 0 : lengths[best],
+                  numbers.empty() ? NAN : numbers[best]);
     if (better) c.kept[root] = i;
   }
   for (uint32_t i = 0; i < n; ++i) {

@@ -107,13 +107,95 @@ void CandidatesFromKeys(absl::Span<const uint64_t> keys,
     (*scratch)[i] = {keys[i], static_cast<uint32_t>(i)};
   }
   std::sort(scratch->begin(), scratch->end());
-  const size_t n = scratch->size();
+  CandidatesFromSortedKeys(*scratch, options, out, stats);
+}
+
+void CandidatesFromSortedKeys(
+    absl::Span<const std::pair<uint64_t, uint32_t>> sorted,
+    const CandidateOptions& options, std::vector<DocPair>* out,
+    CandidateStats* stats) {
+  const size_t n = sorted.size();
   for (size_t i = 0; i < n;) {
     size_t j = i + 1;
-    while (j < n && (*scratch)[j].first == (*scratch)[i].first) ++j;
+    while (j < n && sorted[j].first == sorted[i].first) ++j;
     if (j - i >= 2) {
-      EmitBucket(scratch->data() + i, j - i, options.max_bucket_pairs_size, out,
+      EmitBucket(sorted.data() + i, j - i, options.max_bucket_pairs_size, out,
                  stats);
+    }
+    i = j;
+  }
+}
+
+std::vector<uint64_t> SimHashTableMasks(int max_distance) {
+  std::vector<uint64_t> masks;
+  if (max_distance < 0 || max_distance > 8) return masks;
+  const int blocks = max_distance + 2;
+  // Block b covers bits [64 b / blocks, 64 (b + 1) / blocks).
+  uint64_t block_masks[10];
+  for (int b = 0; b < blocks; ++b) {
+    const int begin = 64 * b / blocks;
+    const int end = 64 * (b + 1) / blocks;
+    block_masks[b] = (end - begin == 64 ? ~uint64_t{0}
+                                        : ((uint64_t{1} << (end - begin)) - 1))
+                     << begin;
+  }
+  // Each table ignores max_distance of the blocks: the key is the others.
+  for (unsigned ignored = 0; ignored < (1u << blocks); ++ignored) {
+    if (std::popcount(ignored) != max_distance) continue;
+    uint64_t key_mask = 0;
+    for (int b = 0; b < blocks; ++b) {
+      if (!(ignored & (1u << b))) key_mask |= block_masks[b];
+    }
+    masks.push_back(key_mask);
+  }
+  return masks;
+}
+
+void SimHashPairsFromSortedKeys(absl::Span<const uint64_t> keys,
+                                absl::Span<const uint64_t> fingerprints,
+                                absl::Span<const uint32_t> docs,
+                                int max_distance,
+                                const CandidateOptions& options,
+                                std::vector<DocPair>* out,
+                                CandidateStats* stats) {
+  const size_t cap = std::max<size_t>(options.max_bucket_pairs_size, 2);
+  auto consider = [&](size_t x, size_t y) {
+    ++stats->pairs;
+    if (std::popcount(fingerprints[x] ^ fingerprints[y]) <= max_distance) {
+      out->push_back({std::min(docs[x], docs[y]), std::max(docs[x], docs[y])});
+    }
+  };
+  std::vector<std::pair<uint64_t, size_t>> run;
+  for (size_t i = 0; i < keys.size();) {
+    size_t j = i + 1;
+    while (j < keys.size() && keys[j] == keys[i]) ++j;
+    const size_t m = j - i;
+    if (m >= 2) {
+      ++stats->buckets;
+      stats->largest_bucket = std::max(stats->largest_bucket, m);
+    }
+    if (m >= 2 && m <= cap) {
+      for (size_t x = i; x < j; ++x) {
+        for (size_t y = x + 1; y < j; ++y) consider(x, y);
+      }
+    } else if (m > cap) {
+      // Sorted by full fingerprint, near fingerprints are close together.
+      ++stats->oversized_buckets;
+      run.clear();
+      for (size_t x = i; x < j; ++x) {
+        run.push_back({fingerprints[x], x});
+      }
+      // Ties in the fingerprint keep document order, as sorting (fingerprint,
+      // document) pairs does.
+      std::sort(run.begin(), run.end(), [&](const auto& a, const auto& b) {
+        return a.first != b.first ? a.first < b.first
+                                  : docs[a.second] < docs[b.second];
+      });
+      for (size_t x = 0; x < m; ++x) {
+        for (size_t y = x + 1; y < m && y <= x + cap; ++y) {
+          consider(run[x].second, run[y].second);
+        }
+      }
     }
     i = j;
   }
@@ -125,66 +207,21 @@ std::vector<DocPair> SimHashNearPairs(absl::Span<const uint64_t> fingerprints,
                                       CandidateStats* stats) {
   std::vector<DocPair> pairs;
   if (max_distance < 0 || max_distance > 8) return pairs;
-  const int blocks = max_distance + 2;
-  // Block b covers bits [starts[b], starts[b + 1]).
-  uint64_t block_masks[10];
-  for (int b = 0; b < blocks; ++b) {
-    const int begin = 64 * b / blocks;
-    const int end = 64 * (b + 1) / blocks;
-    block_masks[b] = (end - begin == 64 ? ~uint64_t{0}
-                                        : ((uint64_t{1} << (end - begin)) - 1))
-                     << begin;
-  }
   std::vector<std::pair<uint64_t, uint32_t>> table(fingerprints.size());
-  std::vector<std::pair<uint64_t, uint32_t>> run;
-  const size_t cap = std::max<size_t>(options.max_bucket_pairs_size, 2);
-  auto consider = [&](uint32_t a, uint32_t b) {
-    ++stats->pairs;
-    if (std::popcount(fingerprints[a] ^ fingerprints[b]) <= max_distance) {
-      pairs.push_back({std::min(a, b), std::max(a, b)});
-    }
-  };
-  // Each table ignores max_distance of the blocks: the key is the others.
-  for (unsigned ignored = 0; ignored < (1u << blocks); ++ignored) {
-    if (std::popcount(ignored) != max_distance) continue;
-    uint64_t key_mask = 0;
-    for (int b = 0; b < blocks; ++b) {
-      if (!(ignored & (1u << b))) key_mask |= block_masks[b];
-    }
+  std::vector<uint64_t> keys(fingerprints.size()), prints(fingerprints.size());
+  std::vector<uint32_t> docs(fingerprints.size());
+  for (const uint64_t key_mask : SimHashTableMasks(max_distance)) {
     for (size_t i = 0; i < fingerprints.size(); ++i) {
       table[i] = {fingerprints[i] & key_mask, static_cast<uint32_t>(i)};
     }
     std::sort(table.begin(), table.end());
-    for (size_t i = 0; i < table.size();) {
-      size_t j = i + 1;
-      while (j < table.size() && table[j].first == table[i].first) ++j;
-      const size_t m = j - i;
-      if (m >= 2) {
-        ++stats->buckets;
-        stats->largest_bucket = std::max(stats->largest_bucket, m);
-      }
-      if (m >= 2 && m <= cap) {
-        for (size_t x = i; x < j; ++x) {
-          for (size_t y = x + 1; y < j; ++y) {
-            consider(table[x].second, table[y].second);
-          }
-        }
-      } else if (m > cap) {
-        // Sorted by full fingerprint, near fingerprints are close together.
-        ++stats->oversized_buckets;
-        run.clear();
-        for (size_t x = i; x < j; ++x) {
-          run.push_back({fingerprints[table[x].second], table[x].second});
-        }
-        std::sort(run.begin(), run.end());
-        for (size_t x = 0; x < m; ++x) {
-          for (size_t y = x + 1; y < m && y <= x + cap; ++y) {
-            consider(run[x].second, run[y].second);
-          }
-        }
-      }
-      i = j;
+    for (size_t i = 0; i < table.size(); ++i) {
+      keys[i] = table[i].first;
+      docs[i] = table[i].second;
+      prints[i] = fingerprints[table[i].second];
     }
+    SimHashPairsFromSortedKeys(keys, prints, docs, max_distance, options,
+                               &pairs, stats);
   }
   std::sort(pairs.begin(), pairs.end());
   pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());

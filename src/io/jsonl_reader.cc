@@ -138,6 +138,10 @@ class JsonlReader final : public RecordReader {
         return Result::kEnd;
       }
       ++line_number_;
+      if (offset < options_.skip_before_offset &&
+          status != BufferedInput::LineStatus::kError) {
+        continue;
+      }
       if (status == BufferedInput::LineStatus::kError) {
         done_ = true;
         return Reject(rejection, offset, std::string(in_->status().message()));

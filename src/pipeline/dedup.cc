@@ -165,43 +165,18 @@ class DedupJob {
 };
 
 absl::Status DedupJob::Prepare() {
-  if (options_.method == DedupMethod::kMinHash &&
-      !(options_.threshold > 0 && options_.threshold < 1)) {
-    return absl::InvalidArgumentError("--threshold must be between 0 and 1");
-  }
-  if (options_.hamming < 0 || options_.hamming > 8) {
-    return absl::InvalidArgumentError("--hamming must be between 0 and 8");
-  }
+  auto resolved = ResolveDedupOptions(options_);
+  if (!resolved.ok()) return resolved.status();
+  options_ = *std::move(resolved);
   if (options_.threads <= 0) {
     options_.threads = std::max(1u, std::thread::hardware_concurrency());
   }
   stats_.threads = options_.threads;
-  options_.shingles.seed = options_.seed;
-  if (options_.keep == KeepPolicy::kField) {
-    options_.reader.number_field = options_.keep_field;
-  }
   if (options_.method == DedupMethod::kMinHash) {
-    auto hasher = MinHasher::Create(
-        {.num_perm = options_.num_perm, .seed = options_.seed});
-    if (!hasher.ok()) return hasher.status();
-    minhasher_ = std::make_unique<MinHasher>(*std::move(hasher));
+    minhasher_ = std::make_unique<MinHasher>(*MinHasher::Create(
+        {.num_perm = options_.num_perm, .seed = options_.seed}));
     docs_.signatures.Init(static_cast<size_t>(options_.num_perm));
-    if (options_.bands > 0 || options_.rows > 0) {
-      if (options_.bands <= 0 || options_.rows <= 0 ||
-          options_.bands * options_.rows > options_.num_perm) {
-        return absl::InvalidArgumentError(
-            "--bands and --rows must both be positive with bands x rows <= "
-            "--num-perm (" + std::to_string(options_.num_perm) + ")");
-      }
-      stats_.lsh = {options_.bands, options_.rows};
-    } else {
-      auto params = OptimalLshParams(options_.threshold, options_.num_perm);
-      if (!params.ok()) return params.status();
-      stats_.lsh = *params;
-    }
-  }
-  if (auto shingler = Shingler::Create(options_.shingles); !shingler.ok()) {
-    return shingler.status();
+    stats_.lsh = {options_.bands, options_.rows};
   }
   if (auto s = files_.Prepare(inputs_, outdir_, options_.overwrite,
                               options_.reader);
@@ -567,27 +542,13 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
   auto removed = RecordWriter::Create(OutPath("removed.jsonl"),
                                       InputFormat::kJsonl, Compression::kNone);
   if (!removed.ok()) return removed.status();
-  const char* reason = options_.method == DedupMethod::kExact
-                           ? "exact_duplicate"
-                           : "near_duplicate";
   std::string line;
   for (uint32_t i = 0; i < n; ++i) {
     if (c.kept[i] == i) continue;
     ++stats_.files[docs_.file[i]].removed;
-    line = "{\"id\":";
-    AppendJsonString(docs_.Id(i), &line);
-    line += ",\"file\":";
-    AppendJsonString(files_.display(docs_.file[i]), &line);
-    line += ",\"line\":" + std::to_string(docs_.line[i]) + ",\"reason\":\"" +
-            reason + "\",\"cluster\":" + std::to_string(number[c.cluster[i]]) +
-            ",\"kept_id\":";
-    AppendJsonString(docs_.Id(c.kept[i]), &line);
-    const double sim = Similarity(i, c.kept[i]);
-    line += ",\"similarity\":" +
-            (options_.method == DedupMethod::kSimHash
-                 ? std::to_string(static_cast<int>(sim))
-                 : FormatDouble(sim)) +
-            "}";
+    line = RemovedJson(docs_.Id(i), files_.display(docs_.file[i]),
+                       docs_.line[i], options_.method, number[c.cluster[i]],
+                       docs_.Id(c.kept[i]), Similarity(i, c.kept[i]));
     if (auto s = (*removed)->WriteLine(line); !s.ok()) return s;
   }
   if (auto s = (*removed)->Commit(); !s.ok()) return s;
@@ -605,12 +566,8 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
                                        InputFormat::kJsonl, Compression::kNone);
   if (!clusters.ok()) return clusters.status();
   for (uint32_t i : order) {
-    line = "{\"id\":";
-    AppendJsonString(docs_.Id(i), &line);
-    line += ",\"cluster\":" + std::to_string(number[c.cluster[i]]) +
-            ",\"kept_id\":";
-    AppendJsonString(docs_.Id(c.kept[i]), &line);
-    line += "}";
+    line = ClusterMemberJson(docs_.Id(i), number[c.cluster[i]],
+                             docs_.Id(c.kept[i]));
     if (auto s = (*clusters)->WriteLine(line); !s.ok()) return s;
   }
   if (auto s = (*clusters)->Commit(); !s.ok()) return s;
@@ -681,6 +638,69 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
 }
 
 }  // namespace
+
+absl::StatusOr<DedupOptions> ResolveDedupOptions(const DedupOptions& options) {
+  DedupOptions o = options;
+  if (o.method == DedupMethod::kMinHash &&
+      !(o.threshold > 0 && o.threshold < 1)) {
+    return absl::InvalidArgumentError("--threshold must be between 0 and 1");
+  }
+  if (o.hamming < 0 || o.hamming > 8) {
+    return absl::InvalidArgumentError("--hamming must be between 0 and 8");
+  }
+  o.shingles.seed = o.seed;
+  if (o.keep == KeepPolicy::kField) o.reader.number_field = o.keep_field;
+  if (o.method == DedupMethod::kMinHash) {
+    auto hasher = MinHasher::Create({.num_perm = o.num_perm, .seed = o.seed});
+    if (!hasher.ok()) return hasher.status();
+    if (o.bands > 0 || o.rows > 0) {
+      if (o.bands <= 0 || o.rows <= 0 || o.bands * o.rows > o.num_perm) {
+        return absl::InvalidArgumentError(
+            "--bands and --rows must both be positive with bands x rows <= "
+            "--num-perm (" + std::to_string(o.num_perm) + ")");
+      }
+    } else {
+      auto params = OptimalLshParams(o.threshold, o.num_perm);
+      if (!params.ok()) return params.status();
+      o.bands = params->bands;
+      o.rows = params->rows;
+    }
+  }
+  if (auto shingler = Shingler::Create(o.shingles); !shingler.ok()) {
+    return shingler.status();
+  }
+  return o;
+}
+
+std::string RemovedJson(std::string_view id, std::string_view file,
+                        uint64_t line, DedupMethod method, int64_t cluster,
+                        std::string_view kept_id, double similarity) {
+  std::string json = "{\"id\":";
+  AppendJsonString(id, &json);
+  json += ",\"file\":";
+  AppendJsonString(file, &json);
+  json += ",\"line\":" + std::to_string(line) + ",\"reason\":\"" +
+          (method == DedupMethod::kExact ? "exact_duplicate"
+                                         : "near_duplicate") +
+          "\",\"cluster\":" + std::to_string(cluster) + ",\"kept_id\":";
+  AppendJsonString(kept_id, &json);
+  json += ",\"similarity\":" +
+          (method == DedupMethod::kSimHash
+               ? std::to_string(static_cast<int>(similarity))
+               : FormatDouble(similarity)) +
+          "}";
+  return json;
+}
+
+std::string ClusterMemberJson(std::string_view id, int64_t cluster,
+                              std::string_view kept_id) {
+  std::string json = "{\"id\":";
+  AppendJsonString(id, &json);
+  json += ",\"cluster\":" + std::to_string(cluster) + ",\"kept_id\":";
+  AppendJsonString(kept_id, &json);
+  json += "}";
+  return json;
+}
 
 const char* DedupMethodName(DedupMethod method) {
   switch (method) {

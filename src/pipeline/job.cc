@@ -92,6 +92,13 @@ absl::Status JobFiles::Prepare(const std::vector<InputFile>& inputs,
   return absl::OkStatus();
 }
 
+void JobFiles::AssignOne(const InputFile& input, const std::string& display,
+                         const std::string& outdir) {
+  inputs_ = {input};
+  display_ = {display};
+  outdir_ = outdir;
+}
+
 absl::Status JobFiles::SpoolStdin(InputFile* input,
                                   const ReaderOptions& reader) {
   if (!stdin_spool_.empty()) {
@@ -153,13 +160,7 @@ absl::Status RejectionLog::Open(const std::string& path) {
 }
 
 absl::Status RejectionLog::Add(std::string_view file, const Rejection& r) {
-  std::string line = "{\"file\":";
-  AppendJsonString(file, &line);
-  line += ",\"line\":" + std::to_string(r.line) +
-          ",\"offset\":" + std::to_string(r.offset) + ",\"reason\":";
-  AppendJsonString(r.reason, &line);
-  line += "}";
-  return writer_->WriteLine(line);
+  return writer_->WriteLine(RejectionJson(file, r));
 }
 
 absl::Status RejectionLog::Commit() { return writer_->Commit(); }
@@ -429,6 +430,16 @@ int JobThreads(int threads) {
 }
 
 }  // namespace internal
+
+std::string RejectionJson(std::string_view file, const Rejection& r) {
+  std::string line = "{\"file\":";
+  AppendJsonString(file, &line);
+  line += ",\"line\":" + std::to_string(r.line) +
+          ",\"offset\":" + std::to_string(r.offset) + ",\"reason\":";
+  AppendJsonString(r.reason, &line);
+  line += "}";
+  return line;
+}
 
 absl::StatusOr<std::vector<InputFile>> PlanInputs(
     const std::vector<std::string>& args) {

@@ -51,6 +51,12 @@ class JobFiles {
                        const std::string& outdir, bool overwrite,
                        const ReaderOptions& reader);
 
+  // Describes one input, shown as `display`, whose output goes into
+  // `outdir`, without Prepare's checks: for a stage of a job that runs on
+  // another machine after Prepare ran where the job started.
+  void AssignOne(const InputFile& input, const std::string& display,
+                 const std::string& outdir);
+
   size_t size() const { return inputs_.size(); }
   // The path to read (the spool for standard input).
   const std::string& path(size_t f) const { return inputs_[f].path; }

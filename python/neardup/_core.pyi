@@ -1,0 +1,313 @@
+"""Type stubs of neardup._core (python/src/bindings.cc).
+
+Arrays are NumPy arrays when NumPy is installed, memoryviews otherwise
+(``Array``); arguments typed ``Buffer`` take any C-contiguous buffer of the
+right item size. Texts are ``str`` (UTF-8) or ``bytes`` (any bytes; invalid
+UTF-8 is repaired as in C++).
+"""
+
+import enum
+from typing import Any, Iterable, Sequence, Union
+
+Text = Union[str, bytes]
+Buffer = Any  # numpy.ndarray, memoryview, array.array, ...
+Array = Any   # numpy.ndarray, or memoryview without NumPy
+
+__version__: str
+SKETCH_FORMAT_VERSION: int
+WHOLE_FILE: int
+
+# ---- text
+
+class NormalizeOptions:
+    nfkc: bool
+    case_fold: bool
+    strip_accents: bool
+    punctuation_to_space: bool
+    digits_to_zero: bool
+    collapse_whitespace: bool
+    def __init__(self, nfkc: bool = True, case_fold: bool = True,
+                 strip_accents: bool = False,
+                 punctuation_to_space: bool = True,
+                 digits_to_zero: bool = True,
+                 collapse_whitespace: bool = True) -> None: ...
+
+class Normalizer:
+    def __init__(self, options: NormalizeOptions = ...) -> None: ...
+    def normalize(self, text: Text) -> str: ...
+    @property
+    def options(self) -> NormalizeOptions: ...
+
+def normalize(text: Text, options: NormalizeOptions = ...) -> str: ...
+def normalize_batch(texts: Iterable[Text], options: NormalizeOptions = ...,
+                    threads: int = 1) -> list[str]: ...
+def is_valid_utf8(data: bytes) -> bool: ...
+
+# ---- shingle
+
+class ShingleKind(enum.Enum):
+    WORD = ...
+    CHAR = ...
+
+class ShingleOptions:
+    kind: ShingleKind
+    n: int
+    seed: int
+    normalize: NormalizeOptions
+    def __init__(self, kind: ShingleKind = ..., n: int = 5, seed: int = 0,
+                 normalize: NormalizeOptions = ...) -> None: ...
+
+class Shingler:
+    def __init__(self, options: ShingleOptions = ...) -> None: ...
+    def hash(self, text: Text) -> Array: ...  # uint64, at least one
+    @property
+    def options(self) -> ShingleOptions: ...
+
+# ---- MinHash, SimHash
+
+class MinHashOptions:
+    num_perm: int
+    seed: int
+    def __init__(self, num_perm: int = 112, seed: int = 0) -> None: ...
+
+class MinHasher:
+    def __init__(self, num_perm: int = 112, seed: int = 0) -> None: ...
+    def sign(self, shingles: Buffer) -> Array: ...  # (num_perm,) uint32
+    def sign_texts(self, texts: Iterable[Text],
+                   shingles: ShingleOptions = ...,
+                   threads: int = 1) -> Array: ...  # (n, num_perm) uint32
+    @property
+    def num_perm(self) -> int: ...
+    @property
+    def options(self) -> MinHashOptions: ...
+    @property
+    def kernel(self) -> str: ...
+
+def estimate_jaccard(a: Buffer, b: Buffer) -> float: ...
+def estimate_jaccard_rows(a: Buffer, b: Buffer) -> Array: ...  # float64
+def exact_jaccard(a: Buffer, b: Buffer) -> float: ...
+def exact_jaccard_rows(a: Buffer, a_end: Buffer, b: Buffer,
+                       b_end: Buffer) -> Array: ...  # float64
+def simhash(features: Buffer) -> int: ...
+def simhash_batch(texts: Iterable[Text], shingles: ShingleOptions = ...,
+                  threads: int = 1) -> Array: ...  # uint64
+def hamming_distance(a: int, b: int) -> int: ...
+
+# ---- LSH
+
+class LshParams:
+    bands: int
+    rows: int
+    def __init__(self, bands: int = 14, rows: int = 8) -> None: ...
+
+class CandidateOptions:
+    max_bucket_pairs_size: int
+    def __init__(self, max_bucket_pairs_size: int = 64) -> None: ...
+
+class CandidateStats:
+    buckets: int
+    pairs: int
+    oversized_buckets: int
+    largest_bucket: int
+
+def candidate_probability(s: float, params: LshParams) -> float: ...
+def optimal_lsh_params(threshold: float, num_perm: int,
+                       fp_weight: float = 0.05,
+                       fn_weight: float = 0.95) -> LshParams: ...
+def band_key(signature: Buffer, band: int, rows: int) -> int: ...
+def band_keys(signatures: Buffer, bands: int, rows: int) -> Array: ...
+def candidates_from_keys(
+        keys: Buffer,
+        options: CandidateOptions = ...) -> tuple[Array, CandidateStats]: ...
+def candidates_from_sorted_keys(
+        keys: Buffer, docs: Buffer,
+        options: CandidateOptions = ...) -> tuple[Array, CandidateStats]: ...
+def simhash_near_pairs(
+        fingerprints: Buffer, max_distance: int = 3,
+        options: CandidateOptions = ...) -> tuple[Array, CandidateStats]: ...
+
+def simhash_table_masks(max_distance: int) -> list[int]: ...
+def simhash_pairs_from_sorted_keys(
+        keys: Buffer, fingerprints: Buffer, docs: Buffer, max_distance: int,
+        options: CandidateOptions = ...) -> tuple[Array, CandidateStats]: ...
+def hamming_distance_rows(a: Buffer, b: Buffer) -> Array: ...
+
+# ---- cluster
+
+class KeepPolicy(enum.Enum):
+    FIRST = ...
+    LONGEST = ...
+    FIELD = ...
+
+class DisjointSets:
+    def __init__(self, n: int) -> None: ...
+    def find(self, x: int) -> int: ...
+    def union(self, a: int, b: int) -> bool: ...
+    def __len__(self) -> int: ...
+
+def keeps_over(policy: KeepPolicy, length: int, number: float,
+               best_length: int, best_number: float) -> bool: ...
+def choose_kept(cluster: Buffer, doc: Buffer, lengths: Buffer,
+                numbers: Buffer, policy: KeepPolicy) -> Array: ...
+def parse_keep_policy(text: str) -> tuple[KeepPolicy, str]: ...
+
+# ---- clean
+
+class CutReason(enum.Enum):
+    REPEATED_BLOCK = ...
+    REPEATED_LINE = ...
+    BOILERPLATE = ...
+    SYNDICATED = ...
+
+class Cut:
+    begin: int
+    end: int
+    reason: CutReason
+    source_begin: int | None
+    similarity: float
+
+class RepeatOptions:
+    normalize: NormalizeOptions
+    min_single_line_bytes: int
+    near_similarity: float
+    repeats_inside_lines: bool
+    def __init__(self, min_single_line_bytes: int = 30,
+                 near_similarity: float = 0.8,
+                 repeats_inside_lines: bool = True,
+                 normalize: NormalizeOptions = ...) -> None: ...
+
+class RepeatFinder:
+    def __init__(self, options: RepeatOptions = ...) -> None: ...
+    def find(self, text: Text) -> list[Cut]: ...
+
+def apply_cuts(text: Text, cuts: Sequence[Cut]) -> Text: ...
+
+class RepetitionSignals:
+    dup_line_fraction: float
+    dup_paragraph_fraction: float
+    dup_line_char_fraction: float
+    dup_paragraph_char_fraction: float
+    top_ngram_char_fraction: list[float]  # n = 2, 3, 4
+    dup_ngram_char_fraction: list[float]  # n = 5 .. 10
+    lines: int
+    paragraphs: int
+    words: int
+
+class GopherThresholds:
+    dup_line_fraction: float
+    dup_paragraph_fraction: float
+    dup_line_char_fraction: float
+    dup_paragraph_char_fraction: float
+    top_ngram_char_fraction: list[float]
+    dup_ngram_char_fraction: list[float]
+
+def compute_repetition_signals(text: Text) -> RepetitionSignals: ...
+def compute_repetition_signals_batch(
+        texts: Iterable[Text], threads: int = 1) -> list[RepetitionSignals]: ...
+def exceeded_gopher_signal(signals: RepetitionSignals,
+                           thresholds: GopherThresholds = ...) -> str: ...
+
+# ---- pipeline
+
+class DedupMethod(enum.Enum):
+    MINHASH = ...
+    SIMHASH = ...
+    EXACT = ...
+
+class VerifyMode(enum.Enum):
+    SIGNATURE = ...
+    EXACT = ...
+
+class ReaderOptions:
+    text_field: str
+    id_field: str
+    url_field: str
+    number_field: str
+    max_document_bytes: int
+
+class DedupOptions:
+    method: DedupMethod
+    threshold: float
+    shingles: ShingleOptions
+    num_perm: int
+    seed: int
+    bands: int
+    rows: int
+    hamming: int
+    verify: VerifyMode
+    keep: KeepPolicy
+    keep_field: str
+    reader: ReaderOptions
+    threads: int
+    dry_run: bool
+    overwrite: bool
+    candidates: CandidateOptions
+
+class InputFile:
+    path: str
+    output_name: str
+    def __init__(self, path: str, output_name: str) -> None: ...
+
+def plan_inputs(paths: Sequence[str]) -> list[InputFile]: ...
+
+class FileCounts:
+    path: str
+    output: str
+    format: str
+    compression: str
+    read: int
+    kept: int
+    removed: int
+    rejected: int
+    passed_through: int
+
+class DedupStats:
+    read: int
+    kept: int
+    removed: int
+    rejected: int
+    passed_through: int
+    text_bytes: int
+    repaired_utf8: int
+    clusters: int
+    candidate_pairs: int
+    verified_pairs: int
+    joined_pairs: int
+    lsh: LshParams
+    candidates: CandidateStats
+    files: list[FileCounts]
+    stage_seconds: list[tuple[str, float]]
+    peak_rss_bytes: int
+    threads: int
+
+def run_dedup(inputs: Sequence[InputFile], output: str,
+              options: DedupOptions = ...) -> DedupStats: ...
+def stats_to_json(stats: DedupStats, options: DedupOptions) -> str: ...
+def dedup_method_name(method: DedupMethod) -> str: ...
+
+# The stages of the dedup job, for neardup.dask.
+class DedupPartition:
+    path: str
+    display: str
+    begin: int
+    end: int
+    def __init__(self, path: str, display: str, begin: int = 0,
+                 end: int = ...) -> None: ...
+
+def resolve_dedup_options(options: DedupOptions) -> DedupOptions: ...
+def prepare_dedup_output(inputs: Sequence[InputFile], output: str,
+                         overwrite: bool, reader: ReaderOptions) -> None: ...
+def sign_dedup_partition(partition: DedupPartition,
+                         options: DedupOptions) -> dict[str, Any]: ...
+def write_kept_documents(path: str, display: str, output_path: str,
+                         reader: ReaderOptions, keep: Buffer) -> int: ...
+def removed_lines(ids: bytes, id_end: Buffer, rows: Buffer, file: str,
+                  lines: Buffer, method: DedupMethod, clusters: Buffer,
+                  kept_ids: bytes, kept_id_end: Buffer,
+                  similarity: Buffer) -> bytes: ...
+def cluster_member_json(id: Text, cluster: int, kept_id: Text) -> bytes: ...
+def cluster_lines(ids: bytes, id_end: Buffer, rows: Buffer, clusters: Buffer,
+                  kept_ids: bytes, kept_id_end: Buffer) -> bytes: ...
+def write_output(path: str, chunks: Iterable[Text]) -> None: ...
+def probe_input(path: str,
+                reader: ReaderOptions = ...) -> tuple[str, str]: ...

@@ -1,0 +1,1273 @@
+// neardup._core: the C++ library as Python objects (pybind11). Names and
+// options follow the C++ API (Normalizer, Shingler, MinHasher, ...), in
+// Python spelling (snake_case functions and fields). Errors become
+// ValueError (InvalidArgument), FileNotFoundError (NotFound), OSError (other
+// I/O) or RuntimeError.
+//
+// Arrays: functions that return numbers in bulk (shingle hashes, signatures,
+// band keys, pairs) return NumPy arrays when NumPy can be imported, and
+// memoryviews (same shape and item format) otherwise; both share the
+// memory the C++ code filled, without a copy. Arguments that take arrays
+// accept any C-contiguous buffer of the right item size (NumPy arrays,
+// memoryviews, array.array).
+//
+// Batch functions (a list of str or bytes in, one array out) release the
+// GIL while they hash and may use several threads: `threads` 1 (the
+// default) works on the calling thread, 0 means one per core.
+
+#include <pybind11/functional.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "neardup/neardup.h"
+
+namespace py = pybind11;
+
+namespace neardup::python {
+namespace {
+
+// ---------------------------------------------------------------------------
+// Errors and buffers
+
+[[noreturn]] void Raise(const absl::Status& status) {
+  const std::string message(status.message());
+  switch (status.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kOutOfRange:
+      throw py::value_error(message);
+    case absl::StatusCode::kNotFound:
+      PyErr_SetString(PyExc_FileNotFoundError, message.c_str());
+      throw py::error_already_set();
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kDataLoss:
+    case absl::StatusCode::kResourceExhausted:
+    case absl::StatusCode::kFailedPrecondition:
+      PyErr_SetString(PyExc_OSError, message.c_str());
+      throw py::error_already_set();
+    default:
+      throw std::runtime_error(message);
+  }
+}
+
+template <typename T>
+T Check(absl::StatusOr<T> value) {
+  if (!value.ok()) Raise(value.status());
+  return *std::move(value);
+}
+
+void Check(const absl::Status& status) {
+  if (!status.ok()) Raise(status);
+}
+
+// Memory filled by C++, exported through the buffer protocol.
+struct Buffer {
+  std::shared_ptr<void> owner;
+  void* data = nullptr;
+  std::string format;
+  py::ssize_t itemsize = 0;
+  std::vector<py::ssize_t> shape;
+};
+
+bool HaveNumpy() {
+  static const bool have = [] {
+    try {
+      py::module_::import("numpy");
+      return true;
+    } catch (const py::error_already_set&) {
+      return false;
+    }
+  }();
+  return have;
+}
+
+// Returns `values` as a NumPy array (or a memoryview without NumPy) of
+// `shape`, owning the vector. Requires the GIL.
+template <typename T>
+py::object ToArray(std::vector<T> values, std::vector<py::ssize_t> shape) {
+  auto holder = std::make_shared<std::vector<T>>(std::move(values));
+  Buffer buffer{holder, holder->data(), py::format_descriptor<T>::format(),
+                static_cast<py::ssize_t>(sizeof(T)), std::move(shape)};
+  py::object object = py::cast(std::move(buffer));
+  if (HaveNumpy()) return py::module_::import("numpy").attr("asarray")(object);
+  return py::memoryview(object);
+}
+
+template <typename T>
+py::object ToArray(std::vector<T> values) {
+  const auto n = static_cast<py::ssize_t>(values.size());
+  return ToArray(std::move(values), {n});
+}
+
+// A read-only view of a C-contiguous buffer of unsigned integers (or
+// doubles) of T's size, with its shape.
+template <typename T>
+struct View {
+  py::buffer_info info;
+  absl::Span<const T> values;
+  std::vector<py::ssize_t> shape;
+};
+
+template <typename T>
+View<T> ViewOf(const py::buffer& object, int min_ndim, int max_ndim,
+               const char* what) {
+  View<T> view;
+  view.info = object.request();
+  const py::buffer_info& info = view.info;
+  if (info.itemsize != static_cast<py::ssize_t>(sizeof(T))) {
+    throw py::value_error(std::string(what) + ": expected items of " +
+                          std::to_string(sizeof(T)) + " bytes, got " +
+                          std::to_string(info.itemsize));
+  }
+  const char kind = info.format.empty() ? '?' : info.format.back();
+  const bool floating = std::is_floating_point_v<T>;
+  const std::string_view kinds = floating ? "d" : "BHILQN";
+  if (kinds.find(kind) == std::string_view::npos) {
+    throw py::value_error(std::string(what) + ": expected " +
+                          (floating ? "float64" : "unsigned integer") +
+                          " items, got format '" + info.format + "'");
+  }
+  if (info.ndim < min_ndim || info.ndim > max_ndim) {
+    throw py::value_error(std::string(what) + ": expected " +
+                          std::to_string(min_ndim) +
+                          (min_ndim == max_ndim
+                               ? ""
+                               : " to " + std::to_string(max_ndim)) +
+                          " dimensions, got " + std::to_string(info.ndim));
+  }
+  py::ssize_t expected = info.itemsize;
+  for (py::ssize_t d = info.ndim - 1; d >= 0; --d) {
+    if (info.shape[d] > 1 && info.strides[d] != expected) {
+      throw py::value_error(std::string(what) + ": must be C-contiguous");
+    }
+    expected *= info.shape[d];
+  }
+  view.values = absl::MakeConstSpan(static_cast<const T*>(info.ptr),
+                                    static_cast<size_t>(info.size));
+  view.shape.assign(info.shape.begin(), info.shape.end());
+  return view;
+}
+
+// The UTF-8 bytes of a str (encoded by CPython and cached in the object) or
+// of a bytes object. Requires the GIL; valid while the object lives.
+std::string_view TextOf(const py::handle& h) {
+  if (PyUnicode_Check(h.ptr())) {
+    Py_ssize_t size = 0;
+    const char* data = PyUnicode_AsUTF8AndSize(h.ptr(), &size);
+    if (data == nullptr) throw py::error_already_set();
+    return {data, static_cast<size_t>(size)};
+  }
+  if (PyBytes_Check(h.ptr())) {
+    char* data = nullptr;
+    Py_ssize_t size = 0;
+    PyBytes_AsStringAndSize(h.ptr(), &data, &size);
+    return {data, static_cast<size_t>(size)};
+  }
+  throw py::type_error("expected str or bytes, got " +
+                       std::string(py::str(h.get_type().attr("__name__"))));
+}
+
+// Texts of a list of str or bytes, viewed without a copy: the objects are
+// held so that the views stay valid while the GIL is released. A str that
+// is not ASCII is kept as its code points (PEP 393: 1, 2 or 4 bytes each)
+// and encoded to UTF-8 by Get on the worker threads, so that encoding does
+// not run under the GIL. Lone surrogates become ill-formed UTF-8, which the
+// core repairs to U+FFFD.
+class Texts {
+ public:
+  explicit Texts(const py::iterable& texts) {
+    for (const py::handle h : texts) {
+      objects_.push_back(py::reinterpret_borrow<py::object>(h));
+      Item item;
+      PyObject* o = h.ptr();
+      if (PyUnicode_Check(o) && !PyUnicode_IS_ASCII(o)) {
+        if (PyUnicode_READY(o) != 0) throw py::error_already_set();
+        item.kind = PyUnicode_KIND(o);
+        item.data = PyUnicode_DATA(o);
+        item.length = static_cast<size_t>(PyUnicode_GET_LENGTH(o));
+      } else {
+        item.utf8 = TextOf(h);
+      }
+      items_.push_back(item);
+    }
+  }
+  size_t size() const { return items_.size(); }
+  // The UTF-8 of text i, in *scratch when it has to be encoded. Needs no
+  // GIL.
+  std::string_view Get(size_t i, std::string* scratch) const {
+    const Item& item = items_[i];
+    switch (item.kind) {
+      case PyUnicode_1BYTE_KIND:
+        return Encode(static_cast<const Py_UCS1*>(item.data), item.length,
+                      2, scratch);
+      case PyUnicode_2BYTE_KIND:
+        return Encode(static_cast<const Py_UCS2*>(item.data), item.length,
+                      3, scratch);
+      case PyUnicode_4BYTE_KIND:
+        return Encode(static_cast<const Py_UCS4*>(item.data), item.length,
+                      4, scratch);
+      default:
+        return item.utf8;
+    }
+  }
+
+ private:
+  struct Item {
+    std::string_view utf8;
+    int kind = 0;  // 0: utf8 holds the text
+    const void* data = nullptr;
+    size_t length = 0;
+  };
+  template <typename Unit>
+  static std::string_view Encode(const Unit* units, size_t n, size_t widest,
+                                 std::string* out) {
+    out->resize(n * widest);
+    char* w = out->data();
+    for (size_t k = 0; k < n; ++k) {
+      const uint32_t cp = units[k];
+      if (cp < 0x80) {
+        *w++ = static_cast<char>(cp);
+      } else if (cp < 0x800) {
+        *w++ = static_cast<char>(0xC0 | (cp >> 6));
+        *w++ = static_cast<char>(0x80 | (cp & 0x3F));
+      } else if (cp < 0x10000) {
+        *w++ = static_cast<char>(0xE0 | (cp >> 12));
+        *w++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        *w++ = static_cast<char>(0x80 | (cp & 0x3F));
+      } else {
+        *w++ = static_cast<char>(0xF0 | (cp >> 18));
+        *w++ = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        *w++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        *w++ = static_cast<char>(0x80 | (cp & 0x3F));
+      }
+    }
+    return std::string_view(out->data(), static_cast<size_t>(w - out->data()));
+  }
+
+  std::vector<py::object> objects_;
+  std::vector<Item> items_;
+};
+
+// Runs work(i) for i in [0, n) on `threads` threads (0: one per core), each
+// taking a contiguous slice; work(w, begin, end) gets its thread number.
+template <typename Work>
+void Parallel(size_t n, int threads, const Work& work) {
+  size_t t = threads <= 0 ? std::max(1u, std::thread::hardware_concurrency())
+                          : static_cast<size_t>(threads);
+  t = std::max<size_t>(1, std::min(t, n));
+  std::vector<std::thread> pool;
+  for (size_t w = 1; w < t; ++w) {
+    pool.emplace_back(work, w, n * w / t, n * (w + 1) / t);
+  }
+  work(0, 0, n / t);
+  for (auto& thread : pool) thread.join();
+}
+
+py::bytes Bytes(std::string_view s) { return py::bytes(s.data(), s.size()); }
+
+// ---------------------------------------------------------------------------
+// Batch kernels
+
+py::object MinHashBatch(const MinHasher& hasher, const py::iterable& texts,
+                        const ShingleOptions& shingles, int threads) {
+  Check(Shingler::Create(shingles).status());
+  const Texts input(texts);
+  const size_t n = input.size();
+  const size_t k = static_cast<size_t>(hasher.num_perm());
+  std::vector<uint32_t> out(n * k);
+  {
+    py::gil_scoped_release release;
+    Parallel(n, threads, [&](size_t, size_t begin, size_t end) {
+      Shingler shingler = *Shingler::Create(shingles);
+      std::vector<uint64_t> hashes;
+      std::string scratch;
+      for (size_t i = begin; i < end; ++i) {
+        shingler.Hash(input.Get(i, &scratch), &hashes);
+        hasher.Sign(hashes, absl::MakeSpan(out.data() + i * k, k));
+      }
+    });
+  }
+  return ToArray(std::move(out), {static_cast<py::ssize_t>(n),
+                                  static_cast<py::ssize_t>(k)});
+}
+
+py::object SimHashBatch(const py::iterable& texts,
+                        const ShingleOptions& shingles, int threads) {
+  Check(Shingler::Create(shingles).status());
+  const Texts input(texts);
+  const size_t n = input.size();
+  std::vector<uint64_t> out(n);
+  {
+    py::gil_scoped_release release;
+    Parallel(n, threads, [&](size_t, size_t begin, size_t end) {
+      Shingler shingler = *Shingler::Create(shingles);
+      std::vector<uint64_t> hashes;
+      std::string scratch;
+      for (size_t i = begin; i < end; ++i) {
+        shingler.Hash(input.Get(i, &scratch), &hashes);
+        out[i] = SimHash(hashes);
+      }
+    });
+  }
+  return ToArray(std::move(out));
+}
+
+py::object BandKeys(const py::buffer& signatures, int bands, int rows) {
+  const View<uint32_t> sig = ViewOf<uint32_t>(signatures, 2, 2, "signatures");
+  const size_t n = static_cast<size_t>(sig.shape[0]);
+  const size_t k = static_cast<size_t>(sig.shape[1]);
+  if (bands < 1 || rows < 1 || static_cast<size_t>(bands) * rows > k) {
+    throw py::value_error("band_keys: need bands, rows >= 1 and bands x rows "
+                          "<= signature length " + std::to_string(k));
+  }
+  std::vector<uint64_t> out(n * static_cast<size_t>(bands));
+  {
+    py::gil_scoped_release release;
+    for (size_t d = 0; d < n; ++d) {
+      const auto row = sig.values.subspan(d * k, k);
+      for (int b = 0; b < bands; ++b) {
+        out[d * bands + b] = BandKey(row, b, rows);
+      }
+    }
+  }
+  return ToArray(std::move(out), {static_cast<py::ssize_t>(n), bands});
+}
+
+// Estimated Jaccard of row i of `a` and row i of `b`.
+py::object EstimateJaccardRows(const py::buffer& a, const py::buffer& b) {
+  const View<uint32_t> va = ViewOf<uint32_t>(a, 2, 2, "a");
+  const View<uint32_t> vb = ViewOf<uint32_t>(b, 2, 2, "b");
+  if (va.shape != vb.shape) throw py::value_error("a and b differ in shape");
+  const size_t n = static_cast<size_t>(va.shape[0]);
+  const size_t k = static_cast<size_t>(va.shape[1]);
+  std::vector<double> out(n);
+  {
+    py::gil_scoped_release release;
+    for (size_t i = 0; i < n; ++i) {
+      out[i] = EstimateJaccard(va.values.subspan(i * k, k),
+                               vb.values.subspan(i * k, k));
+    }
+  }
+  return ToArray(std::move(out));
+}
+
+py::object PairsToArray(std::vector<DocPair> pairs) {
+  std::vector<uint32_t> flat(pairs.size() * 2);
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    flat[2 * i] = pairs[i].first;
+    flat[2 * i + 1] = pairs[i].second;
+  }
+  return ToArray(std::move(flat), {static_cast<py::ssize_t>(pairs.size()), 2});
+}
+
+py::tuple CandidatesFromKeysPy(const py::buffer& keys,
+                               const CandidateOptions& options) {
+  const View<uint64_t> v = ViewOf<uint64_t>(keys, 1, 1, "keys");
+  std::vector<DocPair> pairs;
+  CandidateStats stats;
+  {
+    py::gil_scoped_release release;
+    std::vector<std::pair<uint64_t, uint32_t>> scratch;
+    CandidatesFromKeys(v.values, options, &scratch, &pairs, &stats);
+  }
+  return py::make_tuple(PairsToArray(std::move(pairs)), stats);
+}
+
+py::tuple CandidatesFromSortedKeysPy(const py::buffer& keys,
+                                     const py::buffer& docs,
+                                     const CandidateOptions& options) {
+  const View<uint64_t> k = ViewOf<uint64_t>(keys, 1, 1, "keys");
+  const View<uint32_t> d = ViewOf<uint32_t>(docs, 1, 1, "docs");
+  if (k.values.size() != d.values.size()) {
+    throw py::value_error("keys and docs differ in length");
+  }
+  std::vector<DocPair> pairs;
+  CandidateStats stats;
+  {
+    py::gil_scoped_release release;
+    std::vector<std::pair<uint64_t, uint32_t>> sorted(k.values.size());
+    for (size_t i = 0; i < sorted.size(); ++i) {
+      sorted[i] = {k.values[i], d.values[i]};
+    }
+    if (!std::is_sorted(sorted.begin(), sorted.end())) {
+      pybind11::gil_scoped_acquire acquire;
+      throw py::value_error("(key, doc) pairs are not sorted");
+    }
+    CandidatesFromSortedKeys(sorted, options, &pairs, &stats);
+  }
+  return py::make_tuple(PairsToArray(std::move(pairs)), stats);
+}
+
+// The kept member of each cluster: `cluster` and `doc` sorted by (cluster,
+// doc); returns, per entry, the kept doc of its cluster.
+py::object ChooseKept(const py::buffer& cluster, const py::buffer& doc,
+                      const py::buffer& lengths, const py::buffer& numbers,
+                      KeepPolicy policy) {
+  const View<uint64_t> c = ViewOf<uint64_t>(cluster, 1, 1, "cluster");
+  const View<uint64_t> d = ViewOf<uint64_t>(doc, 1, 1, "doc");
+  const View<uint64_t> len = ViewOf<uint64_t>(lengths, 1, 1, "lengths");
+  const View<double> num = ViewOf<double>(numbers, 1, 1, "numbers");
+  const size_t n = c.values.size();
+  if (d.values.size() != n || len.values.size() != n ||
+      num.values.size() != n) {
+    throw py::value_error("choose_kept: arrays differ in length");
+  }
+  std::vector<uint64_t> kept(n);
+  for (size_t i = 0; i < n;) {
+    size_t j = i + 1;
+    while (j < n && c.values[j] == c.values[i]) ++j;
+    size_t best = i;
+    for (size_t x = i + 1; x < j; ++x) {
+      if (d.values[x] <= d.values[x - 1]) {
+        throw py::value_error("choose_kept: not sorted by (cluster, doc)");
+      }
+      if (KeepsOver(policy, len.values[x], num.values[x], len.values[best],
+                    num.values[best])) {
+        best = x;
+      }
+    }
+    for (size_t x = i; x < j; ++x) kept[x] = d.values[best];
+    i = j;
+  }
+  return ToArray(std::move(kept));
+}
+
+py::dict SignPartitionPy(const DedupPartition& partition,
+                         const DedupOptions& options) {
+  SignedPartition s;
+  {
+    py::gil_scoped_release release;
+    auto signed_partition = SignDedupPartition(partition, options);
+    if (!signed_partition.ok()) {
+      py::gil_scoped_acquire acquire;
+      Raise(signed_partition.status());
+    }
+    s = *std::move(signed_partition);
+  }
+  const auto n = static_cast<py::ssize_t>(s.documents());
+  py::dict d;
+  d["format"] = s.format;
+  d["compression"] = s.compression;
+  d["read"] = s.read;
+  d["rejected"] = s.rejected;
+  d["passed_through"] = s.passed_through;
+  d["text_bytes"] = s.text_bytes;
+  d["repaired_utf8"] = s.repaired_utf8;
+  d["line"] = ToArray(std::move(s.line));
+  d["length"] = ToArray(std::move(s.length));
+  d["number"] = ToArray(std::move(s.number));
+  d["ids"] = Bytes(s.ids);
+  d["id_end"] = ToArray(std::move(s.id_end));
+  const py::ssize_t k =
+      n == 0 ? options.num_perm
+             : static_cast<py::ssize_t>(s.signatures.size()) / std::max<py::ssize_t>(n, 1);
+  d["signatures"] = ToArray(std::move(s.signatures),
+                            {s.signatures.empty() ? 0 : n, k});
+  d["keys"] = ToArray(std::move(s.keys));
+  d["sets"] = ToArray(std::move(s.sets));
+  d["set_end"] = ToArray(std::move(s.set_end));
+  d["rejected_jsonl"] = Bytes(s.rejected_jsonl);
+  return d;
+}
+
+// The lines of removed.jsonl or clusters.jsonl for documents of one
+// partition, each ending in "\n", as one bytes object.
+py::bytes RemovedLines(const py::bytes& ids, const py::buffer& id_end,
+                       const py::buffer& rows, const py::str& file,
+                       const py::buffer& lines, DedupMethod method,
+                       const py::buffer& clusters, const py::bytes& kept_ids,
+                       const py::buffer& kept_id_end,
+                       const py::buffer& similarity) {
+  const std::string_view all_ids = TextOf(ids);
+  const std::string_view all_kept = TextOf(kept_ids);
+  const View<uint64_t> ends = ViewOf<uint64_t>(id_end, 1, 1, "id_end");
+  const View<uint64_t> r = ViewOf<uint64_t>(rows, 1, 1, "rows");
+  const View<uint64_t> ln = ViewOf<uint64_t>(lines, 1, 1, "lines");
+  const View<uint64_t> cl = ViewOf<uint64_t>(clusters, 1, 1, "clusters");
+  const View<uint64_t> kend =
+      ViewOf<uint64_t>(kept_id_end, 1, 1, "kept_id_end");
+  const View<double> sim = ViewOf<double>(similarity, 1, 1, "similarity");
+  const size_t n = r.values.size();
+  if (ln.values.size() != n || cl.values.size() != n ||
+      kend.values.size() != n || sim.values.size() != n) {
+    throw py::value_error("removed_lines: arrays differ in length");
+  }
+  const std::string file_name = file;
+  std::string out;
+  auto id_of = [](std::string_view all, absl::Span<const uint64_t> end,
+                  size_t i) {
+    const uint64_t begin = i == 0 ? 0 : end[i - 1];
+    return all.substr(begin, end[i] - begin);
+  };
+  for (size_t i = 0; i < n; ++i) {
+    const size_t row = r.values[i];
+    if (row >= ends.values.size()) throw py::value_error("row out of range");
+    out += RemovedJson(id_of(all_ids, ends.values, row), file_name,
+                       ln.values[i], method,
+                       static_cast<int64_t>(cl.values[i]),
+                       id_of(all_kept, kend.values, i), sim.values[i]);
+    out += '\n';
+  }
+  return Bytes(out);
+}
+
+void WriteOutput(const std::string& path, const py::iterable& chunks) {
+  auto writer =
+      Check(RecordWriter::Create(path, InputFormat::kJsonl, Compression::kNone));
+  for (const py::handle chunk : chunks) {
+    const std::string_view bytes = TextOf(chunk);
+    Check(writer->Write(bytes));
+  }
+  Check(writer->Commit());
+}
+
+py::tuple ProbeInput(const std::string& path, const ReaderOptions& reader) {
+  auto opened = Check(RecordReader::Open(path, reader));
+  return py::make_tuple(InputFormatName(opened->format()),
+                        CompressionName(opened->compression()));
+}
+
+py::bytes ClusterLines(const py::bytes& ids, const py::buffer& id_end,
+                       const py::buffer& rows, const py::buffer& clusters,
+                       const py::bytes& kept_ids,
+                       const py::buffer& kept_id_end) {
+  const std::string_view all_ids = TextOf(ids);
+  const std::string_view all_kept = TextOf(kept_ids);
+  const View<uint64_t> ends = ViewOf<uint64_t>(id_end, 1, 1, "id_end");
+  const View<uint64_t> r = ViewOf<uint64_t>(rows, 1, 1, "rows");
+  const View<uint64_t> cl = ViewOf<uint64_t>(clusters, 1, 1, "clusters");
+  const View<uint64_t> kend =
+      ViewOf<uint64_t>(kept_id_end, 1, 1, "kept_id_end");
+  const size_t n = r.values.size();
+  if (cl.values.size() != n || kend.values.size() != n) {
+    throw py::value_error("cluster_lines: arrays differ in length");
+  }
+  auto id_of = [](std::string_view all, absl::Span<const uint64_t> end,
+                  size_t i) {
+    const uint64_t begin = i == 0 ? 0 : end[i - 1];
+    return all.substr(begin, end[i] - begin);
+  };
+  std::string out;
+  for (size_t i = 0; i < n; ++i) {
+    const size_t row = r.values[i];
+    if (row >= ends.values.size()) throw py::value_error("row out of range");
+    out += ClusterMemberJson(id_of(all_ids, ends.values, row),
+                             static_cast<int64_t>(cl.values[i]),
+                             id_of(all_kept, kend.values, i));
+    out += '\n';
+  }
+  return Bytes(out);
+}
+
+}  // namespace
+}  // namespace neardup::python
+
+using namespace neardup;          // NOLINT: the module mirrors the C++ names
+using namespace neardup::python;  // NOLINT
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() =
+      "neardup's C++ core: normalization, shingles, MinHash, SimHash, LSH, "
+      "clustering, repeated blocks, Gopher signals, and the dedup job.";
+  m.attr("__version__") = std::string(Version());
+  m.attr("SKETCH_FORMAT_VERSION") = kSketchFormatVersion;
+
+  py::class_<Buffer>(m, "_Buffer", py::buffer_protocol(),
+                     "Memory filled by the C++ core (see the module notes).")
+      .def_buffer([](Buffer& b) {
+        std::vector<py::ssize_t> strides(b.shape.size());
+        py::ssize_t stride = b.itemsize;
+        for (size_t d = b.shape.size(); d-- > 0;) {
+          strides[d] = stride;
+          stride *= b.shape[d];
+        }
+        return py::buffer_info(b.data, b.itemsize, b.format,
+                               static_cast<py::ssize_t>(b.shape.size()),
+                               b.shape, strides, /*readonly=*/false);
+      });
+
+  // ---- text
+  py::class_<NormalizeOptions>(m, "NormalizeOptions",
+                               "Which transformations Normalizer applies "
+                               "(C++ neardup::NormalizeOptions).")
+      .def(py::init([](bool nfkc, bool case_fold, bool strip_accents,
+                       bool punctuation_to_space, bool digits_to_zero,
+                       bool collapse_whitespace) {
+             return NormalizeOptions{nfkc, case_fold, strip_accents,
+                                     punctuation_to_space, digits_to_zero,
+                                     collapse_whitespace};
+           }),
+           py::arg("nfkc") = true, py::arg("case_fold") = true,
+           py::arg("strip_accents") = false,
+           py::arg("punctuation_to_space") = true,
+           py::arg("digits_to_zero") = true,
+           py::arg("collapse_whitespace") = true)
+      .def_readwrite("nfkc", &NormalizeOptions::nfkc)
+      .def_readwrite("case_fold", &NormalizeOptions::case_fold)
+      .def_readwrite("strip_accents", &NormalizeOptions::strip_accents)
+      .def_readwrite("punctuation_to_space",
+                     &NormalizeOptions::punctuation_to_space)
+      .def_readwrite("digits_to_zero", &NormalizeOptions::digits_to_zero)
+      .def_readwrite("collapse_whitespace",
+                     &NormalizeOptions::collapse_whitespace);
+
+  py::class_<Normalizer>(m, "Normalizer",
+                         "Normalizes text (NFKC, case folding, punctuation, "
+                         "digits, whitespace). Not thread-safe: one per "
+                         "thread.")
+      .def(py::init<const NormalizeOptions&>(),
+           py::arg("options") = NormalizeOptions{})
+      .def(
+          "normalize",
+          [](Normalizer& self, const py::object& text) {
+            std::string out;
+            self.Normalize(TextOf(text), &out);
+            return py::str(out);
+          },
+          py::arg("text"),
+          "Returns the normalized text (invalid UTF-8 in bytes is repaired "
+          "to U+FFFD first).")
+      .def_property_readonly("options", &Normalizer::options);
+
+  m.def(
+      "normalize",
+      [](const py::object& text, const NormalizeOptions& options) {
+        return py::str(Normalize(TextOf(text), options));
+      },
+      py::arg("text"), py::arg("options") = NormalizeOptions{},
+      "Returns the normalized form of text (str or bytes).");
+  m.def(
+      "normalize_batch",
+      [](const py::iterable& texts, const NormalizeOptions& options,
+         int threads) {
+        const Texts input(texts);
+        std::vector<std::string> out(input.size());
+        {
+          py::gil_scoped_release release;
+          Parallel(out.size(), threads, [&](size_t, size_t begin, size_t end) {
+            Normalizer normalizer(options);
+            std::string scratch;
+            for (size_t i = begin; i < end; ++i) {
+              normalizer.Normalize(input.Get(i, &scratch), &out[i]);
+            }
+          });
+        }
+        py::list result;
+        for (const std::string& s : out) result.append(py::str(s));
+        return result;
+      },
+      py::arg("texts"), py::arg("options") = NormalizeOptions{},
+      py::arg("threads") = 1,
+      "Normalizes every text of a list; releases the GIL while it works.");
+  m.def("is_valid_utf8",
+        [](const py::bytes& b) { return IsValidUtf8(TextOf(b)); },
+        py::arg("data"), "Returns True iff data is well-formed UTF-8.");
+
+  // ---- shingle
+  py::enum_<ShingleKind>(m, "ShingleKind")
+      .value("WORD", ShingleKind::kWord)
+      .value("CHAR", ShingleKind::kChar);
+  py::class_<ShingleOptions>(m, "ShingleOptions",
+                             "What a shingle is (C++ neardup::ShingleOptions)."
+                             " Default: word 5-grams, seed 0.")
+      .def(py::init([](ShingleKind kind, int n, uint64_t seed,
+                       const NormalizeOptions& normalize) {
+             return ShingleOptions{kind, n, seed, normalize};
+           }),
+           py::arg("kind") = ShingleKind::kWord, py::arg("n") = 5,
+           py::arg("seed") = 0, py::arg("normalize") = NormalizeOptions{})
+      .def_readwrite("kind", &ShingleOptions::kind)
+      .def_readwrite("n", &ShingleOptions::n)
+      .def_readwrite("seed", &ShingleOptions::seed)
+      .def_readwrite("normalize", &ShingleOptions::normalize);
+
+  py::class_<Shingler>(m, "Shingler",
+                       "Turns documents into 64-bit shingle hashes (stable "
+                       "values, see shingle.h). Not thread-safe.")
+      .def(py::init([](const ShingleOptions& options) {
+             return Check(Shingler::Create(options));
+           }),
+           py::arg("options") = ShingleOptions{})
+      .def(
+          "hash",
+          [](Shingler& self, const py::object& text) {
+            std::vector<uint64_t> hashes;
+            self.Hash(TextOf(text), &hashes);
+            return ToArray(std::move(hashes));
+          },
+          py::arg("text"),
+          "Returns the shingle hashes of text in document order (uint64 "
+          "array; at least one).")
+      .def_property_readonly("options", &Shingler::options);
+
+  // ---- MinHash
+  py::class_<MinHashOptions>(m, "MinHashOptions")
+      .def(py::init([](int num_perm, uint64_t seed) {
+             return MinHashOptions{num_perm, seed};
+           }),
+           py::arg("num_perm") = 112, py::arg("seed") = 0)
+      .def_readwrite("num_perm", &MinHashOptions::num_perm)
+      .def_readwrite("seed", &MinHashOptions::seed);
+  py::class_<MinHasher>(m, "MinHasher",
+                        "Computes MinHash signatures (uint32 values; stable, "
+                        "see minhash.h). Immutable and thread-safe.")
+      .def(py::init([](const MinHashOptions& options) {
+             return Check(MinHasher::Create(options));
+           }),
+           py::arg("options") = MinHashOptions{})
+      .def(py::init([](int num_perm, uint64_t seed) {
+             return Check(MinHasher::Create({num_perm, seed}));
+           }),
+           py::arg("num_perm"), py::arg("seed") = 0)
+      .def(
+          "sign",
+          [](const MinHasher& self, const py::buffer& shingles) {
+            const View<uint64_t> v = ViewOf<uint64_t>(shingles, 1, 1,
+                                                      "shingles");
+            return ToArray(self.Sign(v.values));
+          },
+          py::arg("shingles"),
+          "Returns the signature (num_perm uint32) of a set of shingle "
+          "hashes.")
+      .def("sign_texts", &MinHashBatch, py::arg("texts"),
+           py::arg("shingles") = ShingleOptions{}, py::arg("threads") = 1,
+           "Shingles and signs a list of texts (str or bytes): returns a "
+           "(len(texts), num_perm) uint32 array. Releases the GIL.")
+      .def_property_readonly("num_perm", &MinHasher::num_perm)
+      .def_property_readonly("options", &MinHasher::options)
+      .def_property_readonly("kernel", [](const MinHasher& self) {
+        return MinHashKernelName(self.kernel());
+      });
+  m.def(
+      "estimate_jaccard",
+      [](const py::buffer& a, const py::buffer& b) {
+        return EstimateJaccard(ViewOf<uint32_t>(a, 1, 1, "a").values,
+                               ViewOf<uint32_t>(b, 1, 1, "b").values);
+      },
+      py::arg("a"), py::arg("b"),
+      "Returns the fraction of positions where two signatures agree.");
+  m.def("estimate_jaccard_rows", &EstimateJaccardRows, py::arg("a"),
+        py::arg("b"),
+        "Returns estimate_jaccard of each row of a with the same row of b "
+        "(float64 array). Releases the GIL.");
+  m.def(
+      "exact_jaccard_rows",
+      [](const py::buffer& a, const py::buffer& a_end, const py::buffer& b,
+         const py::buffer& b_end) {
+        const View<uint64_t> va = ViewOf<uint64_t>(a, 1, 1, "a");
+        const View<uint64_t> vae = ViewOf<uint64_t>(a_end, 1, 1, "a_end");
+        const View<uint64_t> vb = ViewOf<uint64_t>(b, 1, 1, "b");
+        const View<uint64_t> vbe = ViewOf<uint64_t>(b_end, 1, 1, "b_end");
+        const size_t n = vae.values.size();
+        if (vbe.values.size() != n ||
+            (n > 0 && (vae.values[n - 1] > va.values.size() ||
+                       vbe.values[n - 1] > vb.values.size()))) {
+          throw py::value_error("exact_jaccard_rows: bad set ends");
+        }
+        std::vector<double> out(n);
+        {
+          py::gil_scoped_release release;
+          for (size_t i = 0; i < n; ++i) {
+            const uint64_t a0 = i ? vae.values[i - 1] : 0;
+            const uint64_t b0 = i ? vbe.values[i - 1] : 0;
+            out[i] = ExactJaccard(va.values.subspan(a0, vae.values[i] - a0),
+                                  vb.values.subspan(b0, vbe.values[i] - b0));
+          }
+        }
+        return ToArray(std::move(out));
+      },
+      py::arg("a"), py::arg("a_end"), py::arg("b"), py::arg("b_end"),
+      "exact_jaccard of set i of a and set i of b, each a concatenation of "
+      "sets with their end offsets (float64 array). Releases the GIL.");
+  m.def(
+      "exact_jaccard",
+      [](const py::buffer& a, const py::buffer& b) {
+        return ExactJaccard(ViewOf<uint64_t>(a, 1, 1, "a").values,
+                            ViewOf<uint64_t>(b, 1, 1, "b").values);
+      },
+      py::arg("a"), py::arg("b"),
+      "Returns the Jaccard similarity of two sets of shingle hashes.");
+
+  // ---- SimHash
+  m.def(
+      "simhash",
+      [](const py::buffer& features) {
+        return SimHash(ViewOf<uint64_t>(features, 1, 1, "features").values);
+      },
+      py::arg("features"),
+      "Returns the 64-bit SimHash of shingle hashes (term-frequency "
+      "weighted).");
+  m.def("simhash_batch", &SimHashBatch, py::arg("texts"),
+        py::arg("shingles") =
+            [] {
+              ShingleOptions o;
+              o.n = 3;
+              return o;
+            }(),
+        py::arg("threads") = 1,
+        "Returns the SimHash of each text (uint64 array). Releases the GIL.");
+  m.def("hamming_distance", &HammingDistance, py::arg("a"), py::arg("b"));
+
+  // ---- LSH
+  py::class_<LshParams>(m, "LshParams")
+      .def(py::init([](int bands, int rows) { return LshParams{bands, rows}; }),
+           py::arg("bands") = 14, py::arg("rows") = 8)
+      .def_readwrite("bands", &LshParams::bands)
+      .def_readwrite("rows", &LshParams::rows)
+      .def("__repr__", [](const LshParams& p) {
+        return "LshParams(bands=" + std::to_string(p.bands) +
+               ", rows=" + std::to_string(p.rows) + ")";
+      });
+  m.def("candidate_probability", &CandidateProbability, py::arg("s"),
+        py::arg("params"));
+  m.def(
+      "optimal_lsh_params",
+      [](double threshold, int num_perm, double fp_weight, double fn_weight) {
+        return Check(
+            OptimalLshParams(threshold, num_perm, fp_weight, fn_weight));
+      },
+      py::arg("threshold"), py::arg("num_perm"), py::arg("fp_weight") = 0.05,
+      py::arg("fn_weight") = 0.95,
+      "Chooses (bands, rows) for a threshold, as `neardup dedup` does.");
+  m.def(
+      "band_key",
+      [](const py::buffer& signature, int band, int rows) {
+        const View<uint32_t> v = ViewOf<uint32_t>(signature, 1, 1, "signature");
+        if (band < 0 || rows < 1 ||
+            static_cast<size_t>(band + 1) * rows > v.values.size()) {
+          throw py::value_error("band_key: band out of range");
+        }
+        return BandKey(v.values, band, rows);
+      },
+      py::arg("signature"), py::arg("band"), py::arg("rows"));
+  m.def("band_keys", &BandKeys, py::arg("signatures"), py::arg("bands"),
+        py::arg("rows"),
+        "Returns the (n, bands) uint64 band keys of an (n, num_perm) "
+        "signature array. Releases the GIL.");
+  py::class_<CandidateOptions>(m, "CandidateOptions")
+      .def(py::init([](size_t max_bucket_pairs_size) {
+             return CandidateOptions{max_bucket_pairs_size};
+           }),
+           py::arg("max_bucket_pairs_size") = 64)
+      .def_readwrite("max_bucket_pairs_size",
+                     &CandidateOptions::max_bucket_pairs_size);
+  py::class_<CandidateStats>(m, "CandidateStats")
+      .def(py::init<>())
+      .def_readwrite("buckets", &CandidateStats::buckets)
+      .def_readwrite("pairs", &CandidateStats::pairs)
+      .def_readwrite("oversized_buckets", &CandidateStats::oversized_buckets)
+      .def_readwrite("largest_bucket", &CandidateStats::largest_bucket);
+  m.def("candidates_from_keys", &CandidatesFromKeysPy, py::arg("keys"),
+        py::arg("options") = CandidateOptions{},
+        "Candidate pairs of one band: returns ((m, 2) uint32 pairs, "
+        "CandidateStats).");
+  m.def("candidates_from_sorted_keys", &CandidatesFromSortedKeysPy,
+        py::arg("keys"), py::arg("docs"),
+        py::arg("options") = CandidateOptions{},
+        "As candidates_from_keys for (key, doc) pairs already sorted, whole "
+        "buckets only (a shard of a band).");
+  m.def(
+      "simhash_near_pairs",
+      [](const py::buffer& fingerprints, int max_distance,
+         const CandidateOptions& options) {
+        const View<uint64_t> v =
+            ViewOf<uint64_t>(fingerprints, 1, 1, "fingerprints");
+        CandidateStats stats;
+        std::vector<DocPair> pairs;
+        {
+          py::gil_scoped_release release;
+          pairs = SimHashNearPairs(v.values, max_distance, options, &stats);
+        }
+        return py::make_tuple(PairsToArray(std::move(pairs)), stats);
+      },
+      py::arg("fingerprints"), py::arg("max_distance") = 3,
+      py::arg("options") = CandidateOptions{});
+
+  m.def("simhash_table_masks", &SimHashTableMasks, py::arg("max_distance"),
+        "The key masks of simhash_near_pairs' permuted tables, in order.");
+  m.def(
+      "simhash_pairs_from_sorted_keys",
+      [](const py::buffer& keys, const py::buffer& fingerprints,
+         const py::buffer& docs, int max_distance,
+         const CandidateOptions& options) {
+        const View<uint64_t> k = ViewOf<uint64_t>(keys, 1, 1, "keys");
+        const View<uint64_t> f =
+            ViewOf<uint64_t>(fingerprints, 1, 1, "fingerprints");
+        const View<uint32_t> d = ViewOf<uint32_t>(docs, 1, 1, "docs");
+        if (k.values.size() != f.values.size() ||
+            k.values.size() != d.values.size()) {
+          throw py::value_error("keys, fingerprints and docs differ in length");
+        }
+        CandidateStats stats;
+        std::vector<DocPair> pairs;
+        {
+          py::gil_scoped_release release;
+          SimHashPairsFromSortedKeys(k.values, f.values, d.values,
+                                     max_distance, options, &pairs, &stats);
+        }
+        return py::make_tuple(PairsToArray(std::move(pairs)), stats);
+      },
+      py::arg("keys"), py::arg("fingerprints"), py::arg("docs"),
+      py::arg("max_distance"), py::arg("options") = CandidateOptions{},
+      "The verified pairs of one permuted table's buckets, sorted by (key, "
+      "doc), whole buckets only (a shard of a table).");
+  m.def(
+      "hamming_distance_rows",
+      [](const py::buffer& a, const py::buffer& b) {
+        const View<uint64_t> va = ViewOf<uint64_t>(a, 1, 1, "a");
+        const View<uint64_t> vb = ViewOf<uint64_t>(b, 1, 1, "b");
+        if (va.values.size() != vb.values.size()) {
+          throw py::value_error("a and b differ in length");
+        }
+        std::vector<double> out(va.values.size());
+        for (size_t i = 0; i < out.size(); ++i) {
+          out[i] = HammingDistance(va.values[i], vb.values[i]);
+        }
+        return ToArray(std::move(out));
+      },
+      py::arg("a"), py::arg("b"),
+      "Hamming distance of a[i] and b[i] (float64 array).");
+
+  // ---- cluster
+  py::enum_<KeepPolicy>(m, "KeepPolicy")
+      .value("FIRST", KeepPolicy::kFirst)
+      .value("LONGEST", KeepPolicy::kLongest)
+      .value("FIELD", KeepPolicy::kField);
+  py::class_<DisjointSets>(m, "DisjointSets",
+                           "Union-find whose representative is the smallest "
+                           "member.")
+      .def(py::init<size_t>(), py::arg("n"))
+      .def("find", &DisjointSets::Find, py::arg("x"))
+      .def("union", &DisjointSets::Union, py::arg("a"), py::arg("b"))
+      .def("__len__", &DisjointSets::size);
+  m.def("keeps_over", &KeepsOver, py::arg("policy"), py::arg("length"),
+        py::arg("number"), py::arg("best_length"), py::arg("best_number"));
+  m.def("choose_kept", &ChooseKept, py::arg("cluster"), py::arg("doc"),
+        py::arg("lengths"), py::arg("numbers"), py::arg("policy"),
+        "For entries sorted by (cluster, doc): the doc each cluster keeps "
+        "under policy (uint64 array, one per entry).");
+
+  // ---- clean
+  py::enum_<CutReason>(m, "CutReason")
+      .value("REPEATED_BLOCK", CutReason::kRepeatedBlock)
+      .value("REPEATED_LINE", CutReason::kRepeatedLine)
+      .value("BOILERPLATE", CutReason::kBoilerplate)
+      .value("SYNDICATED", CutReason::kSyndicated);
+  py::class_<Cut>(m, "Cut", "A byte span [begin, end) cut from a document.")
+      .def_readonly("begin", &Cut::begin)
+      .def_readonly("end", &Cut::end)
+      .def_readonly("reason", &Cut::reason)
+      .def_property_readonly("source_begin",
+                             [](const Cut& c) -> py::object {
+                               if (c.source_begin == Cut::kNoSource) {
+                                 return py::none();
+                               }
+                               return py::int_(c.source_begin);
+                             })
+      .def_readonly("similarity", &Cut::similarity)
+      .def("__repr__", [](const Cut& c) {
+        return std::string("Cut(") + std::to_string(c.begin) + ", " +
+               std::to_string(c.end) + ", " + CutReasonName(c.reason) + ")";
+      });
+  py::class_<RepeatOptions>(m, "RepeatOptions")
+      .def(py::init([](size_t min_single_line_bytes, double near_similarity,
+                       bool repeats_inside_lines,
+                       const NormalizeOptions& normalize) {
+             return RepeatOptions{normalize, min_single_line_bytes,
+                                  near_similarity, repeats_inside_lines};
+           }),
+           py::arg("min_single_line_bytes") = 30,
+           py::arg("near_similarity") = 0.8,
+           py::arg("repeats_inside_lines") = true,
+           py::arg("normalize") = NormalizeOptions{})
+      .def_readwrite("normalize", &RepeatOptions::normalize)
+      .def_readwrite("min_single_line_bytes",
+                     &RepeatOptions::min_single_line_bytes)
+      .def_readwrite("near_similarity", &RepeatOptions::near_similarity)
+      .def_readwrite("repeats_inside_lines",
+                     &RepeatOptions::repeats_inside_lines);
+  py::class_<RepeatFinder>(m, "RepeatFinder",
+                           "Finds text repeated inside one document. Byte "
+                           "offsets are into the UTF-8 encoding. Not "
+                           "thread-safe.")
+      .def(py::init<const RepeatOptions&>(),
+           py::arg("options") = RepeatOptions{})
+      .def(
+          "find",
+          [](RepeatFinder& self, const py::object& text) {
+            std::vector<Cut> cuts;
+            self.Find(TextOf(text), &cuts);
+            return cuts;
+          },
+          py::arg("text"), "Returns the cuts of text, sorted by begin.");
+  m.def(
+      "apply_cuts",
+      [](const py::object& text, const std::vector<Cut>& cuts) {
+        const std::string out = ApplyCuts(TextOf(text), cuts);
+        if (PyUnicode_Check(text.ptr())) return py::object(py::str(out));
+        return py::object(Bytes(out));
+      },
+      py::arg("text"), py::arg("cuts"),
+      "Returns text without the spans of cuts (same type as text).");
+
+  py::class_<RepetitionSignals>(m, "RepetitionSignals",
+                                "The Gopher repetition signals (clean.h).")
+      .def_readonly("dup_line_fraction", &RepetitionSignals::dup_line_fraction)
+      .def_readonly("dup_paragraph_fraction",
+                    &RepetitionSignals::dup_paragraph_fraction)
+      .def_readonly("dup_line_char_fraction",
+                    &RepetitionSignals::dup_line_char_fraction)
+      .def_readonly("dup_paragraph_char_fraction",
+                    &RepetitionSignals::dup_paragraph_char_fraction)
+      .def_property_readonly("top_ngram_char_fraction",
+                             [](const RepetitionSignals& s) {
+                               return std::vector<double>(
+                                   s.top_ngram_char_fraction.begin(),
+                                   s.top_ngram_char_fraction.end());
+                             })
+      .def_property_readonly("dup_ngram_char_fraction",
+                             [](const RepetitionSignals& s) {
+                               return std::vector<double>(
+                                   s.dup_ngram_char_fraction.begin(),
+                                   s.dup_ngram_char_fraction.end());
+                             })
+      .def_readonly("lines", &RepetitionSignals::lines)
+      .def_readonly("paragraphs", &RepetitionSignals::paragraphs)
+      .def_readonly("words", &RepetitionSignals::words);
+  py::class_<GopherThresholds>(m, "GopherThresholds")
+      .def(py::init<>())
+      .def_readwrite("dup_line_fraction", &GopherThresholds::dup_line_fraction)
+      .def_readwrite("dup_paragraph_fraction",
+                     &GopherThresholds::dup_paragraph_fraction)
+      .def_readwrite("dup_line_char_fraction",
+                     &GopherThresholds::dup_line_char_fraction)
+      .def_readwrite("dup_paragraph_char_fraction",
+                     &GopherThresholds::dup_paragraph_char_fraction)
+      .def_readwrite("top_ngram_char_fraction",
+                     &GopherThresholds::top_ngram_char_fraction)
+      .def_readwrite("dup_ngram_char_fraction",
+                     &GopherThresholds::dup_ngram_char_fraction);
+  m.def(
+      "compute_repetition_signals",
+      [](const py::object& text) {
+        return ComputeRepetitionSignals(TextOf(text));
+      },
+      py::arg("text"));
+  m.def(
+      "compute_repetition_signals_batch",
+      [](const py::iterable& texts, int threads) {
+        const Texts input(texts);
+        std::vector<RepetitionSignals> out(input.size());
+        {
+          py::gil_scoped_release release;
+          Parallel(out.size(), threads, [&](size_t, size_t begin, size_t end) {
+            std::string scratch;
+            for (size_t i = begin; i < end; ++i) {
+              out[i] = ComputeRepetitionSignals(input.Get(i, &scratch));
+            }
+          });
+        }
+        return out;
+      },
+      py::arg("texts"), py::arg("threads") = 1,
+      "Signals of every text; releases the GIL while it works.");
+  m.def("exceeded_gopher_signal", &ExceededGopherSignal, py::arg("signals"),
+        py::arg("thresholds") = GopherThresholds{},
+        "Returns the name of the first signal above its threshold, or ''.");
+
+  // ---- pipeline
+  py::enum_<DedupMethod>(m, "DedupMethod")
+      .value("MINHASH", DedupMethod::kMinHash)
+      .value("SIMHASH", DedupMethod::kSimHash)
+      .value("EXACT", DedupMethod::kExact);
+  py::enum_<VerifyMode>(m, "VerifyMode")
+      .value("SIGNATURE", VerifyMode::kSignature)
+      .value("EXACT", VerifyMode::kExact);
+  py::class_<ReaderOptions>(m, "ReaderOptions")
+      .def(py::init<>())
+      .def_readwrite("text_field", &ReaderOptions::text_field)
+      .def_readwrite("id_field", &ReaderOptions::id_field)
+      .def_readwrite("url_field", &ReaderOptions::url_field)
+      .def_readwrite("number_field", &ReaderOptions::number_field)
+      .def_readwrite("max_document_bytes", &ReaderOptions::max_document_bytes);
+  py::class_<DedupOptions>(m, "DedupOptions",
+                           "Options of the dedup job (C++ "
+                           "neardup::DedupOptions; the CLI's flags).")
+      .def(py::init<>())
+      .def_readwrite("method", &DedupOptions::method)
+      .def_readwrite("threshold", &DedupOptions::threshold)
+      .def_readwrite("shingles", &DedupOptions::shingles)
+      .def_readwrite("num_perm", &DedupOptions::num_perm)
+      .def_readwrite("seed", &DedupOptions::seed)
+      .def_readwrite("bands", &DedupOptions::bands)
+      .def_readwrite("rows", &DedupOptions::rows)
+      .def_readwrite("hamming", &DedupOptions::hamming)
+      .def_readwrite("verify", &DedupOptions::verify)
+      .def_readwrite("keep", &DedupOptions::keep)
+      .def_readwrite("keep_field", &DedupOptions::keep_field)
+      .def_readwrite("reader", &DedupOptions::reader)
+      .def_readwrite("threads", &DedupOptions::threads)
+      .def_readwrite("dry_run", &DedupOptions::dry_run)
+      .def_readwrite("overwrite", &DedupOptions::overwrite)
+      .def_readwrite("candidates", &DedupOptions::candidates);
+  m.def(
+      "parse_keep_policy",
+      [](const std::string& text) {
+        std::string field;
+        const KeepPolicy policy = Check(ParseKeepPolicy(text, &field));
+        return py::make_tuple(policy, field);
+      },
+      py::arg("text"),
+      "Parses 'first', 'longest' or 'field:NAME': returns (policy, NAME).");
+  py::class_<InputFile>(m, "InputFile")
+      .def(py::init([](std::string path, std::string output_name) {
+             return InputFile{std::move(path), std::move(output_name)};
+           }),
+           py::arg("path"), py::arg("output_name"))
+      .def_readwrite("path", &InputFile::path)
+      .def_readwrite("output_name", &InputFile::output_name)
+      .def("__repr__", [](const InputFile& f) {
+        return "InputFile(" + f.path + " -> " + f.output_name + ")";
+      });
+  m.def(
+      "plan_inputs",
+      [](const std::vector<std::string>& args) {
+        return Check(PlanInputs(args));
+      },
+      py::arg("paths"),
+      "Expands files and folders into InputFiles as `neardup dedup` does.");
+  py::class_<FileCounts>(m, "FileCounts")
+      .def(py::init<>())
+      .def_readwrite("path", &FileCounts::path)
+      .def_readwrite("output", &FileCounts::output)
+      .def_readwrite("format", &FileCounts::format)
+      .def_readwrite("compression", &FileCounts::compression)
+      .def_readwrite("read", &FileCounts::read)
+      .def_readwrite("kept", &FileCounts::kept)
+      .def_readwrite("removed", &FileCounts::removed)
+      .def_readwrite("rejected", &FileCounts::rejected)
+      .def_readwrite("passed_through", &FileCounts::passed_through);
+  py::class_<DedupStats>(m, "DedupStats", "What a dedup job counted.")
+      .def(py::init<>())
+      .def_readwrite("read", &DedupStats::read)
+      .def_readwrite("kept", &DedupStats::kept)
+      .def_readwrite("removed", &DedupStats::removed)
+      .def_readwrite("rejected", &DedupStats::rejected)
+      .def_readwrite("passed_through", &DedupStats::passed_through)
+      .def_readwrite("text_bytes", &DedupStats::text_bytes)
+      .def_readwrite("repaired_utf8", &DedupStats::repaired_utf8)
+      .def_readwrite("clusters", &DedupStats::clusters)
+      .def_readwrite("candidate_pairs", &DedupStats::candidate_pairs)
+      .def_readwrite("verified_pairs", &DedupStats::verified_pairs)
+      .def_readwrite("joined_pairs", &DedupStats::joined_pairs)
+      .def_readwrite("lsh", &DedupStats::lsh)
+      .def_readwrite("candidates", &DedupStats::candidates)
+      .def_readwrite("files", &DedupStats::files)
+      .def_readwrite("stage_seconds", &DedupStats::stage_seconds)
+      .def_readwrite("peak_rss_bytes", &DedupStats::peak_rss_bytes)
+      .def_readwrite("threads", &DedupStats::threads);
+  m.def(
+      "run_dedup",
+      [](const std::vector<InputFile>& inputs, const std::string& output,
+         const DedupOptions& options) {
+        py::gil_scoped_release release;
+        auto stats = RunDedup(inputs, output, options);
+        py::gil_scoped_acquire acquire;
+        return Check(std::move(stats));
+      },
+      py::arg("inputs"), py::arg("output"),
+      py::arg("options") = DedupOptions{},
+      "Runs `neardup dedup` in this process (see pipeline.h); releases the "
+      "GIL.");
+  m.def("stats_to_json", &StatsToJson, py::arg("stats"), py::arg("options"),
+        "Returns stats as the JSON of stats.json.");
+  m.def("dedup_method_name", &DedupMethodName, py::arg("method"));
+
+  // The stages of the dedup job (neardup.dask).
+  m.def(
+      "resolve_dedup_options",
+      [](const DedupOptions& options) {
+        return Check(ResolveDedupOptions(options));
+      },
+      py::arg("options"));
+  m.def(
+      "prepare_dedup_output",
+      [](const std::vector<InputFile>& inputs, const std::string& output,
+         bool overwrite, const ReaderOptions& reader) {
+        Check(PrepareDedupOutput(inputs, output, overwrite, reader));
+      },
+      py::arg("inputs"), py::arg("output"), py::arg("overwrite"),
+      py::arg("reader"));
+  py::class_<DedupPartition>(m, "DedupPartition")
+      .def(py::init([](std::string path, std::string display, uint64_t begin,
+                       uint64_t end) {
+             return DedupPartition{std::move(path), std::move(display), begin,
+                                   end};
+           }),
+           py::arg("path"), py::arg("display"), py::arg("begin") = 0,
+           py::arg("end") = DedupPartition::kWholeFile)
+      .def_readwrite("path", &DedupPartition::path)
+      .def_readwrite("display", &DedupPartition::display)
+      .def_readwrite("begin", &DedupPartition::begin)
+      .def_readwrite("end", &DedupPartition::end);
+  m.attr("WHOLE_FILE") = DedupPartition::kWholeFile;
+  m.def("sign_dedup_partition", &SignPartitionPy, py::arg("partition"),
+        py::arg("options"),
+        "Reads and signs one partition (SignDedupPartition): returns a dict "
+        "of counts, per-document arrays, ids and rejected.jsonl lines. "
+        "Releases the GIL.");
+  m.def(
+      "write_kept_documents",
+      [](const std::string& path, const std::string& display,
+         const std::string& output_path, const ReaderOptions& reader,
+         const py::buffer& keep) {
+        py::buffer_info info = keep.request();
+        if (info.itemsize != 1 || info.ndim != 1) {
+          throw py::value_error("keep: expected a 1-D array of bytes");
+        }
+        const auto flags = absl::MakeConstSpan(
+            static_cast<const uint8_t*>(info.ptr),
+            static_cast<size_t>(info.size));
+        absl::StatusOr<uint64_t> written;
+        {
+          py::gil_scoped_release release;
+          written = WriteKeptDocuments(path, display, output_path, reader,
+                                       flags);
+        }
+        return Check(std::move(written));
+      },
+      py::arg("path"), py::arg("display"), py::arg("output_path"),
+      py::arg("reader"), py::arg("keep"),
+      "Writes one file's kept documents (WriteKeptDocuments); returns how "
+      "many. Releases the GIL.");
+  m.def("removed_lines", &RemovedLines, py::arg("ids"), py::arg("id_end"),
+        py::arg("rows"), py::arg("file"), py::arg("lines"), py::arg("method"),
+        py::arg("clusters"), py::arg("kept_ids"), py::arg("kept_id_end"),
+        py::arg("similarity"),
+        "removed.jsonl lines (RemovedJson) of some documents of a "
+        "partition.");
+  m.def(
+      "cluster_member_json",
+      [](const py::object& id, int64_t cluster, const py::object& kept_id) {
+        return Bytes(ClusterMemberJson(TextOf(id), cluster, TextOf(kept_id)));
+      },
+      py::arg("id"), py::arg("cluster"), py::arg("kept_id"));
+  m.def("cluster_lines", &ClusterLines, py::arg("ids"), py::arg("id_end"),
+        py::arg("rows"), py::arg("clusters"), py::arg("kept_ids"),
+        py::arg("kept_id_end"),
+        "clusters.jsonl lines (ClusterMemberJson) of some documents of a "
+        "partition.");
+  m.def("write_output", &WriteOutput, py::arg("path"), py::arg("chunks"),
+        "Writes chunks (bytes) to path under a temporary name, then renames.");
+  m.def("probe_input", &ProbeInput, py::arg("path"),
+        py::arg("reader") = ReaderOptions{},
+        "Returns (format, compression) of an input file.");
+}

@@ -1,0 +1,337 @@
+"""The neardup Python module against the C++ core: known answers of the
+stable formats (src/known_answers.cc), the neardup command's own outputs on
+the same input, batch calls against single calls, GIL release, and the
+memoryview path without NumPy.
+
+Run: PYTHONPATH=<build>/python NEARDUP=<build>/tools/neardup \
+     /usr/bin/python3 -m pytest python/tests/test_bindings.py
+"""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+import neardup
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+NEARDUP = os.environ.get("NEARDUP", os.path.join(REPO, "build", "tools",
+                                                 "neardup"))
+
+# The vocabulary of KnownAnswerText (src/known_answers.cc), same order.
+VOCABULARY = [
+    "the", "of", "and", "to", "in", "a", "news", "report", "said",
+    "government", "Market", "WATER", "city", "people", "year", "2024",
+    "3.5%", "café", "cafe\u0301", "naïve", "Straße", "\uFF21\uFF22\uFF23",
+    "ﬁnance", "über", "Αθήνα", "東京", "新闻报道", "ข่าว", "\U0001F600",
+    "co-op", "don’t", "“quoted”", "—", "e-mail", "résumé", "İstanbul",
+    "x\u00A0y", "naïve", "CO₂",
+]
+MASK = (1 << 64) - 1
+
+
+def known_answer_text(seed, words):
+    """KnownAnswerText of src/known_answers.cc."""
+    state, parts = seed, []
+    for i in range(words):
+        state = (state + 0x9E3779B97F4A7C15) & MASK
+        z = state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+        r = z ^ (z >> 31)
+        if i > 0:
+            parts.append(".\n\n" if i % 40 == 0 else
+                         ", " if (r >> 60) == 0 else " ")
+        parts.append(VOCABULARY[r % len(VOCABULARY)])
+    return "".join(parts)
+
+
+def fold(values):
+    return sum(int(v) * (2 * i + 1) for i, v in enumerate(values)) & MASK
+
+
+# ---------------------------------------------------------------- known answers
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("  Hello, World! It's 2024.  ", "hello world it s 0000"),
+    ("\uFF21\uFF22\uFF23\uFF11 ﬁne\u00A0day", "abc0 fine day"),
+    ("STRASSE Straße ΟΔΟΣ", "strasse strasse οδοσ"),
+    ("“Yes” — she said 😀", "yes she said 😀"),
+    (b"a\xffb", "a\uFFFDb"),  # invalid UTF-8 is repaired
+])
+def test_normalize_known_answers(text, expected):
+    assert neardup.normalize(text) == expected
+    assert neardup.Normalizer().normalize(text) == expected
+
+
+def test_shingle_known_answers():
+    # n + 1 words: two shingles (the table keeps the first and the fold).
+    hashes = neardup.Shingler().hash("one two three four five six")
+    assert len(hashes) == 2 and int(hashes[0]) == 0x31e758b4e93e82ed
+    assert fold(hashes) == 0x44dd9861f36ae322
+    char = neardup.Shingler(neardup.ShingleOptions(
+        kind=neardup.ShingleKind.CHAR, n=5))
+    text = known_answer_text(0, 120)
+    hashes = char.hash(text)
+    assert len(hashes) == 631
+    assert int(hashes[0]) == 0x70c268772173bf11
+    assert fold(hashes) == 0xcdbc3d3d726bb082
+
+
+@pytest.mark.parametrize("words,seed,num_perm,first,signature_fold,simhash", [
+    (400, 0, 112, [0x00006f68, 0x00706e67, 0x00274912, 0x005a7984],
+     0x00000018d600e944, 0xe6177162952750e7),
+    (40, 3, 5, [0x08a2b9ac, 0x028077ba, 0x00a26aad, 0x0ff2bd6b],
+     0x00000000b05844ac, 0x87b2501c89b05534),
+])
+def test_sketch_known_answers(words, seed, num_perm, first, signature_fold,
+                              simhash):
+    text = known_answer_text(seed, words)
+    shingles = neardup.ShingleOptions(seed=seed)
+    hashes = neardup.Shingler(shingles).hash(text)
+    hasher = neardup.MinHasher(num_perm=num_perm, seed=seed)
+    signature = hasher.sign(hashes)
+    assert [int(v) for v in signature[:4]] == first
+    assert fold(signature) == signature_fold
+    assert neardup.simhash(hashes) == simhash
+    # The batch path gives the same values.
+    batch = hasher.sign_texts([text, text.encode()], shingles)
+    assert [int(v) for v in batch[1]] == [int(v) for v in signature]
+    assert neardup.simhash_batch([text], shingles)[0] == simhash
+
+
+# ------------------------------------------------------------- batch = single
+
+
+def corpus(n, seed=7):
+    return [known_answer_text(seed + i, 30 + (i * 37) % 300)
+            for i in range(n)]
+
+
+@pytest.mark.parametrize("threads", [1, 3, 0])
+def test_batch_equals_single_calls(threads):
+    np = pytest.importorskip("numpy")
+    texts = corpus(50)
+    hasher = neardup.MinHasher(num_perm=64, seed=11)
+    options = neardup.ShingleOptions(n=3, seed=11)
+    batch = hasher.sign_texts(texts, options, threads=threads)
+    assert batch.shape == (50, 64) and batch.dtype == np.uint32
+    shingler = neardup.Shingler(options)
+    for i, text in enumerate(texts):
+        assert np.array_equal(batch[i], hasher.sign(shingler.hash(text)))
+    assert neardup.normalize_batch(texts, threads=threads) == [
+        neardup.normalize(t) for t in texts]
+    signals = neardup.compute_repetition_signals_batch(texts, threads=threads)
+    for s, text in zip(signals, texts):
+        one = neardup.compute_repetition_signals(text)
+        assert s.top_ngram_char_fraction == one.top_ngram_char_fraction
+        assert s.words == one.words
+
+
+@pytest.mark.parametrize("text", [
+    "plain ascii words only here and there",
+    "caf\u00e9 na\u00efve \u00ff latin one",      # 1 byte per code point
+    "\u6771\u4eac report \u2014 \u201cquoted\u201d",  # 2 bytes
+    "emoji \U0001F600 and \u00e9 \u6771",       # 4 bytes
+    "lone \ud800 surrogate",                  # repaired like bytes are
+])
+def test_str_is_encoded_like_its_utf8_bytes(text):
+    raw = text.encode("utf-8", "surrogatepass")
+    hasher = neardup.MinHasher(num_perm=32)
+    a = hasher.sign_texts([text, text])
+    b = hasher.sign_texts([raw])
+    assert list(a[1]) == list(b[0]) and list(a[0]) == list(b[0])
+    assert neardup.normalize_batch([text]) == [neardup.normalize(raw)]
+    assert neardup.simhash_batch([text])[0] == neardup.simhash_batch([raw])[0]
+
+
+def test_band_keys_and_candidates():
+    np = pytest.importorskip("numpy")
+    texts = corpus(30)
+    texts += [t + " and one more" for t in texts[:10]]  # near-duplicates
+    hasher = neardup.MinHasher(num_perm=112)
+    signatures = hasher.sign_texts(texts)
+    params = neardup.optimal_lsh_params(0.8, 112)
+    assert (params.bands, params.rows) == (14, 8)
+    keys = neardup.band_keys(signatures, params.bands, params.rows)
+    assert keys.shape == (40, 14)
+    for d in (0, 17, 39):
+        for b in (0, 13):
+            assert keys[d, b] == neardup.band_key(signatures[d], b, 8)
+    pairs, stats = neardup.candidates_from_keys(
+        np.ascontiguousarray(keys[:, 0]))
+    order = np.lexsort((np.arange(40), keys[:, 0]))
+    sorted_pairs, sorted_stats = neardup.candidates_from_sorted_keys(
+        np.ascontiguousarray(keys[order, 0]), order.astype(np.uint32))
+    assert np.array_equal(pairs, sorted_pairs)
+    assert (stats.buckets, stats.pairs) == (sorted_stats.buckets,
+                                            sorted_stats.pairs)
+    # Each short edited copy shares a band with its source at least.
+    found = {tuple(p) for b in range(14) for p in
+             neardup.candidates_from_keys(np.ascontiguousarray(keys[:, b]))[0]}
+    assert len(found) >= 5
+    rows = neardup.estimate_jaccard_rows(signatures[:10], signatures[30:])
+    for i in range(10):
+        assert rows[i] == neardup.estimate_jaccard(signatures[i],
+                                                   signatures[30 + i])
+
+
+def test_disjoint_sets_and_keep_rule():
+    sets = neardup.DisjointSets(5)
+    assert sets.union(3, 1) and sets.union(4, 3) and not sets.union(1, 4)
+    assert sets.find(4) == 1 and len(sets) == 5
+    nan = float("nan")
+    policy = neardup.KeepPolicy
+    assert neardup.keeps_over(policy.LONGEST, 10, nan, 9, nan)
+    assert not neardup.keeps_over(policy.LONGEST, 9, nan, 9, nan)
+    assert neardup.keeps_over(policy.FIELD, 0, 1.0, 0, nan)
+    assert not neardup.keeps_over(policy.FIRST, 100, 5.0, 1, 1.0)
+
+
+# ---------------------------------------------------- against the command
+
+
+def test_repeats_and_signals_equal_neardup_clean(tmp_path):
+    crawl = os.path.join(REPO, "examples", "crawl.jsonl")
+    subprocess.run([NEARDUP, "clean", crawl, "-o", str(tmp_path / "c"),
+                    "--no-boilerplate", "--quiet"], check=True,
+                   stdout=subprocess.DEVNULL)
+    subprocess.run([NEARDUP, "clean", crawl, "-o", str(tmp_path / "s"),
+                    "--signals-only", "--quiet"], check=True,
+                   stdout=subprocess.DEVNULL)
+    edits = [json.loads(line) for line in open(tmp_path / "c" / "edits.jsonl")]
+    signals = {}
+    for line in open(tmp_path / "s" / "signals.jsonl"):
+        s = json.loads(line)
+        signals[s["id"]] = s
+    finder = neardup.RepeatFinder()
+    cuts_seen = 0
+    for line in open(crawl, encoding="utf-8"):
+        record = json.loads(line)
+        text = record["text"].encode("utf-8")
+        expected = [(e["start"], e["end"], e["reason"], e["source_start"])
+                    for e in edits if e["id"] == record["id"]]
+        got = [(c.begin, c.end, c.reason.name.lower(), c.source_begin)
+               for c in finder.find(text)]
+        assert got == expected, record["id"]
+        cuts_seen += len(got)
+        s = neardup.compute_repetition_signals(text)
+        want = signals[record["id"]]
+        assert round(s.dup_line_fraction, 4) == want["dup_line_fraction"]
+        for n, value in zip((2, 3, 4), s.top_ngram_char_fraction):
+            assert round(value, 4) == want["top_%dgram_char_fraction" % n]
+        for n, value in zip(range(5, 11), s.dup_ngram_char_fraction):
+            assert round(value, 4) == want["dup_%dgram_char_fraction" % n]
+        name = neardup.exceeded_gopher_signal(s)
+        assert (name or None) == want["exceeds"]
+    assert cuts_seen > 0
+    text = "Para one is here.\n\nPara two.\n\nPara one is here.\n\nPara two."
+    cuts = finder.find(text)
+    assert [c.reason for c in cuts] == [neardup.CutReason.REPEATED_BLOCK]
+    assert neardup.apply_cuts(text, cuts).rstrip() == text[:29].rstrip()
+
+
+def test_run_dedup_equals_neardup_dedup(tmp_path):
+    texts = corpus(200, seed=3)
+    texts += [t.replace(" the ", " a ", 1) for t in texts[:60]]
+    with open(tmp_path / "in.jsonl", "w", encoding="utf-8") as f:
+        for i, t in enumerate(texts):
+            f.write(json.dumps({"id": "d%d" % i, "text": t}) + "\n")
+    subprocess.run([NEARDUP, "dedup", str(tmp_path / "in.jsonl"), "-o",
+                    str(tmp_path / "cli"), "--quiet", "--threshold", "0.7"],
+                   check=True, stdout=subprocess.DEVNULL)
+    stats = neardup.dedup([str(tmp_path / "in.jsonl")], str(tmp_path / "py"),
+                          threshold=0.7)
+    assert stats["removed"] > 0
+    assert stats["read"] == stats["kept"] + stats["removed"]
+    for name in ("in.jsonl", "removed.jsonl", "clusters.jsonl"):
+        assert (tmp_path / "cli" / name).read_bytes() == (
+            tmp_path / "py" / name).read_bytes(), name
+
+
+# ----------------------------------------------------------- GIL and buffers
+
+
+def test_batch_calls_release_the_gil():
+    base = corpus(40)
+    hasher = neardup.MinHasher(num_perm=256)
+    start = time.monotonic()
+    hasher.sign_texts(base * 10)
+    per_text = (time.monotonic() - start) / 400
+    count = max(400, int(0.6 / max(per_text, 1e-7)))
+    texts = (base * (count // 40 + 1))[:count]
+    ticks, span, done = [], [], threading.Event()
+
+    def tick():
+        while not done.is_set():
+            ticks.append(time.monotonic())
+            time.sleep(0.001)
+
+    def work():
+        span.append(time.monotonic())
+        hasher.sign_texts(texts[:count])
+        span.append(time.monotonic())
+
+    ticker = threading.Thread(target=tick)
+    ticker.start()
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join()
+    done.set()
+    ticker.join()
+    begin, end = span
+    assert end - begin > 0.2, "the call was too short to tell"
+    inside = [t for t in ticks if begin + 0.05 < t < end - 0.05]
+    # Holding the GIL, the call would let the ticker run at most once per
+    # switch interval; released, it ticks about every millisecond.
+    assert len(inside) > 20, (len(inside), end - begin)
+
+
+def test_arrays_without_numpy():
+    code = r"""
+import sys
+sys.modules["numpy"] = None  # import numpy now fails
+import neardup
+h = neardup.MinHasher(num_perm=16)
+sig = h.sign_texts(["one two three four five six", "a b c"])
+assert isinstance(sig, memoryview), type(sig)
+assert sig.shape == (2, 16) and sig.itemsize == 4 and sig.format in "IL"
+hashes = neardup.Shingler().hash("one two three four five six")
+assert isinstance(hashes, memoryview) and hashes.shape == (2,)
+assert hashes.tolist()[0] == 0x31e758b4e93e82ed
+print(sig.tolist()[0] == list(h.sign(hashes)))
+"""
+    out = subprocess.run([sys.executable, "-c", code], check=True,
+                         capture_output=True, text=True,
+                         env=dict(os.environ))
+    assert out.stdout.strip() == "True"
+
+
+def test_buffers_are_checked():
+    np = pytest.importorskip("numpy")
+    with pytest.raises(ValueError, match="items of 4 bytes"):
+        neardup.band_keys(np.zeros((2, 16), dtype=np.uint64), 4, 4)
+    with pytest.raises(ValueError, match="C-contiguous"):
+        neardup.band_keys(np.zeros((16, 2), dtype=np.uint32).T, 4, 4)
+    with pytest.raises(ValueError, match="bands x rows"):
+        neardup.band_keys(np.zeros((2, 16), dtype=np.uint32), 5, 4)
+    with pytest.raises(TypeError):
+        neardup.MinHasher(num_perm=8).sign_texts(["ok", 3])
+
+
+def test_errors_become_python_exceptions(tmp_path):
+    with pytest.raises(ValueError, match="num_perm"):
+        neardup.MinHasher(num_perm=0)
+    with pytest.raises(ValueError):
+        neardup.optimal_lsh_params(1.5, 112)
+    with pytest.raises(FileNotFoundError):
+        neardup.plan_inputs([str(tmp_path / "missing.jsonl")])
+    with pytest.raises(ValueError, match="--keep"):
+        neardup.parse_keep_policy("biggest")
+    assert neardup.__version__

@@ -1,0 +1,136 @@
+// The stages of the dedup job that a distributed run calls one partition at
+// a time: sign a part of a file, write a file's kept documents.
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "neardup/minhash.h"
+#include "neardup/pipeline.h"
+#include "neardup/simhash.h"
+#include "neardup/text.h"
+#include "pipeline/job.h"
+#define XXH_INLINE_ALL
+#include "xxhash.h"
+
+namespace neardup {
+
+absl::Status PrepareDedupOutput(const std::vector<InputFile>& inputs,
+                                const std::string& outdir, bool overwrite,
+                                const ReaderOptions& reader) {
+  for (const InputFile& input : inputs) {
+    if (input.path == "-") {
+      return absl::InvalidArgumentError(
+          "standard input (-) cannot be read by a distributed job: write it "
+          "to a file the workers can read");
+    }
+  }
+  internal::JobFiles files;
+  return files.Prepare(inputs, outdir, overwrite, reader);
+}
+
+absl::StatusOr<SignedPartition> SignDedupPartition(
+    const DedupPartition& partition, const DedupOptions& options) {
+  SignedPartition out;
+  ReaderOptions first_pass = options.reader;
+  first_pass.keep_pass_through = false;
+  first_pass.skip_before_offset = partition.begin;
+  auto reader = RecordReader::Open(partition.path, first_pass);
+  if (!reader.ok()) return reader.status();
+  out.format = InputFormatName((*reader)->format());
+  out.compression = CompressionName((*reader)->compression());
+  auto shingler = Shingler::Create(options.shingles);
+  if (!shingler.ok()) return shingler.status();
+  std::unique_ptr<MinHasher> minhasher;
+  const size_t k = static_cast<size_t>(options.num_perm);
+  if (options.method == DedupMethod::kMinHash) {
+    auto hasher =
+        MinHasher::Create({.num_perm = options.num_perm, .seed = options.seed});
+    if (!hasher.ok()) return hasher.status();
+    minhasher = std::make_unique<MinHasher>(*std::move(hasher));
+  }
+  Normalizer normalizer(options.shingles.normalize);
+  std::vector<uint64_t> hashes;
+  std::string normalized;
+  Record record;
+  Rejection rejection;
+  const bool whole = partition.end == DedupPartition::kWholeFile;
+  for (;;) {
+    const auto result = (*reader)->Next(&record, &rejection);
+    if (result == RecordReader::Result::kEnd) break;
+    const uint64_t offset = result == RecordReader::Result::kRejected
+                                ? rejection.offset
+                                : record.offset;
+    if (offset < partition.begin) continue;
+    // Offsets only grow, so the rest of the file belongs to later parts.
+    if (!whole && offset >= partition.end) break;
+    ++out.read;
+    if (result == RecordReader::Result::kRejected) {
+      ++out.rejected;
+      out.rejected_jsonl += RejectionJson(partition.display, rejection);
+      out.rejected_jsonl += '\n';
+      continue;
+    }
+    out.text_bytes += record.text.size();
+    out.line.push_back(record.line);
+    out.length.push_back(record.text.size());
+    out.number.push_back(record.number);
+    out.ids.append(record.id);
+    out.id_end.push_back(out.ids.size());
+    switch (options.method) {
+      case DedupMethod::kMinHash: {
+        out.repaired_utf8 += shingler->Hash(record.text, &hashes);
+        const size_t row = out.signatures.size();
+        out.signatures.resize(row + k);
+        minhasher->Sign(hashes, absl::MakeSpan(out.signatures.data() + row, k));
+        if (options.verify == VerifyMode::kExact) {
+          std::sort(hashes.begin(), hashes.end());
+          hashes.erase(std::unique(hashes.begin(), hashes.end()),
+                       hashes.end());
+          out.sets.insert(out.sets.end(), hashes.begin(), hashes.end());
+          out.set_end.push_back(out.sets.size());
+        }
+        break;
+      }
+      case DedupMethod::kSimHash:
+        out.repaired_utf8 += shingler->Hash(record.text, &hashes);
+        out.keys.push_back(SimHash(hashes));
+        break;
+      case DedupMethod::kExact:
+        out.repaired_utf8 += normalizer.Normalize(record.text, &normalized);
+        out.keys.push_back(XXH3_64bits_withSeed(
+            normalized.data(), normalized.size(), options.seed));
+        break;
+    }
+  }
+  if (whole) out.passed_through = (*reader)->passed_through();
+  return out;
+}
+
+absl::StatusOr<uint64_t> WriteKeptDocuments(const std::string& path,
+                                            const std::string& display,
+                                            const std::string& output_path,
+                                            const ReaderOptions& reader,
+                                            absl::Span<const uint8_t> keep) {
+  const std::filesystem::path out(output_path);
+  internal::JobFiles files;
+  files.AssignOne({path, out.filename().string()}, display,
+                  out.parent_path().string());
+  uint64_t written = 0;
+  auto decide = [&](size_t, size_t doc, const Record&,
+                    std::string*) -> absl::StatusOr<internal::RecordAction> {
+    if (keep[doc] == 0) return internal::RecordAction::kDrop;
+    ++written;
+    return internal::RecordAction::kKeep;
+  };
+  if (auto s = internal::RewriteInputs(files, reader, {keep.size()}, decide,
+                                       nullptr);
+      !s.ok()) {
+    return s;
+  }
+  return written;
+}
+
+}  // namespace neardup

@@ -1,0 +1,256 @@
+// The dedup job's stages (pipeline.h, for distributed runs): a file signed
+// in byte ranges equals the file signed whole, in the order and with the
+// values RunDedup sees; the kept-records pass writes what RunDedup writes;
+// the shared line formats; and the sharded candidate and keep rules.
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "neardup/cluster.h"
+#include "neardup/io.h"
+#include "neardup/lsh.h"
+#include "neardup/pipeline.h"
+#include "tests/test_util.h"
+
+namespace neardup {
+namespace {
+
+namespace fs = std::filesystem;
+
+class DedupStagesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("neardup_stages_" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    test::Rng rng(7);
+    for (int i = 0; i < 200; ++i) {
+      std::string text;
+      for (int w = 0; w < 20 + static_cast<int>(rng.Uniform(80)); ++w) {
+        text += (w ? " " : "") + test::Word(rng.Uniform(500));
+      }
+      if (i == 50) crawl_ += "{\"id\": \"broken\"\n";  // rejected
+      std::string line = "{\"id\":\"d" + std::to_string(i) + "\",\"text\":";
+      AppendJsonString(text, &line);
+      line += ",\"score\":" + std::to_string(i % 7) + "}\n";
+      crawl_ += line;
+    }
+    path_ = (dir_ / "in.jsonl").string();
+    test::WriteFile(path_, crawl_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  absl::StatusOr<SignedPartition> Sign(uint64_t begin, uint64_t end,
+                                       DedupOptions options = {}) {
+    auto resolved = ResolveDedupOptions(options);
+    if (!resolved.ok()) return resolved.status();
+    return SignDedupPartition({path_, "in.jsonl", begin, end}, *resolved);
+  }
+
+  fs::path dir_;
+  std::string crawl_, path_;
+};
+
+TEST_F(DedupStagesTest, ByteRangesConcatenateToTheWholeFile) {
+  auto whole = Sign(0, DedupPartition::kWholeFile);
+  ASSERT_OK(whole);
+  EXPECT_EQ(whole->read, 201u);
+  EXPECT_EQ(whole->rejected, 1u);
+  EXPECT_EQ(whole->documents(), 200u);
+  EXPECT_EQ(whole->signatures.size(), 200u * 112);
+  EXPECT_NE(whole->rejected_jsonl.find("\"file\":\"in.jsonl\",\"line\":51"),
+            std::string::npos);
+  // Cuts anywhere, inside lines too: every line lands in exactly one part.
+  const uint64_t size = crawl_.size();
+  for (uint64_t parts : {2u, 3u, 7u, 50u}) {
+    SignedPartition sum;
+    for (uint64_t p = 0; p < parts; ++p) {
+      const uint64_t begin = size * p / parts;
+      const uint64_t end =
+          p + 1 == parts ? DedupPartition::kWholeFile : size * (p + 1) / parts;
+      auto part = Sign(begin, end);
+      ASSERT_OK(part);
+      sum.read += part->read;
+      sum.rejected += part->rejected;
+      sum.text_bytes += part->text_bytes;
+      sum.line.insert(sum.line.end(), part->line.begin(), part->line.end());
+      sum.ids += part->ids;
+      sum.signatures.insert(sum.signatures.end(), part->signatures.begin(),
+                            part->signatures.end());
+      sum.rejected_jsonl += part->rejected_jsonl;
+    }
+    EXPECT_EQ(sum.read, whole->read) << parts;
+    EXPECT_EQ(sum.rejected, whole->rejected);
+    EXPECT_EQ(sum.text_bytes, whole->text_bytes);
+    EXPECT_EQ(sum.line, whole->line);  // line numbers count from the start
+    EXPECT_EQ(sum.ids, whole->ids);
+    EXPECT_EQ(sum.signatures, whole->signatures);
+    EXPECT_EQ(sum.rejected_jsonl, whole->rejected_jsonl);
+  }
+}
+
+TEST_F(DedupStagesTest, KeepFieldAndExactKeys) {
+  DedupOptions options;
+  options.method = DedupMethod::kExact;
+  options.keep = KeepPolicy::kField;
+  options.keep_field = "score";
+  auto signed_partition = Sign(0, DedupPartition::kWholeFile, options);
+  ASSERT_OK(signed_partition);
+  EXPECT_TRUE(signed_partition->signatures.empty());
+  ASSERT_EQ(signed_partition->keys.size(), 200u);
+  EXPECT_EQ(signed_partition->number[9], 2.0);  // d9: 9 % 7
+}
+
+TEST_F(DedupStagesTest, WritesTheKeptDocumentsAndChecksTheCount) {
+  std::vector<uint8_t> keep(200, 0);
+  keep[0] = keep[199] = 1;
+  const std::string out = (dir_ / "out.jsonl").string();
+  auto written = WriteKeptDocuments(path_, "in.jsonl", out, {}, keep);
+  ASSERT_OK(written);
+  EXPECT_EQ(*written, 2u);
+  const std::vector<std::string> lines = test::Lines(test::ReadFile(out));
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0].rfind("{\"id\":\"d0\",", 0), 0u);
+  EXPECT_EQ(lines[1].rfind("{\"id\":\"d199\",", 0), 0u);
+  keep.pop_back();
+  auto changed = WriteKeptDocuments(path_, "in.jsonl", out, {}, keep);
+  EXPECT_EQ(changed.status().code(), absl::StatusCode::kDataLoss);
+}
+
+TEST_F(DedupStagesTest, RefusesStandardInputAndChecksOptions) {
+  EXPECT_EQ(PrepareDedupOutput({{"-", "stdin.jsonl"}},
+                               (dir_ / "o").string(), false, {})
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  DedupOptions options;
+  options.threshold = 1.0;
+  EXPECT_EQ(ResolveDedupOptions(options).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  auto resolved = ResolveDedupOptions({});
+  ASSERT_OK(resolved);
+  EXPECT_EQ(resolved->bands, 14);
+  EXPECT_EQ(resolved->rows, 8);
+}
+
+TEST(DedupLinesTest, Formats) {
+  EXPECT_EQ(RemovedJson("b", "f.jsonl", 3, DedupMethod::kMinHash, 0, "a",
+                        0.84375),
+            "{\"id\":\"b\",\"file\":\"f.jsonl\",\"line\":3,\"reason\":"
+            "\"near_duplicate\",\"cluster\":0,\"kept_id\":\"a\","
+            "\"similarity\":0.8438}");
+  EXPECT_EQ(RemovedJson("b", "f", 1, DedupMethod::kExact, 2, "a", 1.0),
+            "{\"id\":\"b\",\"file\":\"f\",\"line\":1,\"reason\":"
+            "\"exact_duplicate\",\"cluster\":2,\"kept_id\":\"a\","
+            "\"similarity\":1.0000}");
+  EXPECT_EQ(ClusterMemberJson("x\"y", 5, "a"),
+            "{\"id\":\"x\\\"y\",\"cluster\":5,\"kept_id\":\"a\"}");
+  EXPECT_EQ(RejectionJson("f", {"f", 2, 10, "bad"}),
+            "{\"file\":\"f\",\"line\":2,\"offset\":10,\"reason\":\"bad\"}");
+}
+
+TEST(ShardedRulesTest, SortedKeysGiveTheCandidatesOfCandidatesFromKeys) {
+  test::Rng rng(3);
+  std::vector<uint64_t> keys(3000);
+  for (uint64_t& k : keys) k = rng.Uniform(40);  // buckets of ~75: oversized
+  std::vector<std::pair<uint64_t, uint32_t>> scratch;
+  std::vector<DocPair> expected;
+  CandidateStats expected_stats;
+  CandidatesFromKeys(keys, {}, &scratch, &expected, &expected_stats);
+  EXPECT_GT(expected_stats.oversized_buckets, 0u);
+  // Shards by key parity, each sorted on its own, then merged by key.
+  std::vector<DocPair> got;
+  CandidateStats stats;
+  std::vector<std::vector<DocPair>> by_key(40);
+  for (int shard = 0; shard < 2; ++shard) {
+    std::vector<std::pair<uint64_t, uint32_t>> sorted;
+    for (uint32_t d = 0; d < keys.size(); ++d) {
+      if (static_cast<int>(keys[d] % 2) == shard) sorted.push_back({keys[d], d});
+    }
+    std::sort(sorted.begin(), sorted.end());
+    std::vector<DocPair> pairs;
+    CandidatesFromSortedKeys(sorted, {}, &pairs, &stats);
+    for (const DocPair& p : pairs) by_key[keys[p.first]].push_back(p);
+  }
+  for (const auto& pairs : by_key) got.insert(got.end(), pairs.begin(), pairs.end());
+  EXPECT_EQ(got, expected);
+  EXPECT_EQ(stats.pairs, expected_stats.pairs);
+  EXPECT_EQ(stats.buckets, expected_stats.buckets);
+  EXPECT_EQ(stats.oversized_buckets, expected_stats.oversized_buckets);
+  EXPECT_EQ(stats.largest_bucket, expected_stats.largest_bucket);
+}
+
+TEST(ShardedRulesTest, SimHashTablesShardedGiveSimHashNearPairs) {
+  test::Rng rng(5);
+  std::vector<uint64_t> prints(2000);
+  for (uint64_t& p : prints) {
+    // Few distinct high halves: big buckets, some oversized.
+    p = (rng.Uniform(8) << 40) | rng.Uniform(1 << 12);
+  }
+  CandidateOptions options;
+  options.max_bucket_pairs_size = 16;
+  CandidateStats expected_stats;
+  const std::vector<DocPair> expected =
+      SimHashNearPairs(prints, 3, options, &expected_stats);
+  EXPECT_GT(expected_stats.oversized_buckets, 0u);
+  std::vector<DocPair> got;
+  CandidateStats stats;
+  for (const uint64_t mask : SimHashTableMasks(3)) {
+    for (int shard = 0; shard < 3; ++shard) {
+      std::vector<std::pair<uint64_t, uint32_t>> table;
+      for (uint32_t d = 0; d < prints.size(); ++d) {
+        const uint64_t key = prints[d] & mask;
+        if (static_cast<int>((key >> 40) % 3) == shard) table.push_back({key, d});
+      }
+      std::sort(table.begin(), table.end());
+      std::vector<uint64_t> keys, fps;
+      std::vector<uint32_t> docs;
+      for (const auto& [key, d] : table) {
+        keys.push_back(key);
+        fps.push_back(prints[d]);
+        docs.push_back(d);
+      }
+      SimHashPairsFromSortedKeys(keys, fps, docs, 3, options, &got, &stats);
+    }
+  }
+  std::sort(got.begin(), got.end());
+  got.erase(std::unique(got.begin(), got.end()), got.end());
+  EXPECT_EQ(got, expected);
+  EXPECT_EQ(stats.pairs, expected_stats.pairs);
+  EXPECT_EQ(stats.buckets, expected_stats.buckets);
+  EXPECT_EQ(stats.oversized_buckets, expected_stats.oversized_buckets);
+  EXPECT_EQ(stats.largest_bucket, expected_stats.largest_bucket);
+}
+
+TEST(ShardedRulesTest, KeepsOverIsMakeClusteringsRule) {
+  const std::vector<uint64_t> lengths = {5, 9, 9, 2};
+  const std::vector<double> numbers = {NAN, 1.0, 3.0, 3.0};
+  for (KeepPolicy policy :
+       {KeepPolicy::kFirst, KeepPolicy::kLongest, KeepPolicy::kField}) {
+    DisjointSets sets(4);
+    sets.Union(0, 1);
+    sets.Union(2, 3);
+    sets.Union(1, 3);
+    const Clustering c = MakeClustering(sets, policy, lengths, numbers);
+    uint32_t best = 0;
+    for (uint32_t i = 1; i < 4; ++i) {
+      if (KeepsOver(policy, lengths[i], numbers[i], lengths[best],
+                    numbers[best])) {
+        best = i;
+      }
+    }
+    EXPECT_EQ(c.kept[0], best);
+  }
+  EXPECT_TRUE(KeepsOver(KeepPolicy::kField, 0, 0.0, 0, NAN));
+  EXPECT_FALSE(KeepsOver(KeepPolicy::kField, 0, NAN, 0, 0.0));
+  EXPECT_FALSE(KeepsOver(KeepPolicy::kLongest, 9, NAN, 9, NAN));
+}
+
+}  // namespace
+}  // namespace neardup
