@@ -10,19 +10,8 @@ set -u
 neardup=$1
 work=$(mktemp -d)
 trap 'chmod -R u+rwx "$work" 2>/dev/null; rm -rf "$work"' EXIT
-failures=0
-passes=0
+. "$(dirname "${BASH_SOURCE[0]}")/check_lib.sh"
 cases=0
-check() {  # check NAME CONDITION...
-  local name=$1
-  shift
-  if "$@"; then
-    passes=$((passes + 1))
-  else
-    echo "FAIL: $name" >&2
-    failures=$((failures + 1))
-  fi
-}
 
 # words N FIRST: N distinct letter-only words (digits would all normalize
 # to 0 and make every generated document alike).
@@ -366,5 +355,4 @@ run short_counts clean "$work/one.jsonl" -o "$work/o_short_counts" --line-counts
 status short_counts 1
 message short_counts 'short.bin.*truncated'
 
-echo "$cases bad-input cases, $passes checks passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish "$cases bad-input cases, checks: "

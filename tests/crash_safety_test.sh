@@ -13,18 +13,7 @@ trials=${2:-16}
 work=$(mktemp -d)
 mounted=""
 trap '[ -n "$mounted" ] && umount "$mounted"; rm -rf "$work"' EXIT
-failures=0
-passes=0
-check() {  # check NAME CONDITION...
-  local name=$1
-  shift
-  if "$@"; then
-    passes=$((passes + 1))
-  else
-    echo "FAIL: $name" >&2
-    failures=$((failures + 1))
-  fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/check_lib.sh"
 
 # A crawl of three files (plain, gzip, zstd), 24000 documents of letter
 # words, every fifth one a copy of an earlier one with two words changed.
@@ -143,5 +132,4 @@ else
   echo "full disk: cannot mount a tmpfs here (not root); file size limit only"
 fi
 
-echo "$passes passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish

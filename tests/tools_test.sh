@@ -7,18 +7,7 @@ neardup=$1
 src=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failures=0
-passes=0
-check() {  # check NAME CONDITION...
-  local name=$1
-  shift
-  if "$@"; then
-    passes=$((passes + 1))
-  else
-    echo "FAIL: $name" >&2
-    failures=$((failures + 1))
-  fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/check_lib.sh"
 
 # --version and selftest.
 out=$("$neardup" --version)
@@ -88,5 +77,4 @@ check "explain exact" grep -q "^exact Jaccard" "$work/h.txt"
 "$neardup" explain "$src/examples/crawl.jsonl#nope" "$src/examples/crawl.jsonl:1" > "$work/i.txt" 2>&1
 check "explain missing id" [ $? -ne 0 ]
 
-echo "$passes passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish
