@@ -63,14 +63,6 @@ Article MakeArticle(Rng& rng, int i) {
 
 class CleanTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) /
-           ("clean_test_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
 
   // Eight articles of one site and a malformed line.
   std::string MakeCrawl(std::vector<Article>* articles) {
@@ -87,7 +79,8 @@ class CleanTest : public ::testing::Test {
     return crawl;
   }
 
-  fs::path dir_;
+  test::ScratchDir scratch_;
+  const fs::path dir_ = scratch_.path();
 };
 
 TEST_F(CleanTest, CutsRepeatsAndBoilerplateAndKeepsOtherFields) {

@@ -26,10 +26,6 @@ namespace fs = std::filesystem;
 class DedupStagesTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("neardup_stages_" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
     test::Rng rng(7);
     for (int i = 0; i < 200; ++i) {
       std::string text;
@@ -45,7 +41,6 @@ class DedupStagesTest : public ::testing::Test {
     path_ = (dir_ / "in.jsonl").string();
     test::WriteFile(path_, crawl_);
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   absl::StatusOr<SignedPartition> Sign(uint64_t begin, uint64_t end,
                                        DedupOptions options = {}) {
@@ -54,7 +49,8 @@ class DedupStagesTest : public ::testing::Test {
     return SignDedupPartition({path_, "in.jsonl", begin, end}, *resolved);
   }
 
-  fs::path dir_;
+  test::ScratchDir scratch_;
+  const fs::path dir_ = scratch_.path();
   std::string crawl_, path_;
 };
 

@@ -73,14 +73,6 @@ std::string Edit(Rng& rng, const std::string& text, int edits) {
 
 class DedupTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) /
-           ("dedup_test_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
 
   // A crawl of `originals` documents, each followed later by copies: one
   // exact, one with 2 of 400 words edited (Jaccard about 0.95), one with 60
@@ -114,7 +106,8 @@ class DedupTest : public ::testing::Test {
     return out;
   }
 
-  fs::path dir_;
+  test::ScratchDir scratch_;
+  const fs::path dir_ = scratch_.path();
 };
 
 TEST_F(DedupTest, AccountsForEveryRecordAndRemovesTheKnownCopies) {

@@ -1,7 +1,7 @@
-// Helpers shared by the io layer's tests: a scratch folder per test, files
-// written and read whole, gzip and zstd made with zlib and libzstd directly
-// (not with RecordWriter, so that readers and writers are tested apart), and
-// reading every result of a RecordReader.
+// Helpers shared by the io layer's tests, beside tests/test_util.h: gzip
+// and zstd made with zlib and libzstd directly (not with RecordWriter, so
+// that readers and writers are tested apart), and reading every result of a
+// RecordReader.
 
 #ifndef NEARDUP_TESTS_IO_TEST_UTIL_H_
 #define NEARDUP_TESTS_IO_TEST_UTIL_H_
@@ -22,54 +22,9 @@
 
 #include "gtest/gtest.h"
 #include "neardup/io.h"
+#include "tests/test_util.h"
 
 namespace neardup::test {
-
-// A fresh folder under ::testing::TempDir(), removed with its contents.
-class ScratchDir {
- public:
-  ScratchDir() {
-    const ::testing::TestInfo* info =
-        ::testing::UnitTest::GetInstance()->current_test_info();
-    std::string name = "neardup_io_";
-    if (info != nullptr) {
-      name += info->test_suite_name();
-      name += "_";
-      name += info->name();
-    }
-    for (char& c : name) {
-      if (c == '/') c = '_';
-    }
-    name += "_" + std::to_string(getpid());
-    path_ = (std::filesystem::path(::testing::TempDir()) / name).string();
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-  std::string File(std::string_view name) const {
-    return path_ + "/" + std::string(name);
-  }
-
- private:
-  std::string path_;
-};
-
-inline void WriteFile(const std::string& path, std::string_view bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  ASSERT_TRUE(out.good()) << path;
-}
-
-inline std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 // One gzip member holding `data`.
 inline std::string Gzip(std::string_view data, int level = 6) {

@@ -31,19 +31,12 @@ std::string WarcRecord(const std::string& type, const std::string& id,
 
 class JobTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("neardup_job_test_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_ / "in");
-  }
-  void TearDown() override { if (!HasFailure()) fs::remove_all(dir_); }
 
   // Inputs of every kind: JSONL with a malformed line, an empty JSONL,
   // WARC with records that are not documents between the documents, and
   // text files.
   std::vector<InputFile> MakeInputs() {
+    fs::create_directories(dir_ / "in");
     std::string jsonl;
     for (int i = 0; i < 23; ++i) {
       jsonl += "{\"id\":\"j" + std::to_string(i) + "\",\"text\":\"" +
@@ -95,7 +88,8 @@ class JobTest : public ::testing::Test {
     return decisions;
   }
 
-  fs::path dir_;
+  test::ScratchDir scratch_;
+  const fs::path dir_ = scratch_.path();
 };
 
 TEST_F(JobTest, BatchedRewriteWritesWhatOneAtATimeWrites) {

@@ -3,6 +3,8 @@
 #ifndef NEARDUP_TESTS_TEST_UTIL_H_
 #define NEARDUP_TESTS_TEST_UTIL_H_
 
+#include <unistd.h>
+
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -62,9 +64,45 @@ inline std::string ReadFile(const std::filesystem::path& path) {
 // Writes `content` to a file, replacing it.
 inline void WriteFile(const std::filesystem::path& path,
                       std::string_view content) {
-  std::ofstream out(path, std::ios::binary);
-  out << content;
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  ASSERT_TRUE(out.good()) << path;
 }
+
+// A fresh folder under ::testing::TempDir(), named after the running test
+// and the process, removed with its contents.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    const ::testing::TestInfo* info =
+        ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string name = "neardup_";
+    if (info != nullptr) {
+      name += info->test_suite_name();
+      name += "_";
+      name += info->name();
+    }
+    for (char& c : name) {
+      if (c == '/') c = '_';
+    }
+    name += "_" + std::to_string(getpid());
+    path_ = (std::filesystem::path(::testing::TempDir()) / name).string();
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~ScratchDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  const std::string& path() const { return path_; }
+  std::string File(std::string_view name) const {
+    return path_ + "/" + std::string(name);
+  }
+
+ private:
+  std::string path_;
+};
+
 
 // Splits text into lines (without their "\n").
 inline std::vector<std::string> Lines(const std::string& text) {
