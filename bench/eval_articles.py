@@ -45,7 +45,6 @@ import shutil
 import subprocess
 import sys
 import tarfile
-import tempfile
 import time
 
 import evalkit
@@ -285,8 +284,7 @@ def main():
 
     t0 = time.monotonic()
     records, empty, versions, articles = load_versions(archive)
-    tmp = tempfile.mkdtemp(prefix="neardup-eval-articles-")
-    try:
+    with evalkit.work_folder("neardup-eval-articles-", args.keep_temp) as tmp:
         jsonl = os.path.join(tmp, "articles.jsonl")
         ids, article_of, version_of = [], {}, {}
         with open(jsonl, "w", encoding="utf-8") as f:
@@ -408,11 +406,6 @@ def main():
                 "problems": problems,
             }
             evalkit.write_json(args.out, doc)
-    finally:
-        if args.keep_temp:
-            print("kept %s" % tmp)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -85,12 +85,12 @@ import json
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 import tarfile
-import tempfile
 import time
+
+import evalkit
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ARCHIVE = "html-boilerplate-gold.tar.xz"
@@ -443,8 +443,7 @@ def main():
             for b in args.max_line_bytes.split(",")]
     detail = tuple(int(x) for x in args.detail.split(","))
 
-    tmp = tempfile.mkdtemp(prefix="neardup-eval-boilerplate-")
-    try:
+    with evalkit.work_folder("neardup-eval-boilerplate-", args.keep_temp) as tmp:
         t0 = time.time()
         with tarfile.open(archive, "r:xz") as tf:
             members = [m for m in tf.getmembers() if m.isfile()
@@ -642,11 +641,6 @@ def main():
             with open(args.json, "w") as f:
                 json.dump(out, f, indent=1)
         return 0
-    finally:
-        if args.keep_temp:
-            print("kept %s" % tmp)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

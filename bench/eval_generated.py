@@ -39,10 +39,8 @@ import os
 import platform
 import random
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 import evalkit
@@ -151,8 +149,7 @@ def main():
             sys.exit("eval_generated: %s is not executable (build it, or pass "
                      "--neardup / --make-corpus)" % exe)
 
-    tmp = tempfile.mkdtemp(prefix="neardup-eval-generated-")
-    try:
+    with evalkit.work_folder("neardup-eval-generated-", args.keep_temp) as tmp:
         crawl = os.path.join(tmp, "crawl.jsonl")
         truth_path = os.path.join(tmp, "truth.jsonl")
         outdir = os.path.join(tmp, "out")
@@ -401,11 +398,6 @@ def main():
                 "problems": problems,
             }
             evalkit.write_json(args.out, doc)
-    finally:
-        if args.keep_temp:
-            print("kept %s" % tmp)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -41,10 +41,10 @@ import glob
 import json
 import os
 import shlex
-import shutil
 import subprocess
 import sys
-import tempfile
+
+import evalkit
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -117,8 +117,7 @@ def main():
         sys.exit("%s not found: build it with cmake --build build --target neardup_tool"
                  % args.neardup)
 
-    tmp = tempfile.mkdtemp(prefix="neardup-eval-seeds-")
-    try:
+    with evalkit.work_folder("neardup-eval-seeds-", args.keep_temp) as tmp:
         seeds = []
         jsonl = os.path.join(tmp, "seeds.jsonl")
         with open(jsonl, "w", encoding="utf-8") as out:
@@ -235,11 +234,6 @@ def main():
               "seeds failing: %d" % (len(seeds), totals["expected"], totals["found"],
                                      totals["missed"], totals["extra"], failures))
         return 1 if failures else 0
-    finally:
-        if args.keep_temp:
-            print("kept %s" % tmp)
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,12 @@
 """What the evaluation scripts of bench/ share: the checkout's revision and
 writing a result file. Standard library only (Debian's /usr/bin/python3)."""
 
+import contextlib
 import json
 import os
+import shutil
 import subprocess
+import tempfile
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -27,3 +30,17 @@ def write_json(path, doc):
         json.dump(doc, f, indent=1)
         f.write("\n")
     print("wrote %s" % path)
+
+
+@contextlib.contextmanager
+def work_folder(prefix, keep):
+    """A temporary folder for the run; removed afterwards unless keep (then
+    its path is printed)."""
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    try:
+        yield tmp
+    finally:
+        if keep:
+            print("kept %s" % tmp)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
