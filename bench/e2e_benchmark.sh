@@ -47,10 +47,7 @@ PY=/usr/bin/python3
 for exe in "$NEARDUP" "$MAKE_CORPUS"; do
   [[ -x "$exe" ]] || { echo "e2e_benchmark: $exe is not executable (build it, or set NEARDUP / MAKE_CORPUS)" >&2; exit 2; }
 done
-TIMEV=""
-if [[ -x /usr/bin/time ]] && /usr/bin/time -v true 2>/dev/null; then
-  TIMEV=/usr/bin/time
-fi
+. "$REPO/bench/bench_lib.sh"  # TIMEV, print_context
 
 mkdir -p "$WORK"
 
@@ -58,19 +55,7 @@ mkdir -p "$WORK"
 now() { date +%s.%N; }
 elapsed() { $PY -c "import sys; print('%.3f' % (float(sys.argv[2]) - float(sys.argv[1])))" "$1" "$2"; }
 
-cpu_model="$(lscpu 2>/dev/null | sed -n 's/^Model name: *//p' | head -1)"
-[[ -n "$cpu_model" ]] || cpu_model="$(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -1)"
-git_rev="$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-if [[ -n "$(git -C "$REPO" status --porcelain --untracked-files=no 2>/dev/null)" ]]; then
-  git_rev="$git_rev-dirty"
-fi
-echo "neardup end-to-end benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "host:    $(hostname), $(uname -srm), $(nproc) CPUs, $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo) memory"
-echo "cpu:     $cpu_model"
-echo "neardup: $("$NEARDUP" --version 2>&1 | head -1), checkout at git $git_rev"
-echo "binary:  $NEARDUP, built $(date -u -r "$NEARDUP" '+%Y-%m-%d %H:%M UTC')"
-echo "wc:      $(wc --version | head -1), locale ${LC_ALL:-${LC_CTYPE:-${LANG:-POSIX}}}"
-echo "time:    ${TIMEV:-/usr/bin/time not installed: peak memory from stats.json only}"
+print_context "neardup end-to-end benchmark"
 echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) at start"
 echo "disk:    $(df -h "$WORK" | awk 'NR==2 {print $4 " free on " $6}') ($WORK)"
 echo
