@@ -68,9 +68,10 @@ int RunCleanCommand(const CleanFlags& flags) {
   auto inputs = PlanInputs(flags.inputs);
   if (!inputs.ok()) return Fail("clean", inputs.status());
   const ProgressFn progress = TerminalProgress(flags.quiet);
+  options.cancel = InterruptFlag();
   auto stats = RunClean(*inputs, flags.outdir, options, progress);
   ClearProgress(progress);
-  if (!stats.ok()) return Fail("clean", stats.status());
+  if (!stats.ok()) return FailJob("clean", stats.status(), flags.outdir);
   const CleanStats& s = *stats;
   if (!flags.quiet) {
     double total = 0;

@@ -4,6 +4,8 @@
 
 #include <unistd.h>
 
+#include <csignal>
+#include <cstring>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -116,6 +118,44 @@ int Fail(const char* command, const absl::Status& status, int code) {
   std::fprintf(stderr, "neardup %s: %s\n", command,
                std::string(status.message()).c_str());
   return code;
+}
+
+namespace {
+
+std::atomic<bool> interrupted{false};
+volatile std::sig_atomic_t interrupt_signal = 0;
+
+extern "C" void OnInterrupt(int signal) {
+  interrupt_signal = signal;
+  interrupted.store(true);
+}
+
+}  // namespace
+
+const std::atomic<bool>* InterruptFlag() {
+  struct sigaction action;
+  std::memset(&action, 0, sizeof(action));
+  action.sa_handler = OnInterrupt;
+  sigemptyset(&action.sa_mask);
+  // Back to the default after the first signal: a second Ctrl-C ends the
+  // process even if the job does not stop.
+  action.sa_flags = SA_RESETHAND;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  return &interrupted;
+}
+
+int FailJob(const char* command, const absl::Status& status,
+            const std::string& outdir) {
+  const int signal = interrupt_signal;
+  if (!absl::IsCancelled(status) || signal == 0) return Fail(command, status);
+  std::fprintf(stderr,
+               "neardup %s: interrupted (%s): stopped, temporary files "
+               "removed, nothing written to %s (what it held before is "
+               "unchanged)\n",
+               command, signal == SIGINT ? "SIGINT" : "SIGTERM",
+               outdir.c_str());
+  return 128 + signal;
 }
 
 void PrintAccounting(uint64_t read, uint64_t kept, uint64_t removed,

@@ -4,6 +4,7 @@
 #ifndef NEARDUP_TOOLS_COMMON_H_
 #define NEARDUP_TOOLS_COMMON_H_
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -43,6 +44,18 @@ absl::StatusOr<uint64_t> ParseByteSize(std::string_view text);
 
 // Prints "neardup COMMAND: message" on standard error and returns `code`.
 int Fail(const char* command, const absl::Status& status, int code = 1);
+
+// Installs handlers for SIGINT and SIGTERM and returns the flag they set,
+// for DedupOptions::cancel and CleanOptions::cancel: the first signal asks
+// the job to stop (it removes its temporaries and renames nothing into
+// place); a second one ends the process at once (default action).
+const std::atomic<bool>* InterruptFlag();
+
+// The end of a job that failed: for an interrupted one (Cancelled after a
+// signal), prints that nothing was written to `outdir` and returns 128 +
+// the signal's number (130 for SIGINT, 143 for SIGTERM); else as Fail.
+int FailJob(const char* command, const absl::Status& status,
+            const std::string& outdir);
 
 // Prints the accounting line that ends every job's output, with the
 // number of documents read truncated when there were any.

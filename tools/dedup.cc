@@ -91,9 +91,10 @@ int RunDedupCommand(const DedupFlags& flags) {
   auto inputs = PlanInputs(flags.inputs);
   if (!inputs.ok()) return Fail("dedup", inputs.status());
   const ProgressFn progress = TerminalProgress(flags.quiet);
+  options.cancel = InterruptFlag();
   auto stats = RunDedup(*inputs, flags.outdir, options, progress);
   ClearProgress(progress);
-  if (!stats.ok()) return Fail("dedup", stats.status());
+  if (!stats.ok()) return FailJob("dedup", stats.status(), flags.outdir);
   const DedupStats& s = *stats;
   if (!flags.quiet) {
     std::printf("neardup dedup: %s, %s %d-grams", DedupMethodName(options.method),

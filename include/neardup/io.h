@@ -183,8 +183,17 @@ class RecordWriter {
   absl::Status Write(std::string_view bytes);
   absl::Status WriteLine(std::string_view line);  // bytes + "\n"
 
-  // Flushes, closes, fsyncs and renames into place.
+  // Flushes, fsyncs and closes the temporary file without renaming it,
+  // and frees the writer's buffers; later writes fail. For a job that
+  // renames all its outputs together at its end: until Commit, the
+  // destructor still removes the temporary file.
+  absl::Status Finish();
+
+  // Finish (when not done yet), then renames into place.
   absl::Status Commit();
+
+  // The final path given to Create.
+  const std::string& path() const;
 
  private:
   class Impl;

@@ -12,6 +12,7 @@
 #ifndef NEARDUP_PIPELINE_H_
 #define NEARDUP_PIPELINE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -84,10 +85,16 @@ struct DedupOptions {
   // Write the decisions (removed.jsonl, clusters.jsonl, stats.json) but no
   // record files. Default: false.
   bool dry_run = false;
-  // Accept an output folder that exists and is not empty (outputs in it are
-  // replaced). Default: false.
+  // Accept an output folder that exists and is not empty: the outputs an
+  // earlier run listed in its stats.json are removed (no other file) and
+  // replaced, when this run commits. Default: false.
   bool overwrite = false;
   CandidateOptions candidates;
+  // When not null and set to true (from another thread, or a signal
+  // handler), the job stops at its next document with Cancelled: its
+  // temporaries are removed and nothing is renamed into place (an earlier
+  // run's outputs stay as they were). Default: null.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // One input file and the name of its output, relative to the output folder.
@@ -132,6 +139,9 @@ struct DedupStats {
   LshParams lsh;                    // bands and rows used (kMinHash)
   CandidateStats candidates;
   std::vector<FileCounts> files;
+  // The files the run wrote, relative to the output folder, sorted
+  // (stats.json aside): what a later run with overwrite removes.
+  std::vector<std::string> outputs;
   std::vector<std::pair<std::string, double>> stage_seconds;
   uint64_t peak_rss_bytes = 0;
   int threads = 0;
@@ -193,7 +203,9 @@ struct CleanOptions {
   ReaderOptions reader;
   // Threads of the counting pass; 0 means one per core. Default: 0.
   int threads = 0;
+  // As DedupOptions::overwrite and DedupOptions::cancel.
   bool overwrite = false;
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct CleanStats {
@@ -212,6 +224,9 @@ struct CleanStats {
   uint64_t boilerplate_lines = 0;    // distinct lines cut as boilerplate
   uint64_t count_near_duplicates = 0;  // documents not counted (LineCounter)
   std::vector<FileCounts> files;
+  // The files the run wrote, relative to the output folder, sorted
+  // (stats.json aside): what a later run with overwrite removes.
+  std::vector<std::string> outputs;
   std::vector<std::pair<std::string, double>> stage_seconds;
   uint64_t peak_rss_bytes = 0;
 };
