@@ -100,7 +100,7 @@ int RunCleanCommand(const CleanFlags& flags) {
                 options.signals_only || options.gopher_filter ? ", signals.jsonl" : "");
   }
   PrintAccounting(s.read, s.kept, s.removed, s.rejected, s.truncated);
-  return 0;
+  return FinishJob("clean", s.fields, options.reader, s.read, s.rejected);
 }
 
 }  // namespace

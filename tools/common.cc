@@ -158,6 +158,37 @@ int FailJob(const char* command, const absl::Status& status,
   return 128 + signal;
 }
 
+int FinishJob(const char* command, const FieldCounts& fields,
+              const ReaderOptions& reader, uint64_t read, uint64_t rejected) {
+  auto warn = [&](uint64_t missing, const std::string& field,
+                  const char* consequence) {
+    if (missing == 0 || missing == fields.objects) return;
+    std::fprintf(stderr,
+                 "neardup %s: warning: %llu of %llu records have no \"%s\" "
+                 "field: %s\n",
+                 command, static_cast<unsigned long long>(missing),
+                 static_cast<unsigned long long>(fields.objects), field.c_str(),
+                 consequence);
+  };
+  warn(fields.missing_text, reader.text_field,
+       "rejected (see rejected.jsonl)");
+  if (reader.id_field != ReaderOptions{}.id_field) {
+    warn(fields.missing_id, reader.id_field, "their ids are FILE:LINE");
+  }
+  if (!reader.number_field.empty()) {
+    warn(fields.missing_number, reader.number_field,
+         "they rank below any value when the kept record is chosen");
+  }
+  if (read > 0 && rejected == read) {
+    std::fprintf(stderr,
+                 "neardup %s: every record was rejected (%llu): see "
+                 "rejected.jsonl for the reasons\n",
+                 command, static_cast<unsigned long long>(read));
+    return 1;
+  }
+  return 0;
+}
+
 void PrintAccounting(uint64_t read, uint64_t kept, uint64_t removed,
                      uint64_t rejected, uint64_t truncated, const char* note) {
   std::printf("read %llu = kept %llu + removed %llu + rejected %llu",

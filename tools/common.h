@@ -57,6 +57,14 @@ const std::atomic<bool>* InterruptFlag();
 int FailJob(const char* command, const absl::Status& status,
             const std::string& outdir);
 
+// After a job: prints a warning on standard error for each named field
+// that some JSONL records lack (text: those records were rejected; id:
+// their ids are FILE:LINE; the keep field: they rank below any value), and
+// returns the command's exit status: 1 with a message when records were
+// read and every one was rejected, else 0.
+int FinishJob(const char* command, const FieldCounts& fields,
+              const ReaderOptions& reader, uint64_t read, uint64_t rejected);
+
 // Prints the accounting line that ends every job's output, with the
 // number of documents read truncated when there were any.
 void PrintAccounting(uint64_t read, uint64_t kept, uint64_t removed,

@@ -142,6 +142,9 @@ struct DedupStats {
   // The files the run wrote, relative to the output folder, sorted
   // (stats.json aside): what a later run with overwrite removes.
   std::vector<std::string> outputs;
+  // JSONL inputs: records without the fields the reader options name (a
+  // job stops when no record has one: see RunDedup).
+  FieldCounts fields;
   std::vector<std::pair<std::string, double>> stage_seconds;
   uint64_t peak_rss_bytes = 0;
   int threads = 0;
@@ -159,10 +162,14 @@ using ProgressFn = std::function<void(const ProgressEvent&)>;
 // Runs the dedup job and writes into `outdir`: the kept records (files
 // named by InputFile::output_name, same format and compression as their
 // input), removed.jsonl, clusters.jsonl, rejected.jsonl and stats.json, each
-// written under a temporary name and renamed when complete. Returns an
-// error (naming the path) before reading anything when an input cannot be
-// opened or the output folder cannot be used, and an error when writing
-// fails. Records that cannot be read are rejected and counted, never fatal.
+// written under a temporary name, all renamed into place together when the
+// run completes (stats.json last). Returns an error (naming the path) before
+// reading anything when an input cannot be opened or the output folder
+// cannot be used, an error when writing fails, FailedPrecondition when no
+// JSONL record has a field the options name (the text field; the keep
+// field; the id field unless it is the default "id"), and Cancelled when
+// `cancel` was set; after an error nothing is renamed into place. Records
+// that cannot be read are rejected and counted, never fatal.
 absl::StatusOr<DedupStats> RunDedup(const std::vector<InputFile>& inputs,
                                     const std::string& outdir,
                                     const DedupOptions& options,
@@ -227,6 +234,9 @@ struct CleanStats {
   // The files the run wrote, relative to the output folder, sorted
   // (stats.json aside): what a later run with overwrite removes.
   std::vector<std::string> outputs;
+  // JSONL inputs: records without the fields the reader options name (a
+  // job stops when no record has one: see RunDedup).
+  FieldCounts fields;
   std::vector<std::pair<std::string, double>> stage_seconds;
   uint64_t peak_rss_bytes = 0;
 };

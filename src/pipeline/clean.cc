@@ -239,6 +239,12 @@ absl::Status CleanJob::CountPass() {
     }
     stats_.files[f].passed_through = (*reader)->passed_through();
     stats_.passed_through += stats_.files[f].passed_through;
+    if ((*reader)->field_counts() != nullptr) {
+      stats_.fields.Add(*(*reader)->field_counts());
+    }
+  }
+  if (auto s = internal::CheckFields(stats_.fields, options_.reader); !s.ok()) {
+    return s;
   }
   flush();
   stats_.count_near_duplicates = counter_.near_duplicates();
@@ -609,6 +615,12 @@ absl::StatusOr<CleanStats> CleanJob::Run() {
     return s;
   }
   stats_.stage_seconds.push_back({"clean", SecondsSince(clean_start)});
+  if (!counted_) {
+    stats_.fields = files_.fields();
+    if (auto s = internal::CheckFields(stats_.fields, options_.reader); !s.ok()) {
+      return s;
+    }
+  }
   if (auto s = WriteLineCounts(); !s.ok()) return s;
   for (auto* w : {&edits_, &removed_, &signals_}) {
     if (*w) {

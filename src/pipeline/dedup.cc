@@ -420,6 +420,12 @@ absl::Status DedupJob::SignPass() {
     }
     counts.passed_through = (*reader)->passed_through();
     stats_.passed_through += counts.passed_through;
+    if ((*reader)->field_counts() != nullptr) {
+      stats_.fields.Add(*(*reader)->field_counts());
+    }
+  }
+  if (auto s = internal::CheckFields(stats_.fields, options_.reader); !s.ok()) {
+    return s;
   }
   if (auto s = flush(); !s.ok()) return s;
   if (signer.joinable()) signer.join();

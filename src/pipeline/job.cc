@@ -464,7 +464,7 @@ class Batch {
 // Reads every input in order and hands what it reads to `out` (an
 // OutputSink, or a Batch in front of one).
 template <typename Out>
-absl::Status ReadInputs(const JobFiles& files, const ReaderOptions& reader_options,
+absl::Status ReadInputs(JobFiles& files, const ReaderOptions& reader_options,
                         const std::vector<uint64_t>& documents,
                         const RejectionFn& on_rejection, Out* out) {
   Record record;
@@ -498,6 +498,9 @@ absl::Status ReadInputs(const JobFiles& files, const ReaderOptions& reader_optio
       }
       if (auto s = out->Document(record); !s.ok()) return s;
       ++in_file;
+    }
+    if (documents.empty() && (*reader)->field_counts() != nullptr) {
+      files.fields().Add(*(*reader)->field_counts());
     }
     if (!documents.empty() && in_file != documents[f]) {
       return absl::DataLossError(files.display(f) +
@@ -540,6 +543,34 @@ void ParallelFor(int threads, size_t n,
   for (int w = 1; w < threads; ++w) pool.emplace_back(work, w);
   work(0);
   for (auto& t : pool) t.join();
+}
+
+absl::Status CheckFields(const FieldCounts& fields,
+                         const ReaderOptions& options) {
+  if (fields.objects == 0) return absl::OkStatus();
+  std::string missing, role;
+  if (fields.missing_text == fields.objects) {
+    missing = options.text_field;
+    role = "text field";
+  } else if (!options.number_field.empty() &&
+             fields.missing_number == fields.objects) {
+    missing = options.number_field;
+    role = "field that decides which record is kept";
+  } else if (options.id_field != ReaderOptions{}.id_field &&
+             fields.missing_id == fields.objects) {
+    missing = options.id_field;
+    role = "id field";
+  } else {
+    return absl::OkStatus();
+  }
+  std::string have;
+  for (const std::string& key : fields.first_keys) {
+    have += (have.empty() ? "" : ", ") + key;
+  }
+  return absl::FailedPreconditionError(
+      "no record has the field \"" + missing + "\" (the " + role +
+      "); the first records have the fields: " +
+      (have.empty() ? "(none)" : have));
 }
 
 int JobThreads(int threads) {

@@ -70,6 +70,10 @@ class JobFiles {
   // order staged.
   absl::Status CommitOutputs();
 
+  // The field counts of the JSONL inputs, summed by the pass that reads
+  // them first (RewriteInputs, when it is given no first-pass counts).
+  FieldCounts& fields() { return fields_; }
+
   // The outputs committed so far, relative to the output folder, sorted:
   // the "outputs" of stats.json.
   std::vector<std::string> outputs() const;
@@ -103,6 +107,7 @@ class JobFiles {
   std::vector<std::string> earlier_outputs_;
   std::vector<std::unique_ptr<RecordWriter>> staged_;
   std::vector<std::string> committed_;
+  FieldCounts fields_;
   std::string stdin_spool_;
   uint64_t total_bytes_ = 0;
 };
@@ -173,6 +178,14 @@ absl::Status RewriteInputs(
 // concurrently for different workers.
 void ParallelFor(int threads, size_t n,
                  const std::function<void(int worker, size_t i)>& fn);
+
+// Checks that every field the reader options name occurs in some record
+// of the JSONL inputs (`fields`, summed over them; nothing to check when
+// no line was an object): the text field, the number field (a keep
+// policy's), and the id field unless it is the default "id", whose absence
+// means ids FILE:LINE. Returns FailedPrecondition naming the field and
+// listing the fields the first records have.
+absl::Status CheckFields(const FieldCounts& fields, const ReaderOptions& options);
 
 // Cancelled ("interrupted") when `cancel` is set, else OK.
 inline absl::Status CheckCancel(const std::atomic<bool>* cancel) {
