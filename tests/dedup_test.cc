@@ -252,13 +252,13 @@ TEST_F(DedupTest, ExactMethodRemovesOnlyIdenticalNormalizedText) {
                         {.method = DedupMethod::kExact});
   ASSERT_OK(stats);
   const auto removed = Lines(ReadAll(dir_ / "out" / "removed.jsonl"));
-  ASSERT_EQ(removed.size(), 2u);
+  ASSERT_EQ(removed.size(), 1u);
   EXPECT_EQ(Field(removed[0], "id"), "2");
   EXPECT_EQ(Field(removed[0], "kept_id"), "1");
   EXPECT_EQ(Field(removed[0], "reason"), "exact_duplicate");
-  // Empty and blank documents are documents: identical to each other.
-  EXPECT_EQ(Field(removed[1], "id"), "5");
-  EXPECT_EQ(Field(removed[1], "kept_id"), "4");
+  // Empty and blank documents are documents without words: duplicates of
+  // the same bytes only, so "" and "  " both stay.
+  EXPECT_EQ(stats->kept, 4u);
 }
 
 TEST_F(DedupTest, VerifyExactReportsExactJaccard) {
@@ -452,6 +452,73 @@ TEST_F(DedupTest, OversizedDocumentsTruncatedAreCountedAndWrittenWhole) {
   EXPECT_EQ(ReadAll(dir_ / "truncate" / "t.jsonl"), line);
   EXPECT_NE(ReadAll(dir_ / "truncate" / "stats.json").find("\"truncated\":2"),
             std::string::npos);
+}
+
+// Regression: "" and "!!!" (no word after normalization) shared the one
+// shingle of an empty document and were removed as near-duplicates of each
+// other. A document without words is a duplicate of the same bytes only.
+TEST_F(DedupTest, DocumentsWithoutWordsAreComparedForByteEqualityOnly) {
+  WriteFile(dir_ / "e.jsonl",
+            "{\"id\":\"e1\",\"text\":\"\"}\n{\"id\":\"p\",\"text\":\"!!!\"}\n"
+            "{\"id\":\"e2\",\"text\":\"\"}\n{\"id\":\"s\",\"text\":\"  \"}\n"
+            "{\"id\":\"p2\",\"text\":\"!!!\"}\n{\"id\":\"q\",\"text\":\"?\"}\n");
+  auto inputs = PlanInputs({(dir_ / "e.jsonl").string()});
+  ASSERT_OK(inputs);
+  for (const DedupMethod method :
+       {DedupMethod::kMinHash, DedupMethod::kSimHash, DedupMethod::kExact}) {
+    for (const VerifyMode verify : {VerifyMode::kSignature, VerifyMode::kExact}) {
+      DedupOptions options;
+      options.method = method;
+      options.verify = verify;
+      const fs::path out = dir_ / ("out" + std::to_string(static_cast<int>(method)) +
+                                   std::to_string(static_cast<int>(verify)));
+      auto stats = RunDedup(*inputs, out.string(), options);
+      ASSERT_OK(stats);
+      const auto removed = Lines(ReadAll(out / "removed.jsonl"));
+      ASSERT_EQ(removed.size(), 2u) << DedupMethodName(method);
+      EXPECT_NE(removed[0].find("\"id\":\"e2\""), std::string::npos) << removed[0];
+      EXPECT_NE(removed[0].find("\"kept_id\":\"e1\""), std::string::npos) << removed[0];
+      EXPECT_NE(removed[1].find("\"id\":\"p2\""), std::string::npos) << removed[1];
+      EXPECT_NE(removed[1].find("\"kept_id\":\"p\""), std::string::npos) << removed[1];
+    }
+  }
+}
+
+// --min-words: shorter documents are removed as too_short, never compared
+// (so never anyone's kept record), and the accounting adds up.
+TEST_F(DedupTest, MinWordsRemovesShortDocumentsAsTooShort) {
+  const std::string body = "the quick brown fox jumps over the lazy dog again";
+  WriteFile(dir_ / "m.jsonl",
+            "{\"id\":\"short1\",\"text\":\"hello world\"}\n"
+            "{\"id\":\"long1\",\"text\":\"" + body + "\"}\n"
+            "{\"id\":\"short2\",\"text\":\"hello world\"}\n"
+            "{\"id\":\"long2\",\"text\":\"" + body + "\"}\n"
+            "{\"id\":\"three\",\"text\":\"one two three\"}\n");
+  auto inputs = PlanInputs({(dir_ / "m.jsonl").string()});
+  ASSERT_OK(inputs);
+  DedupOptions options;
+  options.min_words = 3;
+  auto stats = RunDedup(*inputs, (dir_ / "out").string(), options);
+  ASSERT_OK(stats);
+  EXPECT_EQ(stats->removed_too_short, 2u);
+  EXPECT_EQ(stats->removed, 3u);
+  EXPECT_EQ(stats->kept, 2u);
+  EXPECT_EQ(stats->read, stats->kept + stats->removed + stats->rejected);
+  EXPECT_EQ(Lines(ReadAll(dir_ / "out" / "m.jsonl")),
+            (std::vector<std::string>{"{\"id\":\"long1\",\"text\":\"" + body + "\"}",
+                                      "{\"id\":\"three\",\"text\":\"one two three\"}"}));
+  const auto removed = Lines(ReadAll(dir_ / "out" / "removed.jsonl"));
+  ASSERT_EQ(removed.size(), 3u);
+  EXPECT_NE(removed[0].find("\"id\":\"short1\""), std::string::npos);
+  EXPECT_NE(removed[0].find("\"reason\":\"too_short\",\"cluster\":null,\"kept_id\":null"),
+            std::string::npos);
+  EXPECT_NE(removed[1].find("\"id\":\"short2\",\"file\""), std::string::npos);
+  EXPECT_NE(removed[2].find("\"kept_id\":\"long1\""), std::string::npos);
+  // Off by default: the short copies are near-duplicates of each other.
+  auto plain = RunDedup(*inputs, (dir_ / "plain").string(), {});
+  ASSERT_OK(plain);
+  EXPECT_EQ(plain->removed, 2u);
+  EXPECT_EQ(plain->removed_too_short, 0u);
 }
 
 // Outputs of an earlier run in the folder, file name -> content.

@@ -30,6 +30,7 @@ struct DedupFlags {
   ReaderFlags reader;
   int threads = 0;
   uint64_t seed = 0;
+  size_t min_words = 0;
   bool dry_run = false;
   bool overwrite = false;
   bool quiet = false;
@@ -85,6 +86,7 @@ int RunDedupCommand(const DedupFlags& flags) {
   }
   options.threads = flags.threads;
   options.seed = flags.seed;
+  options.min_words = flags.min_words;
   options.dry_run = flags.dry_run;
   options.overwrite = flags.overwrite;
 
@@ -192,6 +194,11 @@ void AddDedupCommand(CLI::App& app, int* exit_code) {
                   "rather than being killed; it does not spill to disk. "
                   "Default: no ceiling");
   cmd->add_option("--seed", flags->seed, "hash seed")->capture_default_str();
+  cmd->add_option("--min-words", flags->min_words,
+                  "remove documents with fewer words (reason too_short) and "
+                  "compare them with nothing; 0: keep all. Documents without "
+                  "any word are always compared for byte equality only")
+      ->capture_default_str();
   cmd->add_flag("--dry-run", flags->dry_run,
                 "write the decisions only, no record files");
   cmd->add_flag("--overwrite", flags->overwrite,

@@ -90,6 +90,12 @@ struct DedupOptions {
   // replaced, when this run commits. Default: false.
   bool overwrite = false;
   CandidateOptions candidates;
+  // Documents with fewer words (normalized, SplitWords) are removed with
+  // reason "too_short" and never compared; 0 keeps every document.
+  // Documents with no word at all are compared for byte equality only
+  // (two empty documents are duplicates, "" and "!!!" are not), whatever
+  // this is. Not supported by neardup.dask. Default: 0.
+  size_t min_words = 0;
   // When not null and set to true (from another thread, or a signal
   // handler), the job stops at its next document with Cancelled: its
   // temporaries are removed and nothing is renamed into place (an earlier
@@ -132,6 +138,7 @@ struct DedupStats {
   uint64_t truncated = 0;
   uint64_t text_bytes = 0;          // bytes of document text signed
   uint64_t repaired_utf8 = 0;       // ill-formed sequences replaced
+  uint64_t removed_too_short = 0;   // part of removed (min_words)
   uint64_t clusters = 0;            // clusters of two or more documents
   uint64_t candidate_pairs = 0;     // pairs emitted by the index
   uint64_t verified_pairs = 0;      // pairs compared in full
@@ -353,6 +360,11 @@ absl::StatusOr<uint64_t> WriteKeptDocuments(const std::string& path,
 std::string RemovedJson(std::string_view id, std::string_view file,
                         uint64_t line, DedupMethod method, int64_t cluster,
                         std::string_view kept_id, double similarity);
+
+// Returns the removed.jsonl line of a document removed as too_short
+// (DedupOptions::min_words): cluster, kept_id and similarity are null.
+std::string TooShortJson(std::string_view id, std::string_view file,
+                         uint64_t line);
 
 // Returns the clusters.jsonl line (without "\n") of a cluster member.
 std::string ClusterMemberJson(std::string_view id, int64_t cluster,

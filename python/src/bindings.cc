@@ -1103,6 +1103,9 @@ PYBIND11_MODULE(_core, m) {
                            "neardup::DedupOptions; the CLI's flags).")
       .def(py::init<>())
       .def_readwrite("method", &DedupOptions::method)
+      .def_readwrite("min_words", &DedupOptions::min_words,
+                     "documents with fewer words are removed as too_short "
+                     "(0: none; not supported by neardup.dask)")
       .def_readwrite("threshold", &DedupOptions::threshold)
       .def_readwrite("shingles", &DedupOptions::shingles)
       .def_readwrite("num_perm", &DedupOptions::num_perm)

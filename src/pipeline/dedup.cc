@@ -20,8 +20,7 @@
 #include "neardup/simhash.h"
 #include "neardup/text.h"
 #include "pipeline/job.h"
-#define XXH_INLINE_ALL
-#include "xxhash.h"
+#include "pipeline/dedup_signer.h"
 
 namespace neardup {
 namespace {
@@ -79,6 +78,9 @@ struct Documents {
   // spill file (offset in values, count).
   std::vector<uint64_t> set_offset;
   std::vector<uint32_t> set_count;
+  // DedupOptions::min_words: 1 for a document with fewer words, which is
+  // removed as too_short and never compared.
+  std::vector<uint8_t> too_short;
 
   size_t size() const { return file.size(); }
   std::string_view Id(size_t i) const {
@@ -133,6 +135,10 @@ class DedupJob {
   absl::Status SignBatch(Batch& batch, std::vector<Worker>& workers);
   absl::Status Index(DisjointSets& sets);
   double Similarity(uint32_t a, uint32_t b);
+  bool TooShort(const DocPair& p) const {
+    return !docs_.too_short.empty() &&
+           (docs_.too_short[p.first] || docs_.too_short[p.second]);
+  }
   absl::Status WriteDecisions(const Clustering& clustering);
   absl::Status WritePass(const Clustering& clustering);
   absl::Status AddRejection(const Rejection& r, size_t file_index);
@@ -273,7 +279,7 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
       const std::string& text = batch.texts[i];
       switch (options_.method) {
         case DedupMethod::kMinHash:
-          worker.repaired += worker.shingler.Hash(text, &worker.hashes);
+          worker.repaired += internal::DedupShingles(worker.shingler, text, &worker.hashes);
           minhasher_->Sign(worker.hashes,
                            absl::MakeSpan(docs_.signatures.Row(doc), k));
           if (keep_sets) {
@@ -284,14 +290,20 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
           }
           break;
         case DedupMethod::kSimHash:
-          worker.repaired += worker.shingler.Hash(text, &worker.hashes);
+          worker.repaired += internal::DedupShingles(worker.shingler, text, &worker.hashes);
           docs_.keys[doc] = SimHash(worker.hashes);
           break;
         case DedupMethod::kExact:
           worker.repaired += worker.normalizer.Normalize(text, &worker.normalized);
-          docs_.keys[doc] = XXH3_64bits_withSeed(
-              worker.normalized.data(), worker.normalized.size(), options_.seed);
+          docs_.keys[doc] = internal::ExactKey(text, worker.normalized, options_.seed);
           break;
+      }
+      if (options_.min_words > 0) {
+        const std::string_view normalized =
+            options_.method == DedupMethod::kExact
+                ? std::string_view(worker.normalized)
+                : worker.shingler.normalized();
+        docs_.too_short[doc] = internal::CountWords(normalized) < options_.min_words;
       }
     }
   };
@@ -360,6 +372,7 @@ absl::Status DedupJob::SignPass() {
     } else {
       docs_.keys.resize(end);
     }
+    if (options_.min_words > 0) docs_.too_short.resize(end, 0);
     signer = std::thread(
         [&, b = &batch] { sign_status = SignBatch(*b, workers); });
   };
@@ -483,6 +496,7 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
                        &stats_.candidates);
     stats_.candidate_pairs = pairs.size();
     for (const DocPair& p : pairs) {
+      if (TooShort(p)) continue;
       ++stats_.verified_pairs;
       stats_.joined_pairs += sets.Union(p.first, p.second);
     }
@@ -491,7 +505,9 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
         docs_.keys, options_.hamming, options_.candidates, &stats_.candidates);
     stats_.candidate_pairs = stats_.candidates.pairs;
     stats_.verified_pairs = stats_.candidates.pairs;
-    for (const DocPair& p : pairs) stats_.joined_pairs += sets.Union(p.first, p.second);
+    for (const DocPair& p : pairs) {
+      if (!TooShort(p)) stats_.joined_pairs += sets.Union(p.first, p.second);
+    }
   } else {
     const int bands = stats_.lsh.bands, rows = stats_.lsh.rows;
     const int parallel = std::max(1, std::min(options_.threads, bands));
@@ -519,7 +535,7 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
       for (int j = 0; j < count; ++j) {
         for (const DocPair& p : pairs[j]) {
           ++stats_.candidate_pairs;
-          if (sets.Find(p.first) == sets.Find(p.second)) continue;
+          if (TooShort(p) || sets.Find(p.first) == sets.Find(p.second)) continue;
           ++stats_.verified_pairs;
           if (Similarity(p.first, p.second) >= options_.threshold) {
             stats_.joined_pairs += sets.Union(p.first, p.second);
@@ -559,6 +575,13 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
   if (!removed.ok()) return removed.status();
   std::string line;
   for (uint32_t i = 0; i < n; ++i) {
+    if (!docs_.too_short.empty() && docs_.too_short[i]) {
+      ++stats_.files[docs_.file[i]].removed;
+      line = TooShortJson(docs_.Id(i), files_.display(docs_.file[i]),
+                          docs_.line[i]);
+      if (auto s = (*removed)->WriteLine(line); !s.ok()) return s;
+      continue;
+    }
     if (c.kept[i] == i) continue;
     ++stats_.files[docs_.file[i]].removed;
     line = RemovedJson(docs_.Id(i), files_.display(docs_.file[i]),
@@ -600,6 +623,9 @@ absl::Status DedupJob::WritePass(const Clustering& c) {
                     std::string*) -> absl::StatusOr<internal::RecordAction> {
     if (auto s = internal::CheckCancel(options_.cancel); !s.ok()) return s;
     if (c.kept[doc] != doc) return internal::RecordAction::kDrop;
+    if (!docs_.too_short.empty() && docs_.too_short[doc]) {
+      return internal::RecordAction::kDrop;
+    }
     ++stats_.files[f].kept;
     return internal::RecordAction::kKeep;
   };
@@ -624,7 +650,9 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
   if (auto s = internal::CheckCancel(options_.cancel); !s.ok()) return s;
   const Clustering clustering =
       MakeClustering(sets, options_.keep, docs_.length, docs_.number);
-  stats_.removed = clustering.removed;
+  stats_.removed_too_short = static_cast<uint64_t>(
+      std::count(docs_.too_short.begin(), docs_.too_short.end(), 1));
+  stats_.removed = clustering.removed + stats_.removed_too_short;
   stats_.kept = stats_.read - stats_.rejected - stats_.removed;
   if (auto s = WriteDecisions(clustering); !s.ok()) return s;
   if (spill_ != nullptr) {
@@ -711,6 +739,18 @@ std::string RemovedJson(std::string_view id, std::string_view file,
   return json;
 }
 
+std::string TooShortJson(std::string_view id, std::string_view file,
+                         uint64_t line) {
+  std::string json = "{\"id\":";
+  AppendJsonString(id, &json);
+  json += ",\"file\":";
+  AppendJsonString(file, &json);
+  json += ",\"line\":" + std::to_string(line) +
+          ",\"reason\":\"too_short\",\"cluster\":null,\"kept_id\":null,"
+          "\"similarity\":null}";
+  return json;
+}
+
 std::string ClusterMemberJson(std::string_view id, int64_t cluster,
                               std::string_view kept_id) {
   std::string json = "{\"id\":";
@@ -744,6 +784,7 @@ std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
   num("rejected", s.rejected);
   num("passed_through", s.passed_through);
   num("truncated", s.truncated);
+  if (o.min_words > 0) num("removed_too_short", s.removed_too_short);
   num("clusters", s.clusters);
   num("text_bytes", s.text_bytes);
   num("repaired_utf8_sequences", s.repaired_utf8);
@@ -766,7 +807,9 @@ std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
        ",\"bands\":" + std::to_string(s.lsh.bands) +
        ",\"rows\":" + std::to_string(s.lsh.rows) +
        ",\"hamming\":" + std::to_string(o.hamming) +
-       ",\"seed\":" + std::to_string(o.seed) + ",\"verify\":\"" +
+       ",\"seed\":" + std::to_string(o.seed) +
+       (o.min_words > 0 ? ",\"min_words\":" + std::to_string(o.min_words) : "") +
+       ",\"verify\":\"" +
        (o.verify == VerifyMode::kExact ? "exact" : "signature") +
        "\",\"keep\":";
   AppendJsonString(o.keep == KeepPolicy::kFirst     ? "first"

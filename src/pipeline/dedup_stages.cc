@@ -12,8 +12,7 @@
 #include "neardup/simhash.h"
 #include "neardup/text.h"
 #include "pipeline/job.h"
-#define XXH_INLINE_ALL
-#include "xxhash.h"
+#include "pipeline/dedup_signer.h"
 
 namespace neardup {
 
@@ -39,6 +38,11 @@ absl::Status PrepareDedupOutput(const std::vector<InputFile>& inputs,
 absl::StatusOr<SignedPartition> SignDedupPartition(
     const DedupPartition& partition, const DedupOptions& options) {
   SignedPartition out;
+  if (options.min_words > 0) {
+    return absl::UnimplementedError(
+        "min_words (removing documents shorter than N words) is not "
+        "supported by the distributed job yet: run neardup dedup --min-words");
+  }
   ReaderOptions first_pass = options.reader;
   first_pass.keep_pass_through = false;
   first_pass.skip_before_offset = partition.begin;
@@ -86,7 +90,7 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
     out.id_end.push_back(out.ids.size());
     switch (options.method) {
       case DedupMethod::kMinHash: {
-        out.repaired_utf8 += shingler->Hash(record.text, &hashes);
+        out.repaired_utf8 += internal::DedupShingles(*shingler, record.text, &hashes);
         const size_t row = out.signatures.size();
         out.signatures.resize(row + k);
         minhasher->Sign(hashes, absl::MakeSpan(out.signatures.data() + row, k));
@@ -100,13 +104,12 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
         break;
       }
       case DedupMethod::kSimHash:
-        out.repaired_utf8 += shingler->Hash(record.text, &hashes);
+        out.repaired_utf8 += internal::DedupShingles(*shingler, record.text, &hashes);
         out.keys.push_back(SimHash(hashes));
         break;
       case DedupMethod::kExact:
         out.repaired_utf8 += normalizer.Normalize(record.text, &normalized);
-        out.keys.push_back(XXH3_64bits_withSeed(
-            normalized.data(), normalized.size(), options.seed));
+        out.keys.push_back(internal::ExactKey(record.text, normalized, options.seed));
         break;
     }
   }

@@ -1,0 +1,60 @@
+// Private: what the dedup job and its distributed stages compare for one
+// document, so that both sign it the same way.
+
+#ifndef NEARDUP_PIPELINE_DEDUP_SIGNER_H_
+#define NEARDUP_PIPELINE_DEDUP_SIGNER_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "neardup/shingle.h"
+#include "neardup/text.h"
+#include "text/utf8_internal.h"
+#define XXH_INLINE_ALL
+#include "xxhash.h"
+
+namespace neardup::internal {
+
+// Mixed into the seed of the hash of a document with nothing to shingle.
+inline constexpr uint64_t kNoWordsSeed = 0x6E6F2D776F726473ull;  // "no-words"
+
+// Writes the shingle hashes dedup compares for `text` (Shingler::Hash) and
+// returns the number of repaired UTF-8 sequences. A document with nothing
+// to shingle (its normalized text is empty: "", "!!!", blanks) would share
+// its one shingle with every other such document; its one shingle is the
+// hash of its raw bytes instead, so it is a duplicate only of the same
+// bytes.
+inline size_t DedupShingles(Shingler& shingler, std::string_view text,
+                            std::vector<uint64_t>* hashes) {
+  const size_t repaired = shingler.Hash(text, hashes);
+  if (shingler.normalized().empty()) {
+    hashes->assign(1, XXH3_64bits_withSeed(text.data(), text.size(),
+                                           shingler.options().seed ^ kNoWordsSeed));
+  }
+  return repaired;
+}
+
+// The key of `text` for DedupMethod::kExact, from its normalized form: the
+// hash of the normalized text, or of the raw bytes when that is empty (as
+// DedupShingles).
+inline uint64_t ExactKey(std::string_view text, std::string_view normalized,
+                         uint64_t seed) {
+  return normalized.empty()
+             ? XXH3_64bits_withSeed(text.data(), text.size(), seed ^ kNoWordsSeed)
+             : XXH3_64bits_withSeed(normalized.data(), normalized.size(), seed);
+}
+
+// The number of words (SplitWords) of a normalized text.
+inline size_t CountWords(std::string_view normalized) {
+  size_t words = 0;
+  internal::ForEachWord(normalized.data(), normalized.size(),
+                        [&](size_t, size_t) { ++words; });
+  return words;
+}
+
+}  // namespace neardup::internal
+
+#endif  // NEARDUP_PIPELINE_DEDUP_SIGNER_H_
