@@ -34,24 +34,13 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD) -j$(JOBS)
 
-demo: build
-	@echo "== neardup selftest: the hashing core against its known answers"
-	@$(NEARDUP) selftest --quiet
+# The demo builds the command only, quietly (its log is shown on failure).
+demo: configure
+	@echo "building neardup (log: $(BUILD)/demo-build.log)"
+	@cmake --build $(BUILD) -j$(JOBS) --target neardup_tool \
+	  > $(BUILD)/demo-build.log 2>&1 || { cat $(BUILD)/demo-build.log; exit 1; }
 	@echo
-	@echo "== neardup clean $(EXAMPLE) -o $(BUILD)/demo/cleaned"
-	@$(NEARDUP) clean $(EXAMPLE) -o $(BUILD)/demo/cleaned --overwrite
-	@echo
-	@echo "== the first cuts ($(BUILD)/demo/cleaned/edits.jsonl)"
-	@head -n 3 $(BUILD)/demo/cleaned/edits.jsonl
-	@echo
-	@echo "== neardup dedup $(BUILD)/demo/cleaned/crawl.jsonl -o $(BUILD)/demo/deduped"
-	@$(NEARDUP) dedup $(BUILD)/demo/cleaned/crawl.jsonl -o $(BUILD)/demo/deduped --overwrite
-	@echo
-	@echo "== the first removals ($(BUILD)/demo/deduped/removed.jsonl)"
-	@head -n 3 $(BUILD)/demo/deduped/removed.jsonl
-	@echo
-	@echo "== why doc-000010 was removed: neardup explain"
-	@$(NEARDUP) explain $(EXAMPLE)#doc-000001 $(EXAMPLE)#doc-000010
+	@tools/demo.sh $(NEARDUP) $(EXAMPLE) $(BUILD)/demo
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j$(JOBS) -LE 'slow|fuzz'

@@ -99,6 +99,16 @@ check "max-memory 2G" cmp -s "$work/a/crawl.jsonl" "$work/m2/crawl.jsonl"
 check "max-memory bad size" [ $? -eq 2 ]
 check "max-memory bad size message" grep -q '"12X" is not a size' "$work/m3.txt"
 
+# Progress on a terminal (script gives the command one): every stage ends
+# with its count, with the total where a first pass knows it.
+if command -v script > /dev/null; then
+  script -qc "'$neardup' dedup '$src/examples/crawl.jsonl' -o '$work/p' --threads 1" /dev/null \
+    | tr '\r' '\n' > "$work/p.txt"
+  check "progress: sign" grep -q '^\[sign\] 60 records, 0.1 MB' "$work/p.txt"
+  check "progress: index" grep -q '^\[index\] 14 of 14 bands, done' "$work/p.txt"
+  check "progress: write" grep -q '^\[write\] 60 of 60 records, 0.1 MB.*, done' "$work/p.txt"
+fi
+
 # explain on two records by id.
 "$neardup" explain "$src/examples/crawl.jsonl#doc-000001" "$src/examples/crawl.jsonl#doc-000010" > "$work/h.txt"
 check "explain exit" [ $? -eq 0 ]

@@ -14,6 +14,47 @@
 
 namespace neardup::tools {
 
+std::string FormatProgress(const ProgressEvent& e, double seconds) {
+  std::string line = "[" + std::string(e.stage) + "] ";
+  const bool bands = e.stage == "index";
+  char buf[160];
+  if (e.total_records > 0) {
+    std::snprintf(buf, sizeof(buf), "%llu of %llu %s",
+                  static_cast<unsigned long long>(e.records),
+                  static_cast<unsigned long long>(e.total_records),
+                  bands ? "bands" : "records");
+  } else {
+    std::snprintf(buf, sizeof(buf), "%llu %s",
+                  static_cast<unsigned long long>(e.records),
+                  bands ? "bands" : "records");
+  }
+  line += buf;
+  if (e.bytes > 0) {
+    std::snprintf(buf, sizeof(buf), ", %.1f MB", e.bytes / 1e6);
+    line += buf;
+    if (seconds >= 0.2) {
+      std::snprintf(buf, sizeof(buf), ", %.1f MB/s", e.bytes / 1e6 / seconds);
+      line += buf;
+    }
+  }
+  // Time left from the share done so far, once a second of the stage has
+  // passed (earlier rates mean little); none when the total is unknown.
+  double done = -1;
+  if (e.total_records > 0) {
+    done = static_cast<double>(e.records) / e.total_records;
+  } else if (e.total_bytes > 0 && e.bytes <= e.total_bytes) {
+    done = static_cast<double>(e.bytes) / e.total_bytes;
+  }
+  if (done >= 1) {
+    line += ", done";
+  } else if (done > 0 && seconds >= 1) {
+    const int left = static_cast<int>(seconds * (1 - done) / done + 0.5);
+    std::snprintf(buf, sizeof(buf), ", %d:%02d left", left / 60, left % 60);
+    line += buf;
+  }
+  return line;
+}
+
 ProgressFn TerminalProgress(bool quiet) {
   if (quiet || !isatty(STDERR_FILENO)) return nullptr;
   struct State {
@@ -29,23 +70,7 @@ ProgressFn TerminalProgress(bool quiet) {
     }
     const double seconds =
         std::chrono::duration<double>(now - state->started).count();
-    const double rate = seconds > 0 ? e.bytes / 1e6 / seconds : 0;
-    char line[200];
-    int n = std::snprintf(line, sizeof(line), "\r[%s] %llu %s",
-                          state->stage.c_str(),
-                          static_cast<unsigned long long>(e.records),
-                          e.bytes > 0 ? "records" : "done");
-    if (e.bytes > 0) {
-      n += std::snprintf(line + n, sizeof(line) - n, ", %.1f MB, %.1f MB/s",
-                         e.bytes / 1e6, rate);
-      if (e.total_bytes > e.bytes && rate > 0) {
-        const int left = static_cast<int>((e.total_bytes - e.bytes) / 1e6 / rate);
-        std::snprintf(line + n, sizeof(line) - n, ", %d:%02d left", left / 60,
-                      left % 60);
-      }
-    }
-    std::fputs(line, stderr);
-    std::fputs("\033[K", stderr);
+    std::fputs(("\r" + FormatProgress(e, seconds) + "\033[K").c_str(), stderr);
     std::fflush(stderr);
   };
 }

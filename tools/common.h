@@ -23,6 +23,11 @@ namespace neardup::tools {
 // so that logs stay plain.
 ProgressFn TerminalProgress(bool quiet);
 
+// The text of one progress line, `seconds` into its stage: "[stage]
+// records (of total), MB, MB/s" and the time left when the total is known
+// (by records, else by input bytes) and a second has passed, or "done".
+std::string FormatProgress(const ProgressEvent& event, double seconds);
+
 // Erases the progress line, if there is one.
 void ClearProgress(const ProgressFn& progress);
 

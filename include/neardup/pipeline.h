@@ -158,11 +158,21 @@ struct DedupStats {
 };
 
 // What the job reports while it runs (from the calling thread).
+// Events come at most every 250 ms per stage, and once more when a stage
+// ends (records == total_records when that is known).
 struct ProgressEvent {
-  std::string_view stage;  // "sign", "index", "write"
-  uint64_t records = 0;    // records done in this stage
-  uint64_t bytes = 0;      // input bytes done in this stage
-  uint64_t total_bytes = 0;  // input bytes in all (0 when unknown)
+  std::string_view stage;  // dedup: "sign", "index", "write"; clean:
+                           // "count", "clean"
+  uint64_t records = 0;    // what is done in this stage: records, or bands
+                           // in "index"
+  uint64_t bytes = 0;      // input bytes done in this stage (0 in "index")
+  // Input bytes in all: the sum of the input file sizes, 0 when unknown
+  // (standard input, or a compressed input whose size says nothing of the
+  // bytes read).
+  uint64_t total_bytes = 0;
+  // Records (bands) the stage will do in all: known after a first pass; 0
+  // when unknown.
+  uint64_t total_records = 0;
 };
 using ProgressFn = std::function<void(const ProgressEvent&)>;
 

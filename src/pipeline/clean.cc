@@ -111,12 +111,13 @@ class CleanJob {
   absl::Status Reject(size_t file, const Rejection& r);
   absl::Status WriteLineCounts();
   std::string StatsJson() const;
-  void Report(std::string_view stage, uint64_t records, uint64_t bytes) {
+  void Report(std::string_view stage, uint64_t records, uint64_t bytes,
+              bool force = false, uint64_t total_records = 0) {
     if (!progress_) return;
     const auto now = Clock::now();
-    if (now - last_report_ < std::chrono::milliseconds(250)) return;
+    if (!force && now - last_report_ < std::chrono::milliseconds(250)) return;
     last_report_ = now;
-    progress_({stage, records, bytes, files_.total_bytes()});
+    progress_({stage, records, bytes, files_.total_bytes(), total_records});
   }
 
   std::vector<InputFile> inputs_;
@@ -247,6 +248,7 @@ absl::Status CleanJob::CountPass() {
     return s;
   }
   flush();
+  Report("count", docs, bytes, /*force=*/true);
   stats_.count_near_duplicates = counter_.near_duplicates();
   counter_.Finish(std::max<uint32_t>(2, options_.boilerplate_options.min_docs));
   counted_ = true;
@@ -600,8 +602,12 @@ absl::StatusOr<CleanStats> CleanJob::Run() {
       Prepare(worker, records[i], &work_[i]);
     });
   };
-  auto progress = [this](uint64_t docs, uint64_t bytes) {
-    Report("clean", docs, bytes);
+  uint64_t docs_done = 0, bytes_done = 0;
+  const uint64_t total_docs = counted_ ? stats_.read - stats_.rejected : 0;
+  auto progress = [&](uint64_t docs, uint64_t bytes) {
+    docs_done = docs;
+    bytes_done = bytes;
+    Report("clean", docs, bytes, false, total_docs);
   };
   internal::RejectionFn on_rejection = nullptr;
   if (!counted_) {
@@ -614,6 +620,7 @@ absl::StatusOr<CleanStats> CleanJob::Run() {
       !s.ok()) {
     return s;
   }
+  Report("clean", docs_done, bytes_done, true, total_docs);
   stats_.stage_seconds.push_back({"clean", SecondsSince(clean_start)});
   if (!counted_) {
     stats_.fields = files_.fields();

@@ -149,7 +149,7 @@ class DedupJob {
   // `id_bytes`) passes the ceiling.
   absl::Status CheckMemory(size_t id_bytes) const;
   void Report(std::string_view stage, uint64_t records, uint64_t bytes,
-              bool force = false);
+              bool force = false, uint64_t total_records = 0);
   std::string OutPath(std::string_view name) const {
     return files_.OutPath(name);
   }
@@ -248,12 +248,12 @@ absl::Status DedupJob::CheckMemory(size_t id_bytes) const {
 }
 
 void DedupJob::Report(std::string_view stage, uint64_t records, uint64_t bytes,
-                      bool force) {
+                      bool force, uint64_t total_records) {
   if (!progress_) return;
   const auto now = Clock::now();
   if (!force && now - last_report_ < std::chrono::milliseconds(250)) return;
   last_report_ = now;
-  progress_({stage, records, bytes, files_.total_bytes()});
+  progress_({stage, records, bytes, files_.total_bytes(), total_records});
 }
 
 absl::Status DedupJob::AddRejection(const Rejection& r, size_t file_index) {
@@ -542,7 +542,8 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
           }
         }
       }
-      Report("index", static_cast<uint64_t>(b0 + count), 0, true);
+      Report("index", static_cast<uint64_t>(b0 + count), 0, true,
+             static_cast<uint64_t>(bands));
     }
     for (const CandidateStats& s : band_stats) {
       stats_.candidates.buckets += s.buckets;
@@ -629,14 +630,17 @@ absl::Status DedupJob::WritePass(const Clustering& c) {
     ++stats_.files[f].kept;
     return internal::RecordAction::kKeep;
   };
-  auto progress = [this](uint64_t docs, uint64_t bytes) {
-    Report("write", docs, bytes);
+  uint64_t bytes_done = 0;
+  auto progress = [&](uint64_t docs, uint64_t bytes) {
+    bytes_done = bytes;
+    Report("write", docs, bytes, false, docs_.size());
   };
   if (auto s = internal::RewriteInputs(files_, options_.reader, documents,
                                        decide, progress);
       !s.ok()) {
     return s;
   }
+  Report("write", docs_.size(), bytes_done, true, docs_.size());
   stats_.stage_seconds.push_back({"write", SecondsSince(start)});
   return absl::OkStatus();
 }

@@ -110,15 +110,22 @@ absl::Status JobFiles::Prepare(const std::vector<InputFile>& inputs,
   inputs_ = inputs;
   outdir_ = outdir;
   // Every input must be readable before any work starts.
+  bool sizes_known = true;
   for (const InputFile& input : inputs_) {
     display_.push_back(input.path);
-    if (input.path == "-") continue;
+    if (input.path == "-") {
+      sizes_known = false;
+      continue;
+    }
     auto opened = RecordReader::Open(input.path, reader);
     if (!opened.ok()) return opened.status();
+    // A compressed size says nothing of the bytes a reader reports.
+    if ((*opened)->compression() != Compression::kNone) sizes_known = false;
     std::error_code ec;
     const auto size = fs::file_size(input.path, ec);
     if (!ec) total_bytes_ += size;
   }
+  if (!sizes_known) total_bytes_ = 0;
   // The output folder: create it, or accept one without files (an
   // interrupted run leaves at most the empty folders it made).
   std::error_code ec;

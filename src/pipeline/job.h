@@ -94,7 +94,7 @@ class JobFiles {
   const std::string& display(size_t f) const { return display_[f]; }
   std::string OutPath(std::string_view name) const;
   const std::string& outdir() const { return outdir_; }
-  // Sum of the input file sizes (0 where unknown).
+  // Sum of the input file sizes; 0 when one is unknown or compressed.
   uint64_t total_bytes() const { return total_bytes_; }
 
  private:
