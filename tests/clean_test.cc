@@ -240,6 +240,56 @@ TEST_F(CleanTest, WarcConversionAndTextFilesAreRewritten) {
   EXPECT_EQ(ReadAll(dir_ / "out" / "t.txt"), body);
 }
 
+// An HTML response record cannot be cut line by line: as-input output
+// keeps it as read (counted in not_rewritten, not in edited); text JSONL
+// output writes every WARC document's cleaned text as {id, url, date,
+// text} and leaves out the records that are not documents.
+TEST_F(CleanTest, WarcResponsesAreWrittenAsReadOrAsCleanedTextJsonl) {
+  Rng rng(14);
+  const std::string p1 = Sentence(rng), p2 = Sentence(rng);
+  const std::string html = "<html><body><p>" + p1 + "</p><p>" + p2 + "</p><p>" + p1 +
+                           "</p><p>" + p2 + "</p></body></html>";
+  const std::string http =
+      "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + html;
+  const std::string body = Sentence(rng) + "\n" + Sentence(rng) + "\n";
+  auto record = [](const std::string& type, const std::string& id,
+                   const std::string& block) {
+    return "WARC/1.0\r\nWARC-Type: " + type + "\r\nWARC-Record-ID: <urn:uuid:" + id +
+           ">\r\nWARC-Target-URI: https://a.example/" + id +
+           "\r\nWARC-Date: 2026-01-02T03:04:05Z\r\nContent-Length: " +
+           std::to_string(block.size()) + "\r\n\r\n" + block + "\r\n\r\n";
+  };
+  const std::string warc = WarcRecord("warcinfo", "0", "software: test\r\n") +
+                           record("response", "1", http) +
+                           record("conversion", "2", body + body);
+  WriteFile(dir_ / "crawl.warc", warc);
+  auto inputs = PlanInputs({(dir_ / "crawl.warc").string()});
+  ASSERT_OK(inputs);
+  auto as_input = RunClean(*inputs, (dir_ / "as").string(), {.boilerplate = false});
+  ASSERT_OK(as_input);
+  EXPECT_EQ(as_input->not_rewritten, 1u);
+  EXPECT_EQ(as_input->edited, 1u);
+  const std::string out = ReadAll(dir_ / "as" / "crawl.warc");
+  EXPECT_NE(out.find(html), std::string::npos);  // the response as read
+  EXPECT_EQ(Lines(ReadAll(dir_ / "as" / "edits.jsonl")).size(), 2u);
+
+  CleanOptions options{.boilerplate = false};
+  options.output_format = OutputFormat::kTextJsonl;
+  auto jsonl = RunClean(*inputs, (dir_ / "js").string(), options);
+  ASSERT_OK(jsonl);
+  EXPECT_EQ(jsonl->not_rewritten, 0u);
+  EXPECT_EQ(jsonl->edited, 2u);
+  EXPECT_FALSE(fs::exists(dir_ / "js" / "crawl.warc"));
+  const auto lines = Lines(ReadAll(dir_ / "js" / "crawl.warc.jsonl"));
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0], "{\"id\":\"<urn:uuid:1>\",\"url\":\"https://a.example/1\","
+                      "\"date\":\"2026-01-02T03:04:05Z\",\"text\":" +
+                          Json(p1 + "\n\n" + p2 + "\n") + "}");
+  EXPECT_EQ(lines[1], "{\"id\":\"<urn:uuid:2>\",\"url\":\"https://a.example/2\","
+                      "\"date\":\"2026-01-02T03:04:05Z\",\"text\":" + Json(body) + "}");
+  EXPECT_EQ(jsonl->files[0].output, "crawl.warc.jsonl");
+}
+
 TEST_F(CleanTest, SyndicatedParagraphsAreCutFromLaterDocuments) {
   Rng rng(11);
   std::string wire;

@@ -37,6 +37,7 @@ struct CleanFlags {
   int threads = 0;
   bool overwrite = false;
   bool quiet = false;
+  std::string output_format = "as-input";
 };
 
 int RunCleanCommand(const CleanFlags& flags) {
@@ -65,6 +66,9 @@ int RunCleanCommand(const CleanFlags& flags) {
     std::fprintf(stderr, "neardup clean: --boilerplate-min-docs must be at least 2\n");
     return 2;
   }
+  auto output_format = ParseOutputFormat(flags.output_format);
+  if (!output_format.ok()) return Fail("clean", output_format.status(), 2);
+  options.output_format = *output_format;
   auto inputs = PlanInputs(flags.inputs);
   if (!inputs.ok()) return Fail("clean", inputs.status());
   const ProgressFn progress = TerminalProgress(flags.quiet);
@@ -94,6 +98,13 @@ int RunCleanCommand(const CleanFlags& flags) {
                 options.annotate || options.signals_only
                     ? "; nothing changed (annotate/signals only)"
                     : "");
+    if (s.not_rewritten > 0) {
+      std::printf("%llu WARC response records (HTML) with cuts were written as "
+                  "read: HTML cannot be cut line by line; their cuts are in "
+                  "edits.jsonl, and --output-format jsonl writes their cleaned "
+                  "text\n",
+                  static_cast<unsigned long long>(s.not_rewritten));
+    }
     std::printf("output: %s/ (records, edits.jsonl, removed.jsonl, "
                 "rejected.jsonl, line_counts.jsonl, stats.json%s)\n",
                 flags.outdir.c_str(),
@@ -156,6 +167,7 @@ void AddCleanCommand(CLI::App& app, int* exit_code) {
   cmd->add_flag("--annotate", flags->annotate,
                 "write edits.jsonl but leave the text as it is");
   AddReaderFlags(cmd, &flags->reader);
+  AddOutputFormatFlag(cmd, &flags->output_format);
   cmd->add_option("--url-field", flags->url_field,
                   "JSONL URL field (its host is the site)")
       ->capture_default_str();

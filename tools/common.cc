@@ -113,6 +113,23 @@ absl::Status ApplyReaderFlags(const ReaderFlags& flags,
   return absl::OkStatus();
 }
 
+void AddOutputFormatFlag(CLI::App* cmd, std::string* format) {
+  cmd->add_option("--output-format", *format,
+                  "as-input: each input's format and compression; jsonl: "
+                  "WARC/WET and text inputs are written as JSONL records "
+                  "{id, url, date, text} of their documents' text "
+                  "(a.warc.gz -> a.warc.jsonl.gz; non-document WARC records are not "
+                  "written), JSONL inputs as they are")
+      ->capture_default_str();
+}
+
+absl::StatusOr<OutputFormat> ParseOutputFormat(std::string_view format) {
+  if (format == "as-input") return OutputFormat::kAsInput;
+  if (format == "jsonl") return OutputFormat::kTextJsonl;
+  return absl::InvalidArgumentError("--output-format must be as-input or jsonl, not \"" +
+                                    std::string(format) + "\"");
+}
+
 absl::StatusOr<uint64_t> ParseByteSize(std::string_view text) {
   uint64_t value = 0;
   size_t i = 0;

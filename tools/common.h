@@ -43,6 +43,11 @@ void AddReaderFlags(CLI::App* cmd, ReaderFlags* flags);
 // Returns InvalidArgument for an --oversize other than reject or truncate.
 absl::Status ApplyReaderFlags(const ReaderFlags& flags, ReaderOptions* options);
 
+// --output-format as-input|jsonl (OutputFormat) of the job commands.
+void AddOutputFormatFlag(CLI::App* cmd, std::string* format);
+// Returns InvalidArgument for a value other than as-input or jsonl.
+absl::StatusOr<OutputFormat> ParseOutputFormat(std::string_view format);
+
 // Parses a size in bytes: digits with an optional K, M, G or T suffix
 // (powers of 1024; "500M", "2G"). Returns InvalidArgument otherwise.
 absl::StatusOr<uint64_t> ParseByteSize(std::string_view text);

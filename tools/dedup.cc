@@ -35,6 +35,7 @@ struct DedupFlags {
   bool overwrite = false;
   bool quiet = false;
   std::string max_memory;  // "" (no ceiling), bytes, or 500M, 2G...
+  std::string output_format = "as-input";
 };
 
 std::string Megabytes(uint64_t bytes) {
@@ -90,6 +91,9 @@ int RunDedupCommand(const DedupFlags& flags) {
   options.dry_run = flags.dry_run;
   options.overwrite = flags.overwrite;
 
+  auto output_format = ParseOutputFormat(flags.output_format);
+  if (!output_format.ok()) return Fail("dedup", output_format.status(), 2);
+  options.output_format = *output_format;
   auto inputs = PlanInputs(flags.inputs);
   if (!inputs.ok()) return Fail("dedup", inputs.status());
   const ProgressFn progress = TerminalProgress(flags.quiet);
@@ -185,6 +189,7 @@ void AddDedupCommand(CLI::App& app, int* exit_code) {
                   "the first)")
       ->capture_default_str();
   AddReaderFlags(cmd, &flags->reader);
+  AddOutputFormatFlag(cmd, &flags->output_format);
   cmd->add_option("--threads", flags->threads, "threads (default: all cores)");
   cmd->add_option("--max-memory", flags->max_memory,
                   "memory ceiling (bytes, or with K, M, G: 500M, 2G): the job "

@@ -100,6 +100,7 @@ struct Record {
   // is the whole text; empty when the document was not truncated.
   std::string_view text_rest;
   std::string_view url;   // empty when unknown
+  std::string_view date;  // WARC-Date (WARC); empty otherwise
   // The record's bytes exactly as read, for writing it back: a JSONL line
   // without its line terminator, a whole WARC record (headers, block and
   // the blank line after it), or a text file's content.

@@ -30,6 +30,18 @@
 
 namespace neardup {
 
+// How a job writes the records it keeps.
+enum class OutputFormat {
+  kAsInput,    // each input's format and compression (WARC response
+               // records, HTML, are written as read: see CleanStats)
+  kTextJsonl,  // WARC/WET and text inputs as JSONL records {"id", "url",
+               // "date", "text"} of their documents' (cleaned) text, named
+               // NAME.jsonl with the input's compression (a.warc.gz ->
+               // a.warc.jsonl.gz); records that are
+               // not documents (warcinfo, request, ...) are not written.
+               // JSONL inputs stay as they are.
+};
+
 enum class DedupMethod {
   kMinHash,  // Jaccard of shingle sets, estimated by MinHash, LSH candidates
   kSimHash,  // Hamming distance of SimHash fingerprints, permuted tables
@@ -96,6 +108,8 @@ struct DedupOptions {
   // (two empty documents are duplicates, "" and "!!!" are not), whatever
   // this is. Not supported by neardup.dask. Default: 0.
   size_t min_words = 0;
+  // Default: OutputFormat::kAsInput. Not supported by neardup.dask.
+  OutputFormat output_format = OutputFormat::kAsInput;
   // When not null and set to true (from another thread, or a signal
   // handler), the job stops at its next document with Cancelled: its
   // temporaries are removed and nothing is renamed into place (an earlier
@@ -227,6 +241,8 @@ struct CleanOptions {
   ReaderOptions reader;
   // Threads of the counting pass; 0 means one per core. Default: 0.
   int threads = 0;
+  // As DedupOptions::output_format.
+  OutputFormat output_format = OutputFormat::kAsInput;
   // As DedupOptions::overwrite and DedupOptions::cancel.
   bool overwrite = false;
   const std::atomic<bool>* cancel = nullptr;
@@ -244,7 +260,10 @@ struct CleanStats {
   uint64_t cuts[4] = {0, 0, 0, 0};   // by CutReason
   uint64_t cut_bytes = 0;
   uint64_t text_bytes = 0;
-  uint64_t not_rewritten = 0;        // WARC response records (HTML kept)
+  // WARC response records (HTML) with cuts, written as read with
+  // OutputFormat::kAsInput: HTML cannot be cut line by line (their cuts are
+  // in edits.jsonl; kTextJsonl writes their cleaned text). Not in `edited`.
+  uint64_t not_rewritten = 0;
   uint64_t boilerplate_lines = 0;    // distinct lines cut as boilerplate
   uint64_t count_near_duplicates = 0;  // documents not counted (LineCounter)
   std::vector<FileCounts> files;

@@ -15,7 +15,7 @@
 //    still starts with the compressed magic (Common Crawl stores most
 //    payloads decoded but keeps the header). Charsets are not converted.
 // id = WARC-Record-ID as written (angle brackets included), or "FILE:N"
-// when missing; url = WARC-Target-URI; line = the record's number among all
+// when missing; url = WARC-Target-URI; date = WARC-Date; line = the record's number among all
 // records of the file (1-based); offset = where its "WARC/" line starts;
 // raw = the whole record, trailing line breaks included.
 //
@@ -514,6 +514,7 @@ class WarcReader final : public RecordReader {
     }
     record->id = id;
     record->url = FindHeader(headers, "WARC-Target-URI");
+    record->date = FindHeader(headers, "WARC-Date");
     record->text = text;
     record->text_rest = rest;
     record->text_token_begin = record->text_token_end = 0;

@@ -413,8 +413,13 @@ absl::StatusOr<internal::RecordAction> CleanJob::Decide(
   ++stats_.kept;
   ++counts.kept;
   if (cuts.empty() || options_.annotate) return RecordAction::kKeep;
-  ++stats_.edited;
+  if (files_.converts(file)) {  // written as a JSONL text record
+    ++stats_.edited;
+    *replacement = cleaned;
+    return RecordAction::kReplace;
+  }
   if (record.text_token_end > record.text_token_begin) {
+    ++stats_.edited;
     replacement->assign(record.raw.substr(0, record.text_token_begin));
     AppendJsonString(cleaned, replacement);
     replacement->append(record.raw.substr(record.text_token_end));
@@ -422,11 +427,13 @@ absl::StatusOr<internal::RecordAction> CleanJob::Decide(
   }
   if (record.raw.substr(0, 5) == "WARC/") {
     if (RewriteWarcConversion(record.raw, cleaned, replacement)) {
+      ++stats_.edited;
       return RecordAction::kReplace;
     }
     ++stats_.not_rewritten;
     return RecordAction::kKeep;
   }
+  ++stats_.edited;
   *replacement = cleaned;  // a text file
   return RecordAction::kReplace;
 }
@@ -525,7 +532,8 @@ std::string CleanJob::StatsJson() const {
 
 absl::StatusOr<CleanStats> CleanJob::Run() {
   const auto start = Clock::now();
-  if (auto s = files_.Prepare(inputs_, outdir_, options_.overwrite, options_.reader);
+  if (auto s = files_.Prepare(inputs_, outdir_, options_.overwrite, options_.reader,
+                             options_.output_format == OutputFormat::kTextJsonl);
       !s.ok()) {
     return s;
   }

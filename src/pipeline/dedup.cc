@@ -185,7 +185,8 @@ absl::Status DedupJob::Prepare() {
     stats_.lsh = {options_.bands, options_.rows};
   }
   if (auto s = files_.Prepare(inputs_, outdir_, options_.overwrite,
-                              options_.reader);
+                              options_.reader,
+                              options_.output_format == OutputFormat::kTextJsonl);
       !s.ok()) {
     return s;
   }

@@ -38,6 +38,11 @@ absl::Status PrepareDedupOutput(const std::vector<InputFile>& inputs,
 absl::StatusOr<SignedPartition> SignDedupPartition(
     const DedupPartition& partition, const DedupOptions& options) {
   SignedPartition out;
+  if (options.output_format != OutputFormat::kAsInput) {
+    return absl::UnimplementedError(
+        "output_format text JSONL is not supported by the distributed job "
+        "yet: run neardup dedup --output-format jsonl");
+  }
   if (options.min_words > 0) {
     return absl::UnimplementedError(
         "min_words (removing documents shorter than N words) is not "

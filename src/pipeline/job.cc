@@ -106,7 +106,7 @@ std::string JobFiles::OutPath(std::string_view name) const {
 
 absl::Status JobFiles::Prepare(const std::vector<InputFile>& inputs,
                                const std::string& outdir, bool overwrite,
-                               const ReaderOptions& reader) {
+                               const ReaderOptions& reader, bool text_jsonl) {
   inputs_ = inputs;
   outdir_ = outdir;
   // Every input must be readable before any work starts.
@@ -121,6 +121,10 @@ absl::Status JobFiles::Prepare(const std::vector<InputFile>& inputs,
     if (!opened.ok()) return opened.status();
     // A compressed size says nothing of the bytes a reader reports.
     if ((*opened)->compression() != Compression::kNone) sizes_known = false;
+    if (text_jsonl && (*opened)->format() != InputFormat::kJsonl) {
+      converts_.resize(inputs_.size());
+      converts_[display_.size() - 1] = true;
+    }
     std::error_code ec;
     const auto size = fs::file_size(input.path, ec);
     if (!ec) total_bytes_ += size;
@@ -152,10 +156,26 @@ absl::Status JobFiles::Prepare(const std::vector<InputFile>& inputs,
     }
     RemoveStaleTemporaries(outdir_);
   }
-  for (InputFile& input : inputs_) {
+  for (size_t f = 0; f < inputs_.size(); ++f) {
+    InputFile& input = inputs_[f];
     if (input.path == "-") {
       if (auto s = SpoolStdin(&input, reader); !s.ok()) return s;
+      if (text_jsonl && input.output_name.rfind("stdin.jsonl", 0) != 0) {
+        converts_.resize(inputs_.size());
+        converts_[f] = true;
+      }
     }
+  }
+  if (text_jsonl) {
+    converts_.resize(inputs_.size());
+    for (size_t f = 0; f < inputs_.size(); ++f) {
+      if (!converts_[f]) continue;
+      auto opened = RecordReader::Open(inputs_[f].path, reader);
+      if (!opened.ok()) return opened.status();
+      inputs_[f].output_name =
+          JsonlOutputName(inputs_[f].output_name, (*opened)->compression());
+    }
+    if (auto s = CheckOutputNames(inputs_); !s.ok()) return s;
   }
   for (const InputFile& input : inputs_) {
     const fs::path parent = fs::path(OutPath(input.output_name)).parent_path();
@@ -305,22 +325,35 @@ class OutputSink {
 
   absl::Status StartFile(size_t f, InputFormat format, Compression compression) {
     file_ = f;
-    format_ = format;
+    converting_ = files_.converts(f);
+    format_ = converting_ ? InputFormat::kJsonl : format;
     compression_ = compression;
     writer_.reset();
     // Every JSONL and WARC input gets an output, even if nothing is kept; a
     // text file's output exists only when its document is written.
-    return format != InputFormat::kText ? OpenWriter() : absl::OkStatus();
+    return format_ != InputFormat::kText ? OpenWriter() : absl::OkStatus();
   }
 
-  absl::Status PassThrough(std::string_view bytes) { return writer_->Write(bytes); }
+  // Records that are not documents have no text to write as JSONL.
+  absl::Status PassThrough(std::string_view bytes) {
+    return converting_ ? absl::OkStatus() : writer_->Write(bytes);
+  }
 
   absl::Status Document(const Record& record) {
     bytes_done_ += record.raw.size();
     replacement_.clear();
     auto action = decide_(file_, doc_, record, &replacement_);
     if (!action.ok()) return action.status();
-    if (*action != RecordAction::kDrop) {
+    if (*action != RecordAction::kDrop && converting_) {
+      if (*action == RecordAction::kKeep) {
+        replacement_.assign(record.text);
+        replacement_.append(record.text_rest);
+      }
+      if (auto s = writer_->WriteLine(TextRecordJson(record, replacement_));
+          !s.ok()) {
+        return s;
+      }
+    } else if (*action != RecordAction::kDrop) {
       if (auto s = OpenWriter(); !s.ok()) return s;
       const std::string_view bytes =
           *action == RecordAction::kReplace ? replacement_ : record.raw;
@@ -353,7 +386,8 @@ class OutputSink {
   const DecideFn& decide_;
   const std::function<void(uint64_t, uint64_t)>& progress_;
   size_t file_ = 0;
-  InputFormat format_ = InputFormat::kJsonl;
+  InputFormat format_ = InputFormat::kJsonl;  // of the output
+  bool converting_ = false;  // documents written as JSONL text records
   Compression compression_ = Compression::kNone;
   std::unique_ptr<RecordWriter> writer_;
   std::string replacement_;
@@ -364,19 +398,21 @@ class OutputSink {
 // A record that owns its bytes, for a batch that outlives the reader's
 // buffer.
 struct OwnedRecord {
-  std::string id, text, text_rest, url, raw;
+  std::string id, text, text_rest, url, date, raw;
 
   void Assign(const Record& r, Record* view) {
     id.assign(r.id);
     text.assign(r.text);
     text_rest.assign(r.text_rest);
     url.assign(r.url);
+    date.assign(r.date);
     raw.assign(r.raw);
     *view = r;
     view->id = id;
     view->text = text;
     view->text_rest = text_rest;
     view->url = url;
+    view->date = date;
     view->raw = raw;
   }
 };
@@ -580,6 +616,74 @@ absl::Status CheckFields(const FieldCounts& fields,
       (have.empty() ? "(none)" : have));
 }
 
+absl::Status CheckOutputNames(const std::vector<InputFile>& files) {
+  std::vector<std::string> names;
+  for (const InputFile& f : files) names.push_back(f.output_name);
+  std::sort(names.begin(), names.end());
+  for (size_t i = 1; i < names.size(); ++i) {
+    if (names[i] == names[i - 1]) {
+      return absl::InvalidArgumentError(
+          "two inputs would be written to the same output name \"" + names[i] +
+          "\": pass their folders instead, or rename one");
+    }
+  }
+  for (const char* reserved :
+       {"removed.jsonl", "clusters.jsonl", "rejected.jsonl", "stats.json",
+        "edits.jsonl", "signals.jsonl", "line_counts.jsonl",
+        "line_counts.bin"}) {
+    if (std::binary_search(names.begin(), names.end(), reserved)) {
+      return absl::InvalidArgumentError(
+          std::string("an input named ") + reserved +
+          " would overwrite neardup's own output of that name: rename it or "
+          "pass its folder");
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::string TextRecordJson(const Record& record, std::string_view text) {
+  std::string line = "{\"id\":";
+  AppendJsonString(record.id, &line);
+  line += ",\"url\":";
+  if (record.url.empty()) {
+    line += "null";
+  } else {
+    AppendJsonString(record.url, &line);
+  }
+  line += ",\"date\":";
+  if (record.date.empty()) {
+    line += "null";
+  } else {
+    AppendJsonString(record.date, &line);
+  }
+  line += ",\"text\":";
+  AppendJsonString(text, &line);
+  line += "}";
+  return line;
+}
+
+std::string JsonlOutputName(std::string_view name, Compression compression) {
+  std::string stem(name);
+  auto strip = [&stem](std::string_view ext) {
+    if (stem.size() <= ext.size()) return false;
+    const std::string_view tail = std::string_view(stem).substr(stem.size() - ext.size());
+    if (std::equal(tail.begin(), tail.end(), ext.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == b;
+        })) {
+      stem.resize(stem.size() - ext.size());
+      return true;
+    }
+    return false;
+  };
+  // Only the compression goes: crawl.warc.gz and crawl.warc.wet.gz stay
+  // apart.
+  strip(".gz") || strip(".zst") || strip(".zstd");
+  stem += ".jsonl";
+  if (compression == Compression::kGzip) stem += ".gz";
+  if (compression == Compression::kZstd) stem += ".zst";
+  return stem;
+}
+
 int JobThreads(int threads) {
   return threads > 0 ? threads
                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -631,27 +735,7 @@ absl::StatusOr<std::vector<InputFile>> PlanInputs(
       files.push_back({path, (fs::path(root_name) / relative).string()});
     }
   }
-  std::vector<std::string> names;
-  for (const InputFile& f : files) names.push_back(f.output_name);
-  std::sort(names.begin(), names.end());
-  for (size_t i = 1; i < names.size(); ++i) {
-    if (names[i] == names[i - 1]) {
-      return absl::InvalidArgumentError(
-          "two inputs would be written to the same output name \"" + names[i] +
-          "\": pass their folders instead, or rename one");
-    }
-  }
-  for (const char* reserved :
-       {"removed.jsonl", "clusters.jsonl", "rejected.jsonl", "stats.json",
-        "edits.jsonl", "signals.jsonl", "line_counts.jsonl",
-        "line_counts.bin"}) {
-    if (std::binary_search(names.begin(), names.end(), reserved)) {
-      return absl::InvalidArgumentError(
-          std::string("an input named ") + reserved +
-          " would overwrite neardup's own output of that name: rename it or "
-          "pass its folder");
-    }
-  }
+  if (auto st = internal::CheckOutputNames(files); !st.ok()) return st;
   return files;
 }
 

@@ -50,9 +50,17 @@ class JobFiles {
   // "outputs" of its stats.json) for RemoveEarlierRun, and removes stale
   // temporaries of neardup processes that no longer run. Returns an error
   // naming the path before anything else is done.
+  // With `text_jsonl` (OutputFormat::kTextJsonl), inputs that are not
+  // JSONL get a JSONL output (JsonlOutputName) of their documents' text.
   absl::Status Prepare(const std::vector<InputFile>& inputs,
                        const std::string& outdir, bool overwrite,
-                       const ReaderOptions& reader);
+                       const ReaderOptions& reader, bool text_jsonl = false);
+
+  // True when file f's documents are written as JSONL text records
+  // (TextRecordJson) instead of in their own format.
+  bool converts(size_t f) const {
+    return f < converts_.size() && converts_[f];
+  }
 
   // With `overwrite`: removes the earlier run's stats.json first (the job
   // writes it last: it marks a finished run), then exactly the files that
@@ -104,6 +112,7 @@ class JobFiles {
   std::vector<std::string> display_;
   std::string outdir_;
   bool remove_earlier_ = false;
+  std::vector<bool> converts_;
   std::vector<std::string> earlier_outputs_;
   std::vector<std::unique_ptr<RecordWriter>> staged_;
   std::vector<std::string> committed_;
@@ -134,7 +143,9 @@ enum class RecordAction {
 };
 
 // Decides for document number `doc` (counted across files from 0) of file
-// `file`. May fill *replacement for kReplace.
+// `file`. May fill *replacement for kReplace: the whole new record, or,
+// for a file written as JSONL text (JobFiles::converts), the document's
+// new text.
 using DecideFn = std::function<absl::StatusOr<RecordAction>(
     size_t file, size_t doc, const Record& record, std::string* replacement)>;
 
@@ -186,6 +197,19 @@ void ParallelFor(int threads, size_t n,
 // means ids FILE:LINE. Returns FailedPrecondition naming the field and
 // listing the fields the first records have.
 absl::Status CheckFields(const FieldCounts& fields, const ReaderOptions& options);
+
+// InvalidArgument when two inputs would have the same output name, or one
+// the name of an output of neardup's own (removed.jsonl, stats.json, ...).
+absl::Status CheckOutputNames(const std::vector<InputFile>& files);
+
+// The output name of a WARC/WET or text input written as JSONL: the name
+// without its compression extension, then ".jsonl" and the compression's
+// (crawl.warc.wet.gz -> crawl.warc.wet.jsonl.gz).
+std::string JsonlOutputName(std::string_view name, Compression compression);
+
+// The JSONL line (without "\n") of a document written as text:
+// {"id", "url", "date", "text"}, url and date null when unknown.
+std::string TextRecordJson(const Record& record, std::string_view text);
 
 // Cancelled ("interrupted") when `cancel` is set, else OK.
 inline absl::Status CheckCancel(const std::atomic<bool>* cancel) {
