@@ -41,7 +41,13 @@ absl::Status ApplyReaderFlags(const ReaderFlags& flags, ReaderOptions* options);
 // (powers of 1024; "500M", "2G"). Returns InvalidArgument otherwise.
 absl::StatusOr<uint64_t> ParseByteSize(std::string_view text);
 
-// Prints "neardup COMMAND: message" on standard error and returns `code`.
+// Returns a library error message with the option names that differ from
+// the command's flags replaced by the flags ("set the overwrite option" ->
+// "use --overwrite").
+std::string InFlagTerms(std::string_view message);
+
+// Prints "neardup COMMAND: MESSAGE" (InFlagTerms) on standard error and
+// returns `code`.
 int Fail(const char* command, const absl::Status& status, int code = 1);
 
 // Prints the accounting line that ends every job's output, with the
