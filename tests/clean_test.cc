@@ -9,8 +9,10 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -298,6 +300,45 @@ TEST_F(CleanTest, SyndicatedParagraphsAreCutFromLaterDocuments) {
   EXPECT_EQ(plain->cuts[3], 0u);
 }
 
+// Regression: the syndicated cuts of earlier documents were applied again
+// to every later one, cutting unrelated documents at another's offsets.
+TEST_F(CleanTest, SyndicatedCutsStayInTheirOwnDocument) {
+  Rng rng(13);
+  auto paragraph = [&] {
+    std::string p;
+    for (int i = 0; i < 30; ++i) p += test::Word(rng.Uniform(1 << 20)) + " ";
+    return p + "end.\n";
+  };
+  const std::string a = paragraph() + paragraph() + paragraph();
+  const std::string c = paragraph() + paragraph();
+  const std::string d = paragraph() + paragraph() + paragraph() + paragraph();
+  const std::string e_par = a.substr(a.find('\n') + 1);
+  const std::string e_own = paragraph();
+  const std::string e = e_own + e_par.substr(0, e_par.find('\n') + 1);
+  std::string crawl;
+  for (const auto& [id, text] : std::vector<std::pair<std::string, std::string>>{
+           {"A", a}, {"B", a}, {"C", c}, {"D", d}, {"E", e}}) {
+    crawl += "{\"id\":\"" + id + "\",\"text\":" + Json(text) + "}\n";
+  }
+  WriteFile(dir_ / "s.jsonl", crawl);
+  auto inputs = PlanInputs({(dir_ / "s.jsonl").string()});
+  ASSERT_OK(inputs);
+  CleanOptions options{.boilerplate = false, .syndicated = true};
+  options.syndication.bloom_bytes = 1 << 20;
+  auto stats = RunClean(*inputs, (dir_ / "out").string(), options);
+  ASSERT_OK(stats);
+  const auto kept = Lines(ReadAll(dir_ / "out" / "s.jsonl"));
+  // B loses all its text; C and D are untouched; E keeps its own paragraph.
+  ASSERT_EQ(kept.size(), 4u);
+  EXPECT_EQ(kept[0], "{\"id\":\"A\",\"text\":" + Json(a) + "}");
+  EXPECT_EQ(kept[1], "{\"id\":\"C\",\"text\":" + Json(c) + "}");
+  EXPECT_EQ(kept[2], "{\"id\":\"D\",\"text\":" + Json(d) + "}");
+  EXPECT_EQ(kept[3], "{\"id\":\"E\",\"text\":" + Json(e_own) + "}");
+  EXPECT_EQ(stats->removed_empty, 1u);
+  EXPECT_EQ(stats->cuts[3], 1u);
+  EXPECT_LE(stats->cut_bytes, stats->text_bytes);
+}
+
 TEST_F(CleanTest, TruncatedDocumentIsCleanedInItsFirstPartAndKeepsTheRest) {
   Rng rng(12);
   std::string body;
@@ -322,6 +363,221 @@ TEST_F(CleanTest, TruncatedDocumentIsCleanedInItsFirstPartAndKeepsTheRest) {
     EXPECT_EQ(ReadAll(out / "t.jsonl"),
               "{\"id\":\"t\",\"text\":" + Json(body + tail) + "}\n");
   }
+}
+
+
+// ---------------------------------------------------------------------------
+// Property: over generated collections (copies, excerpts, pages with
+// repeated bodies and navigation, unrelated documents) and every clean
+// option, each edit lies in its own document's text, edits of one
+// document are sorted and disjoint, the rewritten text is the original
+// without the edits, and the text at each span is text its rule matched.
+
+struct Doc {
+  std::string id, url, text;
+};
+
+std::vector<std::string> NormalizedWords(std::string_view text) {
+  std::vector<std::string> words;
+  const std::string n = Normalize(text);
+  size_t at = 0;
+  while (at < n.size()) {
+    size_t end = n.find(' ', at);
+    if (end == std::string::npos) end = n.size();
+    if (end > at) words.push_back(n.substr(at, end - at));
+    at = end + 1;
+  }
+  return words;
+}
+
+std::unordered_set<std::string> Grams(std::string_view text, size_t n) {
+  std::unordered_set<std::string> grams;
+  for (const TextSpan& line : SplitLines(text)) {
+    const auto w = NormalizedWords(line.In(text));
+    for (size_t i = 0; i + n <= w.size(); ++i) {
+      std::string g;
+      for (size_t k = 0; k < n; ++k) g += w[i + k] + " ";
+      grams.insert(g);
+    }
+  }
+  return grams;
+}
+
+double Contained(std::string_view piece, size_t n,
+                 const std::unordered_set<std::string>& reference) {
+  const auto grams = Grams(piece, n);
+  if (grams.empty()) return 0;
+  size_t in = 0;
+  for (const auto& g : grams) in += reference.count(g);
+  return static_cast<double>(in) / grams.size();
+}
+
+std::vector<Doc> MakeCollection(uint64_t seed) {
+  Rng rng(seed);
+  const std::vector<std::string> sites = {"https://a.example/", "https://b.example/", ""};
+  std::vector<Doc> docs;
+  for (int i = 0; i < 40; ++i) {
+    Doc d{"d" + std::to_string(i), sites[rng.Uniform(3)], ""};
+    if (!d.url.empty()) d.url += std::to_string(i);
+    const uint64_t kind = docs.empty() ? 0 : rng.Uniform(6);
+    std::string body;
+    for (int p = 0, n = 2 + rng.Uniform(4); p < n; ++p) {
+      body += Sentence(rng) + " " + Sentence(rng) + "\n";
+    }
+    const std::string nav = "Home | Sections | Sign in\nMost read today\n";
+    const Doc& earlier = docs.empty() ? d : docs[rng.Uniform(docs.size())];
+    switch (kind) {
+      case 0: d.text = body; break;                                   // unrelated
+      case 1: d.text = earlier.text; break;                           // copy
+      case 2: {                                                       // excerpt
+        const auto lines = SplitLines(earlier.text);
+        d.text = body + std::string(lines[rng.Uniform(lines.size())].In(earlier.text));
+        break;
+      }
+      case 3: d.text = nav + body + body + "Share this story\n"; break;  // captured twice
+      case 4: {                                                       // caption twice
+        const std::string caption = "Photo: " + Sentence(rng) + "\n";
+        d.text = nav + caption + caption + body;
+        break;
+      }
+      default: d.text = nav + body; break;
+    }
+    docs.push_back(std::move(d));
+  }
+  return docs;
+}
+
+struct Edit {
+  std::string id, reason;
+  size_t start = 0, end = 0;
+};
+
+uint64_t FieldNumber(const std::string& line, const std::string& key) {
+  const size_t at = line.find("\"" + key + "\":");
+  return at == std::string::npos ? 0 : std::stoull(line.substr(at + key.size() + 3));
+}
+
+std::string FieldString(const std::string& line, const std::string& key) {
+  const size_t at = line.find("\"" + key + "\":\"");
+  if (at == std::string::npos) return "";
+  const size_t begin = at + key.size() + 4;
+  return line.substr(begin, line.find('"', begin) - begin);
+}
+
+TEST_F(CleanTest, EveryEditLiesInItsOwnDocumentAndIsWhatItsRuleMatched) {
+  std::vector<std::pair<std::string, CleanOptions>> settings;
+  settings.push_back({"defaults", {}});
+  settings.push_back({"syndicated", {.syndicated = true}});
+  settings.push_back({"syndicated_only", {.repeats = false, .boilerplate = false, .syndicated = true}});
+  settings.push_back({"no_boilerplate", {.boilerplate = false}});
+  {
+    CleanOptions o{.syndicated = true, .gopher_filter = true};
+    o.boilerplate_options.min_docs = 2;
+    o.repeat_options.near_similarity = 0.6;
+    settings.push_back({"loose", o});
+  }
+  {
+    CleanOptions o{.syndicated = true, .annotate = true};
+    o.repeat_options.near_similarity = 1.0;
+    o.repeat_options.repeats_inside_lines = false;
+    settings.push_back({"annotate_exact", o});
+  }
+  size_t checked = 0;
+  for (const uint64_t seed : {21, 22, 23}) {
+    const std::vector<Doc> docs = MakeCollection(seed);
+    std::string crawl;
+    std::map<std::string, size_t> index;
+    for (size_t i = 0; i < docs.size(); ++i) {
+      index[docs[i].id] = i;
+      crawl += "{\"id\":\"" + docs[i].id + "\"";
+      if (!docs[i].url.empty()) crawl += ",\"url\":\"" + docs[i].url + "\"";
+      crawl += ",\"text\":" + Json(docs[i].text) + "}\n";
+    }
+    const fs::path in = dir_ / ("c" + std::to_string(seed) + ".jsonl");
+    WriteFile(in, crawl);
+    auto inputs = PlanInputs({in.string()});
+    ASSERT_OK(inputs);
+    for (auto [name, options] : settings) {
+      SCOPED_TRACE(name + " seed " + std::to_string(seed));
+      options.syndication.bloom_bytes = 1 << 22;  // no false positives here
+      const fs::path out = dir_ / (name + std::to_string(seed));
+      auto stats = RunClean(*inputs, out.string(), options);
+      ASSERT_OK(stats);
+      EXPECT_LE(stats->cut_bytes, stats->text_bytes);
+      std::map<std::string, std::vector<Edit>> edits;
+      for (const std::string& line : Lines(ReadAll(out / "edits.jsonl"))) {
+        Edit e{FieldString(line, "id"), FieldString(line, "reason"),
+               FieldNumber(line, "start"), FieldNumber(line, "end")};
+        ASSERT_TRUE(index.count(e.id)) << line;
+        edits[e.id].push_back(e);
+      }
+      // The 5-grams of every document before the one being checked.
+      std::unordered_set<std::string> earlier5;
+      std::map<std::string, std::string> kept_text;
+      for (const std::string& line : Lines(ReadAll(out / in.filename()))) {
+        kept_text[FieldString(line, "id")] = line;
+      }
+      for (const Doc& d : docs) {
+        const std::string& text = d.text;
+        std::vector<Cut> cuts;
+        size_t previous_end = 0;
+        for (const Edit& e : edits[d.id]) {
+          SCOPED_TRACE(d.id + " " + e.reason + " [" + std::to_string(e.start) +
+                       "," + std::to_string(e.end) + ")");
+          ASSERT_LT(e.start, e.end);
+          ASSERT_LE(e.end, text.size());
+          ASSERT_GE(e.start, previous_end);
+          previous_end = e.end;
+          cuts.push_back({e.start, e.end});
+          const std::string_view span = std::string_view(text).substr(e.start, e.end - e.start);
+          const std::string_view before = std::string_view(text).substr(0, e.start);
+          ++checked;
+          if (e.reason == "syndicated") {
+            EXPECT_GE(Contained(span, 5, earlier5), options.syndication.threshold);
+          } else if (e.reason == "boilerplate") {
+            std::string_view l = span;
+            while (!l.empty() && (l.back() == '\n' || l.back() == '\r')) l.remove_suffix(1);
+            const std::string key = Normalize(l);
+            size_t carriers = 0;
+            for (const Doc& other : docs) {
+              // Documents without a url count over the whole collection.
+              if (!d.url.empty() && UrlHost(other.url) != UrlHost(d.url)) continue;
+              for (const TextSpan& ol : SplitLines(other.text)) {
+                if (Normalize(ol.In(other.text)) == key) {
+                  ++carriers;
+                  break;
+                }
+              }
+            }
+            EXPECT_GE(carriers, options.boilerplate_options.min_docs) << key;
+            EXPECT_LE(key.size(), options.boilerplate_options.max_line_bytes);
+          } else {
+            ASSERT_TRUE(e.reason == "repeated_block" || e.reason == "repeated_line");
+            const auto reference = Grams(before, 3);
+            const std::string before_normalized = Normalize(before);
+            for (const TextSpan& piece : SplitLines(span)) {
+              const std::string_view p = piece.In(span);
+              if (NormalizedWords(p).size() >= 3) {
+                EXPECT_GE(Contained(p, 3, reference),
+                          options.repeat_options.near_similarity - 1e-9) << p;
+              } else if (!Normalize(p).empty()) {
+                EXPECT_NE(before_normalized.find(Normalize(p)), std::string::npos) << p;
+              }
+            }
+          }
+        }
+        // What was written is the original without the edits.
+        if (kept_text.count(d.id) && !options.annotate) {
+          EXPECT_EQ(kept_text[d.id], "{\"id\":\"" + d.id + "\"" +
+                                         (d.url.empty() ? "" : ",\"url\":\"" + d.url + "\"") +
+                                         ",\"text\":" + Json(*ApplyCuts(text, cuts)) + "}");
+        }
+        const auto grams = Grams(text, 5);
+        earlier5.insert(grams.begin(), grams.end());
+      }
+    }
+  }
+  EXPECT_GT(checked, 300u);
 }
 
 }  // namespace

@@ -3,7 +3,8 @@
 # a run leaves no output under its final name unless that output is
 # complete (byte-identical to the one an uninterrupted run writes), and no
 # stats.json (the job writes it last) unless the run finished; rerun with
-# --overwrite, it writes byte-identical outputs. A full disk (a file size
+# --overwrite, it writes byte-identical outputs. Interrupted (SIGINT,
+# SIGTERM), it writes nothing. A full disk (a file size
 # limit, and a 1 MiB tmpfs where one can be mounted) stops the run with an
 # error naming the file and leaves no finished-looking output.
 # Usage: crash_safety_test.sh NEARDUP_BINARY [TRIALS]
@@ -104,6 +105,35 @@ for ((i = 1; i <= trials; i++)); do
   check "trial $i: rerun byte-identical" same "$out"
 done
 echo "kill-and-rerun: $passed of $trials trials passed"
+
+# Interrupted (SIGINT, SIGTERM) once its temporaries exist: it stops, exits
+# 128 + the signal, says so, removes its temporaries and renames nothing:
+# a new folder holds no file (a rerun without --overwrite is accepted), a
+# folder holding an earlier run holds exactly that run.
+for i in 1 2 3 4 5 6; do cat "$work/part0.jsonl"; done > "$work/big.jsonl"
+interrupt() {  # interrupt SIGNAL OUT [ARGS...]
+  local sig=$1 out=$2
+  shift 2
+  "$neardup" dedup "$work/big.jsonl" -o "$out" "${args[@]}" "$@" > "$work/int.txt" 2>&1 &
+  local pid=$! n=0
+  until [ -n "$(find "$out" -name '*.tmp-*' 2> /dev/null)" ] || ((n++ > 2000)); do
+    sleep 0.005
+  done
+  kill -"$sig" "$pid"
+  wait "$pid"
+}
+interrupt INT "$work/int1"
+rc=$?
+check "SIGINT: exit 130 (got $rc)" [ "$rc" -eq 130 ]
+check "SIGINT: message" grep -q "interrupted (SIGINT).*nothing written to $work/int1" "$work/int.txt"
+check "SIGINT: no file left" [ -z "$(find "$work/int1" -type f)" ]
+"$neardup" dedup "$work/big.jsonl" -o "$work/int1" "${args[@]}" > /dev/null 2>&1
+check "SIGINT: rerun without --overwrite accepted" [ $? -eq 0 ]
+cp -r "$work/old" "$work/int2"
+interrupt TERM "$work/int2" --overwrite
+rc=$?
+check "SIGTERM: exit 143 (got $rc)" [ "$rc" -eq 143 ]
+check "SIGTERM: the earlier run is untouched" diff -r "$work/old" "$work/int2"
 
 # A file size limit: writes fail with EFBIG (SIGXFSZ is ignored), the
 # error names the file, and nothing looks finished.

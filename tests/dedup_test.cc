@@ -7,6 +7,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -455,19 +456,92 @@ TEST_F(DedupTest, OversizedDocumentsTruncatedAreCountedAndWrittenWhole) {
             std::string::npos);
 }
 
-TEST_F(DedupTest, OverwriteRemovesTheEarlierStatsFirst) {
+// Outputs of an earlier run in the folder, file name -> content.
+std::map<std::string, std::string> FolderContents(const fs::path& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file()) {
+      files[fs::relative(e.path(), dir).string()] = ReadAll(e.path());
+    }
+  }
+  return files;
+}
+
+TEST_F(DedupTest, AFailedOverwriteLeavesTheEarlierRunAsItWas) {
   WriteFile(dir_ / "ok.jsonl", "{\"text\":\"a b c\"}\n");
   auto inputs = PlanInputs({(dir_ / "ok.jsonl").string()});
   ASSERT_OK(inputs);
   ASSERT_OK(RunDedup(*inputs, (dir_ / "out").string(), {}));
   ASSERT_TRUE(fs::exists(dir_ / "out" / "stats.json"));
-  // A second run that fails after preparing the folder leaves no stats.json
-  // of the first run beside whatever it replaced.
+  const auto before = FolderContents(dir_ / "out");
+  // A second run that fails after preparing the folder renames nothing
+  // into place and removes nothing of the first run (outputs are replaced
+  // only when a run commits), and leaves no temporaries.
   DedupOptions options;
   options.overwrite = true;
   options.max_memory_bytes = 1;
   EXPECT_FALSE(RunDedup(*inputs, (dir_ / "out").string(), options).ok());
-  EXPECT_FALSE(fs::exists(dir_ / "out" / "stats.json"));
+  EXPECT_EQ(FolderContents(dir_ / "out"), before);
+}
+
+// Regression: --overwrite left the outputs of an earlier run in place
+// (dedup a.jsonl -o o; dedup b.jsonl -o o --overwrite kept a.jsonl).
+TEST_F(DedupTest, OverwriteRemovesExactlyTheEarlierRunsOutputs) {
+  WriteFile(dir_ / "a.jsonl", "{\"text\":\"a b c\"}\n");
+  WriteFile(dir_ / "b.jsonl", "{\"text\":\"d e f\"}\n");
+  auto a = PlanInputs({(dir_ / "a.jsonl").string()});
+  auto b = PlanInputs({(dir_ / "b.jsonl").string()});
+  ASSERT_OK(a);
+  ASSERT_OK(b);
+  auto first = RunDedup(*a, (dir_ / "out").string(), {});
+  ASSERT_OK(first);
+  EXPECT_EQ(first->outputs,
+            (std::vector<std::string>{"a.jsonl", "clusters.jsonl",
+                                      "rejected.jsonl", "removed.jsonl"}));
+  EXPECT_NE(ReadAll(dir_ / "out" / "stats.json")
+                .find("\"outputs\":[\"a.jsonl\",\"clusters.jsonl\","
+                      "\"rejected.jsonl\",\"removed.jsonl\"]"),
+            std::string::npos);
+  // A file the user put there, and a temporary of a killed run.
+  WriteFile(dir_ / "out" / "notes.txt", "mine");
+  WriteFile(dir_ / "out" / "removed.jsonl.tmp-999999999", "half");
+  DedupOptions options;
+  options.overwrite = true;
+  ASSERT_OK(RunDedup(*b, (dir_ / "out").string(), options));
+  const auto after = FolderContents(dir_ / "out");
+  std::vector<std::string> names;
+  for (const auto& [name, content] : after) names.push_back(name);
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "b.jsonl", "clusters.jsonl", "notes.txt",
+                       "rejected.jsonl", "removed.jsonl", "stats.json"}));
+}
+
+// An interrupted run (the cancel flag, as the command's SIGINT and SIGTERM
+// handlers set it) stops, removes its temporaries and renames nothing into
+// place; a folder it created holds no file, so a rerun is accepted.
+TEST_F(DedupTest, CancelledRunWritesNothing) {
+  std::string crawl;
+  for (int i = 0; i < 5000; ++i) {
+    crawl += "{\"id\":\"" + std::to_string(i) + "\",\"text\":\"" + test::Word(i) +
+             " " + test::Word(i + 1) + " " + test::Word(i * 7) + " x y z\"}\n";
+  }
+  WriteFile(dir_ / "c.jsonl", crawl);
+  auto inputs = PlanInputs({(dir_ / "c.jsonl").string()});
+  ASSERT_OK(inputs);
+  for (const char* stage : {"sign", "index"}) {
+    SCOPED_TRACE(stage);
+    std::atomic<bool> cancel{false};
+    DedupOptions options;
+    options.cancel = &cancel;
+    const fs::path out = dir_ / (std::string("out_") + stage);
+    auto stats = RunDedup(*inputs, out.string(), options,
+                          [&](const ProgressEvent& e) {
+                            if (e.stage == stage) cancel = true;
+                          });
+    EXPECT_EQ(stats.status().code(), absl::StatusCode::kCancelled);
+    EXPECT_TRUE(FolderContents(out).empty());
+    ASSERT_OK(RunDedup(*inputs, out.string(), {}));
+  }
 }
 
 TEST_F(DedupTest, FolderWithoutInputsIsAnError) {

@@ -85,6 +85,7 @@ class JobTest : public ::testing::Test {
     };
     EXPECT_TRUE(RewriteInputs(files, {}, {}, decide, nullptr, on_rejection, rewrite).ok());
     EXPECT_EQ(rejections, 1);
+    EXPECT_TRUE(files.CommitOutputs().ok());
     return decisions;
   }
 

@@ -58,6 +58,35 @@ check "busy output message" grep -q "not empty" "$work/f.txt"
 check "bad keep exit" [ $? -ne 0 ]
 check "bad keep message" grep -q "first, longest or field:NAME" "$work/g.txt"
 
+# A field named by an option that no record has is an error naming it and
+# the fields there are, before any output; one that some records lack is a
+# warning with the count; a run that rejects every record exits 1.
+{
+  echo '{"id":"1","text":"one two three four five six","url":"http://a.example/1","score":3}'
+  echo '{"id":"2","text":"one two three four five six","url":"http://a.example/2"}'
+  echo '{"id":"3","body":"seven eight nine"}'
+} > "$work/fields.jsonl"
+for opt in "--text-field content" "--id-field docid" "--keep field:nosuch"; do
+  field=${opt##* }; field=${field#field:}
+  "$neardup" dedup "$work/fields.jsonl" -o "$work/fd" $opt > "$work/fd.txt" 2>&1
+  check "missing field $field: exit 1" [ $? -eq 1 ]
+  check "missing field $field: message" grep -q "no record has the field \"$field\".*the first records have the fields: id, text, url, score, body" "$work/fd.txt"
+  check "missing field $field: no output" [ -z "$(find "$work/fd" -type f 2> /dev/null)" ]
+done
+"$neardup" clean "$work/fields.jsonl" -o "$work/fc" --text-field content > "$work/fc.txt" 2>&1
+check "clean missing field: exit 1" [ $? -eq 1 ]
+check "clean missing field: message" grep -q 'no record has the field "content"' "$work/fc.txt"
+"$neardup" dedup "$work/fields.jsonl" -o "$work/fw" --keep field:score > "$work/fw.txt" 2>&1
+check "some records lack fields: exit 0" [ $? -eq 0 ]
+check "warning: text" grep -q 'warning: 1 of 3 records have no "text" field: rejected' "$work/fw.txt"
+check "warning: keep field" grep -q 'warning: 2 of 3 records have no "score" field' "$work/fw.txt"
+printf 'not json\n{"id":"x","text":5}\n' > "$work/allbad.jsonl"
+"$neardup" dedup "$work/allbad.jsonl" -o "$work/fa" > "$work/fa.txt" 2>&1
+check "every record rejected: exit 1" [ $? -eq 1 ]
+check "every record rejected: message" grep -q "every record was rejected (2)" "$work/fa.txt"
+"$neardup" dedup --help > "$work/dh.txt"
+check "help says what field:NAME keeps" grep -q "largest numeric" "$work/dh.txt"
+
 # A memory ceiling: too low stops the run with a clear error and no
 # finished output; a size it cannot read is refused.
 "$neardup" dedup "$src/examples/crawl.jsonl" -o "$work/m" --max-memory 1M > "$work/m.txt" 2>&1

@@ -68,9 +68,10 @@ int RunCleanCommand(const CleanFlags& flags) {
   auto inputs = PlanInputs(flags.inputs);
   if (!inputs.ok()) return Fail("clean", inputs.status());
   const ProgressFn progress = TerminalProgress(flags.quiet);
+  options.cancel = InterruptFlag();
   auto stats = RunClean(*inputs, flags.outdir, options, progress);
   ClearProgress(progress);
-  if (!stats.ok()) return Fail("clean", stats.status());
+  if (!stats.ok()) return FailJob("clean", stats.status(), flags.outdir);
   const CleanStats& s = *stats;
   if (!flags.quiet) {
     double total = 0;
@@ -99,7 +100,7 @@ int RunCleanCommand(const CleanFlags& flags) {
                 options.signals_only || options.gopher_filter ? ", signals.jsonl" : "");
   }
   PrintAccounting(s.read, s.kept, s.removed, s.rejected, s.truncated);
-  return 0;
+  return FinishJob("clean", s.fields, options.reader, s.read, s.rejected);
 }
 
 }  // namespace

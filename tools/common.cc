@@ -4,6 +4,8 @@
 
 #include <unistd.h>
 
+#include <csignal>
+#include <cstring>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -147,6 +149,75 @@ int Fail(const char* command, const absl::Status& status, int code) {
   std::fprintf(stderr, "neardup %s: %s\n", command,
                InFlagTerms(std::string(status.message())).c_str());
   return code;
+}
+
+namespace {
+
+std::atomic<bool> interrupted{false};
+volatile std::sig_atomic_t interrupt_signal = 0;
+
+extern "C" void OnInterrupt(int signal) {
+  interrupt_signal = signal;
+  interrupted.store(true);
+}
+
+}  // namespace
+
+const std::atomic<bool>* InterruptFlag() {
+  struct sigaction action;
+  std::memset(&action, 0, sizeof(action));
+  action.sa_handler = OnInterrupt;
+  sigemptyset(&action.sa_mask);
+  // Back to the default after the first signal: a second Ctrl-C ends the
+  // process even if the job does not stop.
+  action.sa_flags = SA_RESETHAND;
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  return &interrupted;
+}
+
+int FailJob(const char* command, const absl::Status& status,
+            const std::string& outdir) {
+  const int signal = interrupt_signal;
+  if (!absl::IsCancelled(status) || signal == 0) return Fail(command, status);
+  std::fprintf(stderr,
+               "neardup %s: interrupted (%s): stopped, temporary files "
+               "removed, nothing written to %s (what it held before is "
+               "unchanged)\n",
+               command, signal == SIGINT ? "SIGINT" : "SIGTERM",
+               outdir.c_str());
+  return 128 + signal;
+}
+
+int FinishJob(const char* command, const FieldCounts& fields,
+              const ReaderOptions& reader, uint64_t read, uint64_t rejected) {
+  auto warn = [&](uint64_t missing, const std::string& field,
+                  const char* consequence) {
+    if (missing == 0 || missing == fields.objects) return;
+    std::fprintf(stderr,
+                 "neardup %s: warning: %llu of %llu records have no \"%s\" "
+                 "field: %s\n",
+                 command, static_cast<unsigned long long>(missing),
+                 static_cast<unsigned long long>(fields.objects), field.c_str(),
+                 consequence);
+  };
+  warn(fields.missing_text, reader.text_field,
+       "rejected (see rejected.jsonl)");
+  if (reader.id_field != ReaderOptions{}.id_field) {
+    warn(fields.missing_id, reader.id_field, "their ids are FILE:LINE");
+  }
+  if (!reader.number_field.empty()) {
+    warn(fields.missing_number, reader.number_field,
+         "they rank below any value when the kept record is chosen");
+  }
+  if (read > 0 && rejected == read) {
+    std::fprintf(stderr,
+                 "neardup %s: every record was rejected (%llu): see "
+                 "rejected.jsonl for the reasons\n",
+                 command, static_cast<unsigned long long>(read));
+    return 1;
+  }
+  return 0;
 }
 
 void PrintAccounting(uint64_t read, uint64_t kept, uint64_t removed,

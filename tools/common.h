@@ -4,6 +4,7 @@
 #ifndef NEARDUP_TOOLS_COMMON_H_
 #define NEARDUP_TOOLS_COMMON_H_
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -49,6 +50,26 @@ std::string InFlagTerms(std::string_view message);
 // Prints "neardup COMMAND: MESSAGE" (InFlagTerms) on standard error and
 // returns `code`.
 int Fail(const char* command, const absl::Status& status, int code = 1);
+
+// Installs handlers for SIGINT and SIGTERM and returns the flag they set,
+// for DedupOptions::cancel and CleanOptions::cancel: the first signal asks
+// the job to stop (it removes its temporaries and renames nothing into
+// place); a second one ends the process at once (default action).
+const std::atomic<bool>* InterruptFlag();
+
+// The end of a job that failed: for an interrupted one (Cancelled after a
+// signal), prints that nothing was written to `outdir` and returns 128 +
+// the signal's number (130 for SIGINT, 143 for SIGTERM); else as Fail.
+int FailJob(const char* command, const absl::Status& status,
+            const std::string& outdir);
+
+// After a job: prints a warning on standard error for each named field
+// that some JSONL records lack (text: those records were rejected; id:
+// their ids are FILE:LINE; the keep field: they rank below any value), and
+// returns the command's exit status: 1 with a message when records were
+// read and every one was rejected, else 0.
+int FinishJob(const char* command, const FieldCounts& fields,
+              const ReaderOptions& reader, uint64_t read, uint64_t rejected);
 
 // Prints the accounting line that ends every job's output, with the
 // number of documents read truncated when there were any.

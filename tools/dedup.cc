@@ -91,9 +91,10 @@ int RunDedupCommand(const DedupFlags& flags) {
   auto inputs = PlanInputs(flags.inputs);
   if (!inputs.ok()) return Fail("dedup", inputs.status());
   const ProgressFn progress = TerminalProgress(flags.quiet);
+  options.cancel = InterruptFlag();
   auto stats = RunDedup(*inputs, flags.outdir, options, progress);
   ClearProgress(progress);
-  if (!stats.ok()) return Fail("dedup", stats.status());
+  if (!stats.ok()) return FailJob("dedup", stats.status(), flags.outdir);
   const DedupStats& s = *stats;
   if (!flags.quiet) {
     std::printf("neardup dedup: %s, %s %d-grams", DedupMethodName(options.method),
@@ -136,7 +137,9 @@ int RunDedupCommand(const DedupFlags& flags) {
   }
   PrintAccounting(s.read, s.kept, s.removed, s.rejected, s.truncated,
                   options.dry_run ? " (dry run: nothing written)" : "");
-  return 0;
+  ReaderOptions reader = options.reader;
+  if (options.keep == KeepPolicy::kField) reader.number_field = options.keep_field;
+  return FinishJob("dedup", s.fields, reader, s.read, s.rejected);
 }
 
 }  // namespace
@@ -174,7 +177,10 @@ void AddDedupCommand(CLI::App& app, int* exit_code) {
                   "Jaccard) or exact (Jaccard of the shingle sets)")
       ->capture_default_str();
   cmd->add_option("--keep", flags->keep,
-                  "record kept per cluster: first, longest or field:NAME")
+                  "record kept per cluster: first (in input order), longest "
+                  "(most text bytes), or field:NAME (the largest numeric "
+                  "value of JSONL field NAME; ties and records without it: "
+                  "the first)")
       ->capture_default_str();
   AddReaderFlags(cmd, &flags->reader);
   cmd->add_option("--threads", flags->threads, "threads (default: all cores)");

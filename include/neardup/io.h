@@ -121,6 +121,20 @@ struct Rejection {
   std::string reason;     // e.g. "malformed JSON: ...", "truncated gzip"
 };
 
+// JSONL: which of the fields ReaderOptions names the records had, so that
+// a job can tell a misspelt field from a few incomplete records.
+struct FieldCounts {
+  uint64_t objects = 0;         // lines that parsed as JSON objects
+  uint64_t missing_text = 0;    // of those, lines without text_field
+  uint64_t missing_id = 0;      // without id_field
+  uint64_t missing_number = 0;  // without number_field (when it is set)
+  // The distinct keys of the first 8 objects, in order of appearance (for
+  // a message that says which fields there are).
+  std::vector<std::string> first_keys;
+
+  void Add(const FieldCounts& other);
+};
+
 // Reads the documents of one file, sequentially. Not thread-safe; one reader
 // per file. Memory: one record plus a fixed-size decompression buffer.
 class RecordReader {
@@ -150,6 +164,10 @@ class RecordReader {
   // string per record, so that a writer can compress each as its own gzip
   // member, as WARC tools expect.
   virtual void TakePassThrough(std::vector<std::string>* out) { out->clear(); }
+
+  // JSONL: the field counts of the records read so far; null for other
+  // formats.
+  virtual const FieldCounts* field_counts() const { return nullptr; }
 
   InputFormat format() const { return format_; }
   Compression compression() const { return compression_; }
@@ -183,8 +201,17 @@ class RecordWriter {
   absl::Status Write(std::string_view bytes);
   absl::Status WriteLine(std::string_view line);  // bytes + "\n"
 
-  // Flushes, closes, fsyncs and renames into place.
+  // Flushes, fsyncs and closes the temporary file without renaming it,
+  // and frees the writer's buffers; later writes fail. For a job that
+  // renames all its outputs together at its end: until Commit, the
+  // destructor still removes the temporary file.
+  absl::Status Finish();
+
+  // Finish (when not done yet), then renames into place.
   absl::Status Commit();
+
+  // The final path given to Create.
+  const std::string& path() const;
 
  private:
   class Impl;

@@ -12,6 +12,7 @@
 #ifndef NEARDUP_PIPELINE_H_
 #define NEARDUP_PIPELINE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -89,10 +90,16 @@ struct DedupOptions {
   // Write the decisions (removed.jsonl, clusters.jsonl, stats.json) but no
   // record files. Default: false.
   bool dry_run = false;
-  // Accept an output folder that exists and is not empty (outputs in it are
-  // replaced). Default: false.
+  // Accept an output folder that exists and is not empty: the outputs an
+  // earlier run listed in its stats.json are removed (no other file) and
+  // replaced, when this run commits. Default: false.
   bool overwrite = false;
   CandidateOptions candidates;
+  // When not null and set to true (from another thread, or a signal
+  // handler), the job stops at its next document with Cancelled: its
+  // temporaries are removed and nothing is renamed into place (an earlier
+  // run's outputs stay as they were). Default: null.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // One input file and the name of its output, relative to the output folder.
@@ -137,6 +144,12 @@ struct DedupStats {
   LshParams lsh;                    // bands and rows used (kMinHash)
   CandidateStats candidates;
   std::vector<FileCounts> files;
+  // The files the run wrote, relative to the output folder, sorted
+  // (stats.json aside): what a later run with overwrite removes.
+  std::vector<std::string> outputs;
+  // JSONL inputs: records without the fields the reader options name (a
+  // job stops when no record has one: see RunDedup).
+  FieldCounts fields;
   std::vector<std::pair<std::string, double>> stage_seconds;
   uint64_t peak_rss_bytes = 0;
   int threads = 0;
@@ -154,12 +167,17 @@ using ProgressFn = std::function<void(const ProgressEvent&)>;
 // Runs the dedup job and writes into `outdir`: the kept records (files
 // named by InputFile::output_name, same format and compression as their
 // input), removed.jsonl, clusters.jsonl, rejected.jsonl and stats.json, each
-// written under a temporary name and renamed when complete. Returns
-// InvalidArgument (naming the option and its value, as
-// ResolveDedupOptions) for bad options, an error (naming the path) before
-// reading anything when an input cannot be opened or the output folder
-// cannot be used (FailedPrecondition when it is not empty and `overwrite`
-// is false), and an error when writing fails. Records that cannot be read are rejected and counted, never fatal.
+// written under a temporary name, all renamed into place together when the
+// run completes (stats.json last). Returns InvalidArgument (naming the
+// option and its value, as ResolveDedupOptions) for bad options, an error
+// (naming the path) before reading anything when an input cannot be opened
+// or the output folder cannot be used (FailedPrecondition when it is not
+// empty and `overwrite` is false), an error when writing fails,
+// FailedPrecondition when no JSONL record has a field the options name (the
+// text field; the keep field; the id field unless it is the default "id"),
+// and Cancelled when `cancel` was set; after an error nothing is renamed
+// into place. Records that cannot be read are rejected and counted, never
+// fatal.
 absl::StatusOr<DedupStats> RunDedup(const std::vector<InputFile>& inputs,
                                     const std::string& outdir,
                                     const DedupOptions& options,
@@ -202,8 +220,10 @@ struct CleanOptions {
   // Default: 0.
   int threads = 0;
   // Accept an output folder that exists and is not empty (outputs in it are
-  // replaced). Default: false.
+  // replaced), and stop with Cancelled when *cancel becomes true: as
+  // DedupOptions::overwrite and DedupOptions::cancel. Default: false, null.
   bool overwrite = false;
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // Returns InvalidArgument, naming the option and its value, when `options`
@@ -228,6 +248,12 @@ struct CleanStats {
   uint64_t boilerplate_lines = 0;    // distinct lines cut as boilerplate
   uint64_t count_near_duplicates = 0;  // documents not counted (LineCounter)
   std::vector<FileCounts> files;
+  // The files the run wrote, relative to the output folder, sorted
+  // (stats.json aside): what a later run with overwrite removes.
+  std::vector<std::string> outputs;
+  // JSONL inputs: records without the fields the reader options name (a
+  // job stops when no record has one: see RunDedup).
+  FieldCounts fields;
   std::vector<std::pair<std::string, double>> stage_seconds;
   uint64_t peak_rss_bytes = 0;
 };

@@ -1439,6 +1439,9 @@ PYBIND11_MODULE(_core, m) {
       .def_readwrite("repaired_utf8", &DedupStats::repaired_utf8)
       .def_readwrite("clusters", &DedupStats::clusters)
       .def_readwrite("candidate_pairs", &DedupStats::candidate_pairs)
+      .def_readwrite("outputs", &DedupStats::outputs,
+                     "the files the run wrote, relative to the output folder, "
+                     "sorted (stats.json aside)")
       .def_readwrite("verified_pairs", &DedupStats::verified_pairs)
       .def_readwrite("joined_pairs", &DedupStats::joined_pairs)
       .def_readwrite("lsh", &DedupStats::lsh)

@@ -24,6 +24,7 @@
 // Views: text and a string id point into the simdjson parser's string
 // buffer; raw into the input's buffers; both are valid until the next call.
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -124,6 +125,8 @@ class JsonlReader final : public RecordReader {
     max_line_ = static_cast<size_t>(
         std::min<uint64_t>(by_text, simdjson::SIMDJSON_MAXSIZE_BYTES));
   }
+
+  const FieldCounts* field_counts() const override { return &fields_; }
 
   Result Next(Record* record, Rejection* rejection) override {
     if (done_) return Result::kEnd;
@@ -279,10 +282,16 @@ class JsonlReader final : public RecordReader {
     double number = std::numeric_limits<double>::quiet_NaN();
     const bool want_number = !options_.number_field.empty();
 
+    const bool note_keys = fields_.objects < kKeyedObjects;
     for (auto field : object) {
       std::string_view key;
       if (auto error = field.unescaped_key().get(key)) {
         return ErrorReason(error, line);
+      }
+      if (note_keys && fields_.first_keys.size() < kMaxKeys &&
+          std::find(fields_.first_keys.begin(), fields_.first_keys.end(),
+                    key) == fields_.first_keys.end()) {
+        fields_.first_keys.emplace_back(key);
       }
       od::value value;
       if (auto error = field.value().get(value))
@@ -367,6 +376,10 @@ class JsonlReader final : public RecordReader {
       return "malformed JSON: content after the top-level object";
     }
 
+    ++fields_.objects;
+    fields_.missing_text += !have_text;
+    fields_.missing_id += !have_id;
+    fields_.missing_number += want_number && !have_number;
     if (!have_text) {
       return Cat("no \"", options_.text_field, "\" field");
     }
@@ -398,8 +411,12 @@ class JsonlReader final : public RecordReader {
     return std::string();
   }
 
+  static constexpr uint64_t kKeyedObjects = 8;
+  static constexpr size_t kMaxKeys = 64;
+
   std::unique_ptr<BufferedInput> in_;
   ReaderOptions options_;
+  FieldCounts fields_;
   od::parser parser_;
   size_t max_line_;
   uint64_t line_number_ = 0;

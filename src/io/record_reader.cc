@@ -1,5 +1,6 @@
 // RecordReader::Open: path -> bytes -> decompressed bytes -> format reader.
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -40,6 +41,19 @@ absl::StatusOr<std::unique_ptr<RecordReader>> RecordReader::Open(
   }
   return io_internal::NewTextReader(path, source->compression, std::move(in),
                                     options);
+}
+
+void FieldCounts::Add(const FieldCounts& other) {
+  objects += other.objects;
+  missing_text += other.missing_text;
+  missing_id += other.missing_id;
+  missing_number += other.missing_number;
+  for (const std::string& key : other.first_keys) {
+    if (first_keys.size() < 64 &&
+        std::find(first_keys.begin(), first_keys.end(), key) == first_keys.end()) {
+      first_keys.push_back(key);
+    }
+  }
 }
 
 }  // namespace neardup

@@ -81,9 +81,9 @@ class RecordWriter::Impl {
   // Appends `a` then `b`; for WARC gzip output both go in one member.
   absl::Status Write(std::string_view a, std::string_view b) {
     if (!status_.ok()) return status_;
-    if (committed_) {
+    if (finished_) {
       return absl::FailedPreconditionError(
-          io_internal::Cat(path_, ": write after Commit"));
+          io_internal::Cat(path_, ": write after Finish or Commit"));
     }
     switch (compression_) {
       case Compression::kNone:
@@ -106,9 +106,9 @@ class RecordWriter::Impl {
     return status_;
   }
 
-  absl::Status Commit() {
+  absl::Status Finish() {
     if (!status_.ok()) return status_;
-    if (committed_) return absl::OkStatus();
+    if (finished_) return absl::OkStatus();
     if (compression_ == Compression::kGzip && format_ != InputFormat::kWarc) {
       Deflate(std::string_view(), Z_FINISH);
     } else if (compression_ == Compression::kZstd) {
@@ -120,6 +120,19 @@ class RecordWriter::Impl {
     const int fd = fd_;
     fd_ = -1;
     if (close(fd) != 0) return Fail(errno, "closing");
+    finished_ = true;
+    // A finished writer waits for its rename: it keeps no memory.
+    buffer_.reset();
+    if (zlib_ready_) deflateEnd(&zs_);
+    zlib_ready_ = false;
+    ZSTD_freeCCtx(cctx_);
+    cctx_ = nullptr;
+    return absl::OkStatus();
+  }
+
+  absl::Status Commit() {
+    if (committed_) return absl::OkStatus();
+    if (auto s = Finish(); !s.ok()) return s;
     if (rename(temp_path_.c_str(), path_.c_str()) != 0) {
       return Fail(errno, io_internal::Cat("renaming ", temp_path_, " to"));
     }
@@ -132,6 +145,8 @@ class RecordWriter::Impl {
     }
     return absl::OkStatus();
   }
+
+  const std::string& path() const { return path_; }
 
  private:
   absl::Status Fail(int error, std::string_view what) {
@@ -230,7 +245,8 @@ class RecordWriter::Impl {
   z_stream zs_;
   bool zlib_ready_ = false;
   ZSTD_CCtx* cctx_ = nullptr;
-  bool committed_ = false;
+  bool finished_ = false;   // flushed, synced and closed
+  bool committed_ = false;  // renamed into place
   absl::Status status_;
 };
 
@@ -271,6 +287,10 @@ absl::Status RecordWriter::WriteLine(std::string_view line) {
   return impl_->Write(line, "\n");
 }
 
+absl::Status RecordWriter::Finish() { return impl_->Finish(); }
+
 absl::Status RecordWriter::Commit() { return impl_->Commit(); }
+
+const std::string& RecordWriter::path() const { return impl_->path(); }
 
 }  // namespace neardup

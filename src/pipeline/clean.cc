@@ -108,6 +108,8 @@ class CleanJob {
   absl::StatusOr<internal::RecordAction> Decide(size_t file, size_t doc,
                                                 const Record& record,
                                                 std::string* replacement);
+  absl::Status CheckCuts(const Record& record, size_t file,
+                         absl::Span<const Cut> cuts) const;
   absl::Status Reject(size_t file, const Rejection& r);
   absl::Status WriteLineCounts();
   std::string StatsJson() const;
@@ -140,6 +142,38 @@ class CleanJob {
   std::string line_;
   Clock::time_point last_report_ = Clock::now();
 };
+
+// The invariant every edit of the job must meet, checked before anything
+// of the record is written: each cut lies inside the record's text, cuts
+// are sorted and do not overlap, and the job never cuts more bytes than it
+// read. A violation is a bug in a rule, and the run stops with Internal
+// (nothing renamed into place) rather than write a damaged record.
+absl::Status CleanJob::CheckCuts(const Record& record, size_t file,
+                                 absl::Span<const Cut> cuts) const {
+  size_t previous_end = 0;
+  uint64_t bytes = 0;
+  for (const Cut& c : cuts) {
+    if (c.begin >= c.end || c.end > record.text.size() || c.begin < previous_end) {
+      return absl::InternalError(
+          "internal error: a " + std::string(CutReasonName(c.reason)) +
+          " cut [" + std::to_string(c.begin) + ", " + std::to_string(c.end) +
+          ") of record " + std::string(record.id) + " (" + files_.display(file) +
+          " line " + std::to_string(record.line) + ") does not lie inside its " +
+          std::to_string(record.text.size()) +
+          " bytes of text after the previous cut; nothing was written");
+    }
+    previous_end = c.end;
+    bytes += c.end - c.begin;
+  }
+  if (stats_.cut_bytes + bytes > stats_.text_bytes) {
+    return absl::InternalError(
+        "internal error: more bytes cut (" +
+        std::to_string(stats_.cut_bytes + bytes) + ") than read (" +
+        std::to_string(stats_.text_bytes) + ") at record " +
+        std::string(record.id) + "; nothing was written");
+  }
+  return absl::OkStatus();
+}
 
 absl::Status CleanJob::Reject(size_t file, const Rejection& r) {
   ++stats_.rejected;
@@ -189,6 +223,7 @@ absl::Status CleanJob::CountPass() {
         if (auto s = Reject(f, rejection); !s.ok()) return s;
         continue;
       }
+      if (auto s = internal::CheckCancel(options_.cancel); !s.ok()) return s;
       ++stats_.read;
       ++stats_.files[f].read;
       ++documents_[f];
@@ -206,6 +241,12 @@ absl::Status CleanJob::CountPass() {
     }
     stats_.files[f].passed_through = (*reader)->passed_through();
     stats_.passed_through += stats_.files[f].passed_through;
+    if ((*reader)->field_counts() != nullptr) {
+      stats_.fields.Add(*(*reader)->field_counts());
+    }
+  }
+  if (auto s = internal::CheckFields(stats_.fields, options_.reader); !s.ok()) {
+    return s;
   }
   flush();
   stats_.count_near_duplicates = counter_.near_duplicates();
@@ -261,6 +302,7 @@ void CleanJob::Complete(const Record& record, DocWork* work) const {
 absl::StatusOr<internal::RecordAction> CleanJob::Decide(
     size_t file, size_t doc, const Record& record, std::string* replacement) {
   using internal::RecordAction;
+  if (auto s = internal::CheckCancel(options_.cancel); !s.ok()) return s;
   FileCounts& counts = stats_.files[file];
   if (!counted_) {
     ++stats_.read;
@@ -323,12 +365,14 @@ absl::StatusOr<internal::RecordAction> CleanJob::Decide(
   // Every document goes through the filter, in input order, so the first
   // occurrence of a paragraph is the one kept.
   if (syndication_) {
+    syndicated_cuts_.clear();  // FindAndAdd appends: this document's only
     syndication_->FindAndAdd(text, &syndicated_cuts_);
     work.cuts = MergeCuts(std::move(work.cuts), syndicated_cuts_);
     Complete(record, &work);
   }
   if (!work.cuts_status.ok()) return work.cuts_status;
   const std::vector<Cut>& cuts = work.cuts;
+  if (auto s = CheckCuts(record, file, cuts); !s.ok()) return s;
   const std::string& cleaned = work.cleaned;
 
   if (options_.gopher_filter) {
@@ -420,7 +464,7 @@ absl::Status CleanJob::WriteLineCounts() {
     }
     if (auto s = (*out)->WriteLine(line_); !s.ok()) return s;
   }
-  return (*out)->Commit();
+  return files_.Stage(*std::move(out));
 }
 
 std::string CleanJob::StatsJson() const {
@@ -479,6 +523,11 @@ std::string CleanJob::StatsJson() const {
          ",\"rejected\":" + std::to_string(f.rejected) +
          ",\"truncated\":" + std::to_string(f.truncated) +
          ",\"passed_through\":" + std::to_string(f.passed_through) + "}";
+  }
+  j += "],\"outputs\":[";
+  for (size_t i = 0; i < stats_.outputs.size(); ++i) {
+    if (i) j += ",";
+    AppendJsonString(stats_.outputs[i], &j);
   }
   return j + "]}";
 }
@@ -544,7 +593,7 @@ absl::StatusOr<CleanStats> CleanJob::Run() {
                                     InputFormat::kText, Compression::kNone);
     if (!bin.ok()) return bin.status();
     if (auto s = (*bin)->Write(counter_.Serialize()); !s.ok()) return s;
-    if (auto s = (*bin)->Commit(); !s.ok()) return s;
+    if (auto s = files_.Stage(*std::move(bin)); !s.ok()) return s;
   } else {
     options_.boilerplate = false;
   }
@@ -577,13 +626,21 @@ absl::StatusOr<CleanStats> CleanJob::Run() {
     return s;
   }
   stats_.stage_seconds.push_back({"clean", SecondsSince(clean_start)});
+  if (!counted_) {
+    stats_.fields = files_.fields();
+    if (auto s = internal::CheckFields(stats_.fields, options_.reader); !s.ok()) {
+      return s;
+    }
+  }
   if (auto s = WriteLineCounts(); !s.ok()) return s;
   for (auto* w : {&edits_, &removed_, &signals_}) {
     if (*w) {
-      if (auto s = (*w)->Commit(); !s.ok()) return s;
+      if (auto s = files_.Stage(std::move(*w)); !s.ok()) return s;
     }
   }
-  if (auto s = rejected_.Commit(); !s.ok()) return s;
+  if (auto s = rejected_.Stage(&files_); !s.ok()) return s;
+  if (auto s = files_.CommitOutputs(); !s.ok()) return s;
+  stats_.outputs = files_.outputs();
   stats_.stage_seconds.push_back({"total", SecondsSince(start)});
   stats_.peak_rss_bytes = internal::PeakRssBytes();
   auto out = RecordWriter::Create(files_.OutPath("stats.json"),

@@ -350,6 +350,14 @@ absl::Status DedupJob::SignPass() {
   std::thread signer;
   absl::Status sign_status;
   uint64_t bytes_read = 0;
+  // An early return (an error, a memory ceiling, an interrupt) waits for
+  // the batch being signed: a joinable thread must not be destroyed.
+  struct Joiner {
+    std::thread& thread;
+    ~Joiner() {
+      if (thread.joinable()) thread.join();
+    }
+  } joiner{signer};
   auto launch = [&](Batch& batch) {
     // Room for the batch's outputs, sized while no worker runs.
     const size_t end = batch.first + batch.texts.size();
@@ -396,6 +404,7 @@ absl::Status DedupJob::SignPass() {
         continue;
       }
       if (auto s = CheckMemory(record.id.size()); !s.ok()) return s;
+      if (auto s = internal::CheckCancel(options_.cancel); !s.ok()) return s;
       ++stats_.read;
       ++counts.read;
       if (!record.text_rest.empty()) {
@@ -421,6 +430,12 @@ absl::Status DedupJob::SignPass() {
     }
     counts.passed_through = (*reader)->passed_through();
     stats_.passed_through += counts.passed_through;
+    if ((*reader)->field_counts() != nullptr) {
+      stats_.fields.Add(*(*reader)->field_counts());
+    }
+  }
+  if (auto s = internal::CheckFields(stats_.fields, options_.reader); !s.ok()) {
+    return s;
   }
   if (auto s = flush(); !s.ok()) return s;
   if (signer.joinable()) signer.join();
@@ -573,7 +588,7 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
                        docs_.Id(c.kept[i]), Similarity(i, c.kept[i]));
     if (auto s = (*removed)->WriteLine(line); !s.ok()) return s;
   }
-  if (auto s = (*removed)->Commit(); !s.ok()) return s;
+  if (auto s = files_.Stage(*std::move(removed)); !s.ok()) return s;
 
   // clusters.jsonl: members of clusters of two or more, by cluster, then in
   // input order.
@@ -592,7 +607,7 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
                              docs_.Id(c.kept[i]));
     if (auto s = (*clusters)->WriteLine(line); !s.ok()) return s;
   }
-  if (auto s = (*clusters)->Commit(); !s.ok()) return s;
+  if (auto s = files_.Stage(*std::move(clusters)); !s.ok()) return s;
   stats_.stage_seconds.push_back({"decisions", SecondsSince(start)});
   return absl::OkStatus();
 }
@@ -605,6 +620,7 @@ absl::Status DedupJob::WritePass(const Clustering& c) {
   }
   auto decide = [&](size_t f, size_t doc, const Record&,
                     std::string*) -> absl::StatusOr<internal::RecordAction> {
+    if (auto s = internal::CheckCancel(options_.cancel); !s.ok()) return s;
     if (c.kept[doc] != doc) return internal::RecordAction::kDrop;
     ++stats_.files[f].kept;
     return internal::RecordAction::kKeep;
@@ -628,6 +644,7 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
   absl::StatusOr<DisjointSets> sets = DisjointSets::Create(docs_.size());
   if (!sets.ok()) return sets.status();
   if (auto s = Index(*sets); !s.ok()) return s;
+  if (auto s = internal::CheckCancel(options_.cancel); !s.ok()) return s;
   absl::StatusOr<Clustering> clustered =
       MakeClustering(*sets, options_.keep, docs_.length, docs_.number);
   if (!clustered.ok()) return clustered.status();
@@ -648,7 +665,9 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
       fc.kept = fc.read - fc.rejected - fc.removed;
     }
   }
-  if (auto s = rejected_.Commit(); !s.ok()) return s;
+  if (auto s = rejected_.Stage(&files_); !s.ok()) return s;
+  if (auto s = files_.CommitOutputs(); !s.ok()) return s;
+  stats_.outputs = files_.outputs();
   stats_.stage_seconds.push_back({"total", SecondsSince(start)});
   stats_.peak_rss_bytes = PeakRssBytes();
   auto stats_file = RecordWriter::Create(OutPath("stats.json"),
@@ -849,6 +868,11 @@ std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
     num("truncated", f.truncated);
     num("passed_through", f.passed_through, false);
     j += "}";
+  }
+  j += "],\"outputs\":[";
+  for (size_t i = 0; i < s.outputs.size(); ++i) {
+    if (i) j += ",";
+    AppendJsonString(s.outputs[i], &j);
   }
   j += "]}";
   return j;

@@ -27,8 +27,13 @@ absl::Status PrepareDedupOutput(const std::vector<InputFile>& inputs,
           "to a file the workers can read");
     }
   }
+  // The distributed job writes its outputs from many tasks, with no final
+  // commit: an earlier run's outputs go now.
   internal::JobFiles files;
-  return files.Prepare(inputs, outdir, overwrite, reader);
+  if (auto s = files.Prepare(inputs, outdir, overwrite, reader); !s.ok()) {
+    return s;
+  }
+  return files.RemoveEarlierRun();
 }
 
 absl::StatusOr<SignedPartition> SignDedupPartition(
@@ -136,6 +141,7 @@ absl::StatusOr<uint64_t> WriteKeptDocuments(const std::string& path,
       !s.ok()) {
     return s;
   }
+  if (auto s = files.CommitOutputs(); !s.ok()) return s;
   return written;
 }
 

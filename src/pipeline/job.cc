@@ -2,6 +2,7 @@
 
 #include "pipeline/job.h"
 
+#include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -15,6 +16,8 @@
 #include <thread>
 #include <vector>
 
+#include "simdjson.h"
+
 namespace neardup {
 namespace fs = std::filesystem;
 
@@ -25,6 +28,73 @@ uint64_t PeakRssBytes() {
   if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
   return static_cast<uint64_t>(usage.ru_maxrss) * 1024;
 }
+
+namespace {
+
+// True when the folder holds anything but (empty) folders.
+bool HoldsFiles(const std::string& folder) {
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(folder, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_directory(ec)) return true;
+  }
+  return static_cast<bool>(ec);
+}
+
+// The "outputs" list of an earlier run's stats.json: names relative to the
+// output folder. None when there is no stats.json (an unfinished run, or a
+// folder of something else) or it has no list (an older neardup); an
+// error when a listed name would leave the folder.
+absl::StatusOr<std::vector<std::string>> EarlierOutputs(
+    const std::string& stats_path) {
+  std::vector<std::string> names;
+  std::FILE* in = std::fopen(stats_path.c_str(), "rb");
+  if (in == nullptr) return names;
+  std::string text;
+  char buffer[65536];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof(buffer), in)) > 0) text.append(buffer, n);
+  std::fclose(in);
+  simdjson::dom::parser parser;
+  simdjson::dom::element stats;
+  if (parser.parse(text).get(stats) != simdjson::SUCCESS) return names;
+  simdjson::dom::array list;
+  if (stats["outputs"].get_array().get(list) != simdjson::SUCCESS) return names;
+  for (simdjson::dom::element e : list) {
+    std::string_view name;
+    if (e.get_string().get(name) != simdjson::SUCCESS) continue;
+    const fs::path path = fs::path(name).lexically_normal();
+    if (name.empty() || path.is_absolute() || *path.begin() == "..") {
+      return absl::FailedPreconditionError(
+          stats_path + " lists an output outside its folder (\"" +
+          std::string(name) + "\"): not removing anything");
+    }
+    names.push_back(path.string());
+  }
+  return names;
+}
+
+// Removes "NAME.tmp-PID" files under `folder` left by neardup processes
+// that are gone (killed runs); a running process's are left alone.
+void RemoveStaleTemporaries(const std::string& folder) {
+  std::error_code ec;
+  std::vector<fs::path> stale;
+  for (auto it = fs::recursive_directory_iterator(folder, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    const std::string name = it->path().filename().string();
+    const size_t at = name.rfind(".tmp-");
+    if (at == std::string::npos || at + 5 == name.size()) continue;
+    const std::string pid = name.substr(at + 5);
+    if (pid.find_first_not_of("0123456789") != std::string::npos || pid.size() > 9) continue;
+    const pid_t p = static_cast<pid_t>(std::stol(pid));
+    if (p == getpid() || kill(p, 0) == 0 || errno != ESRCH) continue;
+    stale.push_back(it->path());
+  }
+  for (const fs::path& path : stale) fs::remove(path, ec);
+}
+
+}  // namespace
 
 JobFiles::~JobFiles() {
   if (!stdin_spool_.empty()) std::remove(stdin_spool_.c_str());
@@ -49,14 +119,15 @@ absl::Status JobFiles::Prepare(const std::vector<InputFile>& inputs,
     const auto size = fs::file_size(input.path, ec);
     if (!ec) total_bytes_ += size;
   }
-  // The output folder: create it, or accept an empty one.
+  // The output folder: create it, or accept one without files (an
+  // interrupted run leaves at most the empty folders it made).
   std::error_code ec;
   if (fs::exists(outdir_, ec)) {
     if (!fs::is_directory(outdir_, ec)) {
       return absl::FailedPreconditionError(outdir_ +
                                            " exists and is not a folder");
     }
-    if (!overwrite && !fs::is_empty(outdir_, ec)) {
+    if (!overwrite && HoldsFiles(outdir_)) {
       return absl::FailedPreconditionError(
           outdir_ + " exists and is not empty (set the overwrite option to "
                     "replace the outputs in it)");
@@ -65,16 +136,14 @@ absl::Status JobFiles::Prepare(const std::vector<InputFile>& inputs,
     return absl::PermissionDeniedError("cannot create output folder " +
                                        outdir_ + ": " + ec.message());
   }
-  // stats.json is written last, so it marks a finished run: an earlier
-  // run's copy goes first, or a run killed while replacing the outputs
-  // would leave a folder that looks finished with a mix of both runs.
   if (overwrite) {
-    fs::remove(OutPath("stats.json"), ec);
-    if (ec) {
-      return absl::PermissionDeniedError("cannot remove the earlier " +
-                                         OutPath("stats.json") + ": " +
-                                         ec.message());
+    remove_earlier_ = true;
+    if (auto listed = EarlierOutputs(OutPath("stats.json")); listed.ok()) {
+      earlier_outputs_ = *std::move(listed);
+    } else {
+      return listed.status();
     }
+    RemoveStaleTemporaries(outdir_);
   }
   for (InputFile& input : inputs_) {
     if (input.path == "-") {
@@ -90,6 +159,55 @@ absl::Status JobFiles::Prepare(const std::vector<InputFile>& inputs,
     }
   }
   return absl::OkStatus();
+}
+
+absl::Status JobFiles::RemoveEarlierRun() {
+  if (!remove_earlier_) return absl::OkStatus();
+  remove_earlier_ = false;
+  // stats.json is written last, so it marks a finished run: the earlier
+  // run's copy goes first, or a run killed while replacing the outputs
+  // would leave a folder that looks finished with a mix of both runs.
+  std::error_code ec;
+  for (const std::string& name : std::vector<std::string>{"stats.json"}) {
+    fs::remove(OutPath(name), ec);
+    if (ec) {
+      return absl::PermissionDeniedError("cannot remove the earlier " +
+                                         OutPath(name) + ": " + ec.message());
+    }
+  }
+  for (const std::string& name : earlier_outputs_) {
+    const fs::path path = OutPath(name);
+    if (!fs::is_regular_file(fs::symlink_status(path, ec))) continue;
+    fs::remove(path, ec);
+    if (ec) {
+      return absl::PermissionDeniedError("cannot remove the earlier output " +
+                                         path.string() + ": " + ec.message());
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status JobFiles::Stage(std::unique_ptr<RecordWriter> writer) {
+  if (auto s = writer->Finish(); !s.ok()) return s;
+  staged_.push_back(std::move(writer));
+  return absl::OkStatus();
+}
+
+absl::Status JobFiles::CommitOutputs() {
+  if (auto s = RemoveEarlierRun(); !s.ok()) return s;
+  for (auto& writer : staged_) {
+    if (auto s = writer->Commit(); !s.ok()) return s;
+    committed_.push_back(
+        fs::path(writer->path()).lexically_relative(outdir_).string());
+  }
+  staged_.clear();
+  return absl::OkStatus();
+}
+
+std::vector<std::string> JobFiles::outputs() const {
+  std::vector<std::string> names = committed_;
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 void JobFiles::AssignOne(const InputFile& input, const std::string& display,
@@ -163,7 +281,9 @@ absl::Status RejectionLog::Add(std::string_view file, const Rejection& r) {
   return writer_->WriteLine(RejectionJson(file, r));
 }
 
-absl::Status RejectionLog::Commit() { return writer_->Commit(); }
+absl::Status RejectionLog::Stage(JobFiles* files) {
+  return files->Stage(std::move(writer_));
+}
 
 namespace {
 
@@ -172,7 +292,7 @@ namespace {
 // `decide` says of them, and its end.
 class OutputSink {
  public:
-  OutputSink(const JobFiles& files, const DecideFn& decide,
+  OutputSink(JobFiles& files, const DecideFn& decide,
              const std::function<void(uint64_t, uint64_t)>& progress)
       : files_(files), decide_(decide), progress_(progress) {}
 
@@ -209,9 +329,7 @@ class OutputSink {
 
   absl::Status EndFile() {
     if (!writer_) return absl::OkStatus();
-    absl::Status s = writer_->Commit();
-    writer_.reset();
-    return s;
+    return files_.Stage(std::move(writer_));
   }
 
  private:
@@ -224,7 +342,7 @@ class OutputSink {
     return absl::OkStatus();
   }
 
-  const JobFiles& files_;
+  JobFiles& files_;
   const DecideFn& decide_;
   const std::function<void(uint64_t, uint64_t)>& progress_;
   size_t file_ = 0;
@@ -346,7 +464,7 @@ class Batch {
 // Reads every input in order and hands what it reads to `out` (an
 // OutputSink, or a Batch in front of one).
 template <typename Out>
-absl::Status ReadInputs(const JobFiles& files, const ReaderOptions& reader_options,
+absl::Status ReadInputs(JobFiles& files, const ReaderOptions& reader_options,
                         const std::vector<uint64_t>& documents,
                         const RejectionFn& on_rejection, Out* out) {
   Record record;
@@ -381,6 +499,9 @@ absl::Status ReadInputs(const JobFiles& files, const ReaderOptions& reader_optio
       if (auto s = out->Document(record); !s.ok()) return s;
       ++in_file;
     }
+    if (documents.empty() && (*reader)->field_counts() != nullptr) {
+      files.fields().Add(*(*reader)->field_counts());
+    }
     if (!documents.empty() && in_file != documents[f]) {
       return absl::DataLossError(files.display(f) +
                                  " changed while neardup was reading it "
@@ -394,7 +515,7 @@ absl::Status ReadInputs(const JobFiles& files, const ReaderOptions& reader_optio
 }  // namespace
 
 absl::Status RewriteInputs(
-    const JobFiles& files, const ReaderOptions& reader_options,
+    JobFiles& files, const ReaderOptions& reader_options,
     const std::vector<uint64_t>& documents, const DecideFn& decide,
     const std::function<void(uint64_t, uint64_t)>& progress,
     const RejectionFn& on_rejection, const RewriteOptions& rewrite) {
@@ -422,6 +543,34 @@ void ParallelFor(int threads, size_t n,
   for (int w = 1; w < threads; ++w) pool.emplace_back(work, w);
   work(0);
   for (auto& t : pool) t.join();
+}
+
+absl::Status CheckFields(const FieldCounts& fields,
+                         const ReaderOptions& options) {
+  if (fields.objects == 0) return absl::OkStatus();
+  std::string missing, role;
+  if (fields.missing_text == fields.objects) {
+    missing = options.text_field;
+    role = "text field";
+  } else if (!options.number_field.empty() &&
+             fields.missing_number == fields.objects) {
+    missing = options.number_field;
+    role = "field that decides which record is kept";
+  } else if (options.id_field != ReaderOptions{}.id_field &&
+             fields.missing_id == fields.objects) {
+    missing = options.id_field;
+    role = "id field";
+  } else {
+    return absl::OkStatus();
+  }
+  std::string have;
+  for (const std::string& key : fields.first_keys) {
+    have += (have.empty() ? "" : ", ") + key;
+  }
+  return absl::FailedPreconditionError(
+      "no record has the field \"" + missing + "\" (the " + role +
+      "); the first records have the fields: " +
+      (have.empty() ? "(none)" : have));
 }
 
 int JobThreads(int threads) {

@@ -6,6 +6,7 @@
 #ifndef NEARDUP_PIPELINE_JOB_H_
 #define NEARDUP_PIPELINE_JOB_H_
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -42,14 +43,40 @@ class JobFiles {
   ~JobFiles();  // removes the standard-input spool
 
   // Checks that every input can be opened and that the output folder can
-  // be used (created, or empty unless `overwrite`), spools standard input
-  // into the output folder (naming its output by detected format), and
-  // creates the folders the outputs go into. With `overwrite`, removes an
-  // earlier stats.json first (the job writes it last: it marks a finished
-  // run). Returns an error naming the path before anything else is done.
+  // be used (created, or holding no file unless `overwrite`), spools
+  // standard input into the output folder (naming its output by detected
+  // format), and creates the folders the outputs go into. With
+  // `overwrite`, reads the list of outputs an earlier run wrote (the
+  // "outputs" of its stats.json) for RemoveEarlierRun, and removes stale
+  // temporaries of neardup processes that no longer run. Returns an error
+  // naming the path before anything else is done.
   absl::Status Prepare(const std::vector<InputFile>& inputs,
                        const std::string& outdir, bool overwrite,
                        const ReaderOptions& reader);
+
+  // With `overwrite`: removes the earlier run's stats.json first (the job
+  // writes it last: it marks a finished run), then exactly the files that
+  // run listed as its outputs, never another file. A no-op otherwise, and
+  // the second time.
+  absl::Status RemoveEarlierRun();
+
+  // Finishes `writer` (RecordWriter::Finish) and keeps it, to be renamed
+  // into place by CommitOutputs. Until then its temporary file is removed
+  // when this object goes away: a job that fails or is interrupted leaves
+  // no output under a final name.
+  absl::Status Stage(std::unique_ptr<RecordWriter> writer);
+
+  // RemoveEarlierRun, then renames every staged output into place in the
+  // order staged.
+  absl::Status CommitOutputs();
+
+  // The field counts of the JSONL inputs, summed by the pass that reads
+  // them first (RewriteInputs, when it is given no first-pass counts).
+  FieldCounts& fields() { return fields_; }
+
+  // The outputs committed so far, relative to the output folder, sorted:
+  // the "outputs" of stats.json.
+  std::vector<std::string> outputs() const;
 
   // Describes one input, shown as `display`, whose output goes into
   // `outdir`, without Prepare's checks: for a stage of a job that runs on
@@ -76,6 +103,11 @@ class JobFiles {
   std::vector<InputFile> inputs_;
   std::vector<std::string> display_;
   std::string outdir_;
+  bool remove_earlier_ = false;
+  std::vector<std::string> earlier_outputs_;
+  std::vector<std::unique_ptr<RecordWriter>> staged_;
+  std::vector<std::string> committed_;
+  FieldCounts fields_;
   std::string stdin_spool_;
   uint64_t total_bytes_ = 0;
 };
@@ -86,7 +118,8 @@ class RejectionLog {
  public:
   absl::Status Open(const std::string& path);
   absl::Status Add(std::string_view file, const Rejection& rejection);
-  absl::Status Commit();
+  // Hands the finished log to files->Stage.
+  absl::Status Stage(JobFiles* files);
 
  private:
   std::unique_ptr<RecordWriter> writer_;
@@ -113,7 +146,7 @@ using PrepareBatchFn =
     std::function<void(size_t first_doc, absl::Span<const Record> records)>;
 
 // Reads every input again and writes its output file into the output
-// folder, same format and compression: records that are not documents as
+// folder (staged: see JobFiles::Stage), same format and compression: records that are not documents as
 // they are, documents as `decide` says; rejected records are skipped (they
 // were logged on the first pass, or go to `on_rejection` when it is not
 // null). A text file's output exists only when its document is written.
@@ -133,7 +166,7 @@ struct RewriteOptions {
   size_t batch_records = 4096;
 };
 absl::Status RewriteInputs(
-    const JobFiles& files, const ReaderOptions& reader,
+    JobFiles& files, const ReaderOptions& reader,
     const std::vector<uint64_t>& documents, const DecideFn& decide,
     const std::function<void(uint64_t, uint64_t)>& progress,
     const RejectionFn& on_rejection = nullptr,
@@ -145,6 +178,22 @@ absl::Status RewriteInputs(
 // concurrently for different workers.
 void ParallelFor(int threads, size_t n,
                  const std::function<void(int worker, size_t i)>& fn);
+
+// Checks that every field the reader options name occurs in some record
+// of the JSONL inputs (`fields`, summed over them; nothing to check when
+// no line was an object): the text field, the number field (a keep
+// policy's), and the id field unless it is the default "id", whose absence
+// means ids FILE:LINE. Returns FailedPrecondition naming the field and
+// listing the fields the first records have.
+absl::Status CheckFields(const FieldCounts& fields, const ReaderOptions& options);
+
+// Cancelled ("interrupted") when `cancel` is set, else OK.
+inline absl::Status CheckCancel(const std::atomic<bool>* cancel) {
+  if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+    return absl::CancelledError("interrupted");
+  }
+  return absl::OkStatus();
+}
 
 // The thread count of a job: `threads` when positive, else every core.
 int JobThreads(int threads);

@@ -723,6 +723,13 @@ def _run(client, inputs, output, parts, kw, options, method,
     _core.write_output(os.path.join(output, "rejected.jsonl"),
                        stream(signed, "rejected_jsonl"))
     del decided, signed
+    # What neardup dedup lists as its outputs: a text file's output exists
+    # only when its document is kept.
+    outputs = ["clusters.jsonl", "rejected.jsonl", "removed.jsonl"]
+    if not options.dry_run:
+        outputs += [item.output_name for item, fc in zip(inputs, files)
+                    if fc.format != "text" or fc.kept > 0]
+    stats.outputs = sorted(outputs)
 
     for name in ("read", "rejected", "passed_through", "text_bytes",
                  "repaired_utf8"):
