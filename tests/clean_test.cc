@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -84,6 +85,39 @@ class CleanTest : public ::testing::Test {
   test::ScratchDir scratch_;
   const fs::path dir_ = scratch_.path();
 };
+
+// Regression: threads -3 and near_similarity 1.5 used to be accepted.
+TEST_F(CleanTest, RefusesBadOptionsBeforeReadingAnything) {
+  WriteFile(dir_ / "c.jsonl", "{\"text\":\"a b c\"}\n");
+  auto inputs = PlanInputs({(dir_ / "c.jsonl").string()});
+  ASSERT_OK(inputs);
+  auto message = [&](const CleanOptions& options) {
+    const auto stats = RunClean(*inputs, (dir_ / "out").string(), options);
+    EXPECT_EQ(stats.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_FALSE(fs::exists(dir_ / "out"));
+    return std::string(stats.status().message());
+  };
+  CleanOptions threads;
+  threads.threads = -3;
+  EXPECT_EQ(message(threads),
+            "threads must be at least 0 (0: one per core), got -3");
+  CleanOptions near;
+  near.repeat_options.near_similarity = 1.5;
+  EXPECT_EQ(message(near),
+            "repeat_options.near_similarity must be 0 to 1, got 1.5");
+  CleanOptions min_docs;
+  min_docs.boilerplate_options.min_docs = 1;
+  EXPECT_NE(message(min_docs).find("min_docs"), std::string::npos);
+  CleanOptions syndicated;
+  syndicated.syndication.threshold = -0.5;
+  EXPECT_NE(message(syndicated).find("syndication.threshold"),
+            std::string::npos);
+  CleanOptions gopher;
+  gopher.gopher.top_ngram_char_fraction[1] = std::nan("");
+  EXPECT_NE(message(gopher).find("gopher.top_ngram_char_fraction[1]"),
+            std::string::npos);
+  EXPECT_OK(ValidateCleanOptions({}));
+}
 
 TEST_F(CleanTest, CutsRepeatsAndBoilerplateAndKeepsOtherFields) {
   std::vector<Article> articles;
@@ -586,7 +620,7 @@ TEST_F(CleanTest, EveryEditLiesInItsOwnDocumentAndIsWhatItsRuleMatched) {
         if (kept_text.count(d.id) && !options.annotate) {
           EXPECT_EQ(kept_text[d.id], "{\"id\":\"" + d.id + "\"" +
                                          (d.url.empty() ? "" : ",\"url\":\"" + d.url + "\"") +
-                                         ",\"text\":" + Json(ApplyCuts(text, cuts)) + "}");
+                                         ",\"text\":" + Json(*ApplyCuts(text, cuts)) + "}");
         }
         const auto grams = Grams(text, 5);
         earlier5.insert(grams.begin(), grams.end());

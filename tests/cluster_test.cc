@@ -42,6 +42,35 @@ TEST(DisjointSetsTest, UnionOrderDoesNotMatter) {
   }
 }
 
+// Regression: Union(3, 50) on 10 documents wrote past the arrays, and the
+// Python binding of Union(3, 4000000000) crashed the interpreter.
+TEST(DisjointSetsTest, CheckedCallsRefuseMembersOutOfRange) {
+  DisjointSets sets(10);
+  EXPECT_EQ(sets.CheckedUnion(3, 50).status().code(),
+            absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(sets.CheckedUnion(4000000000u, 3).status().code(),
+            absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(sets.CheckedUnion(3, uint64_t{1} << 40).status().code(),
+            absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(sets.CheckedFind(10).status().code(),
+            absl::StatusCode::kOutOfRange);
+  EXPECT_NE(sets.CheckedUnion(3, 50).status().message().find("50"),
+            std::string_view::npos);
+  EXPECT_TRUE(*sets.CheckedUnion(3, 9));
+  EXPECT_FALSE(*sets.CheckedUnion(9, 3));
+  EXPECT_EQ(*sets.CheckedFind(9), 3u);
+  // Nothing else changed.
+  for (uint32_t i = 0; i < 10; ++i) {
+    EXPECT_EQ(sets.Find(i), i == 9 ? 3u : i);
+  }
+  EXPECT_EQ(DisjointSets::Create(DisjointSets::kMaxSize + 1).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(DisjointSets::Create(0)->size(), 0u);
+#ifndef NDEBUG
+  EXPECT_DEATH(sets.Union(3, 50), "");
+#endif
+}
+
 TEST(KeepPolicyTest, Parse) {
   std::string field;
   EXPECT_EQ(*ParseKeepPolicy("first", &field), KeepPolicy::kFirst);
@@ -51,6 +80,27 @@ TEST(KeepPolicyTest, Parse) {
   for (const char* bad : {"", "last", "field:", "Longest"}) {
     EXPECT_FALSE(ParseKeepPolicy(bad, &field).ok()) << bad;
   }
+  // The message is in the library's terms, not the command's flags.
+  const auto bad = ParseKeepPolicy("biggest", &field);
+  EXPECT_EQ(bad.status().message(),
+            "keep policy must be first, longest or field:NAME, got \"biggest\"");
+  EXPECT_FALSE(ParseKeepPolicy("first", nullptr).ok());
+}
+
+TEST(MakeClusteringTest, RefusesSpansOfAnotherLength) {
+  DisjointSets sets(3);
+  const std::vector<uint64_t> two_lengths = {5, 6};
+  const std::vector<double> two_numbers = {1, 2};
+  EXPECT_EQ(MakeClustering(sets, KeepPolicy::kLongest, two_lengths, {})
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_FALSE(MakeClustering(sets, KeepPolicy::kField, {}, two_numbers).ok());
+  // The policy's own span may not be empty; the other one may.
+  EXPECT_FALSE(MakeClustering(sets, KeepPolicy::kLongest, {}, {}).ok());
+  EXPECT_FALSE(MakeClustering(sets, KeepPolicy::kField, {}, {}).ok());
+  EXPECT_FALSE(MakeClustering(sets, KeepPolicy::kFirst, two_lengths, {}).ok());
+  EXPECT_OK(MakeClustering(sets, KeepPolicy::kFirst, {}, {}));
 }
 
 // Documents 0..5: clusters {0, 2, 4}, {1, 5}, {3}.
@@ -64,7 +114,7 @@ DisjointSets Example() {
 
 TEST(ClusteringTest, KeepFirst) {
   DisjointSets sets = Example();
-  const Clustering c = MakeClustering(sets, KeepPolicy::kFirst, {}, {});
+  const Clustering c = *MakeClustering(sets, KeepPolicy::kFirst, {}, {});
   EXPECT_EQ(c.cluster, (std::vector<uint32_t>{0, 1, 0, 3, 0, 1}));
   EXPECT_EQ(c.kept, (std::vector<uint32_t>{0, 1, 0, 3, 0, 1}));
   EXPECT_EQ(c.clusters_of_two_or_more, 2u);
@@ -74,7 +124,7 @@ TEST(ClusteringTest, KeepFirst) {
 TEST(ClusteringTest, KeepLongestTiesGoToTheFirst) {
   DisjointSets sets = Example();
   const std::vector<uint64_t> lengths = {10, 7, 30, 1, 30, 9};
-  const Clustering c = MakeClustering(sets, KeepPolicy::kLongest, lengths, {});
+  const Clustering c = *MakeClustering(sets, KeepPolicy::kLongest, lengths, {});
   EXPECT_EQ(c.kept, (std::vector<uint32_t>{2, 5, 2, 3, 2, 5}));
   EXPECT_EQ(c.removed, 3u);
 }
@@ -82,7 +132,7 @@ TEST(ClusteringTest, KeepLongestTiesGoToTheFirst) {
 TEST(ClusteringTest, KeepFieldMissingRanksLowest) {
   DisjointSets sets = Example();
   const std::vector<double> numbers = {NAN, NAN, -1.0, 5.0, NAN, NAN};
-  const Clustering c = MakeClustering(sets, KeepPolicy::kField, {}, numbers);
+  const Clustering c = *MakeClustering(sets, KeepPolicy::kField, {}, numbers);
   // {0, 2, 4}: only 2 has a value. {1, 5}: neither: the first.
   EXPECT_EQ(c.kept, (std::vector<uint32_t>{2, 1, 2, 3, 2, 1}));
 }

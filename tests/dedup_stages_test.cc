@@ -135,6 +135,46 @@ TEST_F(DedupStagesTest, RefusesStandardInputAndChecksOptions) {
   EXPECT_EQ(resolved->rows, 8);
 }
 
+// Regression: these options used to be accepted (threads -3 ran on every
+// core, kField without a field kept the first, shingles.seed was replaced
+// by seed in silence), and the errors named command-line flags.
+TEST(ResolveDedupOptionsTest, RefusesBadOptionsNamingOptionAndValue) {
+  auto message = [](const DedupOptions& options) {
+    const auto resolved = ResolveDedupOptions(options);
+    EXPECT_EQ(resolved.status().code(), absl::StatusCode::kInvalidArgument);
+    return std::string(resolved.status().message());
+  };
+  EXPECT_EQ(message({.threshold = 1.5}),
+            "threshold must be strictly between 0 and 1, got 1.5");
+  EXPECT_EQ(message({.threads = -3}),
+            "threads must be at least 0 (0: one per core), got -3");
+  EXPECT_NE(message({.keep = KeepPolicy::kField}).find("keep_field"),
+            std::string::npos);
+  EXPECT_EQ(message({.hamming = 9}), "hamming must be 0 to 8, got 9");
+  EXPECT_NE(message({.bands = 20, .rows = 20}).find("got 20 and 20"),
+            std::string::npos);
+  EXPECT_NE(message({.bands = 0, .rows = 4}).find("bands and rows"),
+            std::string::npos);
+  DedupOptions seeds;
+  seeds.shingles.seed = 5;
+  seeds.seed = 7;
+  EXPECT_NE(message(seeds).find("shingles.seed (5) differs from seed (7)"),
+            std::string::npos);
+  // Every message is in the library's terms.
+  for (const DedupOptions& o :
+       {DedupOptions{.threshold = 0}, DedupOptions{.threads = -1},
+        DedupOptions{.hamming = -1}, DedupOptions{.bands = 1, .rows = 200}}) {
+    EXPECT_EQ(message(o).find("--"), std::string::npos) << message(o);
+  }
+  // A shingles.seed equal to seed, or 0, is no conflict: seed wins.
+  seeds.shingles.seed = 7;
+  ASSERT_OK(ResolveDedupOptions(seeds));
+  seeds.shingles.seed = 0;
+  EXPECT_EQ(ResolveDedupOptions(seeds)->shingles.seed, 7u);
+  DedupOptions field{.keep = KeepPolicy::kField, .keep_field = "score"};
+  EXPECT_EQ(ResolveDedupOptions(field)->reader.number_field, "score");
+}
+
 TEST(DedupLinesTest, Formats) {
   EXPECT_EQ(RemovedJson("b", "f.jsonl", 3, DedupMethod::kMinHash, 0, "a",
                         0.84375),
@@ -158,7 +198,7 @@ TEST(ShardedRulesTest, SortedKeysGiveTheCandidatesOfCandidatesFromKeys) {
   std::vector<std::pair<uint64_t, uint32_t>> scratch;
   std::vector<DocPair> expected;
   CandidateStats expected_stats;
-  CandidatesFromKeys(keys, {}, &scratch, &expected, &expected_stats);
+  ASSERT_OK(CandidatesFromKeys(keys, {}, &scratch, &expected, &expected_stats));
   EXPECT_GT(expected_stats.oversized_buckets, 0u);
   // Shards by key parity, each sorted on its own, then merged by key.
   std::vector<DocPair> got;
@@ -171,7 +211,7 @@ TEST(ShardedRulesTest, SortedKeysGiveTheCandidatesOfCandidatesFromKeys) {
     }
     std::sort(sorted.begin(), sorted.end());
     std::vector<DocPair> pairs;
-    CandidatesFromSortedKeys(sorted, {}, &pairs, &stats);
+    ASSERT_OK(CandidatesFromSortedKeys(sorted, {}, &pairs, &stats));
     for (const DocPair& p : pairs) by_key[keys[p.first]].push_back(p);
   }
   for (const auto& pairs : by_key) got.insert(got.end(), pairs.begin(), pairs.end());
@@ -193,7 +233,7 @@ TEST(ShardedRulesTest, SimHashTablesShardedGiveSimHashNearPairs) {
   options.max_bucket_pairs_size = 16;
   CandidateStats expected_stats;
   const std::vector<DocPair> expected =
-      SimHashNearPairs(prints, 3, options, &expected_stats);
+      *SimHashNearPairs(prints, 3, options, &expected_stats);
   EXPECT_GT(expected_stats.oversized_buckets, 0u);
   std::vector<DocPair> got;
   CandidateStats stats;
@@ -212,7 +252,8 @@ TEST(ShardedRulesTest, SimHashTablesShardedGiveSimHashNearPairs) {
         fps.push_back(prints[d]);
         docs.push_back(d);
       }
-      SimHashPairsFromSortedKeys(keys, fps, docs, 3, options, &got, &stats);
+      ASSERT_OK(SimHashPairsFromSortedKeys(keys, fps, docs, 3, options, &got,
+                                           &stats));
     }
   }
   std::sort(got.begin(), got.end());
@@ -233,7 +274,7 @@ TEST(ShardedRulesTest, KeepsOverIsMakeClusteringsRule) {
     sets.Union(0, 1);
     sets.Union(2, 3);
     sets.Union(1, 3);
-    const Clustering c = MakeClustering(sets, policy, lengths, numbers);
+    const Clustering c = *MakeClustering(sets, policy, lengths, numbers);
     uint32_t best = 0;
     for (uint32_t i = 1; i < 4; ++i) {
       if (KeepsOver(policy, lengths[i], numbers[i], lengths[best],

@@ -151,7 +151,9 @@ TEST_F(JobTest, PrepareRefusesAFolderThatIsNotEmpty) {
   JobFiles files;
   const absl::Status s = files.Prepare(MakeInputs(), (dir_ / "out").string(), false, {});
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(s.message().find("--overwrite"), std::string::npos);
+  // In the library's terms: the command translates to --overwrite.
+  EXPECT_NE(s.message().find("set the overwrite option"), std::string::npos);
+  EXPECT_EQ(s.message().find("--"), std::string::npos);
   JobFiles again;
   EXPECT_TRUE(again.Prepare(MakeInputs(), (dir_ / "out").string(), true, {}).ok());
 }

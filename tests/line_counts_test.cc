@@ -211,7 +211,7 @@ TEST(BoilerplateTest, CutsFrequentShortLinesBySite) {
   // Accessibility links, Breaking News (twice), Subscribe now.
   ASSERT_EQ(cuts.size(), 4u);
   for (const Cut& c : cuts) EXPECT_EQ(c.reason, CutReason::kBoilerplate);
-  const std::string cleaned = ApplyCuts(crawl.texts[0], cuts);
+  const std::string cleaned = *ApplyCuts(crawl.texts[0], cuts);
   EXPECT_EQ(cleaned.find("Breaking"), std::string::npos);
   EXPECT_EQ(std::count(cleaned.begin(), cleaned.end(), '\n'), 5);
   // On the blog (2 pages) nothing reaches 3 documents.

@@ -8,10 +8,12 @@
 #include <bit>
 #include <cmath>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
 #include "neardup/cluster.h"
+#include "neardup/minhash.h"
 #include "tests/test_util.h"
 #include "xxhash.h"
 
@@ -102,7 +104,7 @@ TEST(LshTest, CandidatesFromEqualKeys) {
   std::vector<std::pair<uint64_t, uint32_t>> scratch;
   std::vector<DocPair> pairs;
   CandidateStats stats;
-  CandidatesFromKeys(keys, {}, &scratch, &pairs, &stats);
+  ASSERT_OK(CandidatesFromKeys(keys, {}, &scratch, &pairs, &stats));
   EXPECT_EQ(pairs, (std::vector<DocPair>{{1, 4}, {0, 2}, {0, 5}, {2, 5}}));
   EXPECT_EQ(stats.buckets, 2u);
   EXPECT_EQ(stats.pairs, 4u);
@@ -117,8 +119,8 @@ TEST(LshTest, OversizedBucketsStayLinearAndConnected) {
   std::vector<std::pair<uint64_t, uint32_t>> scratch;
   std::vector<DocPair> pairs;
   CandidateStats stats;
-  CandidatesFromKeys(keys, {.max_bucket_pairs_size = 10}, &scratch, &pairs,
-                     &stats);
+  ASSERT_OK(CandidatesFromKeys(keys, {.max_bucket_pairs_size = 10}, &scratch,
+                               &pairs, &stats));
   EXPECT_EQ(stats.oversized_buckets, 1u);
   EXPECT_EQ(pairs.size(), 2u * (kCopies - 1) - 1);
   DisjointSets sets(keys.size());
@@ -156,7 +158,7 @@ TEST(LshTest, SimHashTablesFindExactlyTheNearPairs) {
       }
     }
     CandidateStats stats;
-    EXPECT_EQ(SimHashNearPairs(fp, k, {}, &stats), BruteForceNear(fp, k))
+    EXPECT_EQ(*SimHashNearPairs(fp, k, {}, &stats), BruteForceNear(fp, k))
         << "k=" << k;
   }
 }
@@ -165,15 +167,89 @@ TEST(LshTest, SimHashSkewedBucketsAreBoundedButConnected) {
   // 2000 identical fingerprints: all pairs would be 2 million comparisons.
   std::vector<uint64_t> fp(2000, 0x0123456789ABCDEFull);
   CandidateStats stats;
-  const auto pairs = SimHashNearPairs(fp, 3, {.max_bucket_pairs_size = 16}, &stats);
+  const auto pairs =
+      *SimHashNearPairs(fp, 3, {.max_bucket_pairs_size = 16}, &stats);
   EXPECT_GT(stats.oversized_buckets, 0u);
   EXPECT_LT(stats.pairs, 2000u * 17 * 10);
   DisjointSets sets(fp.size());
   for (const auto& [a, b] : pairs) sets.Union(a, b);
   for (uint32_t i = 0; i < fp.size(); ++i) EXPECT_EQ(sets.Find(i), 0u);
-  // Out-of-range distances give nothing.
-  EXPECT_TRUE(SimHashNearPairs(fp, 9, {}, &stats).empty());
-  EXPECT_TRUE(SimHashNearPairs(fp, -1, {}, &stats).empty());
+}
+
+// Regression: distances outside 0 .. 8 used to give no pairs, as if no
+// document had a near copy.
+TEST(LshTest, SimHashNearPairsRefusesADistanceOutsideZeroToEight) {
+  const std::vector<uint64_t> fp(4, 0x0123456789ABCDEFull);
+  CandidateStats stats;
+  for (int bad : {9, -1, 64}) {
+    const auto pairs = SimHashNearPairs(fp, bad, {}, &stats);
+    EXPECT_EQ(pairs.status().code(), absl::StatusCode::kInvalidArgument)
+        << bad;
+    EXPECT_NE(pairs.status().message().find(std::to_string(bad)),
+              std::string_view::npos);
+  }
+  EXPECT_EQ(SimHashNearPairs(fp, 0, {}, &stats)->size(), 6u);
+}
+
+// Regression: BandKey(112 values, band 20, 8 rows) read past the signature.
+TEST(LshTest, CheckedBandKeyRefusesABandPastTheSignature) {
+  const std::vector<uint32_t> sig(112, 7);
+  EXPECT_EQ(CheckedBandKey(sig, 20, 8).status().code(),
+            absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(CheckedBandKey(sig, 14, 8).status().code(),
+            absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(CheckedBandKey(sig, -1, 8).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CheckedBandKey(sig, 0, 0).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CheckedBandKey(sig, 1 << 30, 1 << 30).status().code(),
+            absl::StatusCode::kOutOfRange);  // no overflow to a small value
+  EXPECT_EQ(*CheckedBandKey(sig, 13, 8), BandKey(sig, 13, 8));
+#ifndef NDEBUG
+  EXPECT_DEATH(BandKey(sig, 20, 8), "");
+#endif
+}
+
+TEST(LshTest, SortedKeyFunctionsRefuseUnsortedOrMismatchedInput) {
+  std::vector<DocPair> pairs;
+  CandidateStats stats;
+  // Unsorted: a bucket split in two would lose its pairs in silence.
+  const std::vector<std::pair<uint64_t, uint32_t>> unsorted = {
+      {5, 0}, {3, 1}, {5, 2}};
+  EXPECT_EQ(CandidatesFromSortedKeys(unsorted, {}, &pairs, &stats).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(pairs.empty());
+  const std::vector<uint64_t> keys = {1, 1, 2};
+  const std::vector<uint64_t> fps = {0, 1, 2};
+  const std::vector<uint32_t> two_docs = {0, 1};
+  EXPECT_EQ(SimHashPairsFromSortedKeys(keys, fps, two_docs, 3, {}, &pairs,
+                                       &stats)
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  const std::vector<uint32_t> docs = {0, 1, 2};
+  EXPECT_EQ(
+      SimHashPairsFromSortedKeys(keys, fps, docs, 9, {}, &pairs, &stats).code(),
+      absl::StatusCode::kInvalidArgument);
+  const std::vector<uint64_t> unsorted_keys = {2, 1, 1};
+  EXPECT_EQ(SimHashPairsFromSortedKeys(unsorted_keys, fps, docs, 3, {}, &pairs,
+                                       &stats)
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(pairs.empty());
+  EXPECT_OK(SimHashPairsFromSortedKeys(keys, fps, docs, 3, {}, &pairs, &stats));
+  EXPECT_EQ(pairs, (std::vector<DocPair>{{0, 1}}));
+  std::vector<std::pair<uint64_t, uint32_t>> scratch;
+  EXPECT_FALSE(CandidatesFromKeys(keys, {}, nullptr, &pairs, &stats).ok());
+}
+
+TEST(LshTest, OptimalLshParamsRefusesBadWeightsAndSizes) {
+  EXPECT_FALSE(OptimalLshParams(0.8, 112, -1, 0).ok());
+  EXPECT_FALSE(OptimalLshParams(0.8, 112, 0, 0).ok());
+  EXPECT_FALSE(OptimalLshParams(0.8, 112, std::nan(""), 0.5).ok());
+  EXPECT_FALSE(OptimalLshParams(0.8, 112, 0.5, INFINITY).ok());
+  EXPECT_FALSE(OptimalLshParams(0.8, kMaxPermutations + 1).ok());
+  EXPECT_FALSE(OptimalLshParams(std::nan(""), 112).ok());
+  EXPECT_OK(OptimalLshParams(0.8, 112, 0, 1));
 }
 
 }  // namespace

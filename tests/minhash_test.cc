@@ -85,7 +85,7 @@ TEST(MinHashTest, SignatureDependsOnTheSetOnly) {
   // A different seed gives a different signature of the same set.
   auto other = MinHasher::Create({.seed = 99});
   ASSERT_OK(other);
-  EXPECT_LT(EstimateJaccard(hasher->Sign(set), other->Sign(set)), 0.1);
+  EXPECT_LT(*EstimateJaccard(hasher->Sign(set), other->Sign(set)), 0.1);
 }
 
 TEST(MinHashTest, EmptySetAndShortOutput) {
@@ -93,25 +93,36 @@ TEST(MinHashTest, EmptySetAndShortOutput) {
   ASSERT_OK(hasher);
   const std::vector<uint32_t> sig = hasher->Sign(absl::Span<const uint64_t>());
   EXPECT_EQ(sig, std::vector<uint32_t>(16, 0xFFFFFFFFu));
-  // An output span that is too short is left untouched.
+  // An output span that is too short is an error, and left untouched.
   std::vector<uint32_t> small(8, 7);
   const uint64_t one = 1;
-  hasher->Sign(absl::MakeConstSpan(&one, 1), absl::MakeSpan(small));
+  EXPECT_EQ(hasher->Sign(absl::MakeConstSpan(&one, 1), absl::MakeSpan(small))
+                .code(),
+            absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(small, std::vector<uint32_t>(8, 7));
+  std::vector<uint32_t> fits(16);
+  EXPECT_OK(hasher->Sign(absl::MakeConstSpan(&one, 1), absl::MakeSpan(fits)));
 }
 
 TEST(MinHashTest, EstimateJaccardCountsAgreement) {
-  EXPECT_EQ(EstimateJaccard(std::vector<uint32_t>{1, 2, 3, 4},
+  EXPECT_EQ(*EstimateJaccard(std::vector<uint32_t>{1, 2, 3, 4},
                             std::vector<uint32_t>{1, 9, 3, 9}),
             0.5);
-  EXPECT_EQ(EstimateJaccard(std::vector<uint32_t>{5, 6},
+  EXPECT_EQ(*EstimateJaccard(std::vector<uint32_t>{5, 6},
                             std::vector<uint32_t>{5, 6}),
             1.0);
-  // Mismatched or empty signatures: 0.
-  EXPECT_EQ(EstimateJaccard(std::vector<uint32_t>{1, 2},
-                            std::vector<uint32_t>{1, 2, 3}),
-            0.0);
-  EXPECT_EQ(EstimateJaccard({}, {}), 0.0);
+}
+
+// Regression: a 112-value and a 64-value signature used to give 0.0, a
+// similarity, instead of an error.
+TEST(MinHashTest, EstimateJaccardRefusesSignaturesOfOtherLengths) {
+  const auto mismatched = EstimateJaccard(std::vector<uint32_t>(112, 1),
+                                          std::vector<uint32_t>(64, 1));
+  EXPECT_EQ(mismatched.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(mismatched.status().message().find("112 and 64"),
+            std::string_view::npos)
+      << mismatched.status();
+  EXPECT_FALSE(EstimateJaccard({}, {}).ok());
 }
 
 TEST(MinHashTest, ExactJaccardOfSets) {
@@ -146,7 +157,7 @@ TEST(MinHashTest, EstimatorIsUnbiasedWithBinomialVariance) {
         for (size_t i = 0; i < d; ++i) a.push_back(rng.Next());
         for (size_t i = 0; i < d; ++i) b.push_back(rng.Next());
         ASSERT_DOUBLE_EQ(ExactJaccard(a, b), exact);
-        const double e = EstimateJaccard(hasher->Sign(a), hasher->Sign(b));
+        const double e = *EstimateJaccard(hasher->Sign(a), hasher->Sign(b));
         sum += e;
         sum_sq += e * e;
       }
@@ -186,7 +197,7 @@ TEST(MinHashTest, EstimatesTrackExactJaccardOnEditedDocuments) {
     shingler->Hash(a, &ha);
     shingler->Hash(b, &hb);
     const double exact = ExactJaccard(ha, hb);
-    const double estimate = EstimateJaccard(hasher->Sign(ha), hasher->Sign(hb));
+    const double estimate = *EstimateJaccard(hasher->Sign(ha), hasher->Sign(hb));
     const double se = std::sqrt(std::max(exact * (1 - exact), 0.01) / 112);
     within += std::abs(estimate - exact) <= 4.5 * se;
     ++total;

@@ -2,6 +2,7 @@
 // crawled articles: a body captured twice, a caption printed twice, near
 // repeats, repeats inside a line, and the inputs that must stay linear.
 
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -49,7 +50,7 @@ TEST(RepeatFinderTest, BodyCapturedTwiceIsOneBlock) {
   EXPECT_EQ(cuts[0].end, text.size());
   EXPECT_EQ(cuts[0].source_begin, original.find(p[1]));
   EXPECT_EQ(cuts[0].similarity, 1.0);
-  EXPECT_EQ(ApplyCuts(text, cuts), original);
+  EXPECT_EQ(*ApplyCuts(text, cuts), original);
 }
 
 TEST(RepeatFinderTest, NoLineBreakLeftWhenTheTextEndsWithoutOne) {
@@ -58,7 +59,7 @@ TEST(RepeatFinderTest, NoLineBreakLeftWhenTheTextEndsWithoutOne) {
   const std::string text = a + "\n" + b + "\n" + a + "\n" + b;  // no final \n
   const std::vector<Cut> cuts = Find(text);
   ASSERT_EQ(cuts.size(), 1u);
-  EXPECT_EQ(ApplyCuts(text, cuts), a + "\n" + b);
+  EXPECT_EQ(*ApplyCuts(text, cuts), a + "\n" + b);
 }
 
 TEST(RepeatFinderTest, BlankLinesInsideTheRepeatedBlockGoWithIt) {
@@ -69,7 +70,7 @@ TEST(RepeatFinderTest, BlankLinesInsideTheRepeatedBlockGoWithIt) {
   const std::vector<Cut> cuts = Find(text);
   ASSERT_EQ(cuts.size(), 1u);
   EXPECT_EQ(cuts[0].reason, CutReason::kRepeatedBlock);
-  EXPECT_EQ(ApplyCuts(text, cuts), first + c);
+  EXPECT_EQ(*ApplyCuts(text, cuts), first + c);
 }
 
 TEST(RepeatFinderTest, CaptionPrintedTwiceInARow) {
@@ -129,12 +130,12 @@ TEST(RepeatFinderTest, NearRepeatWithADroppedWord) {
   EXPECT_EQ(cuts[0].reason, CutReason::kRepeatedBlock);
   EXPECT_LT(cuts[0].similarity, 1.0);
   EXPECT_GE(cuts[0].similarity, 0.8);
-  EXPECT_EQ(ApplyCuts(text, cuts), original);
+  EXPECT_EQ(*ApplyCuts(text, cuts), original);
   // Exact only: the changed line stays, so the block splits in two lines
   // that stand alone (each long enough to go).
   const std::vector<Cut> exact = Find(text, {.near_similarity = 1.0});
   ASSERT_EQ(exact.size(), 2u);
-  EXPECT_EQ(ApplyCuts(text, exact), original + changed + "\n");
+  EXPECT_EQ(*ApplyCuts(text, exact), original + changed + "\n");
 }
 
 TEST(RepeatFinderTest, RepeatsInsideOneLine) {
@@ -143,13 +144,13 @@ TEST(RepeatFinderTest, RepeatsInsideOneLine) {
   const std::string text = "Intro line of the article text here\n" + doubled + "\n";
   const std::vector<Cut> cuts = Find(text);
   ASSERT_EQ(cuts.size(), 1u);
-  EXPECT_EQ(ApplyCuts(text, cuts), "Intro line of the article text here\n" + caption + "\n");
+  EXPECT_EQ(*ApplyCuts(text, cuts), "Intro line of the article text here\n" + caption + "\n");
   // A sentence repeated right after itself.
   const std::string s = "The vote passed late on Tuesday.";
   const std::string t2 = s + " " + s + " Then the council adjourned.";
   const std::vector<Cut> c2 = Find(t2);
   ASSERT_EQ(c2.size(), 1u);
-  EXPECT_EQ(ApplyCuts(t2, c2), s + " Then the council adjourned.");
+  EXPECT_EQ(*ApplyCuts(t2, c2), s + " Then the council adjourned.");
   EXPECT_TRUE(Find(t2, {.repeats_inside_lines = false}).empty());
 }
 
@@ -170,7 +171,7 @@ TEST(RepeatFinderTest, LinearShapes) {
   for (int i = 0; i < 10000; ++i) text += p + "\n\n";
   const std::vector<Cut> cuts = Find(text);
   ASSERT_EQ(cuts.size(), 1u);
-  EXPECT_EQ(ApplyCuts(text, cuts), p + "\n\n");
+  EXPECT_EQ(*ApplyCuts(text, cuts), p + "\n\n");
   // One enormous line without a newline, and text with no newline at all.
   std::string huge;
   while (huge.size() < (20u << 20)) huge += Sentence(rng) + " ";
@@ -181,12 +182,49 @@ TEST(RepeatFinderTest, LinearShapes) {
   EXPECT_EQ(Find(doubled_huge).size(), 1u);
 }
 
-TEST(ApplyCutsTest, SkipsInvalidAndOverlappingCuts) {
+TEST(ApplyCutsTest, RemovesTheUnionOfTheCutsInAnyOrder) {
   const std::string text = "0123456789";
-  EXPECT_EQ(ApplyCuts(text, std::vector<Cut>{{2, 4}, {6, 7}}), "0145789");
-  EXPECT_EQ(ApplyCuts(text, std::vector<Cut>{{2, 6}, {4, 8}}), "016789");
-  EXPECT_EQ(ApplyCuts(text, std::vector<Cut>{{8, 20}}), text);
+  EXPECT_EQ(*ApplyCuts(text, std::vector<Cut>{{2, 4}, {6, 7}}), "0145789");
+  // Overlapping cuts remove the union of their bytes (this used to skip
+  // the second cut and keep "45" and "67").
+  EXPECT_EQ(*ApplyCuts(text, std::vector<Cut>{{2, 6}, {4, 8}}), "0189");
+  EXPECT_EQ(*ApplyCuts(text, std::vector<Cut>{{2, 8}, {3, 4}}), "0189");
+  // Unsorted cuts are all applied (this used to drop the earlier one).
+  EXPECT_EQ(*ApplyCuts(text, std::vector<Cut>{{6, 7}, {2, 4}}), "0145789");
+  EXPECT_EQ(*ApplyCuts(text, std::vector<Cut>{{9, 10}, {0, 1}, {5, 5}}),
+            "12345678");
+  EXPECT_EQ(*ApplyCuts(text, std::vector<Cut>{{0, 10}}), "");
+  EXPECT_EQ(*ApplyCuts(text, std::vector<Cut>{}), text);
   EXPECT_EQ(CutReasonName(CutReason::kBoilerplate), std::string("boilerplate"));
+}
+
+TEST(ApplyCutsTest, RefusesInvertedAndOutOfRangeCuts) {
+  const std::string text = "0123456789";
+  // These used to be skipped in silence, the text coming back whole.
+  const auto past = ApplyCuts(text, std::vector<Cut>{{2, 4}, {8, 20}});
+  EXPECT_EQ(past.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(past.status().message().find("cut 1 [8, 20)"), std::string::npos)
+      << past.status();
+  const auto inverted = ApplyCuts(text, std::vector<Cut>{{6, 3}});
+  EXPECT_EQ(inverted.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(inverted.status().message().find("inverted"), std::string::npos);
+  EXPECT_FALSE(ApplyCuts(text, std::vector<Cut>{{11, 11}}).ok());
+  EXPECT_FALSE(
+      ApplyCuts(text, std::vector<Cut>{{0, Cut::kNoSource}}).ok());
+  EXPECT_OK(ValidateCuts(text.size(), std::vector<Cut>{{10, 10}}));
+}
+
+TEST(RepeatFinderTest, CreateRefusesANearSimilarityOutsideZeroToOne) {
+  for (double bad : {1.5, -0.1, std::nan("")}) {
+    RepeatOptions options;
+    options.near_similarity = bad;
+    const auto finder = RepeatFinder::Create(options);
+    EXPECT_EQ(finder.status().code(), absl::StatusCode::kInvalidArgument)
+        << bad;
+    EXPECT_NE(finder.status().message().find("near_similarity"),
+              std::string::npos);
+  }
+  EXPECT_OK(RepeatFinder::Create({}));
 }
 
 }  // namespace

@@ -35,7 +35,7 @@ TEST(SyndicationTest, LaterCopiesOfAParagraphAreCut) {
   EXPECT_EQ(cuts[0].begin, own2.size());
   EXPECT_EQ(cuts[0].end, second.size());
   EXPECT_EQ(cuts[0].source_begin, Cut::kNoSource);
-  EXPECT_EQ(ApplyCuts(second, cuts), own2);
+  EXPECT_EQ(*ApplyCuts(second, cuts), own2);
 }
 
 TEST(SyndicationTest, MostlySeenCountsAndFewSeenDoesNot) {

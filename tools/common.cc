@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 
 namespace neardup::tools {
 
@@ -156,9 +158,38 @@ absl::StatusOr<uint64_t> ParseByteSize(std::string_view text) {
   return value << shift;
 }
 
+std::string InFlagTerms(std::string_view message) {
+  // The library names its options; the command names its flags. Only the
+  // names that differ are translated, each where it starts a word.
+  static constexpr std::pair<std::string_view, std::string_view> kFlags[] = {
+      {"set the overwrite option", "use --overwrite"},
+      {"the ceiling max_memory_bytes", "--max-memory"},
+      {"keep policy kField needs keep_field", "--keep field:NAME needs NAME"},
+      {"keep policy", "--keep"},
+      {"permutations (num_perm)", "permutations (--num-perm)"},
+      {"bands and rows", "--bands and --rows"},
+      {"<= num_perm", "<= --num-perm"},
+      {"repeat_options.near_similarity", "--near-similarity"},
+      {"syndication.threshold", "--syndicated-threshold"},
+      {"boilerplate_options.min_docs", "--boilerplate-min-docs"},
+  };
+  std::string out(message);
+  for (const auto& [from, to] : kFlags) {
+    const size_t at = out.find(from);
+    if (at != std::string::npos) out.replace(at, from.size(), to);
+  }
+  for (std::string_view name : {"threshold", "hamming", "threads"}) {
+    if (std::string_view(out).substr(0, name.size()) == name &&
+        out.compare(name.size(), 6, " must ") == 0) {
+      out.insert(0, "--");
+    }
+  }
+  return out;
+}
+
 int Fail(const char* command, const absl::Status& status, int code) {
   std::fprintf(stderr, "neardup %s: %s\n", command,
-               std::string(status.message()).c_str());
+               InFlagTerms(std::string(status.message())).c_str());
   return code;
 }
 

@@ -52,7 +52,13 @@ absl::StatusOr<OutputFormat> ParseOutputFormat(std::string_view format);
 // (powers of 1024; "500M", "2G"). Returns InvalidArgument otherwise.
 absl::StatusOr<uint64_t> ParseByteSize(std::string_view text);
 
-// Prints "neardup COMMAND: message" on standard error and returns `code`.
+// Returns a library error message with the option names that differ from
+// the command's flags replaced by the flags ("set the overwrite option" ->
+// "use --overwrite").
+std::string InFlagTerms(std::string_view message);
+
+// Prints "neardup COMMAND: MESSAGE" (InFlagTerms) on standard error and
+// returns `code`.
 int Fail(const char* command, const absl::Status& status, int code = 1);
 
 // Installs handlers for SIGINT and SIGTERM and returns the flag they set,

@@ -232,7 +232,9 @@ int RunExplain(const ExplainFlags& flags) {
   for (uint64_t h : set_a) common += set_b.count(h);
   const size_t unions = set_a.size() + set_b.size() - common;
   const double exact = ExactJaccard(a.hashes, b.hashes);
-  const double estimate = EstimateJaccard(a.signature, b.signature);
+  // Both signatures come from one hasher, so they have the same length.
+  const double estimate =
+      EstimateJaccard(a.signature, b.signature).value_or(0.0);
   const double stderr95 =
       1.96 * std::sqrt(estimate * (1 - estimate) / flags.num_perm);
   const char* unit = flags.chars ? "character" : "word";

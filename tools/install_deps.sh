@@ -10,7 +10,7 @@ packages=(
   libabsl-dev libxxhash-dev libutf8proc-dev
   libsimdjson-dev libzstd-dev zlib1g-dev libcli11-dev zstd
   libgtest-dev libgmock-dev libbenchmark-dev
-  pybind11-dev python3-dev python3-pytest python3-numpy
+  pybind11-dev python3-dev python3-pytest python3-numpy python3-hypothesis
   python3-dask python3-distributed
 )
 if [ "${1:-}" = fuzz ]; then

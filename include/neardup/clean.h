@@ -62,8 +62,8 @@ struct RepeatOptions {
   size_t min_single_line_bytes = 30;
   // A line whose word 3-gram set has at least this Jaccard similarity with
   // an earlier line is a near repeat (a block repeated with a word dropped).
-  // 1.0 disables near repeats. Lines with fewer than 8 words are compared
-  // exactly only. Default: 0.8.
+  // 0 to 1; 1.0 disables near repeats. Lines with fewer than 8 words are
+  // compared exactly only. Default: 0.8.
   double near_similarity = 0.8;
   // Also cut a line that is its own first half printed twice ("caption
   // caption") and a sentence repeated right after itself. Default: true.
@@ -101,6 +101,12 @@ struct KeyedLine {
 // with one earlier line.
 class RepeatFinder {
  public:
+  // Returns a finder, or InvalidArgument (naming the value) when
+  // options.near_similarity is outside [0, 1] or NaN.
+  static absl::StatusOr<RepeatFinder> Create(const RepeatOptions& options);
+
+  // As Create, unchecked: a near_similarity above 1 or NaN disables near
+  // repeats and one below 0 makes every compared line a near repeat.
   explicit RepeatFinder(const RepeatOptions& options = {});
 
   // Writes the cuts of `text`, sorted by begin and not overlapping, to
@@ -118,8 +124,19 @@ class RepeatFinder {
   std::string normalized_;
 };
 
-// Returns `text` without the spans of `cuts` (sorted, not overlapping).
-std::string ApplyCuts(std::string_view text, absl::Span<const Cut> cuts);
+// Returns `text` without the bytes covered by `cuts`. Cuts may come in any
+// order and may overlap: the bytes removed are the union of their spans
+// (so the cuts of several finders can be applied together without
+// MergeCuts). Returns InvalidArgument, naming the first bad cut, when a cut
+// is inverted (begin > end) or ends past the text (byte offsets: end <=
+// text.size()). Cost: linear when the cuts are sorted and disjoint (as
+// every finder here returns them), else one sort of a copy of the spans.
+absl::StatusOr<std::string> ApplyCuts(std::string_view text,
+                                      absl::Span<const Cut> cuts);
+
+// Returns InvalidArgument naming the first cut of `cuts` that is inverted
+// or ends past a text of `text_size` bytes; ApplyCuts' check.
+absl::Status ValidateCuts(size_t text_size, absl::Span<const Cut> cuts);
 
 // In how many documents each line occurs, overall and per site (the host of
 // a document's URL): the first pass of boilerplate removal (CCNet-style).

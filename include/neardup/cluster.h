@@ -4,10 +4,13 @@
 #ifndef NEARDUP_CLUSTER_H_
 #define NEARDUP_CLUSTER_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 
@@ -16,17 +19,41 @@ namespace neardup {
 // Disjoint sets over documents 0 .. n-1 with path halving and union by
 // size. The representative of a set is its smallest member, so results do
 // not depend on the order of Union calls. Not thread-safe.
+//
+// Find and Union are the hot path of clustering (one call per verified
+// pair) and do not check their arguments in release builds: they require
+// x, a, b < size() and assert it in debug builds. CheckedFind and
+// CheckedUnion check and return OutOfRange instead; use them for numbers
+// that come from outside the program.
 class DisjointSets {
  public:
+  // Documents are numbered by uint32_t, so at most 2^32 of them.
+  static constexpr size_t kMaxSize = size_t{1} << 32;
+
+  // Returns sets of n singletons, or InvalidArgument when n > kMaxSize.
+  // Memory: 12 bytes per document.
+  static absl::StatusOr<DisjointSets> Create(size_t n);
+
+  // As Create, unchecked: requires n <= kMaxSize (asserted in debug builds).
   explicit DisjointSets(size_t n);
 
-  // Returns the smallest member of the set containing x.
+  // Returns the smallest member of the set containing x. Requires
+  // x < size() (unchecked in release builds). Amortized nearly constant.
   uint32_t Find(uint32_t x);
   // Joins the sets of a and b. Returns false if they were already joined.
+  // Requires a, b < size() (unchecked in release builds).
   bool Union(uint32_t a, uint32_t b);
+
+  // Find and Union that return OutOfRange (naming the value and size())
+  // for a member outside [0, size()).
+  absl::StatusOr<uint32_t> CheckedFind(uint64_t x);
+  absl::StatusOr<bool> CheckedUnion(uint64_t a, uint64_t b);
+
   size_t size() const { return parent_.size(); }
 
  private:
+  absl::Status CheckMember(uint64_t x, std::string_view name) const;
+
   std::vector<uint32_t> parent_;
   std::vector<uint32_t> set_size_;
   std::vector<uint32_t> smallest_;
@@ -48,7 +75,9 @@ enum class KeepPolicy {
 bool KeepsOver(KeepPolicy policy, uint64_t length, double number,
                uint64_t best_length, double best_number);
 
-// Parses "first", "longest" or "field:NAME" (NAME returned in *field).
+// Parses "first", "longest" or "field:NAME" (NAME, not empty, returned in
+// *field; *field is left alone for the other policies). Returns
+// InvalidArgument naming `text` for anything else, or when field is null.
 absl::StatusOr<KeepPolicy> ParseKeepPolicy(std::string_view text,
                                            std::string* field);
 
@@ -62,11 +91,14 @@ struct Clustering {
 };
 
 // Turns disjoint sets into a Clustering. `lengths` (text bytes) is used by
-// kLongest and `numbers` (NaN when missing) by kField; each may be empty
-// for other policies. Cost: linear.
-Clustering MakeClustering(DisjointSets& sets, KeepPolicy policy,
-                          absl::Span<const uint64_t> lengths,
-                          absl::Span<const double> numbers);
+// kLongest and `numbers` (NaN when missing) by kField; each must have one
+// value per document (sets.size()), and may be empty when the policy does
+// not use it. Returns InvalidArgument when a span has another size, or the
+// policy's span is empty. Cost: linear.
+absl::StatusOr<Clustering> MakeClustering(DisjointSets& sets,
+                                          KeepPolicy policy,
+                                          absl::Span<const uint64_t> lengths,
+                                          absl::Span<const double> numbers);
 
 }  // namespace neardup
 

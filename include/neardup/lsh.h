@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 
@@ -43,14 +44,26 @@ double CandidateProbability(double s, const LshParams& params);
 // give 14 bands x 8 rows (the FineWeb setting): a pair at exactly 0.8 is a
 // candidate with probability 0.924, at 0.9 with 0.9996; datasketch's weights
 // give 9 x 12 and 0.47 at the threshold. Ties go to more bands. Returns
-// InvalidArgument when threshold is outside (0, 1) or num_perm < 1.
+// InvalidArgument (naming the value) when threshold is outside (0, 1),
+// num_perm is outside [1, kMaxPermutations] (minhash.h), a weight is
+// negative or not finite, or both weights are 0. Cost: about
+// num_perm * ln(num_perm) * 1024 evaluations of CandidateProbability.
 absl::StatusOr<LshParams> OptimalLshParams(double threshold, int num_perm,
                                            double fp_weight = 0.05,
                                            double fn_weight = 0.95);
 
-// Returns the key of band `band` of `signature` (see the banner).
-// Requires (band + 1) * rows <= signature.size().
+// Returns the key of band `band` of `signature` (see the banner). The hot
+// per-document kernel of the index: it does not check its arguments in
+// release builds. Requires band >= 0, rows >= 1 and
+// (band + 1) * rows <= signature.size(), asserted in debug builds; use
+// CheckedBandKey for values that come from outside the program. Cost: one
+// XXH3 of 4 * rows bytes; no allocation on little-endian machines.
 uint64_t BandKey(absl::Span<const uint32_t> signature, int band, int rows);
+
+// As BandKey, checked: returns InvalidArgument (naming the values) when rows
+// < 1 or band < 0, and OutOfRange when the band runs past the signature.
+absl::StatusOr<uint64_t> CheckedBandKey(absl::Span<const uint32_t> signature,
+                                        int band, int rows);
 
 // A pair of document numbers, first < second.
 using DocPair = std::pair<uint32_t, uint32_t>;
@@ -74,10 +87,12 @@ struct CandidateStats {
 };
 
 // Appends to *out the candidate pairs of one band: documents whose key in
-// `keys` is equal (keys[i] is document i's key). `scratch` is reused
-// between calls. Output order: by key, then by document. Cost: one sort of
-// keys.size() pairs.
-void CandidatesFromKeys(absl::Span<const uint64_t> keys,
+// `keys` is equal (keys[i] is document i's key) and adds to *stats.
+// `scratch` is reused between calls. Output order: by key, then by
+// document. Returns InvalidArgument when a pointer is null or keys has more
+// than 2^32 entries (documents are numbered by uint32_t); nothing is
+// appended then. Cost: one sort of keys.size() pairs.
+absl::Status CandidatesFromKeys(absl::Span<const uint64_t> keys,
                         const CandidateOptions& options,
                         std::vector<std::pair<uint64_t, uint32_t>>* scratch,
                         std::vector<DocPair>* out, CandidateStats* stats);
@@ -85,12 +100,14 @@ void CandidatesFromKeys(absl::Span<const uint64_t> keys,
 // Appends to *out the candidate pairs of the buckets in `sorted`: (key,
 // document) pairs sorted by key, then by document, a bucket being a run of
 // equal keys. Requires every bucket to be whole (never split between two
-// calls). Emits the same pairs, in the same order, and the same counters as
+// calls; this cannot be checked). Returns InvalidArgument, having appended
+// nothing, when `sorted` is not sorted (naming the first position out of
+// order) or a pointer is null. Emits the same pairs, in the same order, and the same counters as
 // CandidatesFromKeys does for those buckets (it is this function after a
 // sort), so that a job sharded by key (neardup.dask) finds exactly the
 // candidates of the single-machine job. Cost: linear in sorted.size() plus
 // the pairs emitted.
-void CandidatesFromSortedKeys(
+absl::Status CandidatesFromSortedKeys(
     absl::Span<const std::pair<uint64_t, uint32_t>> sorted,
     const CandidateOptions& options, std::vector<DocPair>* out,
     CandidateStats* stats);
@@ -103,8 +120,10 @@ void CandidatesFromSortedKeys(
 // of max_distance agree on those in at least one table. Buckets larger than
 // options.max_bucket_pairs_size are compared within a sliding window of
 // that size (counted in stats->oversized_buckets), so skewed data cannot
-// make it quadratic. Output: sorted, unique, each pair verified.
-std::vector<DocPair> SimHashNearPairs(absl::Span<const uint64_t> fingerprints,
+// make it quadratic. Output: sorted, unique, each pair verified. Returns
+// InvalidArgument when max_distance is outside [0, 8], there are more than
+// 2^32 fingerprints, or stats is null.
+absl::StatusOr<std::vector<DocPair>> SimHashNearPairs(absl::Span<const uint64_t> fingerprints,
                                       int max_distance,
                                       const CandidateOptions& options,
                                       CandidateStats* stats);
@@ -119,8 +138,11 @@ std::vector<uint64_t> SimHashTableMasks(int max_distance);
 // document, sorted by key and then by document; every bucket (run of equal
 // keys) must be whole. Appends the verified pairs (first < second; not
 // unique: the same pair may come from several tables) and counts as
-// SimHashNearPairs does. Cost: as SimHashNearPairs for these buckets.
-void SimHashPairsFromSortedKeys(absl::Span<const uint64_t> keys,
+// SimHashNearPairs does. Returns InvalidArgument, having appended nothing,
+// when the three spans differ in length, keys are not sorted, max_distance
+// is outside [0, 8], or a pointer is null. Cost: as SimHashNearPairs for
+// these buckets.
+absl::Status SimHashPairsFromSortedKeys(absl::Span<const uint64_t> keys,
                                 absl::Span<const uint64_t> fingerprints,
                                 absl::Span<const uint32_t> docs,
                                 int max_distance,

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 
@@ -53,11 +54,12 @@ class MinHasher {
       MinHashKernel kernel = MinHashKernel::kAuto);
 
   // Writes the signature of the set of `shingles` (repeats do not matter) to
-  // out[0 .. num_perm()). Requires out.size() >= num_perm(). An empty span
-  // gives all 0xFFFFFFFF (Shingler never produces one). Cost: about
-  // num_perm() / SIMD width vector operations per shingle; no allocation.
-  void Sign(absl::Span<const uint64_t> shingles,
-            absl::Span<uint32_t> out) const;
+  // out[0 .. num_perm()). Returns InvalidArgument, leaving `out` untouched,
+  // when out.size() < num_perm(). An empty span gives all 0xFFFFFFFF
+  // (Shingler never produces one). Cost: about num_perm() / SIMD width
+  // vector operations per shingle; no allocation.
+  absl::Status Sign(absl::Span<const uint64_t> shingles,
+                    absl::Span<uint32_t> out) const;
 
   // Returns Sign's result in a new vector.
   std::vector<uint32_t> Sign(absl::Span<const uint64_t> shingles) const;
@@ -83,11 +85,13 @@ const char* MinHashKernelName(MinHashKernel kernel);
 bool MinHashKernelSupported(MinHashKernel kernel);
 
 // Returns the fraction of positions where two signatures agree: an unbiased
-// estimate of the Jaccard similarity of the two shingle sets. Requires
-// signatures of equal, non-zero length made with the same options; returns 0
-// otherwise.
-double EstimateJaccard(absl::Span<const uint32_t> a,
-                       absl::Span<const uint32_t> b);
+// estimate of the Jaccard similarity of the two shingle sets. Returns
+// InvalidArgument (naming both lengths) when the signatures differ in
+// length or are empty. Signatures made with other options (seed, shingles)
+// cannot be told apart here and give a meaningless estimate near 0: compare
+// only signatures of one MinHasher. Cost: one pass; no allocation.
+absl::StatusOr<double> EstimateJaccard(absl::Span<const uint32_t> a,
+                                       absl::Span<const uint32_t> b);
 
 // Returns |A ∩ B| / |A ∪ B| of the sets of values in `a` and `b` (repeats
 // ignored). Two empty sets have similarity 1. Cost: O((|a| + |b|) log) and

@@ -61,13 +61,17 @@ struct DedupOptions {
   // Jaccard similarity at or above which two documents are duplicates
   // (kMinHash). Default: 0.8.
   double threshold = 0.8;
-  // Shingles of both MinHash and SimHash. Default: word 5-grams, seed 0.
+  // Shingles of both MinHash and SimHash. Default: word 5-grams. Leave
+  // shingles.seed at 0: `seed` below seeds the shingles (a different
+  // non-zero shingles.seed is refused, not silently replaced).
   ShingleOptions shingles;
-  // MinHash permutations. Default: 112.
+  // MinHash permutations, 1 to kMaxPermutations. Default: 112.
   int num_perm = 112;
-  // Seed of shingle hashes and MinHash permutations. Default: 0.
+  // Seed of the shingle hashes and of the MinHash permutations: it wins
+  // over shingles.seed, which must be 0 or equal to it. Default: 0.
   uint64_t seed = 0;
-  // LSH bands and rows; 0 and 0: chosen from threshold by OptimalLshParams.
+  // LSH bands and rows, both positive with bands x rows <= num_perm; 0 and
+  // 0: chosen from threshold by OptimalLshParams.
   int bands = 0;
   int rows = 0;
   // SimHash: duplicates differ in at most this many bits (0-8). Default: 3.
@@ -76,11 +80,12 @@ struct DedupOptions {
   VerifyMode verify = VerifyMode::kSignature;
   // Which record of a cluster is kept. Default: the first in input order.
   KeepPolicy keep = KeepPolicy::kFirst;
-  // Field for KeepPolicy::kField (also set reader.number_field).
+  // Field for KeepPolicy::kField, required (not empty) with it; it becomes
+  // reader.number_field. Default: "".
   std::string keep_field;
   // Fields and limits of the readers.
   ReaderOptions reader;
-  // Signing threads; 0 means one per core. Default: 0.
+  // Signing threads, at least 0; 0 means one per core. Default: 0.
   int threads = 0;
   // Memory ceiling in bytes; 0: none. As documents are read, the job
   // estimates what it will hold at its peak: its fixed buffers (two batches
@@ -194,13 +199,16 @@ using ProgressFn = std::function<void(const ProgressEvent&)>;
 // named by InputFile::output_name, same format and compression as their
 // input), removed.jsonl, clusters.jsonl, rejected.jsonl and stats.json, each
 // written under a temporary name, all renamed into place together when the
-// run completes (stats.json last). Returns an error (naming the path) before
-// reading anything when an input cannot be opened or the output folder
-// cannot be used, an error when writing fails, FailedPrecondition when no
-// JSONL record has a field the options name (the text field; the keep
-// field; the id field unless it is the default "id"), and Cancelled when
-// `cancel` was set; after an error nothing is renamed into place. Records
-// that cannot be read are rejected and counted, never fatal.
+// run completes (stats.json last). Returns InvalidArgument (naming the
+// option and its value, as ResolveDedupOptions) for bad options, an error
+// (naming the path) before reading anything when an input cannot be opened
+// or the output folder cannot be used (FailedPrecondition when it is not
+// empty and `overwrite` is false), an error when writing fails,
+// FailedPrecondition when no JSONL record has a field the options name (the
+// text field; the keep field; the id field unless it is the default "id"),
+// and Cancelled when `cancel` was set; after an error nothing is renamed
+// into place. Records that cannot be read are rejected and counted, never
+// fatal.
 absl::StatusOr<DedupStats> RunDedup(const std::vector<InputFile>& inputs,
                                     const std::string& outdir,
                                     const DedupOptions& options,
@@ -239,14 +247,23 @@ struct CleanOptions {
   // Write edits.jsonl but leave every record's text as read. Default: false.
   bool annotate = false;
   ReaderOptions reader;
-  // Threads of the counting pass; 0 means one per core. Default: 0.
+  // Threads of the counting pass, at least 0; 0 means one per core.
+  // Default: 0.
   int threads = 0;
   // As DedupOptions::output_format.
   OutputFormat output_format = OutputFormat::kAsInput;
-  // As DedupOptions::overwrite and DedupOptions::cancel.
+  // Accept an output folder that exists and is not empty, and stop with
+  // Cancelled when *cancel becomes true: as DedupOptions::overwrite and
+  // DedupOptions::cancel. Default: false, null.
   bool overwrite = false;
   const std::atomic<bool>* cancel = nullptr;
 };
+
+// Returns InvalidArgument, naming the option and its value, when `options`
+// cannot run: threads < 0, repeat_options.near_similarity or
+// syndication.threshold outside [0, 1], boilerplate_options.min_docs < 2,
+// or a Gopher threshold negative or NaN. RunClean calls it first.
+absl::Status ValidateCleanOptions(const CleanOptions& options);
 
 struct CleanStats {
   uint64_t read = 0, kept = 0, removed = 0, rejected = 0;
@@ -287,7 +304,8 @@ struct CleanStats {
 // signals_only or gopher_filter), and stats.json. WARC conversion records
 // are rewritten with a new Content-Length; response records (HTML) cannot
 // be, so they are written as read and their cuts listed (counted in
-// not_rewritten).
+// not_rewritten). Returns ValidateCleanOptions' error for bad options, and
+// fails as RunDedup does for inputs and the output folder.
 absl::StatusOr<CleanStats> RunClean(const std::vector<InputFile>& inputs,
                                     const std::string& outdir,
                                     const CleanOptions& options,
@@ -307,7 +325,12 @@ const char* DedupMethodName(DedupMethod method);
 // Checks `options` as RunDedup does (same errors) and returns them with
 // what RunDedup derives filled in: bands and rows (chosen from the threshold
 // when both are 0; kMinHash only), shingles.seed = seed, and
-// reader.number_field = keep_field for KeepPolicy::kField.
+// reader.number_field = keep_field for KeepPolicy::kField. Returns
+// InvalidArgument naming the option and its value: threshold outside (0, 1)
+// (kMinHash), hamming outside [0, 8], threads < 0, kField with an empty
+// keep_field, shingles.seed neither 0 nor seed, num_perm outside
+// [1, kMaxPermutations], bands or rows not both positive with bands x rows
+// <= num_perm (unless both 0), shingles.n outside [1, kMaxShingleSize].
 absl::StatusOr<DedupOptions> ResolveDedupOptions(const DedupOptions& options);
 
 // Checks the inputs and the output folder as RunDedup does before reading
@@ -360,7 +383,8 @@ struct SignedPartition {
 };
 
 // Reads one partition and signs its documents on the calling thread, the
-// same way RunDedup does. Requires `options` from ResolveDedupOptions.
+// same way RunDedup does. Requires `options` from ResolveDedupOptions, and
+// returns its error for options it refuses.
 // Returns an error when the file cannot be opened; records that cannot be
 // read are rejected and counted, never fatal. Memory: the partition's
 // signatures and ids, one record at a time otherwise. Thread-safe (no shared

@@ -54,7 +54,8 @@ inline constexpr int kMaxShingleSize = 64;
 // Not thread-safe: use one Shingler per thread. Movable.
 class Shingler {
  public:
-  // Returns InvalidArgument if options.n is outside [1, kMaxShingleSize].
+  // Returns InvalidArgument if options.n is outside [1, kMaxShingleSize] or
+  // options.kind is not a ShingleKind.
   static absl::StatusOr<Shingler> Create(const ShingleOptions& options);
 
   // Normalizes `text` (any bytes) and writes its shingle hashes, in document

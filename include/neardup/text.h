@@ -27,9 +27,16 @@ struct TextSpan {
   size_t begin = 0;
   size_t end = 0;
 
-  size_t size() const { return end - begin; }
+  // Returns end - begin; 0 for an inverted span.
+  size_t size() const { return end > begin ? end - begin : 0; }
+  // Returns the bytes of the span in `text`. A span that is inverted or
+  // reaches past the text is clipped to it (never an exception, never a
+  // read out of bounds): [min(begin, n), min(max(begin, end), n)) for n =
+  // text.size().
   std::string_view In(std::string_view text) const {
-    return text.substr(begin, end - begin);
+    const size_t b = begin < text.size() ? begin : text.size();
+    const size_t e = end < text.size() ? end : text.size();
+    return text.substr(b, e > b ? e - b : 0);
   }
   friend bool operator==(const TextSpan&, const TextSpan&) = default;
 };

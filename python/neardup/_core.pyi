@@ -160,11 +160,19 @@ class CutReason(enum.Enum):
     SYNDICATED = ...
 
 class Cut:
+    """begin and end are UTF-8 byte offsets, also for a str text."""
     begin: int
     end: int
     reason: CutReason
     source_begin: int | None
     similarity: float
+    def __init__(self, begin: int, end: int,
+                 reason: CutReason = ..., source_begin: int | None = None,
+                 similarity: float = 1.0) -> None: ...
+    def text(self, text: Text) -> Text: ...
+    def char_span(self, text: str) -> tuple[int, int]: ...
+
+def char_offsets(text: str, offsets: Sequence[int]) -> list[int]: ...
 
 class RepeatOptions:
     normalize: NormalizeOptions
@@ -187,8 +195,8 @@ class RepetitionSignals:
     dup_paragraph_fraction: float
     dup_line_char_fraction: float
     dup_paragraph_char_fraction: float
-    top_ngram_char_fraction: list[float]  # n = 2, 3, 4
-    dup_ngram_char_fraction: list[float]  # n = 5 .. 10
+    top_ngram_char_fraction: tuple[float, ...]  # n = 2, 3, 4 (read-only)
+    dup_ngram_char_fraction: tuple[float, ...]  # n = 5 .. 10 (read-only)
     lines: int
     paragraphs: int
     words: int
@@ -198,8 +206,10 @@ class GopherThresholds:
     dup_paragraph_fraction: float
     dup_line_char_fraction: float
     dup_paragraph_char_fraction: float
-    top_ngram_char_fraction: list[float]
-    dup_ngram_char_fraction: list[float]
+    # Writable views: t.top_ngram_char_fraction[0] = 0.9 changes t; so does
+    # assigning a whole sequence of 3 (or 6) numbers.
+    top_ngram_char_fraction: Array  # float64, 3 values (n = 2, 3, 4)
+    dup_ngram_char_fraction: Array  # float64, 6 values (n = 5 .. 10)
 
 def compute_repetition_signals(text: Text) -> RepetitionSignals: ...
 def compute_repetition_signals_batch(

@@ -1,8 +1,19 @@
 // neardup._core: the C++ library as Python objects (pybind11). Names and
 // options follow the C++ API (Normalizer, Shingler, MinHasher, ...), in
 // Python spelling (snake_case functions and fields). Errors become
-// ValueError (InvalidArgument), FileNotFoundError (NotFound), OSError (other
-// I/O) or RuntimeError.
+// ValueError (InvalidArgument), IndexError (OutOfRange: a member, band or
+// offset outside its range), TypeError (an argument of the wrong type, such
+// as a bare str where a list of texts is expected), FileNotFoundError
+// (NotFound), OSError (other I/O) or RuntimeError. No argument crashes the
+// interpreter: the bindings call the checked variants of the C++ kernels
+// that are unchecked for speed (DisjointSets::CheckedUnion,
+// CheckedBandKey), and python/tests/test_hostile.py calls every binding
+// with hostile arguments.
+//
+// Offsets: the C++ core works on UTF-8 bytes, so Cut.begin and Cut.end are
+// byte offsets into the UTF-8 encoding of the text, also when the text was
+// a str. Cut.text(t) returns the cut text, Cut.char_span(t) its str
+// indices, and char_offsets(t, offsets) converts any byte offsets.
 //
 // Arrays: functions that return numbers in bulk (shingle hashes, signatures,
 // band keys, pairs) return NumPy arrays when NumPy can be imported, and
@@ -13,16 +24,21 @@
 //
 // Batch functions (a list of str or bytes in, one array out) release the
 // GIL while they hash and may use several threads: `threads` 1 (the
-// default) works on the calling thread, 0 means one per core.
+// default) works on the calling thread, 0 means one per core, and more than
+// kMaxThreads or a negative count is a ValueError. A bare str or bytes where
+// a list of texts is expected is a TypeError (it would be signed one
+// character at a time).
 
 #include <pybind11/functional.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -42,8 +58,9 @@ namespace {
   const std::string message(status.message());
   switch (status.code()) {
     case absl::StatusCode::kInvalidArgument:
-    case absl::StatusCode::kOutOfRange:
       throw py::value_error(message);
+    case absl::StatusCode::kOutOfRange:
+      throw py::index_error(message);
     case absl::StatusCode::kNotFound:
       PyErr_SetString(PyExc_FileNotFoundError, message.c_str());
       throw py::error_already_set();
@@ -175,6 +192,20 @@ std::string_view TextOf(const py::handle& h) {
                        std::string(py::str(h.get_type().attr("__name__"))));
 }
 
+// Raises TypeError when `object`, where a list of texts is expected, is one
+// text: iterating over it would give its characters (or byte values).
+void RefuseBareText(const py::handle& object, const char* what) {
+  PyObject* o = object.ptr();
+  if (PyUnicode_Check(o) || PyBytes_Check(o) || PyByteArray_Check(o) ||
+      PyMemoryView_Check(o)) {
+    throw py::type_error(std::string(what) +
+                         ": expected a list of str or bytes, got one " +
+                         std::string(py::str(object.get_type().attr(
+                             "__name__"))) +
+                         " (wrap it in a list: [text])");
+  }
+}
+
 // Texts of a list of str or bytes, viewed without a copy: the objects are
 // held so that the views stay valid while the GIL is released. A str that
 // is not ASCII is kept as its code points (PEP 393: 1, 2 or 4 bytes each)
@@ -184,6 +215,7 @@ std::string_view TextOf(const py::handle& h) {
 class Texts {
  public:
   explicit Texts(const py::iterable& texts) {
+    RefuseBareText(texts, "texts");
     for (const py::handle h : texts) {
       objects_.push_back(py::reinterpret_borrow<py::object>(h));
       Item item;
@@ -258,6 +290,17 @@ class Texts {
 
 // Runs work(i) for i in [0, n) on `threads` threads (0: one per core), each
 // taking a contiguous slice; work(w, begin, end) gets its thread number.
+constexpr int kMaxThreads = 1024;
+
+// Raises ValueError unless 0 <= threads <= kMaxThreads. Requires the GIL.
+void CheckThreads(int threads) {
+  if (threads < 0 || threads > kMaxThreads) {
+    throw py::value_error("threads must be 0 (one per core) to " +
+                          std::to_string(kMaxThreads) + ", got " +
+                          std::to_string(threads));
+  }
+}
+
 template <typename Work>
 void Parallel(size_t n, int threads, const Work& work) {
   size_t t = threads <= 0 ? std::max(1u, std::thread::hardware_concurrency())
@@ -273,11 +316,115 @@ void Parallel(size_t n, int threads, const Work& work) {
 
 py::bytes Bytes(std::string_view s) { return py::bytes(s.data(), s.size()); }
 
+// Raises ValueError unless `ends`, the end offsets of items concatenated in
+// `size` bytes (or values), never decrease and stay within `size`.
+void CheckEnds(absl::Span<const uint64_t> ends, size_t size,
+               const char* what) {
+  uint64_t last = 0;
+  for (size_t i = 0; i < ends.size(); ++i) {
+    if (ends[i] < last || ends[i] > size) {
+      throw py::value_error(
+          std::string(what) + "[" + std::to_string(i) + "] = " +
+          std::to_string(ends[i]) + ": end offsets must not decrease and "
+          "must be at most " + std::to_string(size));
+    }
+    last = ends[i];
+  }
+}
+
+// A writable NumPy array (or memoryview) of `n` doubles at `data`, inside
+// the C++ object of `owner`, which it keeps alive: assigning an element
+// changes the object. Requires the GIL.
+py::object DoubleView(const py::object& owner, double* data, size_t n) {
+  std::shared_ptr<void> keep(new py::object(owner), [](void* p) {
+    delete static_cast<py::object*>(p);  // by Python's GC: the GIL is held
+  });
+  Buffer buffer{std::move(keep), data, py::format_descriptor<double>::format(),
+                static_cast<py::ssize_t>(sizeof(double)),
+                {static_cast<py::ssize_t>(n)}};
+  py::object object = py::cast(std::move(buffer));
+  if (HaveNumpy()) return py::module_::import("numpy").attr("asarray")(object);
+  return py::memoryview(object);
+}
+
+// Copies a sequence of exactly N numbers into *out; TypeError for
+// something else, ValueError for another length. *out is unchanged on error.
+template <size_t N>
+void AssignDoubles(const py::object& values, const char* what,
+                   std::array<double, N>* out) {
+  RefuseBareText(values, what);
+  if (!PySequence_Check(values.ptr())) {
+    throw py::type_error(std::string(what) + ": expected a sequence of " +
+                         std::to_string(N) + " numbers");
+  }
+  const py::sequence seq = py::reinterpret_borrow<py::sequence>(values);
+  if (seq.size() != N) {
+    throw py::value_error(std::string(what) + ": expected " +
+                          std::to_string(N) + " numbers, got " +
+                          std::to_string(seq.size()));
+  }
+  std::array<double, N> copy;
+  for (size_t i = 0; i < N; ++i) {
+    const py::object item = seq[i];
+    copy[i] = PyFloat_AsDouble(item.ptr());
+    if (copy[i] == -1.0 && PyErr_Occurred()) throw py::error_already_set();
+  }
+  *out = copy;
+}
+
+// The UTF-8 bytes of a str or bytes with [begin, end) checked against them:
+// IndexError outside the text, ValueError when `text` is a str and an
+// offset falls inside a character.
+std::string_view CheckedByteSpan(const py::object& text, size_t begin,
+                                 size_t end) {
+  const std::string_view utf8 = TextOf(text);
+  if (begin > end || end > utf8.size()) {
+    throw py::index_error("byte span [" + std::to_string(begin) + ", " +
+                          std::to_string(end) + ") is outside a text of " +
+                          std::to_string(utf8.size()) + " UTF-8 bytes");
+  }
+  if (PyUnicode_Check(text.ptr())) {
+    for (const size_t at : {begin, end}) {
+      if (at < utf8.size() &&
+          (static_cast<unsigned char>(utf8[at]) & 0xC0) == 0x80) {
+        throw py::value_error("byte offset " + std::to_string(at) +
+                              " is inside a character");
+      }
+    }
+  }
+  return utf8.substr(begin, end - begin);
+}
+
+// The number of code points in the UTF-8 bytes before each of `offsets`:
+// the str index of a byte offset. Errors as CheckedByteSpan.
+std::vector<size_t> CharOffsets(const py::str& text,
+                                const std::vector<size_t>& offsets) {
+  const std::string_view utf8 = TextOf(text);
+  std::vector<size_t> order(offsets.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    CheckedByteSpan(text, offsets[i], offsets[i]);
+    order[i] = i;
+  }
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return offsets[a] < offsets[b];
+  });
+  std::vector<size_t> out(offsets.size());
+  size_t byte = 0, chars = 0;
+  for (const size_t i : order) {
+    for (; byte < offsets[i]; ++byte) {
+      chars += (static_cast<unsigned char>(utf8[byte]) & 0xC0) != 0x80;
+    }
+    out[i] = chars;
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------
 // Batch kernels
 
 py::object MinHashBatch(const MinHasher& hasher, const py::iterable& texts,
                         const ShingleOptions& shingles, int threads) {
+  CheckThreads(threads);
   Check(Shingler::Create(shingles).status());
   const Texts input(texts);
   const size_t n = input.size();
@@ -291,7 +438,8 @@ py::object MinHashBatch(const MinHasher& hasher, const py::iterable& texts,
       std::string scratch;
       for (size_t i = begin; i < end; ++i) {
         shingler.Hash(input.Get(i, &scratch), &hashes);
-        hasher.Sign(hashes, absl::MakeSpan(out.data() + i * k, k));
+        hasher.Sign(hashes, absl::MakeSpan(out.data() + i * k, k))
+            .IgnoreError();  // the row has k values
       }
     });
   }
@@ -301,6 +449,7 @@ py::object MinHashBatch(const MinHasher& hasher, const py::iterable& texts,
 
 py::object SimHashBatch(const py::iterable& texts,
                         const ShingleOptions& shingles, int threads) {
+  CheckThreads(threads);
   Check(Shingler::Create(shingles).status());
   const Texts input(texts);
   const size_t n = input.size();
@@ -348,12 +497,17 @@ py::object EstimateJaccardRows(const py::buffer& a, const py::buffer& b) {
   if (va.shape != vb.shape) throw py::value_error("a and b differ in shape");
   const size_t n = static_cast<size_t>(va.shape[0]);
   const size_t k = static_cast<size_t>(va.shape[1]);
+  if (k == 0 && n > 0) {
+    throw py::value_error("estimate_jaccard_rows: signatures of 0 values");
+  }
   std::vector<double> out(n);
   {
     py::gil_scoped_release release;
     for (size_t i = 0; i < n; ++i) {
+      // Rows of one array have one length, so this cannot fail.
       out[i] = EstimateJaccard(va.values.subspan(i * k, k),
-                               vb.values.subspan(i * k, k));
+                               vb.values.subspan(i * k, k))
+                   .value_or(0.0);
     }
   }
   return ToArray(std::move(out));
@@ -373,11 +527,13 @@ py::tuple CandidatesFromKeysPy(const py::buffer& keys,
   const View<uint64_t> v = ViewOf<uint64_t>(keys, 1, 1, "keys");
   std::vector<DocPair> pairs;
   CandidateStats stats;
+  absl::Status status;
   {
     py::gil_scoped_release release;
     std::vector<std::pair<uint64_t, uint32_t>> scratch;
-    CandidatesFromKeys(v.values, options, &scratch, &pairs, &stats);
+    status = CandidatesFromKeys(v.values, options, &scratch, &pairs, &stats);
   }
+  Check(status);
   return py::make_tuple(PairsToArray(std::move(pairs)), stats);
 }
 
@@ -391,18 +547,16 @@ py::tuple CandidatesFromSortedKeysPy(const py::buffer& keys,
   }
   std::vector<DocPair> pairs;
   CandidateStats stats;
+  absl::Status status;
   {
     py::gil_scoped_release release;
     std::vector<std::pair<uint64_t, uint32_t>> sorted(k.values.size());
     for (size_t i = 0; i < sorted.size(); ++i) {
       sorted[i] = {k.values[i], d.values[i]};
     }
-    if (!std::is_sorted(sorted.begin(), sorted.end())) {
-      pybind11::gil_scoped_acquire acquire;
-      throw py::value_error("(key, doc) pairs are not sorted");
-    }
-    CandidatesFromSortedKeys(sorted, options, &pairs, &stats);
+    status = CandidatesFromSortedKeys(sorted, options, &pairs, &stats);
   }
+  Check(status);
   return py::make_tuple(PairsToArray(std::move(pairs)), stats);
 }
 
@@ -500,6 +654,8 @@ py::bytes RemovedLines(const py::bytes& ids, const py::buffer& id_end,
       kend.values.size() != n || sim.values.size() != n) {
     throw py::value_error("removed_lines: arrays differ in length");
   }
+  CheckEnds(ends.values, all_ids.size(), "id_end");
+  CheckEnds(kend.values, all_kept.size(), "kept_id_end");
   const std::string file_name = file;
   std::string out;
   auto id_of = [](std::string_view all, absl::Span<const uint64_t> end,
@@ -509,7 +665,11 @@ py::bytes RemovedLines(const py::bytes& ids, const py::buffer& id_end,
   };
   for (size_t i = 0; i < n; ++i) {
     const size_t row = r.values[i];
-    if (row >= ends.values.size()) throw py::value_error("row out of range");
+    if (row >= ends.values.size()) {
+      throw py::index_error("removed_lines: row " + std::to_string(row) +
+                            " out of range (" +
+                            std::to_string(ends.values.size()) + " ids)");
+    }
     out += RemovedJson(id_of(all_ids, ends.values, row), file_name,
                        ln.values[i], method,
                        static_cast<int64_t>(cl.values[i]),
@@ -520,6 +680,7 @@ py::bytes RemovedLines(const py::bytes& ids, const py::buffer& id_end,
 }
 
 void WriteOutput(const std::string& path, const py::iterable& chunks) {
+  RefuseBareText(chunks, "chunks");
   auto writer =
       Check(RecordWriter::Create(path, InputFormat::kJsonl, Compression::kNone));
   for (const py::handle chunk : chunks) {
@@ -550,6 +711,8 @@ py::bytes ClusterLines(const py::bytes& ids, const py::buffer& id_end,
   if (cl.values.size() != n || kend.values.size() != n) {
     throw py::value_error("cluster_lines: arrays differ in length");
   }
+  CheckEnds(ends.values, all_ids.size(), "id_end");
+  CheckEnds(kend.values, all_kept.size(), "kept_id_end");
   auto id_of = [](std::string_view all, absl::Span<const uint64_t> end,
                   size_t i) {
     const uint64_t begin = i == 0 ? 0 : end[i - 1];
@@ -558,7 +721,11 @@ py::bytes ClusterLines(const py::bytes& ids, const py::buffer& id_end,
   std::string out;
   for (size_t i = 0; i < n; ++i) {
     const size_t row = r.values[i];
-    if (row >= ends.values.size()) throw py::value_error("row out of range");
+    if (row >= ends.values.size()) {
+      throw py::index_error("cluster_lines: row " + std::to_string(row) +
+                            " out of range (" +
+                            std::to_string(ends.values.size()) + " ids)");
+    }
     out += ClusterMemberJson(id_of(all_ids, ends.values, row),
                              static_cast<int64_t>(cl.values[i]),
                              id_of(all_kept, kend.values, i));
@@ -648,6 +815,7 @@ PYBIND11_MODULE(_core, m) {
       "normalize_batch",
       [](const py::iterable& texts, const NormalizeOptions& options,
          int threads) {
+        CheckThreads(threads);
         const Texts input(texts);
         std::vector<std::string> out(input.size());
         {
@@ -749,11 +917,12 @@ PYBIND11_MODULE(_core, m) {
   m.def(
       "estimate_jaccard",
       [](const py::buffer& a, const py::buffer& b) {
-        return EstimateJaccard(ViewOf<uint32_t>(a, 1, 1, "a").values,
-                               ViewOf<uint32_t>(b, 1, 1, "b").values);
+        return Check(EstimateJaccard(ViewOf<uint32_t>(a, 1, 1, "a").values,
+                                     ViewOf<uint32_t>(b, 1, 1, "b").values));
       },
       py::arg("a"), py::arg("b"),
-      "Returns the fraction of positions where two signatures agree.");
+      "Returns the fraction of positions where two signatures agree. "
+      "ValueError when they differ in length or are empty.");
   m.def("estimate_jaccard_rows", &EstimateJaccardRows, py::arg("a"),
         py::arg("b"),
         "Returns estimate_jaccard of each row of a with the same row of b "
@@ -767,11 +936,12 @@ PYBIND11_MODULE(_core, m) {
         const View<uint64_t> vb = ViewOf<uint64_t>(b, 1, 1, "b");
         const View<uint64_t> vbe = ViewOf<uint64_t>(b_end, 1, 1, "b_end");
         const size_t n = vae.values.size();
-        if (vbe.values.size() != n ||
-            (n > 0 && (vae.values[n - 1] > va.values.size() ||
-                       vbe.values[n - 1] > vb.values.size()))) {
-          throw py::value_error("exact_jaccard_rows: bad set ends");
+        if (vbe.values.size() != n) {
+          throw py::value_error("exact_jaccard_rows: a_end and b_end differ "
+                                "in length");
         }
+        CheckEnds(vae.values, va.values.size(), "a_end");
+        CheckEnds(vbe.values, vb.values.size(), "b_end");
         std::vector<double> out(n);
         {
           py::gil_scoped_release release;
@@ -841,13 +1011,11 @@ PYBIND11_MODULE(_core, m) {
       "band_key",
       [](const py::buffer& signature, int band, int rows) {
         const View<uint32_t> v = ViewOf<uint32_t>(signature, 1, 1, "signature");
-        if (band < 0 || rows < 1 ||
-            static_cast<size_t>(band + 1) * rows > v.values.size()) {
-          throw py::value_error("band_key: band out of range");
-        }
-        return BandKey(v.values, band, rows);
+        return Check(CheckedBandKey(v.values, band, rows));
       },
-      py::arg("signature"), py::arg("band"), py::arg("rows"));
+      py::arg("signature"), py::arg("band"), py::arg("rows"),
+      "Returns the key of one band (ValueError for band < 0 or rows < 1, "
+      "IndexError when the band runs past the signature).");
   m.def("band_keys", &BandKeys, py::arg("signatures"), py::arg("bands"),
         py::arg("rows"),
         "Returns the (n, bands) uint64 band keys of an (n, num_perm) "
@@ -881,18 +1049,28 @@ PYBIND11_MODULE(_core, m) {
         const View<uint64_t> v =
             ViewOf<uint64_t>(fingerprints, 1, 1, "fingerprints");
         CandidateStats stats;
-        std::vector<DocPair> pairs;
+        absl::StatusOr<std::vector<DocPair>> pairs;
         {
           py::gil_scoped_release release;
           pairs = SimHashNearPairs(v.values, max_distance, options, &stats);
         }
-        return py::make_tuple(PairsToArray(std::move(pairs)), stats);
+        return py::make_tuple(PairsToArray(Check(std::move(pairs))), stats);
       },
       py::arg("fingerprints"), py::arg("max_distance") = 3,
       py::arg("options") = CandidateOptions{});
 
-  m.def("simhash_table_masks", &SimHashTableMasks, py::arg("max_distance"),
-        "The key masks of simhash_near_pairs' permuted tables, in order.");
+  m.def(
+      "simhash_table_masks",
+      [](int max_distance) {
+        if (max_distance < 0 || max_distance > 8) {
+          throw py::value_error("max_distance must be 0 to 8, got " +
+                                std::to_string(max_distance));
+        }
+        return SimHashTableMasks(max_distance);
+      },
+      py::arg("max_distance"),
+      "The key masks of simhash_near_pairs' permuted tables, in order "
+      "(ValueError outside 0 to 8).");
   m.def(
       "simhash_pairs_from_sorted_keys",
       [](const py::buffer& keys, const py::buffer& fingerprints,
@@ -908,11 +1086,14 @@ PYBIND11_MODULE(_core, m) {
         }
         CandidateStats stats;
         std::vector<DocPair> pairs;
+        absl::Status status;
         {
           py::gil_scoped_release release;
-          SimHashPairsFromSortedKeys(k.values, f.values, d.values,
-                                     max_distance, options, &pairs, &stats);
+          status = SimHashPairsFromSortedKeys(k.values, f.values, d.values,
+                                              max_distance, options, &pairs,
+                                              &stats);
         }
+        Check(status);
         return py::make_tuple(PairsToArray(std::move(pairs)), stats);
       },
       py::arg("keys"), py::arg("fingerprints"), py::arg("docs"),
@@ -944,9 +1125,26 @@ PYBIND11_MODULE(_core, m) {
   py::class_<DisjointSets>(m, "DisjointSets",
                            "Union-find whose representative is the smallest "
                            "member.")
-      .def(py::init<size_t>(), py::arg("n"))
-      .def("find", &DisjointSets::Find, py::arg("x"))
-      .def("union", &DisjointSets::Union, py::arg("a"), py::arg("b"))
+      .def(py::init([](size_t n) { return Check(DisjointSets::Create(n)); }),
+           py::arg("n"),
+           "Sets of the documents 0 .. n-1, each alone (ValueError for n > "
+           "2**32).")
+      .def(
+          "find",
+          [](DisjointSets& self, uint64_t x) {
+            return Check(self.CheckedFind(x));
+          },
+          py::arg("x"),
+          "Returns the smallest member of x's set (IndexError unless 0 <= x "
+          "< len(self)).")
+      .def(
+          "union",
+          [](DisjointSets& self, uint64_t a, uint64_t b) {
+            return Check(self.CheckedUnion(a, b));
+          },
+          py::arg("a"), py::arg("b"),
+          "Joins the sets of a and b; returns False if they were joined "
+          "already (IndexError unless both are members).")
       .def("__len__", &DisjointSets::size);
   m.def("keeps_over", &KeepsOver, py::arg("policy"), py::arg("length"),
         py::arg("number"), py::arg("best_length"), py::arg("best_number"));
@@ -961,7 +1159,41 @@ PYBIND11_MODULE(_core, m) {
       .value("REPEATED_LINE", CutReason::kRepeatedLine)
       .value("BOILERPLATE", CutReason::kBoilerplate)
       .value("SYNDICATED", CutReason::kSyndicated);
-  py::class_<Cut>(m, "Cut", "A byte span [begin, end) cut from a document.")
+  py::class_<Cut>(m, "Cut",
+                  "A span [begin, end) cut from a document, in UTF-8 byte "
+                  "offsets (also when the text is a str: see text(), "
+                  "char_span() and char_offsets()).")
+      .def(py::init([](size_t begin, size_t end, CutReason reason,
+                       std::optional<size_t> source_begin,
+                       double similarity) {
+             return Cut{begin, end, reason,
+                        source_begin.value_or(Cut::kNoSource), similarity};
+           }),
+           py::arg("begin"), py::arg("end"),
+           py::arg("reason") = CutReason::kRepeatedLine,
+           py::arg("source_begin") = py::none(), py::arg("similarity") = 1.0)
+      .def(
+          "text",
+          [](const Cut& c, const py::object& text) -> py::object {
+            const std::string_view span = CheckedByteSpan(text, c.begin, c.end);
+            if (PyUnicode_Check(text.ptr())) {
+              return py::str(span.data(), span.size());
+            }
+            return Bytes(span);
+          },
+          py::arg("text"),
+          "Returns the cut part of text (the text the cut was found in; "
+          "same type). IndexError when the cut lies outside it.")
+      .def(
+          "char_span",
+          [](const Cut& c, const py::str& text) {
+            const std::vector<size_t> at = CharOffsets(text, {c.begin, c.end});
+            return py::make_tuple(at[0], at[1]);
+          },
+          py::arg("text"),
+          "Returns (begin, end) as str indices into text, so that "
+          "text[begin:end] == cut.text(text).")
+      .def("__eq__", [](const Cut& a, const Cut& b) { return a == b; })
       .def_readonly("begin", &Cut::begin)
       .def_readonly("end", &Cut::end)
       .def_readonly("reason", &Cut::reason)
@@ -998,8 +1230,11 @@ PYBIND11_MODULE(_core, m) {
                            "Finds text repeated inside one document. Byte "
                            "offsets are into the UTF-8 encoding. Not "
                            "thread-safe.")
-      .def(py::init<const RepeatOptions&>(),
-           py::arg("options") = RepeatOptions{})
+      .def(py::init([](const RepeatOptions& options) {
+             return Check(RepeatFinder::Create(options));
+           }),
+           py::arg("options") = RepeatOptions{},
+           "ValueError when options.near_similarity is outside [0, 1].")
       .def(
           "find",
           [](RepeatFinder& self, const py::object& text) {
@@ -1007,16 +1242,25 @@ PYBIND11_MODULE(_core, m) {
             self.Find(TextOf(text), &cuts);
             return cuts;
           },
-          py::arg("text"), "Returns the cuts of text, sorted by begin.");
+          py::arg("text"),
+          "Returns the cuts of text, sorted by begin. Their offsets are "
+          "UTF-8 byte offsets, also for a str: use cut.text(text), "
+          "cut.char_span(text) or char_offsets() for str indices.");
+  m.def("char_offsets", &CharOffsets, py::arg("text"), py::arg("offsets"),
+        "Converts UTF-8 byte offsets into text (a str) to str indices. "
+        "IndexError past the end, ValueError inside a character.");
   m.def(
       "apply_cuts",
       [](const py::object& text, const std::vector<Cut>& cuts) {
-        const std::string out = ApplyCuts(TextOf(text), cuts);
+        const std::string out = Check(ApplyCuts(TextOf(text), cuts));
         if (PyUnicode_Check(text.ptr())) return py::object(py::str(out));
         return py::object(Bytes(out));
       },
       py::arg("text"), py::arg("cuts"),
-      "Returns text without the spans of cuts (same type as text).");
+      "Returns text without the bytes the cuts cover (same type as text). "
+      "Cuts may be in any order and overlap (their union is removed); "
+      "ValueError for a cut that is inverted or ends past the text (UTF-8 "
+      "byte offsets).");
 
   py::class_<RepetitionSignals>(m, "RepetitionSignals",
                                 "The Gopher repetition signals (clean.h).")
@@ -1027,17 +1271,19 @@ PYBIND11_MODULE(_core, m) {
                     &RepetitionSignals::dup_line_char_fraction)
       .def_readonly("dup_paragraph_char_fraction",
                     &RepetitionSignals::dup_paragraph_char_fraction)
+      // Tuples: the signals are results, and a tuple refuses assignment
+      // instead of changing a copy in silence.
       .def_property_readonly("top_ngram_char_fraction",
                              [](const RepetitionSignals& s) {
-                               return std::vector<double>(
+                               return py::tuple(py::cast(std::vector<double>(
                                    s.top_ngram_char_fraction.begin(),
-                                   s.top_ngram_char_fraction.end());
+                                   s.top_ngram_char_fraction.end())));
                              })
       .def_property_readonly("dup_ngram_char_fraction",
                              [](const RepetitionSignals& s) {
-                               return std::vector<double>(
+                               return py::tuple(py::cast(std::vector<double>(
                                    s.dup_ngram_char_fraction.begin(),
-                                   s.dup_ngram_char_fraction.end());
+                                   s.dup_ngram_char_fraction.end())));
                              })
       .def_readonly("lines", &RepetitionSignals::lines)
       .def_readonly("paragraphs", &RepetitionSignals::paragraphs)
@@ -1051,10 +1297,36 @@ PYBIND11_MODULE(_core, m) {
                      &GopherThresholds::dup_line_char_fraction)
       .def_readwrite("dup_paragraph_char_fraction",
                      &GopherThresholds::dup_paragraph_char_fraction)
-      .def_readwrite("top_ngram_char_fraction",
-                     &GopherThresholds::top_ngram_char_fraction)
-      .def_readwrite("dup_ngram_char_fraction",
-                     &GopherThresholds::dup_ngram_char_fraction);
+      // Views into the thresholds: t.top_ngram_char_fraction[0] = 0.9
+      // changes t, and so does assigning a whole sequence of 3 (or 6).
+      .def_property(
+          "top_ngram_char_fraction",
+          [](const py::object& self) {
+            auto& t = self.cast<GopherThresholds&>();
+            return DoubleView(self, t.top_ngram_char_fraction.data(),
+                              t.top_ngram_char_fraction.size());
+          },
+          [](GopherThresholds& t, const py::object& values) {
+            AssignDoubles(values, "top_ngram_char_fraction",
+                          &t.top_ngram_char_fraction);
+          },
+          "Thresholds of the top 2-, 3- and 4-gram character fractions "
+          "(0.20, 0.18, 0.16): a writable array view; assign 3 numbers to "
+          "replace them all.")
+      .def_property(
+          "dup_ngram_char_fraction",
+          [](const py::object& self) {
+            auto& t = self.cast<GopherThresholds&>();
+            return DoubleView(self, t.dup_ngram_char_fraction.data(),
+                              t.dup_ngram_char_fraction.size());
+          },
+          [](GopherThresholds& t, const py::object& values) {
+            AssignDoubles(values, "dup_ngram_char_fraction",
+                          &t.dup_ngram_char_fraction);
+          },
+          "Thresholds of the duplicate 5- to 10-gram character fractions "
+          "(0.15 down to 0.10): a writable array view; assign 6 numbers to "
+          "replace them all.");
   m.def(
       "compute_repetition_signals",
       [](const py::object& text) {
@@ -1064,6 +1336,7 @@ PYBIND11_MODULE(_core, m) {
   m.def(
       "compute_repetition_signals_batch",
       [](const py::iterable& texts, int threads) {
+        CheckThreads(threads);
         const Texts input(texts);
         std::vector<RepetitionSignals> out(input.size());
         {
@@ -1238,6 +1511,9 @@ PYBIND11_MODULE(_core, m) {
         py::buffer_info info = keep.request();
         if (info.itemsize != 1 || info.ndim != 1) {
           throw py::value_error("keep: expected a 1-D array of bytes");
+        }
+        if (info.size > 1 && info.strides[0] != 1) {
+          throw py::value_error("keep: must be C-contiguous");
         }
         const auto flags = absl::MakeConstSpan(
             static_cast<const uint8_t*>(info.ptr),

@@ -332,6 +332,6 @@ def test_errors_become_python_exceptions(tmp_path):
         neardup.optimal_lsh_params(1.5, 112)
     with pytest.raises(FileNotFoundError):
         neardup.plan_inputs([str(tmp_path / "missing.jsonl")])
-    with pytest.raises(ValueError, match="--keep"):
+    with pytest.raises(ValueError, match="keep policy"):
         neardup.parse_keep_policy("biggest")
     assert neardup.__version__

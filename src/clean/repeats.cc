@@ -1,6 +1,7 @@
 // Repeated blocks, lines and spans inside one document.
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <string>
 #include <unordered_map>
@@ -69,6 +70,16 @@ const char* CutReasonName(CutReason reason) {
       return "syndicated";
   }
   return "unknown";
+}
+
+absl::StatusOr<RepeatFinder> RepeatFinder::Create(
+    const RepeatOptions& options) {
+  if (!(options.near_similarity >= 0 && options.near_similarity <= 1)) {
+    return absl::InvalidArgumentError(
+        "RepeatOptions.near_similarity must be 0 to 1, got " +
+        std::to_string(options.near_similarity));
+  }
+  return RepeatFinder(options);
 }
 
 RepeatFinder::RepeatFinder(const RepeatOptions& options)
@@ -287,14 +298,44 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
             [](const Cut& a, const Cut& b) { return a.begin < b.begin; });
 }
 
-std::string ApplyCuts(std::string_view text, absl::Span<const Cut> cuts) {
+absl::Status ValidateCuts(size_t text_size, absl::Span<const Cut> cuts) {
+  for (size_t i = 0; i < cuts.size(); ++i) {
+    const Cut& c = cuts[i];
+    if (c.begin > c.end || c.end > text_size) {
+      return absl::InvalidArgumentError(
+          "cut " + std::to_string(i) + " [" + std::to_string(c.begin) + ", " +
+          std::to_string(c.end) + ") is " +
+          (c.begin > c.end ? "inverted"
+                           : "past the end of a text of " +
+                                 std::to_string(text_size) + " bytes"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> ApplyCuts(std::string_view text,
+                                      absl::Span<const Cut> cuts) {
+  if (auto s = ValidateCuts(text.size(), cuts); !s.ok()) return s;
+  std::vector<TextSpan> spans;
+  spans.reserve(cuts.size());
+  for (const Cut& c : cuts) spans.push_back({c.begin, c.end});
+  const bool disjoint_in_order =
+      std::adjacent_find(spans.begin(), spans.end(),
+                         [](const TextSpan& a, const TextSpan& b) {
+                           return b.begin < a.end;
+                         }) == spans.end();
+  if (!disjoint_in_order) {
+    std::sort(spans.begin(), spans.end(),
+              [](const TextSpan& a, const TextSpan& b) {
+                return a.begin < b.begin;
+              });
+  }
   std::string out;
   out.reserve(text.size());
-  size_t at = 0;
-  for (const Cut& c : cuts) {
-    if (c.begin < at || c.end > text.size() || c.end < c.begin) continue;
-    out.append(text.substr(at, c.begin - at));
-    at = c.end;
+  size_t at = 0;  // bytes before `at` are copied or cut
+  for (const TextSpan& c : spans) {
+    if (c.begin > at) out.append(text.substr(at, c.begin - at));
+    at = std::max(at, c.end);
   }
   out.append(text.substr(at));
   return out;

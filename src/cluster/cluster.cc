@@ -2,6 +2,7 @@
 
 #include "neardup/cluster.h"
 
+#include <cassert>
 #include <cmath>
 #include <numeric>
 #include <string>
@@ -10,13 +11,25 @@
 
 namespace neardup {
 
+absl::StatusOr<DisjointSets> DisjointSets::Create(size_t n) {
+  if (n > kMaxSize) {
+    return absl::InvalidArgumentError(
+        "DisjointSets: n = " + std::to_string(n) +
+        " is more documents than 32-bit numbers can name (at most " +
+        std::to_string(kMaxSize) + ")");
+  }
+  return DisjointSets(n);
+}
+
 DisjointSets::DisjointSets(size_t n)
     : parent_(n), set_size_(n, 1), smallest_(n) {
+  assert(n <= kMaxSize);
   std::iota(parent_.begin(), parent_.end(), 0u);
   std::iota(smallest_.begin(), smallest_.end(), 0u);
 }
 
 uint32_t DisjointSets::Find(uint32_t x) {
+  assert(x < parent_.size());
   uint32_t root = x;
   while (parent_[root] != root) {
     parent_[root] = parent_[parent_[root]];  // path halving
@@ -26,6 +39,7 @@ uint32_t DisjointSets::Find(uint32_t x) {
 }
 
 bool DisjointSets::Union(uint32_t a, uint32_t b) {
+  assert(a < parent_.size() && b < parent_.size());
   auto root = [this](uint32_t x) {
     while (parent_[x] != x) {
       parent_[x] = parent_[parent_[x]];
@@ -40,6 +54,25 @@ bool DisjointSets::Union(uint32_t a, uint32_t b) {
   set_size_[ra] += set_size_[rb];
   smallest_[ra] = std::min(smallest_[ra], smallest_[rb]);
   return true;
+}
+
+absl::Status DisjointSets::CheckMember(uint64_t x,
+                                       std::string_view name) const {
+  if (x < parent_.size()) return absl::OkStatus();
+  return absl::OutOfRangeError("DisjointSets: " + std::string(name) + " = " +
+                               std::to_string(x) + " is not a member of [0, " +
+                               std::to_string(parent_.size()) + ")");
+}
+
+absl::StatusOr<uint32_t> DisjointSets::CheckedFind(uint64_t x) {
+  if (auto s = CheckMember(x, "x"); !s.ok()) return s;
+  return Find(static_cast<uint32_t>(x));
+}
+
+absl::StatusOr<bool> DisjointSets::CheckedUnion(uint64_t a, uint64_t b) {
+  if (auto s = CheckMember(a, "a"); !s.ok()) return s;
+  if (auto s = CheckMember(b, "b"); !s.ok()) return s;
+  return Union(static_cast<uint32_t>(a), static_cast<uint32_t>(b));
 }
 
 bool KeepsOver(KeepPolicy policy, uint64_t length, double number,
@@ -58,6 +91,9 @@ bool KeepsOver(KeepPolicy policy, uint64_t length, double number,
 
 absl::StatusOr<KeepPolicy> ParseKeepPolicy(std::string_view text,
                                            std::string* field) {
+  if (field == nullptr) {
+    return absl::InvalidArgumentError("ParseKeepPolicy: field is null");
+  }
   if (text == "first") return KeepPolicy::kFirst;
   if (text == "longest") return KeepPolicy::kLongest;
   if (text.substr(0, 6) == "field:" && text.size() > 6) {
@@ -65,14 +101,32 @@ absl::StatusOr<KeepPolicy> ParseKeepPolicy(std::string_view text,
     return KeepPolicy::kField;
   }
   return absl::InvalidArgumentError(
-      "--keep must be first, longest or field:NAME, got \"" +
+      "keep policy must be first, longest or field:NAME, got \"" +
       std::string(text) + "\"");
 }
 
-Clustering MakeClustering(DisjointSets& sets, KeepPolicy policy,
-                          absl::Span<const uint64_t> lengths,
-                          absl::Span<const double> numbers) {
+absl::StatusOr<Clustering> MakeClustering(DisjointSets& sets,
+                                          KeepPolicy policy,
+                                          absl::Span<const uint64_t> lengths,
+                                          absl::Span<const double> numbers) {
   const size_t n = sets.size();
+  auto check = [n](size_t size, bool needed,
+                   const char* name) -> absl::Status {
+    if (size == n || (size == 0 && !needed)) return absl::OkStatus();
+    return absl::InvalidArgumentError(
+        std::string("MakeClustering: ") + name + " has " +
+        std::to_string(size) + " values for " + std::to_string(n) +
+        " documents" + (needed ? " (the keep policy uses it)" : ""));
+  };
+  if (auto s = check(lengths.size(), policy == KeepPolicy::kLongest,
+                     "lengths");
+      !s.ok()) {
+    return s;
+  }
+  if (auto s = check(numbers.size(), policy == KeepPolicy::kField, "numbers");
+      !s.ok()) {
+    return s;
+  }
   Clustering c;
   c.cluster.resize(n);
   c.kept.resize(n);

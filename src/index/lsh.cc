@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <bit>
+#include <cassert>
 #include <cmath>
 #include <string>
 
 #include "absl/status/status.h"
+#include "neardup/minhash.h"
 #define XXH_INLINE_ALL
 #include "xxhash.h"
 
@@ -48,6 +50,15 @@ void EmitBucket(const std::pair<uint64_t, uint32_t>* members, size_t m,
   stats->pairs += 2 * (m - 1) - 1;
 }
 
+constexpr size_t kMaxDocuments = size_t{1} << 32;
+
+absl::Status CheckDistance(int max_distance, const char* function) {
+  if (max_distance >= 0 && max_distance <= 8) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      std::string(function) + ": max_distance must be 0 to 8, got " +
+      std::to_string(max_distance));
+}
+
 }  // namespace
 
 double CandidateProbability(double s, const LshParams& params) {
@@ -62,8 +73,18 @@ absl::StatusOr<LshParams> OptimalLshParams(double threshold, int num_perm,
         "threshold must be strictly between 0 and 1, got " +
         std::to_string(threshold));
   }
-  if (num_perm < 1) {
-    return absl::InvalidArgumentError("num_perm must be at least 1");
+  if (num_perm < 1 || num_perm > kMaxPermutations) {
+    return absl::InvalidArgumentError(
+        "num_perm must be 1 to " + std::to_string(kMaxPermutations) +
+        ", got " + std::to_string(num_perm));
+  }
+  if (!(std::isfinite(fp_weight) && fp_weight >= 0 &&
+        std::isfinite(fn_weight) && fn_weight >= 0) ||
+      fp_weight + fn_weight == 0) {
+    return absl::InvalidArgumentError(
+        "fp_weight and fn_weight must be finite, at least 0 and not both 0, "
+        "got " + std::to_string(fp_weight) + " and " +
+        std::to_string(fn_weight));
   }
   LshParams best{1, 1};
   double best_error = INFINITY;
@@ -86,6 +107,9 @@ absl::StatusOr<LshParams> OptimalLshParams(double threshold, int num_perm,
 }
 
 uint64_t BandKey(absl::Span<const uint32_t> signature, int band, int rows) {
+  assert(band >= 0 && rows >= 1 &&
+         (static_cast<size_t>(band) + 1) * static_cast<size_t>(rows) <=
+             signature.size());
   const uint32_t* values = signature.data() + static_cast<size_t>(band) * rows;
   const size_t bytes = static_cast<size_t>(rows) * sizeof(uint32_t);
   if constexpr (std::endian::native == std::endian::little) {
@@ -98,23 +122,60 @@ uint64_t BandKey(absl::Span<const uint32_t> signature, int band, int rows) {
   }
 }
 
-void CandidatesFromKeys(absl::Span<const uint64_t> keys,
-                        const CandidateOptions& options,
-                        std::vector<std::pair<uint64_t, uint32_t>>* scratch,
-                        std::vector<DocPair>* out, CandidateStats* stats) {
+absl::StatusOr<uint64_t> CheckedBandKey(absl::Span<const uint32_t> signature,
+                                        int band, int rows) {
+  if (rows < 1 || band < 0) {
+    return absl::InvalidArgumentError(
+        "BandKey: need band >= 0 and rows >= 1, got band " +
+        std::to_string(band) + " and rows " + std::to_string(rows));
+  }
+  if ((static_cast<uint64_t>(band) + 1) * static_cast<uint64_t>(rows) >
+      signature.size()) {
+    return absl::OutOfRangeError(
+        "BandKey: band " + std::to_string(band) + " of " +
+        std::to_string(rows) + " rows runs past a signature of " +
+        std::to_string(signature.size()) + " values");
+  }
+  return BandKey(signature, band, rows);
+}
+
+absl::Status CandidatesFromKeys(
+    absl::Span<const uint64_t> keys, const CandidateOptions& options,
+    std::vector<std::pair<uint64_t, uint32_t>>* scratch,
+    std::vector<DocPair>* out, CandidateStats* stats) {
+  if (scratch == nullptr || out == nullptr || stats == nullptr) {
+    return absl::InvalidArgumentError(
+        "CandidatesFromKeys: scratch, out and stats must not be null");
+  }
+  if (keys.size() > kMaxDocuments) {
+    return absl::InvalidArgumentError(
+        "CandidatesFromKeys: " + std::to_string(keys.size()) +
+        " keys, more than 2^32 documents");
+  }
   scratch->resize(keys.size());
   for (size_t i = 0; i < keys.size(); ++i) {
     (*scratch)[i] = {keys[i], static_cast<uint32_t>(i)};
   }
   std::sort(scratch->begin(), scratch->end());
-  CandidatesFromSortedKeys(*scratch, options, out, stats);
+  return CandidatesFromSortedKeys(*scratch, options, out, stats);
 }
 
-void CandidatesFromSortedKeys(
+absl::Status CandidatesFromSortedKeys(
     absl::Span<const std::pair<uint64_t, uint32_t>> sorted,
     const CandidateOptions& options, std::vector<DocPair>* out,
     CandidateStats* stats) {
+  if (out == nullptr || stats == nullptr) {
+    return absl::InvalidArgumentError(
+        "CandidatesFromSortedKeys: out and stats must not be null");
+  }
   const size_t n = sorted.size();
+  for (size_t i = 1; i < n; ++i) {
+    if (sorted[i] < sorted[i - 1]) {
+      return absl::InvalidArgumentError(
+          "CandidatesFromSortedKeys: (key, document) pairs not sorted at "
+          "position " + std::to_string(i));
+    }
+  }
   for (size_t i = 0; i < n;) {
     size_t j = i + 1;
     while (j < n && sorted[j].first == sorted[i].first) ++j;
@@ -124,6 +185,7 @@ void CandidatesFromSortedKeys(
     }
     i = j;
   }
+  return absl::OkStatus();
 }
 
 std::vector<uint64_t> SimHashTableMasks(int max_distance) {
@@ -151,13 +213,36 @@ std::vector<uint64_t> SimHashTableMasks(int max_distance) {
   return masks;
 }
 
-void SimHashPairsFromSortedKeys(absl::Span<const uint64_t> keys,
-                                absl::Span<const uint64_t> fingerprints,
-                                absl::Span<const uint32_t> docs,
-                                int max_distance,
-                                const CandidateOptions& options,
-                                std::vector<DocPair>* out,
-                                CandidateStats* stats) {
+absl::Status SimHashPairsFromSortedKeys(absl::Span<const uint64_t> keys,
+                                        absl::Span<const uint64_t> fingerprints,
+                                        absl::Span<const uint32_t> docs,
+                                        int max_distance,
+                                        const CandidateOptions& options,
+                                        std::vector<DocPair>* out,
+                                        CandidateStats* stats) {
+  if (auto s = CheckDistance(max_distance, "SimHashPairsFromSortedKeys");
+      !s.ok()) {
+    return s;
+  }
+  if (out == nullptr || stats == nullptr) {
+    return absl::InvalidArgumentError(
+        "SimHashPairsFromSortedKeys: out and stats must not be null");
+  }
+  if (fingerprints.size() != keys.size() || docs.size() != keys.size()) {
+    return absl::InvalidArgumentError(
+        "SimHashPairsFromSortedKeys: keys, fingerprints and docs differ in "
+        "length (" + std::to_string(keys.size()) + ", " +
+        std::to_string(fingerprints.size()) + ", " +
+        std::to_string(docs.size()) + ")");
+  }
+  for (size_t i = 1; i < keys.size(); ++i) {
+    if (keys[i] < keys[i - 1] ||
+        (keys[i] == keys[i - 1] && docs[i] < docs[i - 1])) {
+      return absl::InvalidArgumentError(
+          "SimHashPairsFromSortedKeys: (key, document) pairs not sorted at "
+          "position " + std::to_string(i));
+    }
+  }
   const size_t cap = std::max<size_t>(options.max_bucket_pairs_size, 2);
   auto consider = [&](size_t x, size_t y) {
     ++stats->pairs;
@@ -199,14 +284,24 @@ void SimHashPairsFromSortedKeys(absl::Span<const uint64_t> keys,
     }
     i = j;
   }
+  return absl::OkStatus();
 }
 
-std::vector<DocPair> SimHashNearPairs(absl::Span<const uint64_t> fingerprints,
-                                      int max_distance,
-                                      const CandidateOptions& options,
-                                      CandidateStats* stats) {
+absl::StatusOr<std::vector<DocPair>> SimHashNearPairs(
+    absl::Span<const uint64_t> fingerprints, int max_distance,
+    const CandidateOptions& options, CandidateStats* stats) {
+  if (auto s = CheckDistance(max_distance, "SimHashNearPairs"); !s.ok()) {
+    return s;
+  }
+  if (stats == nullptr) {
+    return absl::InvalidArgumentError("SimHashNearPairs: stats is null");
+  }
+  if (fingerprints.size() > kMaxDocuments) {
+    return absl::InvalidArgumentError(
+        "SimHashNearPairs: " + std::to_string(fingerprints.size()) +
+        " fingerprints, more than 2^32 documents");
+  }
   std::vector<DocPair> pairs;
-  if (max_distance < 0 || max_distance > 8) return pairs;
   std::vector<std::pair<uint64_t, uint32_t>> table(fingerprints.size());
   std::vector<uint64_t> keys(fingerprints.size()), prints(fingerprints.size());
   std::vector<uint32_t> docs(fingerprints.size());
@@ -220,8 +315,11 @@ std::vector<DocPair> SimHashNearPairs(absl::Span<const uint64_t> fingerprints,
       docs[i] = table[i].second;
       prints[i] = fingerprints[table[i].second];
     }
-    SimHashPairsFromSortedKeys(keys, prints, docs, max_distance, options,
-                               &pairs, stats);
+    if (auto s = SimHashPairsFromSortedKeys(keys, prints, docs, max_distance,
+                                            options, &pairs, stats);
+        !s.ok()) {
+      return s;
+    }
   }
   std::sort(pairs.begin(), pairs.end());
   pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());

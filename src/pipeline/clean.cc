@@ -98,6 +98,8 @@ class CleanJob {
     std::string cleaned;    // the text with the cuts applied
     RepetitionSignals signals;  // of `cleaned` (of the text: signals only)
     bool empty_after_clean = false;
+    // Not OK when a finder produced a cut outside the text (a bug).
+    absl::Status cuts_status;
   };
 
   absl::Status CountPass();
@@ -284,7 +286,15 @@ void CleanJob::Complete(const Record& record, DocWork* work) const {
   const std::string_view text = record.text;
   // A truncated document is cleaned on its first max_document_bytes; the
   // rest stays as it was.
-  work->cleaned = ApplyCuts(text, work->cuts);
+  absl::StatusOr<std::string> cleaned = ApplyCuts(text, work->cuts);
+  if (!cleaned.ok()) {
+    work->cuts_status = absl::InternalError(
+        "record " + std::string(record.id) + ": " +
+        std::string(cleaned.status().message()));
+    work->cleaned = std::string(text);
+  } else {
+    work->cleaned = *std::move(cleaned);
+  }
   work->cleaned.append(record.text_rest);
   if (options_.gopher_filter) work->signals = ComputeRepetitionSignals(work->cleaned);
   work->empty_after_clean = !work->cuts.empty() && !Normalize(text).empty() &&
@@ -362,6 +372,7 @@ absl::StatusOr<internal::RecordAction> CleanJob::Decide(
     work.cuts = MergeCuts(std::move(work.cuts), syndicated_cuts_);
     Complete(record, &work);
   }
+  if (!work.cuts_status.ok()) return work.cuts_status;
   const std::vector<Cut>& cuts = work.cuts;
   if (auto s = CheckCuts(record, file, cuts); !s.ok()) return s;
   const std::string& cleaned = work.cleaned;
@@ -661,8 +672,61 @@ absl::StatusOr<CleanStats> RunClean(const std::vector<InputFile>& inputs,
                                     const std::string& outdir,
                                     const CleanOptions& options,
                                     const ProgressFn& progress) {
+  if (auto s = ValidateCleanOptions(options); !s.ok()) return s;
   CleanJob job(inputs, outdir, options, progress);
   return job.Run();
+}
+
+absl::Status ValidateCleanOptions(const CleanOptions& options) {
+  auto invalid = [](const std::string& name, const std::string& rule,
+                    double value) {
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "%g", value);
+    return absl::InvalidArgumentError(name + " must be " + rule + ", got " +
+                                      buf);
+  };
+  if (options.threads < 0) {
+    return invalid("threads", "at least 0 (0: one per core)", options.threads);
+  }
+  const double near = options.repeat_options.near_similarity;
+  if (!(near >= 0 && near <= 1)) {
+    return invalid("repeat_options.near_similarity", "0 to 1", near);
+  }
+  if (options.boilerplate_options.min_docs < 2) {
+    return invalid("boilerplate_options.min_docs",
+                   "at least 2 (a line of one document is not boilerplate)",
+                   options.boilerplate_options.min_docs);
+  }
+  const double syndicated = options.syndication.threshold;
+  if (!(syndicated >= 0 && syndicated <= 1)) {
+    return invalid("syndication.threshold", "0 to 1", syndicated);
+  }
+  const GopherThresholds& g = options.gopher;
+  const std::pair<const char*, double> scalars[] = {
+      {"gopher.dup_line_fraction", g.dup_line_fraction},
+      {"gopher.dup_paragraph_fraction", g.dup_paragraph_fraction},
+      {"gopher.dup_line_char_fraction", g.dup_line_char_fraction},
+      {"gopher.dup_paragraph_char_fraction", g.dup_paragraph_char_fraction}};
+  for (const auto& [name, value] : scalars) {
+    if (!(value >= 0)) return invalid(name, "at least 0", value);
+  }
+  for (size_t i = 0; i < g.top_ngram_char_fraction.size(); ++i) {
+    const double value = g.top_ngram_char_fraction[i];
+    if (!(value >= 0)) {
+      return invalid("gopher.top_ngram_char_fraction[" + std::to_string(i) +
+                         "]",
+                     "at least 0", value);
+    }
+  }
+  for (size_t i = 0; i < g.dup_ngram_char_fraction.size(); ++i) {
+    const double value = g.dup_ngram_char_fraction[i];
+    if (!(value >= 0)) {
+      return invalid("gopher.dup_ngram_char_fraction[" + std::to_string(i) +
+                         "]",
+                     "at least 0", value);
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace neardup

@@ -29,6 +29,13 @@ using internal::Clock;
 using internal::PeakRssBytes;
 using internal::SecondsSince;
 
+// A number in an error message: as short as it can be ("1.5", "-3", "nan").
+std::string ShortDouble(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%g", v);
+  return buf;
+}
+
 std::string FormatDouble(double v, int digits = 4) {
   if (std::isnan(v)) return "null";
   char buf[64];
@@ -242,10 +249,11 @@ absl::Status DedupJob::CheckMemory(size_t id_bytes) const {
   return absl::ResourceExhaustedError(
       "memory ceiling reached: " + std::to_string(docs) +
       " documents would need an estimated " +
-      FormatDouble(estimate / 1048576.0, 1) + " MiB, over --max-memory " +
+      FormatDouble(estimate / 1048576.0, 1) +
+      " MiB, over the ceiling max_memory_bytes (" +
       FormatDouble(options_.max_memory_bytes / 1048576.0, 1) +
-      " MiB; nothing was written. Raise the ceiling, use fewer --threads or "
-      "--num-perm, or split the input and dedup the parts");
+      " MiB); nothing was written. Raise the ceiling, use fewer threads or "
+      "permutations (num_perm), or split the input and dedup the parts");
 }
 
 void DedupJob::Report(std::string_view stage, uint64_t records, uint64_t bytes,
@@ -281,8 +289,10 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
       switch (options_.method) {
         case DedupMethod::kMinHash:
           worker.repaired += internal::DedupShingles(worker.shingler, text, &worker.hashes);
+          // The row has k values, so Sign cannot fail.
           minhasher_->Sign(worker.hashes,
-                           absl::MakeSpan(docs_.signatures.Row(doc), k));
+                           absl::MakeSpan(docs_.signatures.Row(doc), k))
+              .IgnoreError();
           if (keep_sets) {
             std::vector<uint64_t>& set = batch.sets[i];
             set = worker.hashes;
@@ -481,8 +491,10 @@ double DedupJob::Similarity(uint32_t a, uint32_t b) {
     load(b, &set_b_);
     return ExactJaccard(set_a_, set_b_);
   }
+  // Every signature has num_perm values, so this cannot fail.
   return EstimateJaccard(docs_.signatures.Signature(a),
-                         docs_.signatures.Signature(b));
+                         docs_.signatures.Signature(b))
+      .value_or(0.0);
 }
 
 absl::Status DedupJob::Index(DisjointSets& sets) {
@@ -493,8 +505,11 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
     std::vector<DocPair> pairs;
     CandidateOptions linear = options_.candidates;
     linear.max_bucket_pairs_size = 1;  // a chain joins a bucket in m - 1
-    CandidatesFromKeys(docs_.keys, linear, &scratch, &pairs,
-                       &stats_.candidates);
+    if (auto s = CandidatesFromKeys(docs_.keys, linear, &scratch, &pairs,
+                                    &stats_.candidates);
+        !s.ok()) {
+      return s;
+    }
     stats_.candidate_pairs = pairs.size();
     for (const DocPair& p : pairs) {
       if (TooShort(p)) continue;
@@ -502,8 +517,10 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
       stats_.joined_pairs += sets.Union(p.first, p.second);
     }
   } else if (options_.method == DedupMethod::kSimHash) {
-    const std::vector<DocPair> pairs = SimHashNearPairs(
+    absl::StatusOr<std::vector<DocPair>> near = SimHashNearPairs(
         docs_.keys, options_.hamming, options_.candidates, &stats_.candidates);
+    if (!near.ok()) return near.status();
+    const std::vector<DocPair>& pairs = *near;
     stats_.candidate_pairs = stats_.candidates.pairs;
     stats_.verified_pairs = stats_.candidates.pairs;
     for (const DocPair& p : pairs) {
@@ -517,6 +534,7 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
     // the thread count.
     std::vector<std::vector<DocPair>> pairs(parallel);
     std::vector<CandidateStats> band_stats(parallel);
+    std::vector<absl::Status> band_status(parallel);
     for (int b0 = 0; b0 < bands; b0 += parallel) {
       const int count = std::min(parallel, bands - b0);
       auto work = [&](int j) {
@@ -526,13 +544,17 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
         }
         std::vector<std::pair<uint64_t, uint32_t>> scratch;
         pairs[j].clear();
-        CandidatesFromKeys(keys, options_.candidates, &scratch, &pairs[j],
-                           &band_stats[j]);
+        band_status[j] = CandidatesFromKeys(keys, options_.candidates,
+                                            &scratch, &pairs[j],
+                                            &band_stats[j]);
       };
       std::vector<std::thread> threads;
       for (int j = 1; j < count; ++j) threads.emplace_back(work, j);
       work(0);
       for (auto& t : threads) t.join();
+      for (int j = 0; j < count; ++j) {
+        if (!band_status[j].ok()) return band_status[j];
+      }
       for (int j = 0; j < count; ++j) {
         for (const DocPair& p : pairs[j]) {
           ++stats_.candidate_pairs;
@@ -650,11 +672,14 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
   const auto start = Clock::now();
   if (auto s = Prepare(); !s.ok()) return s;
   if (auto s = SignPass(); !s.ok()) return s;
-  DisjointSets sets(docs_.size());
-  if (auto s = Index(sets); !s.ok()) return s;
+  absl::StatusOr<DisjointSets> sets = DisjointSets::Create(docs_.size());
+  if (!sets.ok()) return sets.status();
+  if (auto s = Index(*sets); !s.ok()) return s;
   if (auto s = internal::CheckCancel(options_.cancel); !s.ok()) return s;
-  const Clustering clustering =
-      MakeClustering(sets, options_.keep, docs_.length, docs_.number);
+  absl::StatusOr<Clustering> clustered =
+      MakeClustering(*sets, options_.keep, docs_.length, docs_.number);
+  if (!clustered.ok()) return clustered.status();
+  const Clustering& clustering = *clustered;
   stats_.removed_too_short = static_cast<uint64_t>(
       std::count(docs_.too_short.begin(), docs_.too_short.end(), 1));
   stats_.removed = clustering.removed + stats_.removed_too_short;
@@ -693,23 +718,58 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
 
 absl::StatusOr<DedupOptions> ResolveDedupOptions(const DedupOptions& options) {
   DedupOptions o = options;
+  auto invalid = [](const std::string& message) {
+    return absl::InvalidArgumentError(message);
+  };
+  // Enums can hold any value of their type (a cast, a Python binding).
+  if (o.method != DedupMethod::kMinHash && o.method != DedupMethod::kSimHash &&
+      o.method != DedupMethod::kExact) {
+    return invalid("method " + std::to_string(static_cast<int>(o.method)) +
+                   " is not a DedupMethod");
+  }
+  if (o.verify != VerifyMode::kSignature && o.verify != VerifyMode::kExact) {
+    return invalid("verify " + std::to_string(static_cast<int>(o.verify)) +
+                   " is not a VerifyMode");
+  }
+  if (o.keep != KeepPolicy::kFirst && o.keep != KeepPolicy::kLongest &&
+      o.keep != KeepPolicy::kField) {
+    return invalid("keep " + std::to_string(static_cast<int>(o.keep)) +
+                   " is not a KeepPolicy");
+  }
   if (o.method == DedupMethod::kMinHash &&
       !(o.threshold > 0 && o.threshold < 1)) {
-    return absl::InvalidArgumentError("--threshold must be between 0 and 1");
+    return invalid("threshold must be strictly between 0 and 1, got " +
+                   ShortDouble(o.threshold));
   }
   if (o.hamming < 0 || o.hamming > 8) {
-    return absl::InvalidArgumentError("--hamming must be between 0 and 8");
+    return invalid("hamming must be 0 to 8, got " + std::to_string(o.hamming));
+  }
+  if (o.threads < 0) {
+    return invalid("threads must be at least 0 (0: one per core), got " +
+                   std::to_string(o.threads));
+  }
+  if (o.keep == KeepPolicy::kField && o.keep_field.empty()) {
+    return invalid("keep policy kField needs keep_field, the name of a "
+                   "numeric field; it is empty");
+  }
+  if (o.shingles.seed != 0 && o.shingles.seed != o.seed) {
+    return invalid("shingles.seed (" + std::to_string(o.shingles.seed) +
+                   ") differs from seed (" + std::to_string(o.seed) +
+                   "): DedupOptions.seed seeds both the shingle hashes and "
+                   "the permutations; set seed instead");
   }
   o.shingles.seed = o.seed;
   if (o.keep == KeepPolicy::kField) o.reader.number_field = o.keep_field;
   if (o.method == DedupMethod::kMinHash) {
     auto hasher = MinHasher::Create({.num_perm = o.num_perm, .seed = o.seed});
     if (!hasher.ok()) return hasher.status();
-    if (o.bands > 0 || o.rows > 0) {
-      if (o.bands <= 0 || o.rows <= 0 || o.bands * o.rows > o.num_perm) {
-        return absl::InvalidArgumentError(
-            "--bands and --rows must both be positive with bands x rows <= "
-            "--num-perm (" + std::to_string(o.num_perm) + ")");
+    if (o.bands != 0 || o.rows != 0) {
+      if (o.bands <= 0 || o.rows <= 0 ||
+          int64_t{o.bands} * o.rows > o.num_perm) {
+        return invalid("bands and rows must both be positive with bands x "
+                       "rows <= num_perm (" + std::to_string(o.num_perm) +
+                       "), got " + std::to_string(o.bands) + " and " +
+                       std::to_string(o.rows));
       }
     } else {
       auto params = OptimalLshParams(o.threshold, o.num_perm);

@@ -37,6 +37,10 @@ absl::Status PrepareDedupOutput(const std::vector<InputFile>& inputs,
 
 absl::StatusOr<SignedPartition> SignDedupPartition(
     const DedupPartition& partition, const DedupOptions& options) {
+  // Resolved options resolve to themselves; this refuses any others.
+  if (auto resolved = ResolveDedupOptions(options); !resolved.ok()) {
+    return resolved.status();
+  }
   SignedPartition out;
   if (options.output_format != OutputFormat::kAsInput) {
     return absl::UnimplementedError(
@@ -98,7 +102,9 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
         out.repaired_utf8 += internal::DedupShingles(*shingler, record.text, &hashes);
         const size_t row = out.signatures.size();
         out.signatures.resize(row + k);
-        minhasher->Sign(hashes, absl::MakeSpan(out.signatures.data() + row, k));
+        // The row has k values, so Sign cannot fail.
+        minhasher->Sign(hashes, absl::MakeSpan(out.signatures.data() + row, k))
+            .IgnoreError();
         if (options.verify == VerifyMode::kExact) {
           std::sort(hashes.begin(), hashes.end());
           hashes.erase(std::unique(hashes.begin(), hashes.end()),

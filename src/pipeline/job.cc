@@ -140,8 +140,8 @@ absl::Status JobFiles::Prepare(const std::vector<InputFile>& inputs,
     }
     if (!overwrite && HoldsFiles(outdir_)) {
       return absl::FailedPreconditionError(
-          outdir_ + " exists and is not empty (use --overwrite to replace "
-                    "the outputs in it)");
+          outdir_ + " exists and is not empty (set the overwrite option to "
+                    "replace the outputs in it)");
     }
   } else if (!fs::create_directories(outdir_, ec)) {
     return absl::PermissionDeniedError("cannot create output folder " +

@@ -60,6 +60,11 @@ absl::StatusOr<Shingler> Shingler::Create(const ShingleOptions& options) {
         "shingle size n must be between 1 and 64, got " +
         std::to_string(options.n));
   }
+  if (options.kind != ShingleKind::kWord && options.kind != ShingleKind::kChar) {
+    return absl::InvalidArgumentError(
+        "shingle kind " + std::to_string(static_cast<int>(options.kind)) +
+        " is neither kWord nor kChar");
+  }
   return Shingler(options);
 }
 

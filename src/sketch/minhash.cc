@@ -119,13 +119,17 @@ absl::StatusOr<MinHasher> MinHasher::Create(const MinHashOptions& options,
   return MinHasher(options, kernel);
 }
 
-void MinHasher::Sign(absl::Span<const uint64_t> shingles,
-                     absl::Span<uint32_t> out) const {
+absl::Status MinHasher::Sign(absl::Span<const uint64_t> shingles,
+                             absl::Span<uint32_t> out) const {
   const size_t k = static_cast<size_t>(options_.num_perm);
-  if (out.size() < k) return;
+  if (out.size() < k) {
+    return absl::InvalidArgumentError(
+        "MinHasher::Sign: output of " + std::to_string(out.size()) +
+        " values for a signature of " + std::to_string(k));
+  }
   if (shingles.empty()) {
     std::fill(out.begin(), out.begin() + k, 0xFFFFFFFFu);
-    return;
+    return absl::OkStatus();
   }
   const internal::MinHashArgs args{a_.data(),      c_.data(),
                                    a_.size(),      k,
@@ -135,27 +139,32 @@ void MinHasher::Sign(absl::Span<const uint64_t> shingles,
 #if defined(NEARDUP_X86_KERNELS)
     case MinHashKernel::kAvx512:
       internal::MinHashAvx512(args);
-      return;
+      return absl::OkStatus();
     case MinHashKernel::kAvx2:
       internal::MinHashAvx2(args);
-      return;
+      return absl::OkStatus();
 #endif
     default:
       internal::MinHashPortable(args);
-      return;
+      return absl::OkStatus();
   }
 }
 
 std::vector<uint32_t> MinHasher::Sign(
     absl::Span<const uint64_t> shingles) const {
   std::vector<uint32_t> out(static_cast<size_t>(options_.num_perm));
-  Sign(shingles, absl::MakeSpan(out));
+  Sign(shingles, absl::MakeSpan(out)).IgnoreError();  // sized to fit
   return out;
 }
 
-double EstimateJaccard(absl::Span<const uint32_t> a,
-                       absl::Span<const uint32_t> b) {
-  if (a.size() != b.size() || a.empty()) return 0.0;
+absl::StatusOr<double> EstimateJaccard(absl::Span<const uint32_t> a,
+                                       absl::Span<const uint32_t> b) {
+  if (a.size() != b.size() || a.empty()) {
+    return absl::InvalidArgumentError(
+        "EstimateJaccard: signatures of " + std::to_string(a.size()) +
+        " and " + std::to_string(b.size()) +
+        " values; they must have the same, non-zero length");
+  }
   size_t equal = 0;
   for (size_t i = 0; i < a.size(); ++i) equal += a[i] == b[i];
   return static_cast<double>(equal) / static_cast<double>(a.size());

@@ -79,7 +79,9 @@ void MinHashBands(neardup::fuzz::FuzzInput& input) {
       keys[d] = neardup::BandKey(sigs[d], band, rows);
     }
     std::vector<DocPair> pairs;
-    neardup::CandidatesFromKeys(keys, options, &scratch, &pairs, &stats);
+    FUZZ_CHECK(
+        neardup::CandidatesFromKeys(keys, options, &scratch, &pairs, &stats)
+            .ok());
     for (const DocPair& p : pairs) {
       FUZZ_CHECK(p.first < p.second && p.second < n);
       FUZZ_CHECK(brute.count(p) == 1);  // no false candidate
@@ -121,8 +123,10 @@ void SimHashTables(neardup::fuzz::FuzzInput& input) {
     }
   }
   neardup::CandidateStats stats;
-  const std::vector<DocPair> pairs =
+  const auto near =
       neardup::SimHashNearPairs(prints, distance, options, &stats);
+  FUZZ_CHECK(near.ok());
+  const std::vector<DocPair>& pairs = *near;
   FUZZ_CHECK(std::is_sorted(pairs.begin(), pairs.end()));
   FUZZ_CHECK(std::adjacent_find(pairs.begin(), pairs.end()) == pairs.end());
   const std::set<DocPair> found(pairs.begin(), pairs.end());

@@ -12,6 +12,6 @@ int main() {
   shingler->Hash("The council approved the new budget on Monday after a long debate.", &a);
   shingler->Hash("The council approved the new budget on Tuesday after a long debate!", &b);
   std::printf("exact %.3f, estimated %.3f\n", neardup::ExactJaccard(a, b),
-              neardup::EstimateJaccard(minhash->Sign(a), minhash->Sign(b)));
+              *neardup::EstimateJaccard(minhash->Sign(a), minhash->Sign(b)));
   return neardup::SelfTest(nullptr).ok() ? 0 : 1;
 }
