@@ -209,9 +209,12 @@ class RecordWriter {
 // files as given; folders recursively, their entries sorted by name (byte
 // order), keeping files whose name has a known extension (.jsonl .ndjson
 // .json .txt .text .warc .wet, each optionally .gz .zst .zstd). "-" stays
-// "-". Returns NotFound naming the first path that does not exist.
+// "-". When `skipped` is not null, the files a folder walk left out for
+// their name (.wat.gz, .bin, no extension, ...) are appended to it, in the
+// same order. Returns NotFound naming the first path that does not exist.
 absl::StatusOr<std::vector<std::string>> ExpandInputs(
-    const std::vector<std::string>& inputs);
+    const std::vector<std::string>& inputs,
+    std::vector<std::string>* skipped = nullptr);
 
 // Writes `s` as a JSON string literal (with quotes) to *out: escapes '"',
 // '\\' and control characters; other bytes pass through (invalid UTF-8 is

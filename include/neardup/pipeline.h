@@ -88,6 +88,11 @@ struct DedupOptions {
   // replaced). Default: false.
   bool overwrite = false;
   CandidateOptions candidates;
+  // Files the folder walk left out (PlanInputs' `skipped`, all folders in
+  // one list): not read, listed in stats.json ("skipped_files", the first
+  // 1000, and "skipped_file_count") so that a run says what it did not
+  // read. Default: none.
+  std::vector<std::string> skipped_files;
 };
 
 // One input file and the name of its output, relative to the output folder.
@@ -96,14 +101,24 @@ struct InputFile {
   std::string output_name;
 };
 
+// The files under one folder argument that PlanInputs left out because
+// their name is not an input format (.wat.gz, .bin, no extension, ...).
+struct SkippedFiles {
+  std::string folder;              // the folder as given
+  std::vector<std::string> paths;  // in the order of the folder walk
+};
+
 // Expands the command-line inputs into files (folders recursively, sorted)
 // and names their outputs: a file keeps its base name, a file inside a
 // folder argument keeps its path below the folder, under the folder's name;
 // "-" becomes "stdin.jsonl" (or .warc / .txt, by content). Returns
 // InvalidArgument when two inputs would get the same output name, NotFound
-// for a missing path or a folder without input files.
+// for a missing path or a folder without input files (naming the files it
+// left out). When `skipped` is not null, the files each folder walk left
+// out are appended to it, one entry per folder argument that left some out.
 absl::StatusOr<std::vector<InputFile>> PlanInputs(
-    const std::vector<std::string>& args);
+    const std::vector<std::string>& args,
+    std::vector<SkippedFiles>* skipped = nullptr);
 
 // Counts for one input file.
 struct FileCounts {
@@ -194,6 +209,8 @@ struct CleanOptions {
   // Threads of the counting pass; 0 means one per core. Default: 0.
   int threads = 0;
   bool overwrite = false;
+  // As DedupOptions::skipped_files. Default: none.
+  std::vector<std::string> skipped_files;
 };
 
 struct CleanStats {

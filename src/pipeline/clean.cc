@@ -469,7 +469,7 @@ std::string CleanJob::StatsJson() const {
          ",\"truncated\":" + std::to_string(f.truncated) +
          ",\"passed_through\":" + std::to_string(f.passed_through) + "}";
   }
-  return j + "]}";
+  return j + "]," + internal::SkippedFilesJson(options_.skipped_files) + "}";
 }
 
 absl::StatusOr<CleanStats> CleanJob::Run() {

@@ -790,7 +790,7 @@ std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
     num("passed_through", f.passed_through, false);
     j += "}";
   }
-  j += "]}";
+  j += "]," + internal::SkippedFilesJson(o.skipped_files) + "}";
   return j;
 }
 
