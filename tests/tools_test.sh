@@ -77,4 +77,44 @@ check "explain exact" grep -q "^exact Jaccard" "$work/h.txt"
 "$neardup" explain "$src/examples/crawl.jsonl#nope" "$src/examples/crawl.jsonl:1" > "$work/i.txt" 2>&1
 check "explain missing id" [ $? -ne 0 ]
 
+# Usage errors: exit 2, "neardup: ...", a pointer to --help; --help and
+# --version exit 0.
+"$neardup" frobnicate > "$work/u1.txt" 2>&1
+check "unknown command exit" [ $? -eq 2 ]
+check "unknown command message" grep -q "^neardup: unknown command 'frobnicate' (the commands are clean, dedup, explain and selftest)" "$work/u1.txt"
+check "unknown command pointer" grep -q "^Run 'neardup --help' for usage.$" "$work/u1.txt"
+"$neardup" dedup "$src/examples/crawl.jsonl" > "$work/u2.txt" 2>&1
+check "missing -o exit" [ $? -eq 2 ]
+check "missing -o message" grep -q "^neardup: --output is required" "$work/u2.txt"
+check "missing -o pointer" grep -q "^Run 'neardup dedup --help' for usage.$" "$work/u2.txt"
+"$neardup" dedup "$src/examples/crawl.jsonl" -o "$work/u3" --threshold abc > "$work/u3.txt" 2>&1
+check "bad value exit" [ $? -eq 2 ]
+"$neardup" clean --no-such-flag "$src/examples/crawl.jsonl" -o "$work/u4" > "$work/u4.txt" 2>&1
+check "unknown flag exit" [ $? -eq 2 ]
+check "unknown flag pointer" grep -q "^Run 'neardup clean --help' for usage.$" "$work/u4.txt"
+"$neardup" > "$work/u5.txt" 2>&1
+check "no command exit" [ $? -eq 2 ]
+"$neardup" --help > "$work/u6.txt" 2>&1
+check "help exit" [ $? -eq 0 ]
+check "help examples" grep -q "neardup dedup crawl/ -o out/" "$work/u6.txt"
+"$neardup" dedup --help > /dev/null 2>&1
+check "dedup help exit" [ $? -eq 0 ]
+"$neardup" selftest --help > "$work/u7.txt" 2>&1
+check "selftest help exit" [ $? -eq 0 ]
+check "selftest help has no top-level examples" bash -c "! grep -q 'neardup clean crawl/' '$work/u7.txt'"
+# -o - is refused (it once made a folder named -).
+(cd "$work" && "$neardup" dedup "$src/examples/crawl.jsonl" -o -) > "$work/u8.txt" 2>&1
+check "-o - exit" [ $? -eq 2 ]
+check "-o - message" grep -q "\-o expects an output folder" "$work/u8.txt"
+check "-o - no folder" [ ! -e "$work/-" ]
+(cd "$work" && "$neardup" clean "$src/examples/crawl.jsonl" -o -) > /dev/null 2>&1
+check "clean -o - exit" [ $? -eq 2 ]
+check "clean -o - no folder" [ ! -e "$work/-" ]
+# --threshold says the range it accepts.
+"$neardup" dedup "$src/examples/crawl.jsonl" -o "$work/u9" --threshold 0 > "$work/u9.txt" 2>&1
+check "threshold 0 exit" [ $? -eq 2 ]
+check "threshold 0 message" grep -q "greater than 0 and less than 1 (got 0)" "$work/u9.txt"
+"$neardup" explain "$src/examples/crawl.jsonl:1" "$src/examples/crawl.jsonl:2" --threshold 1 > "$work/u10.txt" 2>&1
+check "explain threshold 1 exit" [ $? -eq 2 ]
+
 finish

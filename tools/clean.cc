@@ -40,6 +40,9 @@ struct CleanFlags {
 };
 
 int RunCleanCommand(const CleanFlags& flags) {
+  if (auto s = CheckOutputFolderFlag(flags.outdir); !s.ok()) {
+    return Fail("clean", s, 2);
+  }
   CleanOptions options;
   options.repeats = !flags.no_repeats;
   options.repeat_options.min_single_line_bytes = flags.min_repeat_line_bytes;
@@ -65,7 +68,8 @@ int RunCleanCommand(const CleanFlags& flags) {
     std::fprintf(stderr, "neardup clean: --boilerplate-min-docs must be at least 2\n");
     return 2;
   }
-  auto inputs = PlanInputs(flags.inputs);
+  auto inputs =
+      PlanAndReportInputs("clean", flags.inputs, &options.skipped_files);
   if (!inputs.ok()) return Fail("clean", inputs.status());
   const ProgressFn progress = TerminalProgress(flags.quiet);
   auto stats = RunClean(*inputs, flags.outdir, options, progress);
@@ -111,9 +115,14 @@ void AddCleanCommand(CLI::App& app, int* exit_code) {
       "Cut repeated blocks, repeated lines and boilerplate from every "
       "document, listing every cut; records keep every other field.");
   cmd->add_option("INPUT", flags->inputs,
-                  "JSONL, WARC/WET or text files, folders, or - (stdin)")
+                  "JSONL, WARC/WET or text files, folders, or - (stdin); in "
+                  "folders, files of other names (.wat.gz, .bin) are "
+                  "skipped and listed")
       ->required();
-  cmd->add_option("-o,--output", flags->outdir, "output folder")->required();
+  cmd->add_option("-o,--output", flags->outdir,
+                  "output folder (created; not - : the outputs are several "
+                  "files)")
+      ->required();
   cmd->add_flag("--no-repeats", flags->no_repeats,
                 "keep repeated blocks and lines inside documents");
   cmd->add_flag("--no-boilerplate", flags->no_boilerplate,
