@@ -115,6 +115,9 @@ wet_record() {  # wet_record ID TEXT
 check "explain warc exit" [ $? -eq 0 ]
 check "explain warc record 2" grep -q 'pages.warc.wet.gz:2 (id "<urn:uuid:11111111-aaaa>")' "$work/x3.txt"
 check "explain warc by id" grep -q 'pages.warc.wet.gz:3 (id "<urn:uuid:22222222-bbbb>")' "$work/x3.txt"
+"$neardup" explain "$work/x/crawl.jsonl.gz:99999999999999999999999" "$work/x/a.txt" > "$work/x7.txt" 2>&1
+check "explain huge record number exit" [ $? -eq 1 ]
+check "explain huge record number message" grep -q "record number, counted from 1" "$work/x7.txt"
 "$neardup" explain "$work/x/pages.warc.wet.gz" "$work/x/a.txt" > "$work/x4.txt" 2>&1
 check "explain warc needs a record" [ $? -eq 1 ]
 check "explain warc needs a record message" grep -q "name one record as" "$work/x4.txt"

@@ -52,12 +52,16 @@ bool IsRegularFile(const std::string& path) {
   return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-bool AllDigits(std::string_view s) {
-  if (s.empty()) return false;
+// Returns the positive number `s` spells in decimal, or 0 when it spells
+// none (empty, another character, zero, or past 18 digits).
+uint64_t RecordNumber(std::string_view s) {
+  if (s.empty() || s.size() > 18) return 0;
+  uint64_t n = 0;
   for (char c : s) {
-    if (c < '0' || c > '9') return false;
+    if (c < '0' || c > '9') return 0;
+    n = n * 10 + static_cast<uint64_t>(c - '0');
   }
-  return true;
+  return n;
 }
 
 // Finds one record of `path`: number 0 and no id: the file's only
@@ -123,11 +127,11 @@ absl::StatusOr<Document> LoadDocument(const std::string& arg,
     }
   }
   const size_t colon = arg.rfind(':');
-  if (colon != std::string::npos && AllDigits(arg.substr(colon + 1)) &&
-      IsRegularFile(arg.substr(0, colon))) {
-    const uint64_t number = std::stoull(arg.substr(colon + 1));
+  if (colon != std::string::npos && IsRegularFile(arg.substr(0, colon))) {
+    const uint64_t number = RecordNumber(arg.substr(colon + 1));
     if (number == 0) {
-      return absl::InvalidArgumentError(arg + ": records are counted from 1");
+      return absl::InvalidArgumentError(
+          arg + ": after FILE: comes a record number, counted from 1");
     }
     return FindRecord(arg.substr(0, colon), number, nullptr, options);
   }
@@ -470,8 +474,9 @@ absl::StatusOr<Document> FindKept(const Removal& r,
 int ExplainRemoval(ExplainFlags flags, const CLI::App& cmd) {
   const std::string& arg = flags.documents[0];
   const size_t colon = arg.rfind(':');
-  if (colon == std::string::npos || !AllDigits(arg.substr(colon + 1)) ||
-      std::stoull(arg.substr(colon + 1)) == 0) {
+  const uint64_t line =
+      colon == std::string::npos ? 0 : RecordNumber(arg.substr(colon + 1));
+  if (line == 0) {
     return Fail("explain",
                 absl::InvalidArgumentError(
                     "with one argument, explain takes a line of a run's "
@@ -479,7 +484,7 @@ int ExplainRemoval(ExplainFlags flags, const CLI::App& cmd) {
                 2);
   }
   const std::string removed_path = arg.substr(0, colon);
-  auto removal = ReadRemoval(removed_path, std::stoull(arg.substr(colon + 1)));
+  auto removal = ReadRemoval(removed_path, line);
   if (!removal.ok()) return Fail("explain", removal.status());
   const std::string folder =
       removed_path.find('/') == std::string::npos
