@@ -294,6 +294,7 @@ struct SignedPartition {
   std::string format;       // jsonl, warc, text
   std::string compression;  // none, gzip, zstd
   uint64_t read = 0, rejected = 0, passed_through = 0;
+  uint64_t truncated = 0;  // documents read truncated (Oversize::kTruncate)
   uint64_t text_bytes = 0, repaired_utf8 = 0;
   // Per document: line (or record number), text bytes, keep-field value
   // (NaN when missing), and id (ids[id_end[i-1] .. id_end[i])).

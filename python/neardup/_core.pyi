@@ -218,12 +218,17 @@ class VerifyMode(enum.Enum):
     SIGNATURE = ...
     EXACT = ...
 
+class Oversize(enum.Enum):
+    REJECT = ...
+    TRUNCATE = ...
+
 class ReaderOptions:
     text_field: str
     id_field: str
     url_field: str
     number_field: str
     max_document_bytes: int
+    oversize: Oversize
 
 class DedupOptions:
     method: DedupMethod
@@ -260,6 +265,7 @@ class FileCounts:
     removed: int
     rejected: int
     passed_through: int
+    truncated: int
 
 class DedupStats:
     read: int
@@ -267,6 +273,7 @@ class DedupStats:
     removed: int
     rejected: int
     passed_through: int
+    truncated: int
     text_bytes: int
     repaired_utf8: int
     clusters: int
