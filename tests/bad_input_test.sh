@@ -99,7 +99,7 @@ check "utf8_repaired: counted" grep -q '"repaired_utf8_sequences":6' "$work/o_re
 check "utf8_repaired: written as read" cmp -s "$work/repair.txt" "$work/o_repair/repair.txt"
 
 # --- 2. NUL bytes: raw in a JSON string (malformed), escaped (fine), in a
-# text file (kept), and a line of NULs.
+# text file (a binary file: rejected), and a line of NULs.
 {
   good a 0
   printf '{"id":"raw","text":"a\0b"}\n'
@@ -113,8 +113,10 @@ rejected nul "$work/o_nul" '"line":2,' 'malformed JSON'
 rejected nul "$work/o_nul" '"line":4,' 'offset'
 printf 'text with a \0 NUL byte inside\n' > "$work/nul.txt"
 run nul_text dedup "$work/nul.txt" -o "$work/o_nul_text"
-status nul_text 0
-accounting nul_text "read 1 = kept 1 + removed 0 + rejected 0"
+status nul_text 1  # every record rejected
+check "nul_text: says so" grep -q "every record was rejected (1)" "$work/nul_text.txt"
+accounting nul_text "read 1 = kept 0 + removed 0 + rejected 1"
+rejected nul_text "$work/o_nul_text" 'nul.txt' '"offset":12,' 'binary file, not text: NUL byte at offset 12'
 
 # --- 3. JSON with wrong types, not an object, and trailing content.
 {
@@ -354,5 +356,67 @@ head -c 30 "$work/o_counts/line_counts.bin" > "$work/short.bin"
 run short_counts clean "$work/one.jsonl" -o "$work/o_short_counts" --line-counts "$work/short.bin"
 status short_counts 1
 message short_counts 'short.bin.*truncated'
+
+# --- 14. Inputs that are not what they seem.
+# An executable named .txt (ELF header, then code-like bytes) beside a
+# real text file: rejected with file and offset, counted, the run goes on.
+mkdir -p "$work/seem"
+{ printf '\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00\x3e\x00'
+  head -c 3000 /dev/zero | tr '\0' '\220'; } > "$work/seem/program.txt"
+words 50 0 > "$work/seem/essay.txt"
+run elf_txt dedup "$work/seem" -o "$work/o_elf"
+status elf_txt 0
+accounting elf_txt "read 2 = kept 1 + removed 0 + rejected 1"
+rejected elf_txt "$work/o_elf" 'program.txt' '"line":1,' '"offset":7,' 'binary file, not text: NUL byte at offset 7'
+check "elf_txt: not written" [ ! -e "$work/o_elf/seem/program.txt" ]
+run elf_clean clean "$work/seem/program.txt" -o "$work/o_elf_clean"
+status elf_clean 1  # every record rejected
+check "elf_clean: says so" grep -q "every record was rejected (1)" "$work/elf_clean.txt"
+accounting elf_clean "read 1 = kept 0 + removed 0 + rejected 1"
+# Bytes that are mostly not UTF-8 (no NUL) are not text either.
+head -c 4000 /dev/zero | tr '\0' '\351' > "$work/noise.txt"
+run noise_txt dedup "$work/noise.txt" -o "$work/o_noise"
+status noise_txt 1  # every record rejected
+check "noise_txt: says so" grep -q "every record was rejected (1)" "$work/noise_txt.txt"
+accounting noise_txt "read 1 = kept 0 + removed 0 + rejected 1"
+rejected noise_txt "$work/o_noise" '"offset":0,' 'are not UTF-8 \(more than 25%'
+# A folder walk names the files it leaves out, on the console and in
+# stats.json; the files it reads are counted as before.
+mkdir -p "$work/walk/sub"
+good a 0 > "$work/walk/a.jsonl"
+printf 'WARC/1.0\r\n' | gzip -c > "$work/walk/meta.wat.gz"
+printf 'x' > "$work/walk/notes.bin"
+printf 'x' > "$work/walk/sub/README"
+run walk dedup "$work/walk" -o "$work/o_walk"
+status walk 0
+accounting walk "read 1 = kept 1 + removed 0 + rejected 0"
+message walk "^neardup dedup: skipped 3 files in $work/walk \(not an input format\): meta.wat.gz, notes.bin, sub/README$"
+check "walk: stats.json count" grep -q '"skipped_file_count":3,' "$work/o_walk/stats.json"
+check "walk: stats.json names" grep -q "\"skipped_files\":\[\"$work/walk/meta.wat.gz\",\"$work/walk/notes.bin\",\"$work/walk/sub/README\"\]" "$work/o_walk/stats.json"
+run walk_clean clean "$work/walk" -o "$work/o_walk_clean"
+status walk_clean 0
+message walk_clean "^neardup clean: skipped 3 files in $work/walk"
+check "walk_clean: stats.json" grep -q '"skipped_file_count":3,' "$work/o_walk_clean/stats.json"
+mkdir -p "$work/only_wat"
+printf 'x' > "$work/only_wat/a.wat.gz"
+run only_wat dedup "$work/only_wat" -o "$work/o_only_wat"
+status only_wat 1
+message only_wat 'no input files in this folder .*; it holds .*a.wat.gz'
+# A pretty-printed JSON array: one clear error, not a rejection per line.
+printf '[\n  {\n    "id": "a",\n    "text": "one"\n  },\n  {\n    "id": "b",\n    "text": "two"\n  }\n]\n' > "$work/export.json"
+run json_array dedup "$work/export.json" -o "$work/o_json_array"
+status json_array 1
+message json_array "export.json is one JSON array \(it starts with '\['\), not JSON Lines"
+message json_array "jq -c '.\[\]'"
+unfinished "$work/o_json_array"
+# A line that is not JSON at all says so; a JSON value that is not an
+# object keeps its type.
+{ good a 0; echo 'not json at all'; echo '[1,2]'; echo '42'; } > "$work/notjson.jsonl"
+run not_json dedup "$work/notjson.jsonl" -o "$work/o_not_json"
+status not_json 0
+accounting not_json "read 4 = kept 1 + removed 0 + rejected 3"
+rejected not_json "$work/o_not_json" '"line":2,' 'not JSON: the line starts with \\"not json at all\\"'
+rejected not_json "$work/o_not_json" '"line":3,' 'not an object \(array\)'
+rejected not_json "$work/o_not_json" '"line":4,' 'not an object \(number\)'
 
 finish "$cases bad-input cases, checks: "

@@ -106,6 +106,26 @@ TEST(ExpandInputs, FilesAsGivenFoldersSortedAndFiltered) {
   EXPECT_EQ(*files, expected);
 }
 
+TEST(ExpandInputs, NamesTheFilesAFolderWalkLeavesOut) {
+  ScratchDir dir;
+  const std::string root = dir.File("crawl");
+  std::filesystem::create_directories(root + "/sub");
+  for (const char* name : {"a.jsonl", "meta.wat.gz", "notes.bin", "README",
+                           "sub/b.warc.gz", "sub/c.csv"}) {
+    WriteFile(root + "/" + name, "x");
+  }
+  const std::string lone = dir.File("lone.bin");  // given explicitly: read
+  WriteFile(lone, "x");
+  std::vector<std::string> skipped;
+  auto files = ExpandInputs({lone, root}, &skipped);
+  ASSERT_OK(files);
+  EXPECT_EQ(*files, (std::vector<std::string>{lone, root + "/a.jsonl",
+                                              root + "/sub/b.warc.gz"}));
+  EXPECT_EQ(skipped, (std::vector<std::string>{
+                         root + "/README", root + "/meta.wat.gz",
+                         root + "/notes.bin", root + "/sub/c.csv"}));
+}
+
 TEST(ExpandInputs, MissingPath) {
   ScratchDir dir;
   WriteFile(dir.File("here.jsonl"), "x");

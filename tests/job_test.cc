@@ -158,6 +158,34 @@ TEST_F(JobTest, PrepareRefusesAFolderThatIsNotEmpty) {
   EXPECT_TRUE(again.Prepare(MakeInputs(), (dir_ / "out").string(), true, {}).ok());
 }
 
+TEST_F(JobTest, PlanInputsNamesWhatAFolderWalkLeftOut) {
+  MakeInputs();
+  WriteFile(dir_ / "in" / "crawl.wat.gz", "x");
+  WriteFile(dir_ / "in" / "notes.bin", "x");
+  const std::string folder = (dir_ / "in").string();
+  std::vector<SkippedFiles> skipped;
+  auto inputs = PlanInputs({folder}, &skipped);
+  ASSERT_TRUE(inputs.ok()) << inputs.status();
+  EXPECT_EQ(inputs->size(), 7u);
+  ASSERT_EQ(skipped.size(), 1u);
+  EXPECT_EQ(skipped[0].folder, folder);
+  EXPECT_EQ(skipped[0].paths,
+            (std::vector<std::string>{folder + "/crawl.wat.gz",
+                                      folder + "/notes.bin"}));
+  EXPECT_EQ(SkippedFilesJson(skipped[0].paths),
+            "\"skipped_file_count\":2,\"skipped_files\":[\"" + folder +
+                "/crawl.wat.gz\",\"" + folder + "/notes.bin\"]");
+  // A folder with nothing to read names what it holds.
+  fs::create_directories(dir_ / "wat");
+  WriteFile(dir_ / "wat" / "a.wat.gz", "x");
+  auto none = PlanInputs({(dir_ / "wat").string()});
+  EXPECT_EQ(none.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(none.status().message().find("; it holds " +
+                                         (dir_ / "wat" / "a.wat.gz").string()),
+            std::string::npos)
+      << none.status();
+}
+
 TEST(ParallelForTest, EveryIndexOnceWithWorkersInRange) {
   for (int threads : {0, 1, 2, 3, 8}) {
     for (size_t n : {0, 1, 2, 5, 17}) {

@@ -224,6 +224,41 @@ TEST(JsonlReader, RejectionsNameLineOffsetAndReason) {
   EXPECT_EQ(r.docs[1].line, 15u);
 }
 
+TEST(JsonlReader, ALineThatIsNotJsonSaysSo) {
+  const ReadResult r = ReadJsonl(
+      "not json at all\n"
+      "hello world, this line goes on for a while past forty bytes\n"
+      "12 apples\n"
+      "truest\n"
+      "\x01\x02 control bytes\n"
+      "[1,2]\n"
+      "42\n"
+      "null\n"
+      "{\"text\":\"fine\"}\n");
+  ASSERT_EQ(r.events, "XXXXXXXXR");
+  const std::string expected = " (JSON Lines holds one JSON object per line)";
+  EXPECT_EQ(r.rejections[0].reason,
+            "not JSON: the line starts with \"not json at all\"" + expected);
+  EXPECT_EQ(r.rejections[1].reason,
+            "not JSON: the line starts with \"hello world, this line goes on "
+            "for a whi...\"" + expected);
+  EXPECT_EQ(r.rejections[2].reason,
+            "not JSON: the line starts with \"12 apples\"" + expected);
+  EXPECT_EQ(r.rejections[3].reason,
+            "not JSON: the line starts with \"truest\"" + expected);
+  EXPECT_EQ(r.rejections[4].reason,
+            "not JSON: the line starts with byte 0x01" + expected);
+  // JSON values that are not objects keep their type in the reason.
+  EXPECT_EQ(r.rejections[5].reason,
+            "top-level JSON value is not an object (array)");
+  EXPECT_EQ(r.rejections[6].reason,
+            "top-level JSON value is not an object (number)");
+  EXPECT_EQ(r.rejections[7].reason,
+            "top-level JSON value is not an object (null)");
+  EXPECT_EQ(r.rejections[0].line, 1u);
+  EXPECT_EQ(r.rejections[2].offset, 76u);
+}
+
 TEST(JsonlReader, InvalidUtf8NamesTheByteOffset) {
   const ReadResult r = ReadJsonl(
       "{\"text\":\"caf\xC3\xA9 ok\"}\n"

@@ -50,6 +50,40 @@ std::string WarcRecords(int n) {
   return out;
 }
 
+TEST(RecordReaderOpen, JsonArrayFileIsRefusedWithWhatToDo) {
+  ScratchDir dir;
+  const std::string pretty =
+      "[\n  {\n    \"id\": \"a\",\n    \"text\": \"one\"\n  },\n"
+      "  {\n    \"id\": \"b\",\n    \"text\": \"two\"\n  }\n]\n";
+  const std::string path = dir.File("export.json");
+  WriteFile(path, pretty);
+  auto reader = RecordReader::Open(path, {});
+  ASSERT_EQ(reader.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(reader.status().message(),
+            path + " is one JSON array (it starts with '['), not JSON Lines: "
+                   "neardup reads one JSON object per line. Convert it with "
+                   "jq -c '.[]' " + path + " > records.jsonl");
+  // On one line, after a byte order mark and blank lines, and compressed.
+  const std::string one_line = dir.File("one.jsonl");
+  WriteFile(one_line, "\xEF\xBB\xBF\n  [{\"text\":\"a\"},{\"text\":\"b\"}]\n");
+  EXPECT_EQ(RecordReader::Open(one_line, {}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  const std::string gz = dir.File("export.json.gz");
+  WriteFile(gz, Gzip(pretty));
+  EXPECT_EQ(RecordReader::Open(gz, {}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  // A first line that is an array of values, then objects: JSON Lines with
+  // one bad line, read as before.
+  const std::string mixed = dir.File("mixed.jsonl");
+  WriteFile(mixed, "[1,2,3]\n{\"text\":\"a\"}\n");
+  const ReadResult r = ReadPath(mixed);
+  EXPECT_EQ(r.events, "XR");
+  // A text file that starts with '[' is text.
+  const std::string text = dir.File("note.txt");
+  WriteFile(text, "[\n draft ]\n");
+  EXPECT_EQ(ReadPath(text).events, "R");
+}
+
 TEST(RecordReaderOpen, MissingPath) {
   ScratchDir dir;
   const std::string path = dir.File("nope.jsonl.gz");

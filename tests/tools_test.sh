@@ -116,4 +116,151 @@ check "explain exact" grep -q "^exact Jaccard" "$work/h.txt"
 "$neardup" explain "$src/examples/crawl.jsonl#nope" "$src/examples/crawl.jsonl:1" > "$work/i.txt" 2>&1
 check "explain missing id" [ $? -ne 0 ]
 
+# words N FIRST: N distinct letter-only words.
+words() {
+  awk -v n="$1" -v first="${2:-0}" 'BEGIN {
+    for (k = 0; k < n; k++) {
+      m = first + k; w = "w"
+      do { w = w sprintf("%c", 97 + m % 26); m = int(m / 26) } while (m > 0)
+      printf("%s%s", k ? " " : "", w)
+    }
+  }'
+}
+
+# explain reads through dedup's readers: gzip, zstd, JSONL by line and id,
+# WARC records by number and WARC-Record-ID, text files whole.
+mkdir "$work/x"
+words 80 0 > "$work/x/a.txt"
+gzip -c "$work/x/a.txt" > "$work/x/a.txt.gz"
+"$neardup" explain "$work/x/a.txt.gz" "$work/x/a.txt" > "$work/x1.txt" 2>&1
+check "explain gzip exit" [ $? -eq 0 ]
+check "explain gzip jaccard 1" grep -q "^exact Jaccard          1.0000" "$work/x1.txt"
+check "explain gzip verdict" grep -q "^verdict: near-duplicate" "$work/x1.txt"
+gzip -c "$src/examples/crawl.jsonl" > "$work/x/crawl.jsonl.gz"
+zstd -q -c "$src/examples/crawl.jsonl" > "$work/x/crawl.jsonl.zst"
+"$neardup" explain "$work/x/crawl.jsonl.gz:1" "$work/x/crawl.jsonl.zst#doc-000001" > "$work/x2.txt" 2>&1
+check "explain jsonl.gz:1 exit" [ $? -eq 0 ]
+check "explain jsonl.gz:1 same record" grep -q "^exact Jaccard          1.0000" "$work/x2.txt"
+wet_record() {  # wet_record ID TEXT
+  printf 'WARC/1.0\r\nWARC-Type: conversion\r\nWARC-Record-ID: <urn:uuid:%s>\r\nContent-Length: %d\r\n\r\n%s\r\n\r\n' "$1" "${#2}" "$2"
+}
+{
+  printf 'WARC/1.0\r\nWARC-Type: warcinfo\r\nContent-Length: 2\r\n\r\nhi\r\n\r\n'
+  wet_record 11111111-aaaa "$(words 60 0)"
+  wet_record 22222222-bbbb "$(words 60 0) extra"
+  wet_record 33333333-cccc "$(words 60 500)"
+} | gzip -c > "$work/x/pages.warc.wet.gz"
+"$neardup" explain "$work/x/pages.warc.wet.gz:2" "$work/x/pages.warc.wet.gz#<urn:uuid:22222222-bbbb>" > "$work/x3.txt" 2>&1
+check "explain warc exit" [ $? -eq 0 ]
+check "explain warc record 2" grep -q 'pages.warc.wet.gz:2 (id "<urn:uuid:11111111-aaaa>")' "$work/x3.txt"
+check "explain warc by id" grep -q 'pages.warc.wet.gz:3 (id "<urn:uuid:22222222-bbbb>")' "$work/x3.txt"
+"$neardup" explain "$work/x/crawl.jsonl.gz:99999999999999999999999" "$work/x/a.txt" > "$work/x7.txt" 2>&1
+check "explain huge record number exit" [ $? -eq 1 ]
+check "explain huge record number message" grep -q "record number, counted from 1" "$work/x7.txt"
+"$neardup" explain "$work/x/pages.warc.wet.gz" "$work/x/a.txt" > "$work/x4.txt" 2>&1
+check "explain warc needs a record" [ $? -eq 1 ]
+check "explain warc needs a record message" grep -q "name one record as" "$work/x4.txt"
+
+# explain's verdict is what dedup does with the same two records and the
+# same flags, for each method (pairs from identical to unrelated).
+base=$(words 120 0)
+pairs=(
+  "$base|$base"
+  "$base|$base wz"
+  "$base|$(words 110 0) $(words 10 900)"
+  "$base|$(words 95 0) $(words 25 900)"
+  "$base|$(words 80 0) $(words 40 900)"
+  "$base|$(words 120 3000)"
+  "$(words 12 0)|$(words 12 0) wy"
+)
+agree=0
+total=0
+for method in "--method minhash" "--method minhash --verify exact" \
+              "--method minhash --threshold 0.7" "--method simhash" \
+              "--method simhash --hamming 6" "--method exact" \
+              "--method minhash --char --ngram 4"; do
+  for i in "${!pairs[@]}"; do
+    pair=${pairs[$i]}
+    pf="$work/pair$i.jsonl"
+    printf '{"id":"p%d-a","text":"%s"}\n{"id":"p%d-b","text":"%s"}\n' "$i" "${pair%%|*}" "$i" "${pair#*|}" > "$pf"
+    rm -rf "$work/pd"
+    # shellcheck disable=SC2086
+    "$neardup" dedup "$pf" -o "$work/pd" --quiet $method > "$work/pd.txt" 2>&1
+    removed=$(wc -l < "$work/pd/removed.jsonl")
+    # shellcheck disable=SC2086
+    verdict=$("$neardup" explain "$pf:1" "$pf:2" $method | tail -n 1)
+    said=0
+    case $verdict in
+      "verdict: near-duplicate"*|"verdict: exact duplicate"*) said=1 ;;
+    esac
+    total=$((total + 1))
+    if [ "$said" -eq "$removed" ] && [[ $verdict == verdict:* ]]; then
+      agree=$((agree + 1))
+    else
+      echo "disagree: $method pair $i: dedup removed $removed, explain: $verdict" >&2
+    fi
+  done
+done
+check "explain verdict agrees with dedup ($agree of $total)" [ "$agree" -eq "$total" ]
+# SimHash with dedup's default 3-grams: the same pair, the same verdict
+# without --ngram on either side (explain once used 5-grams).
+check "explain simhash default 3-grams" bash -c "'$neardup' explain '$work/pair2.jsonl:1' '$work/pair2.jsonl:2' --method simhash | grep -q 'word 3-grams'"
+
+# explain OUT/removed.jsonl:LINE: the removed record against its kept
+# record, found by id in the run's inputs, with the run's parameters.
+(cd "$work" && "$neardup" dedup x/crawl.jsonl.gz -o xr --quiet --threshold 0.7 > /dev/null)
+first=$(head -n 1 "$work/xr/removed.jsonl")
+rid=$(sed -E 's/^\{"id":"([^"]*)".*/\1/' <<< "$first")
+kid=$(sed -E 's/.*"kept_id":"([^"]*)".*/\1/' <<< "$first")
+(cd "$work" && "$neardup" explain xr/removed.jsonl:1) > "$work/x5.txt" 2>&1
+check "explain removal exit" [ $? -eq 0 ]
+check "explain removal removed record" grep -q "^A (removed): x/crawl.jsonl.gz:[0-9]* (id \"$rid\")" "$work/x5.txt"
+check "explain removal kept record" grep -q "^B (kept): x/crawl.jsonl.gz:[0-9]* (id \"$kid\")" "$work/x5.txt"
+check "explain removal says how" grep -q "^kept record: found by id at" "$work/x5.txt"
+check "explain removal run parameters" grep -q "threshold 0.70" "$work/x5.txt"
+check "explain removal verdict" grep -q "^verdict: " "$work/x5.txt"
+(cd "$work" && "$neardup" explain xr/removed.jsonl:999) > "$work/x6.txt" 2>&1
+check "explain removal past the end" [ $? -eq 1 ]
+check "explain removal past the end message" grep -q "fewer than 999 lines" "$work/x6.txt"
+
+# Usage errors: exit 2, "neardup: ...", a pointer to --help; --help and
+# --version exit 0.
+"$neardup" frobnicate > "$work/u1.txt" 2>&1
+check "unknown command exit" [ $? -eq 2 ]
+check "unknown command message" grep -q "^neardup: unknown command 'frobnicate' (the commands are clean, dedup, explain and selftest)" "$work/u1.txt"
+check "unknown command pointer" grep -q "^Run 'neardup --help' for usage.$" "$work/u1.txt"
+"$neardup" dedup "$src/examples/crawl.jsonl" > "$work/u2.txt" 2>&1
+check "missing -o exit" [ $? -eq 2 ]
+check "missing -o message" grep -q "^neardup: --output is required" "$work/u2.txt"
+check "missing -o pointer" grep -q "^Run 'neardup dedup --help' for usage.$" "$work/u2.txt"
+"$neardup" dedup "$src/examples/crawl.jsonl" -o "$work/u3" --threshold abc > "$work/u3.txt" 2>&1
+check "bad value exit" [ $? -eq 2 ]
+"$neardup" clean --no-such-flag "$src/examples/crawl.jsonl" -o "$work/u4" > "$work/u4.txt" 2>&1
+check "unknown flag exit" [ $? -eq 2 ]
+check "unknown flag pointer" grep -q "^Run 'neardup clean --help' for usage.$" "$work/u4.txt"
+"$neardup" > "$work/u5.txt" 2>&1
+check "no command exit" [ $? -eq 2 ]
+"$neardup" --help > "$work/u6.txt" 2>&1
+check "help exit" [ $? -eq 0 ]
+check "help examples" grep -q "neardup dedup crawl/ -o out/" "$work/u6.txt"
+"$neardup" dedup --help > /dev/null 2>&1
+check "dedup help exit" [ $? -eq 0 ]
+"$neardup" selftest --help > "$work/u7.txt" 2>&1
+check "selftest help exit" [ $? -eq 0 ]
+check "selftest help has no top-level examples" bash -c "! grep -q 'neardup clean crawl/' '$work/u7.txt'"
+# -o - is refused (it once made a folder named -).
+(cd "$work" && "$neardup" dedup "$src/examples/crawl.jsonl" -o -) > "$work/u8.txt" 2>&1
+check "-o - exit" [ $? -eq 2 ]
+check "-o - message" grep -q "\-o expects an output folder" "$work/u8.txt"
+check "-o - no folder" [ ! -e "$work/-" ]
+(cd "$work" && "$neardup" clean "$src/examples/crawl.jsonl" -o -) > /dev/null 2>&1
+check "clean -o - exit" [ $? -eq 2 ]
+check "clean -o - no folder" [ ! -e "$work/-" ]
+# --threshold says the range it accepts.
+"$neardup" dedup "$src/examples/crawl.jsonl" -o "$work/u9" --threshold 0 > "$work/u9.txt" 2>&1
+check "threshold 0 exit" [ $? -eq 2 ]
+check "threshold 0 message" grep -q "greater than 0 and less than 1 (got 0)" "$work/u9.txt"
+"$neardup" explain "$src/examples/crawl.jsonl:1" "$src/examples/crawl.jsonl:2" --threshold 1 > "$work/u10.txt" 2>&1
+check "explain threshold 1 exit" [ $? -eq 2 ]
+
 finish

@@ -41,6 +41,9 @@ struct CleanFlags {
 };
 
 int RunCleanCommand(const CleanFlags& flags) {
+  if (auto s = CheckOutputFolderFlag(flags.outdir); !s.ok()) {
+    return Fail("clean", s, 2);
+  }
   CleanOptions options;
   options.repeats = !flags.no_repeats;
   options.repeat_options.min_single_line_bytes = flags.min_repeat_line_bytes;
@@ -69,7 +72,8 @@ int RunCleanCommand(const CleanFlags& flags) {
   auto output_format = ParseOutputFormat(flags.output_format);
   if (!output_format.ok()) return Fail("clean", output_format.status(), 2);
   options.output_format = *output_format;
-  auto inputs = PlanInputs(flags.inputs);
+  auto inputs =
+      PlanAndReportInputs("clean", flags.inputs, &options.skipped_files);
   if (!inputs.ok()) return Fail("clean", inputs.status());
   const ProgressFn progress = TerminalProgress(flags.quiet);
   options.cancel = InterruptFlag();
@@ -110,8 +114,10 @@ int RunCleanCommand(const CleanFlags& flags) {
                 flags.outdir.c_str(),
                 options.signals_only || options.gopher_filter ? ", signals.jsonl" : "");
   }
+  const int status =
+      FinishJob("clean", s.fields, options.reader, s.read, s.rejected);
   PrintAccounting(s.read, s.kept, s.removed, s.rejected, s.truncated);
-  return FinishJob("clean", s.fields, options.reader, s.read, s.rejected);
+  return status;
 }
 
 }  // namespace
@@ -123,9 +129,14 @@ void AddCleanCommand(CLI::App& app, int* exit_code) {
       "Cut repeated blocks, repeated lines and boilerplate from every "
       "document, listing every cut; records keep every other field.");
   cmd->add_option("INPUT", flags->inputs,
-                  "JSONL, WARC/WET or text files, folders, or - (stdin)")
+                  "JSONL, WARC/WET or text files, folders, or - (stdin); in "
+                  "folders, files of other names (.wat.gz, .bin) are "
+                  "skipped and listed")
       ->required();
-  cmd->add_option("-o,--output", flags->outdir, "output folder")->required();
+  cmd->add_option("-o,--output", flags->outdir,
+                  "output folder (created; not - : the outputs are several "
+                  "files)")
+      ->required();
   cmd->add_flag("--no-repeats", flags->no_repeats,
                 "keep repeated blocks and lines inside documents");
   cmd->add_flag("--no-boilerplate", flags->no_boilerplate,

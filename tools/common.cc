@@ -132,6 +132,71 @@ absl::StatusOr<OutputFormat> ParseOutputFormat(std::string_view format) {
                                     std::string(format) + "\"");
 }
 
+void AddCompareFlags(CLI::App* cmd, CompareFlags* flags) {
+  cmd->add_option("--method", flags->method, "minhash, simhash or exact")
+      ->capture_default_str();
+  cmd->add_option("--threshold", flags->threshold,
+                  "Jaccard similarity of duplicates (minhash): greater than "
+                  "0 and less than 1")
+      ->capture_default_str();
+  cmd->add_option("--ngram", flags->ngram,
+                  "shingle size (default 5 for minhash, 3 for simhash)");
+  cmd->add_flag("--char", flags->chars, "character n-grams instead of words");
+  cmd->add_option("--num-perm", flags->num_perm, "MinHash permutations")
+      ->capture_default_str();
+  cmd->add_option("--bands", flags->bands,
+                  "LSH bands (default: chosen from --threshold)");
+  cmd->add_option("--rows", flags->rows,
+                  "LSH rows per band (default: chosen from --threshold)");
+  cmd->add_option("--hamming", flags->hamming,
+                  "SimHash: largest Hamming distance of duplicates (0 to 8)")
+      ->capture_default_str();
+  cmd->add_option("--verify", flags->verify,
+                  "how candidates are confirmed: signature (estimated "
+                  "Jaccard) or exact (Jaccard of the shingle sets)")
+      ->capture_default_str();
+  cmd->add_option("--seed", flags->seed, "hash seed")->capture_default_str();
+}
+
+absl::Status ApplyCompareFlags(const CompareFlags& flags,
+                               DedupOptions* options) {
+  if (flags.method == "minhash") {
+    options->method = DedupMethod::kMinHash;
+  } else if (flags.method == "simhash") {
+    options->method = DedupMethod::kSimHash;
+  } else if (flags.method == "exact") {
+    options->method = DedupMethod::kExact;
+  } else {
+    return absl::InvalidArgumentError(
+        "--method must be minhash, simhash or exact");
+  }
+  if (flags.verify != "signature" && flags.verify != "exact") {
+    return absl::InvalidArgumentError("--verify must be signature or exact");
+  }
+  if (options->method == DedupMethod::kMinHash &&
+      !(flags.threshold > 0 && flags.threshold < 1)) {
+    char got[32];
+    std::snprintf(got, sizeof(got), "%g", flags.threshold);
+    return absl::InvalidArgumentError(
+        std::string("--threshold must be greater than 0 and less than 1 "
+                    "(got ") + got + ")");
+  }
+  options->threshold = flags.threshold;
+  options->shingles.kind =
+      flags.chars ? ShingleKind::kChar : ShingleKind::kWord;
+  options->shingles.n = flags.ngram > 0 ? flags.ngram
+                        : options->method == DedupMethod::kSimHash ? 3
+                                                                   : 5;
+  options->num_perm = flags.num_perm;
+  options->bands = flags.bands;
+  options->rows = flags.rows;
+  options->hamming = flags.hamming;
+  options->verify =
+      flags.verify == "exact" ? VerifyMode::kExact : VerifyMode::kSignature;
+  options->seed = flags.seed;
+  return absl::OkStatus();
+}
+
 absl::StatusOr<uint64_t> ParseByteSize(std::string_view text) {
   uint64_t value = 0;
   size_t i = 0;
@@ -260,6 +325,49 @@ int FinishJob(const char* command, const FieldCounts& fields,
     return 1;
   }
   return 0;
+}
+
+absl::StatusOr<std::vector<InputFile>> PlanAndReportInputs(
+    const char* command, const std::vector<std::string>& args,
+    std::vector<std::string>* skipped) {
+  constexpr size_t kNamesShown = 5;
+  std::vector<SkippedFiles> left_out;
+  auto inputs = PlanInputs(args, &left_out);
+  if (!inputs.ok()) return inputs.status();
+  for (const SkippedFiles& folder : left_out) {
+    std::string names;
+    for (size_t i = 0; i < folder.paths.size() && i < kNamesShown; ++i) {
+      std::string_view name = folder.paths[i];
+      // Names below the folder, as the walk built them (FOLDER/NAME).
+      if (name.substr(0, folder.folder.size()) == folder.folder) {
+        name.remove_prefix(folder.folder.size());
+        while (!name.empty() && name.front() == '/') name.remove_prefix(1);
+      }
+      names += (i ? ", " : "") + std::string(name);
+    }
+    if (folder.paths.size() > kNamesShown) {
+      names += ", ... and " + std::to_string(folder.paths.size() - kNamesShown) +
+               " more (listed in stats.json)";
+    }
+    std::fprintf(stderr,
+                 "neardup %s: skipped %zu file%s in %s (not an input format): "
+                 "%s\n",
+                 command, folder.paths.size(),
+                 folder.paths.size() == 1 ? "" : "s", folder.folder.c_str(),
+                 names.c_str());
+    skipped->insert(skipped->end(), folder.paths.begin(), folder.paths.end());
+  }
+  return inputs;
+}
+
+absl::Status CheckOutputFolderFlag(const std::string& outdir) {
+  if (outdir == "-") {
+    return absl::InvalidArgumentError(
+        "-o expects an output folder (it receives the kept records, "
+        "removed.jsonl, rejected.jsonl and stats.json); '-' (standard "
+        "output) is not supported: name a folder, e.g. -o out/");
+  }
+  return absl::OkStatus();
 }
 
 void PrintAccounting(uint64_t read, uint64_t kept, uint64_t removed,

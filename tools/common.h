@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
@@ -48,6 +49,29 @@ void AddOutputFormatFlag(CLI::App* cmd, std::string* format);
 // Returns InvalidArgument for a value other than as-input or jsonl.
 absl::StatusOr<OutputFormat> ParseOutputFormat(std::string_view format);
 
+// Flags that decide when two documents are duplicates, shared by dedup
+// and explain so that explain judges a pair as dedup would: --method,
+// --threshold, --ngram, --char, --num-perm, --bands, --rows, --hamming,
+// --verify, --seed.
+struct CompareFlags {
+  std::string method = "minhash";
+  double threshold = 0.8;
+  int ngram = 0;  // 0: the method's default (ApplyCompareFlags)
+  bool chars = false;
+  int num_perm = 112;
+  int bands = 0, rows = 0;
+  int hamming = 3;
+  std::string verify = "signature";
+  uint64_t seed = 0;
+};
+void AddCompareFlags(CLI::App* cmd, CompareFlags* flags);
+// Sets the fields of *options that the flags decide: method, threshold,
+// shingles (--ngram 0: word or character 5-grams for minhash and exact,
+// 3-grams for simhash), num_perm, bands, rows, hamming, verify and seed.
+// Returns InvalidArgument naming the flag for a value no run accepts.
+absl::Status ApplyCompareFlags(const CompareFlags& flags,
+                               DedupOptions* options);
+
 // Parses a size in bytes: digits with an optional K, M, G or T suffix
 // (powers of 1024; "500M", "2G"). Returns InvalidArgument otherwise.
 absl::StatusOr<uint64_t> ParseByteSize(std::string_view text);
@@ -73,13 +97,26 @@ const std::atomic<bool>* InterruptFlag();
 int FailJob(const char* command, const absl::Status& status,
             const std::string& outdir);
 
-// After a job: prints a warning on standard error for each named field
+// After a job, before its accounting line: prints a warning on standard error for each named field
 // that some JSONL records lack (text: those records were rejected; id:
 // their ids are FILE:LINE; the keep field: they rank below any value), and
 // returns the command's exit status: 1 with a message when records were
 // read and every one was rejected, else 0.
 int FinishJob(const char* command, const FieldCounts& fields,
               const ReaderOptions& reader, uint64_t read, uint64_t rejected);
+
+// Expands the inputs as PlanInputs does, appends the files the folder walks
+// left out to *skipped, and prints one line on standard error per folder
+// that left some out: "neardup COMMAND: skipped N files in FOLDER (not an
+// input format): a.wat.gz, b.bin, ..." (the first five names).
+absl::StatusOr<std::vector<InputFile>> PlanAndReportInputs(
+    const char* command, const std::vector<std::string>& args,
+    std::vector<std::string>* skipped);
+
+// Returns InvalidArgument when `outdir` cannot name the output folder of a
+// job: "-" (the job writes several files; it does not stream to standard
+// output).
+absl::Status CheckOutputFolderFlag(const std::string& outdir);
 
 // Prints the accounting line that ends every job's output, with the
 // number of documents read truncated when there were any.

@@ -18,18 +18,10 @@ namespace {
 struct DedupFlags {
   std::vector<std::string> inputs;
   std::string outdir;
-  std::string method = "minhash";
-  double threshold = 0.8;
-  int ngram = 0;  // 0: 5 for minhash, 3 for simhash
-  bool chars = false;
-  int num_perm = 112;
-  int bands = 0, rows = 0;
-  int hamming = 3;
+  CompareFlags compare;
   std::string keep = "first";
-  std::string verify = "signature";
   ReaderFlags reader;
   int threads = 0;
-  uint64_t seed = 0;
   size_t min_words = 0;
   bool dry_run = false;
   bool overwrite = false;
@@ -45,38 +37,18 @@ std::string Megabytes(uint64_t bytes) {
 }
 
 int RunDedupCommand(const DedupFlags& flags) {
+  if (auto s = CheckOutputFolderFlag(flags.outdir); !s.ok()) {
+    return Fail("dedup", s, 2);
+  }
   DedupOptions options;
-  if (flags.method == "minhash") {
-    options.method = DedupMethod::kMinHash;
-  } else if (flags.method == "simhash") {
-    options.method = DedupMethod::kSimHash;
-  } else if (flags.method == "exact") {
-    options.method = DedupMethod::kExact;
-  } else {
-    std::fprintf(stderr, "neardup dedup: --method must be minhash, simhash "
-                         "or exact\n");
-    return 2;
+  if (auto s = ApplyCompareFlags(flags.compare, &options); !s.ok()) {
+    return Fail("dedup", s, 2);
   }
   auto keep = ParseKeepPolicy(flags.keep, &options.keep_field);
   if (!keep.ok()) {
     return Fail("dedup", keep.status(), 2);
   }
-  if (flags.verify != "signature" && flags.verify != "exact") {
-    std::fprintf(stderr, "neardup dedup: --verify must be signature or exact\n");
-    return 2;
-  }
   options.keep = *keep;
-  options.threshold = flags.threshold;
-  options.shingles.kind = flags.chars ? ShingleKind::kChar : ShingleKind::kWord;
-  options.shingles.n = flags.ngram > 0 ? flags.ngram
-                       : options.method == DedupMethod::kSimHash ? 3
-                                                                 : 5;
-  options.num_perm = flags.num_perm;
-  options.bands = flags.bands;
-  options.rows = flags.rows;
-  options.hamming = flags.hamming;
-  options.verify =
-      flags.verify == "exact" ? VerifyMode::kExact : VerifyMode::kSignature;
   if (auto s = ApplyReaderFlags(flags.reader, &options.reader); !s.ok()) {
     return Fail("dedup", s, 2);
   }
@@ -86,7 +58,6 @@ int RunDedupCommand(const DedupFlags& flags) {
     options.max_memory_bytes = *bytes;
   }
   options.threads = flags.threads;
-  options.seed = flags.seed;
   options.min_words = flags.min_words;
   options.dry_run = flags.dry_run;
   options.overwrite = flags.overwrite;
@@ -94,7 +65,8 @@ int RunDedupCommand(const DedupFlags& flags) {
   auto output_format = ParseOutputFormat(flags.output_format);
   if (!output_format.ok()) return Fail("dedup", output_format.status(), 2);
   options.output_format = *output_format;
-  auto inputs = PlanInputs(flags.inputs);
+  auto inputs =
+      PlanAndReportInputs("dedup", flags.inputs, &options.skipped_files);
   if (!inputs.ok()) return Fail("dedup", inputs.status());
   const ProgressFn progress = TerminalProgress(flags.quiet);
   options.cancel = InterruptFlag();
@@ -104,7 +76,8 @@ int RunDedupCommand(const DedupFlags& flags) {
   const DedupStats& s = *stats;
   if (!flags.quiet) {
     std::printf("neardup dedup: %s, %s %d-grams", DedupMethodName(options.method),
-                flags.chars ? "character" : "word", options.shingles.n);
+                flags.compare.chars ? "character" : "word",
+                options.shingles.n);
     if (options.method == DedupMethod::kMinHash) {
       std::printf(", %d permutations, threshold %.2f\n", options.num_perm,
                   options.threshold);
@@ -141,11 +114,12 @@ int RunDedupCommand(const DedupFlags& flags) {
                 flags.outdir.c_str(),
                 options.dry_run ? "dry run, no records; " : "kept records, ");
   }
-  PrintAccounting(s.read, s.kept, s.removed, s.rejected, s.truncated,
-                  options.dry_run ? " (dry run: nothing written)" : "");
   ReaderOptions reader = options.reader;
   if (options.keep == KeepPolicy::kField) reader.number_field = options.keep_field;
-  return FinishJob("dedup", s.fields, reader, s.read, s.rejected);
+  const int status = FinishJob("dedup", s.fields, reader, s.read, s.rejected);
+  PrintAccounting(s.read, s.kept, s.removed, s.rejected, s.truncated,
+                  options.dry_run ? " (dry run: nothing written)" : "");
+  return status;
 }
 
 }  // namespace
@@ -158,30 +132,14 @@ void AddDedupCommand(CLI::App& app, int* exit_code) {
       "write every decision down.");
   cmd->add_option("INPUT", flags->inputs,
                   "JSONL, WARC/WET or text files, folders, or - (stdin); "
-                  "gzip and zstd are detected")
+                  "gzip and zstd are detected; in folders, files of other "
+                  "names (.wat.gz, .bin) are skipped and listed")
       ->required();
-  cmd->add_option("-o,--output", flags->outdir, "output folder")->required();
-  cmd->add_option("--method", flags->method, "minhash, simhash or exact")
-      ->capture_default_str();
-  cmd->add_option("--threshold", flags->threshold,
-                  "Jaccard similarity of duplicates (minhash)")
-      ->capture_default_str();
-  cmd->add_option("--ngram", flags->ngram,
-                  "shingle size (default 5 for minhash, 3 for simhash)");
-  cmd->add_flag("--char", flags->chars, "character n-grams instead of words");
-  cmd->add_option("--num-perm", flags->num_perm, "MinHash permutations")
-      ->capture_default_str();
-  cmd->add_option("--bands", flags->bands,
-                  "LSH bands (default: chosen from --threshold)");
-  cmd->add_option("--rows", flags->rows,
-                  "LSH rows per band (default: chosen from --threshold)");
-  cmd->add_option("--hamming", flags->hamming,
-                  "SimHash: largest Hamming distance of duplicates")
-      ->capture_default_str();
-  cmd->add_option("--verify", flags->verify,
-                  "how candidates are confirmed: signature (estimated "
-                  "Jaccard) or exact (Jaccard of the shingle sets)")
-      ->capture_default_str();
+  cmd->add_option("-o,--output", flags->outdir,
+                  "output folder (created; not - : the outputs are several "
+                  "files)")
+      ->required();
+  AddCompareFlags(cmd, &flags->compare);
   cmd->add_option("--keep", flags->keep,
                   "record kept per cluster: first (in input order), longest "
                   "(most text bytes), or field:NAME (the largest numeric "
@@ -198,7 +156,6 @@ void AddDedupCommand(CLI::App& app, int* exit_code) {
                   "before the estimate passes the ceiling, writing no output, "
                   "rather than being killed; it does not spill to disk. "
                   "Default: no ceiling");
-  cmd->add_option("--seed", flags->seed, "hash seed")->capture_default_str();
   cmd->add_option("--min-words", flags->min_words,
                   "remove documents with fewer words (reason too_short) and "
                   "compare them with nothing; 0: keep all. Documents without "

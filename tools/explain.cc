@@ -1,19 +1,24 @@
-// neardup explain A B: shows why two documents are, or are not,
-// near-duplicates: exact Jaccard of their shingle sets, the MinHash estimate,
-// the SimHash Hamming distance, set sizes, and shingles they share and do
-// not share, in readable (normalized) form.
+// neardup explain A B: judges one pair of documents as `neardup dedup`
+// would, and shows why: exact Jaccard of their shingle sets, the MinHash
+// estimate and the LSH bands they share, the SimHash Hamming distance,
+// whether their normalized texts are equal, and shingles they share and do
+// not share (normalized). It ends with one verdict line: what dedup, with
+// the same flags, decides for the pair.
 //
-// A and B are text files (the whole file is the document) or records of a
-// JSONL file: FILE:LINE (1-based) or FILE#ID (the record whose id field is
-// ID).
+// neardup explain OUT/removed.jsonl:LINE: the same for one removal of a
+// finished run: the removed record and the record it was judged against,
+// found in the run's inputs, compared with the run's parameters.
+//
+// Documents are read by the readers dedup uses (RecordReader: gzip and
+// zstd, JSONL, WARC/WET, text files), so that a document is exactly the
+// text dedup signs.
 
-#include <cerrno>
+#include <sys/stat.h>
+
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -21,151 +26,145 @@
 #include "absl/status/statusor.h"
 #include "neardup/neardup.h"
 #include "simdjson.h"
+#include "pipeline/dedup_signer.h"
 #include "tools/commands.h"
+#include "tools/common.h"
 
 namespace neardup::tools {
 namespace {
 
 struct ExplainFlags {
-  std::string a, b;
-  int ngram = 5;
-  bool chars = false;
-  int num_perm = 112;
-  uint64_t seed = 0;
-  std::string text_field = "text";
-  std::string id_field = "id";
+  std::vector<std::string> documents;  // A B, or one removed.jsonl:LINE
+  CompareFlags compare;
+  ReaderFlags reader;
   int examples = 3;
 };
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::NotFoundError(path + ": cannot open: " + std::strerror(errno));
-  }
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  if (in.bad()) return absl::DataLossError(path + ": read error");
-  return buffer.str();
+// One document as dedup reads it.
+struct Document {
+  std::string where;  // FILE:N (N: the line, or the WARC record number)
+  std::string id;
+  std::string text;  // what dedup signs (the first part when truncated)
+  bool truncated = false;
+};
+
+bool IsRegularFile(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
-bool EndsWith(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+// Returns the positive number `s` spells in decimal, or 0 when it spells
+// none (empty, another character, zero, or past 18 digits).
+uint64_t RecordNumber(std::string_view s) {
+  if (s.empty() || s.size() > 18) return 0;
+  uint64_t n = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return 0;
+    n = n * 10 + static_cast<uint64_t>(c - '0');
+  }
+  return n;
 }
 
-bool IsJsonlName(const std::string& path) {
-  return EndsWith(path, ".jsonl") || EndsWith(path, ".ndjson") ||
-         EndsWith(path, ".json");
-}
-
-// Returns the text field of a parsed record, or an error naming file:line.
-absl::StatusOr<std::string> RecordText(simdjson::ondemand::document& doc,
-                                       const std::string& where,
-                                       const ExplainFlags& flags) {
-  std::string_view text;
-  auto error = doc[flags.text_field].get_string().get(text);
-  if (error == simdjson::NO_SUCH_FIELD) {
-    return absl::InvalidArgumentError(where + ": record has no \"" +
-                                      flags.text_field + "\" field");
+// Finds one record of `path`: number 0 and no id: the file's only
+// document (text files); else the record whose number (Record::line) is
+// `number`, or whose id is *id.
+absl::StatusOr<Document> FindRecord(const std::string& path, uint64_t number,
+                                    const std::string* id,
+                                    const ReaderOptions& options) {
+  auto reader = RecordReader::Open(path, options);
+  if (!reader.ok()) return reader.status();
+  const InputFormat format = (*reader)->format();
+  const bool whole = number == 0 && id == nullptr;
+  if (whole && format != InputFormat::kText) {
+    return absl::InvalidArgumentError(
+        path + " is a " + InputFormatName(format) +
+        " file: name one record as " + path + ":N (the line, or the WARC "
+        "record number) or " + path + "#ID");
   }
-  if (error) {
-    return absl::InvalidArgumentError(where + ": field \"" + flags.text_field +
-                                      "\" is not a string: " +
-                                      simdjson::error_message(error));
-  }
-  return std::string(text);
-}
-
-// Reads one record of a JSONL file, by 1-based line or by id.
-absl::StatusOr<std::string> ReadJsonlRecord(const std::string& path,
-                                            long line_number,
-                                            const std::string& id,
-                                            const ExplainFlags& flags) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return absl::NotFoundError(path + ": cannot open: " + std::strerror(errno));
-  }
-  simdjson::ondemand::parser parser;
-  std::string line;
-  for (long number = 1; std::getline(in, line); ++number) {
-    if (line_number > 0 && number != line_number) continue;
-    const std::string where = path + ":" + std::to_string(number);
-    simdjson::padded_string padded(line);
-    simdjson::ondemand::document doc;
-    if (auto error = parser.iterate(padded).get(doc)) {
-      return absl::InvalidArgumentError(where + ": malformed JSON: " +
-                                        simdjson::error_message(error));
-    }
-    if (line_number > 0) return RecordText(doc, where, flags);
-    // Looking for an id: accept string and integer ids.
-    std::string record_id;
-    simdjson::ondemand::value value;
-    if (doc[flags.id_field].get(value) == simdjson::SUCCESS) {
-      std::string_view s;
-      int64_t n;
-      if (value.get_string().get(s) == simdjson::SUCCESS) {
-        record_id = std::string(s);
-      } else if (value.get_int64().get(n) == simdjson::SUCCESS) {
-        record_id = std::to_string(n);
+  Record record;
+  Rejection rejection;
+  for (;;) {
+    const auto result = (*reader)->Next(&record, &rejection);
+    if (result == RecordReader::Result::kEnd) break;
+    if (result == RecordReader::Result::kRejected) {
+      if (whole || (number > 0 && rejection.line == number)) {
+        return absl::InvalidArgumentError(
+            path + ":" + std::to_string(rejection.line) +
+            " cannot be read, and dedup rejects it too: " + rejection.reason);
       }
+      continue;
     }
-    if (record_id == id) {
-      doc.rewind();
-      return RecordText(doc, where, flags);
+    if (whole || (number > 0 && record.line == number) ||
+        (id != nullptr && record.id == *id)) {
+      return Document{path + ":" + std::to_string(record.line),
+                      std::string(record.id), std::string(record.text),
+                      !record.text_rest.empty()};
     }
+    if (number > 0 && record.line > number) break;
   }
-  if (line_number > 0) {
-    return absl::OutOfRangeError(path + " has fewer than " +
-                                 std::to_string(line_number) + " lines");
+  if (id != nullptr) {
+    return absl::NotFoundError(path + ": no record with " + options.id_field +
+                               " \"" + *id + "\"");
   }
-  return absl::NotFoundError(path + ": no record with " + flags.id_field +
-                             " \"" + id + "\"");
+  return absl::NotFoundError(
+      path + " has no document " + std::to_string(number) +
+      (format == InputFormat::kWarc
+           ? " (WARC records are counted from 1, documents or not)"
+           : " (lines are counted from 1; a blank line is no document)"));
 }
 
-// Resolves a document argument: a text file, FILE:LINE or FILE#ID.
-absl::StatusOr<std::string> LoadDocument(const std::string& arg,
-                                         const ExplainFlags& flags) {
-  std::ifstream probe(arg, std::ios::binary);
-  if (probe && !IsJsonlName(arg)) return ReadFile(arg);
-  const size_t hash = arg.rfind('#');
-  if (hash != std::string::npos && IsJsonlName(arg.substr(0, hash))) {
-    return ReadJsonlRecord(arg.substr(0, hash), 0, arg.substr(hash + 1), flags);
+// Resolves a document argument: a file (a text file is one document),
+// FILE:N or FILE#ID.
+absl::StatusOr<Document> LoadDocument(const std::string& arg,
+                                      const ReaderOptions& options) {
+  if (IsRegularFile(arg)) return FindRecord(arg, 0, nullptr, options);
+  // FILE#ID: the first '#' after which the name is a file (ids may hold
+  // '#' and ':', WARC-Record-IDs <urn:uuid:...> do).
+  for (size_t hash = arg.find('#'); hash != std::string::npos;
+       hash = arg.find('#', hash + 1)) {
+    if (IsRegularFile(arg.substr(0, hash))) {
+      const std::string id = arg.substr(hash + 1);
+      return FindRecord(arg.substr(0, hash), 0, &id, options);
+    }
   }
   const size_t colon = arg.rfind(':');
-  if (colon != std::string::npos) {
-    const std::string number = arg.substr(colon + 1);
-    char* end = nullptr;
-    const long line = std::strtol(number.c_str(), &end, 10);
-    if (!number.empty() && *end == '\0' && line > 0) {
-      return ReadJsonlRecord(arg.substr(0, colon), line, "", flags);
+  if (colon != std::string::npos && IsRegularFile(arg.substr(0, colon))) {
+    const uint64_t number = RecordNumber(arg.substr(colon + 1));
+    if (number == 0) {
+      return absl::InvalidArgumentError(
+          arg + ": after FILE: comes a record number, counted from 1");
     }
+    return FindRecord(arg.substr(0, colon), number, nullptr, options);
   }
-  if (probe) {
-    return absl::InvalidArgumentError(
-        arg + " is a JSONL file: name a record as " + arg + ":LINE or " + arg +
-        "#ID");
-  }
-  return absl::NotFoundError(arg + ": no such file (or FILE:LINE, FILE#ID)");
+  return absl::NotFoundError(arg +
+                             ": no such file (name a document as FILE, "
+                             "FILE:N or FILE#ID)");
 }
 
-struct Sketched {
-  std::string normalized;
+// A document as each method sees it.
+struct Sketch {
+  std::string normalized;  // the shingler's normalized text
   std::vector<uint64_t> hashes;
   std::vector<TextSpan> spans;
   std::vector<uint32_t> signature;
   uint64_t simhash = 0;
+  std::string exact_text;  // normalized, as the exact method sees it
+  uint64_t exact_key = 0;  // what the exact method compares
   size_t distinct = 0;
   size_t repaired = 0;
 };
 
-Sketched SketchDocument(const std::string& text, Shingler& shingler,
-                        const MinHasher& hasher) {
-  Sketched s;
-  s.repaired = shingler.Hash(text, &s.hashes);
+Sketch SketchDocument(const std::string& text, const DedupOptions& options,
+                      Shingler& shingler, const MinHasher& hasher) {
+  Sketch s;
+  // As dedup signs it: a document without words is its bytes' hash.
+  s.repaired = internal::DedupShingles(shingler, text, &s.hashes);
   s.normalized = std::string(shingler.normalized());
   shingler.SpansNormalized(s.normalized, &s.spans);
   s.signature = hasher.Sign(s.hashes);
   s.simhash = SimHash(s.hashes);
+  Normalizer(options.shingles.normalize).Normalize(text, &s.exact_text);
+  s.exact_key = internal::ExactKey(text, s.exact_text, options.seed);
   s.distinct = std::unordered_set<uint64_t>(s.hashes.begin(), s.hashes.end())
                    .size();
   return s;
@@ -186,7 +185,7 @@ std::string Quote(std::string_view s) {
 
 // Prints up to `limit` shingles of `from` whose hash is (or is not) in
 // `other`, in document order, each once.
-void PrintShingles(const char* title, const Sketched& from,
+void PrintShingles(const char* title, const Sketch& from,
                    const std::unordered_set<uint64_t>& other, bool shared,
                    int limit) {
   std::printf("%s\n", title);
@@ -201,73 +200,350 @@ void PrintShingles(const char* title, const Sketched& from,
   if (count == 0) std::printf("  (none)\n");
 }
 
-int RunExplain(const ExplainFlags& flags) {
-  ShingleOptions shingle_options;
-  shingle_options.kind = flags.chars ? ShingleKind::kChar : ShingleKind::kWord;
-  shingle_options.n = flags.ngram;
-  shingle_options.seed = flags.seed;
-  auto shingler = Shingler::Create(shingle_options);
-  auto hasher = MinHasher::Create({.num_perm = flags.num_perm, .seed = flags.seed});
-  for (const absl::Status& status : {shingler.status(), hasher.status()}) {
-    if (!status.ok()) {
-      std::fprintf(stderr, "neardup explain: %s\n",
-                   std::string(status.message()).c_str());
-      return 2;
+std::string Fixed(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.*f", digits, v);
+  return buf;
+}
+
+// Returns the verdict line: what dedup decides for the pair, by its rule.
+std::string Verdict(const DedupOptions& o, const Sketch& a, const Sketch& b,
+                    double exact_jaccard) {
+  if (o.method == DedupMethod::kExact) {
+    if (a.exact_text.empty() || b.exact_text.empty()) {
+      return a.exact_key == b.exact_key
+                 ? "verdict: exact duplicate: no words, and the same bytes "
+                   "(documents without words are compared byte for byte)"
+                 : "verdict: not a duplicate: a document without words is a "
+                   "duplicate of the same bytes only";
     }
-  }
-  absl::StatusOr<std::string> texts[2] = {LoadDocument(flags.a, flags),
-                                          LoadDocument(flags.b, flags)};
-  for (const auto& text : texts) {
-    if (!text.ok()) {
-      std::fprintf(stderr, "neardup explain: %s\n",
-                   std::string(text.status().message()).c_str());
-      return 1;
+    if (a.exact_key == b.exact_key) {
+      return "verdict: exact duplicate: the normalized texts are equal "
+             "(dedup --method exact compares their hashes)";
     }
+    size_t at = 0;
+    while (at < a.exact_text.size() && at < b.exact_text.size() &&
+           a.exact_text[at] == b.exact_text[at]) {
+      ++at;
+    }
+    return "verdict: not a duplicate: the normalized texts differ (first at "
+           "byte " + std::to_string(at) + "); --method exact joins equal "
+           "texts only";
   }
-  const Sketched a = SketchDocument(*texts[0], *shingler, *hasher);
-  const Sketched b = SketchDocument(*texts[1], *shingler, *hasher);
+  if (o.method == DedupMethod::kSimHash) {
+    const int d = HammingDistance(a.simhash, b.simhash);
+    const std::string rule = std::to_string(d) +
+                             (d <= o.hamming ? " <= " : " > ") +
+                             std::to_string(o.hamming) + " (--hamming)";
+    return d <= o.hamming
+               ? "verdict: near-duplicate: SimHash Hamming distance " + rule +
+                     "; dedup's permuted tables find every such pair"
+               : "verdict: not a near-duplicate: SimHash Hamming distance " +
+                     rule;
+  }
+  int agree = 0;
+  for (int band = 0; band < o.bands; ++band) {
+    agree += BandKey(a.signature, band, o.rows) ==
+             BandKey(b.signature, band, o.rows);
+  }
+  const bool exact = o.verify == VerifyMode::kExact;
+  const double similarity =
+      exact ? exact_jaccard
+            : EstimateJaccard(a.signature, b.signature).value_or(0.0);
+  const std::string measure =
+      std::string(exact ? "exact Jaccard " : "estimated Jaccard ") +
+      Fixed(similarity, 4);
+  const std::string bands = std::to_string(agree) + " of " +
+                            std::to_string(o.bands) + " bands of " +
+                            std::to_string(o.rows) + " rows agree";
+  if (agree == 0) {
+    return "verdict: not a near-duplicate: no LSH candidate (" + bands +
+           "), so dedup never compares this pair (" + measure +
+           "; a pair at that similarity is a candidate with probability " +
+           Fixed(CandidateProbability(similarity, {o.bands, o.rows}), 3) +
+           ")";
+  }
+  const std::string threshold = Fixed(o.threshold, 2);
+  if (similarity >= o.threshold) {
+    return "verdict: near-duplicate: an LSH candidate (" + bands + ") with " +
+           measure + " >= threshold " + threshold;
+  }
+  return "verdict: not a near-duplicate: an LSH candidate (" + bands +
+         "), but " + measure + " < threshold " + threshold;
+}
+
+// Prints the comparison of a and b, ending with the verdict line.
+void PrintComparison(const DedupOptions& o, const Document* docs[2],
+                     const std::string labels[2], int examples) {
+  auto shingler = *Shingler::Create(o.shingles);
+  const MinHasher hasher =
+      *MinHasher::Create({.num_perm = o.num_perm, .seed = o.seed});
+  const Sketch a = SketchDocument(docs[0]->text, o, shingler, hasher);
+  const Sketch b = SketchDocument(docs[1]->text, o, shingler, hasher);
   const std::unordered_set<uint64_t> set_a(a.hashes.begin(), a.hashes.end());
   const std::unordered_set<uint64_t> set_b(b.hashes.begin(), b.hashes.end());
   size_t common = 0;
   for (uint64_t h : set_a) common += set_b.count(h);
-  const size_t unions = set_a.size() + set_b.size() - common;
   const double exact = ExactJaccard(a.hashes, b.hashes);
   // Both signatures come from one hasher, so they have the same length.
   const double estimate =
       EstimateJaccard(a.signature, b.signature).value_or(0.0);
-  const double stderr95 =
-      1.96 * std::sqrt(estimate * (1 - estimate) / flags.num_perm);
-  const char* unit = flags.chars ? "character" : "word";
-
-  auto describe = [&](const char* label, const std::string& arg,
-                      const std::string& text, const Sketched& s) {
-    std::printf("%s: %s\n   %zu bytes, %zu %s %d-grams (%zu distinct)", label,
-                arg.c_str(), text.size(), s.hashes.size(), unit, flags.ngram,
-                s.distinct);
+  const char* unit = o.shingles.kind == ShingleKind::kChar ? "character" : "word";
+  const Sketch* sketches[2] = {&a, &b};
+  for (int i = 0; i < 2; ++i) {
+    const Sketch& s = *sketches[i];
+    std::printf("%s: %s (id \"%s\")\n   %zu bytes, %zu %s %d-grams (%zu "
+                "distinct)",
+                labels[i].c_str(), docs[i]->where.c_str(),
+                docs[i]->id.c_str(), docs[i]->text.size(), s.hashes.size(),
+                unit, o.shingles.n, s.distinct);
+    if (docs[i]->truncated) std::printf(", truncated (--oversize)");
     if (s.repaired > 0) {
       std::printf(", %zu invalid UTF-8 sequences replaced", s.repaired);
     }
     std::printf("\n");
-  };
-  describe("A", flags.a, *texts[0], a);
-  describe("B", flags.b, *texts[1], b);
-  std::printf("\n");
-  std::printf("exact Jaccard          %.4f   (%zu shared of %zu distinct "
+  }
+  std::printf("\nexact Jaccard          %.4f   (%zu shared of %zu distinct "
               "shingles)\n",
-              exact, common, unions);
+              exact, common, set_a.size() + set_b.size() - common);
   std::printf("MinHash-%d estimate   %.4f   (%d of %d slots agree; +/- %.3f "
               "at 95%%)\n",
-              flags.num_perm, estimate,
-              static_cast<int>(std::lround(estimate * flags.num_perm)),
-              flags.num_perm, stderr95);
+              o.num_perm, estimate,
+              static_cast<int>(std::lround(estimate * o.num_perm)), o.num_perm,
+              1.96 * std::sqrt(estimate * (1 - estimate) / o.num_perm));
   std::printf("SimHash Hamming        %d of 64 bits  (%016llx vs %016llx)\n",
               HammingDistance(a.simhash, b.simhash),
               static_cast<unsigned long long>(a.simhash),
               static_cast<unsigned long long>(b.simhash));
-  std::printf("\n");
-  PrintShingles("shared shingles:", a, set_b, true, flags.examples);
-  PrintShingles("only in A:", a, set_b, false, flags.examples);
-  PrintShingles("only in B:", b, set_a, false, flags.examples);
+  std::printf("normalized texts       %s\n\n",
+              a.exact_text == b.exact_text ? "equal" : "differ");
+  PrintShingles("shared shingles:", a, set_b, true, examples);
+  PrintShingles("only in A:", a, set_b, false, examples);
+  PrintShingles("only in B:", b, set_a, false, examples);
+  std::printf("\ndedup settings: --method %s, %s %d-grams, seed %llu",
+              DedupMethodName(o.method), unit, o.shingles.n,
+              static_cast<unsigned long long>(o.seed));
+  if (o.method == DedupMethod::kMinHash) {
+    std::printf(", %d permutations = %d bands x %d rows, threshold %.2f, "
+                "--verify %s",
+                o.num_perm, o.bands, o.rows, o.threshold,
+                o.verify == VerifyMode::kExact ? "exact" : "signature");
+  } else if (o.method == DedupMethod::kSimHash) {
+    std::printf(", --hamming %d", o.hamming);
+  }
+  std::printf("\n%s\n", Verdict(o, a, b, exact).c_str());
+}
+
+// The options dedup runs with for these flags, resolved as it resolves
+// them (bands and rows from the threshold, shingle seed).
+absl::StatusOr<DedupOptions> ResolveFlags(const ExplainFlags& flags) {
+  DedupOptions options;
+  if (auto s = ApplyCompareFlags(flags.compare, &options); !s.ok()) return s;
+  if (auto s = ApplyReaderFlags(flags.reader, &options.reader); !s.ok()) {
+    return s;
+  }
+  return ResolveDedupOptions(options);
+}
+
+int ExplainPair(const ExplainFlags& flags) {
+  auto options = ResolveFlags(flags);
+  if (!options.ok()) return Fail("explain", options.status(), 2);
+  absl::StatusOr<Document> docs[2] = {
+      LoadDocument(flags.documents[0], options->reader),
+      LoadDocument(flags.documents[1], options->reader)};
+  for (const auto& doc : docs) {
+    if (!doc.ok()) return Fail("explain", doc.status());
+  }
+  const Document* pair[2] = {&*docs[0], &*docs[1]};
+  const std::string labels[2] = {"A", "B"};
+  PrintComparison(*options, pair, labels, flags.examples);
+  return 0;
+}
+
+// ---------------------------------------------------------------------------
+// Explaining a removal: a line of removed.jsonl.
+
+struct Removal {
+  std::string id, file, reason, kept_id;
+  uint64_t line = 0;
+  int64_t cluster = -1;
+  double similarity = 0;
+};
+
+absl::StatusOr<std::string> ReadLine(const std::string& path, uint64_t number) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(path + ": cannot open");
+  std::string line;
+  for (uint64_t n = 1; std::getline(in, line); ++n) {
+    if (n == number) return line;
+  }
+  return absl::OutOfRangeError(path + " has fewer than " +
+                               std::to_string(number) + " lines");
+}
+
+absl::StatusOr<Removal> ReadRemoval(const std::string& path, uint64_t number) {
+  auto line = ReadLine(path, number);
+  if (!line.ok()) return line.status();
+  const std::string where = path + ":" + std::to_string(number);
+  simdjson::dom::parser parser;
+  simdjson::dom::element e;
+  if (parser.parse(*line).get(e) != simdjson::SUCCESS) {
+    return absl::InvalidArgumentError(where + " is not a JSON line");
+  }
+  Removal r;
+  std::string_view id, file, reason, kept_id;
+  double similarity = 0;
+  if (e["id"].get(id) || e["file"].get(file) || e["line"].get(r.line) ||
+      e["kept_id"].get(kept_id)) {
+    return absl::InvalidArgumentError(
+        where + " is not a line of removed.jsonl (it needs id, file, line "
+                "and kept_id)");
+  }
+  if (e["reason"].get(reason) == simdjson::SUCCESS) r.reason = reason;
+  if (e["cluster"].get(r.cluster) != simdjson::SUCCESS) r.cluster = -1;
+  if (e["similarity"].get(similarity) == simdjson::SUCCESS) {
+    r.similarity = similarity;
+  }
+  r.id = id;
+  r.file = file;
+  r.kept_id = kept_id;
+  return r;
+}
+
+// Takes the run's parameters from stats.json for every comparison flag
+// not given on the command line, and its input files.
+absl::Status LoadRun(const std::string& stats_path, const CLI::App& cmd,
+                     ExplainFlags* flags, std::vector<std::string>* inputs) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element stats;
+  if (parser.load(stats_path).get(stats) != simdjson::SUCCESS) {
+    return absl::NotFoundError(
+        stats_path + ": cannot read it (explaining a removal needs the "
+                     "stats.json of the finished run beside removed.jsonl)");
+  }
+  simdjson::dom::object p;
+  simdjson::dom::array files;
+  if (stats["parameters"].get(p) || stats["files"].get(files)) {
+    return absl::InvalidArgumentError(stats_path +
+                                      " has no parameters or files");
+  }
+  auto given = [&cmd](const char* flag) { return cmd.count(flag) > 0; };
+  std::string_view s;
+  int64_t n;
+  CompareFlags& c = flags->compare;
+  if (!given("--method") && p["method"].get(s) == simdjson::SUCCESS) c.method = s;
+  double threshold;
+  if (!given("--threshold") &&
+      p["threshold"].get(threshold) == simdjson::SUCCESS) {
+    c.threshold = threshold;
+  }
+  if (!given("--char") && p["shingle"].get(s) == simdjson::SUCCESS) {
+    c.chars = s == "char";
+  }
+  if (!given("--ngram") && p["ngram"].get(n) == simdjson::SUCCESS) {
+    c.ngram = static_cast<int>(n);
+  }
+  if (!given("--num-perm") && p["num_perm"].get(n) == simdjson::SUCCESS) {
+    c.num_perm = static_cast<int>(n);
+  }
+  // A run of another method wrote the default bands and rows, unused.
+  if (c.method == "minhash" && !given("--bands") && !given("--rows") &&
+      p["bands"].get(n) == simdjson::SUCCESS) {
+    c.bands = static_cast<int>(n);
+    if (p["rows"].get(n) == simdjson::SUCCESS) c.rows = static_cast<int>(n);
+  }
+  if (!given("--hamming") && p["hamming"].get(n) == simdjson::SUCCESS) {
+    c.hamming = static_cast<int>(n);
+  }
+  uint64_t seed;
+  if (!given("--seed") && p["seed"].get(seed) == simdjson::SUCCESS) c.seed = seed;
+  if (!given("--verify") && p["verify"].get(s) == simdjson::SUCCESS) c.verify = s;
+  if (!given("--text-field") && p["text_field"].get(s) == simdjson::SUCCESS) {
+    flags->reader.text_field = s;
+  }
+  if (!given("--id-field") && p["id_field"].get(s) == simdjson::SUCCESS) {
+    flags->reader.id_field = s;
+  }
+  for (simdjson::dom::element f : files) {
+    if (f["path"].get(s) == simdjson::SUCCESS) inputs->emplace_back(s);
+  }
+  return absl::OkStatus();
+}
+
+// Finds the kept record by its id in the run's inputs, in input order.
+absl::StatusOr<Document> FindKept(const Removal& r,
+                                  const std::vector<std::string>& inputs,
+                                  const ReaderOptions& options) {
+  for (const std::string& input : inputs) {
+    if (input == "-") continue;  // standard input cannot be read again
+    auto found = FindRecord(input, 0, &r.kept_id, options);
+    if (found.ok() || !absl::IsNotFound(found.status())) return found;
+  }
+  return absl::NotFoundError(
+      "the kept record \"" + r.kept_id + "\" is in none of the run's " +
+      std::to_string(inputs.size()) + " input files (paths are relative to "
+      "the folder dedup ran in; standard input cannot be read again)");
+}
+
+int ExplainRemoval(ExplainFlags flags, const CLI::App& cmd) {
+  const std::string& arg = flags.documents[0];
+  const size_t colon = arg.rfind(':');
+  const uint64_t line =
+      colon == std::string::npos ? 0 : RecordNumber(arg.substr(colon + 1));
+  if (line == 0) {
+    return Fail("explain",
+                absl::InvalidArgumentError(
+                    "with one argument, explain takes a line of a run's "
+                    "removed.jsonl: OUT/removed.jsonl:LINE (got " + arg + ")"),
+                2);
+  }
+  const std::string removed_path = arg.substr(0, colon);
+  auto removal = ReadRemoval(removed_path, line);
+  if (!removal.ok()) return Fail("explain", removal.status());
+  const std::string folder =
+      removed_path.find('/') == std::string::npos
+          ? "."
+          : removed_path.substr(0, removed_path.rfind('/'));
+  const std::string stats_path = folder + "/stats.json";
+  std::vector<std::string> inputs;
+  if (auto s = LoadRun(stats_path, cmd, &flags, &inputs); !s.ok()) {
+    return Fail("explain", s);
+  }
+  auto options = ResolveFlags(flags);
+  if (!options.ok()) return Fail("explain", options.status(), 2);
+  if (removal->file == "-") {
+    return Fail("explain", absl::FailedPreconditionError(
+                               "the run read standard input, which cannot be "
+                               "read again"));
+  }
+  auto removed = FindRecord(removal->file, removal->line, nullptr,
+                            options->reader);
+  if (!removed.ok()) return Fail("explain", removed.status());
+  if (removed->id != removal->id) {
+    return Fail("explain", absl::FailedPreconditionError(
+                               removed->where + " now has id \"" +
+                               removed->id + "\", not \"" + removal->id +
+                               "\": the file changed since the run"));
+  }
+  auto kept = FindKept(*removal, inputs, options->reader);
+  if (!kept.ok()) return Fail("explain", kept.status());
+  std::printf("removal: %s: \"%s\" (%s:%llu), %s of \"%s\", cluster %lld, "
+              "similarity %g\n",
+              arg.c_str(), removal->id.c_str(), removal->file.c_str(),
+              static_cast<unsigned long long>(removal->line),
+              removal->reason.c_str(), removal->kept_id.c_str(),
+              static_cast<long long>(removal->cluster), removal->similarity);
+  std::printf("kept record: found by id at %s (removed.jsonl names it by id "
+              "only: the run's inputs, listed in %s, were searched in input "
+              "order, and the first record with that id taken)\n",
+              kept->where.c_str(), stats_path.c_str());
+  std::printf("settings: the run's (%s), unless given here; a removed record "
+              "may have joined its cluster through other members, so the "
+              "pair alone can be judged differently\n\n",
+              stats_path.c_str());
+  const Document* pair[2] = {&*removed, &*kept};
+  const std::string labels[2] = {"A (removed)", "B (kept)"};
+  PrintComparison(*options, pair, labels, flags.examples);
   return 0;
 }
 
@@ -277,31 +553,35 @@ void AddExplainCommand(CLI::App& app, int* exit_code) {
   auto flags = std::make_shared<ExplainFlags>();
   CLI::App* cmd = app.add_subcommand(
       "explain",
-      "Show why two documents are, or are not, near-duplicates: exact "
-      "Jaccard, MinHash estimate, SimHash distance and example shingles.");
-  cmd->add_option("A", flags->a,
-                  "first document: a text file, FILE.jsonl:LINE or "
-                  "FILE.jsonl#ID")
-      ->required();
-  cmd->add_option("B", flags->b, "second document, as A")->required();
-  cmd->add_option("--ngram", flags->ngram, "shingle size n")
-      ->capture_default_str();
-  cmd->add_flag("--char", flags->chars,
-                "character n-grams instead of word n-grams");
-  cmd->add_option("--num-perm", flags->num_perm, "MinHash permutations")
-      ->capture_default_str();
-  cmd->add_option("--seed", flags->seed, "hash seed")->capture_default_str();
-  cmd->add_option("--text-field", flags->text_field, "JSONL text field")
-      ->capture_default_str();
-  cmd->add_option("--id-field", flags->id_field, "JSONL id field (for FILE#ID)")
-      ->capture_default_str();
+      "Judge two documents as dedup would, and show why: exact Jaccard, "
+      "MinHash estimate and LSH bands, SimHash distance, example shingles, "
+      "and a last line with dedup's verdict. With one argument, a line of "
+      "a run's removed.jsonl: the removed record against its kept record.");
+  cmd->add_option("DOCUMENT", flags->documents,
+                  "A and B: a file (a text file is one document), FILE:N "
+                  "(JSONL line N, or WARC record N) or FILE#ID (JSONL id "
+                  "field, or WARC-Record-ID); gzip and zstd are detected. "
+                  "Or one OUT/removed.jsonl:LINE")
+      ->required()
+      ->expected(1, 2);
+  AddCompareFlags(cmd, &flags->compare);
+  AddReaderFlags(cmd, &flags->reader);
   cmd->add_option("--examples", flags->examples,
                   "shingles to show in each list")
       ->capture_default_str();
   cmd->footer(
-      "Example:\n"
-      "  neardup explain examples/crawl.jsonl:1 examples/crawl.jsonl:2");
-  cmd->callback([flags, exit_code] { *exit_code = RunExplain(*flags); });
+      "The flags and their defaults are those of dedup. Explaining a "
+      "removal takes the run's\nparameters from OUT/stats.json (flags given "
+      "here win) and finds the kept record by\nid in the run's inputs.\n"
+      "Examples:\n"
+      "  neardup explain examples/crawl.jsonl:1 examples/crawl.jsonl:2\n"
+      "  neardup explain a.txt.gz b.txt --method simhash\n"
+      "  neardup explain 'pages.warc.wet.gz#<urn:uuid:...>' pages.warc.wet.gz:7\n"
+      "  neardup explain out/removed.jsonl:1");
+  cmd->callback([flags, exit_code, cmd] {
+    *exit_code = flags->documents.size() == 1 ? ExplainRemoval(*flags, *cmd)
+                                              : ExplainPair(*flags);
+  });
 }
 
 }  // namespace neardup::tools

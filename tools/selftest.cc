@@ -16,6 +16,10 @@ void AddSelftestCommand(CLI::App& app, int* exit_code) {
       "CPU has) and SimHash against the built-in known-answer tables.");
   auto quiet = std::make_shared<bool>(false);
   cmd->add_flag("-q,--quiet", *quiet, "print only the summary line");
+  cmd->footer(
+      "Exits with 0 when every check passes, 1 otherwise.\n"
+      "Example:\n"
+      "  neardup selftest --quiet");
   cmd->callback([exit_code, quiet] {
     std::string report;
     const absl::Status status = SelfTest(&report);

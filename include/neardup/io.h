@@ -2,8 +2,9 @@
 // back in the format and compression they came in.
 //
 // Formats: JSONL (one JSON object per line; the text and id come from named
-// fields and every other field passes through untouched), plain text files
-// (the whole file is one document, its id is the path), and WARC/WET
+// fields and every other field passes through untouched; a file that is one
+// JSON array is refused, see RecordReader::Open), plain text files (the
+// whole file is one document, its id is the path), and WARC/WET
 // (Common Crawl; one document per `conversion` or `response` record, id =
 // WARC-Record-ID, URL = WARC-Target-URI). Compression: gzip (including the
 // concatenated members of .warc.gz) and zstd, detected by magic bytes, not
@@ -15,6 +16,15 @@
 // that makes the rest of a file unreadable (a truncated or corrupt compressed
 // stream, a WARC record whose length runs past the end) ends the file, and
 // that is reported as a Rejection too, before the reader reports the end.
+//
+// A text file that is not text is rejected ("binary file, not text: ..."),
+// not read as a document: when its first 8192 bytes (decompressed) hold a
+// NUL byte (the rule of git, grep and diff), or when more than a quarter of
+// them are not UTF-8 (ill-formed sequences; a multi-byte character cut by
+// the 8192-byte mark does not count). The rejection's offset is that of the
+// first such byte. Latin-1 prose stays text (its few ill-formed bytes are
+// repaired later); text in a legacy 8-bit encoding of a non-Latin script
+// is mostly ill-formed and is rejected: convert it with iconv first.
 
 #ifndef NEARDUP_IO_H_
 #define NEARDUP_IO_H_
@@ -144,7 +154,10 @@ class RecordReader {
 
   // Opens `path` ("-" is standard input). Returns NotFound or
   // PermissionDenied (naming the path) when it cannot be opened, and
-  // InvalidArgument for a folder.
+  // InvalidArgument for a folder, and for a JSONL file that is one JSON
+  // array (its first byte other than whitespace is '[', left open on its
+  // line or followed by '{'), with a message saying how to convert it
+  // (jq -c '.[]').
   static absl::StatusOr<std::unique_ptr<RecordReader>> Open(
       const std::string& path, const ReaderOptions& options);
   virtual ~RecordReader() = default;
@@ -224,9 +237,12 @@ class RecordWriter {
 // files as given; folders recursively, their entries sorted by name (byte
 // order), keeping files whose name has a known extension (.jsonl .ndjson
 // .json .txt .text .warc .wet, each optionally .gz .zst .zstd). "-" stays
-// "-". Returns NotFound naming the first path that does not exist.
+// "-". When `skipped` is not null, the files a folder walk left out for
+// their name (.wat.gz, .bin, no extension, ...) are appended to it, in the
+// same order. Returns NotFound naming the first path that does not exist.
 absl::StatusOr<std::vector<std::string>> ExpandInputs(
-    const std::vector<std::string>& inputs);
+    const std::vector<std::string>& inputs,
+    std::vector<std::string>* skipped = nullptr);
 
 // Writes `s` as a JSON string literal (with quotes) to *out: escapes '"',
 // '\\' and control characters; other bytes pass through (invalid UTF-8 is

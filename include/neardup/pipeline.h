@@ -120,6 +120,11 @@ struct DedupOptions {
   // temporaries are removed and nothing is renamed into place (an earlier
   // run's outputs stay as they were). Default: null.
   const std::atomic<bool>* cancel = nullptr;
+  // Files the folder walk left out (PlanInputs' `skipped`, all folders in
+  // one list): not read, listed in stats.json ("skipped_files", the first
+  // 1000, and "skipped_file_count") so that a run says what it did not
+  // read. Default: none.
+  std::vector<std::string> skipped_files;
 };
 
 // One input file and the name of its output, relative to the output folder.
@@ -128,14 +133,24 @@ struct InputFile {
   std::string output_name;
 };
 
+// The files under one folder argument that PlanInputs left out because
+// their name is not an input format (.wat.gz, .bin, no extension, ...).
+struct SkippedFiles {
+  std::string folder;              // the folder as given
+  std::vector<std::string> paths;  // in the order of the folder walk
+};
+
 // Expands the command-line inputs into files (folders recursively, sorted)
 // and names their outputs: a file keeps its base name, a file inside a
 // folder argument keeps its path below the folder, under the folder's name;
 // "-" becomes "stdin.jsonl" (or .warc / .txt, by content). Returns
 // InvalidArgument when two inputs would get the same output name, NotFound
-// for a missing path or a folder without input files.
+// for a missing path or a folder without input files (naming the files it
+// left out). When `skipped` is not null, the files each folder walk left
+// out are appended to it, one entry per folder argument that left some out.
 absl::StatusOr<std::vector<InputFile>> PlanInputs(
-    const std::vector<std::string>& args);
+    const std::vector<std::string>& args,
+    std::vector<SkippedFiles>* skipped = nullptr);
 
 // Counts for one input file.
 struct FileCounts {
@@ -257,6 +272,8 @@ struct CleanOptions {
   // DedupOptions::cancel. Default: false, null.
   bool overwrite = false;
   const std::atomic<bool>* cancel = nullptr;
+  // As DedupOptions::skipped_files. Default: none.
+  std::vector<std::string> skipped_files;
 };
 
 // Returns InvalidArgument, naming the option and its value, when `options`
@@ -361,6 +378,7 @@ struct SignedPartition {
   std::string format;       // jsonl, warc, text
   std::string compression;  // none, gzip, zstd
   uint64_t read = 0, rejected = 0, passed_through = 0;
+  uint64_t truncated = 0;  // documents read truncated (Oversize::kTruncate)
   uint64_t text_bytes = 0, repaired_utf8 = 0;
   // Per document: line (or record number), text bytes, keep-field value
   // (NaN when missing), and id (ids[id_end[i-1] .. id_end[i])).

@@ -228,12 +228,17 @@ class VerifyMode(enum.Enum):
     SIGNATURE = ...
     EXACT = ...
 
+class Oversize(enum.Enum):
+    REJECT = ...
+    TRUNCATE = ...
+
 class ReaderOptions:
     text_field: str
     id_field: str
     url_field: str
     number_field: str
     max_document_bytes: int
+    oversize: Oversize
 
 class DedupOptions:
     method: DedupMethod
@@ -270,6 +275,7 @@ class FileCounts:
     removed: int
     rejected: int
     passed_through: int
+    truncated: int
 
 class DedupStats:
     read: int
@@ -277,6 +283,7 @@ class DedupStats:
     removed: int
     rejected: int
     passed_through: int
+    truncated: int
     text_bytes: int
     repaired_utf8: int
     clusters: int

@@ -8,8 +8,8 @@ from neardup import _core
 def _options(method="minhash", threshold=0.8, ngram=0, char=False,
              num_perm=112, bands=0, rows=0, hamming=3, keep="first",
              verify="signature", text_field="text", id_field="id",
-             max_doc_bytes=256 << 20, seed=0, dry_run=False, overwrite=False,
-             max_bucket_pairs_size=64):
+             max_doc_bytes=256 << 20, oversize="reject", seed=0,
+             dry_run=False, overwrite=False, max_bucket_pairs_size=64):
     """Returns DedupOptions from the flags of ``neardup dedup``."""
     o = _core.DedupOptions()
     methods = {"minhash": _core.DedupMethod.MINHASH,
@@ -38,6 +38,11 @@ def _options(method="minhash", threshold=0.8, ngram=0, char=False,
     reader.text_field = text_field
     reader.id_field = id_field
     reader.max_document_bytes = max_doc_bytes
+    oversizes = {"reject": _core.Oversize.REJECT,
+                 "truncate": _core.Oversize.TRUNCATE}
+    if oversize not in oversizes:
+        raise ValueError("oversize must be reject or truncate")
+    reader.oversize = oversizes[oversize]
     o.reader = reader
     o.seed = seed
     o.dry_run = dry_run

@@ -613,6 +613,7 @@ py::dict SignPartitionPy(const DedupPartition& partition,
   d["read"] = s.read;
   d["rejected"] = s.rejected;
   d["passed_through"] = s.passed_through;
+  d["truncated"] = s.truncated;
   d["text_bytes"] = s.text_bytes;
   d["repaired_utf8"] = s.repaired_utf8;
   d["line"] = ToArray(std::move(s.line));
@@ -1364,13 +1365,17 @@ PYBIND11_MODULE(_core, m) {
   py::enum_<VerifyMode>(m, "VerifyMode")
       .value("SIGNATURE", VerifyMode::kSignature)
       .value("EXACT", VerifyMode::kExact);
+  py::enum_<Oversize>(m, "Oversize")
+      .value("REJECT", Oversize::kReject)
+      .value("TRUNCATE", Oversize::kTruncate);
   py::class_<ReaderOptions>(m, "ReaderOptions")
       .def(py::init<>())
       .def_readwrite("text_field", &ReaderOptions::text_field)
       .def_readwrite("id_field", &ReaderOptions::id_field)
       .def_readwrite("url_field", &ReaderOptions::url_field)
       .def_readwrite("number_field", &ReaderOptions::number_field)
-      .def_readwrite("max_document_bytes", &ReaderOptions::max_document_bytes);
+      .def_readwrite("max_document_bytes", &ReaderOptions::max_document_bytes)
+      .def_readwrite("oversize", &ReaderOptions::oversize);
   py::class_<DedupOptions>(m, "DedupOptions",
                            "Options of the dedup job (C++ "
                            "neardup::DedupOptions; the CLI's flags).")
@@ -1430,7 +1435,8 @@ PYBIND11_MODULE(_core, m) {
       .def_readwrite("kept", &FileCounts::kept)
       .def_readwrite("removed", &FileCounts::removed)
       .def_readwrite("rejected", &FileCounts::rejected)
-      .def_readwrite("passed_through", &FileCounts::passed_through);
+      .def_readwrite("passed_through", &FileCounts::passed_through)
+      .def_readwrite("truncated", &FileCounts::truncated);
   py::class_<DedupStats>(m, "DedupStats", "What a dedup job counted.")
       .def(py::init<>())
       .def_readwrite("read", &DedupStats::read)
@@ -1438,6 +1444,7 @@ PYBIND11_MODULE(_core, m) {
       .def_readwrite("removed", &DedupStats::removed)
       .def_readwrite("rejected", &DedupStats::rejected)
       .def_readwrite("passed_through", &DedupStats::passed_through)
+      .def_readwrite("truncated", &DedupStats::truncated)
       .def_readwrite("text_bytes", &DedupStats::text_bytes)
       .def_readwrite("repaired_utf8", &DedupStats::repaired_utf8)
       .def_readwrite("clusters", &DedupStats::clusters)

@@ -124,6 +124,8 @@ OPTIONS = {
     "dry_run": (dict(dry_run=True), ["--dry-run"]),
     "verify_exact": (dict(verify="exact", threshold=0.75),
                      ["--verify", "exact", "--threshold", "0.75"]),
+    "truncate": (dict(max_doc_bytes=1500, oversize="truncate"),
+                 ["--max-doc-bytes", "1500", "--oversize", "truncate"]),
 }
 
 
@@ -185,6 +187,7 @@ def references(crawl, tmp_path_factory):
     (2, 60000, "simhash", 0),
     (2, 150000, "dry_run", 0),
     (2, 100000, "verify_exact", 0),
+    (2, 100000, "truncate", 0),
 ])
 def test_same_outputs_as_neardup_dedup(crawl, clients, references, tmp_path,
                                        workers, partition_bytes, options,
@@ -200,6 +203,8 @@ def test_same_outputs_as_neardup_dedup(crawl, clients, references, tmp_path,
     assert want["removed"] > (10 if exact else 50)
     assert want["clusters"] > (5 if exact else 20)
     assert want["rejected"] == 1
+    if options == "truncate":  # counted alike (stats.json is compared)
+        assert want["truncated"] > 10
     assert stats["read"] == stats["kept"] + stats["removed"] + stats[
         "rejected"]
     assert stats["threads"] == workers
@@ -242,3 +247,42 @@ def test_command_line_entry_point(crawl, clients, references, tmp_path):
         check=True, capture_output=True, text=True, env=env)
     assert out.stdout.startswith("read ")
     assert_same_outputs(references("default"), tmp_path / "out")
+
+
+def test_command_line_help_describes_every_option():
+    parser = neardup.dask._parser()
+    for action in parser._actions:
+        assert action.help, action.option_strings or action.dest
+    out = subprocess.run(["/usr/bin/python3", "-m", "neardup.dask", "--help"],
+                         check=True, capture_output=True, text=True,
+                         env=dict(os.environ))
+    for flag in ("--max-memory", "--oversize", "--max-doc-bytes",
+                 "--scheduler", "--threshold"):
+        assert flag in out.stdout
+
+
+def test_command_line_refuses_before_any_work(crawl, tmp_path, capsys):
+    cases = [
+        (["-o", "-"], "-o expects an output folder"),
+        (["-o", str(tmp_path / "a"), "--max-memory", "12X"],
+         '"12X" is not a size'),
+        (["-o", str(tmp_path / "b"), "--max-memory", "1G", "--scheduler",
+          "tcp://127.0.0.1:1"], "start the workers with --memory-limit"),
+        (["-o", str(tmp_path / "c"), "--oversize", "cut"], "--oversize"),
+    ]
+    for flags, message in cases:
+        with pytest.raises(SystemExit) as exit_info:
+            neardup.dask.main([str(crawl)] + flags)
+        assert exit_info.value.code == 2
+        assert message in capsys.readouterr().err
+    assert not os.path.exists("-")
+
+
+def test_command_line_max_memory_and_oversize(crawl, references, tmp_path):
+    out = subprocess.run(
+        ["/usr/bin/python3", "-m", "neardup.dask", str(crawl), "-o",
+         str(tmp_path / "out"), "--workers", "1", "--max-memory", "2G",
+         "--max-doc-bytes", "1500", "--oversize", "truncate", "--quiet"],
+        check=True, capture_output=True, text=True, env=dict(os.environ))
+    assert "truncated)" in out.stdout
+    assert_same_outputs(references("truncate"), tmp_path / "out")

@@ -61,12 +61,14 @@ std::string Join(const std::string& folder, const std::string& name) {
   return io_internal::Cat(folder, "/", name);
 }
 
-// Appends the files under `folder` with known extensions, entries sorted by
-// name in byte order, depth first. `active` holds the (device, inode) of the
-// folders being expanded, so that a symbolic link loop is not followed.
+// Appends the files under `folder` with known extensions to *out, and the
+// others to *skipped (when not null), entries sorted by name in byte order,
+// depth first. `active` holds the (device, inode) of the folders being
+// expanded, so that a symbolic link loop is not followed.
 absl::Status ExpandFolder(const std::string& folder,
                           std::set<std::pair<dev_t, ino_t>>* active,
-                          std::vector<std::string>* out) {
+                          std::vector<std::string>* out,
+                          std::vector<std::string>* skipped) {
   DIR* dir = opendir(folder.c_str());
   if (dir == nullptr) return absl::ErrnoToStatus(errno, folder);
   std::vector<std::string> names;
@@ -89,11 +91,13 @@ absl::Status ExpandFolder(const std::string& folder,
     if (S_ISDIR(st.st_mode)) {
       const auto key = std::make_pair(st.st_dev, st.st_ino);
       if (!active->insert(key).second) continue;  // a loop
-      absl::Status status = ExpandFolder(path, active, out);
+      absl::Status status = ExpandFolder(path, active, out, skipped);
       active->erase(key);
       if (!status.ok()) return status;
     } else if (KindFromName(name) != NameKind::kUnknown) {
       out->push_back(path);
+    } else if (skipped != nullptr) {
+      skipped->push_back(path);
     }
   }
   return absl::OkStatus();
@@ -158,7 +162,7 @@ InputFormat DetectFormat(std::string_view path,
 }
 
 absl::StatusOr<std::vector<std::string>> ExpandInputs(
-    const std::vector<std::string>& inputs) {
+    const std::vector<std::string>& inputs, std::vector<std::string>* skipped) {
   std::vector<std::string> out;
   for (const std::string& input : inputs) {
     if (input == "-") {
@@ -172,7 +176,7 @@ absl::StatusOr<std::vector<std::string>> ExpandInputs(
       continue;
     }
     std::set<std::pair<dev_t, ino_t>> active = {{st.st_dev, st.st_ino}};
-    absl::Status status = ExpandFolder(input, &active, &out);
+    absl::Status status = ExpandFolder(input, &active, &out, skipped);
     if (!status.ok()) return status;
   }
   return out;

@@ -10,7 +10,10 @@
 //    included), number (JSON grammar; values beyond double range are
 //    accepted), literal and bracket, nesting up to 1024 levels, and UTF-8.
 //    "malformed JSON: <simdjson's message>" otherwise, or "invalid UTF-8 at
-//    byte offset N of the line".
+//    byte offset N of the line". A line that is no JSON value at all (it
+//    does not start like one, or is a bare word such as "not json") is
+//    "not JSON: the line starts with ..."; a JSON value that is not an
+//    object ([1,2], 42) is "top-level JSON value is not an object (TYPE)".
 //  - Duplicate keys: the first occurrence of a field wins; later ones are
 //    validated and ignored (they stay in raw).
 //  - text_field must be a string; id_field is a string (unescaped), an
@@ -63,6 +66,35 @@ bool IsBlank(std::string_view line) {
 std::string_view TrimRight(std::string_view s) {
   while (!s.empty() && IsJsonSpace(s.back())) s.remove_suffix(1);
   return s;
+}
+
+std::string_view TrimLeft(std::string_view s) {
+  while (!s.empty() && IsJsonSpace(s.front())) s.remove_prefix(1);
+  return s;
+}
+
+// Whether `c` can start a JSON value.
+bool StartsJsonValue(char c) {
+  return c == '{' || c == '[' || c == '"' || c == '-' || (c >= '0' && c <= '9') ||
+         c == 't' || c == 'f' || c == 'n';
+}
+
+// The reason for a line that is no JSON value at all (prose, a log line).
+std::string NotJsonReason(std::string_view trimmed) {
+  constexpr const char* kExpected = " (JSON Lines holds one JSON object per line)";
+  const size_t cut = Utf8CutPoint(trimmed, 40);
+  const std::string_view preview = trimmed.substr(0, cut);
+  bool printable = IsValidUtf8(preview);
+  for (char c : preview) printable &= static_cast<unsigned char>(c) >= 0x20;
+  if (!printable) {
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    const auto byte = static_cast<unsigned char>(trimmed[0]);
+    const char hex[] = {kHex[byte >> 4], kHex[byte & 15], '\0'};
+    return Cat("not JSON: the line starts with byte 0x", std::string_view(hex),
+               kExpected);
+  }
+  return Cat("not JSON: the line starts with \"", preview,
+             cut < trimmed.size() ? "...\"" : "\"", kExpected);
 }
 
 const char* TypeName(od::json_type type) {
@@ -255,6 +287,10 @@ class JsonlReader final : public RecordReader {
   std::string Parse(std::string_view line, Record* record) {
     std::string_view json = line;
     if (json.substr(0, 3) == "\xEF\xBB\xBF") json.remove_prefix(3);
+    const std::string_view trimmed = TrimRight(TrimLeft(json));
+    if (!trimmed.empty() && !StartsJsonValue(trimmed.front())) {
+      return NotJsonReason(trimmed);
+    }
     // The input guarantees kJsonPadding readable bytes after every line.
     od::document doc;
     if (auto error = parser_
@@ -266,6 +302,14 @@ class JsonlReader final : public RecordReader {
     od::json_type type;
     if (auto error = doc.type().get(type)) return ErrorReason(error, line);
     if (type != od::json_type::object) {
+      // simdjson types a line by its first byte: "not json" is a null to
+      // it, "12 apples" a number.
+      const bool scalar = type == od::json_type::number ||
+                          type == od::json_type::boolean ||
+                          type == od::json_type::null;
+      if (scalar && !CheckScalar(type, trimmed).empty()) {
+        return NotJsonReason(trimmed);
+      }
       return Cat("top-level JSON value is not an object (", TypeName(type),
                  ")");
     }

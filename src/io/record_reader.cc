@@ -13,6 +13,32 @@
 #include "neardup/io.h"
 
 namespace neardup {
+namespace {
+
+constexpr size_t kSniffBytes = 4096;
+
+bool IsJsonSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+// Whether the first bytes of a JSONL file show one JSON array (an export
+// of records, often pretty-printed) rather than one object per line: the
+// first byte that is not whitespace (after a byte order mark) is '[', and
+// the array is left open on its line or holds objects. A first line such
+// as [1,2] followed by objects stays JSONL with one bad line.
+bool LooksLikeJsonArray(std::string_view head) {
+  if (head.substr(0, 3) == "\xEF\xBB\xBF") head.remove_prefix(3);
+  size_t i = 0;
+  while (i < head.size() && IsJsonSpace(head[i])) ++i;
+  if (i == head.size() || head[i] != '[') return false;
+  for (++i; i < head.size(); ++i) {
+    if (head[i] == '\n') return true;  // '[' ends its line: pretty-printed
+    if (!IsJsonSpace(head[i])) return head[i] == '{';
+  }
+  return false;
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<RecordReader>> RecordReader::Open(
     const std::string& path, const ReaderOptions& options) {
@@ -31,6 +57,12 @@ absl::StatusOr<std::unique_ptr<RecordReader>> RecordReader::Open(
   const InputFormat format = DetectFormat(path, head);
   switch (format) {
     case InputFormat::kJsonl:
+      if (LooksLikeJsonArray(in->Peek(kSniffBytes))) {
+        return absl::InvalidArgumentError(
+            path + " is one JSON array (it starts with '['), not JSON Lines: "
+                   "neardup reads one JSON object per line. Convert it with "
+                   "jq -c '.[]' " + path + " > records.jsonl");
+      }
       return io_internal::NewJsonlReader(path, source->compression,
                                          std::move(in), options);
     case InputFormat::kWarc:

@@ -5,6 +5,11 @@
 // file is rejected without being held in full; with Oversize::kTruncate,
 // reading stops one byte past the record limit (8 x max_document_bytes +
 // 1 MiB), and a file within it is truncated.
+//
+// A file that is not text is rejected, not read as a document (see io.h):
+// its first kBinarySniffBytes bytes hold a NUL byte (the rule of git, grep
+// and diff), or more than a quarter of them are not UTF-8 (ill-formed
+// sequences). The rejection's offset is the first such byte.
 
 #include <limits>
 #include <memory>
@@ -14,9 +19,42 @@
 #include "io/readers.h"
 #include "io/strings.h"
 #include "neardup/io.h"
+#include "neardup/text.h"
 
 namespace neardup::io_internal {
 namespace {
+
+constexpr size_t kBinarySniffBytes = 8192;
+
+// Returns why `content` is not text (empty when it is), and sets *offset
+// to the first byte that says so.
+std::string BinaryReason(std::string_view content, uint64_t* offset) {
+  const std::string_view head = content.substr(0, kBinarySniffBytes);
+  const size_t nul = head.find('\0');
+  if (nul != std::string_view::npos) {
+    *offset = nul;
+    return Cat("binary file, not text: NUL byte at offset ", nul,
+               " (a text file has no NUL byte in its first ",
+               kBinarySniffBytes, " bytes)");
+  }
+  // A sequence cut at the end of the sample is not counted as ill-formed.
+  const std::string_view sample =
+      content.substr(0, Utf8CutPoint(content, kBinarySniffBytes));
+  size_t bad = 0, first = sample.size();
+  for (size_t pos = 0; pos < sample.size();) {
+    const size_t at = pos + FindInvalidUtf8(sample.substr(pos));
+    if (at >= sample.size()) break;
+    if (first == sample.size()) first = at;
+    ++bad;
+    pos = at + 1;
+  }
+  if (sample.empty() || bad * 4 <= sample.size()) return std::string();
+  *offset = first;
+  return Cat("binary file, not text: ", bad * 100 / sample.size(),
+             "% of its first ", sample.size(),
+             " bytes are not UTF-8 (more than 25%; a text file in another "
+             "encoding can be converted with iconv)");
+}
 
 class TextReader final : public RecordReader {
  public:
@@ -40,6 +78,7 @@ class TextReader final : public RecordReader {
         max_raw_ == static_cast<size_t>(-1) ? max_raw_ : max_raw_ + 1;
     in_->Read(limit, &content_);
     std::string reason;
+    uint64_t offset = 0;
     if (!in_->status().ok()) {
       reason = std::string(in_->status().message());
     } else if (content_.size() > max_raw_) {
@@ -47,12 +86,14 @@ class TextReader final : public RecordReader {
                                " bytes) for truncation")
                          : Cat("document larger than max_document_bytes (",
                                max_bytes_, ")");
+    } else {
+      reason = BinaryReason(content_, &offset);
     }
     if (!reason.empty()) {
       content_.clear();
       rejection->file = path();
       rejection->line = 1;
-      rejection->offset = 0;
+      rejection->offset = offset;
       rejection->reason = std::move(reason);
       return Result::kRejected;
     }

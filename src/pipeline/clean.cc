@@ -538,7 +538,7 @@ std::string CleanJob::StatsJson() const {
     if (i) j += ",";
     AppendJsonString(stats_.outputs[i], &j);
   }
-  return j + "]}";
+  return j + "]," + internal::SkippedFilesJson(options_.skipped_files) + "}";
 }
 
 absl::StatusOr<CleanStats> CleanJob::Run() {

@@ -922,7 +922,7 @@ std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
     if (i) j += ",";
     AppendJsonString(s.outputs[i], &j);
   }
-  j += "]}";
+  j += "]," + internal::SkippedFilesJson(o.skipped_files) + "}";
   return j;
 }
 

@@ -92,6 +92,7 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
       continue;
     }
     out.text_bytes += record.text.size();
+    if (!record.text_rest.empty()) ++out.truncated;
     out.line.push_back(record.line);
     out.length.push_back(record.text.size());
     out.number.push_back(record.number);

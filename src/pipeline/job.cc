@@ -689,6 +689,17 @@ int JobThreads(int threads) {
                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
+std::string SkippedFilesJson(const std::vector<std::string>& skipped) {
+  constexpr size_t kMaxListed = 1000;
+  std::string j = "\"skipped_file_count\":" + std::to_string(skipped.size()) +
+                  ",\"skipped_files\":[";
+  for (size_t i = 0; i < skipped.size() && i < kMaxListed; ++i) {
+    if (i > 0) j += ",";
+    AppendJsonString(skipped[i], &j);
+  }
+  return j + "]";
+}
+
 }  // namespace internal
 
 std::string RejectionJson(std::string_view file, const Rejection& r) {
@@ -702,7 +713,7 @@ std::string RejectionJson(std::string_view file, const Rejection& r) {
 }
 
 absl::StatusOr<std::vector<InputFile>> PlanInputs(
-    const std::vector<std::string>& args) {
+    const std::vector<std::string>& args, std::vector<SkippedFiles>* skipped) {
   std::vector<InputFile> files;
   for (const std::string& arg : args) {
     if (arg == "-") {
@@ -717,12 +728,23 @@ absl::StatusOr<std::vector<InputFile>> PlanInputs(
       files.push_back({arg, fs::path(arg).filename().string()});
       continue;
     }
-    auto expanded = ExpandInputs({arg});
+    std::vector<std::string> left_out;
+    auto expanded = ExpandInputs({arg}, &left_out);
     if (!expanded.ok()) return expanded.status();
     if (expanded->empty()) {
+      std::string names;
+      for (size_t i = 0; i < left_out.size() && i < 5; ++i) {
+        names += (i ? ", " : "; it holds ") + left_out[i];
+      }
+      if (left_out.size() > 5) {
+        names += ", ... (" + std::to_string(left_out.size()) + " files)";
+      }
       return absl::NotFoundError(
           arg + ": no input files in this folder (.jsonl .ndjson .json .txt "
-                ".text .warc .wet, optionally .gz .zst .zstd)");
+                ".text .warc .wet, optionally .gz .zst .zstd)" + names);
+    }
+    if (skipped != nullptr && !left_out.empty()) {
+      skipped->push_back({arg, std::move(left_out)});
     }
     fs::path root = fs::path(arg).lexically_normal();
     if (root.filename().empty()) root = root.parent_path();

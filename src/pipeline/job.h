@@ -222,6 +222,10 @@ inline absl::Status CheckCancel(const std::atomic<bool>* cancel) {
 // The thread count of a job: `threads` when positive, else every core.
 int JobThreads(int threads);
 
+// Returns the stats.json members that list the files a folder walk left
+// out: "skipped_file_count":N,"skipped_files":[the first 1000 paths].
+std::string SkippedFilesJson(const std::vector<std::string>& skipped);
+
 }  // namespace neardup::internal
 
 #endif  // NEARDUP_PIPELINE_JOB_H_

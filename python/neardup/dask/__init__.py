@@ -123,7 +123,7 @@ def _sign(part, options):
 
 def _sign_meta(signed):
     keys = ("file", "format", "compression", "read", "rejected",
-            "passed_through", "text_bytes", "repaired_utf8")
+            "passed_through", "truncated", "text_bytes", "repaired_utf8")
     meta = {k: signed[k] for k in keys}
     meta["documents"] = len(signed["line"])
     return meta
@@ -524,8 +524,9 @@ def dedup(paths, output, *, client=None, scheduler=None,
           partition_bytes=64 << 20, shuffle_partitions=0,
           method="minhash", threshold=0.8, ngram=0, char=False, num_perm=112,
           bands=0, rows=0, hamming=3, keep="first", verify="signature",
-          text_field="text", id_field="id", max_doc_bytes=256 << 20, seed=0,
-          dry_run=False, overwrite=False, max_bucket_pairs_size=64):
+          text_field="text", id_field="id", max_doc_bytes=256 << 20,
+          oversize="reject", seed=0, dry_run=False, overwrite=False,
+          max_bucket_pairs_size=64):
     """Runs the dedup job of ``neardup dedup`` on a Dask cluster.
 
     paths: files and folders (expanded as ``neardup dedup`` does); output:
@@ -550,7 +551,8 @@ def dedup(paths, output, *, client=None, scheduler=None,
     kw = dict(method=method, threshold=threshold, ngram=ngram, char=char,
               num_perm=num_perm, bands=bands, rows=rows, hamming=hamming,
               keep=keep, verify=verify, text_field=text_field,
-              id_field=id_field, max_doc_bytes=max_doc_bytes, seed=seed,
+              id_field=id_field, max_doc_bytes=max_doc_bytes,
+              oversize=oversize, seed=seed,
               dry_run=dry_run, overwrite=overwrite,
               max_bucket_pairs_size=max_bucket_pairs_size)
     options = _core.resolve_dedup_options(_options(**kw))
@@ -703,6 +705,7 @@ def _run(client, inputs, output, parts, kw, options, method,
         fc.read += meta["read"]
         fc.rejected += meta["rejected"]
         fc.passed_through += meta["passed_through"]
+        fc.truncated += meta["truncated"]
         fc.removed += removed_counts[p]
     if not options.dry_run:
         t = time.monotonic()
@@ -731,8 +734,8 @@ def _run(client, inputs, output, parts, kw, options, method,
                     if fc.format != "text" or fc.kept > 0]
     stats.outputs = sorted(outputs)
 
-    for name in ("read", "rejected", "passed_through", "text_bytes",
-                 "repaired_utf8"):
+    for name in ("read", "rejected", "passed_through", "truncated",
+                 "text_bytes", "repaired_utf8"):
         setattr(stats, name, sum(m[name] for m in metas))
     stats.removed = sum(removed_counts)
     stats.kept = stats.read - stats.rejected - stats.removed
@@ -767,57 +770,150 @@ def _run(client, inputs, output, parts, kw, options, method,
 # python3 -m neardup.dask
 
 
-def main(argv=None):
-    """The command line: ``python3 -m neardup.dask INPUT... -o OUT
-    --scheduler ADDRESS`` with the flags of ``neardup dedup``."""
+def _byte_size(text):
+    """Bytes from "2G", "500M", "64K" or digits (powers of 1024), as
+    ``neardup dedup --max-memory`` reads them."""
+    units = {"": 0, "k": 10, "m": 20, "g": 30, "t": 40}
+    digits = text.rstrip("kKmMgGtT")
+    suffix = text[len(digits):].lower()
+    if not digits.isdigit() or suffix not in units:
+        raise argparse.ArgumentTypeError(
+            '"%s" is not a size (bytes, or a number with K, M, G or T: '
+            '500M, 2G)' % text)
+    return int(digits) << units[suffix]
+
+
+def _parser():
     p = argparse.ArgumentParser(
         prog="python3 -m neardup.dask",
-        description="neardup dedup on a Dask cluster (same outputs).")
-    p.add_argument("inputs", nargs="+", metavar="INPUT")
-    p.add_argument("-o", "--output", required=True)
+        description="neardup dedup on a Dask cluster: the same inputs, "
+                    "flags and outputs as the command.",
+        epilog="Example: python3 -m neardup.dask /shared/crawl/ -o "
+               "/shared/deduped --scheduler tcp://node0:8786")
+    p.add_argument("inputs", nargs="+", metavar="INPUT",
+                   help="JSONL, WARC/WET or text files and folders (gzip "
+                        "and zstd detected; not - : every worker must open "
+                        "every input under the same name)")
+    p.add_argument("-o", "--output", required=True,
+                   help="output folder, on a filesystem every worker "
+                        "shares (not - : the outputs are several files)")
     p.add_argument("--scheduler",
                    help="scheduler address (tcp://host:8786); default: a "
                         "local cluster of --workers processes")
     p.add_argument("--workers", type=int, default=2,
                    help="local cluster worker processes (without "
-                        "--scheduler)")
-    p.add_argument("--threads-per-worker", type=int, default=1)
-    p.add_argument("--partition-bytes", type=int, default=64 << 20)
-    p.add_argument("--shuffle-partitions", type=int, default=0)
-    p.add_argument("--method", default="minhash")
-    p.add_argument("--threshold", type=float, default=0.8)
-    p.add_argument("--ngram", type=int, default=0)
-    p.add_argument("--char", action="store_true")
-    p.add_argument("--num-perm", type=int, default=112)
-    p.add_argument("--bands", type=int, default=0)
-    p.add_argument("--rows", type=int, default=0)
-    p.add_argument("--hamming", type=int, default=3)
-    p.add_argument("--verify", default="signature")
-    p.add_argument("--keep", default="first")
-    p.add_argument("--text-field", default="text")
-    p.add_argument("--id-field", default="id")
-    p.add_argument("--max-doc-bytes", type=int, default=256 << 20)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--dry-run", action="store_true")
-    p.add_argument("--overwrite", action="store_true")
-    p.add_argument("--quiet", action="store_true")
+                        "--scheduler; default: %(default)s)")
+    p.add_argument("--threads-per-worker", type=int, default=1,
+                   help="threads of each local worker (default: "
+                        "%(default)s)")
+    p.add_argument("--max-memory", type=_byte_size, metavar="SIZE",
+                   help="memory ceiling of the local cluster (bytes, or "
+                        "with K, M, G: 500M, 2G), split evenly between its "
+                        "--workers as Dask's memory_limit: a worker spills "
+                        "to its disk past 60%% of its share, pauses at 80%% "
+                        "and is restarted at 95%%, so the job slows or "
+                        "fails instead of the machine running out. With "
+                        "--scheduler, give the workers --memory-limit "
+                        "instead. Default: Dask's (the machine's memory)")
+    p.add_argument("--partition-bytes", type=int, default=64 << 20,
+                   help="uncompressed JSONL files are read in byte ranges "
+                        "of about this size, other files whole (default: "
+                        "%(default)s)")
+    p.add_argument("--shuffle-partitions", type=int, default=0,
+                   help="shards of the key and vertex shuffles (default "
+                        "0: twice the worker threads)")
+    p.add_argument("--method", default="minhash",
+                   choices=("minhash", "simhash", "exact"),
+                   help="minhash (Jaccard of shingle sets), simhash "
+                        "(Hamming distance) or exact (identical normalized "
+                        "text); default: %(default)s")
+    p.add_argument("--threshold", type=float, default=0.8,
+                   help="Jaccard similarity of duplicates (minhash): "
+                        "greater than 0 and less than 1 (default: "
+                        "%(default)s)")
+    p.add_argument("--ngram", type=int, default=0,
+                   help="shingle size (default: 5 for minhash and exact, "
+                        "3 for simhash)")
+    p.add_argument("--char", action="store_true",
+                   help="character n-grams instead of words")
+    p.add_argument("--num-perm", type=int, default=112,
+                   help="MinHash permutations (default: %(default)s)")
+    p.add_argument("--bands", type=int, default=0,
+                   help="LSH bands (default: chosen from --threshold)")
+    p.add_argument("--rows", type=int, default=0,
+                   help="LSH rows per band (default: chosen from "
+                        "--threshold)")
+    p.add_argument("--hamming", type=int, default=3,
+                   help="SimHash: largest Hamming distance of duplicates, "
+                        "0 to 8 (default: %(default)s)")
+    p.add_argument("--verify", default="signature",
+                   choices=("signature", "exact"),
+                   help="how candidates are confirmed: signature "
+                        "(estimated Jaccard) or exact (Jaccard of the "
+                        "shingle sets); default: %(default)s")
+    p.add_argument("--keep", default="first",
+                   help="record kept per cluster: first, longest or "
+                        "field:NAME (the largest value of that numeric "
+                        "field); default: %(default)s")
+    p.add_argument("--text-field", default="text",
+                   help="JSONL text field (default: %(default)s)")
+    p.add_argument("--id-field", default="id",
+                   help="JSONL id field; absent: FILE:LINE (default: "
+                        "%(default)s)")
+    p.add_argument("--max-doc-bytes", type=int, default=256 << 20,
+                   help="documents with more text bytes are rejected or "
+                        "truncated, as --oversize says (default: "
+                        "%(default)s)")
+    p.add_argument("--oversize", default="reject",
+                   choices=("reject", "truncate"),
+                   help="reject: a larger document goes to rejected.jsonl; "
+                        "truncate: it is signed on its first "
+                        "--max-doc-bytes bytes (cut at a character "
+                        "boundary), counted as truncated, and written back "
+                        "whole; default: %(default)s")
+    p.add_argument("--seed", type=int, default=0,
+                   help="hash seed (default: %(default)s)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="write the decisions only, no record files")
+    p.add_argument("--overwrite", action="store_true",
+                   help="accept an output folder that is not empty")
+    p.add_argument("--quiet", action="store_true",
+                   help="print only the last line")
+    return p
+
+
+def main(argv=None):
+    """The command line: ``python3 -m neardup.dask INPUT... -o OUT
+    --scheduler ADDRESS`` with the flags of ``neardup dedup``."""
+    p = _parser()
     a = p.parse_args(argv)
+    if a.output == "-":
+        p.error("-o expects an output folder (it receives the kept records, "
+                "removed.jsonl, rejected.jsonl and stats.json); '-' "
+                "(standard output) is not supported")
+    if a.max_memory is not None and a.scheduler:
+        p.error("--max-memory sets the memory of the local cluster; with "
+                "--scheduler, start the workers with --memory-limit")
     kw = dict(partition_bytes=a.partition_bytes,
               shuffle_partitions=a.shuffle_partitions, method=a.method,
               threshold=a.threshold, ngram=a.ngram, char=a.char,
               num_perm=a.num_perm, bands=a.bands, rows=a.rows,
               hamming=a.hamming, verify=a.verify, keep=a.keep,
               text_field=a.text_field, id_field=a.id_field,
-              max_doc_bytes=a.max_doc_bytes, seed=a.seed,
+              max_doc_bytes=a.max_doc_bytes, oversize=a.oversize,
+              seed=a.seed,
               dry_run=a.dry_run, overwrite=a.overwrite)
     try:
         if a.scheduler:
             stats = dedup(a.inputs, a.output, scheduler=a.scheduler, **kw)
         else:
             from distributed import Client, LocalCluster
+            limit = ("auto" if a.max_memory is None
+                     else a.max_memory // max(a.workers, 1))
             with LocalCluster(n_workers=a.workers,
                               threads_per_worker=a.threads_per_worker,
-                              processes=True, dashboard_address=None) as c, \
+                              memory_limit=limit, processes=True,
+                              dashboard_address=None) as c, \
                     Client(c) as client:
                 stats = dedup(a.inputs, a.output, client=client, **kw)
     except (ValueError, OSError) as e:
@@ -832,7 +928,8 @@ def main(argv=None):
                   stats["threads"], stats["clusters"],
                   stats["peak_rss_bytes"] / 1e6, _peak_rss() / 1e6,
                   a.output))
-    print("read %d = kept %d + removed %d + rejected %d%s" % (
+    print("read %d = kept %d + removed %d + rejected %d%s%s" % (
         stats["read"], stats["kept"], stats["removed"], stats["rejected"],
+        " (%d truncated)" % stats["truncated"] if stats["truncated"] else "",
         " (dry run: nothing written)" if a.dry_run else ""))
     return 0
