@@ -185,7 +185,9 @@ void AddCleanCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--threads", flags->threads,
                   "threads of both passes (default: all cores; the output is the same for any count)");
   cmd->add_flag("--overwrite", flags->overwrite,
-                "accept an output folder that is not empty");
+                "accept an output folder that is not empty: the files an "
+                "earlier run listed in its stats.json are replaced when this "
+                "run completes, no other file");
   cmd->add_flag("-q,--quiet", flags->quiet, "no progress and only the last line");
   cmd->footer(
       "Example:\n"

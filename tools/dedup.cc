@@ -164,7 +164,9 @@ void AddDedupCommand(CLI::App& app, int* exit_code) {
   cmd->add_flag("--dry-run", flags->dry_run,
                 "write the decisions only, no record files");
   cmd->add_flag("--overwrite", flags->overwrite,
-                "accept an output folder that is not empty");
+                "accept an output folder that is not empty: the files an "
+                "earlier run listed in its stats.json are replaced when this "
+                "run completes, no other file");
   cmd->add_flag("-q,--quiet", flags->quiet,
                 "no progress and only the last line");
   cmd->footer(
