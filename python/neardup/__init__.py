@@ -22,13 +22,19 @@ from neardup._core import *  # noqa: F401,F403
 from neardup._core import __version__  # noqa: F401
 
 
-def dedup(paths, output, **options):
+def dedup(paths, output, *, progress=None, **options):
     """Runs ``neardup dedup`` in this process: see ``neardup.dask.dedup`` for
-    the options (the same names, without the Dask ones). Returns the parsed
-    stats.json."""
+    the options (the same names, without the Dask ones), plus ``threads``
+    (0: every core), ``max_memory`` (bytes, or "2G"), ``min_words`` and
+    ``output_format`` ("as-input" or "jsonl"), as the command's flags.
+    ``paths`` and ``output`` may be ``str`` or ``pathlib`` paths.
+    ``progress(stage, records, bytes, total_bytes, total_records)`` is
+    called as the job goes; returning False stops it (nothing written).
+    Returns the parsed stats.json."""
     import json
+    import os
     from neardup._options import _options, _plan
     opts = _options(**options)
     inputs = _plan(paths)
-    stats = run_dedup(inputs, output, opts)  # noqa: F405
+    stats = run_dedup(inputs, os.fspath(output), opts, progress)  # noqa: F405
     return json.loads(stats_to_json(stats, opts))  # noqa: F405

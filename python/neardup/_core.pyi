@@ -7,7 +7,7 @@ UTF-8 is repaired as in C++).
 """
 
 import enum
-from typing import Any, Iterable, Sequence, Union
+from typing import Any, Callable, Iterable, Optional, Sequence, Union
 
 Text = Union[str, bytes]
 Buffer = Any  # numpy.ndarray, memoryview, array.array, ...
@@ -232,6 +232,10 @@ class Oversize(enum.Enum):
     REJECT = ...
     TRUNCATE = ...
 
+class OutputFormat(enum.Enum):
+    AS_INPUT = ...
+    TEXT_JSONL = ...
+
 class ReaderOptions:
     text_field: str
     id_field: str
@@ -256,6 +260,9 @@ class DedupOptions:
     threads: int
     dry_run: bool
     overwrite: bool
+    max_memory_bytes: int
+    min_words: int
+    output_format: OutputFormat
     candidates: CandidateOptions
 
 class InputFile:
@@ -298,7 +305,9 @@ class DedupStats:
     threads: int
 
 def run_dedup(inputs: Sequence[InputFile], output: str,
-              options: DedupOptions = ...) -> DedupStats: ...
+              options: DedupOptions = ...,
+              progress: Optional[Callable[[str, int, int, int, int],
+                                          Optional[bool]]] = ...) -> DedupStats: ...
 def stats_to_json(stats: DedupStats, options: DedupOptions) -> str: ...
 def dedup_method_name(method: DedupMethod) -> str: ...
 

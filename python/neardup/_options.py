@@ -9,9 +9,20 @@ def _options(method="minhash", threshold=0.8, ngram=0, char=False,
              num_perm=112, bands=0, rows=0, hamming=3, keep="first",
              verify="signature", text_field="text", id_field="id",
              max_doc_bytes=256 << 20, oversize="reject", seed=0,
-             dry_run=False, overwrite=False, max_bucket_pairs_size=64):
+             dry_run=False, overwrite=False, max_bucket_pairs_size=64,
+             threads=0, max_memory=None, min_words=0,
+             output_format="as-input"):
     """Returns DedupOptions from the flags of ``neardup dedup``."""
     o = _core.DedupOptions()
+    o.threads = threads
+    if max_memory is not None:
+        o.max_memory_bytes = _byte_size(max_memory)
+    o.min_words = min_words
+    formats = {"as-input": _core.OutputFormat.AS_INPUT,
+               "jsonl": _core.OutputFormat.TEXT_JSONL}
+    if output_format not in formats:
+        raise ValueError("output_format must be as-input or jsonl")
+    o.output_format = formats[output_format]
     methods = {"minhash": _core.DedupMethod.MINHASH,
                "simhash": _core.DedupMethod.SIMHASH,
                "exact": _core.DedupMethod.EXACT}
@@ -51,6 +62,20 @@ def _options(method="minhash", threshold=0.8, ngram=0, char=False,
     candidates.max_bucket_pairs_size = max_bucket_pairs_size
     o.candidates = candidates
     return o
+
+
+def _byte_size(value):
+    """Bytes from an int or a size such as "500M" or "2G" (powers of 1024)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    units = {"K": 10, "M": 20, "G": 30, "T": 40}
+    if isinstance(value, str) and value[:-1].isdigit() and \
+            value[-1:].upper() in units:
+        return int(value[:-1]) << units[value[-1].upper()]
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    raise ValueError("max_memory must be a number of bytes or a size such as "
+                     "500M or 2G, not %r" % (value,))
 
 
 def _plan(paths):

@@ -34,6 +34,7 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <atomic>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -1368,6 +1369,9 @@ PYBIND11_MODULE(_core, m) {
   py::enum_<Oversize>(m, "Oversize")
       .value("REJECT", Oversize::kReject)
       .value("TRUNCATE", Oversize::kTruncate);
+  py::enum_<OutputFormat>(m, "OutputFormat")
+      .value("AS_INPUT", OutputFormat::kAsInput)
+      .value("TEXT_JSONL", OutputFormat::kTextJsonl);
   py::class_<ReaderOptions>(m, "ReaderOptions")
       .def(py::init<>())
       .def_readwrite("text_field", &ReaderOptions::text_field)
@@ -1398,6 +1402,11 @@ PYBIND11_MODULE(_core, m) {
       .def_readwrite("threads", &DedupOptions::threads)
       .def_readwrite("dry_run", &DedupOptions::dry_run)
       .def_readwrite("overwrite", &DedupOptions::overwrite)
+      .def_readwrite("max_memory_bytes", &DedupOptions::max_memory_bytes,
+                     "memory ceiling in bytes (0: none)")
+      .def_readwrite("output_format", &DedupOptions::output_format,
+                     "AS_INPUT, or TEXT_JSONL for WARC/WET and text inputs "
+                     "(not supported by neardup.dask)")
       .def_readwrite("candidates", &DedupOptions::candidates);
   m.def(
       "parse_keep_policy",
@@ -1463,16 +1472,49 @@ PYBIND11_MODULE(_core, m) {
   m.def(
       "run_dedup",
       [](const std::vector<InputFile>& inputs, const std::string& output,
-         const DedupOptions& options) {
-        py::gil_scoped_release release;
-        auto stats = RunDedup(inputs, output, options);
-        py::gil_scoped_acquire acquire;
+         DedupOptions options, py::object progress) {
+        // The job calls `progress` on this thread, which holds no GIL while
+        // the job runs; a callback that returns False or raises, and a
+        // signal Python wants delivered (Ctrl-C: KeyboardInterrupt), stop
+        // the job through its cancel flag: nothing is written.
+        std::atomic<bool> cancel{false};
+        options.cancel = &cancel;
+        std::optional<py::error_already_set> raised;
+        ProgressFn fn = [&](const ProgressEvent& e) {
+          py::gil_scoped_acquire acquire;
+          if (cancel.load()) return;
+          if (PyErr_CheckSignals() != 0) {
+            raised.emplace();
+            cancel = true;
+            return;
+          }
+          if (progress.is_none()) return;
+          try {
+            py::object go = progress(std::string(e.stage), e.records, e.bytes,
+                                     e.total_bytes, e.total_records);
+            if (!go.is_none() && !py::bool_(go)) cancel = true;
+          } catch (py::error_already_set& error) {
+            raised.emplace(std::move(error));
+            cancel = true;
+          }
+        };
+        absl::StatusOr<DedupStats> stats;
+        {
+          py::gil_scoped_release release;
+          stats = RunDedup(inputs, output, options, fn);
+        }
+        if (raised.has_value()) throw std::move(*raised);
         return Check(std::move(stats));
       },
       py::arg("inputs"), py::arg("output"),
-      py::arg("options") = DedupOptions{},
+      py::arg("options") = DedupOptions{}, py::arg("progress") = py::none(),
       "Runs `neardup dedup` in this process (see pipeline.h); releases the "
-      "GIL.");
+      "GIL. `progress(stage, records, bytes, total_bytes, total_records)`, "
+      "when given, is called at most every 250 ms per stage and at each "
+      "stage's end (totals 0 when unknown); returning False stops the job "
+      "(RuntimeError: interrupted), as Ctrl-C does (KeyboardInterrupt), "
+      "and an exception it raises stops it too and is raised here; a "
+      "stopped job writes nothing.");
   m.def("stats_to_json", &StatsToJson, py::arg("stats"), py::arg("options"),
         "Returns stats as the JSON of stats.json.");
   m.def("dedup_method_name", &DedupMethodName, py::arg("method"));

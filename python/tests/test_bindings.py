@@ -255,6 +255,42 @@ def test_run_dedup_equals_neardup_dedup(tmp_path):
             tmp_path / "py" / name).read_bytes(), name
 
 
+def test_dedup_takes_paths_progress_and_the_commands_options(tmp_path):
+    texts = corpus(300, seed=4)
+    texts += [t.replace(" the ", " a ", 1) for t in texts[:50]] + ["", "!!!", ""]
+    with open(tmp_path / "in.jsonl", "w", encoding="utf-8") as f:
+        for i, t in enumerate(texts):
+            f.write(json.dumps({"id": "d%d" % i, "text": t}) + "\n")
+    events = []
+    stats = neardup.dedup(tmp_path / "in.jsonl", tmp_path / "py", threads=2,
+                          max_memory="1G", min_words=1,
+                          progress=lambda *e: events.append(e))
+    subprocess.run([NEARDUP, "dedup", str(tmp_path / "in.jsonl"), "-o",
+                    str(tmp_path / "cli"), "--quiet", "--threads", "2",
+                    "--min-words", "1"], check=True, stdout=subprocess.DEVNULL)
+    for name in ("in.jsonl", "removed.jsonl", "clusters.jsonl"):
+        assert (tmp_path / "cli" / name).read_bytes() == (
+            tmp_path / "py" / name).read_bytes(), name
+    assert stats["removed_too_short"] == 3
+    # Every stage ends with an event; the write stage knows its total.
+    stages = {e[0] for e in events}
+    assert {"sign", "index", "write"} <= stages
+    last_write = [e for e in events if e[0] == "write"][-1]
+    assert last_write[1] == last_write[4] == len(texts)
+    # A callback that returns False stops the job: nothing is written.
+    with pytest.raises(RuntimeError, match="interrupted"):
+        neardup.dedup(tmp_path / "in.jsonl", tmp_path / "stopped",
+                      progress=lambda *e: False)
+    assert not [p for p in (tmp_path / "stopped").rglob("*") if p.is_file()]
+    # One that raises stops it too, and its exception comes out.
+    def boom(*e):
+        raise KeyError("from the callback")
+    with pytest.raises(KeyError, match="from the callback"):
+        neardup.dedup(tmp_path / "in.jsonl", tmp_path / "raised", progress=boom)
+    with pytest.raises(ValueError, match="max_memory"):
+        neardup.dedup(tmp_path / "in.jsonl", tmp_path / "bad", max_memory="lots")
+
+
 # ----------------------------------------------------------- GIL and buffers
 
 

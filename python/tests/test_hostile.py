@@ -170,8 +170,8 @@ def _table():
     ctor("ShingleOptions", _core.ShingleKind.WORD, 5, 0,
          _core.NormalizeOptions())
     ctor("Shingler", _core.ShingleOptions())
-    for enum in ("CutReason", "DedupMethod", "KeepPolicy", "Oversize",
-                 "ShingleKind", "VerifyMode"):
+    for enum in ("CutReason", "DedupMethod", "KeepPolicy", "OutputFormat",
+                 "Oversize", "ShingleKind", "VerifyMode"):
         ctor(enum, 0)
 
     # Methods, on a fresh object each time.
