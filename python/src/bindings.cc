@@ -426,24 +426,18 @@ std::vector<size_t> CharOffsets(const py::str& text,
 py::object MinHashBatch(const MinHasher& hasher, const py::iterable& texts,
                         const ShingleOptions& shingles, int threads) {
   CheckThreads(threads);
-  Check(Shingler::Create(shingles).status());
   const Texts input(texts);
   const size_t n = input.size();
   const size_t k = static_cast<size_t>(hasher.num_perm());
   std::vector<uint32_t> out(n * k);
+  absl::Status status;
   {
     py::gil_scoped_release release;
-    Parallel(n, threads, [&](size_t, size_t begin, size_t end) {
-      Shingler shingler = *Shingler::Create(shingles);
-      std::vector<uint64_t> hashes;
-      std::string scratch;
-      for (size_t i = begin; i < end; ++i) {
-        shingler.Hash(input.Get(i, &scratch), &hashes);
-        hasher.Sign(hashes, absl::MakeSpan(out.data() + i * k, k))
-            .IgnoreError();  // the row has k values
-      }
-    });
+    status = SignTexts(
+        n, [&input](size_t i, std::string* scratch) { return input.Get(i, scratch); },
+        shingles, hasher, threads, absl::MakeSpan(out));
   }
+  Check(status);
   return ToArray(std::move(out), {static_cast<py::ssize_t>(n),
                                   static_cast<py::ssize_t>(k)});
 }
@@ -451,22 +445,17 @@ py::object MinHashBatch(const MinHasher& hasher, const py::iterable& texts,
 py::object SimHashBatch(const py::iterable& texts,
                         const ShingleOptions& shingles, int threads) {
   CheckThreads(threads);
-  Check(Shingler::Create(shingles).status());
   const Texts input(texts);
   const size_t n = input.size();
   std::vector<uint64_t> out(n);
+  absl::Status status;
   {
     py::gil_scoped_release release;
-    Parallel(n, threads, [&](size_t, size_t begin, size_t end) {
-      Shingler shingler = *Shingler::Create(shingles);
-      std::vector<uint64_t> hashes;
-      std::string scratch;
-      for (size_t i = begin; i < end; ++i) {
-        shingler.Hash(input.Get(i, &scratch), &hashes);
-        out[i] = SimHash(hashes);
-      }
-    });
+    status = SimHashTexts(
+        n, [&input](size_t i, std::string* scratch) { return input.Get(i, scratch); },
+        shingles, threads, absl::MakeSpan(out));
   }
+  Check(status);
   return ToArray(std::move(out));
 }
 
@@ -492,7 +481,7 @@ py::object BandKeys(const py::buffer& signatures, int bands, int rows) {
 }
 
 // Estimated Jaccard of row i of `a` and row i of `b`.
-py::object EstimateJaccardRows(const py::buffer& a, const py::buffer& b) {
+py::object EstimateJaccardRowsPy(const py::buffer& a, const py::buffer& b) {
   const View<uint32_t> va = ViewOf<uint32_t>(a, 2, 2, "a");
   const View<uint32_t> vb = ViewOf<uint32_t>(b, 2, 2, "b");
   if (va.shape != vb.shape) throw py::value_error("a and b differ in shape");
@@ -502,14 +491,11 @@ py::object EstimateJaccardRows(const py::buffer& a, const py::buffer& b) {
     throw py::value_error("estimate_jaccard_rows: signatures of 0 values");
   }
   std::vector<double> out(n);
-  {
+  if (n > 0) {
     py::gil_scoped_release release;
-    for (size_t i = 0; i < n; ++i) {
-      // Rows of one array have one length, so this cannot fail.
-      out[i] = EstimateJaccard(va.values.subspan(i * k, k),
-                               vb.values.subspan(i * k, k))
-                   .value_or(0.0);
-    }
+    // Same shapes and k > 0: cannot fail.
+    neardup::EstimateJaccardRows(va.values, vb.values, k, absl::MakeSpan(out))
+        .IgnoreError();
   }
   return ToArray(std::move(out));
 }
@@ -925,7 +911,7 @@ PYBIND11_MODULE(_core, m) {
       py::arg("a"), py::arg("b"),
       "Returns the fraction of positions where two signatures agree. "
       "ValueError when they differ in length or are empty.");
-  m.def("estimate_jaccard_rows", &EstimateJaccardRows, py::arg("a"),
+  m.def("estimate_jaccard_rows", &EstimateJaccardRowsPy, py::arg("a"),
         py::arg("b"),
         "Returns estimate_jaccard of each row of a with the same row of b "
         "(float64 array). Releases the GIL.");
