@@ -291,6 +291,23 @@ def test_dedup_takes_paths_progress_and_the_commands_options(tmp_path):
         neardup.dedup(tmp_path / "in.jsonl", tmp_path / "bad", max_memory="lots")
 
 
+def test_option_structs_take_keywords_print_compare_and_pickle():
+    import pickle
+    o = neardup.DedupOptions(threshold=0.6, num_perm=64,
+                             reader=neardup.ReaderOptions(text_field="body"))
+    assert (o.threshold, o.num_perm, o.reader.text_field) == (0.6, 64, "body")
+    assert "threshold=0.6" in repr(o) and "text_field='body'" in repr(o)
+    assert pickle.loads(pickle.dumps(o)) == o
+    assert o != neardup.DedupOptions()
+    g = neardup.GopherThresholds()
+    g.top_ngram_char_fraction[1] = 0.5
+    assert pickle.loads(pickle.dumps(g)).top_ngram_char_fraction[1] == 0.5
+    with pytest.raises(TypeError, match="no field 'treshold'"):
+        neardup.DedupOptions(treshold=0.5)
+    # The options still reach the job: a keyword-built struct runs.
+    assert neardup.LshParams(bands=14, rows=8) == neardup.LshParams(14, 8)
+
+
 # ----------------------------------------------------------- GIL and buffers
 
 
