@@ -209,6 +209,10 @@ struct ProgressEvent {
   // when unknown.
   uint64_t total_records = 0;
 };
+// Called on the thread that runs the job. To stop the job from it, set
+// the atomic the options' `cancel` points to: the job returns Cancelled at
+// its next document and writes nothing. (Throwing from it is not
+// supported.)
 using ProgressFn = std::function<void(const ProgressEvent&)>;
 
 // --- Batch calls: many documents in one call, on threads ----------------
