@@ -38,6 +38,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -132,6 +133,7 @@ struct View {
   py::buffer_info info;
   absl::Span<const T> values;
   std::vector<py::ssize_t> shape;
+  std::vector<T> copy;  // the values of a buffer that is not C-contiguous
 };
 
 template <typename T>
@@ -161,16 +163,33 @@ View<T> ViewOf(const py::buffer& object, int min_ndim, int max_ndim,
                                : " to " + std::to_string(max_ndim)) +
                           " dimensions, got " + std::to_string(info.ndim));
   }
+  view.shape.assign(info.shape.begin(), info.shape.end());
   py::ssize_t expected = info.itemsize;
+  bool contiguous = true;
   for (py::ssize_t d = info.ndim - 1; d >= 0; --d) {
-    if (info.shape[d] > 1 && info.strides[d] != expected) {
-      throw py::value_error(std::string(what) + ": must be C-contiguous");
-    }
+    contiguous = contiguous && (info.shape[d] <= 1 || info.strides[d] == expected);
     expected *= info.shape[d];
   }
-  view.values = absl::MakeConstSpan(static_cast<const T*>(info.ptr),
-                                    static_cast<size_t>(info.size));
-  view.shape.assign(info.shape.begin(), info.shape.end());
+  if (contiguous) {
+    view.values = absl::MakeConstSpan(static_cast<const T*>(info.ptr),
+                                      static_cast<size_t>(info.size));
+    return view;
+  }
+  // A slice or a transposed array: copied in C order (1 or 2 dimensions).
+  const char* base = static_cast<const char*>(info.ptr);
+  const py::ssize_t rows = info.ndim == 2 ? info.shape[0] : 1;
+  const py::ssize_t cols = info.shape[info.ndim - 1];
+  const py::ssize_t row_stride = info.ndim == 2 ? info.strides[0] : 0;
+  const py::ssize_t col_stride = info.strides[info.ndim - 1];
+  view.copy.reserve(static_cast<size_t>(info.size));
+  for (py::ssize_t r = 0; r < rows; ++r) {
+    for (py::ssize_t c = 0; c < cols; ++c) {
+      T value;
+      std::memcpy(&value, base + r * row_stride + c * col_stride, sizeof(T));
+      view.copy.push_back(value);
+    }
+  }
+  view.values = absl::MakeConstSpan(view.copy);
   return view;
 }
 
