@@ -784,14 +784,18 @@ PYBIND11_MODULE(_core, m) {
            py::arg("punctuation_to_space") = true,
            py::arg("digits_to_zero") = true,
            py::arg("collapse_whitespace") = true)
-      .def_readwrite("nfkc", &NormalizeOptions::nfkc)
-      .def_readwrite("case_fold", &NormalizeOptions::case_fold)
-      .def_readwrite("strip_accents", &NormalizeOptions::strip_accents)
-      .def_readwrite("punctuation_to_space",
-                     &NormalizeOptions::punctuation_to_space)
-      .def_readwrite("digits_to_zero", &NormalizeOptions::digits_to_zero)
-      .def_readwrite("collapse_whitespace",
-                     &NormalizeOptions::collapse_whitespace);
+      .def_readwrite("nfkc", &NormalizeOptions::nfkc,
+                     "Unicode NFKC (compatibility composition; drops default-ignorables). Default: True.")
+      .def_readwrite("case_fold", &NormalizeOptions::case_fold,
+                     "Unicode case folding. Default: True.")
+      .def_readwrite("strip_accents", &NormalizeOptions::strip_accents,
+                     "remove combining marks after decomposition. Default: False (accents carry meaning in many languages).")
+      .def_readwrite("punctuation_to_space", &NormalizeOptions::punctuation_to_space,
+                     "punctuation and symbols (P*, Sc, Sm, Sk) become spaces. Default: True.")
+      .def_readwrite("digits_to_zero", &NormalizeOptions::digits_to_zero,
+                     "every decimal digit becomes 0. Default: True.")
+      .def_readwrite("collapse_whitespace", &NormalizeOptions::collapse_whitespace,
+                     "runs of whitespace become one space, trimmed. Default: True.");
 
   py::class_<Normalizer>(m, "Normalizer",
                          "Normalizes text (NFKC, case folding, punctuation, "
@@ -859,10 +863,14 @@ PYBIND11_MODULE(_core, m) {
            }),
            py::arg("kind") = ShingleKind::kWord, py::arg("n") = 5,
            py::arg("seed") = 0, py::arg("normalize") = NormalizeOptions{})
-      .def_readwrite("kind", &ShingleOptions::kind)
-      .def_readwrite("n", &ShingleOptions::n)
-      .def_readwrite("seed", &ShingleOptions::seed)
-      .def_readwrite("normalize", &ShingleOptions::normalize);
+      .def_readwrite("kind", &ShingleOptions::kind,
+                     "ShingleKind.WORD (n consecutive words) or CHAR (n code points). Default: WORD.")
+      .def_readwrite("n", &ShingleOptions::n,
+                     "shingle size in words or code points, 1 to 64. Default: 5.")
+      .def_readwrite("seed", &ShingleOptions::seed,
+                     "seed of every XXH3 call. Default: 0.")
+      .def_readwrite("normalize", &ShingleOptions::normalize,
+                     "NormalizeOptions applied before shingling. Default: NormalizeOptions().");
 
   py::class_<Shingler>(m, "Shingler",
                        "Turns documents into 64-bit shingle hashes (stable "
@@ -889,8 +897,10 @@ PYBIND11_MODULE(_core, m) {
              return MinHashOptions{num_perm, seed};
            }),
            py::arg("num_perm") = 112, py::arg("seed") = 0)
-      .def_readwrite("num_perm", &MinHashOptions::num_perm)
-      .def_readwrite("seed", &MinHashOptions::seed);
+      .def_readwrite("num_perm", &MinHashOptions::num_perm,
+                     "permutations (signature length), 1 to 8192. Default: 112.")
+      .def_readwrite("seed", &MinHashOptions::seed,
+                     "seed of the permutation family. Default: 0.");
   py::class_<MinHasher>(m, "MinHasher",
                         "Computes MinHash signatures (uint32 values; stable, "
                         "see minhash.h). Immutable and thread-safe.")
@@ -997,8 +1007,10 @@ PYBIND11_MODULE(_core, m) {
   py::class_<LshParams>(m, "LshParams")
       .def(py::init([](int bands, int rows) { return LshParams{bands, rows}; }),
            py::arg("bands") = 14, py::arg("rows") = 8)
-      .def_readwrite("bands", &LshParams::bands)
-      .def_readwrite("rows", &LshParams::rows)
+      .def_readwrite("bands", &LshParams::bands,
+                     "LSH bands.")
+      .def_readwrite("rows", &LshParams::rows,
+                     "rows (signature values) per band.")
       .def("__repr__", [](const LshParams& p) {
         return "LshParams(bands=" + std::to_string(p.bands) +
                ", rows=" + std::to_string(p.rows) + ")";
@@ -1032,14 +1044,18 @@ PYBIND11_MODULE(_core, m) {
              return CandidateOptions{max_bucket_pairs_size};
            }),
            py::arg("max_bucket_pairs_size") = 64)
-      .def_readwrite("max_bucket_pairs_size",
-                     &CandidateOptions::max_bucket_pairs_size);
+      .def_readwrite("max_bucket_pairs_size", &CandidateOptions::max_bucket_pairs_size,
+                     "a bucket with more members emits a linear number of pairs. Default: 64.");
   py::class_<CandidateStats>(m, "CandidateStats")
       .def(py::init<>())
-      .def_readwrite("buckets", &CandidateStats::buckets)
-      .def_readwrite("pairs", &CandidateStats::pairs)
-      .def_readwrite("oversized_buckets", &CandidateStats::oversized_buckets)
-      .def_readwrite("largest_bucket", &CandidateStats::largest_bucket);
+      .def_readwrite("buckets", &CandidateStats::buckets,
+                     "keys shared by two or more documents.")
+      .def_readwrite("pairs", &CandidateStats::pairs,
+                     "pairs emitted (before deduplication).")
+      .def_readwrite("oversized_buckets", &CandidateStats::oversized_buckets,
+                     "buckets that took the linear path.")
+      .def_readwrite("largest_bucket", &CandidateStats::largest_bucket,
+                     "members of the largest bucket.");
   m.def("candidates_from_keys", &CandidatesFromKeysPy, py::arg("keys"),
         py::arg("options") = CandidateOptions{},
         "Candidate pairs of one band: returns ((m, 2) uint32 pairs, "
@@ -1227,12 +1243,14 @@ PYBIND11_MODULE(_core, m) {
            py::arg("near_similarity") = 0.8,
            py::arg("repeats_inside_lines") = true,
            py::arg("normalize") = NormalizeOptions{})
-      .def_readwrite("normalize", &RepeatOptions::normalize)
-      .def_readwrite("min_single_line_bytes",
-                     &RepeatOptions::min_single_line_bytes)
-      .def_readwrite("near_similarity", &RepeatOptions::near_similarity)
-      .def_readwrite("repeats_inside_lines",
-                     &RepeatOptions::repeats_inside_lines);
+      .def_readwrite("normalize", &RepeatOptions::normalize,
+                     "NormalizeOptions lines are compared under. Default: NormalizeOptions().")
+      .def_readwrite("min_single_line_bytes", &RepeatOptions::min_single_line_bytes,
+                     "a lone repeated line is cut only from this many normalized bytes. Default: 30.")
+      .def_readwrite("near_similarity", &RepeatOptions::near_similarity,
+                     "word 3-gram Jaccard at which a line is a near repeat; 1.0 disables near repeats. Default: 0.8.")
+      .def_readwrite("repeats_inside_lines", &RepeatOptions::repeats_inside_lines,
+                     "also cut a line printed twice and a sentence repeated right after itself. Default: True.");
   py::class_<RepeatFinder>(m, "RepeatFinder",
                            "Finds text repeated inside one document. Byte "
                            "offsets are into the UTF-8 encoding. Not "
@@ -1297,13 +1315,14 @@ PYBIND11_MODULE(_core, m) {
       .def_readonly("words", &RepetitionSignals::words);
   py::class_<GopherThresholds>(m, "GopherThresholds")
       .def(py::init<>())
-      .def_readwrite("dup_line_fraction", &GopherThresholds::dup_line_fraction)
-      .def_readwrite("dup_paragraph_fraction",
-                     &GopherThresholds::dup_paragraph_fraction)
-      .def_readwrite("dup_line_char_fraction",
-                     &GopherThresholds::dup_line_char_fraction)
-      .def_readwrite("dup_paragraph_char_fraction",
-                     &GopherThresholds::dup_paragraph_char_fraction)
+      .def_readwrite("dup_line_fraction", &GopherThresholds::dup_line_fraction,
+                     "duplicate lines / lines above which a document fails. Default: 0.3.")
+      .def_readwrite("dup_paragraph_fraction", &GopherThresholds::dup_paragraph_fraction,
+                     "duplicate paragraphs / paragraphs above which a document fails. Default: 0.3.")
+      .def_readwrite("dup_line_char_fraction", &GopherThresholds::dup_line_char_fraction,
+                     "characters of duplicate lines / all, above which a document fails. Default: 0.2.")
+      .def_readwrite("dup_paragraph_char_fraction", &GopherThresholds::dup_paragraph_char_fraction,
+                     "characters of duplicate paragraphs / all, above which a document fails. Default: 0.2.")
       // Views into the thresholds: t.top_ngram_char_fraction[0] = 0.9
       // changes t, and so does assigning a whole sequence of 3 (or 6).
       .def_property(
@@ -1379,40 +1398,62 @@ PYBIND11_MODULE(_core, m) {
       .value("TEXT_JSONL", OutputFormat::kTextJsonl);
   py::class_<ReaderOptions>(m, "ReaderOptions")
       .def(py::init<>())
-      .def_readwrite("text_field", &ReaderOptions::text_field)
-      .def_readwrite("id_field", &ReaderOptions::id_field)
-      .def_readwrite("url_field", &ReaderOptions::url_field)
-      .def_readwrite("number_field", &ReaderOptions::number_field)
-      .def_readwrite("max_document_bytes", &ReaderOptions::max_document_bytes)
-      .def_readwrite("oversize", &ReaderOptions::oversize);
+      .def_readwrite("text_field", &ReaderOptions::text_field,
+                     "JSONL field holding the text (a string). Default: 'text'.")
+      .def_readwrite("id_field", &ReaderOptions::id_field,
+                     "JSONL field holding the id; absent: FILE:LINE. Default: 'id'.")
+      .def_readwrite("url_field", &ReaderOptions::url_field,
+                     "JSONL field holding the URL (sites for boilerplate). Default: 'url'.")
+      .def_readwrite("number_field", &ReaderOptions::number_field,
+                     "numeric JSONL field read for keep policies; '' for none. Default: ''.")
+      .def_readwrite("max_document_bytes", &ReaderOptions::max_document_bytes,
+                     "larger texts are rejected or truncated (oversize). Default: 256 MiB.")
+      .def_readwrite("oversize", &ReaderOptions::oversize,
+                     "Oversize.REJECT or TRUNCATE. Default: REJECT.");
   py::class_<DedupOptions>(m, "DedupOptions",
                            "Options of the dedup job (C++ "
                            "neardup::DedupOptions; the CLI's flags).")
       .def(py::init<>())
-      .def_readwrite("method", &DedupOptions::method)
+      .def_readwrite("method", &DedupOptions::method,
+                     "DedupMethod.MINHASH, SIMHASH or EXACT. Default: MINHASH.")
       .def_readwrite("min_words", &DedupOptions::min_words,
                      "documents with fewer words are removed as too_short "
                      "(0: none; not supported by neardup.dask)")
-      .def_readwrite("threshold", &DedupOptions::threshold)
-      .def_readwrite("shingles", &DedupOptions::shingles)
-      .def_readwrite("num_perm", &DedupOptions::num_perm)
-      .def_readwrite("seed", &DedupOptions::seed)
-      .def_readwrite("bands", &DedupOptions::bands)
-      .def_readwrite("rows", &DedupOptions::rows)
-      .def_readwrite("hamming", &DedupOptions::hamming)
-      .def_readwrite("verify", &DedupOptions::verify)
-      .def_readwrite("keep", &DedupOptions::keep)
-      .def_readwrite("keep_field", &DedupOptions::keep_field)
-      .def_readwrite("reader", &DedupOptions::reader)
-      .def_readwrite("threads", &DedupOptions::threads)
-      .def_readwrite("dry_run", &DedupOptions::dry_run)
-      .def_readwrite("overwrite", &DedupOptions::overwrite)
+      .def_readwrite("threshold", &DedupOptions::threshold,
+                     "Jaccard similarity of duplicates (minhash), strictly between 0 and 1. Default: 0.8.")
+      .def_readwrite("shingles", &DedupOptions::shingles,
+                     "ShingleOptions (its seed must be 0 or equal to seed). Default: word 5-grams.")
+      .def_readwrite("num_perm", &DedupOptions::num_perm,
+                     "MinHash permutations. Default: 112.")
+      .def_readwrite("seed", &DedupOptions::seed,
+                     "hash seed of shingles and permutations. Default: 0.")
+      .def_readwrite("bands", &DedupOptions::bands,
+                     "LSH bands; 0: chosen from threshold. Default: 0.")
+      .def_readwrite("rows", &DedupOptions::rows,
+                     "LSH rows per band; 0: chosen from threshold. Default: 0.")
+      .def_readwrite("hamming", &DedupOptions::hamming,
+                     "SimHash: largest Hamming distance of duplicates, 0 to 8. Default: 3.")
+      .def_readwrite("verify", &DedupOptions::verify,
+                     "VerifyMode.SIGNATURE (estimated Jaccard) or EXACT (Jaccard of shingle sets). Default: SIGNATURE.")
+      .def_readwrite("keep", &DedupOptions::keep,
+                     "KeepPolicy.FIRST, LONGEST or FIELD (largest value of keep_field). Default: FIRST.")
+      .def_readwrite("keep_field", &DedupOptions::keep_field,
+                     "numeric JSONL field of KeepPolicy.FIELD. Default: ''.")
+      .def_readwrite("reader", &DedupOptions::reader,
+                     "ReaderOptions of the inputs. Default: ReaderOptions().")
+      .def_readwrite("threads", &DedupOptions::threads,
+                     "threads, at least 0; 0: one per core. Default: 0.")
+      .def_readwrite("dry_run", &DedupOptions::dry_run,
+                     "write the decisions only, no record files. Default: False.")
+      .def_readwrite("overwrite", &DedupOptions::overwrite,
+                     "accept a folder that is not empty; the files an earlier run listed in its stats.json are replaced. Default: False.")
       .def_readwrite("max_memory_bytes", &DedupOptions::max_memory_bytes,
                      "memory ceiling in bytes (0: none)")
       .def_readwrite("output_format", &DedupOptions::output_format,
                      "AS_INPUT, or TEXT_JSONL for WARC/WET and text inputs "
                      "(not supported by neardup.dask)")
-      .def_readwrite("candidates", &DedupOptions::candidates);
+      .def_readwrite("candidates", &DedupOptions::candidates,
+                     "CandidateOptions of the LSH index. Default: CandidateOptions().");
   m.def(
       "parse_keep_policy",
       [](const std::string& text) {

@@ -308,6 +308,19 @@ def test_option_structs_take_keywords_print_compare_and_pickle():
     assert neardup.LshParams(bands=14, rows=8) == neardup.LshParams(14, 8)
 
 
+def test_every_option_field_says_what_it_is():
+    from neardup import _fields
+    undocumented = []
+    for name in ("CandidateOptions", "DedupOptions", "GopherThresholds",
+                 "LshParams", "MinHashOptions", "NormalizeOptions",
+                 "ReaderOptions", "RepeatOptions", "ShingleOptions"):
+        cls = getattr(neardup, name)
+        for field in _fields(cls()):
+            if not (getattr(cls, field).__doc__ or "").strip():
+                undocumented.append(name + "." + field)
+    assert not undocumented, undocumented
+
+
 # ----------------------------------------------------------- GIL and buffers
 
 
