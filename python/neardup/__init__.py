@@ -86,7 +86,8 @@ def _add_python_manners(cls):
     cls.__reduce__ = __reduce__
 
 
-for _name in ("CandidateOptions", "DedupOptions", "GopherThresholds",
+for _name in ("BoilerplateOptions", "CandidateOptions", "CleanOptions",
+              "DedupOptions", "GopherThresholds", "SyndicationOptions",
               "LshParams", "MinHashOptions", "NormalizeOptions",
               "ReaderOptions", "RepeatOptions", "ShingleOptions"):
     _add_python_manners(getattr(_core, _name))  # noqa: F405
@@ -109,3 +110,24 @@ def dedup(paths, output, *, progress=None, **options):
     inputs = _plan(paths)
     stats = run_dedup(inputs, os.fspath(output), opts, progress)  # noqa: F405
     return json.loads(stats_to_json(stats, opts))  # noqa: F405
+
+
+def clean(paths, output, *, progress=None, **options):
+    """Runs ``neardup clean`` in this process. Options are the command's
+    flags with underscores (``repeats``, ``min_repeat_line_bytes``,
+    ``near_similarity``, ``boilerplate``, ``boilerplate_min_docs``,
+    ``boilerplate_max_line_bytes``, ``line_counts``, ``syndicated``,
+    ``syndicated_threshold``, ``syndicated_min_words``, ``bloom_bytes``,
+    ``gopher_filter``, ``signals_only``, ``annotate``, ``text_field``,
+    ``id_field``, ``url_field``, ``max_doc_bytes``, ``oversize``,
+    ``threads``, ``output_format``, ``overwrite``), with the same defaults.
+    ``progress`` as for ``dedup``. Returns the parsed stats.json."""
+    import json
+    import os
+    from neardup._options import _clean_options, _plan
+    opts = _clean_options(**options)
+    inputs = _plan(paths)
+    run_clean(inputs, os.fspath(output), opts, progress)  # noqa: F405
+    with open(os.path.join(os.fspath(output), "stats.json"),
+              encoding="utf-8") as f:
+        return json.loads(f.read())

@@ -8,3 +8,8 @@ def dedup(paths: Union[str, os.PathLike, Sequence[Union[str, os.PathLike]]],
           progress: Optional[Callable[[str, int, int, int, int],
                                       Optional[bool]]] = ...,
           **options: Any) -> dict[str, Any]: ...
+def clean(paths: Union[str, os.PathLike, Sequence[Union[str, os.PathLike]]],
+          output: Union[str, os.PathLike], *,
+          progress: Optional[Callable[[str, int, int, int, int],
+                                      Optional[bool]]] = ...,
+          **options: Any) -> dict[str, Any]: ...

@@ -304,6 +304,50 @@ class DedupStats:
     peak_rss_bytes: int
     threads: int
 
+class BoilerplateOptions:
+    def __init__(self, **fields: Any) -> None: ...
+    min_docs: int
+    max_line_bytes: int
+
+class SyndicationOptions:
+    def __init__(self, **fields: Any) -> None: ...
+    threshold: float
+    min_words: int
+    bloom_bytes: int
+
+class CleanOptions:
+    def __init__(self, **fields: Any) -> None: ...
+    repeats: bool
+    repeat_options: RepeatOptions
+    boilerplate: bool
+    boilerplate_options: BoilerplateOptions
+    syndicated: bool
+    syndication: SyndicationOptions
+    line_counts_file: str
+    gopher_filter: bool
+    gopher: GopherThresholds
+    signals_only: bool
+    annotate: bool
+    reader: ReaderOptions
+    threads: int
+    output_format: OutputFormat
+    overwrite: bool
+
+class CleanStats:
+    read: int
+    kept: int
+    removed: int
+    rejected: int
+    edited: int
+    cut_bytes: int
+    text_bytes: int
+    not_rewritten: int
+    outputs: list[str]
+
+def run_clean(inputs: Sequence[InputFile], output: str,
+              options: CleanOptions = ...,
+              progress: Optional[Callable[[str, int, int, int, int],
+                                          Optional[bool]]] = ...) -> CleanStats: ...
 def run_dedup(inputs: Sequence[InputFile], output: str,
               options: DedupOptions = ...,
               progress: Optional[Callable[[str, int, int, int, int],

@@ -442,6 +442,43 @@ std::vector<size_t> CharOffsets(const py::str& text,
 // ---------------------------------------------------------------------------
 // Batch kernels
 
+// Runs a job (RunDedup, RunClean) without the GIL. The job calls
+// `progress` on this thread; a callback that returns False or raises, and a
+// signal Python wants delivered (Ctrl-C: KeyboardInterrupt), stop the job
+// through its cancel flag: nothing is written.
+template <typename Options, typename Job>
+auto RunJob(Job job, const std::vector<InputFile>& inputs,
+            const std::string& output, Options options, py::object progress) {
+  std::atomic<bool> cancel{false};
+  options.cancel = &cancel;
+  std::optional<py::error_already_set> raised;
+  ProgressFn fn = [&](const ProgressEvent& e) {
+    py::gil_scoped_acquire acquire;
+    if (cancel.load()) return;
+    if (PyErr_CheckSignals() != 0) {
+      raised.emplace();
+      cancel = true;
+      return;
+    }
+    if (progress.is_none()) return;
+    try {
+      py::object go = progress(std::string(e.stage), e.records, e.bytes,
+                               e.total_bytes, e.total_records);
+      if (!go.is_none() && !py::bool_(go)) cancel = true;
+    } catch (py::error_already_set& error) {
+      raised.emplace(std::move(error));
+      cancel = true;
+    }
+  };
+  decltype(job(inputs, output, options, fn)) stats;
+  {
+    py::gil_scoped_release release;
+    stats = job(inputs, output, options, fn);
+  }
+  if (raised.has_value()) throw std::move(*raised);
+  return Check(std::move(stats));
+}
+
 py::object MinHashBatch(const MinHasher& hasher, const py::iterable& texts,
                         const ShingleOptions& shingles, int threads) {
   CheckThreads(threads);
@@ -1519,38 +1556,8 @@ PYBIND11_MODULE(_core, m) {
       "run_dedup",
       [](const std::vector<InputFile>& inputs, const std::string& output,
          DedupOptions options, py::object progress) {
-        // The job calls `progress` on this thread, which holds no GIL while
-        // the job runs; a callback that returns False or raises, and a
-        // signal Python wants delivered (Ctrl-C: KeyboardInterrupt), stop
-        // the job through its cancel flag: nothing is written.
-        std::atomic<bool> cancel{false};
-        options.cancel = &cancel;
-        std::optional<py::error_already_set> raised;
-        ProgressFn fn = [&](const ProgressEvent& e) {
-          py::gil_scoped_acquire acquire;
-          if (cancel.load()) return;
-          if (PyErr_CheckSignals() != 0) {
-            raised.emplace();
-            cancel = true;
-            return;
-          }
-          if (progress.is_none()) return;
-          try {
-            py::object go = progress(std::string(e.stage), e.records, e.bytes,
-                                     e.total_bytes, e.total_records);
-            if (!go.is_none() && !py::bool_(go)) cancel = true;
-          } catch (py::error_already_set& error) {
-            raised.emplace(std::move(error));
-            cancel = true;
-          }
-        };
-        absl::StatusOr<DedupStats> stats;
-        {
-          py::gil_scoped_release release;
-          stats = RunDedup(inputs, output, options, fn);
-        }
-        if (raised.has_value()) throw std::move(*raised);
-        return Check(std::move(stats));
+        return RunJob(RunDedup, inputs, output, std::move(options),
+                      std::move(progress));
       },
       py::arg("inputs"), py::arg("output"),
       py::arg("options") = DedupOptions{}, py::arg("progress") = py::none(),
@@ -1561,6 +1568,86 @@ PYBIND11_MODULE(_core, m) {
       "(RuntimeError: interrupted), as Ctrl-C does (KeyboardInterrupt), "
       "and an exception it raises stops it too and is raised here; a "
       "stopped job writes nothing.");
+  py::class_<BoilerplateOptions>(m, "BoilerplateOptions")
+      .def(py::init<>())
+      .def_readwrite("min_docs", &BoilerplateOptions::min_docs,
+                     "a line is boilerplate in at least this many documents of "
+                     "a site (of the collection without url), at least 2. "
+                     "Default: 3.")
+      .def_readwrite("max_line_bytes", &BoilerplateOptions::max_line_bytes,
+                     "longer normalized lines are content. Default: 200.");
+  py::class_<SyndicationOptions>(m, "SyndicationOptions")
+      .def(py::init<>())
+      .def_readwrite("threshold", &SyndicationOptions::threshold,
+                     "a line is syndicated when this share of its word "
+                     "5-grams occurred in earlier documents. Default: 0.8.")
+      .def_readwrite("min_words", &SyndicationOptions::min_words,
+                     "shorter lines are never syndicated. Default: 20.")
+      .def_readwrite("bloom_bytes", &SyndicationOptions::bloom_bytes,
+                     "size of the Bloom filter of seen 5-grams. Default: "
+                     "256 MiB.");
+  py::class_<CleanOptions>(m, "CleanOptions",
+                           "Options of the clean job (C++ "
+                           "neardup::CleanOptions; the CLI's flags).")
+      .def(py::init<>())
+      .def_readwrite("repeats", &CleanOptions::repeats,
+                     "cut repeated blocks and lines inside documents. "
+                     "Default: True.")
+      .def_readwrite("repeat_options", &CleanOptions::repeat_options,
+                     "RepeatOptions. Default: RepeatOptions().")
+      .def_readwrite("boilerplate", &CleanOptions::boilerplate,
+                     "cut lines frequent across a site's pages. Default: True.")
+      .def_readwrite("boilerplate_options", &CleanOptions::boilerplate_options,
+                     "BoilerplateOptions. Default: BoilerplateOptions().")
+      .def_readwrite("syndicated", &CleanOptions::syndicated,
+                     "cut paragraphs mostly seen in earlier documents. "
+                     "Default: False.")
+      .def_readwrite("syndication", &CleanOptions::syndication,
+                     "SyndicationOptions. Default: SyndicationOptions().")
+      .def_readwrite("line_counts_file", &CleanOptions::line_counts_file,
+                     "line_counts.bin of an earlier run to use instead of "
+                     "counting. Default: ''.")
+      .def_readwrite("gopher_filter", &CleanOptions::gopher_filter,
+                     "remove documents over the Gopher thresholds. "
+                     "Default: False.")
+      .def_readwrite("gopher", &CleanOptions::gopher,
+                     "GopherThresholds. Default: GopherThresholds().")
+      .def_readwrite("signals_only", &CleanOptions::signals_only,
+                     "write signals.jsonl and change nothing. Default: False.")
+      .def_readwrite("annotate", &CleanOptions::annotate,
+                     "list the cuts without making them. Default: False.")
+      .def_readwrite("reader", &CleanOptions::reader,
+                     "ReaderOptions of the inputs. Default: ReaderOptions().")
+      .def_readwrite("threads", &CleanOptions::threads,
+                     "threads, at least 0; 0: one per core. Default: 0.")
+      .def_readwrite("output_format", &CleanOptions::output_format,
+                     "AS_INPUT, or TEXT_JSONL for WARC/WET and text inputs. "
+                     "Default: AS_INPUT.")
+      .def_readwrite("overwrite", &CleanOptions::overwrite,
+                     "accept a folder that is not empty; the files an earlier "
+                     "run listed in its stats.json are replaced. Default: "
+                     "False.");
+  py::class_<CleanStats>(m, "CleanStats", "What a clean job counted.")
+      .def_readonly("read", &CleanStats::read)
+      .def_readonly("kept", &CleanStats::kept)
+      .def_readonly("removed", &CleanStats::removed)
+      .def_readonly("rejected", &CleanStats::rejected)
+      .def_readonly("edited", &CleanStats::edited)
+      .def_readonly("cut_bytes", &CleanStats::cut_bytes)
+      .def_readonly("text_bytes", &CleanStats::text_bytes)
+      .def_readonly("not_rewritten", &CleanStats::not_rewritten)
+      .def_readonly("outputs", &CleanStats::outputs);
+  m.def(
+      "run_clean",
+      [](const std::vector<InputFile>& inputs, const std::string& output,
+         CleanOptions options, py::object progress) {
+        return RunJob(RunClean, inputs, output, std::move(options),
+                      std::move(progress));
+      },
+      py::arg("inputs"), py::arg("output"),
+      py::arg("options") = CleanOptions{}, py::arg("progress") = py::none(),
+      "Runs `neardup clean` in this process (see pipeline.h), with progress "
+      "and stopping as run_dedup; releases the GIL.");
   m.def("stats_to_json", &StatsToJson, py::arg("stats"), py::arg("options"),
         "Returns stats as the JSON of stats.json.");
   m.def("dedup_method_name", &DedupMethodName, py::arg("method"));

@@ -321,6 +321,32 @@ def test_every_option_field_says_what_it_is():
     assert not undocumented, undocumented
 
 
+def test_clean_equals_neardup_clean(tmp_path):
+    texts = corpus(120, seed=6)
+    nav = "Home | News | Sport\nSign in\n"
+    with open(tmp_path / "in.jsonl", "w", encoding="utf-8") as f:
+        for i, t in enumerate(texts):
+            body = nav + t + "\n" + (t + "\n" if i % 9 == 0 else "")
+            f.write(json.dumps({"id": "d%d" % i, "url": "https://s.example/%d" % i,
+                                "text": body}) + "\n")
+    subprocess.run([NEARDUP, "clean", str(tmp_path / "in.jsonl"), "-o",
+                    str(tmp_path / "cli"), "--quiet", "--syndicated",
+                    "--near-similarity", "0.7"],
+                   check=True, stdout=subprocess.DEVNULL)
+    events = []
+    stats = neardup.clean(tmp_path / "in.jsonl", tmp_path / "py",
+                          syndicated=True, near_similarity=0.7,
+                          progress=lambda *e: events.append(e))
+    for name in ("in.jsonl", "edits.jsonl", "removed.jsonl",
+                 "line_counts.jsonl"):
+        assert (tmp_path / "cli" / name).read_bytes() == (
+            tmp_path / "py" / name).read_bytes(), name
+    assert stats["edited"] > 0 and stats["read"] == 120
+    assert {"count", "clean"} <= {e[0] for e in events}
+    with pytest.raises(TypeError):
+        neardup.clean(tmp_path / "in.jsonl", tmp_path / "x", no_such_flag=1)
+
+
 # ----------------------------------------------------------- GIL and buffers
 
 
