@@ -137,10 +137,23 @@ struct View {
 };
 
 template <typename T>
-View<T> ViewOf(const py::buffer& object, int min_ndim, int max_ndim,
+View<T> ViewOf(const py::object& object, int min_ndim, int max_ndim,
                const char* what) {
   View<T> view;
-  view.info = object.request();
+  if (!PyObject_CheckBuffer(object.ptr())) {
+    throw py::type_error(
+        std::string(what) + ": expected an array (a NumPy array or another "
+        "buffer of " + (std::is_floating_point_v<T> ? "float64" : "unsigned "
+        "integers") + "), got " + std::string(py::str(py::type::of(object).attr("__name__"))) +
+        (PyList_Check(object.ptr()) || PyTuple_Check(object.ptr())
+             ? "; convert it with numpy.asarray(values, dtype=numpy." +
+                   std::string(std::is_floating_point_v<T> ? "float64"
+                               : sizeof(T) == 4        ? "uint32"
+                                                       : "uint64") +
+                   ")"
+             : ""));
+  }
+  view.info = py::reinterpret_borrow<py::buffer>(object).request();
   const py::buffer_info& info = view.info;
   if (info.itemsize != static_cast<py::ssize_t>(sizeof(T))) {
     throw py::value_error(std::string(what) + ": expected items of " +
@@ -515,7 +528,7 @@ py::object SimHashBatch(const py::iterable& texts,
   return ToArray(std::move(out));
 }
 
-py::object BandKeys(const py::buffer& signatures, int bands, int rows) {
+py::object BandKeys(const py::object& signatures, int bands, int rows) {
   const View<uint32_t> sig = ViewOf<uint32_t>(signatures, 2, 2, "signatures");
   const size_t n = static_cast<size_t>(sig.shape[0]);
   const size_t k = static_cast<size_t>(sig.shape[1]);
@@ -537,7 +550,7 @@ py::object BandKeys(const py::buffer& signatures, int bands, int rows) {
 }
 
 // Estimated Jaccard of row i of `a` and row i of `b`.
-py::object EstimateJaccardRowsPy(const py::buffer& a, const py::buffer& b) {
+py::object EstimateJaccardRowsPy(const py::object& a, const py::object& b) {
   const View<uint32_t> va = ViewOf<uint32_t>(a, 2, 2, "a");
   const View<uint32_t> vb = ViewOf<uint32_t>(b, 2, 2, "b");
   if (va.shape != vb.shape) throw py::value_error("a and b differ in shape");
@@ -565,7 +578,7 @@ py::object PairsToArray(std::vector<DocPair> pairs) {
   return ToArray(std::move(flat), {static_cast<py::ssize_t>(pairs.size()), 2});
 }
 
-py::tuple CandidatesFromKeysPy(const py::buffer& keys,
+py::tuple CandidatesFromKeysPy(const py::object& keys,
                                const CandidateOptions& options) {
   const View<uint64_t> v = ViewOf<uint64_t>(keys, 1, 1, "keys");
   std::vector<DocPair> pairs;
@@ -580,8 +593,8 @@ py::tuple CandidatesFromKeysPy(const py::buffer& keys,
   return py::make_tuple(PairsToArray(std::move(pairs)), stats);
 }
 
-py::tuple CandidatesFromSortedKeysPy(const py::buffer& keys,
-                                     const py::buffer& docs,
+py::tuple CandidatesFromSortedKeysPy(const py::object& keys,
+                                     const py::object& docs,
                                      const CandidateOptions& options) {
   const View<uint64_t> k = ViewOf<uint64_t>(keys, 1, 1, "keys");
   const View<uint32_t> d = ViewOf<uint32_t>(docs, 1, 1, "docs");
@@ -605,8 +618,8 @@ py::tuple CandidatesFromSortedKeysPy(const py::buffer& keys,
 
 // The kept member of each cluster: `cluster` and `doc` sorted by (cluster,
 // doc); returns, per entry, the kept doc of its cluster.
-py::object ChooseKept(const py::buffer& cluster, const py::buffer& doc,
-                      const py::buffer& lengths, const py::buffer& numbers,
+py::object ChooseKept(const py::object& cluster, const py::object& doc,
+                      const py::object& lengths, const py::object& numbers,
                       KeepPolicy policy) {
   const View<uint64_t> c = ViewOf<uint64_t>(cluster, 1, 1, "cluster");
   const View<uint64_t> d = ViewOf<uint64_t>(doc, 1, 1, "doc");
@@ -678,12 +691,12 @@ py::dict SignPartitionPy(const DedupPartition& partition,
 
 // The lines of removed.jsonl or clusters.jsonl for documents of one
 // partition, each ending in "\n", as one bytes object.
-py::bytes RemovedLines(const py::bytes& ids, const py::buffer& id_end,
-                       const py::buffer& rows, const py::str& file,
-                       const py::buffer& lines, DedupMethod method,
-                       const py::buffer& clusters, const py::bytes& kept_ids,
-                       const py::buffer& kept_id_end,
-                       const py::buffer& similarity) {
+py::bytes RemovedLines(const py::bytes& ids, const py::object& id_end,
+                       const py::object& rows, const py::str& file,
+                       const py::object& lines, DedupMethod method,
+                       const py::object& clusters, const py::bytes& kept_ids,
+                       const py::object& kept_id_end,
+                       const py::object& similarity) {
   const std::string_view all_ids = TextOf(ids);
   const std::string_view all_kept = TextOf(kept_ids);
   const View<uint64_t> ends = ViewOf<uint64_t>(id_end, 1, 1, "id_end");
@@ -740,10 +753,10 @@ py::tuple ProbeInput(const std::string& path, const ReaderOptions& reader) {
                         CompressionName(opened->compression()));
 }
 
-py::bytes ClusterLines(const py::bytes& ids, const py::buffer& id_end,
-                       const py::buffer& rows, const py::buffer& clusters,
+py::bytes ClusterLines(const py::bytes& ids, const py::object& id_end,
+                       const py::object& rows, const py::object& clusters,
                        const py::bytes& kept_ids,
-                       const py::buffer& kept_id_end) {
+                       const py::object& kept_id_end) {
   const std::string_view all_ids = TextOf(ids);
   const std::string_view all_kept = TextOf(kept_ids);
   const View<uint64_t> ends = ViewOf<uint64_t>(id_end, 1, 1, "id_end");
@@ -951,7 +964,7 @@ PYBIND11_MODULE(_core, m) {
            py::arg("num_perm"), py::arg("seed") = 0)
       .def(
           "sign",
-          [](const MinHasher& self, const py::buffer& shingles) {
+          [](const MinHasher& self, const py::object& shingles) {
             const View<uint64_t> v = ViewOf<uint64_t>(shingles, 1, 1,
                                                       "shingles");
             return ToArray(self.Sign(v.values));
@@ -970,7 +983,7 @@ PYBIND11_MODULE(_core, m) {
       });
   m.def(
       "estimate_jaccard",
-      [](const py::buffer& a, const py::buffer& b) {
+      [](const py::object& a, const py::object& b) {
         return Check(EstimateJaccard(ViewOf<uint32_t>(a, 1, 1, "a").values,
                                      ViewOf<uint32_t>(b, 1, 1, "b").values));
       },
@@ -983,8 +996,8 @@ PYBIND11_MODULE(_core, m) {
         "(float64 array). Releases the GIL.");
   m.def(
       "exact_jaccard_rows",
-      [](const py::buffer& a, const py::buffer& a_end, const py::buffer& b,
-         const py::buffer& b_end) {
+      [](const py::object& a, const py::object& a_end, const py::object& b,
+         const py::object& b_end) {
         const View<uint64_t> va = ViewOf<uint64_t>(a, 1, 1, "a");
         const View<uint64_t> vae = ViewOf<uint64_t>(a_end, 1, 1, "a_end");
         const View<uint64_t> vb = ViewOf<uint64_t>(b, 1, 1, "b");
@@ -1013,7 +1026,7 @@ PYBIND11_MODULE(_core, m) {
       "sets with their end offsets (float64 array). Releases the GIL.");
   m.def(
       "exact_jaccard",
-      [](const py::buffer& a, const py::buffer& b) {
+      [](const py::object& a, const py::object& b) {
         return ExactJaccard(ViewOf<uint64_t>(a, 1, 1, "a").values,
                             ViewOf<uint64_t>(b, 1, 1, "b").values);
       },
@@ -1023,7 +1036,7 @@ PYBIND11_MODULE(_core, m) {
   // ---- SimHash
   m.def(
       "simhash",
-      [](const py::buffer& features) {
+      [](const py::object& features) {
         return SimHash(ViewOf<uint64_t>(features, 1, 1, "features").values);
       },
       py::arg("features"),
@@ -1065,7 +1078,7 @@ PYBIND11_MODULE(_core, m) {
       "Chooses (bands, rows) for a threshold, as `neardup dedup` does.");
   m.def(
       "band_key",
-      [](const py::buffer& signature, int band, int rows) {
+      [](const py::object& signature, int band, int rows) {
         const View<uint32_t> v = ViewOf<uint32_t>(signature, 1, 1, "signature");
         return Check(CheckedBandKey(v.values, band, rows));
       },
@@ -1104,7 +1117,7 @@ PYBIND11_MODULE(_core, m) {
         "buckets only (a shard of a band).");
   m.def(
       "simhash_near_pairs",
-      [](const py::buffer& fingerprints, int max_distance,
+      [](const py::object& fingerprints, int max_distance,
          const CandidateOptions& options) {
         const View<uint64_t> v =
             ViewOf<uint64_t>(fingerprints, 1, 1, "fingerprints");
@@ -1133,8 +1146,8 @@ PYBIND11_MODULE(_core, m) {
       "(ValueError outside 0 to 8).");
   m.def(
       "simhash_pairs_from_sorted_keys",
-      [](const py::buffer& keys, const py::buffer& fingerprints,
-         const py::buffer& docs, int max_distance,
+      [](const py::object& keys, const py::object& fingerprints,
+         const py::object& docs, int max_distance,
          const CandidateOptions& options) {
         const View<uint64_t> k = ViewOf<uint64_t>(keys, 1, 1, "keys");
         const View<uint64_t> f =
@@ -1162,7 +1175,7 @@ PYBIND11_MODULE(_core, m) {
       "doc), whole buckets only (a shard of a table).");
   m.def(
       "hamming_distance_rows",
-      [](const py::buffer& a, const py::buffer& b) {
+      [](const py::object& a, const py::object& b) {
         const View<uint64_t> va = ViewOf<uint64_t>(a, 1, 1, "a");
         const View<uint64_t> vb = ViewOf<uint64_t>(b, 1, 1, "b");
         if (va.values.size() != vb.values.size()) {

@@ -421,6 +421,10 @@ def test_buffers_are_checked():
         neardup.band_keys(np.zeros((2, 16), dtype=np.uint32), 5, 4)
     with pytest.raises(TypeError):
         neardup.MinHasher(num_perm=8).sign_texts(["ok", 3])
+    # A list where an array is expected says what to pass instead.
+    with pytest.raises(TypeError, match="expected an array.*got list.*"
+                       "numpy.asarray.*uint32"):
+        neardup.band_keys([[1, 2], [3, 4]], 1, 1)
 
 
 def test_errors_become_python_exceptions(tmp_path):
