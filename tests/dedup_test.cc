@@ -283,6 +283,154 @@ TEST_F(DedupTest, VerifyExactReportsExactJaccard) {
   }
 }
 
+// Words that normalization leaves apart (no digits).
+std::string Words(int first, int count) {
+  std::string text;
+  for (int k = first; k < first + count; ++k) {
+    if (k > first) text += ' ';
+    text += test::Word(static_cast<uint64_t>(k) + 1000);
+  }
+  return text;
+}
+
+TEST_F(DedupTest, AChainDoesNotRemoveItsFarEnd) {
+  // a ~ b ~ c at exact word 5-gram Jaccard 86/106 = 0.81, but a !~ c
+  // (76/116 = 0.66): c is not a copy of a, whatever joins them.
+  std::string crawl;
+  crawl += "{\"id\":\"a\",\"text\":" + Json(Words(0, 100)) + "}\n";
+  crawl += "{\"id\":\"b\",\"text\":" + Json(Words(10, 100)) + "}\n";
+  crawl += "{\"id\":\"c\",\"text\":" + Json(Words(20, 100)) + "}\n";
+  WriteFile(dir_ / "chain.jsonl", crawl);
+  auto inputs = PlanInputs({(dir_ / "chain.jsonl").string()});
+  ASSERT_OK(inputs);
+  struct Case {
+    KeepPolicy keep;
+    VerifyMode verify;
+    std::vector<std::string> removed, kept_id;
+  } cases[] = {
+      // In input order: b joins a; c is no duplicate of a, so it is kept.
+      {KeepPolicy::kFirst, VerifyMode::kExact, {"b"}, {"a"}},
+      {KeepPolicy::kFirst, VerifyMode::kSignature, {"b"}, {"a"}},
+      // Longest first (all equal): the same.
+      {KeepPolicy::kLongest, VerifyMode::kExact, {"b"}, {"a"}},
+  };
+  int run = 0;
+  for (const Case& c : cases) {
+    const fs::path out = dir_ / ("out" + std::to_string(run++));
+    auto stats = RunDedup(*inputs, out.string(),
+                          {.verify = c.verify, .keep = c.keep});
+    ASSERT_OK(stats);
+    const auto removed = Lines(ReadAll(out / "removed.jsonl"));
+    ASSERT_EQ(removed.size(), c.removed.size()) << run;
+    for (size_t i = 0; i < removed.size(); ++i) {
+      EXPECT_EQ(Field(removed[i], "id"), c.removed[i]);
+      EXPECT_EQ(Field(removed[i], "kept_id"), c.kept_id[i]);
+      EXPECT_GE(std::stod(Field(removed[i], "similarity")), 0.8);
+    }
+    EXPECT_EQ(stats->clusters, 1u);
+    if (c.verify == VerifyMode::kExact) {
+      // One component of three (b ~ c is an LSH candidate at seed 0).
+      EXPECT_EQ(stats->joined_pairs, 2u);
+    }
+  }
+}
+
+TEST_F(DedupTest, NoRemovedRecordIsBelowTheThresholdAgainstItsKeptRecord) {
+  // Chains of small edits: each copy edits the previous one.
+  Rng rng(11);
+  std::string crawl;
+  int id = 0;
+  for (int i = 0; i < 30; ++i) {
+    std::string text = RandomDocument(rng, 150);
+    for (int k = 0; k < 8; ++k) {
+      crawl += "{\"id\":\"d" + std::to_string(id++) + "\",\"text\":" +
+               Json(text) + "}\n";
+      text = Edit(rng, text, 2);
+    }
+  }
+  WriteFile(dir_ / "chains.jsonl", crawl);
+  auto inputs = PlanInputs({(dir_ / "chains.jsonl").string()});
+  ASSERT_OK(inputs);
+  auto stats = RunDedup(*inputs, (dir_ / "out").string(),
+                        {.verify = VerifyMode::kExact});
+  ASSERT_OK(stats);
+  const auto removed = Lines(ReadAll(dir_ / "out" / "removed.jsonl"));
+  ASSERT_GT(removed.size(), 60u);
+  std::set<std::string> kept_ids;
+  for (const auto& line : removed) {
+    EXPECT_GE(std::stod(Field(line, "similarity")), 0.8) << line;
+    kept_ids.insert(Field(line, "kept_id"));
+  }
+  // The chains were long enough to need more than one kept record each.
+  EXPECT_GT(kept_ids.size(), 30u);
+  // clusters.jsonl names the same kept record as removed.jsonl.
+  std::map<std::string, std::string> kept_of;
+  for (const auto& line : Lines(ReadAll(dir_ / "out" / "clusters.jsonl"))) {
+    kept_of[Field(line, "id")] = Field(line, "kept_id");
+  }
+  for (const auto& line : removed) {
+    EXPECT_EQ(kept_of[Field(line, "id")], Field(line, "kept_id"));
+  }
+}
+
+TEST_F(DedupTest, ContainmentRemovesAnExcerptAndSaysSo) {
+  std::string crawl;
+  crawl += "{\"id\":\"full\",\"text\":" + Json(Words(0, 120)) + "}\n";
+  crawl += "{\"id\":\"excerpt\",\"text\":" + Json(Words(20, 70)) + "}\n";
+  crawl += "{\"id\":\"other\",\"text\":" + Json(Words(500, 120)) + "}\n";
+  WriteFile(dir_ / "x.jsonl", crawl);
+  auto inputs = PlanInputs({(dir_ / "x.jsonl").string()});
+  ASSERT_OK(inputs);
+  // Without containment, J = 66/116 = 0.57: both stay.
+  auto plain = RunDedup(*inputs, (dir_ / "plain").string(),
+                        {.verify = VerifyMode::kExact});
+  ASSERT_OK(plain);
+  EXPECT_EQ(plain->removed, 0u);
+  auto stats = RunDedup(*inputs, (dir_ / "out").string(),
+                        {.verify = VerifyMode::kExact, .containment = 0.8,
+                         .keep = KeepPolicy::kLongest});
+  ASSERT_OK(stats);
+  const auto removed = Lines(ReadAll(dir_ / "out" / "removed.jsonl"));
+  ASSERT_EQ(removed.size(), 1u);
+  EXPECT_EQ(Field(removed[0], "id"), "excerpt");
+  EXPECT_EQ(Field(removed[0], "kept_id"), "full");
+  EXPECT_EQ(Field(removed[0], "similarity"), "0.5690");
+  EXPECT_EQ(Field(removed[0], "containment"), "1.0000");
+  EXPECT_NE(ReadAll(dir_ / "out" / "stats.json").find("\"containment\":0.8000"),
+            std::string::npos);
+  // Containment needs the shingle sets.
+  EXPECT_FALSE(RunDedup(*inputs, (dir_ / "bad").string(),
+                        {.containment = 0.8})
+                   .ok());
+  EXPECT_FALSE(RunDedup(*inputs, (dir_ / "bad").string(),
+                        {.verify = VerifyMode::kExact, .containment = 1.5})
+                   .ok());
+}
+
+TEST_F(DedupTest, DigitsKeptTellTablesOfNumbersApart) {
+  auto table = [](int first) {
+    std::string text = "county results";
+    for (int k = 0; k < 100; ++k) text += " " + std::to_string(first + 7 * k);
+    return text;
+  };
+  std::string crawl;
+  crawl += "{\"id\":\"t1\",\"text\":" + Json(table(1000)) + "}\n";
+  crawl += "{\"id\":\"t2\",\"text\":" + Json(table(5000)) + "}\n";
+  WriteFile(dir_ / "t.jsonl", crawl);
+  auto inputs = PlanInputs({(dir_ / "t.jsonl").string()});
+  ASSERT_OK(inputs);
+  auto zero = RunDedup(*inputs, (dir_ / "zero").string(), {});
+  ASSERT_OK(zero);
+  EXPECT_EQ(zero->removed, 1u);  // every number is 0000
+  DedupOptions keep;
+  keep.shingles.normalize.digits_to_zero = false;
+  auto kept = RunDedup(*inputs, (dir_ / "keep").string(), keep);
+  ASSERT_OK(kept);
+  EXPECT_EQ(kept->removed, 0u);
+  EXPECT_NE(ReadAll(dir_ / "keep" / "stats.json").find("\"digits\":\"keep\""),
+            std::string::npos);
+}
+
 TEST_F(DedupTest, DryRunWritesDecisionsOnly) {
   std::map<std::string, std::string> source;
   WriteFile(dir_ / "d.jsonl", MakeCrawl(5, &source));

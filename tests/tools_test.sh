@@ -172,13 +172,17 @@ pairs=(
   "$base|$(words 80 0) $(words 40 900)"
   "$base|$(words 120 3000)"
   "$(words 12 0)|$(words 12 0) wy"
+  "$base|$(words 70 20)"
+  "$(words 20 0) $(seq -s ' ' 1000 1100)|$(words 20 0) $(seq -s ' ' 5000 5100)"
 )
 agree=0
 total=0
 for method in "--method minhash" "--method minhash --verify exact" \
               "--method minhash --threshold 0.7" "--method simhash" \
               "--method simhash --hamming 6" "--method exact" \
-              "--method minhash --char --ngram 4"; do
+              "--method minhash --char --ngram 4" \
+              "--method minhash --verify exact --containment 0.8" \
+              "--method minhash --digits keep"; do
   for i in "${!pairs[@]}"; do
     pair=${pairs[$i]}
     pf="$work/pair$i.jsonl"

@@ -208,7 +208,7 @@ std::string Fixed(double v, int digits) {
 
 // Returns the verdict line: what dedup decides for the pair, by its rule.
 std::string Verdict(const DedupOptions& o, const Sketch& a, const Sketch& b,
-                    double exact_jaccard) {
+                    double exact_jaccard, double containment) {
   if (o.method == DedupMethod::kExact) {
     if (a.exact_text.empty() || b.exact_text.empty()) {
       return a.exact_key == b.exact_key
@@ -268,8 +268,19 @@ std::string Verdict(const DedupOptions& o, const Sketch& a, const Sketch& b,
     return "verdict: near-duplicate: an LSH candidate (" + bands + ") with " +
            measure + " >= threshold " + threshold;
   }
+  const bool contained = o.containment > 0;
+  const std::string cont =
+      "containment " + Fixed(containment, 4) +
+      (containment >= o.containment ? " >= " : " < ") +
+      Fixed(o.containment, 2) + " (--containment)";
+  if (contained && internal::IsDuplicate(o, {similarity, containment})) {
+    return "verdict: near-duplicate: an LSH candidate (" + bands + ") with " +
+           measure + " < threshold " + threshold + ", but " + cont +
+           "; the record --keep ranks lower is removed";
+  }
   return "verdict: not a near-duplicate: an LSH candidate (" + bands +
-         "), but " + measure + " < threshold " + threshold;
+         "), but " + measure + " < threshold " + threshold +
+         (contained ? " and " + cont : "");
 }
 
 // Prints the comparison of a and b, ending with the verdict line.
@@ -285,6 +296,7 @@ void PrintComparison(const DedupOptions& o, const Document* docs[2],
   size_t common = 0;
   for (uint64_t h : set_a) common += set_b.count(h);
   const double exact = ExactJaccard(a.hashes, b.hashes);
+  const double containment = ExactContainment(a.hashes, b.hashes);
   // Both signatures come from one hasher, so they have the same length.
   const double estimate =
       EstimateJaccard(a.signature, b.signature).value_or(0.0);
@@ -306,6 +318,9 @@ void PrintComparison(const DedupOptions& o, const Document* docs[2],
   std::printf("\nexact Jaccard          %.4f   (%zu shared of %zu distinct "
               "shingles)\n",
               exact, common, set_a.size() + set_b.size() - common);
+  std::printf("containment            %.4f   (shared over the smaller "
+              "set)\n",
+              containment);
   std::printf("MinHash-%d estimate   %.4f   (%d of %d slots agree; +/- %.3f "
               "at 95%%)\n",
               o.num_perm, estimate,
@@ -331,7 +346,9 @@ void PrintComparison(const DedupOptions& o, const Document* docs[2],
   } else if (o.method == DedupMethod::kSimHash) {
     std::printf(", --hamming %d", o.hamming);
   }
-  std::printf("\n%s\n", Verdict(o, a, b, exact).c_str());
+  if (o.containment > 0) std::printf(", --containment %.2f", o.containment);
+  if (!o.shingles.normalize.digits_to_zero) std::printf(", --digits keep");
+  std::printf("\n%s\n", Verdict(o, a, b, exact, containment).c_str());
 }
 
 // The options dedup runs with for these flags, resolved as it resolves
@@ -458,6 +475,17 @@ absl::Status LoadRun(const std::string& stats_path, const CLI::App& cmd,
   uint64_t seed;
   if (!given("--seed") && p["seed"].get(seed) == simdjson::SUCCESS) c.seed = seed;
   if (!given("--verify") && p["verify"].get(s) == simdjson::SUCCESS) c.verify = s;
+  // Written only when not the default.
+  if (!given("--containment")) {
+    double containment = 0;
+    c.containment = p["containment"].get(containment) == simdjson::SUCCESS
+                        ? containment
+                        : 0;
+  }
+  if (!given("--digits")) {
+    c.digits = p["digits"].get(s) == simdjson::SUCCESS ? std::string(s)
+                                                       : "zero";
+  }
   if (!given("--text-field") && p["text_field"].get(s) == simdjson::SUCCESS) {
     flags->reader.text_field = s;
   }

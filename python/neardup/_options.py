@@ -6,10 +6,11 @@ from neardup import _core
 
 
 def _options(method="minhash", threshold=0.8, ngram=0, char=False,
-             num_perm=112, bands=0, rows=0, hamming=3, keep="first",
+             num_perm=112, bands=0, rows=0, hamming=3, keep=None,
              verify="signature", text_field="text", id_field="id",
              max_doc_bytes=256 << 20, oversize="reject", seed=0,
-             dry_run=False, overwrite=False, max_bucket_pairs_size=64):
+             dry_run=False, overwrite=False, max_bucket_pairs_size=64,
+             containment=0.0, digits="zero"):
     """Returns DedupOptions from the flags of ``neardup dedup``."""
     o = _core.DedupOptions()
     methods = {"minhash": _core.DedupMethod.MINHASH,
@@ -18,6 +19,8 @@ def _options(method="minhash", threshold=0.8, ngram=0, char=False,
     if method not in methods:
         raise ValueError("method must be minhash, simhash or exact")
     o.method = methods[method]
+    if keep is None:  # as neardup dedup: longest with --containment
+        keep = "longest" if containment > 0 else "first"
     policy, field = _core.parse_keep_policy(keep)
     o.keep = policy
     o.keep_field = field
@@ -26,7 +29,13 @@ def _options(method="minhash", threshold=0.8, ngram=0, char=False,
     o.verify = (_core.VerifyMode.EXACT if verify == "exact"
                 else _core.VerifyMode.SIGNATURE)
     o.threshold = threshold
+    o.containment = containment
     shingles = _core.ShingleOptions()
+    if digits not in ("zero", "keep"):
+        raise ValueError("digits must be zero or keep")
+    normalize = _core.NormalizeOptions()
+    normalize.digits_to_zero = digits == "zero"
+    shingles.normalize = normalize
     shingles.kind = _core.ShingleKind.CHAR if char else _core.ShingleKind.WORD
     shingles.n = ngram if ngram > 0 else (3 if method == "simhash" else 5)
     o.shingles = shingles

@@ -141,7 +141,7 @@ class DedupJob {
   absl::Status SignPass();
   absl::Status SignBatch(Batch& batch, std::vector<Worker>& workers);
   absl::Status Index(DisjointSets& sets);
-  double Similarity(uint32_t a, uint32_t b);
+  internal::Likeness Compare(uint32_t a, uint32_t b);
   bool TooShort(const DocPair& p) const {
     return !docs_.too_short.empty() &&
            (docs_.too_short[p.first] || docs_.too_short[p.second]);
@@ -464,14 +464,15 @@ absl::Status DedupJob::SignPass() {
   return absl::OkStatus();
 }
 
-// Similarity of two documents as reported and as verified: estimated or
-// exact Jaccard (kMinHash), Hamming distance (kSimHash), 1 (kExact).
-double DedupJob::Similarity(uint32_t a, uint32_t b) {
+// How alike two documents are, as verified and as reported: estimated or
+// exact Jaccard (kMinHash, with containment when the options ask for it),
+// Hamming distance (kSimHash), 1 for equal keys (kExact).
+internal::Likeness DedupJob::Compare(uint32_t a, uint32_t b) {
   switch (options_.method) {
     case DedupMethod::kSimHash:
-      return HammingDistance(docs_.keys[a], docs_.keys[b]);
+      return {static_cast<double>(HammingDistance(docs_.keys[a], docs_.keys[b]))};
     case DedupMethod::kExact:
-      return 1.0;
+      return {docs_.keys[a] == docs_.keys[b] ? 1.0 : 0.0};
     case DedupMethod::kMinHash:
       break;
   }
@@ -489,12 +490,16 @@ double DedupJob::Similarity(uint32_t a, uint32_t b) {
     };
     load(a, &set_a_);
     load(b, &set_b_);
-    return ExactJaccard(set_a_, set_b_);
+    internal::Likeness like{ExactJaccard(set_a_, set_b_)};
+    if (options_.containment > 0) {
+      like.containment = ExactContainment(set_a_, set_b_);
+    }
+    return like;
   }
   // Every signature has num_perm values, so this cannot fail.
-  return EstimateJaccard(docs_.signatures.Signature(a),
-                         docs_.signatures.Signature(b))
-      .value_or(0.0);
+  return {EstimateJaccard(docs_.signatures.Signature(a),
+                          docs_.signatures.Signature(b))
+              .value_or(0.0)};
 }
 
 absl::Status DedupJob::Index(DisjointSets& sets) {
@@ -560,7 +565,7 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
           ++stats_.candidate_pairs;
           if (TooShort(p) || sets.Find(p.first) == sets.Find(p.second)) continue;
           ++stats_.verified_pairs;
-          if (Similarity(p.first, p.second) >= options_.threshold) {
+          if (internal::IsDuplicate(options_, Compare(p.first, p.second))) {
             stats_.joined_pairs += sets.Union(p.first, p.second);
           }
         }
@@ -583,15 +588,21 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
 absl::Status DedupJob::WriteDecisions(const Clustering& c) {
   const auto start = Clock::now();
   const size_t n = docs_.size();
-  // Clusters of two or more are numbered 0, 1, ... in order of their first
-  // member.
+  // Clusters of two or more are numbered 0, 1, ... in order of their
+  // component's first member, then of their own first member (so that a
+  // distributed job numbers them where it judges the component).
   std::vector<uint32_t> members(n, 0);
   for (size_t i = 0; i < n; ++i) ++members[c.cluster[i]];
+  std::vector<uint32_t> firsts;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (c.cluster[i] == i && members[i] >= 2) firsts.push_back(i);
+  }
+  std::stable_sort(firsts.begin(), firsts.end(), [&](uint32_t a, uint32_t b) {
+    return c.component[a] < c.component[b];
+  });
   std::vector<int64_t> number(n, -1);
   int64_t next = 0;
-  for (size_t i = 0; i < n; ++i) {
-    if (c.cluster[i] == i && members[i] >= 2) number[i] = next++;
-  }
+  for (uint32_t f : firsts) number[f] = next++;
   stats_.clusters = static_cast<uint64_t>(next);
 
   auto removed = RecordWriter::Create(OutPath("removed.jsonl"),
@@ -608,9 +619,10 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
     }
     if (c.kept[i] == i) continue;
     ++stats_.files[docs_.file[i]].removed;
+    const internal::Likeness like = Compare(i, c.kept[i]);
     line = RemovedJson(docs_.Id(i), files_.display(docs_.file[i]),
                        docs_.line[i], options_.method, number[c.cluster[i]],
-                       docs_.Id(c.kept[i]), Similarity(i, c.kept[i]));
+                       docs_.Id(c.kept[i]), like.similarity, like.containment);
     if (auto s = (*removed)->WriteLine(line); !s.ok()) return s;
   }
   if (auto s = files_.Stage(*std::move(removed)); !s.ok()) return s;
@@ -676,8 +688,11 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
   if (!sets.ok()) return sets.status();
   if (auto s = Index(*sets); !s.ok()) return s;
   if (auto s = internal::CheckCancel(options_.cancel); !s.ok()) return s;
-  absl::StatusOr<Clustering> clustered =
-      MakeClustering(*sets, options_.keep, docs_.length, docs_.number);
+  absl::StatusOr<Clustering> clustered = MakeJudgedClustering(
+      *sets, options_.keep, docs_.length, docs_.number,
+      [this](uint32_t member, uint32_t kept) {
+        return internal::IsDuplicate(options_, Compare(member, kept));
+      });
   if (!clustered.ok()) return clustered.status();
   const Clustering& clustering = *clustered;
   stats_.removed_too_short = static_cast<uint64_t>(
@@ -741,6 +756,16 @@ absl::StatusOr<DedupOptions> ResolveDedupOptions(const DedupOptions& options) {
     return invalid("threshold must be strictly between 0 and 1, got " +
                    ShortDouble(o.threshold));
   }
+  if (o.containment != 0) {
+    if (!(o.containment > 0 && o.containment <= 1)) {
+      return invalid("containment must be 0 (off) or in (0, 1], got " +
+                     ShortDouble(o.containment));
+    }
+    if (o.method != DedupMethod::kMinHash || o.verify != VerifyMode::kExact) {
+      return invalid("containment needs method minhash with verify exact "
+                     "(the shingle sets): set verify to exact");
+    }
+  }
   if (o.hamming < 0 || o.hamming > 8) {
     return invalid("hamming must be 0 to 8, got " + std::to_string(o.hamming));
   }
@@ -772,7 +797,13 @@ absl::StatusOr<DedupOptions> ResolveDedupOptions(const DedupOptions& options) {
                        std::to_string(o.rows));
       }
     } else {
-      auto params = OptimalLshParams(o.threshold, o.num_perm);
+      // Pairs with containment C whose smaller set is half the larger have
+      // Jaccard C / (3 - C): they must become candidates too.
+      const double lsh_threshold =
+          o.containment > 0
+              ? std::min(o.threshold, o.containment / (3 - o.containment))
+              : o.threshold;
+      auto params = OptimalLshParams(lsh_threshold, o.num_perm);
       if (!params.ok()) return params.status();
       o.bands = params->bands;
       o.rows = params->rows;
@@ -786,7 +817,8 @@ absl::StatusOr<DedupOptions> ResolveDedupOptions(const DedupOptions& options) {
 
 std::string RemovedJson(std::string_view id, std::string_view file,
                         uint64_t line, DedupMethod method, int64_t cluster,
-                        std::string_view kept_id, double similarity) {
+                        std::string_view kept_id, double similarity,
+                        double containment) {
   std::string json = "{\"id\":";
   AppendJsonString(id, &json);
   json += ",\"file\":";
@@ -799,8 +831,11 @@ std::string RemovedJson(std::string_view id, std::string_view file,
   json += ",\"similarity\":" +
           (method == DedupMethod::kSimHash
                ? std::to_string(static_cast<int>(similarity))
-               : FormatDouble(similarity)) +
-          "}";
+               : FormatDouble(similarity));
+  if (!std::isnan(containment)) {
+    json += ",\"containment\":" + FormatDouble(containment);
+  }
+  json += "}";
   return json;
 }
 
@@ -874,6 +909,9 @@ std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
        ",\"hamming\":" + std::to_string(o.hamming) +
        ",\"seed\":" + std::to_string(o.seed) +
        (o.min_words > 0 ? ",\"min_words\":" + std::to_string(o.min_words) : "") +
+       (o.containment > 0 ? ",\"containment\":" + FormatDouble(o.containment)
+                          : "") +
+       (o.shingles.normalize.digits_to_zero ? "" : ",\"digits\":\"keep\"") +
        ",\"verify\":\"" +
        (o.verify == VerifyMode::kExact ? "exact" : "signature") +
        "\",\"keep\":";

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "neardup/pipeline.h"
 #include "neardup/shingle.h"
 #include "neardup/text.h"
 #include "text/utf8_internal.h"
@@ -53,6 +54,27 @@ inline size_t CountWords(std::string_view normalized) {
   internal::ForEachWord(normalized.data(), normalized.size(),
                         [&](size_t, size_t) { ++words; });
   return words;
+}
+
+// How alike two documents are, as dedup verifies and reports it.
+struct Likeness {
+  double similarity = 0;   // Jaccard; Hamming distance (kSimHash); 1 (kExact)
+  double containment = NAN;  // only with DedupOptions::containment
+};
+
+// Returns true when a pair with `like` is a duplicate under `o` (resolved
+// options): the one rule of the job, its distributed stages and explain.
+inline bool IsDuplicate(const DedupOptions& o, const Likeness& like) {
+  switch (o.method) {
+    case DedupMethod::kSimHash:
+      return like.similarity <= o.hamming;
+    case DedupMethod::kExact:
+      return like.similarity == 1.0;
+    case DedupMethod::kMinHash:
+      break;
+  }
+  return like.similarity >= o.threshold ||
+         (o.containment > 0 && like.containment >= o.containment);
 }
 
 }  // namespace neardup::internal

@@ -154,4 +154,90 @@ absl::StatusOr<uint64_t> WriteKeptDocuments(const std::string& path,
   return written;
 }
 
+absl::StatusOr<std::vector<uint64_t>> JudgeComponents(
+    absl::Span<const uint64_t> component, absl::Span<const uint64_t> doc,
+    absl::Span<const uint64_t> length, absl::Span<const double> number,
+    const DedupOptions& options, const MemberEvidence& evidence) {
+  // Resolved options resolve to themselves; this refuses any others.
+  if (auto resolved = ResolveDedupOptions(options); !resolved.ok()) {
+    return resolved.status();
+  }
+  const size_t n = doc.size();
+  auto invalid = [](const std::string& message) {
+    return absl::InvalidArgumentError("JudgeComponents: " + message);
+  };
+  if (component.size() != n || length.size() != n || number.size() != n) {
+    return invalid("component, doc, length and number differ in length");
+  }
+  const size_t k = static_cast<size_t>(options.num_perm);
+  const bool sets = options.method == DedupMethod::kMinHash &&
+                    options.verify == VerifyMode::kExact;
+  if (options.method == DedupMethod::kMinHash) {
+    if (sets) {
+      if (evidence.set_end.size() != n) return invalid("set_end is not one per member");
+      for (size_t i = 0; i < n; ++i) {
+        const uint64_t begin = i ? evidence.set_end[i - 1] : 0;
+        if (evidence.set_end[i] < begin ||
+            evidence.set_end[i] > evidence.sets.size()) {
+          return invalid("set_end is not a list of ends into sets");
+        }
+      }
+    } else if (evidence.signatures.size() != n * k) {
+      return invalid("signatures are not num_perm values per member");
+    }
+  } else if (evidence.keys.size() != n) {
+    return invalid("keys are not one per member");
+  }
+  for (size_t i = 1; i < n; ++i) {
+    if (component[i] < component[i - 1] ||
+        (component[i] == component[i - 1] && doc[i] <= doc[i - 1])) {
+      return invalid("entries are not sorted by (component, doc)");
+    }
+  }
+  auto set_of = [&](size_t i) {
+    const uint64_t begin = i ? evidence.set_end[i - 1] : 0;
+    return evidence.sets.subspan(begin, evidence.set_end[i] - begin);
+  };
+  auto like = [&](size_t a, size_t b) -> internal::Likeness {
+    switch (options.method) {
+      case DedupMethod::kSimHash:
+        return {static_cast<double>(
+            HammingDistance(evidence.keys[a], evidence.keys[b]))};
+      case DedupMethod::kExact:
+        return {evidence.keys[a] == evidence.keys[b] ? 1.0 : 0.0};
+      case DedupMethod::kMinHash:
+        break;
+    }
+    if (sets) {
+      internal::Likeness l{ExactJaccard(set_of(a), set_of(b))};
+      if (options.containment > 0) {
+        l.containment = ExactContainment(set_of(a), set_of(b));
+      }
+      return l;
+    }
+    return {EstimateJaccard(evidence.signatures.subspan(a * k, k),
+                            evidence.signatures.subspan(b * k, k))
+                .value_or(0.0)};
+  };
+  std::vector<uint64_t> kept(n);
+  std::vector<uint32_t> judged;
+  for (size_t i = 0; i < n;) {
+    size_t j = i + 1;
+    while (j < n && component[j] == component[i]) ++j;
+    judged.assign(j - i, 0);
+    if (auto s = JudgeMembers(
+            options.keep, length.subspan(i, j - i), number.subspan(i, j - i),
+            [&](size_t m, size_t kk) {
+              return internal::IsDuplicate(options, like(i + m, i + kk));
+            },
+            absl::MakeSpan(judged));
+        !s.ok()) {
+      return s;
+    }
+    for (size_t x = i; x < j; ++x) kept[x] = doc[i + judged[x - i]];
+    i = j;
+  }
+  return kept;
+}
+
 }  // namespace neardup
