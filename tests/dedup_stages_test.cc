@@ -233,6 +233,14 @@ TEST_F(DedupStagesTest, JudgeComponentsDecidesAsRunDedup) {
                             {.signatures = sig}));
 }
 
+TEST_F(DedupStagesTest, RefusesMainText) {
+  DedupOptions options;
+  options.main_text = true;
+  auto signed_part = Sign(0, DedupPartition::kWholeFile, options);
+  ASSERT_FALSE(signed_part.ok());
+  EXPECT_EQ(signed_part.status().code(), absl::StatusCode::kUnimplemented);
+}
+
 TEST(DedupLinesTest, Formats) {
   EXPECT_EQ(RemovedJson("b", "f.jsonl", 3, DedupMethod::kMinHash, 0, "a",
                         0.84375),

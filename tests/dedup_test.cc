@@ -431,6 +431,98 @@ TEST_F(DedupTest, DigitsKeptTellTablesOfNumbersApart) {
             std::string::npos);
 }
 
+// Five articles of one site under 100 lines of its furniture, and a copy of
+// the third on another site without it.
+std::string FurnishedSite() {
+  std::string furniture;
+  for (int line = 0; line < 100; ++line) {
+    furniture += Words(5000 + 6 * line, 6) + "\n";
+  }
+  std::string crawl;
+  for (int i = 0; i < 5; ++i) {
+    crawl += "{\"id\":\"a" + std::to_string(i) +
+             "\",\"url\":\"https://a.example/" + std::to_string(i) +
+             "\",\"text\":" + Json(furniture + Words(100 * i, 60)) + "}\n";
+  }
+  crawl += "{\"id\":\"copy\",\"url\":\"https://b.example/x\",\"text\":" +
+           Json(Words(200, 60)) + "}\n";
+  return crawl;
+}
+
+TEST_F(DedupTest, MainTextComparesPagesWithoutTheirSitesFurniture) {
+  WriteFile(dir_ / "site.jsonl", FurnishedSite());
+  auto inputs = PlanInputs({(dir_ / "site.jsonl").string()});
+  ASSERT_OK(inputs);
+  // On the whole text, furniture makes the different articles alike
+  // (J about 0.83) and hides the copy (J about 0.1).
+  auto whole = RunDedup(*inputs, (dir_ / "whole").string(),
+                        {.verify = VerifyMode::kExact});
+  ASSERT_OK(whole);
+  EXPECT_EQ(whole->removed, 4u);
+  const std::string whole_removed = ReadAll(dir_ / "whole" / "removed.jsonl");
+  EXPECT_EQ(whole_removed.find("\"copy\""), std::string::npos);
+  // On the main text: only the copy goes, judged against a2.
+  DedupOptions main_text{.verify = VerifyMode::kExact};
+  main_text.main_text = true;
+  auto stats = RunDedup(*inputs, (dir_ / "main").string(), main_text);
+  ASSERT_OK(stats);
+  const auto removed = Lines(ReadAll(dir_ / "main" / "removed.jsonl"));
+  ASSERT_EQ(removed.size(), 1u);
+  EXPECT_EQ(Field(removed[0], "id"), "copy");
+  EXPECT_EQ(Field(removed[0], "kept_id"), "a2");
+  EXPECT_EQ(Field(removed[0], "similarity"), "1.0000");
+  // The records written are the bytes read.
+  EXPECT_EQ(Lines(ReadAll(dir_ / "main" / "site.jsonl")).size(), 5u);
+  EXPECT_EQ(ReadAll(dir_ / "main" / "site.jsonl"),
+            FurnishedSite().substr(0, FurnishedSite().find("{\"id\":\"copy")));
+  const std::string json = ReadAll(dir_ / "main" / "stats.json");
+  EXPECT_NE(json.find("\"main_text\":true"), std::string::npos);
+  EXPECT_NE(json.find("\"count\":"), std::string::npos);
+
+  // The same from saved line counts (a clean run's line_counts.bin).
+  LineCounter counts;
+  for (int i = 0; i < 5; ++i) {
+    std::string furniture;
+    for (int line = 0; line < 100; ++line) {
+      furniture += Words(5000 + 6 * line, 6) + "\n";
+    }
+    counts.AddDocument(furniture + Words(100 * i, 60), "a.example");
+  }
+  counts.Finish(3);
+  WriteFile(dir_ / "counts.bin", counts.Serialize());
+  main_text.line_counts_file = (dir_ / "counts.bin").string();
+  ASSERT_OK(RunDedup(*inputs, (dir_ / "saved").string(), main_text));
+  EXPECT_EQ(ReadAll(dir_ / "saved" / "removed.jsonl"),
+            ReadAll(dir_ / "main" / "removed.jsonl"));
+  // A bad file is an error before anything is written.
+  WriteFile(dir_ / "bad.bin", "not counts");
+  main_text.line_counts_file = (dir_ / "bad.bin").string();
+  EXPECT_FALSE(RunDedup(*inputs, (dir_ / "bad").string(), main_text).ok());
+  // line_counts_file without main_text is refused.
+  EXPECT_FALSE(RunDedup(*inputs, (dir_ / "bad2").string(),
+                        {.line_counts_file = "x"})
+                   .ok());
+}
+
+TEST_F(DedupTest, MainTextLeavesRecordsWithoutUrlWhole) {
+  // Without a URL, lines recurring across the collection are as often
+  // copies as furniture: nothing is masked, so the run is the plain one.
+  std::string crawl;
+  for (int i = 0; i < 4; ++i) {
+    crawl += "{\"id\":\"n" + std::to_string(i) + "\",\"text\":" +
+             Json(Words(0, 40) + "\n" + Words(100 * i + 1000, 40)) + "}\n";
+  }
+  WriteFile(dir_ / "nourl.jsonl", crawl);
+  auto inputs = PlanInputs({(dir_ / "nourl.jsonl").string()});
+  ASSERT_OK(inputs);
+  DedupOptions main_text;
+  main_text.main_text = true;
+  ASSERT_OK(RunDedup(*inputs, (dir_ / "main").string(), main_text));
+  ASSERT_OK(RunDedup(*inputs, (dir_ / "plain").string(), {}));
+  EXPECT_EQ(ReadAll(dir_ / "main" / "removed.jsonl"),
+            ReadAll(dir_ / "plain" / "removed.jsonl"));
+}
+
 TEST_F(DedupTest, DryRunWritesDecisionsOnly) {
   std::map<std::string, std::string> source;
   WriteFile(dir_ / "d.jsonl", MakeCrawl(5, &source));

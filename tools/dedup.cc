@@ -19,7 +19,7 @@ struct DedupFlags {
   std::vector<std::string> inputs;
   std::string outdir;
   CompareFlags compare;
-  std::string keep;  // "": first, or longest with --containment
+  std::string keep = "first";
   ReaderFlags reader;
   int threads = 0;
   size_t min_words = 0;
@@ -44,11 +44,7 @@ int RunDedupCommand(const DedupFlags& flags) {
   if (auto s = ApplyCompareFlags(flags.compare, &options); !s.ok()) {
     return Fail("dedup", s, 2);
   }
-  const std::string keep_flag =
-      !flags.keep.empty() ? flags.keep
-      : options.containment > 0 ? "longest"
-                                : "first";
-  auto keep = ParseKeepPolicy(keep_flag, &options.keep_field);
+  auto keep = ParseKeepPolicy(flags.keep, &options.keep_field);
   if (!keep.ok()) {
     return Fail("dedup", keep.status(), 2);
   }
@@ -151,8 +147,8 @@ void AddDedupCommand(CLI::App& app, int* exit_code) {
                   "the first). A record is removed only as a duplicate of "
                   "the record kept (no chains): records, best first by this "
                   "policy, each join the first kept record they are a "
-                  "duplicate of, else are kept. Default: first; longest with "
-                  "--containment");
+                  "duplicate of, else are kept")
+      ->capture_default_str();
   AddReaderFlags(cmd, &flags->reader);
   AddOutputFormatFlag(cmd, &flags->output_format);
   cmd->add_option("--threads", flags->threads, "threads (default: all cores)");

@@ -90,6 +90,22 @@ struct DedupOptions {
   // is removed is the keep policy's choice (kLongest removes the shorter).
   // Default: 0.
   double containment = 0;
+  // Compare documents on their main text: lines that are boilerplate of
+  // their site (FindBoilerplate with `main_text_boilerplate`, the clean
+  // job's rule: a line in at least min_docs documents of the site, the
+  // host of the record's URL) are left out of the shingles, so that page
+  // furniture (navigation, sidebars, footers) does not make different
+  // articles of one site alike, nor hide a copy on another site. Documents
+  // without a URL are compared whole (across a collection, a line recurs
+  // as often because its documents are copies as because it is
+  // furniture), and so is a document with no letter or digit left. The records written stay the bytes read. Costs one more pass
+  // over the inputs to count lines, unless line_counts_file is set. Not
+  // supported by neardup.dask. Default: false.
+  bool main_text = false;
+  BoilerplateOptions main_text_boilerplate;
+  // With main_text: the line counts to use (line_counts.bin of a clean
+  // run) instead of counting this collection. Default: "" (count).
+  std::string line_counts_file;
   // Which record of a cluster is kept. Default: the first in input order.
   // A cluster is judged as JudgeMembers says: members in this policy's
   // order each join the first kept member they are a duplicate of, else
@@ -213,7 +229,8 @@ struct DedupStats {
 // Events come at most every 250 ms per stage, and once more when a stage
 // ends (records == total_records when that is known).
 struct ProgressEvent {
-  std::string_view stage;  // dedup: "sign", "index", "write"; clean:
+  std::string_view stage;  // dedup: "count" (main_text), "sign", "index",
+                           // "write"; clean:
                            // "count", "clean"
   uint64_t records = 0;    // what is done in this stage: records, or bands
                            // in "index"

@@ -6,7 +6,7 @@ from neardup import _core
 
 
 def _options(method="minhash", threshold=0.8, ngram=0, char=False,
-             num_perm=112, bands=0, rows=0, hamming=3, keep=None,
+             num_perm=112, bands=0, rows=0, hamming=3, keep="first",
              verify="signature", text_field="text", id_field="id",
              max_doc_bytes=256 << 20, oversize="reject", seed=0,
              dry_run=False, overwrite=False, max_bucket_pairs_size=64,
@@ -19,8 +19,6 @@ def _options(method="minhash", threshold=0.8, ngram=0, char=False,
     if method not in methods:
         raise ValueError("method must be minhash, simhash or exact")
     o.method = methods[method]
-    if keep is None:  # as neardup dedup: longest with --containment
-        keep = "longest" if containment > 0 else "first"
     policy, field = _core.parse_keep_policy(keep)
     o.keep = policy
     o.keep_field = field

@@ -132,7 +132,7 @@ OPTIONS = {
     "containment": (dict(verify="exact", containment=0.8, keep="longest",
                          digits="keep"),
                     ["--verify", "exact", "--containment", "0.8",
-                     "--digits", "keep"]),
+                     "--digits", "keep", "--keep", "longest"]),
     "truncate": (dict(max_doc_bytes=1500, oversize="truncate"),
                  ["--max-doc-bytes", "1500", "--oversize", "truncate"]),
 }

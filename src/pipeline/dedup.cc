@@ -100,11 +100,13 @@ struct Documents {
 struct Batch {
   size_t first = 0;  // document number of texts[0]
   std::vector<std::string> texts;
+  std::vector<std::string> sites;  // DedupOptions::main_text: URL hosts
   // Filled by workers (VerifyMode::kExact): sorted distinct shingles.
   std::vector<std::vector<uint64_t>> sets;
   uint64_t repaired = 0;
   void Clear() {
     texts.clear();
+    sites.clear();
     sets.clear();
     repaired = 0;
   }
@@ -117,6 +119,8 @@ struct Worker {
   std::string normalized;
   Normalizer normalizer;
   uint64_t repaired = 0;
+  std::vector<Cut> cuts;  // main_text
+  std::string main_text;
 };
 
 class DedupJob {
@@ -138,6 +142,7 @@ class DedupJob {
 
  private:
   absl::Status Prepare();
+  absl::Status CountLines();
   absl::Status SignPass();
   absl::Status SignBatch(Batch& batch, std::vector<Worker>& workers);
   absl::Status Index(DisjointSets& sets);
@@ -175,6 +180,7 @@ class DedupJob {
   uint64_t spill_values_ = 0;
   Clock::time_point last_report_ = Clock::now();
   std::vector<uint64_t> set_a_, set_b_;
+  LineCounter line_counts_;  // main_text
 };
 
 absl::Status DedupJob::Prepare() {
@@ -285,7 +291,12 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
     const size_t begin = n * w / t, end = n * (w + 1) / t;
     for (size_t i = begin; i < end; ++i) {
       const size_t doc = batch.first + i;
-      const std::string& text = batch.texts[i];
+      const std::string_view text =
+          options_.main_text
+              ? internal::MainText(batch.texts[i], batch.sites[i], line_counts_,
+                                   options_.main_text_boilerplate,
+                                   &worker.cuts, &worker.main_text)
+              : std::string_view(batch.texts[i]);
       switch (options_.method) {
         case DedupMethod::kMinHash:
           worker.repaired += internal::DedupShingles(worker.shingler, text, &worker.hashes);
@@ -339,12 +350,88 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
   return absl::OkStatus();
 }
 
+// DedupOptions::main_text: the line counts of the collection, counted as
+// the clean job counts them (its first pass: LineCounter, documents added
+// in input order, prepared on the threads) or read from line_counts_file.
+// Records are accounted for by the sign pass, not here.
+absl::Status DedupJob::CountLines() {
+  const auto start = Clock::now();
+  if (!options_.line_counts_file.empty()) {
+    std::FILE* in = std::fopen(options_.line_counts_file.c_str(), "rb");
+    if (in == nullptr) {
+      return absl::NotFoundError(options_.line_counts_file +
+                                 ": cannot open the line-count file");
+    }
+    std::string bytes;
+    char buf[1 << 16];
+    for (size_t got; (got = std::fread(buf, 1, sizeof(buf), in)) > 0;) {
+      bytes.append(buf, got);
+    }
+    const bool failed = std::ferror(in) != 0;
+    std::fclose(in);
+    if (failed) {
+      return absl::DataLossError(options_.line_counts_file +
+                                 ": cannot read the line-count file");
+    }
+    auto loaded = LineCounter::Deserialize(bytes);
+    if (!loaded.ok()) {
+      return absl::DataLossError(options_.line_counts_file + ": " +
+                                 std::string(loaded.status().message()));
+    }
+    line_counts_ = *std::move(loaded);
+    stats_.stage_seconds.push_back({"count", SecondsSince(start)});
+    return absl::OkStatus();
+  }
+  std::vector<std::string> texts, sites;
+  std::vector<LineCounter::Prepared> prepared;
+  size_t batch_bytes = 0;
+  uint64_t docs = 0, bytes = 0;
+  auto flush = [&] {
+    const size_t n = texts.size();
+    prepared.resize(n);
+    internal::ParallelFor(options_.threads, n, [&](int, size_t i) {
+      prepared[i] = LineCounter::Prepare(texts[i], sites[i]);
+    });
+    for (size_t i = 0; i < n; ++i) line_counts_.Add(prepared[i]);
+    texts.clear();
+    sites.clear();
+    batch_bytes = 0;
+  };
+  Record record;
+  Rejection rejection;
+  ReaderOptions first_pass = options_.reader;
+  first_pass.keep_pass_through = false;
+  for (size_t f = 0; f < files_.size(); ++f) {
+    auto reader = RecordReader::Open(files_.path(f), first_pass);
+    if (!reader.ok()) return reader.status();
+    for (;;) {
+      const auto result = (*reader)->Next(&record, &rejection);
+      if (result == RecordReader::Result::kEnd) break;
+      if (result == RecordReader::Result::kRejected) continue;
+      if (auto s = internal::CheckCancel(options_.cancel); !s.ok()) return s;
+      texts.emplace_back(record.text);
+      sites.push_back(UrlHost(record.url));
+      batch_bytes += record.text.size();
+      bytes += record.raw.size();
+      Report("count", ++docs, bytes);
+      if (batch_bytes >= (size_t{8} << 20)) flush();
+    }
+  }
+  flush();
+  Report("count", docs, bytes, /*force=*/true);
+  line_counts_.Finish(
+      std::max<uint32_t>(2, options_.main_text_boilerplate.min_docs));
+  stats_.stage_seconds.push_back({"count", SecondsSince(start)});
+  return absl::OkStatus();
+}
+
 absl::Status DedupJob::SignPass() {
   const auto start = Clock::now();
   std::vector<Worker> workers;
   for (int w = 0; w < options_.threads; ++w) {
     workers.push_back(Worker{*Shingler::Create(options_.shingles), {}, {},
-                             Normalizer(options_.shingles.normalize), 0});
+                             Normalizer(options_.shingles.normalize), 0, {},
+                             {}});
   }
   if (options_.verify == VerifyMode::kExact &&
       options_.method == DedupMethod::kMinHash) {
@@ -434,6 +521,7 @@ absl::Status DedupJob::SignPass() {
       docs_.ids.append(record.id);
       docs_.id_end.push_back(docs_.ids.size());
       batches[current].texts.emplace_back(record.text);
+      if (options_.main_text) batches[current].sites.push_back(UrlHost(record.url));
       batch_bytes += record.text.size();
       if (batch_bytes >= kBatchBytes ||
           batches[current].texts.size() >= kBatchDocs) {
@@ -683,6 +771,9 @@ absl::Status DedupJob::WritePass(const Clustering& c) {
 absl::StatusOr<DedupStats> DedupJob::Run() {
   const auto start = Clock::now();
   if (auto s = Prepare(); !s.ok()) return s;
+  if (options_.main_text) {
+    if (auto s = CountLines(); !s.ok()) return s;
+  }
   if (auto s = SignPass(); !s.ok()) return s;
   absl::StatusOr<DisjointSets> sets = DisjointSets::Create(docs_.size());
   if (!sets.ok()) return sets.status();
@@ -765,6 +856,13 @@ absl::StatusOr<DedupOptions> ResolveDedupOptions(const DedupOptions& options) {
       return invalid("containment needs method minhash with verify exact "
                      "(the shingle sets): set verify to exact");
     }
+  }
+  if (o.main_text && o.main_text_boilerplate.min_docs < 2) {
+    return invalid("main_text_boilerplate.min_docs must be at least 2, got " +
+                   std::to_string(o.main_text_boilerplate.min_docs));
+  }
+  if (!o.line_counts_file.empty() && !o.main_text) {
+    return invalid("line_counts_file is read only with main_text");
   }
   if (o.hamming < 0 || o.hamming > 8) {
     return invalid("hamming must be 0 to 8, got " + std::to_string(o.hamming));
@@ -912,6 +1010,7 @@ std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
        (o.containment > 0 ? ",\"containment\":" + FormatDouble(o.containment)
                           : "") +
        (o.shingles.normalize.digits_to_zero ? "" : ",\"digits\":\"keep\"") +
+       (o.main_text ? ",\"main_text\":true" : "") +
        ",\"verify\":\"" +
        (o.verify == VerifyMode::kExact ? "exact" : "signature") +
        "\",\"keep\":";

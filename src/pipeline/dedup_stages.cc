@@ -47,6 +47,12 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
         "output_format text JSONL is not supported by the distributed job "
         "yet: run neardup dedup --output-format jsonl");
   }
+  if (options.main_text) {
+    return absl::UnimplementedError(
+        "main_text (comparing documents without their site's boilerplate "
+        "lines) is not supported by the distributed job yet: run neardup "
+        "dedup --main-text on");
+  }
   if (options.min_words > 0) {
     return absl::UnimplementedError(
         "min_words (removing documents shorter than N words) is not "

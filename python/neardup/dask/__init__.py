@@ -591,7 +591,7 @@ def _exchange(client, results, count, getter=_piece):
 def dedup(paths, output, *, client=None, scheduler=None,
           partition_bytes=64 << 20, shuffle_partitions=0,
           method="minhash", threshold=0.8, ngram=0, char=False, num_perm=112,
-          bands=0, rows=0, hamming=3, keep=None, verify="signature",
+          bands=0, rows=0, hamming=3, keep="first", verify="signature",
           text_field="text", id_field="id", max_doc_bytes=256 << 20,
           oversize="reject", seed=0, dry_run=False, overwrite=False,
           max_bucket_pairs_size=64, containment=0.0, digits="zero"):
@@ -611,11 +611,11 @@ def dedup(paths, output, *, client=None, scheduler=None,
     both verify modes are supported; verify="exact" keeps every document's
     shingle set with its signature (8 bytes per distinct shingle).
 
-    keep: first, longest or field:NAME; None (the default): first, or
-    longest with containment (the shorter version is removed), as
-    ``neardup dedup --keep`` defaults. Judging is the command's: records,
+    keep: first, longest or field:NAME. Judging is the command's: records,
     best first by the keep policy, join the first kept record they are a
-    duplicate of, else are kept (no chains).
+    duplicate of, else are kept (no chains). containment (with
+    verify="exact") and digits ("zero" or "keep") are the command's
+    --containment and --digits; --main-text is not supported here.
 
     Returns the parsed stats.json. Raises the errors of ``neardup dedup``
     (ValueError for bad options, FileNotFoundError, OSError) before any
@@ -937,13 +937,12 @@ def _parser():
                    help="how candidates are confirmed: signature "
                         "(estimated Jaccard) or exact (Jaccard of the "
                         "shingle sets); default: %(default)s")
-    p.add_argument("--keep", default=None,
+    p.add_argument("--keep", default="first",
                    help="record kept per cluster: first, longest or "
                         "field:NAME (the largest value of that numeric "
-                        "field); default: first, or longest with "
-                        "--containment. Records, best first, join the "
-                        "first kept record they are a duplicate of (no "
-                        "chains)")
+                        "field); default: %(default)s. Records, best "
+                        "first, join the first kept record they are a "
+                        "duplicate of (no chains)")
     p.add_argument("--text-field", default="text",
                    help="JSONL text field (default: %(default)s)")
     p.add_argument("--id-field", default="id",
