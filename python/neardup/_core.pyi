@@ -260,6 +260,9 @@ class DedupOptions:
     hamming: int
     verify: VerifyMode
     containment: float
+    main_text: bool
+    line_counts_file: str
+    main_text_min_docs: int
     keep: KeepPolicy
     keep_field: str
     reader: ReaderOptions

@@ -10,7 +10,8 @@ def _options(method="minhash", threshold=0.8, ngram=0, char=False,
              verify="signature", text_field="text", id_field="id",
              max_doc_bytes=256 << 20, oversize="reject", seed=0,
              dry_run=False, overwrite=False, max_bucket_pairs_size=64,
-             containment=0.0, digits="zero"):
+             containment=0.0, digits="zero", main_text=False,
+             line_counts=""):
     """Returns DedupOptions from the flags of ``neardup dedup``."""
     o = _core.DedupOptions()
     methods = {"minhash": _core.DedupMethod.MINHASH,
@@ -28,6 +29,8 @@ def _options(method="minhash", threshold=0.8, ngram=0, char=False,
                 else _core.VerifyMode.SIGNATURE)
     o.threshold = threshold
     o.containment = containment
+    o.main_text = bool(main_text)
+    o.line_counts_file = os.fspath(line_counts)
     shingles = _core.ShingleOptions()
     if digits not in ("zero", "keep"):
         raise ValueError("digits must be zero or keep")

@@ -1492,6 +1492,18 @@ PYBIND11_MODULE(_core, m) {
       .def_readwrite("containment", &DedupOptions::containment,
                      "also duplicates: |A & B| / min(|A|, |B|) of the shingle "
                      "sets at least this (0: off; verify exact only)")
+      .def_readwrite("main_text", &DedupOptions::main_text,
+                     "compare documents without their site's boilerplate "
+                     "lines (not supported by neardup.dask)")
+      .def_readwrite("line_counts_file", &DedupOptions::line_counts_file,
+                     "with main_text: a clean run's line_counts.bin instead "
+                     "of counting")
+      .def_property(
+          "main_text_min_docs",
+          [](const DedupOptions& o) { return o.main_text_boilerplate.min_docs; },
+          [](DedupOptions& o, uint32_t v) { o.main_text_boilerplate.min_docs = v; },
+          "with main_text: a line in this many documents of a site is "
+          "boilerplate (at least 2)")
       .def_readwrite("keep", &DedupOptions::keep)
       .def_readwrite("keep_field", &DedupOptions::keep_field)
       .def_readwrite("reader", &DedupOptions::reader)
