@@ -390,7 +390,7 @@ def main():
                 print("  %s: %s" % (name, p))
         else:
             print("output checks: counts, clusters.jsonl and removed.jsonl "
-                  "consistent in all %d runs" % len(defaults + sweep_min + sweep_sim))
+                  "consistent in all %d runs" % len(defaults + extra + sweep_min + sweep_sim))
         rejected = max(r["rejected"] for r in defaults + sweep_min + sweep_sim)
         print("rejected records: %d (counted as singletons)" % rejected)
         print("total %.1f s" % (time.monotonic() - t0))
