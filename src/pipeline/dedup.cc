@@ -708,6 +708,15 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
     if (c.kept[i] == i) continue;
     ++stats_.files[docs_.file[i]].removed;
     const internal::Likeness like = Compare(i, c.kept[i]);
+    // The invariant "a removal is judged against the record kept", checked
+    // by the job, not only by the tests.
+    if (!internal::IsDuplicate(options_, like)) {
+      return absl::InternalError(
+          "dedup: record " + std::string(docs_.Id(i)) +
+          " would be removed as a duplicate of " +
+          std::string(docs_.Id(c.kept[i])) + " at similarity " +
+          FormatDouble(like.similarity) + ", which is not a duplicate");
+    }
     line = RemovedJson(docs_.Id(i), files_.display(docs_.file[i]),
                        docs_.line[i], options_.method, number[c.cluster[i]],
                        docs_.Id(c.kept[i]), like.similarity, like.containment);
