@@ -167,6 +167,32 @@ TEST(JudgeMembersTest, MembersComeBestFirstAndJoinTheFirstKeptTheyMatch) {
   EXPECT_EQ(judged, (std::vector<uint32_t>{0, 2, 2, 3}));
 }
 
+TEST(JudgeMembersTest, WithBandsOnlyCandidatesAreCompared) {
+  auto everyone = [](size_t, size_t) { return true; };
+  // Two bands. 0 and 1 share band 0's key; 2 shares none with 0 or 1.
+  const std::vector<uint64_t> keys = {7, 1,  7, 2,  8, 3};
+  std::vector<uint32_t> judged(3);
+  ASSERT_OK(JudgeMembers(KeepPolicy::kFirst, {}, {}, everyone,
+                         absl::MakeSpan(judged), keys, 2));
+  EXPECT_EQ(judged, (std::vector<uint32_t>{0, 0, 2}));
+  // A key is compared within its band only: 2's band-1 key 7 is not
+  // 0's band-0 key 7.
+  const std::vector<uint64_t> crossed = {7, 1,  5, 2,  9, 7};
+  ASSERT_OK(JudgeMembers(KeepPolicy::kFirst, {}, {}, everyone,
+                         absl::MakeSpan(judged), crossed, 2));
+  EXPECT_EQ(judged, (std::vector<uint32_t>{0, 1, 2}));
+  // Among candidates, still the first kept in keep order: 2 shares a key
+  // with both kept members 0 and 1 and joins 0.
+  const std::vector<uint64_t> both = {7, 1,  8, 2,  7, 2};
+  ASSERT_OK(JudgeMembers(KeepPolicy::kFirst, {}, {},
+                         [](size_t m, size_t) { return m == 2; },
+                         absl::MakeSpan(judged), both, 2));
+  EXPECT_EQ(judged, (std::vector<uint32_t>{0, 1, 0}));
+  EXPECT_FALSE(JudgeMembers(KeepPolicy::kFirst, {}, {}, everyone,
+                            absl::MakeSpan(judged), both, 3)
+                   .ok());
+}
+
 TEST(JudgeMembersTest, RefusesSpansOfAnotherLength) {
   std::vector<uint32_t> judged(3);
   const std::vector<uint64_t> two = {1, 2};

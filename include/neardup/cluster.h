@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -117,14 +118,24 @@ absl::StatusOr<Clustering> MakeClustering(DisjointSets& sets,
 // removed member is a duplicate of the member it names. Writes judged[j]:
 // the member that member j is judged against (j itself when kept).
 // `lengths` or `numbers` may be empty when the policy does not use them.
-// Returns InvalidArgument when a span has another size than `judged`.
-// Cost: at most members x kept calls of `duplicate`, and a sort.
+//
+// With `bands` > 0, `band_keys` holds `bands` keys per member (member j's
+// at [j * bands, (j + 1) * bands)), LSH band keys, and a member is compared
+// only with the kept members that share a key with it in the same band
+// (LSH candidates), still in keep order: what a candidate index would
+// compare, and no more. Returns InvalidArgument when a span has another
+// size than `judged` (band_keys: than judged.size() * bands). Cost: a sort,
+// then at most members x kept calls of `duplicate` without bands; with
+// bands, one hash-map lookup per member and band, and one call per kept
+// candidate.
 absl::Status JudgeMembers(KeepPolicy policy,
                           absl::Span<const uint64_t> lengths,
                           absl::Span<const double> numbers,
                           absl::FunctionRef<bool(size_t member, size_t kept)>
                               duplicate,
-                          absl::Span<uint32_t> judged);
+                          absl::Span<uint32_t> judged,
+                          absl::Span<const uint64_t> band_keys = {},
+                          size_t bands = 0);
 
 // As MakeClustering, but each connected component of `sets` is judged by
 // JudgeMembers (`duplicate` takes document numbers): a component becomes one
@@ -132,10 +143,15 @@ absl::Status JudgeMembers(KeepPolicy policy,
 // numbered by its smallest member in `cluster`; `component` keeps the
 // component. Deterministic: depends only on the components, the policy's
 // values and `duplicate`, never on the order of Union calls.
+// With `bands` > 0, band_key(doc, band) gives each document's LSH band
+// keys, passed to JudgeMembers.
 absl::StatusOr<Clustering> MakeJudgedClustering(
     DisjointSets& sets, KeepPolicy policy, absl::Span<const uint64_t> lengths,
     absl::Span<const double> numbers,
-    absl::FunctionRef<bool(uint32_t member, uint32_t kept)> duplicate);
+    absl::FunctionRef<bool(uint32_t member, uint32_t kept)> duplicate,
+    size_t bands = 0,
+    const std::function<uint64_t(uint32_t doc, size_t band)>& band_key =
+        nullptr);
 
 }  // namespace neardup
 

@@ -7,6 +7,8 @@
 #include <cmath>
 #include <numeric>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "absl/status/status.h"
 
@@ -164,8 +166,15 @@ absl::Status JudgeMembers(KeepPolicy policy,
                           absl::Span<const uint64_t> lengths,
                           absl::Span<const double> numbers,
                           absl::FunctionRef<bool(size_t, size_t)> duplicate,
-                          absl::Span<uint32_t> judged) {
+                          absl::Span<uint32_t> judged,
+                          absl::Span<const uint64_t> band_keys, size_t bands) {
   const size_t n = judged.size();
+  if (bands > 0 && band_keys.size() != n * bands) {
+    return absl::InvalidArgumentError(
+        "JudgeMembers: " + std::to_string(band_keys.size()) +
+        " band keys for " + std::to_string(n) + " members of " +
+        std::to_string(bands) + " bands");
+  }
   const bool need_lengths = policy == KeepPolicy::kLongest;
   const bool need_numbers = policy == KeepPolicy::kField;
   if ((lengths.size() != n && (need_lengths || !lengths.empty())) ||
@@ -188,15 +197,45 @@ absl::Status JudgeMembers(KeepPolicy policy,
     });
   }
   std::vector<uint32_t> kept;
+  if (bands == 0) {
+    for (uint32_t m : order) {
+      judged[m] = m;
+      for (uint32_t k : kept) {
+        if (duplicate(m, k)) {
+          judged[m] = k;
+          break;
+        }
+      }
+      if (judged[m] == m) kept.push_back(m);
+    }
+    return absl::OkStatus();
+  }
+  // Per band: key -> the kept members with it, by their rank in `kept`.
+  std::vector<std::unordered_map<uint64_t, std::vector<uint32_t>>> index(bands);
+  std::vector<uint32_t> candidates;
   for (uint32_t m : order) {
     judged[m] = m;
-    for (uint32_t k : kept) {
-      if (duplicate(m, k)) {
-        judged[m] = k;
+    candidates.clear();
+    for (size_t b = 0; b < bands; ++b) {
+      const auto it = index[b].find(band_keys[m * bands + b]);
+      if (it == index[b].end()) continue;
+      candidates.insert(candidates.end(), it->second.begin(), it->second.end());
+    }
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()),
+                     candidates.end());
+    for (uint32_t rank : candidates) {
+      if (duplicate(m, kept[rank])) {
+        judged[m] = kept[rank];
         break;
       }
     }
-    if (judged[m] == m) kept.push_back(m);
+    if (judged[m] != m) continue;
+    const auto rank = static_cast<uint32_t>(kept.size());
+    kept.push_back(m);
+    for (size_t b = 0; b < bands; ++b) {
+      index[b][band_keys[m * bands + b]].push_back(rank);
+    }
   }
   return absl::OkStatus();
 }
@@ -204,7 +243,12 @@ absl::Status JudgeMembers(KeepPolicy policy,
 absl::StatusOr<Clustering> MakeJudgedClustering(
     DisjointSets& sets, KeepPolicy policy, absl::Span<const uint64_t> lengths,
     absl::Span<const double> numbers,
-    absl::FunctionRef<bool(uint32_t, uint32_t)> duplicate) {
+    absl::FunctionRef<bool(uint32_t, uint32_t)> duplicate, size_t bands,
+    const std::function<uint64_t(uint32_t, size_t)>& band_key) {
+  if (bands > 0 && !band_key) {
+    return absl::InvalidArgumentError(
+        "MakeJudgedClustering: bands without band_key");
+  }
   absl::StatusOr<Clustering> made =
       MakeClustering(sets, policy, lengths, numbers);
   if (!made.ok()) return made.status();
@@ -222,6 +266,7 @@ absl::StatusOr<Clustering> MakeJudgedClustering(
   std::vector<uint64_t> member_lengths;
   std::vector<double> member_numbers;
   std::vector<uint32_t> judged;
+  std::vector<uint64_t> keys;
   for (uint32_t root = 0; root < n; ++root) {
     const uint32_t begin = start[root], end = start[root + 1];
     if (end - begin < 2) continue;
@@ -233,10 +278,14 @@ absl::StatusOr<Clustering> MakeJudgedClustering(
       if (!numbers.empty()) member_numbers.push_back(numbers[d]);
     }
     judged.assign(group.size(), 0);
+    keys.clear();
+    for (uint32_t d : group) {
+      for (size_t b = 0; b < bands; ++b) keys.push_back(band_key(d, b));
+    }
     if (auto s = JudgeMembers(
             policy, member_lengths, member_numbers,
             [&](size_t m, size_t k) { return duplicate(group[m], group[k]); },
-            absl::MakeSpan(judged));
+            absl::MakeSpan(judged), keys, bands);
         !s.ok()) {
       return s;
     }

@@ -788,12 +788,22 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
   if (!sets.ok()) return sets.status();
   if (auto s = Index(*sets); !s.ok()) return s;
   if (auto s = internal::CheckCancel(options_.cancel); !s.ok()) return s;
+  const auto judge_start = Clock::now();
   absl::StatusOr<Clustering> clustered = MakeJudgedClustering(
       *sets, options_.keep, docs_.length, docs_.number,
       [this](uint32_t member, uint32_t kept) {
         return internal::IsDuplicate(options_, Compare(member, kept));
+      },
+      // MinHash: only LSH candidates are compared, as in the index.
+      options_.method == DedupMethod::kMinHash
+          ? static_cast<size_t>(stats_.lsh.bands)
+          : 0,
+      [this](uint32_t doc, size_t band) {
+        return BandKey(docs_.signatures.Signature(doc), static_cast<int>(band),
+                       stats_.lsh.rows);
       });
   if (!clustered.ok()) return clustered.status();
+  stats_.stage_seconds.push_back({"judge", SecondsSince(judge_start)});
   const Clustering& clustering = *clustered;
   stats_.removed_too_short = static_cast<uint64_t>(
       std::count(docs_.too_short.begin(), docs_.too_short.end(), 1));

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "neardup/lsh.h"
 #include "neardup/minhash.h"
 #include "neardup/pipeline.h"
 #include "neardup/simhash.h"
@@ -179,6 +180,10 @@ absl::StatusOr<std::vector<uint64_t>> JudgeComponents(
   const bool sets = options.method == DedupMethod::kMinHash &&
                     options.verify == VerifyMode::kExact;
   if (options.method == DedupMethod::kMinHash) {
+    // Signatures give the band keys (only LSH candidates are compared).
+    if (evidence.signatures.size() != n * k) {
+      return invalid("signatures are not num_perm values per member");
+    }
     if (sets) {
       if (evidence.set_end.size() != n) return invalid("set_end is not one per member");
       for (size_t i = 0; i < n; ++i) {
@@ -188,8 +193,6 @@ absl::StatusOr<std::vector<uint64_t>> JudgeComponents(
           return invalid("set_end is not a list of ends into sets");
         }
       }
-    } else if (evidence.signatures.size() != n * k) {
-      return invalid("signatures are not num_perm values per member");
     }
   } else if (evidence.keys.size() != n) {
     return invalid("keys are not one per member");
@@ -225,18 +228,29 @@ absl::StatusOr<std::vector<uint64_t>> JudgeComponents(
                             evidence.signatures.subspan(b * k, k))
                 .value_or(0.0)};
   };
+  const size_t bands = options.method == DedupMethod::kMinHash
+                           ? static_cast<size_t>(options.bands)
+                           : 0;
   std::vector<uint64_t> kept(n);
   std::vector<uint32_t> judged;
+  std::vector<uint64_t> keys;
   for (size_t i = 0; i < n;) {
     size_t j = i + 1;
     while (j < n && component[j] == component[i]) ++j;
     judged.assign(j - i, 0);
+    keys.clear();
+    for (size_t x = i; x < j; ++x) {
+      for (size_t b = 0; b < bands; ++b) {
+        keys.push_back(BandKey(evidence.signatures.subspan(x * k, k),
+                               static_cast<int>(b), options.rows));
+      }
+    }
     if (auto s = JudgeMembers(
             options.keep, length.subspan(i, j - i), number.subspan(i, j - i),
             [&](size_t m, size_t kk) {
               return internal::IsDuplicate(options, like(i + m, i + kk));
             },
-            absl::MakeSpan(judged));
+            absl::MakeSpan(judged), keys, bands);
         !s.ok()) {
       return s;
     }

@@ -379,8 +379,9 @@ def _star_out(result, starts, count):
 
 def _evidence(signed, rows, method, exact):
     """What _choose compares of the documents at `rows` of a partition."""
-    if exact:
-        return {"set": [_set(signed, int(r)) for r in rows]}
+    if exact:  # the signatures give the band keys
+        return {"set": [_set(signed, int(r)) for r in rows],
+                "sig": np.asarray(signed["signatures"])[rows]}
     if method == "minhash":
         return {"sig": np.asarray(signed["signatures"])[rows]}
     return {"key": np.asarray(signed["keys"], dtype=np.uint64)[rows]}
@@ -425,7 +426,7 @@ def _choose(signed, offset, pieces, kw, starts, count, method, exact):
         evidence["sets"] = (np.concatenate(sets).astype(np.uint64) if sets
                             else np.zeros(0, dtype=np.uint64))
         evidence["set_end"] = ends
-    elif method == "minhash":
+    if method == "minhash":
         width = np.asarray(signed["signatures"]).shape[1]
         sig = np.concatenate(
             [_concat(pieces, "sig", np.uint32, width), mine["sig"]])[order]
