@@ -271,6 +271,11 @@ def main():
     ap.add_argument("--out", help="also write every row as JSON to this file")
     ap.add_argument("--no-sweep", action="store_true",
                     help="only the default settings")
+    ap.add_argument("--setting", action="append", default=[],
+                    metavar="NAME=FLAGS",
+                    help="also run neardup dedup with these flags (split on "
+                    "spaces), reported as NAME; repeatable (e.g. "
+                    "'contain=--verify exact --containment 0.8')")
     ap.add_argument("--keep-temp", action="store_true",
                     help="keep the temporary folder (JSONL and outputs)")
     args = ap.parse_args()
@@ -317,6 +322,10 @@ def main():
         defaults = [run("minhash-default", ["--method", "minhash"]),
                     run("simhash-default", ["--method", "simhash"]),
                     run("exact", ["--method", "exact"])]
+        extra = []
+        for setting in args.setting:
+            name, _, flags = setting.partition("=")
+            extra.append(run(name, ["--method", "minhash"] + flags.split()))
         sweep_min, sweep_sim = [], []
         if not args.no_sweep:
             for i in range(13):
@@ -337,6 +346,8 @@ def main():
 
         print_table("default settings (exact: normalized-text hash, reference)",
                     defaults)
+        if extra:
+            print_table("--setting runs", extra)
         if best:
             print_table("best pairwise F1 of each sweep", best)
         if sweep_min:
@@ -369,7 +380,8 @@ def main():
         for i in range(0, len(line), 6):
             print("  " + ", ".join(line[i:i + 6]))
 
-        problems = [(r["name"], p) for r in defaults + sweep_min + sweep_sim
+        problems = [(r["name"], p)
+                    for r in defaults + extra + sweep_min + sweep_sim
                     for p in r["problems"]]
         print()
         if problems:
@@ -378,7 +390,7 @@ def main():
                 print("  %s: %s" % (name, p))
         else:
             print("output checks: counts, clusters.jsonl and removed.jsonl "
-                  "consistent in all %d runs" % len(defaults + sweep_min + sweep_sim))
+                  "consistent in all %d runs" % len(defaults + extra + sweep_min + sweep_sim))
         rejected = max(r["rejected"] for r in defaults + sweep_min + sweep_sim)
         print("rejected records: %d (counted as singletons)" % rejected)
         print("total %.1f s" % (time.monotonic() - t0))
@@ -398,6 +410,7 @@ def main():
                 "text_bytes": text_bytes,
                 "true_pairs": sum(comb2(c) for c in per_article.values()),
                 "defaults": [clean(r) for r in defaults],
+                "settings": [clean(r) for r in extra],
                 "best": [clean(r) for r in best],
                 "sweep_minhash": [clean(r) for r in sweep_min],
                 "sweep_simhash": [clean(r) for r in sweep_sim],

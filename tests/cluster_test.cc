@@ -137,5 +137,111 @@ TEST(ClusteringTest, KeepFieldMissingRanksLowest) {
   EXPECT_EQ(c.kept, (std::vector<uint32_t>{2, 1, 2, 3, 2, 1}));
 }
 
+// A chain 0 ~ 1 ~ 2 with 0 !~ 2, and 3 ~ everything.
+bool ChainDuplicate(size_t member, size_t kept) {
+  const auto a = std::min(member, kept), b = std::max(member, kept);
+  if (b == 3) return a == 1;
+  return b - a == 1;
+}
+
+TEST(JudgeMembersTest, AChainDoesNotRemoveItsFarEnd) {
+  std::vector<uint32_t> judged(3);
+  ASSERT_OK(JudgeMembers(KeepPolicy::kFirst, {}, {}, ChainDuplicate,
+                         absl::MakeSpan(judged)));
+  // 1 joins 0; 2 is no duplicate of 0, the only kept member, so it stays.
+  EXPECT_EQ(judged, (std::vector<uint32_t>{0, 0, 2}));
+}
+
+TEST(JudgeMembersTest, MembersComeBestFirstAndJoinTheFirstKeptTheyMatch) {
+  // Longest first: 1 (30), then 0, 2, 3 (10 each, input order).
+  const std::vector<uint64_t> lengths = {10, 30, 10, 10};
+  std::vector<uint32_t> judged(4);
+  ASSERT_OK(JudgeMembers(KeepPolicy::kLongest, lengths, {}, ChainDuplicate,
+                         absl::MakeSpan(judged)));
+  EXPECT_EQ(judged, (std::vector<uint32_t>{1, 1, 1, 1}));
+  // Field: 2 (9) first, then 3 (5), then 0 and 1 (missing).
+  const std::vector<double> numbers = {NAN, NAN, 9, 5};
+  ASSERT_OK(JudgeMembers(KeepPolicy::kField, {}, numbers, ChainDuplicate,
+                         absl::MakeSpan(judged)));
+  // 3 !~ 2: kept. 0 !~ 2, !~ 3: kept. 1 ~ 2 (first kept it matches).
+  EXPECT_EQ(judged, (std::vector<uint32_t>{0, 2, 2, 3}));
+}
+
+TEST(JudgeMembersTest, WithBandsOnlyCandidatesAreCompared) {
+  auto everyone = [](size_t, size_t) { return true; };
+  // Two bands. 0 and 1 share band 0's key; 2 shares none with 0 or 1.
+  const std::vector<uint64_t> keys = {7, 1,  7, 2,  8, 3};
+  std::vector<uint32_t> judged(3);
+  ASSERT_OK(JudgeMembers(KeepPolicy::kFirst, {}, {}, everyone,
+                         absl::MakeSpan(judged), keys, 2));
+  EXPECT_EQ(judged, (std::vector<uint32_t>{0, 0, 2}));
+  // A key is compared within its band only: 2's band-1 key 7 is not
+  // 0's band-0 key 7.
+  const std::vector<uint64_t> crossed = {7, 1,  5, 2,  9, 7};
+  ASSERT_OK(JudgeMembers(KeepPolicy::kFirst, {}, {}, everyone,
+                         absl::MakeSpan(judged), crossed, 2));
+  EXPECT_EQ(judged, (std::vector<uint32_t>{0, 1, 2}));
+  // Among candidates, still the first kept in keep order: 2 shares a key
+  // with both kept members 0 and 1 and joins 0.
+  const std::vector<uint64_t> both = {7, 1,  8, 2,  7, 2};
+  ASSERT_OK(JudgeMembers(KeepPolicy::kFirst, {}, {},
+                         [](size_t m, size_t) { return m == 2; },
+                         absl::MakeSpan(judged), both, 2));
+  EXPECT_EQ(judged, (std::vector<uint32_t>{0, 1, 0}));
+  EXPECT_FALSE(JudgeMembers(KeepPolicy::kFirst, {}, {}, everyone,
+                            absl::MakeSpan(judged), both, 3)
+                   .ok());
+}
+
+TEST(JudgeMembersTest, RefusesSpansOfAnotherLength) {
+  std::vector<uint32_t> judged(3);
+  const std::vector<uint64_t> two = {1, 2};
+  EXPECT_FALSE(JudgeMembers(KeepPolicy::kLongest, two, {}, ChainDuplicate,
+                            absl::MakeSpan(judged))
+                   .ok());
+  EXPECT_FALSE(JudgeMembers(KeepPolicy::kField, {}, {}, ChainDuplicate,
+                            absl::MakeSpan(judged))
+                   .ok());
+}
+
+TEST(MakeJudgedClusteringTest, SplitsAChainIntoClustersAroundKeptRecords) {
+  // Component {0, 1, 2, 4} chained 0 ~ 1 ~ 2 ~ 4; 3 alone.
+  DisjointSets sets(5);
+  sets.Union(0, 1);
+  sets.Union(2, 1);
+  sets.Union(4, 2);
+  auto duplicate = [](uint32_t m, uint32_t k) {
+    const uint32_t a = std::min(m, k), b = std::max(m, k);
+    return (a == 0 && b == 1) || (a == 1 && b == 2) || (a == 2 && b == 4);
+  };
+  auto c = MakeJudgedClustering(sets, KeepPolicy::kFirst, {}, {}, duplicate);
+  ASSERT_OK(c);
+  // 0 kept, 1 joins 0, 2 is kept (!~ 0), 4 joins 2.
+  EXPECT_EQ(c->kept, (std::vector<uint32_t>{0, 0, 2, 3, 2}));
+  EXPECT_EQ(c->cluster, (std::vector<uint32_t>{0, 0, 2, 3, 2}));
+  EXPECT_EQ(c->component, (std::vector<uint32_t>{0, 0, 0, 3, 0}));
+  EXPECT_EQ(c->clusters_of_two_or_more, 2u);
+  EXPECT_EQ(c->removed, 2u);
+  // Every removed member is a duplicate of its kept member.
+  for (uint32_t i = 0; i < 5; ++i) {
+    if (c->kept[i] != i) EXPECT_TRUE(duplicate(i, c->kept[i])) << i;
+  }
+}
+
+TEST(MakeJudgedClusteringTest, EveryoneAlikeIsMakeClustering) {
+  for (KeepPolicy policy :
+       {KeepPolicy::kFirst, KeepPolicy::kLongest, KeepPolicy::kField}) {
+    DisjointSets a = Example(), b = Example();
+    const std::vector<uint64_t> lengths = {10, 7, 30, 1, 30, 9};
+    const std::vector<double> numbers = {NAN, NAN, -1.0, 5.0, NAN, NAN};
+    const Clustering plain = *MakeClustering(a, policy, lengths, numbers);
+    const Clustering judged = *MakeJudgedClustering(
+        b, policy, lengths, numbers, [](uint32_t, uint32_t) { return true; });
+    EXPECT_EQ(plain.kept, judged.kept);
+    EXPECT_EQ(plain.removed, judged.removed);
+    EXPECT_EQ(plain.clusters_of_two_or_more, judged.clusters_of_two_or_more);
+  }
+}
+
 }  // namespace
 }  // namespace neardup

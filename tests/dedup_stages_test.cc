@@ -175,6 +175,72 @@ TEST(ResolveDedupOptionsTest, RefusesBadOptionsNamingOptionAndValue) {
   EXPECT_EQ(ResolveDedupOptions(field)->reader.number_field, "score");
 }
 
+// JudgeComponents on the evidence SignDedupPartition gives decides as
+// RunDedup does, for every method and verify mode: the documents of the
+// file as one component (the first 40, so that most pairs are not alike).
+TEST_F(DedupStagesTest, JudgeComponentsDecidesAsRunDedup) {
+  std::string chain;
+  auto words = [](int first) {
+    std::string text;
+    for (int k = first; k < first + 100; ++k) {
+      text += (k > first ? " " : "") + test::Word(static_cast<uint64_t>(k) + 9000);
+    }
+    return text;
+  };
+  for (int i = 0; i < 3; ++i) {
+    std::string line = "{\"id\":\"c" + std::to_string(i) + "\",\"text\":";
+    AppendJsonString(words(10 * i), &line);
+    chain += line + "}\n";
+  }
+  const std::string path = (dir_ / "chain.jsonl").string();
+  test::WriteFile(path, chain);
+  DedupOptions exact_sets;
+  exact_sets.verify = VerifyMode::kExact;
+  for (const DedupOptions& options : {DedupOptions{}, exact_sets}) {
+    auto resolved = ResolveDedupOptions(options);
+    ASSERT_OK(resolved);
+    auto signed_part = SignDedupPartition({path, "chain.jsonl"}, *resolved);
+    ASSERT_OK(signed_part);
+    const std::vector<uint64_t> component = {0, 0, 0}, doc = {0, 1, 2};
+    MemberEvidence evidence{.signatures = signed_part->signatures,
+                            .sets = signed_part->sets,
+                            .set_end = signed_part->set_end};
+    auto kept = JudgeComponents(component, doc, signed_part->length,
+                                signed_part->number, *resolved, evidence);
+    ASSERT_OK(kept);
+    // c1 joins c0; c2 is no duplicate of c0: kept (no chain).
+    EXPECT_EQ(*kept, (std::vector<uint64_t>{0, 0, 2}));
+    // RunDedup agrees.
+    const fs::path out = dir_ / ("out" + std::to_string(options.verify ==
+                                                        VerifyMode::kExact));
+    ASSERT_OK(RunDedup({{path, "chain.jsonl"}}, out.string(), options));
+    const auto kept_lines = test::Lines(test::ReadFile(out / "chain.jsonl"));
+    ASSERT_EQ(kept_lines.size(), 2u);
+    EXPECT_NE(kept_lines[0].find("\"c0\""), std::string::npos);
+    EXPECT_NE(kept_lines[1].find("\"c2\""), std::string::npos);
+  }
+  // Unsorted entries and missing evidence are refused.
+  auto resolved = ResolveDedupOptions({});
+  ASSERT_OK(resolved);
+  const std::vector<uint64_t> c = {0, 0}, unsorted = {1, 0}, len = {1, 1};
+  const std::vector<double> num = {NAN, NAN};
+  const std::vector<uint32_t> sig(2 * 112, 0);
+  EXPECT_FALSE(JudgeComponents(c, unsorted, len, num, *resolved,
+                               {.signatures = sig})
+                   .ok());
+  EXPECT_FALSE(JudgeComponents(c, {0, 1}, len, num, *resolved, {}).ok());
+  EXPECT_OK(JudgeComponents(c, {0, 1}, len, num, *resolved,
+                            {.signatures = sig}));
+}
+
+TEST_F(DedupStagesTest, RefusesMainText) {
+  DedupOptions options;
+  options.main_text = true;
+  auto signed_part = Sign(0, DedupPartition::kWholeFile, options);
+  ASSERT_FALSE(signed_part.ok());
+  EXPECT_EQ(signed_part.status().code(), absl::StatusCode::kUnimplemented);
+}
+
 TEST(DedupLinesTest, Formats) {
   EXPECT_EQ(RemovedJson("b", "f.jsonl", 3, DedupMethod::kMinHash, 0, "a",
                         0.84375),
@@ -185,6 +251,11 @@ TEST(DedupLinesTest, Formats) {
             "{\"id\":\"b\",\"file\":\"f\",\"line\":1,\"reason\":"
             "\"exact_duplicate\",\"cluster\":2,\"kept_id\":\"a\","
             "\"similarity\":1.0000}");
+  EXPECT_EQ(RemovedJson("b", "f", 1, DedupMethod::kMinHash, 2, "a", 0.5,
+                        0.9),
+            "{\"id\":\"b\",\"file\":\"f\",\"line\":1,\"reason\":"
+            "\"near_duplicate\",\"cluster\":2,\"kept_id\":\"a\","
+            "\"similarity\":0.5000,\"containment\":0.9000}");
   EXPECT_EQ(ClusterMemberJson("x\"y", 5, "a"),
             "{\"id\":\"x\\\"y\",\"cluster\":5,\"kept_id\":\"a\"}");
   EXPECT_EQ(RejectionJson("f", {"f", 2, 10, "bad"}),

@@ -283,6 +283,246 @@ TEST_F(DedupTest, VerifyExactReportsExactJaccard) {
   }
 }
 
+// Words that normalization leaves apart (no digits).
+std::string Words(int first, int count) {
+  std::string text;
+  for (int k = first; k < first + count; ++k) {
+    if (k > first) text += ' ';
+    text += test::Word(static_cast<uint64_t>(k) + 1000);
+  }
+  return text;
+}
+
+TEST_F(DedupTest, AChainDoesNotRemoveItsFarEnd) {
+  // a ~ b ~ c at exact word 5-gram Jaccard 86/106 = 0.81, but a !~ c
+  // (76/116 = 0.66): c is not a copy of a, whatever joins them.
+  std::string crawl;
+  crawl += "{\"id\":\"a\",\"text\":" + Json(Words(0, 100)) + "}\n";
+  crawl += "{\"id\":\"b\",\"text\":" + Json(Words(10, 100)) + "}\n";
+  crawl += "{\"id\":\"c\",\"text\":" + Json(Words(20, 100)) + "}\n";
+  WriteFile(dir_ / "chain.jsonl", crawl);
+  auto inputs = PlanInputs({(dir_ / "chain.jsonl").string()});
+  ASSERT_OK(inputs);
+  struct Case {
+    KeepPolicy keep;
+    VerifyMode verify;
+    std::vector<std::string> removed, kept_id;
+  } cases[] = {
+      // In input order: b joins a; c is no duplicate of a, so it is kept.
+      {KeepPolicy::kFirst, VerifyMode::kExact, {"b"}, {"a"}},
+      {KeepPolicy::kFirst, VerifyMode::kSignature, {"b"}, {"a"}},
+      // Longest first (all equal): the same.
+      {KeepPolicy::kLongest, VerifyMode::kExact, {"b"}, {"a"}},
+  };
+  int run = 0;
+  for (const Case& c : cases) {
+    const fs::path out = dir_ / ("out" + std::to_string(run++));
+    auto stats = RunDedup(*inputs, out.string(),
+                          {.verify = c.verify, .keep = c.keep});
+    ASSERT_OK(stats);
+    const auto removed = Lines(ReadAll(out / "removed.jsonl"));
+    ASSERT_EQ(removed.size(), c.removed.size()) << run;
+    for (size_t i = 0; i < removed.size(); ++i) {
+      EXPECT_EQ(Field(removed[i], "id"), c.removed[i]);
+      EXPECT_EQ(Field(removed[i], "kept_id"), c.kept_id[i]);
+      EXPECT_GE(std::stod(Field(removed[i], "similarity")), 0.8);
+    }
+    EXPECT_EQ(stats->clusters, 1u);
+    if (c.verify == VerifyMode::kExact) {
+      // One component of three (b ~ c is an LSH candidate at seed 0).
+      EXPECT_EQ(stats->joined_pairs, 2u);
+    }
+  }
+}
+
+TEST_F(DedupTest, NoRemovedRecordIsBelowTheThresholdAgainstItsKeptRecord) {
+  // Chains of small edits: each copy edits the previous one.
+  Rng rng(11);
+  std::string crawl;
+  int id = 0;
+  for (int i = 0; i < 30; ++i) {
+    std::string text = RandomDocument(rng, 150);
+    for (int k = 0; k < 8; ++k) {
+      crawl += "{\"id\":\"d" + std::to_string(id++) + "\",\"text\":" +
+               Json(text) + "}\n";
+      text = Edit(rng, text, 2);
+    }
+  }
+  WriteFile(dir_ / "chains.jsonl", crawl);
+  auto inputs = PlanInputs({(dir_ / "chains.jsonl").string()});
+  ASSERT_OK(inputs);
+  auto stats = RunDedup(*inputs, (dir_ / "out").string(),
+                        {.verify = VerifyMode::kExact});
+  ASSERT_OK(stats);
+  const auto removed = Lines(ReadAll(dir_ / "out" / "removed.jsonl"));
+  ASSERT_GT(removed.size(), 60u);
+  std::set<std::string> kept_ids;
+  for (const auto& line : removed) {
+    EXPECT_GE(std::stod(Field(line, "similarity")), 0.8) << line;
+    kept_ids.insert(Field(line, "kept_id"));
+  }
+  // The chains were long enough to need more than one kept record each.
+  EXPECT_GT(kept_ids.size(), 30u);
+  // clusters.jsonl names the same kept record as removed.jsonl.
+  std::map<std::string, std::string> kept_of;
+  for (const auto& line : Lines(ReadAll(dir_ / "out" / "clusters.jsonl"))) {
+    kept_of[Field(line, "id")] = Field(line, "kept_id");
+  }
+  for (const auto& line : removed) {
+    EXPECT_EQ(kept_of[Field(line, "id")], Field(line, "kept_id"));
+  }
+}
+
+TEST_F(DedupTest, ContainmentRemovesAnExcerptAndSaysSo) {
+  std::string crawl;
+  crawl += "{\"id\":\"full\",\"text\":" + Json(Words(0, 120)) + "}\n";
+  crawl += "{\"id\":\"excerpt\",\"text\":" + Json(Words(20, 70)) + "}\n";
+  crawl += "{\"id\":\"other\",\"text\":" + Json(Words(500, 120)) + "}\n";
+  WriteFile(dir_ / "x.jsonl", crawl);
+  auto inputs = PlanInputs({(dir_ / "x.jsonl").string()});
+  ASSERT_OK(inputs);
+  // Without containment, J = 66/116 = 0.57: both stay.
+  auto plain = RunDedup(*inputs, (dir_ / "plain").string(),
+                        {.verify = VerifyMode::kExact});
+  ASSERT_OK(plain);
+  EXPECT_EQ(plain->removed, 0u);
+  auto stats = RunDedup(*inputs, (dir_ / "out").string(),
+                        {.verify = VerifyMode::kExact, .containment = 0.8,
+                         .keep = KeepPolicy::kLongest});
+  ASSERT_OK(stats);
+  const auto removed = Lines(ReadAll(dir_ / "out" / "removed.jsonl"));
+  ASSERT_EQ(removed.size(), 1u);
+  EXPECT_EQ(Field(removed[0], "id"), "excerpt");
+  EXPECT_EQ(Field(removed[0], "kept_id"), "full");
+  EXPECT_EQ(Field(removed[0], "similarity"), "0.5690");
+  EXPECT_EQ(Field(removed[0], "containment"), "1.0000");
+  EXPECT_NE(ReadAll(dir_ / "out" / "stats.json").find("\"containment\":0.8000"),
+            std::string::npos);
+  // Containment needs the shingle sets.
+  EXPECT_FALSE(RunDedup(*inputs, (dir_ / "bad").string(),
+                        {.containment = 0.8})
+                   .ok());
+  EXPECT_FALSE(RunDedup(*inputs, (dir_ / "bad").string(),
+                        {.verify = VerifyMode::kExact, .containment = 1.5})
+                   .ok());
+}
+
+TEST_F(DedupTest, DigitsKeptTellTablesOfNumbersApart) {
+  auto table = [](int first) {
+    std::string text = "county results";
+    for (int k = 0; k < 100; ++k) text += " " + std::to_string(first + 7 * k);
+    return text;
+  };
+  std::string crawl;
+  crawl += "{\"id\":\"t1\",\"text\":" + Json(table(1000)) + "}\n";
+  crawl += "{\"id\":\"t2\",\"text\":" + Json(table(5000)) + "}\n";
+  WriteFile(dir_ / "t.jsonl", crawl);
+  auto inputs = PlanInputs({(dir_ / "t.jsonl").string()});
+  ASSERT_OK(inputs);
+  auto zero = RunDedup(*inputs, (dir_ / "zero").string(), {});
+  ASSERT_OK(zero);
+  EXPECT_EQ(zero->removed, 1u);  // every number is 0000
+  DedupOptions keep;
+  keep.shingles.normalize.digits_to_zero = false;
+  auto kept = RunDedup(*inputs, (dir_ / "keep").string(), keep);
+  ASSERT_OK(kept);
+  EXPECT_EQ(kept->removed, 0u);
+  EXPECT_NE(ReadAll(dir_ / "keep" / "stats.json").find("\"digits\":\"keep\""),
+            std::string::npos);
+}
+
+// Five articles of one site under 100 lines of its furniture, and a copy of
+// the third on another site without it.
+std::string FurnishedSite() {
+  std::string furniture;
+  for (int line = 0; line < 100; ++line) {
+    furniture += Words(5000 + 6 * line, 6) + "\n";
+  }
+  std::string crawl;
+  for (int i = 0; i < 5; ++i) {
+    crawl += "{\"id\":\"a" + std::to_string(i) +
+             "\",\"url\":\"https://a.example/" + std::to_string(i) +
+             "\",\"text\":" + Json(furniture + Words(100 * i, 60)) + "}\n";
+  }
+  crawl += "{\"id\":\"copy\",\"url\":\"https://b.example/x\",\"text\":" +
+           Json(Words(200, 60)) + "}\n";
+  return crawl;
+}
+
+TEST_F(DedupTest, MainTextComparesPagesWithoutTheirSitesFurniture) {
+  WriteFile(dir_ / "site.jsonl", FurnishedSite());
+  auto inputs = PlanInputs({(dir_ / "site.jsonl").string()});
+  ASSERT_OK(inputs);
+  // On the whole text, furniture makes the different articles alike
+  // (J about 0.83) and hides the copy (J about 0.1).
+  auto whole = RunDedup(*inputs, (dir_ / "whole").string(),
+                        {.verify = VerifyMode::kExact});
+  ASSERT_OK(whole);
+  EXPECT_EQ(whole->removed, 4u);
+  const std::string whole_removed = ReadAll(dir_ / "whole" / "removed.jsonl");
+  EXPECT_EQ(whole_removed.find("\"copy\""), std::string::npos);
+  // On the main text: only the copy goes, judged against a2.
+  DedupOptions main_text{.verify = VerifyMode::kExact};
+  main_text.main_text = true;
+  auto stats = RunDedup(*inputs, (dir_ / "main").string(), main_text);
+  ASSERT_OK(stats);
+  const auto removed = Lines(ReadAll(dir_ / "main" / "removed.jsonl"));
+  ASSERT_EQ(removed.size(), 1u);
+  EXPECT_EQ(Field(removed[0], "id"), "copy");
+  EXPECT_EQ(Field(removed[0], "kept_id"), "a2");
+  EXPECT_EQ(Field(removed[0], "similarity"), "1.0000");
+  // The records written are the bytes read.
+  EXPECT_EQ(Lines(ReadAll(dir_ / "main" / "site.jsonl")).size(), 5u);
+  EXPECT_EQ(ReadAll(dir_ / "main" / "site.jsonl"),
+            FurnishedSite().substr(0, FurnishedSite().find("{\"id\":\"copy")));
+  const std::string json = ReadAll(dir_ / "main" / "stats.json");
+  EXPECT_NE(json.find("\"main_text\":true"), std::string::npos);
+  EXPECT_NE(json.find("\"count\":"), std::string::npos);
+
+  // The same from saved line counts (a clean run's line_counts.bin).
+  LineCounter counts;
+  for (int i = 0; i < 5; ++i) {
+    std::string furniture;
+    for (int line = 0; line < 100; ++line) {
+      furniture += Words(5000 + 6 * line, 6) + "\n";
+    }
+    counts.AddDocument(furniture + Words(100 * i, 60), "a.example");
+  }
+  counts.Finish(3);
+  WriteFile(dir_ / "counts.bin", counts.Serialize());
+  main_text.line_counts_file = (dir_ / "counts.bin").string();
+  ASSERT_OK(RunDedup(*inputs, (dir_ / "saved").string(), main_text));
+  EXPECT_EQ(ReadAll(dir_ / "saved" / "removed.jsonl"),
+            ReadAll(dir_ / "main" / "removed.jsonl"));
+  // A bad file is an error before anything is written.
+  WriteFile(dir_ / "bad.bin", "not counts");
+  main_text.line_counts_file = (dir_ / "bad.bin").string();
+  EXPECT_FALSE(RunDedup(*inputs, (dir_ / "bad").string(), main_text).ok());
+  // line_counts_file without main_text is refused.
+  EXPECT_FALSE(RunDedup(*inputs, (dir_ / "bad2").string(),
+                        {.line_counts_file = "x"})
+                   .ok());
+}
+
+TEST_F(DedupTest, MainTextLeavesRecordsWithoutUrlWhole) {
+  // Without a URL, lines recurring across the collection are as often
+  // copies as furniture: nothing is masked, so the run is the plain one.
+  std::string crawl;
+  for (int i = 0; i < 4; ++i) {
+    crawl += "{\"id\":\"n" + std::to_string(i) + "\",\"text\":" +
+             Json(Words(0, 40) + "\n" + Words(100 * i + 1000, 40)) + "}\n";
+  }
+  WriteFile(dir_ / "nourl.jsonl", crawl);
+  auto inputs = PlanInputs({(dir_ / "nourl.jsonl").string()});
+  ASSERT_OK(inputs);
+  DedupOptions main_text;
+  main_text.main_text = true;
+  ASSERT_OK(RunDedup(*inputs, (dir_ / "main").string(), main_text));
+  ASSERT_OK(RunDedup(*inputs, (dir_ / "plain").string(), {}));
+  EXPECT_EQ(ReadAll(dir_ / "main" / "removed.jsonl"),
+            ReadAll(dir_ / "plain" / "removed.jsonl"));
+}
+
 TEST_F(DedupTest, DryRunWritesDecisionsOnly) {
   std::map<std::string, std::string> source;
   WriteFile(dir_ / "d.jsonl", MakeCrawl(5, &source));

@@ -135,6 +135,16 @@ TEST(MinHashTest, ExactJaccardOfSets) {
   EXPECT_DOUBLE_EQ(ExactJaccard(V{1, 2, 3, 4, 5}, V{5}), 0.2);
 }
 
+TEST(MinHashTest, ExactContainmentIsSharedOverTheSmallerSet) {
+  using V = std::vector<uint64_t>;
+  EXPECT_DOUBLE_EQ(ExactContainment(V{1, 2, 3, 4, 5}, V{5}), 1.0);
+  EXPECT_DOUBLE_EQ(ExactContainment(V{5, 6}, V{1, 2, 3, 4, 5}), 0.5);
+  EXPECT_DOUBLE_EQ(ExactContainment(V{1, 1, 2}, V{2, 2, 3}), 0.5);  // repeats
+  EXPECT_DOUBLE_EQ(ExactContainment(V{}, V{}), 1.0);
+  EXPECT_DOUBLE_EQ(ExactContainment(V{}, V{1}), 0.0);
+  EXPECT_DOUBLE_EQ(ExactContainment(V{1, 2}, V{3, 4}), 0.0);
+}
+
 // For each target J: 300 pairs A = S + X, B = S + Y of random 64-bit
 // shingles with |S| / |S + X + Y| = J exactly. The mean estimate must be
 // within 4 standard errors of J, and the sample variance within 25% of the

@@ -162,13 +162,18 @@ pairs=(
   "$base|$(words 80 0) $(words 40 900)"
   "$base|$(words 120 3000)"
   "$(words 12 0)|$(words 12 0) wy"
+  "$base|$(words 70 20)"
+  "$(words 20 0) $(seq -s ' ' 1000 1100)|$(words 20 0) $(seq -s ' ' 5000 5100)"
 )
 agree=0
 total=0
 for method in "--method minhash" "--method minhash --verify exact" \
               "--method minhash --threshold 0.7" "--method simhash" \
               "--method simhash --hamming 6" "--method exact" \
-              "--method minhash --char --ngram 4"; do
+              "--method minhash --char --ngram 4" \
+              "--method minhash --verify exact --containment 0.8" \
+              "--method minhash --digits keep" \
+              "--method minhash --main-text on"; do
   for i in "${!pairs[@]}"; do
     pair=${pairs[$i]}
     pf="$work/pair$i.jsonl"
@@ -192,6 +197,25 @@ for method in "--method minhash" "--method minhash --verify exact" \
   done
 done
 check "explain verdict agrees with dedup ($agree of $total)" [ "$agree" -eq "$total" ]
+# --main-text on: pages of one site under shared furniture, and a copy of
+# one article on another site; dedup and explain agree that the copy is a
+# duplicate on the main text, and not on the whole text.
+furniture=""
+for l in $(seq 0 59); do furniture+="$(words 6 $((5000 + 6 * l)))\\n"; done
+{
+  for i in 0 1 2 3; do
+    printf '{"id":"s%d","url":"https://a.example/%d","text":"%s%s"}\n' "$i" "$i" "$furniture" "$(words 60 $((100 * i)))"
+  done
+  printf '{"id":"copy","url":"https://b.example/c","text":"%s"}\n' "$(words 60 200)"
+} > "$work/site.jsonl"
+rm -rf "$work/mt"
+"$neardup" dedup "$work/site.jsonl" -o "$work/mt" --quiet --main-text on > /dev/null 2>&1
+check "main-text: the copy is removed against s2" grep -q '"id":"copy".*"kept_id":"s2"' "$work/mt/removed.jsonl"
+check "main-text: stats.json says so" grep -q '"main_text":true' "$work/mt/stats.json"
+check "main-text: explain agrees" bash -c "'$neardup' explain '$work/site.jsonl:3' '$work/site.jsonl:5' --main-text on | tail -n 1 | grep -q '^verdict: near-duplicate'"
+check "main-text off: explain says not" bash -c "'$neardup' explain '$work/site.jsonl:3' '$work/site.jsonl:5' | tail -n 1 | grep -q '^verdict: not a near-duplicate'"
+check "main-text: explain of the removal" bash -c "cd '$work' && '$neardup' explain mt/removed.jsonl:1 | tail -n 1 | grep -q '^verdict: near-duplicate'"
+
 # SimHash with dedup's default 3-grams: the same pair, the same verdict
 # without --ngram on either side (explain once used 5-grams).
 check "explain simhash default 3-grams" bash -c "'$neardup' explain '$work/pair2.jsonl:1' '$work/pair2.jsonl:2' --method simhash | grep -q 'word 3-grams'"

@@ -155,6 +155,30 @@ void AddCompareFlags(CLI::App* cmd, CompareFlags* flags) {
                   "how candidates are confirmed: signature (estimated "
                   "Jaccard) or exact (Jaccard of the shingle sets)")
       ->capture_default_str();
+  cmd->add_option("--containment", flags->containment,
+                  "with --verify exact: a pair is also a duplicate when "
+                  "|A & B| / min(|A|, |B|) of its shingle sets is at least "
+                  "this (an excerpt, a shortened or extended version); 0: "
+                  "off. LSH bands are then chosen for Jaccard C / (3 - C); "
+                  "which of the two is removed is --keep's choice "
+                  "(longest: the shorter)")
+      ->capture_default_str();
+  cmd->add_option("--digits", flags->digits,
+                  "digits in shingles: zero (every digit becomes 0: changed "
+                  "dates and counts do not hide a duplicate) or keep "
+                  "(tables of different numbers are not duplicates)")
+      ->capture_default_str();
+  cmd->add_option("--main-text", flags->main_text,
+                  "on: compare documents without the lines that are "
+                  "boilerplate of their site (clean's rule: a line in 3 or "
+                  "more documents of the site, the host of the url field), "
+                  "counted in a first pass over the inputs; records "
+                  "without a url are compared whole; the records written "
+                  "stay as read. off: compare the whole text")
+      ->capture_default_str();
+  cmd->add_option("--line-counts", flags->line_counts,
+                  "with --main-text on: use this line_counts.bin (of a "
+                  "neardup clean run) instead of counting the inputs");
   cmd->add_option("--seed", flags->seed, "hash seed")->capture_default_str();
 }
 
@@ -193,6 +217,35 @@ absl::Status ApplyCompareFlags(const CompareFlags& flags,
   options->hamming = flags.hamming;
   options->verify =
       flags.verify == "exact" ? VerifyMode::kExact : VerifyMode::kSignature;
+  if (flags.digits != "zero" && flags.digits != "keep") {
+    return absl::InvalidArgumentError("--digits must be zero or keep");
+  }
+  options->shingles.normalize.digits_to_zero = flags.digits == "zero";
+  if (flags.containment != 0) {
+    if (!(flags.containment > 0 && flags.containment <= 1)) {
+      char got[32];
+      std::snprintf(got, sizeof(got), "%g", flags.containment);
+      return absl::InvalidArgumentError(
+          std::string("--containment must be 0 (off) or greater than 0 and "
+                      "at most 1 (got ") + got + ")");
+    }
+    if (options->method != DedupMethod::kMinHash ||
+        options->verify != VerifyMode::kExact) {
+      return absl::InvalidArgumentError(
+          "--containment needs --method minhash --verify exact (it compares "
+          "the shingle sets)");
+    }
+  }
+  options->containment = flags.containment;
+  if (flags.main_text != "on" && flags.main_text != "off") {
+    return absl::InvalidArgumentError("--main-text must be on or off");
+  }
+  options->main_text = flags.main_text == "on";
+  if (!flags.line_counts.empty() && !options->main_text) {
+    return absl::InvalidArgumentError(
+        "--line-counts is read only with --main-text on");
+  }
+  options->line_counts_file = flags.line_counts;
   options->seed = flags.seed;
   return absl::OkStatus();
 }

@@ -144,7 +144,10 @@ void AddDedupCommand(CLI::App& app, int* exit_code) {
                   "record kept per cluster: first (in input order), longest "
                   "(most text bytes), or field:NAME (the largest numeric "
                   "value of JSONL field NAME; ties and records without it: "
-                  "the first)")
+                  "the first). A record is removed only as a duplicate of "
+                  "the record kept (no chains): records, best first by this "
+                  "policy, each join the first kept record they are a "
+                  "duplicate of, else are kept")
       ->capture_default_str();
   AddReaderFlags(cmd, &flags->reader);
   AddOutputFormatFlag(cmd, &flags->output_format);
@@ -176,12 +179,19 @@ void AddDedupCommand(CLI::App& app, int* exit_code) {
       "    crawl/, writes the kept records to out/crawl/..., and\n"
       "    out/removed.jsonl  {id, file, line, reason, cluster, kept_id, "
       "similarity}\n"
+      "                       kept_id: the record it was judged against "
+      "(no chains)\n"
       "    out/clusters.jsonl {id, cluster, kept_id} for clusters of 2+\n"
       "    out/rejected.jsonl {file, line, offset, reason}\n"
       "    out/stats.json     counts, parameters, seconds, peak memory\n"
       "  neardup dedup a.jsonl.zst b.jsonl.zst -o out --threshold 0.7 "
       "--keep longest\n"
-      "  neardup dedup pages.warc.wet.gz -o out --method simhash --hamming 3");
+      "  neardup dedup pages.warc.wet.gz -o out --method simhash --hamming 3\n"
+      "  neardup dedup pages.jsonl -o out --main-text on --verify exact "
+      "--containment 0.7\n"
+      "    pages compared without their site's boilerplate lines; an "
+      "excerpt (containment\n"
+      "    >= 0.7) is a duplicate too (removed.jsonl gains containment)");
   cmd->callback([flags, exit_code] { *exit_code = RunDedupCommand(*flags); });
 }
 

@@ -15,10 +15,12 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -46,6 +48,8 @@ struct Document {
   std::string id;
   std::string text;  // what dedup signs (the first part when truncated)
   bool truncated = false;
+  std::string path;  // the file it was read from
+  std::string site;  // UrlHost of its url (--main-text)
 };
 
 bool IsRegularFile(const std::string& path) {
@@ -98,7 +102,8 @@ absl::StatusOr<Document> FindRecord(const std::string& path, uint64_t number,
         (id != nullptr && record.id == *id)) {
       return Document{path + ":" + std::to_string(record.line),
                       std::string(record.id), std::string(record.text),
-                      !record.text_rest.empty()};
+                      !record.text_rest.empty(), path,
+                      UrlHost(record.url)};
     }
     if (number > 0 && record.line > number) break;
   }
@@ -208,7 +213,7 @@ std::string Fixed(double v, int digits) {
 
 // Returns the verdict line: what dedup decides for the pair, by its rule.
 std::string Verdict(const DedupOptions& o, const Sketch& a, const Sketch& b,
-                    double exact_jaccard) {
+                    double exact_jaccard, double containment) {
   if (o.method == DedupMethod::kExact) {
     if (a.exact_text.empty() || b.exact_text.empty()) {
       return a.exact_key == b.exact_key
@@ -268,23 +273,52 @@ std::string Verdict(const DedupOptions& o, const Sketch& a, const Sketch& b,
     return "verdict: near-duplicate: an LSH candidate (" + bands + ") with " +
            measure + " >= threshold " + threshold;
   }
+  const bool contained = o.containment > 0;
+  const std::string cont =
+      "containment " + Fixed(containment, 4) +
+      (containment >= o.containment ? " >= " : " < ") +
+      Fixed(o.containment, 2) + " (--containment)";
+  if (contained && internal::IsDuplicate(o, {similarity, containment})) {
+    return "verdict: near-duplicate: an LSH candidate (" + bands + ") with " +
+           measure + " < threshold " + threshold + ", but " + cont +
+           "; the record --keep ranks lower is removed";
+  }
   return "verdict: not a near-duplicate: an LSH candidate (" + bands +
-         "), but " + measure + " < threshold " + threshold;
+         "), but " + measure + " < threshold " + threshold +
+         (contained ? " and " + cont : "");
 }
 
 // Prints the comparison of a and b, ending with the verdict line.
 void PrintComparison(const DedupOptions& o, const Document* docs[2],
-                     const std::string labels[2], int examples) {
+                     const std::string labels[2], int examples,
+                     const LineCounter* line_counts = nullptr) {
   auto shingler = *Shingler::Create(o.shingles);
   const MinHasher hasher =
       *MinHasher::Create({.num_perm = o.num_perm, .seed = o.seed});
-  const Sketch a = SketchDocument(docs[0]->text, o, shingler, hasher);
-  const Sketch b = SketchDocument(docs[1]->text, o, shingler, hasher);
+  // With --main-text on, what dedup compares: the text without its site's
+  // boilerplate lines.
+  std::string texts[2];
+  size_t masked[2] = {0, 0};
+  for (int i = 0; i < 2; ++i) {
+    if (o.main_text && line_counts != nullptr) {
+      std::vector<Cut> cuts;
+      std::string scratch;
+      texts[i] = std::string(internal::MainText(
+          docs[i]->text, docs[i]->site, *line_counts,
+          o.main_text_boilerplate, &cuts, &scratch));
+      masked[i] = texts[i].size() == docs[i]->text.size() ? 0 : cuts.size();
+    } else {
+      texts[i] = docs[i]->text;
+    }
+  }
+  const Sketch a = SketchDocument(texts[0], o, shingler, hasher);
+  const Sketch b = SketchDocument(texts[1], o, shingler, hasher);
   const std::unordered_set<uint64_t> set_a(a.hashes.begin(), a.hashes.end());
   const std::unordered_set<uint64_t> set_b(b.hashes.begin(), b.hashes.end());
   size_t common = 0;
   for (uint64_t h : set_a) common += set_b.count(h);
   const double exact = ExactJaccard(a.hashes, b.hashes);
+  const double containment = ExactContainment(a.hashes, b.hashes);
   // Both signatures come from one hasher, so they have the same length.
   const double estimate =
       EstimateJaccard(a.signature, b.signature).value_or(0.0);
@@ -298,6 +332,11 @@ void PrintComparison(const DedupOptions& o, const Document* docs[2],
                 docs[i]->id.c_str(), docs[i]->text.size(), s.hashes.size(),
                 unit, o.shingles.n, s.distinct);
     if (docs[i]->truncated) std::printf(", truncated (--oversize)");
+    if (o.main_text) {
+      std::printf(", main text: %zu boilerplate lines of site \"%s\" left "
+                  "out",
+                  masked[i], docs[i]->site.c_str());
+    }
     if (s.repaired > 0) {
       std::printf(", %zu invalid UTF-8 sequences replaced", s.repaired);
     }
@@ -306,6 +345,9 @@ void PrintComparison(const DedupOptions& o, const Document* docs[2],
   std::printf("\nexact Jaccard          %.4f   (%zu shared of %zu distinct "
               "shingles)\n",
               exact, common, set_a.size() + set_b.size() - common);
+  std::printf("containment            %.4f   (shared over the smaller "
+              "set)\n",
+              containment);
   std::printf("MinHash-%d estimate   %.4f   (%d of %d slots agree; +/- %.3f "
               "at 95%%)\n",
               o.num_perm, estimate,
@@ -331,7 +373,10 @@ void PrintComparison(const DedupOptions& o, const Document* docs[2],
   } else if (o.method == DedupMethod::kSimHash) {
     std::printf(", --hamming %d", o.hamming);
   }
-  std::printf("\n%s\n", Verdict(o, a, b, exact).c_str());
+  if (o.containment > 0) std::printf(", --containment %.2f", o.containment);
+  if (!o.shingles.normalize.digits_to_zero) std::printf(", --digits keep");
+  if (o.main_text) std::printf(", --main-text on");
+  std::printf("\n%s\n", Verdict(o, a, b, exact, containment).c_str());
 }
 
 // The options dedup runs with for these flags, resolved as it resolves
@@ -345,6 +390,45 @@ absl::StatusOr<DedupOptions> ResolveFlags(const ExplainFlags& flags) {
   return ResolveDedupOptions(options);
 }
 
+// The line counts dedup --main-text on would use: line_counts_file, or the
+// documents of `paths` (each once, in order) counted as dedup counts them.
+absl::StatusOr<LineCounter> CountLines(const DedupOptions& o,
+                                       std::vector<std::string> paths) {
+  if (!o.line_counts_file.empty()) {
+    std::ifstream in(o.line_counts_file, std::ios::binary);
+    if (!in) {
+      return absl::NotFoundError(o.line_counts_file +
+                                 ": cannot open the line-count file");
+    }
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    return LineCounter::Deserialize(bytes.str());
+  }
+  LineCounter counts;
+  std::vector<std::string> seen;
+  for (const std::string& path : paths) {
+    if (path == "-" ||
+        std::find(seen.begin(), seen.end(), path) != seen.end()) {
+      continue;
+    }
+    seen.push_back(path);
+    ReaderOptions reader = o.reader;
+    reader.keep_pass_through = false;
+    auto opened = RecordReader::Open(path, reader);
+    if (!opened.ok()) return opened.status();
+    Record record;
+    Rejection rejection;
+    for (;;) {
+      const auto result = (*opened)->Next(&record, &rejection);
+      if (result == RecordReader::Result::kEnd) break;
+      if (result == RecordReader::Result::kRejected) continue;
+      counts.AddDocument(record.text, UrlHost(record.url));
+    }
+  }
+  counts.Finish(std::max<uint32_t>(2, o.main_text_boilerplate.min_docs));
+  return counts;
+}
+
 int ExplainPair(const ExplainFlags& flags) {
   auto options = ResolveFlags(flags);
   if (!options.ok()) return Fail("explain", options.status(), 2);
@@ -356,7 +440,14 @@ int ExplainPair(const ExplainFlags& flags) {
   }
   const Document* pair[2] = {&*docs[0], &*docs[1]};
   const std::string labels[2] = {"A", "B"};
-  PrintComparison(*options, pair, labels, flags.examples);
+  LineCounter counts;
+  if (options->main_text) {
+    // As dedup run on the files the two records come from.
+    auto counted = CountLines(*options, {docs[0]->path, docs[1]->path});
+    if (!counted.ok()) return Fail("explain", counted.status());
+    counts = *std::move(counted);
+  }
+  PrintComparison(*options, pair, labels, flags.examples, &counts);
   return 0;
 }
 
@@ -458,6 +549,24 @@ absl::Status LoadRun(const std::string& stats_path, const CLI::App& cmd,
   uint64_t seed;
   if (!given("--seed") && p["seed"].get(seed) == simdjson::SUCCESS) c.seed = seed;
   if (!given("--verify") && p["verify"].get(s) == simdjson::SUCCESS) c.verify = s;
+  // Written only when not the default.
+  if (!given("--containment")) {
+    double containment = 0;
+    c.containment = p["containment"].get(containment) == simdjson::SUCCESS
+                        ? containment
+                        : 0;
+  }
+  if (!given("--main-text")) {
+    bool main_text = false;
+    c.main_text = p["main_text"].get(main_text) == simdjson::SUCCESS &&
+                          main_text
+                      ? "on"
+                      : "off";
+  }
+  if (!given("--digits")) {
+    c.digits = p["digits"].get(s) == simdjson::SUCCESS ? std::string(s)
+                                                       : "zero";
+  }
   if (!given("--text-field") && p["text_field"].get(s) == simdjson::SUCCESS) {
     flags->reader.text_field = s;
   }
@@ -537,13 +646,18 @@ int ExplainRemoval(ExplainFlags flags, const CLI::App& cmd) {
               "only: the run's inputs, listed in %s, were searched in input "
               "order, and the first record with that id taken)\n",
               kept->where.c_str(), stats_path.c_str());
-  std::printf("settings: the run's (%s), unless given here; a removed record "
-              "may have joined its cluster through other members, so the "
-              "pair alone can be judged differently\n\n",
+  std::printf("settings: the run's (%s), unless given here; dedup judged "
+              "the removed record against this kept record (no chains)\n\n",
               stats_path.c_str());
   const Document* pair[2] = {&*removed, &*kept};
   const std::string labels[2] = {"A (removed)", "B (kept)"};
-  PrintComparison(*options, pair, labels, flags.examples);
+  LineCounter counts;
+  if (options->main_text) {  // the run's inputs, as it counted them
+    auto counted = CountLines(*options, inputs);
+    if (!counted.ok()) return Fail("explain", counted.status());
+    counts = *std::move(counted);
+  }
+  PrintComparison(*options, pair, labels, flags.examples, &counts);
   return 0;
 }
 

@@ -6,11 +6,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 
@@ -86,6 +88,10 @@ absl::StatusOr<KeepPolicy> ParseKeepPolicy(std::string_view text,
 struct Clustering {
   std::vector<uint32_t> cluster;  // cluster[i]: smallest member
   std::vector<uint32_t> kept;     // kept[i]: kept member of i's cluster
+  // component[i]: smallest member of i's connected component (the sets it
+  // was made from). MakeClustering: equal to cluster. MakeJudgedClustering:
+  // a component splits into one cluster per record kept.
+  std::vector<uint32_t> component;
   uint64_t clusters_of_two_or_more = 0;
   uint64_t removed = 0;           // documents that are not their kept one
 };
@@ -99,6 +105,53 @@ absl::StatusOr<Clustering> MakeClustering(DisjointSets& sets,
                                           KeepPolicy policy,
                                           absl::Span<const uint64_t> lengths,
                                           absl::Span<const double> numbers);
+
+// Judges the members of one connected component so that no removal goes
+// through a chain (A ~ B and B ~ C do not remove C as a copy of A unless
+// C ~ A). Members are offered best first under `policy` (kFirst: input
+// order; kLongest: longest first; kField: largest value first, missing
+// values last; ties in input order, which is the order of `lengths` and
+// `numbers`, one value per member). Each member joins the first kept
+// member, in that order, that `duplicate(member, kept)` accepts (it is
+// then removed, judged against that member); a member that joins none is
+// kept. So the member MakeClustering would keep is always kept, and every
+// removed member is a duplicate of the member it names. Writes judged[j]:
+// the member that member j is judged against (j itself when kept).
+// `lengths` or `numbers` may be empty when the policy does not use them.
+//
+// With `bands` > 0, `band_keys` holds `bands` keys per member (member j's
+// at [j * bands, (j + 1) * bands)), LSH band keys, and a member is compared
+// only with the kept members that share a key with it in the same band
+// (LSH candidates), still in keep order: what a candidate index would
+// compare, and no more. Returns InvalidArgument when a span has another
+// size than `judged` (band_keys: than judged.size() * bands). Cost: a sort,
+// then at most members x kept calls of `duplicate` without bands; with
+// bands, one hash-map lookup per member and band, and one call per kept
+// candidate.
+absl::Status JudgeMembers(KeepPolicy policy,
+                          absl::Span<const uint64_t> lengths,
+                          absl::Span<const double> numbers,
+                          absl::FunctionRef<bool(size_t member, size_t kept)>
+                              duplicate,
+                          absl::Span<uint32_t> judged,
+                          absl::Span<const uint64_t> band_keys = {},
+                          size_t bands = 0);
+
+// As MakeClustering, but each connected component of `sets` is judged by
+// JudgeMembers (`duplicate` takes document numbers): a component becomes one
+// cluster per kept member (that member and the members judged against it),
+// numbered by its smallest member in `cluster`; `component` keeps the
+// component. Deterministic: depends only on the components, the policy's
+// values and `duplicate`, never on the order of Union calls.
+// With `bands` > 0, band_key(doc, band) gives each document's LSH band
+// keys, passed to JudgeMembers.
+absl::StatusOr<Clustering> MakeJudgedClustering(
+    DisjointSets& sets, KeepPolicy policy, absl::Span<const uint64_t> lengths,
+    absl::Span<const double> numbers,
+    absl::FunctionRef<bool(uint32_t member, uint32_t kept)> duplicate,
+    size_t bands = 0,
+    const std::function<uint64_t(uint32_t doc, size_t band)>& band_key =
+        nullptr);
 
 }  // namespace neardup
 

@@ -98,6 +98,13 @@ absl::StatusOr<double> EstimateJaccard(absl::Span<const uint32_t> a,
 // one allocation of copies; meant for verification and tests.
 double ExactJaccard(absl::Span<const uint64_t> a, absl::Span<const uint64_t> b);
 
+// Returns |A ∩ B| / min(|A|, |B|) of the sets of values in `a` and `b`
+// (repeats ignored): how much of the smaller set the larger one contains.
+// Two empty sets have containment 1, an empty and a non-empty one 0. Cost
+// as ExactJaccard.
+double ExactContainment(absl::Span<const uint64_t> a,
+                        absl::Span<const uint64_t> b);
+
 }  // namespace neardup
 
 #endif  // NEARDUP_MINHASH_H_

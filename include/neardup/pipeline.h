@@ -13,6 +13,7 @@
 #define NEARDUP_PIPELINE_H_
 
 #include <atomic>
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -79,7 +80,38 @@ struct DedupOptions {
   int hamming = 3;
   // Default: kSignature.
   VerifyMode verify = VerifyMode::kSignature;
+  // Containment at or above which a pair is a duplicate even when its
+  // Jaccard is below threshold: |A ∩ B| / min(|A|, |B|) of the shingle sets
+  // (an excerpt, a shortened or extended version). 0: off; else in (0, 1],
+  // with kMinHash and VerifyMode::kExact only. When bands and rows are
+  // chosen (both 0), they are chosen for the Jaccard threshold
+  // min(threshold, C / (3 - C)): the Jaccard of a pair with containment C
+  // whose smaller set is half the larger, so that such pairs become LSH
+  // candidates; a smaller part of a larger text may not. Which of the two
+  // is removed is the keep policy's choice (kLongest removes the shorter).
+  // Default: 0.
+  double containment = 0;
+  // Compare documents on their main text: lines that are boilerplate of
+  // their site (FindBoilerplate with `main_text_boilerplate`, the clean
+  // job's rule: a line in at least min_docs documents of the site, the
+  // host of the record's URL) are left out of the shingles, so that page
+  // furniture (navigation, sidebars, footers) does not make different
+  // articles of one site alike, nor hide a copy on another site. Documents
+  // without a URL are compared whole (across a collection, a line recurs
+  // as often because its documents are copies as because it is
+  // furniture), and so is a document with no letter or digit left. The records written stay the bytes read. Costs one more pass
+  // over the inputs to count lines, unless line_counts_file is set. Not
+  // supported by neardup.dask. Default: false.
+  bool main_text = false;
+  BoilerplateOptions main_text_boilerplate;
+  // With main_text: the line counts to use (line_counts.bin of a clean
+  // run) instead of counting this collection. Default: "" (count).
+  std::string line_counts_file;
   // Which record of a cluster is kept. Default: the first in input order.
+  // A cluster is judged as JudgeMembers says: members in this policy's
+  // order each join the first kept member they are a duplicate of, else
+  // are kept, so that every removed record is a duplicate of its kept one
+  // (no chains).
   KeepPolicy keep = KeepPolicy::kFirst;
   // Field for KeepPolicy::kField, required (not empty) with it; it becomes
   // reader.number_field. Default: "".
@@ -174,10 +206,12 @@ struct DedupStats {
   uint64_t text_bytes = 0;          // bytes of document text signed
   uint64_t repaired_utf8 = 0;       // ill-formed sequences replaced
   uint64_t removed_too_short = 0;   // part of removed (min_words)
-  uint64_t clusters = 0;            // clusters of two or more documents
+  // Clusters of two or more documents: a kept record and the records
+  // judged against it.
+  uint64_t clusters = 0;
   uint64_t candidate_pairs = 0;     // pairs emitted by the index
   uint64_t verified_pairs = 0;      // pairs compared in full
-  uint64_t joined_pairs = 0;        // pairs that joined two clusters
+  uint64_t joined_pairs = 0;        // pairs that joined two components
   LshParams lsh;                    // bands and rows used (kMinHash)
   CandidateStats candidates;
   std::vector<FileCounts> files;
@@ -196,7 +230,8 @@ struct DedupStats {
 // Events come at most every 250 ms per stage, and once more when a stage
 // ends (records == total_records when that is known).
 struct ProgressEvent {
-  std::string_view stage;  // dedup: "sign", "index", "write"; clean:
+  std::string_view stage;  // dedup: "count" (main_text), "sign", "index",
+                           // "write"; clean:
                            // "count", "clean"
   uint64_t records = 0;    // what is done in this stage: records, or bands
                            // in "index"
@@ -484,12 +519,43 @@ absl::StatusOr<uint64_t> WriteKeptDocuments(const std::string& path,
                                             absl::Span<const uint8_t> keep);
 
 // Returns the removed.jsonl line (without "\n") of a removed document:
-// {id, file, line, reason, cluster, kept_id, similarity}; reason is
-// exact_duplicate for kExact, else near_duplicate; similarity is printed
-// with 4 decimals (an integer Hamming distance for kSimHash).
+// {id, file, line, reason, cluster, kept_id, similarity[, containment]};
+// kept_id is the record it was judged against (always its cluster's kept
+// record: there are no chains), reason is exact_duplicate for kExact, else
+// near_duplicate; similarity, to the kept record, is printed with 4
+// decimals (an integer Hamming distance for kSimHash); containment (4
+// decimals) only when it is not NaN (DedupOptions::containment on).
 std::string RemovedJson(std::string_view id, std::string_view file,
                         uint64_t line, DedupMethod method, int64_t cluster,
-                        std::string_view kept_id, double similarity);
+                        std::string_view kept_id, double similarity,
+                        double containment = NAN);
+
+// What a distributed job holds of the members it judges
+// (JudgeComponents), one entry per member in the order given there; only
+// the fields of the options' method are read.
+struct MemberEvidence {
+  // kMinHash with VerifyMode::kSignature: members x num_perm values.
+  absl::Span<const uint32_t> signatures;
+  // kSimHash fingerprints; kExact keys.
+  absl::Span<const uint64_t> keys;
+  // kMinHash with VerifyMode::kExact: sorted distinct shingles of member i
+  // in sets[set_end[i-1] .. set_end[i]).
+  absl::Span<const uint64_t> sets;
+  absl::Span<const uint64_t> set_end;
+};
+
+// Judges the members of connected components as RunDedup does: members
+// of a component, sorted by (component, doc), go through JudgeMembers with
+// dedup's rule (estimated or exact Jaccard >= threshold, or containment >=
+// containment; Hamming distance <= hamming; equal keys). Returns the kept
+// document each member is judged against (itself when kept), one per
+// entry. Requires `options` from ResolveDedupOptions. Returns
+// InvalidArgument when the spans differ in length, the evidence is missing
+// or of another size, or the entries are not sorted.
+absl::StatusOr<std::vector<uint64_t>> JudgeComponents(
+    absl::Span<const uint64_t> component, absl::Span<const uint64_t> doc,
+    absl::Span<const uint64_t> length, absl::Span<const double> number,
+    const DedupOptions& options, const MemberEvidence& evidence);
 
 // Returns the removed.jsonl line of a document removed as too_short
 // (DedupOptions::min_words): cluster, kept_id and similarity are null.

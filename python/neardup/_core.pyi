@@ -88,6 +88,9 @@ def estimate_jaccard_rows(a: Buffer, b: Buffer) -> Array: ...  # float64
 def exact_jaccard(a: Buffer, b: Buffer) -> float: ...
 def exact_jaccard_rows(a: Buffer, a_end: Buffer, b: Buffer,
                        b_end: Buffer) -> Array: ...  # float64
+def exact_containment(a: Buffer, b: Buffer) -> float: ...
+def exact_containment_rows(a: Buffer, a_end: Buffer, b: Buffer,
+                           b_end: Buffer) -> Array: ...  # float64
 def simhash(features: Buffer) -> int: ...
 def simhash_batch(texts: Iterable[Text], shingles: ShingleOptions = ...,
                   threads: int = 1) -> Array: ...  # uint64
@@ -150,6 +153,12 @@ def keeps_over(policy: KeepPolicy, length: int, number: float,
 def choose_kept(cluster: Buffer, doc: Buffer, lengths: Buffer,
                 numbers: Buffer, policy: KeepPolicy) -> Array: ...
 def parse_keep_policy(text: str) -> tuple[KeepPolicy, str]: ...
+def judge_components(component: Buffer, doc: Buffer, lengths: Buffer,
+                     numbers: Buffer, options: DedupOptions,
+                     signatures: Optional[Buffer] = None,
+                     keys: Optional[Buffer] = None,
+                     sets: Optional[Buffer] = None,
+                     set_end: Optional[Buffer] = None) -> Array: ...  # uint64
 
 # ---- clean
 
@@ -254,6 +263,10 @@ class DedupOptions:
     rows: int
     hamming: int
     verify: VerifyMode
+    containment: float
+    main_text: bool
+    line_counts_file: str
+    main_text_min_docs: int
     keep: KeepPolicy
     keep_field: str
     reader: ReaderOptions
@@ -374,7 +387,8 @@ def write_kept_documents(path: str, display: str, output_path: str,
 def removed_lines(ids: bytes, id_end: Buffer, rows: Buffer, file: str,
                   lines: Buffer, method: DedupMethod, clusters: Buffer,
                   kept_ids: bytes, kept_id_end: Buffer,
-                  similarity: Buffer) -> bytes: ...
+                  similarity: Buffer,
+                  containment: Optional[Buffer] = None) -> bytes: ...
 def cluster_member_json(id: Text, cluster: int, kept_id: Text) -> bytes: ...
 def cluster_lines(ids: bytes, id_end: Buffer, rows: Buffer, clusters: Buffer,
                   kept_ids: bytes, kept_id_end: Buffer) -> bytes: ...

@@ -11,7 +11,8 @@ def _options(method="minhash", threshold=0.8, ngram=0, char=False,
              max_doc_bytes=256 << 20, oversize="reject", seed=0,
              dry_run=False, overwrite=False, max_bucket_pairs_size=64,
              threads=0, max_memory=None, min_words=0,
-             output_format="as-input"):
+             output_format="as-input", containment=0.0, digits="zero",
+             main_text=False, line_counts=""):
     """Returns DedupOptions from the flags of ``neardup dedup``."""
     o = _core.DedupOptions()
     o.threads = threads
@@ -33,7 +34,15 @@ def _options(method="minhash", threshold=0.8, ngram=0, char=False,
     o.verify = (_core.VerifyMode.EXACT if verify == "exact"
                 else _core.VerifyMode.SIGNATURE)
     o.threshold = threshold
+    o.containment = containment
+    o.main_text = bool(main_text)
+    o.line_counts_file = os.fspath(line_counts)
     shingles = _core.ShingleOptions()
+    if digits not in ("zero", "keep"):
+        raise ValueError("digits must be zero or keep")
+    normalize = _core.NormalizeOptions()
+    normalize.digits_to_zero = digits == "zero"
+    shingles.normalize = normalize
     shingles.kind = _core.ShingleKind.CHAR if char else _core.ShingleKind.WORD
     shingles.n = ngram if ngram > 0 else (3 if method == "simhash" else 5)
     o.shingles = shingles

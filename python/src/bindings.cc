@@ -650,6 +650,48 @@ py::object ChooseKept(const py::object& cluster, const py::object& doc,
   return ToArray(std::move(kept));
 }
 
+// JudgeComponents: entries sorted by (component, doc), with the evidence
+// of the options' method (None for the others); returns the kept doc each
+// entry is judged against.
+py::object JudgeComponentsPy(const py::object& component,
+                             const py::object& doc, const py::object& lengths,
+                             const py::object& numbers,
+                             const DedupOptions& options,
+                             const py::object& signatures,
+                             const py::object& keys, const py::object& sets,
+                             const py::object& set_end) {
+  const View<uint64_t> c = ViewOf<uint64_t>(component, 1, 1, "component");
+  const View<uint64_t> d = ViewOf<uint64_t>(doc, 1, 1, "doc");
+  const View<uint64_t> len = ViewOf<uint64_t>(lengths, 1, 1, "lengths");
+  const View<double> num = ViewOf<double>(numbers, 1, 1, "numbers");
+  MemberEvidence evidence;
+  View<uint32_t> sig;
+  View<uint64_t> key, set, end;
+  if (!signatures.is_none()) {
+    sig = ViewOf<uint32_t>(signatures.cast<py::buffer>(), 1, 2, "signatures");
+    evidence.signatures = sig.values;
+  }
+  if (!keys.is_none()) {
+    key = ViewOf<uint64_t>(keys.cast<py::buffer>(), 1, 1, "keys");
+    evidence.keys = key.values;
+  }
+  if (!sets.is_none()) {
+    set = ViewOf<uint64_t>(sets.cast<py::buffer>(), 1, 1, "sets");
+    evidence.sets = set.values;
+  }
+  if (!set_end.is_none()) {
+    end = ViewOf<uint64_t>(set_end.cast<py::buffer>(), 1, 1, "set_end");
+    evidence.set_end = end.values;
+  }
+  absl::StatusOr<std::vector<uint64_t>> kept;
+  {
+    py::gil_scoped_release release;
+    kept = JudgeComponents(c.values, d.values, len.values, num.values, options,
+                           evidence);
+  }
+  return ToArray(Check(std::move(kept)));
+}
+
 py::dict SignPartitionPy(const DedupPartition& partition,
                          const DedupOptions& options) {
   SignedPartition s;
@@ -696,7 +738,8 @@ py::bytes RemovedLines(const py::bytes& ids, const py::object& id_end,
                        const py::object& lines, DedupMethod method,
                        const py::object& clusters, const py::bytes& kept_ids,
                        const py::object& kept_id_end,
-                       const py::object& similarity) {
+                       const py::object& similarity,
+                       const py::object& containment) {
   const std::string_view all_ids = TextOf(ids);
   const std::string_view all_kept = TextOf(kept_ids);
   const View<uint64_t> ends = ViewOf<uint64_t>(id_end, 1, 1, "id_end");
@@ -707,8 +750,13 @@ py::bytes RemovedLines(const py::bytes& ids, const py::object& id_end,
       ViewOf<uint64_t>(kept_id_end, 1, 1, "kept_id_end");
   const View<double> sim = ViewOf<double>(similarity, 1, 1, "similarity");
   const size_t n = r.values.size();
+  View<double> cont;
+  if (!containment.is_none()) {
+    cont = ViewOf<double>(containment.cast<py::buffer>(), 1, 1, "containment");
+  }
   if (ln.values.size() != n || cl.values.size() != n ||
-      kend.values.size() != n || sim.values.size() != n) {
+      kend.values.size() != n || sim.values.size() != n ||
+      (!containment.is_none() && cont.values.size() != n)) {
     throw py::value_error("removed_lines: arrays differ in length");
   }
   CheckEnds(ends.values, all_ids.size(), "id_end");
@@ -730,7 +778,8 @@ py::bytes RemovedLines(const py::bytes& ids, const py::object& id_end,
     out += RemovedJson(id_of(all_ids, ends.values, row), file_name,
                        ln.values[i], method,
                        static_cast<int64_t>(cl.values[i]),
-                       id_of(all_kept, kend.values, i), sim.values[i]);
+                       id_of(all_kept, kend.values, i), sim.values[i],
+                       containment.is_none() ? NAN : cont.values[i]);
     out += '\n';
   }
   return Bytes(out);
@@ -1025,6 +1074,36 @@ PYBIND11_MODULE(_core, m) {
       "exact_jaccard of set i of a and set i of b, each a concatenation of "
       "sets with their end offsets (float64 array). Releases the GIL.");
   m.def(
+      "exact_containment_rows",
+      [](const py::object& a, const py::object& a_end, const py::object& b,
+         const py::object& b_end) {
+        const View<uint64_t> va = ViewOf<uint64_t>(a, 1, 1, "a");
+        const View<uint64_t> vae = ViewOf<uint64_t>(a_end, 1, 1, "a_end");
+        const View<uint64_t> vb = ViewOf<uint64_t>(b, 1, 1, "b");
+        const View<uint64_t> vbe = ViewOf<uint64_t>(b_end, 1, 1, "b_end");
+        const size_t n = vae.values.size();
+        if (vbe.values.size() != n) {
+          throw py::value_error("exact_containment_rows: a_end and b_end differ "
+                                "in length");
+        }
+        CheckEnds(vae.values, va.values.size(), "a_end");
+        CheckEnds(vbe.values, vb.values.size(), "b_end");
+        std::vector<double> out(n);
+        {
+          py::gil_scoped_release release;
+          for (size_t i = 0; i < n; ++i) {
+            const uint64_t a0 = i ? vae.values[i - 1] : 0;
+            const uint64_t b0 = i ? vbe.values[i - 1] : 0;
+            out[i] = ExactContainment(va.values.subspan(a0, vae.values[i] - a0),
+                                  vb.values.subspan(b0, vbe.values[i] - b0));
+          }
+        }
+        return ToArray(std::move(out));
+      },
+      py::arg("a"), py::arg("a_end"), py::arg("b"), py::arg("b_end"),
+      "exact_containment of set i of a and set i of b, each a concatenation of "
+      "sets with their end offsets (float64 array). Releases the GIL.");
+  m.def(
       "exact_jaccard",
       [](const py::object& a, const py::object& b) {
         return ExactJaccard(ViewOf<uint64_t>(a, 1, 1, "a").values,
@@ -1032,6 +1111,14 @@ PYBIND11_MODULE(_core, m) {
       },
       py::arg("a"), py::arg("b"),
       "Returns the Jaccard similarity of two sets of shingle hashes.");
+  m.def(
+      "exact_containment",
+      [](const py::object& a, const py::object& b) {
+        return ExactContainment(ViewOf<uint64_t>(a, 1, 1, "a").values,
+                                ViewOf<uint64_t>(b, 1, 1, "b").values);
+      },
+      py::arg("a"), py::arg("b"),
+      "Returns |A & B| / min(|A|, |B|) of two sets of shingle hashes.");
 
   // ---- SimHash
   m.def(
@@ -1221,6 +1308,16 @@ PYBIND11_MODULE(_core, m) {
       .def("__len__", &DisjointSets::size);
   m.def("keeps_over", &KeepsOver, py::arg("policy"), py::arg("length"),
         py::arg("number"), py::arg("best_length"), py::arg("best_number"));
+  m.def("judge_components", &JudgeComponentsPy, py::arg("component"),
+        py::arg("doc"), py::arg("lengths"), py::arg("numbers"),
+        py::arg("options"), py::arg("signatures") = py::none(),
+        py::arg("keys") = py::none(), py::arg("sets") = py::none(),
+        py::arg("set_end") = py::none(),
+        "JudgeComponents: for entries sorted by (component, doc), the kept "
+        "doc each is judged against (uint64 array), by dedup's rule "
+        "(no chains). Evidence by method: signatures (minhash), sets and "
+        "set_end (minhash, verify exact), keys (simhash, exact). Releases "
+        "the GIL.");
   m.def("choose_kept", &ChooseKept, py::arg("cluster"), py::arg("doc"),
         py::arg("lengths"), py::arg("numbers"), py::arg("policy"),
         "For entries sorted by (cluster, doc): the doc each cluster keeps "
@@ -1485,6 +1582,21 @@ PYBIND11_MODULE(_core, m) {
                      "SimHash: largest Hamming distance of duplicates, 0 to 8. Default: 3.")
       .def_readwrite("verify", &DedupOptions::verify,
                      "VerifyMode.SIGNATURE (estimated Jaccard) or EXACT (Jaccard of shingle sets). Default: SIGNATURE.")
+      .def_readwrite("containment", &DedupOptions::containment,
+                     "also duplicates: |A & B| / min(|A|, |B|) of the shingle "
+                     "sets at least this (0: off; verify exact only)")
+      .def_readwrite("main_text", &DedupOptions::main_text,
+                     "compare documents without their site's boilerplate "
+                     "lines (not supported by neardup.dask)")
+      .def_readwrite("line_counts_file", &DedupOptions::line_counts_file,
+                     "with main_text: a clean run's line_counts.bin instead "
+                     "of counting")
+      .def_property(
+          "main_text_min_docs",
+          [](const DedupOptions& o) { return o.main_text_boilerplate.min_docs; },
+          [](DedupOptions& o, uint32_t v) { o.main_text_boilerplate.min_docs = v; },
+          "with main_text: a line in this many documents of a site is "
+          "boilerplate (at least 2)")
       .def_readwrite("keep", &DedupOptions::keep,
                      "KeepPolicy.FIRST, LONGEST or FIELD (largest value of keep_field). Default: FIRST.")
       .def_readwrite("keep_field", &DedupOptions::keep_field,
@@ -1728,7 +1840,7 @@ PYBIND11_MODULE(_core, m) {
   m.def("removed_lines", &RemovedLines, py::arg("ids"), py::arg("id_end"),
         py::arg("rows"), py::arg("file"), py::arg("lines"), py::arg("method"),
         py::arg("clusters"), py::arg("kept_ids"), py::arg("kept_id_end"),
-        py::arg("similarity"),
+        py::arg("similarity"), py::arg("containment") = py::none(),
         "removed.jsonl lines (RemovedJson) of some documents of a "
         "partition.");
   m.def(

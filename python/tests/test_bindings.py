@@ -345,6 +345,34 @@ def test_clean_equals_neardup_clean(tmp_path):
     assert {"count", "clean"} <= {e[0] for e in events}
     with pytest.raises(TypeError):
         neardup.clean(tmp_path / "in.jsonl", tmp_path / "x", no_such_flag=1)
+@pytest.mark.parametrize("flags,options", [
+    (["--verify", "exact", "--containment", "0.7", "--keep", "longest"],
+     dict(verify="exact", containment=0.7, keep="longest")),
+    (["--main-text", "on", "--digits", "keep"],
+     dict(main_text=True, digits="keep")),
+])
+def test_issue13_options_equal_neardup_dedup(tmp_path, flags, options):
+    texts = corpus(120, seed=4)
+    furniture = "\n".join("menu item %s here" % w for w in texts[0].split()[:80])
+    with open(tmp_path / "in.jsonl", "w", encoding="utf-8") as f:
+        for i, t in enumerate(texts):
+            f.write(json.dumps({"id": "d%d" % i,
+                                "url": "https://s%d.example/%d" % (i % 3, i),
+                                "text": furniture + "\n" + t}) + "\n")
+        for i, t in enumerate(texts[:30]):  # excerpts on another site
+            words = t.split(" ")
+            f.write(json.dumps({"id": "x%d" % i, "url": "https://x.example/",
+                                "text": " ".join(words[:len(words) * 3 // 4])})
+                    + "\n")
+    subprocess.run([NEARDUP, "dedup", str(tmp_path / "in.jsonl"), "-o",
+                    str(tmp_path / "cli"), "--quiet"] + flags,
+                   check=True, stdout=subprocess.DEVNULL)
+    stats = neardup.dedup([str(tmp_path / "in.jsonl")], str(tmp_path / "py"),
+                          **options)
+    assert stats["removed"] > 0
+    for name in ("in.jsonl", "removed.jsonl", "clusters.jsonl"):
+        assert (tmp_path / "cli" / name).read_bytes() == (
+            tmp_path / "py" / name).read_bytes(), name
 
 
 # ----------------------------------------------------------- GIL and buffers

@@ -81,6 +81,11 @@ def crawl(tmp_path_factory):
     for k in range(6):
         chain = edit(rng, chain, 3)
         b_lines.append(json.dumps({"id": "chain%d" % k, "text": chain}))
+    # Excerpts: the first two thirds of a text (containment 1).
+    for i in range(0, len(originals), 13):
+        words = originals[i].split(" ")
+        b_lines.append(json.dumps({"id": "x%d" % i, "text": " ".join(
+            words[:len(words) * 2 // 3])}))
     a_lines.insert(40, '{"id": "broken", "text": "no closing brace"')
     a_lines.insert(90, json.dumps({"text": originals[5]}))  # no id
     for _ in range(60):
@@ -124,6 +129,10 @@ OPTIONS = {
     "dry_run": (dict(dry_run=True), ["--dry-run"]),
     "verify_exact": (dict(verify="exact", threshold=0.75),
                      ["--verify", "exact", "--threshold", "0.75"]),
+    "containment": (dict(verify="exact", containment=0.8, keep="longest",
+                         digits="keep"),
+                    ["--verify", "exact", "--containment", "0.8",
+                     "--digits", "keep", "--keep", "longest"]),
     "truncate": (dict(max_doc_bytes=1500, oversize="truncate"),
                  ["--max-doc-bytes", "1500", "--oversize", "truncate"]),
 }
@@ -188,6 +197,7 @@ def references(crawl, tmp_path_factory):
     (2, 150000, "dry_run", 0),
     (2, 100000, "verify_exact", 0),
     (2, 100000, "truncate", 0),
+    (2, 60000, "containment", 3),
 ])
 def test_same_outputs_as_neardup_dedup(crawl, clients, references, tmp_path,
                                        workers, partition_bytes, options,
@@ -205,6 +215,16 @@ def test_same_outputs_as_neardup_dedup(crawl, clients, references, tmp_path,
     assert want["rejected"] == 1
     if options == "truncate":  # counted alike (stats.json is compared)
         assert want["truncated"] > 10
+    removed = [json.loads(line) for line in
+               open(os.path.join(expected, "removed.jsonl"), encoding="utf-8")]
+    if options in ("verify_exact", "containment"):
+        # Judged against the kept record (no chains): exact similarity.
+        threshold = OPTIONS[options][0].get("threshold", 0.8)
+        for r in removed:
+            assert (r["similarity"] >= threshold
+                    or r.get("containment", 0) >= 0.8), r
+    if options == "containment":
+        assert sum(r["similarity"] < 0.8 for r in removed) > 5
     assert stats["read"] == stats["kept"] + stats["removed"] + stats[
         "rejected"]
     assert stats["threads"] == workers

@@ -113,11 +113,16 @@ def _table():
     fn("exact_jaccard", U64, U64)
     fn("exact_jaccard_rows", U64, np.array([1, 3], np.uint64), U64,
        np.array([2, 3], np.uint64))
+    fn("exact_containment", U64, U64)
+    fn("exact_containment_rows", U64, np.array([1, 3], np.uint64), U64,
+       np.array([2, 3], np.uint64))
     fn("exceeded_gopher_signal", _core.compute_repetition_signals("a"),
        _core.GopherThresholds())
     fn("hamming_distance", 1, 2)
     fn("hamming_distance_rows", U64, U64)
     fn("is_valid_utf8", b"abc")
+    fn("judge_components", U64, U64, U64, np.zeros(3), _resolved(),
+       np.zeros(3 * 112, np.uint32))
     fn("keeps_over", _core.KeepPolicy.LONGEST, 3, 1.0, 2, 0.5)
     fn("normalize", "Text", _core.NormalizeOptions())
     fn("normalize_batch", ["A", "b"], _core.NormalizeOptions(), 1)

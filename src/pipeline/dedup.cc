@@ -100,11 +100,13 @@ struct Documents {
 struct Batch {
   size_t first = 0;  // document number of texts[0]
   std::vector<std::string> texts;
+  std::vector<std::string> sites;  // DedupOptions::main_text: URL hosts
   // Filled by workers (VerifyMode::kExact): sorted distinct shingles.
   std::vector<std::vector<uint64_t>> sets;
   uint64_t repaired = 0;
   void Clear() {
     texts.clear();
+    sites.clear();
     sets.clear();
     repaired = 0;
   }
@@ -117,6 +119,8 @@ struct Worker {
   std::string normalized;
   Normalizer normalizer;
   uint64_t repaired = 0;
+  std::vector<Cut> cuts;  // main_text
+  std::string main_text;
 };
 
 class DedupJob {
@@ -138,10 +142,11 @@ class DedupJob {
 
  private:
   absl::Status Prepare();
+  absl::Status CountLines();
   absl::Status SignPass();
   absl::Status SignBatch(Batch& batch, std::vector<Worker>& workers);
   absl::Status Index(DisjointSets& sets);
-  double Similarity(uint32_t a, uint32_t b);
+  internal::Likeness Compare(uint32_t a, uint32_t b);
   bool TooShort(const DocPair& p) const {
     return !docs_.too_short.empty() &&
            (docs_.too_short[p.first] || docs_.too_short[p.second]);
@@ -175,6 +180,7 @@ class DedupJob {
   uint64_t spill_values_ = 0;
   Clock::time_point last_report_ = Clock::now();
   std::vector<uint64_t> set_a_, set_b_;
+  LineCounter line_counts_;  // main_text
 };
 
 absl::Status DedupJob::Prepare() {
@@ -285,7 +291,12 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
     const size_t begin = n * w / t, end = n * (w + 1) / t;
     for (size_t i = begin; i < end; ++i) {
       const size_t doc = batch.first + i;
-      const std::string& text = batch.texts[i];
+      const std::string_view text =
+          options_.main_text
+              ? internal::MainText(batch.texts[i], batch.sites[i], line_counts_,
+                                   options_.main_text_boilerplate,
+                                   &worker.cuts, &worker.main_text)
+              : std::string_view(batch.texts[i]);
       switch (options_.method) {
         case DedupMethod::kMinHash:
           worker.repaired += internal::DedupShingles(worker.shingler, text, &worker.hashes);
@@ -339,12 +350,88 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
   return absl::OkStatus();
 }
 
+// DedupOptions::main_text: the line counts of the collection, counted as
+// the clean job counts them (its first pass: LineCounter, documents added
+// in input order, prepared on the threads) or read from line_counts_file.
+// Records are accounted for by the sign pass, not here.
+absl::Status DedupJob::CountLines() {
+  const auto start = Clock::now();
+  if (!options_.line_counts_file.empty()) {
+    std::FILE* in = std::fopen(options_.line_counts_file.c_str(), "rb");
+    if (in == nullptr) {
+      return absl::NotFoundError(options_.line_counts_file +
+                                 ": cannot open the line-count file");
+    }
+    std::string bytes;
+    char buf[1 << 16];
+    for (size_t got; (got = std::fread(buf, 1, sizeof(buf), in)) > 0;) {
+      bytes.append(buf, got);
+    }
+    const bool failed = std::ferror(in) != 0;
+    std::fclose(in);
+    if (failed) {
+      return absl::DataLossError(options_.line_counts_file +
+                                 ": cannot read the line-count file");
+    }
+    auto loaded = LineCounter::Deserialize(bytes);
+    if (!loaded.ok()) {
+      return absl::DataLossError(options_.line_counts_file + ": " +
+                                 std::string(loaded.status().message()));
+    }
+    line_counts_ = *std::move(loaded);
+    stats_.stage_seconds.push_back({"count", SecondsSince(start)});
+    return absl::OkStatus();
+  }
+  std::vector<std::string> texts, sites;
+  std::vector<LineCounter::Prepared> prepared;
+  size_t batch_bytes = 0;
+  uint64_t docs = 0, bytes = 0;
+  auto flush = [&] {
+    const size_t n = texts.size();
+    prepared.resize(n);
+    internal::ParallelFor(options_.threads, n, [&](int, size_t i) {
+      prepared[i] = LineCounter::Prepare(texts[i], sites[i]);
+    });
+    for (size_t i = 0; i < n; ++i) line_counts_.Add(prepared[i]);
+    texts.clear();
+    sites.clear();
+    batch_bytes = 0;
+  };
+  Record record;
+  Rejection rejection;
+  ReaderOptions first_pass = options_.reader;
+  first_pass.keep_pass_through = false;
+  for (size_t f = 0; f < files_.size(); ++f) {
+    auto reader = RecordReader::Open(files_.path(f), first_pass);
+    if (!reader.ok()) return reader.status();
+    for (;;) {
+      const auto result = (*reader)->Next(&record, &rejection);
+      if (result == RecordReader::Result::kEnd) break;
+      if (result == RecordReader::Result::kRejected) continue;
+      if (auto s = internal::CheckCancel(options_.cancel); !s.ok()) return s;
+      texts.emplace_back(record.text);
+      sites.push_back(UrlHost(record.url));
+      batch_bytes += record.text.size();
+      bytes += record.raw.size();
+      Report("count", ++docs, bytes);
+      if (batch_bytes >= (size_t{8} << 20)) flush();
+    }
+  }
+  flush();
+  Report("count", docs, bytes, /*force=*/true);
+  line_counts_.Finish(
+      std::max<uint32_t>(2, options_.main_text_boilerplate.min_docs));
+  stats_.stage_seconds.push_back({"count", SecondsSince(start)});
+  return absl::OkStatus();
+}
+
 absl::Status DedupJob::SignPass() {
   const auto start = Clock::now();
   std::vector<Worker> workers;
   for (int w = 0; w < options_.threads; ++w) {
     workers.push_back(Worker{*Shingler::Create(options_.shingles), {}, {},
-                             Normalizer(options_.shingles.normalize), 0});
+                             Normalizer(options_.shingles.normalize), 0, {},
+                             {}});
   }
   if (options_.verify == VerifyMode::kExact &&
       options_.method == DedupMethod::kMinHash) {
@@ -434,6 +521,7 @@ absl::Status DedupJob::SignPass() {
       docs_.ids.append(record.id);
       docs_.id_end.push_back(docs_.ids.size());
       batches[current].texts.emplace_back(record.text);
+      if (options_.main_text) batches[current].sites.push_back(UrlHost(record.url));
       batch_bytes += record.text.size();
       if (batch_bytes >= kBatchBytes ||
           batches[current].texts.size() >= kBatchDocs) {
@@ -464,14 +552,15 @@ absl::Status DedupJob::SignPass() {
   return absl::OkStatus();
 }
 
-// Similarity of two documents as reported and as verified: estimated or
-// exact Jaccard (kMinHash), Hamming distance (kSimHash), 1 (kExact).
-double DedupJob::Similarity(uint32_t a, uint32_t b) {
+// How alike two documents are, as verified and as reported: estimated or
+// exact Jaccard (kMinHash, with containment when the options ask for it),
+// Hamming distance (kSimHash), 1 for equal keys (kExact).
+internal::Likeness DedupJob::Compare(uint32_t a, uint32_t b) {
   switch (options_.method) {
     case DedupMethod::kSimHash:
-      return HammingDistance(docs_.keys[a], docs_.keys[b]);
+      return {static_cast<double>(HammingDistance(docs_.keys[a], docs_.keys[b]))};
     case DedupMethod::kExact:
-      return 1.0;
+      return {docs_.keys[a] == docs_.keys[b] ? 1.0 : 0.0};
     case DedupMethod::kMinHash:
       break;
   }
@@ -489,12 +578,16 @@ double DedupJob::Similarity(uint32_t a, uint32_t b) {
     };
     load(a, &set_a_);
     load(b, &set_b_);
-    return ExactJaccard(set_a_, set_b_);
+    internal::Likeness like{ExactJaccard(set_a_, set_b_)};
+    if (options_.containment > 0) {
+      like.containment = ExactContainment(set_a_, set_b_);
+    }
+    return like;
   }
   // Every signature has num_perm values, so this cannot fail.
-  return EstimateJaccard(docs_.signatures.Signature(a),
-                         docs_.signatures.Signature(b))
-      .value_or(0.0);
+  return {EstimateJaccard(docs_.signatures.Signature(a),
+                          docs_.signatures.Signature(b))
+              .value_or(0.0)};
 }
 
 absl::Status DedupJob::Index(DisjointSets& sets) {
@@ -560,7 +653,7 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
           ++stats_.candidate_pairs;
           if (TooShort(p) || sets.Find(p.first) == sets.Find(p.second)) continue;
           ++stats_.verified_pairs;
-          if (Similarity(p.first, p.second) >= options_.threshold) {
+          if (internal::IsDuplicate(options_, Compare(p.first, p.second))) {
             stats_.joined_pairs += sets.Union(p.first, p.second);
           }
         }
@@ -583,15 +676,21 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
 absl::Status DedupJob::WriteDecisions(const Clustering& c) {
   const auto start = Clock::now();
   const size_t n = docs_.size();
-  // Clusters of two or more are numbered 0, 1, ... in order of their first
-  // member.
+  // Clusters of two or more are numbered 0, 1, ... in order of their
+  // component's first member, then of their own first member (so that a
+  // distributed job numbers them where it judges the component).
   std::vector<uint32_t> members(n, 0);
   for (size_t i = 0; i < n; ++i) ++members[c.cluster[i]];
+  std::vector<uint32_t> firsts;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (c.cluster[i] == i && members[i] >= 2) firsts.push_back(i);
+  }
+  std::stable_sort(firsts.begin(), firsts.end(), [&](uint32_t a, uint32_t b) {
+    return c.component[a] < c.component[b];
+  });
   std::vector<int64_t> number(n, -1);
   int64_t next = 0;
-  for (size_t i = 0; i < n; ++i) {
-    if (c.cluster[i] == i && members[i] >= 2) number[i] = next++;
-  }
+  for (uint32_t f : firsts) number[f] = next++;
   stats_.clusters = static_cast<uint64_t>(next);
 
   auto removed = RecordWriter::Create(OutPath("removed.jsonl"),
@@ -608,9 +707,19 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
     }
     if (c.kept[i] == i) continue;
     ++stats_.files[docs_.file[i]].removed;
+    const internal::Likeness like = Compare(i, c.kept[i]);
+    // The invariant "a removal is judged against the record kept", checked
+    // by the job, not only by the tests.
+    if (!internal::IsDuplicate(options_, like)) {
+      return absl::InternalError(
+          "dedup: record " + std::string(docs_.Id(i)) +
+          " would be removed as a duplicate of " +
+          std::string(docs_.Id(c.kept[i])) + " at similarity " +
+          FormatDouble(like.similarity) + ", which is not a duplicate");
+    }
     line = RemovedJson(docs_.Id(i), files_.display(docs_.file[i]),
                        docs_.line[i], options_.method, number[c.cluster[i]],
-                       docs_.Id(c.kept[i]), Similarity(i, c.kept[i]));
+                       docs_.Id(c.kept[i]), like.similarity, like.containment);
     if (auto s = (*removed)->WriteLine(line); !s.ok()) return s;
   }
   if (auto s = files_.Stage(*std::move(removed)); !s.ok()) return s;
@@ -671,14 +780,30 @@ absl::Status DedupJob::WritePass(const Clustering& c) {
 absl::StatusOr<DedupStats> DedupJob::Run() {
   const auto start = Clock::now();
   if (auto s = Prepare(); !s.ok()) return s;
+  if (options_.main_text) {
+    if (auto s = CountLines(); !s.ok()) return s;
+  }
   if (auto s = SignPass(); !s.ok()) return s;
   absl::StatusOr<DisjointSets> sets = DisjointSets::Create(docs_.size());
   if (!sets.ok()) return sets.status();
   if (auto s = Index(*sets); !s.ok()) return s;
   if (auto s = internal::CheckCancel(options_.cancel); !s.ok()) return s;
-  absl::StatusOr<Clustering> clustered =
-      MakeClustering(*sets, options_.keep, docs_.length, docs_.number);
+  const auto judge_start = Clock::now();
+  absl::StatusOr<Clustering> clustered = MakeJudgedClustering(
+      *sets, options_.keep, docs_.length, docs_.number,
+      [this](uint32_t member, uint32_t kept) {
+        return internal::IsDuplicate(options_, Compare(member, kept));
+      },
+      // MinHash: only LSH candidates are compared, as in the index.
+      options_.method == DedupMethod::kMinHash
+          ? static_cast<size_t>(stats_.lsh.bands)
+          : 0,
+      [this](uint32_t doc, size_t band) {
+        return BandKey(docs_.signatures.Signature(doc), static_cast<int>(band),
+                       stats_.lsh.rows);
+      });
   if (!clustered.ok()) return clustered.status();
+  stats_.stage_seconds.push_back({"judge", SecondsSince(judge_start)});
   const Clustering& clustering = *clustered;
   stats_.removed_too_short = static_cast<uint64_t>(
       std::count(docs_.too_short.begin(), docs_.too_short.end(), 1));
@@ -741,6 +866,23 @@ absl::StatusOr<DedupOptions> ResolveDedupOptions(const DedupOptions& options) {
     return invalid("threshold must be strictly between 0 and 1, got " +
                    ShortDouble(o.threshold));
   }
+  if (o.containment != 0) {
+    if (!(o.containment > 0 && o.containment <= 1)) {
+      return invalid("containment must be 0 (off) or in (0, 1], got " +
+                     ShortDouble(o.containment));
+    }
+    if (o.method != DedupMethod::kMinHash || o.verify != VerifyMode::kExact) {
+      return invalid("containment needs method minhash with verify exact "
+                     "(the shingle sets): set verify to exact");
+    }
+  }
+  if (o.main_text && o.main_text_boilerplate.min_docs < 2) {
+    return invalid("main_text_boilerplate.min_docs must be at least 2, got " +
+                   std::to_string(o.main_text_boilerplate.min_docs));
+  }
+  if (!o.line_counts_file.empty() && !o.main_text) {
+    return invalid("line_counts_file is read only with main_text");
+  }
   if (o.hamming < 0 || o.hamming > 8) {
     return invalid("hamming must be 0 to 8, got " + std::to_string(o.hamming));
   }
@@ -772,7 +914,13 @@ absl::StatusOr<DedupOptions> ResolveDedupOptions(const DedupOptions& options) {
                        std::to_string(o.rows));
       }
     } else {
-      auto params = OptimalLshParams(o.threshold, o.num_perm);
+      // Pairs with containment C whose smaller set is half the larger have
+      // Jaccard C / (3 - C): they must become candidates too.
+      const double lsh_threshold =
+          o.containment > 0
+              ? std::min(o.threshold, o.containment / (3 - o.containment))
+              : o.threshold;
+      auto params = OptimalLshParams(lsh_threshold, o.num_perm);
       if (!params.ok()) return params.status();
       o.bands = params->bands;
       o.rows = params->rows;
@@ -786,7 +934,8 @@ absl::StatusOr<DedupOptions> ResolveDedupOptions(const DedupOptions& options) {
 
 std::string RemovedJson(std::string_view id, std::string_view file,
                         uint64_t line, DedupMethod method, int64_t cluster,
-                        std::string_view kept_id, double similarity) {
+                        std::string_view kept_id, double similarity,
+                        double containment) {
   std::string json = "{\"id\":";
   AppendJsonString(id, &json);
   json += ",\"file\":";
@@ -799,8 +948,11 @@ std::string RemovedJson(std::string_view id, std::string_view file,
   json += ",\"similarity\":" +
           (method == DedupMethod::kSimHash
                ? std::to_string(static_cast<int>(similarity))
-               : FormatDouble(similarity)) +
-          "}";
+               : FormatDouble(similarity));
+  if (!std::isnan(containment)) {
+    json += ",\"containment\":" + FormatDouble(containment);
+  }
+  json += "}";
   return json;
 }
 
@@ -874,6 +1026,10 @@ std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
        ",\"hamming\":" + std::to_string(o.hamming) +
        ",\"seed\":" + std::to_string(o.seed) +
        (o.min_words > 0 ? ",\"min_words\":" + std::to_string(o.min_words) : "") +
+       (o.containment > 0 ? ",\"containment\":" + FormatDouble(o.containment)
+                          : "") +
+       (o.shingles.normalize.digits_to_zero ? "" : ",\"digits\":\"keep\"") +
+       (o.main_text ? ",\"main_text\":true" : "") +
        ",\"verify\":\"" +
        (o.verify == VerifyMode::kExact ? "exact" : "signature") +
        "\",\"keep\":";

@@ -4,12 +4,15 @@
 #ifndef NEARDUP_PIPELINE_DEDUP_SIGNER_H_
 #define NEARDUP_PIPELINE_DEDUP_SIGNER_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "neardup/clean.h"
+#include "neardup/pipeline.h"
 #include "neardup/shingle.h"
 #include "neardup/text.h"
 #include "text/utf8_internal.h"
@@ -53,6 +56,59 @@ inline size_t CountWords(std::string_view normalized) {
   internal::ForEachWord(normalized.data(), normalized.size(),
                         [&](size_t, size_t) { ++words; });
   return words;
+}
+
+// The text dedup compares with DedupOptions::main_text: `text` without the
+// lines FindBoilerplate finds by `counts` for `site`, or `text` itself when
+// it has no site (no URL: across a whole collection, a line recurs because
+// its documents are copies as often as because it is furniture, and
+// masking it would hide the copies) or when what is left has no letter or
+// digit (a page that is all furniture is compared whole rather than as an
+// empty text). Uses *cuts and *scratch; the result points into `text` or
+// *scratch.
+inline std::string_view MainText(std::string_view text, std::string_view site,
+                                 const LineCounter& counts,
+                                 const BoilerplateOptions& options,
+                                 std::vector<Cut>* cuts, std::string* scratch) {
+  cuts->clear();
+  if (site.empty()) return text;
+  FindBoilerplate(text, site, counts, options, cuts);
+  if (cuts->empty()) return text;
+  scratch->clear();
+  size_t at = 0;
+  for (const Cut& c : *cuts) {  // sorted and disjoint (FindBoilerplate)
+    if (c.begin > at) scratch->append(text.substr(at, c.begin - at));
+    at = std::max(at, c.end);
+  }
+  if (at < text.size()) scratch->append(text.substr(at));
+  for (const char ch : *scratch) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (u >= 0x80 || (u >= '0' && u <= '9') || ((u | 0x20) >= 'a' && (u | 0x20) <= 'z')) {
+      return *scratch;
+    }
+  }
+  return text;
+}
+
+// How alike two documents are, as dedup verifies and reports it.
+struct Likeness {
+  double similarity = 0;   // Jaccard; Hamming distance (kSimHash); 1 (kExact)
+  double containment = NAN;  // only with DedupOptions::containment
+};
+
+// Returns true when a pair with `like` is a duplicate under `o` (resolved
+// options): the one rule of the job, its distributed stages and explain.
+inline bool IsDuplicate(const DedupOptions& o, const Likeness& like) {
+  switch (o.method) {
+    case DedupMethod::kSimHash:
+      return like.similarity <= o.hamming;
+    case DedupMethod::kExact:
+      return like.similarity == 1.0;
+    case DedupMethod::kMinHash:
+      break;
+  }
+  return like.similarity >= o.threshold ||
+         (o.containment > 0 && like.containment >= o.containment);
 }
 
 }  // namespace neardup::internal

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "neardup/lsh.h"
 #include "neardup/minhash.h"
 #include "neardup/pipeline.h"
 #include "neardup/simhash.h"
@@ -46,6 +47,12 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
     return absl::UnimplementedError(
         "output_format text JSONL is not supported by the distributed job "
         "yet: run neardup dedup --output-format jsonl");
+  }
+  if (options.main_text) {
+    return absl::UnimplementedError(
+        "main_text (comparing documents without their site's boilerplate "
+        "lines) is not supported by the distributed job yet: run neardup "
+        "dedup --main-text on");
   }
   if (options.min_words > 0) {
     return absl::UnimplementedError(
@@ -152,6 +159,105 @@ absl::StatusOr<uint64_t> WriteKeptDocuments(const std::string& path,
   }
   if (auto s = files.CommitOutputs(); !s.ok()) return s;
   return written;
+}
+
+absl::StatusOr<std::vector<uint64_t>> JudgeComponents(
+    absl::Span<const uint64_t> component, absl::Span<const uint64_t> doc,
+    absl::Span<const uint64_t> length, absl::Span<const double> number,
+    const DedupOptions& options, const MemberEvidence& evidence) {
+  // Resolved options resolve to themselves; this refuses any others.
+  if (auto resolved = ResolveDedupOptions(options); !resolved.ok()) {
+    return resolved.status();
+  }
+  const size_t n = doc.size();
+  auto invalid = [](const std::string& message) {
+    return absl::InvalidArgumentError("JudgeComponents: " + message);
+  };
+  if (component.size() != n || length.size() != n || number.size() != n) {
+    return invalid("component, doc, length and number differ in length");
+  }
+  const size_t k = static_cast<size_t>(options.num_perm);
+  const bool sets = options.method == DedupMethod::kMinHash &&
+                    options.verify == VerifyMode::kExact;
+  if (options.method == DedupMethod::kMinHash) {
+    // Signatures give the band keys (only LSH candidates are compared).
+    if (evidence.signatures.size() != n * k) {
+      return invalid("signatures are not num_perm values per member");
+    }
+    if (sets) {
+      if (evidence.set_end.size() != n) return invalid("set_end is not one per member");
+      for (size_t i = 0; i < n; ++i) {
+        const uint64_t begin = i ? evidence.set_end[i - 1] : 0;
+        if (evidence.set_end[i] < begin ||
+            evidence.set_end[i] > evidence.sets.size()) {
+          return invalid("set_end is not a list of ends into sets");
+        }
+      }
+    }
+  } else if (evidence.keys.size() != n) {
+    return invalid("keys are not one per member");
+  }
+  for (size_t i = 1; i < n; ++i) {
+    if (component[i] < component[i - 1] ||
+        (component[i] == component[i - 1] && doc[i] <= doc[i - 1])) {
+      return invalid("entries are not sorted by (component, doc)");
+    }
+  }
+  auto set_of = [&](size_t i) {
+    const uint64_t begin = i ? evidence.set_end[i - 1] : 0;
+    return evidence.sets.subspan(begin, evidence.set_end[i] - begin);
+  };
+  auto like = [&](size_t a, size_t b) -> internal::Likeness {
+    switch (options.method) {
+      case DedupMethod::kSimHash:
+        return {static_cast<double>(
+            HammingDistance(evidence.keys[a], evidence.keys[b]))};
+      case DedupMethod::kExact:
+        return {evidence.keys[a] == evidence.keys[b] ? 1.0 : 0.0};
+      case DedupMethod::kMinHash:
+        break;
+    }
+    if (sets) {
+      internal::Likeness l{ExactJaccard(set_of(a), set_of(b))};
+      if (options.containment > 0) {
+        l.containment = ExactContainment(set_of(a), set_of(b));
+      }
+      return l;
+    }
+    return {EstimateJaccard(evidence.signatures.subspan(a * k, k),
+                            evidence.signatures.subspan(b * k, k))
+                .value_or(0.0)};
+  };
+  const size_t bands = options.method == DedupMethod::kMinHash
+                           ? static_cast<size_t>(options.bands)
+                           : 0;
+  std::vector<uint64_t> kept(n);
+  std::vector<uint32_t> judged;
+  std::vector<uint64_t> keys;
+  for (size_t i = 0; i < n;) {
+    size_t j = i + 1;
+    while (j < n && component[j] == component[i]) ++j;
+    judged.assign(j - i, 0);
+    keys.clear();
+    for (size_t x = i; x < j; ++x) {
+      for (size_t b = 0; b < bands; ++b) {
+        keys.push_back(BandKey(evidence.signatures.subspan(x * k, k),
+                               static_cast<int>(b), options.rows));
+      }
+    }
+    if (auto s = JudgeMembers(
+            options.keep, length.subspan(i, j - i), number.subspan(i, j - i),
+            [&](size_t m, size_t kk) {
+              return internal::IsDuplicate(options, like(i + m, i + kk));
+            },
+            absl::MakeSpan(judged), keys, bands);
+        !s.ok()) {
+      return s;
+    }
+    for (size_t x = i; x < j; ++x) kept[x] = doc[i + judged[x - i]];
+    i = j;
+  }
+  return kept;
 }
 
 }  // namespace neardup

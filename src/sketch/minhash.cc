@@ -170,16 +170,21 @@ absl::StatusOr<double> EstimateJaccard(absl::Span<const uint32_t> a,
   return static_cast<double>(equal) / static_cast<double>(a.size());
 }
 
-double ExactJaccard(absl::Span<const uint64_t> a,
-                    absl::Span<const uint64_t> b) {
+namespace {
+
+struct Overlap {
+  size_t a = 0, b = 0, common = 0;  // distinct values of each, shared
+};
+
+Overlap CountOverlap(absl::Span<const uint64_t> a,
+                     absl::Span<const uint64_t> b) {
   std::vector<uint64_t> sa(a.begin(), a.end());
   std::vector<uint64_t> sb(b.begin(), b.end());
   std::sort(sa.begin(), sa.end());
   sa.erase(std::unique(sa.begin(), sa.end()), sa.end());
   std::sort(sb.begin(), sb.end());
   sb.erase(std::unique(sb.begin(), sb.end()), sb.end());
-  if (sa.empty() && sb.empty()) return 1.0;
-  size_t common = 0;
+  Overlap o{sa.size(), sb.size(), 0};
   size_t i = 0, j = 0;
   while (i < sa.size() && j < sb.size()) {
     if (sa[i] < sb[j]) {
@@ -187,13 +192,31 @@ double ExactJaccard(absl::Span<const uint64_t> a,
     } else if (sb[j] < sa[i]) {
       ++j;
     } else {
-      ++common;
+      ++o.common;
       ++i;
       ++j;
     }
   }
-  const size_t unions = sa.size() + sb.size() - common;
-  return static_cast<double>(common) / static_cast<double>(unions);
+  return o;
+}
+
+}  // namespace
+
+double ExactJaccard(absl::Span<const uint64_t> a,
+                    absl::Span<const uint64_t> b) {
+  const Overlap o = CountOverlap(a, b);
+  if (o.a == 0 && o.b == 0) return 1.0;
+  const size_t unions = o.a + o.b - o.common;
+  return static_cast<double>(o.common) / static_cast<double>(unions);
+}
+
+double ExactContainment(absl::Span<const uint64_t> a,
+                        absl::Span<const uint64_t> b) {
+  const Overlap o = CountOverlap(a, b);
+  if (o.a == 0 && o.b == 0) return 1.0;
+  const size_t smaller = std::min(o.a, o.b);
+  if (smaller == 0) return 0.0;
+  return static_cast<double>(o.common) / static_cast<double>(smaller);
 }
 
 }  // namespace neardup

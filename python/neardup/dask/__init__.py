@@ -37,13 +37,18 @@ steps, sums counters and streams the small output files):
    edges by vertex, repeated until neither step changes an edge (O(log^2 n)
    rounds). Each cluster ends as a star around its smallest member, which
    is the single-machine job's cluster representative.
-5. keep: members go to the partition of their cluster's smallest member,
-   where the kept member is chosen with the C++ rule (KeepsOver) and the
-   clusters are numbered (in order of their smallest member, like the
-   single-machine job); then to the kept member's partition (its id and
-   signature are attached) and back to their own, which formats its
-   removed.jsonl lines (RemovedJson) and its keep flags, and sends its
-   clusters.jsonl lines to the cluster's partition to be sorted.
+5. keep: members go, with their signature (shingle set, fingerprint or
+   key), to the partition of their component's smallest member, where the
+   component is judged with the C++ rule (JudgeComponents: members, best
+   first by the keep policy, join the first kept member they are a
+   duplicate of, else are kept; no chains) and its clusters (a kept member
+   and the members judged against it) are numbered in order of (component,
+   first member), like the single-machine job; then members go to the kept
+   member's partition (its id and signature are attached) and back to
+   their own, which formats its removed.jsonl lines (RemovedJson) and its
+   keep flags, and sends its clusters.jsonl lines to the component's
+   partition to be sorted. A component of m members costs up to m x kept
+   comparisons in one task.
 6. write: one task per input file writes its kept records
    (WriteKeptDocuments). The driver concatenates removed.jsonl,
    clusters.jsonl and rejected.jsonl from the partitions in order.
@@ -260,16 +265,18 @@ def _set(signed, row):
     return np.asarray(signed["sets"])[begin:end[row]]
 
 
+def _flat_sets(sets):
+    """A list of sets as (values, ends) for the *_rows functions."""
+    ends = np.cumsum([len(x) for x in sets], dtype=np.uint64)
+    values = (np.concatenate(sets).astype(np.uint64) if sets
+              else np.zeros(0, dtype=np.uint64))
+    return values, ends
+
+
 def _exact_rows(sets_a, sets_b):
     """ExactJaccard of sets_a[i] and sets_b[i]."""
-    def flat(sets):
-        ends = np.cumsum([len(x) for x in sets], dtype=np.uint64)
-        values = (np.concatenate(sets).astype(np.uint64) if sets
-                  else np.zeros(0, dtype=np.uint64))
-        return values, ends
-    a, a_end = flat(sets_a)
-    b, b_end = flat(sets_b)
-    return np.asarray(_core.exact_jaccard_rows(a, a_end, b, b_end))
+    return np.asarray(_core.exact_jaccard_rows(*_flat_sets(sets_a),
+                                               *_flat_sets(sets_b)))
 
 
 def _attach_first(signed, offset, pieces, starts, count, exact=False):
@@ -285,13 +292,19 @@ def _attach_first(signed, offset, pieces, starts, count, exact=False):
     return {"pieces": _split(_owner(b, starts), count, **columns)}
 
 
-def _verify(signed, offset, pieces, threshold, count, exact=False):
+def _verify(signed, offset, pieces, threshold, count, exact=False,
+            containment=0.0):
     a = _concat(pieces, "a", np.int64)
     b = _concat(pieces, "b", np.int64)
     if exact:
         sets_a = [x for p in pieces for x in p["set_a"]]
         sets_b = [_set(signed, int(x - offset)) for x in b]
         similarity = _exact_rows(sets_a, sets_b)
+        if containment > 0:  # IsDuplicate's rule
+            contained = np.asarray(_core.exact_containment_rows(
+                *_flat_sets(sets_a), *_flat_sets(sets_b)))
+            joined = (similarity >= threshold) | (contained >= containment)
+            return _edges_out(a[joined], b[joined], count, verified=len(a))
     else:
         width = np.asarray(signed["signatures"]).shape[1]
         sig_a = _concat(pieces, "sig_a", np.uint32, width)
@@ -364,38 +377,89 @@ def _star_out(result, starts, count):
     return {"pieces": _split(_owner(x, starts), count, doc=x, root=y)}
 
 
-def _attach_member(signed, offset, pieces, starts, count):
+def _evidence(signed, rows, method, exact):
+    """What _choose compares of the documents at `rows` of a partition."""
+    if exact:  # the signatures give the band keys
+        return {"set": [_set(signed, int(r)) for r in rows],
+                "sig": np.asarray(signed["signatures"])[rows]}
+    if method == "minhash":
+        return {"sig": np.asarray(signed["signatures"])[rows]}
+    return {"key": np.asarray(signed["keys"], dtype=np.uint64)[rows]}
+
+
+def _attach_member(signed, offset, pieces, starts, count, method, exact):
     doc = _concat(pieces, "doc", np.int64)
     root = _concat(pieces, "root", np.int64)
     length = np.asarray(signed["length"])[doc - offset]
     number = np.asarray(signed["number"])[doc - offset]
     return {"pieces": _split(_owner(root, starts), count, doc=doc, root=root,
-                             length=length, number=number)}
+                             length=length, number=number,
+                             **_evidence(signed, doc - offset, method,
+                                         exact))}
 
 
-def _choose(signed, offset, pieces, policy, starts, count):
+def _choose(signed, offset, pieces, kw, starts, count, method, exact):
+    """Judges the components whose smallest member is here (no chains:
+    JudgeComponents), and numbers their clusters of two or more in order of
+    (component, first member), as neardup dedup does."""
     doc = _concat(pieces, "doc", np.int64)
     root = _concat(pieces, "root", np.int64)
     length = _concat(pieces, "length", np.uint64)
     number = _concat(pieces, "number", np.float64)
     roots = np.unique(root)
-    # The smallest member of each cluster lives here: add it.
+    # The smallest member of each component lives here: add it.
     doc = np.concatenate([doc, roots])
     root = np.concatenate([root, roots])
     length = np.concatenate(
         [length, np.asarray(signed["length"])[roots - offset]])
     number = np.concatenate(
         [number, np.asarray(signed["number"])[roots - offset]])
+    mine = _evidence(signed, roots - offset, method, exact)
     order = np.lexsort((doc, root))
     doc, root, length, number = (doc[order], root[order], length[order],
                                  number[order])
-    kept = np.asarray(_core.choose_kept(
+    evidence = {}
+    if exact:
+        sets = [x for p in pieces for x in p["set"]] + mine["set"]
+        sets = [sets[i] for i in order]
+        ends = np.cumsum([len(x) for x in sets], dtype=np.uint64)
+        evidence["sets"] = (np.concatenate(sets).astype(np.uint64) if sets
+                            else np.zeros(0, dtype=np.uint64))
+        evidence["set_end"] = ends
+    if method == "minhash":
+        width = np.asarray(signed["signatures"]).shape[1]
+        sig = np.concatenate(
+            [_concat(pieces, "sig", np.uint32, width), mine["sig"]])[order]
+        evidence["signatures"] = np.ascontiguousarray(sig).reshape(-1)
+    else:
+        evidence["keys"] = np.ascontiguousarray(np.concatenate(
+            [_concat(pieces, "key", np.uint64), mine["key"]])[order])
+    options = _core.resolve_dedup_options(_options(**kw))
+    kept = np.asarray(_core.judge_components(
         root.astype(np.uint64), doc.astype(np.uint64), length, number,
-        _core.KeepPolicy(policy))).astype(np.int64)
-    rank = np.searchsorted(roots, root)
-    return {"clusters": len(roots), "members": len(doc),
+        options, **evidence)).astype(np.int64)
+    # A cluster is a kept member and the members judged against it; a kept
+    # member that no other joined is in no cluster.
+    kept_order = np.lexsort((doc, kept))
+    k_sorted = kept[kept_order]
+    group_start = np.flatnonzero(np.r_[len(k_sorted) > 0,
+                                       k_sorted[1:] != k_sorted[:-1]])
+    group_size = np.diff(np.r_[group_start, len(k_sorted)])
+    first = np.empty(len(doc), dtype=np.int64)
+    first[kept_order] = np.repeat(doc[kept_order][group_start], group_size)
+    size = np.empty(len(doc), dtype=np.int64)
+    size[kept_order] = np.repeat(group_size, group_size)
+    clustered = size >= 2
+    doc, root, kept, first = (doc[clustered], root[clustered],
+                              kept[clustered], first[clustered])
+    # Entries are in (root, doc) order: a cluster's first member comes
+    # first, so np.unique numbers (root, first) pairs in that order.
+    packed = _pack(root, first)
+    groups, rank = np.unique(packed, return_inverse=True)
+    return {"clusters": len(groups), "components": len(roots),
+            "members": len(order),
             "pieces": _split(_owner(kept, starts), count, doc=doc, root=root,
-                             rank=rank, kept=kept)}
+                             rank=rank.astype(np.int64), kept=kept)}
 
 
 def _id(signed, row):
@@ -427,7 +491,7 @@ def _blob(strings):
 
 
 def _decide(signed, offset, pieces, cluster_base, starts, count, method,
-            exact=False):
+            exact=False, containment=False):
     doc = _concat(pieces, "doc", np.int64)
     root = _concat(pieces, "root", np.int64)
     rank = _concat(pieces, "rank", np.int64)
@@ -450,6 +514,10 @@ def _decide(signed, offset, pieces, cluster_base, starts, count, method,
         similarity = _exact_rows(
             [_set(signed, int(rows[i])) for i in chosen],
             [sets_kept[i] for i in chosen])
+        if containment:
+            contained = np.asarray(_core.exact_containment_rows(
+                *_flat_sets([_set(signed, int(rows[i])) for i in chosen]),
+                *_flat_sets([sets_kept[i] for i in chosen])))
     elif method == "minhash":
         width = np.asarray(signed["signatures"]).shape[1]
         sig_kept = _concat(pieces, "sig_kept", np.uint32, width)[order]
@@ -472,7 +540,8 @@ def _decide(signed, offset, pieces, cluster_base, starts, count, method,
         np.asarray(signed["line"], np.uint64)[rows[removed]],
         _METHODS[method],
         cluster[removed].astype(np.uint64), kept_blob, kept_end,
-        similarity.astype(np.float64))
+        similarity.astype(np.float64),
+        contained if exact and containment else None)
     member_ids = [_id(signed, int(r)) for r in rows]
     return {"removed": lines, "removed_count": int(removed.sum()),
             "keep": keep,
@@ -526,7 +595,7 @@ def dedup(paths, output, *, client=None, scheduler=None,
           bands=0, rows=0, hamming=3, keep="first", verify="signature",
           text_field="text", id_field="id", max_doc_bytes=256 << 20,
           oversize="reject", seed=0, dry_run=False, overwrite=False,
-          max_bucket_pairs_size=64):
+          max_bucket_pairs_size=64, containment=0.0, digits="zero"):
     """Runs the dedup job of ``neardup dedup`` on a Dask cluster.
 
     paths: files and folders (expanded as ``neardup dedup`` does); output:
@@ -543,6 +612,12 @@ def dedup(paths, output, *, client=None, scheduler=None,
     both verify modes are supported; verify="exact" keeps every document's
     shingle set with its signature (8 bytes per distinct shingle).
 
+    keep: first, longest or field:NAME. Judging is the command's: records,
+    best first by the keep policy, join the first kept record they are a
+    duplicate of, else are kept (no chains). containment (with
+    verify="exact") and digits ("zero" or "keep") are the command's
+    --containment and --digits; --main-text is not supported here.
+
     Returns the parsed stats.json. Raises the errors of ``neardup dedup``
     (ValueError for bad options, FileNotFoundError, OSError) before any
     work is sent to the cluster.
@@ -554,7 +629,8 @@ def dedup(paths, output, *, client=None, scheduler=None,
               id_field=id_field, max_doc_bytes=max_doc_bytes,
               oversize=oversize, seed=seed,
               dry_run=dry_run, overwrite=overwrite,
-              max_bucket_pairs_size=max_bucket_pairs_size)
+              max_bucket_pairs_size=max_bucket_pairs_size,
+              containment=containment, digits=digits)
     options = _core.resolve_dedup_options(_options(**kw))
     inputs = _plan(paths)
     output = os.fspath(output)
@@ -621,7 +697,8 @@ def _run(client, inputs, output, parts, kw, options, method,
                                 starts, count, exact)
                   for p, pieces in enumerate(_exchange(client, buckets, count))]
         edges = [client.submit(_verify, signed[p], offsets[p], pieces,
-                               options.threshold, width, exact)
+                               options.threshold, width, exact,
+                               options.containment)
                  for p, pieces in enumerate(_exchange(client, firsts, count))]
         del firsts
     else:
@@ -652,16 +729,18 @@ def _run(client, inputs, output, parts, kw, options, method,
     stars = [client.submit(_star_out, r, starts, count) for r in current]
     del current, edges
     members = [client.submit(_attach_member, signed[p], offsets[p], pieces,
-                             starts, count)
+                             starts, count, method, exact)
                for p, pieces in enumerate(_exchange(client, stars, count))]
-    chosen = [client.submit(_choose, signed[p], offsets[p], pieces,
-                            int(options.keep), starts, count)
+    chosen = [client.submit(_choose, signed[p], offsets[p], pieces, kw,
+                            starts, count, method, exact)
               for p, pieces in enumerate(_exchange(client, members, count))]
     del stars, members
     cluster_counts = client.gather([client.submit(_field, c, "clusters")
                                     for c in chosen])
     member_count = sum(client.gather([client.submit(_field, c, "members")
                                       for c in chosen]))
+    component_count = sum(client.gather(
+        [client.submit(_field, c, "components") for c in chosen]))
     cluster_base = np.concatenate(
         [[0], np.cumsum(cluster_counts)[:-1]]).astype(np.int64)
     with_kept = [client.submit(_attach_kept, signed[p], offsets[p], pieces,
@@ -669,7 +748,8 @@ def _run(client, inputs, output, parts, kw, options, method,
                  for p, pieces in enumerate(_exchange(client, chosen, count))]
     del chosen
     decided = [client.submit(_decide, signed[p], offsets[p], pieces,
-                             cluster_base, starts, count, method, exact)
+                             cluster_base, starts, count, method, exact,
+                             options.containment > 0)
                for p, pieces in enumerate(_exchange(client, with_kept,
                                                     count))]
     del with_kept
@@ -745,7 +825,7 @@ def _run(client, inputs, output, parts, kw, options, method,
     # other methods verify every candidate, as neardup dedup counts them.
     stats.verified_pairs = (int(verified) if minhash
                             else sum(s[1] for s in bucket_stats))
-    stats.joined_pairs = int(member_count - stats.clusters)
+    stats.joined_pairs = int(member_count - component_count)
     if minhash:
         stats.lsh = _core.LshParams(options.bands, options.rows)
     candidates = _core.CandidateStats()
@@ -846,6 +926,13 @@ def _parser():
     p.add_argument("--hamming", type=int, default=3,
                    help="SimHash: largest Hamming distance of duplicates, "
                         "0 to 8 (default: %(default)s)")
+    p.add_argument("--containment", type=float, default=0.0,
+                   help="with --verify exact: a pair is also a duplicate "
+                   "when |A & B| / min(|A|, |B|) of its shingle sets is at "
+                   "least this (0: off)")
+    p.add_argument("--digits", default="zero", choices=("zero", "keep"),
+                   help="digits in shingles: zero (every digit becomes 0) "
+                   "or keep")
     p.add_argument("--verify", default="signature",
                    choices=("signature", "exact"),
                    help="how candidates are confirmed: signature "
@@ -854,7 +941,9 @@ def _parser():
     p.add_argument("--keep", default="first",
                    help="record kept per cluster: first, longest or "
                         "field:NAME (the largest value of that numeric "
-                        "field); default: %(default)s")
+                        "field); default: %(default)s. Records, best "
+                        "first, join the first kept record they are a "
+                        "duplicate of (no chains)")
     p.add_argument("--text-field", default="text",
                    help="JSONL text field (default: %(default)s)")
     p.add_argument("--id-field", default="id",
@@ -899,6 +988,7 @@ def main(argv=None):
               threshold=a.threshold, ngram=a.ngram, char=a.char,
               num_perm=a.num_perm, bands=a.bands, rows=a.rows,
               hamming=a.hamming, verify=a.verify, keep=a.keep,
+              containment=a.containment, digits=a.digits,
               text_field=a.text_field, id_field=a.id_field,
               max_doc_bytes=a.max_doc_bytes, oversize=a.oversize,
               seed=a.seed,
