@@ -304,6 +304,44 @@ absl::StatusOr<std::vector<DocPair>> CandidatesOfSignatures(
     const LshParams& lsh, const CandidateOptions& options = {},
     CandidateStats* stats = nullptr);
 
+// --- In-memory dedup --------------------------------------------------------
+
+// The decisions of the dedup job for documents held in memory.
+struct Duplicates {
+  // kept[i]: the document i is a duplicate of, judged against it (no
+  // chains, as RunDedup); i itself when i is kept.
+  std::vector<uint32_t> kept;
+  // cluster[i]: the smallest document of i's cluster (a kept document and
+  // the documents judged against it).
+  std::vector<uint32_t> cluster;
+  // similarity[i]: of i to kept[i], as removed.jsonl reports it (Jaccard,
+  // estimated or exact; Hamming distance for SimHash; 1 for exact); 1 (0
+  // for SimHash) for a kept document.
+  std::vector<double> similarity;
+  // The candidate pairs that verified as duplicates, (smaller, larger),
+  // each once, with their similarity.
+  std::vector<DocPair> pairs;
+  std::vector<double> pair_similarity;
+  uint64_t removed = 0;
+};
+
+// Finds the near-duplicates among n documents as RunDedup would decide for
+// the same texts in the same order (same options, seed, keep policy; texts
+// without words compared by their bytes), without files: sign on
+// options.threads threads, LSH candidates of all bands (each pair once),
+// verified, then judged against kept documents. `numbers` holds one value
+// per document for KeepPolicy::kField (NaN: missing), else may be empty.
+// Returns InvalidArgument for bad options (ResolveDedupOptions), main_text
+// or min_words (file-job options), or a wrong `numbers` size. Memory:
+// num_perm x 4 bytes per document (plus the shingle sets with exact
+// verification or containment). Thread-safe for distinct calls.
+absl::StatusOr<Duplicates> FindDuplicates(
+    absl::Span<const std::string_view> texts, const DedupOptions& options = {},
+    absl::Span<const double> numbers = {});
+absl::StatusOr<Duplicates> FindDuplicates(size_t n, const TextFn& text,
+                                          const DedupOptions& options = {},
+                                          absl::Span<const double> numbers = {});
+
 // Runs the dedup job and writes into `outdir`: the kept records (files
 // named by InputFile::output_name, same format and compression as their
 // input), removed.jsonl, clusters.jsonl, rejected.jsonl and stats.json, each

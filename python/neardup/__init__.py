@@ -131,3 +131,22 @@ def clean(paths, output, *, progress=None, **options):
     with open(os.path.join(os.fspath(output), "stats.json"),
               encoding="utf-8") as f:
         return json.loads(f.read())
+
+
+def find_duplicates(texts, *, numbers=None, **options):
+    """Finds the near-duplicates among ``texts`` (a list of ``str`` or
+    ``bytes``) in memory, deciding as ``neardup dedup`` does for the same
+    texts in the same order. Options are dedup's flags (``threshold``,
+    ``method``, ``verify``, ``keep``, ``num_perm``, ``seed``, ``threads``,
+    ...; ``numbers``: one value per text for ``keep="field:NAME"``).
+    Returns a dict: ``kept`` (kept[i] is the text i duplicates, i when
+    kept), ``cluster``, ``similarity`` (of i to kept[i]), ``pairs`` (the
+    verified duplicate pairs, (n, 2)), ``pair_similarity`` and ``removed``.
+
+    Example::
+
+        d = neardup.find_duplicates(texts, threshold=0.8)
+        unique = [t for i, t in enumerate(texts) if d["kept"][i] == i]
+    """
+    from neardup._options import _options
+    return _core.find_duplicates(texts, _options(**options), numbers)

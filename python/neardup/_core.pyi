@@ -357,6 +357,8 @@ class CleanStats:
     not_rewritten: int
     outputs: list[str]
 
+def find_duplicates(texts: Iterable[Text], options: DedupOptions = ...,
+                    numbers: Any = ...) -> dict[str, Any]: ...
 def run_clean(inputs: Sequence[InputFile], output: str,
               options: CleanOptions = ...,
               progress: Optional[Callable[[str, int, int, int, int],

@@ -1678,6 +1678,51 @@ PYBIND11_MODULE(_core, m) {
       .def_readwrite("peak_rss_bytes", &DedupStats::peak_rss_bytes)
       .def_readwrite("threads", &DedupStats::threads);
   m.def(
+      "find_duplicates",
+      [](const py::iterable& texts, const DedupOptions& options,
+         const py::object& numbers) {
+        const Texts input(texts);
+        std::vector<double> values;
+        if (!numbers.is_none()) {
+          const View<double> v = ViewOf<double>(numbers, 1, 1, "numbers");
+          values.assign(v.values.begin(), v.values.end());
+        }
+        absl::StatusOr<Duplicates> found;
+        {
+          py::gil_scoped_release release;
+          found = FindDuplicates(
+              input.size(),
+              [&input](size_t i, std::string* scratch) {
+                return input.Get(i, scratch);
+              },
+              options, values);
+        }
+        Duplicates d = Check(std::move(found));
+        const auto n = static_cast<py::ssize_t>(d.kept.size());
+        std::vector<uint32_t> flat;
+        flat.reserve(d.pairs.size() * 2);
+        for (const DocPair& p : d.pairs) {
+          flat.push_back(p.first);
+          flat.push_back(p.second);
+        }
+        py::dict out;
+        out["kept"] = ToArray(std::move(d.kept), {n});
+        out["cluster"] = ToArray(std::move(d.cluster), {n});
+        out["similarity"] = ToArray(std::move(d.similarity));
+        const auto m = static_cast<py::ssize_t>(d.pairs.size());
+        out["pairs"] = ToArray(std::move(flat), {m, 2});
+        out["pair_similarity"] = ToArray(std::move(d.pair_similarity));
+        out["removed"] = d.removed;
+        return out;
+      },
+      py::arg("texts"), py::arg("options") = DedupOptions{},
+      py::arg("numbers") = py::none(),
+      "Finds the near-duplicates among texts (str or bytes) in memory, as "
+      "run_dedup decides for the same texts (C++ FindDuplicates): returns "
+      "{kept, cluster, similarity, pairs, pair_similarity, removed}; "
+      "kept[i] is the document i is a duplicate of (i when kept). numbers: "
+      "one float per text for KeepPolicy.FIELD. Releases the GIL.");
+  m.def(
       "run_dedup",
       [](const std::vector<InputFile>& inputs, const std::string& output,
          DedupOptions options, py::object progress) {

@@ -375,6 +375,28 @@ def test_issue13_options_equal_neardup_dedup(tmp_path, flags, options):
             tmp_path / "py" / name).read_bytes(), name
 
 
+def test_find_duplicates_decides_as_neardup_dedup(tmp_path):
+    texts = corpus(200, seed=8)
+    texts += [t.replace(" the ", " a ", 1) for t in texts[:40]]
+    with open(tmp_path / "in.jsonl", "w", encoding="utf-8") as f:
+        for i, t in enumerate(texts):
+            f.write(json.dumps({"id": str(i), "text": t}) + "\n")
+    subprocess.run([NEARDUP, "dedup", str(tmp_path / "in.jsonl"), "-o",
+                    str(tmp_path / "cli"), "--quiet"],
+                   check=True, stdout=subprocess.DEVNULL)
+    job = {}
+    with open(tmp_path / "cli" / "removed.jsonl", encoding="utf-8") as f:
+        for line in f:
+            r = json.loads(line)
+            job[int(r["id"])] = int(r["kept_id"])
+    d = neardup.find_duplicates(texts)
+    memory = {i: int(k) for i, k in enumerate(d["kept"]) if k != i}
+    assert memory == job and d["removed"] == len(job) > 0
+    assert len(d["pairs"]) == len(d["pair_similarity"]) > 0
+    with pytest.raises(ValueError):
+        neardup.find_duplicates(texts, threshold=1.5)
+
+
 # ----------------------------------------------------------- GIL and buffers
 
 

@@ -139,6 +139,8 @@ def _table():
     fn("resolve_dedup_options", _core.DedupOptions())
     fn("run_dedup", [_core.InputFile(INPUT, "in.jsonl")],
        os.path.join(WORK, "run"), _overwrite(_core.DedupOptions()))
+    fn("find_duplicates", ["a b c d e f", "a b c d e f", "x"],
+       _core.DedupOptions())
     fn("run_clean", [_core.InputFile(INPUT, "in.jsonl")],
        os.path.join(WORK, "run_clean"), _overwrite(_core.CleanOptions()))
     fn("sign_dedup_partition", _core.DedupPartition(INPUT, "in"), _resolved())

@@ -1,0 +1,193 @@
+// In-memory dedup: the decisions of the dedup job for documents a program
+// holds, by the job's own rules (dedup_signer.h) and clustering.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "neardup/cluster.h"
+#include "neardup/lsh.h"
+#include "neardup/minhash.h"
+#include "neardup/pipeline.h"
+#include "neardup/simhash.h"
+#include "pipeline/dedup_signer.h"
+#include "pipeline/job.h"
+
+namespace neardup {
+namespace {
+
+// What the comparison of two documents needs, by method.
+struct Sketches {
+  std::vector<uint32_t> signatures;          // kMinHash, n x k
+  std::vector<std::vector<uint64_t>> sets;   // kMinHash, exact verification
+  std::vector<uint64_t> keys;                // kSimHash, kExact
+  std::vector<uint64_t> lengths;
+};
+
+absl::Status Sketch(size_t n, const TextFn& text, const DedupOptions& o,
+                    const MinHasher* hasher, Sketches* out) {
+  auto first = Shingler::Create(o.shingles);
+  if (!first.ok()) return first.status();
+  const size_t k = static_cast<size_t>(o.num_perm);
+  const bool sets = o.method == DedupMethod::kMinHash &&
+                    (o.verify == VerifyMode::kExact || o.containment > 0);
+  if (o.method == DedupMethod::kMinHash) out->signatures.resize(n * k);
+  if (sets) out->sets.resize(n);
+  if (o.method != DedupMethod::kMinHash) out->keys.resize(n);
+  out->lengths.resize(n);
+  const int workers = internal::JobThreads(o.threads);
+  std::vector<Shingler> shinglers(static_cast<size_t>(workers), *first);
+  std::vector<Normalizer> normalizers(static_cast<size_t>(workers),
+                                      Normalizer(o.shingles.normalize));
+  std::vector<std::vector<uint64_t>> hashes(static_cast<size_t>(workers));
+  std::vector<std::string> scratch(static_cast<size_t>(workers)),
+      normalized(static_cast<size_t>(workers));
+  internal::ParallelFor(workers, n, [&](int w, size_t i) {
+    const std::string_view t = text(i, &scratch[w]);
+    out->lengths[i] = t.size();
+    if (o.method == DedupMethod::kExact) {
+      normalizers[w].Normalize(t, &normalized[w]);
+      out->keys[i] = internal::ExactKey(t, normalized[w], o.seed);
+      return;
+    }
+    internal::DedupShingles(shinglers[w], t, &hashes[w]);
+    if (o.method == DedupMethod::kSimHash) {
+      out->keys[i] = SimHash(hashes[w]);
+      return;
+    }
+    // The row has k values: Sign cannot fail.
+    hasher->Sign(hashes[w], absl::MakeSpan(out->signatures).subspan(i * k, k))
+        .IgnoreError();
+    if (sets) {
+      std::vector<uint64_t>& set = out->sets[i];
+      set = hashes[w];
+      std::sort(set.begin(), set.end());
+      set.erase(std::unique(set.begin(), set.end()), set.end());
+    }
+  });
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<Duplicates> FindDuplicates(size_t n, const TextFn& text,
+                                          const DedupOptions& options,
+                                          absl::Span<const double> numbers) {
+  auto resolved = ResolveDedupOptions(options);
+  if (!resolved.ok()) return resolved.status();
+  const DedupOptions& o = *resolved;
+  if (o.main_text || o.min_words > 0) {
+    return absl::InvalidArgumentError(
+        "FindDuplicates compares whole texts: main_text and min_words are "
+        "options of the file job (RunDedup)");
+  }
+  if (o.keep == KeepPolicy::kField && numbers.size() != n) {
+    return absl::InvalidArgumentError(
+        "keep policy kField needs one number per document (" +
+        std::to_string(n) + "), got " + std::to_string(numbers.size()));
+  }
+  if (n > uint64_t{0xFFFFFFFF}) {
+    return absl::InvalidArgumentError("more than 2^32 documents");
+  }
+  std::optional<MinHasher> hasher;
+  if (o.method == DedupMethod::kMinHash) {
+    auto h = MinHasher::Create({.num_perm = o.num_perm, .seed = o.seed});
+    if (!h.ok()) return h.status();
+    hasher.emplace(*std::move(h));
+  }
+  Sketches s;
+  if (auto st = Sketch(n, text, o, hasher ? &*hasher : nullptr, &s); !st.ok()) {
+    return st;
+  }
+  const size_t k = static_cast<size_t>(o.num_perm);
+  auto compare = [&](uint32_t a, uint32_t b) -> internal::Likeness {
+    switch (o.method) {
+      case DedupMethod::kSimHash:
+        return {static_cast<double>(HammingDistance(s.keys[a], s.keys[b]))};
+      case DedupMethod::kExact:
+        return {s.keys[a] == s.keys[b] ? 1.0 : 0.0};
+      case DedupMethod::kMinHash:
+        break;
+    }
+    if (!s.sets.empty()) {
+      internal::Likeness like{o.verify == VerifyMode::kExact
+                                  ? ExactJaccard(s.sets[a], s.sets[b])
+                                  : *EstimateJaccard(
+                                        absl::MakeConstSpan(s.signatures).subspan(a * k, k),
+                                        absl::MakeConstSpan(s.signatures).subspan(b * k, k))};
+      if (o.containment > 0) like.containment = ExactContainment(s.sets[a], s.sets[b]);
+      return like;
+    }
+    return {*EstimateJaccard(absl::MakeConstSpan(s.signatures).subspan(a * k, k),
+                             absl::MakeConstSpan(s.signatures).subspan(b * k, k))};
+  };
+
+  // Candidates, each pair once, then verified.
+  std::vector<DocPair> candidates;
+  if (o.method == DedupMethod::kMinHash) {
+    auto pairs = CandidatesOfSignatures(s.signatures, k, {o.bands, o.rows},
+                                        o.candidates);
+    if (!pairs.ok()) return pairs.status();
+    candidates = *std::move(pairs);
+  } else if (o.method == DedupMethod::kSimHash) {
+    CandidateStats stats;
+    auto pairs = SimHashNearPairs(s.keys, o.hamming, o.candidates, &stats);
+    if (!pairs.ok()) return pairs.status();
+    candidates = *std::move(pairs);
+  } else {
+    std::vector<std::pair<uint64_t, uint32_t>> scratch;
+    CandidateStats stats;
+    CandidateOptions linear = o.candidates;
+    linear.max_bucket_pairs_size = 1;  // a bucket is joined by a chain
+    if (auto st = CandidatesFromKeys(s.keys, linear, &scratch, &candidates, &stats);
+        !st.ok()) {
+      return st;
+    }
+  }
+  auto sets = DisjointSets::Create(n);
+  if (!sets.ok()) return sets.status();
+  Duplicates out;
+  for (const DocPair& p : candidates) {
+    const internal::Likeness like = compare(p.first, p.second);
+    if (!internal::IsDuplicate(o, like)) continue;
+    sets->Union(p.first, p.second);
+    out.pairs.push_back({std::min(p.first, p.second), std::max(p.first, p.second)});
+    out.pair_similarity.push_back(like.similarity);
+  }
+  auto clustering = MakeJudgedClustering(
+      *sets, o.keep, s.lengths, numbers,
+      [&](uint32_t member, uint32_t kept) {
+        return internal::IsDuplicate(o, compare(member, kept));
+      },
+      o.method == DedupMethod::kMinHash ? static_cast<size_t>(o.bands) : 0,
+      [&](uint32_t doc, size_t band) {
+        return BandKey(absl::MakeConstSpan(s.signatures).subspan(doc * k, k),
+                       static_cast<int>(band), o.rows);
+      });
+  if (!clustering.ok()) return clustering.status();
+  out.kept = std::move(clustering->kept);
+  out.cluster = std::move(clustering->cluster);
+  out.similarity.resize(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    out.similarity[i] = out.kept[i] == i ? (o.method == DedupMethod::kSimHash ? 0 : 1)
+                                         : compare(i, out.kept[i]).similarity;
+    out.removed += out.kept[i] != i;
+  }
+  return out;
+}
+
+absl::StatusOr<Duplicates> FindDuplicates(absl::Span<const std::string_view> texts,
+                                          const DedupOptions& options,
+                                          absl::Span<const double> numbers) {
+  return FindDuplicates(
+      texts.size(), [texts](size_t i, std::string*) { return texts[i]; },
+      options, numbers);
+}
+
+}  // namespace neardup
