@@ -469,7 +469,7 @@ std::vector<Doc> MakeCollection(uint64_t seed) {
   for (int i = 0; i < 40; ++i) {
     Doc d{"d" + std::to_string(i), sites[rng.Uniform(3)], ""};
     if (!d.url.empty()) d.url += std::to_string(i);
-    const uint64_t kind = docs.empty() ? 0 : rng.Uniform(6);
+    const uint64_t kind = docs.empty() ? 0 : rng.Uniform(7);
     std::string body;
     for (int p = 0, n = 2 + rng.Uniform(4); p < n; ++p) {
       body += Sentence(rng) + " " + Sentence(rng) + "\n";
@@ -485,6 +485,20 @@ std::vector<Doc> MakeCollection(uint64_t seed) {
         break;
       }
       case 3: d.text = nav + body + body + "Share this story\n"; break;  // captured twice
+      case 6: {  // captured twice, from a version with words changed
+        std::string edited;
+        for (const TextSpan& l : SplitLines(body)) {
+          std::string line(l.In(body));
+          for (int w = 0; w < 3; ++w) {
+            size_t at = 0;
+            for (uint64_t k = 1 + rng.Uniform(20); k > 0; --k) at = line.find(' ', at) + 1;
+            line.insert(at, "changed" + test::Word(rng.Uniform(1000)) + " ");
+          }
+          edited += line + "\n";
+        }
+        d.text = nav + body + edited;
+        break;
+      }
       case 4: {                                                       // caption twice
         const std::string caption = "Photo: " + Sentence(rng) + "\n";
         d.text = nav + caption + caption + body;
@@ -533,6 +547,7 @@ TEST_F(CleanTest, EveryEditLiesInItsOwnDocumentAndIsWhatItsRuleMatched) {
     settings.push_back({"annotate_exact", o});
   }
   size_t checked = 0;
+  size_t edited_blocks = 0;  // blocks with a line below near_similarity
   for (const uint64_t seed : {21, 22, 23}) {
     const std::vector<Doc> docs = MakeCollection(seed);
     std::string crawl;
@@ -601,8 +616,8 @@ TEST_F(CleanTest, EveryEditLiesInItsOwnDocumentAndIsWhatItsRuleMatched) {
             }
             EXPECT_GE(carriers, options.boilerplate_options.min_docs) << key;
             EXPECT_LE(key.size(), options.boilerplate_options.max_line_bytes);
-          } else {
-            ASSERT_TRUE(e.reason == "repeated_block" || e.reason == "repeated_line");
+          } else if (e.reason == "repeated_line") {
+            // One line (or span) that repeats an earlier one on its own.
             const auto reference = Grams(before, 3);
             const std::string before_normalized = Normalize(before);
             for (const TextSpan& piece : SplitLines(span)) {
@@ -614,6 +629,41 @@ TEST_F(CleanTest, EveryEditLiesInItsOwnDocumentAndIsWhatItsRuleMatched) {
                 EXPECT_NE(before_normalized.find(Normalize(p)), std::string::npos) << p;
               }
             }
+          } else {
+            // A run of lines that repeats an earlier run, maybe from an
+            // edited version (RepeatOptions::block_similarity): each line's
+            // similarity to its source is at most the containment of its
+            // word sets (3-grams from 8 words on, else words) in the text
+            // before the run; lines below the line threshold (aligned with
+            // nothing) never come two in a row, and the byte-weighted mean
+            // reaches the block threshold.
+            ASSERT_EQ(e.reason, "repeated_block");
+            const auto reference3 = Grams(before, 3);
+            const auto reference1 = Grams(before, 1);
+            const std::string before_normalized = Normalize(before);
+            const auto& r = options.repeat_options;
+            const bool aligned_runs = r.near_similarity < 1 && r.block_similarity < 1;
+            const double line_threshold =
+                aligned_runs ? std::min(r.block_similarity, r.near_similarity)
+                             : r.near_similarity;
+            double weighted = 0, total = 0;
+            int below_in_a_row = 0;
+            for (const TextSpan& piece : SplitLines(span)) {
+              const std::string_view p = piece.In(span);
+              const std::string normalized = Normalize(p);
+              if (normalized.empty()) continue;
+              const size_t words = NormalizedWords(p).size();
+              const double sim =
+                  before_normalized.find(normalized) != std::string::npos ? 1.0
+                  : words >= 8 ? Contained(p, 3, reference3)
+                               : Contained(p, 1, reference1);
+              weighted += sim * normalized.size();
+              total += normalized.size();
+              below_in_a_row = sim < line_threshold - 1e-9 ? below_in_a_row + 1 : 0;
+              edited_blocks += sim < r.near_similarity - 1e-9;
+              EXPECT_LE(below_in_a_row, aligned_runs ? 1 : 0) << p;
+            }
+            EXPECT_GE(weighted, line_threshold * total - 1e-6) << span;
           }
         }
         // What was written is the original without the edits.
@@ -628,6 +678,7 @@ TEST_F(CleanTest, EveryEditLiesInItsOwnDocumentAndIsWhatItsRuleMatched) {
     }
   }
   EXPECT_GT(checked, 300u);
+  EXPECT_GT(edited_blocks, 0u);  // the edited captures were checked
 }
 
 }  // namespace

@@ -24,6 +24,7 @@ struct CleanFlags {
   size_t max_line_bytes = 200;
   size_t min_repeat_line_bytes = 30;
   double near_similarity = 0.8;
+  double block_similarity = 0.5;
   std::string line_counts;
   bool syndicated = false;
   double syndicated_threshold = 0.8;
@@ -48,6 +49,7 @@ int RunCleanCommand(const CleanFlags& flags) {
   options.repeats = !flags.no_repeats;
   options.repeat_options.min_single_line_bytes = flags.min_repeat_line_bytes;
   options.repeat_options.near_similarity = flags.near_similarity;
+  options.repeat_options.block_similarity = flags.block_similarity;
   options.boilerplate = !flags.no_boilerplate;
   options.boilerplate_options.min_docs = flags.min_docs;
   options.boilerplate_options.max_line_bytes = flags.max_line_bytes;
@@ -169,6 +171,12 @@ void AddCleanCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--near-similarity", flags->near_similarity,
                   "word 3-gram Jaccard at which a line repeats an earlier "
                   "one (1 = exact repeats only)")
+      ->capture_default_str();
+  cmd->add_option("--block-similarity", flags->block_similarity,
+                  "a run of lines aligned in order with an earlier run (a "
+                  "body captured twice from an edited version; a line "
+                  "inserted, dropped or edited) is one repeated block when "
+                  "its byte-weighted similarity reaches this (1 = off)")
       ->capture_default_str();
   cmd->add_flag("--gopher-filter", flags->gopher_filter,
                 "remove documents over the published Gopher repetition "

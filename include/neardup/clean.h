@@ -68,6 +68,19 @@ struct RepeatOptions {
   // Also cut a line that is its own first half printed twice ("caption
   // caption") and a sentence repeated right after itself. Default: true.
   bool repeats_inside_lines = true;
+  // A run of lines that aligns in order with an earlier run of the same
+  // document (a body captured twice from slightly different versions) is
+  // one repeated block when two or more of its lines align and the run's
+  // similarity is at least this: the mean, weighted by normalized bytes, of
+  // its lines' similarities to their sources (word 3-gram Jaccard; word
+  // Jaccard for lines under 8 words; 1 for equal lines), where a line of
+  // the copy aligned with nothing (inserted, or edited beyond recognition;
+  // at most one between two aligned lines) and a line of the earlier run
+  // missing from the copy (up to two in a row) count 0. A line aligns when
+  // its similarity to the next line of the earlier run (or to one of the two
+  // after it) is at least this too. 0 to 1; applies only while near repeats
+  // are on (near_similarity < 1); 1.0 disables aligned runs. Default: 0.5.
+  double block_similarity = 0.5;
 };
 
 // A line of a document whose normalized text is not empty, with the key of
@@ -85,8 +98,12 @@ struct KeyedLine {
 // Units are the non-blank lines (SplitLines) whose normalized text is not
 // empty; blank lines separate paragraphs but are not units. A unit repeats
 // when an earlier unit has the same normalized text (or, for near repeats,
-// a similar one). A maximal run of consecutive repeated units (blank lines
-// between them allowed) is one cut, kRepeatedBlock when it has two or more
+// a similar one), and every unit of a run that aligns with an earlier run
+// (RepeatOptions::block_similarity) repeats, the lines of the copy that
+// align with nothing included. A maximal run of consecutive repeated units
+// (blank lines between them allowed) is one cut, with its first unit's
+// source and the lowest similarity of its units (an aligned run's
+// similarity for its units), kRepeatedBlock when it has two or more
 // units; a single repeated unit is kRepeatedLine and subject to
 // min_single_line_bytes unless it directly follows its source. A cut spans
 // from the start of its first line to the end of the line terminator of its
@@ -97,12 +114,14 @@ struct KeyedLine {
 // sentence equal to the one before it is cut (both kRepeatedLine).
 //
 // Not thread-safe (reuses buffers); cost linear in the text: each line is
-// normalized and hashed once, and each near-repeat candidate is compared
+// normalized and hashed once, each line is compared with at most a few
+// lines of the run it may align with, and each near-repeat candidate is compared
 // with one earlier line.
 class RepeatFinder {
  public:
   // Returns a finder, or InvalidArgument (naming the value) when
-  // options.near_similarity is outside [0, 1] or NaN.
+  // options.near_similarity or options.block_similarity is outside [0, 1]
+  // or NaN.
   static absl::StatusOr<RepeatFinder> Create(const RepeatOptions& options);
 
   // As Create, unchecked: a near_similarity above 1 or NaN disables near

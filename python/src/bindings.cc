@@ -1213,18 +1213,22 @@ PYBIND11_MODULE(_core, m) {
   py::class_<RepeatOptions>(m, "RepeatOptions")
       .def(py::init([](size_t min_single_line_bytes, double near_similarity,
                        bool repeats_inside_lines,
-                       const NormalizeOptions& normalize) {
+                       const NormalizeOptions& normalize,
+                       double block_similarity) {
              return RepeatOptions{normalize, min_single_line_bytes,
-                                  near_similarity, repeats_inside_lines};
+                                  near_similarity, repeats_inside_lines,
+                                  block_similarity};
            }),
            py::arg("min_single_line_bytes") = 30,
            py::arg("near_similarity") = 0.8,
            py::arg("repeats_inside_lines") = true,
-           py::arg("normalize") = NormalizeOptions{})
+           py::arg("normalize") = NormalizeOptions{},
+           py::arg("block_similarity") = 0.5)
       .def_readwrite("normalize", &RepeatOptions::normalize)
       .def_readwrite("min_single_line_bytes",
                      &RepeatOptions::min_single_line_bytes)
       .def_readwrite("near_similarity", &RepeatOptions::near_similarity)
+      .def_readwrite("block_similarity", &RepeatOptions::block_similarity)
       .def_readwrite("repeats_inside_lines",
                      &RepeatOptions::repeats_inside_lines);
   py::class_<RepeatFinder>(m, "RepeatFinder",
@@ -1235,7 +1239,8 @@ PYBIND11_MODULE(_core, m) {
              return Check(RepeatFinder::Create(options));
            }),
            py::arg("options") = RepeatOptions{},
-           "ValueError when options.near_similarity is outside [0, 1].")
+           "ValueError when options.near_similarity or "
+           "options.block_similarity is outside [0, 1].")
       .def(
           "find",
           [](RepeatFinder& self, const py::object& text) {

@@ -505,6 +505,7 @@ std::string CleanJob::StatsJson() const {
   j += "\"parameters\":{\"repeats\":" + std::string(options_.repeats ? "true" : "false") +
        ",\"min_single_line_bytes\":" + std::to_string(r.min_single_line_bytes) +
        ",\"near_similarity\":" + Fraction(r.near_similarity) +
+       ",\"block_similarity\":" + Fraction(r.block_similarity) +
        ",\"boilerplate\":" + (options_.boilerplate ? "true" : "false") +
        ",\"boilerplate_min_docs\":" + std::to_string(b.min_docs) +
        ",\"boilerplate_max_line_bytes\":" + std::to_string(b.max_line_bytes) +
@@ -691,6 +692,10 @@ absl::Status ValidateCleanOptions(const CleanOptions& options) {
   const double near = options.repeat_options.near_similarity;
   if (!(near >= 0 && near <= 1)) {
     return invalid("repeat_options.near_similarity", "0 to 1", near);
+  }
+  const double block = options.repeat_options.block_similarity;
+  if (!(block >= 0 && block <= 1)) {
+    return invalid("repeat_options.block_similarity", "0 to 1", block);
   }
   if (options.boilerplate_options.min_docs < 2) {
     return invalid("boilerplate_options.min_docs",
