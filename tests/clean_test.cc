@@ -225,13 +225,19 @@ TEST_F(CleanTest, GopherFilterAndEmptyAfterClean) {
   const std::string line = "Subscribe to our newsletter today for updates\n";
   std::string spam;
   for (int i = 0; i < 40; ++i) spam += "buy cheap now buy cheap now " + test::Word(i) + "\n";
+  // One site (without urls the evidence for boilerplate must be stronger
+  // than four documents).
   std::string crawl;
-  crawl += "{\"id\":\"nav1\",\"text\":" + Json(line) + "}\n";
-  crawl += "{\"id\":\"nav2\",\"text\":" + Json(line) + "}\n";
-  crawl += "{\"id\":\"nav3\",\"text\":" + Json(line) + "}\n";
-  crawl += "{\"id\":\"spam\",\"text\":" + Json(spam) + "}\n";
-  crawl += "{\"id\":\"ok\",\"text\":" + Json(Sentence(rng) + "\n" + line) + "}\n";
-  crawl += "{\"id\":\"empty\",\"text\":\"\"}\n";
+  auto record = [&crawl](const std::string& id, const std::string& text) {
+    crawl += "{\"id\":\"" + id + "\",\"url\":\"https://site.example/" + id +
+             "\",\"text\":" + Json(text) + "}\n";
+  };
+  record("nav1", line);
+  record("nav2", line);
+  record("nav3", line);
+  record("spam", spam);
+  record("ok", Sentence(rng) + "\n" + line);
+  record("empty", "");
   WriteFile(dir_ / "g.jsonl", crawl);
   auto inputs = PlanInputs({(dir_ / "g.jsonl").string()});
   ASSERT_OK(inputs);
@@ -582,6 +588,8 @@ TEST_F(CleanTest, EveryEditLiesInItsOwnDocumentAndIsWhatItsRuleMatched) {
       for (const std::string& line : Lines(ReadAll(out / in.filename()))) {
         kept_text[FieldString(line, "id")] = line;
       }
+      // Keyed-line indices of the boilerplate cuts of documents without url.
+      std::map<std::string, std::vector<size_t>> boilerplate_at;
       for (const Doc& d : docs) {
         const std::string& text = d.text;
         std::vector<Cut> cuts;
@@ -600,22 +608,60 @@ TEST_F(CleanTest, EveryEditLiesInItsOwnDocumentAndIsWhatItsRuleMatched) {
           if (e.reason == "syndicated") {
             EXPECT_GE(Contained(span, 5, earlier5), options.syndication.threshold);
           } else if (e.reason == "boilerplate") {
+            // BoilerplateOptions: the line recurs in documents of its site
+            // (without a url: of the documents without one), at least
+            // min_docs - 1 (and 2) of them, or 2 x min_docs without a url
+            // (families are never more than documents); with a url, a line
+            // of two words or more stands next to a line it stands next to
+            // on another page of the site; without a url, it is in the run
+            // of boilerplate cuts that starts or ends its document.
             std::string_view l = span;
             while (!l.empty() && (l.back() == '\n' || l.back() == '\r')) l.remove_suffix(1);
             const std::string key = Normalize(l);
-            size_t carriers = 0;
+            const uint32_t min_docs = std::max(options.boilerplate_options.min_docs, 2u);
+            auto keys_of = [](const std::string& text) {
+              std::vector<std::string> keys;
+              for (const TextSpan& ol : SplitLines(text)) {
+                std::string k = Normalize(ol.In(text));
+                if (!k.empty()) keys.push_back(std::move(k));
+              }
+              return keys;
+            };
+            const std::vector<std::string> mine = keys_of(text);
+            size_t at = 0;  // this line among the document's keyed lines
+            for (const TextSpan& ol : SplitLines(text)) {
+              if (ol.begin >= e.start) break;
+              at += !Normalize(ol.In(text)).empty();
+            }
+            ASSERT_LT(at, mine.size());
+            ASSERT_EQ(mine[at], key);
+            size_t carriers = 0, neighbours = 0;
             for (const Doc& other : docs) {
-              // Documents without a url count over the whole collection.
-              if (!d.url.empty() && UrlHost(other.url) != UrlHost(d.url)) continue;
-              for (const TextSpan& ol : SplitLines(other.text)) {
-                if (Normalize(ol.In(other.text)) == key) {
-                  ++carriers;
+              if (UrlHost(other.url) != UrlHost(d.url)) continue;
+              const std::vector<std::string> theirs = keys_of(other.text);
+              if (std::find(theirs.begin(), theirs.end(), key) == theirs.end()) continue;
+              ++carriers;
+              if (&other == &d) continue;
+              for (size_t k = 0; k + 1 < theirs.size(); ++k) {
+                if ((at > 0 && theirs[k] == mine[at - 1] && theirs[k + 1] == key) ||
+                    (at + 1 < mine.size() && theirs[k] == key &&
+                     theirs[k + 1] == mine[at + 1])) {
+                  ++neighbours;
                   break;
                 }
               }
             }
-            EXPECT_GE(carriers, options.boilerplate_options.min_docs) << key;
             EXPECT_LE(key.size(), options.boilerplate_options.max_line_bytes);
+            if (!d.url.empty()) {
+              EXPECT_GE(carriers, std::max(min_docs - 1, 2u)) << key;
+              // (a one-word line, or the first or last line, may stand alone)
+              if (NormalizedWords(l).size() >= 2 && at > 0 && at + 1 < mine.size()) {
+                EXPECT_GE(neighbours, 1u) << key;
+              }
+            } else {
+              EXPECT_GE(carriers, 2 * min_docs) << key;
+              boilerplate_at[d.id].push_back(at);
+            }
           } else if (e.reason == "repeated_line") {
             // One line (or span) that repeats an earlier one on its own.
             const auto reference = Grams(before, 3);
@@ -664,6 +710,20 @@ TEST_F(CleanTest, EveryEditLiesInItsOwnDocumentAndIsWhatItsRuleMatched) {
               EXPECT_LE(below_in_a_row, aligned_runs ? 1 : 0) << p;
             }
             EXPECT_GE(weighted, line_threshold * total - 1e-6) << span;
+          }
+        }
+        // Without a url, boilerplate is the header or footer run: the cut
+        // lines are a prefix and a suffix of the document's lines.
+        if (!boilerplate_at[d.id].empty()) {
+          size_t lines = 0;
+          for (const TextSpan& ol : SplitLines(text)) {
+            lines += !Normalize(ol.In(text)).empty();
+          }
+          const std::vector<size_t>& at = boilerplate_at[d.id];
+          size_t head = 0;
+          while (head < at.size() && at[head] == head) ++head;
+          for (size_t k = head; k < at.size(); ++k) {
+            EXPECT_EQ(at[k], lines - (at.size() - k)) << d.id;
           }
         }
         // What was written is the original without the edits.

@@ -286,7 +286,10 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
     u.after_blanks = next < lines.size() ? lines[next].begin : text.size();
     u.key = LineCounter::LineKey(normalized_);
     u.normalized_bytes = normalized_.size();
-    lines_.push_back({u.line.begin, u.cut_end, u.key, u.normalized_bytes});
+    lines_.push_back({u.line.begin, u.cut_end, u.key, u.normalized_bytes,
+                      static_cast<size_t>(std::count(normalized_.begin(),
+                                                     normalized_.end(), ' ')) +
+                          1});
     const size_t n = normalized_.size();
     if (options_.repeats_inside_lines && n >= 21 && n <= kMaxHalfCheckBytes &&
         n % 2 == 1 && normalized_[n / 2] == ' ' &&

@@ -252,7 +252,8 @@ absl::Status CleanJob::CountPass() {
   flush();
   Report("count", docs, bytes, /*force=*/true);
   stats_.count_near_duplicates = counter_.near_duplicates();
-  counter_.Finish(std::max<uint32_t>(2, options_.boilerplate_options.min_docs));
+  // Weak evidence needs one document less than min_docs (at least 2).
+  counter_.Finish(std::max<uint32_t>(2, options_.boilerplate_options.min_docs - 1));
   counted_ = true;
   stats_.stage_seconds.push_back({"count", SecondsSince(start)});
   return absl::OkStatus();
@@ -416,8 +417,7 @@ absl::StatusOr<internal::RecordAction> CleanJob::Decide(
       if (inserted) {
         it->second.text = std::string(cut_line);
         it->second.site = site;
-        it->second.docs = site.empty() ? counter_.Count(key)
-                                       : counter_.SiteCount(LineCounter::SiteKey(site), key);
+        it->second.docs = c.docs;
       }
     }
   }
