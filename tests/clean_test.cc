@@ -165,6 +165,18 @@ TEST_F(CleanTest, CutsRepeatsAndBoilerplateAndKeepsOtherFields) {
     EXPECT_NE(e.find("\"source_start\":" + std::to_string(body_at) + "}"), std::string::npos) << e;
   }
   EXPECT_TRUE(saw_block);
+  // Each boilerplate cut gives its evidence: documents and families of the
+  // site carrying the line, and the first of them.
+  size_t boilerplate_edits = 0;
+  for (const std::string& e : edits) {
+    if (e.find("\"boilerplate\"") == std::string::npos) continue;
+    ++boilerplate_edits;
+    EXPECT_NE(e.find("\"site\":\"news.example\",\"docs\":8,\"families\":8,"
+                     "\"first_id\":\"a0\"}"),
+              std::string::npos)
+        << e;
+  }
+  EXPECT_EQ(boilerplate_edits, 24u);
   // The boilerplate lines, most frequent first, with their site.
   const auto counts = Lines(ReadAll(dir_ / "out" / "line_counts.jsonl"));
   ASSERT_EQ(counts.size(), 3u);
@@ -520,6 +532,8 @@ std::vector<Doc> MakeCollection(uint64_t seed) {
 struct Edit {
   std::string id, reason;
   size_t start = 0, end = 0;
+  std::string first_id;  // boilerplate: the first document carrying it
+  size_t docs = 0;       // boilerplate: documents of the site carrying it
 };
 
 uint64_t FieldNumber(const std::string& line, const std::string& key) {
@@ -578,7 +592,8 @@ TEST_F(CleanTest, EveryEditLiesInItsOwnDocumentAndIsWhatItsRuleMatched) {
       std::map<std::string, std::vector<Edit>> edits;
       for (const std::string& line : Lines(ReadAll(out / "edits.jsonl"))) {
         Edit e{FieldString(line, "id"), FieldString(line, "reason"),
-               FieldNumber(line, "start"), FieldNumber(line, "end")};
+               FieldNumber(line, "start"), FieldNumber(line, "end"),
+               FieldString(line, "first_id"), FieldNumber(line, "docs")};
         ASSERT_TRUE(index.count(e.id)) << line;
         edits[e.id].push_back(e);
       }
@@ -636,11 +651,13 @@ TEST_F(CleanTest, EveryEditLiesInItsOwnDocumentAndIsWhatItsRuleMatched) {
             ASSERT_LT(at, mine.size());
             ASSERT_EQ(mine[at], key);
             size_t carriers = 0, neighbours = 0;
+            std::string first_carrier;
             for (const Doc& other : docs) {
               if (UrlHost(other.url) != UrlHost(d.url)) continue;
               const std::vector<std::string> theirs = keys_of(other.text);
               if (std::find(theirs.begin(), theirs.end(), key) == theirs.end()) continue;
               ++carriers;
+              if (first_carrier.empty()) first_carrier = other.id;
               if (&other == &d) continue;
               for (size_t k = 0; k + 1 < theirs.size(); ++k) {
                 if ((at > 0 && theirs[k] == mine[at - 1] && theirs[k + 1] == key) ||
@@ -652,6 +669,10 @@ TEST_F(CleanTest, EveryEditLiesInItsOwnDocumentAndIsWhatItsRuleMatched) {
               }
             }
             EXPECT_LE(key.size(), options.boilerplate_options.max_line_bytes);
+            // The evidence in edits.jsonl: documents (near-duplicates not
+            // counted) and the first carrier of the site.
+            EXPECT_LE(e.docs, carriers) << key;
+            EXPECT_EQ(e.first_id, first_carrier) << key;
             if (!d.url.empty()) {
               EXPECT_GE(carriers, std::max(min_docs - 1, 2u)) << key;
               // (a one-word line, or the first or last line, may stand alone)
