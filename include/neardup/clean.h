@@ -331,12 +331,12 @@ struct BoilerplateOptions {
 //     every page that carries it). A line of one word needs no neighbour
 //     when at least 3 x min_docs families carry it ("Advertisement"), nor
 //     does a strong line of fewer than 10 words that is the document's
-//     first or last line (a one-line masthead or footer);
+//     last line (a one-line footer; not the first line, often a headline);
 //   - its normalized text has at most max_line_bytes bytes.
 // Documents without a site (site "": no url) all count as one site, so the
 // evidence must be much stronger: at least 2 x min_docs families, a
-// neighbour pair in at least min_docs families (or the first or last line
-// as above), and the line must be in the run of such lines that starts or
+// neighbour pair in at least min_docs families (or the last line as
+// above), and the line must be in the run of such lines that starts or
 // ends the document (a header or footer): without a site, a line in the
 // middle of a document is never boilerplate, and weak evidence never
 // counts.

@@ -472,9 +472,10 @@ void FindBoilerplate(absl::Span<const KeyedLine> lines, std::string_view site,
                                                  2 * min_docs);
     // One word alone ("Advertisement", "Share") on many pages of the site.
     if (line.words <= 1 && e.families >= 3 * min_docs) furniture[i] = 1;
-    // The first or last line of the document is in place by itself (a
-    // one-line masthead or footer), when it is short.
-    if (strong && (i == 0 || i + 1 == n) &&
+    // The last line of the document is in place by itself (a one-line
+    // footer: "Share this"), when it is short. Not the first: a text often
+    // starts with its headline, which versions of an article share.
+    if (strong && i + 1 == n &&
         line.words < kLongLineWords) {
       furniture[i] = 1;
     }
