@@ -279,6 +279,12 @@ check "explain repeat source" grep -q "repeated_line: repeats the text from line
 check "explain kept line" grep -q "^    3   Headline alpha$" "$work/ce.txt"
 check "explain cut line" grep -q "^    1 - Site Name$" "$work/ce.txt"
 check "edits evidence" grep -q '"site":"s.example","docs":5,"families":5,"first_id":"p1"}' "$work/ce/edits.jsonl"
+# Records without url: boilerplate needs stronger evidence, and it says so.
+sed 's/"url":"[^"]*",//' "$work/ce.jsonl" > "$work/nourl.jsonl"
+"$neardup" clean "$work/nourl.jsonl" -o "$work/nourl" > "$work/nourl.txt" 2>&1
+check "no url exit" [ $? -eq 0 ]
+check "no url message" grep -q "^5 records have no url: they count as one site" "$work/nourl.txt"
+check "no url stats" grep -q '"without_url":5,' "$work/nourl/stats.json"
 "$neardup" clean "$work/ce.jsonl" -o "$work/ce2" --quiet --explain nosuch > "$work/ce2.txt" 2>&1
 check "explain unknown id exit" [ $? -eq 1 ]
 check "explain unknown id message" grep -q "no record with id 'nosuch'" "$work/ce2.txt"

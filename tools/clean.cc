@@ -234,6 +234,14 @@ int RunCleanCommand(const CleanFlags& flags) {
                 options.annotate || options.signals_only
                     ? "; nothing changed (annotate/signals only)"
                     : "");
+    if (s.without_url > 0) {
+      std::printf("%llu records have no url: they count as one site, so a "
+                  "line of theirs is boilerplate only in the header or footer "
+                  "of the document and in at least %u of them (2 x "
+                  "--boilerplate-min-docs)\n",
+                  static_cast<unsigned long long>(s.without_url),
+                  2 * std::max<uint32_t>(flags.min_docs, 2));
+    }
     if (s.not_rewritten > 0) {
       std::printf("%llu WARC response records (HTML) with cuts were written as "
                   "read: HTML cannot be cut line by line; their cuts are in "
@@ -279,8 +287,11 @@ void AddCleanCommand(CLI::App& app, int* exit_code) {
   cmd->add_flag("--no-boilerplate", flags->no_boilerplate,
                 "keep lines that recur across documents (one pass only)");
   cmd->add_option("--boilerplate-min-docs", flags->min_docs,
-                  "a line in at least this many documents of a site (or of "
-                  "the collection, without URL) is boilerplate")
+                  "a line on at least this many pages of a site (versions of "
+                  "one article count once; short lines: one less) that "
+                  "stands next to the lines it stands next to on other "
+                  "pages is boilerplate; records without url count as one "
+                  "site and need twice as many, in their header or footer")
       ->capture_default_str();
   cmd->add_option("--boilerplate-max-line-bytes", flags->max_line_bytes,
                   "longer (normalized) lines are content, never boilerplate")

@@ -396,6 +396,7 @@ absl::StatusOr<internal::RecordAction> CleanJob::Decide(
   };
 
   DocWork& work = work_[doc - batch_first_doc_];
+  if (options_.boilerplate && UrlHost(record.url).empty()) ++stats_.without_url;
   if (work.first_of_a_line) first_ids_[doc] = std::string(record.id);
   if (options_.signals_only) {
     if (auto s = write_signals(work.signals); !s.ok()) return s;
@@ -557,6 +558,7 @@ std::string CleanJob::StatsJson() const {
   num("not_rewritten", stats_.not_rewritten);
   num("boilerplate_lines", stats_.boilerplate_lines);
   num("count_near_duplicates", stats_.count_near_duplicates);
+  num("without_url", stats_.without_url);
   num("peak_rss_bytes", stats_.peak_rss_bytes);
   const auto& r = options_.repeat_options;
   const auto& b = options_.boilerplate_options;
