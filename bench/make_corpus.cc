@@ -3,8 +3,9 @@
 // examples, end-to-end benchmarks and recall/precision evaluations.
 //
 //   neardup_make_corpus (--docs N | --bytes B) [--seed S] [--dup-rate 0.2]
-//       [--repeat-rate 0.05] [--mean-doc-bytes 4096] [--truth TRUTH.jsonl]
-//       [--repeats REPEATS.jsonl] -o FILE.jsonl
+//       [--repeat-rate 0.05] [--edited-repeat-rate 0] [--quote-rate 0]
+//       [--furniture] [--mean-doc-bytes 4096] [--truth TRUTH.jsonl]
+//       [--repeats REPEATS.jsonl] [--labels LABELS.jsonl] -o FILE.jsonl
 //
 // Each output line is {"id":"doc-000001","url":"https://host/path",
 // "text":"..."}. A fraction --dup-rate of the documents are edited copies of
@@ -18,6 +19,24 @@
 // consecutive paragraphs later in the same document, or print a caption
 // paragraph twice in a row; --repeats gets one line per such document
 // (paragraph indices count the headline as paragraph 0).
+// A fraction --edited-repeat-rate of those repeats are a body captured twice
+// from a slightly different version: 3 to 8 paragraphs copied with 1-5% of
+// their words replaced, inserted or deleted, and sometimes a paragraph
+// inserted or dropped, or a caption of the first copy missing.
+// --furniture gives every site page furniture (a header of the site's name,
+// navigation and a subscribe line, a footer of copyright, legal links and
+// social links, an "Advertisement" line inside some pages), so that copies
+// on one site are versions of an article with their site's furniture.
+// A fraction --quote-rate of the original documents quote one paragraph of
+// an earlier document in their middle.
+// --labels gets one line per document: {"id","labels"}, a label for each
+// paragraph (each line that is not blank) of its text: "content",
+// "repeat" (a later copy of an exact repeat), "repeat_edited" (a paragraph
+// of an edited second capture), "repeat_inserted" (a paragraph the second
+// capture added), "furniture", or "unlabelled" (the paragraphs of an edited
+// copy of a document with repeats).
+// With the new options at their defaults the output is what it was before
+// they existed.
 //
 // The output is a function of the arguments only: the same command writes
 // the same bytes. Files are written under a temporary name and renamed when
@@ -59,6 +78,13 @@ constexpr char kUsage[] =
     "  --repeat-rate R     fraction of original documents with a repeated\n"
     "                      block of paragraphs or a caption printed twice\n"
     "                      (default 0.05)\n"
+    "  --edited-repeat-rate R  fraction of the repeats that are a body\n"
+    "                      captured twice from another version, edited\n"
+    "                      (default 0)\n"
+    "  --quote-rate R      fraction of original documents quoting one\n"
+    "                      paragraph of an earlier document (default 0)\n"
+    "  --furniture         give each site a header and footer on every page\n"
+    "  --labels FILE       one line per document: a label per paragraph\n"
     "  --mean-doc-bytes N  mean document size (default 4096)\n"
     "  -o, --output FILE   output JSONL file, '-' for stdout\n"
     "  --truth FILE        one line per copy: id, source_id, edit, jaccard\n"
@@ -79,6 +105,10 @@ struct Options {
   uint64_t seed = 1;
   double dup_rate = 0.2;
   double repeat_rate = 0.05;
+  double edited_repeat_rate = 0;
+  double quote_rate = 0;
+  bool furniture = false;
+  std::string labels;
   uint64_t mean_doc_bytes = 4096;
   std::string output;
   std::string truth;
@@ -91,6 +121,7 @@ struct PooledDoc {
   std::string host;
   std::string path;
   std::vector<std::string> paragraphs;
+  bool repeats = false;  // has a repeated block or caption
 };
 
 // ---------------------------------------------------------------------------
@@ -170,6 +201,10 @@ int ParseArgs(int argc, char** argv, Options* options) {
       options->core_corpus = true;
       continue;
     }
+    if (arg == "--furniture") {
+      options->furniture = true;
+      continue;
+    }
     if (!has_inline_value) {
       if (i + 1 >= argc) return fail("missing value after " + std::string(arg));
       value = argv[++i];
@@ -190,9 +225,12 @@ int ParseArgs(int argc, char** argv, Options* options) {
         return fail("--seed wants an unsigned integer, got '" +
                     std::string(value) + "'");
       }
-    } else if (arg == "--dup-rate" || arg == "--repeat-rate") {
-      double* rate =
-          arg == "--dup-rate" ? &options->dup_rate : &options->repeat_rate;
+    } else if (arg == "--dup-rate" || arg == "--repeat-rate" ||
+               arg == "--edited-repeat-rate" || arg == "--quote-rate") {
+      double* rate = arg == "--dup-rate"      ? &options->dup_rate
+                     : arg == "--repeat-rate" ? &options->repeat_rate
+                     : arg == "--quote-rate"  ? &options->quote_rate
+                                              : &options->edited_repeat_rate;
       if (!ParseRate(value, rate)) {
         return fail(name + " wants a number in [0, 1], got '" +
                     std::string(value) + "'");
@@ -210,6 +248,8 @@ int ParseArgs(int argc, char** argv, Options* options) {
       options->truth = std::string(value);
     } else if (arg == "--repeats") {
       options->repeats = std::string(value);
+    } else if (arg == "--labels") {
+      options->labels = std::string(value);
     } else {
       return fail("unknown argument '" + name + "'");
     }
@@ -525,10 +565,94 @@ class Editor {
   int dropped_paragraphs_ = 0, added_paragraphs_ = 0;
 };
 
+// Returns `paragraph` with each word replaced, preceded by a new word or
+// deleted with probability `rate` (a third each).
+std::string EditWords(NewsGenerator* gen, const std::string& paragraph,
+                      double rate) {
+  SplitMix64& rng = gen->rng();
+  std::vector<std::string> out;
+  for (std::string& token : SplitTokens(paragraph)) {
+    if (!rng.Chance(rate)) {
+      out.push_back(std::move(token));
+      continue;
+    }
+    const uint64_t op = rng.Below(3);
+    if (op == 0) {
+      out.emplace_back(gen->Word());
+    } else if (op == 1) {
+      out.emplace_back(gen->Word());
+      out.push_back(std::move(token));
+    }  // else deleted
+  }
+  if (out.empty()) out.emplace_back(gen->Word());
+  return JoinTokens(out);
+}
+
+// Repeats the body (3-8 paragraphs from paragraph 1) later in the document
+// as a second capture of another version of the page: words edited at 1-5%,
+// maybe a paragraph inserted or dropped, maybe a caption of the first copy
+// missing. Labels the second capture.
+void AddEditedRepeat(NewsGenerator* gen, const std::string& id,
+                     std::vector<std::string>* paragraphs,
+                     std::vector<std::string>* labels, std::string* record) {
+  SplitMix64& rng = gen->rng();
+  const size_t n = paragraphs->size();
+  const size_t count = std::min<size_t>(n - 1, 3 + rng.Below(6));
+  const size_t first = 1;
+  const double rate = 0.01 + 0.04 * rng.Uniform();
+  // A caption inside the first copy that the second capture lacks.
+  bool caption_missing = false;
+  size_t caption_at = 0;
+  if (rng.Chance(0.3)) {
+    caption_at = first + 1 + rng.Below(count);
+    paragraphs->insert(paragraphs->begin() + static_cast<ptrdiff_t>(caption_at),
+                       gen->Caption());
+    labels->insert(labels->begin() + static_cast<ptrdiff_t>(caption_at),
+                   "content");
+    caption_missing = true;
+  }
+  const size_t block_end = first + count + (caption_missing ? 1 : 0);
+  const size_t dropped = count >= 3 && rng.Chance(0.3)
+                             ? first + 1 + rng.Below(count - 1)
+                             : SIZE_MAX;
+  const size_t inserted_after = rng.Chance(0.3) ? rng.Below(count) : SIZE_MAX;
+  std::vector<std::string> copy, copy_labels;
+  size_t source_paragraphs = 0;
+  for (size_t p = first; p < block_end; ++p) {
+    if (caption_missing && p == caption_at) continue;
+    ++source_paragraphs;
+    if (p == dropped) continue;
+    copy.push_back(EditWords(gen, (*paragraphs)[p], rate));
+    copy_labels.push_back("repeat_edited");
+    if (source_paragraphs - 1 == inserted_after) {
+      copy.push_back(gen->Paragraph());
+      copy_labels.push_back("repeat_inserted");
+    }
+  }
+  const size_t at = block_end + rng.Below(paragraphs->size() - block_end + 1);
+  paragraphs->insert(paragraphs->begin() + static_cast<ptrdiff_t>(at),
+                     copy.begin(), copy.end());
+  labels->insert(labels->begin() + static_cast<ptrdiff_t>(at),
+                 copy_labels.begin(), copy_labels.end());
+  char buf[160];
+  std::snprintf(buf, sizeof(buf),
+                ",\"repeat\":\"edited_block\",\"first_paragraph\":%zu,"
+                "\"paragraphs\":%zu,\"repeated_at_paragraph\":%zu,"
+                "\"word_edit_rate\":%.3f,\"dropped\":%s,\"inserted\":%s,"
+                "\"caption_missing\":%s}\n",
+                first, count, at, rate, dropped != SIZE_MAX ? "true" : "false",
+                inserted_after != SIZE_MAX ? "true" : "false",
+                caption_missing ? "true" : "false");
+  record->append("{\"id\":");
+  AppendJsonString(id, record);
+  record->append(buf);
+}
+
 // Repeats a block of 1-3 consecutive paragraphs later in the document, or
 // inserts a caption twice in a row. Appends a --repeats line to *record.
 void AddRepeat(NewsGenerator* gen, const std::string& id,
-               std::vector<std::string>* paragraphs, std::string* record) {
+               std::vector<std::string>* paragraphs,
+               std::vector<std::string>* labels, std::string* record) {
   SplitMix64& rng = gen->rng();
   const size_t n = paragraphs->size();
   std::string kind;
@@ -544,6 +668,8 @@ void AddRepeat(NewsGenerator* gen, const std::string& id,
         paragraphs->begin() + static_cast<ptrdiff_t>(first + count));
     paragraphs->insert(paragraphs->begin() + static_cast<ptrdiff_t>(at),
                        block.begin(), block.end());
+    labels->insert(labels->begin() + static_cast<ptrdiff_t>(at), count,
+                   "repeat");
   } else {
     kind = "caption";
     count = 1;
@@ -552,6 +678,8 @@ void AddRepeat(NewsGenerator* gen, const std::string& id,
     std::string caption = gen->Caption();
     paragraphs->insert(paragraphs->begin() + static_cast<ptrdiff_t>(first), 2,
                        caption);
+    labels->insert(labels->begin() + static_cast<ptrdiff_t>(first), "repeat");
+    labels->insert(labels->begin() + static_cast<ptrdiff_t>(first), "content");
   }
   record->append("{\"id\":");
   AppendJsonString(id, record);
@@ -559,6 +687,51 @@ void AddRepeat(NewsGenerator* gen, const std::string& id,
                  "\",\"first_paragraph\":" + std::to_string(first) +
                  ",\"paragraphs\":" + std::to_string(count) +
                  ",\"repeated_at_paragraph\":" + std::to_string(at) + "}\n");
+}
+
+// A site's page furniture: lines every page of the site carries.
+struct Furniture {
+  std::vector<std::string> header, footer;
+};
+
+Furniture MakeFurniture(NewsGenerator* gen, const std::string& host) {
+  static constexpr const char* kSections[] = {
+      "World", "Business", "Sport", "Opinion", "Culture", "Science",
+      "Travel", "Weather", "Local", "Politics", "Health", "Tech"};
+  SplitMix64& rng = gen->rng();
+  // "www.dorwick-herald.com" -> "Dorwick Herald".
+  std::string name;
+  std::string_view h = host;
+  if (h.rfind("www.", 0) == 0) h.remove_prefix(4);
+  h = h.substr(0, h.find('.'));
+  bool start = true;
+  for (char c : h) {
+    if (c == '-') {
+      name.push_back(' ');
+      start = true;
+      continue;
+    }
+    name.push_back(start && c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c);
+    start = false;
+  }
+  Furniture f;
+  f.header.push_back(name);
+  std::string nav = "Home";
+  const size_t first = rng.Below(12);
+  for (size_t i = 0, n = 4 + rng.Below(4); i < n; ++i) {
+    nav += " | ";
+    nav += kSections[(first + i * 5) % 12];
+  }
+  f.header.push_back(nav);
+  f.header.push_back(rng.Chance(0.5) ? "Subscribe for full access"
+                                     : "Sign in or create an account");
+  f.footer.push_back("\u00a9 " + std::to_string(rng.Between(2019, 2025)) + " " +
+                     name + ". All rights reserved.");
+  f.footer.push_back(rng.Chance(0.5)
+                         ? "Privacy policy | Terms of use | Cookie settings"
+                         : "Contact us | Advertise with us | Privacy");
+  f.footer.push_back("Follow " + name + " on social media");
+  return f;
 }
 
 std::string MakeId(uint64_t n) {
@@ -577,10 +750,11 @@ std::string MakePath(NewsGenerator* gen, std::string_view headline) {
 }
 
 int Run(const Options& options) {
-  OutputFile out, truth, repeats;
+  OutputFile out, truth, repeats, labels_file;
   if (!out.Open(options.output)) return 1;
   if (!options.truth.empty() && !truth.Open(options.truth)) return 1;
   if (!options.repeats.empty() && !repeats.Open(options.repeats)) return 1;
+  if (!options.labels.empty() && !labels_file.Open(options.labels)) return 1;
 
   if (options.core_corpus) {
     if (options.bytes == 0) {
@@ -609,11 +783,18 @@ int Run(const Options& options) {
   SplitMix64& rng = gen.rng();
   std::vector<std::string> hosts;
   for (int i = 0; i < 64; ++i) hosts.push_back(gen.HostName());
+  std::vector<Furniture> furniture;
+  if (options.furniture) {
+    for (const std::string& host : hosts) {
+      furniture.push_back(MakeFurniture(&gen, host));
+    }
+  }
 
   std::vector<PooledDoc> pool;
   uint64_t written = 0, copies = 0, with_repeats = 0, total_bytes = 0;
   int jaccard_histogram[11] = {};
-  std::string line, truth_line, repeat_line;
+  std::string line, truth_line, repeat_line, label_line;
+  std::vector<std::string> labels, page, page_labels;
   std::vector<uint64_t> source_hashes, copy_hashes;
 
   while (options.docs != 0 ? written < options.docs
@@ -636,6 +817,11 @@ int Run(const Options& options) {
         editor.EditTo(0.5 + 0.48 * rng.Uniform());
       }
       doc.paragraphs = editor.Paragraphs();
+      // A copy of a document with repeats holds edited repeats that are
+      // hard to label: "unlabelled", left out of the figures.
+      doc.repeats = source.repeats;
+      labels.assign(doc.paragraphs.size(),
+                    source.repeats ? "unlabelled" : "content");
       // Syndicated on another site, or the same story at another address.
       uint64_t where = rng.Below(10);
       if (where < 5) {
@@ -667,13 +853,67 @@ int Run(const Options& options) {
           gen.SampleDocumentSize(options.mean_doc_bytes));
       doc.host = hosts[rng.Below(hosts.size())];
       doc.path = MakePath(&gen, doc.paragraphs[0]);
+      if (options.quote_rate > 0 && !pool.empty() && doc.paragraphs.size() >= 3 &&
+          rng.Chance(options.quote_rate)) {
+        const PooledDoc& quoted = pool[rng.Below(pool.size())];
+        if (quoted.paragraphs.size() >= 2) {
+          const std::string& q =
+              quoted.paragraphs[1 + rng.Below(quoted.paragraphs.size() - 1)];
+          doc.paragraphs.insert(
+              doc.paragraphs.begin() +
+                  static_cast<ptrdiff_t>(1 + rng.Below(doc.paragraphs.size() - 1)),
+              q);
+        }
+      }
+      labels.assign(doc.paragraphs.size(), "content");
       if (rng.Chance(options.repeat_rate)) {
-        AddRepeat(&gen, id, &doc.paragraphs, &repeat_line);
+        if (options.edited_repeat_rate > 0 && doc.paragraphs.size() >= 4 &&
+            rng.Chance(options.edited_repeat_rate)) {
+          AddEditedRepeat(&gen, id, &doc.paragraphs, &labels, &repeat_line);
+        } else {
+          AddRepeat(&gen, id, &doc.paragraphs, &labels, &repeat_line);
+        }
         ++with_repeats;
+        doc.repeats = true;
       }
     }
 
-    const std::string text = Join(doc.paragraphs);
+    page = doc.paragraphs;
+    page_labels = labels;
+    if (options.furniture) {
+      const size_t site = static_cast<size_t>(
+          std::find(hosts.begin(), hosts.end(), doc.host) - hosts.begin());
+      const Furniture& f = furniture[site];
+      std::vector<std::string> header, footer;
+      for (const std::string& l : f.header) {
+        if (rng.Chance(0.9)) header.push_back(l);
+      }
+      for (const std::string& l : f.footer) {
+        if (rng.Chance(0.9)) footer.push_back(l);
+      }
+      if (page.size() >= 4 && rng.Chance(0.3)) {
+        const size_t at = 2 + rng.Below(page.size() - 3);
+        page.insert(page.begin() + static_cast<ptrdiff_t>(at), "Advertisement");
+        page_labels.insert(page_labels.begin() + static_cast<ptrdiff_t>(at),
+                           "furniture");
+      }
+      page.insert(page.begin(), header.begin(), header.end());
+      page_labels.insert(page_labels.begin(), header.size(), "furniture");
+      page.insert(page.end(), footer.begin(), footer.end());
+      page_labels.insert(page_labels.end(), footer.size(), "furniture");
+    }
+    label_line.clear();
+    if (labels_file.is_open()) {
+      label_line = "{\"id\":";
+      AppendJsonString(id, &label_line);
+      label_line += ",\"labels\":[";
+      for (size_t i = 0; i < page_labels.size(); ++i) {
+        if (i > 0) label_line += ",";
+        label_line += "\"" + page_labels[i] + "\"";
+      }
+      label_line += "]}\n";
+    }
+    const std::string text = Join(page);
     line.clear();
     line.append("{\"id\":");
     AppendJsonString(id, &line);
@@ -683,7 +923,7 @@ int Run(const Options& options) {
     AppendJsonString(text, &line);
     line.append("}\n");
     if (!out.Write(line) || !truth.Write(truth_line) ||
-        !repeats.Write(repeat_line)) {
+        !repeats.Write(repeat_line) || !labels_file.Write(label_line)) {
       break;  // Commit reports the error.
     }
     total_bytes += text.size();
@@ -701,6 +941,7 @@ int Run(const Options& options) {
   bool ok = out.Commit();
   ok = truth.Commit() && ok;
   ok = repeats.Commit() && ok;
+  ok = labels_file.Commit() && ok;
   if (!ok) return 1;
 
   std::fprintf(stderr,

@@ -165,6 +165,18 @@ TEST_F(CleanTest, CutsRepeatsAndBoilerplateAndKeepsOtherFields) {
     EXPECT_NE(e.find("\"source_start\":" + std::to_string(body_at) + "}"), std::string::npos) << e;
   }
   EXPECT_TRUE(saw_block);
+  // Each boilerplate cut gives its evidence: documents and families of the
+  // site carrying the line, and the first of them.
+  size_t boilerplate_edits = 0;
+  for (const std::string& e : edits) {
+    if (e.find("\"boilerplate\"") == std::string::npos) continue;
+    ++boilerplate_edits;
+    EXPECT_NE(e.find("\"site\":\"news.example\",\"docs\":8,\"families\":8,"
+                     "\"first_id\":\"a0\"}"),
+              std::string::npos)
+        << e;
+  }
+  EXPECT_EQ(boilerplate_edits, 24u);
   // The boilerplate lines, most frequent first, with their site.
   const auto counts = Lines(ReadAll(dir_ / "out" / "line_counts.jsonl"));
   ASSERT_EQ(counts.size(), 3u);
@@ -225,13 +237,19 @@ TEST_F(CleanTest, GopherFilterAndEmptyAfterClean) {
   const std::string line = "Subscribe to our newsletter today for updates\n";
   std::string spam;
   for (int i = 0; i < 40; ++i) spam += "buy cheap now buy cheap now " + test::Word(i) + "\n";
+  // One site (without urls the evidence for boilerplate must be stronger
+  // than four documents).
   std::string crawl;
-  crawl += "{\"id\":\"nav1\",\"text\":" + Json(line) + "}\n";
-  crawl += "{\"id\":\"nav2\",\"text\":" + Json(line) + "}\n";
-  crawl += "{\"id\":\"nav3\",\"text\":" + Json(line) + "}\n";
-  crawl += "{\"id\":\"spam\",\"text\":" + Json(spam) + "}\n";
-  crawl += "{\"id\":\"ok\",\"text\":" + Json(Sentence(rng) + "\n" + line) + "}\n";
-  crawl += "{\"id\":\"empty\",\"text\":\"\"}\n";
+  auto record = [&crawl](const std::string& id, const std::string& text) {
+    crawl += "{\"id\":\"" + id + "\",\"url\":\"https://site.example/" + id +
+             "\",\"text\":" + Json(text) + "}\n";
+  };
+  record("nav1", line);
+  record("nav2", line);
+  record("nav3", line);
+  record("spam", spam);
+  record("ok", Sentence(rng) + "\n" + line);
+  record("empty", "");
   WriteFile(dir_ / "g.jsonl", crawl);
   auto inputs = PlanInputs({(dir_ / "g.jsonl").string()});
   ASSERT_OK(inputs);
@@ -469,7 +487,7 @@ std::vector<Doc> MakeCollection(uint64_t seed) {
   for (int i = 0; i < 40; ++i) {
     Doc d{"d" + std::to_string(i), sites[rng.Uniform(3)], ""};
     if (!d.url.empty()) d.url += std::to_string(i);
-    const uint64_t kind = docs.empty() ? 0 : rng.Uniform(6);
+    const uint64_t kind = docs.empty() ? 0 : rng.Uniform(7);
     std::string body;
     for (int p = 0, n = 2 + rng.Uniform(4); p < n; ++p) {
       body += Sentence(rng) + " " + Sentence(rng) + "\n";
@@ -485,6 +503,20 @@ std::vector<Doc> MakeCollection(uint64_t seed) {
         break;
       }
       case 3: d.text = nav + body + body + "Share this story\n"; break;  // captured twice
+      case 6: {  // captured twice, from a version with words changed
+        std::string edited;
+        for (const TextSpan& l : SplitLines(body)) {
+          std::string line(l.In(body));
+          for (int w = 0; w < 3; ++w) {
+            size_t at = 0;
+            for (uint64_t k = 1 + rng.Uniform(20); k > 0; --k) at = line.find(' ', at) + 1;
+            line.insert(at, "changed" + test::Word(rng.Uniform(1000)) + " ");
+          }
+          edited += line + "\n";
+        }
+        d.text = nav + body + edited;
+        break;
+      }
       case 4: {                                                       // caption twice
         const std::string caption = "Photo: " + Sentence(rng) + "\n";
         d.text = nav + caption + caption + body;
@@ -500,6 +532,8 @@ std::vector<Doc> MakeCollection(uint64_t seed) {
 struct Edit {
   std::string id, reason;
   size_t start = 0, end = 0;
+  std::string first_id;  // boilerplate: the first document carrying it
+  size_t docs = 0;       // boilerplate: documents of the site carrying it
 };
 
 uint64_t FieldNumber(const std::string& line, const std::string& key) {
@@ -533,6 +567,7 @@ TEST_F(CleanTest, EveryEditLiesInItsOwnDocumentAndIsWhatItsRuleMatched) {
     settings.push_back({"annotate_exact", o});
   }
   size_t checked = 0;
+  size_t edited_blocks = 0;  // blocks with a line below near_similarity
   for (const uint64_t seed : {21, 22, 23}) {
     const std::vector<Doc> docs = MakeCollection(seed);
     std::string crawl;
@@ -557,7 +592,8 @@ TEST_F(CleanTest, EveryEditLiesInItsOwnDocumentAndIsWhatItsRuleMatched) {
       std::map<std::string, std::vector<Edit>> edits;
       for (const std::string& line : Lines(ReadAll(out / "edits.jsonl"))) {
         Edit e{FieldString(line, "id"), FieldString(line, "reason"),
-               FieldNumber(line, "start"), FieldNumber(line, "end")};
+               FieldNumber(line, "start"), FieldNumber(line, "end"),
+               FieldString(line, "first_id"), FieldNumber(line, "docs")};
         ASSERT_TRUE(index.count(e.id)) << line;
         edits[e.id].push_back(e);
       }
@@ -567,6 +603,8 @@ TEST_F(CleanTest, EveryEditLiesInItsOwnDocumentAndIsWhatItsRuleMatched) {
       for (const std::string& line : Lines(ReadAll(out / in.filename()))) {
         kept_text[FieldString(line, "id")] = line;
       }
+      // Keyed-line indices of the boilerplate cuts of documents without url.
+      std::map<std::string, std::vector<size_t>> boilerplate_at;
       for (const Doc& d : docs) {
         const std::string& text = d.text;
         std::vector<Cut> cuts;
@@ -585,24 +623,68 @@ TEST_F(CleanTest, EveryEditLiesInItsOwnDocumentAndIsWhatItsRuleMatched) {
           if (e.reason == "syndicated") {
             EXPECT_GE(Contained(span, 5, earlier5), options.syndication.threshold);
           } else if (e.reason == "boilerplate") {
+            // BoilerplateOptions: the line recurs in documents of its site
+            // (without a url: of the documents without one), at least
+            // min_docs - 1 (and 2) of them, or 2 x min_docs without a url
+            // (families are never more than documents); with a url, a line
+            // of two words or more stands next to a line it stands next to
+            // on another page of the site; without a url, it is in the run
+            // of boilerplate cuts that starts or ends its document.
             std::string_view l = span;
             while (!l.empty() && (l.back() == '\n' || l.back() == '\r')) l.remove_suffix(1);
             const std::string key = Normalize(l);
-            size_t carriers = 0;
+            const uint32_t min_docs = std::max(options.boilerplate_options.min_docs, 2u);
+            auto keys_of = [](const std::string& text) {
+              std::vector<std::string> keys;
+              for (const TextSpan& ol : SplitLines(text)) {
+                std::string k = Normalize(ol.In(text));
+                if (!k.empty()) keys.push_back(std::move(k));
+              }
+              return keys;
+            };
+            const std::vector<std::string> mine = keys_of(text);
+            size_t at = 0;  // this line among the document's keyed lines
+            for (const TextSpan& ol : SplitLines(text)) {
+              if (ol.begin >= e.start) break;
+              at += !Normalize(ol.In(text)).empty();
+            }
+            ASSERT_LT(at, mine.size());
+            ASSERT_EQ(mine[at], key);
+            size_t carriers = 0, neighbours = 0;
+            std::string first_carrier;
             for (const Doc& other : docs) {
-              // Documents without a url count over the whole collection.
-              if (!d.url.empty() && UrlHost(other.url) != UrlHost(d.url)) continue;
-              for (const TextSpan& ol : SplitLines(other.text)) {
-                if (Normalize(ol.In(other.text)) == key) {
-                  ++carriers;
+              if (UrlHost(other.url) != UrlHost(d.url)) continue;
+              const std::vector<std::string> theirs = keys_of(other.text);
+              if (std::find(theirs.begin(), theirs.end(), key) == theirs.end()) continue;
+              ++carriers;
+              if (first_carrier.empty()) first_carrier = other.id;
+              if (&other == &d) continue;
+              for (size_t k = 0; k + 1 < theirs.size(); ++k) {
+                if ((at > 0 && theirs[k] == mine[at - 1] && theirs[k + 1] == key) ||
+                    (at + 1 < mine.size() && theirs[k] == key &&
+                     theirs[k + 1] == mine[at + 1])) {
+                  ++neighbours;
                   break;
                 }
               }
             }
-            EXPECT_GE(carriers, options.boilerplate_options.min_docs) << key;
             EXPECT_LE(key.size(), options.boilerplate_options.max_line_bytes);
-          } else {
-            ASSERT_TRUE(e.reason == "repeated_block" || e.reason == "repeated_line");
+            // The evidence in edits.jsonl: documents (near-duplicates not
+            // counted) and the first carrier of the site.
+            EXPECT_LE(e.docs, carriers) << key;
+            EXPECT_EQ(e.first_id, first_carrier) << key;
+            if (!d.url.empty()) {
+              EXPECT_GE(carriers, std::max(min_docs - 1, 2u)) << key;
+              // (a one-word line, or the last line, may stand alone)
+              if (NormalizedWords(l).size() >= 2 && at + 1 < mine.size()) {
+                EXPECT_GE(neighbours, 1u) << key;
+              }
+            } else {
+              EXPECT_GE(carriers, 2 * min_docs) << key;
+              boilerplate_at[d.id].push_back(at);
+            }
+          } else if (e.reason == "repeated_line") {
+            // One line (or span) that repeats an earlier one on its own.
             const auto reference = Grams(before, 3);
             const std::string before_normalized = Normalize(before);
             for (const TextSpan& piece : SplitLines(span)) {
@@ -614,6 +696,55 @@ TEST_F(CleanTest, EveryEditLiesInItsOwnDocumentAndIsWhatItsRuleMatched) {
                 EXPECT_NE(before_normalized.find(Normalize(p)), std::string::npos) << p;
               }
             }
+          } else {
+            // A run of lines that repeats an earlier run, maybe from an
+            // edited version (RepeatOptions::block_similarity): each line's
+            // similarity to its source is at most the containment of its
+            // word sets (3-grams from 8 words on, else words) in the text
+            // before the run; lines below the line threshold (aligned with
+            // nothing) never come two in a row, and the byte-weighted mean
+            // reaches the block threshold.
+            ASSERT_EQ(e.reason, "repeated_block");
+            const auto reference3 = Grams(before, 3);
+            const auto reference1 = Grams(before, 1);
+            const std::string before_normalized = Normalize(before);
+            const auto& r = options.repeat_options;
+            const bool aligned_runs = r.near_similarity < 1 && r.block_similarity < 1;
+            const double line_threshold =
+                aligned_runs ? std::min(r.block_similarity, r.near_similarity)
+                             : r.near_similarity;
+            double weighted = 0, total = 0;
+            int below_in_a_row = 0;
+            for (const TextSpan& piece : SplitLines(span)) {
+              const std::string_view p = piece.In(span);
+              const std::string normalized = Normalize(p);
+              if (normalized.empty()) continue;
+              const size_t words = NormalizedWords(p).size();
+              const double sim =
+                  before_normalized.find(normalized) != std::string::npos ? 1.0
+                  : words >= 8 ? Contained(p, 3, reference3)
+                               : Contained(p, 1, reference1);
+              weighted += sim * normalized.size();
+              total += normalized.size();
+              below_in_a_row = sim < line_threshold - 1e-9 ? below_in_a_row + 1 : 0;
+              edited_blocks += sim < r.near_similarity - 1e-9;
+              EXPECT_LE(below_in_a_row, aligned_runs ? 1 : 0) << p;
+            }
+            EXPECT_GE(weighted, line_threshold * total - 1e-6) << span;
+          }
+        }
+        // Without a url, boilerplate is the header or footer run: the cut
+        // lines are a prefix and a suffix of the document's lines.
+        if (!boilerplate_at[d.id].empty()) {
+          size_t lines = 0;
+          for (const TextSpan& ol : SplitLines(text)) {
+            lines += !Normalize(ol.In(text)).empty();
+          }
+          const std::vector<size_t>& at = boilerplate_at[d.id];
+          size_t head = 0;
+          while (head < at.size() && at[head] == head) ++head;
+          for (size_t k = head; k < at.size(); ++k) {
+            EXPECT_EQ(at[k], lines - (at.size() - k)) << d.id;
           }
         }
         // What was written is the original without the edits.
@@ -628,6 +759,7 @@ TEST_F(CleanTest, EveryEditLiesInItsOwnDocumentAndIsWhatItsRuleMatched) {
     }
   }
   EXPECT_GT(checked, 300u);
+  EXPECT_GT(edited_blocks, 0u);  // the edited captures were checked
 }
 
 }  // namespace

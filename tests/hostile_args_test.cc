@@ -344,11 +344,19 @@ TEST(HostileCleanTest, CutsFindersAndCounters) {
   for (size_t cut = 0; cut < image.size(); cut += 7) {
     EXPECT_FALSE(LineCounter::Deserialize(image.substr(0, cut)).ok()) << cut;
   }
-  // Lines that point outside any text make cuts that ApplyCuts refuses.
-  const KeyedLine far{size_t{1} << 40, (size_t{1} << 40) + 5, 1, 3};
+  // Lines that point outside any text make cuts that ApplyCuts refuses
+  // (a line that is boilerplate: a one-line masthead of three pages).
+  LineCounter pages;
+  for (int i = 0; i < 3; ++i) {
+    pages.AddDocument("Menu line\n" + RandomBytes(rng, 20), "s.example");
+  }
+  pages.Finish(0);
+  const KeyedLine far{size_t{1} << 40, (size_t{1} << 40) + 5,
+                      LineCounter::LineKey(Normalize("Menu line")), 9, 2};
   std::vector<Cut> boilerplate;
-  FindBoilerplate(absl::MakeConstSpan(&far, 1), "", counter, {.min_docs = 0},
-                  &boilerplate);
+  FindBoilerplate(absl::MakeConstSpan(&far, 1), "s.example", pages,
+                  {.min_docs = 0}, &boilerplate);
+  ASSERT_EQ(boilerplate.size(), 1u);
   EXPECT_FALSE(ApplyCuts(text, boilerplate).ok());
   SyndicationFilter filter({.threshold = kNan, .min_words = 0,
                             .bloom_bytes = 0});

@@ -151,15 +151,21 @@ TEST(LineCounterTest, SaveAndLoadAndCorruption) {
               absl::StatusCode::kDataLoss);
   }
   // A file from another format version (with a valid header checksum)
-  // says so.
+  // says so: version 1 files, from before families and pairs, too.
   LineCounter empty;
   empty.Finish();
   std::string other_version = empty.Serialize();
-  other_version[4] = 2;
+  other_version[4] = 1;
   const uint64_t fixed = XXH3_64bits(other_version.data(), 20);
   for (int i = 0; i < 8; ++i) other_version[20 + i] = static_cast<char>(fixed >> (8 * i));
-  EXPECT_NE(LineCounter::Deserialize(other_version).status().message().find("version 2"),
+  EXPECT_NE(LineCounter::Deserialize(other_version).status().message().find("version 1"),
             std::string::npos);
+  // Families and pairs survive the round trip.
+  const uint64_t site = LineCounter::SiteKey("news.example");
+  EXPECT_EQ(loaded->SiteEvidence(site, Key("Breaking News")).families, 6u);
+  EXPECT_EQ(loaded->SitePairFamilies(site, Key("Accessibility links"),
+                                     Key("Breaking News")),
+            6u);
 }
 
 // Regression (found by tests/fuzz/line_counts_fuzzer.cc): a count that
@@ -170,7 +176,7 @@ TEST(LineCounterTest, CountBeyond32BitsIsRefused) {
     for (int i = 0; i < 8; ++i) s->push_back(static_cast<char>(v >> (8 * i)));
   };
   std::string file = "NDLC";
-  put(&file, 1);  // format version
+  put(&file, 2);  // format version
   put(&file, 7);  // documents
   put(&file, XXH3_64bits(file.data(), file.size()));
   for (uint64_t count : {uint64_t{5}, (uint64_t{1} << 32) + 2}) {
@@ -183,8 +189,10 @@ TEST(LineCounterTest, CountBeyond32BitsIsRefused) {
     put(&image, XXH3_64bits(section.data(), section.size()));
     std::string empty;
     put(&empty, 0);
-    image += empty;
-    put(&image, XXH3_64bits(empty.data(), empty.size()));
+    for (int section = 0; section < 2; ++section) {  // per site, pairs
+      image += empty;
+      put(&image, XXH3_64bits(empty.data(), empty.size()));
+    }
     auto loaded = LineCounter::Deserialize(image);
     if (count == 5) {
       ASSERT_OK(loaded);
@@ -214,17 +222,30 @@ TEST(BoilerplateTest, CutsFrequentShortLinesBySite) {
   const std::string cleaned = *ApplyCuts(crawl.texts[0], cuts);
   EXPECT_EQ(cleaned.find("Breaking"), std::string::npos);
   EXPECT_EQ(std::count(cleaned.begin(), cleaned.end(), '\n'), 5);
-  // On the blog (2 pages) nothing reaches 3 documents.
+  // The evidence comes with each cut.
+  EXPECT_EQ(cuts[0].docs, 6u);
+  EXPECT_EQ(cuts[0].families, 6u);
+  EXPECT_EQ(cuts[0].first_doc, 0u);
+  // On the blog (2 pages) nothing reaches 3 documents; at 2, its two lines
+  // stand next to a different line on each page (its own text): the last
+  // line is a one-line footer, the first (maybe a headline) stays.
   cuts.clear();
   FindBoilerplate(crawl.texts[6], crawl.sites[6], counter, {}, &cuts);
   EXPECT_TRUE(cuts.empty());
   cuts.clear();
   FindBoilerplate(crawl.texts[6], crawl.sites[6], counter, {.min_docs = 2}, &cuts);
-  EXPECT_EQ(cuts.size(), 2u);
-  // Without a site, overall counts decide: "Subscribe now" is on 9 pages.
+  ASSERT_EQ(cuts.size(), 1u);
+  EXPECT_EQ(crawl.texts[6].substr(cuts[0].begin), "Subscribe now\n");
+  // Moved inside the page, the same lines have no place: kept.
+  const std::string moved = "Intro line\nHome | About | Contact\nMiddle line\n"
+                            "Subscribe now\nOutro line\n";
+  cuts.clear();
+  FindBoilerplate(moved, crawl.sites[6], counter, {.min_docs = 2}, &cuts);
+  EXPECT_TRUE(cuts.empty());
+  // Without a site, the documents without url are the site: one here.
   cuts.clear();
   FindBoilerplate(crawl.texts[8], "", counter, {}, &cuts);
-  EXPECT_EQ(cuts.size(), 1u);
+  EXPECT_TRUE(cuts.empty());
   // Long lines are content, however frequent.
   cuts.clear();
   FindBoilerplate(crawl.texts[0], crawl.sites[0], counter, {.max_line_bytes = 10}, &cuts);
@@ -258,6 +279,154 @@ TEST(BoilerplateTest, LinesOfRepeatFinderGiveTheSameCuts) {
     }
   }
   EXPECT_GT(total, 10u);
+}
+
+// A paragraph of `words` words (no two paragraphs alike).
+std::string Para(Rng& rng, int words) {
+  std::string s = "Para" + test::Word(rng.Uniform(1000));
+  for (int w = 1; w < words; ++w) s += " " + test::Word(rng.Uniform(1 << 20));
+  return s + ".";
+}
+
+// The lines of `text` that `cuts` remove whole, normalized.
+std::vector<std::string> CutLines(const std::string& text,
+                                  const std::vector<Cut>& cuts) {
+  std::vector<std::string> out;
+  for (const Cut& c : cuts) {
+    std::string line = text.substr(c.begin, c.end - c.begin);
+    while (!line.empty() && line.back() == '\n') line.pop_back();
+    out.push_back(line);
+  }
+  return out;
+}
+
+struct Page {
+  std::string text, site;
+};
+
+std::vector<Cut> CutsOf(const LineCounter& counter, const Page& page) {
+  std::vector<Cut> cuts;
+  FindBoilerplate(page.text, page.site, counter, {}, &cuts);
+  return cuts;
+}
+
+LineCounter Count(const std::vector<Page>& pages) {
+  LineCounter counter;
+  for (const Page& p : pages) counter.AddDocument(p.text, p.site);
+  counter.Finish(2);
+  return counter;
+}
+
+const char kHeader[] = "News Example\nHome | World | Sport | Opinion\n";
+const char kFooter[] = "Copyright News Example, all rights reserved\nPrivacy | Terms\n";
+
+TEST(BoilerplateTest, ArticleRepublishedThreeTimesKeepsHeadlineAndBody) {
+  Rng rng(40);
+  std::vector<Page> pages;
+  for (int i = 0; i < 6; ++i) {  // the site's other articles
+    pages.push_back({kHeader + ("Headline " + test::Word(i) + "\n") +
+                         Para(rng, 30) + "\n" + Para(rng, 30) + "\n" + kFooter,
+                     "news.example"});
+  }
+  const std::string headline = "Minister resigns after the vote";
+  std::vector<std::string> body;
+  for (int i = 0; i < 5; ++i) body.push_back(Para(rng, 28));
+  auto version = [&](bool header, std::vector<int> kept, int added) {
+    std::string t = header ? kHeader : "";
+    t += headline + "\n";
+    for (int i : kept) t += body[i] + "\n";
+    for (int i = 0; i < added; ++i) t += Para(rng, 30) + "\n";
+    return t + (header ? "" : "Print this page\n") + kFooter;
+  };
+  // The original, an update that keeps three paragraphs and adds four, a
+  // print view (no header) with three of them and three new ones: versions
+  // that are not near-duplicates as wholes.
+  const std::vector<Page> versions = {
+      {version(true, {0, 1, 2, 3, 4}, 0), "news.example"},
+      {version(true, {0, 1, 2}, 4), "news.example"},
+      {version(false, {0, 2, 4}, 3), "news.example"}};
+  pages.insert(pages.begin() + 2, versions.begin(), versions.end());
+  const LineCounter counter = Count(pages);
+  const uint64_t site = LineCounter::SiteKey("news.example");
+  EXPECT_EQ(counter.near_duplicates(), 0u);
+  EXPECT_EQ(counter.SiteEvidence(site, Key(headline)).docs, 3u);
+  EXPECT_EQ(counter.SiteEvidence(site, Key(headline)).families, 1u);
+  EXPECT_EQ(counter.linked_documents(), 2u);
+  for (const Page& v : versions) {
+    const std::vector<std::string> cut = CutLines(v.text, CutsOf(counter, v));
+    for (const std::string& line : cut) {
+      EXPECT_TRUE(std::string(kHeader).find(line) != std::string::npos ||
+                  std::string(kFooter).find(line) != std::string::npos)
+          << line;
+    }
+    EXPECT_GE(cut.size(), 2u);  // the footer at least
+  }
+}
+
+TEST(BoilerplateTest, ParagraphQuotedByThreeOtherArticlesStaysInAllFour) {
+  for (const std::string site : {"", "news.example"}) {
+    SCOPED_TRACE("site '" + site + "'");
+    Rng rng(41);
+    const std::string quote = Para(rng, 22);  // under 200 bytes
+    ASSERT_LE(Normalize(quote).size(), 200u);
+    std::string a = "The original article\n";
+    for (int i = 0; i < 4; ++i) a += Para(rng, 30) + "\n";
+    a += quote + "\n" + Para(rng, 30) + "\n";
+    std::vector<Page> pages = {{a, site}, {a, site}};  // A and a copy
+    for (int i = 0; i < 2; ++i) {  // unrelated
+      pages.push_back({"Unrelated " + test::Word(i) + "\n" + Para(rng, 30) + "\n",
+                       site});
+    }
+    for (int i = 0; i < 3; ++i) {  // quoting; the last one ends with it
+      std::string t = "A reply " + test::Word(i) + "\n" + Para(rng, 30) + "\n" +
+                      quote + "\n";
+      if (i < 2) t += Para(rng, 30) + "\n";
+      pages.push_back({t, site});
+    }
+    const LineCounter counter = Count(pages);
+    for (const Page& p : pages) {
+      for (const std::string& line : CutLines(p.text, CutsOf(counter, p))) {
+        ADD_FAILURE() << "cut: " << line;
+      }
+    }
+  }
+}
+
+TEST(BoilerplateTest, CollectionWithoutUrlsKeepsEveryLineThatIsNotFurniture) {
+  // Editions of a paper as plain records (no url): the masthead and the
+  // footer are on every edition; a column is reprinted in four editions;
+  // the listings recur in the middle of most editions.
+  Rng rng(42);
+  const std::string masthead = "The Morning Paper\nColumns | Letters | Listings\n";
+  const std::string footer = "Printed and published by the Morning Paper\n";
+  const std::string listings = "Cinema: the harbour film, 8 pm\nTheatre: a comedy in two acts, 7 pm\n";
+  const std::string column = Para(rng, 30) + "\n" + Para(rng, 30) + "\n";
+  std::vector<Page> pages;
+  std::vector<std::string> furniture;
+  for (int i = 0; i < 10; ++i) {
+    std::string t = masthead + "Edition " + test::Word(i) + " headline\n" +
+                    Para(rng, 25) + "\n";
+    if (i % 3 == 0 || i == 8) t += column;
+    if (i < 8) t += listings;
+    t += Para(rng, 25) + "\n" + footer;
+    pages.push_back({t, ""});
+  }
+  const LineCounter counter = Count(pages);
+  size_t cut_lines = 0;
+  for (const Page& p : pages) {
+    for (const std::string& line : CutLines(p.text, CutsOf(counter, p))) {
+      ++cut_lines;
+      EXPECT_TRUE(masthead.find(line) != std::string::npos ||
+                  footer.find(line) != std::string::npos)
+          << line;
+    }
+  }
+  EXPECT_EQ(cut_lines, 30u);  // masthead (2 lines) and footer of each
+  // With fewer editions than twice min_docs, nothing: without a site, the
+  // evidence must be much stronger.
+  pages.resize(5);
+  const LineCounter few = Count(pages);
+  for (const Page& p : pages) EXPECT_TRUE(CutsOf(few, p).empty());
 }
 
 TEST(UrlHostTest, Hosts) {

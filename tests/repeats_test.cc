@@ -138,6 +138,97 @@ TEST(RepeatFinderTest, NearRepeatWithADroppedWord) {
   EXPECT_EQ(*ApplyCuts(text, exact), original + changed + "\n");
 }
 
+// A line of `words` words, each drawn from a large vocabulary.
+std::string Line(Rng& rng, int words) {
+  std::string s = "Start" + test::Word(rng.Uniform(1000));
+  for (int i = 1; i < words; ++i) s += " " + test::Word(rng.Uniform(50000));
+  return s + ".";
+}
+
+// `line` with its word number `at` replaced by a word no line has.
+std::string ChangeWord(const std::string& line, int at) {
+  size_t begin = 0;
+  for (int i = 0; i < at; ++i) begin = line.find(' ', begin) + 1;
+  const size_t end = line.find(' ', begin);
+  return line.substr(0, begin) + "zqxedited" + line.substr(end);
+}
+
+TEST(RepeatFinderTest, BodyCapturedFromAnotherVersionIsOneBlock) {
+  Rng rng(30);
+  std::vector<std::string> p;
+  for (int i = 0; i < 8; ++i) p.push_back(Line(rng, 25));
+  const std::string caption = "Photo: the harbour at dawn (Lena Marsh)";
+  std::string original = "Headline of the story\n\n";
+  for (int i = 0; i < 8; ++i) {
+    original += p[i] + "\n\n";
+    if (i == 3) original += caption + "\n\n";
+  }
+  // The second capture: one word changed in every line (each line alone is
+  // below near_similarity: 20 of 26 distinct 3-grams shared, 0.77), a line
+  // inserted, line 5 dropped, the caption missing.
+  std::string copy;
+  for (int i = 0; i < 8; ++i) {
+    if (i == 5) continue;
+    copy += ChangeWord(p[i], 12) + "\n\n";
+    if (i == 2) copy += Line(rng, 20) + "\n\n";
+  }
+  const std::string text = original + copy + "The end of the page\n";
+  const std::vector<Cut> cuts = Find(text);
+  ASSERT_EQ(cuts.size(), 1u);
+  EXPECT_EQ(cuts[0].reason, CutReason::kRepeatedBlock);
+  EXPECT_EQ(cuts[0].begin, original.size());
+  EXPECT_EQ(cuts[0].end, original.size() + copy.size());
+  EXPECT_EQ(cuts[0].source_begin, original.find(p[0]));
+  EXPECT_GE(cuts[0].similarity, 0.5);
+  EXPECT_LT(cuts[0].similarity, 0.8);
+  EXPECT_EQ(*ApplyCuts(text, cuts), original + "The end of the page\n");
+  // No line alone is a near repeat: without aligned runs nothing goes.
+  EXPECT_TRUE(Find(text, {.block_similarity = 1.0}).empty());
+  EXPECT_TRUE(Find(text, {.near_similarity = 1.0}).empty());
+}
+
+TEST(RepeatFinderTest, EditedCopyAlignsFromItsFirstLine) {
+  Rng rng(31);
+  std::vector<std::string> p;
+  for (int i = 0; i < 4; ++i) p.push_back(Line(rng, 25));
+  std::string original;
+  for (const auto& x : p) original += x + "\n";
+  // Two words changed in the first line of the copy (3-gram Jaccard 0.57,
+  // maybe not found by the sketch), the rest exact.
+  const std::string copy = ChangeWord(ChangeWord(p[0], 5), 18) + "\n" + p[1] +
+                           "\n" + p[2] + "\n" + p[3] + "\n";
+  const std::string text = original + copy;
+  const std::vector<Cut> cuts = Find(text);
+  ASSERT_EQ(cuts.size(), 1u);
+  EXPECT_EQ(cuts[0].begin, original.size());
+  EXPECT_EQ(cuts[0].source_begin, 0u);
+  EXPECT_EQ(*ApplyCuts(text, cuts), original);
+}
+
+TEST(RepeatFinderTest, SimilarLinesThatDoNotFormARunStay) {
+  Rng rng(32);
+  // One line somewhat like an earlier one (two words changed, Jaccard about
+  // 0.6), alone among unrelated lines: a reworded sentence, not a capture.
+  const std::string a = Line(rng, 25);
+  std::string text = a + "\n" + Line(rng, 25) + "\n" + Line(rng, 25) + "\n" +
+                     ChangeWord(ChangeWord(a, 6), 16) + "\n" +
+                     Line(rng, 25) + "\n";
+  EXPECT_TRUE(Find(text).empty());
+  // Two runs of lines, the second with every fourth word changed (3-gram
+  // Jaccard about 0.15): related text, not a copy.
+  std::vector<std::string> base;
+  for (int i = 0; i < 6; ++i) base.push_back(Line(rng, 24));
+  std::string second;
+  for (const std::string& line : base) {
+    std::string mixed = line;
+    for (int w = 2; w < 24; w += 4) mixed = ChangeWord(mixed, w);
+    second += mixed + "\n";
+  }
+  std::string first;
+  for (const std::string& line : base) first += line + "\n";
+  EXPECT_TRUE(Find(first + second).empty());
+}
+
 TEST(RepeatFinderTest, RepeatsInsideOneLine) {
   const std::string caption = "Photo: the mayor opens the new bridge on Sunday";
   const std::string doubled = caption + " " + caption;
@@ -180,6 +271,28 @@ TEST(RepeatFinderTest, LinearShapes) {
   for (int i = 0; i < 2000; ++i) doubled_huge += test::Word(i) + " ";
   doubled_huge += doubled_huge;
   EXPECT_EQ(Find(doubled_huge).size(), 1u);
+  // Ten thousand lines, each the one before with one word changed: every
+  // line is a candidate of lines before it and runs keep starting and
+  // failing; each line is still compared a bounded number of times.
+  std::string chain;
+  std::string line = Line(rng, 25);
+  for (int i = 0; i < 10000; ++i) {
+    line = ChangeWord(line, 1 + i % 23);
+    chain += line + "\n";
+  }
+  const std::vector<Cut> drift = Find(chain);
+  EXPECT_OK(ValidateCuts(chain.size(), drift));
+  EXPECT_FALSE(ApplyCuts(chain, drift)->empty());
+  // An edited copy of a ten-thousand-line body: one block.
+  std::string body, edited;
+  for (int i = 0; i < 10000; ++i) {
+    const std::string l = Line(rng, 25);
+    body += l + "\n";
+    edited += ChangeWord(l, 10) + "\n";
+  }
+  const std::vector<Cut> both = Find(body + edited);
+  ASSERT_EQ(both.size(), 1u);
+  EXPECT_EQ(both[0].begin, body.size());
 }
 
 TEST(ApplyCutsTest, RemovesTheUnionOfTheCutsInAnyOrder) {
@@ -222,6 +335,10 @@ TEST(RepeatFinderTest, CreateRefusesANearSimilarityOutsideZeroToOne) {
     EXPECT_EQ(finder.status().code(), absl::StatusCode::kInvalidArgument)
         << bad;
     EXPECT_NE(finder.status().message().find("near_similarity"),
+              std::string::npos);
+    const auto block = RepeatFinder::Create({.block_similarity = bad});
+    EXPECT_EQ(block.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(block.status().message().find("block_similarity"),
               std::string::npos);
   }
   EXPECT_OK(RepeatFinder::Create({}));

@@ -277,4 +277,30 @@ check "threshold 0 message" grep -q "greater than 0 and less than 1 (got 0)" "$w
 "$neardup" explain "$src/examples/crawl.jsonl:1" "$src/examples/crawl.jsonl:2" --threshold 1 > "$work/u10.txt" 2>&1
 check "explain threshold 1 exit" [ $? -eq 2 ]
 
+# clean --explain ID: the record with its cuts marked, reasons and evidence.
+names=(zero alpha bravo charlie delta echo)  # digits normalize alike
+for i in 1 2 3 4 5; do
+  body="Paragraph ${names[$i]} on the council vote of ${names[$i]} week."
+  [ $i -eq 1 ] && body="$body\\n$body"  # a JSON \n between the copies
+  printf '{"id":"p%s","url":"https://s.example/%s","text":"Site Name\\nHome | News | Sport\\nHeadline %s\\n%s\\nFooter of the site\\n"}\n' \
+    $i $i "${names[$i]}" "$body" >> "$work/ce.jsonl"
+done
+"$neardup" clean "$work/ce.jsonl" -o "$work/ce" --quiet --explain p1 > "$work/ce.txt" 2>&1
+check "explain exit" [ $? -eq 0 ]
+check "explain header" grep -q "^record p1 (.*ce.jsonl line 1): 4 cuts" "$work/ce.txt"
+check "explain boilerplate evidence" grep -q "boilerplate: in 5 documents (5 article families) of s.example, the first p1" "$work/ce.txt"
+check "explain repeat source" grep -q "repeated_line: repeats the text from line 4" "$work/ce.txt"
+check "explain kept line" grep -q "^    3   Headline alpha$" "$work/ce.txt"
+check "explain cut line" grep -q "^    1 - Site Name$" "$work/ce.txt"
+check "edits evidence" grep -q '"site":"s.example","docs":5,"families":5,"first_id":"p1"}' "$work/ce/edits.jsonl"
+# Records without url: boilerplate needs stronger evidence, and it says so.
+sed 's/"url":"[^"]*",//' "$work/ce.jsonl" > "$work/nourl.jsonl"
+"$neardup" clean "$work/nourl.jsonl" -o "$work/nourl" > "$work/nourl.txt" 2>&1
+check "no url exit" [ $? -eq 0 ]
+check "no url message" grep -q "^5 records have no url: they count as one site" "$work/nourl.txt"
+check "no url stats" grep -q '"without_url":5,' "$work/nourl/stats.json"
+"$neardup" clean "$work/ce.jsonl" -o "$work/ce2" --quiet --explain nosuch > "$work/ce2.txt" 2>&1
+check "explain unknown id exit" [ $? -eq 1 ]
+check "explain unknown id message" grep -q "no record with id 'nosuch'" "$work/ce2.txt"
+
 finish

@@ -3,12 +3,17 @@
 // records back with only their text changed.
 
 
+#include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "neardup/clean.h"
+#include "neardup/io.h"
 #include "neardup/pipeline.h"
+#include "simdjson.h"
 #include "tools/commands.h"
 #include "tools/common.h"
 
@@ -24,6 +29,7 @@ struct CleanFlags {
   size_t max_line_bytes = 200;
   size_t min_repeat_line_bytes = 30;
   double near_similarity = 0.8;
+  double block_similarity = 0.5;
   std::string line_counts;
   bool syndicated = false;
   double syndicated_threshold = 0.8;
@@ -38,7 +44,132 @@ struct CleanFlags {
   bool overwrite = false;
   bool quiet = false;
   std::string output_format = "as-input";
+  std::string explain;  // a record id
 };
+
+// One line of edits.jsonl.
+struct Edit {
+  uint64_t start = 0, end = 0;
+  std::string reason;
+  int64_t source_start = -1;
+  std::string site;
+  uint64_t docs = 0, families = 0;
+  std::string first_id;
+};
+
+// Returns the edits of record `id` in OUTDIR/edits.jsonl, in file order.
+absl::StatusOr<std::vector<Edit>> ReadEdits(const std::string& outdir,
+                                            const std::string& id) {
+  std::ifstream in(outdir + "/edits.jsonl");
+  if (!in) return absl::NotFoundError(outdir + "/edits.jsonl: cannot open");
+  std::vector<Edit> edits;
+  simdjson::dom::parser parser;
+  std::string line;
+  while (std::getline(in, line)) {
+    simdjson::dom::element e;
+    if (parser.parse(line).get(e) != simdjson::SUCCESS) {
+      return absl::DataLossError(outdir + "/edits.jsonl: a line is not JSON");
+    }
+    std::string_view rid;
+    if (e["id"].get(rid) != simdjson::SUCCESS || rid != id) continue;
+    Edit edit;
+    std::string_view text;
+    if (e["start"].get(edit.start) != simdjson::SUCCESS) edit.start = 0;
+    if (e["end"].get(edit.end) != simdjson::SUCCESS) edit.end = 0;
+    if (e["reason"].get(text) == simdjson::SUCCESS) edit.reason = text;
+    int64_t source = 0;
+    if (e["source_start"].get(source) == simdjson::SUCCESS) edit.source_start = source;
+    if (e["site"].get(text) == simdjson::SUCCESS) edit.site = text;
+    if (e["docs"].get(edit.docs) != simdjson::SUCCESS) edit.docs = 0;
+    if (e["families"].get(edit.families) != simdjson::SUCCESS) edit.families = 0;
+    if (e["first_id"].get(text) == simdjson::SUCCESS) edit.first_id = text;
+    edits.push_back(std::move(edit));
+  }
+  return edits;
+}
+
+// Line number (from 1) of byte `at` of `text`.
+size_t LineOf(std::string_view text, uint64_t at) {
+  return 1 + std::count(text.begin(), text.begin() + std::min<uint64_t>(at, text.size()), '\n');
+}
+
+// Prints record `id` of the run's inputs with its cuts marked: each line
+// with '-' (cut whole), '~' (cut in part) or ' ' (kept), and under the
+// first line of each cut its reason and evidence.
+int ExplainRecord(const std::vector<InputFile>& inputs,
+                  const ReaderOptions& reader_options,
+                  const std::string& outdir, const std::string& id) {
+  auto edits = ReadEdits(outdir, id);
+  if (!edits.ok()) return Fail("clean", edits.status());
+  for (const InputFile& input : inputs) {
+    auto reader = RecordReader::Open(input.path, reader_options);
+    if (!reader.ok()) return Fail("clean", reader.status());
+    Record record;
+    Rejection rejection;
+    for (;;) {
+      const auto result = (*reader)->Next(&record, &rejection);
+      if (result == RecordReader::Result::kEnd) break;
+      if (result != RecordReader::Result::kRecord || record.id != id) continue;
+      const std::string_view text = record.text;
+      uint64_t cut_bytes = 0;
+      for (const Edit& e : *edits) cut_bytes += e.end - e.start;
+      std::printf("record %s (%s line %llu): %zu cuts, %llu of %zu bytes cut\n",
+                  id.c_str(), input.path.c_str(),
+                  static_cast<unsigned long long>(record.line), edits->size(),
+                  static_cast<unsigned long long>(cut_bytes), text.size());
+      std::printf("('-' cut, '~' cut in part, ' ' kept)\n");
+      size_t number = 0;
+      for (const TextSpan& span : SplitLines(text)) {
+        ++number;
+        uint64_t covered = 0;
+        for (const Edit& e : *edits) {
+          const uint64_t lo = std::max<uint64_t>(e.start, span.begin);
+          const uint64_t hi = std::min<uint64_t>(e.end, span.end);
+          if (lo < hi) covered += hi - lo;
+        }
+        const size_t length = span.end - span.begin;
+        const char mark = covered == 0 ? ' ' : covered >= length ? '-' : '~';
+        size_t shown_bytes = std::min<size_t>(length, 160);
+        while (shown_bytes < length && shown_bytes > 0 &&
+               (static_cast<unsigned char>(text[span.begin + shown_bytes]) & 0xC0) == 0x80) {
+          --shown_bytes;  // not inside a UTF-8 sequence
+        }
+        std::string shown(span.In(text).substr(0, shown_bytes));
+        std::printf("%5zu %c %s%s\n", number, mark, shown.c_str(),
+                    length > 160 ? "..." : "");
+        for (size_t k = 0; k < edits->size(); ++k) {
+          const Edit& e = (*edits)[k];
+          if (LineOf(text, e.start) != number) continue;
+          std::printf("        ^ cut %zu [%llu, %llu) %s", k + 1,
+                      static_cast<unsigned long long>(e.start),
+                      static_cast<unsigned long long>(e.end), e.reason.c_str());
+          if (e.source_start >= 0) {
+            std::printf(": repeats the text from line %zu (byte %lld) on",
+                        LineOf(text, static_cast<uint64_t>(e.source_start)),
+                        static_cast<long long>(e.source_start));
+          } else if (e.reason == "boilerplate") {
+            std::printf(": in %llu documents (%llu article families) of %s",
+                        static_cast<unsigned long long>(e.docs),
+                        static_cast<unsigned long long>(e.families),
+                        e.site.empty() ? "the documents without url"
+                                       : e.site.c_str());
+            if (!e.first_id.empty()) {
+              std::printf(", the first %s", e.first_id.c_str());
+            }
+          } else if (e.reason == "syndicated") {
+            std::printf(": most of its word 5-grams occurred in earlier "
+                        "documents");
+          }
+          std::printf("\n");
+        }
+      }
+      return 0;
+    }
+  }
+  std::fprintf(stderr, "neardup clean: --explain: no record with id '%s' in the inputs\n",
+               id.c_str());
+  return 1;
+}
 
 int RunCleanCommand(const CleanFlags& flags) {
   if (auto s = CheckOutputFolderFlag(flags.outdir); !s.ok()) {
@@ -48,6 +179,7 @@ int RunCleanCommand(const CleanFlags& flags) {
   options.repeats = !flags.no_repeats;
   options.repeat_options.min_single_line_bytes = flags.min_repeat_line_bytes;
   options.repeat_options.near_similarity = flags.near_similarity;
+  options.repeat_options.block_similarity = flags.block_similarity;
   options.boilerplate = !flags.no_boilerplate;
   options.boilerplate_options.min_docs = flags.min_docs;
   options.boilerplate_options.max_line_bytes = flags.max_line_bytes;
@@ -102,6 +234,14 @@ int RunCleanCommand(const CleanFlags& flags) {
                 options.annotate || options.signals_only
                     ? "; nothing changed (annotate/signals only)"
                     : "");
+    if (s.without_url > 0) {
+      std::printf("%llu records have no url: they count as one site, so a "
+                  "line of theirs is boilerplate only in the header or footer "
+                  "of the document and in at least %u of them (2 x "
+                  "--boilerplate-min-docs)\n",
+                  static_cast<unsigned long long>(s.without_url),
+                  2 * std::max<uint32_t>(flags.min_docs, 2));
+    }
     if (s.not_rewritten > 0) {
       std::printf("%llu WARC response records (HTML) with cuts were written as "
                   "read: HTML cannot be cut line by line; their cuts are in "
@@ -117,6 +257,11 @@ int RunCleanCommand(const CleanFlags& flags) {
   const int status =
       FinishJob("clean", s.fields, options.reader, s.read, s.rejected);
   PrintAccounting(s.read, s.kept, s.removed, s.rejected, s.truncated);
+  if (!flags.explain.empty()) {
+    const int explained =
+        ExplainRecord(*inputs, options.reader, flags.outdir, flags.explain);
+    if (explained != 0) return explained;
+  }
   return status;
 }
 
@@ -142,8 +287,11 @@ void AddCleanCommand(CLI::App& app, int* exit_code) {
   cmd->add_flag("--no-boilerplate", flags->no_boilerplate,
                 "keep lines that recur across documents (one pass only)");
   cmd->add_option("--boilerplate-min-docs", flags->min_docs,
-                  "a line in at least this many documents of a site (or of "
-                  "the collection, without URL) is boilerplate")
+                  "a line on at least this many pages of a site (versions of "
+                  "one article count once; short lines: one less) that "
+                  "stands next to the lines it stands next to on other "
+                  "pages is boilerplate; records without url count as one "
+                  "site and need twice as many, in their header or footer")
       ->capture_default_str();
   cmd->add_option("--boilerplate-max-line-bytes", flags->max_line_bytes,
                   "longer (normalized) lines are content, never boilerplate")
@@ -170,6 +318,12 @@ void AddCleanCommand(CLI::App& app, int* exit_code) {
                   "word 3-gram Jaccard at which a line repeats an earlier "
                   "one (1 = exact repeats only)")
       ->capture_default_str();
+  cmd->add_option("--block-similarity", flags->block_similarity,
+                  "a run of lines aligned in order with an earlier run (a "
+                  "body captured twice from an edited version; a line "
+                  "inserted, dropped or edited) is one repeated block when "
+                  "its byte-weighted similarity reaches this (1 = off)")
+      ->capture_default_str();
   cmd->add_flag("--gopher-filter", flags->gopher_filter,
                 "remove documents over the published Gopher repetition "
                 "thresholds");
@@ -189,15 +343,20 @@ void AddCleanCommand(CLI::App& app, int* exit_code) {
                 "earlier run listed in its stats.json are replaced when this "
                 "run completes, no other file");
   cmd->add_flag("-q,--quiet", flags->quiet, "no progress and only the last line");
+  cmd->add_option("--explain", flags->explain,
+                  "after the run, print the record with this id with its "
+                  "cuts marked and the reason and evidence of each");
   cmd->footer(
       "Example:\n"
       "  neardup clean crawl/ -o cleaned/\n"
       "    cleaned/crawl/...        the records, text cleaned, other fields as read\n"
       "    cleaned/edits.jsonl      {id, start, end, reason, source_id, source_start}\n"
+      "                             boilerplate also {site, docs, families, first_id}\n"
       "    cleaned/removed.jsonl    {id, file, line, reason} (empty_after_clean, gopher:...)\n"
       "    cleaned/line_counts.jsonl the boilerplate lines cut, most frequent first\n"
       "  neardup clean next-crawl/ -o out/ --line-counts cleaned/line_counts.bin\n"
-      "  neardup clean crawl.jsonl -o out/ --annotate       review before cutting");
+      "  neardup clean crawl.jsonl -o out/ --annotate       review before cutting\n"
+      "  neardup clean crawl.jsonl -o out/ --explain doc-17  show one record's cuts");
   cmd->callback([flags, exit_code] { *exit_code = RunCleanCommand(*flags); });
 }
 

@@ -46,6 +46,12 @@ struct Cut {
   // Similarity of the cut text to its source: 1 for exact repeats (after
   // normalization), else the Jaccard of their word 3-gram sets.
   double similarity = 1.0;
+  // kBoilerplate only, the evidence (LineCounter::SiteEvidence): documents
+  // of the site carrying the line, their families, and the ordinal of the
+  // first of them (order of LineCounter::Add). 0 for other reasons.
+  uint32_t docs = 0;
+  uint32_t families = 0;
+  uint64_t first_doc = 0;
 
   static constexpr size_t kNoSource = static_cast<size_t>(-1);
   friend bool operator==(const Cut&, const Cut&) = default;
@@ -68,6 +74,19 @@ struct RepeatOptions {
   // Also cut a line that is its own first half printed twice ("caption
   // caption") and a sentence repeated right after itself. Default: true.
   bool repeats_inside_lines = true;
+  // A run of lines that aligns in order with an earlier run of the same
+  // document (a body captured twice from slightly different versions) is
+  // one repeated block when two or more of its lines align and the run's
+  // similarity is at least this: the mean, weighted by normalized bytes, of
+  // its lines' similarities to their sources (word 3-gram Jaccard; word
+  // Jaccard for lines under 8 words; 1 for equal lines), where a line of
+  // the copy aligned with nothing (inserted, or edited beyond recognition;
+  // at most one between two aligned lines) and a line of the earlier run
+  // missing from the copy (up to two in a row) count 0. A line aligns when
+  // its similarity to the next line of the earlier run (or to one of the two
+  // after it) is at least this too. 0 to 1; applies only while near repeats
+  // are on (near_similarity < 1); 1.0 disables aligned runs. Default: 0.5.
+  double block_similarity = 0.5;
 };
 
 // A line of a document whose normalized text is not empty, with the key of
@@ -78,6 +97,7 @@ struct KeyedLine {
   size_t cut_end = 0;  // end of its line terminator (the next line's start)
   uint64_t key = 0;
   size_t normalized_bytes = 0;
+  size_t words = 0;    // words of the normalized line (spaces + 1)
 };
 
 // Finds the repeated text inside one document.
@@ -85,8 +105,12 @@ struct KeyedLine {
 // Units are the non-blank lines (SplitLines) whose normalized text is not
 // empty; blank lines separate paragraphs but are not units. A unit repeats
 // when an earlier unit has the same normalized text (or, for near repeats,
-// a similar one). A maximal run of consecutive repeated units (blank lines
-// between them allowed) is one cut, kRepeatedBlock when it has two or more
+// a similar one), and every unit of a run that aligns with an earlier run
+// (RepeatOptions::block_similarity) repeats, the lines of the copy that
+// align with nothing included. A maximal run of consecutive repeated units
+// (blank lines between them allowed) is one cut, with its first unit's
+// source and the lowest similarity of its units (an aligned run's
+// similarity for its units), kRepeatedBlock when it has two or more
 // units; a single repeated unit is kRepeatedLine and subject to
 // min_single_line_bytes unless it directly follows its source. A cut spans
 // from the start of its first line to the end of the line terminator of its
@@ -97,12 +121,14 @@ struct KeyedLine {
 // sentence equal to the one before it is cut (both kRepeatedLine).
 //
 // Not thread-safe (reuses buffers); cost linear in the text: each line is
-// normalized and hashed once, and each near-repeat candidate is compared
+// normalized and hashed once, each line is compared with at most a few
+// lines of the run it may align with, and each near-repeat candidate is compared
 // with one earlier line.
 class RepeatFinder {
  public:
   // Returns a finder, or InvalidArgument (naming the value) when
-  // options.near_similarity is outside [0, 1] or NaN.
+  // options.near_similarity or options.block_similarity is outside [0, 1]
+  // or NaN.
   static absl::StatusOr<RepeatFinder> Create(const RepeatOptions& options);
 
   // As Create, unchecked: a near_similarity above 1 or NaN disables near
@@ -139,20 +165,37 @@ absl::StatusOr<std::string> ApplyCuts(std::string_view text,
 absl::Status ValidateCuts(size_t text_size, absl::Span<const Cut> cuts);
 
 // In how many documents each line occurs, overall and per site (the host of
-// a document's URL): the first pass of boilerplate removal (CCNet-style).
-// Lines are compared after normalization (NormalizeOptions{}) and counted
-// once per document. Counting appends 8 bytes per distinct line of each
-// document and sorts at Finish, so memory is bounded by the number of line
-// occurrences, never by a hash map's overhead.
+// a document's URL; the documents without one form one more site, key 0):
+// the first pass of boilerplate removal (CCNet-style), with the evidence
+// that separates page furniture from content.
 //
-// Near-duplicate documents of one site count once: otherwise an article
-// republished three times (a feed and an AMP copy) would make its own
-// headline and short paragraphs "boilerplate". A document whose long lines
-// (10 words or more) share a MinHash band (16 permutations over word
-// 5-grams, 4 bands of 4) with an earlier document of the same site adds no
-// line counts. Documents without long lines (navigation pages) always
-// count. This depends on document order, so documents must be added in
-// input order: Prepare them on any thread, then Add them in order.
+// Lines are compared after normalization (NormalizeOptions{}) and counted
+// once per document. For each line of a site it keeps: the documents that
+// carry it, the article families among them, and the first of them (its
+// ordinal in the order of Add); and for each pair of adjacent lines (two
+// lines that are not blank and follow each other), in how many families of
+// the site the pair occurs: furniture stands in the same place, next to the
+// same lines, on many pages; a quote or a shared paragraph does not.
+//
+// Families: documents of one site are versions of one article (an updated
+// copy, a print view, an AMP page) when they share at least 3 lines of 20
+// words or more (paragraphs, rarely furniture) and those are at least half
+// of such lines of the one with fewer; a line links documents only when it
+// is in at most 16 documents and at most half of the site's (a footer
+// sentence on every page links nothing). Families are the connected groups, so that an
+// article republished three times counts once for its headline and
+// paragraphs, however much the versions differ elsewhere.
+//
+// Near-duplicate documents of one site count not at all: a document whose
+// long lines share a MinHash band (16 permutations over word 5-grams, 4
+// bands of 4) with an earlier document of the same site adds no counts.
+// Documents without long lines (navigation pages) always count. This
+// depends on document order, so documents must be added in input order:
+// Prepare them on any thread, then Add them in order.
+//
+// Memory: 8 bytes per distinct line of each document overall, 16 per line
+// and per pair of adjacent lines of each document for the site tables, and
+// 16 per long line, until Finish compacts them to the entries kept.
 class LineCounter {
  public:
   LineCounter() = default;
@@ -160,6 +203,8 @@ class LineCounter {
   // What Add needs of one document; computed by Prepare on any thread.
   struct Prepared {
     std::vector<uint64_t> lines;  // distinct line keys, sorted
+    std::vector<uint64_t> pairs;  // distinct PairKey of adjacent lines, sorted
+    std::vector<uint64_t> long_lines;  // distinct keys of 20+ word lines
     uint64_t site = 0;            // SiteKey
     std::vector<uint64_t> bands;  // near-duplicate keys (empty: none)
   };
@@ -172,26 +217,49 @@ class LineCounter {
   void AddDocument(std::string_view text, std::string_view site);
   // Documents that were not counted as near-duplicates.
   uint64_t near_duplicates() const { return near_duplicates_; }
-  // Sorts and compacts: keeps the lines seen in at least `min_docs`
-  // documents. Call once, after the last Add.
+  // Links the families, then sorts and compacts: keeps the lines seen in
+  // at least `min_docs` documents (overall, and per site) and the pairs of
+  // lines seen in at least 2 families of a site. Call once, after the last
+  // Add. Cost: a sort of the entries.
   void Finish(uint32_t min_docs = 2);
 
   // Number of documents (after Finish) containing the line whose key is
-  // LineKey(normalized line), overall or within one site; 0 when below
-  // the Finish threshold.
+  // LineKey(normalized line), overall or within one site (site key 0: the
+  // documents without a site); 0 when below the Finish threshold.
   uint32_t Count(uint64_t line_key) const;
   uint32_t SiteCount(uint64_t site_key, uint64_t line_key) const;
+
+  // What the counts say about one line of one site (after Finish); all 0
+  // when the line is below the Finish threshold.
+  struct LineEvidence {
+    uint32_t docs = 0;        // documents of the site carrying it
+    uint32_t families = 0;    // the families among them (see above)
+    uint64_t first_doc = 0;   // ordinal (from 0, order of Add) of the first
+  };
+  LineEvidence SiteEvidence(uint64_t site_key, uint64_t line_key) const;
+  // In how many families of the site the line `second` directly follows
+  // the line `first` (line keys); 0 when under 2.
+  uint32_t SitePairFamilies(uint64_t site_key, uint64_t first,
+                            uint64_t second) const;
+
   uint64_t documents() const { return documents_; }
   size_t distinct_lines() const { return overall_.size(); }
+  // Documents that Finish linked into a family with an earlier one.
+  uint64_t linked_documents() const { return linked_documents_; }
 
   static uint64_t LineKey(std::string_view normalized_line);
   // Key of a site (host); 0 for "".
   static uint64_t SiteKey(std::string_view site);
+  // Key of the pair of line keys (first, second).
+  static uint64_t PairKey(uint64_t first, uint64_t second);
 
   // Serializes the counts (after Finish) to a versioned, checksummed file
-  // image: "NDLC" magic, format version 1 and the document count with their
-  // XXH3 checksum, then the overall and per-site sections, each followed by
-  // its XXH3 checksum. All integers are 8 bytes little-endian.
+  // image: "NDLC" magic, format version 2 and the document count with their
+  // XXH3 checksum, then three sections, each an entry count, the entries
+  // sorted by key and the section's XXH3 checksum: overall lines (key,
+  // documents), lines per site (key, documents, families, first document),
+  // pairs per site (key, families). All integers are 8 bytes
+  // little-endian. Version 1 files (before families) are refused.
   std::string Serialize() const;
   // Parses Serialize's output. Returns DataLoss naming what is wrong (bad
   // magic, another version, a truncated section, a checksum mismatch, keys
@@ -201,17 +269,32 @@ class LineCounter {
  private:
   struct Entry {
     uint64_t key;
-    uint32_t count;
+    uint32_t count;     // documents (overall, site lines) or families (pairs)
+    uint32_t families;  // site lines
+    uint64_t first;     // site lines: first document
+  };
+  struct Occurrence {
+    uint64_t key;
+    uint32_t doc;
+    uint32_t family;
   };
   static void Compact(std::vector<uint64_t>& keys, uint32_t min_docs,
                       std::vector<Entry>* out);
+  void LinkFamilies(std::vector<uint32_t>* family);
+  static const Entry* Find(const std::vector<Entry>& entries, uint64_t key);
 
   uint64_t near_duplicates_ = 0;
+  uint64_t linked_documents_ = 0;
   std::unordered_set<uint64_t> seen_bands_;  // while counting
   std::vector<uint64_t> overall_keys_;  // while counting
-  std::vector<uint64_t> site_keys_;     // SiteLineKey(site, line)
+  std::vector<Occurrence> site_lines_;  // SiteLineKey(site, line), doc
+  std::vector<Occurrence> site_pairs_;  // SiteLineKey(site, pair), doc
+  std::vector<Occurrence> long_lines_;  // SiteLineKey(site, line), doc
+  std::vector<uint32_t> long_count_;    // per document ordinal
+  std::vector<uint64_t> doc_site_;      // per document ordinal
   std::vector<Entry> overall_;          // after Finish, sorted by key
   std::vector<Entry> site_;
+  std::vector<Entry> pairs_;
   uint64_t documents_ = 0;
 };
 
@@ -220,9 +303,11 @@ class LineCounter {
 std::string UrlHost(std::string_view url);
 
 struct BoilerplateOptions {
-  // A line is boilerplate when it occurs in at least this many documents of
-  // the same site (documents with a URL) or of the whole collection
-  // (documents without one). Default: 3.
+  // The evidence a line needs, in families of versions of one article
+  // (LineCounter) of its site: at least this many carry it, or it has
+  // fewer than 10 words and one less carry it (counting documents) while
+  // it sits between two lines it sits between on as many other families'
+  // pages (see FindBoilerplate). Default: 3.
   uint32_t min_docs = 3;
   // Lines whose normalized text is longer are content (a quoted paragraph,
   // a syndicated story), never boilerplate. Default: 200 bytes.
@@ -230,9 +315,33 @@ struct BoilerplateOptions {
 };
 
 // Appends to *cuts the lines of `text` that are boilerplate by `counts`
-// (kBoilerplate, no source), sorted by begin. Every occurrence is cut, the
-// first too: navigation is not content anywhere. A cut spans the line and
-// its terminator.
+// (kBoilerplate, no source, with their evidence), sorted by begin. A line is
+// page furniture of its site, not content, when all of these hold:
+//   - it recurs: LineCounter::SiteEvidence gives at least min_docs
+//     families (strong), or, for a line of fewer than 10 words, at least
+//     min_docs - 1 (and 2) documents (weak);
+//   - it stands in the same place on other pages: the pair it forms with
+//     the line before it, and the pair with the line after it, occur in at
+//     least max(2, min_docs - 1) families of the site
+//     (LineCounter::SitePairFamilies). A strong line of fewer than 6 words
+//     needs one of the two pairs (the first or last line of a navigation
+//     block), and so does a strong line whose other pair occurs in at least
+//     2 x min_docs families; any other line needs both (a quote, a
+//     republished headline or a paragraph has different neighbours on
+//     every page that carries it). A line of one word needs no neighbour
+//     when at least 3 x min_docs families carry it ("Advertisement"), nor
+//     does a strong line of fewer than 10 words that is the document's
+//     last line (a one-line footer; not the first line, often a headline);
+//   - its normalized text has at most max_line_bytes bytes.
+// Documents without a site (site "": no url) all count as one site, so the
+// evidence must be much stronger: at least 2 x min_docs families, a
+// neighbour pair in at least min_docs families (or the last line as
+// above), and the line must be in the run of such lines that starts or
+// ends the document (a header or footer): without a site, a line in the
+// middle of a document is never boilerplate, and weak evidence never
+// counts.
+// Every occurrence that meets this is cut, the first too: navigation is not
+// content anywhere. A cut spans the line and its terminator.
 void FindBoilerplate(std::string_view text, std::string_view site,
                      const LineCounter& counts,
                      const BoilerplateOptions& options,

@@ -432,6 +432,9 @@ struct CleanStats {
   uint64_t not_rewritten = 0;
   uint64_t boilerplate_lines = 0;    // distinct lines cut as boilerplate
   uint64_t count_near_duplicates = 0;  // documents not counted (LineCounter)
+  // Documents checked for boilerplate without a site (no url host): they
+  // count as one site and need much stronger evidence (FindBoilerplate).
+  uint64_t without_url = 0;
   std::vector<FileCounts> files;
   // The files the run wrote, relative to the output folder, sorted
   // (stats.json aside): what a later run with overwrite removes.

@@ -188,10 +188,12 @@ class RepeatOptions:
     min_single_line_bytes: int
     near_similarity: float
     repeats_inside_lines: bool
+    block_similarity: float
     def __init__(self, min_single_line_bytes: int = 30,
                  near_similarity: float = 0.8,
                  repeats_inside_lines: bool = True,
-                 normalize: NormalizeOptions = ...) -> None: ...
+                 normalize: NormalizeOptions = ...,
+                 block_similarity: float = 0.5) -> None: ...
 
 class RepeatFinder:
     def __init__(self, options: RepeatOptions = ...) -> None: ...

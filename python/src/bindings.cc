@@ -1382,20 +1382,26 @@ PYBIND11_MODULE(_core, m) {
   py::class_<RepeatOptions>(m, "RepeatOptions")
       .def(py::init([](size_t min_single_line_bytes, double near_similarity,
                        bool repeats_inside_lines,
-                       const NormalizeOptions& normalize) {
+                       const NormalizeOptions& normalize,
+                       double block_similarity) {
              return RepeatOptions{normalize, min_single_line_bytes,
-                                  near_similarity, repeats_inside_lines};
+                                  near_similarity, repeats_inside_lines,
+                                  block_similarity};
            }),
            py::arg("min_single_line_bytes") = 30,
            py::arg("near_similarity") = 0.8,
            py::arg("repeats_inside_lines") = true,
-           py::arg("normalize") = NormalizeOptions{})
+           py::arg("normalize") = NormalizeOptions{},
+           py::arg("block_similarity") = 0.5)
       .def_readwrite("normalize", &RepeatOptions::normalize,
                      "NormalizeOptions lines are compared under. Default: NormalizeOptions().")
       .def_readwrite("min_single_line_bytes", &RepeatOptions::min_single_line_bytes,
                      "a lone repeated line is cut only from this many normalized bytes. Default: 30.")
       .def_readwrite("near_similarity", &RepeatOptions::near_similarity,
                      "word 3-gram Jaccard at which a line is a near repeat; 1.0 disables near repeats. Default: 0.8.")
+      .def_readwrite("block_similarity", &RepeatOptions::block_similarity,
+                     "a run of lines aligned in order with an earlier run is one "
+                     "repeated block at this byte-weighted similarity. Default: 0.5.")
       .def_readwrite("repeats_inside_lines", &RepeatOptions::repeats_inside_lines,
                      "also cut a line printed twice and a sentence repeated right after itself. Default: True.");
   py::class_<RepeatFinder>(m, "RepeatFinder",
@@ -1406,7 +1412,8 @@ PYBIND11_MODULE(_core, m) {
              return Check(RepeatFinder::Create(options));
            }),
            py::arg("options") = RepeatOptions{},
-           "ValueError when options.near_similarity is outside [0, 1].")
+           "ValueError when options.near_similarity or "
+           "options.block_similarity is outside [0, 1].")
       .def(
           "find",
           [](RepeatFinder& self, const py::object& text) {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -18,8 +19,22 @@ namespace neardup {
 namespace {
 
 constexpr char kMagic[4] = {'N', 'D', 'L', 'C'};
-constexpr uint32_t kFormatVersion = 1;
+constexpr uint32_t kFormatVersion = 2;
 constexpr uint64_t kLineSeed = 0x6C696E65;  // "line"
+constexpr uint64_t kPairSeed = 0x70616972;  // "pair"
+// Lines of this many words or more are long: content-like, and what links
+// versions of one article.
+constexpr size_t kLongLineWords = 10;
+// Lines of this many words or more link versions of one article: a
+// paragraph, rarely a footer sentence.
+constexpr size_t kLinkLineWords = 20;
+// Versions of one article share at least this many such lines...
+constexpr size_t kMinSharedLongLines = 3;
+// ...each in at most this many documents (a rarer line, not a footer).
+constexpr size_t kMaxLinkingDocs = 16;
+// A recurring line shorter than this needs a recurring neighbour on one
+// side only (navigation items at the edge of their block).
+constexpr size_t kShortLineWords = 6;
 
 uint64_t SiteLineKey(uint64_t site, uint64_t line) {
   const uint64_t pair[2] = {site, line};
@@ -51,6 +66,11 @@ uint64_t LineCounter::SiteKey(std::string_view site) {
   return site.empty() ? 0 : XXH3_64bits(site.data(), site.size());
 }
 
+uint64_t LineCounter::PairKey(uint64_t first, uint64_t second) {
+  const uint64_t pair[3] = {first, second, kPairSeed};
+  return XXH3_64bits(pair, sizeof(pair));
+}
+
 LineCounter::Prepared LineCounter::Prepare(std::string_view text,
                                            std::string_view site) {
   static const MinHasher* const hasher =
@@ -60,23 +80,32 @@ LineCounter::Prepared LineCounter::Prepare(std::string_view text,
   Normalizer normalizer;
   std::string normalized;
   std::vector<uint64_t> tokens, grams;
+  uint64_t previous = 0;
+  bool has_previous = false;
   for (const TextSpan& line : SplitLines(text)) {
     normalizer.Normalize(line.In(text), &normalized);
     if (normalized.empty()) continue;
-    p.lines.push_back(LineKey(normalized));
-    if (p.site == 0) continue;
+    const uint64_t key = LineKey(normalized);
+    p.lines.push_back(key);
+    if (has_previous) p.pairs.push_back(PairKey(previous, key));
+    previous = key;
+    has_previous = true;
     tokens.clear();
     internal::ForEachWord(normalized.data(), normalized.size(),
                           [&](size_t b, size_t e) {
       tokens.push_back(XXH3_64bits(normalized.data() + b, e - b));
     });
-    if (tokens.size() < 10) continue;  // short lines: maybe navigation
+    if (tokens.size() >= kLinkLineWords) p.long_lines.push_back(key);
+    if (tokens.size() < kLongLineWords) continue;  // short lines: maybe navigation
+    if (p.site == 0) continue;
     for (size_t t = 0; t + 5 <= tokens.size(); ++t) {
       grams.push_back(XXH3_64bits(tokens.data() + t, 5 * sizeof(uint64_t)));
     }
   }
-  std::sort(p.lines.begin(), p.lines.end());
-  p.lines.erase(std::unique(p.lines.begin(), p.lines.end()), p.lines.end());
+  for (auto* keys : {&p.lines, &p.pairs, &p.long_lines}) {
+    std::sort(keys->begin(), keys->end());
+    keys->erase(std::unique(keys->begin(), keys->end()), keys->end());
+  }
   if (grams.size() >= 10) {
     const std::vector<uint32_t> sig = hasher->Sign(grams);
     for (int b = 0; b < 4; ++b) {
@@ -89,7 +118,9 @@ LineCounter::Prepared LineCounter::Prepare(std::string_view text,
 }
 
 void LineCounter::Add(const Prepared& p) {
-  ++documents_;
+  const uint32_t doc = static_cast<uint32_t>(documents_++);
+  doc_site_.push_back(p.site);
+  long_count_.push_back(0);
   bool near_duplicate = false;
   for (uint64_t band : p.bands) {
     near_duplicate |= !seen_bands_.insert(band).second;
@@ -99,9 +130,12 @@ void LineCounter::Add(const Prepared& p) {
     return;
   }
   overall_keys_.insert(overall_keys_.end(), p.lines.begin(), p.lines.end());
-  if (p.site != 0) {
-    for (uint64_t k : p.lines) site_keys_.push_back(SiteLineKey(p.site, k));
+  for (uint64_t k : p.lines) site_lines_.push_back({SiteLineKey(p.site, k), doc, doc});
+  for (uint64_t k : p.pairs) site_pairs_.push_back({SiteLineKey(p.site, k), doc, doc});
+  for (uint64_t k : p.long_lines) {
+    long_lines_.push_back({SiteLineKey(p.site, k), doc, doc});
   }
+  long_count_.back() = static_cast<uint32_t>(p.long_lines.size());
 }
 
 void LineCounter::AddDocument(std::string_view text, std::string_view site) {
@@ -115,32 +149,151 @@ void LineCounter::Compact(std::vector<uint64_t>& keys, uint32_t min_docs,
   for (size_t i = 0; i < keys.size();) {
     size_t j = i + 1;
     while (j < keys.size() && keys[j] == keys[i]) ++j;
-    if (j - i >= min_docs) out->push_back({keys[i], static_cast<uint32_t>(j - i)});
+    if (j - i >= min_docs) {
+      out->push_back({keys[i], static_cast<uint32_t>(j - i), 0, 0});
+    }
     i = j;
   }
   std::vector<uint64_t>().swap(keys);
 }
 
+// Union-find over document ordinals: documents of one site that share
+// enough rare long lines are one family (see the header).
+void LineCounter::LinkFamilies(std::vector<uint32_t>* family) {
+  std::vector<uint32_t>& parent = *family;
+  parent.resize(documents_);
+  for (uint32_t d = 0; d < parent.size(); ++d) parent[d] = d;
+  auto find = [&parent](uint32_t x) {
+    while (parent[x] != x) {
+      parent[x] = parent[parent[x]];
+      x = parent[x];
+    }
+    return x;
+  };
+  std::unordered_map<uint64_t, uint32_t> site_docs;
+  {
+    // Documents counted per site (near-duplicates left out).
+    std::vector<uint8_t> counted(documents_, 0);
+    for (const Occurrence& o : site_lines_) counted[o.doc] = 1;
+    for (uint32_t d = 0; d < documents_; ++d) {
+      if (counted[d]) ++site_docs[doc_site_[d]];
+    }
+  }
+  std::sort(long_lines_.begin(), long_lines_.end(),
+            [](const Occurrence& a, const Occurrence& b) {
+              return a.key < b.key || (a.key == b.key && a.doc < b.doc);
+            });
+  std::vector<uint64_t> pairs;
+  for (size_t i = 0; i < long_lines_.size();) {
+    size_t j = i + 1;
+    while (j < long_lines_.size() && long_lines_[j].key == long_lines_[i].key) ++j;
+    const size_t n = j - i;
+    const uint32_t in_site = site_docs[doc_site_[long_lines_[i].doc]];
+    if (n >= 2 && n <= kMaxLinkingDocs && n <= std::max<size_t>(2, in_site / 2)) {
+      for (size_t a = i; a < j; ++a) {
+        for (size_t b = a + 1; b < j; ++b) {
+          pairs.push_back(uint64_t{long_lines_[a].doc} << 32 | long_lines_[b].doc);
+        }
+      }
+    }
+    i = j;
+  }
+  std::vector<Occurrence>().swap(long_lines_);
+  std::sort(pairs.begin(), pairs.end());
+  for (size_t i = 0; i < pairs.size();) {
+    size_t j = i + 1;
+    while (j < pairs.size() && pairs[j] == pairs[i]) ++j;
+    const uint32_t a = static_cast<uint32_t>(pairs[i] >> 32);
+    const uint32_t b = static_cast<uint32_t>(pairs[i]);
+    const size_t shared = j - i;
+    if (shared >= kMinSharedLongLines &&
+        2 * shared >= std::min(long_count_[a], long_count_[b])) {
+      const uint32_t ra = find(a), rb = find(b);
+      // The earlier document is the family's representative.
+      if (ra != rb) parent[std::max(ra, rb)] = std::min(ra, rb);
+    }
+    i = j;
+  }
+  for (uint32_t d = 0; d < parent.size(); ++d) {
+    parent[d] = find(d);
+    linked_documents_ += parent[d] != d;
+  }
+}
+
 void LineCounter::Finish(uint32_t min_docs) {
-  Compact(overall_keys_, std::max(min_docs, 1u), &overall_);
-  Compact(site_keys_, std::max(min_docs, 1u), &site_);
+  min_docs = std::max(min_docs, 1u);
+  Compact(overall_keys_, min_docs, &overall_);
+  std::vector<uint32_t> family;
+  LinkFamilies(&family);
+  auto by_key_family = [](const Occurrence& a, const Occurrence& b) {
+    return a.key < b.key || (a.key == b.key && a.family < b.family);
+  };
+  for (Occurrence& o : site_lines_) o.family = family[o.doc];
+  for (Occurrence& o : site_pairs_) o.family = family[o.doc];
+  std::sort(site_lines_.begin(), site_lines_.end(), by_key_family);
+  std::sort(site_pairs_.begin(), site_pairs_.end(), by_key_family);
+  site_.clear();
+  for (size_t i = 0; i < site_lines_.size();) {
+    size_t j = i + 1;
+    uint32_t families = 1;
+    uint32_t first = site_lines_[i].doc;
+    while (j < site_lines_.size() && site_lines_[j].key == site_lines_[i].key) {
+      families += site_lines_[j].family != site_lines_[j - 1].family;
+      first = std::min(first, site_lines_[j].doc);
+      ++j;
+    }
+    if (j - i >= min_docs) {
+      site_.push_back({site_lines_[i].key, static_cast<uint32_t>(j - i), families, first});
+    }
+    i = j;
+  }
+  pairs_.clear();
+  for (size_t i = 0; i < site_pairs_.size();) {
+    size_t j = i + 1;
+    uint32_t families = 1;
+    while (j < site_pairs_.size() && site_pairs_[j].key == site_pairs_[i].key) {
+      families += site_pairs_[j].family != site_pairs_[j - 1].family;
+      ++j;
+    }
+    if (families >= 2) pairs_.push_back({site_pairs_[i].key, families, 0, 0});
+    i = j;
+  }
+  std::vector<Occurrence>().swap(site_lines_);
+  std::vector<Occurrence>().swap(site_pairs_);
+  std::vector<uint32_t>().swap(long_count_);
+  std::vector<uint64_t>().swap(doc_site_);
   std::unordered_set<uint64_t>().swap(seen_bands_);
 }
 
-uint32_t LineCounter::Count(uint64_t line_key) const {
+const LineCounter::Entry* LineCounter::Find(const std::vector<Entry>& entries,
+                                            uint64_t key) {
   const auto it = std::lower_bound(
-      overall_.begin(), overall_.end(), line_key,
+      entries.begin(), entries.end(), key,
       [](const Entry& e, uint64_t k) { return e.key < k; });
-  return it != overall_.end() && it->key == line_key ? it->count : 0;
+  return it != entries.end() && it->key == key ? &*it : nullptr;
+}
+
+uint32_t LineCounter::Count(uint64_t line_key) const {
+  const Entry* e = Find(overall_, line_key);
+  return e ? e->count : 0;
 }
 
 uint32_t LineCounter::SiteCount(uint64_t site_key, uint64_t line_key) const {
-  if (site_key == 0) return 0;
-  const uint64_t key = SiteLineKey(site_key, line_key);
-  const auto it = std::lower_bound(
-      site_.begin(), site_.end(), key,
-      [](const Entry& e, uint64_t k) { return e.key < k; });
-  return it != site_.end() && it->key == key ? it->count : 0;
+  const Entry* e = Find(site_, SiteLineKey(site_key, line_key));
+  return e ? e->count : 0;
+}
+
+LineCounter::LineEvidence LineCounter::SiteEvidence(uint64_t site_key,
+                                                    uint64_t line_key) const {
+  const Entry* e = Find(site_, SiteLineKey(site_key, line_key));
+  if (e == nullptr) return {};
+  return {e->count, e->families, e->first};
+}
+
+uint32_t LineCounter::SitePairFamilies(uint64_t site_key, uint64_t first,
+                                       uint64_t second) const {
+  const Entry* e = Find(pairs_, SiteLineKey(site_key, PairKey(first, second)));
+  return e ? e->count : 0;
 }
 
 std::string LineCounter::Serialize() const {
@@ -148,12 +301,17 @@ std::string LineCounter::Serialize() const {
   PutU64(&out, kFormatVersion);
   PutU64(&out, documents_);
   PutU64(&out, XXH3_64bits(out.data(), out.size()));  // header checksum
-  for (const std::vector<Entry>* section : {&overall_, &site_}) {
+  for (int s = 0; s < 3; ++s) {
+    const std::vector<Entry>& section = s == 0 ? overall_ : s == 1 ? site_ : pairs_;
     std::string body;
-    PutU64(&body, section->size());
-    for (const Entry& e : *section) {
+    PutU64(&body, section.size());
+    for (const Entry& e : section) {
       PutU64(&body, e.key);
       PutU64(&body, e.count);
+      if (s == 1) {
+        PutU64(&body, e.families);
+        PutU64(&body, e.first);
+      }
     }
     out += body;
     PutU64(&out, XXH3_64bits(body.data(), body.size()));
@@ -176,7 +334,8 @@ absl::StatusOr<LineCounter> LineCounter::Deserialize(std::string_view bytes) {
       header_checksum == XXH3_64bits(header.data(), header.size())) {
     return absl::DataLossError("line-count file has format version " +
                                std::to_string(version) + ", this neardup reads " +
-                               std::to_string(kFormatVersion));
+                               std::to_string(kFormatVersion) +
+                               " (count the lines again)");
   }
   if (header_checksum != XXH3_64bits(header.data(), header.size())) {
     return absl::DataLossError(
@@ -184,23 +343,30 @@ absl::StatusOr<LineCounter> LineCounter::Deserialize(std::string_view bytes) {
   }
   LineCounter counter;
   counter.documents_ = documents;
-  const char* names[2] = {"overall", "per-site"};
-  std::vector<Entry>* sections[2] = {&counter.overall_, &counter.site_};
-  for (int s = 0; s < 2; ++s) {
+  const char* names[3] = {"overall", "per-site", "pairs"};
+  std::vector<Entry>* sections[3] = {&counter.overall_, &counter.site_,
+                                     &counter.pairs_};
+  for (int s = 0; s < 3; ++s) {
+    const size_t fields = s == 1 ? 4 : 2;
     const std::string_view start = bytes;
     uint64_t n;
-    if (!GetU64(&bytes, &n) || n > bytes.size() / 16) {
+    if (!GetU64(&bytes, &n) || n > bytes.size() / (8 * fields)) {
       return absl::DataLossError(std::string("line-count file truncated in the ") +
                                  names[s] + " section");
     }
     sections[s]->resize(n);
     bool counts_fit = true;
     for (uint64_t i = 0; i < n; ++i) {
-      uint64_t key = 0, count = 0;
+      uint64_t key = 0, count = 0, families = 0, first = 0;
       GetU64(&bytes, &key);
       GetU64(&bytes, &count);
-      counts_fit &= count <= UINT32_MAX;
-      (*sections[s])[i] = {key, static_cast<uint32_t>(count)};
+      if (s == 1) {
+        GetU64(&bytes, &families);
+        GetU64(&bytes, &first);
+      }
+      counts_fit &= count <= UINT32_MAX && families <= count;
+      (*sections[s])[i] = {key, static_cast<uint32_t>(count),
+                           static_cast<uint32_t>(families), first};
     }
     const size_t body_size = start.size() - bytes.size();
     uint64_t checksum;
@@ -258,7 +424,10 @@ void FindBoilerplate(std::string_view text, std::string_view site,
     if (normalized.empty()) continue;
     const size_t end = i + 1 < lines.size() ? lines[i + 1].begin : text.size();
     keyed.push_back({lines[i].begin, end, LineCounter::LineKey(normalized),
-                     normalized.size()});
+                     normalized.size(),
+                     static_cast<size_t>(std::count(normalized.begin(),
+                                                    normalized.end(), ' ')) +
+                         1});
   }
   FindBoilerplate(keyed, site, counts, options, cuts);
 }
@@ -268,14 +437,66 @@ void FindBoilerplate(absl::Span<const KeyedLine> lines, std::string_view site,
                      const BoilerplateOptions& options,
                      std::vector<Cut>* cuts) {
   const uint64_t site_key = LineCounter::SiteKey(site);
-  for (const KeyedLine& line : lines) {
+  const bool no_site = site_key == 0;
+  const uint32_t min_docs = std::max<uint32_t>(options.min_docs, 2);
+  // Without a site every document of the collection is of one "site":
+  // much stronger evidence (see the header).
+  const uint32_t strong_families = no_site ? 2 * min_docs : min_docs;
+  const uint32_t weak_docs = std::max<uint32_t>(min_docs - 1, 2);
+  const uint32_t pair_families =
+      no_site ? min_docs : std::max<uint32_t>(min_docs - 1, 2);
+  const size_t n = lines.size();
+  std::vector<uint8_t> furniture(n, 0);
+  std::vector<LineCounter::LineEvidence> evidence(n);
+  for (size_t i = 0; i < n; ++i) {
+    const KeyedLine& line = lines[i];
     if (line.normalized_bytes > options.max_line_bytes) continue;
-    const uint32_t docs = site_key != 0 ? counts.SiteCount(site_key, line.key)
-                                        : counts.Count(line.key);
-    if (docs >= options.min_docs) {
-      cuts->push_back({line.begin, line.cut_end, CutReason::kBoilerplate,
-                       Cut::kNoSource, 1.0});
+    evidence[i] = counts.SiteEvidence(site_key, line.key);
+    const LineCounter::LineEvidence& e = evidence[i];
+    const bool strong = e.families >= strong_families;
+    const bool weak = !no_site && e.docs >= weak_docs &&
+                      line.words < kLongLineWords;
+    if (!strong && !weak) continue;
+    const uint32_t before =
+        i > 0 ? counts.SitePairFamilies(site_key, lines[i - 1].key, line.key) : 0;
+    const uint32_t after =
+        i + 1 < n ? counts.SitePairFamilies(site_key, line.key, lines[i + 1].key)
+                  : 0;
+    const bool one_side =
+        no_site || (strong && line.words < kShortLineWords);
+    // A line at the edge of its block has one recurring neighbour: enough
+    // when that pair is itself frequent.
+    furniture[i] = one_side ? std::max(before, after) >= pair_families
+                            : std::min(before, after) >= pair_families ||
+                                  (strong && std::max(before, after) >=
+                                                 2 * min_docs);
+    // One word alone ("Advertisement", "Share") on many pages of the site.
+    if (line.words <= 1 && e.families >= 3 * min_docs) furniture[i] = 1;
+    // The last line of the document is in place by itself (a one-line
+    // footer: "Share this"), when it is short. Not the first: a text often
+    // starts with its headline, which versions of an article share.
+    if (strong && i + 1 == n &&
+        line.words < kLongLineWords) {
+      furniture[i] = 1;
     }
+  }
+  if (no_site) {
+    // Only the header and footer runs: furniture lines from the first line
+    // on, and up to the last.
+    size_t head = 0;
+    while (head < n && furniture[head]) ++head;
+    size_t tail = n;
+    while (tail > head && furniture[tail - 1]) --tail;
+    for (size_t i = head; i < tail; ++i) furniture[i] = 0;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    if (!furniture[i]) continue;
+    Cut c{lines[i].begin, lines[i].cut_end, CutReason::kBoilerplate,
+          Cut::kNoSource, 1.0};
+    c.docs = evidence[i].docs;
+    c.families = evidence[i].families;
+    c.first_doc = evidence[i].first_doc;
+    cuts->push_back(c);
   }
 }
 

@@ -23,6 +23,14 @@ constexpr size_t kSketch = 8;
 constexpr size_t kMaxHalfCheckBytes = size_t{64} << 10;
 // Split points tried when mapping a normalized half back to the raw line.
 constexpr int kMaxSplitTries = 64;
+// Inside a run aligned with an earlier run: how many lines of the earlier
+// run may be missing from the copy between two aligned lines (dropped
+// lines, a caption missing), and how many lines of the copy may align with
+// nothing (an inserted line, a line edited beyond recognition).
+constexpr int kMaxDroppedLines = 2;
+constexpr int kMaxGapLines = 1;
+// Lines a run is extended backwards past its first candidate line.
+constexpr int kMaxBackSteps = 3;
 
 struct Unit {
   TextSpan line;          // the line, without its terminator
@@ -34,6 +42,10 @@ struct Unit {
   size_t normalized_bytes = 0;
   int source = -1;        // earlier unit it repeats
   double similarity = 1.0;
+  // Best earlier unit by the sketch when below near_similarity but at least
+  // block_similarity: a line of a run only if the run aligns.
+  int candidate = -1;
+  bool in_run = false;     // inside an aligned run (maybe aligned to nothing)
   bool doubled = false;   // normalized text is "X X"
   bool cut = false;
 };
@@ -54,6 +66,139 @@ double SortedJaccard(const uint64_t* a, size_t na, const uint64_t* b,
   }
   const size_t unions = na + nb - common;
   return unions == 0 ? 1.0 : static_cast<double>(common) / unions;
+}
+
+
+// Finds runs of units that align in order with an earlier run of the same
+// document, as a copy of a slightly different version of the text does:
+// consecutive lines whose sources follow each other, a source line or two
+// missing from the copy (kMaxDroppedLines), a line of the copy aligned with
+// nothing between two aligned ones (kMaxGapLines). A run starts at a unit
+// with a source or a candidate and is kept when two or more of its units
+// align and its similarity, the mean similarity of its units weighted by
+// their normalized bytes (unaligned units and dropped source lines count 0),
+// is at least block_similarity; its aligned units then take their source,
+// and every unit of it is in_run with the run's similarity. Each unit is
+// compared with a bounded number of others, so the cost is linear.
+template <typename MatchFn>
+void AlignRuns(MatchFn& match, double loose, double block_similarity,
+               std::vector<Unit>* units_ptr) {
+  std::vector<Unit>& units = *units_ptr;
+  const size_t n = units.size();
+  struct Member {
+    size_t unit;
+    int source;  // -1: aligned with nothing
+    double similarity;
+  };
+  std::vector<Member> run;
+  size_t previous_run_end = 0;  // units before it belong to an earlier run
+  // The source after `last` that unit k aligns with, or -1; only sources
+  // before `limit` (the run's first unit) count.
+  auto next_source = [&](size_t k, int last, size_t limit, double* sim) {
+    for (int c = last + 1; c <= last + 1 + kMaxDroppedLines; ++c) {
+      if (c < 0) continue;
+      if (static_cast<size_t>(c) >= limit) break;
+      const double s = match(k, static_cast<size_t>(c));
+      if (s >= loose) {
+        *sim = s;
+        return c;
+      }
+    }
+    return -1;
+  };
+  for (size_t i = 0; i < n;) {
+    const int start = units[i].source >= 0 ? units[i].source : units[i].candidate;
+    if (start < 0) {
+      ++i;
+      continue;
+    }
+    run.clear();
+    run.push_back({i, start, units[i].similarity});
+    int last = start;
+    size_t first = i;
+    size_t k = i + 1;
+    while (k < n) {
+      double sim = 0;
+      int c = next_source(k, last, first, &sim);
+      if (c >= 0) {
+        run.push_back({k, c, sim});
+        last = c;
+        ++k;
+        continue;
+      }
+      if (units[k].source >= 0) {  // a repeat of another place: keep going
+        run.push_back({k, units[k].source, units[k].similarity});
+        last = units[k].source;
+        ++k;
+        continue;
+      }
+      // Lines of the copy aligned with nothing, then an aligned one.
+      size_t gaps = 1;
+      while (gaps <= kMaxGapLines && k + gaps < n) {
+        c = next_source(k + gaps, last, first, &sim);
+        if (c >= 0) break;
+        ++gaps;
+      }
+      if (c < 0) break;
+      for (size_t g = 0; g < gaps; ++g) run.push_back({k + g, -1, 0.0});
+      run.push_back({k + gaps, c, sim});
+      last = c;
+      k += gaps + 1;
+    }
+    // Edited lines before the first one found: aligned backwards.
+    for (int step = 0; step < kMaxBackSteps && first > previous_run_end &&
+                       units[first - 1].source < 0;
+         ++step) {
+      double sim = 0;
+      const int from = run.front().source;
+      int c = -1;
+      for (int d = 1; d <= 1 + kMaxDroppedLines && from - d >= 0; ++d) {
+        const double s = match(first - 1, static_cast<size_t>(from - d));
+        if (s >= loose) {
+          c = from - d;
+          sim = s;
+          break;
+        }
+      }
+      if (c < 0) break;
+      --first;
+      run.insert(run.begin(), {first, c, sim});
+    }
+    size_t aligned = 0;
+    double weighted = 0, total = 0;
+    int previous_source = -1;
+    for (const Member& m : run) {
+      const double bytes = static_cast<double>(units[m.unit].normalized_bytes);
+      total += bytes;
+      if (m.source < 0) continue;
+      ++aligned;
+      weighted += m.similarity * bytes;
+      // Source lines skipped between two aligned lines were dropped.
+      if (previous_source >= 0 && m.source > previous_source + 1 &&
+          m.source <= previous_source + 1 + kMaxDroppedLines) {
+        for (int d = previous_source + 1; d < m.source; ++d) {
+          total += static_cast<double>(units[d].normalized_bytes);
+        }
+      }
+      previous_source = m.source;
+    }
+    const double similarity = total > 0 ? weighted / total : 0;
+    if (aligned >= 2 && similarity >= block_similarity) {
+      for (const Member& m : run) {
+        Unit& u = units[m.unit];
+        u.in_run = true;
+        if (m.source >= 0) {
+          u.source = units[m.source].source >= 0 ? units[m.source].source
+                                                 : m.source;
+        }
+        u.similarity = similarity;
+      }
+      previous_run_end = k;
+      i = k;
+    } else {
+      i = run.size() >= 2 ? k : i + 1;
+    }
+  }
 }
 
 }  // namespace
@@ -79,6 +224,11 @@ absl::StatusOr<RepeatFinder> RepeatFinder::Create(
         "RepeatOptions.near_similarity must be 0 to 1, got " +
         std::to_string(options.near_similarity));
   }
+  if (!(options.block_similarity >= 0 && options.block_similarity <= 1)) {
+    return absl::InvalidArgumentError(
+        "RepeatOptions.block_similarity must be 0 to 1, got " +
+        std::to_string(options.block_similarity));
+  }
   return RepeatFinder(options);
 }
 
@@ -90,12 +240,15 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
   lines_.clear();
   const std::vector<TextSpan> lines = SplitLines(text);
   std::vector<Unit> units;
-  // Word 3-gram hashes of the units, flat: unit u owns
+  // The word sets of the units, flat: unit u owns
   // shingles[shingle_begin[u] .. shingle_end[u]), sorted and distinct once
-  // shingle_sorted[u] (only lines compared with another line are sorted).
+  // shingle_sorted[u] (sorted when first compared). Lines of
+  // kMinWordsForNear words or more hold their word 3-gram hashes, shorter
+  // lines their word hashes (short_set[u]); sets of different kinds are
+  // never compared.
   std::vector<uint64_t> shingles;
   std::vector<size_t> shingle_begin, shingle_end;
-  std::vector<uint8_t> shingle_sorted;
+  std::vector<uint8_t> shingle_sorted, short_set;
   auto sorted_set = [&](size_t u) {
     uint64_t* b = shingles.data() + shingle_begin[u];
     uint64_t* e = shingles.data() + shingle_end[u];
@@ -113,6 +266,10 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
   std::unordered_map<uint64_t, uint32_t> first_by_shingle;
   std::vector<std::pair<uint32_t, uint32_t>> votes;
   const bool near = options_.near_similarity < 1.0;
+  // Lines inside an aligned run need only this similarity to their source.
+  const double loose = std::min(options_.block_similarity,
+                                options_.near_similarity);
+  const bool align = near && options_.block_similarity < 1.0;
 
   for (size_t li = 0; li < lines.size(); ++li) {
     const std::string_view line = lines[li].In(text);
@@ -129,7 +286,10 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
     u.after_blanks = next < lines.size() ? lines[next].begin : text.size();
     u.key = LineCounter::LineKey(normalized_);
     u.normalized_bytes = normalized_.size();
-    lines_.push_back({u.line.begin, u.cut_end, u.key, u.normalized_bytes});
+    lines_.push_back({u.line.begin, u.cut_end, u.key, u.normalized_bytes,
+                      static_cast<size_t>(std::count(normalized_.begin(),
+                                                     normalized_.end(), ' ')) +
+                          1});
     const size_t n = normalized_.size();
     if (options_.repeats_inside_lines && n >= 21 && n <= kMaxHalfCheckBytes &&
         n % 2 == 1 && normalized_[n / 2] == ' ' &&
@@ -140,6 +300,7 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
     const uint32_t index = static_cast<uint32_t>(units.size());
     shingle_begin.push_back(shingles.size());
     shingle_sorted.push_back(1);
+    short_set.push_back(0);
     const auto [it, inserted] = first_by_key.emplace(u.key, index);
     if (!inserted) {
       u.source = static_cast<int>(it->second);
@@ -148,7 +309,14 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
       internal::ForEachWord(normalized_.data(), n, [&](size_t b, size_t e) {
         tokens.push_back(XXH3_64bits(normalized_.data() + b, e - b));
       });
-      if (tokens.size() >= kMinWordsForNear) {
+      if (tokens.size() < kMinWordsForNear) {
+        // Compared only inside an aligned run, by their words.
+        if (align) {
+          shingles.insert(shingles.end(), tokens.begin(), tokens.end());
+          shingle_sorted.back() = 0;
+          short_set.back() = 1;
+        }
+      } else {
         sketch.clear();
         for (size_t t = 0; t + 3 <= tokens.size(); ++t) {
           const uint64_t h = XXH3_64bits(tokens.data() + t, 3 * sizeof(uint64_t));
@@ -190,6 +358,9 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
           if (sim >= options_.near_similarity) {
             u.source = static_cast<int>(best->first);
             u.similarity = sim;
+          } else if (align && sim >= loose) {
+            u.candidate = static_cast<int>(best->first);
+            u.similarity = sim;
           }
         }
         for (const uint64_t h : sketch) first_by_shingle.emplace(h, index);
@@ -206,6 +377,28 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
     }
   }
 
+  if (align) {
+    // Similarity of units a and b: 1 for equal normalized text, else the
+    // Jaccard of their word sets when both are of one kind and their sizes
+    // allow `loose` (so a comparison costs at most a few times the smaller
+    // set, and each unit is compared a bounded number of times).
+    auto match = [&](size_t a, size_t b) {
+      if (units[a].key == units[b].key) return 1.0;
+      if (short_set[a] != short_set[b]) return 0.0;
+      const size_t na = shingle_end[a] - shingle_begin[a];
+      const size_t nb = shingle_end[b] - shingle_begin[b];
+      if (na == 0 || nb == 0) return 0.0;
+      if (static_cast<double>(std::min(na, nb)) <
+          loose * static_cast<double>(std::max(na, nb)) / 2) {
+        return 0.0;
+      }
+      const auto [pa, sa] = sorted_set(a);
+      const auto [pb, sb] = sorted_set(b);
+      return SortedJaccard(pa, sa, pb, sb);
+    };
+    AlignRuns(match, loose, options_.block_similarity, &units);
+  }
+
   // Runs of consecutive repeated units.
   for (size_t i = 0; i < units.size();) {
     if (units[i].source < 0) {
@@ -214,7 +407,8 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
     }
     size_t j = i;
     double similarity = units[i].similarity;
-    while (j + 1 < units.size() && units[j + 1].source >= 0) {
+    while (j + 1 < units.size() &&
+           (units[j + 1].source >= 0 || units[j + 1].in_run)) {
       ++j;
       similarity = std::min(similarity, units[j].similarity);
     }

@@ -98,12 +98,16 @@ class CleanJob {
     std::string cleaned;    // the text with the cuts applied
     RepetitionSignals signals;  // of `cleaned` (of the text: signals only)
     bool empty_after_clean = false;
+    // The document is the first of its site to carry one of its lines that
+    // recur: its id is kept for the evidence of later boilerplate cuts.
+    bool first_of_a_line = false;
     // Not OK when a finder produced a cut outside the text (a bug).
     absl::Status cuts_status;
   };
 
   absl::Status CountPass();
-  void Prepare(int worker, const Record& record, DocWork* work);
+  void Prepare(int worker, uint64_t ordinal, const Record& record,
+               DocWork* work);
   void Complete(const Record& record, DocWork* work) const;
   absl::StatusOr<internal::RecordAction> Decide(size_t file, size_t doc,
                                                 const Record& record,
@@ -139,6 +143,9 @@ class CleanJob {
   std::vector<uint64_t> documents_;
   CleanStats stats_;
   std::unordered_map<uint64_t, BoilerplateLine> boilerplate_lines_;
+  // Ids of the documents that are the first of their site to carry a
+  // recurring line, by ordinal (LineCounter's first_doc).
+  std::unordered_map<uint64_t, std::string> first_ids_;
   std::vector<Cut> syndicated_cuts_;
   std::string line_;
   Clock::time_point last_report_ = Clock::now();
@@ -252,15 +259,18 @@ absl::Status CleanJob::CountPass() {
   flush();
   Report("count", docs, bytes, /*force=*/true);
   stats_.count_near_duplicates = counter_.near_duplicates();
-  counter_.Finish(std::max<uint32_t>(2, options_.boilerplate_options.min_docs));
+  // Weak evidence needs one document less than min_docs (at least 2).
+  counter_.Finish(std::max<uint32_t>(2, options_.boilerplate_options.min_docs - 1));
   counted_ = true;
   stats_.stage_seconds.push_back({"count", SecondsSince(start)});
   return absl::OkStatus();
 }
 
-void CleanJob::Prepare(int worker, const Record& record, DocWork* work) {
+void CleanJob::Prepare(int worker, uint64_t ordinal, const Record& record,
+                       DocWork* work) {
   const std::string_view text = record.text;
   work->cuts.clear();
+  work->first_of_a_line = false;
   if (options_.signals_only) {
     work->signals = ComputeRepetitionSignals(text);
     return;
@@ -276,6 +286,34 @@ void CleanJob::Prepare(int worker, const Record& record, DocWork* work) {
     } else {
       FindBoilerplate(text, UrlHost(record.url), counter_,
                       options_.boilerplate_options, &boilerplate_cuts);
+    }
+  }
+  if (options_.boilerplate && counted_) {
+    // Is this the first document of its site carrying a recurring line?
+    // (Counts loaded from a file come from another run: their first
+    // documents are not this run's.)
+    const uint64_t site = LineCounter::SiteKey(UrlHost(record.url));
+    auto first_here = [&](uint64_t key) {
+      const LineCounter::LineEvidence e = counter_.SiteEvidence(site, key);
+      return e.docs > 0 && e.first_doc == ordinal;
+    };
+    if (options_.repeats && options_.repeat_options.normalize == NormalizeOptions{}) {
+      for (const KeyedLine& line : finder.lines()) {
+        if (first_here(line.key)) {
+          work->first_of_a_line = true;
+          break;
+        }
+      }
+    } else {
+      Normalizer normalizer;
+      std::string normalized;
+      for (const TextSpan& line : SplitLines(text)) {
+        normalizer.Normalize(line.In(text), &normalized);
+        if (!normalized.empty() && first_here(LineCounter::LineKey(normalized))) {
+          work->first_of_a_line = true;
+          break;
+        }
+      }
     }
   }
   work->cuts = MergeCuts(std::move(repeat_cuts), std::move(boilerplate_cuts));
@@ -358,6 +396,8 @@ absl::StatusOr<internal::RecordAction> CleanJob::Decide(
   };
 
   DocWork& work = work_[doc - batch_first_doc_];
+  if (options_.boilerplate && UrlHost(record.url).empty()) ++stats_.without_url;
+  if (work.first_of_a_line) first_ids_[doc] = std::string(record.id);
   if (options_.signals_only) {
     if (auto s = write_signals(work.signals); !s.ok()) return s;
     ++stats_.kept;
@@ -398,11 +438,31 @@ absl::StatusOr<internal::RecordAction> CleanJob::Decide(
              ",\"end\":" + std::to_string(c.end) + ",\"reason\":\"" +
              CutReasonName(c.reason) + "\",\"source_id\":";
     if (c.source_begin == Cut::kNoSource) {
-      line_ += "null,\"source_start\":null}";
+      line_ += "null,\"source_start\":null";
     } else {
       AppendJsonString(record.id, &line_);
-      line_ += ",\"source_start\":" + std::to_string(c.source_begin) + "}";
+      line_ += ",\"source_start\":" + std::to_string(c.source_begin);
     }
+    if (c.reason == CutReason::kBoilerplate) {
+      // The evidence: in how many documents (and article families) of which
+      // site the line occurs, and the first of them.
+      const std::string site = UrlHost(record.url);
+      line_ += ",\"site\":";
+      if (site.empty()) {
+        line_ += "null";
+      } else {
+        AppendJsonString(site, &line_);
+      }
+      line_ += ",\"docs\":" + std::to_string(c.docs) +
+               ",\"families\":" + std::to_string(c.families) + ",\"first_id\":";
+      const auto first = first_ids_.find(c.first_doc);
+      if (counted_ && first != first_ids_.end()) {
+        AppendJsonString(first->second, &line_);
+      } else {
+        line_ += "null";
+      }
+    }
+    line_ += "}";
     if (auto s = edits_->WriteLine(line_); !s.ok()) return s;
     if (c.reason == CutReason::kBoilerplate) {
       std::string_view cut_line = text.substr(c.begin, c.end - c.begin);
@@ -416,8 +476,7 @@ absl::StatusOr<internal::RecordAction> CleanJob::Decide(
       if (inserted) {
         it->second.text = std::string(cut_line);
         it->second.site = site;
-        it->second.docs = site.empty() ? counter_.Count(key)
-                                       : counter_.SiteCount(LineCounter::SiteKey(site), key);
+        it->second.docs = c.docs;
       }
     }
   }
@@ -499,12 +558,14 @@ std::string CleanJob::StatsJson() const {
   num("not_rewritten", stats_.not_rewritten);
   num("boilerplate_lines", stats_.boilerplate_lines);
   num("count_near_duplicates", stats_.count_near_duplicates);
+  num("without_url", stats_.without_url);
   num("peak_rss_bytes", stats_.peak_rss_bytes);
   const auto& r = options_.repeat_options;
   const auto& b = options_.boilerplate_options;
   j += "\"parameters\":{\"repeats\":" + std::string(options_.repeats ? "true" : "false") +
        ",\"min_single_line_bytes\":" + std::to_string(r.min_single_line_bytes) +
        ",\"near_similarity\":" + Fraction(r.near_similarity) +
+       ",\"block_similarity\":" + Fraction(r.block_similarity) +
        ",\"boilerplate\":" + (options_.boilerplate ? "true" : "false") +
        ",\"boilerplate_min_docs\":" + std::to_string(b.min_docs) +
        ",\"boilerplate_max_line_bytes\":" + std::to_string(b.max_line_bytes) +
@@ -618,7 +679,7 @@ absl::StatusOr<CleanStats> CleanJob::Run() {
     batch_first_doc_ = first_doc;
     if (work_.size() < records.size()) work_.resize(records.size());
     internal::ParallelFor(threads_, records.size(), [&](int worker, size_t i) {
-      Prepare(worker, records[i], &work_[i]);
+      Prepare(worker, first_doc + i, records[i], &work_[i]);
     });
   };
   uint64_t docs_done = 0, bytes_done = 0;
@@ -691,6 +752,10 @@ absl::Status ValidateCleanOptions(const CleanOptions& options) {
   const double near = options.repeat_options.near_similarity;
   if (!(near >= 0 && near <= 1)) {
     return invalid("repeat_options.near_similarity", "0 to 1", near);
+  }
+  const double block = options.repeat_options.block_similarity;
+  if (!(block >= 0 && block <= 1)) {
+    return invalid("repeat_options.block_similarity", "0 to 1", block);
   }
   if (options.boilerplate_options.min_docs < 2) {
     return invalid("boilerplate_options.min_docs",
