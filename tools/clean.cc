@@ -37,6 +37,7 @@ struct CleanFlags {
   int threads = 0;
   bool overwrite = false;
   bool quiet = false;
+  bool no_report = false;
   std::string output_format = "as-input";
 };
 
@@ -65,6 +66,7 @@ int RunCleanCommand(const CleanFlags& flags) {
   options.reader.url_field = flags.url_field;
   options.threads = flags.threads;
   options.overwrite = flags.overwrite;
+  options.report = !flags.no_report;
   if (flags.min_docs < 2) {
     std::fprintf(stderr, "neardup clean: --boilerplate-min-docs must be at least 2\n");
     return 2;
@@ -113,6 +115,10 @@ int RunCleanCommand(const CleanFlags& flags) {
                 "rejected.jsonl, line_counts.jsonl, stats.json%s)\n",
                 flags.outdir.c_str(),
                 options.signals_only || options.gopher_filter ? ", signals.jsonl" : "");
+    if (options.report) {
+      std::printf("report: %s/report.html (open it in a browser)\n",
+                  flags.outdir.c_str());
+    }
   }
   const int status =
       FinishJob("clean", s.fields, options.reader, s.read, s.rejected);
@@ -186,6 +192,9 @@ void AddCleanCommand(CLI::App& app, int* exit_code) {
                   "threads of both passes (default: all cores; the output is the same for any count)");
   cmd->add_flag("--overwrite", flags->overwrite,
                 "accept an output folder that is not empty");
+  cmd->add_flag("--no-report", flags->no_report,
+                "do not write report.html (the run's page: counts, charts, "
+                "examples; 'neardup report OUTDIR' writes it later)");
   cmd->add_flag("-q,--quiet", flags->quiet, "no progress and only the last line");
   cmd->footer(
       "Example:\n"

@@ -19,8 +19,9 @@
 #include "neardup/pipeline.h"
 #include "neardup/simhash.h"
 #include "neardup/text.h"
-#include "pipeline/job.h"
 #include "pipeline/dedup_signer.h"
+#include "pipeline/job.h"
+#include "pipeline/run_report.h"
 
 namespace neardup {
 namespace {
@@ -523,11 +524,26 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
     const std::vector<DocPair>& pairs = *near;
     stats_.candidate_pairs = stats_.candidates.pairs;
     stats_.verified_pairs = stats_.candidates.pairs;
+    if (options_.report) {
+      stats_.pairs_accepted.assign(static_cast<size_t>(options_.hamming) + 1, 0);
+      stats_.pairs_refused.assign(stats_.pairs_accepted.size(), 0);
+    }
     for (const DocPair& p : pairs) {
-      if (!TooShort(p)) stats_.joined_pairs += sets.Union(p.first, p.second);
+      if (TooShort(p)) continue;
+      if (options_.report) {
+        const size_t d = static_cast<size_t>(
+            HammingDistance(docs_.keys[p.first], docs_.keys[p.second]));
+        if (d < stats_.pairs_accepted.size()) ++stats_.pairs_accepted[d];
+      }
+      stats_.joined_pairs += sets.Union(p.first, p.second);
     }
   } else {
     const int bands = stats_.lsh.bands, rows = stats_.lsh.rows;
+    constexpr size_t kBins = 50;
+    if (options_.report) {
+      stats_.pairs_accepted.assign(kBins, 0);
+      stats_.pairs_refused.assign(kBins, 0);
+    }
     const int parallel = std::max(1, std::min(options_.threads, bands));
     // Bands are keyed and sorted `parallel` at a time; their pairs are then
     // verified and joined in band order, so the result does not depend on
@@ -560,9 +576,14 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
           ++stats_.candidate_pairs;
           if (TooShort(p) || sets.Find(p.first) == sets.Find(p.second)) continue;
           ++stats_.verified_pairs;
-          if (Similarity(p.first, p.second) >= options_.threshold) {
-            stats_.joined_pairs += sets.Union(p.first, p.second);
+          const double similarity = Similarity(p.first, p.second);
+          const bool join = similarity >= options_.threshold;
+          if (options_.report) {
+            const size_t bin = std::min(
+                kBins - 1, static_cast<size_t>(std::max(0.0, similarity) * kBins));
+            ++(join ? stats_.pairs_accepted : stats_.pairs_refused)[bin];
           }
+          if (join) stats_.joined_pairs += sets.Union(p.first, p.second);
         }
       }
       Report("index", static_cast<uint64_t>(b0 + count), 0, true,
@@ -701,6 +722,20 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
   if (auto s = rejected_.Stage(&files_); !s.ok()) return s;
   if (auto s = files_.CommitOutputs(); !s.ok()) return s;
   stats_.outputs = files_.outputs();
+  if (options_.report) {
+    // Written after the other outputs and before stats.json, which marks a
+    // finished run; the page reads the outputs just committed.
+    const auto report_start = Clock::now();
+    stats_.outputs.push_back("report.html");
+    std::sort(stats_.outputs.begin(), stats_.outputs.end());
+    stats_.peak_rss_bytes = PeakRssBytes();
+    if (auto s = internal::WriteRunReport(outdir_, StatsToJson(stats_, options_),
+                                          options_.reader);
+        !s.ok()) {
+      return s;
+    }
+    stats_.stage_seconds.push_back({"report", SecondsSince(report_start)});
+  }
   stats_.stage_seconds.push_back({"total", SecondsSince(start)});
   stats_.peak_rss_bytes = PeakRssBytes();
   auto stats_file = RecordWriter::Create(OutPath("stats.json"),
@@ -892,6 +927,17 @@ std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
       const double t = std::clamp(o.threshold + d, 0.0, 1.0);
       j += "\"" + FormatDouble(t, 2) + "\":" +
            FormatDouble(CandidateProbability(t, s.lsh)) + (d < 0.1 ? "," : "");
+    }
+    j += "},";
+  }
+  if (!s.pairs_accepted.empty()) {
+    j += "\"pair_similarity\":{\"bins\":" + std::to_string(s.pairs_accepted.size());
+    for (const auto* list : {&s.pairs_accepted, &s.pairs_refused}) {
+      j += list == &s.pairs_accepted ? ",\"accepted\":[" : ",\"refused\":[";
+      for (size_t i = 0; i < list->size(); ++i) {
+        j += (i ? "," : "") + std::to_string((*list)[i]);
+      }
+      j += "]";
     }
     j += "},";
   }
