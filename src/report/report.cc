@@ -503,7 +503,9 @@ std::string DedupCharts(const DedupReport& r) {
                 DataTable({"size", "clusters"}, rows));
     s += "<h3>Largest clusters</h3><table><thead><tr><th class=\"n\">cluster"
          "</th><th class=\"n\">documents</th><th>kept id</th></tr></thead><tbody>";
-    for (const ClusterRow& row : r.largest_clusters) {
+    for (size_t i = 0; i < r.largest_clusters.size() && i < kReportMaxClusters;
+         ++i) {
+      const ClusterRow& row = r.largest_clusters[i];
       s += "<tr><td class=\"n\">" + std::to_string(row.cluster) +
            "</td><td class=\"n\">" + Num(row.size) + "</td><td>" +
            Label(row.kept_id) + "</td></tr>";
@@ -700,11 +702,15 @@ std::string RenderDedupReport(const DedupReport& r) {
   }
   if (!r.nearest.empty()) {
     b += "<h3>Removals nearest the threshold</h3>\n";
-    for (const DedupExample& e : r.nearest) b += ExampleHtml(e, r);
+    for (size_t i = 0; i < r.nearest.size() && i < kReportMaxExamples; ++i) {
+      b += ExampleHtml(r.nearest[i], r);
+    }
   }
   if (!r.sample.empty()) {
     b += "<h3>A sample of the other removals</h3>\n";
-    for (const DedupExample& e : r.sample) b += ExampleHtml(e, r);
+    for (size_t i = 0; i < r.sample.size() && i < kReportMaxExamples; ++i) {
+      b += ExampleHtml(r.sample[i], r);
+    }
   }
   b += FilesTable(r.files);
   b += Seconds(r.seconds);
@@ -867,7 +873,9 @@ std::string RenderCleanReport(const CleanReport& r) {
          "preceded by a dark tag with its reason and byte span (the source "
          "span for repeats). Windows of at most " +
          Num(kReportMaxExcerptBytes) + " bytes.</p>\n";
-    for (const CleanExample& e : r.examples) b += CleanExampleHtml(e);
+    for (size_t i = 0; i < r.examples.size() && i < kReportMaxExamples; ++i) {
+      b += CleanExampleHtml(r.examples[i]);
+    }
   }
   // Signals.
   if (!r.signals.empty()) {
