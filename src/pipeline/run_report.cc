@@ -72,18 +72,6 @@ std::vector<ReportFileRow> Files(element stats) {
   return files;
 }
 
-std::vector<std::pair<std::string, double>> Seconds(element stats) {
-  std::vector<std::pair<std::string, double>> out;
-  simdjson::dom::object o;
-  if (stats["seconds"].get_object().get(o) != simdjson::SUCCESS) return out;
-  for (auto field : o) {
-    double v = 0;
-    if (field.value.get_double().get(v) != simdjson::SUCCESS) v = 0;
-    out.push_back({std::string(field.key), v});
-  }
-  return out;
-}
-
 // Calls fn(line_number, parsed line) for each JSON line of a file; a line
 // that does not parse is skipped. A missing file has no lines.
 template <typename Fn>
@@ -204,7 +192,6 @@ std::string FillDedup(const std::string& outdir, element stats,
   r.verified_pairs = U64(stats, "verified_pairs");
   r.joined_pairs = U64(stats, "joined_pairs");
   r.files = Files(stats);
-  r.seconds = Seconds(stats);
   element hist;
   if (stats["pair_similarity"].get(hist) == simdjson::SUCCESS) {
     r.pairs_accepted = U64Array(hist, "accepted");
@@ -353,7 +340,6 @@ std::string FillClean(const std::string& outdir, element stats,
   r.annotate = Bool(p, "annotate");
   r.signals_only = Bool(p, "signals_only");
   r.files = Files(stats);
-  r.seconds = Seconds(stats);
   const char* reasons[] = {"repeated_block", "repeated_line", "boilerplate",
                            "syndicated"};
   for (const char* reason : reasons) {

@@ -329,21 +329,13 @@ std::string FilesTable(const std::vector<ReportFileRow>& files) {
   return s + "\n";
 }
 
-std::string Seconds(const std::vector<std::pair<std::string, double>>& seconds) {
-  if (seconds.empty()) return "";
-  std::string s = "<p class=\"meta\">Seconds by stage: ";
-  for (size_t i = 0; i < seconds.size(); ++i) {
-    s += (i ? ", " : "") + HtmlEscape(seconds[i].first) + " " +
-         Fixed(seconds[i].second, 2);
-  }
-  return s + ".</p>\n";
-}
-
 std::string Header(const std::string& kind, const std::string& outdir) {
   return "<header><h1>neardup " + kind + " report</h1><p class=\"meta\">"
          "Output folder <code>" + Label(outdir) + "</code>. This page is "
          "self-contained (no network); every chart has its numbers in a "
-         "table under it.</p></header>\n";
+         "table under it. Timings and memory are in stats.json (the page is "
+         "the same for every run of the same input and options)."
+         "</p></header>\n";
 }
 
 // ---- dedup ----------------------------------------------------------------
@@ -713,7 +705,6 @@ std::string RenderDedupReport(const DedupReport& r) {
     }
   }
   b += FilesTable(r.files);
-  b += Seconds(r.seconds);
   return Page("neardup dedup report", b);
 }
 
@@ -927,7 +918,6 @@ std::string RenderCleanReport(const CleanReport& r) {
     }
   }
   b += FilesTable(r.files);
-  b += Seconds(r.seconds);
   return Page("neardup clean report", b);
 }
 

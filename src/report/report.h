@@ -13,7 +13,8 @@
 // no input can add markup, run script or reorder the page around it.
 //
 // Size: every list is cut to the k* bounds below, so the page stays a few
-// hundred kilobytes whatever the size of the run.
+// hundred kilobytes whatever the size of the run. Deterministic: the page
+// shows no timing or memory figure, so the same data gives the same bytes.
 
 #ifndef NEARDUP_REPORT_REPORT_H_
 #define NEARDUP_REPORT_REPORT_H_
@@ -74,7 +75,6 @@ struct DedupReport {
   uint64_t too_short = 0, clusters = 0, text_bytes = 0;
   uint64_t candidate_pairs = 0, verified_pairs = 0, joined_pairs = 0;
   std::vector<ReportFileRow> files;
-  std::vector<std::pair<std::string, double>> seconds;
   // Similarity of the verified candidate pairs (minhash: estimated or exact
   // Jaccard in equal bins over [0, 1]; simhash: Hamming distance, one bin
   // per bit 0..hamming); empty when the run did not record it.
@@ -133,7 +133,6 @@ struct CleanReport {
   uint64_t text_bytes = 0, cut_bytes = 0, not_rewritten = 0;
   bool annotate = false, signals_only = false;
   std::vector<ReportFileRow> files;
-  std::vector<std::pair<std::string, double>> seconds;
   std::vector<ReasonRow> reasons;
   std::vector<BoilerplateRow> boilerplate;  // most frequent first
   uint64_t boilerplate_distinct = 0;
