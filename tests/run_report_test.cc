@@ -143,8 +143,22 @@ TEST_F(RunReportTest, DedupPageIsAnOutputWithTheRunsCounts) {
   ASSERT_OK(RunDedup({{(dir_ / "crawl.jsonl").string(), "crawl.jsonl"}},
                      (dir_ / "out").string(), options));
   EXPECT_FALSE(fs::exists(dir_ / "out" / "report.html"));
-  EXPECT_EQ(ReadFile(dir_ / "out" / "stats.json").find("pair_similarity"),
-            std::string::npos);
+  const std::string without = ReadFile(dir_ / "out" / "stats.json");
+  EXPECT_EQ(without.find("pair_similarity"), std::string::npos);
+  EXPECT_EQ(without.find("report.html"), std::string::npos);
+
+  // WriteReport after such a run lists the page in stats.json, changing
+  // nothing else, and a later run with overwrite removes it again.
+  ASSERT_OK(WriteReport((dir_ / "out").string()));
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "report.html"));
+  std::string listed = ReadFile(dir_ / "out" / "stats.json");
+  size_t at = listed.find(",\"report.html\"");  // last in the list
+  if (at == std::string::npos) at = listed.find("\"report.html\",");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_EQ(listed.erase(at, 14), without);
+  ASSERT_OK(RunDedup({{(dir_ / "crawl.jsonl").string(), "crawl.jsonl"}},
+                     (dir_ / "out").string(), options));
+  EXPECT_FALSE(fs::exists(dir_ / "out" / "report.html"));
 }
 
 TEST_F(RunReportTest, NoRemovals) {

@@ -203,6 +203,7 @@ void AddCleanCommand(CLI::App& app, int* exit_code) {
       "    cleaned/edits.jsonl      {id, start, end, reason, source_id, source_start}\n"
       "    cleaned/removed.jsonl    {id, file, line, reason} (empty_after_clean, gopher:...)\n"
       "    cleaned/line_counts.jsonl the boilerplate lines cut, most frequent first\n"
+      "    cleaned/report.html      the run's page: cuts by reason, boilerplate, examples\n"
       "  neardup clean next-crawl/ -o out/ --line-counts cleaned/line_counts.bin\n"
       "  neardup clean crawl.jsonl -o out/ --annotate       review before cutting");
   cmd->callback([flags, exit_code] { *exit_code = RunCleanCommand(*flags); });

@@ -186,6 +186,8 @@ void AddDedupCommand(CLI::App& app, int* exit_code) {
       "    out/clusters.jsonl {id, cluster, kept_id} for clusters of 2+\n"
       "    out/rejected.jsonl {file, line, offset, reason}\n"
       "    out/stats.json     counts, parameters, seconds, peak memory\n"
+      "    out/report.html    the run's page: counts, charts, examples side by\n"
+      "                       side (--no-report: none)\n"
       "  neardup dedup a.jsonl.zst b.jsonl.zst -o out --threshold 0.7 "
       "--keep longest\n"
       "  neardup dedup pages.warc.wet.gz -o out --method simhash --hamming 3");

@@ -12,7 +12,8 @@
 
 namespace {
 
-// Returns "clean, dedup, explain or selftest" (`last`: " or ", " and ").
+// Returns "clean, dedup, explain, report or selftest" (`last`: " or ",
+// " and ").
 std::string CommandList(CLI::App& app, const char* last) {
   std::vector<std::string> names;
   for (const CLI::App* sub :

@@ -362,7 +362,10 @@ absl::StatusOr<CleanStats> RunClean(const std::vector<InputFile>& inputs,
 // documents shown as examples are found; inputs that are gone only leave
 // the examples out). The page: inline CSS and SVG, no script, no network,
 // a few hundred kilobytes at most whatever the run's size; written under a
-// temporary name and renamed. Returns NotFound when there is no
+// temporary name and renamed. When stats.json does not list report.html
+// among its "outputs" (a run without the report), it is added there
+// (stats.json rewritten the same way, every other byte as it was), so
+// that a later run with overwrite removes the page too. Returns NotFound when there is no
 // stats.json, InvalidArgument when it is not one of a dedup or clean run,
 // and the writer's error when the page cannot be written.
 absl::Status WriteReport(const std::string& outdir);

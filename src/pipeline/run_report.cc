@@ -485,6 +485,51 @@ absl::Status WriteRunReport(const std::string& outdir,
   return (*out)->Commit();
 }
 
+namespace {
+
+// Returns `stats_json` with "report.html" added to its sorted "outputs"
+// list, every other byte as it was; "" when it is listed already or the
+// list cannot be found.
+std::string ListReport(const std::string& stats_json) {
+  const std::string key = "\"outputs\":[";
+  const size_t begin = stats_json.find(key);
+  if (begin == std::string::npos) return "";
+  // The list's end: the first ']' outside a string.
+  size_t end = begin + key.size();
+  for (bool quoted = false; end < stats_json.size(); ++end) {
+    const char c = stats_json[end];
+    if (quoted && c == '\\') {
+      ++end;
+    } else if (c == '"') {
+      quoted = !quoted;
+    } else if (!quoted && c == ']') {
+      break;
+    }
+  }
+  if (end >= stats_json.size()) return "";
+  simdjson::dom::parser parser;
+  simdjson::dom::array list;
+  const std::string text = stats_json.substr(begin + key.size() - 1,
+                                             end - begin - key.size() + 2);
+  if (parser.parse(text).get_array().get(list) != simdjson::SUCCESS) return "";
+  std::vector<std::string> names;
+  for (element e : list) {
+    std::string_view name;
+    if (e.get_string().get(name) != simdjson::SUCCESS) return "";
+    if (name == "report.html") return "";
+    names.emplace_back(name);
+  }
+  names.push_back("report.html");
+  std::sort(names.begin(), names.end());
+  std::string out = stats_json.substr(0, begin + key.size());
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += ",";
+    AppendJsonString(names[i], &out);
+  }
+  return out + stats_json.substr(end);
+}
+
+}  // namespace
 }  // namespace internal
 
 absl::Status WriteReport(const std::string& outdir) {
@@ -515,7 +560,14 @@ absl::Status WriteReport(const std::string& outdir) {
   if (auto s = internal::WriteRunReport(outdir, text, reader); !s.ok()) {
     return absl::Status(s.code(), path + ": " + std::string(s.message()));
   }
-  return absl::OkStatus();
+  // A run made with --no-report: stats.json lists the page from now on, so
+  // that a later run with overwrite removes it with the rest.
+  const std::string listed = internal::ListReport(text);
+  if (listed.empty()) return absl::OkStatus();
+  auto out = RecordWriter::Create(path, InputFormat::kText, Compression::kNone);
+  if (!out.ok()) return out.status();
+  if (auto s = (*out)->Write(listed); !s.ok()) return s;
+  return (*out)->Commit();
 }
 
 }  // namespace neardup
