@@ -176,6 +176,10 @@ class DedupJob {
   uint64_t spill_values_ = 0;
   Clock::time_point last_report_ = Clock::now();
   std::vector<uint64_t> set_a_, set_b_;
+  // DedupOptions::report: the documents the page shows (sorted), and their
+  // texts, kept as the write pass reads them.
+  std::vector<uint64_t> report_docs_;
+  internal::ReportTexts report_texts_;
 };
 
 absl::Status DedupJob::Prepare() {
@@ -619,20 +623,54 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
                                       InputFormat::kJsonl, Compression::kNone);
   if (!removed.ok()) return removed.status();
   std::string line;
+  // The page's examples, chosen as it will choose them from removed.jsonl,
+  // so that the write pass can keep their texts.
+  std::unique_ptr<internal::ReportExamples> examples;
+  if (options_.report) {
+    examples = std::make_unique<internal::ReportExamples>(
+        DedupMethodName(options_.method));
+  }
+  uint64_t removed_lines = 0;
   for (uint32_t i = 0; i < n; ++i) {
     if (!docs_.too_short.empty() && docs_.too_short[i]) {
       ++stats_.files[docs_.file[i]].removed;
       line = TooShortJson(docs_.Id(i), files_.display(docs_.file[i]),
                           docs_.line[i]);
       if (auto s = (*removed)->WriteLine(line); !s.ok()) return s;
+      ++removed_lines;
       continue;
     }
     if (c.kept[i] == i) continue;
     ++stats_.files[docs_.file[i]].removed;
+    const double similarity = Similarity(i, c.kept[i]);
     line = RemovedJson(docs_.Id(i), files_.display(docs_.file[i]),
                        docs_.line[i], options_.method, number[c.cluster[i]],
-                       docs_.Id(c.kept[i]), Similarity(i, c.kept[i]));
+                       docs_.Id(c.kept[i]), similarity);
     if (auto s = (*removed)->WriteLine(line); !s.ok()) return s;
+    ++removed_lines;
+    if (examples) {
+      // As printed: 4 decimals, or a whole distance.
+      const double shown = options_.method == DedupMethod::kMinHash
+                               ? std::round(similarity * 1e4) / 1e4
+                               : std::floor(similarity);
+      if (examples->Wants(removed_lines, shown)) {
+        internal::ReportRemoval r;
+        r.jsonl_line = removed_lines;
+        r.similarity = shown;
+        r.doc = i;
+        r.kept_doc = c.kept[i];
+        examples->Offer(r);
+      }
+    }
+  }
+  if (examples) {
+    for (const auto& list : {examples->nearest(), examples->sample()}) {
+      for (const internal::ReportRemoval& r : list) {
+        report_docs_.push_back(r.doc);
+        report_docs_.push_back(r.kept_doc);
+      }
+    }
+    std::sort(report_docs_.begin(), report_docs_.end());
   }
   if (auto s = files_.Stage(*std::move(removed)); !s.ok()) return s;
 
@@ -664,9 +702,12 @@ absl::Status DedupJob::WritePass(const Clustering& c) {
   for (size_t f = 0; f < files_.size(); ++f) {
     documents[f] = stats_.files[f].read - stats_.files[f].rejected;
   }
-  auto decide = [&](size_t f, size_t doc, const Record&,
+  auto decide = [&](size_t f, size_t doc, const Record& record,
                     std::string*) -> absl::StatusOr<internal::RecordAction> {
     if (auto s = internal::CheckCancel(options_.cancel); !s.ok()) return s;
+    if (std::binary_search(report_docs_.begin(), report_docs_.end(), doc)) {
+      internal::KeepReportText(files_.display(f), record, &report_texts_);
+    }
     if (c.kept[doc] != doc) return internal::RecordAction::kDrop;
     if (!docs_.too_short.empty() && docs_.too_short[doc]) {
       return internal::RecordAction::kDrop;
@@ -730,7 +771,7 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
     std::sort(stats_.outputs.begin(), stats_.outputs.end());
     stats_.peak_rss_bytes = PeakRssBytes();
     if (auto s = internal::WriteRunReport(outdir_, StatsToJson(stats_, options_),
-                                          options_.reader);
+                                          options_.reader, &report_texts_);
         !s.ok()) {
       return s;
     }

@@ -95,11 +95,32 @@ struct Wanted {
   std::set<std::string> ids;
 };
 
-struct Found {
-  std::map<std::pair<std::string, uint64_t>, std::string> at;
-  // id -> (file, line, text) of its first record
-  std::map<std::string, std::tuple<std::string, uint64_t, std::string>> ids;
-};
+using Found = ReportTexts;
+
+// Of each text shown, the page needs at most this much (excerpts come from
+// its start, or from near the first byte where two texts differ).
+constexpr size_t kMaxTextBytes = size_t{1} << 20;
+
+// Keeps the k smallest by `order` (ties: earlier line first).
+void KeepSmallest(std::vector<ReportRemoval>* list, const ReportRemoval& r,
+                  size_t k) {
+  auto less = [](const ReportRemoval& a, const ReportRemoval& b) {
+    return a.order != b.order ? a.order < b.order : a.jsonl_line < b.jsonl_line;
+  };
+  if (list->size() == k && !less(r, list->back())) return;
+  list->insert(std::upper_bound(list->begin(), list->end(), r, less), r);
+  if (list->size() > k) list->pop_back();
+}
+
+// Nearest the threshold first: the lowest Jaccard (every removal is at or
+// above it), or the largest Hamming distance (all are within it).
+double NearOrder(const std::string& method, double similarity) {
+  return method == "simhash" ? -similarity : similarity;
+}
+
+double SampleOrder(uint64_t jsonl_line) {
+  return static_cast<double>(XXH3_64bits(&jsonl_line, sizeof(jsonl_line)));
+}
 
 // Reads the inputs in order until every wanted document is found. Returns
 // the number of inputs that could not be opened.
@@ -129,13 +150,14 @@ size_t FindDocuments(const std::vector<ReportFileRow>& files,
       if (result == RecordReader::Result::kRejected) continue;
       const auto key = std::make_pair(f.path, record.line);
       if (wanted.at.count(key) && !found->at.count(key)) {
-        found->at[key] = std::string(record.text);
+        found->at[key] = std::string(Utf8Excerpt(record.text, 0, kMaxTextBytes));
         --left;
       }
       if (!wanted.ids.empty()) {
         const std::string id(record.id);
         if (wanted.ids.count(id) && !found->ids.count(id)) {
-          found->ids[id] = {f.path, record.line, std::string(record.text)};
+          found->ids[id] = {f.path, record.line,
+                            std::string(Utf8Excerpt(record.text, 0, kMaxTextBytes))};
           --left;
         }
       }
@@ -145,27 +167,8 @@ size_t FindDocuments(const std::vector<ReportFileRow>& files,
   return missing;
 }
 
-struct Removal {
-  std::string id, file, kept_id;
-  uint64_t line = 0, jsonl_line = 0;
-  double similarity = 0;
-  int64_t cluster = -1;
-  double order = 0;  // smaller first
-};
-
-// Keeps the k smallest by `order` (ties: earlier line first).
-void KeepSmallest(std::vector<Removal>* list, Removal r, size_t k) {
-  auto less = [](const Removal& a, const Removal& b) {
-    return a.order != b.order ? a.order < b.order : a.jsonl_line < b.jsonl_line;
-  };
-  if (list->size() == k && !less(r, list->back())) return;
-  list->insert(std::upper_bound(list->begin(), list->end(), r, less),
-               std::move(r));
-  if (list->size() > k) list->pop_back();
-}
-
 std::string FillDedup(const std::string& outdir, element stats,
-                      const ReaderOptions& reader) {
+                      const ReaderOptions& reader, const ReportTexts* texts) {
   DedupReport r;
   r.outdir = outdir;
   element p = stats["parameters"];
@@ -234,8 +237,7 @@ std::string FillDedup(const std::string& outdir, element stats,
   // removed.jsonl: the removals nearest the threshold and a sample of the
   // rest (the smallest hashes of their line numbers: spread over the run,
   // the same every time).
-  const bool simhash = r.method == "simhash";
-  std::vector<Removal> nearest, sample;
+  ReportExamples chooser(r.method);
   ForEachJsonLine(
       (fs::path(outdir) / "removed.jsonl").string(),
       [&](uint64_t number, element e) {
@@ -247,7 +249,8 @@ std::string FillDedup(const std::string& outdir, element stats,
           }
           sim = static_cast<double>(d);
         }
-        Removal rm;
+        if (!chooser.Wants(number, sim)) return true;
+        ReportRemoval rm;
         rm.id = Str(e, "id");
         rm.file = Str(e, "file");
         rm.kept_id = Str(e, "kept_id");
@@ -257,37 +260,24 @@ std::string FillDedup(const std::string& outdir, element stats,
         if (e["cluster"].get_int64().get(rm.cluster) != simdjson::SUCCESS) {
           rm.cluster = -1;
         }
-        if (r.method != "exact") {
-          rm.order = simhash ? -sim : sim;  // farthest within the bound
-          KeepSmallest(&nearest, rm, kReportMaxExamples / 2);
-        }
-        rm.order = static_cast<double>(XXH3_64bits(&number, sizeof(number)));
-        KeepSmallest(&sample, rm, kReportMaxExamples);
+        chooser.Offer(rm);
         return true;
       });
-  std::set<uint64_t> shown;
-  for (const Removal& rm : nearest) shown.insert(rm.jsonl_line);
-  std::vector<Removal> rest;
-  for (Removal& rm : sample) {
-    if (!shown.count(rm.jsonl_line) &&
-        rest.size() + nearest.size() < kReportMaxExamples) {
-      rest.push_back(std::move(rm));
-    }
-  }
-  std::sort(rest.begin(), rest.end(), [](const Removal& a, const Removal& b) {
-    return a.jsonl_line < b.jsonl_line;
-  });
+  const std::vector<ReportRemoval>& nearest = chooser.nearest();
+  const std::vector<ReportRemoval> rest = chooser.sample();
 
+  // The texts: those the job kept, the others read again from the inputs.
+  Found found;
+  if (texts != nullptr) found = *texts;
   Wanted wanted;
   for (const auto* list : {&nearest, &rest}) {
-    for (const Removal& rm : *list) {
-      wanted.at.insert({rm.file, rm.line});
-      wanted.ids.insert(rm.kept_id);
+    for (const ReportRemoval& rm : *list) {
+      if (!found.at.count({rm.file, rm.line})) wanted.at.insert({rm.file, rm.line});
+      if (!found.ids.count(rm.kept_id)) wanted.ids.insert(rm.kept_id);
     }
   }
-  Found found;
   FindDocuments(r.files, reader, wanted, &found);
-  auto example = [&](const Removal& rm) {
+  auto example = [&](const ReportRemoval& rm) {
     DedupExample e;
     e.removed_id = rm.id;
     e.removed_file = rm.file;
@@ -306,8 +296,8 @@ std::string FillDedup(const std::string& outdir, element stats,
     }
     return e;
   };
-  for (const Removal& rm : nearest) r.nearest.push_back(example(rm));
-  for (const Removal& rm : rest) r.sample.push_back(example(rm));
+  for (const ReportRemoval& rm : nearest) r.nearest.push_back(example(rm));
+  for (const ReportRemoval& rm : rest) r.sample.push_back(example(rm));
   return RenderDedupReport(r);
 }
 
@@ -458,9 +448,54 @@ std::string FillClean(const std::string& outdir, element stats,
 
 }  // namespace
 
+void KeepReportText(const std::string& file, const Record& record,
+                    ReportTexts* texts) {
+  std::string text(Utf8Excerpt(record.text, 0, kMaxTextBytes));
+  texts->ids.try_emplace(std::string(record.id), file, record.line, text);
+  texts->at[{file, record.line}] = std::move(text);
+}
+
+bool ReportExamples::Wants(uint64_t jsonl_line, double similarity) const {
+  if (method_ != "exact" &&
+      (nearest_.size() < kReportMaxExamples / 2 ||
+       NearOrder(method_, similarity) < nearest_.back().order)) {
+    return true;
+  }
+  return sample_.size() < kReportMaxExamples ||
+         SampleOrder(jsonl_line) < sample_.back().order;
+}
+
+void ReportExamples::Offer(const ReportRemoval& removal) {
+  ReportRemoval r = removal;
+  if (method_ != "exact") {
+    r.order = NearOrder(method_, r.similarity);
+    KeepSmallest(&nearest_, r, kReportMaxExamples / 2);
+  }
+  r.order = SampleOrder(r.jsonl_line);
+  KeepSmallest(&sample_, r, kReportMaxExamples);
+}
+
+std::vector<ReportRemoval> ReportExamples::sample() const {
+  std::set<uint64_t> shown;
+  for (const ReportRemoval& r : nearest_) shown.insert(r.jsonl_line);
+  std::vector<ReportRemoval> rest;
+  for (const ReportRemoval& r : sample_) {
+    if (!shown.count(r.jsonl_line) &&
+        rest.size() + nearest_.size() < kReportMaxExamples) {
+      rest.push_back(r);
+    }
+  }
+  std::sort(rest.begin(), rest.end(),
+            [](const ReportRemoval& a, const ReportRemoval& b) {
+              return a.jsonl_line < b.jsonl_line;
+            });
+  return rest;
+}
+
 absl::Status WriteRunReport(const std::string& outdir,
                             std::string_view stats_json,
-                            const ReaderOptions& reader) {
+                            const ReaderOptions& reader,
+                            const ReportTexts* texts) {
   simdjson::dom::parser parser;
   element stats;
   const simdjson::padded_string padded(stats_json);
@@ -471,7 +506,7 @@ absl::Status WriteRunReport(const std::string& outdir,
   }
   std::string html;
   if (stats["candidate_pairs"].error() == simdjson::SUCCESS) {
-    html = FillDedup(outdir, stats, reader);
+    html = FillDedup(outdir, stats, reader, texts);
   } else if (stats["cuts_boilerplate"].error() == simdjson::SUCCESS) {
     html = FillClean(outdir, stats, reader);
   } else {
