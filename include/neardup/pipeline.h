@@ -131,10 +131,11 @@ struct DedupOptions {
   // and listed in stats.json's "outputs". Records the similarity of the
   // verified candidate pairs for it, in stats.json's "pair_similarity"
   // (kMinHash: 50 bins of 0.02 over [0, 1]; kSimHash: one bin per Hamming
-  // distance 0..hamming). Costs one more read of the inputs, until the
-  // documents shown are found. Not supported by neardup.dask (run
-  // WriteReport on its output). Default: false (the command's default is
-  // on: --no-report).
+  // distance 0..hamming). The write pass keeps the texts of the examples
+  // (at most 16 documents, 1 MiB each); a dry run reads the inputs again
+  // until it finds them. Not supported by neardup.dask (run WriteReport
+  // on its output). Default: false (the command's default is on:
+  // --no-report).
   bool report = false;
 };
 
@@ -292,7 +293,9 @@ struct CleanOptions {
   // Write report.html (bytes and lines cut by reason, the most frequent
   // boilerplate lines per site, the documents with the largest share cut,
   // examples with their cuts marked in place, the signal distributions when
-  // signals.jsonl is written), as DedupOptions::report. Default: false.
+  // signals.jsonl is written), as DedupOptions::report; the examples are
+  // the first documents cut, read again from the inputs until they are
+  // found. Default: false.
   bool report = false;
 };
 
