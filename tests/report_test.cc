@@ -157,6 +157,12 @@ TEST(RenderDedupReportTest, HostileTextIsEscaped) {
   EXPECT_LT(page.size(), 80000u);
   EXPECT_NE(page.find("read 10 = kept 8 + removed 2 + rejected 0"),
             std::string::npos);
+  EXPECT_EQ(page.find("below the threshold"), std::string::npos);
+  // A removal below the threshold (joined through other members) says so.
+  r.nearest[0].similarity = 0.58;
+  EXPECT_NE(RenderDedupReport(r).find("below the threshold 0.80: joined "
+                                      "through other members"),
+            std::string::npos);
 }
 
 TEST(RenderDedupReportTest, PageSizeIsBoundedWhateverItIsGiven) {

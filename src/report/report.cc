@@ -162,6 +162,18 @@ std::string Axes(const std::string& x_label, const std::string& y_label) {
   return s;
 }
 
+// A tick label that fits left of the axis: 950, 12k, 4M, 1.5G, 0.25.
+std::string Compact(double v) {
+  const char* suffix[] = {"", "k", "M", "G", "T"};
+  int k = 0;
+  while (std::fabs(v) >= 1000 && k < 4) {
+    v /= 1000;
+    ++k;
+  }
+  std::string digits = v == std::floor(v) ? Fixed(v, 0) : Fixed(v, v < 1 ? 2 : 1);
+  return digits + suffix[k];
+}
+
 std::string YTick(double y, const std::string& label) {
   const std::string ys = Fixed(y, 1);
   return "<line x1=\"" + Num(kLeft - 4) + "\" y1=\"" + ys + "\" x2=\"" +
@@ -224,14 +236,12 @@ std::string BarChart(const BarChartSpec& c) {
   std::string s = SvgOpen(c.id, c.title, c.summary);
   if (c.log_y) {
     for (int p = 0; p <= static_cast<int>(top); ++p) {
-      s += YTick(y_of(std::pow(10, p)), Num(static_cast<uint64_t>(
-                                            std::llround(std::pow(10, p)))));
+      s += YTick(y_of(std::pow(10, p)), Compact(std::pow(10, p)));
     }
   } else {
     for (int k = 0; k <= 4; ++k) {
       const double v = top * k / 4;
-      s += YTick(y_of(v), v == std::floor(v) ? Num(static_cast<uint64_t>(v))
-                                             : Fixed(v, 2));
+      s += YTick(y_of(v), Compact(v));
     }
   }
   const double bw = bins == 0 ? 0 : static_cast<double>(kPlotW) / bins;
@@ -347,7 +357,15 @@ std::string ExampleHtml(const DedupExample& e, const DedupReport& r) {
                   std::string(simhash ? "Hamming distance " : "similarity ") +
                   (simhash ? Num(static_cast<uint64_t>(e.similarity))
                            : Fixed(e.similarity, 4)) +
-                  "</b>, cluster " + std::to_string(e.cluster) +
+                  "</b>" +
+                  // A removal below the threshold joined its cluster
+                  // through other members: say so where it shows.
+                  (r.method == "minhash" && e.similarity < r.threshold
+                       ? " <span class=\"tag\">below the threshold " +
+                             Fixed(r.threshold, 2) +
+                             ": joined through other members</span>"
+                       : std::string()) +
+                  ", cluster " + std::to_string(e.cluster) +
                   ". Why: <code class=\"cmd\">neardup explain " +
                   Label(r.outdir + "/removed.jsonl:" +
                         Num(e.removed_jsonl_line)) +
@@ -693,7 +711,10 @@ std::string RenderDedupReport(const DedupReport& r) {
          "show.</p>\n";
   }
   if (!r.nearest.empty()) {
-    b += "<h3>Removals nearest the threshold</h3>\n";
+    b += "<h3>Removals nearest the threshold</h3>\n<p class=\"note\">The "
+         "removals least similar to the record kept" +
+         std::string(r.method == "simhash" ? " (largest distance)" : "") +
+         ".</p>\n";
     for (size_t i = 0; i < r.nearest.size() && i < kReportMaxExamples; ++i) {
       b += ExampleHtml(r.nearest[i], r);
     }
@@ -819,8 +840,9 @@ std::string RenderCleanReport(const CleanReport& r) {
     }
     b += "<p class=\"note\">" + Num(r.boilerplate_distinct) +
          " distinct lines were cut as boilerplate (all in "
-         "line_counts.jsonl); the most frequent of the " + Num(sites.size()) +
-         " sites with the most frequent ones:</p>";
+         "line_counts.jsonl). The " + Num(sites.size()) +
+         " sites with the most frequent ones, up to " +
+         Num(kReportMaxLinesPerSite) + " lines each:</p>";
     for (const std::string& site : sites) {
       b += "<h3>" + (site.empty() ? std::string("(no site: documents without "
                                                 "URL)")
