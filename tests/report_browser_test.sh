@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# The demo's report.html pages as a person sees them, in headless Chromium
-# (Debian's chromium, installed by tools/install_deps.sh): no console
+# report.html pages as a person sees them, in headless Chromium (Debian's
+# chromium, installed by tools/install_deps.sh): the demo's two pages, and
+# the pages of generated runs with no removals, with 100,000 removals
+# (size bound), over WARC input, and over hostile text. Each: no console
 # message (a script error, or anything the page's Content-Security-Policy
-# blocked), every chart present with a nonzero size and marks in it, the
-# page's text naming the run's counts from stats.json, and a screenshot
-# (PNG, under the build folder) that is not blank.
+# blocked: injected script would be), every chart present with a nonzero
+# size and marks in it, the page's text naming the run's counts from
+# stats.json, and a screenshot (PNG, under the build folder) that is not
+# blank.
 # Usage: report_browser_test.sh NEARDUP SOURCE_DIR WORK_DIR
 set -u
 neardup=$1
@@ -41,14 +44,15 @@ chrome() {
     --hide-scrollbars --no-first-run --user-data-dir="$work/profile" "$@"
 }
 
-# Returns a top-level number of stats.json.
+# Returns a top-level number of stats.json (its first occurrence: the
+# per-file counts come later).
 stat() {
-  sed -n "s/.*\"$2\":\([0-9]*\).*/\1/p" "$1" | head -n 1
+  grep -o "\"$2\":[0-9]*" "$1" | head -n 1 | cut -d: -f2
 }
 
+# check_page NAME OUTDIR "CHART_ID..."
 check_page() {
-  local name=$1 charts=$2
-  local dir=$work/demo/$name
+  local name=$1 dir=$2 charts=$3
   local page=$dir/report.html
   [ -s "$page" ] || { fail "$name: no $page"; return; }
 
@@ -148,8 +152,69 @@ EOF
   echo "$name: $(grep -c '^SVG ' "$measured") charts, \"$counts\", $png"
 }
 
-check_page deduped "scurve pairs-hist cluster-sizes"
-check_page cleaned "cut-reasons"
+check_page deduped "$work/demo/deduped" "scurve pairs-hist cluster-sizes"
+check_page cleaned "$work/demo/cleaned" "cut-reasons"
+
+# Generated runs. Texts of letter words (as in crash_safety_test.sh).
+gen() {  # gen DOCS COPIES: DOCS distinct texts of 12 words, each COPIES times
+  awk -v n="$1" -v copies="$2" 'function word(m,  w) { w = "w"; do { w = w sprintf("%c", 97 + m % 26); m = int(m / 26) } while (m > 0); return w }
+    BEGIN { srand(11); d = 0
+      for (i = 0; i < n; i++) { t = ""; for (k = 0; k < 12; k++) t = t (k ? " " : "") word(int(rand() * 50000)); text[i] = t }
+      for (c = 0; c < copies; c++) for (i = 0; i < n; i++) printf("{\"id\":\"g%d\",\"text\":\"%s\"}\n", d++, text[i]) }'
+}
+run() {  # run NAME ARGS...: neardup dedup into $work/NAME
+  local name=$1
+  shift
+  "$neardup" dedup "$@" -o "$work/$name" --quiet > "$work/$name.txt" 2>&1 ||
+    fail "$name: neardup dedup failed: $(cat "$work/$name.txt")"
+}
+gen 300 1 > "$work/distinct.jsonl"
+run none "$work/distinct.jsonl"
+check_page none "$work/none" "scurve"
+grep -q "No document was removed" "$work/none/report.html" ||
+  fail "none: the page does not say that nothing was removed"
+
+gen 20000 6 > "$work/copies.jsonl"
+run many "$work/copies.jsonl" --method exact
+check_page many "$work/many" "cluster-sizes"
+size=$(wc -c < "$work/many/report.html")
+[ "$(stat "$work/many/stats.json" removed)" -eq 100000 ] ||
+  fail "many: not 100,000 removals"
+[ "$size" -lt 1048576 ] || fail "many: report.html is $size bytes"
+echo "many: 100000 removals, report.html $size bytes"
+
+# WARC: a warcinfo record and conversion records, the third a copy of the
+# first.
+warc_record() {  # warc_record TYPE ID BLOCK
+  printf 'WARC/1.0\r\nWARC-Type: %s\r\nWARC-Record-ID: <urn:uuid:%s>\r\nWARC-Target-URI: https://example.test/%s\r\nContent-Length: %d\r\n\r\n%s\r\n\r\n' \
+    "$1" "$2" "$2" "${#3}" "$3"
+}
+a=$(gen 1 1 | sed 's/.*"text":"\(.*\)"}/\1/')
+a="$a $a $a $a $a $a"
+b=$(gen 2 1 | tail -n 1 | sed 's/.*"text":"\(.*\)"}/\1/')
+b="$b $b x $b $b $b $b"
+{
+  warc_record warcinfo 0 "software: test"
+  warc_record conversion 1 "$a"
+  warc_record conversion 2 "$b"
+  warc_record conversion 3 "$a"
+} > "$work/crawl.warc.wet"
+run warc "$work/crawl.warc.wet"
+check_page warc "$work/warc" "scurve pairs-hist cluster-sizes"
+grep -q "urn:uuid:3" "$work/warc/report.html" ||
+  fail "warc: the page does not show the removed record"
+
+# Hostile text: markup, a closing script tag, right-to-left text with an
+# override, a 20,000-byte line, and invalid UTF-8 (text files: the reader
+# repairs it), in the texts and the file names.
+long=$(printf 'q%.0s' $(seq 1 20000))
+hostile='</script><script>alert(1)</script> <img src=x onerror=alert(2)> \xd7\xa9\xd7\x9c\xd7\x95\xd7\x9d \xe2\x80\xae evil'
+body=$(gen 30 1 | sed 's/.*"text":"\(.*\)"}/\1/' | tr '\n' ' ')
+mkdir -p "$work/hostile-in"
+printf "$hostile %s %s\n" "$body" "$long" > "$work/hostile-in/<b>a.txt"
+printf "$hostile \xff\xfe %s %s\n" "$body" "$long" > "$work/hostile-in/<i>b.txt"
+run hostile "$work/hostile-in"
+check_page hostile "$work/hostile" "scurve cluster-sizes"
 
 if [ "$failures" -gt 0 ]; then
   echo "$failures failure(s)"
