@@ -1398,6 +1398,7 @@ PYBIND11_MODULE(_core, m) {
       .def_readwrite("threads", &DedupOptions::threads)
       .def_readwrite("dry_run", &DedupOptions::dry_run)
       .def_readwrite("overwrite", &DedupOptions::overwrite)
+      .def_readwrite("report", &DedupOptions::report)
       .def_readwrite("candidates", &DedupOptions::candidates);
   m.def(
       "parse_keep_policy",
@@ -1475,6 +1476,17 @@ PYBIND11_MODULE(_core, m) {
       "GIL.");
   m.def("stats_to_json", &StatsToJson, py::arg("stats"), py::arg("options"),
         "Returns stats as the JSON of stats.json.");
+  m.def(
+      "write_report",
+      [](const std::string& outdir) {
+        py::gil_scoped_release release;
+        const absl::Status status = WriteReport(outdir);
+        py::gil_scoped_acquire acquire;
+        Check(status);
+      },
+      py::arg("outdir"),
+      "Writes OUTDIR/report.html again for a finished dedup or clean run "
+      "(`neardup report OUTDIR`; see pipeline.h); releases the GIL.");
   m.def("dedup_method_name", &DedupMethodName, py::arg("method"));
 
   // The stages of the dedup job (neardup.dask).
