@@ -13,17 +13,6 @@ trap 'chmod -R u+rwx "$work" 2>/dev/null; rm -rf "$work"' EXIT
 . "$(dirname "${BASH_SOURCE[0]}")/check_lib.sh"
 cases=0
 
-# words N FIRST: N distinct letter-only words (digits would all normalize
-# to 0 and make every generated document alike).
-words() {
-  awk -v n="$1" -v first="${2:-0}" 'BEGIN {
-    for (k = 0; k < n; k++) {
-      m = first + k; w = "w"
-      do { w = w sprintf("%c", 97 + m % 26); m = int(m / 26) } while (m > 0)
-      printf("%s%s", k ? " " : "", w)
-    }
-  }'
-}
 
 # run NAME ARGS...: runs neardup, output (both streams) in $work/NAME.txt
 # and the exit status in $rc.

@@ -116,16 +116,6 @@ check "explain exact" grep -q "^exact Jaccard" "$work/h.txt"
 "$neardup" explain "$src/examples/crawl.jsonl#nope" "$src/examples/crawl.jsonl:1" > "$work/i.txt" 2>&1
 check "explain missing id" [ $? -ne 0 ]
 
-# words N FIRST: N distinct letter-only words.
-words() {
-  awk -v n="$1" -v first="${2:-0}" 'BEGIN {
-    for (k = 0; k < n; k++) {
-      m = first + k; w = "w"
-      do { w = w sprintf("%c", 97 + m % 26); m = int(m / 26) } while (m > 0)
-      printf("%s%s", k ? " " : "", w)
-    }
-  }'
-}
 
 # explain reads through dedup's readers: gzip, zstd, JSONL by line and id,
 # WARC records by number and WARC-Record-ID, text files whole.

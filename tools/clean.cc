@@ -191,7 +191,9 @@ void AddCleanCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--threads", flags->threads,
                   "threads of both passes (default: all cores; the output is the same for any count)");
   cmd->add_flag("--overwrite", flags->overwrite,
-                "accept an output folder that is not empty");
+                "accept an output folder that is not empty: the files an "
+                "earlier run listed in its stats.json are replaced when this "
+                "run completes, no other file");
   cmd->add_flag("--no-report", flags->no_report,
                 "do not write report.html (the run's page: counts, charts, "
                 "examples; 'neardup report OUTDIR' writes it later)");

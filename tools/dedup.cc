@@ -170,7 +170,9 @@ void AddDedupCommand(CLI::App& app, int* exit_code) {
   cmd->add_flag("--dry-run", flags->dry_run,
                 "write the decisions only, no record files");
   cmd->add_flag("--overwrite", flags->overwrite,
-                "accept an output folder that is not empty");
+                "accept an output folder that is not empty: the files an "
+                "earlier run listed in its stats.json are replaced when this "
+                "run completes, no other file");
   cmd->add_flag("--no-report", flags->no_report,
                 "do not write report.html (the run's page: counts, charts, "
                 "examples; 'neardup report OUTDIR' writes it later)");

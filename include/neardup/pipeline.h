@@ -26,6 +26,7 @@
 #include "neardup/cluster.h"
 #include "neardup/io.h"
 #include "neardup/lsh.h"
+#include "neardup/minhash.h"
 #include "neardup/shingle.h"
 
 namespace neardup {
@@ -224,7 +225,65 @@ struct ProgressEvent {
   // when unknown.
   uint64_t total_records = 0;
 };
+// Called on the thread that runs the job. To stop the job from it, set
+// the atomic the options' `cancel` points to: the job returns Cancelled at
+// its next document and writes nothing. (Throwing from it is not
+// supported.)
 using ProgressFn = std::function<void(const ProgressEvent&)>;
+
+// --- Batch calls: many documents in one call, on threads ----------------
+// For programs that link the library (the Python module's batch functions
+// are these). `threads`: at least 0; 0 means one per core. Results do not
+// depend on the thread count.
+
+// Returns the text of document i; may use *scratch to hold it (one scratch
+// string per thread). Called from worker threads, concurrently for
+// different i: it must be thread-safe.
+using TextFn = std::function<std::string_view(size_t i, std::string* scratch)>;
+
+// Signs n documents into `signatures`, row i (hasher.num_perm() values)
+// for document i, shingled as `shingles` says (Shingler::Hash). Returns
+// InvalidArgument for threads < 0, bad shingle options, or `signatures` of
+// another size than n x num_perm. Cost: as Shingler::Hash + Sign per
+// document, spread over the threads.
+absl::Status SignTexts(absl::Span<const std::string_view> texts,
+                       const ShingleOptions& shingles, const MinHasher& hasher,
+                       int threads, absl::Span<uint32_t> signatures);
+absl::Status SignTexts(size_t n, const TextFn& text,
+                       const ShingleOptions& shingles, const MinHasher& hasher,
+                       int threads, absl::Span<uint32_t> signatures);
+
+// As SignTexts, the SimHash fingerprint of each document.
+absl::Status SimHashTexts(absl::Span<const std::string_view> texts,
+                          const ShingleOptions& shingles, int threads,
+                          absl::Span<uint64_t> fingerprints);
+absl::Status SimHashTexts(size_t n, const TextFn& text,
+                          const ShingleOptions& shingles, int threads,
+                          absl::Span<uint64_t> fingerprints);
+
+// The band keys of signatures (rows of num_perm values):
+// keys[b * documents + i] = BandKey(row i, b, lsh.rows), band by band.
+// Returns InvalidArgument unless the rows are whole, 1 <= bands x rows <=
+// num_perm, and keys holds bands x documents values.
+absl::Status BandKeysOfRows(absl::Span<const uint32_t> signatures,
+                            size_t num_perm, const LshParams& lsh,
+                            absl::Span<uint64_t> keys);
+
+// out[i] = EstimateJaccard(row i of a, row i of b). Returns
+// InvalidArgument unless a and b are the same number of whole rows and out
+// holds one value per row.
+absl::Status EstimateJaccardRows(absl::Span<const uint32_t> a,
+                                 absl::Span<const uint32_t> b, size_t num_perm,
+                                 absl::Span<double> out);
+
+// The LSH candidate pairs of signatures over all bands, each pair once,
+// (smaller, larger) document, sorted; unverified (compare them with
+// EstimateJaccardRows or ExactJaccard). Counters of every band are added
+// to *stats (may be null). Errors as BandKeysOfRows.
+absl::StatusOr<std::vector<DocPair>> CandidatesOfSignatures(
+    absl::Span<const uint32_t> signatures, size_t num_perm,
+    const LshParams& lsh, const CandidateOptions& options = {},
+    CandidateStats* stats = nullptr);
 
 // Runs the dedup job and writes into `outdir`: the kept records (files
 // named by InputFile::output_name, same format and compression as their

@@ -18,17 +18,116 @@ Example::
     neardup.estimate_jaccard(sigs[0], sigs[1])
 """
 
+from neardup import _core
 from neardup._core import *  # noqa: F401,F403
 from neardup._core import __version__  # noqa: F401
 
 
-def dedup(paths, output, **options):
+def _fields(obj):
+    """The readable and writable fields of an option struct, by name."""
+    cls = type(obj)
+    return [name for name in sorted(dir(cls))
+            if not name.startswith("_")
+            and isinstance(getattr(cls, name, None), property)
+            and getattr(cls, name).fset is not None]
+
+
+def _same(a, b):
+    if hasattr(a, "tolist"):  # arrays (and array views) compare as lists
+        a, b = a.tolist(), b.tolist()
+    return a == b
+
+
+def _rebuild(cls, state):
+    obj = cls()
+    for name, value in state.items():
+        setattr(obj, name, value)
+    return obj
+
+
+def _add_python_manners(cls):
+    """Gives an option struct keyword construction (every field, by name;
+    an unknown name is a TypeError), a repr that shows its fields, equality
+    by fields, and pickling (by its fields)."""
+    base_init = cls.__init__
+
+    def __init__(self, *args, **kwargs):
+        base_init(self, *args)
+        fields = _fields(self)
+        for name, value in kwargs.items():
+            if name not in fields:
+                raise TypeError("%s has no field %r (fields: %s)"
+                                % (cls.__name__, name, ", ".join(fields)))
+            setattr(self, name, value)
+
+    def __repr__(self):
+        return "%s(%s)" % (cls.__name__, ", ".join(
+            "%s=%r" % (name, getattr(self, name)) for name in _fields(self)))
+
+    def __eq__(self, other):
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(_same(getattr(self, n), getattr(other, n))
+                   for n in _fields(self))
+
+    def __reduce__(self):
+        state = {}
+        for n in _fields(self):
+            value = getattr(self, n)
+            state[n] = list(value.tolist()) if hasattr(value, "tolist") \
+                else value
+        return (_rebuild, (cls, state))
+
+    __init__.__doc__ = base_init.__doc__
+    cls.__init__ = __init__
+    cls.__repr__ = __repr__
+    cls.__eq__ = __eq__
+    cls.__hash__ = None
+    cls.__reduce__ = __reduce__
+
+
+for _name in ("BoilerplateOptions", "CandidateOptions", "CleanOptions",
+              "DedupOptions", "GopherThresholds", "SyndicationOptions",
+              "LshParams", "MinHashOptions", "NormalizeOptions",
+              "ReaderOptions", "RepeatOptions", "ShingleOptions"):
+    _add_python_manners(getattr(_core, _name))  # noqa: F405
+del _name
+
+
+def dedup(paths, output, *, progress=None, **options):
     """Runs ``neardup dedup`` in this process: see ``neardup.dask.dedup`` for
-    the options (the same names, without the Dask ones). Returns the parsed
-    stats.json."""
+    the options (the same names, without the Dask ones), plus ``threads``
+    (0: every core), ``max_memory`` (bytes, or "2G"), ``min_words`` and
+    ``output_format`` ("as-input" or "jsonl"), as the command's flags.
+    ``paths`` and ``output`` may be ``str`` or ``pathlib`` paths.
+    ``progress(stage, records, bytes, total_bytes, total_records)`` is
+    called as the job goes; returning False stops it (nothing written).
+    Returns the parsed stats.json."""
     import json
+    import os
     from neardup._options import _options, _plan
     opts = _options(**options)
     inputs = _plan(paths)
-    stats = run_dedup(inputs, output, opts)  # noqa: F405
+    stats = run_dedup(inputs, os.fspath(output), opts, progress)  # noqa: F405
     return json.loads(stats_to_json(stats, opts))  # noqa: F405
+
+
+def clean(paths, output, *, progress=None, **options):
+    """Runs ``neardup clean`` in this process. Options are the command's
+    flags with underscores (``repeats``, ``min_repeat_line_bytes``,
+    ``near_similarity``, ``boilerplate``, ``boilerplate_min_docs``,
+    ``boilerplate_max_line_bytes``, ``line_counts``, ``syndicated``,
+    ``syndicated_threshold``, ``syndicated_min_words``, ``bloom_bytes``,
+    ``gopher_filter``, ``signals_only``, ``annotate``, ``text_field``,
+    ``id_field``, ``url_field``, ``max_doc_bytes``, ``oversize``,
+    ``threads``, ``output_format``, ``overwrite``), with the same defaults.
+    ``progress`` as for ``dedup``. Returns the parsed stats.json."""
+    import json
+    import os
+    from neardup._options import _clean_options, _plan
+    opts = _clean_options(**options)
+    inputs = _plan(paths)
+    run_clean(inputs, os.fspath(output), opts, progress)  # noqa: F405
+    with open(os.path.join(os.fspath(output), "stats.json"),
+              encoding="utf-8") as f:
+        return json.loads(f.read())

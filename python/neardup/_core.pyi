@@ -7,7 +7,7 @@ UTF-8 is repaired as in C++).
 """
 
 import enum
-from typing import Any, Iterable, Sequence, Union
+from typing import Any, Callable, Iterable, Optional, Sequence, Union
 
 Text = Union[str, bytes]
 Buffer = Any  # numpy.ndarray, memoryview, array.array, ...
@@ -232,6 +232,10 @@ class Oversize(enum.Enum):
     REJECT = ...
     TRUNCATE = ...
 
+class OutputFormat(enum.Enum):
+    AS_INPUT = ...
+    TEXT_JSONL = ...
+
 class ReaderOptions:
     text_field: str
     id_field: str
@@ -256,6 +260,10 @@ class DedupOptions:
     threads: int
     dry_run: bool
     overwrite: bool
+    report: bool
+    max_memory_bytes: int
+    min_words: int
+    output_format: OutputFormat
     candidates: CandidateOptions
 
 class InputFile:
@@ -297,9 +305,57 @@ class DedupStats:
     peak_rss_bytes: int
     threads: int
 
+class BoilerplateOptions:
+    def __init__(self, **fields: Any) -> None: ...
+    min_docs: int
+    max_line_bytes: int
+
+class SyndicationOptions:
+    def __init__(self, **fields: Any) -> None: ...
+    threshold: float
+    min_words: int
+    bloom_bytes: int
+
+class CleanOptions:
+    def __init__(self, **fields: Any) -> None: ...
+    repeats: bool
+    repeat_options: RepeatOptions
+    boilerplate: bool
+    boilerplate_options: BoilerplateOptions
+    syndicated: bool
+    syndication: SyndicationOptions
+    line_counts_file: str
+    gopher_filter: bool
+    gopher: GopherThresholds
+    signals_only: bool
+    annotate: bool
+    reader: ReaderOptions
+    threads: int
+    output_format: OutputFormat
+    overwrite: bool
+    report: bool
+
+class CleanStats:
+    read: int
+    kept: int
+    removed: int
+    rejected: int
+    edited: int
+    cut_bytes: int
+    text_bytes: int
+    not_rewritten: int
+    outputs: list[str]
+
+def run_clean(inputs: Sequence[InputFile], output: str,
+              options: CleanOptions = ...,
+              progress: Optional[Callable[[str, int, int, int, int],
+                                          Optional[bool]]] = ...) -> CleanStats: ...
 def run_dedup(inputs: Sequence[InputFile], output: str,
-              options: DedupOptions = ...) -> DedupStats: ...
+              options: DedupOptions = ...,
+              progress: Optional[Callable[[str, int, int, int, int],
+                                          Optional[bool]]] = ...) -> DedupStats: ...
 def stats_to_json(stats: DedupStats, options: DedupOptions) -> str: ...
+def write_report(outdir: str) -> None: ...
 def dedup_method_name(method: DedupMethod) -> str: ...
 
 # The stages of the dedup job, for neardup.dask.

@@ -9,9 +9,16 @@ def _options(method="minhash", threshold=0.8, ngram=0, char=False,
              num_perm=112, bands=0, rows=0, hamming=3, keep="first",
              verify="signature", text_field="text", id_field="id",
              max_doc_bytes=256 << 20, oversize="reject", seed=0,
-             dry_run=False, overwrite=False, max_bucket_pairs_size=64):
+             dry_run=False, overwrite=False, max_bucket_pairs_size=64,
+             threads=0, max_memory=None, min_words=0,
+             output_format="as-input"):
     """Returns DedupOptions from the flags of ``neardup dedup``."""
     o = _core.DedupOptions()
+    o.threads = threads
+    if max_memory is not None:
+        o.max_memory_bytes = _byte_size(max_memory)
+    o.min_words = min_words
+    o.output_format = _output_format(output_format)
     methods = {"minhash": _core.DedupMethod.MINHASH,
                "simhash": _core.DedupMethod.SIMHASH,
                "exact": _core.DedupMethod.EXACT}
@@ -34,6 +41,56 @@ def _options(method="minhash", threshold=0.8, ngram=0, char=False,
     o.bands = bands
     o.rows = rows
     o.hamming = hamming
+    o.reader = _reader(text_field, id_field, max_doc_bytes, oversize)
+    o.seed = seed
+    o.dry_run = dry_run
+    o.overwrite = overwrite
+    candidates = _core.CandidateOptions()
+    candidates.max_bucket_pairs_size = max_bucket_pairs_size
+    o.candidates = candidates
+    return o
+
+
+def _clean_options(repeats=True, min_repeat_line_bytes=30,
+                   near_similarity=0.8, boilerplate=True,
+                   boilerplate_min_docs=3, boilerplate_max_line_bytes=200,
+                   line_counts="", syndicated=False, syndicated_threshold=0.8,
+                   syndicated_min_words=20, bloom_bytes=256 << 20,
+                   gopher_filter=False, signals_only=False, annotate=False,
+                   text_field="text", id_field="id", url_field="url",
+                   max_doc_bytes=256 << 20, oversize="reject", threads=0,
+                   output_format="as-input", overwrite=False):
+    """Returns CleanOptions from the flags of ``neardup clean``."""
+    o = _core.CleanOptions()
+    o.repeats = repeats
+    r = _core.RepeatOptions()
+    r.min_single_line_bytes = min_repeat_line_bytes
+    r.near_similarity = near_similarity
+    o.repeat_options = r
+    o.boilerplate = boilerplate
+    b = _core.BoilerplateOptions()
+    b.min_docs = boilerplate_min_docs
+    b.max_line_bytes = boilerplate_max_line_bytes
+    o.boilerplate_options = b
+    o.line_counts_file = os.fspath(line_counts)
+    o.syndicated = syndicated
+    syn = _core.SyndicationOptions()
+    syn.threshold = syndicated_threshold
+    syn.min_words = syndicated_min_words
+    syn.bloom_bytes = bloom_bytes
+    o.syndication = syn
+    o.gopher_filter = gopher_filter
+    o.signals_only = signals_only
+    o.annotate = annotate
+    o.reader = _reader(text_field, id_field, max_doc_bytes, oversize)
+    o.reader.url_field = url_field
+    o.threads = threads
+    o.output_format = _output_format(output_format)
+    o.overwrite = overwrite
+    return o
+
+
+def _reader(text_field, id_field, max_doc_bytes, oversize):
     reader = _core.ReaderOptions()
     reader.text_field = text_field
     reader.id_field = id_field
@@ -43,14 +100,29 @@ def _options(method="minhash", threshold=0.8, ngram=0, char=False,
     if oversize not in oversizes:
         raise ValueError("oversize must be reject or truncate")
     reader.oversize = oversizes[oversize]
-    o.reader = reader
-    o.seed = seed
-    o.dry_run = dry_run
-    o.overwrite = overwrite
-    candidates = _core.CandidateOptions()
-    candidates.max_bucket_pairs_size = max_bucket_pairs_size
-    o.candidates = candidates
-    return o
+    return reader
+
+
+def _output_format(name):
+    formats = {"as-input": _core.OutputFormat.AS_INPUT,
+               "jsonl": _core.OutputFormat.TEXT_JSONL}
+    if name not in formats:
+        raise ValueError("output_format must be as-input or jsonl")
+    return formats[name]
+
+
+def _byte_size(value):
+    """Bytes from an int or a size such as "500M" or "2G" (powers of 1024)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    units = {"K": 10, "M": 20, "G": 30, "T": 40}
+    if isinstance(value, str) and value[:-1].isdigit() and \
+            value[-1:].upper() in units:
+        return int(value[:-1]) << units[value[-1].upper()]
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    raise ValueError("max_memory must be a number of bytes or a size such as "
+                     "500M or 2G, not %r" % (value,))
 
 
 def _plan(paths):

@@ -34,9 +34,11 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <atomic>
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -131,13 +133,27 @@ struct View {
   py::buffer_info info;
   absl::Span<const T> values;
   std::vector<py::ssize_t> shape;
+  std::vector<T> copy;  // the values of a buffer that is not C-contiguous
 };
 
 template <typename T>
-View<T> ViewOf(const py::buffer& object, int min_ndim, int max_ndim,
+View<T> ViewOf(const py::object& object, int min_ndim, int max_ndim,
                const char* what) {
   View<T> view;
-  view.info = object.request();
+  if (!PyObject_CheckBuffer(object.ptr())) {
+    throw py::type_error(
+        std::string(what) + ": expected an array (a NumPy array or another "
+        "buffer of " + (std::is_floating_point_v<T> ? "float64" : "unsigned "
+        "integers") + "), got " + std::string(py::str(py::type::of(object).attr("__name__"))) +
+        (PyList_Check(object.ptr()) || PyTuple_Check(object.ptr())
+             ? "; convert it with numpy.asarray(values, dtype=numpy." +
+                   std::string(std::is_floating_point_v<T> ? "float64"
+                               : sizeof(T) == 4        ? "uint32"
+                                                       : "uint64") +
+                   ")"
+             : ""));
+  }
+  view.info = py::reinterpret_borrow<py::buffer>(object).request();
   const py::buffer_info& info = view.info;
   if (info.itemsize != static_cast<py::ssize_t>(sizeof(T))) {
     throw py::value_error(std::string(what) + ": expected items of " +
@@ -160,16 +176,33 @@ View<T> ViewOf(const py::buffer& object, int min_ndim, int max_ndim,
                                : " to " + std::to_string(max_ndim)) +
                           " dimensions, got " + std::to_string(info.ndim));
   }
+  view.shape.assign(info.shape.begin(), info.shape.end());
   py::ssize_t expected = info.itemsize;
+  bool contiguous = true;
   for (py::ssize_t d = info.ndim - 1; d >= 0; --d) {
-    if (info.shape[d] > 1 && info.strides[d] != expected) {
-      throw py::value_error(std::string(what) + ": must be C-contiguous");
-    }
+    contiguous = contiguous && (info.shape[d] <= 1 || info.strides[d] == expected);
     expected *= info.shape[d];
   }
-  view.values = absl::MakeConstSpan(static_cast<const T*>(info.ptr),
-                                    static_cast<size_t>(info.size));
-  view.shape.assign(info.shape.begin(), info.shape.end());
+  if (contiguous) {
+    view.values = absl::MakeConstSpan(static_cast<const T*>(info.ptr),
+                                      static_cast<size_t>(info.size));
+    return view;
+  }
+  // A slice or a transposed array: copied in C order (1 or 2 dimensions).
+  const char* base = static_cast<const char*>(info.ptr);
+  const py::ssize_t rows = info.ndim == 2 ? info.shape[0] : 1;
+  const py::ssize_t cols = info.shape[info.ndim - 1];
+  const py::ssize_t row_stride = info.ndim == 2 ? info.strides[0] : 0;
+  const py::ssize_t col_stride = info.strides[info.ndim - 1];
+  view.copy.reserve(static_cast<size_t>(info.size));
+  for (py::ssize_t r = 0; r < rows; ++r) {
+    for (py::ssize_t c = 0; c < cols; ++c) {
+      T value;
+      std::memcpy(&value, base + r * row_stride + c * col_stride, sizeof(T));
+      view.copy.push_back(value);
+    }
+  }
+  view.values = absl::MakeConstSpan(view.copy);
   return view;
 }
 
@@ -422,27 +455,58 @@ std::vector<size_t> CharOffsets(const py::str& text,
 // ---------------------------------------------------------------------------
 // Batch kernels
 
+// Runs a job (RunDedup, RunClean) without the GIL. The job calls
+// `progress` on this thread; a callback that returns False or raises, and a
+// signal Python wants delivered (Ctrl-C: KeyboardInterrupt), stop the job
+// through its cancel flag: nothing is written.
+template <typename Options, typename Job>
+auto RunJob(Job job, const std::vector<InputFile>& inputs,
+            const std::string& output, Options options, py::object progress) {
+  std::atomic<bool> cancel{false};
+  options.cancel = &cancel;
+  std::optional<py::error_already_set> raised;
+  ProgressFn fn = [&](const ProgressEvent& e) {
+    py::gil_scoped_acquire acquire;
+    if (cancel.load()) return;
+    if (PyErr_CheckSignals() != 0) {
+      raised.emplace();
+      cancel = true;
+      return;
+    }
+    if (progress.is_none()) return;
+    try {
+      py::object go = progress(std::string(e.stage), e.records, e.bytes,
+                               e.total_bytes, e.total_records);
+      if (!go.is_none() && !py::bool_(go)) cancel = true;
+    } catch (py::error_already_set& error) {
+      raised.emplace(std::move(error));
+      cancel = true;
+    }
+  };
+  decltype(job(inputs, output, options, fn)) stats;
+  {
+    py::gil_scoped_release release;
+    stats = job(inputs, output, options, fn);
+  }
+  if (raised.has_value()) throw std::move(*raised);
+  return Check(std::move(stats));
+}
+
 py::object MinHashBatch(const MinHasher& hasher, const py::iterable& texts,
                         const ShingleOptions& shingles, int threads) {
   CheckThreads(threads);
-  Check(Shingler::Create(shingles).status());
   const Texts input(texts);
   const size_t n = input.size();
   const size_t k = static_cast<size_t>(hasher.num_perm());
   std::vector<uint32_t> out(n * k);
+  absl::Status status;
   {
     py::gil_scoped_release release;
-    Parallel(n, threads, [&](size_t, size_t begin, size_t end) {
-      Shingler shingler = *Shingler::Create(shingles);
-      std::vector<uint64_t> hashes;
-      std::string scratch;
-      for (size_t i = begin; i < end; ++i) {
-        shingler.Hash(input.Get(i, &scratch), &hashes);
-        hasher.Sign(hashes, absl::MakeSpan(out.data() + i * k, k))
-            .IgnoreError();  // the row has k values
-      }
-    });
+    status = SignTexts(
+        n, [&input](size_t i, std::string* scratch) { return input.Get(i, scratch); },
+        shingles, hasher, threads, absl::MakeSpan(out));
   }
+  Check(status);
   return ToArray(std::move(out), {static_cast<py::ssize_t>(n),
                                   static_cast<py::ssize_t>(k)});
 }
@@ -450,26 +514,21 @@ py::object MinHashBatch(const MinHasher& hasher, const py::iterable& texts,
 py::object SimHashBatch(const py::iterable& texts,
                         const ShingleOptions& shingles, int threads) {
   CheckThreads(threads);
-  Check(Shingler::Create(shingles).status());
   const Texts input(texts);
   const size_t n = input.size();
   std::vector<uint64_t> out(n);
+  absl::Status status;
   {
     py::gil_scoped_release release;
-    Parallel(n, threads, [&](size_t, size_t begin, size_t end) {
-      Shingler shingler = *Shingler::Create(shingles);
-      std::vector<uint64_t> hashes;
-      std::string scratch;
-      for (size_t i = begin; i < end; ++i) {
-        shingler.Hash(input.Get(i, &scratch), &hashes);
-        out[i] = SimHash(hashes);
-      }
-    });
+    status = SimHashTexts(
+        n, [&input](size_t i, std::string* scratch) { return input.Get(i, scratch); },
+        shingles, threads, absl::MakeSpan(out));
   }
+  Check(status);
   return ToArray(std::move(out));
 }
 
-py::object BandKeys(const py::buffer& signatures, int bands, int rows) {
+py::object BandKeys(const py::object& signatures, int bands, int rows) {
   const View<uint32_t> sig = ViewOf<uint32_t>(signatures, 2, 2, "signatures");
   const size_t n = static_cast<size_t>(sig.shape[0]);
   const size_t k = static_cast<size_t>(sig.shape[1]);
@@ -491,7 +550,7 @@ py::object BandKeys(const py::buffer& signatures, int bands, int rows) {
 }
 
 // Estimated Jaccard of row i of `a` and row i of `b`.
-py::object EstimateJaccardRows(const py::buffer& a, const py::buffer& b) {
+py::object EstimateJaccardRowsPy(const py::object& a, const py::object& b) {
   const View<uint32_t> va = ViewOf<uint32_t>(a, 2, 2, "a");
   const View<uint32_t> vb = ViewOf<uint32_t>(b, 2, 2, "b");
   if (va.shape != vb.shape) throw py::value_error("a and b differ in shape");
@@ -501,14 +560,11 @@ py::object EstimateJaccardRows(const py::buffer& a, const py::buffer& b) {
     throw py::value_error("estimate_jaccard_rows: signatures of 0 values");
   }
   std::vector<double> out(n);
-  {
+  if (n > 0) {
     py::gil_scoped_release release;
-    for (size_t i = 0; i < n; ++i) {
-      // Rows of one array have one length, so this cannot fail.
-      out[i] = EstimateJaccard(va.values.subspan(i * k, k),
-                               vb.values.subspan(i * k, k))
-                   .value_or(0.0);
-    }
+    // Same shapes and k > 0: cannot fail.
+    neardup::EstimateJaccardRows(va.values, vb.values, k, absl::MakeSpan(out))
+        .IgnoreError();
   }
   return ToArray(std::move(out));
 }
@@ -522,7 +578,7 @@ py::object PairsToArray(std::vector<DocPair> pairs) {
   return ToArray(std::move(flat), {static_cast<py::ssize_t>(pairs.size()), 2});
 }
 
-py::tuple CandidatesFromKeysPy(const py::buffer& keys,
+py::tuple CandidatesFromKeysPy(const py::object& keys,
                                const CandidateOptions& options) {
   const View<uint64_t> v = ViewOf<uint64_t>(keys, 1, 1, "keys");
   std::vector<DocPair> pairs;
@@ -537,8 +593,8 @@ py::tuple CandidatesFromKeysPy(const py::buffer& keys,
   return py::make_tuple(PairsToArray(std::move(pairs)), stats);
 }
 
-py::tuple CandidatesFromSortedKeysPy(const py::buffer& keys,
-                                     const py::buffer& docs,
+py::tuple CandidatesFromSortedKeysPy(const py::object& keys,
+                                     const py::object& docs,
                                      const CandidateOptions& options) {
   const View<uint64_t> k = ViewOf<uint64_t>(keys, 1, 1, "keys");
   const View<uint32_t> d = ViewOf<uint32_t>(docs, 1, 1, "docs");
@@ -562,8 +618,8 @@ py::tuple CandidatesFromSortedKeysPy(const py::buffer& keys,
 
 // The kept member of each cluster: `cluster` and `doc` sorted by (cluster,
 // doc); returns, per entry, the kept doc of its cluster.
-py::object ChooseKept(const py::buffer& cluster, const py::buffer& doc,
-                      const py::buffer& lengths, const py::buffer& numbers,
+py::object ChooseKept(const py::object& cluster, const py::object& doc,
+                      const py::object& lengths, const py::object& numbers,
                       KeepPolicy policy) {
   const View<uint64_t> c = ViewOf<uint64_t>(cluster, 1, 1, "cluster");
   const View<uint64_t> d = ViewOf<uint64_t>(doc, 1, 1, "doc");
@@ -635,12 +691,12 @@ py::dict SignPartitionPy(const DedupPartition& partition,
 
 // The lines of removed.jsonl or clusters.jsonl for documents of one
 // partition, each ending in "\n", as one bytes object.
-py::bytes RemovedLines(const py::bytes& ids, const py::buffer& id_end,
-                       const py::buffer& rows, const py::str& file,
-                       const py::buffer& lines, DedupMethod method,
-                       const py::buffer& clusters, const py::bytes& kept_ids,
-                       const py::buffer& kept_id_end,
-                       const py::buffer& similarity) {
+py::bytes RemovedLines(const py::bytes& ids, const py::object& id_end,
+                       const py::object& rows, const py::str& file,
+                       const py::object& lines, DedupMethod method,
+                       const py::object& clusters, const py::bytes& kept_ids,
+                       const py::object& kept_id_end,
+                       const py::object& similarity) {
   const std::string_view all_ids = TextOf(ids);
   const std::string_view all_kept = TextOf(kept_ids);
   const View<uint64_t> ends = ViewOf<uint64_t>(id_end, 1, 1, "id_end");
@@ -697,10 +753,10 @@ py::tuple ProbeInput(const std::string& path, const ReaderOptions& reader) {
                         CompressionName(opened->compression()));
 }
 
-py::bytes ClusterLines(const py::bytes& ids, const py::buffer& id_end,
-                       const py::buffer& rows, const py::buffer& clusters,
+py::bytes ClusterLines(const py::bytes& ids, const py::object& id_end,
+                       const py::object& rows, const py::object& clusters,
                        const py::bytes& kept_ids,
-                       const py::buffer& kept_id_end) {
+                       const py::object& kept_id_end) {
   const std::string_view all_ids = TextOf(ids);
   const std::string_view all_kept = TextOf(kept_ids);
   const View<uint64_t> ends = ViewOf<uint64_t>(id_end, 1, 1, "id_end");
@@ -778,14 +834,18 @@ PYBIND11_MODULE(_core, m) {
            py::arg("punctuation_to_space") = true,
            py::arg("digits_to_zero") = true,
            py::arg("collapse_whitespace") = true)
-      .def_readwrite("nfkc", &NormalizeOptions::nfkc)
-      .def_readwrite("case_fold", &NormalizeOptions::case_fold)
-      .def_readwrite("strip_accents", &NormalizeOptions::strip_accents)
-      .def_readwrite("punctuation_to_space",
-                     &NormalizeOptions::punctuation_to_space)
-      .def_readwrite("digits_to_zero", &NormalizeOptions::digits_to_zero)
-      .def_readwrite("collapse_whitespace",
-                     &NormalizeOptions::collapse_whitespace);
+      .def_readwrite("nfkc", &NormalizeOptions::nfkc,
+                     "Unicode NFKC (compatibility composition; drops default-ignorables). Default: True.")
+      .def_readwrite("case_fold", &NormalizeOptions::case_fold,
+                     "Unicode case folding. Default: True.")
+      .def_readwrite("strip_accents", &NormalizeOptions::strip_accents,
+                     "remove combining marks after decomposition. Default: False (accents carry meaning in many languages).")
+      .def_readwrite("punctuation_to_space", &NormalizeOptions::punctuation_to_space,
+                     "punctuation and symbols (P*, Sc, Sm, Sk) become spaces. Default: True.")
+      .def_readwrite("digits_to_zero", &NormalizeOptions::digits_to_zero,
+                     "every decimal digit becomes 0. Default: True.")
+      .def_readwrite("collapse_whitespace", &NormalizeOptions::collapse_whitespace,
+                     "runs of whitespace become one space, trimmed. Default: True.");
 
   py::class_<Normalizer>(m, "Normalizer",
                          "Normalizes text (NFKC, case folding, punctuation, "
@@ -853,10 +913,14 @@ PYBIND11_MODULE(_core, m) {
            }),
            py::arg("kind") = ShingleKind::kWord, py::arg("n") = 5,
            py::arg("seed") = 0, py::arg("normalize") = NormalizeOptions{})
-      .def_readwrite("kind", &ShingleOptions::kind)
-      .def_readwrite("n", &ShingleOptions::n)
-      .def_readwrite("seed", &ShingleOptions::seed)
-      .def_readwrite("normalize", &ShingleOptions::normalize);
+      .def_readwrite("kind", &ShingleOptions::kind,
+                     "ShingleKind.WORD (n consecutive words) or CHAR (n code points). Default: WORD.")
+      .def_readwrite("n", &ShingleOptions::n,
+                     "shingle size in words or code points, 1 to 64. Default: 5.")
+      .def_readwrite("seed", &ShingleOptions::seed,
+                     "seed of every XXH3 call. Default: 0.")
+      .def_readwrite("normalize", &ShingleOptions::normalize,
+                     "NormalizeOptions applied before shingling. Default: NormalizeOptions().");
 
   py::class_<Shingler>(m, "Shingler",
                        "Turns documents into 64-bit shingle hashes (stable "
@@ -883,8 +947,10 @@ PYBIND11_MODULE(_core, m) {
              return MinHashOptions{num_perm, seed};
            }),
            py::arg("num_perm") = 112, py::arg("seed") = 0)
-      .def_readwrite("num_perm", &MinHashOptions::num_perm)
-      .def_readwrite("seed", &MinHashOptions::seed);
+      .def_readwrite("num_perm", &MinHashOptions::num_perm,
+                     "permutations (signature length), 1 to 8192. Default: 112.")
+      .def_readwrite("seed", &MinHashOptions::seed,
+                     "seed of the permutation family. Default: 0.");
   py::class_<MinHasher>(m, "MinHasher",
                         "Computes MinHash signatures (uint32 values; stable, "
                         "see minhash.h). Immutable and thread-safe.")
@@ -898,7 +964,7 @@ PYBIND11_MODULE(_core, m) {
            py::arg("num_perm"), py::arg("seed") = 0)
       .def(
           "sign",
-          [](const MinHasher& self, const py::buffer& shingles) {
+          [](const MinHasher& self, const py::object& shingles) {
             const View<uint64_t> v = ViewOf<uint64_t>(shingles, 1, 1,
                                                       "shingles");
             return ToArray(self.Sign(v.values));
@@ -917,21 +983,21 @@ PYBIND11_MODULE(_core, m) {
       });
   m.def(
       "estimate_jaccard",
-      [](const py::buffer& a, const py::buffer& b) {
+      [](const py::object& a, const py::object& b) {
         return Check(EstimateJaccard(ViewOf<uint32_t>(a, 1, 1, "a").values,
                                      ViewOf<uint32_t>(b, 1, 1, "b").values));
       },
       py::arg("a"), py::arg("b"),
       "Returns the fraction of positions where two signatures agree. "
       "ValueError when they differ in length or are empty.");
-  m.def("estimate_jaccard_rows", &EstimateJaccardRows, py::arg("a"),
+  m.def("estimate_jaccard_rows", &EstimateJaccardRowsPy, py::arg("a"),
         py::arg("b"),
         "Returns estimate_jaccard of each row of a with the same row of b "
         "(float64 array). Releases the GIL.");
   m.def(
       "exact_jaccard_rows",
-      [](const py::buffer& a, const py::buffer& a_end, const py::buffer& b,
-         const py::buffer& b_end) {
+      [](const py::object& a, const py::object& a_end, const py::object& b,
+         const py::object& b_end) {
         const View<uint64_t> va = ViewOf<uint64_t>(a, 1, 1, "a");
         const View<uint64_t> vae = ViewOf<uint64_t>(a_end, 1, 1, "a_end");
         const View<uint64_t> vb = ViewOf<uint64_t>(b, 1, 1, "b");
@@ -960,7 +1026,7 @@ PYBIND11_MODULE(_core, m) {
       "sets with their end offsets (float64 array). Releases the GIL.");
   m.def(
       "exact_jaccard",
-      [](const py::buffer& a, const py::buffer& b) {
+      [](const py::object& a, const py::object& b) {
         return ExactJaccard(ViewOf<uint64_t>(a, 1, 1, "a").values,
                             ViewOf<uint64_t>(b, 1, 1, "b").values);
       },
@@ -970,7 +1036,7 @@ PYBIND11_MODULE(_core, m) {
   // ---- SimHash
   m.def(
       "simhash",
-      [](const py::buffer& features) {
+      [](const py::object& features) {
         return SimHash(ViewOf<uint64_t>(features, 1, 1, "features").values);
       },
       py::arg("features"),
@@ -991,8 +1057,10 @@ PYBIND11_MODULE(_core, m) {
   py::class_<LshParams>(m, "LshParams")
       .def(py::init([](int bands, int rows) { return LshParams{bands, rows}; }),
            py::arg("bands") = 14, py::arg("rows") = 8)
-      .def_readwrite("bands", &LshParams::bands)
-      .def_readwrite("rows", &LshParams::rows)
+      .def_readwrite("bands", &LshParams::bands,
+                     "LSH bands.")
+      .def_readwrite("rows", &LshParams::rows,
+                     "rows (signature values) per band.")
       .def("__repr__", [](const LshParams& p) {
         return "LshParams(bands=" + std::to_string(p.bands) +
                ", rows=" + std::to_string(p.rows) + ")";
@@ -1010,7 +1078,7 @@ PYBIND11_MODULE(_core, m) {
       "Chooses (bands, rows) for a threshold, as `neardup dedup` does.");
   m.def(
       "band_key",
-      [](const py::buffer& signature, int band, int rows) {
+      [](const py::object& signature, int band, int rows) {
         const View<uint32_t> v = ViewOf<uint32_t>(signature, 1, 1, "signature");
         return Check(CheckedBandKey(v.values, band, rows));
       },
@@ -1026,14 +1094,18 @@ PYBIND11_MODULE(_core, m) {
              return CandidateOptions{max_bucket_pairs_size};
            }),
            py::arg("max_bucket_pairs_size") = 64)
-      .def_readwrite("max_bucket_pairs_size",
-                     &CandidateOptions::max_bucket_pairs_size);
+      .def_readwrite("max_bucket_pairs_size", &CandidateOptions::max_bucket_pairs_size,
+                     "a bucket with more members emits a linear number of pairs. Default: 64.");
   py::class_<CandidateStats>(m, "CandidateStats")
       .def(py::init<>())
-      .def_readwrite("buckets", &CandidateStats::buckets)
-      .def_readwrite("pairs", &CandidateStats::pairs)
-      .def_readwrite("oversized_buckets", &CandidateStats::oversized_buckets)
-      .def_readwrite("largest_bucket", &CandidateStats::largest_bucket);
+      .def_readwrite("buckets", &CandidateStats::buckets,
+                     "keys shared by two or more documents.")
+      .def_readwrite("pairs", &CandidateStats::pairs,
+                     "pairs emitted (before deduplication).")
+      .def_readwrite("oversized_buckets", &CandidateStats::oversized_buckets,
+                     "buckets that took the linear path.")
+      .def_readwrite("largest_bucket", &CandidateStats::largest_bucket,
+                     "members of the largest bucket.");
   m.def("candidates_from_keys", &CandidatesFromKeysPy, py::arg("keys"),
         py::arg("options") = CandidateOptions{},
         "Candidate pairs of one band: returns ((m, 2) uint32 pairs, "
@@ -1045,7 +1117,7 @@ PYBIND11_MODULE(_core, m) {
         "buckets only (a shard of a band).");
   m.def(
       "simhash_near_pairs",
-      [](const py::buffer& fingerprints, int max_distance,
+      [](const py::object& fingerprints, int max_distance,
          const CandidateOptions& options) {
         const View<uint64_t> v =
             ViewOf<uint64_t>(fingerprints, 1, 1, "fingerprints");
@@ -1074,8 +1146,8 @@ PYBIND11_MODULE(_core, m) {
       "(ValueError outside 0 to 8).");
   m.def(
       "simhash_pairs_from_sorted_keys",
-      [](const py::buffer& keys, const py::buffer& fingerprints,
-         const py::buffer& docs, int max_distance,
+      [](const py::object& keys, const py::object& fingerprints,
+         const py::object& docs, int max_distance,
          const CandidateOptions& options) {
         const View<uint64_t> k = ViewOf<uint64_t>(keys, 1, 1, "keys");
         const View<uint64_t> f =
@@ -1103,7 +1175,7 @@ PYBIND11_MODULE(_core, m) {
       "doc), whole buckets only (a shard of a table).");
   m.def(
       "hamming_distance_rows",
-      [](const py::buffer& a, const py::buffer& b) {
+      [](const py::object& a, const py::object& b) {
         const View<uint64_t> va = ViewOf<uint64_t>(a, 1, 1, "a");
         const View<uint64_t> vb = ViewOf<uint64_t>(b, 1, 1, "b");
         if (va.values.size() != vb.values.size()) {
@@ -1221,12 +1293,14 @@ PYBIND11_MODULE(_core, m) {
            py::arg("near_similarity") = 0.8,
            py::arg("repeats_inside_lines") = true,
            py::arg("normalize") = NormalizeOptions{})
-      .def_readwrite("normalize", &RepeatOptions::normalize)
-      .def_readwrite("min_single_line_bytes",
-                     &RepeatOptions::min_single_line_bytes)
-      .def_readwrite("near_similarity", &RepeatOptions::near_similarity)
-      .def_readwrite("repeats_inside_lines",
-                     &RepeatOptions::repeats_inside_lines);
+      .def_readwrite("normalize", &RepeatOptions::normalize,
+                     "NormalizeOptions lines are compared under. Default: NormalizeOptions().")
+      .def_readwrite("min_single_line_bytes", &RepeatOptions::min_single_line_bytes,
+                     "a lone repeated line is cut only from this many normalized bytes. Default: 30.")
+      .def_readwrite("near_similarity", &RepeatOptions::near_similarity,
+                     "word 3-gram Jaccard at which a line is a near repeat; 1.0 disables near repeats. Default: 0.8.")
+      .def_readwrite("repeats_inside_lines", &RepeatOptions::repeats_inside_lines,
+                     "also cut a line printed twice and a sentence repeated right after itself. Default: True.");
   py::class_<RepeatFinder>(m, "RepeatFinder",
                            "Finds text repeated inside one document. Byte "
                            "offsets are into the UTF-8 encoding. Not "
@@ -1291,13 +1365,14 @@ PYBIND11_MODULE(_core, m) {
       .def_readonly("words", &RepetitionSignals::words);
   py::class_<GopherThresholds>(m, "GopherThresholds")
       .def(py::init<>())
-      .def_readwrite("dup_line_fraction", &GopherThresholds::dup_line_fraction)
-      .def_readwrite("dup_paragraph_fraction",
-                     &GopherThresholds::dup_paragraph_fraction)
-      .def_readwrite("dup_line_char_fraction",
-                     &GopherThresholds::dup_line_char_fraction)
-      .def_readwrite("dup_paragraph_char_fraction",
-                     &GopherThresholds::dup_paragraph_char_fraction)
+      .def_readwrite("dup_line_fraction", &GopherThresholds::dup_line_fraction,
+                     "duplicate lines / lines above which a document fails. Default: 0.3.")
+      .def_readwrite("dup_paragraph_fraction", &GopherThresholds::dup_paragraph_fraction,
+                     "duplicate paragraphs / paragraphs above which a document fails. Default: 0.3.")
+      .def_readwrite("dup_line_char_fraction", &GopherThresholds::dup_line_char_fraction,
+                     "characters of duplicate lines / all, above which a document fails. Default: 0.2.")
+      .def_readwrite("dup_paragraph_char_fraction", &GopherThresholds::dup_paragraph_char_fraction,
+                     "characters of duplicate paragraphs / all, above which a document fails. Default: 0.2.")
       // Views into the thresholds: t.top_ngram_char_fraction[0] = 0.9
       // changes t, and so does assigning a whole sequence of 3 (or 6).
       .def_property(
@@ -1368,38 +1443,70 @@ PYBIND11_MODULE(_core, m) {
   py::enum_<Oversize>(m, "Oversize")
       .value("REJECT", Oversize::kReject)
       .value("TRUNCATE", Oversize::kTruncate);
+  py::enum_<OutputFormat>(m, "OutputFormat")
+      .value("AS_INPUT", OutputFormat::kAsInput)
+      .value("TEXT_JSONL", OutputFormat::kTextJsonl);
   py::class_<ReaderOptions>(m, "ReaderOptions")
       .def(py::init<>())
-      .def_readwrite("text_field", &ReaderOptions::text_field)
-      .def_readwrite("id_field", &ReaderOptions::id_field)
-      .def_readwrite("url_field", &ReaderOptions::url_field)
-      .def_readwrite("number_field", &ReaderOptions::number_field)
-      .def_readwrite("max_document_bytes", &ReaderOptions::max_document_bytes)
-      .def_readwrite("oversize", &ReaderOptions::oversize);
+      .def_readwrite("text_field", &ReaderOptions::text_field,
+                     "JSONL field holding the text (a string). Default: 'text'.")
+      .def_readwrite("id_field", &ReaderOptions::id_field,
+                     "JSONL field holding the id; absent: FILE:LINE. Default: 'id'.")
+      .def_readwrite("url_field", &ReaderOptions::url_field,
+                     "JSONL field holding the URL (sites for boilerplate). Default: 'url'.")
+      .def_readwrite("number_field", &ReaderOptions::number_field,
+                     "numeric JSONL field read for keep policies; '' for none. Default: ''.")
+      .def_readwrite("max_document_bytes", &ReaderOptions::max_document_bytes,
+                     "larger texts are rejected or truncated (oversize). Default: 256 MiB.")
+      .def_readwrite("oversize", &ReaderOptions::oversize,
+                     "Oversize.REJECT or TRUNCATE. Default: REJECT.");
   py::class_<DedupOptions>(m, "DedupOptions",
                            "Options of the dedup job (C++ "
                            "neardup::DedupOptions; the CLI's flags).")
       .def(py::init<>())
-      .def_readwrite("method", &DedupOptions::method)
+      .def_readwrite("method", &DedupOptions::method,
+                     "DedupMethod.MINHASH, SIMHASH or EXACT. Default: MINHASH.")
       .def_readwrite("min_words", &DedupOptions::min_words,
                      "documents with fewer words are removed as too_short "
                      "(0: none; not supported by neardup.dask)")
-      .def_readwrite("threshold", &DedupOptions::threshold)
-      .def_readwrite("shingles", &DedupOptions::shingles)
-      .def_readwrite("num_perm", &DedupOptions::num_perm)
-      .def_readwrite("seed", &DedupOptions::seed)
-      .def_readwrite("bands", &DedupOptions::bands)
-      .def_readwrite("rows", &DedupOptions::rows)
-      .def_readwrite("hamming", &DedupOptions::hamming)
-      .def_readwrite("verify", &DedupOptions::verify)
-      .def_readwrite("keep", &DedupOptions::keep)
-      .def_readwrite("keep_field", &DedupOptions::keep_field)
-      .def_readwrite("reader", &DedupOptions::reader)
-      .def_readwrite("threads", &DedupOptions::threads)
-      .def_readwrite("dry_run", &DedupOptions::dry_run)
-      .def_readwrite("overwrite", &DedupOptions::overwrite)
-      .def_readwrite("report", &DedupOptions::report)
-      .def_readwrite("candidates", &DedupOptions::candidates);
+      .def_readwrite("threshold", &DedupOptions::threshold,
+                     "Jaccard similarity of duplicates (minhash), strictly between 0 and 1. Default: 0.8.")
+      .def_readwrite("shingles", &DedupOptions::shingles,
+                     "ShingleOptions (its seed must be 0 or equal to seed). Default: word 5-grams.")
+      .def_readwrite("num_perm", &DedupOptions::num_perm,
+                     "MinHash permutations. Default: 112.")
+      .def_readwrite("seed", &DedupOptions::seed,
+                     "hash seed of shingles and permutations. Default: 0.")
+      .def_readwrite("bands", &DedupOptions::bands,
+                     "LSH bands; 0: chosen from threshold. Default: 0.")
+      .def_readwrite("rows", &DedupOptions::rows,
+                     "LSH rows per band; 0: chosen from threshold. Default: 0.")
+      .def_readwrite("hamming", &DedupOptions::hamming,
+                     "SimHash: largest Hamming distance of duplicates, 0 to 8. Default: 3.")
+      .def_readwrite("verify", &DedupOptions::verify,
+                     "VerifyMode.SIGNATURE (estimated Jaccard) or EXACT (Jaccard of shingle sets). Default: SIGNATURE.")
+      .def_readwrite("keep", &DedupOptions::keep,
+                     "KeepPolicy.FIRST, LONGEST or FIELD (largest value of keep_field). Default: FIRST.")
+      .def_readwrite("keep_field", &DedupOptions::keep_field,
+                     "numeric JSONL field of KeepPolicy.FIELD. Default: ''.")
+      .def_readwrite("reader", &DedupOptions::reader,
+                     "ReaderOptions of the inputs. Default: ReaderOptions().")
+      .def_readwrite("threads", &DedupOptions::threads,
+                     "threads, at least 0; 0: one per core. Default: 0.")
+      .def_readwrite("dry_run", &DedupOptions::dry_run,
+                     "write the decisions only, no record files. Default: False.")
+      .def_readwrite("overwrite", &DedupOptions::overwrite,
+                     "accept a folder that is not empty; the files an earlier run listed in its stats.json are replaced. Default: False.")
+      .def_readwrite("max_memory_bytes", &DedupOptions::max_memory_bytes,
+                     "memory ceiling in bytes (0: none)")
+      .def_readwrite("output_format", &DedupOptions::output_format,
+                     "AS_INPUT, or TEXT_JSONL for WARC/WET and text inputs "
+                     "(not supported by neardup.dask)")
+      .def_readwrite("report", &DedupOptions::report,
+                     "write report.html (the run's page) and record the "
+                     "similarity of verified pairs for it. Default: False.")
+      .def_readwrite("candidates", &DedupOptions::candidates,
+                     "CandidateOptions of the LSH index. Default: CandidateOptions().");
   m.def(
       "parse_keep_policy",
       [](const std::string& text) {
@@ -1464,16 +1571,101 @@ PYBIND11_MODULE(_core, m) {
   m.def(
       "run_dedup",
       [](const std::vector<InputFile>& inputs, const std::string& output,
-         const DedupOptions& options) {
-        py::gil_scoped_release release;
-        auto stats = RunDedup(inputs, output, options);
-        py::gil_scoped_acquire acquire;
-        return Check(std::move(stats));
+         DedupOptions options, py::object progress) {
+        return RunJob(RunDedup, inputs, output, std::move(options),
+                      std::move(progress));
       },
       py::arg("inputs"), py::arg("output"),
-      py::arg("options") = DedupOptions{},
+      py::arg("options") = DedupOptions{}, py::arg("progress") = py::none(),
       "Runs `neardup dedup` in this process (see pipeline.h); releases the "
-      "GIL.");
+      "GIL. `progress(stage, records, bytes, total_bytes, total_records)`, "
+      "when given, is called at most every 250 ms per stage and at each "
+      "stage's end (totals 0 when unknown); returning False stops the job "
+      "(RuntimeError: interrupted), as Ctrl-C does (KeyboardInterrupt), "
+      "and an exception it raises stops it too and is raised here; a "
+      "stopped job writes nothing.");
+  py::class_<BoilerplateOptions>(m, "BoilerplateOptions")
+      .def(py::init<>())
+      .def_readwrite("min_docs", &BoilerplateOptions::min_docs,
+                     "a line is boilerplate in at least this many documents of "
+                     "a site (of the collection without url), at least 2. "
+                     "Default: 3.")
+      .def_readwrite("max_line_bytes", &BoilerplateOptions::max_line_bytes,
+                     "longer normalized lines are content. Default: 200.");
+  py::class_<SyndicationOptions>(m, "SyndicationOptions")
+      .def(py::init<>())
+      .def_readwrite("threshold", &SyndicationOptions::threshold,
+                     "a line is syndicated when this share of its word "
+                     "5-grams occurred in earlier documents. Default: 0.8.")
+      .def_readwrite("min_words", &SyndicationOptions::min_words,
+                     "shorter lines are never syndicated. Default: 20.")
+      .def_readwrite("bloom_bytes", &SyndicationOptions::bloom_bytes,
+                     "size of the Bloom filter of seen 5-grams. Default: "
+                     "256 MiB.");
+  py::class_<CleanOptions>(m, "CleanOptions",
+                           "Options of the clean job (C++ "
+                           "neardup::CleanOptions; the CLI's flags).")
+      .def(py::init<>())
+      .def_readwrite("repeats", &CleanOptions::repeats,
+                     "cut repeated blocks and lines inside documents. "
+                     "Default: True.")
+      .def_readwrite("repeat_options", &CleanOptions::repeat_options,
+                     "RepeatOptions. Default: RepeatOptions().")
+      .def_readwrite("boilerplate", &CleanOptions::boilerplate,
+                     "cut lines frequent across a site's pages. Default: True.")
+      .def_readwrite("boilerplate_options", &CleanOptions::boilerplate_options,
+                     "BoilerplateOptions. Default: BoilerplateOptions().")
+      .def_readwrite("syndicated", &CleanOptions::syndicated,
+                     "cut paragraphs mostly seen in earlier documents. "
+                     "Default: False.")
+      .def_readwrite("syndication", &CleanOptions::syndication,
+                     "SyndicationOptions. Default: SyndicationOptions().")
+      .def_readwrite("line_counts_file", &CleanOptions::line_counts_file,
+                     "line_counts.bin of an earlier run to use instead of "
+                     "counting. Default: ''.")
+      .def_readwrite("gopher_filter", &CleanOptions::gopher_filter,
+                     "remove documents over the Gopher thresholds. "
+                     "Default: False.")
+      .def_readwrite("gopher", &CleanOptions::gopher,
+                     "GopherThresholds. Default: GopherThresholds().")
+      .def_readwrite("signals_only", &CleanOptions::signals_only,
+                     "write signals.jsonl and change nothing. Default: False.")
+      .def_readwrite("annotate", &CleanOptions::annotate,
+                     "list the cuts without making them. Default: False.")
+      .def_readwrite("reader", &CleanOptions::reader,
+                     "ReaderOptions of the inputs. Default: ReaderOptions().")
+      .def_readwrite("threads", &CleanOptions::threads,
+                     "threads, at least 0; 0: one per core. Default: 0.")
+      .def_readwrite("output_format", &CleanOptions::output_format,
+                     "AS_INPUT, or TEXT_JSONL for WARC/WET and text inputs. "
+                     "Default: AS_INPUT.")
+      .def_readwrite("overwrite", &CleanOptions::overwrite,
+                     "accept a folder that is not empty; the files an earlier "
+                     "run listed in its stats.json are replaced. Default: "
+                     "False.")
+      .def_readwrite("report", &CleanOptions::report,
+                     "write report.html (the run's page). Default: False.");
+  py::class_<CleanStats>(m, "CleanStats", "What a clean job counted.")
+      .def_readonly("read", &CleanStats::read)
+      .def_readonly("kept", &CleanStats::kept)
+      .def_readonly("removed", &CleanStats::removed)
+      .def_readonly("rejected", &CleanStats::rejected)
+      .def_readonly("edited", &CleanStats::edited)
+      .def_readonly("cut_bytes", &CleanStats::cut_bytes)
+      .def_readonly("text_bytes", &CleanStats::text_bytes)
+      .def_readonly("not_rewritten", &CleanStats::not_rewritten)
+      .def_readonly("outputs", &CleanStats::outputs);
+  m.def(
+      "run_clean",
+      [](const std::vector<InputFile>& inputs, const std::string& output,
+         CleanOptions options, py::object progress) {
+        return RunJob(RunClean, inputs, output, std::move(options),
+                      std::move(progress));
+      },
+      py::arg("inputs"), py::arg("output"),
+      py::arg("options") = CleanOptions{}, py::arg("progress") = py::none(),
+      "Runs `neardup clean` in this process (see pipeline.h), with progress "
+      "and stopping as run_dedup; releases the GIL.");
   m.def("stats_to_json", &StatsToJson, py::arg("stats"), py::arg("options"),
         "Returns stats as the JSON of stats.json.");
   m.def(

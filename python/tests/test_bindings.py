@@ -277,6 +277,98 @@ def test_report(tmp_path):
         neardup.write_report(str(tmp_path))
 
 
+def test_dedup_takes_paths_progress_and_the_commands_options(tmp_path):
+    texts = corpus(300, seed=4)
+    texts += [t.replace(" the ", " a ", 1) for t in texts[:50]] + ["", "!!!", ""]
+    with open(tmp_path / "in.jsonl", "w", encoding="utf-8") as f:
+        for i, t in enumerate(texts):
+            f.write(json.dumps({"id": "d%d" % i, "text": t}) + "\n")
+    events = []
+    stats = neardup.dedup(tmp_path / "in.jsonl", tmp_path / "py", threads=2,
+                          max_memory="1G", min_words=1,
+                          progress=lambda *e: events.append(e))
+    subprocess.run([NEARDUP, "dedup", str(tmp_path / "in.jsonl"), "-o",
+                    str(tmp_path / "cli"), "--quiet", "--threads", "2",
+                    "--min-words", "1"], check=True, stdout=subprocess.DEVNULL)
+    for name in ("in.jsonl", "removed.jsonl", "clusters.jsonl"):
+        assert (tmp_path / "cli" / name).read_bytes() == (
+            tmp_path / "py" / name).read_bytes(), name
+    assert stats["removed_too_short"] == 3
+    # Every stage ends with an event; the write stage knows its total.
+    stages = {e[0] for e in events}
+    assert {"sign", "index", "write"} <= stages
+    last_write = [e for e in events if e[0] == "write"][-1]
+    assert last_write[1] == last_write[4] == len(texts)
+    # A callback that returns False stops the job: nothing is written.
+    with pytest.raises(RuntimeError, match="interrupted"):
+        neardup.dedup(tmp_path / "in.jsonl", tmp_path / "stopped",
+                      progress=lambda *e: False)
+    assert not [p for p in (tmp_path / "stopped").rglob("*") if p.is_file()]
+    # One that raises stops it too, and its exception comes out.
+    def boom(*e):
+        raise KeyError("from the callback")
+    with pytest.raises(KeyError, match="from the callback"):
+        neardup.dedup(tmp_path / "in.jsonl", tmp_path / "raised", progress=boom)
+    with pytest.raises(ValueError, match="max_memory"):
+        neardup.dedup(tmp_path / "in.jsonl", tmp_path / "bad", max_memory="lots")
+
+
+def test_option_structs_take_keywords_print_compare_and_pickle():
+    import pickle
+    o = neardup.DedupOptions(threshold=0.6, num_perm=64,
+                             reader=neardup.ReaderOptions(text_field="body"))
+    assert (o.threshold, o.num_perm, o.reader.text_field) == (0.6, 64, "body")
+    assert "threshold=0.6" in repr(o) and "text_field='body'" in repr(o)
+    assert pickle.loads(pickle.dumps(o)) == o
+    assert o != neardup.DedupOptions()
+    g = neardup.GopherThresholds()
+    g.top_ngram_char_fraction[1] = 0.5
+    assert pickle.loads(pickle.dumps(g)).top_ngram_char_fraction[1] == 0.5
+    with pytest.raises(TypeError, match="no field 'treshold'"):
+        neardup.DedupOptions(treshold=0.5)
+    # The options still reach the job: a keyword-built struct runs.
+    assert neardup.LshParams(bands=14, rows=8) == neardup.LshParams(14, 8)
+
+
+def test_every_option_field_says_what_it_is():
+    from neardup import _fields
+    undocumented = []
+    for name in ("CandidateOptions", "DedupOptions", "GopherThresholds",
+                 "LshParams", "MinHashOptions", "NormalizeOptions",
+                 "ReaderOptions", "RepeatOptions", "ShingleOptions"):
+        cls = getattr(neardup, name)
+        for field in _fields(cls()):
+            if not (getattr(cls, field).__doc__ or "").strip():
+                undocumented.append(name + "." + field)
+    assert not undocumented, undocumented
+
+
+def test_clean_equals_neardup_clean(tmp_path):
+    texts = corpus(120, seed=6)
+    nav = "Home | News | Sport\nSign in\n"
+    with open(tmp_path / "in.jsonl", "w", encoding="utf-8") as f:
+        for i, t in enumerate(texts):
+            body = nav + t + "\n" + (t + "\n" if i % 9 == 0 else "")
+            f.write(json.dumps({"id": "d%d" % i, "url": "https://s.example/%d" % i,
+                                "text": body}) + "\n")
+    subprocess.run([NEARDUP, "clean", str(tmp_path / "in.jsonl"), "-o",
+                    str(tmp_path / "cli"), "--quiet", "--syndicated",
+                    "--near-similarity", "0.7"],
+                   check=True, stdout=subprocess.DEVNULL)
+    events = []
+    stats = neardup.clean(tmp_path / "in.jsonl", tmp_path / "py",
+                          syndicated=True, near_similarity=0.7,
+                          progress=lambda *e: events.append(e))
+    for name in ("in.jsonl", "edits.jsonl", "removed.jsonl",
+                 "line_counts.jsonl"):
+        assert (tmp_path / "cli" / name).read_bytes() == (
+            tmp_path / "py" / name).read_bytes(), name
+    assert stats["edited"] > 0 and stats["read"] == 120
+    assert {"count", "clean"} <= {e[0] for e in events}
+    with pytest.raises(TypeError):
+        neardup.clean(tmp_path / "in.jsonl", tmp_path / "x", no_such_flag=1)
+
+
 # ----------------------------------------------------------- GIL and buffers
 
 
@@ -339,12 +431,22 @@ def test_buffers_are_checked():
     np = pytest.importorskip("numpy")
     with pytest.raises(ValueError, match="items of 4 bytes"):
         neardup.band_keys(np.zeros((2, 16), dtype=np.uint64), 4, 4)
-    with pytest.raises(ValueError, match="C-contiguous"):
-        neardup.band_keys(np.zeros((16, 2), dtype=np.uint32).T, 4, 4)
+    # A transposed or sliced array is copied, not refused.
+    rng = np.random.default_rng(5)
+    sigs = rng.integers(0, 2**32, size=(16, 3), dtype=np.uint32)
+    assert (neardup.band_keys(sigs.T, 4, 4) ==
+            neardup.band_keys(np.ascontiguousarray(sigs.T), 4, 4)).all()
+    wide = rng.integers(0, 2**32, size=(3, 32), dtype=np.uint32)
+    assert (neardup.band_keys(wide[:, ::2], 4, 4) ==
+            neardup.band_keys(np.ascontiguousarray(wide[:, ::2]), 4, 4)).all()
     with pytest.raises(ValueError, match="bands x rows"):
         neardup.band_keys(np.zeros((2, 16), dtype=np.uint32), 5, 4)
     with pytest.raises(TypeError):
         neardup.MinHasher(num_perm=8).sign_texts(["ok", 3])
+    # A list where an array is expected says what to pass instead.
+    with pytest.raises(TypeError, match="expected an array.*got list.*"
+                       "numpy.asarray.*uint32"):
+        neardup.band_keys([[1, 2], [3, 4]], 1, 1)
 
 
 def test_errors_become_python_exceptions(tmp_path):

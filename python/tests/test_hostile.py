@@ -134,6 +134,8 @@ def _table():
     fn("resolve_dedup_options", _core.DedupOptions())
     fn("run_dedup", [_core.InputFile(INPUT, "in.jsonl")],
        os.path.join(WORK, "run"), _overwrite(_core.DedupOptions()))
+    fn("run_clean", [_core.InputFile(INPUT, "in.jsonl")],
+       os.path.join(WORK, "run_clean"), _overwrite(_core.CleanOptions()))
     fn("sign_dedup_partition", _core.DedupPartition(INPUT, "in"), _resolved())
     fn("simhash", U64)
     fn("simhash_batch", ["a b c", "d"], _core.ShingleOptions(), 1)
@@ -150,6 +152,9 @@ def _table():
     # Constructors (classes with one), by keyword-less positional values.
     def ctor(name, *args):
         t[name] = (lambda: getattr(_core, name), args)
+    ctor("BoilerplateOptions")
+    ctor("CleanOptions")
+    ctor("SyndicationOptions")
     ctor("CandidateOptions", 64)
     ctor("CandidateStats")
     ctor("Cut", 1, 3, _core.CutReason.REPEATED_LINE, None, 1.0)
@@ -171,8 +176,8 @@ def _table():
     ctor("ShingleOptions", _core.ShingleKind.WORD, 5, 0,
          _core.NormalizeOptions())
     ctor("Shingler", _core.ShingleOptions())
-    for enum in ("CutReason", "DedupMethod", "KeepPolicy", "Oversize",
-                 "ShingleKind", "VerifyMode"):
+    for enum in ("CutReason", "DedupMethod", "KeepPolicy", "OutputFormat",
+                 "Oversize", "ShingleKind", "VerifyMode"):
         ctor(enum, 0)
 
     # Methods, on a fresh object each time.
