@@ -241,7 +241,7 @@ check "explain removal past the end message" grep -q "fewer than 999 lines" "$wo
 # --version exit 0.
 "$neardup" frobnicate > "$work/u1.txt" 2>&1
 check "unknown command exit" [ $? -eq 2 ]
-check "unknown command message" grep -q "^neardup: unknown command 'frobnicate' (the commands are clean, dedup, explain and selftest)" "$work/u1.txt"
+check "unknown command message" grep -q "^neardup: unknown command 'frobnicate' (the commands are clean, dedup, explain, report and selftest)" "$work/u1.txt"
 check "unknown command pointer" grep -q "^Run 'neardup --help' for usage.$" "$work/u1.txt"
 "$neardup" dedup "$src/examples/crawl.jsonl" > "$work/u2.txt" 2>&1
 check "missing -o exit" [ $? -eq 2 ]
@@ -302,5 +302,25 @@ check "no url stats" grep -q '"without_url":5,' "$work/nourl/stats.json"
 "$neardup" clean "$work/ce.jsonl" -o "$work/ce2" --quiet --explain nosuch > "$work/ce2.txt" 2>&1
 check "explain unknown id exit" [ $? -eq 1 ]
 check "explain unknown id message" grep -q "no record with id 'nosuch'" "$work/ce2.txt"
+
+# report.html: written by every run and named on the console, the same for
+# any thread count, left out with --no-report, written later by `report`.
+check "dedup report" [ -s "$work/a/report.html" ]
+check "dedup report named" grep -q "^report: $work/a/report.html" "$work/a.txt"
+check "report listed" grep -q '"report.html"' "$work/a/stats.json"
+check "report same for 2 threads" cmp -s <(sed "s|$work/a|OUT|g" "$work/a/report.html") <(sed "s|$work/b|OUT|g" "$work/b/report.html")
+"$neardup" clean "$src/examples/crawl.jsonl" -o "$work/r1" --quiet > /dev/null
+check "clean report" grep -q "read 60 = kept 60 + removed 0 + rejected 0" "$work/r1/report.html"
+"$neardup" dedup "$src/examples/crawl.jsonl" -o "$work/r2" --quiet --no-report > /dev/null
+check "--no-report" [ ! -e "$work/r2/report.html" ]
+"$neardup" report "$work/r2" > "$work/r2.txt" 2>&1
+check "report command exit" [ $? -eq 0 ]
+check "report command output" grep -q "^report: $work/r2/report.html$" "$work/r2.txt"
+check "report command page" grep -q "$(tail -n 1 "$work/a.txt")" "$work/r2/report.html"
+check "report command: no pair similarity recorded" grep -q "did not record the similarity" "$work/r2/report.html"
+check "report command lists the page" grep -q '"report.html"' "$work/r2/stats.json"
+"$neardup" report "$work/missing" > "$work/r3.txt" 2>&1
+check "report of no run exit" [ $? -eq 1 ]
+check "report of no run message" grep -q "no stats.json" "$work/r3.txt"
 
 finish

@@ -43,6 +43,7 @@ struct CleanFlags {
   int threads = 0;
   bool overwrite = false;
   bool quiet = false;
+  bool no_report = false;
   std::string output_format = "as-input";
   std::string explain;  // a record id
 };
@@ -197,6 +198,7 @@ int RunCleanCommand(const CleanFlags& flags) {
   options.reader.url_field = flags.url_field;
   options.threads = flags.threads;
   options.overwrite = flags.overwrite;
+  options.report = !flags.no_report;
   if (flags.min_docs < 2) {
     std::fprintf(stderr, "neardup clean: --boilerplate-min-docs must be at least 2\n");
     return 2;
@@ -253,6 +255,10 @@ int RunCleanCommand(const CleanFlags& flags) {
                 "rejected.jsonl, line_counts.jsonl, stats.json%s)\n",
                 flags.outdir.c_str(),
                 options.signals_only || options.gopher_filter ? ", signals.jsonl" : "");
+    if (options.report) {
+      std::printf("report: %s/report.html (open it in a browser)\n",
+                  flags.outdir.c_str());
+    }
   }
   const int status =
       FinishJob("clean", s.fields, options.reader, s.read, s.rejected);
@@ -342,6 +348,9 @@ void AddCleanCommand(CLI::App& app, int* exit_code) {
                 "accept an output folder that is not empty: the files an "
                 "earlier run listed in its stats.json are replaced when this "
                 "run completes, no other file");
+  cmd->add_flag("--no-report", flags->no_report,
+                "do not write report.html (the run's page: counts, charts, "
+                "examples; 'neardup report OUTDIR' writes it later)");
   cmd->add_flag("-q,--quiet", flags->quiet, "no progress and only the last line");
   cmd->add_option("--explain", flags->explain,
                   "after the run, print the record with this id with its "
@@ -354,6 +363,7 @@ void AddCleanCommand(CLI::App& app, int* exit_code) {
       "                             boilerplate also {site, docs, families, first_id}\n"
       "    cleaned/removed.jsonl    {id, file, line, reason} (empty_after_clean, gopher:...)\n"
       "    cleaned/line_counts.jsonl the boilerplate lines cut, most frequent first\n"
+      "    cleaned/report.html      the run's page: cuts by reason, boilerplate, examples\n"
       "  neardup clean next-crawl/ -o out/ --line-counts cleaned/line_counts.bin\n"
       "  neardup clean crawl.jsonl -o out/ --annotate       review before cutting\n"
       "  neardup clean crawl.jsonl -o out/ --explain doc-17  show one record's cuts");

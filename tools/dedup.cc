@@ -26,6 +26,7 @@ struct DedupFlags {
   bool dry_run = false;
   bool overwrite = false;
   bool quiet = false;
+  bool no_report = false;
   std::string max_memory;  // "" (no ceiling), bytes, or 500M, 2G...
   std::string output_format = "as-input";
 };
@@ -61,6 +62,7 @@ int RunDedupCommand(const DedupFlags& flags) {
   options.min_words = flags.min_words;
   options.dry_run = flags.dry_run;
   options.overwrite = flags.overwrite;
+  options.report = !flags.no_report;
 
   auto output_format = ParseOutputFormat(flags.output_format);
   if (!output_format.ok()) return Fail("dedup", output_format.status(), 2);
@@ -113,6 +115,10 @@ int RunDedupCommand(const DedupFlags& flags) {
                 "rejected.jsonl, stats.json)\n",
                 flags.outdir.c_str(),
                 options.dry_run ? "dry run, no records; " : "kept records, ");
+    if (options.report) {
+      std::printf("report: %s/report.html (open it in a browser)\n",
+                  flags.outdir.c_str());
+    }
   }
   ReaderOptions reader = options.reader;
   if (options.keep == KeepPolicy::kField) reader.number_field = options.keep_field;
@@ -170,6 +176,9 @@ void AddDedupCommand(CLI::App& app, int* exit_code) {
                 "accept an output folder that is not empty: the files an "
                 "earlier run listed in its stats.json are replaced when this "
                 "run completes, no other file");
+  cmd->add_flag("--no-report", flags->no_report,
+                "do not write report.html (the run's page: counts, charts, "
+                "examples; 'neardup report OUTDIR' writes it later)");
   cmd->add_flag("-q,--quiet", flags->quiet,
                 "no progress and only the last line");
   cmd->footer(
@@ -184,6 +193,8 @@ void AddDedupCommand(CLI::App& app, int* exit_code) {
       "    out/clusters.jsonl {id, cluster, kept_id} for clusters of 2+\n"
       "    out/rejected.jsonl {file, line, offset, reason}\n"
       "    out/stats.json     counts, parameters, seconds, peak memory\n"
+      "    out/report.html    the run's page: counts, charts, examples side by\n"
+      "                       side (--no-report: none)\n"
       "  neardup dedup a.jsonl.zst b.jsonl.zst -o out --threshold 0.7 "
       "--keep longest\n"
       "  neardup dedup pages.warc.wet.gz -o out --method simhash --hamming 3\n"

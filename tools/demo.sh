@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo of the README's quick start (`make demo`): the hashing core
 # against its known answers, clean on the bundled example crawl, dedup on
-# the cleaned crawl, and one removal explained. tests/readme_demo_test.sh
+# the cleaned crawl, one removal explained, and where the two runs' HTML
+# reports are. tests/readme_demo_test.sh
 # checks that the README shows what this prints.
 # Usage: tools/demo.sh NEARDUP EXAMPLE OUTDIR
 set -eu
@@ -25,3 +26,7 @@ head -n 3 "$out/deduped/removed.jsonl"
 echo
 echo "== why doc-000010 was removed: neardup explain"
 "$neardup" explain "$example#doc-000001" "$example#doc-000010"
+echo
+echo "== the reports: open them in a browser (one self-contained page per run)"
+echo "$out/cleaned/report.html"
+echo "$out/deduped/report.html"

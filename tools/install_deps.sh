@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that neardup needs to build and test, when
-# they are missing. Idempotent: does nothing (and needs no network) when
+# they are missing (chromium: the report_browser test opens report.html
+# in it). Idempotent: does nothing (and needs no network) when
 # everything is there. Runs apt-get update first whenever it installs.
 # `install_deps.sh fuzz` adds clang and libFuzzer (make fuzz).
 set -euo pipefail
@@ -12,6 +13,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   pybind11-dev python3-dev python3-pytest python3-numpy python3-hypothesis
   python3-dask python3-distributed
+  chromium
 )
 if [ "${1:-}" = fuzz ]; then
   packages+=(clang libclang-rt-dev)

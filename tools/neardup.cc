@@ -12,7 +12,8 @@
 
 namespace {
 
-// Returns "clean, dedup, explain or selftest" (`last`: " or ", " and ").
+// Returns "clean, dedup, explain, report or selftest" (`last`: " or ",
+// " and ").
 std::string CommandList(CLI::App& app, const char* last) {
   std::vector<std::string> names;
   for (const CLI::App* sub :
@@ -69,6 +70,7 @@ int main(int argc, char** argv) {
   neardup::tools::AddCleanCommand(app, &exit_code);
   neardup::tools::AddDedupCommand(app, &exit_code);
   neardup::tools::AddExplainCommand(app, &exit_code);
+  neardup::tools::AddReportCommand(app, &exit_code);
   neardup::tools::AddSelftestCommand(app, &exit_code);
   // Set after the subcommands: CLI11 copies a parent's footer into the
   // subcommands created after it, and each has its own examples.
@@ -80,6 +82,7 @@ int main(int argc, char** argv) {
       "near-duplicates\n"
       "  neardup explain crawl.jsonl:3 crawl.jsonl:17\n"
       "  neardup explain out/removed.jsonl:1  why dedup removed a record\n"
+      "  neardup report out/                write out/report.html again\n"
       "  neardup selftest                   check the hashing core against "
       "its known answers\n"
       "Usage errors exit with status 2; 'neardup COMMAND --help' shows a "

@@ -158,6 +158,18 @@ struct DedupOptions {
   // 1000, and "skipped_file_count") so that a run says what it did not
   // read. Default: none.
   std::vector<std::string> skipped_files;
+  // Write report.html (one self-contained page: counts, the LSH S-curve,
+  // the similarity of the verified pairs, cluster sizes, kept and removed
+  // texts side by side; see WriteReport), committed with the other outputs
+  // and listed in stats.json's "outputs". Records the similarity of the
+  // verified candidate pairs for it, in stats.json's "pair_similarity"
+  // (kMinHash: 50 bins of 0.02 over [0, 1]; kSimHash: one bin per Hamming
+  // distance 0..hamming). The write pass keeps the texts of the examples
+  // (at most 16 documents, 1 MiB each); a dry run reads the inputs again
+  // until it finds them. Not supported by neardup.dask (run WriteReport
+  // on its output). Default: false (the command's default is on:
+  // --no-report).
+  bool report = false;
 };
 
 // One input file and the name of its output, relative to the output folder.
@@ -224,6 +236,10 @@ struct DedupStats {
   std::vector<std::pair<std::string, double>> stage_seconds;
   uint64_t peak_rss_bytes = 0;
   int threads = 0;
+  // With DedupOptions::report: the verified candidate pairs by similarity
+  // bin, joined (similarity at or above the threshold) and refused; empty
+  // otherwise.
+  std::vector<uint64_t> pairs_accepted, pairs_refused;
 };
 
 // What the job reports while it runs (from the calling thread).
@@ -406,6 +422,13 @@ struct CleanOptions {
   const std::atomic<bool>* cancel = nullptr;
   // As DedupOptions::skipped_files. Default: none.
   std::vector<std::string> skipped_files;
+  // Write report.html (bytes and lines cut by reason, the most frequent
+  // boilerplate lines per site, the documents with the largest share cut,
+  // examples with their cuts marked in place, the signal distributions when
+  // signals.jsonl is written), as DedupOptions::report; the examples are
+  // the first documents cut, read again from the inputs until they are
+  // found. Default: false.
+  bool report = false;
 };
 
 // Returns InvalidArgument, naming the option and its value, when `options`
@@ -444,6 +467,14 @@ struct CleanStats {
   FieldCounts fields;
   std::vector<std::pair<std::string, double>> stage_seconds;
   uint64_t peak_rss_bytes = 0;
+  // The kept documents with the largest share of their text cut (at most
+  // 15, largest first, then in input order): stats.json's
+  // "largest_share_cut".
+  struct Share {
+    std::string id, file;
+    uint64_t line = 0, text_bytes = 0, cut_bytes = 0;
+  };
+  std::vector<Share> largest_share_cut;
 };
 
 // Runs the clean job and writes into `outdir`: the records (same names,
@@ -462,6 +493,20 @@ absl::StatusOr<CleanStats> RunClean(const std::vector<InputFile>& inputs,
                                     const std::string& outdir,
                                     const CleanOptions& options,
                                     const ProgressFn& progress = nullptr);
+
+// Writes OUTDIR/report.html again for the finished dedup or clean run in
+// `outdir` (one with a stats.json), from its files and the inputs its
+// stats.json names (read again, with its text and id fields, until the
+// documents shown as examples are found; inputs that are gone only leave
+// the examples out). The page: inline CSS and SVG, no script, no network,
+// a few hundred kilobytes at most whatever the run's size; written under a
+// temporary name and renamed. When stats.json does not list report.html
+// among its "outputs" (a run without the report), it is added there
+// (stats.json rewritten the same way, every other byte as it was), so
+// that a later run with overwrite removes the page too. Returns NotFound when there is no
+// stats.json, InvalidArgument when it is not one of a dedup or clean run,
+// and the writer's error when the page cannot be written.
+absl::Status WriteReport(const std::string& outdir);
 
 // Returns "minhash", "simhash" or "exact".
 const char* DedupMethodName(DedupMethod method);

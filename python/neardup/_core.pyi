@@ -275,6 +275,7 @@ class DedupOptions:
     threads: int
     dry_run: bool
     overwrite: bool
+    report: bool
     max_memory_bytes: int
     min_words: int
     output_format: OutputFormat
@@ -347,6 +348,7 @@ class CleanOptions:
     threads: int
     output_format: OutputFormat
     overwrite: bool
+    report: bool
 
 class CleanStats:
     read: int
@@ -370,6 +372,7 @@ def run_dedup(inputs: Sequence[InputFile], output: str,
               progress: Optional[Callable[[str, int, int, int, int],
                                           Optional[bool]]] = ...) -> DedupStats: ...
 def stats_to_json(stats: DedupStats, options: DedupOptions) -> str: ...
+def write_report(outdir: str) -> None: ...
 def dedup_method_name(method: DedupMethod) -> str: ...
 
 # The stages of the dedup job, for neardup.dask.

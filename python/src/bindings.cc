@@ -1621,6 +1621,9 @@ PYBIND11_MODULE(_core, m) {
       .def_readwrite("output_format", &DedupOptions::output_format,
                      "AS_INPUT, or TEXT_JSONL for WARC/WET and text inputs "
                      "(not supported by neardup.dask)")
+      .def_readwrite("report", &DedupOptions::report,
+                     "write report.html (the run's page) and record the "
+                     "similarity of verified pairs for it. Default: False.")
       .def_readwrite("candidates", &DedupOptions::candidates,
                      "CandidateOptions of the LSH index. Default: CandidateOptions().");
   m.def(
@@ -1803,7 +1806,9 @@ PYBIND11_MODULE(_core, m) {
       .def_readwrite("overwrite", &CleanOptions::overwrite,
                      "accept a folder that is not empty; the files an earlier "
                      "run listed in its stats.json are replaced. Default: "
-                     "False.");
+                     "False.")
+      .def_readwrite("report", &CleanOptions::report,
+                     "write report.html (the run's page). Default: False.");
   py::class_<CleanStats>(m, "CleanStats", "What a clean job counted.")
       .def_readonly("read", &CleanStats::read)
       .def_readonly("kept", &CleanStats::kept)
@@ -1827,6 +1832,17 @@ PYBIND11_MODULE(_core, m) {
       "and stopping as run_dedup; releases the GIL.");
   m.def("stats_to_json", &StatsToJson, py::arg("stats"), py::arg("options"),
         "Returns stats as the JSON of stats.json.");
+  m.def(
+      "write_report",
+      [](const std::string& outdir) {
+        py::gil_scoped_release release;
+        const absl::Status status = WriteReport(outdir);
+        py::gil_scoped_acquire acquire;
+        Check(status);
+      },
+      py::arg("outdir"),
+      "Writes OUTDIR/report.html again for a finished dedup or clean run "
+      "(`neardup report OUTDIR`; see pipeline.h); releases the GIL.");
   m.def("dedup_method_name", &DedupMethodName, py::arg("method"));
 
   // The stages of the dedup job (neardup.dask).

@@ -255,6 +255,28 @@ def test_run_dedup_equals_neardup_dedup(tmp_path):
             tmp_path / "py" / name).read_bytes(), name
 
 
+def test_report(tmp_path):
+    texts = corpus(60, seed=4)
+    texts += [t.replace(" the ", " a ", 1) for t in texts[:10]]
+    with open(tmp_path / "in.jsonl", "w", encoding="utf-8") as f:
+        for i, t in enumerate(texts):
+            f.write(json.dumps({"id": "d%d" % i, "text": t}) + "\n")
+    options = neardup.DedupOptions()
+    options.report = True
+    inputs = [neardup.InputFile(str(tmp_path / "in.jsonl"), "in.jsonl")]
+    stats = neardup.run_dedup(inputs, str(tmp_path / "out"), options)
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "read %d = kept %d + removed %d + rejected 0" % (
+        stats.read, stats.kept, stats.removed) in page
+    assert "report.html" in stats.outputs
+    (tmp_path / "out" / "report.html").unlink()
+    neardup.write_report(str(tmp_path / "out"))
+    assert (tmp_path / "out" / "report.html").read_text(
+        encoding="utf-8") == page
+    with pytest.raises(Exception, match="no stats.json"):
+        neardup.write_report(str(tmp_path))
+
+
 def test_dedup_takes_paths_progress_and_the_commands_options(tmp_path):
     texts = corpus(300, seed=4)
     texts += [t.replace(" the ", " a ", 1) for t in texts[:50]] + ["", "!!!", ""]

@@ -139,8 +139,11 @@ OPTIONS = {
 
 
 def run_cli(crawl, out, flags):
+    # --no-report: neardup.dask writes no report.html (`neardup report OUT`
+    # writes one for its output), and the command records the pairs'
+    # similarity in stats.json only for its report.
     subprocess.run([NEARDUP, "dedup", str(crawl), "-o", str(out), "--quiet",
-                    "--threads", "2"] + flags, check=True,
+                    "--threads", "2", "--no-report"] + flags, check=True,
                    stdout=subprocess.DEVNULL)
 
 

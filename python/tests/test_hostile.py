@@ -154,6 +154,7 @@ def _table():
     fn("write_kept_documents", INPUT, "in", os.path.join(WORK, "kept.jsonl"),
        _core.ReaderOptions(), np.array([1, 0], np.uint8))
     fn("write_output", os.path.join(WORK, "out.jsonl"), [b"a\n", b"b\n"])
+    fn("write_report", os.path.join(WORK, "run"))
 
     # Constructors (classes with one), by keyword-less positional values.
     def ctor(name, *args):

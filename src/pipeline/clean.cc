@@ -17,6 +17,7 @@
 #include "neardup/clean.h"
 #include "neardup/pipeline.h"
 #include "pipeline/job.h"
+#include "pipeline/run_report.h"
 
 namespace neardup {
 namespace {
@@ -117,6 +118,10 @@ class CleanJob {
   absl::Status Reject(size_t file, const Rejection& r);
   absl::Status WriteLineCounts();
   std::string StatsJson() const;
+  // Keeps `share` among the documents with the largest share of their
+  // text cut.
+  void NoteShare(CleanStats::Share share, size_t doc);
+  std::vector<size_t> share_docs_;  // input order of largest_share_cut
   void Report(std::string_view stage, uint64_t records, uint64_t bytes,
               bool force = false, uint64_t total_records = 0) {
     if (!progress_) return;
@@ -482,6 +487,13 @@ absl::StatusOr<internal::RecordAction> CleanJob::Decide(
   }
   ++stats_.kept;
   ++counts.kept;
+  if (!cuts.empty() && !text.empty()) {
+    uint64_t cut = 0;
+    for (const Cut& c : cuts) cut += c.end - c.begin;
+    NoteShare({std::string(record.id), files_.display(file), record.line,
+               text.size(), cut},
+              doc);
+  }
   if (cuts.empty() || options_.annotate) return RecordAction::kKeep;
   if (files_.converts(file)) {  // written as a JSONL text record
     ++stats_.edited;
@@ -506,6 +518,32 @@ absl::StatusOr<internal::RecordAction> CleanJob::Decide(
   ++stats_.edited;
   *replacement = cleaned;  // a text file
   return RecordAction::kReplace;
+}
+
+void CleanJob::NoteShare(CleanStats::Share share, size_t doc) {
+  constexpr size_t kKeep = 15;
+  auto& list = stats_.largest_share_cut;
+  // share a > share b, compared without division; ties: input order.
+  auto before = [](const CleanStats::Share& a, size_t da,
+                   const CleanStats::Share& b, size_t db) {
+    const unsigned __int128 x =
+        static_cast<unsigned __int128>(a.cut_bytes) * b.text_bytes;
+    const unsigned __int128 y =
+        static_cast<unsigned __int128>(b.cut_bytes) * a.text_bytes;
+    return x != y ? x > y : da < db;
+  };
+  if (list.size() == kKeep &&
+      !before(share, doc, list.back(), share_docs_.back())) {
+    return;
+  }
+  size_t at = list.size();
+  while (at > 0 && before(share, doc, list[at - 1], share_docs_[at - 1])) --at;
+  list.insert(list.begin() + static_cast<std::ptrdiff_t>(at), std::move(share));
+  share_docs_.insert(share_docs_.begin() + static_cast<std::ptrdiff_t>(at), doc);
+  if (list.size() > kKeep) {
+    list.pop_back();
+    share_docs_.pop_back();
+  }
 }
 
 absl::Status CleanJob::WriteLineCounts() {
@@ -576,7 +614,37 @@ std::string CleanJob::StatsJson() const {
   AppendJsonString(options_.line_counts_file, &j);
   j += std::string(",\"gopher_filter\":") + (options_.gopher_filter ? "true" : "false") +
        ",\"signals_only\":" + (options_.signals_only ? "true" : "false") +
-       ",\"annotate\":" + (options_.annotate ? "true" : "false") + "},\"seconds\":{";
+       ",\"annotate\":" + (options_.annotate ? "true" : "false") +
+       ",\"text_field\":";
+  AppendJsonString(options_.reader.text_field, &j);
+  j += ",\"id_field\":";
+  AppendJsonString(options_.reader.id_field, &j);
+  const GopherThresholds& g = options_.gopher;
+  j += ",\"gopher\":{\"dup_line_fraction\":" + Fraction(g.dup_line_fraction) +
+       ",\"dup_paragraph_fraction\":" + Fraction(g.dup_paragraph_fraction) +
+       ",\"dup_line_char_fraction\":" + Fraction(g.dup_line_char_fraction) +
+       ",\"dup_paragraph_char_fraction\":" +
+       Fraction(g.dup_paragraph_char_fraction);
+  for (int n = 2; n <= 4; ++n) {
+    j += ",\"top_" + std::to_string(n) + "gram_char_fraction\":" +
+         Fraction(g.top_ngram_char_fraction[n - 2]);
+  }
+  for (int n = 5; n <= 10; ++n) {
+    j += ",\"dup_" + std::to_string(n) + "gram_char_fraction\":" +
+         Fraction(g.dup_ngram_char_fraction[n - 5]);
+  }
+  j += "}},\"largest_share_cut\":[";
+  for (size_t i = 0; i < stats_.largest_share_cut.size(); ++i) {
+    const CleanStats::Share& sh = stats_.largest_share_cut[i];
+    j += i ? ",{\"id\":" : "{\"id\":";
+    AppendJsonString(sh.id, &j);
+    j += ",\"file\":";
+    AppendJsonString(sh.file, &j);
+    j += ",\"line\":" + std::to_string(sh.line) +
+         ",\"text_bytes\":" + std::to_string(sh.text_bytes) +
+         ",\"cut_bytes\":" + std::to_string(sh.cut_bytes) + "}";
+  }
+  j += "],\"seconds\":{";
   for (size_t i = 0; i < stats_.stage_seconds.size(); ++i) {
     j += (i ? ",\"" : "\"") + stats_.stage_seconds[i].first + "\":" +
          Fraction(stats_.stage_seconds[i].second);
@@ -717,6 +785,18 @@ absl::StatusOr<CleanStats> CleanJob::Run() {
   if (auto s = rejected_.Stage(&files_); !s.ok()) return s;
   if (auto s = files_.CommitOutputs(); !s.ok()) return s;
   stats_.outputs = files_.outputs();
+  if (options_.report) {
+    // After the other outputs, before stats.json (see RunDedup).
+    const auto report_start = Clock::now();
+    stats_.outputs.push_back("report.html");
+    std::sort(stats_.outputs.begin(), stats_.outputs.end());
+    stats_.peak_rss_bytes = internal::PeakRssBytes();
+    if (auto s = internal::WriteRunReport(outdir_, StatsJson(), options_.reader);
+        !s.ok()) {
+      return s;
+    }
+    stats_.stage_seconds.push_back({"report", SecondsSince(report_start)});
+  }
   stats_.stage_seconds.push_back({"total", SecondsSince(start)});
   stats_.peak_rss_bytes = internal::PeakRssBytes();
   auto out = RecordWriter::Create(files_.OutPath("stats.json"),

@@ -19,8 +19,9 @@
 #include "neardup/pipeline.h"
 #include "neardup/simhash.h"
 #include "neardup/text.h"
-#include "pipeline/job.h"
 #include "pipeline/dedup_signer.h"
+#include "pipeline/job.h"
+#include "pipeline/run_report.h"
 
 namespace neardup {
 namespace {
@@ -181,6 +182,10 @@ class DedupJob {
   Clock::time_point last_report_ = Clock::now();
   std::vector<uint64_t> set_a_, set_b_;
   LineCounter line_counts_;  // main_text
+  // DedupOptions::report: the documents the page shows (sorted), and their
+  // texts, kept as the write pass reads them.
+  std::vector<uint64_t> report_docs_;
+  internal::ReportTexts report_texts_;
 };
 
 absl::Status DedupJob::Prepare() {
@@ -616,11 +621,26 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
     const std::vector<DocPair>& pairs = *near;
     stats_.candidate_pairs = stats_.candidates.pairs;
     stats_.verified_pairs = stats_.candidates.pairs;
+    if (options_.report) {
+      stats_.pairs_accepted.assign(static_cast<size_t>(options_.hamming) + 1, 0);
+      stats_.pairs_refused.assign(stats_.pairs_accepted.size(), 0);
+    }
     for (const DocPair& p : pairs) {
-      if (!TooShort(p)) stats_.joined_pairs += sets.Union(p.first, p.second);
+      if (TooShort(p)) continue;
+      if (options_.report) {
+        const size_t d = static_cast<size_t>(
+            HammingDistance(docs_.keys[p.first], docs_.keys[p.second]));
+        if (d < stats_.pairs_accepted.size()) ++stats_.pairs_accepted[d];
+      }
+      stats_.joined_pairs += sets.Union(p.first, p.second);
     }
   } else {
     const int bands = stats_.lsh.bands, rows = stats_.lsh.rows;
+    constexpr size_t kBins = 50;
+    if (options_.report) {
+      stats_.pairs_accepted.assign(kBins, 0);
+      stats_.pairs_refused.assign(kBins, 0);
+    }
     const int parallel = std::max(1, std::min(options_.threads, bands));
     // Bands are keyed and sorted `parallel` at a time; their pairs are then
     // verified and joined in band order, so the result does not depend on
@@ -653,9 +673,15 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
           ++stats_.candidate_pairs;
           if (TooShort(p) || sets.Find(p.first) == sets.Find(p.second)) continue;
           ++stats_.verified_pairs;
-          if (internal::IsDuplicate(options_, Compare(p.first, p.second))) {
-            stats_.joined_pairs += sets.Union(p.first, p.second);
+          const internal::Likeness like = Compare(p.first, p.second);
+          const bool join = internal::IsDuplicate(options_, like);
+          if (options_.report) {
+            const size_t bin = std::min(
+                kBins - 1,
+                static_cast<size_t>(std::max(0.0, like.similarity) * kBins));
+            ++(join ? stats_.pairs_accepted : stats_.pairs_refused)[bin];
           }
+          if (join) stats_.joined_pairs += sets.Union(p.first, p.second);
         }
       }
       Report("index", static_cast<uint64_t>(b0 + count), 0, true,
@@ -697,12 +723,21 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
                                       InputFormat::kJsonl, Compression::kNone);
   if (!removed.ok()) return removed.status();
   std::string line;
+  // The page's examples, chosen as it will choose them from removed.jsonl,
+  // so that the write pass can keep their texts.
+  std::unique_ptr<internal::ReportExamples> examples;
+  if (options_.report) {
+    examples = std::make_unique<internal::ReportExamples>(
+        DedupMethodName(options_.method));
+  }
+  uint64_t removed_lines = 0;
   for (uint32_t i = 0; i < n; ++i) {
     if (!docs_.too_short.empty() && docs_.too_short[i]) {
       ++stats_.files[docs_.file[i]].removed;
       line = TooShortJson(docs_.Id(i), files_.display(docs_.file[i]),
                           docs_.line[i]);
       if (auto s = (*removed)->WriteLine(line); !s.ok()) return s;
+      ++removed_lines;
       continue;
     }
     if (c.kept[i] == i) continue;
@@ -721,6 +756,30 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
                        docs_.line[i], options_.method, number[c.cluster[i]],
                        docs_.Id(c.kept[i]), like.similarity, like.containment);
     if (auto s = (*removed)->WriteLine(line); !s.ok()) return s;
+    ++removed_lines;
+    if (examples) {
+      // As printed: 4 decimals, or a whole distance.
+      const double shown = options_.method == DedupMethod::kMinHash
+                               ? std::round(like.similarity * 1e4) / 1e4
+                               : std::floor(like.similarity);
+      if (examples->Wants(removed_lines, shown)) {
+        internal::ReportRemoval r;
+        r.jsonl_line = removed_lines;
+        r.similarity = shown;
+        r.doc = i;
+        r.kept_doc = c.kept[i];
+        examples->Offer(r);
+      }
+    }
+  }
+  if (examples) {
+    for (const auto& list : {examples->nearest(), examples->sample()}) {
+      for (const internal::ReportRemoval& r : list) {
+        report_docs_.push_back(r.doc);
+        report_docs_.push_back(r.kept_doc);
+      }
+    }
+    std::sort(report_docs_.begin(), report_docs_.end());
   }
   if (auto s = files_.Stage(*std::move(removed)); !s.ok()) return s;
 
@@ -752,9 +811,12 @@ absl::Status DedupJob::WritePass(const Clustering& c) {
   for (size_t f = 0; f < files_.size(); ++f) {
     documents[f] = stats_.files[f].read - stats_.files[f].rejected;
   }
-  auto decide = [&](size_t f, size_t doc, const Record&,
+  auto decide = [&](size_t f, size_t doc, const Record& record,
                     std::string*) -> absl::StatusOr<internal::RecordAction> {
     if (auto s = internal::CheckCancel(options_.cancel); !s.ok()) return s;
+    if (std::binary_search(report_docs_.begin(), report_docs_.end(), doc)) {
+      internal::KeepReportText(files_.display(f), record, &report_texts_);
+    }
     if (c.kept[doc] != doc) return internal::RecordAction::kDrop;
     if (!docs_.too_short.empty() && docs_.too_short[doc]) {
       return internal::RecordAction::kDrop;
@@ -826,6 +888,20 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
   if (auto s = rejected_.Stage(&files_); !s.ok()) return s;
   if (auto s = files_.CommitOutputs(); !s.ok()) return s;
   stats_.outputs = files_.outputs();
+  if (options_.report) {
+    // Written after the other outputs and before stats.json, which marks a
+    // finished run; the page reads the outputs just committed.
+    const auto report_start = Clock::now();
+    stats_.outputs.push_back("report.html");
+    std::sort(stats_.outputs.begin(), stats_.outputs.end());
+    stats_.peak_rss_bytes = PeakRssBytes();
+    if (auto s = internal::WriteRunReport(outdir_, StatsToJson(stats_, options_),
+                                          options_.reader, &report_texts_);
+        !s.ok()) {
+      return s;
+    }
+    stats_.stage_seconds.push_back({"report", SecondsSince(report_start)});
+  }
   stats_.stage_seconds.push_back({"total", SecondsSince(start)});
   stats_.peak_rss_bytes = PeakRssBytes();
   auto stats_file = RecordWriter::Create(OutPath("stats.json"),
@@ -1048,6 +1124,17 @@ std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
       const double t = std::clamp(o.threshold + d, 0.0, 1.0);
       j += "\"" + FormatDouble(t, 2) + "\":" +
            FormatDouble(CandidateProbability(t, s.lsh)) + (d < 0.1 ? "," : "");
+    }
+    j += "},";
+  }
+  if (!s.pairs_accepted.empty()) {
+    j += "\"pair_similarity\":{\"bins\":" + std::to_string(s.pairs_accepted.size());
+    for (const auto* list : {&s.pairs_accepted, &s.pairs_refused}) {
+      j += list == &s.pairs_accepted ? ",\"accepted\":[" : ",\"refused\":[";
+      for (size_t i = 0; i < list->size(); ++i) {
+        j += (i ? "," : "") + std::to_string((*list)[i]);
+      }
+      j += "]";
     }
     j += "},";
   }

@@ -630,7 +630,7 @@ absl::Status CheckOutputNames(const std::vector<InputFile>& files) {
   for (const char* reserved :
        {"removed.jsonl", "clusters.jsonl", "rejected.jsonl", "stats.json",
         "edits.jsonl", "signals.jsonl", "line_counts.jsonl",
-        "line_counts.bin"}) {
+        "line_counts.bin", "report.html"}) {
     if (std::binary_search(names.begin(), names.end(), reserved)) {
       return absl::InvalidArgumentError(
           std::string("an input named ") + reserved +

@@ -11,7 +11,10 @@ stats.json differs only in what describes the run rather than the data:
 ``threads`` (worker threads), and, for the minhash method only,
 ``verified_pairs`` (here the number of distinct candidate pairs compared;
 the single-machine job skips pairs that earlier pairs already joined, so
-its count depends on the order it meets them in).
+its count depends on the order it meets them in). It writes no
+report.html and no ``pair_similarity`` (``neardup dedup --no-report``
+writes neither either); ``neardup report OUTPUT`` writes the page for its
+output afterwards, without the pairs' similarity chart.
 
 The graph (every step runs on the workers; the driver only orders the
 steps, sums counters and streams the small output files):
