@@ -86,6 +86,26 @@ def _add_python_manners(cls):
     cls.__reduce__ = __reduce__
 
 
+def _add_repr(cls):
+    """A repr that shows the readable fields of a class (its options, its
+    counts), for the classes that are not option structs."""
+    names = [n for n, v in sorted(vars(cls).items())
+             if isinstance(v, property) and not n.startswith("_")]
+
+    def __repr__(self):
+        if not names:
+            return "<neardup.%s>" % cls.__name__
+        return "%s(%s)" % (cls.__name__, ", ".join(
+            "%s=%r" % (n, getattr(self, n)) for n in names))
+    cls.__repr__ = __repr__
+
+
+for _name in ("CandidateStats", "CleanStats", "DedupPartition", "DedupStats",
+              "FileCounts", "MinHasher", "Normalizer", "RepetitionSignals",
+              "Shingler"):
+    _add_repr(getattr(_core, _name))  # noqa: F405
+
+
 for _name in ("BoilerplateOptions", "CandidateOptions", "CleanOptions",
               "DedupOptions", "GopherThresholds", "SyndicationOptions",
               "LshParams", "MinHashOptions", "NormalizeOptions",

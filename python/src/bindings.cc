@@ -1305,7 +1305,10 @@ PYBIND11_MODULE(_core, m) {
           py::arg("a"), py::arg("b"),
           "Joins the sets of a and b; returns False if they were joined "
           "already (IndexError unless both are members).")
-      .def("__len__", &DisjointSets::size);
+      .def("__len__", &DisjointSets::size)
+      .def("__repr__", [](const DisjointSets& self) {
+        return "DisjointSets(" + std::to_string(self.size()) + ")";
+      });
   m.def("keeps_over", &KeepsOver, py::arg("policy"), py::arg("length"),
         py::arg("number"), py::arg("best_length"), py::arg("best_number"));
   m.def("judge_components", &JudgeComponentsPy, py::arg("component"),

@@ -326,6 +326,11 @@ def test_option_structs_take_keywords_print_compare_and_pickle():
     assert pickle.loads(pickle.dumps(g)).top_ngram_char_fraction[1] == 0.5
     with pytest.raises(TypeError, match="no field 'treshold'"):
         neardup.DedupOptions(treshold=0.5)
+    # Every class prints something a person can read.
+    assert repr(neardup.MinHasher(num_perm=16)).startswith("MinHasher(")
+    assert "num_perm=16" in repr(neardup.MinHasher(num_perm=16))
+    assert repr(neardup.DisjointSets(4)) == "DisjointSets(4)"
+    assert "read=0" in repr(neardup.DedupStats())
     # The options still reach the job: a keyword-built struct runs.
     assert neardup.LshParams(bands=14, rows=8) == neardup.LshParams(14, 8)
 
