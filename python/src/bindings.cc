@@ -492,6 +492,37 @@ auto RunJob(Job job, const std::vector<InputFile>& inputs,
   return Check(std::move(stats));
 }
 
+// measure(set i of a, set i of b) for sets concatenated in a and b with
+// their end offsets; a float64 array. Releases the GIL.
+py::object SetRows(const py::object& a, const py::object& a_end,
+                   const py::object& b, const py::object& b_end,
+                   const char* name,
+                   double (*measure)(absl::Span<const uint64_t>,
+                                     absl::Span<const uint64_t>)) {
+  const View<uint64_t> va = ViewOf<uint64_t>(a, 1, 1, "a");
+  const View<uint64_t> vae = ViewOf<uint64_t>(a_end, 1, 1, "a_end");
+  const View<uint64_t> vb = ViewOf<uint64_t>(b, 1, 1, "b");
+  const View<uint64_t> vbe = ViewOf<uint64_t>(b_end, 1, 1, "b_end");
+  const size_t n = vae.values.size();
+  if (vbe.values.size() != n) {
+    throw py::value_error(std::string(name) +
+                          ": a_end and b_end differ in length");
+  }
+  CheckEnds(vae.values, va.values.size(), "a_end");
+  CheckEnds(vbe.values, vb.values.size(), "b_end");
+  std::vector<double> out(n);
+  {
+    py::gil_scoped_release release;
+    for (size_t i = 0; i < n; ++i) {
+      const uint64_t a0 = i ? vae.values[i - 1] : 0;
+      const uint64_t b0 = i ? vbe.values[i - 1] : 0;
+      out[i] = measure(va.values.subspan(a0, vae.values[i] - a0),
+                       vb.values.subspan(b0, vbe.values[i] - b0));
+    }
+  }
+  return ToArray(std::move(out));
+}
+
 py::object MinHashBatch(const MinHasher& hasher, const py::iterable& texts,
                         const ShingleOptions& shingles, int threads) {
   CheckThreads(threads);
@@ -1047,28 +1078,7 @@ PYBIND11_MODULE(_core, m) {
       "exact_jaccard_rows",
       [](const py::object& a, const py::object& a_end, const py::object& b,
          const py::object& b_end) {
-        const View<uint64_t> va = ViewOf<uint64_t>(a, 1, 1, "a");
-        const View<uint64_t> vae = ViewOf<uint64_t>(a_end, 1, 1, "a_end");
-        const View<uint64_t> vb = ViewOf<uint64_t>(b, 1, 1, "b");
-        const View<uint64_t> vbe = ViewOf<uint64_t>(b_end, 1, 1, "b_end");
-        const size_t n = vae.values.size();
-        if (vbe.values.size() != n) {
-          throw py::value_error("exact_jaccard_rows: a_end and b_end differ "
-                                "in length");
-        }
-        CheckEnds(vae.values, va.values.size(), "a_end");
-        CheckEnds(vbe.values, vb.values.size(), "b_end");
-        std::vector<double> out(n);
-        {
-          py::gil_scoped_release release;
-          for (size_t i = 0; i < n; ++i) {
-            const uint64_t a0 = i ? vae.values[i - 1] : 0;
-            const uint64_t b0 = i ? vbe.values[i - 1] : 0;
-            out[i] = ExactJaccard(va.values.subspan(a0, vae.values[i] - a0),
-                                  vb.values.subspan(b0, vbe.values[i] - b0));
-          }
-        }
-        return ToArray(std::move(out));
+        return SetRows(a, a_end, b, b_end, "exact_jaccard_rows", ExactJaccard);
       },
       py::arg("a"), py::arg("a_end"), py::arg("b"), py::arg("b_end"),
       "exact_jaccard of set i of a and set i of b, each a concatenation of "
@@ -1077,28 +1087,8 @@ PYBIND11_MODULE(_core, m) {
       "exact_containment_rows",
       [](const py::object& a, const py::object& a_end, const py::object& b,
          const py::object& b_end) {
-        const View<uint64_t> va = ViewOf<uint64_t>(a, 1, 1, "a");
-        const View<uint64_t> vae = ViewOf<uint64_t>(a_end, 1, 1, "a_end");
-        const View<uint64_t> vb = ViewOf<uint64_t>(b, 1, 1, "b");
-        const View<uint64_t> vbe = ViewOf<uint64_t>(b_end, 1, 1, "b_end");
-        const size_t n = vae.values.size();
-        if (vbe.values.size() != n) {
-          throw py::value_error("exact_containment_rows: a_end and b_end differ "
-                                "in length");
-        }
-        CheckEnds(vae.values, va.values.size(), "a_end");
-        CheckEnds(vbe.values, vb.values.size(), "b_end");
-        std::vector<double> out(n);
-        {
-          py::gil_scoped_release release;
-          for (size_t i = 0; i < n; ++i) {
-            const uint64_t a0 = i ? vae.values[i - 1] : 0;
-            const uint64_t b0 = i ? vbe.values[i - 1] : 0;
-            out[i] = ExactContainment(va.values.subspan(a0, vae.values[i] - a0),
-                                  vb.values.subspan(b0, vbe.values[i] - b0));
-          }
-        }
-        return ToArray(std::move(out));
+        return SetRows(a, a_end, b, b_end, "exact_containment_rows",
+                       ExactContainment);
       },
       py::arg("a"), py::arg("a_end"), py::arg("b"), py::arg("b_end"),
       "exact_containment of set i of a and set i of b, each a concatenation of "
