@@ -215,6 +215,12 @@ check "main-text: stats.json says so" grep -q '"main_text":true' "$work/mt/stats
 check "main-text: explain agrees" bash -c "'$neardup' explain '$work/site.jsonl:3' '$work/site.jsonl:5' --main-text on | tail -n 1 | grep -q '^verdict: near-duplicate'"
 check "main-text off: explain says not" bash -c "'$neardup' explain '$work/site.jsonl:3' '$work/site.jsonl:5' | tail -n 1 | grep -q '^verdict: not a near-duplicate'"
 check "main-text: explain of the removal" bash -c "cd '$work' && '$neardup' explain mt/removed.jsonl:1 | tail -n 1 | grep -q '^verdict: near-duplicate'"
+# With a clean run's line counts: stats.json records the file, and explain
+# of a removal uses it without the flag given again.
+"$neardup" clean "$work/site.jsonl" -o "$work/mtc" --quiet > /dev/null 2>&1
+(cd "$work" && "$neardup" dedup site.jsonl -o mt2 --quiet --main-text on --line-counts mtc/line_counts.bin > /dev/null 2>&1)
+check "line-counts: recorded" grep -q '"line_counts_file":"mtc/line_counts.bin"' "$work/mt2/stats.json"
+check "line-counts: explain uses it" bash -c "cd '$work' && '$neardup' explain mt2/removed.jsonl:1 | grep -q -- '--line-counts mtc/line_counts.bin'"
 
 # SimHash with dedup's default 3-grams: the same pair, the same verdict
 # without --ngram on either side (explain once used 5-grams).

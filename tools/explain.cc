@@ -376,6 +376,9 @@ void PrintComparison(const DedupOptions& o, const Document* docs[2],
   if (o.containment > 0) std::printf(", --containment %.2f", o.containment);
   if (!o.shingles.normalize.digits_to_zero) std::printf(", --digits keep");
   if (o.main_text) std::printf(", --main-text on");
+  if (!o.line_counts_file.empty()) {
+    std::printf(", --line-counts %s", o.line_counts_file.c_str());
+  }
   std::printf("\n%s\n", Verdict(o, a, b, exact, containment).c_str());
 }
 
@@ -562,6 +565,10 @@ absl::Status LoadRun(const std::string& stats_path, const CLI::App& cmd,
                           main_text
                       ? "on"
                       : "off";
+  }
+  if (!given("--line-counts") &&
+      p["line_counts_file"].get(s) == simdjson::SUCCESS) {
+    c.line_counts = s;  // as the run gave it: relative to where it ran
   }
   if (!given("--digits")) {
     c.digits = p["digits"].get(s) == simdjson::SUCCESS ? std::string(s)

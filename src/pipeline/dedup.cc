@@ -37,6 +37,12 @@ std::string ShortDouble(double v) {
   return buf;
 }
 
+std::string JsonString(std::string_view s) {
+  std::string out;
+  AppendJsonString(s, &out);
+  return out;
+}
+
 std::string FormatDouble(double v, int digits = 4) {
   if (std::isnan(v)) return "null";
   char buf[64];
@@ -1106,6 +1112,9 @@ std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
                           : "") +
        (o.shingles.normalize.digits_to_zero ? "" : ",\"digits\":\"keep\"") +
        (o.main_text ? ",\"main_text\":true" : "") +
+       (o.line_counts_file.empty() ? ""
+                                   : ",\"line_counts_file\":" +
+                                         JsonString(o.line_counts_file)) +
        ",\"verify\":\"" +
        (o.verify == VerifyMode::kExact ? "exact" : "signature") +
        "\",\"keep\":";
