@@ -215,6 +215,17 @@ check "main-text: stats.json says so" grep -q '"main_text":true' "$work/mt/stats
 check "main-text: explain agrees" bash -c "'$neardup' explain '$work/site.jsonl:3' '$work/site.jsonl:5' --main-text on | tail -n 1 | grep -q '^verdict: near-duplicate'"
 check "main-text off: explain says not" bash -c "'$neardup' explain '$work/site.jsonl:3' '$work/site.jsonl:5' | tail -n 1 | grep -q '^verdict: not a near-duplicate'"
 check "main-text: explain of the removal" bash -c "cd '$work' && '$neardup' explain mt/removed.jsonl:1 | tail -n 1 | grep -q '^verdict: near-duplicate'"
+# A run that truncated its documents: stats.json records the limits, and
+# explain of a removal reads the records as the run did.
+{
+  printf '{"id":"t1","text":"%s %s"}\n' "$(words 200 0)" "$(words 100 1000)"
+  printf '{"id":"t2","text":"%s %s"}\n' "$(words 200 0)" "$(words 100 2000)"
+} > "$work/trunc.jsonl"
+(cd "$work" && "$neardup" dedup trunc.jsonl -o tr --quiet --max-doc-bytes 600 --oversize truncate > /dev/null 2>&1)
+check "truncate: recorded" grep -q '"max_doc_bytes":600,"oversize":"truncate"' "$work/tr/stats.json"
+check "truncate: removed" grep -q '"id":"t2"' "$work/tr/removed.jsonl"
+check "truncate: explain reads as the run did" bash -c "cd '$work' && '$neardup' explain tr/removed.jsonl:1 | grep -q 'truncated (--oversize)'"
+
 # With a clean run's line counts: stats.json records the file, and explain
 # of a removal uses it without the flag given again.
 "$neardup" clean "$work/site.jsonl" -o "$work/mtc" --quiet > /dev/null 2>&1

@@ -580,6 +580,12 @@ absl::Status LoadRun(const std::string& stats_path, const CLI::App& cmd,
   if (!given("--id-field") && p["id_field"].get(s) == simdjson::SUCCESS) {
     flags->reader.id_field = s;
   }
+  if (!given("--max-doc-bytes") && p["max_doc_bytes"].get(n) == simdjson::SUCCESS) {
+    flags->reader.max_doc_bytes = static_cast<size_t>(n);
+  }
+  if (!given("--oversize") && p["oversize"].get(s) == simdjson::SUCCESS) {
+    flags->reader.oversize = s;
+  }
   for (simdjson::dom::element f : files) {
     if (f["path"].get(s) == simdjson::SUCCESS) inputs->emplace_back(s);
   }

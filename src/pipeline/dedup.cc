@@ -1126,6 +1126,12 @@ std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
   AppendJsonString(o.reader.text_field, &j);
   j += ",\"id_field\":";
   AppendJsonString(o.reader.id_field, &j);
+  // Written only when not the default, so that explain of a removal reads
+  // the documents as the run did.
+  if (o.reader.max_document_bytes != ReaderOptions{}.max_document_bytes) {
+    j += ",\"max_doc_bytes\":" + std::to_string(o.reader.max_document_bytes);
+  }
+  if (o.reader.oversize == Oversize::kTruncate) j += ",\"oversize\":\"truncate\"";
   j += "},";
   if (o.method == DedupMethod::kMinHash) {
     j += "\"candidate_probability\":{";
