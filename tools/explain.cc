@@ -29,6 +29,7 @@
 #include "neardup/neardup.h"
 #include "simdjson.h"
 #include "pipeline/dedup_signer.h"
+#include "pipeline/job.h"
 #include "tools/commands.h"
 #include "tools/common.h"
 
@@ -398,14 +399,7 @@ absl::StatusOr<DedupOptions> ResolveFlags(const ExplainFlags& flags) {
 absl::StatusOr<LineCounter> CountLines(const DedupOptions& o,
                                        std::vector<std::string> paths) {
   if (!o.line_counts_file.empty()) {
-    std::ifstream in(o.line_counts_file, std::ios::binary);
-    if (!in) {
-      return absl::NotFoundError(o.line_counts_file +
-                                 ": cannot open the line-count file");
-    }
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    return LineCounter::Deserialize(bytes.str());
+    return internal::ReadLineCounts(o.line_counts_file);
   }
   LineCounter counts;
   std::vector<std::string> seen;

@@ -5,9 +5,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -201,24 +198,11 @@ absl::Status CleanJob::Reject(size_t file, const Rejection& r) {
 // the documents were split).
 absl::Status CleanJob::CountPass() {
   const auto start = Clock::now();
-  std::vector<std::string> texts, sites;
-  std::vector<LineCounter::Prepared> prepared;
-  size_t batch_bytes = 0;
-  uint64_t docs = 0, bytes = 0;
   // Workers prepare a batch; the counter takes it in input order, so the
   // near-duplicate rule sees documents in the same order for any thread
   // count.
-  auto flush = [&] {
-    const size_t n = texts.size();
-    prepared.resize(n);
-    internal::ParallelFor(threads_, n, [&](int, size_t i) {
-      prepared[i] = LineCounter::Prepare(texts[i], sites[i]);
-    });
-    for (size_t i = 0; i < n; ++i) counter_.Add(prepared[i]);
-    texts.clear();
-    sites.clear();
-    batch_bytes = 0;
-  };
+  internal::LineCountBatch batch(&counter_, threads_);
+  uint64_t docs = 0, bytes = 0;
   Record record;
   Rejection rejection;
   documents_.assign(files_.size(), 0);
@@ -245,12 +229,9 @@ absl::Status CleanJob::CountPass() {
         ++stats_.files[f].truncated;
       }
       stats_.text_bytes += record.text.size();
-      texts.emplace_back(record.text);
-      sites.push_back(UrlHost(record.url));
-      batch_bytes += record.text.size();
+      batch.Add(record.text, UrlHost(record.url));
       bytes += record.raw.size();
       Report("count", ++docs, bytes);
-      if (batch_bytes >= (size_t{8} << 20)) flush();
     }
     stats_.files[f].passed_through = (*reader)->passed_through();
     stats_.passed_through += stats_.files[f].passed_through;
@@ -261,7 +242,7 @@ absl::Status CleanJob::CountPass() {
   if (auto s = internal::CheckFields(stats_.fields, options_.reader); !s.ok()) {
     return s;
   }
-  flush();
+  batch.Flush();
   Report("count", docs, bytes, /*force=*/true);
   stats_.count_near_duplicates = counter_.near_duplicates();
   // Weak evidence needs one document less than min_docs (at least 2).
@@ -702,28 +683,8 @@ absl::StatusOr<CleanStats> CleanJob::Run() {
   const bool boilerplate = options_.boilerplate && !options_.signals_only;
   if (boilerplate) {
     if (!options_.line_counts_file.empty()) {
-      std::error_code ec;
-      if (std::filesystem::is_directory(options_.line_counts_file, ec)) {
-        return absl::InvalidArgumentError(
-            options_.line_counts_file +
-            " is a folder, not a line-count file (line_counts.bin)");
-      }
-      std::ifstream in(options_.line_counts_file, std::ios::binary);
-      if (!in) {
-        return absl::NotFoundError(options_.line_counts_file +
-                                   ": cannot open the line-count file");
-      }
-      std::stringstream bytes;
-      bytes << in.rdbuf();
-      if (in.bad()) {
-        return absl::DataLossError(options_.line_counts_file +
-                                   ": cannot read the line-count file");
-      }
-      auto loaded = LineCounter::Deserialize(bytes.str());
-      if (!loaded.ok()) {
-        return absl::DataLossError(options_.line_counts_file + ": " +
-                                   std::string(loaded.status().message()));
-      }
+      auto loaded = internal::ReadLineCounts(options_.line_counts_file);
+      if (!loaded.ok()) return loaded.status();
       counter_ = *std::move(loaded);
     } else if (auto s = CountPass(); !s.ok()) {
       return s;

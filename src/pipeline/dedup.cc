@@ -368,46 +368,14 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
 absl::Status DedupJob::CountLines() {
   const auto start = Clock::now();
   if (!options_.line_counts_file.empty()) {
-    std::FILE* in = std::fopen(options_.line_counts_file.c_str(), "rb");
-    if (in == nullptr) {
-      return absl::NotFoundError(options_.line_counts_file +
-                                 ": cannot open the line-count file");
-    }
-    std::string bytes;
-    char buf[1 << 16];
-    for (size_t got; (got = std::fread(buf, 1, sizeof(buf), in)) > 0;) {
-      bytes.append(buf, got);
-    }
-    const bool failed = std::ferror(in) != 0;
-    std::fclose(in);
-    if (failed) {
-      return absl::DataLossError(options_.line_counts_file +
-                                 ": cannot read the line-count file");
-    }
-    auto loaded = LineCounter::Deserialize(bytes);
-    if (!loaded.ok()) {
-      return absl::DataLossError(options_.line_counts_file + ": " +
-                                 std::string(loaded.status().message()));
-    }
+    auto loaded = internal::ReadLineCounts(options_.line_counts_file);
+    if (!loaded.ok()) return loaded.status();
     line_counts_ = *std::move(loaded);
     stats_.stage_seconds.push_back({"count", SecondsSince(start)});
     return absl::OkStatus();
   }
-  std::vector<std::string> texts, sites;
-  std::vector<LineCounter::Prepared> prepared;
-  size_t batch_bytes = 0;
+  internal::LineCountBatch batch(&line_counts_, options_.threads);
   uint64_t docs = 0, bytes = 0;
-  auto flush = [&] {
-    const size_t n = texts.size();
-    prepared.resize(n);
-    internal::ParallelFor(options_.threads, n, [&](int, size_t i) {
-      prepared[i] = LineCounter::Prepare(texts[i], sites[i]);
-    });
-    for (size_t i = 0; i < n; ++i) line_counts_.Add(prepared[i]);
-    texts.clear();
-    sites.clear();
-    batch_bytes = 0;
-  };
   Record record;
   Rejection rejection;
   ReaderOptions first_pass = options_.reader;
@@ -420,15 +388,12 @@ absl::Status DedupJob::CountLines() {
       if (result == RecordReader::Result::kEnd) break;
       if (result == RecordReader::Result::kRejected) continue;
       if (auto s = internal::CheckCancel(options_.cancel); !s.ok()) return s;
-      texts.emplace_back(record.text);
-      sites.push_back(UrlHost(record.url));
-      batch_bytes += record.text.size();
+      batch.Add(record.text, UrlHost(record.url));
       bytes += record.raw.size();
       Report("count", ++docs, bytes);
-      if (batch_bytes >= (size_t{8} << 20)) flush();
     }
   }
-  flush();
+  batch.Flush();
   Report("count", docs, bytes, /*force=*/true);
   line_counts_.Finish(
       std::max<uint32_t>(2, options_.main_text_boilerplate.min_docs));

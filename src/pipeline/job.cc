@@ -684,6 +684,53 @@ std::string JsonlOutputName(std::string_view name, Compression compression) {
   return stem;
 }
 
+absl::StatusOr<LineCounter> ReadLineCounts(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    return absl::InvalidArgumentError(
+        path + " is a folder, not a line-count file (line_counts.bin)");
+  }
+  std::FILE* in = std::fopen(path.c_str(), "rb");
+  if (in == nullptr) {
+    return absl::NotFoundError(path + ": cannot open the line-count file");
+  }
+  std::string bytes;
+  char buffer[1 << 16];
+  for (size_t got; (got = std::fread(buffer, 1, sizeof(buffer), in)) > 0;) {
+    bytes.append(buffer, got);
+  }
+  const bool failed = std::ferror(in) != 0;
+  std::fclose(in);
+  if (failed) {
+    return absl::DataLossError(path + ": cannot read the line-count file");
+  }
+  auto loaded = LineCounter::Deserialize(bytes);
+  if (!loaded.ok()) {
+    return absl::DataLossError(path + ": " +
+                               std::string(loaded.status().message()));
+  }
+  return loaded;
+}
+
+void LineCountBatch::Add(std::string_view text, std::string_view site) {
+  texts_.emplace_back(text);
+  sites_.emplace_back(site);
+  bytes_ += text.size();
+  if (bytes_ >= (size_t{8} << 20)) Flush();
+}
+
+void LineCountBatch::Flush() {
+  const size_t n = texts_.size();
+  prepared_.resize(n);
+  ParallelFor(threads_, n, [&](int, size_t i) {
+    prepared_[i] = LineCounter::Prepare(texts_[i], sites_[i]);
+  });
+  for (size_t i = 0; i < n; ++i) counter_->Add(prepared_[i]);
+  texts_.clear();
+  sites_.clear();
+  bytes_ = 0;
+}
+
 int JobThreads(int threads) {
   return threads > 0 ? threads
                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

@@ -18,6 +18,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "neardup/clean.h"
 #include "neardup/io.h"
 #include "neardup/pipeline.h"
 
@@ -210,6 +211,31 @@ std::string JsonlOutputName(std::string_view name, Compression compression);
 // The JSONL line (without "\n") of a document written as text:
 // {"id", "url", "date", "text"}, url and date null when unknown.
 std::string TextRecordJson(const Record& record, std::string_view text);
+
+// Reads a line-count file (line_counts.bin, LineCounter::Serialize).
+// Returns InvalidArgument for a folder, NotFound when it cannot be
+// opened, DataLoss (naming the path) when it cannot be read or parsed.
+absl::StatusOr<LineCounter> ReadLineCounts(const std::string& path);
+
+// The first pass of line counting, batched: documents are added in input
+// order; each full batch is prepared on `threads` threads and added to the
+// counter in order, so the counts do not depend on the thread count.
+class LineCountBatch {
+ public:
+  LineCountBatch(LineCounter* counter, int threads)
+      : counter_(counter), threads_(threads) {}
+  // Adds a document; prepares and counts the batch once it holds 8 MiB.
+  void Add(std::string_view text, std::string_view site);
+  // Prepares and counts what is left. Call before LineCounter::Finish.
+  void Flush();
+
+ private:
+  LineCounter* counter_;
+  int threads_;
+  std::vector<std::string> texts_, sites_;
+  std::vector<LineCounter::Prepared> prepared_;
+  size_t bytes_ = 0;
+};
 
 // Cancelled ("interrupted") when `cancel` is set, else OK.
 inline absl::Status CheckCancel(const std::atomic<bool>* cancel) {
