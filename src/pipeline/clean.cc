@@ -760,11 +760,7 @@ absl::StatusOr<CleanStats> CleanJob::Run() {
   }
   stats_.stage_seconds.push_back({"total", SecondsSince(start)});
   stats_.peak_rss_bytes = internal::PeakRssBytes();
-  auto out = RecordWriter::Create(files_.OutPath("stats.json"),
-                                  InputFormat::kJsonl, Compression::kNone);
-  if (!out.ok()) return out.status();
-  if (auto s = (*out)->WriteLine(StatsJson()); !s.ok()) return s;
-  if (auto s = (*out)->Commit(); !s.ok()) return s;
+  if (auto s = internal::WriteStatsJson(files_, StatsJson()); !s.ok()) return s;
   return stats_;
 }
 

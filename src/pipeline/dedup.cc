@@ -875,14 +875,10 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
   }
   stats_.stage_seconds.push_back({"total", SecondsSince(start)});
   stats_.peak_rss_bytes = PeakRssBytes();
-  auto stats_file = RecordWriter::Create(OutPath("stats.json"),
-                                         InputFormat::kJsonl, Compression::kNone);
-  if (!stats_file.ok()) return stats_file.status();
-  if (auto s = (*stats_file)->WriteLine(StatsToJson(stats_, options_));
+  if (auto s = internal::WriteStatsJson(files_, StatsToJson(stats_, options_));
       !s.ok()) {
     return s;
   }
-  if (auto s = (*stats_file)->Commit(); !s.ok()) return s;
   return stats_;
 }
 

@@ -684,6 +684,14 @@ std::string JsonlOutputName(std::string_view name, Compression compression) {
   return stem;
 }
 
+absl::Status WriteStatsJson(const JobFiles& files, std::string_view json) {
+  auto out = RecordWriter::Create(files.OutPath("stats.json"),
+                                  InputFormat::kJsonl, Compression::kNone);
+  if (!out.ok()) return out.status();
+  if (auto s = (*out)->WriteLine(json); !s.ok()) return s;
+  return (*out)->Commit();
+}
+
 absl::StatusOr<LineCounter> ReadLineCounts(const std::string& path) {
   std::error_code ec;
   if (fs::is_directory(path, ec)) {

@@ -212,6 +212,10 @@ std::string JsonlOutputName(std::string_view name, Compression compression);
 // {"id", "url", "date", "text"}, url and date null when unknown.
 std::string TextRecordJson(const Record& record, std::string_view text);
 
+// Writes `json` as OUTDIR/stats.json (temporary name, then renamed): the
+// last output of a job, which marks a finished run.
+absl::Status WriteStatsJson(const JobFiles& files, std::string_view json);
+
 // Reads a line-count file (line_counts.bin, LineCounter::Serialize).
 // Returns InvalidArgument for a folder, NotFound when it cannot be
 // opened, DataLoss (naming the path) when it cannot be read or parsed.
