@@ -9,6 +9,7 @@ set(NEARDUP_IO_TESTS
   jsonl_reader
   record_reader
   record_writer
+  replace_text
   text_reader
   warc_reader
 )

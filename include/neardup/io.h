@@ -120,6 +120,7 @@ struct Record {
   // other byte. 0 and 0 for other formats.
   size_t text_token_begin = 0;
   size_t text_token_end = 0;
+  InputFormat format = InputFormat::kJsonl;  // of the file it came from
   uint64_t line = 0;      // 1-based line (JSONL), record number (WARC), 1
   uint64_t offset = 0;    // byte offset of the record, decompressed
   double number = 0;      // value of number_field; NaN when absent
@@ -232,6 +233,26 @@ class RecordWriter {
   explicit RecordWriter(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
+
+// Writes to *out the bytes of `record` with its document text replaced by
+// `text` (the whole text: what Record::text and Record::text_rest held), in
+// the record's own format, for a RecordWriter of that format; every other
+// byte stays as read:
+//   JSONL: the line (without "\n") with the text field's JSON string token
+//          replaced by `text` as a JSON string (AppendJsonString);
+//   WARC:  a conversion record (WET) with `text` as its block: its header
+//          lines as read, each ended by CRLF, Content-Length set to the size
+//          of `text`, then CRLF, `text` and CRLF CRLF;
+//   text:  `text`.
+// Returns FailedPrecondition for a record whose text is not its bytes and
+// so cannot be replaced (a WARC response, whose text was taken from its
+// HTTP payload): write it back as read instead. Returns
+// InvalidArgument for a record that its format's reader cannot have
+// produced (JSONL without a text token, WARC without the blank line after
+// its headers). *out is replaced (its capacity reused); on an error it is
+// left empty.
+absl::Status ReplaceRecordText(const Record& record, std::string_view text,
+                               std::string* out);
 
 // Expands inputs into the list of files to read, in a deterministic order:
 // files as given; folders recursively, their entries sorted by name (byte

@@ -189,6 +189,7 @@ class JsonlReader final : public RecordReader {
       std::string reason = Parse(line, record);
       if (!reason.empty()) return Reject(rejection, offset, std::move(reason));
       record->raw = line;
+      record->format = InputFormat::kJsonl;
       record->line = line_number_;
       record->offset = offset;
       return Result::kRecord;

@@ -9,6 +9,7 @@ set(NEARDUP_IO_SOURCES
   src/io/jsonl_reader.cc
   src/io/record_reader.cc
   src/io/record_writer.cc
+  src/io/replace_text.cc
   src/io/text_reader.cc
   src/io/warc_reader.cc
 )

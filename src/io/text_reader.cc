@@ -105,6 +105,7 @@ class TextReader final : public RecordReader {
     record->text_token_begin = record->text_token_end = 0;
     record->url = std::string_view();
     record->raw = content_;
+    record->format = InputFormat::kText;
     record->line = 1;
     record->offset = 0;
     record->number = std::numeric_limits<double>::quiet_NaN();

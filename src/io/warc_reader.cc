@@ -519,6 +519,7 @@ class WarcReader final : public RecordReader {
     record->text_rest = rest;
     record->text_token_begin = record->text_token_end = 0;
     record->raw = raw_;
+    record->format = InputFormat::kWarc;
     record->line = number;
     record->offset = start;
     record->number = std::numeric_limits<double>::quiet_NaN();

@@ -28,44 +28,6 @@ std::string Fraction(double v) {
   return buf;
 }
 
-// Returns true and the record with `block` as its new block when `raw` is a
-// WARC conversion record; false for any other record.
-bool RewriteWarcConversion(std::string_view raw, std::string_view block,
-                           std::string* out) {
-  size_t header_end = raw.find("\r\n\r\n");
-  if (header_end == std::string_view::npos) {
-    header_end = raw.find("\n\n");
-    if (header_end == std::string_view::npos) return false;
-  }
-  const std::string_view headers = raw.substr(0, header_end);
-  bool conversion = false;
-  std::string rebuilt;
-  size_t at = 0;
-  while (at <= headers.size()) {
-    size_t end = headers.find('\n', at);
-    if (end == std::string_view::npos) end = headers.size();
-    std::string_view line = headers.substr(at, end - at);
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    std::string lower(line.substr(0, line.find(':')));
-    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lower == "content-length") {
-      rebuilt += "Content-Length: " + std::to_string(block.size()) + "\r\n";
-    } else {
-      if (lower == "warc-type" &&
-          line.substr(line.find(':') + 1).find("conversion") != std::string_view::npos) {
-        conversion = true;
-      }
-      rebuilt.append(line).append("\r\n");
-    }
-    at = end + 1;
-  }
-  if (!conversion) return false;
-  *out = rebuilt + "\r\n";
-  out->append(block);
-  out->append("\r\n\r\n");
-  return true;
-}
-
 struct BoilerplateLine {
   std::string text;
   std::string site;
@@ -481,23 +443,17 @@ absl::StatusOr<internal::RecordAction> CleanJob::Decide(
     *replacement = cleaned;
     return RecordAction::kReplace;
   }
-  if (record.text_token_end > record.text_token_begin) {
-    ++stats_.edited;
-    replacement->assign(record.raw.substr(0, record.text_token_begin));
-    AppendJsonString(cleaned, replacement);
-    replacement->append(record.raw.substr(record.text_token_end));
-    return RecordAction::kReplace;
-  }
-  if (record.raw.substr(0, 5) == "WARC/") {
-    if (RewriteWarcConversion(record.raw, cleaned, replacement)) {
-      ++stats_.edited;
-      return RecordAction::kReplace;
-    }
-    ++stats_.not_rewritten;
+  const absl::Status replaced = ReplaceRecordText(record, cleaned, replacement);
+  if (absl::IsFailedPrecondition(replaced)) {
+    ++stats_.not_rewritten;  // a WARC response: its text is not its bytes
     return RecordAction::kKeep;
   }
+  if (!replaced.ok()) {
+    return absl::Status(replaced.code(), files_.display(file) + " record " +
+                                             std::to_string(record.line) + ": " +
+                                             std::string(replaced.message()));
+  }
   ++stats_.edited;
-  *replacement = cleaned;  // a text file
   return RecordAction::kReplace;
 }
 
