@@ -283,6 +283,38 @@ TEST_F(DedupTest, VerifyExactReportsExactJaccard) {
   }
 }
 
+TEST_F(DedupTest, VerifyExactFailsWhenTheSpillFileCannotBeRead) {
+  // The shingle sets go to a spill file in the output folder while the
+  // documents are signed, and are read back to compare candidates. A set
+  // that cannot be read back once made the pair unalike (an empty set):
+  // the copies were silently kept. Cut the file short after the last
+  // document is signed (the sign stage's last progress event).
+  std::map<std::string, std::string> source;
+  WriteFile(dir_ / "v.jsonl", MakeCrawl(10, &source));
+  auto inputs = PlanInputs({(dir_ / "v.jsonl").string()});
+  ASSERT_OK(inputs);
+  const fs::path out = dir_ / "out";
+  bool cut = false;
+  auto cut_spill = [&](const ProgressEvent& e) {
+    if (e.stage != "sign") return;
+    for (const auto& entry : fs::directory_iterator(out)) {
+      if (entry.path().filename().string().starts_with(".neardup-shingles")) {
+        fs::resize_file(entry.path(), 0);
+        cut = true;
+      }
+    }
+  };
+  auto stats = RunDedup(*inputs, out.string(), {.verify = VerifyMode::kExact},
+                        cut_spill);
+  ASSERT_TRUE(cut);
+  ASSERT_FALSE(stats.ok());
+  EXPECT_TRUE(absl::IsDataLoss(stats.status())) << stats.status();
+  EXPECT_NE(stats.status().message().find("cannot read the shingle set"),
+            std::string::npos)
+      << stats.status();
+  EXPECT_FALSE(fs::exists(out / "removed.jsonl"));
+}
+
 // Words that normalization leaves apart (no digits).
 std::string Words(int first, int count) {
   std::string text;

@@ -153,7 +153,9 @@ class DedupJob {
   absl::Status SignPass();
   absl::Status SignBatch(Batch& batch, std::vector<Worker>& workers);
   absl::Status Index(DisjointSets& sets);
-  internal::Likeness Compare(uint32_t a, uint32_t b);
+  // How alike documents a and b are. Fails only when a shingle set cannot
+  // be read back from the spill file.
+  absl::StatusOr<internal::Likeness> Compare(uint32_t a, uint32_t b);
   bool TooShort(const DocPair& p) const {
     return !docs_.too_short.empty() &&
            (docs_.too_short[p.first] || docs_.too_short[p.second]);
@@ -531,29 +533,36 @@ absl::Status DedupJob::SignPass() {
 // How alike two documents are, as verified and as reported: estimated or
 // exact Jaccard (kMinHash, with containment when the options ask for it),
 // Hamming distance (kSimHash), 1 for equal keys (kExact).
-internal::Likeness DedupJob::Compare(uint32_t a, uint32_t b) {
+absl::StatusOr<internal::Likeness> DedupJob::Compare(uint32_t a, uint32_t b) {
   switch (options_.method) {
     case DedupMethod::kSimHash:
-      return {static_cast<double>(HammingDistance(docs_.keys[a], docs_.keys[b]))};
+      return internal::Likeness{
+          static_cast<double>(HammingDistance(docs_.keys[a], docs_.keys[b]))};
     case DedupMethod::kExact:
-      return {docs_.keys[a] == docs_.keys[b] ? 1.0 : 0.0};
+      return internal::Likeness{docs_.keys[a] == docs_.keys[b] ? 1.0 : 0.0};
     case DedupMethod::kMinHash:
       break;
   }
   if (spill_ != nullptr) {
-    auto load = [this](uint32_t d, std::vector<uint64_t>* out) {
+    auto load = [this](uint32_t d, std::vector<uint64_t>* out) -> absl::Status {
       out->resize(docs_.set_count[d]);
-      if (out->empty()) return;
+      if (out->empty()) return absl::OkStatus();
       const auto offset =
           static_cast<off_t>(docs_.set_offset[d] * sizeof(uint64_t));
       const size_t bytes = out->size() * sizeof(uint64_t);
-      if (pread(fileno(spill_), out->data(), bytes, offset) !=
-          static_cast<ssize_t>(bytes)) {
-        out->clear();
+      const ssize_t got = pread(fileno(spill_), out->data(), bytes, offset);
+      if (got != static_cast<ssize_t>(bytes)) {
+        // An empty set would silently make the pair unalike.
+        return absl::DataLossError(
+            "cannot read the shingle set of record " + std::string(docs_.Id(d)) +
+            " back from " + spill_path_ + ": " +
+            (got < 0 ? std::strerror(errno)
+                     : "the file is shorter than what was written to it"));
       }
+      return absl::OkStatus();
     };
-    load(a, &set_a_);
-    load(b, &set_b_);
+    if (auto s = load(a, &set_a_); !s.ok()) return s;
+    if (auto s = load(b, &set_b_); !s.ok()) return s;
     internal::Likeness like{ExactJaccard(set_a_, set_b_)};
     if (options_.containment > 0) {
       like.containment = ExactContainment(set_a_, set_b_);
@@ -561,7 +570,7 @@ internal::Likeness DedupJob::Compare(uint32_t a, uint32_t b) {
     return like;
   }
   // Every signature has num_perm values, so this cannot fail.
-  return {EstimateJaccard(docs_.signatures.Signature(a),
+  return internal::Likeness{EstimateJaccard(docs_.signatures.Signature(a),
                           docs_.signatures.Signature(b))
               .value_or(0.0)};
 }
@@ -644,7 +653,10 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
           ++stats_.candidate_pairs;
           if (TooShort(p) || sets.Find(p.first) == sets.Find(p.second)) continue;
           ++stats_.verified_pairs;
-          const internal::Likeness like = Compare(p.first, p.second);
+          const absl::StatusOr<internal::Likeness> compared =
+              Compare(p.first, p.second);
+          if (!compared.ok()) return compared.status();
+          const internal::Likeness& like = *compared;
           const bool join = internal::IsDuplicate(options_, like);
           if (options_.report) {
             const size_t bin = std::min(
@@ -713,7 +725,9 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
     }
     if (c.kept[i] == i) continue;
     ++stats_.files[docs_.file[i]].removed;
-    const internal::Likeness like = Compare(i, c.kept[i]);
+    const absl::StatusOr<internal::Likeness> compared = Compare(i, c.kept[i]);
+    if (!compared.ok()) return compared.status();
+    const internal::Likeness& like = *compared;
     // The invariant "a removal is judged against the record kept", checked
     // by the job, not only by the tests.
     if (!internal::IsDuplicate(options_, like)) {
@@ -822,10 +836,14 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
   if (auto s = Index(*sets); !s.ok()) return s;
   if (auto s = internal::CheckCancel(options_.cancel); !s.ok()) return s;
   const auto judge_start = Clock::now();
+  absl::Status compare_status;  // the first failure, which ends the run
   absl::StatusOr<Clustering> clustered = MakeJudgedClustering(
       *sets, options_.keep, docs_.length, docs_.number,
-      [this](uint32_t member, uint32_t kept) {
-        return internal::IsDuplicate(options_, Compare(member, kept));
+      [this, &compare_status](uint32_t member, uint32_t kept) {
+        if (!compare_status.ok()) return false;
+        const absl::StatusOr<internal::Likeness> like = Compare(member, kept);
+        compare_status.Update(like.status());
+        return like.ok() && internal::IsDuplicate(options_, *like);
       },
       // MinHash: only LSH candidates are compared, as in the index.
       options_.method == DedupMethod::kMinHash
@@ -835,6 +853,7 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
         return BandKey(docs_.signatures.Signature(doc), static_cast<int>(band),
                        stats_.lsh.rows);
       });
+  if (!compare_status.ok()) return compare_status;
   if (!clustered.ok()) return clustered.status();
   stats_.stage_seconds.push_back({"judge", SecondsSince(judge_start)});
   const Clustering& clustering = *clustered;
