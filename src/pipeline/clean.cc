@@ -22,10 +22,22 @@ namespace {
 using internal::Clock;
 using internal::SecondsSince;
 
-std::string Fraction(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.4f", v);
-  return buf;
+// Writes the Gopher repetition fractions of `f` (RepetitionSignals, or
+// the GopherThresholds they are held against: the same names), 4 decimals.
+template <typename Fractions>
+void AddFractions(const Fractions& f, internal::JsonWriter* j) {
+  j->Key("dup_line_fraction").Fixed(f.dup_line_fraction, 4);
+  j->Key("dup_paragraph_fraction").Fixed(f.dup_paragraph_fraction, 4);
+  j->Key("dup_line_char_fraction").Fixed(f.dup_line_char_fraction, 4);
+  j->Key("dup_paragraph_char_fraction").Fixed(f.dup_paragraph_char_fraction, 4);
+  for (int n = 2; n <= 4; ++n) {
+    j->Key("top_" + std::to_string(n) + "gram_char_fraction")
+        .Fixed(f.top_ngram_char_fraction[n - 2], 4);
+  }
+  for (int n = 5; n <= 10; ++n) {
+    j->Key("dup_" + std::to_string(n) + "gram_char_fraction")
+        .Fixed(f.dup_ngram_char_fraction[n - 5], 4);
+  }
 }
 
 struct BoilerplateLine {
@@ -111,7 +123,7 @@ class CleanJob {
   // recurring line, by ordinal (LineCounter's first_doc).
   std::unordered_map<uint64_t, std::string> first_ids_;
   std::vector<Cut> syndicated_cuts_;
-  std::string line_;
+  internal::JsonWriter json_;  // the line being written
   Clock::time_point last_report_ = Clock::now();
 };
 
@@ -305,42 +317,19 @@ absl::StatusOr<internal::RecordAction> CleanJob::Decide(
   auto removed = [&](const std::string& reason) -> absl::StatusOr<RecordAction> {
     ++stats_.removed;
     ++counts.removed;
-    line_ = "{\"id\":";
-    AppendJsonString(record.id, &line_);
-    line_ += ",\"file\":";
-    AppendJsonString(files_.display(file), &line_);
-    line_ += ",\"line\":" + std::to_string(record.line) + ",\"reason\":";
-    AppendJsonString(reason, &line_);
-    line_ += "}";
-    if (auto s = removed_->WriteLine(line_); !s.ok()) return s;
+    json_.Clear();
+    json_.Key("id").String(record.id).Key("file").String(files_.display(file));
+    json_.Key("line").Uint(record.line).Key("reason").String(reason);
+    if (auto s = removed_->WriteLine(json_.Finish()); !s.ok()) return s;
     return RecordAction::kDrop;
   };
   auto write_signals = [&](const RepetitionSignals& s) -> absl::Status {
     if (!signals_) return absl::OkStatus();
-    line_ = "{\"id\":";
-    AppendJsonString(record.id, &line_);
-    line_ += ",\"dup_line_fraction\":" + Fraction(s.dup_line_fraction) +
-             ",\"dup_paragraph_fraction\":" + Fraction(s.dup_paragraph_fraction) +
-             ",\"dup_line_char_fraction\":" + Fraction(s.dup_line_char_fraction) +
-             ",\"dup_paragraph_char_fraction\":" +
-             Fraction(s.dup_paragraph_char_fraction);
-    for (int n = 2; n <= 4; ++n) {
-      line_ += ",\"top_" + std::to_string(n) + "gram_char_fraction\":" +
-               Fraction(s.top_ngram_char_fraction[n - 2]);
-    }
-    for (int n = 5; n <= 10; ++n) {
-      line_ += ",\"dup_" + std::to_string(n) + "gram_char_fraction\":" +
-               Fraction(s.dup_ngram_char_fraction[n - 5]);
-    }
-    const std::string exceeded = ExceededGopherSignal(s, options_.gopher);
-    line_ += ",\"exceeds\":";
-    if (exceeded.empty()) {
-      line_ += "null";
-    } else {
-      AppendJsonString(exceeded, &line_);
-    }
-    line_ += "}";
-    return signals_->WriteLine(line_);
+    json_.Clear();
+    json_.Key("id").String(record.id);
+    AddFractions(s, &json_);
+    json_.Key("exceeds").StringOrNull(ExceededGopherSignal(s, options_.gopher));
+    return signals_->WriteLine(json_.Finish());
   };
 
   DocWork& work = work_[doc - batch_first_doc_];
@@ -380,38 +369,29 @@ absl::StatusOr<internal::RecordAction> CleanJob::Decide(
   for (const Cut& c : cuts) {
     ++stats_.cuts[static_cast<int>(c.reason)];
     stats_.cut_bytes += c.end - c.begin;
-    line_ = "{\"id\":";
-    AppendJsonString(record.id, &line_);
-    line_ += ",\"start\":" + std::to_string(c.begin) +
-             ",\"end\":" + std::to_string(c.end) + ",\"reason\":\"" +
-             CutReasonName(c.reason) + "\",\"source_id\":";
+    json_.Clear();
+    json_.Key("id").String(record.id).Key("start").Uint(c.begin);
+    json_.Key("end").Uint(c.end).Key("reason").String(CutReasonName(c.reason));
     if (c.source_begin == Cut::kNoSource) {
-      line_ += "null,\"source_start\":null";
+      json_.Key("source_id").Null().Key("source_start").Null();
     } else {
-      AppendJsonString(record.id, &line_);
-      line_ += ",\"source_start\":" + std::to_string(c.source_begin);
+      json_.Key("source_id").String(record.id);
+      json_.Key("source_start").Uint(c.source_begin);
     }
     if (c.reason == CutReason::kBoilerplate) {
       // The evidence: in how many documents (and article families) of which
       // site the line occurs, and the first of them.
-      const std::string site = UrlHost(record.url);
-      line_ += ",\"site\":";
-      if (site.empty()) {
-        line_ += "null";
-      } else {
-        AppendJsonString(site, &line_);
-      }
-      line_ += ",\"docs\":" + std::to_string(c.docs) +
-               ",\"families\":" + std::to_string(c.families) + ",\"first_id\":";
+      json_.Key("site").StringOrNull(UrlHost(record.url));
+      json_.Key("docs").Uint(c.docs).Key("families").Uint(c.families);
       const auto first = first_ids_.find(c.first_doc);
+      json_.Key("first_id");
       if (counted_ && first != first_ids_.end()) {
-        AppendJsonString(first->second, &line_);
+        json_.String(first->second);
       } else {
-        line_ += "null";
+        json_.Null();
       }
     }
-    line_ += "}";
-    if (auto s = edits_->WriteLine(line_); !s.ok()) return s;
+    if (auto s = edits_->WriteLine(json_.Finish()); !s.ok()) return s;
     if (c.reason == CutReason::kBoilerplate) {
       std::string_view cut_line = text.substr(c.begin, c.end - c.begin);
       while (!cut_line.empty() && (cut_line.back() == '\n' || cut_line.back() == '\r')) {
@@ -496,115 +476,83 @@ absl::Status CleanJob::WriteLineCounts() {
                                   InputFormat::kJsonl, Compression::kNone);
   if (!out.ok()) return out.status();
   for (const BoilerplateLine* l : lines) {
-    line_ = "{\"line\":";
-    AppendJsonString(l->text, &line_);
-    line_ += ",\"docs\":" + std::to_string(l->docs) + ",\"site\":";
-    if (l->site.empty()) {
-      line_ += "null}";
-    } else {
-      AppendJsonString(l->site, &line_);
-      line_ += "}";
-    }
-    if (auto s = (*out)->WriteLine(line_); !s.ok()) return s;
+    json_.Clear();
+    json_.Key("line").String(l->text).Key("docs").Uint(l->docs);
+    json_.Key("site").StringOrNull(l->site);
+    if (auto s = (*out)->WriteLine(json_.Finish()); !s.ok()) return s;
   }
   return files_.Stage(*std::move(out));
 }
 
 std::string CleanJob::StatsJson() const {
-  std::string j = "{";
-  auto num = [&j](const char* key, uint64_t v) {
-    j += std::string("\"") + key + "\":" + std::to_string(v) + ",";
-  };
-  num("read", stats_.read);
-  num("kept", stats_.kept);
-  num("removed", stats_.removed);
-  num("rejected", stats_.rejected);
-  num("passed_through", stats_.passed_through);
-  num("truncated", stats_.truncated);
-  num("edited", stats_.edited);
-  num("removed_empty_after_clean", stats_.removed_empty);
-  num("removed_gopher", stats_.removed_gopher);
-  num("cuts_repeated_block", stats_.cuts[0]);
-  num("cuts_repeated_line", stats_.cuts[1]);
-  num("cuts_boilerplate", stats_.cuts[2]);
-  num("cuts_syndicated", stats_.cuts[3]);
-  num("cut_bytes", stats_.cut_bytes);
-  num("text_bytes", stats_.text_bytes);
-  num("not_rewritten", stats_.not_rewritten);
-  num("boilerplate_lines", stats_.boilerplate_lines);
-  num("count_near_duplicates", stats_.count_near_duplicates);
-  num("without_url", stats_.without_url);
-  num("peak_rss_bytes", stats_.peak_rss_bytes);
+  internal::JsonWriter j;
+  j.Key("read").Uint(stats_.read).Key("kept").Uint(stats_.kept);
+  j.Key("removed").Uint(stats_.removed).Key("rejected").Uint(stats_.rejected);
+  j.Key("passed_through").Uint(stats_.passed_through);
+  j.Key("truncated").Uint(stats_.truncated);
+  j.Key("edited").Uint(stats_.edited);
+  j.Key("removed_empty_after_clean").Uint(stats_.removed_empty);
+  j.Key("removed_gopher").Uint(stats_.removed_gopher);
+  j.Key("cuts_repeated_block").Uint(stats_.cuts[0]);
+  j.Key("cuts_repeated_line").Uint(stats_.cuts[1]);
+  j.Key("cuts_boilerplate").Uint(stats_.cuts[2]);
+  j.Key("cuts_syndicated").Uint(stats_.cuts[3]);
+  j.Key("cut_bytes").Uint(stats_.cut_bytes);
+  j.Key("text_bytes").Uint(stats_.text_bytes);
+  j.Key("not_rewritten").Uint(stats_.not_rewritten);
+  j.Key("boilerplate_lines").Uint(stats_.boilerplate_lines);
+  j.Key("count_near_duplicates").Uint(stats_.count_near_duplicates);
+  j.Key("without_url").Uint(stats_.without_url);
+  j.Key("peak_rss_bytes").Uint(stats_.peak_rss_bytes);
   const auto& r = options_.repeat_options;
   const auto& b = options_.boilerplate_options;
-  j += "\"parameters\":{\"repeats\":" + std::string(options_.repeats ? "true" : "false") +
-       ",\"min_single_line_bytes\":" + std::to_string(r.min_single_line_bytes) +
-       ",\"near_similarity\":" + Fraction(r.near_similarity) +
-       ",\"block_similarity\":" + Fraction(r.block_similarity) +
-       ",\"boilerplate\":" + (options_.boilerplate ? "true" : "false") +
-       ",\"boilerplate_min_docs\":" + std::to_string(b.min_docs) +
-       ",\"boilerplate_max_line_bytes\":" + std::to_string(b.max_line_bytes) +
-       ",\"syndicated\":" + (options_.syndicated ? "true" : "false") +
-       ",\"syndicated_threshold\":" + Fraction(options_.syndication.threshold) +
-       ",\"syndicated_min_words\":" + std::to_string(options_.syndication.min_words) +
-       ",\"line_counts_file\":";
-  AppendJsonString(options_.line_counts_file, &j);
-  j += std::string(",\"gopher_filter\":") + (options_.gopher_filter ? "true" : "false") +
-       ",\"signals_only\":" + (options_.signals_only ? "true" : "false") +
-       ",\"annotate\":" + (options_.annotate ? "true" : "false") +
-       ",\"text_field\":";
-  AppendJsonString(options_.reader.text_field, &j);
-  j += ",\"id_field\":";
-  AppendJsonString(options_.reader.id_field, &j);
-  const GopherThresholds& g = options_.gopher;
-  j += ",\"gopher\":{\"dup_line_fraction\":" + Fraction(g.dup_line_fraction) +
-       ",\"dup_paragraph_fraction\":" + Fraction(g.dup_paragraph_fraction) +
-       ",\"dup_line_char_fraction\":" + Fraction(g.dup_line_char_fraction) +
-       ",\"dup_paragraph_char_fraction\":" +
-       Fraction(g.dup_paragraph_char_fraction);
-  for (int n = 2; n <= 4; ++n) {
-    j += ",\"top_" + std::to_string(n) + "gram_char_fraction\":" +
-         Fraction(g.top_ngram_char_fraction[n - 2]);
+  j.Key("parameters").Object();
+  j.Key("repeats").Bool(options_.repeats);
+  j.Key("min_single_line_bytes").Uint(r.min_single_line_bytes);
+  j.Key("near_similarity").Fixed(r.near_similarity, 4);
+  j.Key("block_similarity").Fixed(r.block_similarity, 4);
+  j.Key("boilerplate").Bool(options_.boilerplate);
+  j.Key("boilerplate_min_docs").Uint(b.min_docs);
+  j.Key("boilerplate_max_line_bytes").Uint(b.max_line_bytes);
+  j.Key("syndicated").Bool(options_.syndicated);
+  j.Key("syndicated_threshold").Fixed(options_.syndication.threshold, 4);
+  j.Key("syndicated_min_words").Uint(options_.syndication.min_words);
+  j.Key("line_counts_file").String(options_.line_counts_file);
+  j.Key("gopher_filter").Bool(options_.gopher_filter);
+  j.Key("signals_only").Bool(options_.signals_only);
+  j.Key("annotate").Bool(options_.annotate);
+  j.Key("text_field").String(options_.reader.text_field);
+  j.Key("id_field").String(options_.reader.id_field);
+  j.Key("gopher").Object();
+  AddFractions(options_.gopher, &j);
+  j.End().End();
+  j.Key("largest_share_cut").Array();
+  for (const CleanStats::Share& sh : stats_.largest_share_cut) {
+    j.Object().Key("id").String(sh.id).Key("file").String(sh.file);
+    j.Key("line").Uint(sh.line).Key("text_bytes").Uint(sh.text_bytes);
+    j.Key("cut_bytes").Uint(sh.cut_bytes).End();
   }
-  for (int n = 5; n <= 10; ++n) {
-    j += ",\"dup_" + std::to_string(n) + "gram_char_fraction\":" +
-         Fraction(g.dup_ngram_char_fraction[n - 5]);
+  j.End();
+  j.Key("seconds").Object();
+  for (const auto& [stage, seconds] : stats_.stage_seconds) {
+    j.Key(stage).Fixed(seconds, 4);
   }
-  j += "}},\"largest_share_cut\":[";
-  for (size_t i = 0; i < stats_.largest_share_cut.size(); ++i) {
-    const CleanStats::Share& sh = stats_.largest_share_cut[i];
-    j += i ? ",{\"id\":" : "{\"id\":";
-    AppendJsonString(sh.id, &j);
-    j += ",\"file\":";
-    AppendJsonString(sh.file, &j);
-    j += ",\"line\":" + std::to_string(sh.line) +
-         ",\"text_bytes\":" + std::to_string(sh.text_bytes) +
-         ",\"cut_bytes\":" + std::to_string(sh.cut_bytes) + "}";
+  j.End();
+  j.Key("files").Array();
+  for (const FileCounts& f : stats_.files) {
+    j.Object().Key("path").String(f.path).Key("output").String(f.output);
+    j.Key("read").Uint(f.read).Key("kept").Uint(f.kept);
+    j.Key("removed").Uint(f.removed).Key("rejected").Uint(f.rejected);
+    j.Key("truncated").Uint(f.truncated);
+    j.Key("passed_through").Uint(f.passed_through);
+    j.End();
   }
-  j += "],\"seconds\":{";
-  for (size_t i = 0; i < stats_.stage_seconds.size(); ++i) {
-    j += (i ? ",\"" : "\"") + stats_.stage_seconds[i].first + "\":" +
-         Fraction(stats_.stage_seconds[i].second);
-  }
-  j += "},\"files\":[";
-  for (size_t i = 0; i < stats_.files.size(); ++i) {
-    const FileCounts& f = stats_.files[i];
-    j += i ? ",{\"path\":" : "{\"path\":";
-    AppendJsonString(f.path, &j);
-    j += ",\"output\":";
-    AppendJsonString(f.output, &j);
-    j += ",\"read\":" + std::to_string(f.read) + ",\"kept\":" + std::to_string(f.kept) +
-         ",\"removed\":" + std::to_string(f.removed) +
-         ",\"rejected\":" + std::to_string(f.rejected) +
-         ",\"truncated\":" + std::to_string(f.truncated) +
-         ",\"passed_through\":" + std::to_string(f.passed_through) + "}";
-  }
-  j += "],\"outputs\":[";
-  for (size_t i = 0; i < stats_.outputs.size(); ++i) {
-    if (i) j += ",";
-    AppendJsonString(stats_.outputs[i], &j);
-  }
-  return j + "]," + internal::SkippedFilesJson(options_.skipped_files) + "}";
+  j.End();
+  j.Key("outputs").Array();
+  for (const std::string& output : stats_.outputs) j.String(output);
+  j.End();
+  internal::AddSkippedFiles(options_.skipped_files, &j);
+  return j.Finish();
 }
 
 absl::StatusOr<CleanStats> CleanJob::Run() {

@@ -37,12 +37,6 @@ std::string ShortDouble(double v) {
   return buf;
 }
 
-std::string JsonString(std::string_view s) {
-  std::string out;
-  AppendJsonString(s, &out);
-  return out;
-}
-
 std::string FormatDouble(double v, int digits = 4) {
   if (std::isnan(v)) return "null";
   char buf[64];
@@ -998,46 +992,35 @@ std::string RemovedJson(std::string_view id, std::string_view file,
                         uint64_t line, DedupMethod method, int64_t cluster,
                         std::string_view kept_id, double similarity,
                         double containment) {
-  std::string json = "{\"id\":";
-  AppendJsonString(id, &json);
-  json += ",\"file\":";
-  AppendJsonString(file, &json);
-  json += ",\"line\":" + std::to_string(line) + ",\"reason\":\"" +
-          (method == DedupMethod::kExact ? "exact_duplicate"
-                                         : "near_duplicate") +
-          "\",\"cluster\":" + std::to_string(cluster) + ",\"kept_id\":";
-  AppendJsonString(kept_id, &json);
-  json += ",\"similarity\":" +
-          (method == DedupMethod::kSimHash
-               ? std::to_string(static_cast<int>(similarity))
-               : FormatDouble(similarity));
-  if (!std::isnan(containment)) {
-    json += ",\"containment\":" + FormatDouble(containment);
+  internal::JsonWriter j;
+  j.Key("id").String(id).Key("file").String(file).Key("line").Uint(line);
+  j.Key("reason").String(method == DedupMethod::kExact ? "exact_duplicate"
+                                                       : "near_duplicate");
+  j.Key("cluster").Int(cluster).Key("kept_id").String(kept_id);
+  j.Key("similarity");
+  if (method == DedupMethod::kSimHash) {
+    j.Int(static_cast<int>(similarity));  // a Hamming distance
+  } else {
+    j.Fixed(similarity, 4);
   }
-  json += "}";
-  return json;
+  if (!std::isnan(containment)) j.Key("containment").Fixed(containment, 4);
+  return j.Finish();
 }
 
 std::string TooShortJson(std::string_view id, std::string_view file,
                          uint64_t line) {
-  std::string json = "{\"id\":";
-  AppendJsonString(id, &json);
-  json += ",\"file\":";
-  AppendJsonString(file, &json);
-  json += ",\"line\":" + std::to_string(line) +
-          ",\"reason\":\"too_short\",\"cluster\":null,\"kept_id\":null,"
-          "\"similarity\":null}";
-  return json;
+  internal::JsonWriter j;
+  j.Key("id").String(id).Key("file").String(file).Key("line").Uint(line);
+  j.Key("reason").String("too_short").Key("cluster").Null();
+  j.Key("kept_id").Null().Key("similarity").Null();
+  return j.Finish();
 }
 
 std::string ClusterMemberJson(std::string_view id, int64_t cluster,
                               std::string_view kept_id) {
-  std::string json = "{\"id\":";
-  AppendJsonString(id, &json);
-  json += ",\"cluster\":" + std::to_string(cluster) + ",\"kept_id\":";
-  AppendJsonString(kept_id, &json);
-  json += "}";
-  return json;
+  internal::JsonWriter j;
+  j.Key("id").String(id).Key("cluster").Int(cluster).Key("kept_id").String(kept_id);
+  return j.Finish();
 }
 
 const char* DedupMethodName(DedupMethod method) {
@@ -1053,115 +1036,88 @@ const char* DedupMethodName(DedupMethod method) {
 }
 
 std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
-  std::string j = "{";
-  auto num = [&j](const char* key, uint64_t v, bool comma = true) {
-    j += std::string("\"") + key + "\":" + std::to_string(v) + (comma ? "," : "");
-  };
-  num("read", s.read);
-  num("kept", s.kept);
-  num("removed", s.removed);
-  num("rejected", s.rejected);
-  num("passed_through", s.passed_through);
-  num("truncated", s.truncated);
-  if (o.min_words > 0) num("removed_too_short", s.removed_too_short);
-  num("clusters", s.clusters);
-  num("text_bytes", s.text_bytes);
-  num("repaired_utf8_sequences", s.repaired_utf8);
-  num("candidate_pairs", s.candidate_pairs);
-  num("verified_pairs", s.verified_pairs);
-  num("joined_pairs", s.joined_pairs);
-  num("oversized_buckets", s.candidates.oversized_buckets);
-  num("largest_bucket", s.candidates.largest_bucket);
-  num("peak_rss_bytes", s.peak_rss_bytes);
-  num("threads", static_cast<uint64_t>(s.threads));
-  j += "\"dry_run\":";
-  j += o.dry_run ? "true," : "false,";
-  j += "\"parameters\":{\"method\":\"";
-  j += DedupMethodName(o.method);
-  j += "\",\"threshold\":" + FormatDouble(o.threshold) +
-       ",\"shingle\":\"" +
-       (o.shingles.kind == ShingleKind::kChar ? "char" : "word") +
-       "\",\"ngram\":" + std::to_string(o.shingles.n) +
-       ",\"num_perm\":" + std::to_string(o.num_perm) +
-       ",\"bands\":" + std::to_string(s.lsh.bands) +
-       ",\"rows\":" + std::to_string(s.lsh.rows) +
-       ",\"hamming\":" + std::to_string(o.hamming) +
-       ",\"seed\":" + std::to_string(o.seed) +
-       (o.min_words > 0 ? ",\"min_words\":" + std::to_string(o.min_words) : "") +
-       (o.containment > 0 ? ",\"containment\":" + FormatDouble(o.containment)
-                          : "") +
-       (o.shingles.normalize.digits_to_zero ? "" : ",\"digits\":\"keep\"") +
-       (o.main_text ? ",\"main_text\":true" : "") +
-       (o.line_counts_file.empty() ? ""
-                                   : ",\"line_counts_file\":" +
-                                         JsonString(o.line_counts_file)) +
-       ",\"verify\":\"" +
-       (o.verify == VerifyMode::kExact ? "exact" : "signature") +
-       "\",\"keep\":";
-  AppendJsonString(o.keep == KeepPolicy::kFirst     ? "first"
-                   : o.keep == KeepPolicy::kLongest ? "longest"
-                                                     : "field:" + o.keep_field,
-                   &j);
-  j += ",\"text_field\":";
-  AppendJsonString(o.reader.text_field, &j);
-  j += ",\"id_field\":";
-  AppendJsonString(o.reader.id_field, &j);
+  internal::JsonWriter j;
+  j.Key("read").Uint(s.read).Key("kept").Uint(s.kept);
+  j.Key("removed").Uint(s.removed).Key("rejected").Uint(s.rejected);
+  j.Key("passed_through").Uint(s.passed_through);
+  j.Key("truncated").Uint(s.truncated);
+  if (o.min_words > 0) j.Key("removed_too_short").Uint(s.removed_too_short);
+  j.Key("clusters").Uint(s.clusters);
+  j.Key("text_bytes").Uint(s.text_bytes);
+  j.Key("repaired_utf8_sequences").Uint(s.repaired_utf8);
+  j.Key("candidate_pairs").Uint(s.candidate_pairs);
+  j.Key("verified_pairs").Uint(s.verified_pairs);
+  j.Key("joined_pairs").Uint(s.joined_pairs);
+  j.Key("oversized_buckets").Uint(s.candidates.oversized_buckets);
+  j.Key("largest_bucket").Uint(s.candidates.largest_bucket);
+  j.Key("peak_rss_bytes").Uint(s.peak_rss_bytes);
+  j.Key("threads").Uint(static_cast<uint64_t>(s.threads));
+  j.Key("dry_run").Bool(o.dry_run);
+  j.Key("parameters").Object();
+  j.Key("method").String(DedupMethodName(o.method));
+  j.Key("threshold").Fixed(o.threshold, 4);
+  j.Key("shingle").String(o.shingles.kind == ShingleKind::kChar ? "char" : "word");
+  j.Key("ngram").Int(o.shingles.n).Key("num_perm").Int(o.num_perm);
+  j.Key("bands").Int(s.lsh.bands).Key("rows").Int(s.lsh.rows);
+  j.Key("hamming").Int(o.hamming).Key("seed").Uint(o.seed);
+  if (o.min_words > 0) j.Key("min_words").Uint(o.min_words);
+  if (o.containment > 0) j.Key("containment").Fixed(o.containment, 4);
+  if (!o.shingles.normalize.digits_to_zero) j.Key("digits").String("keep");
+  if (o.main_text) j.Key("main_text").Bool(true);
+  if (!o.line_counts_file.empty()) {
+    j.Key("line_counts_file").String(o.line_counts_file);
+  }
+  j.Key("verify").String(o.verify == VerifyMode::kExact ? "exact" : "signature");
+  j.Key("keep").String(o.keep == KeepPolicy::kFirst     ? "first"
+                       : o.keep == KeepPolicy::kLongest ? "longest"
+                                                         : "field:" + o.keep_field);
+  j.Key("text_field").String(o.reader.text_field);
+  j.Key("id_field").String(o.reader.id_field);
   // Written only when not the default, so that explain of a removal reads
   // the documents as the run did.
   if (o.reader.max_document_bytes != ReaderOptions{}.max_document_bytes) {
-    j += ",\"max_doc_bytes\":" + std::to_string(o.reader.max_document_bytes);
+    j.Key("max_doc_bytes").Uint(o.reader.max_document_bytes);
   }
-  if (o.reader.oversize == Oversize::kTruncate) j += ",\"oversize\":\"truncate\"";
-  j += "},";
+  if (o.reader.oversize == Oversize::kTruncate) j.Key("oversize").String("truncate");
+  j.End();
   if (o.method == DedupMethod::kMinHash) {
-    j += "\"candidate_probability\":{";
+    j.Key("candidate_probability").Object();
     for (double d : {-0.1, 0.0, 0.1}) {
       const double t = std::clamp(o.threshold + d, 0.0, 1.0);
-      j += "\"" + FormatDouble(t, 2) + "\":" +
-           FormatDouble(CandidateProbability(t, s.lsh)) + (d < 0.1 ? "," : "");
+      j.Key(FormatDouble(t, 2)).Fixed(CandidateProbability(t, s.lsh), 4);
     }
-    j += "},";
+    j.End();
   }
   if (!s.pairs_accepted.empty()) {
-    j += "\"pair_similarity\":{\"bins\":" + std::to_string(s.pairs_accepted.size());
+    j.Key("pair_similarity").Object().Key("bins").Uint(s.pairs_accepted.size());
     for (const auto* list : {&s.pairs_accepted, &s.pairs_refused}) {
-      j += list == &s.pairs_accepted ? ",\"accepted\":[" : ",\"refused\":[";
-      for (size_t i = 0; i < list->size(); ++i) {
-        j += (i ? "," : "") + std::to_string((*list)[i]);
-      }
-      j += "]";
+      j.Key(list == &s.pairs_accepted ? "accepted" : "refused").Array();
+      for (uint64_t count : *list) j.Uint(count);
+      j.End();
     }
-    j += "},";
+    j.End();
   }
-  j += "\"seconds\":{";
-  for (size_t i = 0; i < s.stage_seconds.size(); ++i) {
-    j += (i ? ",\"" : "\"") + s.stage_seconds[i].first +
-         "\":" + FormatDouble(s.stage_seconds[i].second, 3);
+  j.Key("seconds").Object();
+  for (const auto& [stage, seconds] : s.stage_seconds) {
+    j.Key(stage).Fixed(seconds, 3);
   }
-  j += "},\"files\":[";
-  for (size_t i = 0; i < s.files.size(); ++i) {
-    const FileCounts& f = s.files[i];
-    j += i ? ",{\"path\":" : "{\"path\":";
-    AppendJsonString(f.path, &j);
-    j += ",\"output\":";
-    AppendJsonString(f.output, &j);
-    j += ",\"format\":\"" + f.format + "\",\"compression\":\"" +
-         f.compression + "\",";
-    num("read", f.read);
-    num("kept", f.kept);
-    num("removed", f.removed);
-    num("rejected", f.rejected);
-    num("truncated", f.truncated);
-    num("passed_through", f.passed_through, false);
-    j += "}";
+  j.End();
+  j.Key("files").Array();
+  for (const FileCounts& f : s.files) {
+    j.Object().Key("path").String(f.path).Key("output").String(f.output);
+    j.Key("format").String(f.format).Key("compression").String(f.compression);
+    j.Key("read").Uint(f.read).Key("kept").Uint(f.kept);
+    j.Key("removed").Uint(f.removed).Key("rejected").Uint(f.rejected);
+    j.Key("truncated").Uint(f.truncated);
+    j.Key("passed_through").Uint(f.passed_through);
+    j.End();
   }
-  j += "],\"outputs\":[";
-  for (size_t i = 0; i < s.outputs.size(); ++i) {
-    if (i) j += ",";
-    AppendJsonString(s.outputs[i], &j);
-  }
-  j += "]," + internal::SkippedFilesJson(o.skipped_files) + "}";
-  return j;
+  j.End();
+  j.Key("outputs").Array();
+  for (const std::string& output : s.outputs) j.String(output);
+  j.End();
+  internal::AddSkippedFiles(o.skipped_files, &j);
+  return j.Finish();
 }
 
 absl::StatusOr<DedupStats> RunDedup(const std::vector<InputFile>& inputs,

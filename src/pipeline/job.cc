@@ -642,24 +642,10 @@ absl::Status CheckOutputNames(const std::vector<InputFile>& files) {
 }
 
 std::string TextRecordJson(const Record& record, std::string_view text) {
-  std::string line = "{\"id\":";
-  AppendJsonString(record.id, &line);
-  line += ",\"url\":";
-  if (record.url.empty()) {
-    line += "null";
-  } else {
-    AppendJsonString(record.url, &line);
-  }
-  line += ",\"date\":";
-  if (record.date.empty()) {
-    line += "null";
-  } else {
-    AppendJsonString(record.date, &line);
-  }
-  line += ",\"text\":";
-  AppendJsonString(text, &line);
-  line += "}";
-  return line;
+  JsonWriter j;
+  j.Key("id").String(record.id).Key("url").StringOrNull(record.url);
+  j.Key("date").StringOrNull(record.date).Key("text").String(text);
+  return j.Finish();
 }
 
 std::string JsonlOutputName(std::string_view name, Compression compression) {
@@ -744,27 +730,23 @@ int JobThreads(int threads) {
                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
-std::string SkippedFilesJson(const std::vector<std::string>& skipped) {
+void AddSkippedFiles(const std::vector<std::string>& skipped, JsonWriter* j) {
   constexpr size_t kMaxListed = 1000;
-  std::string j = "\"skipped_file_count\":" + std::to_string(skipped.size()) +
-                  ",\"skipped_files\":[";
+  j->Key("skipped_file_count").Uint(skipped.size());
+  j->Key("skipped_files").Array();
   for (size_t i = 0; i < skipped.size() && i < kMaxListed; ++i) {
-    if (i > 0) j += ",";
-    AppendJsonString(skipped[i], &j);
+    j->String(skipped[i]);
   }
-  return j + "]";
+  j->End();
 }
 
 }  // namespace internal
 
 std::string RejectionJson(std::string_view file, const Rejection& r) {
-  std::string line = "{\"file\":";
-  AppendJsonString(file, &line);
-  line += ",\"line\":" + std::to_string(r.line) +
-          ",\"offset\":" + std::to_string(r.offset) + ",\"reason\":";
-  AppendJsonString(r.reason, &line);
-  line += "}";
-  return line;
+  internal::JsonWriter j;
+  j.Key("file").String(file).Key("line").Uint(r.line);
+  j.Key("offset").Uint(r.offset).Key("reason").String(r.reason);
+  return j.Finish();
 }
 
 absl::StatusOr<std::vector<InputFile>> PlanInputs(

@@ -21,6 +21,7 @@
 #include "neardup/clean.h"
 #include "neardup/io.h"
 #include "neardup/pipeline.h"
+#include "pipeline/json_writer.h"
 
 namespace neardup::internal {
 
@@ -252,9 +253,9 @@ inline absl::Status CheckCancel(const std::atomic<bool>* cancel) {
 // The thread count of a job: `threads` when positive, else every core.
 int JobThreads(int threads);
 
-// Returns the stats.json members that list the files a folder walk left
+// Writes the stats.json members that list the files a folder walk left
 // out: "skipped_file_count":N,"skipped_files":[the first 1000 paths].
-std::string SkippedFilesJson(const std::vector<std::string>& skipped);
+void AddSkippedFiles(const std::vector<std::string>& skipped, JsonWriter* j);
 
 }  // namespace neardup::internal
 
