@@ -84,6 +84,23 @@ class CleanJob {
   absl::StatusOr<internal::RecordAction> Decide(size_t file, size_t doc,
                                                 const Record& record,
                                                 std::string* replacement);
+  // removed.jsonl: the record, removed for `reason` (and counted).
+  absl::StatusOr<internal::RecordAction> Remove(size_t file,
+                                                const Record& record,
+                                                std::string_view reason);
+  // signals.jsonl, when the job writes it: the record's signals.
+  absl::Status WriteSignals(const Record& record,
+                            const RepetitionSignals& signals);
+  // edits.jsonl: one cut of the record with its evidence (counted); a
+  // boilerplate cut's line is kept for line_counts.jsonl.
+  absl::Status WriteCut(const Record& record, const Cut& cut);
+  // The record with its text cleaned: in its own format (ReplaceRecordText),
+  // or its text for a file written as JSONL; a WARC response, whose text is
+  // not its bytes, as read (counted in not_rewritten).
+  absl::StatusOr<internal::RecordAction> Rewrite(size_t file,
+                                                 const Record& record,
+                                                 const std::string& cleaned,
+                                                 std::string* replacement);
   absl::Status CheckCuts(const Record& record, size_t file,
                          absl::Span<const Cut> cuts) const;
   absl::Status Reject(size_t file, const Rejection& r);
@@ -314,29 +331,11 @@ absl::StatusOr<internal::RecordAction> CleanJob::Decide(
     stats_.text_bytes += record.text.size();
   }
   const std::string_view text = record.text;
-  auto removed = [&](const std::string& reason) -> absl::StatusOr<RecordAction> {
-    ++stats_.removed;
-    ++counts.removed;
-    json_.Clear();
-    json_.Key("id").String(record.id).Key("file").String(files_.display(file));
-    json_.Key("line").Uint(record.line).Key("reason").String(reason);
-    if (auto s = removed_->WriteLine(json_.Finish()); !s.ok()) return s;
-    return RecordAction::kDrop;
-  };
-  auto write_signals = [&](const RepetitionSignals& s) -> absl::Status {
-    if (!signals_) return absl::OkStatus();
-    json_.Clear();
-    json_.Key("id").String(record.id);
-    AddFractions(s, &json_);
-    json_.Key("exceeds").StringOrNull(ExceededGopherSignal(s, options_.gopher));
-    return signals_->WriteLine(json_.Finish());
-  };
-
   DocWork& work = work_[doc - batch_first_doc_];
   if (options_.boilerplate && UrlHost(record.url).empty()) ++stats_.without_url;
   if (work.first_of_a_line) first_ids_[doc] = std::string(record.id);
   if (options_.signals_only) {
-    if (auto s = write_signals(work.signals); !s.ok()) return s;
+    if (auto s = WriteSignals(record, work.signals); !s.ok()) return s;
     ++stats_.kept;
     ++counts.kept;
     return RecordAction::kKeep;
@@ -352,61 +351,21 @@ absl::StatusOr<internal::RecordAction> CleanJob::Decide(
   if (!work.cuts_status.ok()) return work.cuts_status;
   const std::vector<Cut>& cuts = work.cuts;
   if (auto s = CheckCuts(record, file, cuts); !s.ok()) return s;
-  const std::string& cleaned = work.cleaned;
 
   if (options_.gopher_filter) {
-    if (auto st = write_signals(work.signals); !st.ok()) return st;
+    if (auto st = WriteSignals(record, work.signals); !st.ok()) return st;
     const std::string exceeded = ExceededGopherSignal(work.signals, options_.gopher);
     if (!exceeded.empty()) {
       ++stats_.removed_gopher;
-      return removed("gopher:" + exceeded);
+      return Remove(file, record, "gopher:" + exceeded);
     }
   }
   if (work.empty_after_clean) {
     ++stats_.removed_empty;
-    return removed("empty_after_clean");
+    return Remove(file, record, "empty_after_clean");
   }
   for (const Cut& c : cuts) {
-    ++stats_.cuts[static_cast<int>(c.reason)];
-    stats_.cut_bytes += c.end - c.begin;
-    json_.Clear();
-    json_.Key("id").String(record.id).Key("start").Uint(c.begin);
-    json_.Key("end").Uint(c.end).Key("reason").String(CutReasonName(c.reason));
-    if (c.source_begin == Cut::kNoSource) {
-      json_.Key("source_id").Null().Key("source_start").Null();
-    } else {
-      json_.Key("source_id").String(record.id);
-      json_.Key("source_start").Uint(c.source_begin);
-    }
-    if (c.reason == CutReason::kBoilerplate) {
-      // The evidence: in how many documents (and article families) of which
-      // site the line occurs, and the first of them.
-      json_.Key("site").StringOrNull(UrlHost(record.url));
-      json_.Key("docs").Uint(c.docs).Key("families").Uint(c.families);
-      const auto first = first_ids_.find(c.first_doc);
-      json_.Key("first_id");
-      if (counted_ && first != first_ids_.end()) {
-        json_.String(first->second);
-      } else {
-        json_.Null();
-      }
-    }
-    if (auto s = edits_->WriteLine(json_.Finish()); !s.ok()) return s;
-    if (c.reason == CutReason::kBoilerplate) {
-      std::string_view cut_line = text.substr(c.begin, c.end - c.begin);
-      while (!cut_line.empty() && (cut_line.back() == '\n' || cut_line.back() == '\r')) {
-        cut_line.remove_suffix(1);
-      }
-      const std::string site = UrlHost(record.url);
-      const uint64_t key = LineCounter::LineKey(Normalize(cut_line));
-      const uint64_t entry_key = key ^ (LineCounter::SiteKey(site) * 0x9E3779B97F4A7C15ull);
-      auto [it, inserted] = boilerplate_lines_.try_emplace(entry_key);
-      if (inserted) {
-        it->second.text = std::string(cut_line);
-        it->second.site = site;
-        it->second.docs = c.docs;
-      }
-    }
+    if (auto s = WriteCut(record, c); !s.ok()) return s;
   }
   ++stats_.kept;
   ++counts.kept;
@@ -418,6 +377,76 @@ absl::StatusOr<internal::RecordAction> CleanJob::Decide(
               doc);
   }
   if (cuts.empty() || options_.annotate) return RecordAction::kKeep;
+  return Rewrite(file, record, work.cleaned, replacement);
+}
+
+absl::StatusOr<internal::RecordAction> CleanJob::Remove(
+    size_t file, const Record& record, std::string_view reason) {
+  ++stats_.removed;
+  ++stats_.files[file].removed;
+  json_.Clear();
+  json_.Key("id").String(record.id).Key("file").String(files_.display(file));
+  json_.Key("line").Uint(record.line).Key("reason").String(reason);
+  if (auto s = removed_->WriteLine(json_.Finish()); !s.ok()) return s;
+  return internal::RecordAction::kDrop;
+}
+
+absl::Status CleanJob::WriteSignals(const Record& record,
+                                    const RepetitionSignals& signals) {
+  if (!signals_) return absl::OkStatus();
+  json_.Clear();
+  json_.Key("id").String(record.id);
+  AddFractions(signals, &json_);
+  json_.Key("exceeds").StringOrNull(ExceededGopherSignal(signals, options_.gopher));
+  return signals_->WriteLine(json_.Finish());
+}
+
+absl::Status CleanJob::WriteCut(const Record& record, const Cut& c) {
+  ++stats_.cuts[static_cast<int>(c.reason)];
+  stats_.cut_bytes += c.end - c.begin;
+  json_.Clear();
+  json_.Key("id").String(record.id).Key("start").Uint(c.begin);
+  json_.Key("end").Uint(c.end).Key("reason").String(CutReasonName(c.reason));
+  if (c.source_begin == Cut::kNoSource) {
+    json_.Key("source_id").Null().Key("source_start").Null();
+  } else {
+    json_.Key("source_id").String(record.id);
+    json_.Key("source_start").Uint(c.source_begin);
+  }
+  if (c.reason != CutReason::kBoilerplate) return edits_->WriteLine(json_.Finish());
+  // The evidence: in how many documents (and article families) of which
+  // site the line occurs, and the first of them.
+  const std::string site = UrlHost(record.url);
+  json_.Key("site").StringOrNull(site);
+  json_.Key("docs").Uint(c.docs).Key("families").Uint(c.families);
+  const auto first = first_ids_.find(c.first_doc);
+  json_.Key("first_id");
+  if (counted_ && first != first_ids_.end()) {
+    json_.String(first->second);
+  } else {
+    json_.Null();
+  }
+  if (auto s = edits_->WriteLine(json_.Finish()); !s.ok()) return s;
+  // The line, for line_counts.jsonl.
+  std::string_view cut_line = record.text.substr(c.begin, c.end - c.begin);
+  while (!cut_line.empty() && (cut_line.back() == '\n' || cut_line.back() == '\r')) {
+    cut_line.remove_suffix(1);
+  }
+  const uint64_t key = LineCounter::LineKey(Normalize(cut_line));
+  const uint64_t entry_key = key ^ (LineCounter::SiteKey(site) * 0x9E3779B97F4A7C15ull);
+  auto [it, inserted] = boilerplate_lines_.try_emplace(entry_key);
+  if (inserted) {
+    it->second.text = std::string(cut_line);
+    it->second.site = site;
+    it->second.docs = c.docs;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<internal::RecordAction> CleanJob::Rewrite(
+    size_t file, const Record& record, const std::string& cleaned,
+    std::string* replacement) {
+  using internal::RecordAction;
   if (files_.converts(file)) {  // written as a JSONL text record
     ++stats_.edited;
     *replacement = cleaned;
