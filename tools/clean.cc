@@ -224,11 +224,11 @@ int RunCleanCommand(const CleanFlags& flags) {
                 "blocks, %llu repeated lines, %llu boilerplate lines (%llu "
                 "distinct), %llu syndicated; %.1f MB of %.1f MB of text cut\n",
                 static_cast<unsigned long long>(s.edited),
-                static_cast<unsigned long long>(s.cuts[0]),
-                static_cast<unsigned long long>(s.cuts[1]),
-                static_cast<unsigned long long>(s.cuts[2]),
+                static_cast<unsigned long long>(s.cuts_of(CutReason::kRepeatedBlock)),
+                static_cast<unsigned long long>(s.cuts_of(CutReason::kRepeatedLine)),
+                static_cast<unsigned long long>(s.cuts_of(CutReason::kBoilerplate)),
                 static_cast<unsigned long long>(s.boilerplate_lines),
-                static_cast<unsigned long long>(s.cuts[3]),
+                static_cast<unsigned long long>(s.cuts_of(CutReason::kSyndicated)),
                 s.cut_bytes / 1e6, s.text_bytes / 1e6);
     std::printf("%zu files in %.2f s (%.1f MB/s), peak memory %.1f MB%s\n",
                 s.files.size(), total, total > 0 ? s.text_bytes / 1e6 / total : 0.0,

@@ -32,6 +32,8 @@ enum class CutReason {
   kBoilerplate,    // a line frequent across documents (cross-document)
   kSyndicated,     // a paragraph mostly seen in earlier documents
 };
+// The number of CutReason values, for counters indexed by reason.
+inline constexpr size_t kCutReasonCount = 4;
 
 // Returns "repeated_block", "repeated_line", "boilerplate" or "syndicated".
 const char* CutReasonName(CutReason reason);

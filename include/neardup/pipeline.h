@@ -12,6 +12,7 @@
 #ifndef NEARDUP_PIPELINE_H_
 #define NEARDUP_PIPELINE_H_
 
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <cstdint>
@@ -446,7 +447,8 @@ struct CleanStats {
   uint64_t edited = 0;               // kept documents whose text changed
   uint64_t removed_empty = 0;        // empty_after_clean
   uint64_t removed_gopher = 0;
-  uint64_t cuts[4] = {0, 0, 0, 0};   // by CutReason
+  // Cuts by reason: cuts[static_cast<size_t>(reason)]; see cuts_of.
+  std::array<uint64_t, kCutReasonCount> cuts{};
   uint64_t cut_bytes = 0;
   uint64_t text_bytes = 0;
   // WARC response records (HTML) with cuts, written as read with
@@ -475,6 +477,13 @@ struct CleanStats {
     uint64_t line = 0, text_bytes = 0, cut_bytes = 0;
   };
   std::vector<Share> largest_share_cut;
+
+  uint64_t& cuts_of(CutReason reason) {
+    return cuts[static_cast<size_t>(reason)];
+  }
+  uint64_t cuts_of(CutReason reason) const {
+    return cuts[static_cast<size_t>(reason)];
+  }
 };
 
 // Runs the clean job and writes into `outdir`: the records (same names,

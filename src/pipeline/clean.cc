@@ -402,7 +402,7 @@ absl::Status CleanJob::WriteSignals(const Record& record,
 }
 
 absl::Status CleanJob::WriteCut(const Record& record, const Cut& c) {
-  ++stats_.cuts[static_cast<int>(c.reason)];
+  ++stats_.cuts_of(c.reason);
   stats_.cut_bytes += c.end - c.begin;
   json_.Clear();
   json_.Key("id").String(record.id).Key("start").Uint(c.begin);
@@ -522,10 +522,10 @@ std::string CleanJob::StatsJson() const {
   j.Key("edited").Uint(stats_.edited);
   j.Key("removed_empty_after_clean").Uint(stats_.removed_empty);
   j.Key("removed_gopher").Uint(stats_.removed_gopher);
-  j.Key("cuts_repeated_block").Uint(stats_.cuts[0]);
-  j.Key("cuts_repeated_line").Uint(stats_.cuts[1]);
-  j.Key("cuts_boilerplate").Uint(stats_.cuts[2]);
-  j.Key("cuts_syndicated").Uint(stats_.cuts[3]);
+  for (size_t r = 0; r < kCutReasonCount; ++r) {
+    const auto reason = static_cast<CutReason>(r);
+    j.Key(std::string("cuts_") + CutReasonName(reason)).Uint(stats_.cuts_of(reason));
+  }
   j.Key("cut_bytes").Uint(stats_.cut_bytes);
   j.Key("text_bytes").Uint(stats_.text_bytes);
   j.Key("not_rewritten").Uint(stats_.not_rewritten);
