@@ -261,8 +261,8 @@ int RunCleanCommand(const CleanFlags& flags) {
     }
   }
   const int status =
-      FinishJob("clean", s.fields, options.reader, s.read, s.rejected);
-  PrintAccounting(s.read, s.kept, s.removed, s.rejected, s.truncated);
+      FinishJob("clean", s.fields, options.reader, s);
+  PrintAccounting(s);
   if (!flags.explain.empty()) {
     const int explained =
         ExplainRecord(*inputs, options.reader, flags.outdir, flags.explain);

@@ -350,7 +350,7 @@ int FailJob(const char* command, const absl::Status& status,
 }
 
 int FinishJob(const char* command, const FieldCounts& fields,
-              const ReaderOptions& reader, uint64_t read, uint64_t rejected) {
+              const ReaderOptions& reader, const RecordCounts& counts) {
   auto warn = [&](uint64_t missing, const std::string& field,
                   const char* consequence) {
     if (missing == 0 || missing == fields.objects) return;
@@ -370,11 +370,11 @@ int FinishJob(const char* command, const FieldCounts& fields,
     warn(fields.missing_number, reader.number_field,
          "they rank below any value when the kept record is chosen");
   }
-  if (read > 0 && rejected == read) {
+  if (counts.read > 0 && counts.rejected == counts.read) {
     std::fprintf(stderr,
                  "neardup %s: every record was rejected (%llu): see "
                  "rejected.jsonl for the reasons\n",
-                 command, static_cast<unsigned long long>(read));
+                 command, static_cast<unsigned long long>(counts.read));
     return 1;
   }
   return 0;
@@ -423,15 +423,15 @@ absl::Status CheckOutputFolderFlag(const std::string& outdir) {
   return absl::OkStatus();
 }
 
-void PrintAccounting(uint64_t read, uint64_t kept, uint64_t removed,
-                     uint64_t rejected, uint64_t truncated, const char* note) {
+void PrintAccounting(const RecordCounts& counts, const char* note) {
   std::printf("read %llu = kept %llu + removed %llu + rejected %llu",
-              static_cast<unsigned long long>(read),
-              static_cast<unsigned long long>(kept),
-              static_cast<unsigned long long>(removed),
-              static_cast<unsigned long long>(rejected));
-  if (truncated > 0) {
-    std::printf(" (%llu truncated)", static_cast<unsigned long long>(truncated));
+              static_cast<unsigned long long>(counts.read),
+              static_cast<unsigned long long>(counts.kept),
+              static_cast<unsigned long long>(counts.removed),
+              static_cast<unsigned long long>(counts.rejected));
+  if (counts.truncated > 0) {
+    std::printf(" (%llu truncated)",
+                static_cast<unsigned long long>(counts.truncated));
   }
   std::printf("%s\n", note);
 }

@@ -109,7 +109,7 @@ int FailJob(const char* command, const absl::Status& status,
 // returns the command's exit status: 1 with a message when records were
 // read and every one was rejected, else 0.
 int FinishJob(const char* command, const FieldCounts& fields,
-              const ReaderOptions& reader, uint64_t read, uint64_t rejected);
+              const ReaderOptions& reader, const RecordCounts& counts);
 
 // Expands the inputs as PlanInputs does, appends the files the folder walks
 // left out to *skipped, and prints one line on standard error per folder
@@ -126,9 +126,7 @@ absl::Status CheckOutputFolderFlag(const std::string& outdir);
 
 // Prints the accounting line that ends every job's output, with the
 // number of documents read truncated when there were any.
-void PrintAccounting(uint64_t read, uint64_t kept, uint64_t removed,
-                     uint64_t rejected, uint64_t truncated,
-                     const char* note = "");
+void PrintAccounting(const RecordCounts& counts, const char* note = "");
 
 }  // namespace neardup::tools
 

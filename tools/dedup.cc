@@ -122,9 +122,8 @@ int RunDedupCommand(const DedupFlags& flags) {
   }
   ReaderOptions reader = options.reader;
   if (options.keep == KeepPolicy::kField) reader.number_field = options.keep_field;
-  const int status = FinishJob("dedup", s.fields, reader, s.read, s.rejected);
-  PrintAccounting(s.read, s.kept, s.removed, s.rejected, s.truncated,
-                  options.dry_run ? " (dry run: nothing written)" : "");
+  const int status = FinishJob("dedup", s.fields, reader, s);
+  PrintAccounting(s, options.dry_run ? " (dry run: nothing written)" : "");
   return status;
 }
 

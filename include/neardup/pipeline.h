@@ -198,24 +198,31 @@ absl::StatusOr<std::vector<InputFile>> PlanInputs(
     const std::vector<std::string>& args,
     std::vector<SkippedFiles>* skipped = nullptr);
 
+// The accounting of a job, or of one of its input files: every record
+// read is kept, removed or rejected, read = kept + removed + rejected (the
+// last line of a run and the first members of stats.json).
+struct RecordCounts {
+  uint64_t read = 0, kept = 0, removed = 0, rejected = 0;
+  // WARC records that are not documents, written back as read; not part
+  // of `read`.
+  uint64_t passed_through = 0;
+  // Documents over ReaderOptions::max_document_bytes read truncated
+  // (Oversize::kTruncate): signed or cleaned on their first
+  // max_document_bytes bytes, written back whole. Part of `read`, not a
+  // fourth outcome.
+  uint64_t truncated = 0;
+};
+
 // Counts for one input file.
-struct FileCounts {
+struct FileCounts : RecordCounts {
   std::string path;
   std::string output;
   std::string format;       // jsonl, warc, text
   std::string compression;  // none, gzip, zstd
-  uint64_t read = 0, kept = 0, removed = 0, rejected = 0;
-  uint64_t passed_through = 0;  // WARC records that are not documents
-  uint64_t truncated = 0;       // documents read truncated (Oversize)
 };
 
-struct DedupStats {
-  uint64_t read = 0, kept = 0, removed = 0, rejected = 0;
-  uint64_t passed_through = 0;
-  // Documents over ReaderOptions::max_document_bytes read truncated
-  // (Oversize::kTruncate): signed on their first max_document_bytes bytes,
-  // written back whole. Part of `read`, not a fourth outcome.
-  uint64_t truncated = 0;
+// What a dedup job counted: its RecordCounts, then the rest.
+struct DedupStats : RecordCounts {
   uint64_t text_bytes = 0;          // bytes of document text signed
   uint64_t repaired_utf8 = 0;       // ill-formed sequences replaced
   uint64_t removed_too_short = 0;   // part of removed (min_words)
@@ -438,12 +445,8 @@ struct CleanOptions {
 // or a Gopher threshold negative or NaN. RunClean calls it first.
 absl::Status ValidateCleanOptions(const CleanOptions& options);
 
-struct CleanStats {
-  uint64_t read = 0, kept = 0, removed = 0, rejected = 0;
-  uint64_t passed_through = 0;
-  // Documents read truncated (Oversize::kTruncate): cleaned on their first
-  // max_document_bytes bytes, the rest written back unchanged.
-  uint64_t truncated = 0;
+// What a clean job counted: its RecordCounts, then the rest.
+struct CleanStats : RecordCounts {
   uint64_t edited = 0;               // kept documents whose text changed
   uint64_t removed_empty = 0;        // empty_after_clean
   uint64_t removed_gopher = 0;

@@ -515,10 +515,7 @@ absl::Status CleanJob::WriteLineCounts() {
 
 std::string CleanJob::StatsJson() const {
   internal::JsonWriter j;
-  j.Key("read").Uint(stats_.read).Key("kept").Uint(stats_.kept);
-  j.Key("removed").Uint(stats_.removed).Key("rejected").Uint(stats_.rejected);
-  j.Key("passed_through").Uint(stats_.passed_through);
-  j.Key("truncated").Uint(stats_.truncated);
+  internal::AddRecordCounts(stats_, &j);
   j.Key("edited").Uint(stats_.edited);
   j.Key("removed_empty_after_clean").Uint(stats_.removed_empty);
   j.Key("removed_gopher").Uint(stats_.removed_gopher);
@@ -569,12 +566,7 @@ std::string CleanJob::StatsJson() const {
   j.End();
   j.Key("files").Array();
   for (const FileCounts& f : stats_.files) {
-    j.Object().Key("path").String(f.path).Key("output").String(f.output);
-    j.Key("read").Uint(f.read).Key("kept").Uint(f.kept);
-    j.Key("removed").Uint(f.removed).Key("rejected").Uint(f.rejected);
-    j.Key("truncated").Uint(f.truncated);
-    j.Key("passed_through").Uint(f.passed_through);
-    j.End();
+    internal::AddFileCounts(f, /*with_format=*/false, &j);
   }
   j.End();
   j.Key("outputs").Array();

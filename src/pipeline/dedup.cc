@@ -1037,10 +1037,7 @@ const char* DedupMethodName(DedupMethod method) {
 
 std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
   internal::JsonWriter j;
-  j.Key("read").Uint(s.read).Key("kept").Uint(s.kept);
-  j.Key("removed").Uint(s.removed).Key("rejected").Uint(s.rejected);
-  j.Key("passed_through").Uint(s.passed_through);
-  j.Key("truncated").Uint(s.truncated);
+  internal::AddRecordCounts(s, &j);
   if (o.min_words > 0) j.Key("removed_too_short").Uint(s.removed_too_short);
   j.Key("clusters").Uint(s.clusters);
   j.Key("text_bytes").Uint(s.text_bytes);
@@ -1104,13 +1101,7 @@ std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
   j.End();
   j.Key("files").Array();
   for (const FileCounts& f : s.files) {
-    j.Object().Key("path").String(f.path).Key("output").String(f.output);
-    j.Key("format").String(f.format).Key("compression").String(f.compression);
-    j.Key("read").Uint(f.read).Key("kept").Uint(f.kept);
-    j.Key("removed").Uint(f.removed).Key("rejected").Uint(f.rejected);
-    j.Key("truncated").Uint(f.truncated);
-    j.Key("passed_through").Uint(f.passed_through);
-    j.End();
+    internal::AddFileCounts(f, /*with_format=*/true, &j);
   }
   j.End();
   j.Key("outputs").Array();

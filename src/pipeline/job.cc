@@ -730,6 +730,25 @@ int JobThreads(int threads) {
                      : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
+void AddRecordCounts(const RecordCounts& counts, JsonWriter* j) {
+  j->Key("read").Uint(counts.read).Key("kept").Uint(counts.kept);
+  j->Key("removed").Uint(counts.removed).Key("rejected").Uint(counts.rejected);
+  j->Key("passed_through").Uint(counts.passed_through);
+  j->Key("truncated").Uint(counts.truncated);
+}
+
+void AddFileCounts(const FileCounts& f, bool with_format, JsonWriter* j) {
+  j->Object().Key("path").String(f.path).Key("output").String(f.output);
+  if (with_format) {
+    j->Key("format").String(f.format).Key("compression").String(f.compression);
+  }
+  j->Key("read").Uint(f.read).Key("kept").Uint(f.kept);
+  j->Key("removed").Uint(f.removed).Key("rejected").Uint(f.rejected);
+  j->Key("truncated").Uint(f.truncated);
+  j->Key("passed_through").Uint(f.passed_through);
+  j->End();
+}
+
 void AddSkippedFiles(const std::vector<std::string>& skipped, JsonWriter* j) {
   constexpr size_t kMaxListed = 1000;
   j->Key("skipped_file_count").Uint(skipped.size());

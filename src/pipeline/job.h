@@ -253,6 +253,15 @@ inline absl::Status CheckCancel(const std::atomic<bool>* cancel) {
 // The thread count of a job: `threads` when positive, else every core.
 int JobThreads(int threads);
 
+// Writes the accounting members that open stats.json: read, kept,
+// removed, rejected, passed_through, truncated.
+void AddRecordCounts(const RecordCounts& counts, JsonWriter* j);
+
+// Writes one element of stats.json's "files": {path, output, [format,
+// compression,] read, kept, removed, rejected, truncated, passed_through}
+// (format and compression with `with_format`: the dedup job's).
+void AddFileCounts(const FileCounts& f, bool with_format, JsonWriter* j);
+
 // Writes the stats.json members that list the files a folder walk left
 // out: "skipped_file_count":N,"skipped_files":[the first 1000 paths].
 void AddSkippedFiles(const std::vector<std::string>& skipped, JsonWriter* j);
