@@ -315,6 +315,23 @@ TEST_F(DedupTest, VerifyExactFailsWhenTheSpillFileCannotBeRead) {
   EXPECT_FALSE(fs::exists(out / "removed.jsonl"));
 }
 
+TEST(ParseDedupMethodTest, ReadsWhatDedupMethodNameWrites) {
+  for (DedupMethod method :
+       {DedupMethod::kMinHash, DedupMethod::kSimHash, DedupMethod::kExact}) {
+    auto parsed = ParseDedupMethod(DedupMethodName(method));
+    ASSERT_OK(parsed);
+    EXPECT_EQ(*parsed, method);
+  }
+  for (const char* bad : {"", "MinHash", "minhash ", "lsh"}) {
+    auto parsed = ParseDedupMethod(bad);
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_TRUE(absl::IsInvalidArgument(parsed.status()));
+    EXPECT_NE(parsed.status().message().find(std::string("got \"") + bad + "\""),
+              std::string::npos)
+        << parsed.status();
+  }
+}
+
 // Words that normalization leaves apart (no digits).
 std::string Words(int first, int count) {
   std::string text;

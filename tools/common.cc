@@ -184,16 +184,12 @@ void AddCompareFlags(CLI::App* cmd, CompareFlags* flags) {
 
 absl::Status ApplyCompareFlags(const CompareFlags& flags,
                                DedupOptions* options) {
-  if (flags.method == "minhash") {
-    options->method = DedupMethod::kMinHash;
-  } else if (flags.method == "simhash") {
-    options->method = DedupMethod::kSimHash;
-  } else if (flags.method == "exact") {
-    options->method = DedupMethod::kExact;
-  } else {
+  auto method = ParseDedupMethod(flags.method);
+  if (!method.ok()) {
     return absl::InvalidArgumentError(
         "--method must be minhash, simhash or exact");
   }
+  options->method = *method;
   if (flags.verify != "signature" && flags.verify != "exact") {
     return absl::InvalidArgumentError("--verify must be signature or exact");
   }

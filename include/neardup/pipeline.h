@@ -523,6 +523,10 @@ absl::Status WriteReport(const std::string& outdir);
 // Returns "minhash", "simhash" or "exact".
 const char* DedupMethodName(DedupMethod method);
 
+// Parses a method's name as DedupMethodName spells it ("minhash", "simhash"
+// or "exact"). Returns InvalidArgument naming `text` for anything else.
+absl::StatusOr<DedupMethod> ParseDedupMethod(std::string_view text);
+
 // ---------------------------------------------------------------------------
 // The dedup job in stages, for running it on many machines (the Python
 // package's neardup.dask calls these on Dask workers). RunDedup's decisions

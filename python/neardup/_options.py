@@ -20,12 +20,7 @@ def _options(method="minhash", threshold=0.8, ngram=0, char=False,
         o.max_memory_bytes = _byte_size(max_memory)
     o.min_words = min_words
     o.output_format = _output_format(output_format)
-    methods = {"minhash": _core.DedupMethod.MINHASH,
-               "simhash": _core.DedupMethod.SIMHASH,
-               "exact": _core.DedupMethod.EXACT}
-    if method not in methods:
-        raise ValueError("method must be minhash, simhash or exact")
-    o.method = methods[method]
+    o.method = _core.parse_dedup_method(method)
     policy, field = _core.parse_keep_policy(keep)
     o.keep = policy
     o.keep_field = field

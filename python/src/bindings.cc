@@ -1837,6 +1837,12 @@ PYBIND11_MODULE(_core, m) {
       "Writes OUTDIR/report.html again for a finished dedup or clean run "
       "(`neardup report OUTDIR`; see pipeline.h); releases the GIL.");
   m.def("dedup_method_name", &DedupMethodName, py::arg("method"));
+  m.def(
+      "parse_dedup_method",
+      [](const std::string& text) { return Check(ParseDedupMethod(text)); },
+      py::arg("text"),
+      "Parses 'minhash', 'simhash' or 'exact' (dedup_method_name's "
+      "spelling); ValueError for anything else.");
 
   // The stages of the dedup job (neardup.dask).
   m.def(

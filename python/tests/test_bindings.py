@@ -513,4 +513,10 @@ def test_errors_become_python_exceptions(tmp_path):
         neardup.plan_inputs([str(tmp_path / "missing.jsonl")])
     with pytest.raises(ValueError, match="keep policy"):
         neardup.parse_keep_policy("biggest")
+    with pytest.raises(ValueError, match='method must be .* got "lsh"'):
+        neardup.parse_dedup_method("lsh")
+    for method in (neardup.DedupMethod.MINHASH, neardup.DedupMethod.SIMHASH,
+                   neardup.DedupMethod.EXACT):
+        assert neardup.parse_dedup_method(
+            neardup.dedup_method_name(method)) == method
     assert neardup.__version__

@@ -127,6 +127,7 @@ def _table():
     fn("normalize", "Text", _core.NormalizeOptions())
     fn("normalize_batch", ["A", "b"], _core.NormalizeOptions(), 1)
     fn("optimal_lsh_params", 0.8, 16, 0.05, 0.95)
+    fn("parse_dedup_method", "minhash")
     fn("parse_keep_policy", "first")
     fn("plan_inputs", [INPUT])
     fn("prepare_dedup_output", [_core.InputFile(INPUT, "in.jsonl")],

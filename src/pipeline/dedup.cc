@@ -1035,6 +1035,16 @@ const char* DedupMethodName(DedupMethod method) {
   return "unknown";
 }
 
+absl::StatusOr<DedupMethod> ParseDedupMethod(std::string_view text) {
+  for (DedupMethod method :
+       {DedupMethod::kMinHash, DedupMethod::kSimHash, DedupMethod::kExact}) {
+    if (text == DedupMethodName(method)) return method;
+  }
+  return absl::InvalidArgumentError(
+      "method must be minhash, simhash or exact, got \"" + std::string(text) +
+      "\"");
+}
+
 std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
   internal::JsonWriter j;
   internal::AddRecordCounts(s, &j);

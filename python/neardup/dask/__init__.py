@@ -89,9 +89,6 @@ from neardup._options import _options, _plan
 __all__ = ["dedup", "main"]
 
 _WHOLE_FILE = _core.WHOLE_FILE
-_METHODS = {"minhash": _core.DedupMethod.MINHASH,
-            "simhash": _core.DedupMethod.SIMHASH,
-            "exact": _core.DedupMethod.EXACT}
 
 
 # ---------------------------------------------------------------------------
@@ -541,7 +538,7 @@ def _decide(signed, offset, pieces, cluster_base, starts, count, method,
     lines = _core.removed_lines(
         ids, id_end, rows[removed], signed["display"],
         np.asarray(signed["line"], np.uint64)[rows[removed]],
-        _METHODS[method],
+        _core.parse_dedup_method(method),
         cluster[removed].astype(np.uint64), kept_blob, kept_end,
         similarity.astype(np.float64),
         contained if exact and containment else None)
