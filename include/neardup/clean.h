@@ -1,8 +1,10 @@
-// neardup clean layer: text inside one document that is not the document,
-// found without looking at other documents: blocks of paragraphs captured
-// twice, a caption printed twice in a row, a sentence repeated; and the
-// repetition signals of the Gopher rules (Rae et al. 2021) with their
-// published thresholds.
+// neardup clean layer: text inside a document that is not the document.
+// Within one document (RepeatFinder): blocks of paragraphs captured twice,
+// a caption printed twice in a row, a sentence repeated. Across documents,
+// from counts the caller keeps over a collection: boilerplate lines, page
+// furniture of a site (LineCounter, FindBoilerplate), and paragraphs mostly
+// seen in earlier documents (SyndicationFilter). And the repetition signals
+// of the Gopher rules (Rae et al. 2021) with their published thresholds.
 //
 // Every cut is a byte span of the original text with its reason and the
 // span it repeats, so that a user can see exactly what was removed and

@@ -1,8 +1,17 @@
 // neardup: near-duplicate detection for large text collections.
 //
-// The one header to include. Layers, bottom up: text (UTF-8, normalization,
-// segmentation), shingle (n-gram hashes), minhash and simhash (signatures and
-// estimators). See README.md for a ten-line program.
+// The one header to include. Layers, bottom up:
+//   text.h      UTF-8 validation and repair, normalization, segmentation
+//   shingle.h   word and character n-gram hashes
+//   minhash.h   MinHash signatures and the Jaccard estimate
+//   simhash.h   SimHash fingerprints and Hamming distance
+//   lsh.h       LSH banding, SimHash tables, candidate pairs
+//   cluster.h   union-find clusters and the record kept of each
+//   clean.h     repeated text, boilerplate and repetition signals
+//   io.h        readers and writers of JSONL, WARC/WET and text files
+//   pipeline.h  the dedup and clean jobs over many files, and batch calls
+//   version.h   versions of the library and its stable formats, selftest
+// See README.md for a ten-line program.
 
 #ifndef NEARDUP_NEARDUP_H_
 #define NEARDUP_NEARDUP_H_
