@@ -437,18 +437,5 @@ TEST(UrlHostTest, Hosts) {
   EXPECT_EQ(UrlHost(""), "");
 }
 
-TEST(MergeCutsTest, SortedWithoutOverlaps) {
-  const std::vector<Cut> a = {{0, 10}, {20, 30}};
-  const std::vector<Cut> b = {{5, 12}, {22, 25}, {40, 41}};
-  const std::vector<Cut> m = MergeCuts(a, b);
-  ASSERT_EQ(m.size(), 4u);
-  EXPECT_EQ(m[0].begin, 0u);
-  EXPECT_EQ(m[0].end, 10u);
-  EXPECT_EQ(m[1].begin, 10u);  // trimmed
-  EXPECT_EQ(m[1].end, 12u);
-  EXPECT_EQ(m[2].begin, 20u);
-  EXPECT_EQ(m[3].begin, 40u);
-}
-
 }  // namespace
 }  // namespace neardup

@@ -500,20 +500,4 @@ void FindBoilerplate(absl::Span<const KeyedLine> lines, std::string_view site,
   }
 }
 
-std::vector<Cut> MergeCuts(std::vector<Cut> a, std::vector<Cut> b) {
-  a.insert(a.end(), b.begin(), b.end());
-  std::stable_sort(a.begin(), a.end(), [](const Cut& x, const Cut& y) {
-    return x.begin < y.begin || (x.begin == y.begin && x.end > y.end);
-  });
-  std::vector<Cut> out;
-  for (Cut c : a) {
-    if (!out.empty() && c.begin < out.back().end) {
-      if (c.end <= out.back().end) continue;  // inside the previous cut
-      c.begin = out.back().end;               // trim the overlap
-    }
-    out.push_back(c);
-  }
-  return out;
-}
-
 }  // namespace neardup

@@ -203,20 +203,6 @@ void AlignRuns(MatchFn& match, double loose, double block_similarity,
 
 }  // namespace
 
-const char* CutReasonName(CutReason reason) {
-  switch (reason) {
-    case CutReason::kRepeatedBlock:
-      return "repeated_block";
-    case CutReason::kRepeatedLine:
-      return "repeated_line";
-    case CutReason::kBoilerplate:
-      return "boilerplate";
-    case CutReason::kSyndicated:
-      return "syndicated";
-  }
-  return "unknown";
-}
-
 absl::StatusOr<RepeatFinder> RepeatFinder::Create(
     const RepeatOptions& options) {
   if (!(options.near_similarity >= 0 && options.near_similarity <= 1)) {
