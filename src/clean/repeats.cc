@@ -50,6 +50,39 @@ struct Unit {
   bool cut = false;
 };
 
+// Under the default NormalizeOptions, returns false when `a` and `b`
+// certainly normalize to different texts, true when they may normalize
+// alike. Compares their ASCII words (letters and digits, lowercased, digits
+// as 0) up to the first difference; any non-ASCII byte before it (which may
+// fold, compose or vanish) answers true.
+bool MayNormalizeAlike(std::string_view a, std::string_view b) {
+  auto kept = [](unsigned char c) {
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+  };
+  auto mapped = [](unsigned char c) {
+    return c <= '9' ? '0' : static_cast<char>(c | 0x20);
+  };
+  const auto* p = reinterpret_cast<const unsigned char*>(a.data());
+  const auto* q = reinterpret_cast<const unsigned char*>(b.data());
+  const size_t na = a.size(), nb = b.size();
+  size_t i = 0, j = 0;
+  for (;;) {
+    while (i < na && p[i] < 0x80 && !kept(p[i])) ++i;
+    while (j < nb && q[j] < 0x80 && !kept(q[j])) ++j;
+    if ((i < na && p[i] >= 0x80) || (j < nb && q[j] >= 0x80)) return true;
+    if (i == na || j == nb) return i == na && j == nb;
+    while (i < na && j < nb && kept(p[i]) && kept(q[j])) {
+      if (mapped(p[i]) != mapped(q[j])) return false;
+      ++i;
+      ++j;
+    }
+    const bool a_more = i < na && kept(p[i]);
+    const bool b_more = j < nb && kept(q[j]);
+    if (a_more) return j < nb && q[j] >= 0x80;
+    if (b_more) return i < na && p[i] >= 0x80;
+  }
+}
+
 double SortedJaccard(const uint64_t* a, size_t na, const uint64_t* b,
                      size_t nb) {
   size_t i = 0, j = 0, common = 0;
@@ -441,6 +474,8 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
 
   if (options_.repeats_inside_lines) {
     std::string piece;
+    std::vector<TextSpan> sentences;
+    const bool default_normalize = options_.normalize == NormalizeOptions{};
     for (const Unit& u : units) {
       if (u.cut) continue;
       const std::string_view line = u.line.In(text);
@@ -472,19 +507,31 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
         }
         continue;
       }
-      // A sentence equal to the one right before it.
-      const std::vector<TextSpan> sentences = SplitSentences(line);
+      // A sentence equal to the one right before it. Only neighbours that
+      // may normalize alike are normalized (most differ in their first
+      // word).
+      sentences.clear();
+      internal::AppendLineSentences(line, &sentences);
       uint64_t previous = 0;
-      for (size_t s = 0; s < sentences.size(); ++s) {
-        normalizer_.Normalize(sentences[s].In(line), &piece);
+      size_t previous_at = 0;  // the sentence `previous` is the key of, + 1
+      for (size_t s = 1; s < sentences.size(); ++s) {
+        const std::string_view before = sentences[s - 1].In(line);
+        const std::string_view here = sentences[s].In(line);
+        if (default_normalize && !MayNormalizeAlike(before, here)) continue;
+        if (previous_at != s) {
+          normalizer_.Normalize(before, &piece);
+          previous = XXH3_64bits(piece.data(), piece.size());
+        }
+        normalizer_.Normalize(here, &piece);
         const uint64_t key = XXH3_64bits(piece.data(), piece.size());
-        if (s > 0 && key == previous && !piece.empty()) {
+        if (key == previous && !piece.empty()) {
           cuts->push_back({u.line.begin + sentences[s - 1].end,
                            u.line.begin + sentences[s].end,
                            CutReason::kRepeatedLine,
                            u.line.begin + sentences[s - 1].begin, 1.0});
         }
         previous = key;
+        previous_at = s + 1;
       }
     }
   }

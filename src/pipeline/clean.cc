@@ -66,6 +66,18 @@ bool RewriteWarcConversion(std::string_view raw, std::string_view block,
   return true;
 }
 
+// Returns Normalize(text).empty(), normalizing only a text without an
+// ASCII letter or digit (such a byte always leaves something).
+bool NormalizesEmpty(std::string_view text) {
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) {
+      return false;
+    }
+  }
+  return Normalize(text).empty();
+}
+
 struct BoilerplateLine {
   std::string text;
   std::string site;
@@ -321,8 +333,8 @@ void CleanJob::Complete(const Record& record, DocWork* work) const {
   }
   work->cleaned.append(record.text_rest);
   if (options_.gopher_filter) work->signals = ComputeRepetitionSignals(work->cleaned);
-  work->empty_after_clean = !work->cuts.empty() && !Normalize(text).empty() &&
-                            Normalize(work->cleaned).empty();
+  work->empty_after_clean = !work->cuts.empty() && !NormalizesEmpty(text) &&
+                            NormalizesEmpty(work->cleaned);
 }
 
 absl::StatusOr<internal::RecordAction> CleanJob::Decide(

@@ -172,6 +172,18 @@ void SplitParagraphSentences(std::string_view text, size_t begin, size_t end,
     start = end;
   };
   while (i < end) {
+    // Most bytes are ASCII content (not a space, terminator or closer):
+    // step over the run, as the code-point loop below would.
+    if (p[i] < 0x80 && !internal::IsAsciiSpace(p[i]) && p[i] != '.' &&
+        p[i] != '!' && p[i] != '?') {
+      if (start == end) start = i;
+      do {
+        ++i;
+      } while (i < end && p[i] < 0x80 && !internal::IsAsciiSpace(p[i]) &&
+               p[i] != '.' && p[i] != '!' && p[i] != '?');
+      last_content_end = i;
+      continue;
+    }
     int32_t cp;
     int len = DecodeUtf8(p + i, end - i, &cp);
     if (internal::IsUnicodeSpace(cp)) {
@@ -204,6 +216,14 @@ void SplitParagraphSentences(std::string_view text, size_t begin, size_t end,
 }
 
 }  // namespace
+
+namespace internal {
+
+void AppendLineSentences(std::string_view line, std::vector<TextSpan>* out) {
+  SplitParagraphSentences(line, 0, line.size(), out);
+}
+
+}  // namespace internal
 
 std::vector<TextSpan> SplitSentences(std::string_view text) {
   std::vector<TextSpan> sentences;
