@@ -149,8 +149,9 @@ class CleanJob {
   std::unique_ptr<RecordWriter> edits_, removed_, signals_;
   int threads_;
   std::vector<RepeatFinder> finders_;  // one per worker thread
-  std::vector<DocWork> work_;          // of the batch being written
-  size_t batch_first_doc_ = 0;
+  // Of the batch being written and the one being prepared: document d's
+  // is work_[d % work_.size()] (twice the documents of a batch).
+  std::vector<DocWork> work_;
   std::unique_ptr<SyndicationFilter> syndication_;
   LineCounter counter_;
   bool counted_ = false;  // a first pass read and accounted every record
@@ -393,7 +394,7 @@ absl::StatusOr<internal::RecordAction> CleanJob::Decide(
     return signals_->WriteLine(line_);
   };
 
-  DocWork& work = work_[doc - batch_first_doc_];
+  DocWork& work = work_[doc % work_.size()];
   if (options_.boilerplate && UrlHost(record.url).empty()) ++stats_.without_url;
   if (work.first_of_a_line) first_ids_[doc] = std::string(record.id);
   if (options_.signals_only) {
@@ -716,11 +717,11 @@ absl::StatusOr<CleanStats> CleanJob::Run() {
     return Decide(f, doc, record, replacement);
   };
   internal::RewriteOptions rewrite;
+  // Sized before any batch is prepared (see RewriteOptions).
+  work_.resize(2 * rewrite.batch_records);
   rewrite.prepare = [this](size_t first_doc, absl::Span<const Record> records) {
-    batch_first_doc_ = first_doc;
-    if (work_.size() < records.size()) work_.resize(records.size());
     internal::ParallelFor(threads_, records.size(), [&](int worker, size_t i) {
-      Prepare(worker, first_doc + i, records[i], &work_[i]);
+      Prepare(worker, first_doc + i, records[i], &work_[(first_doc + i) % work_.size()]);
     });
   };
   uint64_t docs_done = 0, bytes_done = 0;
