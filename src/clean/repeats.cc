@@ -4,7 +4,6 @@
 #include <cstddef>
 #include <cstring>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "neardup/clean.h"
@@ -48,6 +47,56 @@ struct Unit {
   bool in_run = false;     // inside an aligned run (maybe aligned to nothing)
   bool doubled = false;   // normalized text is "X X"
   bool cut = false;
+};
+
+// The first unit that holds each of a document's 64-bit hashes: an
+// insert-only open-addressing table, so that a line costs no allocation.
+class FirstIndex {
+ public:
+  static constexpr uint32_t kNone = UINT32_MAX;
+
+  // Returns the unit stored for `key`, storing `unit` when there is none.
+  uint32_t Emplace(uint64_t key, uint32_t unit) {
+    if (2 * (used_ + 1) > units_.size()) Grow();
+    size_t at = Slot(key);
+    while (units_[at] != kNone) {
+      if (keys_[at] == key) return units_[at];
+      at = (at + 1) & (units_.size() - 1);
+    }
+    keys_[at] = key;
+    units_[at] = unit;
+    ++used_;
+    return unit;
+  }
+  // Returns the unit stored for `key`, or kNone.
+  uint32_t Find(uint64_t key) const {
+    if (used_ == 0) return kNone;
+    for (size_t at = Slot(key); units_[at] != kNone;
+         at = (at + 1) & (units_.size() - 1)) {
+      if (keys_[at] == key) return units_[at];
+    }
+    return kNone;
+  }
+
+ private:
+  size_t Slot(uint64_t key) const {
+    return static_cast<size_t>((key ^ (key >> 29)) * 0x9E3779B97F4A7C15ull >> 20) &
+           (units_.size() - 1);
+  }
+  void Grow() {
+    std::vector<uint64_t> keys = std::move(keys_);
+    std::vector<uint32_t> units = std::move(units_);
+    keys_.assign(std::max<size_t>(64, 2 * units.size()), 0);
+    units_.assign(keys_.size(), kNone);
+    used_ = 0;
+    for (size_t i = 0; i < units.size(); ++i) {
+      if (units[i] != kNone) Emplace(keys[i], units[i]);
+    }
+  }
+
+  std::vector<uint64_t> keys_;
+  std::vector<uint32_t> units_;
+  size_t used_ = 0;
 };
 
 // Under the default NormalizeOptions, returns false when `a` and `b`
@@ -295,8 +344,8 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
   };
   std::vector<uint64_t> sketch;  // the smallest distinct hashes of a line
   std::vector<uint64_t> tokens;
-  std::unordered_map<uint64_t, uint32_t> first_by_key;
-  std::unordered_map<uint64_t, uint32_t> first_by_shingle;
+  FirstIndex first_by_key;
+  FirstIndex first_by_shingle;
   std::vector<std::pair<uint32_t, uint32_t>> votes;
   const bool near = options_.near_similarity < 1.0;
   // Lines inside an aligned run need only this similarity to their source.
@@ -334,9 +383,9 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
     shingle_begin.push_back(shingles.size());
     shingle_sorted.push_back(1);
     short_set.push_back(0);
-    const auto [it, inserted] = first_by_key.emplace(u.key, index);
-    if (!inserted) {
-      u.source = static_cast<int>(it->second);
+    const uint32_t first = first_by_key.Emplace(u.key, index);
+    if (first != index) {
+      u.source = static_cast<int>(first);
     } else if (near) {
       tokens.clear();
       internal::ForEachWord(normalized_.data(), n, [&](size_t b, size_t e) {
@@ -367,13 +416,13 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
         // share most of them), then the exact Jaccard with it.
         votes.clear();
         for (const uint64_t h : sketch) {
-          const auto found = first_by_shingle.find(h);
-          if (found == first_by_shingle.end()) continue;
+          const uint32_t found = first_by_shingle.Find(h);
+          if (found == FirstIndex::kNone) continue;
           auto vote = std::find_if(votes.begin(), votes.end(), [&](const auto& v) {
-            return v.first == found->second;
+            return v.first == found;
           });
           if (vote == votes.end()) {
-            if (votes.size() < 16) votes.push_back({found->second, 1});
+            if (votes.size() < 16) votes.push_back({found, 1});
           } else {
             ++vote->second;
           }
@@ -396,7 +445,7 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
             u.similarity = sim;
           }
         }
-        for (const uint64_t h : sketch) first_by_shingle.emplace(h, index);
+        for (const uint64_t h : sketch) first_by_shingle.Emplace(h, index);
       }
     }
     if (shingle_end.size() < shingle_begin.size()) shingle_end.push_back(shingles.size());
