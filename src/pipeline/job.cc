@@ -783,6 +783,12 @@ void LineCountBatch::Launch() {
       part.prepared[i] = LineCounter::Prepare(part.texts[i], part.sites[i]);
     });
     for (size_t i = 0; i < n; ++i) counter_->Add(part.prepared[i]);
+    // A string that held a very long document is not kept for the next.
+    for (size_t i = 0; i < n; ++i) {
+      if (part.texts[i].capacity() > (size_t{1} << 20)) {
+        std::string().swap(part.texts[i]);
+      }
+    }
     part.used = 0;
   });
   current_ ^= 1;
