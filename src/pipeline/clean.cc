@@ -395,6 +395,11 @@ absl::StatusOr<internal::RecordAction> CleanJob::Decide(
   };
 
   DocWork& work = work_[doc % work_.size()];
+  // The cleaned text is not kept once written: the ring holds many slots.
+  struct ReleaseCleaned {
+    DocWork& work;
+    ~ReleaseCleaned() { std::string().swap(work.cleaned); }
+  } release{work};
   if (options_.boilerplate && UrlHost(record.url).empty()) ++stats_.without_url;
   if (work.first_of_a_line) first_ids_[doc] = std::string(record.id);
   if (options_.signals_only) {

@@ -105,24 +105,30 @@ struct Documents {
 
 // A batch of documents read by the main thread and signed by the workers.
 struct Batch {
-  size_t first = 0;  // document number of texts[0]
-  // texts[0, size) are the batch's; the strings are reused from batch to
-  // batch, so that reading a document allocates nothing.
-  std::vector<std::string> texts;
-  size_t size = 0;
+  size_t first = 0;  // document number of Text(0)
+  size_t size = 0;   // documents
+  // The texts one after another (one buffer reused from batch to batch:
+  // reading a document allocates nothing) and where each ends.
+  std::string arena;
+  std::vector<size_t> ends;
   std::vector<std::string> sites;  // DedupOptions::main_text: URL hosts
   // Filled by workers (VerifyMode::kExact): sorted distinct shingles.
   std::vector<std::vector<uint64_t>> sets;
   uint64_t repaired = 0;
   void Add(std::string_view text) {
-    if (size == texts.size()) texts.emplace_back();
-    texts[size++].assign(text);
+    arena.append(text);
+    ends.push_back(arena.size());
+    ++size;
+  }
+  std::string_view Text(size_t i) const {
+    const size_t begin = i == 0 ? 0 : ends[i - 1];
+    return std::string_view(arena).substr(begin, ends[i] - begin);
   }
   void Clear() {
-    // A string that held a very long document is not kept for the next.
-    for (size_t i = 0; i < size; ++i) {
-      if (texts[i].capacity() > (size_t{1} << 20)) std::string().swap(texts[i]);
-    }
+    // A buffer that grew for a very long document is not kept.
+    if (arena.capacity() > (size_t{64} << 20)) std::string().swap(arena);
+    arena.clear();
+    ends.clear();
     size = 0;
     sites.clear();
     sets.clear();
@@ -324,10 +330,10 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
         const size_t doc = batch.first + i;
         const std::string_view text =
             options_.main_text
-                ? internal::MainText(batch.texts[i], batch.sites[i], line_counts_,
+                ? internal::MainText(batch.Text(i), batch.sites[i], line_counts_,
                                      options_.main_text_boilerplate,
                                      &worker.cuts, &worker.main_text)
-                : std::string_view(batch.texts[i]);
+                : batch.Text(i);
         switch (options_.method) {
           case DedupMethod::kMinHash:
             worker.repaired += internal::DedupShingles(worker.shingler, text, &worker.hashes);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -395,26 +396,51 @@ class OutputSink {
   uint64_t bytes_done_ = 0;
 };
 
-// A record that owns its bytes, for a batch that outlives the reader's
-// buffer.
-struct OwnedRecord {
-  std::string id, text, text_rest, url, date, raw;
-
-  void Assign(const Record& r, Record* view) {
-    id.assign(r.id);
-    text.assign(r.text);
-    text_rest.assign(r.text_rest);
-    url.assign(r.url);
-    date.assign(r.date);
-    raw.assign(r.raw);
-    *view = r;
-    view->id = id;
-    view->text = text;
-    view->text_rest = text_rest;
-    view->url = url;
-    view->date = date;
-    view->raw = raw;
+// The records of a batch with their bytes copied one after another into
+// one buffer (reused from batch to batch), for a batch that outlives the
+// reader's buffer: memory stays about the batch's bytes whatever the sizes
+// of the documents.
+class OwnedRecords {
+ public:
+  size_t size() const { return offsets_.size(); }
+  // Copies r's bytes; its views are valid after Seal.
+  void Add(const Record& r) {
+    records_.push_back(r);
+    Offsets& o = offsets_.emplace_back();
+    const std::string_view* fields[kFields] = {&r.id,  &r.text, &r.text_rest,
+                                               &r.url, &r.date, &r.raw};
+    for (int k = 0; k < kFields; ++k) {
+      o[k] = bytes_.size();
+      bytes_.append(*fields[k]);
+    }
   }
+  // Points every record's views into the buffer (no Add until Clear).
+  void Seal() {
+    for (size_t i = 0; i < records_.size(); ++i) {
+      Record& r = records_[i];
+      std::string_view* fields[kFields] = {&r.id,  &r.text, &r.text_rest,
+                                           &r.url, &r.date, &r.raw};
+      for (int k = 0; k < kFields; ++k) {
+        *fields[k] = std::string_view(bytes_).substr(offsets_[i][k], fields[k]->size());
+      }
+    }
+  }
+  const Record& operator[](size_t i) const { return records_[i]; }
+  absl::Span<const Record> records() const { return records_; }
+  void Clear() {
+    // A buffer that grew for a very long document is not kept.
+    if (bytes_.capacity() > (size_t{64} << 20)) std::string().swap(bytes_);
+    bytes_.clear();
+    records_.clear();
+    offsets_.clear();
+  }
+
+ private:
+  static constexpr int kFields = 6;
+  using Offsets = std::array<size_t, kFields>;
+  std::string bytes_;
+  std::vector<Record> records_;
+  std::vector<Offsets> offsets_;
 };
 
 // The batched rewrite pass: what was read, in order, until the batch is
@@ -444,15 +470,10 @@ class Batch {
   }
   absl::Status Document(const Record& record) {
     Buffer& b = buffers_[current_];
-    if (b.used == b.owned.size()) {
-      b.owned.emplace_back();
-      b.records.emplace_back();
-    }
-    b.owned[b.used].Assign(record, &b.records[b.used]);
-    b.events.push_back({Event::kDocument, 0, {}, {}, b.used});
-    ++b.used;
+    b.events.push_back({Event::kDocument, 0, {}, {}, b.owned.size()});
+    b.owned.Add(record);
     b.bytes += record.raw.size() + record.text.size();
-    return b.bytes >= options_.batch_bytes || b.used >= options_.batch_records
+    return b.bytes >= options_.batch_bytes || b.owned.size() >= options_.batch_records
                ? Flush()
                : absl::OkStatus();
   }
@@ -466,15 +487,15 @@ class Batch {
   absl::Status Flush() {
     if (preparing_.joinable()) preparing_.join();
     Buffer& b = buffers_[current_];
-    if (b.used > 0) {
-      preparing_ = std::thread([this, &b] {
-        options_.prepare(b.first_doc, absl::MakeConstSpan(b.records.data(), b.used));
-      });
+    b.owned.Seal();
+    if (b.owned.size() > 0) {
+      preparing_ = std::thread(
+          [this, &b] { options_.prepare(b.first_doc, b.owned.records()); });
     }
     Buffer& before = buffers_[current_ ^ 1];
     absl::Status s = Sink(before);
     current_ ^= 1;
-    before.first_doc = b.first_doc + b.used;
+    before.first_doc = b.first_doc + b.owned.size();
     return s;
   }
   // Sends everything read to the sink.
@@ -495,11 +516,7 @@ class Batch {
   struct Buffer {
     std::vector<Event> events;
     std::vector<std::string> pass_through;
-    // Reused from batch to batch; a deque, because growing it must not move
-    // the strings that records views (short ones live inside the object).
-    std::deque<OwnedRecord> owned;
-    std::vector<Record> records;  // views of owned
-    size_t used = 0;
+    OwnedRecords owned;
     size_t bytes = 0;
     size_t first_doc = 0;
   };
@@ -516,7 +533,7 @@ class Batch {
           s = sink_->PassThrough(b.pass_through[e.index]);
           break;
         case Event::kDocument:
-          s = sink_->Document(b.records[e.index]);
+          s = sink_->Document(b.owned[e.index]);
           break;
         case Event::kEnd:
           s = sink_->EndFile();
@@ -524,7 +541,7 @@ class Batch {
       }
       if (!s.ok()) return s;
     }
-    b.used = 0;
+    b.owned.Clear();
     b.bytes = 0;
     b.events.clear();
     b.pass_through.clear();
@@ -760,13 +777,10 @@ LineCountBatch::~LineCountBatch() {
 
 void LineCountBatch::Add(std::string_view text, std::string_view site) {
   Part& part = parts_[current_];
-  if (part.used == part.texts.size()) {
-    part.texts.emplace_back();
-    part.sites.emplace_back();
-  }
-  part.texts[part.used].assign(text);
-  part.sites[part.used].assign(site);
-  ++part.used;
+  part.texts.append(text);
+  part.text_ends.push_back(part.texts.size());
+  part.sites.append(site);
+  part.site_ends.push_back(part.sites.size());
   bytes_ += text.size();
   if (bytes_ >= (size_t{8} << 20)) Launch();
 }
@@ -777,26 +791,32 @@ void LineCountBatch::Launch() {
   if (counting_.joinable()) counting_.join();
   Part& part = parts_[current_];
   counting_ = std::thread([this, &part] {
-    const size_t n = part.used;
+    const size_t n = part.text_ends.size();
+    auto piece = [](const std::string& all, const std::vector<size_t>& ends,
+                    size_t i) {
+      const size_t begin = i == 0 ? 0 : ends[i - 1];
+      return std::string_view(all).substr(begin, ends[i] - begin);
+    };
     part.prepared.resize(n);
     ParallelFor(threads_, n, [&](int, size_t i) {
-      part.prepared[i] = LineCounter::Prepare(part.texts[i], part.sites[i]);
+      part.prepared[i] = LineCounter::Prepare(piece(part.texts, part.text_ends, i),
+                                              piece(part.sites, part.site_ends, i));
     });
     for (size_t i = 0; i < n; ++i) counter_->Add(part.prepared[i]);
-    // A string that held a very long document is not kept for the next.
-    for (size_t i = 0; i < n; ++i) {
-      if (part.texts[i].capacity() > (size_t{1} << 20)) {
-        std::string().swap(part.texts[i]);
-      }
-    }
-    part.used = 0;
+    part.prepared.clear();
+    // A buffer that grew for a very long document is not kept.
+    if (part.texts.capacity() > (size_t{64} << 20)) std::string().swap(part.texts);
+    part.texts.clear();
+    part.sites.clear();
+    part.text_ends.clear();
+    part.site_ends.clear();
   });
   current_ ^= 1;
   bytes_ = 0;
 }
 
 void LineCountBatch::Flush() {
-  if (parts_[current_].used > 0) Launch();
+  if (!parts_[current_].text_ends.empty()) Launch();
   if (counting_.joinable()) counting_.join();
 }
 

@@ -230,7 +230,7 @@ absl::StatusOr<LineCounter> ReadLineCounts(const std::string& path);
 // order; each full batch is prepared on `threads` threads and added to the
 // counter in order, so the counts do not depend on the thread count. A full
 // batch is counted on another thread while the caller reads the next one
-// (two batches of about 8 MiB of text, their strings reused).
+// (two batches of about 8 MiB of text, their buffers reused).
 class LineCountBatch {
  public:
   LineCountBatch(LineCounter* counter, int threads)
@@ -247,9 +247,11 @@ class LineCountBatch {
 
  private:
   struct Part {
-    std::vector<std::string> texts, sites;  // [0, used) are this batch's
+    // The texts and sites one after another (buffers reused from batch to
+    // batch) and where each ends.
+    std::string texts, sites;
+    std::vector<size_t> text_ends, site_ends;
     std::vector<LineCounter::Prepared> prepared;
-    size_t used = 0;
   };
   // Starts counting parts_[current_] and switches to the other part.
   void Launch();
