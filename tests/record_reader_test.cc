@@ -84,6 +84,37 @@ TEST(RecordReaderOpen, JsonArrayFileIsRefusedWithWhatToDo) {
   EXPECT_EQ(ReadPath(text).events, "R");
 }
 
+// One Record is reused across files by the jobs: a reader must not leave
+// the fields its format lacks as the previous reader left them (a WARC
+// date, pointing into a reader that is gone, was written as the date of
+// text files converted to JSONL).
+TEST(RecordReaderNext, ClearsWhatItsFormatLacks) {
+  ScratchDir dir;
+  const std::string block = "the text of a page";
+  WriteFile(dir.File("a.warc.wet"),
+            "WARC/1.0\r\nWARC-Type: conversion\r\n"
+            "WARC-Date: 2024-01-01T00:00:00Z\r\n"
+            "WARC-Target-URI: http://a.example/\r\nContent-Length: " +
+                std::to_string(block.size()) + "\r\n\r\n" + block + "\r\n\r\n");
+  WriteFile(dir.File("b.txt"), "a text file\n");
+  WriteFile(dir.File("c.jsonl"), "{\"id\":\"c\",\"text\":\"a line\"}\n");
+  Record record;
+  Rejection rejection;
+  for (const char* name : {"a.warc.wet", "b.txt", "a.warc.wet", "c.jsonl"}) {
+    auto reader = RecordReader::Open(dir.File(name), ReaderOptions{});
+    ASSERT_TRUE(reader.ok()) << reader.status();
+    ASSERT_EQ((*reader)->Next(&record, &rejection), RecordReader::Result::kRecord)
+        << name;
+    if (std::string(name) == "a.warc.wet") {
+      EXPECT_EQ(record.date, "2024-01-01T00:00:00Z");
+      EXPECT_EQ(record.url, "http://a.example/");
+    } else {
+      EXPECT_EQ(record.date, "") << name;
+      EXPECT_EQ(record.url, "") << name;
+    }
+  }
+}
+
 TEST(RecordReaderOpen, MissingPath) {
   ScratchDir dir;
   const std::string path = dir.File("nope.jsonl.gz");

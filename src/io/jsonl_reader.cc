@@ -452,6 +452,7 @@ class JsonlReader final : public RecordReader {
     record->text_token_end = text_token_end;
     record->id = id;
     record->url = url;
+    record->date = std::string_view();
     record->number = number;
     return std::string();
   }

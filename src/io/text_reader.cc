@@ -104,6 +104,7 @@ class TextReader final : public RecordReader {
     record->text_rest = text.substr(cut);
     record->text_token_begin = record->text_token_end = 0;
     record->url = std::string_view();
+    record->date = std::string_view();
     record->raw = content_;
     record->format = InputFormat::kText;
     record->line = 1;
