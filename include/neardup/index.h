@@ -1,0 +1,283 @@
+// neardup index: a near-duplicate index for programs that link the library,
+// one document at a time ("have I seen this document, or one nearly like
+// it?"), and the same object saved to a file and opened again.
+//
+//   auto index = neardup::Index::Create({.threshold = 0.8});
+//   for (const Doc& d : docs) {
+//     auto matches = index->Query(d.text);        // best first, verified
+//     if (matches.ok() && matches->empty()) index->Insert(d.id, d.text);
+//   }
+//   index->Save("seen.ndx");                     // Index::Open reads it
+//
+// Decisions are the dedup job's (RunDedup, FindDuplicates): the same
+// shingles, signatures, LSH bands, SimHash tables and verification rule, so
+// inserting a collection's documents in order and keeping each one whose
+// query returns nothing keeps exactly the documents `neardup dedup` keeps
+// with --keep first at the same options (tested for every method in
+// tests/index_test.cc). The one difference: a bucket of more than
+// CandidateOptions::max_bucket_pairs_size documents sharing a band key is
+// compared in full here, where the job compares a linear number of its
+// pairs; it can only find more duplicates, never fewer.
+//
+// Queries:
+//   - Query returns every indexed document that is a duplicate of the query
+//     by the dedup rule (estimated or exact Jaccard >= threshold for
+//     kMinHash, Hamming distance <= hamming for kSimHash, equal normalized
+//     text for kExact), best first (highest Jaccard, smallest distance;
+//     ties in insertion order), at most QueryOptions::limit of them (top-k).
+//   - QueryOptions::min_similarity (kMinHash) lowers the acceptance below
+//     the threshold; candidates still come from the bands chosen for the
+//     threshold, so a pair at similarity s is found with probability
+//     CandidateProbability(s) (lsh.h), which falls fast below the
+//     threshold. For a wide range, build the index at the lower threshold.
+//   - Containment queries (an indexed document containing most of the
+//     query, as datasketch's LSH Ensemble) are not offered: Jaccard bands
+//     do not find a short excerpt of a long text; see
+//     DedupOptions::containment for what the file job does.
+//
+// Thread safety: const member functions (Query, Contains, Sketch, size,
+// Serialize, Save) may run concurrently with each other; Insert, Remove and
+// assignment need exclusive access (no other call on the same index while
+// they run). The batch functions (InsertBatch, QueryBatch, in the pipeline
+// layer) take care of this themselves.
+//
+// Memory per document (kMinHash, defaults: 112 permutations, 14 bands): the
+// signature (4 x num_perm = 448 bytes), the band tables (about 20 bytes per
+// band: a hash-map slot and a chain link; 280 bytes), the key and origin
+// strings plus about 90 bytes of bookkeeping: about 820 bytes plus the key.
+// kSimHash: 8 bytes and 10 tables at hamming 3 (about 300 bytes in all);
+// kExact: about 120 bytes. VerifyMode::kExact adds 8 bytes per distinct
+// shingle. Removed documents keep their slot (not their key) until the
+// index is saved and opened again (Save writes live documents only).
+//
+// The file format (version kIndexFormatVersion, stable: a later version of
+// the library reads files of this version or refuses them with a clear
+// error; all integers little-endian):
+//   header, 32 bytes: magic "NDUPIDX1" (8 bytes), u32 format version,
+//     u32 section count S, u64 document count, u64 XXH3-64 of the section
+//     table;
+//   section table: S entries of 32 bytes: 4-byte tag, u32 reserved (0),
+//     u64 offset from the start of the file, u64 size, u64 XXH3-64 of the
+//     section's bytes;
+//   sections, in this order:
+//     "PARM" the options as text, one "name=value\n" per line, sorted
+//            (IndexParametersText; `neardup index info` prints them);
+//     "KEYS" the keys: u64 end offset per document, then the bytes;
+//     "ORIG" the origins (Insert's `origin`), in the same form;
+//     "SIGS" kMinHash: num_perm u32 values per document;
+//     "FPRS" kSimHash fingerprints, kExact keys: u64 per document;
+//     "SETS" VerifyMode::kExact: u64 end offset per document (counted in
+//            values), then the sorted distinct shingle hashes, u64 each.
+//   Documents are numbered in insertion order, removed ones left out. The
+//   band and SimHash tables are not stored: Open rebuilds them (one XXH3
+//   per band and document). Bytes per document at the defaults: 448
+//   (signature) + 16 (two offsets) + the key and origin.
+
+#ifndef NEARDUP_INDEX_H_
+#define NEARDUP_INDEX_H_
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "neardup/lsh.h"
+#include "neardup/pipeline.h"
+#include "neardup/shingle.h"
+
+namespace neardup {
+
+inline constexpr uint32_t kIndexFormatVersion = 1;
+
+struct IndexOptions {
+  // Default: kMinHash.
+  DedupMethod method = DedupMethod::kMinHash;
+  // kMinHash: Jaccard at or above which a document is a duplicate. Default:
+  // 0.8.
+  double threshold = 0.8;
+  // Default: word 5-grams, seeded by `seed` (leave shingles.seed at 0).
+  ShingleOptions shingles;
+  // kMinHash permutations, 1 to kMaxPermutations. Default: 112.
+  int num_perm = 112;
+  // Seed of the shingle hashes and permutations. Default: 0.
+  uint64_t seed = 0;
+  // LSH bands and rows; 0 and 0: chosen from threshold (OptimalLshParams).
+  int bands = 0;
+  int rows = 0;
+  // kSimHash: duplicates differ in at most this many bits (0-8). Default: 3.
+  int hamming = 3;
+  // kSignature: Jaccard estimated from the signatures. kExact: each
+  // document's shingle set is kept (8 bytes per distinct shingle) and the
+  // Jaccard is exact. Default: kSignature.
+  VerifyMode verify = VerifyMode::kSignature;
+};
+
+// The options of the dedup job whose decisions the index makes: for an
+// index shared with `neardup dedup` (same method, threshold, shingles,
+// permutations, bands, rows, hamming, seed, verification).
+DedupOptions IndexDedupOptions(const IndexOptions& options);
+// The index options of `options`. Returns InvalidArgument naming the option
+// when the job's decisions need more than an index holds: main_text,
+// min_words, containment, or a keep policy other than kFirst.
+absl::StatusOr<IndexOptions> IndexOptionsOf(const DedupOptions& options);
+
+// What the index keeps of one document, by method: the signature
+// (kMinHash), the fingerprint (kSimHash) or normalized-text hash (kExact),
+// and the sorted distinct shingles (VerifyMode::kExact).
+struct DocSketch {
+  std::vector<uint32_t> signature;
+  uint64_t fingerprint = 0;
+  std::vector<uint64_t> set;
+};
+
+// One indexed document that matches a query.
+struct IndexMatch {
+  std::string key;
+  // Jaccard (estimated or exact) for kMinHash, Hamming distance for
+  // kSimHash, 1 for kExact, as removed.jsonl reports it.
+  double similarity = 0;
+  // The document's number in insertion order, from 0 (the first document
+  // inserted, or the first in the file opened): the dedup job keeps the
+  // first document in input order, so `neardup dedup --index` judges a
+  // record against the match with the smallest number.
+  uint64_t doc = 0;
+  // The origin given to Insert ("" when none).
+  std::string origin;
+};
+
+struct QueryOptions {
+  // At most this many matches, best first; 0: all. Default: 0.
+  size_t limit = 0;
+  // kMinHash: accept matches at or above this Jaccard instead of the
+  // threshold (see the banner: found with probability
+  // CandidateProbability). NaN: the threshold. Default: NaN.
+  double min_similarity = NAN;
+};
+
+class Index {
+ public:
+  // Returns an empty index, or InvalidArgument naming the option (as
+  // ResolveDedupOptions: threshold, num_perm, bands x rows, hamming,
+  // shingles).
+  static absl::StatusOr<Index> Create(const IndexOptions& options = {});
+
+  Index(Index&&) noexcept;
+  Index& operator=(Index&&) noexcept;
+  ~Index();
+
+  // Returns the sketch of `text` as the dedup job makes it (normalized,
+  // shingled, signed; a text without words is hashed by its bytes). Cost:
+  // linear in the text (about num_perm / 8 vector operations per shingle).
+  DocSketch Sketch(std::string_view text) const;
+
+  // Adds a document under `key` (any bytes, unique in the index) with an
+  // optional `origin` (any bytes the caller wants back with a match: where
+  // the document came from). Returns AlreadyExists when the key is indexed,
+  // InvalidArgument when the sketch has the wrong shape for the method
+  // (a signature of another length; no set with VerifyMode::kExact).
+  // Not thread-safe (see the banner). Cost: Sketch, plus one hash-map
+  // insertion per table.
+  absl::Status Insert(std::string_view key, std::string_view text,
+                      std::string_view origin = {});
+  absl::Status Insert(std::string_view key, const DocSketch& sketch,
+                      std::string_view origin = {});
+  // kMinHash with VerifyMode::kSignature: a signature of num_perm values
+  // made with this index's seed and shingles (SignTexts, or MinHasher with
+  // {num_perm, seed}).
+  absl::Status InsertSignature(std::string_view key,
+                               absl::Span<const uint32_t> signature,
+                               std::string_view origin = {});
+
+  // Returns the indexed documents that are duplicates of `text` (see the
+  // banner), best first. Never fails for any text; returns InvalidArgument
+  // only for a min_similarity outside [0, 1]. Cost: Sketch, one lookup per
+  // table, one verification per candidate.
+  absl::StatusOr<std::vector<IndexMatch>> Query(
+      std::string_view text, const QueryOptions& query = {}) const;
+  absl::StatusOr<std::vector<IndexMatch>> Query(
+      const DocSketch& sketch, const QueryOptions& query = {}) const;
+
+  // True when `key` is indexed (and not removed).
+  bool Contains(std::string_view key) const;
+  // Removes the document under `key`; returns false when there is none.
+  bool Remove(std::string_view key);
+  // Documents indexed and not removed.
+  size_t size() const;
+
+  // The options, with bands and rows filled in (chosen from the threshold
+  // when they were 0) and shingles.seed = seed.
+  const IndexOptions& options() const;
+
+  // The index in the file format (see the banner); deterministic: the same
+  // inserts and removals give the same bytes.
+  std::string Serialize() const;
+  // Reads an index from `bytes`. Returns DataLoss naming `name` and the
+  // section for a wrong magic, a truncated file, a bad checksum or
+  // inconsistent sizes, and FailedPrecondition naming the version for
+  // another format version. Never crashes on any bytes (fuzzed:
+  // tests/fuzz/index_format_fuzzer.cc).
+  static absl::StatusOr<Index> Deserialize(std::string_view bytes,
+                                           std::string_view name = "index");
+
+  // Writes Serialize() to `path` under a temporary name, fsyncs it and
+  // renames it into place. Returns the writer's error naming the path.
+  absl::Status Save(const std::string& path) const;
+  // Reads the file Save wrote: Deserialize's errors, with the path as name;
+  // NotFound when the file does not exist.
+  static absl::StatusOr<Index> Open(const std::string& path);
+
+ private:
+  struct State;
+  explicit Index(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+// --- Batch forms, on threads (pipeline layer) -------------------------------
+// `threads`: at least 0; 0 means one per core. Results do not depend on the
+// thread count.
+
+// Sketches texts[i] on `threads` threads, then inserts them in order under
+// keys[i] (origins[i], or "" when origins is empty), as many Insert calls
+// would. Returns InvalidArgument when the spans differ in length or threads
+// < 0, AlreadyExists (naming the key) when a key is indexed or repeated in
+// `keys`; nothing is inserted then. Needs exclusive access to the index.
+absl::Status InsertBatch(Index& index, absl::Span<const std::string_view> keys,
+                         absl::Span<const std::string_view> texts, int threads,
+                         absl::Span<const std::string_view> origins = {});
+
+// Query(texts[i]) for every i, on `threads` threads (queries are const:
+// no insert may run meanwhile). Returns Query's error for bad options.
+absl::StatusOr<std::vector<std::vector<IndexMatch>>> QueryBatch(
+    const Index& index, absl::Span<const std::string_view> texts, int threads,
+    const QueryOptions& query = {});
+
+// Deduplicates texts against the index and each other, in order, as
+// `neardup dedup --keep first` would with the indexed documents read
+// first: text i is a duplicate when it matches an indexed document or an
+// earlier text of the batch that was not a duplicate, and is then judged
+// against the earliest such document (smallest IndexMatch::doc), as the
+// job judges a record against the first kept record. Returns, per text,
+// that match, or nullopt when the text is new; new texts are inserted under
+// keys[i] (origins[i]). Signs on `threads` threads; decisions and inserts
+// are sequential, so the result does not depend on the thread count.
+// Errors as InsertBatch.
+absl::StatusOr<std::vector<std::optional<IndexMatch>>> DedupBatch(
+    Index& index, absl::Span<const std::string_view> keys,
+    absl::Span<const std::string_view> texts, int threads,
+    absl::Span<const std::string_view> origins = {});
+
+// The "PARM" section of an index with these (resolved) options: one
+// "name=value\n" line per option, sorted by name. Two indexes can share
+// decisions exactly when these texts are equal.
+std::string IndexParametersText(const IndexOptions& options);
+
+}  // namespace neardup
+
+#endif  // NEARDUP_INDEX_H_
