@@ -872,6 +872,10 @@ py::bytes ClusterLines(const py::bytes& ids, const py::object& id_end,
 }
 
 }  // namespace
+
+// neardup.Index (index_bindings.cc).
+void BindIndex(py::module_& m);
+
 }  // namespace neardup::python
 
 using namespace neardup;          // NOLINT: the module mirrors the C++ names
@@ -1920,4 +1924,5 @@ PYBIND11_MODULE(_core, m) {
   m.def("probe_input", &ProbeInput, py::arg("path"),
         py::arg("reader") = ReaderOptions{},
         "Returns (format, compression) of an input file.");
+  BindIndex(m);
 }
