@@ -204,6 +204,13 @@ class Index {
   absl::StatusOr<std::vector<IndexMatch>> Query(
       const DocSketch& sketch, const QueryOptions& query = {}) const;
 
+  // Inserts every document of `other`, in its order, with its key, origin
+  // and sketch (no signing). Returns InvalidArgument when the two indexes
+  // have other parameters (IndexParametersText differs), AlreadyExists
+  // (naming the key) when a key of `other` is indexed; nothing is inserted
+  // then. Not thread-safe.
+  absl::Status InsertAll(const Index& other);
+
   // True when `key` is indexed (and not removed).
   bool Contains(std::string_view key) const;
   // Removes the document under `key`; returns false when there is none.
@@ -272,6 +279,127 @@ absl::StatusOr<std::vector<std::optional<IndexMatch>>> DedupBatch(
     Index& index, absl::Span<const std::string_view> keys,
     absl::Span<const std::string_view> texts, int threads,
     absl::Span<const std::string_view> origins = {});
+
+// --- Index folders: an index grown by runs (neardup dedup --index) --------
+//
+// A folder holds the records kept by the runs that used it, one generation
+// per run, each an index file (the format above):
+//   DIR/MANIFEST          the committed state, text:
+//                           "neardup-index-folder 1\n"
+//                           "parameters <XXH3-64 of the PARM text, hex>\n"
+//                           one line per generation:
+//                           "generation <n> <file> <documents> <XXH3-64 of
+//                           the file, hex> <run label>\n"
+//   DIR/gen-<n>.ndx       the generations (n from 1, 6 digits), immutable;
+//                         a document's key is "<n>:<ordinal>" and its
+//                         origin encodes the record's generation, file,
+//                         line and id (see IndexFolderMatch)
+//   DIR/LOCK              the writer lock (flock), holding "pid P on HOST
+//                         since TIME: COMMAND" of the writer
+// A writer writes a new generation file (temporary name, fsync, rename),
+// then a new MANIFEST the same way: the rename of MANIFEST commits. Killed
+// at any moment, the folder is at the old MANIFEST or the new one; files
+// no MANIFEST names are leftovers, removed by the next writer. Readers take
+// no lock: they read MANIFEST and the immutable files it names (compact
+// removes the files it replaced after its commit, so a reader that opened
+// the old MANIFEST at that moment may get NotFound and should open again).
+//
+// Memory: opening loads every generation into one Index (its memory per
+// document above): the folder is not read through mmap, so memory grows
+// with the index.
+
+// A record of an index folder that matches a query.
+struct IndexFolderMatch {
+  std::string id;       // the record's id (as removed.jsonl's kept_id)
+  uint64_t generation = 0;
+  std::string file;     // the input it was read from, as the run named it
+  uint64_t line = 0;    // its line (record number) in that file
+  double similarity = 0;
+  uint64_t doc = 0;     // its number in the folder (order of keeping)
+};
+
+struct IndexGeneration {
+  uint64_t number = 0;
+  std::string file;       // name inside the folder
+  uint64_t documents = 0;
+  uint64_t checksum = 0;  // XXH3-64 of the file
+  std::string run;        // the run that added it (its output folder)
+};
+
+class IndexFolder {
+ public:
+  // Opens the folder `dir` to read: NotFound when it has no MANIFEST;
+  // DataLoss naming the file for a bad MANIFEST or generation (checksums
+  // are checked as the files are read).
+  static absl::StatusOr<IndexFolder> Open(const std::string& dir);
+  // Opens `dir` to write, creating it with `options` when it does not
+  // exist or has no MANIFEST; takes the writer lock (FailedPrecondition
+  // naming the holder when another process has it) until this object goes
+  // away. Returns InvalidArgument naming the first option that differs
+  // when the folder exists with other parameters.
+  static absl::StatusOr<IndexFolder> OpenForWriting(const std::string& dir,
+                                                    const IndexOptions& options);
+
+  IndexFolder(IndexFolder&&) noexcept;
+  IndexFolder& operator=(IndexFolder&&) noexcept;
+  ~IndexFolder();  // releases the lock
+
+  // Every record of every generation, in the order they were kept.
+  const Index& index() const;
+  const std::vector<IndexGeneration>& generations() const;
+
+  // The records that `text` nearly duplicates, best first (Index::Query).
+  // Thread-safe with other const calls.
+  absl::StatusOr<std::vector<IndexFolderMatch>> Query(
+      std::string_view text, const QueryOptions& query = {}) const;
+  // Decodes an Index::Query match of index().
+  IndexFolderMatch Decode(const IndexMatch& match) const;
+
+  // Records to be added as the next generation (in the order kept).
+  void Add(std::string_view id, std::string_view file, uint64_t line,
+           const DocSketch& sketch);
+  size_t pending() const;
+  // Writes the pending records as a new generation (even when there are
+  // none: a run is recorded) and commits it. `run`: a label (newlines
+  // become spaces). Requires OpenForWriting.
+  absl::Status Commit(std::string_view run);
+  // Merges every generation into one file and commits it; the records keep
+  // their generation numbers. Requires OpenForWriting.
+  absl::Status Compact();
+
+ private:
+  struct State;
+  explicit IndexFolder(std::unique_ptr<State> state);
+  static absl::StatusOr<std::unique_ptr<State>> Load(const std::string& dir,
+                                                     std::string* report);
+  friend absl::Status VerifyIndexFolder(const std::string& dir,
+                                        std::string* report);
+  std::unique_ptr<State> state_;
+};
+
+// Checks every file of the folder: the MANIFEST, each generation's file
+// checksum and section checksums, its parameters and counts. Returns OK or
+// the first error (naming the file and section); *report (may be null)
+// gets one line per file checked.
+absl::Status VerifyIndexFolder(const std::string& dir, std::string* report);
+
+// Runs the dedup job (RunDedup) with the records of the index folder
+// `index_dir` as earlier records: records of `inputs` that duplicate one
+// of them are removed (removed.jsonl: kept_id the indexed record's id,
+// "cluster":null, and "kept_source":{"generation","file","line"}); the
+// others are deduplicated among themselves. When the run completes and
+// `readonly` is false, the records it kept are added to the folder as a new
+// generation (created with the run's options when missing). The folder's
+// parameters win: options that differ are refused (InvalidArgument naming
+// the option). Refuses options an index cannot decide alike (see
+// IndexOptionsOf) and VerifyMode::kExact. `dedup A --index I` then `dedup
+// B --index I` removes exactly the records `dedup A B` removes, judged
+// against the same kept ids (--keep first; tests/index_folder_test.cc).
+// *added (may be null) gets the number of records added.
+absl::StatusOr<DedupStats> RunDedupWithIndex(
+    const std::vector<InputFile>& inputs, const std::string& outdir,
+    const DedupOptions& options, const std::string& index_dir, bool readonly,
+    const ProgressFn& progress = nullptr, uint64_t* added = nullptr);
 
 // The "PARM" section of an index with these (resolved) options: one
 // "name=value\n" line per option, sorted by name. Two indexes can share

@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -55,6 +56,32 @@ enum class VerifyMode {
   kSignature,  // estimated Jaccard of the full signatures >= threshold
   kExact,      // exact Jaccard of the shingle sets >= threshold (the sets
                // are spilled to a temporary file in the output folder)
+};
+
+// Records kept by earlier runs that a dedup run compares its records with
+// too (neardup dedup --index: IndexFolder in neardup/index.h implements
+// it). A record that duplicates one of them is removed, judged against
+// it, and compared with nothing else; the others are deduplicated among
+// themselves as usual.
+class PriorRecords {
+ public:
+  virtual ~PriorRecords() = default;
+  struct Match {
+    std::string kept_id;
+    // Members added to the removed.jsonl line: ,"kept_source":{...}.
+    std::string source_json;
+    double similarity = 0;
+  };
+  // Returns the earliest prior record (in the order they were kept) that a
+  // document with this MinHash signature (kMinHash) or key (kSimHash
+  // fingerprint, kExact hash) duplicates, or nullopt. Called from several
+  // threads at once.
+  virtual std::optional<Match> Find(absl::Span<const uint32_t> signature,
+                                    uint64_t key) const = 0;
+  // Called once per record the run keeps, in input order, when its
+  // decisions are made (before the outputs are committed).
+  virtual void Kept(std::string_view id, std::string_view file, uint64_t line,
+                    absl::Span<const uint32_t> signature, uint64_t key) = 0;
 };
 
 struct DedupOptions {
@@ -158,6 +185,10 @@ struct DedupOptions {
   // 1000, and "skipped_file_count") so that a run says what it did not
   // read. Default: none.
   std::vector<std::string> skipped_files;
+  // Records of earlier runs to compare with (see PriorRecords); only with
+  // KeepPolicy::kFirst, VerifyMode::kSignature, and without main_text,
+  // min_words or containment (RunDedupWithIndex checks). Default: null.
+  PriorRecords* prior = nullptr;
   // Write report.html (one self-contained page: counts, the LSH S-curve,
   // the similarity of the verified pairs, cluster sizes, kept and removed
   // texts side by side; see WriteReport), committed with the other outputs

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -80,8 +81,12 @@ absl::StatusOr<IndexOptions> IndexOptionsOf(const DedupOptions& d) {
 
 std::string IndexParametersText(const IndexOptions& o) {
   const NormalizeOptions& n = o.shingles.normalize;
+  // The shortest decimal that reads back as the same double.
   char threshold[40];
-  std::snprintf(threshold, sizeof threshold, "%.17g", o.threshold);
+  for (int digits = 1; digits <= 17; ++digits) {
+    std::snprintf(threshold, sizeof threshold, "%.*g", digits, o.threshold);
+    if (std::strtod(threshold, nullptr) == o.threshold) break;
+  }
   std::string out;
   auto line = [&](std::string_view name, const std::string& value) {
     out.append(name).append("=").append(value).append("\n");
@@ -320,6 +325,39 @@ absl::StatusOr<std::vector<IndexMatch>> Index::Query(
                    });
   if (query.limit > 0 && out.size() > query.limit) out.resize(query.limit);
   return out;
+}
+
+absl::Status Index::InsertAll(const Index& other) {
+  const State& o = *other.state_;
+  State& s = *state_;
+  if (IndexParametersText(o.options) != IndexParametersText(s.options)) {
+    return absl::InvalidArgumentError(
+        "the indexes have other parameters:\n" +
+        IndexParametersText(o.options) + "versus\n" +
+        IndexParametersText(s.options));
+  }
+  for (size_t d = 0; d < o.documents(); ++d) {
+    if (o.key_of[d] != nullptr && Contains(*o.key_of[d])) {
+      return absl::AlreadyExistsError("key already indexed: " + *o.key_of[d]);
+    }
+  }
+  DocSketch sketch;
+  const bool minhash = s.options.method == DedupMethod::kMinHash;
+  for (size_t d = 0; d < o.documents(); ++d) {
+    if (o.key_of[d] == nullptr) continue;
+    if (minhash) {
+      const auto sig = o.Signature(d);
+      sketch.signature.assign(sig.begin(), sig.end());
+    } else {
+      sketch.fingerprint = o.fingerprints[d];
+    }
+    if (s.keeps_sets()) {
+      const auto set = o.Set(d);
+      sketch.set.assign(set.begin(), set.end());
+    }
+    s.Append(*o.key_of[d], sketch, o.Origin(d));
+  }
+  return absl::OkStatus();
 }
 
 bool Index::Contains(std::string_view key) const {

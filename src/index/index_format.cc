@@ -115,11 +115,10 @@ std::string Index::Serialize() const {
   return out;
 }
 
-namespace {
+namespace internal {
 
-// Parses the PARM text into options; DataLoss naming the line otherwise.
-absl::StatusOr<IndexOptions> ParseParameters(std::string_view text,
-                                             const std::string& where) {
+absl::StatusOr<IndexOptions> ParseIndexParameters(std::string_view text,
+                                                  const std::string& where) {
   IndexOptions o;
   auto bad = [&](std::string_view line) {
     return absl::DataLossError(where + ": bad parameter line \"" +
@@ -209,6 +208,10 @@ absl::StatusOr<IndexOptions> ParseParameters(std::string_view text,
   return o;
 }
 
+}  // namespace internal
+
+namespace {
+
 // The offsets of a "u64 end per document, then the items" section: checks
 // that they grow and end inside the section. `unit`: bytes per item unit.
 absl::StatusOr<std::vector<uint64_t>> ReadEnds(std::string_view sec,
@@ -289,7 +292,7 @@ absl::StatusOr<Index> Index::Deserialize(std::string_view bytes,
   };
   const std::string_view* parm = find("PARM");
   if (parm == nullptr) return missing("PARM");
-  auto options = ParseParameters(*parm, file + ": section PARM");
+  auto options = internal::ParseIndexParameters(*parm, file + ": section PARM");
   if (!options.ok()) return options.status();
   const IndexOptions wanted = *options;
   auto index = Create(wanted);

@@ -67,6 +67,14 @@ struct Index::State {
               std::string_view origin);
 };
 
+namespace internal {
+
+// Parses the "PARM" text (IndexParametersText) into options. Returns
+// DataLoss naming `where` and the line for anything else.
+absl::StatusOr<IndexOptions> ParseIndexParameters(std::string_view text,
+                                                  const std::string& where);
+
+}  // namespace internal
 }  // namespace neardup
 
 #endif  // NEARDUP_INDEX_INDEX_STATE_H_

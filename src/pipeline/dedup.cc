@@ -155,9 +155,12 @@ class DedupJob {
   absl::Status Index(DisjointSets& sets);
   internal::Likeness Compare(uint32_t a, uint32_t b);
   bool TooShort(const DocPair& p) const {
-    return !docs_.too_short.empty() &&
-           (docs_.too_short[p.first] || docs_.too_short[p.second]);
+    return (!docs_.too_short.empty() &&
+            (docs_.too_short[p.first] || docs_.too_short[p.second])) ||
+           (!prior_of_.empty() && (prior_of_[p.first] || prior_of_[p.second]));
   }
+  // DedupOptions::prior: the records that duplicate a prior record.
+  absl::Status FindPrior();
   absl::Status WriteDecisions(const Clustering& clustering);
   absl::Status WritePass(const Clustering& clustering);
   absl::Status AddRejection(const Rejection& r, size_t file_index);
@@ -192,7 +195,30 @@ class DedupJob {
   // texts, kept as the write pass reads them.
   std::vector<uint64_t> report_docs_;
   internal::ReportTexts report_texts_;
+  // DedupOptions::prior: prior_of_[i] is 0, or 1 + the index in
+  // prior_matches_ of the prior record document i duplicates (it is then
+  // removed, and compared with nothing in this run).
+  std::vector<uint32_t> prior_of_;
+  std::vector<PriorRecords::Match> prior_matches_;
 };
+
+absl::Status DedupJob::FindPrior() {
+  const size_t n = docs_.size();
+  std::vector<std::optional<PriorRecords::Match>> found(n);
+  const bool minhash = options_.method == DedupMethod::kMinHash;
+  internal::ParallelFor(std::max(1, options_.threads), n, [&](int, size_t i) {
+    found[i] = options_.prior->Find(
+        minhash ? docs_.signatures.Signature(i) : absl::Span<const uint32_t>(),
+        minhash ? 0 : docs_.keys[i]);
+  });
+  prior_of_.assign(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    if (!found[i]) continue;
+    prior_matches_.push_back(*std::move(found[i]));
+    prior_of_[i] = static_cast<uint32_t>(prior_matches_.size());
+  }
+  return internal::CheckCancel(options_.cancel);
+}
 
 absl::Status DedupJob::Prepare() {
   auto resolved = ResolveDedupOptions(options_);
@@ -711,7 +737,30 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
       ++removed_lines;
       continue;
     }
-    if (c.kept[i] == i) continue;
+    if (!prior_of_.empty() && prior_of_[i] != 0) {
+      // Removed as a duplicate of a record of an earlier run.
+      ++stats_.files[docs_.file[i]].removed;
+      const PriorRecords::Match& m = prior_matches_[prior_of_[i] - 1];
+      line = RemovedJson(docs_.Id(i), files_.display(docs_.file[i]),
+                         docs_.line[i], options_.method, -1, m.kept_id,
+                         m.similarity);
+      line.replace(line.find(",\"cluster\":-1,"), 14, ",\"cluster\":null,");
+      line.insert(line.size() - 1, m.source_json);
+      if (auto s = (*removed)->WriteLine(line); !s.ok()) return s;
+      ++removed_lines;
+      continue;
+    }
+    if (c.kept[i] == i) {
+      if (options_.prior != nullptr) {
+        options_.prior->Kept(
+            docs_.Id(i), files_.display(docs_.file[i]), docs_.line[i],
+            options_.method == DedupMethod::kMinHash
+                ? docs_.signatures.Signature(i)
+                : absl::Span<const uint32_t>(),
+            options_.method == DedupMethod::kMinHash ? 0 : docs_.keys[i]);
+      }
+      continue;
+    }
     ++stats_.files[docs_.file[i]].removed;
     const internal::Likeness like = Compare(i, c.kept[i]);
     // The invariant "a removal is judged against the record kept", checked
@@ -789,6 +838,9 @@ absl::Status DedupJob::WritePass(const Clustering& c) {
       internal::KeepReportText(files_.display(f), record, &report_texts_);
     }
     if (c.kept[doc] != doc) return internal::RecordAction::kDrop;
+    if (!prior_of_.empty() && prior_of_[doc] != 0) {
+      return internal::RecordAction::kDrop;
+    }
     if (!docs_.too_short.empty() && docs_.too_short[doc]) {
       return internal::RecordAction::kDrop;
     }
@@ -817,6 +869,9 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
     if (auto s = CountLines(); !s.ok()) return s;
   }
   if (auto s = SignPass(); !s.ok()) return s;
+  if (options_.prior != nullptr) {
+    if (auto s = FindPrior(); !s.ok()) return s;
+  }
   absl::StatusOr<DisjointSets> sets = DisjointSets::Create(docs_.size());
   if (!sets.ok()) return sets.status();
   if (auto s = Index(*sets); !s.ok()) return s;
@@ -840,7 +895,8 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
   const Clustering& clustering = *clustered;
   stats_.removed_too_short = static_cast<uint64_t>(
       std::count(docs_.too_short.begin(), docs_.too_short.end(), 1));
-  stats_.removed = clustering.removed + stats_.removed_too_short;
+  stats_.removed = clustering.removed + stats_.removed_too_short +
+                   prior_matches_.size();
   stats_.kept = stats_.read - stats_.rejected - stats_.removed;
   if (auto s = WriteDecisions(clustering); !s.ok()) return s;
   if (spill_ != nullptr) {
