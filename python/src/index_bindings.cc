@@ -138,7 +138,10 @@ struct PyIndex {
 
 }  // namespace
 
+void BindIndexFolder(py::module_& m);
+
 void BindIndex(py::module_& m) {
+  BindIndexFolder(m);
   py::class_<PyIndex>(
       m, "Index",
       "A near-duplicate index of documents (C++ neardup::Index): insert "
@@ -370,6 +373,91 @@ void BindIndex(py::module_& m) {
       .def_property_readonly("parameters", [](const PyIndex& py_self) {
         return IndexParametersText(py_self.index.options());
       }, "The index's parameters, one 'name=value' line each.");
+}
+
+void BindIndexFolder(py::module_& m) {
+  py::class_<IndexFolder>(
+      m, "IndexFolder",
+      "An index folder that `neardup dedup --index DIR` grows, one "
+      "generation per run, opened to read (C++ neardup::IndexFolder): ask "
+      "which records of earlier runs a text nearly duplicates, without a "
+      "job. Loaded whole into memory. Queries are thread-safe and release "
+      "the GIL.")
+      .def(py::init([](const std::string& path) {
+             std::optional<absl::StatusOr<IndexFolder>> opened;
+             {
+               py::gil_scoped_release release;
+               opened.emplace(IndexFolder::Open(path));
+             }
+             return CheckIndex(std::move(*opened));
+           }),
+           py::arg("path"),
+           "Opens the folder to read. FileNotFoundError when it holds no "
+           "index; OSError naming the file and section for a bad checksum.")
+      .def(
+          "query",
+          [](const IndexFolder& self, const py::object& text, size_t limit) {
+            const std::string t = BytesOf(text, "text");
+            absl::StatusOr<std::vector<IndexFolderMatch>> found;
+            {
+              py::gil_scoped_release release;
+              found = self.Query(t, QueryOf(limit, std::nullopt));
+            }
+            py::list out;
+            for (const IndexFolderMatch& f : CheckIndex(std::move(found))) {
+              out.append(py::make_tuple(Key(f.id), f.similarity, f.generation,
+                                        Key(f.file), f.line));
+            }
+            return out;
+          },
+          py::arg("text"), py::arg("limit") = 0,
+          "Returns the indexed records that text nearly duplicates, best "
+          "first, as [(id, similarity, generation, file, line), ...].")
+      .def(
+          "query_batch",
+          [](const IndexFolder& self, const py::object& texts, int threads,
+             size_t limit) {
+            CheckThreadCount(threads);
+            const std::vector<std::string> t = ListOf(texts, "texts");
+            absl::StatusOr<std::vector<std::vector<IndexMatch>>> found;
+            {
+              py::gil_scoped_release release;
+              found = QueryBatch(self.index(), Views(t), threads,
+                                 QueryOf(limit, std::nullopt));
+            }
+            py::list out;
+            for (const auto& matches : CheckIndex(std::move(found))) {
+              py::list one;
+              for (const IndexMatch& m : matches) {
+                const IndexFolderMatch f = self.Decode(m);
+                one.append(py::make_tuple(Key(f.id), f.similarity, f.generation,
+                                          Key(f.file), f.line));
+              }
+              out.append(one);
+            }
+            return out;
+          },
+          py::arg("texts"), py::arg("threads") = 0, py::arg("limit") = 0,
+          "query() for every text, on `threads` threads without the GIL.")
+      .def("__len__", [](const IndexFolder& self) { return self.index().size(); })
+      .def_property_readonly(
+          "generations",
+          [](const IndexFolder& self) {
+            py::list out;
+            for (const IndexGeneration& g : self.generations()) {
+              py::dict d;
+              d["number"] = g.number;
+              d["file"] = g.file;
+              d["records"] = g.documents;
+              d["run"] = g.run;
+              out.append(d);
+            }
+            return out;
+          },
+          "One dict per generation: number, file, records, run.")
+      .def_property_readonly("parameters", [](const IndexFolder& self) {
+        return IndexParametersText(self.index().options());
+      });
 }
 
 }  // namespace neardup::python

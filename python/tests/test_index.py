@@ -137,3 +137,28 @@ def test_batch_releases_the_gil():
     done.set()
     t.join()
     assert len(ticks) > 5
+
+
+def test_index_folder_of_dedup_runs(tmp_path):
+    texts = crawl(9, 40)
+    path = tmp_path / "a.jsonl"
+    import json
+    with open(path, "w") as f:
+        for i, t in enumerate(texts):
+            f.write(json.dumps({"id": "r%d" % i, "text": t}) + "\n")
+    index_dir = str(tmp_path / "seen")
+    import subprocess
+    neardup_cmd = os.environ.get("NEARDUP")
+    if not neardup_cmd:
+        pytest.skip("NEARDUP (the command) not given")
+    subprocess.run([neardup_cmd, "dedup", str(path), "-o", str(tmp_path / "out"),
+                    "--index", index_dir, "-q", "--no-report"], check=True)
+    folder = neardup.IndexFolder(index_dir)
+    assert folder.generations[0]["number"] == 1
+    assert len(folder) == folder.generations[0]["records"]
+    found = folder.query(texts[0])
+    assert found and found[0][1] == 1.0 and found[0][2] == 1
+    assert found[0][3] == str(path) and found[0][4] >= 1
+    assert folder.query_batch([texts[0]], threads=2)[0] == found
+    with pytest.raises(FileNotFoundError):
+        neardup.IndexFolder(str(tmp_path / "none"))
