@@ -41,14 +41,17 @@
 // they run). The batch functions (InsertBatch, QueryBatch, in the pipeline
 // layer) take care of this themselves.
 //
-// Memory per document (kMinHash, defaults: 112 permutations, 14 bands): the
-// signature (4 x num_perm = 448 bytes), the band tables (about 20 bytes per
-// band: a hash-map slot and a chain link; 280 bytes), the key and origin
-// strings plus about 90 bytes of bookkeeping: about 820 bytes plus the key.
-// kSimHash: 8 bytes and 10 tables at hamming 3 (about 300 bytes in all);
-// kExact: about 120 bytes. VerifyMode::kExact adds 8 bytes per distinct
-// shingle. Removed documents keep their slot (not their key) until the
-// index is saved and opened again (Save writes live documents only).
+// Memory per document (kMinHash, defaults: 112 permutations, 14 bands):
+// the signature (4 x num_perm = 448 bytes, in a vector that grows by
+// doubling), the band tables (a hash-map slot and a 4-byte chain link per
+// band, about 250 bytes), the key (a hash-map node: about 60 bytes plus the
+// key) and the origin: measured about 930 bytes per document with short
+// keys at 100,000 documents of 2 KB (bench/index_eval.cc; resident memory
+// growth, allocator overhead included). kSimHash: 8 bytes and 10 tables
+// at hamming 3; kExact: one table. VerifyMode::kExact adds 8 bytes per
+// distinct shingle (about 3,700 bytes per 2 KB document in all). Removed
+// documents keep their slot (not their key) until the index is saved and
+// opened again (Save writes live documents only).
 //
 // The file format (version kIndexFormatVersion, stable: a later version of
 // the library reads files of this version or refuses them with a clear

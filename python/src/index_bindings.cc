@@ -152,8 +152,8 @@ void BindIndex(py::module_& m) {
       "Thread safety: every method may be called from several threads; "
       "they release the GIL while they work, queries run together and "
       "inserts and removals one at a time (a lock per index).\n\n"
-      "Memory: about 820 bytes per document plus its key at the defaults "
-      "(MinHash, 112 permutations).")
+      "Memory: about 930 bytes per document with a short key at the "
+      "defaults (MinHash, 112 permutations); on disk 464 bytes plus the key.")
       .def(py::init([](double threshold, int num_perm, const std::string& method,
                        int bands, int rows, uint64_t seed,
                        std::optional<int> shingle_size,

@@ -276,7 +276,10 @@ absl::StatusOr<std::unique_ptr<IndexFolder::State>> IndexFolder::Load(
                                  " documents, MANIFEST says " +
                                  std::to_string(g.documents));
     }
-    if (auto s = all->InsertAll(*gen); !s.ok()) {
+    if (all->size() == 0 && IndexParametersText(gen->options()) ==
+                                IndexParametersText(all->options())) {
+      *all = *std::move(gen);  // one copy in memory, not two
+    } else if (auto s = all->InsertAll(*gen); !s.ok()) {
       return absl::DataLossError(path + ": " + std::string(s.message()));
     }
     if (report) {
