@@ -214,6 +214,11 @@ class Index {
   // then. Not thread-safe.
   absl::Status InsertAll(const Index& other);
 
+  // Makes room for `documents` documents in all, so that inserting that
+  // many does not grow the tables by doubling (which holds the old and the
+  // new copy at once). Not thread-safe.
+  void Reserve(size_t documents);
+
   // True when `key` is indexed (and not removed).
   bool Contains(std::string_view key) const;
   // Removes the document under `key`; returns false when there is none.

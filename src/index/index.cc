@@ -360,6 +360,20 @@ absl::Status Index::InsertAll(const Index& other) {
   return absl::OkStatus();
 }
 
+void Index::Reserve(size_t documents) {
+  State& s = *state_;
+  if (s.options.method == DedupMethod::kMinHash) {
+    s.signatures.reserve(documents * static_cast<size_t>(s.options.num_perm));
+  } else {
+    s.fingerprints.reserve(documents);
+  }
+  s.origin_end.reserve(documents);
+  s.key_of.reserve(documents);
+  s.next.reserve(documents * s.tables);
+  for (auto& table : s.head) table.reserve(documents);
+  s.doc_of.reserve(documents);
+}
+
 bool Index::Contains(std::string_view key) const {
   return state_->doc_of.find(absl::string_view(key.data(), key.size())) != state_->doc_of.end();
 }

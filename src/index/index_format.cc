@@ -333,6 +333,7 @@ absl::StatusOr<Index> Index::Deserialize(std::string_view bytes,
     if (!ends.ok()) return ends.status();
     set_end = *std::move(ends);
   }
+  index->Reserve(docs);  // docs fits the sections' sizes, checked above
   const char* key_bytes = keys_sec->data() + 8 * docs;
   const char* orig_bytes = orig_sec->data() + 8 * docs;
   DocSketch sketch;

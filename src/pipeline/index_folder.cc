@@ -261,6 +261,12 @@ absl::StatusOr<std::unique_ptr<IndexFolder::State>> IndexFolder::Load(
     return absl::DataLossError(manifest_path + ": " +
                                std::string(all.status().message()));
   }
+  uint64_t records = 0;
+  for (const IndexGeneration& g : manifest->generations) records += g.documents;
+  // A bad count cannot reserve much: it is checked against each file below.
+  if (manifest->generations.size() > 1) {
+    all->Reserve(static_cast<size_t>(std::min<uint64_t>(records, 1u << 26)));
+  }
   if (report) *report += manifest_path + ": ok\n";
   for (const IndexGeneration& g : manifest->generations) {
     const std::string path = dir + "/" + g.file;
@@ -276,8 +282,9 @@ absl::StatusOr<std::unique_ptr<IndexFolder::State>> IndexFolder::Load(
                                  " documents, MANIFEST says " +
                                  std::to_string(g.documents));
     }
-    if (all->size() == 0 && IndexParametersText(gen->options()) ==
-                                IndexParametersText(all->options())) {
+    if (manifest->generations.size() == 1 &&
+        IndexParametersText(gen->options()) ==
+            IndexParametersText(all->options())) {
       *all = *std::move(gen);  // one copy in memory, not two
     } else if (auto s = all->InsertAll(*gen); !s.ok()) {
       return absl::DataLossError(path + ": " + std::string(s.message()));
