@@ -1,8 +1,8 @@
 // neardup._core.Index: the near-duplicate index (C++ neardup::Index) as a
 // Python object, in the spirit of datasketch's MinHashLSH but taking texts
 // (signed inside, without the GIL in the batch forms) and returning
-// verified matches. Errors: ValueError (bad options or arguments), KeyError
-// (a key inserted twice), FileNotFoundError, OSError (a bad or truncated
+// verified matches. Errors: ValueError (bad options or arguments, a key
+// inserted twice, as datasketch), FileNotFoundError, OSError (a bad or truncated
 // file, another format version), TypeError (a text that is not str or
 // bytes, a bare text where a list is expected).
 
@@ -29,9 +29,8 @@ namespace {
   const std::string message(status.message());
   switch (status.code()) {
     case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kAlreadyExists:  // as datasketch: ValueError
       throw py::value_error(message);
-    case absl::StatusCode::kAlreadyExists:
-      throw py::key_error(message);
     case absl::StatusCode::kNotFound:
       PyErr_SetString(PyExc_FileNotFoundError, message.c_str());
       throw py::error_already_set();
@@ -211,7 +210,7 @@ void BindIndex(py::module_& m) {
           },
           py::arg("key"), py::arg("text"), py::arg("origin") = "",
           "Adds text (str or bytes) under key, with an optional origin "
-          "string returned with its matches. KeyError when key is indexed.")
+          "string returned with its matches. ValueError when key is indexed.")
       .def(
           "query",
           [](const PyIndex& py_self, const py::object& text, size_t limit,
@@ -274,7 +273,7 @@ void BindIndex(py::module_& m) {
           py::arg("keys"), py::arg("texts"), py::arg("threads") = 0,
           py::arg("origins") = py::none(),
           "Inserts texts[i] under keys[i], signed on `threads` threads (0: "
-          "one per core) without the GIL; all or nothing: KeyError when a "
+          "one per core) without the GIL; all or nothing: ValueError when a "
           "key is indexed or repeated.")
       .def(
           "query_batch",

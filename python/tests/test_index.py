@@ -75,7 +75,7 @@ def test_query_remove_contains_len(tmp_path):
     assert matches[0][1] == 1.0 and matches[1][1] < 1.0
     assert index.query(text, limit=1) == matches[:1]
     assert index.query(text, origin=True)[0] == ("a", 1.0, "file.jsonl:1")
-    with pytest.raises(KeyError):
+    with pytest.raises(ValueError):
         index.insert("a", "again")
     assert index.remove("a") and not index.remove("a")
     assert [k for k, _ in index.query(text)] == ["b"]
@@ -101,7 +101,7 @@ def test_batches_and_errors():
     assert len(index) == len(texts)
     results = index.query_batch(texts, threads=2)
     assert results == [index.query(t) for t in texts]
-    with pytest.raises(KeyError):
+    with pytest.raises(ValueError):
         index.insert_batch(["new", "k0"], ["x", "y"])
     assert "new" not in index  # all or nothing
     with pytest.raises(TypeError):
