@@ -79,6 +79,11 @@ check "compact: verify" grep -q "every checksum verified" <("$neardup" index ver
 "$neardup" dedup "$b" -o "$work/oc" --index "$work/Ic" --index-readonly "${args[@]}" > /dev/null
 "$neardup" dedup "$b" -o "$work/oi" --index "$work/I" --index-readonly "${args[@]}" > /dev/null
 check "compact: same decisions" cmp -s "$work/oc/removed.jsonl" "$work/oi/removed.jsonl"
+cp -r "$work/I" "$work/Id"
+check "drop: a generation" grep -q "generation 2 dropped (6000 records)" <("$neardup" index drop "$work/Id" 2)
+check "drop: verify" grep -q "every checksum verified" <("$neardup" index verify "$work/Id")
+"$neardup" dedup "$b" -o "$work/od" --index "$work/Id" --index-readonly "${args[@]}" > /dev/null
+check "drop: as if never added" cmp -s "$work/od/removed.jsonl" "$work/ob/removed.jsonl"
 cp -r "$work/I" "$work/Ibad"
 printf 'X' | dd of="$work/Ibad/gen-000001.ndx" bs=1 seek=5000 conv=notrunc 2> /dev/null
 "$neardup" index verify "$work/Ibad" > /dev/null 2> "$work/bad.txt"

@@ -194,6 +194,20 @@ TEST(IndexFolderFilesTest, CompactsAndNamesACorruptedFile) {
   EXPECT_EQ((*matches)[0].id, "id11");
   EXPECT_EQ((*matches)[0].generation, 3u);  // kept through compaction
   EXPECT_EQ((*matches)[0].line, 2u);
+  {
+    auto writer = IndexFolder::OpenForWriting(index, {});
+    ASSERT_OK(writer);
+    EXPECT_EQ(writer->DropGeneration(7).code(), absl::StatusCode::kNotFound);
+    ASSERT_OK(writer->DropGeneration(3));  // from the compacted file
+    EXPECT_EQ(writer->index().size(), 10u);
+    auto gone = writer->Query(text);
+    ASSERT_OK(gone);
+    EXPECT_TRUE(gone->empty());
+  }
+  folder = IndexFolder::Open(index);
+  ASSERT_OK(folder);
+  EXPECT_EQ(folder->index().size(), 10u);
+  ASSERT_OK(VerifyIndexFolder(index, nullptr));
   const fs::path file = fs::path(index) / folder->generations()[0].file;
   std::string bytes = test::ReadFile(file);
   bytes[bytes.size() / 2] ^= 0x20;

@@ -1,4 +1,4 @@
-// neardup index info|verify|compact DIR: the index folders that
+// neardup index info|verify|compact DIR, neardup index drop DIR N: the index folders that
 // `neardup dedup --index DIR` grows, one generation per run.
 
 #include <cstdio>
@@ -62,6 +62,25 @@ int Compact(const std::string& dir) {
   return 0;
 }
 
+int Drop(const std::string& dir, uint64_t generation) {
+  IndexOptions options;
+  {
+    auto read = IndexFolder::Open(dir);
+    if (!read.ok()) return Fail("index drop", read.status());
+    options = read->index().options();
+  }
+  auto folder = IndexFolder::OpenForWriting(dir, options);
+  if (!folder.ok()) return Fail("index drop", folder.status());
+  const size_t before = folder->index().size();
+  if (auto s = folder->DropGeneration(generation); !s.ok()) {
+    return Fail("index drop", s);
+  }
+  std::printf("index %s: generation %llu dropped (%zu records)\n", dir.c_str(),
+              static_cast<unsigned long long>(generation),
+              before - folder->index().size());
+  return 0;
+}
+
 }  // namespace
 
 void AddIndexCommand(CLI::App& app, int* exit_code) {
@@ -93,6 +112,17 @@ void AddIndexCommand(CLI::App& app, int* exit_code) {
     auto run = v.run;
     sub->callback([dir, exit_code, run] { *exit_code = run(*dir); });
   }
+  auto generation = std::make_shared<uint64_t>(0);
+  CLI::App* drop = cmd->add_subcommand(
+      "drop",
+      "remove the records of one generation (a withdrawn snapshot), also "
+      "from compacted files; takes the writer lock");
+  drop->add_option("DIR", *dir, "the index folder")->required();
+  drop->add_option("GENERATION", *generation, "its number (index info)")
+      ->required();
+  drop->callback([dir, generation, exit_code] {
+    *exit_code = Drop(*dir, *generation);
+  });
   cmd->footer(
       "Example:\n"
       "  neardup dedup april.jsonl -o out-april --index seen/\n"

@@ -374,6 +374,13 @@ class IndexFolder {
   // Merges every generation into one file and commits it; the records keep
   // their generation numbers. Requires OpenForWriting.
   absl::Status Compact();
+  // Removes the records of one generation (a snapshot withdrawn), also from
+  // a compacted file (rewritten without them), and commits. Later runs no
+  // longer see them; records that earlier runs removed as their duplicates
+  // stay removed (their outputs are not rewritten). Returns NotFound when
+  // no record or file of that generation is in the folder. Requires
+  // OpenForWriting.
+  absl::Status DropGeneration(uint64_t generation);
 
  private:
   struct State;

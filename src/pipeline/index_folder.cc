@@ -506,6 +506,72 @@ absl::Status IndexFolder::Compact() {
   return absl::OkStatus();
 }
 
+absl::Status IndexFolder::DropGeneration(uint64_t generation) {
+  State& s = *state_;
+  if (!s.pending) {
+    return absl::FailedPreconditionError("index " + s.dir +
+                                         " was opened to read");
+  }
+  // Keys are "<generation>:<ordinal>", ordinals 0, 1, ... without gaps.
+  auto drop_from = [&](Index& index) {
+    uint64_t dropped = 0;
+    while (index.Remove(std::to_string(generation) + ":" +
+                        std::to_string(dropped))) {
+      ++dropped;
+    }
+    return dropped;
+  };
+  std::vector<IndexGeneration> kept;
+  std::vector<std::string> replaced;
+  bool found = false;
+  for (const IndexGeneration& g : s.manifest.generations) {
+    if (g.number == generation && g.file == GenerationFile(generation)) {
+      found = true;
+      replaced.push_back(g.file);
+      continue;
+    }
+    // A compacted file may hold the generation's records: rewrite it.
+    auto bytes = internal::ReadWholeFile(s.Path(g.file));
+    if (!bytes.ok()) return bytes.status();
+    auto index = Index::Deserialize(*bytes, s.Path(g.file));
+    if (!index.ok()) return index.status();
+    if (drop_from(*index) == 0) {
+      kept.push_back(g);
+      continue;
+    }
+    found = true;
+    IndexGeneration rewritten = g;
+    char name[64];
+    std::snprintf(name, sizeof name, "gen-%06" PRIu64 "-without-%06" PRIu64 ".ndx",
+                  g.number, generation);
+    rewritten.file = name;
+    rewritten.documents = index->size();
+    rewritten.run = g.run + " without generation " + std::to_string(generation);
+    const std::string image = index->Serialize();
+    rewritten.checksum = XXH3_64bits(image.data(), image.size());
+    if (auto st = internal::WriteFileAtomically(s.Path(rewritten.file), image);
+        !st.ok()) {
+      return st;
+    }
+    replaced.push_back(g.file);
+    kept.push_back(rewritten);
+  }
+  if (!found) {
+    return absl::NotFoundError("index " + s.dir + " has no generation " +
+                               std::to_string(generation));
+  }
+  if (auto st = internal::WriteFileAtomically(
+          s.Path("MANIFEST"), ManifestText(s.manifest.options, kept));
+      !st.ok()) {
+    return st;
+  }
+  s.manifest.generations = std::move(kept);
+  drop_from(s.all);
+  std::error_code ec;
+  for (const std::string& f : replaced) fs::remove(s.Path(f), ec);
+  return absl::OkStatus();
+}
+
 absl::Status VerifyIndexFolder(const std::string& dir, std::string* report) {
   auto state = IndexFolder::Load(dir, report);
   return state.ok() ? absl::OkStatus() : state.status();
