@@ -116,6 +116,22 @@ TEST_P(IndexFolderTest, SplitRunsRemoveWhatOneRunRemoves) {
   EXPECT_NE(last.find("\"kept_source\":{\"generation\":1,\"file\":"),
             std::string::npos);
 
+  // The same runs with another thread count write the same index files.
+  const std::string index2 = (dir / "index2").string();
+  for (int p = 0; p < 3; ++p) {
+    auto inputs = PlanInputs({files[p]});
+    ASSERT_OK(inputs);
+    DedupOptions o = options;
+    o.threads = 3 - p;
+    ASSERT_OK(RunDedupWithIndex(*inputs, (dir / ("again" + std::to_string(p))).string(),
+                                o, index2, /*readonly=*/false));
+  }
+  for (const char* gen : {"gen-000001.ndx", "gen-000002.ndx", "gen-000003.ndx"}) {
+    EXPECT_EQ(test::ReadFile(fs::path(index) / gen),
+              test::ReadFile(fs::path(index2) / gen))
+        << gen;
+  }
+
   auto folder = IndexFolder::Open(index);
   ASSERT_OK(folder);
   EXPECT_EQ(folder->generations().size(), 3u);
