@@ -1745,6 +1745,27 @@ PYBIND11_MODULE(_core, m) {
       "(RuntimeError: interrupted), as Ctrl-C does (KeyboardInterrupt), "
       "and an exception it raises stops it too and is raised here; a "
       "stopped job writes nothing.");
+  m.def(
+      "run_dedup_with_index",
+      [](const std::vector<InputFile>& inputs, const std::string& output,
+         DedupOptions options, const std::string& index, bool readonly,
+         py::object progress) {
+        auto job = [&index, readonly](const std::vector<InputFile>& in,
+                                      const std::string& out,
+                                      const DedupOptions& o,
+                                      const ProgressFn& p) {
+          return RunDedupWithIndex(in, out, o, index, readonly, p);
+        };
+        return RunJob(job, inputs, output, std::move(options),
+                      std::move(progress));
+      },
+      py::arg("inputs"), py::arg("output"), py::arg("options"),
+      py::arg("index"), py::arg("readonly") = false,
+      py::arg("progress") = py::none(),
+      "run_dedup against the index folder `index` (`neardup dedup --index`, "
+      "C++ RunDedupWithIndex): records that duplicate an indexed record are "
+      "removed, and the kept ones are added as a new generation unless "
+      "readonly.");
   py::class_<BoilerplateOptions>(m, "BoilerplateOptions")
       .def(py::init<>())
       .def_readwrite("min_docs", &BoilerplateOptions::min_docs,

@@ -102,7 +102,7 @@ def _index_files():
     _index().save(path)
     folder = os.path.join(WORK, "index_folder")
     os.makedirs(folder, exist_ok=True)
-    params = _core.Index(0.8, 16).parameters
+    params = _core.Index().parameters  # DedupOptions() decides alike
     with open(os.path.join(folder, "MANIFEST"), "w") as f:
         f.write("neardup-index-folder 1\n")
         f.write("".join("param " + line + "\n" for line in params.splitlines()))
@@ -162,6 +162,9 @@ def _table():
     fn("resolve_dedup_options", _core.DedupOptions())
     fn("run_dedup", [_core.InputFile(INPUT, "in.jsonl")],
        os.path.join(WORK, "run"), _overwrite(_core.DedupOptions()))
+    fn("run_dedup_with_index", [_core.InputFile(INPUT, "in.jsonl")],
+       os.path.join(WORK, "run_index"), _overwrite(_core.DedupOptions()),
+       INDEX_FOLDER, True)
     fn("find_duplicates", ["a b c d e f", "a b c d e f", "x"],
        _core.DedupOptions())
     fn("run_clean", [_core.InputFile(INPUT, "in.jsonl")],

@@ -162,3 +162,25 @@ def test_index_folder_of_dedup_runs(tmp_path):
     assert folder.query_batch([texts[0]], threads=2)[0] == found
     with pytest.raises(FileNotFoundError):
         neardup.IndexFolder(str(tmp_path / "none"))
+
+
+def test_dedup_against_an_index_folder(tmp_path):
+    import json
+    texts = crawl(13, 60)
+    half = len(texts) // 2
+    for name, part in (("a", texts[:half]), ("b", texts[half:])):
+        with open(tmp_path / (name + ".jsonl"), "w") as f:
+            for i, t in enumerate(part):
+                f.write(json.dumps({"id": name + str(i), "text": t}) + "\n")
+    seen = tmp_path / "seen"
+    a = neardup.dedup(tmp_path / "a.jsonl", tmp_path / "oa", index=seen)
+    b = neardup.dedup(tmp_path / "b.jsonl", tmp_path / "ob", index=seen)
+    whole = neardup.dedup([tmp_path / "a.jsonl", tmp_path / "b.jsonl"],
+                          tmp_path / "whole")
+    assert a["removed"] + b["removed"] == whole["removed"]
+    assert len(neardup.IndexFolder(str(seen))) == whole["kept"]
+    with pytest.raises(ValueError):
+        neardup.dedup(tmp_path / "b.jsonl", tmp_path / "oc", index=seen,
+                      threshold=0.7)
+    with pytest.raises(ValueError):
+        neardup.dedup(tmp_path / "b.jsonl", tmp_path / "od", index_readonly=True)
