@@ -245,6 +245,42 @@ TEST(RepeatFinderTest, RepeatsInsideOneLine) {
   EXPECT_TRUE(Find(t2, {.repeats_inside_lines = false}).empty());
 }
 
+// Sentences that differ in their bytes but not once normalized (case,
+// punctuation, digits, spacing, full-width and accented letters) repeat;
+// sentences that differ in one word, one letter or a trailing word do not.
+// The finder only normalizes neighbours whose ASCII words may match, so
+// each way of differing is checked on both sides of that shortcut.
+TEST(RepeatFinderTest, RepeatedSentenceAsNormalized) {
+  const std::string lead = "Intro line of the article text here\n";
+  const std::string tail = " Then the council adjourned.";
+  const std::pair<std::string, std::string> repeats[] = {
+      {"The vote passed late on Tuesday.", "THE VOTE passed, late on tuesday!"},
+      {"Room 12 opens at 9 today.", "Room 47 opens at 3 today."},
+      {"It   rained\ton the   pier.", "It rained on the pier."},
+      {"\xEF\xBC\xA1nna met the press.", "Anna met the press."},  // full-width A
+      {"Caf\xC3\xA9 owners met again.", "CAF\xC3\x89 owners met again."},
+      {"The Caf\xC3\xA9 owners met again.", "The cafe\xCC\x81 owners met again."},
+  };
+  for (const auto& [first, second] : repeats) {
+    const std::string text = lead + first + " " + second + tail + "\n";
+    const std::vector<Cut> cuts = Find(text);
+    ASSERT_EQ(cuts.size(), 1u) << first << " | " << second;
+    EXPECT_EQ(*ApplyCuts(text, cuts), lead + first + tail + "\n");
+  }
+  const std::pair<std::string, std::string> different[] = {
+      {"The vote passed late on Tuesday.", "The vote passed late on Monday."},
+      {"The vote passed late on Tuesday.", "The vote passed late on Tuesdays."},
+      {"The vote passed late.", "The vote passed late today."},
+      {"The vote passed.", "The votes passed."},
+      {"Caf\xC3\xA9 owners met again.", "Cafe owners met again."},
+      {"Anna met the press.", "Anna met the press \xE2\x80\x94 twice."},
+  };
+  for (const auto& [first, second] : different) {
+    const std::string text = lead + first + " " + second + tail + "\n";
+    EXPECT_TRUE(Find(text).empty()) << first << " | " << second;
+  }
+}
+
 TEST(RepeatFinderTest, NothingCutFromAnOrdinaryArticle) {
   Rng rng(6);
   std::string text = "Headline\n\n";

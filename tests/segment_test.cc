@@ -454,6 +454,81 @@ TEST(SplitSentencesTest, AsciiClosingQuotes) {
                {"She said \"no.\"", "Then 'yes!'", "Done."});
 }
 
+// One line of random pieces (ASCII runs longer and shorter than 16 bytes,
+// ASCII and Unicode spaces, terminators, closers, non-ASCII letters)
+// against a reference that walks code points as the rules say: the ASCII
+// shortcut of the splitter must not change a span.
+TEST(SplitSentencesTest, RandomLineMatchesReference) {
+  struct Piece {
+    std::string bytes;
+    int32_t cp;  // of each of its bytes when ASCII, else its one code point
+  };
+  const std::vector<Piece> pieces = {
+      {"a", 'a'},          {"word", 'w'},       {"a-long-run-of-words", 'x'},
+      {" ", ' '},          {"\t", '\t'},        {"\x0B", 0x0B},
+      {".", '.'},          {"!", '!'},          {"?", '?'},
+      {"\"", '"'},         {")", ')'},          {"'", '\''},
+      {"\xC2\xA0", 0xA0},  {"\xE3\x80\x80", 0x3000},
+      {"\xE2\x80\xA6", 0x2026},                {"\xE3\x80\x82", 0x3002},
+      {"\xE2\x80\x9D", 0x201D},                {"\xC3\xA9", 0xE9}};
+  auto space = [](int32_t cp) {
+    return cp == ' ' || (cp >= '\t' && cp <= '\r') || cp == 0xA0 || cp == 0x3000;
+  };
+  auto terminator = [](int32_t cp) {
+    return cp == '.' || cp == '!' || cp == '?' || cp == 0x2026 || cp == 0x3002;
+  };
+  auto closer = [](int32_t cp) {
+    return cp == '"' || cp == '\'' || cp == ')' || cp == 0x201D;
+  };
+  Rng rng(303);
+  for (int iter = 0; iter < 5000; ++iter) {
+    std::string text;
+    std::vector<int32_t> cps;     // one per code point
+    std::vector<size_t> ends;     // byte end of each code point
+    const int n = static_cast<int>(rng.Uniform(40));
+    for (int k = 0; k < n; ++k) {
+      const Piece& p = pieces[rng.Uniform(pieces.size())];
+      if (static_cast<unsigned char>(p.bytes[0]) < 0x80) {
+        for (char c : p.bytes) {
+          text += c;
+          cps.push_back(p.cp == 'w' || p.cp == 'x' ? c : p.cp);
+          ends.push_back(text.size());
+        }
+      } else {
+        text += p.bytes;
+        cps.push_back(p.cp);
+        ends.push_back(text.size());
+      }
+    }
+    std::vector<TextSpan> want;
+    const size_t none = SIZE_MAX;
+    size_t start = none, last = 0;
+    for (size_t i = 0; i < cps.size();) {
+      if (space(cps[i])) {
+        ++i;
+        continue;
+      }
+      if (start == none) start = i == 0 ? 0 : ends[i - 1];
+      last = ends[i];
+      const bool stop = terminator(cps[i]);
+      bool ideographic = cps[i] == 0x3002;
+      ++i;
+      if (!stop) continue;
+      while (i < cps.size() && (terminator(cps[i]) || closer(cps[i]))) {
+        ideographic = ideographic || cps[i] == 0x3002;
+        last = ends[i];
+        ++i;
+      }
+      if (i == cps.size() || space(cps[i]) || ideographic) {
+        want.push_back({start, last});
+        start = none;
+      }
+    }
+    if (start != none) want.push_back({start, last});
+    ASSERT_EQ(SplitSentences(text), want) << Escape(text);
+  }
+}
+
 // ---------------------------------------------------------------------------
 // SplitWords
 

@@ -4,7 +4,6 @@
 #include <cstddef>
 #include <cstring>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "neardup/clean.h"
@@ -49,6 +48,89 @@ struct Unit {
   bool doubled = false;   // normalized text is "X X"
   bool cut = false;
 };
+
+// The first unit that holds each of a document's 64-bit hashes: an
+// insert-only open-addressing table, so that a line costs no allocation.
+class FirstIndex {
+ public:
+  static constexpr uint32_t kNone = UINT32_MAX;
+
+  // Returns the unit stored for `key`, storing `unit` when there is none.
+  uint32_t Emplace(uint64_t key, uint32_t unit) {
+    if (2 * (used_ + 1) > units_.size()) Grow();
+    size_t at = Slot(key);
+    while (units_[at] != kNone) {
+      if (keys_[at] == key) return units_[at];
+      at = (at + 1) & (units_.size() - 1);
+    }
+    keys_[at] = key;
+    units_[at] = unit;
+    ++used_;
+    return unit;
+  }
+  // Returns the unit stored for `key`, or kNone.
+  uint32_t Find(uint64_t key) const {
+    if (used_ == 0) return kNone;
+    for (size_t at = Slot(key); units_[at] != kNone;
+         at = (at + 1) & (units_.size() - 1)) {
+      if (keys_[at] == key) return units_[at];
+    }
+    return kNone;
+  }
+
+ private:
+  size_t Slot(uint64_t key) const {
+    return static_cast<size_t>((key ^ (key >> 29)) * 0x9E3779B97F4A7C15ull >> 20) &
+           (units_.size() - 1);
+  }
+  void Grow() {
+    std::vector<uint64_t> keys = std::move(keys_);
+    std::vector<uint32_t> units = std::move(units_);
+    keys_.assign(std::max<size_t>(64, 2 * units.size()), 0);
+    units_.assign(keys_.size(), kNone);
+    used_ = 0;
+    for (size_t i = 0; i < units.size(); ++i) {
+      if (units[i] != kNone) Emplace(keys[i], units[i]);
+    }
+  }
+
+  std::vector<uint64_t> keys_;
+  std::vector<uint32_t> units_;
+  size_t used_ = 0;
+};
+
+// Under the default NormalizeOptions, returns false when `a` and `b`
+// certainly normalize to different texts, true when they may normalize
+// alike. Compares their ASCII words (letters and digits, lowercased, digits
+// as 0) up to the first difference; any non-ASCII byte before it (which may
+// fold, compose or vanish) answers true.
+bool MayNormalizeAlike(std::string_view a, std::string_view b) {
+  auto kept = [](unsigned char c) {
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+  };
+  auto mapped = [](unsigned char c) {
+    return c <= '9' ? '0' : static_cast<char>(c | 0x20);
+  };
+  const auto* p = reinterpret_cast<const unsigned char*>(a.data());
+  const auto* q = reinterpret_cast<const unsigned char*>(b.data());
+  const size_t na = a.size(), nb = b.size();
+  size_t i = 0, j = 0;
+  for (;;) {
+    while (i < na && p[i] < 0x80 && !kept(p[i])) ++i;
+    while (j < nb && q[j] < 0x80 && !kept(q[j])) ++j;
+    if ((i < na && p[i] >= 0x80) || (j < nb && q[j] >= 0x80)) return true;
+    if (i == na || j == nb) return i == na && j == nb;
+    while (i < na && j < nb && kept(p[i]) && kept(q[j])) {
+      if (mapped(p[i]) != mapped(q[j])) return false;
+      ++i;
+      ++j;
+    }
+    const bool a_more = i < na && kept(p[i]);
+    const bool b_more = j < nb && kept(q[j]);
+    if (a_more) return j < nb && q[j] >= 0x80;
+    if (b_more) return i < na && p[i] >= 0x80;
+  }
+}
 
 double SortedJaccard(const uint64_t* a, size_t na, const uint64_t* b,
                      size_t nb) {
@@ -262,8 +344,8 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
   };
   std::vector<uint64_t> sketch;  // the smallest distinct hashes of a line
   std::vector<uint64_t> tokens;
-  std::unordered_map<uint64_t, uint32_t> first_by_key;
-  std::unordered_map<uint64_t, uint32_t> first_by_shingle;
+  FirstIndex first_by_key;
+  FirstIndex first_by_shingle;
   std::vector<std::pair<uint32_t, uint32_t>> votes;
   const bool near = options_.near_similarity < 1.0;
   // Lines inside an aligned run need only this similarity to their source.
@@ -301,9 +383,9 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
     shingle_begin.push_back(shingles.size());
     shingle_sorted.push_back(1);
     short_set.push_back(0);
-    const auto [it, inserted] = first_by_key.emplace(u.key, index);
-    if (!inserted) {
-      u.source = static_cast<int>(it->second);
+    const uint32_t first = first_by_key.Emplace(u.key, index);
+    if (first != index) {
+      u.source = static_cast<int>(first);
     } else if (near) {
       tokens.clear();
       internal::ForEachWord(normalized_.data(), n, [&](size_t b, size_t e) {
@@ -334,13 +416,13 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
         // share most of them), then the exact Jaccard with it.
         votes.clear();
         for (const uint64_t h : sketch) {
-          const auto found = first_by_shingle.find(h);
-          if (found == first_by_shingle.end()) continue;
+          const uint32_t found = first_by_shingle.Find(h);
+          if (found == FirstIndex::kNone) continue;
           auto vote = std::find_if(votes.begin(), votes.end(), [&](const auto& v) {
-            return v.first == found->second;
+            return v.first == found;
           });
           if (vote == votes.end()) {
-            if (votes.size() < 16) votes.push_back({found->second, 1});
+            if (votes.size() < 16) votes.push_back({found, 1});
           } else {
             ++vote->second;
           }
@@ -363,7 +445,7 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
             u.similarity = sim;
           }
         }
-        for (const uint64_t h : sketch) first_by_shingle.emplace(h, index);
+        for (const uint64_t h : sketch) first_by_shingle.Emplace(h, index);
       }
     }
     if (shingle_end.size() < shingle_begin.size()) shingle_end.push_back(shingles.size());
@@ -441,6 +523,8 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
 
   if (options_.repeats_inside_lines) {
     std::string piece;
+    std::vector<TextSpan> sentences;
+    const bool default_normalize = options_.normalize == NormalizeOptions{};
     for (const Unit& u : units) {
       if (u.cut) continue;
       const std::string_view line = u.line.In(text);
@@ -472,19 +556,31 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
         }
         continue;
       }
-      // A sentence equal to the one right before it.
-      const std::vector<TextSpan> sentences = SplitSentences(line);
+      // A sentence equal to the one right before it. Only neighbours that
+      // may normalize alike are normalized (most differ in their first
+      // word).
+      sentences.clear();
+      internal::AppendLineSentences(line, &sentences);
       uint64_t previous = 0;
-      for (size_t s = 0; s < sentences.size(); ++s) {
-        normalizer_.Normalize(sentences[s].In(line), &piece);
+      size_t previous_at = 0;  // the sentence `previous` is the key of, + 1
+      for (size_t s = 1; s < sentences.size(); ++s) {
+        const std::string_view before = sentences[s - 1].In(line);
+        const std::string_view here = sentences[s].In(line);
+        if (default_normalize && !MayNormalizeAlike(before, here)) continue;
+        if (previous_at != s) {
+          normalizer_.Normalize(before, &piece);
+          previous = XXH3_64bits(piece.data(), piece.size());
+        }
+        normalizer_.Normalize(here, &piece);
         const uint64_t key = XXH3_64bits(piece.data(), piece.size());
-        if (s > 0 && key == previous && !piece.empty()) {
+        if (key == previous && !piece.empty()) {
           cuts->push_back({u.line.begin + sentences[s - 1].end,
                            u.line.begin + sentences[s].end,
                            CutReason::kRepeatedLine,
                            u.line.begin + sentences[s - 1].begin, 1.0});
         }
         previous = key;
+        previous_at = s + 1;
       }
     }
   }

@@ -66,6 +66,18 @@ bool RewriteWarcConversion(std::string_view raw, std::string_view block,
   return true;
 }
 
+// Returns Normalize(text).empty(), normalizing only a text without an
+// ASCII letter or digit (such a byte always leaves something).
+bool NormalizesEmpty(std::string_view text) {
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')) {
+      return false;
+    }
+  }
+  return Normalize(text).empty();
+}
+
 struct BoilerplateLine {
   std::string text;
   std::string site;
@@ -137,8 +149,9 @@ class CleanJob {
   std::unique_ptr<RecordWriter> edits_, removed_, signals_;
   int threads_;
   std::vector<RepeatFinder> finders_;  // one per worker thread
-  std::vector<DocWork> work_;          // of the batch being written
-  size_t batch_first_doc_ = 0;
+  // Of the batch being written and the one being prepared: document d's
+  // is work_[d % work_.size()] (twice the documents of a batch).
+  std::vector<DocWork> work_;
   std::unique_ptr<SyndicationFilter> syndication_;
   LineCounter counter_;
   bool counted_ = false;  // a first pass read and accounted every record
@@ -321,8 +334,8 @@ void CleanJob::Complete(const Record& record, DocWork* work) const {
   }
   work->cleaned.append(record.text_rest);
   if (options_.gopher_filter) work->signals = ComputeRepetitionSignals(work->cleaned);
-  work->empty_after_clean = !work->cuts.empty() && !Normalize(text).empty() &&
-                            Normalize(work->cleaned).empty();
+  work->empty_after_clean = !work->cuts.empty() && !NormalizesEmpty(text) &&
+                            NormalizesEmpty(work->cleaned);
 }
 
 absl::StatusOr<internal::RecordAction> CleanJob::Decide(
@@ -381,7 +394,12 @@ absl::StatusOr<internal::RecordAction> CleanJob::Decide(
     return signals_->WriteLine(line_);
   };
 
-  DocWork& work = work_[doc - batch_first_doc_];
+  DocWork& work = work_[doc % work_.size()];
+  // The cleaned text is not kept once written: the ring holds many slots.
+  struct ReleaseCleaned {
+    DocWork& work;
+    ~ReleaseCleaned() { std::string().swap(work.cleaned); }
+  } release{work};
   if (options_.boilerplate && UrlHost(record.url).empty()) ++stats_.without_url;
   if (work.first_of_a_line) first_ids_[doc] = std::string(record.id);
   if (options_.signals_only) {
@@ -704,11 +722,11 @@ absl::StatusOr<CleanStats> CleanJob::Run() {
     return Decide(f, doc, record, replacement);
   };
   internal::RewriteOptions rewrite;
+  // Sized before any batch is prepared (see RewriteOptions).
+  work_.resize(2 * rewrite.batch_records);
   rewrite.prepare = [this](size_t first_doc, absl::Span<const Record> records) {
-    batch_first_doc_ = first_doc;
-    if (work_.size() < records.size()) work_.resize(records.size());
     internal::ParallelFor(threads_, records.size(), [&](int worker, size_t i) {
-      Prepare(worker, first_doc + i, records[i], &work_[i]);
+      Prepare(worker, first_doc + i, records[i], &work_[(first_doc + i) % work_.size()]);
     });
   };
   uint64_t docs_done = 0, bytes_done = 0;

@@ -105,14 +105,31 @@ struct Documents {
 
 // A batch of documents read by the main thread and signed by the workers.
 struct Batch {
-  size_t first = 0;  // document number of texts[0]
-  std::vector<std::string> texts;
+  size_t first = 0;  // document number of Text(0)
+  size_t size = 0;   // documents
+  // The texts one after another (one buffer reused from batch to batch:
+  // reading a document allocates nothing) and where each ends.
+  std::string arena;
+  std::vector<size_t> ends;
   std::vector<std::string> sites;  // DedupOptions::main_text: URL hosts
   // Filled by workers (VerifyMode::kExact): sorted distinct shingles.
   std::vector<std::vector<uint64_t>> sets;
   uint64_t repaired = 0;
+  void Add(std::string_view text) {
+    arena.append(text);
+    ends.push_back(arena.size());
+    ++size;
+  }
+  std::string_view Text(size_t i) const {
+    const size_t begin = i == 0 ? 0 : ends[i - 1];
+    return std::string_view(arena).substr(begin, ends[i] - begin);
+  }
   void Clear() {
-    texts.clear();
+    // A buffer that grew for a very long document is not kept.
+    if (arena.capacity() > (size_t{64} << 20)) std::string().swap(arena);
+    arena.clear();
+    ends.clear();
+    size = 0;
     sites.clear();
     sets.clear();
     repaired = 0;
@@ -317,52 +334,62 @@ absl::Status DedupJob::AddRejection(const Rejection& r, size_t file_index) {
 }
 
 absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
-  const size_t n = batch.texts.size();
+  const size_t n = batch.size;
   const size_t t = std::min(workers.size(), std::max<size_t>(n, 1));
   const size_t k = static_cast<size_t>(options_.num_perm);
   const bool keep_sets = options_.verify == VerifyMode::kExact &&
                          options_.method == DedupMethod::kMinHash;
   if (keep_sets) batch.sets.resize(n);
+  // Workers take the next few documents as they finish theirs, so that a
+  // long document does not leave the other threads idle; each document's
+  // results have their own place, so the output does not depend on who
+  // signed it.
+  constexpr size_t kGrain = 8;
+  std::atomic<size_t> next{0};
   auto work = [&](size_t w) {
     Worker& worker = workers[w];
-    const size_t begin = n * w / t, end = n * (w + 1) / t;
-    for (size_t i = begin; i < end; ++i) {
-      const size_t doc = batch.first + i;
-      const std::string_view text =
-          options_.main_text
-              ? internal::MainText(batch.texts[i], batch.sites[i], line_counts_,
-                                   options_.main_text_boilerplate,
-                                   &worker.cuts, &worker.main_text)
-              : std::string_view(batch.texts[i]);
-      switch (options_.method) {
-        case DedupMethod::kMinHash:
-          worker.repaired += internal::DedupShingles(worker.shingler, text, &worker.hashes);
-          // The row has k values, so Sign cannot fail.
-          minhasher_->Sign(worker.hashes,
-                           absl::MakeSpan(docs_.signatures.Row(doc), k))
-              .IgnoreError();
-          if (keep_sets) {
-            std::vector<uint64_t>& set = batch.sets[i];
-            set = worker.hashes;
-            std::sort(set.begin(), set.end());
-            set.erase(std::unique(set.begin(), set.end()), set.end());
-          }
-          break;
-        case DedupMethod::kSimHash:
-          worker.repaired += internal::DedupShingles(worker.shingler, text, &worker.hashes);
-          docs_.keys[doc] = SimHash(worker.hashes);
-          break;
-        case DedupMethod::kExact:
-          worker.repaired += worker.normalizer.Normalize(text, &worker.normalized);
-          docs_.keys[doc] = internal::ExactKey(text, worker.normalized, options_.seed);
-          break;
-      }
-      if (options_.min_words > 0) {
-        const std::string_view normalized =
-            options_.method == DedupMethod::kExact
-                ? std::string_view(worker.normalized)
-                : worker.shingler.normalized();
-        docs_.too_short[doc] = internal::CountWords(normalized) < options_.min_words;
+    for (;;) {
+      const size_t begin = next.fetch_add(kGrain, std::memory_order_relaxed);
+      if (begin >= n) break;
+      const size_t end = std::min(n, begin + kGrain);
+      for (size_t i = begin; i < end; ++i) {
+        const size_t doc = batch.first + i;
+        const std::string_view text =
+            options_.main_text
+                ? internal::MainText(batch.Text(i), batch.sites[i], line_counts_,
+                                     options_.main_text_boilerplate,
+                                     &worker.cuts, &worker.main_text)
+                : batch.Text(i);
+        switch (options_.method) {
+          case DedupMethod::kMinHash:
+            worker.repaired += internal::DedupShingles(worker.shingler, text, &worker.hashes);
+            // The row has k values, so Sign cannot fail.
+            minhasher_->Sign(worker.hashes,
+                             absl::MakeSpan(docs_.signatures.Row(doc), k))
+                .IgnoreError();
+            if (keep_sets) {
+              std::vector<uint64_t>& set = batch.sets[i];
+              set = worker.hashes;
+              std::sort(set.begin(), set.end());
+              set.erase(std::unique(set.begin(), set.end()), set.end());
+            }
+            break;
+          case DedupMethod::kSimHash:
+            worker.repaired += internal::DedupShingles(worker.shingler, text, &worker.hashes);
+            docs_.keys[doc] = SimHash(worker.hashes);
+            break;
+          case DedupMethod::kExact:
+            worker.repaired += worker.normalizer.Normalize(text, &worker.normalized);
+            docs_.keys[doc] = internal::ExactKey(text, worker.normalized, options_.seed);
+            break;
+        }
+        if (options_.min_words > 0) {
+          const std::string_view normalized =
+              options_.method == DedupMethod::kExact
+                  ? std::string_view(worker.normalized)
+                  : worker.shingler.normalized();
+          docs_.too_short[doc] = internal::CountWords(normalized) < options_.min_words;
+        }
       }
     }
   };
@@ -462,7 +489,7 @@ absl::Status DedupJob::SignPass() {
   } joiner{signer};
   auto launch = [&](Batch& batch) {
     // Room for the batch's outputs, sized while no worker runs.
-    const size_t end = batch.first + batch.texts.size();
+    const size_t end = batch.first + batch.size;
     if (options_.method == DedupMethod::kMinHash) {
       docs_.signatures.Resize(end);
       if (spill_ != nullptr) {
@@ -478,7 +505,7 @@ absl::Status DedupJob::SignPass() {
   };
   auto flush = [&]() -> absl::Status {
     Batch& batch = batches[current];
-    if (batch.texts.empty()) return absl::OkStatus();
+    if (batch.size == 0) return absl::OkStatus();
     if (signer.joinable()) signer.join();
     if (!sign_status.ok()) return sign_status;
     launch(batch);
@@ -522,11 +549,11 @@ absl::Status DedupJob::SignPass() {
       docs_.number.push_back(record.number);
       docs_.ids.append(record.id);
       docs_.id_end.push_back(docs_.ids.size());
-      batches[current].texts.emplace_back(record.text);
+      batches[current].Add(record.text);
       if (options_.main_text) batches[current].sites.push_back(UrlHost(record.url));
       batch_bytes += record.text.size();
       if (batch_bytes >= kBatchBytes ||
-          batches[current].texts.size() >= kBatchDocs) {
+          batches[current].size >= kBatchDocs) {
         if (auto s = flush(); !s.ok()) return s;
         batch_bytes = 0;
       }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -395,91 +396,113 @@ class OutputSink {
   uint64_t bytes_done_ = 0;
 };
 
-// A record that owns its bytes, for a batch that outlives the reader's
-// buffer.
-struct OwnedRecord {
-  std::string id, text, text_rest, url, date, raw;
-
-  void Assign(const Record& r, Record* view) {
-    id.assign(r.id);
-    text.assign(r.text);
-    text_rest.assign(r.text_rest);
-    url.assign(r.url);
-    date.assign(r.date);
-    raw.assign(r.raw);
-    *view = r;
-    view->id = id;
-    view->text = text;
-    view->text_rest = text_rest;
-    view->url = url;
-    view->date = date;
-    view->raw = raw;
+// The records of a batch with their bytes copied one after another into
+// one buffer (reused from batch to batch), for a batch that outlives the
+// reader's buffer: memory stays about the batch's bytes whatever the sizes
+// of the documents.
+class OwnedRecords {
+ public:
+  size_t size() const { return offsets_.size(); }
+  // Copies r's bytes; its views are valid after Seal.
+  void Add(const Record& r) {
+    records_.push_back(r);
+    Offsets& o = offsets_.emplace_back();
+    const std::string_view* fields[kFields] = {&r.id,  &r.text, &r.text_rest,
+                                               &r.url, &r.date, &r.raw};
+    for (int k = 0; k < kFields; ++k) {
+      o[k] = bytes_.size();
+      bytes_.append(*fields[k]);
+    }
   }
+  // Points every record's views into the buffer (no Add until Clear).
+  void Seal() {
+    for (size_t i = 0; i < records_.size(); ++i) {
+      Record& r = records_[i];
+      std::string_view* fields[kFields] = {&r.id,  &r.text, &r.text_rest,
+                                           &r.url, &r.date, &r.raw};
+      for (int k = 0; k < kFields; ++k) {
+        *fields[k] = std::string_view(bytes_).substr(offsets_[i][k], fields[k]->size());
+      }
+    }
+  }
+  const Record& operator[](size_t i) const { return records_[i]; }
+  absl::Span<const Record> records() const { return records_; }
+  void Clear() {
+    // A buffer that grew for a very long document is not kept.
+    if (bytes_.capacity() > (size_t{64} << 20)) std::string().swap(bytes_);
+    bytes_.clear();
+    records_.clear();
+    offsets_.clear();
+  }
+
+ private:
+  static constexpr int kFields = 6;
+  using Offsets = std::array<size_t, kFields>;
+  std::string bytes_;
+  std::vector<Record> records_;
+  std::vector<Offsets> offsets_;
 };
 
 // The batched rewrite pass: what was read, in order, until the batch is
-// full; then `prepare` sees the batch's documents and the sink everything.
+// full; then `prepare` sees the batch's documents (on another thread, while
+// the batch before goes to the sink and the next one is read) and the sink
+// everything, in order.
 class Batch {
  public:
   Batch(OutputSink* sink, const RewriteOptions& options)
       : sink_(sink), options_(options) {}
+  // Waits for the batch being prepared (after an early return).
+  ~Batch() {
+    if (preparing_.joinable()) preparing_.join();
+  }
 
   absl::Status StartFile(size_t f, InputFormat format, Compression compression) {
-    events_.push_back({Event::kStart, f, format, compression, 0});
+    Buffer& b = buffers_[current_];
+    b.events.push_back({Event::kStart, f, format, compression, 0});
     return absl::OkStatus();
   }
   absl::Status PassThrough(std::string bytes) {
-    bytes_ += bytes.size();
-    events_.push_back({Event::kPassThrough, 0, {}, {}, pass_through_.size()});
-    pass_through_.push_back(std::move(bytes));
-    return bytes_ >= options_.batch_bytes ? Flush() : absl::OkStatus();
+    Buffer& b = buffers_[current_];
+    b.bytes += bytes.size();
+    b.events.push_back({Event::kPassThrough, 0, {}, {}, b.pass_through.size()});
+    b.pass_through.push_back(std::move(bytes));
+    return b.bytes >= options_.batch_bytes ? Flush() : absl::OkStatus();
   }
   absl::Status Document(const Record& record) {
-    if (used_ == owned_.size()) {
-      owned_.emplace_back();
-      records_.emplace_back();
-    }
-    owned_[used_].Assign(record, &records_[used_]);
-    events_.push_back({Event::kDocument, 0, {}, {}, used_});
-    ++used_;
-    bytes_ += record.raw.size() + record.text.size();
-    return bytes_ >= options_.batch_bytes || used_ >= options_.batch_records
+    Buffer& b = buffers_[current_];
+    b.events.push_back({Event::kDocument, 0, {}, {}, b.owned.size()});
+    b.owned.Add(record);
+    b.bytes += record.raw.size() + record.text.size();
+    return b.bytes >= options_.batch_bytes || b.owned.size() >= options_.batch_records
                ? Flush()
                : absl::OkStatus();
   }
   absl::Status EndFile() {
-    events_.push_back({Event::kEnd, 0, {}, {}, 0});
+    buffers_[current_].events.push_back({Event::kEnd, 0, {}, {}, 0});
     return absl::OkStatus();
   }
 
+  // Starts preparing the current batch, sends the one before to the sink
+  // and switches to the other buffer.
   absl::Status Flush() {
-    if (used_ > 0) {
-      options_.prepare(first_doc_, absl::MakeConstSpan(records_.data(), used_));
+    if (preparing_.joinable()) preparing_.join();
+    Buffer& b = buffers_[current_];
+    b.owned.Seal();
+    if (b.owned.size() > 0) {
+      preparing_ = std::thread(
+          [this, &b] { options_.prepare(b.first_doc, b.owned.records()); });
     }
-    for (const Event& e : events_) {
-      absl::Status s;
-      switch (e.kind) {
-        case Event::kStart:
-          s = sink_->StartFile(e.file, e.format, e.compression);
-          break;
-        case Event::kPassThrough:
-          s = sink_->PassThrough(pass_through_[e.index]);
-          break;
-        case Event::kDocument:
-          s = sink_->Document(records_[e.index]);
-          break;
-        case Event::kEnd:
-          s = sink_->EndFile();
-          break;
-      }
-      if (!s.ok()) return s;
-    }
-    first_doc_ += used_;
-    used_ = 0;
-    bytes_ = 0;
-    events_.clear();
-    pass_through_.clear();
-    return absl::OkStatus();
+    Buffer& before = buffers_[current_ ^ 1];
+    absl::Status s = Sink(before);
+    current_ ^= 1;
+    before.first_doc = b.first_doc + b.owned.size();
+    return s;
+  }
+  // Sends everything read to the sink.
+  absl::Status Finish() {
+    if (auto s = Flush(); !s.ok()) return s;
+    if (preparing_.joinable()) preparing_.join();
+    return Sink(buffers_[current_ ^ 1]);
   }
 
  private:
@@ -488,20 +511,48 @@ class Batch {
     size_t file;
     InputFormat format;
     Compression compression;
-    size_t index;  // into pass_through_ or records_
+    size_t index;  // into pass_through or records
   };
+  struct Buffer {
+    std::vector<Event> events;
+    std::vector<std::string> pass_through;
+    OwnedRecords owned;
+    size_t bytes = 0;
+    size_t first_doc = 0;
+  };
+
+  // Sends a prepared batch to the sink and empties it.
+  absl::Status Sink(Buffer& b) {
+    for (const Event& e : b.events) {
+      absl::Status s;
+      switch (e.kind) {
+        case Event::kStart:
+          s = sink_->StartFile(e.file, e.format, e.compression);
+          break;
+        case Event::kPassThrough:
+          s = sink_->PassThrough(b.pass_through[e.index]);
+          break;
+        case Event::kDocument:
+          s = sink_->Document(b.owned[e.index]);
+          break;
+        case Event::kEnd:
+          s = sink_->EndFile();
+          break;
+      }
+      if (!s.ok()) return s;
+    }
+    b.owned.Clear();
+    b.bytes = 0;
+    b.events.clear();
+    b.pass_through.clear();
+    return absl::OkStatus();
+  }
 
   OutputSink* sink_;
   const RewriteOptions& options_;
-  std::vector<Event> events_;
-  std::vector<std::string> pass_through_;
-  // Reused from batch to batch; a deque, because growing it must not move
-  // the strings that records_ views (short ones live inside the object).
-  std::deque<OwnedRecord> owned_;
-  std::vector<Record> records_;     // views of owned_
-  size_t used_ = 0;
-  size_t bytes_ = 0;
-  size_t first_doc_ = 0;
+  Buffer buffers_[2];
+  int current_ = 0;
+  std::thread preparing_;  // prepares buffers_[current_ ^ 1]
 };
 
 // Reads every input in order and hands what it reads to `out` (an
@@ -571,7 +622,7 @@ absl::Status RewriteInputs(
       !s.ok()) {
     return s;
   }
-  return batch.Flush();
+  return batch.Finish();
 }
 
 void ParallelFor(int threads, size_t n,
@@ -720,23 +771,53 @@ absl::StatusOr<LineCounter> ReadLineCounts(const std::string& path) {
   return loaded;
 }
 
+LineCountBatch::~LineCountBatch() {
+  if (counting_.joinable()) counting_.join();
+}
+
 void LineCountBatch::Add(std::string_view text, std::string_view site) {
-  texts_.emplace_back(text);
-  sites_.emplace_back(site);
+  Part& part = parts_[current_];
+  part.texts.append(text);
+  part.text_ends.push_back(part.texts.size());
+  part.sites.append(site);
+  part.site_ends.push_back(part.sites.size());
   bytes_ += text.size();
-  if (bytes_ >= (size_t{8} << 20)) Flush();
+  if (bytes_ >= (size_t{8} << 20)) Launch();
+}
+
+void LineCountBatch::Launch() {
+  // The batch before is counted first: the counter takes documents in
+  // input order.
+  if (counting_.joinable()) counting_.join();
+  Part& part = parts_[current_];
+  counting_ = std::thread([this, &part] {
+    const size_t n = part.text_ends.size();
+    auto piece = [](const std::string& all, const std::vector<size_t>& ends,
+                    size_t i) {
+      const size_t begin = i == 0 ? 0 : ends[i - 1];
+      return std::string_view(all).substr(begin, ends[i] - begin);
+    };
+    part.prepared.resize(n);
+    ParallelFor(threads_, n, [&](int, size_t i) {
+      part.prepared[i] = LineCounter::Prepare(piece(part.texts, part.text_ends, i),
+                                              piece(part.sites, part.site_ends, i));
+    });
+    for (size_t i = 0; i < n; ++i) counter_->Add(part.prepared[i]);
+    part.prepared.clear();
+    // A buffer that grew for a very long document is not kept.
+    if (part.texts.capacity() > (size_t{64} << 20)) std::string().swap(part.texts);
+    part.texts.clear();
+    part.sites.clear();
+    part.text_ends.clear();
+    part.site_ends.clear();
+  });
+  current_ ^= 1;
+  bytes_ = 0;
 }
 
 void LineCountBatch::Flush() {
-  const size_t n = texts_.size();
-  prepared_.resize(n);
-  ParallelFor(threads_, n, [&](int, size_t i) {
-    prepared_[i] = LineCounter::Prepare(texts_[i], sites_[i]);
-  });
-  for (size_t i = 0; i < n; ++i) counter_->Add(prepared_[i]);
-  texts_.clear();
-  sites_.clear();
-  bytes_ = 0;
+  if (!parts_[current_].text_ends.empty()) Launch();
+  if (counting_.joinable()) counting_.join();
 }
 
 int JobThreads(int threads) {

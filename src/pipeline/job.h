@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -169,7 +170,11 @@ using PrepareBatchFn =
 // With `prepare` (may be null), documents are read in batches of about
 // `batch_bytes` (copies: the records outlive the reader's buffer), each
 // batch goes to `prepare`, then each of its documents to `decide`; the
-// output is the same as without.
+// output is the same as without. `prepare` runs on another thread, while
+// `decide` sees the documents of the batch before (so the two must not
+// share state per batch: a batch holds at most `batch_records` documents,
+// and documents of two consecutive batches are less than
+// 2 * batch_records apart); two calls of `prepare` never overlap.
 using RejectionFn =
     std::function<absl::Status(size_t file, const Rejection& rejection)>;
 struct RewriteOptions {
@@ -223,22 +228,40 @@ absl::StatusOr<LineCounter> ReadLineCounts(const std::string& path);
 
 // The first pass of line counting, batched: documents are added in input
 // order; each full batch is prepared on `threads` threads and added to the
-// counter in order, so the counts do not depend on the thread count.
+// counter in order, so the counts do not depend on the thread count. A full
+// batch is counted on another thread while the caller reads the next one
+// (two batches of about 8 MiB of text, their buffers reused).
 class LineCountBatch {
  public:
   LineCountBatch(LineCounter* counter, int threads)
       : counter_(counter), threads_(threads) {}
-  // Adds a document; prepares and counts the batch once it holds 8 MiB.
+  // Waits for the batch being counted (after an early return).
+  ~LineCountBatch();
+  LineCountBatch(const LineCountBatch&) = delete;
+  LineCountBatch& operator=(const LineCountBatch&) = delete;
+  // Adds a document; starts counting the batch once it holds 8 MiB.
   void Add(std::string_view text, std::string_view site);
-  // Prepares and counts what is left. Call before LineCounter::Finish.
+  // Prepares and counts what is left and waits until every document is
+  // counted. Call before LineCounter::Finish.
   void Flush();
 
  private:
+  struct Part {
+    // The texts and sites one after another (buffers reused from batch to
+    // batch) and where each ends.
+    std::string texts, sites;
+    std::vector<size_t> text_ends, site_ends;
+    std::vector<LineCounter::Prepared> prepared;
+  };
+  // Starts counting parts_[current_] and switches to the other part.
+  void Launch();
+
   LineCounter* counter_;
   int threads_;
-  std::vector<std::string> texts_, sites_;
-  std::vector<LineCounter::Prepared> prepared_;
+  Part parts_[2];
+  int current_ = 0;
   size_t bytes_ = 0;
+  std::thread counting_;
 };
 
 // Cancelled ("interrupted") when `cancel` is set, else OK.

@@ -8,6 +8,10 @@
 #include "text/utf8_internal.h"
 #include "utf8proc.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace neardup {
 namespace internal {
 
@@ -40,6 +44,52 @@ WordClass ClassifyForWords(int32_t cp) {
 namespace {
 
 using internal::DecodeUtf8;
+
+// Returns the first i' >= i, i' < n, where p[i'] may start a line
+// terminator ('\n', '\r', or 0xC2, 0xE2: see LineTerminatorAt), or n.
+inline size_t NextLineSpecial(const unsigned char* p, size_t i, size_t n) {
+#if defined(__SSE2__)
+  const __m128i lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r');
+  const __m128i c2 = _mm_set1_epi8(static_cast<char>(0xC2));
+  const __m128i e2 = _mm_set1_epi8(static_cast<char>(0xE2));
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const __m128i hit =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, cr)),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, c2), _mm_cmpeq_epi8(v, e2)));
+    const int mask = _mm_movemask_epi8(hit);
+    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(mask));
+  }
+#endif
+  for (; i < n; ++i) {
+    const unsigned char c = p[i];
+    if (c == '\n' || c == '\r' || c == 0xC2 || c == 0xE2) return i;
+  }
+  return n;
+}
+
+// Returns the first i' >= i, i' < n, where p[i'] is '.', '!', '?' or a
+// non-ASCII byte, or n: the bytes before it are ASCII content or ASCII
+// whitespace for the sentence splitter.
+inline size_t NextSentenceSpecial(const unsigned char* p, size_t i, size_t n) {
+#if defined(__SSE2__)
+  const __m128i dot = _mm_set1_epi8('.'), bang = _mm_set1_epi8('!');
+  const __m128i question = _mm_set1_epi8('?');
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const __m128i hit =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, bang)),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, question), v));
+    const int mask = _mm_movemask_epi8(hit);
+    if (mask != 0) return i + static_cast<size_t>(__builtin_ctz(mask));
+  }
+#endif
+  for (; i < n; ++i) {
+    const unsigned char c = p[i];
+    if (c >= 0x80 || c == '.' || c == '!' || c == '?') return i;
+  }
+  return n;
+}
 
 // If a line terminator starts at p[i], returns its length, else 0.
 inline int LineTerminatorAt(const unsigned char* p, size_t n, size_t i) {
@@ -100,12 +150,8 @@ std::vector<TextSpan> SplitLines(std::string_view text) {
   size_t start = 0;
   size_t i = 0;
   while (i < n) {
-    const unsigned char c = p[i];
-    // Only these bytes can start a terminator.
-    if (c != '\n' && c != '\r' && c != 0xC2 && c != 0xE2) {
-      ++i;
-      continue;
-    }
+    i = NextLineSpecial(p, i, n);
+    if (i == n) break;
     const int len = LineTerminatorAt(p, n, i);
     if (len == 0) {
       ++i;
@@ -172,6 +218,24 @@ void SplitParagraphSentences(std::string_view text, size_t begin, size_t end,
     start = end;
   };
   while (i < end) {
+    // Most bytes are ASCII content (not a space, terminator or closer):
+    // step over the run, as the code-point loop below would.
+    if (p[i] < 0x80 && p[i] != '.' && p[i] != '!' && p[i] != '?') {
+      // ASCII content and whitespace up to the next terminator or
+      // non-ASCII byte: the sentence starts at its first content byte,
+      // and its content ends after the last.
+      const size_t next = NextSentenceSpecial(p, i, end);
+      size_t first = i;
+      while (first < next && internal::IsAsciiSpace(p[first])) ++first;
+      if (first < next) {
+        size_t last = next;
+        while (internal::IsAsciiSpace(p[last - 1])) --last;
+        if (start == end) start = first;
+        last_content_end = last;
+      }
+      i = next;
+      continue;
+    }
     int32_t cp;
     int len = DecodeUtf8(p + i, end - i, &cp);
     if (internal::IsUnicodeSpace(cp)) {
@@ -204,6 +268,14 @@ void SplitParagraphSentences(std::string_view text, size_t begin, size_t end,
 }
 
 }  // namespace
+
+namespace internal {
+
+void AppendLineSentences(std::string_view line, std::vector<TextSpan>* out) {
+  SplitParagraphSentences(line, 0, line.size(), out);
+}
+
+}  // namespace internal
 
 std::vector<TextSpan> SplitSentences(std::string_view text) {
   std::vector<TextSpan> sentences;

@@ -6,6 +6,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "neardup/text.h"
 
 namespace neardup::internal {
 
@@ -160,6 +164,11 @@ inline void ForEachWord(const char* text, size_t n, F&& f) {
   }
   if (state != kNone) f(start, n);
 }
+
+// Appends the sentences of one line (SplitLines: no line terminator inside)
+// that is not blank to *out, as SplitSentences(line) returns them, without
+// allocating when *out has room.
+void AppendLineSentences(std::string_view line, std::vector<TextSpan>* out);
 
 }  // namespace neardup::internal
 
