@@ -229,11 +229,9 @@ absl::Status ApplyCompareFlags(const CompareFlags& flags,
           std::string("--containment must be 0 (off) or greater than 0 and "
                       "at most 1 (got ") + got + ")");
     }
-    if (options->method != DedupMethod::kMinHash ||
-        options->verify != VerifyMode::kExact) {
+    if (options->method != DedupMethod::kMinHash) {
       return absl::InvalidArgumentError(
-          "--containment needs --method minhash --verify exact (it compares "
-          "the shingle sets)");
+          "--containment needs --method minhash (it compares shingle sets)");
     }
   }
   options->containment = flags.containment;

@@ -256,6 +256,12 @@ std::string Verdict(const DedupOptions& o, const Sketch& a, const Sketch& b,
   const double similarity =
       exact ? exact_jaccard
             : EstimateJaccard(a.signature, b.signature).value_or(0.0);
+  if (!exact && o.containment > 0) {
+    // As dedup estimates it: from the estimated Jaccard and the set sizes.
+    containment = internal::EstimateLikeness(a.signature, b.signature,
+                                             a.distinct, b.distinct, true)
+                      .containment;
+  }
   const std::string measure =
       std::string(exact ? "exact Jaccard " : "estimated Jaccard ") +
       Fixed(similarity, 4);
@@ -276,7 +282,8 @@ std::string Verdict(const DedupOptions& o, const Sketch& a, const Sketch& b,
   }
   const bool contained = o.containment > 0;
   const std::string cont =
-      "containment " + Fixed(containment, 4) +
+      std::string(exact ? "containment " : "estimated containment ") +
+      Fixed(containment, 4) +
       (containment >= o.containment ? " >= " : " < ") +
       Fixed(o.containment, 2) + " (--containment)";
   if (contained && internal::IsDuplicate(o, {similarity, containment})) {

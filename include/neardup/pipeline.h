@@ -83,7 +83,10 @@ struct DedupOptions {
   // Containment at or above which a pair is a duplicate even when its
   // Jaccard is below threshold: |A ∩ B| / min(|A|, |B|) of the shingle sets
   // (an excerpt, a shortened or extended version). 0: off; else in (0, 1],
-  // with kMinHash and VerifyMode::kExact only. When bands and rows are
+  // with kMinHash only. With VerifyMode::kExact it is computed from the
+  // shingle sets; with kSignature it is estimated from the estimated
+  // Jaccard and each document's number of distinct shingles
+  // (EstimateContainment; 4 bytes more per document, nothing spilled). When bands and rows are
   // chosen (both 0), they are chosen for the Jaccard threshold
   // min(threshold, C / (3 - C)): the Jaccard of a pair with containment C
   // whose smaller set is half the larger, so that such pairs become LSH
@@ -574,6 +577,9 @@ struct SignedPartition {
   // hashes, sorted: sets[set_end[i-1] .. set_end[i]).
   std::vector<uint64_t> sets;
   std::vector<uint64_t> set_end;
+  // kMinHash with VerifyMode::kSignature and containment: each document's
+  // number of distinct shingles (containment is estimated from them).
+  std::vector<uint32_t> set_size;
   // The lines of rejected.jsonl for this partition, each ending in "\n".
   std::string rejected_jsonl;
 
@@ -628,6 +634,9 @@ struct MemberEvidence {
   // in sets[set_end[i-1] .. set_end[i]).
   absl::Span<const uint64_t> sets;
   absl::Span<const uint64_t> set_end;
+  // kMinHash with VerifyMode::kSignature and containment: distinct shingle
+  // counts of the members (SignedPartition::set_size).
+  absl::Span<const uint32_t> set_size;
 };
 
 // Judges the members of connected components as RunDedup does: members
