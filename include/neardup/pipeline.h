@@ -337,6 +337,9 @@ struct Duplicates {
   // estimated or exact; Hamming distance for SimHash; 1 for exact); 1 (0
   // for SimHash) for a kept document.
   std::vector<double> similarity;
+  // containment[i]: of i to kept[i] (exact or estimated as the verify mode
+  // says), 1 for a kept document; empty unless options.containment is on.
+  std::vector<double> containment;
   // The candidate pairs that verified as duplicates, (smaller, larger),
   // each once, with their similarity.
   std::vector<DocPair> pairs;
@@ -353,7 +356,7 @@ struct Duplicates {
 // Returns InvalidArgument for bad options (ResolveDedupOptions), main_text
 // or min_words (file-job options), or a wrong `numbers` size. Memory:
 // num_perm x 4 bytes per document (plus the shingle sets with exact
-// verification or containment). Thread-safe for distinct calls.
+// verification, 4 bytes with estimated containment). Thread-safe for distinct calls.
 absl::StatusOr<Duplicates> FindDuplicates(
     absl::Span<const std::string_view> texts, const DedupOptions& options = {},
     absl::Span<const double> numbers = {});

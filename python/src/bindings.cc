@@ -1742,6 +1742,9 @@ PYBIND11_MODULE(_core, m) {
         out["kept"] = ToArray(std::move(d.kept), {n});
         out["cluster"] = ToArray(std::move(d.cluster), {n});
         out["similarity"] = ToArray(std::move(d.similarity));
+        if (!d.containment.empty()) {
+          out["containment"] = ToArray(std::move(d.containment));
+        }
         const auto m = static_cast<py::ssize_t>(d.pairs.size());
         out["pairs"] = ToArray(std::move(flat), {m, 2});
         out["pair_similarity"] = ToArray(std::move(d.pair_similarity));
@@ -1752,7 +1755,8 @@ PYBIND11_MODULE(_core, m) {
       py::arg("numbers") = py::none(),
       "Finds the near-duplicates among texts (str or bytes) in memory, as "
       "run_dedup decides for the same texts (C++ FindDuplicates): returns "
-      "{kept, cluster, similarity, pairs, pair_similarity, removed}; "
+      "{kept, cluster, similarity, pairs, pair_similarity, removed}, and "
+      "containment with options.containment on; "
       "kept[i] is the document i is a duplicate of (i when kept). numbers: "
       "one float per text for KeepPolicy.FIELD. Releases the GIL.");
   m.def(

@@ -182,10 +182,16 @@ absl::StatusOr<Duplicates> FindDuplicates(size_t n, const TextFn& text,
   out.kept = std::move(clustering->kept);
   out.cluster = std::move(clustering->cluster);
   out.similarity.resize(n);
+  if (o.containment > 0) out.containment.resize(n, 1.0);
   for (uint32_t i = 0; i < n; ++i) {
-    out.similarity[i] = out.kept[i] == i ? (o.method == DedupMethod::kSimHash ? 0 : 1)
-                                         : compare(i, out.kept[i]).similarity;
-    out.removed += out.kept[i] != i;
+    if (out.kept[i] == i) {
+      out.similarity[i] = o.method == DedupMethod::kSimHash ? 0 : 1;
+      continue;
+    }
+    const internal::Likeness like = compare(i, out.kept[i]);
+    out.similarity[i] = like.similarity;
+    if (o.containment > 0) out.containment[i] = like.containment;
+    ++out.removed;
   }
   return out;
 }
