@@ -230,8 +230,10 @@ TEST_F(DedupStagesTest, JudgeComponentsDecidesAsRunDedup) {
     ASSERT_EQ(signed_part->set_size.size(), 3u);
     EXPECT_EQ(signed_part->set_size[0], 96u);  // 100 words, 96 5-grams
     const std::vector<uint64_t> component = {0, 0, 0}, doc = {0, 1, 2};
+    ASSERT_EQ(signed_part->site.size(), 3u);  // no url: 0
     MemberEvidence evidence{.signatures = signed_part->signatures,
-                            .set_size = signed_part->set_size};
+                            .set_size = signed_part->set_size,
+                            .site = signed_part->site};
     auto kept = JudgeComponents(component, doc, signed_part->length,
                                 signed_part->number, *resolved, evidence);
     ASSERT_OK(kept);
@@ -243,10 +245,16 @@ TEST_F(DedupStagesTest, JudgeComponentsDecidesAsRunDedup) {
     EXPECT_NE(removed[1].find("\"id\":\"c2\""), std::string::npos);
     EXPECT_NE(removed[1].find("\"kept_id\":\"c0\""), std::string::npos);
     EXPECT_NE(removed[1].find("\"containment\":"), std::string::npos);
-    // Without the set sizes, the evidence is refused.
+    // Without the set sizes or the sites, the evidence is refused.
     EXPECT_FALSE(JudgeComponents(component, doc, signed_part->length,
                                  signed_part->number, *resolved,
-                                 {.signatures = signed_part->signatures})
+                                 {.signatures = signed_part->signatures,
+                                  .site = signed_part->site})
+                     .ok());
+    EXPECT_FALSE(JudgeComponents(component, doc, signed_part->length,
+                                 signed_part->number, *resolved,
+                                 {.signatures = signed_part->signatures,
+                                  .set_size = signed_part->set_size})
                      .ok());
   }
   // Unsorted entries and missing evidence are refused.

@@ -467,6 +467,48 @@ TEST_F(DedupTest, EstimatedContainmentFindsVersionsOfAnArticle) {
   }
 }
 
+// The shape of CleanPortalEval: on whole pages of one site, a short
+// article is "contained" in a long one by the furniture they share; a copy
+// on another site is contained by its text. Containment within one site
+// counts only on the main text; without URLs it counts everywhere.
+TEST_F(DedupTest, ContainmentWithinOneSiteCountsOnlyOnTheMainText) {
+  const std::string furniture = Words(7000, 200);
+  const std::string short_article = Words(0, 30), long_article = Words(100, 200);
+  auto crawl = [&](bool urls) {
+    auto record = [&](const std::string& id, const std::string& url,
+                      const std::string& text) {
+      return "{\"id\":\"" + id + "\"," +
+             (urls ? "\"url\":\"" + url + "\"," : std::string()) +
+             "\"text\":" + Json(text) + "}\n";
+    };
+    return record("long", "https://a.example/1", furniture + "\n" + long_article) +
+           record("short", "https://a.example/2", furniture + "\n" + short_article) +
+           record("copy", "https://b.example/1", long_article);
+  };
+  for (const bool urls : {true, false}) {
+    SCOPED_TRACE(urls);
+    const fs::path in = dir_ / (urls ? "urls.jsonl" : "plain.jsonl");
+    WriteFile(in, crawl(urls));
+    auto inputs = PlanInputs({in.string()});
+    ASSERT_OK(inputs);
+    for (const VerifyMode verify : {VerifyMode::kSignature, VerifyMode::kExact}) {
+      const fs::path out = dir_ / ("out" + std::to_string(urls) +
+                                   std::to_string(static_cast<int>(verify)));
+      ASSERT_OK(RunDedup(*inputs, out.string(),
+                         {.verify = verify, .containment = 0.7}));
+      std::set<std::string> removed;
+      for (const auto& line : Lines(ReadAll(out / "removed.jsonl"))) {
+        removed.insert(Field(line, "id"));
+        EXPECT_EQ(Field(line, "kept_id"), "long");
+      }
+      const std::set<std::string> expected =
+          urls ? std::set<std::string>{"copy"}
+               : std::set<std::string>{"copy", "short"};
+      EXPECT_EQ(removed, expected);
+    }
+  }
+}
+
 TEST_F(DedupTest, DigitsKeptTellTablesOfNumbersApart) {
   auto table = [](int first) {
     std::string text = "county results";

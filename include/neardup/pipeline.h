@@ -583,6 +583,10 @@ struct SignedPartition {
   // kMinHash with VerifyMode::kSignature and containment: each document's
   // number of distinct shingles (containment is estimated from them).
   std::vector<uint32_t> set_size;
+  // kMinHash with containment: LineCounter::SiteKey of each document's URL
+  // host (0: none), for the rule that containment within one site counts
+  // only on the main text.
+  std::vector<uint64_t> site;
   // The lines of rejected.jsonl for this partition, each ending in "\n".
   std::string rejected_jsonl;
 
@@ -640,6 +644,8 @@ struct MemberEvidence {
   // kMinHash with VerifyMode::kSignature and containment: distinct shingle
   // counts of the members (SignedPartition::set_size).
   absl::Span<const uint32_t> set_size;
+  // kMinHash with containment: the members' sites (SignedPartition::site).
+  absl::Span<const uint64_t> site;
 };
 
 // Judges the members of connected components as RunDedup does: members

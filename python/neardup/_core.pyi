@@ -161,7 +161,8 @@ def judge_components(component: Buffer, doc: Buffer, lengths: Buffer,
                      keys: Optional[Buffer] = None,
                      sets: Optional[Buffer] = None,
                      set_end: Optional[Buffer] = None,
-                     set_size: Optional[Buffer] = None) -> Array: ...  # uint64
+                     set_size: Optional[Buffer] = None,
+                     site: Optional[Buffer] = None) -> Array: ...  # uint64
 
 # ---- clean
 

@@ -708,7 +708,8 @@ py::object JudgeComponentsPy(const py::object& component,
                              const py::object& signatures,
                              const py::object& keys, const py::object& sets,
                              const py::object& set_end,
-                             const py::object& set_size) {
+                             const py::object& set_size,
+                             const py::object& site) {
   const View<uint64_t> c = ViewOf<uint64_t>(component, 1, 1, "component");
   const View<uint64_t> d = ViewOf<uint64_t>(doc, 1, 1, "doc");
   const View<uint64_t> len = ViewOf<uint64_t>(lengths, 1, 1, "lengths");
@@ -717,6 +718,11 @@ py::object JudgeComponentsPy(const py::object& component,
   View<uint32_t> sig;
   View<uint64_t> key, set, end;
   View<uint32_t> size;
+  View<uint64_t> sites;
+  if (!site.is_none()) {
+    sites = ViewOf<uint64_t>(site.cast<py::buffer>(), 1, 1, "site");
+    evidence.site = sites.values;
+  }
   if (!set_size.is_none()) {
     size = ViewOf<uint32_t>(set_size.cast<py::buffer>(), 1, 1, "set_size");
     evidence.set_size = size.values;
@@ -782,6 +788,7 @@ py::dict SignPartitionPy(const DedupPartition& partition,
   d["sets"] = ToArray(std::move(s.sets));
   d["set_end"] = ToArray(std::move(s.set_end));
   d["set_size"] = ToArray(std::move(s.set_size));
+  d["site"] = ToArray(std::move(s.site));
   d["rejected_jsonl"] = Bytes(s.rejected_jsonl);
   return d;
 }
@@ -1335,11 +1342,13 @@ PYBIND11_MODULE(_core, m) {
         py::arg("options"), py::arg("signatures") = py::none(),
         py::arg("keys") = py::none(), py::arg("sets") = py::none(),
         py::arg("set_end") = py::none(), py::arg("set_size") = py::none(),
+        py::arg("site") = py::none(),
         "JudgeComponents: for entries sorted by (component, doc), the kept "
         "doc each is judged against (uint64 array), by dedup's rule "
         "(no chains). Evidence by method: signatures (minhash), sets and "
         "set_end (minhash, verify exact), set_size (minhash, verify "
-        "signature with containment), keys (simhash, exact). Releases "
+        "signature with containment), site (minhash with containment), "
+        "keys (simhash, exact). Releases "
         "the GIL.");
   m.def("choose_kept", &ChooseKept, py::arg("cluster"), py::arg("doc"),
         py::arg("lengths"), py::arg("numbers"), py::arg("policy"),

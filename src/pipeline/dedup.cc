@@ -95,6 +95,10 @@ struct Documents {
   // DedupOptions::containment with VerifyMode::kSignature: each document's
   // number of distinct shingles, from which containment is estimated.
   std::vector<uint32_t> set_size;
+  // DedupOptions::containment without main_text: LineCounter::SiteKey of
+  // each document's URL host (0: none); containment within a site does not
+  // count on the whole text.
+  std::vector<uint64_t> site;
   // DedupOptions::min_words: 1 for a document with fewer words, which is
   // removed as too_short and never compared.
   std::vector<uint8_t> too_short;
@@ -246,7 +250,7 @@ uint64_t DedupJob::EstimatedPeakBytes(uint64_t docs, uint64_t id_bytes) const {
       bytes += chunks * kChunkDocs * static_cast<uint64_t>(options_.num_perm) *
                sizeof(uint32_t);
       if (options_.verify == VerifyMode::kExact) bytes += docs * (8 + 4);
-      if (options_.containment > 0) bytes += docs * 4;  // set sizes
+      if (options_.containment > 0) bytes += docs * (4 + 8);  // sizes, sites
       // Per band in flight: its keys and the sorted (key, document) pairs.
       const uint64_t parallel = std::max<uint64_t>(
           1, std::min<uint64_t>(threads, static_cast<uint64_t>(stats_.lsh.bands)));
@@ -513,6 +517,9 @@ absl::Status DedupJob::SignPass() {
       docs_.id_end.push_back(docs_.ids.size());
       batches[current].texts.emplace_back(record.text);
       if (options_.main_text) batches[current].sites.push_back(UrlHost(record.url));
+      if (options_.containment > 0 && !options_.main_text) {
+        docs_.site.push_back(LineCounter::SiteKey(UrlHost(record.url)));
+      }
       batch_bytes += record.text.size();
       if (batch_bytes >= kBatchBytes ||
           batches[current].texts.size() >= kBatchDocs) {
@@ -573,12 +580,15 @@ internal::Likeness DedupJob::Compare(uint32_t a, uint32_t b) {
     if (options_.containment > 0) {
       like.containment = ExactContainment(set_a_, set_b_);
     }
+    like.same_site = !docs_.site.empty() && internal::SameSite(docs_.site[a], docs_.site[b]);
     return like;
   }
-  return internal::EstimateLikeness(
+  internal::Likeness like = internal::EstimateLikeness(
       docs_.signatures.Signature(a), docs_.signatures.Signature(b),
       EstimatesContainment() ? docs_.set_size[a] : 0,
       EstimatesContainment() ? docs_.set_size[b] : 0, EstimatesContainment());
+  like.same_site = !docs_.site.empty() && internal::SameSite(docs_.site[a], docs_.site[b]);
+  return like;
 }
 
 absl::Status DedupJob::Index(DisjointSets& sets) {

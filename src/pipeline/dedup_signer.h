@@ -126,7 +126,13 @@ inline size_t CountDistinct(absl::Span<const uint64_t> hashes,
 struct Likeness {
   double similarity = 0;   // Jaccard; Hamming distance (kSimHash); 1 (kExact)
   double containment = NAN;  // only with DedupOptions::containment
+  // Both records have the same site (the host of their URL, not empty).
+  bool same_site = false;
 };
+
+// Returns true when two records with sites `a` and `b` (LineCounter::SiteKey
+// of the URL host, 0 without one) are of the same site.
+inline bool SameSite(uint64_t a, uint64_t b) { return a != 0 && a == b; }
 
 // The likeness of two MinHash signatures under VerifyMode::kSignature:
 // the estimated Jaccard and, when `containment` (DedupOptions::containment
@@ -155,8 +161,13 @@ inline bool IsDuplicate(const DedupOptions& o, const Likeness& like) {
     case DedupMethod::kMinHash:
       break;
   }
+  // Containment within one site counts only on the main text: on the whole
+  // page, a short article is contained in a long one by their shared
+  // furniture (measured: every containment-only removal within a site of
+  // CleanPortalEval was a different article).
   return like.similarity >= o.threshold ||
-         (o.containment > 0 && like.containment >= o.containment);
+         (o.containment > 0 && like.containment >= o.containment &&
+          (o.main_text || !like.same_site));
 }
 
 }  // namespace neardup::internal

@@ -287,6 +287,17 @@ def _size(signed, rows):
     return np.asarray(signed["set_size"], dtype=np.uint32)[rows]
 
 
+def _site(signed, rows):
+    """Site keys of documents (containment): 0 without a URL."""
+    return np.asarray(signed["site"], dtype=np.uint64)[rows]
+
+
+def _contained(contained, containment, site_a, site_b):
+    """IsDuplicate's containment rule: within one site (the same non-zero
+    key) containment does not count on the whole text."""
+    return (contained >= containment) & ~((site_a != 0) & (site_a == site_b))
+
+
 def _estimated_containment(similarity, size_a, size_b):
     """EstimateContainment of each pair, as neardup dedup estimates it."""
     return np.asarray(_core.estimate_containment_rows(
@@ -296,7 +307,7 @@ def _estimated_containment(similarity, size_a, size_b):
 
 
 def _attach_first(signed, offset, pieces, starts, count, exact=False,
-                  sized=False):
+                  sized=False, sited=False):
     a = _concat(pieces, "a", np.int64)
     b = _concat(pieces, "b", np.int64)
     # The bands of one pair may meet in several buckets: compare it once.
@@ -308,6 +319,8 @@ def _attach_first(signed, offset, pieces, starts, count, exact=False,
         columns["sig_a"] = np.asarray(signed["signatures"])[a - offset]
     if sized:
         columns["size_a"] = _size(signed, a - offset)
+    if sited:
+        columns["site_a"] = _site(signed, a - offset)
     return {"pieces": _split(_owner(b, starts), count, **columns)}
 
 
@@ -322,7 +335,9 @@ def _verify(signed, offset, pieces, threshold, count, exact=False,
         if containment > 0:  # IsDuplicate's rule
             contained = np.asarray(_core.exact_containment_rows(
                 *_flat_sets(sets_a), *_flat_sets(sets_b)))
-            joined = (similarity >= threshold) | (contained >= containment)
+            joined = (similarity >= threshold) | _contained(
+                contained, containment, _concat(pieces, "site_a", np.uint64),
+                _site(signed, b - offset))
             return _edges_out(a[joined], b[joined], count, verified=len(a))
     else:
         width = np.asarray(signed["signatures"]).shape[1]
@@ -334,7 +349,9 @@ def _verify(signed, offset, pieces, threshold, count, exact=False,
             contained = _estimated_containment(
                 similarity, _concat(pieces, "size_a", np.uint32),
                 _size(signed, b - offset))
-            joined = (similarity >= threshold) | (contained >= containment)
+            joined = (similarity >= threshold) | _contained(
+                contained, containment, _concat(pieces, "site_a", np.uint64),
+                _site(signed, b - offset))
             return _edges_out(a[joined], b[joined], count, verified=len(a))
     joined = similarity >= threshold
     return _edges_out(a[joined], b[joined], count, verified=len(a))
@@ -402,21 +419,23 @@ def _star_out(result, starts, count):
     return {"pieces": _split(_owner(x, starts), count, doc=x, root=y)}
 
 
-def _evidence(signed, rows, method, exact, sized=False):
+def _evidence(signed, rows, method, exact, sized=False, sited=False):
     """What _choose compares of the documents at `rows` of a partition."""
+    out = {}
+    if sited:
+        out["site"] = _site(signed, rows)
     if exact:  # the signatures give the band keys
-        return {"set": [_set(signed, int(r)) for r in rows],
-                "sig": np.asarray(signed["signatures"])[rows]}
+        out["set"] = [_set(signed, int(r)) for r in rows]
     if sized:
-        return {"sig": np.asarray(signed["signatures"])[rows],
-                "size": _size(signed, rows)}
+        out["size"] = _size(signed, rows)
     if method == "minhash":
-        return {"sig": np.asarray(signed["signatures"])[rows]}
+        out["sig"] = np.asarray(signed["signatures"])[rows]
+        return out
     return {"key": np.asarray(signed["keys"], dtype=np.uint64)[rows]}
 
 
 def _attach_member(signed, offset, pieces, starts, count, method, exact,
-                   sized=False):
+                   sized=False, sited=False):
     doc = _concat(pieces, "doc", np.int64)
     root = _concat(pieces, "root", np.int64)
     length = np.asarray(signed["length"])[doc - offset]
@@ -424,11 +443,11 @@ def _attach_member(signed, offset, pieces, starts, count, method, exact,
     return {"pieces": _split(_owner(root, starts), count, doc=doc, root=root,
                              length=length, number=number,
                              **_evidence(signed, doc - offset, method,
-                                         exact, sized))}
+                                         exact, sized, sited))}
 
 
 def _choose(signed, offset, pieces, kw, starts, count, method, exact,
-            sized=False):
+            sized=False, sited=False):
     """Judges the components whose smallest member is here (no chains:
     JudgeComponents), and numbers their clusters of two or more in order of
     (component, first member), as neardup dedup does."""
@@ -444,7 +463,7 @@ def _choose(signed, offset, pieces, kw, starts, count, method, exact,
         [length, np.asarray(signed["length"])[roots - offset]])
     number = np.concatenate(
         [number, np.asarray(signed["number"])[roots - offset]])
-    mine = _evidence(signed, roots - offset, method, exact, sized)
+    mine = _evidence(signed, roots - offset, method, exact, sized, sited)
     order = np.lexsort((doc, root))
     doc, root, length, number = (doc[order], root[order], length[order],
                                  number[order])
@@ -464,6 +483,9 @@ def _choose(signed, offset, pieces, kw, starts, count, method, exact,
         if sized:
             evidence["set_size"] = np.ascontiguousarray(np.concatenate(
                 [_concat(pieces, "size", np.uint32), mine["size"]])[order])
+        if sited:
+            evidence["site"] = np.ascontiguousarray(np.concatenate(
+                [_concat(pieces, "site", np.uint64), mine["site"]])[order])
     else:
         evidence["keys"] = np.ascontiguousarray(np.concatenate(
             [_concat(pieces, "key", np.uint64), mine["key"]])[order])
@@ -709,6 +731,8 @@ def _run(client, inputs, output, parts, kw, options, method,
     exact = minhash and options.verify == _core.VerifyMode.EXACT
     # Containment estimated from signatures needs each set's size.
     sized = minhash and not exact and options.containment > 0
+    # Containment within one site does not count: sites travel with it.
+    sited = minhash and options.containment > 0
 
     # 1. sign
     t = time.monotonic()
@@ -736,7 +760,7 @@ def _run(client, inputs, output, parts, kw, options, method,
     del mapped
     if minhash:
         firsts = [client.submit(_attach_first, signed[p], offsets[p], pieces,
-                                starts, count, exact, sized)
+                                starts, count, exact, sized, sited)
                   for p, pieces in enumerate(_exchange(client, buckets, count))]
         edges = [client.submit(_verify, signed[p], offsets[p], pieces,
                                options.threshold, width, exact,
@@ -771,10 +795,10 @@ def _run(client, inputs, output, parts, kw, options, method,
     stars = [client.submit(_star_out, r, starts, count) for r in current]
     del current, edges
     members = [client.submit(_attach_member, signed[p], offsets[p], pieces,
-                             starts, count, method, exact, sized)
+                             starts, count, method, exact, sized, sited)
                for p, pieces in enumerate(_exchange(client, stars, count))]
     chosen = [client.submit(_choose, signed[p], offsets[p], pieces, kw,
-                            starts, count, method, exact, sized)
+                            starts, count, method, exact, sized, sited)
               for p, pieces in enumerate(_exchange(client, members, count))]
     del stars, members
     cluster_counts = client.gather([client.submit(_field, c, "clusters")
