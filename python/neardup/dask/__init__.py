@@ -676,8 +676,8 @@ def dedup(paths, output, *, client=None, scheduler=None,
 
     keep: first, longest or field:NAME. Judging is the command's: records,
     best first by the keep policy, join the first kept record they are a
-    duplicate of, else are kept (no chains). containment (with
-    verify="exact") and digits ("zero" or "keep") are the command's
+    duplicate of, else are kept (no chains). containment (estimated, or
+    exact with verify="exact") and digits ("zero" or "keep") are the command's
     --containment and --digits; --main-text is not supported here.
 
     Returns the parsed stats.json. Raises the errors of ``neardup dedup``
@@ -993,9 +993,11 @@ def _parser():
                    help="SimHash: largest Hamming distance of duplicates, "
                         "0 to 8 (default: %(default)s)")
     p.add_argument("--containment", type=float, default=0.0,
-                   help="with --verify exact: a pair is also a duplicate "
-                   "when |A & B| / min(|A|, |B|) of its shingle sets is at "
-                   "least this (0: off)")
+                   help="a pair is also a duplicate when |A & B| / min(|A|, "
+                   "|B|) of its shingle sets is at least this (0: off; "
+                   "estimated from signatures and set sizes, exact with "
+                   "--verify exact; not within one site, as neardup dedup "
+                   "without --main-text)")
     p.add_argument("--digits", default="zero", choices=("zero", "keep"),
                    help="digits in shingles: zero (every digit becomes 0) "
                    "or keep")
