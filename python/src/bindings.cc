@@ -1103,7 +1103,7 @@ PYBIND11_MODULE(_core, m) {
       "ValueError when they differ in length or are empty.");
   m.def("estimate_containment_rows", &EstimateContainmentRowsPy,
         py::arg("jaccard"), py::arg("size_a"), py::arg("size_b"),
-        "Returns estimate_containment of each jaccard[i] (float64) with set "
+        "Returns EstimateContainment of each jaccard[i] (float64) with set "
         "sizes size_a[i] and size_b[i] (uint32): dedup's estimated "
         "containment (float64 array).");
   m.def("estimate_jaccard_rows", &EstimateJaccardRowsPy, py::arg("a"),
@@ -1623,7 +1623,9 @@ PYBIND11_MODULE(_core, m) {
                      "VerifyMode.SIGNATURE (estimated Jaccard) or EXACT (Jaccard of shingle sets). Default: SIGNATURE.")
       .def_readwrite("containment", &DedupOptions::containment,
                      "also duplicates: |A & B| / min(|A|, |B|) of the shingle "
-                     "sets at least this (0: off; verify exact only)")
+                     "sets at least this (0: off; estimated from signatures "
+                     "and set sizes, exact with verify EXACT; within one "
+                     "site only with main_text). Default: 0.")
       .def_readwrite("main_text", &DedupOptions::main_text,
                      "compare documents without their site's boilerplate "
                      "lines (not supported by neardup.dask)")
