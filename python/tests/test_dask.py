@@ -62,7 +62,8 @@ def crawl(tmp_path_factory):
     originals = [make_text(rng, rng.randint(40, 400)) for _ in range(260)]
     a_lines, b_lines = [], []
     for i, text in enumerate(originals):
-        record = {"id": "a%d" % i, "text": text, "score": rng.randint(0, 9)}
+        record = {"id": "a%d" % i, "url": "https://s%d.example/a%d" % (i % 4, i),
+                  "text": text, "score": rng.randint(0, 9)}
         if i % 50 == 7:
             record["score"] = None  # not a number: ranks below any number
         a_lines.append(json.dumps(record, ensure_ascii=False))
@@ -81,10 +82,15 @@ def crawl(tmp_path_factory):
     for k in range(6):
         chain = edit(rng, chain, 3)
         b_lines.append(json.dumps({"id": "chain%d" % k, "text": chain}))
-    # Excerpts: the first two thirds of a text (containment 1).
+    # Excerpts: the first two thirds of a text (containment 1), half on
+    # their original's site (containment within a site does not count),
+    # half on another.
     for i in range(0, len(originals), 13):
         words = originals[i].split(" ")
-        b_lines.append(json.dumps({"id": "x%d" % i, "text": " ".join(
+        site = i % 4 if (i // 13) % 2 else 4
+        b_lines.append(json.dumps({"id": "x%d" % i,
+                                   "url": "https://s%d.example/x%d" % (site, i),
+                                   "text": " ".join(
             words[:len(words) * 2 // 3])}))
     a_lines.insert(40, '{"id": "broken", "text": "no closing brace"')
     a_lines.insert(90, json.dumps({"text": originals[5]}))  # no id
@@ -231,6 +237,26 @@ def test_same_outputs_as_neardup_dedup(crawl, clients, references, tmp_path,
                     or r.get("containment", 0) >= 0.8), r
     if options in ("containment", "containment_estimated"):
         assert sum(r["similarity"] < 0.8 for r in removed) > 5
+        # No removal by containment alone is of two pages of one site.
+        host = {}
+        for name, opener in (("a.jsonl", open), ("b.jsonl.gz", gzip.open)):
+            with opener(os.path.join(crawl, name), "rt",
+                        encoding="utf-8") as f:
+                for line in f:
+                    try:
+                        record = json.loads(line)
+                    except ValueError:
+                        continue
+                    if "id" in record and "url" in record:
+                        host[record["id"]] = record["url"].split("/")[2]
+        alone = [r for r in removed if r["similarity"] < 0.8]
+        assert any(r["id"] in host for r in alone)
+        # x13 lies in a13 only, on its site: kept; x26 in a26, on another.
+        ids = {r["id"] for r in removed}
+        assert "x13" not in ids and "x26" in ids
+        for r in alone:
+            assert (r["id"] not in host or r["kept_id"] not in host
+                    or host[r["id"]] != host[r["kept_id"]]), r
     assert stats["read"] == stats["kept"] + stats["removed"] + stats[
         "rejected"]
     assert stats["threads"] == workers
