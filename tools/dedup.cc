@@ -198,8 +198,7 @@ void AddDedupCommand(CLI::App& app, int* exit_code) {
       "  neardup dedup a.jsonl.zst b.jsonl.zst -o out --threshold 0.7 "
       "--keep longest\n"
       "  neardup dedup pages.warc.wet.gz -o out --method simhash --hamming 3\n"
-      "  neardup dedup pages.jsonl -o out --main-text on --verify exact "
-      "--containment 0.7\n"
+      "  neardup dedup pages.jsonl -o out --main-text on --containment 0.7\n"
       "    pages compared without their site's boilerplate lines; an "
       "excerpt (containment\n"
       "    >= 0.7) is a duplicate too (removed.jsonl gains containment)");
