@@ -172,6 +172,7 @@ for method in "--method minhash" "--method minhash --verify exact" \
               "--method simhash --hamming 6" "--method exact" \
               "--method minhash --char --ngram 4" \
               "--method minhash --verify exact --containment 0.8" \
+              "--method minhash --containment 0.8" \
               "--method minhash --digits keep" \
               "--method minhash --main-text on"; do
   for i in "${!pairs[@]}"; do

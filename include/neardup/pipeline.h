@@ -110,13 +110,20 @@ struct DedupOptions {
   // Containment at or above which a pair is a duplicate even when its
   // Jaccard is below threshold: |A ∩ B| / min(|A|, |B|) of the shingle sets
   // (an excerpt, a shortened or extended version). 0: off; else in (0, 1],
-  // with kMinHash and VerifyMode::kExact only. When bands and rows are
-  // chosen (both 0), they are chosen for the Jaccard threshold
-  // min(threshold, C / (3 - C)): the Jaccard of a pair with containment C
-  // whose smaller set is half the larger, so that such pairs become LSH
-  // candidates; a smaller part of a larger text may not. Which of the two
-  // is removed is the keep policy's choice (kLongest removes the shorter).
-  // Default: 0.
+  // with kMinHash only. With VerifyMode::kExact it is computed from the
+  // shingle sets; with kSignature it is estimated from the estimated
+  // Jaccard and each document's number of distinct shingles
+  // (EstimateContainment; 4 bytes more per document, nothing spilled).
+  // Two records of one site (the same non-empty host of their URL) count
+  // by containment only with main_text: on whole pages, the furniture they
+  // share contains a short page (CleanPortalEval: 5 of 5 such removals
+  // were different articles); without a URL, or across sites, it counts.
+  // When bands and rows are chosen (both 0), they are chosen for the
+  // Jaccard threshold min(threshold, C / (3 - C)): the Jaccard of a pair
+  // with containment C whose smaller set is half the larger, so that such
+  // pairs become LSH candidates; a smaller part of a larger text may not.
+  // Which of the two is removed is the keep policy's choice (kLongest
+  // removes the shorter). Default: 0.
   double containment = 0;
   // Compare documents on their main text: lines that are boilerplate of
   // their site (FindBoilerplate with `main_text_boilerplate`, the clean
@@ -365,6 +372,9 @@ struct Duplicates {
   // estimated or exact; Hamming distance for SimHash; 1 for exact); 1 (0
   // for SimHash) for a kept document.
   std::vector<double> similarity;
+  // containment[i]: of i to kept[i] (exact or estimated as the verify mode
+  // says), 1 for a kept document; empty unless options.containment is on.
+  std::vector<double> containment;
   // The candidate pairs that verified as duplicates, (smaller, larger),
   // each once, with their similarity.
   std::vector<DocPair> pairs;
@@ -381,7 +391,7 @@ struct Duplicates {
 // Returns InvalidArgument for bad options (ResolveDedupOptions), main_text
 // or min_words (file-job options), or a wrong `numbers` size. Memory:
 // num_perm x 4 bytes per document (plus the shingle sets with exact
-// verification or containment). Thread-safe for distinct calls.
+// verification, 4 bytes with estimated containment). Thread-safe for distinct calls.
 absl::StatusOr<Duplicates> FindDuplicates(
     absl::Span<const std::string_view> texts, const DedupOptions& options = {},
     absl::Span<const double> numbers = {});
@@ -605,6 +615,13 @@ struct SignedPartition {
   // hashes, sorted: sets[set_end[i-1] .. set_end[i]).
   std::vector<uint64_t> sets;
   std::vector<uint64_t> set_end;
+  // kMinHash with VerifyMode::kSignature and containment: each document's
+  // number of distinct shingles (containment is estimated from them).
+  std::vector<uint32_t> set_size;
+  // kMinHash with containment: LineCounter::SiteKey of each document's URL
+  // host (0: none), for the rule that containment within one site counts
+  // only on the main text.
+  std::vector<uint64_t> site;
   // The lines of rejected.jsonl for this partition, each ending in "\n".
   std::string rejected_jsonl;
 
@@ -659,6 +676,11 @@ struct MemberEvidence {
   // in sets[set_end[i-1] .. set_end[i]).
   absl::Span<const uint64_t> sets;
   absl::Span<const uint64_t> set_end;
+  // kMinHash with VerifyMode::kSignature and containment: distinct shingle
+  // counts of the members (SignedPartition::set_size).
+  absl::Span<const uint32_t> set_size;
+  // kMinHash with containment: the members' sites (SignedPartition::site).
+  absl::Span<const uint64_t> site;
 };
 
 // Judges the members of connected components as RunDedup does: members

@@ -170,7 +170,8 @@ def find_duplicates(texts, *, numbers=None, **options):
     ...; ``numbers``: one value per text for ``keep="field:NAME"``).
     Returns a dict: ``kept`` (kept[i] is the text i duplicates, i when
     kept), ``cluster``, ``similarity`` (of i to kept[i]), ``pairs`` (the
-    verified duplicate pairs, (n, 2)), ``pair_similarity`` and ``removed``.
+    verified duplicate pairs, (n, 2)), ``pair_similarity`` and ``removed``;
+    with ``containment`` on, also ``containment`` (of i to kept[i]).
 
     Example::
 

@@ -85,6 +85,8 @@ class MinHasher:
 
 def estimate_jaccard(a: Buffer, b: Buffer) -> float: ...
 def estimate_jaccard_rows(a: Buffer, b: Buffer) -> Array: ...  # float64
+def estimate_containment_rows(jaccard: Buffer, size_a: Buffer,
+                              size_b: Buffer) -> Array: ...  # float64
 def exact_jaccard(a: Buffer, b: Buffer) -> float: ...
 def exact_jaccard_rows(a: Buffer, a_end: Buffer, b: Buffer,
                        b_end: Buffer) -> Array: ...  # float64
@@ -158,7 +160,9 @@ def judge_components(component: Buffer, doc: Buffer, lengths: Buffer,
                      signatures: Optional[Buffer] = None,
                      keys: Optional[Buffer] = None,
                      sets: Optional[Buffer] = None,
-                     set_end: Optional[Buffer] = None) -> Array: ...  # uint64
+                     set_end: Optional[Buffer] = None,
+                     set_size: Optional[Buffer] = None,
+                     site: Optional[Buffer] = None) -> Array: ...  # uint64
 
 # ---- clean
 

@@ -92,6 +92,13 @@ struct Documents {
   // spill file (offset in values, count).
   std::vector<uint64_t> set_offset;
   std::vector<uint32_t> set_count;
+  // DedupOptions::containment with VerifyMode::kSignature: each document's
+  // number of distinct shingles, from which containment is estimated.
+  std::vector<uint32_t> set_size;
+  // DedupOptions::containment without main_text: LineCounter::SiteKey of
+  // each document's URL host (0: none); containment within a site does not
+  // count on the whole text.
+  std::vector<uint64_t> site;
   // DedupOptions::min_words: 1 for a document with fewer words, which is
   // removed as too_short and never compared.
   std::vector<uint8_t> too_short;
@@ -145,6 +152,7 @@ struct Worker {
   uint64_t repaired = 0;
   std::vector<Cut> cuts;  // main_text
   std::string main_text;
+  std::vector<uint64_t> distinct;  // CountDistinct's table
 };
 
 class DedupJob {
@@ -171,6 +179,10 @@ class DedupJob {
   absl::Status SignBatch(Batch& batch, std::vector<Worker>& workers);
   absl::Status Index(DisjointSets& sets);
   internal::Likeness Compare(uint32_t a, uint32_t b);
+  // DedupOptions::containment estimated from signatures and set sizes.
+  bool EstimatesContainment() const {
+    return options_.containment > 0 && options_.verify == VerifyMode::kSignature;
+  }
   bool TooShort(const DocPair& p) const {
     return (!docs_.too_short.empty() &&
             (docs_.too_short[p.first] || docs_.too_short[p.second])) ||
@@ -281,6 +293,7 @@ uint64_t DedupJob::EstimatedPeakBytes(uint64_t docs, uint64_t id_bytes) const {
       bytes += chunks * kChunkDocs * static_cast<uint64_t>(options_.num_perm) *
                sizeof(uint32_t);
       if (options_.verify == VerifyMode::kExact) bytes += docs * (8 + 4);
+      if (options_.containment > 0) bytes += docs * (4 + 8);  // sizes, sites
       // Per band in flight: its keys and the sorted (key, document) pairs.
       const uint64_t parallel = std::max<uint64_t>(
           1, std::min<uint64_t>(threads, static_cast<uint64_t>(stats_.lsh.bands)));
@@ -344,6 +357,7 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
   // long document does not leave the other threads idle; each document's
   // results have their own place, so the output does not depend on who
   // signed it.
+  const bool keep_sizes = EstimatesContainment();
   constexpr size_t kGrain = 8;
   std::atomic<size_t> next{0};
   auto work = [&](size_t w) {
@@ -367,6 +381,10 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
             minhasher_->Sign(worker.hashes,
                              absl::MakeSpan(docs_.signatures.Row(doc), k))
                 .IgnoreError();
+            if (keep_sizes) {
+              docs_.set_size[doc] = static_cast<uint32_t>(
+                  internal::CountDistinct(worker.hashes, &worker.distinct));
+            }
             if (keep_sets) {
               std::vector<uint64_t>& set = batch.sets[i];
               set = worker.hashes;
@@ -460,7 +478,7 @@ absl::Status DedupJob::SignPass() {
   for (int w = 0; w < options_.threads; ++w) {
     workers.push_back(Worker{*Shingler::Create(options_.shingles), {}, {},
                              Normalizer(options_.shingles.normalize), 0, {},
-                             {}});
+                             {}, {}});
   }
   if (options_.verify == VerifyMode::kExact &&
       options_.method == DedupMethod::kMinHash) {
@@ -496,6 +514,7 @@ absl::Status DedupJob::SignPass() {
         docs_.set_offset.resize(end);
         docs_.set_count.resize(end);
       }
+      if (EstimatesContainment()) docs_.set_size.resize(end);
     } else {
       docs_.keys.resize(end);
     }
@@ -551,6 +570,9 @@ absl::Status DedupJob::SignPass() {
       docs_.id_end.push_back(docs_.ids.size());
       batches[current].Add(record.text);
       if (options_.main_text) batches[current].sites.push_back(UrlHost(record.url));
+      if (options_.containment > 0 && !options_.main_text) {
+        docs_.site.push_back(LineCounter::SiteKey(UrlHost(record.url)));
+      }
       batch_bytes += record.text.size();
       if (batch_bytes >= kBatchBytes ||
           batches[current].size >= kBatchDocs) {
@@ -611,12 +633,15 @@ internal::Likeness DedupJob::Compare(uint32_t a, uint32_t b) {
     if (options_.containment > 0) {
       like.containment = ExactContainment(set_a_, set_b_);
     }
+    like.same_site = !docs_.site.empty() && internal::SameSite(docs_.site[a], docs_.site[b]);
     return like;
   }
-  // Every signature has num_perm values, so this cannot fail.
-  return {EstimateJaccard(docs_.signatures.Signature(a),
-                          docs_.signatures.Signature(b))
-              .value_or(0.0)};
+  internal::Likeness like = internal::EstimateLikeness(
+      docs_.signatures.Signature(a), docs_.signatures.Signature(b),
+      EstimatesContainment() ? docs_.set_size[a] : 0,
+      EstimatesContainment() ? docs_.set_size[b] : 0, EstimatesContainment());
+  like.same_site = !docs_.site.empty() && internal::SameSite(docs_.site[a], docs_.site[b]);
+  return like;
 }
 
 absl::Status DedupJob::Index(DisjointSets& sets) {
@@ -997,9 +1022,8 @@ absl::StatusOr<DedupOptions> ResolveDedupOptions(const DedupOptions& options) {
       return invalid("containment must be 0 (off) or in (0, 1], got " +
                      ShortDouble(o.containment));
     }
-    if (o.method != DedupMethod::kMinHash || o.verify != VerifyMode::kExact) {
-      return invalid("containment needs method minhash with verify exact "
-                     "(the shingle sets): set verify to exact");
+    if (o.method != DedupMethod::kMinHash) {
+      return invalid("containment needs method minhash");
     }
   }
   if (o.main_text && o.main_text_boilerplate.min_docs < 2) {
