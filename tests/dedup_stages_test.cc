@@ -16,6 +16,7 @@
 #include "neardup/io.h"
 #include "neardup/lsh.h"
 #include "neardup/pipeline.h"
+#include "pipeline/dedup_signer.h"
 #include "tests/test_util.h"
 
 namespace neardup {
@@ -219,6 +220,43 @@ TEST_F(DedupStagesTest, JudgeComponentsDecidesAsRunDedup) {
     EXPECT_NE(kept_lines[0].find("\"c0\""), std::string::npos);
     EXPECT_NE(kept_lines[1].find("\"c2\""), std::string::npos);
   }
+  // Containment estimated from signatures and set sizes: c2 (80 of its
+  // 100 words in c0) joins c0 too, in both.
+  {
+    auto resolved = ResolveDedupOptions({.containment = 0.7});
+    ASSERT_OK(resolved);
+    auto signed_part = SignDedupPartition({path, "chain.jsonl"}, *resolved);
+    ASSERT_OK(signed_part);
+    ASSERT_EQ(signed_part->set_size.size(), 3u);
+    EXPECT_EQ(signed_part->set_size[0], 96u);  // 100 words, 96 5-grams
+    const std::vector<uint64_t> component = {0, 0, 0}, doc = {0, 1, 2};
+    ASSERT_EQ(signed_part->site.size(), 3u);  // no url: 0
+    MemberEvidence evidence{.signatures = signed_part->signatures,
+                            .set_size = signed_part->set_size,
+                            .site = signed_part->site};
+    auto kept = JudgeComponents(component, doc, signed_part->length,
+                                signed_part->number, *resolved, evidence);
+    ASSERT_OK(kept);
+    EXPECT_EQ(*kept, (std::vector<uint64_t>{0, 0, 0}));
+    const fs::path out = dir_ / "contained";
+    ASSERT_OK(RunDedup({{path, "chain.jsonl"}}, out.string(), *resolved));
+    const auto removed = test::Lines(test::ReadFile(out / "removed.jsonl"));
+    ASSERT_EQ(removed.size(), 2u);
+    EXPECT_NE(removed[1].find("\"id\":\"c2\""), std::string::npos);
+    EXPECT_NE(removed[1].find("\"kept_id\":\"c0\""), std::string::npos);
+    EXPECT_NE(removed[1].find("\"containment\":"), std::string::npos);
+    // Without the set sizes or the sites, the evidence is refused.
+    EXPECT_FALSE(JudgeComponents(component, doc, signed_part->length,
+                                 signed_part->number, *resolved,
+                                 {.signatures = signed_part->signatures,
+                                  .site = signed_part->site})
+                     .ok());
+    EXPECT_FALSE(JudgeComponents(component, doc, signed_part->length,
+                                 signed_part->number, *resolved,
+                                 {.signatures = signed_part->signatures,
+                                  .set_size = signed_part->set_size})
+                     .ok());
+  }
   // Unsorted entries and missing evidence are refused.
   auto resolved = ResolveDedupOptions({});
   ASSERT_OK(resolved);
@@ -231,6 +269,24 @@ TEST_F(DedupStagesTest, JudgeComponentsDecidesAsRunDedup) {
   EXPECT_FALSE(JudgeComponents(c, {0, 1}, len, num, *resolved, {}).ok());
   EXPECT_OK(JudgeComponents(c, {0, 1}, len, num, *resolved,
                             {.signatures = sig}));
+}
+
+// CountDistinct, the set size that containment is estimated from, counts
+// each value once, 0 and repeats included, as sort and unique do.
+TEST(CountDistinctTest, CountsEachValueOnce) {
+  test::Rng rng(5);
+  std::vector<uint64_t> table;
+  for (const size_t n : {0, 1, 7, 100, 5000}) {
+    std::vector<uint64_t> values;
+    for (size_t i = 0; i < n; ++i) {
+      // A small range gives repeats; some values are 0.
+      values.push_back(i % 3 == 0 ? rng.Uniform(n / 2 + 1) : rng.Next());
+    }
+    std::vector<uint64_t> sorted = values;
+    std::sort(sorted.begin(), sorted.end());
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    EXPECT_EQ(internal::CountDistinct(values, &table), sorted.size()) << n;
+  }
 }
 
 TEST_F(DedupStagesTest, RefusesMainText) {

@@ -447,13 +447,115 @@ TEST_F(DedupTest, ContainmentRemovesAnExcerptAndSaysSo) {
   EXPECT_EQ(Field(removed[0], "containment"), "1.0000");
   EXPECT_NE(ReadAll(dir_ / "out" / "stats.json").find("\"containment\":0.8000"),
             std::string::npos);
-  // Containment needs the shingle sets.
+  // Estimated from the signatures and the set sizes (no shingle sets):
+  // the same verdict, containment near the exact 1.
+  auto estimated = RunDedup(*inputs, (dir_ / "estimated").string(),
+                            {.containment = 0.8, .keep = KeepPolicy::kLongest});
+  ASSERT_OK(estimated);
+  const auto est = Lines(ReadAll(dir_ / "estimated" / "removed.jsonl"));
+  ASSERT_EQ(est.size(), 1u);
+  EXPECT_EQ(Field(est[0], "id"), "excerpt");
+  EXPECT_EQ(Field(est[0], "kept_id"), "full");
+  EXPECT_GE(std::stod(Field(est[0], "containment")), 0.8);
+  EXPECT_LT(std::stod(Field(est[0], "similarity")), 0.8);
+  // Containment needs MinHash, and is at most 1.
   EXPECT_FALSE(RunDedup(*inputs, (dir_ / "bad").string(),
-                        {.containment = 0.8})
+                        {.method = DedupMethod::kSimHash, .containment = 0.8})
                    .ok());
   EXPECT_FALSE(RunDedup(*inputs, (dir_ / "bad").string(),
                         {.verify = VerifyMode::kExact, .containment = 1.5})
                    .ok());
+}
+
+// The shape of the article-extraction benchmark: versions of one article
+// that keep more or less of the page around it (a version is the article
+// plus up to twice its length of its own page text), among other
+// articles. Jaccard misses the longer versions; containment, estimated
+// from the signatures, finds them, and joins no two different articles.
+TEST_F(DedupTest, EstimatedContainmentFindsVersionsOfAnArticle) {
+  constexpr int kArticles = 6, kVersions = 5, kArticleWords = 250;
+  std::string crawl;
+  int fresh = 100000;  // words no other text has
+  for (int a = 0; a < kArticles; ++a) {
+    const std::string article = Words(a * 1000, kArticleWords);
+    for (int v = 0; v < kVersions; ++v) {
+      // 0, 25%, 50%, ... of the article's length added around it.
+      const int extra = kArticleWords * v / 2;
+      std::string text = Words(fresh, extra / 2) + "\n" + article + "\n" +
+                         Words(fresh + extra / 2, extra - extra / 2);
+      fresh += extra + 10;
+      crawl += "{\"id\":\"a" + std::to_string(a) + "-v" + std::to_string(v) +
+               "\",\"text\":" + Json(text) + "}\n";
+    }
+  }
+  WriteFile(dir_ / "versions.jsonl", crawl);
+  auto inputs = PlanInputs({(dir_ / "versions.jsonl").string()});
+  ASSERT_OK(inputs);
+  auto plain = RunDedup(*inputs, (dir_ / "plain").string(), {});
+  ASSERT_OK(plain);
+  EXPECT_LT(plain->removed, 2u * kArticles);  // v0, v1 at most
+  for (const int threads : {1, 3}) {
+    const fs::path out = dir_ / ("c" + std::to_string(threads));
+    auto stats = RunDedup(*inputs, out.string(),
+                          {.containment = 0.7, .threads = threads});
+    ASSERT_OK(stats);
+    EXPECT_EQ(stats->removed, static_cast<uint64_t>(kArticles * (kVersions - 1)));
+    for (const auto& line : Lines(ReadAll(out / "removed.jsonl"))) {
+      // Judged against a version of its own article, by its containment.
+      EXPECT_EQ(Field(line, "id").substr(0, 3), Field(line, "kept_id").substr(0, 3))
+          << line;
+      EXPECT_TRUE(std::stod(Field(line, "similarity")) >= 0.8 ||
+                  std::stod(Field(line, "containment")) >= 0.7)
+          << line;
+    }
+    EXPECT_EQ(ReadAll(out / "removed.jsonl"), ReadAll(dir_ / "c1" / "removed.jsonl"));
+    // Nothing is spilled: the sets are not kept.
+    for (const auto& entry : fs::directory_iterator(out)) {
+      EXPECT_EQ(entry.path().filename().string().find(".neardup"), std::string::npos);
+    }
+  }
+}
+
+// The shape of CleanPortalEval: on whole pages of one site, a short
+// article is "contained" in a long one by the furniture they share; a copy
+// on another site is contained by its text. Containment within one site
+// counts only on the main text; without URLs it counts everywhere.
+TEST_F(DedupTest, ContainmentWithinOneSiteCountsOnlyOnTheMainText) {
+  const std::string furniture = Words(7000, 200);
+  const std::string short_article = Words(0, 30), long_article = Words(100, 200);
+  auto crawl = [&](bool urls) {
+    auto record = [&](const std::string& id, const std::string& url,
+                      const std::string& text) {
+      return "{\"id\":\"" + id + "\"," +
+             (urls ? "\"url\":\"" + url + "\"," : std::string()) +
+             "\"text\":" + Json(text) + "}\n";
+    };
+    return record("long", "https://a.example/1", furniture + "\n" + long_article) +
+           record("short", "https://a.example/2", furniture + "\n" + short_article) +
+           record("copy", "https://b.example/1", long_article);
+  };
+  for (const bool urls : {true, false}) {
+    SCOPED_TRACE(urls);
+    const fs::path in = dir_ / (urls ? "urls.jsonl" : "plain.jsonl");
+    WriteFile(in, crawl(urls));
+    auto inputs = PlanInputs({in.string()});
+    ASSERT_OK(inputs);
+    for (const VerifyMode verify : {VerifyMode::kSignature, VerifyMode::kExact}) {
+      const fs::path out = dir_ / ("out" + std::to_string(urls) +
+                                   std::to_string(static_cast<int>(verify)));
+      ASSERT_OK(RunDedup(*inputs, out.string(),
+                         {.verify = verify, .containment = 0.7}));
+      std::set<std::string> removed;
+      for (const auto& line : Lines(ReadAll(out / "removed.jsonl"))) {
+        removed.insert(Field(line, "id"));
+        EXPECT_EQ(Field(line, "kept_id"), "long");
+      }
+      const std::set<std::string> expected =
+          urls ? std::set<std::string>{"copy"}
+               : std::set<std::string>{"copy", "short"};
+      EXPECT_EQ(removed, expected);
+    }
+  }
 }
 
 TEST_F(DedupTest, DigitsKeptTellTablesOfNumbersApart) {

@@ -172,6 +172,7 @@ for method in "--method minhash" "--method minhash --verify exact" \
               "--method simhash --hamming 6" "--method exact" \
               "--method minhash --char --ngram 4" \
               "--method minhash --verify exact --containment 0.8" \
+              "--method minhash --containment 0.8" \
               "--method minhash --digits keep" \
               "--method minhash --main-text on"; do
   for i in "${!pairs[@]}"; do
@@ -258,7 +259,7 @@ check "explain removal past the end message" grep -q "fewer than 999 lines" "$wo
 # --version exit 0.
 "$neardup" frobnicate > "$work/u1.txt" 2>&1
 check "unknown command exit" [ $? -eq 2 ]
-check "unknown command message" grep -q "^neardup: unknown command 'frobnicate' (the commands are clean, dedup, explain, report and selftest)" "$work/u1.txt"
+check "unknown command message" grep -q "^neardup: unknown command 'frobnicate' (the commands are clean, dedup, explain, index, report and selftest)" "$work/u1.txt"
 check "unknown command pointer" grep -q "^Run 'neardup --help' for usage.$" "$work/u1.txt"
 "$neardup" dedup "$src/examples/crawl.jsonl" > "$work/u2.txt" 2>&1
 check "missing -o exit" [ $? -eq 2 ]

@@ -11,6 +11,7 @@ namespace neardup::tools {
 void AddCleanCommand(CLI::App& app, int* exit_code);
 void AddDedupCommand(CLI::App& app, int* exit_code);
 void AddExplainCommand(CLI::App& app, int* exit_code);
+void AddIndexCommand(CLI::App& app, int* exit_code);
 void AddReportCommand(CLI::App& app, int* exit_code);
 void AddSelftestCommand(CLI::App& app, int* exit_code);
 

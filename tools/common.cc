@@ -156,12 +156,15 @@ void AddCompareFlags(CLI::App* cmd, CompareFlags* flags) {
                   "Jaccard) or exact (Jaccard of the shingle sets)")
       ->capture_default_str();
   cmd->add_option("--containment", flags->containment,
-                  "with --verify exact: a pair is also a duplicate when "
-                  "|A & B| / min(|A|, |B|) of its shingle sets is at least "
-                  "this (an excerpt, a shortened or extended version); 0: "
-                  "off. LSH bands are then chosen for Jaccard C / (3 - C); "
-                  "which of the two is removed is --keep's choice "
-                  "(longest: the shorter)")
+                  "a pair is also a duplicate when |A & B| / min(|A|, |B|) "
+                  "of its shingle sets is at least this (an excerpt, a "
+                  "shortened or extended version); 0: off. Estimated from "
+                  "the signatures and set sizes, exact with --verify exact. "
+                  "Two pages of one site (URL host) count only with "
+                  "--main-text on (their furniture contains a short page). "
+                  "LSH bands are chosen for Jaccard C / (3 - C); which of "
+                  "the two is removed is --keep's choice (longest: the "
+                  "shorter)")
       ->capture_default_str();
   cmd->add_option("--digits", flags->digits,
                   "digits in shingles: zero (every digit becomes 0: changed "
@@ -225,11 +228,9 @@ absl::Status ApplyCompareFlags(const CompareFlags& flags,
           std::string("--containment must be 0 (off) or greater than 0 and "
                       "at most 1 (got ") + got + ")");
     }
-    if (options->method != DedupMethod::kMinHash ||
-        options->verify != VerifyMode::kExact) {
+    if (options->method != DedupMethod::kMinHash) {
       return absl::InvalidArgumentError(
-          "--containment needs --method minhash --verify exact (it compares "
-          "the shingle sets)");
+          "--containment needs --method minhash (it compares shingle sets)");
     }
   }
   options->containment = flags.containment;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "neardup/index.h"
 #include "neardup/pipeline.h"
 #include "tools/commands.h"
 #include "tools/common.h"
@@ -29,6 +30,8 @@ struct DedupFlags {
   bool no_report = false;
   std::string max_memory;  // "" (no ceiling), bytes, or 500M, 2G...
   std::string output_format = "as-input";
+  std::string index_dir;  // --index
+  bool index_readonly = false;
 };
 
 std::string Megabytes(uint64_t bytes) {
@@ -72,7 +75,16 @@ int RunDedupCommand(const DedupFlags& flags) {
   if (!inputs.ok()) return Fail("dedup", inputs.status());
   const ProgressFn progress = TerminalProgress(flags.quiet);
   options.cancel = InterruptFlag();
-  auto stats = RunDedup(*inputs, flags.outdir, options, progress);
+  if (flags.index_readonly && flags.index_dir.empty()) {
+    return Fail("dedup", absl::InvalidArgumentError(
+                             "--index-readonly needs --index DIR"), 2);
+  }
+  uint64_t indexed = 0;
+  auto stats = flags.index_dir.empty()
+                   ? RunDedup(*inputs, flags.outdir, options, progress)
+                   : RunDedupWithIndex(*inputs, flags.outdir, options,
+                                       flags.index_dir, flags.index_readonly,
+                                       progress, &indexed);
   ClearProgress(progress);
   if (!stats.ok()) return FailJob("dedup", stats.status(), flags.outdir);
   const DedupStats& s = *stats;
@@ -115,6 +127,14 @@ int RunDedupCommand(const DedupFlags& flags) {
                 "rejected.jsonl, stats.json)\n",
                 flags.outdir.c_str(),
                 options.dry_run ? "dry run, no records; " : "kept records, ");
+    if (!flags.index_dir.empty()) {
+      std::printf("index: %s/ (%s)\n", flags.index_dir.c_str(),
+                  flags.index_readonly || options.dry_run
+                      ? "read only"
+                      : (std::to_string(indexed) +
+                         " kept records added as a new generation")
+                            .c_str());
+    }
     if (options.report) {
       std::printf("report: %s/report.html (open it in a browser)\n",
                   flags.outdir.c_str());
@@ -178,6 +198,18 @@ void AddDedupCommand(CLI::App& app, int* exit_code) {
   cmd->add_flag("--no-report", flags->no_report,
                 "do not write report.html (the run's page: counts, charts, "
                 "examples; 'neardup report OUTDIR' writes it later)");
+  cmd->add_option("--index", flags->index_dir,
+                  "index folder of earlier runs: records are also compared "
+                  "with every record it holds (a match is removed, kept_id "
+                  "the indexed record's id, kept_source its generation, file "
+                  "and line), and the records this run keeps are added as a "
+                  "new generation when it completes (created when missing). "
+                  "The index fixes its parameters: other options are "
+                  "refused. Needs --keep first; not with --main-text, "
+                  "--min-words, --containment or --verify exact. See "
+                  "'neardup index'");
+  cmd->add_flag("--index-readonly", flags->index_readonly,
+                "with --index: compare with the index, add nothing");
   cmd->add_flag("-q,--quiet", flags->quiet,
                 "no progress and only the last line");
   cmd->footer(
@@ -197,11 +229,13 @@ void AddDedupCommand(CLI::App& app, int* exit_code) {
       "  neardup dedup a.jsonl.zst b.jsonl.zst -o out --threshold 0.7 "
       "--keep longest\n"
       "  neardup dedup pages.warc.wet.gz -o out --method simhash --hamming 3\n"
-      "  neardup dedup pages.jsonl -o out --main-text on --verify exact "
-      "--containment 0.7\n"
+      "  neardup dedup pages.jsonl -o out --main-text on --containment 0.7\n"
       "    pages compared without their site's boilerplate lines; an "
       "excerpt (containment\n"
-      "    >= 0.7) is a duplicate too (removed.jsonl gains containment)");
+      "    >= 0.7) is a duplicate too (removed.jsonl gains containment)\n"
+      "  neardup dedup may.jsonl -o out-may --index seen/\n"
+      "    removes what duplicates earlier runs' kept records too, then adds\n"
+      "    May's kept records to seen/ (neardup index info seen/)");
   cmd->callback([flags, exit_code] { *exit_code = RunDedupCommand(*flags); });
 }
 

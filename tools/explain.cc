@@ -214,7 +214,8 @@ std::string Fixed(double v, int digits) {
 
 // Returns the verdict line: what dedup decides for the pair, by its rule.
 std::string Verdict(const DedupOptions& o, const Sketch& a, const Sketch& b,
-                    double exact_jaccard, double containment) {
+                    double exact_jaccard, double containment,
+                    const std::string& site_a, const std::string& site_b) {
   if (o.method == DedupMethod::kExact) {
     if (a.exact_text.empty() || b.exact_text.empty()) {
       return a.exact_key == b.exact_key
@@ -256,6 +257,12 @@ std::string Verdict(const DedupOptions& o, const Sketch& a, const Sketch& b,
   const double similarity =
       exact ? exact_jaccard
             : EstimateJaccard(a.signature, b.signature).value_or(0.0);
+  if (!exact && o.containment > 0) {
+    // As dedup estimates it: from the estimated Jaccard and the set sizes.
+    containment = internal::EstimateLikeness(a.signature, b.signature,
+                                             a.distinct, b.distinct, true)
+                      .containment;
+  }
   const std::string measure =
       std::string(exact ? "exact Jaccard " : "estimated Jaccard ") +
       Fixed(similarity, 4);
@@ -276,10 +283,20 @@ std::string Verdict(const DedupOptions& o, const Sketch& a, const Sketch& b,
   }
   const bool contained = o.containment > 0;
   const std::string cont =
-      "containment " + Fixed(containment, 4) +
+      std::string(exact ? "containment " : "estimated containment ") +
+      Fixed(containment, 4) +
       (containment >= o.containment ? " >= " : " < ") +
       Fixed(o.containment, 2) + " (--containment)";
-  if (contained && internal::IsDuplicate(o, {similarity, containment})) {
+  const bool same_site = !site_a.empty() && site_a == site_b;
+  if (contained && containment >= o.containment && same_site && !o.main_text) {
+    return "verdict: not a near-duplicate: an LSH candidate (" + bands +
+           ") with " + measure + " < threshold " + threshold + "; " + cont +
+           ", but both are pages of " + site_a +
+           ", and within one site containment counts only on the main text "
+           "(--main-text on): on whole pages, shared furniture contains a "
+           "short page";
+  }
+  if (contained && internal::IsDuplicate(o, {similarity, containment, same_site})) {
     return "verdict: near-duplicate: an LSH candidate (" + bands + ") with " +
            measure + " < threshold " + threshold + ", but " + cont +
            "; the record --keep ranks lower is removed";
@@ -380,7 +397,7 @@ void PrintComparison(const DedupOptions& o, const Document* docs[2],
   if (!o.line_counts_file.empty()) {
     std::printf(", --line-counts %s", o.line_counts_file.c_str());
   }
-  std::printf("\n%s\n", Verdict(o, a, b, exact, containment).c_str());
+  std::printf("\n%s\n", Verdict(o, a, b, exact, containment, docs[0]->site, docs[1]->site).c_str());
 }
 
 // The options dedup runs with for these flags, resolved as it resolves

@@ -70,6 +70,7 @@ int main(int argc, char** argv) {
   neardup::tools::AddCleanCommand(app, &exit_code);
   neardup::tools::AddDedupCommand(app, &exit_code);
   neardup::tools::AddExplainCommand(app, &exit_code);
+  neardup::tools::AddIndexCommand(app, &exit_code);
   neardup::tools::AddReportCommand(app, &exit_code);
   neardup::tools::AddSelftestCommand(app, &exit_code);
   // Set after the subcommands: CLI11 copies a parent's footer into the

@@ -105,6 +105,17 @@ double ExactJaccard(absl::Span<const uint64_t> a, absl::Span<const uint64_t> b);
 double ExactContainment(absl::Span<const uint64_t> a,
                         absl::Span<const uint64_t> b);
 
+// Returns the containment |A ∩ B| / min(|A|, |B|) implied by a Jaccard
+// similarity `jaccard` (exact or estimated, in [0, 1]) of sets of `size_a`
+// and `size_b` distinct values: |A ∩ B| = J (|A| + |B|) / (1 + J), capped
+// at 1. Two empty sets give 1, an empty and a non-empty one 0. With an
+// estimated Jaccard the error grows with the size ratio: about
+// dJ (1 + R) / (1 + J)^2 for a larger set R times the smaller, where dJ is
+// the error of the estimate (sqrt(J (1 - J) / num_perm) for MinHash).
+// Pure and deterministic (the same double for the same arguments on every
+// platform with IEEE doubles); no allocation.
+double EstimateContainment(double jaccard, uint64_t size_a, uint64_t size_b);
+
 }  // namespace neardup
 
 #endif  // NEARDUP_MINHASH_H_

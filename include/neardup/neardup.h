@@ -23,6 +23,7 @@
 #include "neardup/text.h"
 #include "neardup/clean.h"
 #include "neardup/cluster.h"
+#include "neardup/index.h"
 #include "neardup/io.h"
 #include "neardup/lsh.h"
 #include "neardup/version.h"

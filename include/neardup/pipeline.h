@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -58,6 +59,32 @@ enum class VerifyMode {
                // are spilled to a temporary file in the output folder)
 };
 
+// Records kept by earlier runs that a dedup run compares its records with
+// too (neardup dedup --index: IndexFolder in neardup/index.h implements
+// it). A record that duplicates one of them is removed, judged against
+// it, and compared with nothing else; the others are deduplicated among
+// themselves as usual.
+class PriorRecords {
+ public:
+  virtual ~PriorRecords() = default;
+  struct Match {
+    std::string kept_id;
+    // Members added to the removed.jsonl line: ,"kept_source":{...}.
+    std::string source_json;
+    double similarity = 0;
+  };
+  // Returns the earliest prior record (in the order they were kept) that a
+  // document with this MinHash signature (kMinHash) or key (kSimHash
+  // fingerprint, kExact hash) duplicates, or nullopt. Called from several
+  // threads at once.
+  virtual std::optional<Match> Find(absl::Span<const uint32_t> signature,
+                                    uint64_t key) const = 0;
+  // Called once per record the run keeps, in input order, when its
+  // decisions are made (before the outputs are committed).
+  virtual void Kept(std::string_view id, std::string_view file, uint64_t line,
+                    absl::Span<const uint32_t> signature, uint64_t key) = 0;
+};
+
 struct DedupOptions {
   // Default: kMinHash.
   DedupMethod method = DedupMethod::kMinHash;
@@ -84,13 +111,20 @@ struct DedupOptions {
   // Containment at or above which a pair is a duplicate even when its
   // Jaccard is below threshold: |A ∩ B| / min(|A|, |B|) of the shingle sets
   // (an excerpt, a shortened or extended version). 0: off; else in (0, 1],
-  // with kMinHash and VerifyMode::kExact only. When bands and rows are
-  // chosen (both 0), they are chosen for the Jaccard threshold
-  // min(threshold, C / (3 - C)): the Jaccard of a pair with containment C
-  // whose smaller set is half the larger, so that such pairs become LSH
-  // candidates; a smaller part of a larger text may not. Which of the two
-  // is removed is the keep policy's choice (kLongest removes the shorter).
-  // Default: 0.
+  // with kMinHash only. With VerifyMode::kExact it is computed from the
+  // shingle sets; with kSignature it is estimated from the estimated
+  // Jaccard and each document's number of distinct shingles
+  // (EstimateContainment; 4 bytes more per document, nothing spilled).
+  // Two records of one site (the same non-empty host of their URL) count
+  // by containment only with main_text: on whole pages, the furniture they
+  // share contains a short page (CleanPortalEval: 5 of 5 such removals
+  // were different articles); without a URL, or across sites, it counts.
+  // When bands and rows are chosen (both 0), they are chosen for the
+  // Jaccard threshold min(threshold, C / (3 - C)): the Jaccard of a pair
+  // with containment C whose smaller set is half the larger, so that such
+  // pairs become LSH candidates; a smaller part of a larger text may not.
+  // Which of the two is removed is the keep policy's choice (kLongest
+  // removes the shorter). Default: 0.
   double containment = 0;
   // Compare documents on their main text: lines that are boilerplate of
   // their site (FindBoilerplate with `main_text_boilerplate`, the clean
@@ -159,6 +193,10 @@ struct DedupOptions {
   // 1000, and "skipped_file_count") so that a run says what it did not
   // read. Default: none.
   std::vector<std::string> skipped_files;
+  // Records of earlier runs to compare with (see PriorRecords); only with
+  // KeepPolicy::kFirst, VerifyMode::kSignature, and without main_text,
+  // min_words or containment (RunDedupWithIndex checks). Default: null.
+  PriorRecords* prior = nullptr;
   // Write report.html (one self-contained page: counts, the LSH S-curve,
   // the similarity of the verified pairs, cluster sizes, kept and removed
   // texts side by side; see WriteReport), committed with the other outputs
@@ -342,6 +380,9 @@ struct Duplicates {
   // estimated or exact; Hamming distance for SimHash; 1 for exact); 1 (0
   // for SimHash) for a kept document.
   std::vector<double> similarity;
+  // containment[i]: of i to kept[i] (exact or estimated as the verify mode
+  // says), 1 for a kept document; empty unless options.containment is on.
+  std::vector<double> containment;
   // The candidate pairs that verified as duplicates, (smaller, larger),
   // each once, with their similarity.
   std::vector<DocPair> pairs;
@@ -358,7 +399,7 @@ struct Duplicates {
 // Returns InvalidArgument for bad options (ResolveDedupOptions), main_text
 // or min_words (file-job options), or a wrong `numbers` size. Memory:
 // num_perm x 4 bytes per document (plus the shingle sets with exact
-// verification or containment). Thread-safe for distinct calls.
+// verification, 4 bytes with estimated containment). Thread-safe for distinct calls.
 absl::StatusOr<Duplicates> FindDuplicates(
     absl::Span<const std::string_view> texts, const DedupOptions& options = {},
     absl::Span<const double> numbers = {});
@@ -590,6 +631,13 @@ struct SignedPartition {
   // hashes, sorted: sets[set_end[i-1] .. set_end[i]).
   std::vector<uint64_t> sets;
   std::vector<uint64_t> set_end;
+  // kMinHash with VerifyMode::kSignature and containment: each document's
+  // number of distinct shingles (containment is estimated from them).
+  std::vector<uint32_t> set_size;
+  // kMinHash with containment: LineCounter::SiteKey of each document's URL
+  // host (0: none), for the rule that containment within one site counts
+  // only on the main text.
+  std::vector<uint64_t> site;
   // The lines of rejected.jsonl for this partition, each ending in "\n".
   std::string rejected_jsonl;
 
@@ -644,6 +692,11 @@ struct MemberEvidence {
   // in sets[set_end[i-1] .. set_end[i]).
   absl::Span<const uint64_t> sets;
   absl::Span<const uint64_t> set_end;
+  // kMinHash with VerifyMode::kSignature and containment: distinct shingle
+  // counts of the members (SignedPartition::set_size).
+  absl::Span<const uint32_t> set_size;
+  // kMinHash with containment: the members' sites (SignedPartition::site).
+  absl::Span<const uint64_t> site;
 };
 
 // Judges the members of connected components as RunDedup does: members

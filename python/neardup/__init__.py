@@ -114,7 +114,8 @@ for _name in ("BoilerplateOptions", "CandidateOptions", "CleanOptions",
 del _name
 
 
-def dedup(paths, output, *, progress=None, **options):
+def dedup(paths, output, *, progress=None, index=None, index_readonly=False,
+          **options):
     """Runs ``neardup dedup`` in this process: see ``neardup.dask.dedup`` for
     the options (the same names, without the Dask ones), plus ``threads``
     (0: every core), ``max_memory`` (bytes, or "2G"), ``min_words`` and
@@ -122,13 +123,21 @@ def dedup(paths, output, *, progress=None, **options):
     ``paths`` and ``output`` may be ``str`` or ``pathlib`` paths.
     ``progress(stage, records, bytes, total_bytes, total_records)`` is
     called as the job goes; returning False stops it (nothing written).
-    Returns the parsed stats.json."""
+    ``index``: an index folder, as ``--index`` (``index_readonly``: as
+    ``--index-readonly``). Returns the parsed stats.json."""
     import json
     import os
     from neardup._options import _options, _plan
     opts = _options(**options)
     inputs = _plan(paths)
-    stats = run_dedup(inputs, os.fspath(output), opts, progress)  # noqa: F405
+    if index is not None:
+        stats = run_dedup_with_index(  # noqa: F405
+            inputs, os.fspath(output), opts, os.fspath(index), index_readonly,
+            progress)
+    elif index_readonly:
+        raise ValueError("index_readonly needs index")
+    else:
+        stats = run_dedup(inputs, os.fspath(output), opts, progress)  # noqa: F405
     return json.loads(stats_to_json(stats, opts))  # noqa: F405
 
 
@@ -161,7 +170,8 @@ def find_duplicates(texts, *, numbers=None, **options):
     ...; ``numbers``: one value per text for ``keep="field:NAME"``).
     Returns a dict: ``kept`` (kept[i] is the text i duplicates, i when
     kept), ``cluster``, ``similarity`` (of i to kept[i]), ``pairs`` (the
-    verified duplicate pairs, (n, 2)), ``pair_similarity`` and ``removed``.
+    verified duplicate pairs, (n, 2)), ``pair_similarity`` and ``removed``;
+    with ``containment`` on, also ``containment`` (of i to kept[i]).
 
     Example::
 

@@ -7,6 +7,8 @@ def dedup(paths: Union[str, os.PathLike, Sequence[Union[str, os.PathLike]]],
           output: Union[str, os.PathLike], *,
           progress: Optional[Callable[[str, int, int, int, int],
                                       Optional[bool]]] = ...,
+          index: Optional[Union[str, os.PathLike]] = None,
+          index_readonly: bool = False,
           **options: Any) -> dict[str, Any]: ...
 def clean(paths: Union[str, os.PathLike, Sequence[Union[str, os.PathLike]]],
           output: Union[str, os.PathLike], *,

@@ -580,6 +580,23 @@ py::object BandKeys(const py::object& signatures, int bands, int rows) {
   return ToArray(std::move(out), {static_cast<py::ssize_t>(n), bands});
 }
 
+// EstimateContainment of jaccard[i], size_a[i] and size_b[i].
+py::object EstimateContainmentRowsPy(const py::object& jaccard,
+                                     const py::object& size_a,
+                                     const py::object& size_b) {
+  const View<double> j = ViewOf<double>(jaccard, 1, 1, "jaccard");
+  const View<uint32_t> a = ViewOf<uint32_t>(size_a, 1, 1, "size_a");
+  const View<uint32_t> b = ViewOf<uint32_t>(size_b, 1, 1, "size_b");
+  if (a.values.size() != j.values.size() || b.values.size() != j.values.size()) {
+    throw py::value_error("jaccard, size_a and size_b differ in length");
+  }
+  std::vector<double> out(j.values.size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    out[i] = EstimateContainment(j.values[i], a.values[i], b.values[i]);
+  }
+  return ToArray(std::move(out));
+}
+
 // Estimated Jaccard of row i of `a` and row i of `b`.
 py::object EstimateJaccardRowsPy(const py::object& a, const py::object& b) {
   const View<uint32_t> va = ViewOf<uint32_t>(a, 2, 2, "a");
@@ -690,7 +707,9 @@ py::object JudgeComponentsPy(const py::object& component,
                              const DedupOptions& options,
                              const py::object& signatures,
                              const py::object& keys, const py::object& sets,
-                             const py::object& set_end) {
+                             const py::object& set_end,
+                             const py::object& set_size,
+                             const py::object& site) {
   const View<uint64_t> c = ViewOf<uint64_t>(component, 1, 1, "component");
   const View<uint64_t> d = ViewOf<uint64_t>(doc, 1, 1, "doc");
   const View<uint64_t> len = ViewOf<uint64_t>(lengths, 1, 1, "lengths");
@@ -698,6 +717,16 @@ py::object JudgeComponentsPy(const py::object& component,
   MemberEvidence evidence;
   View<uint32_t> sig;
   View<uint64_t> key, set, end;
+  View<uint32_t> size;
+  View<uint64_t> sites;
+  if (!site.is_none()) {
+    sites = ViewOf<uint64_t>(site.cast<py::buffer>(), 1, 1, "site");
+    evidence.site = sites.values;
+  }
+  if (!set_size.is_none()) {
+    size = ViewOf<uint32_t>(set_size.cast<py::buffer>(), 1, 1, "set_size");
+    evidence.set_size = size.values;
+  }
   if (!signatures.is_none()) {
     sig = ViewOf<uint32_t>(signatures.cast<py::buffer>(), 1, 2, "signatures");
     evidence.signatures = sig.values;
@@ -758,6 +787,8 @@ py::dict SignPartitionPy(const DedupPartition& partition,
   d["keys"] = ToArray(std::move(s.keys));
   d["sets"] = ToArray(std::move(s.sets));
   d["set_end"] = ToArray(std::move(s.set_end));
+  d["set_size"] = ToArray(std::move(s.set_size));
+  d["site"] = ToArray(std::move(s.site));
   d["rejected_jsonl"] = Bytes(s.rejected_jsonl);
   return d;
 }
@@ -872,6 +903,10 @@ py::bytes ClusterLines(const py::bytes& ids, const py::object& id_end,
 }
 
 }  // namespace
+
+// neardup.Index (index_bindings.cc).
+void BindIndex(py::module_& m);
+
 }  // namespace neardup::python
 
 using namespace neardup;          // NOLINT: the module mirrors the C++ names
@@ -1070,6 +1105,11 @@ PYBIND11_MODULE(_core, m) {
       py::arg("a"), py::arg("b"),
       "Returns the fraction of positions where two signatures agree. "
       "ValueError when they differ in length or are empty.");
+  m.def("estimate_containment_rows", &EstimateContainmentRowsPy,
+        py::arg("jaccard"), py::arg("size_a"), py::arg("size_b"),
+        "Returns EstimateContainment of each jaccard[i] (float64) with set "
+        "sizes size_a[i] and size_b[i] (uint32): dedup's estimated "
+        "containment (float64 array).");
   m.def("estimate_jaccard_rows", &EstimateJaccardRowsPy, py::arg("a"),
         py::arg("b"),
         "Returns estimate_jaccard of each row of a with the same row of b "
@@ -1305,11 +1345,14 @@ PYBIND11_MODULE(_core, m) {
         py::arg("doc"), py::arg("lengths"), py::arg("numbers"),
         py::arg("options"), py::arg("signatures") = py::none(),
         py::arg("keys") = py::none(), py::arg("sets") = py::none(),
-        py::arg("set_end") = py::none(),
+        py::arg("set_end") = py::none(), py::arg("set_size") = py::none(),
+        py::arg("site") = py::none(),
         "JudgeComponents: for entries sorted by (component, doc), the kept "
         "doc each is judged against (uint64 array), by dedup's rule "
         "(no chains). Evidence by method: signatures (minhash), sets and "
-        "set_end (minhash, verify exact), keys (simhash, exact). Releases "
+        "set_end (minhash, verify exact), set_size (minhash, verify "
+        "signature with containment), site (minhash with containment), "
+        "keys (simhash, exact). Releases "
         "the GIL.");
   m.def("choose_kept", &ChooseKept, py::arg("cluster"), py::arg("doc"),
         py::arg("lengths"), py::arg("numbers"), py::arg("policy"),
@@ -1584,7 +1627,9 @@ PYBIND11_MODULE(_core, m) {
                      "VerifyMode.SIGNATURE (estimated Jaccard) or EXACT (Jaccard of shingle sets). Default: SIGNATURE.")
       .def_readwrite("containment", &DedupOptions::containment,
                      "also duplicates: |A & B| / min(|A|, |B|) of the shingle "
-                     "sets at least this (0: off; verify exact only)")
+                     "sets at least this (0: off; estimated from signatures "
+                     "and set sizes, exact with verify EXACT; within one "
+                     "site only with main_text). Default: 0.")
       .def_readwrite("main_text", &DedupOptions::main_text,
                      "compare documents without their site's boilerplate "
                      "lines (not supported by neardup.dask)")
@@ -1712,6 +1757,9 @@ PYBIND11_MODULE(_core, m) {
         out["kept"] = ToArray(std::move(d.kept), {n});
         out["cluster"] = ToArray(std::move(d.cluster), {n});
         out["similarity"] = ToArray(std::move(d.similarity));
+        if (!d.containment.empty()) {
+          out["containment"] = ToArray(std::move(d.containment));
+        }
         const auto m = static_cast<py::ssize_t>(d.pairs.size());
         out["pairs"] = ToArray(std::move(flat), {m, 2});
         out["pair_similarity"] = ToArray(std::move(d.pair_similarity));
@@ -1722,7 +1770,8 @@ PYBIND11_MODULE(_core, m) {
       py::arg("numbers") = py::none(),
       "Finds the near-duplicates among texts (str or bytes) in memory, as "
       "run_dedup decides for the same texts (C++ FindDuplicates): returns "
-      "{kept, cluster, similarity, pairs, pair_similarity, removed}; "
+      "{kept, cluster, similarity, pairs, pair_similarity, removed}, and "
+      "containment with options.containment on; "
       "kept[i] is the document i is a duplicate of (i when kept). numbers: "
       "one float per text for KeepPolicy.FIELD. Releases the GIL.");
   m.def(
@@ -1741,6 +1790,27 @@ PYBIND11_MODULE(_core, m) {
       "(RuntimeError: interrupted), as Ctrl-C does (KeyboardInterrupt), "
       "and an exception it raises stops it too and is raised here; a "
       "stopped job writes nothing.");
+  m.def(
+      "run_dedup_with_index",
+      [](const std::vector<InputFile>& inputs, const std::string& output,
+         DedupOptions options, const std::string& index, bool readonly,
+         py::object progress) {
+        auto job = [&index, readonly](const std::vector<InputFile>& in,
+                                      const std::string& out,
+                                      const DedupOptions& o,
+                                      const ProgressFn& p) {
+          return RunDedupWithIndex(in, out, o, index, readonly, p);
+        };
+        return RunJob(job, inputs, output, std::move(options),
+                      std::move(progress));
+      },
+      py::arg("inputs"), py::arg("output"), py::arg("options"),
+      py::arg("index"), py::arg("readonly") = false,
+      py::arg("progress") = py::none(),
+      "run_dedup against the index folder `index` (`neardup dedup --index`, "
+      "C++ RunDedupWithIndex): records that duplicate an indexed record are "
+      "removed, and the kept ones are added as a new generation unless "
+      "readonly.");
   py::class_<BoilerplateOptions>(m, "BoilerplateOptions")
       .def(py::init<>())
       .def_readwrite("min_docs", &BoilerplateOptions::min_docs,
@@ -1926,4 +1996,5 @@ PYBIND11_MODULE(_core, m) {
   m.def("probe_input", &ProbeInput, py::arg("path"),
         py::arg("reader") = ReaderOptions{},
         "Returns (format, compression) of an input file.");
+  BindIndex(m);
 }

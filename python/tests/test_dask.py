@@ -62,7 +62,8 @@ def crawl(tmp_path_factory):
     originals = [make_text(rng, rng.randint(40, 400)) for _ in range(260)]
     a_lines, b_lines = [], []
     for i, text in enumerate(originals):
-        record = {"id": "a%d" % i, "text": text, "score": rng.randint(0, 9)}
+        record = {"id": "a%d" % i, "url": "https://s%d.example/a%d" % (i % 4, i),
+                  "text": text, "score": rng.randint(0, 9)}
         if i % 50 == 7:
             record["score"] = None  # not a number: ranks below any number
         a_lines.append(json.dumps(record, ensure_ascii=False))
@@ -81,10 +82,15 @@ def crawl(tmp_path_factory):
     for k in range(6):
         chain = edit(rng, chain, 3)
         b_lines.append(json.dumps({"id": "chain%d" % k, "text": chain}))
-    # Excerpts: the first two thirds of a text (containment 1).
+    # Excerpts: the first two thirds of a text (containment 1), half on
+    # their original's site (containment within a site does not count),
+    # half on another.
     for i in range(0, len(originals), 13):
         words = originals[i].split(" ")
-        b_lines.append(json.dumps({"id": "x%d" % i, "text": " ".join(
+        site = i % 4 if (i // 13) % 2 else 4
+        b_lines.append(json.dumps({"id": "x%d" % i,
+                                   "url": "https://s%d.example/x%d" % (site, i),
+                                   "text": " ".join(
             words[:len(words) * 2 // 3])}))
     a_lines.insert(40, '{"id": "broken", "text": "no closing brace"')
     a_lines.insert(90, json.dumps({"text": originals[5]}))  # no id
@@ -133,6 +139,8 @@ OPTIONS = {
                          digits="keep"),
                     ["--verify", "exact", "--containment", "0.8",
                      "--digits", "keep", "--keep", "longest"]),
+    "containment_estimated": (dict(containment=0.8, keep="longest"),
+                              ["--containment", "0.8", "--keep", "longest"]),
     "truncate": (dict(max_doc_bytes=1500, oversize="truncate"),
                  ["--max-doc-bytes", "1500", "--oversize", "truncate"]),
 }
@@ -201,6 +209,7 @@ def references(crawl, tmp_path_factory):
     (2, 100000, "verify_exact", 0),
     (2, 100000, "truncate", 0),
     (2, 60000, "containment", 3),
+    (2, 60000, "containment_estimated", 3),
 ])
 def test_same_outputs_as_neardup_dedup(crawl, clients, references, tmp_path,
                                        workers, partition_bytes, options,
@@ -220,14 +229,34 @@ def test_same_outputs_as_neardup_dedup(crawl, clients, references, tmp_path,
         assert want["truncated"] > 10
     removed = [json.loads(line) for line in
                open(os.path.join(expected, "removed.jsonl"), encoding="utf-8")]
-    if options in ("verify_exact", "containment"):
+    if options in ("verify_exact", "containment", "containment_estimated"):
         # Judged against the kept record (no chains): exact similarity.
         threshold = OPTIONS[options][0].get("threshold", 0.8)
         for r in removed:
             assert (r["similarity"] >= threshold
                     or r.get("containment", 0) >= 0.8), r
-    if options == "containment":
+    if options in ("containment", "containment_estimated"):
         assert sum(r["similarity"] < 0.8 for r in removed) > 5
+        # No removal by containment alone is of two pages of one site.
+        host = {}
+        for name, opener in (("a.jsonl", open), ("b.jsonl.gz", gzip.open)):
+            with opener(os.path.join(crawl, name), "rt",
+                        encoding="utf-8") as f:
+                for line in f:
+                    try:
+                        record = json.loads(line)
+                    except ValueError:
+                        continue
+                    if "id" in record and "url" in record:
+                        host[record["id"]] = record["url"].split("/")[2]
+        alone = [r for r in removed if r["similarity"] < 0.8]
+        assert any(r["id"] in host for r in alone)
+        # x13 lies in a13 only, on its site: kept; x26 in a26, on another.
+        ids = {r["id"] for r in removed}
+        assert "x13" not in ids and "x26" in ids
+        for r in alone:
+            assert (r["id"] not in host or r["kept_id"] not in host
+                    or host[r["id"]] != host[r["kept_id"]]), r
     assert stats["read"] == stats["kept"] + stats["removed"] + stats[
         "rejected"]
     assert stats["threads"] == workers

@@ -89,6 +89,29 @@ def _resolved():
 
 # name -> (a function returning the callable, valid arguments). The callable
 # is built afresh for each example, so that examples do not share state.
+def _index():
+    index = _core.Index(0.8, 16)
+    index.insert("k", "a b c d e f g h")
+    return index
+
+
+def _index_files():
+    """An index file, and an empty index folder (MANIFEST by hand, as
+    `neardup dedup --index` writes it)."""
+    path = os.path.join(WORK, "saved.ndx")
+    _index().save(path)
+    folder = os.path.join(WORK, "index_folder")
+    os.makedirs(folder, exist_ok=True)
+    params = _core.Index().parameters  # DedupOptions() decides alike
+    with open(os.path.join(folder, "MANIFEST"), "w") as f:
+        f.write("neardup-index-folder 1\n")
+        f.write("".join("param " + line + "\n" for line in params.splitlines()))
+    return path, folder
+
+
+INDEX_FILE, INDEX_FOLDER = _index_files()
+
+
 def _table():
     t = {}
     def fn(name, *args):
@@ -108,6 +131,8 @@ def _table():
     fn("compute_repetition_signals", "a b c")
     fn("compute_repetition_signals_batch", ["a b", "c"], 1)
     fn("dedup_method_name", _core.DedupMethod.MINHASH)
+    fn("estimate_containment_rows", np.array([0.5, 0.2, 1.0]),
+       np.array([10, 0, 3], np.uint32), np.array([5, 7, 3], np.uint32))
     fn("estimate_jaccard", SIG, SIG)
     fn("estimate_jaccard_rows", SIGS, SIGS)
     fn("exact_jaccard", U64, U64)
@@ -140,6 +165,9 @@ def _table():
     fn("resolve_dedup_options", _core.DedupOptions())
     fn("run_dedup", [_core.InputFile(INPUT, "in.jsonl")],
        os.path.join(WORK, "run"), _overwrite(_core.DedupOptions()))
+    fn("run_dedup_with_index", [_core.InputFile(INPUT, "in.jsonl")],
+       os.path.join(WORK, "run_index"), _overwrite(_core.DedupOptions()),
+       INDEX_FOLDER, True)
     fn("find_duplicates", ["a b c d e f", "a b c d e f", "x"],
        _core.DedupOptions())
     fn("run_clean", [_core.InputFile(INPUT, "in.jsonl")],
@@ -184,6 +212,8 @@ def _table():
     ctor("ShingleOptions", _core.ShingleKind.WORD, 5, 0,
          _core.NormalizeOptions())
     ctor("Shingler", _core.ShingleOptions())
+    ctor("Index", 0.8, 16)
+    ctor("IndexFolder", INDEX_FOLDER)
     for enum in ("CutReason", "DedupMethod", "KeepPolicy", "OutputFormat",
                  "Oversize", "ShingleKind", "VerifyMode"):
         ctor(enum, 0)
@@ -200,6 +230,18 @@ def _table():
     method("MinHasher.sign_texts", lambda: _core.MinHasher(16), ["a", "b"],
            _core.ShingleOptions(), 1)
     method("Normalizer.normalize", _core.Normalizer, "Text")
+    method("Index.insert", lambda: _core.Index(0.8, 16), "k", "a b c d e f")
+    method("Index.query", _index, "a b c d e f g", 0, None, False)
+    method("Index.remove", _index, "k")
+    method("Index.insert_batch", lambda: _core.Index(0.8, 16), ["a", "b"],
+           ["x y z", "u v w"], 1)
+    method("Index.query_batch", _index, ["a b c d e f"], 1)
+    method("Index.dedup_batch", _index, ["a", "b"], ["x y z", "x y z"], 1)
+    method("Index.save", _index, os.path.join(WORK, "index.ndx"))
+    t["Index.open"] = (lambda: _core.Index.open, (INDEX_FILE,))
+    method("IndexFolder.query", lambda: _core.IndexFolder(INDEX_FOLDER), "a b")
+    method("IndexFolder.query_batch", lambda: _core.IndexFolder(INDEX_FOLDER),
+           ["a b"], 1)
     method("RepeatFinder.find", _core.RepeatFinder, "a\nb\na\n")
     method("Shingler.hash", _core.Shingler, "a b c d e f")
     return t

@@ -86,6 +86,13 @@ struct Documents {
   // spill file (offset in values, count).
   std::vector<uint64_t> set_offset;
   std::vector<uint32_t> set_count;
+  // DedupOptions::containment with VerifyMode::kSignature: each document's
+  // number of distinct shingles, from which containment is estimated.
+  std::vector<uint32_t> set_size;
+  // DedupOptions::containment without main_text: LineCounter::SiteKey of
+  // each document's URL host (0: none); containment within a site does not
+  // count on the whole text.
+  std::vector<uint64_t> site;
   // DedupOptions::min_words: 1 for a document with fewer words, which is
   // removed as too_short and never compared.
   std::vector<uint8_t> too_short;
@@ -139,6 +146,7 @@ struct Worker {
   uint64_t repaired = 0;
   std::vector<Cut> cuts;  // main_text
   std::string main_text;
+  std::vector<uint64_t> distinct;  // CountDistinct's table
 };
 
 class DedupJob {
@@ -167,10 +175,17 @@ class DedupJob {
   // How alike documents a and b are. Fails only when a shingle set cannot
   // be read back from the spill file.
   absl::StatusOr<internal::Likeness> Compare(uint32_t a, uint32_t b);
-  bool TooShort(const DocPair& p) const {
-    return !docs_.too_short.empty() &&
-           (docs_.too_short[p.first] || docs_.too_short[p.second]);
+  // DedupOptions::containment estimated from signatures and set sizes.
+  bool EstimatesContainment() const {
+    return options_.containment > 0 && options_.verify == VerifyMode::kSignature;
   }
+  bool TooShort(const DocPair& p) const {
+    return (!docs_.too_short.empty() &&
+            (docs_.too_short[p.first] || docs_.too_short[p.second])) ||
+           (!prior_of_.empty() && (prior_of_[p.first] || prior_of_[p.second]));
+  }
+  // DedupOptions::prior: the records that duplicate a prior record.
+  absl::Status FindPrior();
   absl::Status WriteDecisions(const Clustering& clustering);
   absl::Status WritePass(const Clustering& clustering);
   absl::Status AddRejection(const Rejection& r, size_t file_index);
@@ -205,7 +220,30 @@ class DedupJob {
   // texts, kept as the write pass reads them.
   std::vector<uint64_t> report_docs_;
   internal::ReportTexts report_texts_;
+  // DedupOptions::prior: prior_of_[i] is 0, or 1 + the index in
+  // prior_matches_ of the prior record document i duplicates (it is then
+  // removed, and compared with nothing in this run).
+  std::vector<uint32_t> prior_of_;
+  std::vector<PriorRecords::Match> prior_matches_;
 };
+
+absl::Status DedupJob::FindPrior() {
+  const size_t n = docs_.size();
+  std::vector<std::optional<PriorRecords::Match>> found(n);
+  const bool minhash = options_.method == DedupMethod::kMinHash;
+  internal::ParallelFor(std::max(1, options_.threads), n, [&](int, size_t i) {
+    found[i] = options_.prior->Find(
+        minhash ? docs_.signatures.Signature(i) : absl::Span<const uint32_t>(),
+        minhash ? 0 : docs_.keys[i]);
+  });
+  prior_of_.assign(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    if (!found[i]) continue;
+    prior_matches_.push_back(*std::move(found[i]));
+    prior_of_[i] = static_cast<uint32_t>(prior_matches_.size());
+  }
+  return internal::CheckCancel(options_.cancel);
+}
 
 absl::Status DedupJob::Prepare() {
   auto resolved = ResolveDedupOptions(options_);
@@ -251,6 +289,7 @@ uint64_t DedupJob::EstimatedPeakBytes(uint64_t docs, uint64_t id_bytes) const {
       bytes += chunks * kChunkDocs * static_cast<uint64_t>(options_.num_perm) *
                sizeof(uint32_t);
       if (options_.verify == VerifyMode::kExact) bytes += docs * (8 + 4);
+      if (options_.containment > 0) bytes += docs * (4 + 8);  // sizes, sites
       // Per band in flight: its keys and the sorted (key, document) pairs.
       const uint64_t parallel = std::max<uint64_t>(
           1, std::min<uint64_t>(threads, static_cast<uint64_t>(stats_.lsh.bands)));
@@ -314,6 +353,7 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
   // long document does not leave the other threads idle; each document's
   // results have their own place, so the output does not depend on who
   // signed it.
+  const bool keep_sizes = EstimatesContainment();
   constexpr size_t kGrain = 8;
   std::atomic<size_t> next{0};
   auto work = [&](size_t w) {
@@ -337,6 +377,10 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
             minhasher_->Sign(worker.hashes,
                              absl::MakeSpan(docs_.signatures.Row(doc), k))
                 .IgnoreError();
+            if (keep_sizes) {
+              docs_.set_size[doc] = static_cast<uint32_t>(
+                  internal::CountDistinct(worker.hashes, &worker.distinct));
+            }
             if (keep_sets) {
               std::vector<uint64_t>& set = batch.sets[i];
               set = worker.hashes;
@@ -430,7 +474,7 @@ absl::Status DedupJob::SignPass() {
   for (int w = 0; w < options_.threads; ++w) {
     workers.push_back(Worker{*Shingler::Create(options_.shingles), {}, {},
                              Normalizer(options_.shingles.normalize), 0, {},
-                             {}});
+                             {}, {}});
   }
   if (options_.verify == VerifyMode::kExact &&
       options_.method == DedupMethod::kMinHash) {
@@ -466,6 +510,7 @@ absl::Status DedupJob::SignPass() {
         docs_.set_offset.resize(end);
         docs_.set_count.resize(end);
       }
+      if (EstimatesContainment()) docs_.set_size.resize(end);
     } else {
       docs_.keys.resize(end);
     }
@@ -521,6 +566,9 @@ absl::Status DedupJob::SignPass() {
       docs_.id_end.push_back(docs_.ids.size());
       batches[current].Add(record.text);
       if (options_.main_text) batches[current].sites.push_back(UrlHost(record.url));
+      if (options_.containment > 0 && !options_.main_text) {
+        docs_.site.push_back(LineCounter::SiteKey(UrlHost(record.url)));
+      }
       batch_bytes += record.text.size();
       if (batch_bytes >= kBatchBytes ||
           batches[current].size >= kBatchDocs) {
@@ -588,12 +636,15 @@ absl::StatusOr<internal::Likeness> DedupJob::Compare(uint32_t a, uint32_t b) {
     if (options_.containment > 0) {
       like.containment = ExactContainment(set_a_, set_b_);
     }
+    like.same_site = !docs_.site.empty() && internal::SameSite(docs_.site[a], docs_.site[b]);
     return like;
   }
-  // Every signature has num_perm values, so this cannot fail.
-  return internal::Likeness{EstimateJaccard(docs_.signatures.Signature(a),
-                          docs_.signatures.Signature(b))
-              .value_or(0.0)};
+  internal::Likeness like = internal::EstimateLikeness(
+      docs_.signatures.Signature(a), docs_.signatures.Signature(b),
+      EstimatesContainment() ? docs_.set_size[a] : 0,
+      EstimatesContainment() ? docs_.set_size[b] : 0, EstimatesContainment());
+  like.same_site = !docs_.site.empty() && internal::SameSite(docs_.site[a], docs_.site[b]);
+  return like;
 }
 
 absl::Status DedupJob::Index(DisjointSets& sets) {
@@ -744,7 +795,30 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
       ++removed_lines;
       continue;
     }
-    if (c.kept[i] == i) continue;
+    if (!prior_of_.empty() && prior_of_[i] != 0) {
+      // Removed as a duplicate of a record of an earlier run.
+      ++stats_.files[docs_.file[i]].removed;
+      const PriorRecords::Match& m = prior_matches_[prior_of_[i] - 1];
+      line = RemovedJson(docs_.Id(i), files_.display(docs_.file[i]),
+                         docs_.line[i], options_.method, -1, m.kept_id,
+                         m.similarity);
+      line.replace(line.find(",\"cluster\":-1,"), 14, ",\"cluster\":null,");
+      line.insert(line.size() - 1, m.source_json);
+      if (auto s = (*removed)->WriteLine(line); !s.ok()) return s;
+      ++removed_lines;
+      continue;
+    }
+    if (c.kept[i] == i) {
+      if (options_.prior != nullptr) {
+        options_.prior->Kept(
+            docs_.Id(i), files_.display(docs_.file[i]), docs_.line[i],
+            options_.method == DedupMethod::kMinHash
+                ? docs_.signatures.Signature(i)
+                : absl::Span<const uint32_t>(),
+            options_.method == DedupMethod::kMinHash ? 0 : docs_.keys[i]);
+      }
+      continue;
+    }
     ++stats_.files[docs_.file[i]].removed;
     const absl::StatusOr<internal::Likeness> compared = Compare(i, c.kept[i]);
     if (!compared.ok()) return compared.status();
@@ -824,6 +898,9 @@ absl::Status DedupJob::WritePass(const Clustering& c) {
       internal::KeepReportText(files_.display(f), record, &report_texts_);
     }
     if (c.kept[doc] != doc) return internal::RecordAction::kDrop;
+    if (!prior_of_.empty() && prior_of_[doc] != 0) {
+      return internal::RecordAction::kDrop;
+    }
     if (!docs_.too_short.empty() && docs_.too_short[doc]) {
       return internal::RecordAction::kDrop;
     }
@@ -852,6 +929,9 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
     if (auto s = CountLines(); !s.ok()) return s;
   }
   if (auto s = SignPass(); !s.ok()) return s;
+  if (options_.prior != nullptr) {
+    if (auto s = FindPrior(); !s.ok()) return s;
+  }
   absl::StatusOr<DisjointSets> sets = DisjointSets::Create(docs_.size());
   if (!sets.ok()) return sets.status();
   if (auto s = Index(*sets); !s.ok()) return s;
@@ -880,7 +960,8 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
   const Clustering& clustering = *clustered;
   stats_.removed_too_short = static_cast<uint64_t>(
       std::count(docs_.too_short.begin(), docs_.too_short.end(), 1));
-  stats_.removed = clustering.removed + stats_.removed_too_short;
+  stats_.removed = clustering.removed + stats_.removed_too_short +
+                   prior_matches_.size();
   stats_.kept = stats_.read - stats_.rejected - stats_.removed;
   if (auto s = WriteDecisions(clustering); !s.ok()) return s;
   if (spill_ != nullptr) {
@@ -954,9 +1035,8 @@ absl::StatusOr<DedupOptions> ResolveDedupOptions(const DedupOptions& options) {
       return invalid("containment must be 0 (off) or in (0, 1], got " +
                      ShortDouble(o.containment));
     }
-    if (o.method != DedupMethod::kMinHash || o.verify != VerifyMode::kExact) {
-      return invalid("containment needs method minhash with verify exact "
-                     "(the shingle sets): set verify to exact");
+    if (o.method != DedupMethod::kMinHash) {
+      return invalid("containment needs method minhash");
     }
   }
   if (o.main_text && o.main_text_boilerplate.min_docs < 2) {

@@ -11,7 +11,9 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/types/span.h"
 #include "neardup/clean.h"
+#include "neardup/minhash.h"
 #include "neardup/pipeline.h"
 #include "neardup/shingle.h"
 #include "neardup/text.h"
@@ -90,11 +92,63 @@ inline std::string_view MainText(std::string_view text, std::string_view site,
   return text;
 }
 
+// Returns the number of distinct values in `hashes` (shingle hashes: their
+// low bits are uniform), the set size that containment is estimated from
+// (EstimateContainment). Uses *table as scratch, grown to a power of two of
+// at least twice the values and reused: no allocation once it is large
+// enough. Cost: linear.
+inline size_t CountDistinct(absl::Span<const uint64_t> hashes,
+                            std::vector<uint64_t>* table) {
+  if (hashes.empty()) return 0;
+  size_t capacity = 16;
+  while (capacity < 2 * hashes.size()) capacity <<= 1;
+  table->assign(capacity, 0);  // 0 marks a free slot
+  const size_t mask = capacity - 1;
+  size_t count = 0;
+  bool zero = false;
+  for (const uint64_t h : hashes) {
+    if (h == 0) {
+      count += zero ? 0 : 1;
+      zero = true;
+      continue;
+    }
+    size_t at = static_cast<size_t>(h) & mask;
+    while ((*table)[at] != 0 && (*table)[at] != h) at = (at + 1) & mask;
+    if ((*table)[at] == 0) {
+      (*table)[at] = h;
+      ++count;
+    }
+  }
+  return count;
+}
+
 // How alike two documents are, as dedup verifies and reports it.
 struct Likeness {
   double similarity = 0;   // Jaccard; Hamming distance (kSimHash); 1 (kExact)
   double containment = NAN;  // only with DedupOptions::containment
+  // Both records have the same site (the host of their URL, not empty).
+  bool same_site = false;
 };
+
+// Returns true when two records with sites `a` and `b` (LineCounter::SiteKey
+// of the URL host, 0 without one) are of the same site.
+inline bool SameSite(uint64_t a, uint64_t b) { return a != 0 && a == b; }
+
+// The likeness of two MinHash signatures under VerifyMode::kSignature:
+// the estimated Jaccard and, when `containment` (DedupOptions::containment
+// is on), the containment it implies for distinct shingle counts `size_a`
+// and `size_b` (EstimateContainment). The one estimate of the job, its
+// distributed stages, FindDuplicates and explain.
+inline Likeness EstimateLikeness(absl::Span<const uint32_t> a,
+                                 absl::Span<const uint32_t> b, uint64_t size_a,
+                                 uint64_t size_b, bool containment) {
+  // Signatures of one MinHasher have the same length: this cannot fail.
+  Likeness like{EstimateJaccard(a, b).value_or(0.0)};
+  if (containment) {
+    like.containment = EstimateContainment(like.similarity, size_a, size_b);
+  }
+  return like;
+}
 
 // Returns true when a pair with `like` is a duplicate under `o` (resolved
 // options): the one rule of the job, its distributed stages and explain.
@@ -107,8 +161,13 @@ inline bool IsDuplicate(const DedupOptions& o, const Likeness& like) {
     case DedupMethod::kMinHash:
       break;
   }
+  // Containment within one site counts only on the main text: on the whole
+  // page, a short article is contained in a long one by their shared
+  // furniture (measured: every containment-only removal within a site of
+  // CleanPortalEval was a different article).
   return like.similarity >= o.threshold ||
-         (o.containment > 0 && like.containment >= o.containment);
+         (o.containment > 0 && like.containment >= o.containment &&
+          (o.main_text || !like.same_site));
 }
 
 }  // namespace neardup::internal

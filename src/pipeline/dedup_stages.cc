@@ -77,7 +77,7 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
     minhasher = std::make_unique<MinHasher>(*std::move(hasher));
   }
   Normalizer normalizer(options.shingles.normalize);
-  std::vector<uint64_t> hashes;
+  std::vector<uint64_t> hashes, table;
   std::string normalized;
   Record record;
   Rejection rejection;
@@ -113,6 +113,13 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
         // The row has k values, so Sign cannot fail.
         minhasher->Sign(hashes, absl::MakeSpan(out.signatures.data() + row, k))
             .IgnoreError();
+        if (options.containment > 0) {
+          out.site.push_back(LineCounter::SiteKey(UrlHost(record.url)));
+        }
+        if (options.verify == VerifyMode::kSignature && options.containment > 0) {
+          out.set_size.push_back(
+              static_cast<uint32_t>(internal::CountDistinct(hashes, &table)));
+        }
         if (options.verify == VerifyMode::kExact) {
           std::sort(hashes.begin(), hashes.end());
           hashes.erase(std::unique(hashes.begin(), hashes.end()),
@@ -179,10 +186,18 @@ absl::StatusOr<std::vector<uint64_t>> JudgeComponents(
   const size_t k = static_cast<size_t>(options.num_perm);
   const bool sets = options.method == DedupMethod::kMinHash &&
                     options.verify == VerifyMode::kExact;
+  const bool sizes = options.method == DedupMethod::kMinHash && !sets &&
+                     options.containment > 0;
   if (options.method == DedupMethod::kMinHash) {
     // Signatures give the band keys (only LSH candidates are compared).
     if (evidence.signatures.size() != n * k) {
       return invalid("signatures are not num_perm values per member");
+    }
+    if (sizes && evidence.set_size.size() != n) {
+      return invalid("set_size is not one per member");
+    }
+    if (options.containment > 0 && evidence.site.size() != n) {
+      return invalid("site is not one per member");
     }
     if (sets) {
       if (evidence.set_end.size() != n) return invalid("set_end is not one per member");
@@ -217,16 +232,23 @@ absl::StatusOr<std::vector<uint64_t>> JudgeComponents(
       case DedupMethod::kMinHash:
         break;
     }
+    const bool same_site = options.containment > 0 &&
+                           internal::SameSite(evidence.site[a], evidence.site[b]);
     if (sets) {
       internal::Likeness l{ExactJaccard(set_of(a), set_of(b))};
       if (options.containment > 0) {
         l.containment = ExactContainment(set_of(a), set_of(b));
       }
+      l.same_site = same_site;
       return l;
     }
-    return {EstimateJaccard(evidence.signatures.subspan(a * k, k),
-                            evidence.signatures.subspan(b * k, k))
-                .value_or(0.0)};
+    internal::Likeness l = internal::EstimateLikeness(
+        evidence.signatures.subspan(a * k, k),
+        evidence.signatures.subspan(b * k, k),
+        sizes ? evidence.set_size[a] : 0, sizes ? evidence.set_size[b] : 0,
+        sizes);
+    l.same_site = same_site;
+    return l;
   };
   const size_t bands = options.method == DedupMethod::kMinHash
                            ? static_cast<size_t>(options.bands)

@@ -26,6 +26,7 @@ namespace {
 struct Sketches {
   std::vector<uint32_t> signatures;          // kMinHash, n x k
   std::vector<std::vector<uint64_t>> sets;   // kMinHash, exact verification
+  std::vector<uint32_t> sizes;  // kMinHash, estimated containment: distinct
   std::vector<uint64_t> keys;                // kSimHash, kExact
   std::vector<uint64_t> lengths;
 };
@@ -36,16 +37,20 @@ absl::Status Sketch(size_t n, const TextFn& text, const DedupOptions& o,
   if (!first.ok()) return first.status();
   const size_t k = static_cast<size_t>(o.num_perm);
   const bool sets = o.method == DedupMethod::kMinHash &&
-                    (o.verify == VerifyMode::kExact || o.containment > 0);
+                    o.verify == VerifyMode::kExact;
+  const bool sizes = o.method == DedupMethod::kMinHash && !sets &&
+                     o.containment > 0;
   if (o.method == DedupMethod::kMinHash) out->signatures.resize(n * k);
   if (sets) out->sets.resize(n);
+  if (sizes) out->sizes.resize(n);
   if (o.method != DedupMethod::kMinHash) out->keys.resize(n);
   out->lengths.resize(n);
   const int workers = internal::JobThreads(o.threads);
   std::vector<Shingler> shinglers(static_cast<size_t>(workers), *first);
   std::vector<Normalizer> normalizers(static_cast<size_t>(workers),
                                       Normalizer(o.shingles.normalize));
-  std::vector<std::vector<uint64_t>> hashes(static_cast<size_t>(workers));
+  std::vector<std::vector<uint64_t>> hashes(static_cast<size_t>(workers)),
+      tables(static_cast<size_t>(workers));
   std::vector<std::string> scratch(static_cast<size_t>(workers)),
       normalized(static_cast<size_t>(workers));
   internal::ParallelFor(workers, n, [&](int w, size_t i) {
@@ -64,6 +69,10 @@ absl::Status Sketch(size_t n, const TextFn& text, const DedupOptions& o,
     // The row has k values: Sign cannot fail.
     hasher->Sign(hashes[w], absl::MakeSpan(out->signatures).subspan(i * k, k))
         .IgnoreError();
+    if (sizes) {
+      out->sizes[i] =
+          static_cast<uint32_t>(internal::CountDistinct(hashes[w], &tables[w]));
+    }
     if (sets) {
       std::vector<uint64_t>& set = out->sets[i];
       set = hashes[w];
@@ -116,16 +125,15 @@ absl::StatusOr<Duplicates> FindDuplicates(size_t n, const TextFn& text,
         break;
     }
     if (!s.sets.empty()) {
-      internal::Likeness like{o.verify == VerifyMode::kExact
-                                  ? ExactJaccard(s.sets[a], s.sets[b])
-                                  : *EstimateJaccard(
-                                        absl::MakeConstSpan(s.signatures).subspan(a * k, k),
-                                        absl::MakeConstSpan(s.signatures).subspan(b * k, k))};
+      internal::Likeness like{ExactJaccard(s.sets[a], s.sets[b])};
       if (o.containment > 0) like.containment = ExactContainment(s.sets[a], s.sets[b]);
       return like;
     }
-    return {*EstimateJaccard(absl::MakeConstSpan(s.signatures).subspan(a * k, k),
-                             absl::MakeConstSpan(s.signatures).subspan(b * k, k))};
+    const bool contained = !s.sizes.empty();
+    return internal::EstimateLikeness(
+        absl::MakeConstSpan(s.signatures).subspan(a * k, k),
+        absl::MakeConstSpan(s.signatures).subspan(b * k, k),
+        contained ? s.sizes[a] : 0, contained ? s.sizes[b] : 0, contained);
   };
 
   // Candidates, each pair once, then verified.
@@ -174,10 +182,16 @@ absl::StatusOr<Duplicates> FindDuplicates(size_t n, const TextFn& text,
   out.kept = std::move(clustering->kept);
   out.cluster = std::move(clustering->cluster);
   out.similarity.resize(n);
+  if (o.containment > 0) out.containment.resize(n, 1.0);
   for (uint32_t i = 0; i < n; ++i) {
-    out.similarity[i] = out.kept[i] == i ? (o.method == DedupMethod::kSimHash ? 0 : 1)
-                                         : compare(i, out.kept[i]).similarity;
-    out.removed += out.kept[i] != i;
+    if (out.kept[i] == i) {
+      out.similarity[i] = o.method == DedupMethod::kSimHash ? 0 : 1;
+      continue;
+    }
+    const internal::Likeness like = compare(i, out.kept[i]);
+    out.similarity[i] = like.similarity;
+    if (o.containment > 0) out.containment[i] = like.containment;
+    ++out.removed;
   }
   return out;
 }

@@ -219,4 +219,13 @@ double ExactContainment(absl::Span<const uint64_t> a,
   return static_cast<double>(o.common) / static_cast<double>(smaller);
 }
 
+double EstimateContainment(double jaccard, uint64_t size_a, uint64_t size_b) {
+  const uint64_t smaller = std::min(size_a, size_b);
+  if (smaller == 0) return size_a == size_b ? 1.0 : 0.0;
+  const double common = jaccard *
+                        (static_cast<double>(size_a) + static_cast<double>(size_b)) /
+                        (1.0 + jaccard);
+  return std::min(1.0, common / static_cast<double>(smaller));
+}
+
 }  // namespace neardup

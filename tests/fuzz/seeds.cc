@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "neardup/clean.h"
+#include "neardup/index.h"
 
 namespace {
 
@@ -169,6 +170,22 @@ std::map<std::string, std::vector<std::string>> Seeds() {
   seeds["line_counts"].push_back(std::string(1, '\1') + counter.Serialize());
   seeds["line_counts"].push_back(std::string(1, '\x06') + paragraphs +
                                  std::string(1, '\0') + paragraphs);
+
+  auto& ix = seeds["index_format"];
+  for (const neardup::DedupMethod method :
+       {neardup::DedupMethod::kMinHash, neardup::DedupMethod::kSimHash,
+        neardup::DedupMethod::kExact}) {
+    neardup::IndexOptions options;
+    options.method = method;
+    options.num_perm = 16;  // small files: the fuzzer mutates every byte
+    auto index = neardup::Index::Create(options);
+    if (!index.ok()) continue;
+    for (int d = 0; d < 3; ++d) {
+      index->Insert("k" + std::to_string(d), Words(d * 3, 12), "o").IgnoreError();
+    }
+    ix.push_back(std::string(1, '\0') + index->Serialize());
+    ix.push_back(std::string(1, '\1') + index->Serialize());
+  }
 
   auto& h = seeds["html_text"];
   h.push_back("<!DOCTYPE html><html><head><title>T</title><style>p{}</style>"

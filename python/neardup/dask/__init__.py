@@ -279,7 +279,32 @@ def _exact_rows(sets_a, sets_b):
                                                *_flat_sets(sets_b)))
 
 
-def _attach_first(signed, offset, pieces, starts, count, exact=False):
+def _size(signed, rows):
+    """Distinct shingle counts (verify="signature" with containment)."""
+    return np.asarray(signed["set_size"], dtype=np.uint32)[rows]
+
+
+def _site(signed, rows):
+    """Site keys of documents (containment): 0 without a URL."""
+    return np.asarray(signed["site"], dtype=np.uint64)[rows]
+
+
+def _contained(contained, containment, site_a, site_b):
+    """IsDuplicate's containment rule: within one site (the same non-zero
+    key) containment does not count on the whole text."""
+    return (contained >= containment) & ~((site_a != 0) & (site_a == site_b))
+
+
+def _estimated_containment(similarity, size_a, size_b):
+    """EstimateContainment of each pair, as neardup dedup estimates it."""
+    return np.asarray(_core.estimate_containment_rows(
+        np.ascontiguousarray(similarity, dtype=np.float64),
+        np.ascontiguousarray(size_a, dtype=np.uint32),
+        np.ascontiguousarray(size_b, dtype=np.uint32)))
+
+
+def _attach_first(signed, offset, pieces, starts, count, exact=False,
+                  sized=False, sited=False):
     a = _concat(pieces, "a", np.int64)
     b = _concat(pieces, "b", np.int64)
     # The bands of one pair may meet in several buckets: compare it once.
@@ -289,6 +314,10 @@ def _attach_first(signed, offset, pieces, starts, count, exact=False):
         columns["set_a"] = [_set(signed, int(x - offset)) for x in a]
     else:
         columns["sig_a"] = np.asarray(signed["signatures"])[a - offset]
+    if sized:
+        columns["size_a"] = _size(signed, a - offset)
+    if sited:
+        columns["site_a"] = _site(signed, a - offset)
     return {"pieces": _split(_owner(b, starts), count, **columns)}
 
 
@@ -303,7 +332,9 @@ def _verify(signed, offset, pieces, threshold, count, exact=False,
         if containment > 0:  # IsDuplicate's rule
             contained = np.asarray(_core.exact_containment_rows(
                 *_flat_sets(sets_a), *_flat_sets(sets_b)))
-            joined = (similarity >= threshold) | (contained >= containment)
+            joined = (similarity >= threshold) | _contained(
+                contained, containment, _concat(pieces, "site_a", np.uint64),
+                _site(signed, b - offset))
             return _edges_out(a[joined], b[joined], count, verified=len(a))
     else:
         width = np.asarray(signed["signatures"]).shape[1]
@@ -311,6 +342,14 @@ def _verify(signed, offset, pieces, threshold, count, exact=False,
         sig_b = np.asarray(signed["signatures"])[b - offset]
         similarity = np.asarray(_core.estimate_jaccard_rows(
             np.ascontiguousarray(sig_a), np.ascontiguousarray(sig_b)))
+        if containment > 0:  # estimated from the set sizes
+            contained = _estimated_containment(
+                similarity, _concat(pieces, "size_a", np.uint32),
+                _size(signed, b - offset))
+            joined = (similarity >= threshold) | _contained(
+                contained, containment, _concat(pieces, "site_a", np.uint64),
+                _site(signed, b - offset))
+            return _edges_out(a[joined], b[joined], count, verified=len(a))
     joined = similarity >= threshold
     return _edges_out(a[joined], b[joined], count, verified=len(a))
 
@@ -377,17 +416,23 @@ def _star_out(result, starts, count):
     return {"pieces": _split(_owner(x, starts), count, doc=x, root=y)}
 
 
-def _evidence(signed, rows, method, exact):
+def _evidence(signed, rows, method, exact, sized=False, sited=False):
     """What _choose compares of the documents at `rows` of a partition."""
+    out = {}
+    if sited:
+        out["site"] = _site(signed, rows)
     if exact:  # the signatures give the band keys
-        return {"set": [_set(signed, int(r)) for r in rows],
-                "sig": np.asarray(signed["signatures"])[rows]}
+        out["set"] = [_set(signed, int(r)) for r in rows]
+    if sized:
+        out["size"] = _size(signed, rows)
     if method == "minhash":
-        return {"sig": np.asarray(signed["signatures"])[rows]}
+        out["sig"] = np.asarray(signed["signatures"])[rows]
+        return out
     return {"key": np.asarray(signed["keys"], dtype=np.uint64)[rows]}
 
 
-def _attach_member(signed, offset, pieces, starts, count, method, exact):
+def _attach_member(signed, offset, pieces, starts, count, method, exact,
+                   sized=False, sited=False):
     doc = _concat(pieces, "doc", np.int64)
     root = _concat(pieces, "root", np.int64)
     length = np.asarray(signed["length"])[doc - offset]
@@ -395,10 +440,11 @@ def _attach_member(signed, offset, pieces, starts, count, method, exact):
     return {"pieces": _split(_owner(root, starts), count, doc=doc, root=root,
                              length=length, number=number,
                              **_evidence(signed, doc - offset, method,
-                                         exact))}
+                                         exact, sized, sited))}
 
 
-def _choose(signed, offset, pieces, kw, starts, count, method, exact):
+def _choose(signed, offset, pieces, kw, starts, count, method, exact,
+            sized=False, sited=False):
     """Judges the components whose smallest member is here (no chains:
     JudgeComponents), and numbers their clusters of two or more in order of
     (component, first member), as neardup dedup does."""
@@ -414,7 +460,7 @@ def _choose(signed, offset, pieces, kw, starts, count, method, exact):
         [length, np.asarray(signed["length"])[roots - offset]])
     number = np.concatenate(
         [number, np.asarray(signed["number"])[roots - offset]])
-    mine = _evidence(signed, roots - offset, method, exact)
+    mine = _evidence(signed, roots - offset, method, exact, sized, sited)
     order = np.lexsort((doc, root))
     doc, root, length, number = (doc[order], root[order], length[order],
                                  number[order])
@@ -431,6 +477,12 @@ def _choose(signed, offset, pieces, kw, starts, count, method, exact):
         sig = np.concatenate(
             [_concat(pieces, "sig", np.uint32, width), mine["sig"]])[order]
         evidence["signatures"] = np.ascontiguousarray(sig).reshape(-1)
+        if sized:
+            evidence["set_size"] = np.ascontiguousarray(np.concatenate(
+                [_concat(pieces, "size", np.uint32), mine["size"]])[order])
+        if sited:
+            evidence["site"] = np.ascontiguousarray(np.concatenate(
+                [_concat(pieces, "site", np.uint64), mine["site"]])[order])
     else:
         evidence["keys"] = np.ascontiguousarray(np.concatenate(
             [_concat(pieces, "key", np.uint64), mine["key"]])[order])
@@ -469,7 +521,7 @@ def _id(signed, row):
 
 
 def _attach_kept(signed, offset, pieces, starts, count, method,
-                 exact=False):
+                 exact=False, sized=False):
     doc = _concat(pieces, "doc", np.int64)
     root = _concat(pieces, "root", np.int64)
     rank = _concat(pieces, "rank", np.int64)
@@ -480,6 +532,8 @@ def _attach_kept(signed, offset, pieces, starts, count, method,
         columns["set_kept"] = [_set(signed, int(k - offset)) for k in kept]
     elif method == "minhash":
         columns["sig_kept"] = np.asarray(signed["signatures"])[kept - offset]
+        if sized:
+            columns["size_kept"] = _size(signed, kept - offset)
     elif method == "simhash":
         columns["fp_kept"] = np.asarray(signed["keys"])[kept - offset]
     return {"pieces": _split(_owner(doc, starts), count, **columns)}
@@ -525,6 +579,11 @@ def _decide(signed, offset, pieces, cluster_base, starts, count, method,
         similarity = np.asarray(_core.estimate_jaccard_rows(
             np.ascontiguousarray(mine[removed]),
             np.ascontiguousarray(sig_kept[removed])))
+        if containment:
+            size_kept = _concat(pieces, "size_kept", np.uint32)[order]
+            contained = _estimated_containment(
+                similarity, _size(signed, (doc - offset)[removed]),
+                size_kept[removed])
     elif method == "simhash":
         fp_kept = _concat(pieces, "fp_kept", np.uint64)[order]
         mine = np.asarray(signed["keys"], dtype=np.uint64)[doc - offset]
@@ -541,7 +600,7 @@ def _decide(signed, offset, pieces, cluster_base, starts, count, method,
         _core.parse_dedup_method(method),
         cluster[removed].astype(np.uint64), kept_blob, kept_end,
         similarity.astype(np.float64),
-        contained if exact and containment else None)
+        contained if containment and method == "minhash" else None)
     member_ids = [_id(signed, int(r)) for r in rows]
     return {"removed": lines, "removed_count": int(removed.sum()),
             "keep": keep,
@@ -614,8 +673,8 @@ def dedup(paths, output, *, client=None, scheduler=None,
 
     keep: first, longest or field:NAME. Judging is the command's: records,
     best first by the keep policy, join the first kept record they are a
-    duplicate of, else are kept (no chains). containment (with
-    verify="exact") and digits ("zero" or "keep") are the command's
+    duplicate of, else are kept (no chains). containment (estimated, or
+    exact with verify="exact") and digits ("zero" or "keep") are the command's
     --containment and --digits; --main-text is not supported here.
 
     Returns the parsed stats.json. Raises the errors of ``neardup dedup``
@@ -667,6 +726,10 @@ def _run(client, inputs, output, parts, kw, options, method,
         width = max(2, min(count, 2 * threads))
     minhash = method == "minhash"
     exact = minhash and options.verify == _core.VerifyMode.EXACT
+    # Containment estimated from signatures needs each set's size.
+    sized = minhash and not exact and options.containment > 0
+    # Containment within one site does not count: sites travel with it.
+    sited = minhash and options.containment > 0
 
     # 1. sign
     t = time.monotonic()
@@ -694,7 +757,7 @@ def _run(client, inputs, output, parts, kw, options, method,
     del mapped
     if minhash:
         firsts = [client.submit(_attach_first, signed[p], offsets[p], pieces,
-                                starts, count, exact)
+                                starts, count, exact, sized, sited)
                   for p, pieces in enumerate(_exchange(client, buckets, count))]
         edges = [client.submit(_verify, signed[p], offsets[p], pieces,
                                options.threshold, width, exact,
@@ -729,10 +792,10 @@ def _run(client, inputs, output, parts, kw, options, method,
     stars = [client.submit(_star_out, r, starts, count) for r in current]
     del current, edges
     members = [client.submit(_attach_member, signed[p], offsets[p], pieces,
-                             starts, count, method, exact)
+                             starts, count, method, exact, sized, sited)
                for p, pieces in enumerate(_exchange(client, stars, count))]
     chosen = [client.submit(_choose, signed[p], offsets[p], pieces, kw,
-                            starts, count, method, exact)
+                            starts, count, method, exact, sized, sited)
               for p, pieces in enumerate(_exchange(client, members, count))]
     del stars, members
     cluster_counts = client.gather([client.submit(_field, c, "clusters")
@@ -744,7 +807,7 @@ def _run(client, inputs, output, parts, kw, options, method,
     cluster_base = np.concatenate(
         [[0], np.cumsum(cluster_counts)[:-1]]).astype(np.int64)
     with_kept = [client.submit(_attach_kept, signed[p], offsets[p], pieces,
-                               starts, count, method, exact)
+                               starts, count, method, exact, sized)
                  for p, pieces in enumerate(_exchange(client, chosen, count))]
     del chosen
     decided = [client.submit(_decide, signed[p], offsets[p], pieces,
@@ -927,9 +990,11 @@ def _parser():
                    help="SimHash: largest Hamming distance of duplicates, "
                         "0 to 8 (default: %(default)s)")
     p.add_argument("--containment", type=float, default=0.0,
-                   help="with --verify exact: a pair is also a duplicate "
-                   "when |A & B| / min(|A|, |B|) of its shingle sets is at "
-                   "least this (0: off)")
+                   help="a pair is also a duplicate when |A & B| / min(|A|, "
+                   "|B|) of its shingle sets is at least this (0: off; "
+                   "estimated from signatures and set sizes, exact with "
+                   "--verify exact; not within one site, as neardup dedup "
+                   "without --main-text)")
     p.add_argument("--digits", default="zero", choices=("zero", "keep"),
                    help="digits in shingles: zero (every digit becomes 0) "
                    "or keep")
