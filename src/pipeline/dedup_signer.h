@@ -1,5 +1,6 @@
-// Private: what the dedup job and its distributed stages compare for one
-// document, so that both sign it the same way.
+// Private: what the dedup job, its distributed stages, FindDuplicates and
+// the index compare for one document, signed by one DocSigner so that all
+// of them sign it the same way.
 
 #ifndef NEARDUP_PIPELINE_DEDUP_SIGNER_H_
 #define NEARDUP_PIPELINE_DEDUP_SIGNER_H_
