@@ -15,6 +15,7 @@
 #include "neardup/cluster.h"
 #include "neardup/io.h"
 #include "neardup/lsh.h"
+#include "neardup/minhash.h"
 #include "neardup/pipeline.h"
 #include "pipeline/dedup_signer.h"
 #include "tests/test_util.h"
@@ -286,6 +287,74 @@ TEST(CountDistinctTest, CountsEachValueOnce) {
     std::sort(sorted.begin(), sorted.end());
     sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
     EXPECT_EQ(internal::CountDistinct(values, &table), sorted.size()) << n;
+  }
+}
+
+// One DocSigner per thread signs document after document with the same
+// scratch: each document's signature, key, set size, set and too_short are
+// those a fresh signer gives it, whatever was signed before (a long text
+// before a short one, a text with nothing to shingle between them).
+TEST(DocSignerTest, ReusedSignerSignsEachDocumentAsAFreshOne) {
+  test::Rng rng(11);
+  auto words = [&](size_t n) {
+    std::string text;
+    for (size_t i = 0; i < n; ++i) {
+      text += "w" + std::to_string(rng.Uniform(300)) + (i % 9 == 8 ? ". " : " ");
+    }
+    return text;
+  };
+  const std::vector<std::string> texts = {
+      words(400), "short text here", "", "!!! ...",
+      "Caf\xc3\xa9 na\xc3\xafve \xe2\x80\x94 r\xc3\xa9sum\xc3\xa9 of words",
+      words(50), "bad \xff utf8 bytes in words"};
+  struct Variant {
+    DedupMethod method;
+    VerifyMode verify;
+    double containment;
+    size_t min_words;
+  };
+  for (const Variant& v :
+       {Variant{DedupMethod::kMinHash, VerifyMode::kSignature, 0.8, 5},
+        Variant{DedupMethod::kMinHash, VerifyMode::kExact, 0, 0},
+        Variant{DedupMethod::kSimHash, VerifyMode::kSignature, 0, 3},
+        Variant{DedupMethod::kExact, VerifyMode::kSignature, 0, 3}}) {
+    DedupOptions o;
+    o.method = v.method;
+    o.verify = v.verify;
+    o.containment = v.containment;
+    o.min_words = v.min_words;
+    auto resolved = ResolveDedupOptions(o);
+    ASSERT_OK(resolved.status());
+    auto hasher = MinHasher::Create(
+        {.num_perm = resolved->num_perm, .seed = resolved->seed});
+    ASSERT_OK(hasher.status());
+    auto reused = internal::DocSigner::Create(*resolved, &*hasher);
+    ASSERT_OK(reused.status());
+    const size_t k = v.method == DedupMethod::kMinHash
+                         ? static_cast<size_t>(resolved->num_perm)
+                         : 0;
+    for (const std::string& text : texts) {
+      auto fresh = internal::DocSigner::Create(*resolved, &*hasher);
+      ASSERT_OK(fresh.status());
+      std::vector<uint32_t> row_a(k), row_b(k);
+      const internal::DocSignature a =
+          reused->Sign(text, {}, absl::MakeSpan(row_a));
+      const std::vector<uint64_t> set_a(a.set.begin(), a.set.end());
+      const internal::DocSignature b =
+          fresh->Sign(text, {}, absl::MakeSpan(row_b));
+      const std::vector<uint64_t> set_b(b.set.begin(), b.set.end());
+      const std::string at =
+          DedupMethodName(v.method) + std::string(" ") + text.substr(0, 20);
+      EXPECT_EQ(row_a, row_b) << at;
+      EXPECT_EQ(a.key, b.key) << at;
+      EXPECT_EQ(a.set_size, b.set_size) << at;
+      EXPECT_EQ(set_a, set_b) << at;
+      EXPECT_EQ(a.too_short, b.too_short) << at;
+      EXPECT_EQ(a.repaired, b.repaired) << at;
+      EXPECT_TRUE(std::is_sorted(set_a.begin(), set_a.end())) << at;
+      EXPECT_EQ(reused->keeps_sets(), !set_a.empty()) << at;
+      if (reused->counts_sizes()) EXPECT_GT(a.set_size, 0u) << at;
+    }
   }
 }
 

@@ -193,27 +193,14 @@ absl::StatusOr<Index> Index::Create(const IndexOptions& options) {
 DocSketch Index::Sketch(std::string_view text) const {
   const State& s = *state_;
   DocSketch out;
-  Shingler shingler = s.shingler;
-  if (s.options.method == DedupMethod::kExact) {
-    Normalizer normalizer(s.options.shingles.normalize);
-    std::string normalized;
-    normalizer.Normalize(text, &normalized);
-    out.fingerprint = internal::ExactKey(text, normalized, s.options.seed);
-    return out;
+  internal::DocSigner signer(IndexDedupOptions(s.options), s.shingler, &s.hasher);
+  if (s.options.method == DedupMethod::kMinHash) {
+    out.signature.resize(static_cast<size_t>(s.options.num_perm));
   }
-  std::vector<uint64_t> hashes;
-  internal::DedupShingles(shingler, text, &hashes);
-  if (s.options.method == DedupMethod::kSimHash) {
-    out.fingerprint = SimHash(hashes);
-    return out;
-  }
-  out.signature.resize(static_cast<size_t>(s.options.num_perm));
-  s.hasher.Sign(hashes, absl::MakeSpan(out.signature)).IgnoreError();
-  if (s.keeps_sets()) {
-    std::sort(hashes.begin(), hashes.end());
-    hashes.erase(std::unique(hashes.begin(), hashes.end()), hashes.end());
-    out.set = std::move(hashes);
-  }
+  const internal::DocSignature sig =
+      signer.Sign(text, {}, absl::MakeSpan(out.signature));
+  if (s.options.method != DedupMethod::kMinHash) out.fingerprint = sig.key;
+  if (signer.keeps_sets()) out.set.assign(sig.set.begin(), sig.set.end());
   return out;
 }
 

@@ -139,14 +139,8 @@ struct Batch {
 
 // Everything one signing thread owns.
 struct Worker {
-  Shingler shingler;
-  std::vector<uint64_t> hashes;
-  std::string normalized;
-  Normalizer normalizer;
+  internal::DocSigner signer;
   uint64_t repaired = 0;
-  std::vector<Cut> cuts;  // main_text
-  std::string main_text;
-  std::vector<uint64_t> distinct;  // CountDistinct's table
 };
 
 class DedupJob {
@@ -353,7 +347,6 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
   // long document does not leave the other threads idle; each document's
   // results have their own place, so the output does not depend on who
   // signed it.
-  const bool keep_sizes = EstimatesContainment();
   constexpr size_t kGrain = 8;
   std::atomic<size_t> next{0};
   auto work = [&](size_t w) {
@@ -364,46 +357,16 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
       const size_t end = std::min(n, begin + kGrain);
       for (size_t i = begin; i < end; ++i) {
         const size_t doc = batch.first + i;
-        const std::string_view text =
-            options_.main_text
-                ? internal::MainText(batch.Text(i), batch.sites[i], line_counts_,
-                                     options_.main_text_boilerplate,
-                                     &worker.cuts, &worker.main_text)
-                : batch.Text(i);
-        switch (options_.method) {
-          case DedupMethod::kMinHash:
-            worker.repaired += internal::DedupShingles(worker.shingler, text, &worker.hashes);
-            // The row has k values, so Sign cannot fail.
-            minhasher_->Sign(worker.hashes,
-                             absl::MakeSpan(docs_.signatures.Row(doc), k))
-                .IgnoreError();
-            if (keep_sizes) {
-              docs_.set_size[doc] = static_cast<uint32_t>(
-                  internal::CountDistinct(worker.hashes, &worker.distinct));
-            }
-            if (keep_sets) {
-              std::vector<uint64_t>& set = batch.sets[i];
-              set = worker.hashes;
-              std::sort(set.begin(), set.end());
-              set.erase(std::unique(set.begin(), set.end()), set.end());
-            }
-            break;
-          case DedupMethod::kSimHash:
-            worker.repaired += internal::DedupShingles(worker.shingler, text, &worker.hashes);
-            docs_.keys[doc] = SimHash(worker.hashes);
-            break;
-          case DedupMethod::kExact:
-            worker.repaired += worker.normalizer.Normalize(text, &worker.normalized);
-            docs_.keys[doc] = internal::ExactKey(text, worker.normalized, options_.seed);
-            break;
-        }
-        if (options_.min_words > 0) {
-          const std::string_view normalized =
-              options_.method == DedupMethod::kExact
-                  ? std::string_view(worker.normalized)
-                  : worker.shingler.normalized();
-          docs_.too_short[doc] = internal::CountWords(normalized) < options_.min_words;
-        }
+        const internal::DocSignature sig = worker.signer.Sign(
+            batch.Text(i), options_.main_text ? batch.sites[i] : std::string_view(),
+            options_.method == DedupMethod::kMinHash
+                ? absl::MakeSpan(docs_.signatures.Row(doc), k)
+                : absl::Span<uint32_t>());
+        worker.repaired += sig.repaired;
+        if (options_.method != DedupMethod::kMinHash) docs_.keys[doc] = sig.key;
+        if (worker.signer.counts_sizes()) docs_.set_size[doc] = sig.set_size;
+        if (keep_sets) batch.sets[i].assign(sig.set.begin(), sig.set.end());
+        if (options_.min_words > 0) docs_.too_short[doc] = sig.too_short;
       }
     }
   };
@@ -472,9 +435,10 @@ absl::Status DedupJob::SignPass() {
   const auto start = Clock::now();
   std::vector<Worker> workers;
   for (int w = 0; w < options_.threads; ++w) {
-    workers.push_back(Worker{*Shingler::Create(options_.shingles), {}, {},
-                             Normalizer(options_.shingles.normalize), 0, {},
-                             {}, {}});
+    workers.push_back(Worker{
+        internal::DocSigner(options_, *Shingler::Create(options_.shingles),
+                            minhasher_.get(), &line_counts_),
+        0});
   }
   if (options_.verify == VerifyMode::kExact &&
       options_.method == DedupMethod::kMinHash) {

@@ -1,5 +1,6 @@
-// Private: what the dedup job and its distributed stages compare for one
-// document, so that both sign it the same way.
+// Private: what the dedup job, its distributed stages, FindDuplicates and
+// the index compare for one document, signed by one DocSigner so that all
+// of them sign it the same way.
 
 #ifndef NEARDUP_PIPELINE_DEDUP_SIGNER_H_
 #define NEARDUP_PIPELINE_DEDUP_SIGNER_H_
@@ -11,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "neardup/clean.h"
 #include "neardup/minhash.h"
@@ -121,6 +123,63 @@ inline size_t CountDistinct(absl::Span<const uint64_t> hashes,
   }
   return count;
 }
+
+// What DocSigner::Sign finds for one document, besides its MinHash row.
+struct DocSignature {
+  uint64_t key = 0;        // kSimHash: SimHash; kExact: ExactKey
+  uint32_t set_size = 0;   // DocSigner::counts_sizes(): distinct shingles
+  // DocSigner::keeps_sets(): the sorted distinct shingles, in the signer's
+  // scratch (valid until its next Sign).
+  absl::Span<const uint64_t> set;
+  bool too_short = false;  // DedupOptions::min_words: fewer words
+  size_t repaired = 0;     // repaired UTF-8 sequences (Shingler::Hash)
+};
+
+// Signs documents the one way dedup compares them, for the job, its
+// distributed stages, FindDuplicates and the index: the method's key or
+// MinHash row, the distinct shingle count containment is estimated from,
+// the sorted shingle set exact verification compares, the min_words test,
+// and with main_text the text without its site's boilerplate lines. Holds
+// one thread's scratch (shingler, normalizer, hashes, main text): one signer
+// per thread; no allocation per document once its buffers have grown.
+class DocSigner {
+ public:
+  // `options` are resolved (ResolveDedupOptions). `hasher` (kMinHash) and
+  // `counts` (main_text; LineCounter::Finish already called) outlive the
+  // signer; `counts` null compares whole texts.
+  DocSigner(const DedupOptions& options, Shingler shingler,
+            const MinHasher* hasher, const LineCounter* counts = nullptr);
+  static absl::StatusOr<DocSigner> Create(const DedupOptions& options,
+                                          const MinHasher* hasher,
+                                          const LineCounter* counts = nullptr);
+
+  // Signs `text`, of a record whose URL host is `site` (main_text only).
+  // kMinHash writes `row` (num_perm values; empty for other methods).
+  DocSignature Sign(std::string_view text, std::string_view site,
+                    absl::Span<uint32_t> row);
+
+  // DedupOptions::containment estimated (VerifyMode::kSignature, kMinHash).
+  bool counts_sizes() const { return counts_sizes_; }
+  // VerifyMode::kExact with kMinHash: Sign returns the shingle set.
+  bool keeps_sets() const { return keeps_sets_; }
+
+ private:
+  DedupMethod method_;
+  uint64_t seed_;
+  size_t min_words_;
+  bool counts_sizes_;
+  bool keeps_sets_;
+  BoilerplateOptions boilerplate_;
+  const MinHasher* hasher_;
+  const LineCounter* counts_;
+  Shingler shingler_;
+  Normalizer normalizer_;
+  std::vector<uint64_t> hashes_;
+  std::string normalized_;
+  std::vector<uint64_t> distinct_;  // CountDistinct's table
+  std::vector<Cut> cuts_;           // main_text
+  std::string main_text_;
+};
 
 // How alike two documents are, as dedup verifies and reports it.
 struct Likeness {

@@ -66,8 +66,6 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
   if (!reader.ok()) return reader.status();
   out.format = InputFormatName((*reader)->format());
   out.compression = CompressionName((*reader)->compression());
-  auto shingler = Shingler::Create(options.shingles);
-  if (!shingler.ok()) return shingler.status();
   std::unique_ptr<MinHasher> minhasher;
   const size_t k = static_cast<size_t>(options.num_perm);
   if (options.method == DedupMethod::kMinHash) {
@@ -76,9 +74,8 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
     if (!hasher.ok()) return hasher.status();
     minhasher = std::make_unique<MinHasher>(*std::move(hasher));
   }
-  Normalizer normalizer(options.shingles.normalize);
-  std::vector<uint64_t> hashes, table;
-  std::string normalized;
+  auto signer = internal::DocSigner::Create(options, minhasher.get());
+  if (!signer.ok()) return signer.status();
   Record record;
   Rejection rejection;
   const bool whole = partition.end == DedupPartition::kWholeFile;
@@ -105,38 +102,25 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
     out.number.push_back(record.number);
     out.ids.append(record.id);
     out.id_end.push_back(out.ids.size());
-    switch (options.method) {
-      case DedupMethod::kMinHash: {
-        out.repaired_utf8 += internal::DedupShingles(*shingler, record.text, &hashes);
-        const size_t row = out.signatures.size();
-        out.signatures.resize(row + k);
-        // The row has k values, so Sign cannot fail.
-        minhasher->Sign(hashes, absl::MakeSpan(out.signatures.data() + row, k))
-            .IgnoreError();
-        if (options.containment > 0) {
-          out.site.push_back(LineCounter::SiteKey(UrlHost(record.url)));
-        }
-        if (options.verify == VerifyMode::kSignature && options.containment > 0) {
-          out.set_size.push_back(
-              static_cast<uint32_t>(internal::CountDistinct(hashes, &table)));
-        }
-        if (options.verify == VerifyMode::kExact) {
-          std::sort(hashes.begin(), hashes.end());
-          hashes.erase(std::unique(hashes.begin(), hashes.end()),
-                       hashes.end());
-          out.sets.insert(out.sets.end(), hashes.begin(), hashes.end());
-          out.set_end.push_back(out.sets.size());
-        }
-        break;
-      }
-      case DedupMethod::kSimHash:
-        out.repaired_utf8 += internal::DedupShingles(*shingler, record.text, &hashes);
-        out.keys.push_back(SimHash(hashes));
-        break;
-      case DedupMethod::kExact:
-        out.repaired_utf8 += normalizer.Normalize(record.text, &normalized);
-        out.keys.push_back(internal::ExactKey(record.text, normalized, options.seed));
-        break;
+    absl::Span<uint32_t> row;
+    if (options.method == DedupMethod::kMinHash) {
+      const size_t at = out.signatures.size();
+      out.signatures.resize(at + k);
+      row = absl::MakeSpan(out.signatures.data() + at, k);
+    }
+    const internal::DocSignature sig = signer->Sign(record.text, {}, row);
+    out.repaired_utf8 += sig.repaired;
+    if (options.method != DedupMethod::kMinHash) {
+      out.keys.push_back(sig.key);
+      continue;
+    }
+    if (options.containment > 0) {
+      out.site.push_back(LineCounter::SiteKey(UrlHost(record.url)));
+    }
+    if (signer->counts_sizes()) out.set_size.push_back(sig.set_size);
+    if (signer->keeps_sets()) {
+      out.sets.insert(out.sets.end(), sig.set.begin(), sig.set.end());
+      out.set_end.push_back(out.sets.size());
     }
   }
   if (whole) out.passed_through = (*reader)->passed_through();

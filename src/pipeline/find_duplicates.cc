@@ -33,52 +33,29 @@ struct Sketches {
 
 absl::Status Sketch(size_t n, const TextFn& text, const DedupOptions& o,
                     const MinHasher* hasher, Sketches* out) {
-  auto first = Shingler::Create(o.shingles);
+  auto first = internal::DocSigner::Create(o, hasher);
   if (!first.ok()) return first.status();
   const size_t k = static_cast<size_t>(o.num_perm);
-  const bool sets = o.method == DedupMethod::kMinHash &&
-                    o.verify == VerifyMode::kExact;
-  const bool sizes = o.method == DedupMethod::kMinHash && !sets &&
-                     o.containment > 0;
   if (o.method == DedupMethod::kMinHash) out->signatures.resize(n * k);
-  if (sets) out->sets.resize(n);
-  if (sizes) out->sizes.resize(n);
+  if (first->keeps_sets()) out->sets.resize(n);
+  if (first->counts_sizes()) out->sizes.resize(n);
   if (o.method != DedupMethod::kMinHash) out->keys.resize(n);
   out->lengths.resize(n);
   const int workers = internal::JobThreads(o.threads);
-  std::vector<Shingler> shinglers(static_cast<size_t>(workers), *first);
-  std::vector<Normalizer> normalizers(static_cast<size_t>(workers),
-                                      Normalizer(o.shingles.normalize));
-  std::vector<std::vector<uint64_t>> hashes(static_cast<size_t>(workers)),
-      tables(static_cast<size_t>(workers));
-  std::vector<std::string> scratch(static_cast<size_t>(workers)),
-      normalized(static_cast<size_t>(workers));
+  std::vector<internal::DocSigner> signers(static_cast<size_t>(workers), *first);
+  std::vector<std::string> scratch(static_cast<size_t>(workers));
   internal::ParallelFor(workers, n, [&](int w, size_t i) {
     const std::string_view t = text(i, &scratch[w]);
     out->lengths[i] = t.size();
-    if (o.method == DedupMethod::kExact) {
-      normalizers[w].Normalize(t, &normalized[w]);
-      out->keys[i] = internal::ExactKey(t, normalized[w], o.seed);
-      return;
-    }
-    internal::DedupShingles(shinglers[w], t, &hashes[w]);
-    if (o.method == DedupMethod::kSimHash) {
-      out->keys[i] = SimHash(hashes[w]);
-      return;
-    }
-    // The row has k values: Sign cannot fail.
-    hasher->Sign(hashes[w], absl::MakeSpan(out->signatures).subspan(i * k, k))
-        .IgnoreError();
-    if (sizes) {
-      out->sizes[i] =
-          static_cast<uint32_t>(internal::CountDistinct(hashes[w], &tables[w]));
-    }
-    if (sets) {
-      std::vector<uint64_t>& set = out->sets[i];
-      set = hashes[w];
-      std::sort(set.begin(), set.end());
-      set.erase(std::unique(set.begin(), set.end()), set.end());
-    }
+    internal::DocSigner& signer = signers[w];
+    const internal::DocSignature sig = signer.Sign(
+        t, {},
+        o.method == DedupMethod::kMinHash
+            ? absl::MakeSpan(out->signatures).subspan(i * k, k)
+            : absl::Span<uint32_t>());
+    if (o.method != DedupMethod::kMinHash) out->keys[i] = sig.key;
+    if (signer.counts_sizes()) out->sizes[i] = sig.set_size;
+    if (signer.keeps_sets()) out->sets[i].assign(sig.set.begin(), sig.set.end());
   });
   return absl::OkStatus();
 }
