@@ -193,7 +193,7 @@ absl::StatusOr<Index> Index::Create(const IndexOptions& options) {
 DocSketch Index::Sketch(std::string_view text) const {
   const State& s = *state_;
   DocSketch out;
-  internal::DocSigner signer(IndexDedupOptions(s.options), s.shingler, &s.hasher);
+  internal::DocSigner signer(s.dedup, s.shingler, &s.hasher);
   if (s.options.method == DedupMethod::kMinHash) {
     out.signature.resize(static_cast<size_t>(s.options.num_perm));
   }
