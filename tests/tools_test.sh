@@ -173,6 +173,9 @@ for method in "--method minhash" "--method minhash --verify exact" \
               "--method minhash --char --ngram 4" \
               "--method minhash --verify exact --containment 0.8" \
               "--method minhash --containment 0.8" \
+              "--method minhash --containment 0.7 --containment-asymmetry 1" \
+              "--method minhash --verify exact --containment-asymmetry 1" \
+              "--method minhash --containment 0" \
               "--method minhash --digits keep" \
               "--method minhash --main-text on"; do
   for i in "${!pairs[@]}"; do
@@ -198,6 +201,15 @@ for method in "--method minhash" "--method minhash --verify exact" \
   done
 done
 check "explain verdict agrees with dedup ($agree of $total)" [ "$agree" -eq "$total" ]
+# Pair 3 is an edit of one size (95 of 120 words, containment 0.78, Jaccard
+# 0.65): at the defaults containment does not count it, and explain says why.
+printf '{"id":"e-a","text":"%s"}\n{"id":"e-b","text":"%s"}\n' "$base" "$(words 95 0) $(words 25 900)" > "$work/edit.jsonl"
+"$neardup" explain "$work/edit.jsonl:1" "$work/edit.jsonl:2" --verify exact > "$work/edit.txt"
+check "explain names the asymmetry rule" grep -q "^verdict: not a near-duplicate.*an edit, not an excerpt.*--containment-asymmetry" "$work/edit.txt"
+"$neardup" explain "$work/edit.jsonl:1" "$work/edit.jsonl:2" --verify exact --containment-asymmetry 1 > "$work/edit1.txt"
+check "explain: asymmetry 1 counts the edit" grep -q "^verdict: near-duplicate.*containment" "$work/edit1.txt"
+"$neardup" dedup "$work/edit.jsonl" -o "$work/edit-bad" --containment-asymmetry 0.5 > "$work/edit-bad.txt" 2>&1
+check "containment-asymmetry below 1 refused" grep -q "containment-asymmetry must be at least 1" "$work/edit-bad.txt"
 # --main-text on: pages of one site under shared furniture, and a copy of
 # one article on another site; dedup and explain agree that the copy is a
 # duplicate on the main text, and not on the whole text.

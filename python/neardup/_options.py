@@ -11,8 +11,8 @@ def _options(method="minhash", threshold=0.8, ngram=0, char=False,
              max_doc_bytes=256 << 20, oversize="reject", seed=0,
              dry_run=False, overwrite=False, max_bucket_pairs_size=64,
              threads=0, max_memory=None, min_words=0,
-             output_format="as-input", containment=0.0, digits="zero",
-             main_text=False, line_counts=""):
+             output_format="as-input", containment=-1.0, digits="zero",
+             main_text=False, line_counts="", containment_asymmetry=4.0):
     """Returns DedupOptions from the flags of ``neardup dedup``."""
     o = _core.DedupOptions()
     o.threads = threads
@@ -30,6 +30,10 @@ def _options(method="minhash", threshold=0.8, ngram=0, char=False,
                 else _core.VerifyMode.SIGNATURE)
     o.threshold = threshold
     o.containment = containment
+    if not containment_asymmetry >= 1 or containment_asymmetry == float("inf"):
+        raise ValueError("containment_asymmetry must be at least 1, not %r"
+                         % (containment_asymmetry,))
+    o.containment_asymmetry = containment_asymmetry
     o.main_text = bool(main_text)
     o.line_counts_file = os.fspath(line_counts)
     shingles = _core.ShingleOptions()

@@ -597,6 +597,32 @@ py::object EstimateContainmentRowsPy(const py::object& jaccard,
   return ToArray(std::move(out));
 }
 
+// CountsByContainment of each row: 1 when pair i counts by containment.
+py::object CountsByContainmentRowsPy(const DedupOptions& options,
+                                     const py::object& containment,
+                                     const py::object& size_a,
+                                     const py::object& size_b,
+                                     const py::object& site_a,
+                                     const py::object& site_b) {
+  const View<double> c = ViewOf<double>(containment, 1, 1, "containment");
+  const View<uint64_t> a = ViewOf<uint64_t>(size_a, 1, 1, "size_a");
+  const View<uint64_t> b = ViewOf<uint64_t>(size_b, 1, 1, "size_b");
+  const View<uint64_t> sa = ViewOf<uint64_t>(site_a, 1, 1, "site_a");
+  const View<uint64_t> sb = ViewOf<uint64_t>(site_b, 1, 1, "site_b");
+  const size_t n = c.values.size();
+  if (a.values.size() != n || b.values.size() != n || sa.values.size() != n ||
+      sb.values.size() != n) {
+    throw py::value_error(
+        "containment, size_a, size_b, site_a and site_b differ in length");
+  }
+  std::vector<uint8_t> out(n);
+  for (size_t i = 0; i < n; ++i) {
+    out[i] = CountsByContainment(options, c.values[i], a.values[i],
+                                 b.values[i], sa.values[i], sb.values[i]);
+  }
+  return ToArray(std::move(out));
+}
+
 // Estimated Jaccard of row i of `a` and row i of `b`.
 py::object EstimateJaccardRowsPy(const py::object& a, const py::object& b) {
   const View<uint32_t> va = ViewOf<uint32_t>(a, 2, 2, "a");
@@ -1110,6 +1136,12 @@ PYBIND11_MODULE(_core, m) {
         "Returns EstimateContainment of each jaccard[i] (float64) with set "
         "sizes size_a[i] and size_b[i] (uint32): dedup's estimated "
         "containment (float64 array).");
+  m.def("counts_by_containment_rows", &CountsByContainmentRowsPy,
+        py::arg("options"), py::arg("containment"), py::arg("size_a"),
+        py::arg("size_b"), py::arg("site_a"), py::arg("site_b"),
+        "Returns CountsByContainment of each row (uint8 array, 1: the pair "
+        "counts as a duplicate by containment): containment float64, sizes "
+        "and sites uint64, options from resolve_dedup_options.");
   m.def("estimate_jaccard_rows", &EstimateJaccardRowsPy, py::arg("a"),
         py::arg("b"),
         "Returns estimate_jaccard of each row of a with the same row of b "
@@ -1630,6 +1662,12 @@ PYBIND11_MODULE(_core, m) {
                      "sets at least this (0: off; estimated from signatures "
                      "and set sizes, exact with verify EXACT; within one "
                      "site only with main_text). Default: 0.")
+      .def_readwrite("containment_asymmetry",
+                     &DedupOptions::containment_asymmetry,
+                     "containment counts only for an excerpt or an "
+                     "extension: of the shingles the two do not share, the "
+                     "longer holds at least this many times as many as the "
+                     "shorter (at least 1; 1: any). Default: 4.")
       .def_readwrite("main_text", &DedupOptions::main_text,
                      "compare documents without their site's boilerplate "
                      "lines (not supported by neardup.dask)")

@@ -289,10 +289,19 @@ def _site(signed, rows):
     return np.asarray(signed["site"], dtype=np.uint64)[rows]
 
 
-def _contained(contained, containment, site_a, site_b):
-    """IsDuplicate's containment rule: within one site (the same non-zero
-    key) containment does not count on the whole text."""
-    return (contained >= containment) & ~((site_a != 0) & (site_a == site_b))
+def _contained(kw, contained, size_a, size_b, site_a, site_b):
+    """IsDuplicate's containment rule (CountsByContainment, evaluated by the
+    library so that the job's verdicts are the command's): containment at
+    least options.containment, not within one site (the same non-zero key)
+    on the whole text, and an excerpt or an extension by the set sizes
+    (options.containment_asymmetry)."""
+    options = _core.resolve_dedup_options(_options(**kw))
+    return np.asarray(_core.counts_by_containment_rows(
+        options, np.ascontiguousarray(contained, dtype=np.float64),
+        np.ascontiguousarray(size_a, dtype=np.uint64),
+        np.ascontiguousarray(size_b, dtype=np.uint64),
+        np.ascontiguousarray(site_a, dtype=np.uint64),
+        np.ascontiguousarray(site_b, dtype=np.uint64))).astype(bool)
 
 
 def _estimated_containment(similarity, size_a, size_b):
@@ -322,7 +331,7 @@ def _attach_first(signed, offset, pieces, starts, count, exact=False,
 
 
 def _verify(signed, offset, pieces, threshold, count, exact=False,
-            containment=0.0):
+            containment=0.0, kw=None):
     a = _concat(pieces, "a", np.int64)
     b = _concat(pieces, "b", np.int64)
     if exact:
@@ -333,7 +342,9 @@ def _verify(signed, offset, pieces, threshold, count, exact=False,
             contained = np.asarray(_core.exact_containment_rows(
                 *_flat_sets(sets_a), *_flat_sets(sets_b)))
             joined = (similarity >= threshold) | _contained(
-                contained, containment, _concat(pieces, "site_a", np.uint64),
+                kw, contained, [len(x) for x in sets_a],
+                [len(x) for x in sets_b],
+                _concat(pieces, "site_a", np.uint64),
                 _site(signed, b - offset))
             return _edges_out(a[joined], b[joined], count, verified=len(a))
     else:
@@ -343,11 +354,12 @@ def _verify(signed, offset, pieces, threshold, count, exact=False,
         similarity = np.asarray(_core.estimate_jaccard_rows(
             np.ascontiguousarray(sig_a), np.ascontiguousarray(sig_b)))
         if containment > 0:  # estimated from the set sizes
-            contained = _estimated_containment(
-                similarity, _concat(pieces, "size_a", np.uint32),
-                _size(signed, b - offset))
+            size_a = _concat(pieces, "size_a", np.uint32)
+            size_b = _size(signed, b - offset)
+            contained = _estimated_containment(similarity, size_a, size_b)
             joined = (similarity >= threshold) | _contained(
-                contained, containment, _concat(pieces, "site_a", np.uint64),
+                kw, contained, size_a, size_b,
+                _concat(pieces, "site_a", np.uint64),
                 _site(signed, b - offset))
             return _edges_out(a[joined], b[joined], count, verified=len(a))
     joined = similarity >= threshold
@@ -654,7 +666,8 @@ def dedup(paths, output, *, client=None, scheduler=None,
           bands=0, rows=0, hamming=3, keep="first", verify="signature",
           text_field="text", id_field="id", max_doc_bytes=256 << 20,
           oversize="reject", seed=0, dry_run=False, overwrite=False,
-          max_bucket_pairs_size=64, containment=0.0, digits="zero"):
+          max_bucket_pairs_size=64, containment=-1.0, digits="zero",
+          containment_asymmetry=4.0):
     """Runs the dedup job of ``neardup dedup`` on a Dask cluster.
 
     paths: files and folders (expanded as ``neardup dedup`` does); output:
@@ -674,8 +687,9 @@ def dedup(paths, output, *, client=None, scheduler=None,
     keep: first, longest or field:NAME. Judging is the command's: records,
     best first by the keep policy, join the first kept record they are a
     duplicate of, else are kept (no chains). containment (estimated, or
-    exact with verify="exact") and digits ("zero" or "keep") are the command's
-    --containment and --digits; --main-text is not supported here.
+    exact with verify="exact"), containment_asymmetry and digits ("zero" or
+    "keep") are the command's --containment, --containment-asymmetry and
+    --digits; --main-text is not supported here.
 
     Returns the parsed stats.json. Raises the errors of ``neardup dedup``
     (ValueError for bad options, FileNotFoundError, OSError) before any
@@ -689,7 +703,8 @@ def dedup(paths, output, *, client=None, scheduler=None,
               oversize=oversize, seed=seed,
               dry_run=dry_run, overwrite=overwrite,
               max_bucket_pairs_size=max_bucket_pairs_size,
-              containment=containment, digits=digits)
+              containment=containment, digits=digits,
+              containment_asymmetry=containment_asymmetry)
     options = _core.resolve_dedup_options(_options(**kw))
     inputs = _plan(paths)
     output = os.fspath(output)
@@ -761,7 +776,7 @@ def _run(client, inputs, output, parts, kw, options, method,
                   for p, pieces in enumerate(_exchange(client, buckets, count))]
         edges = [client.submit(_verify, signed[p], offsets[p], pieces,
                                options.threshold, width, exact,
-                               options.containment)
+                               options.containment, kw)
                  for p, pieces in enumerate(_exchange(client, firsts, count))]
         del firsts
     else:
@@ -989,12 +1004,18 @@ def _parser():
     p.add_argument("--hamming", type=int, default=3,
                    help="SimHash: largest Hamming distance of duplicates, "
                         "0 to 8 (default: %(default)s)")
-    p.add_argument("--containment", type=float, default=0.0,
+    p.add_argument("--containment", type=float, default=-1.0,
                    help="a pair is also a duplicate when |A & B| / min(|A|, "
-                   "|B|) of its shingle sets is at least this (0: off; "
+                   "|B|) of its shingle sets is at least this (default "
+                   "0.7 with minhash, off with other methods; 0: off; "
                    "estimated from signatures and set sizes, exact with "
                    "--verify exact; not within one site, as neardup dedup "
                    "without --main-text)")
+    p.add_argument("--containment-asymmetry", type=float, default=4.0,
+                   help="containment counts only for an excerpt or an "
+                   "extension: of the shingles the two do not share, the "
+                   "longer holds at least this many times as many as the "
+                   "shorter (default: %(default)s; 1: any)")
     p.add_argument("--digits", default="zero", choices=("zero", "keep"),
                    help="digits in shingles: zero (every digit becomes 0) "
                    "or keep")
@@ -1054,6 +1075,7 @@ def main(argv=None):
               num_perm=a.num_perm, bands=a.bands, rows=a.rows,
               hamming=a.hamming, verify=a.verify, keep=a.keep,
               containment=a.containment, digits=a.digits,
+              containment_asymmetry=a.containment_asymmetry,
               text_field=a.text_field, id_field=a.id_field,
               max_doc_bytes=a.max_doc_bytes, oversize=a.oversize,
               seed=a.seed,
