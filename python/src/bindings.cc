@@ -1661,7 +1661,9 @@ PYBIND11_MODULE(_core, m) {
                      "also duplicates: |A & B| / min(|A|, |B|) of the shingle "
                      "sets at least this (0: off; estimated from signatures "
                      "and set sizes, exact with verify EXACT; within one "
-                     "site only with main_text). Default: 0.")
+                     "site only with main_text). Negative: the default, "
+                     "0.7 with minhash and 0 otherwise (resolve_dedup_"
+                     "options). Default: -1.")
       .def_readwrite("containment_asymmetry",
                      &DedupOptions::containment_asymmetry,
                      "containment counts only for an excerpt or an "
