@@ -90,7 +90,7 @@ __all__ = ["dedup", "main"]
 
 # The flags of neardup dedup that the Dask job does not support.
 UNSUPPORTED = ("threads", "max_memory", "min_words", "output_format",
-               "main_text", "line_counts")
+               "main_text", "line_counts", "report")
 
 
 def dedup(paths, output, *, client=None, scheduler=None,
@@ -107,8 +107,9 @@ def dedup(paths, output, *, client=None, scheduler=None,
     ``max_doc_bytes``, ``oversize``, ``seed``, ``dry_run``, ``overwrite``,
     ``max_bucket_pairs_size``), with the command's defaults (those of the
     C++ DedupOptions); ``threads``, ``max_memory``, ``min_words``,
-    ``output_format``, ``main_text`` and ``line_counts`` are not supported
-    (TypeError). client: a ``distributed.Client``;
+    ``output_format``, ``main_text``, ``line_counts`` and ``report`` are not
+    supported (TypeError; ``neardup report OUTPUT`` writes the page
+    afterwards). client: a ``distributed.Client``;
     scheduler: the address of one to connect to ("tcp://host:8786"); with
     neither, the current client (``distributed.get_client()``).
     partition_bytes: uncompressed JSONL files larger than this are read in
