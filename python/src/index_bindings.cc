@@ -214,7 +214,7 @@ void BindIndexBatches(py::class_<PyIndex>& index) {
             }
             return out;
           },
-          py::arg("texts"), py::arg("threads") = 0, py::arg("limit") = 0,
+          py::arg("texts"), py::arg("threads") = 0, py::arg("limit") = QueryOptions{}.limit,
           py::arg("min_similarity") = py::none(), py::arg("origin") = false,
           "query() for every text, on `threads` threads without the GIL.")
       .def(
@@ -362,7 +362,7 @@ void BindIndex(py::module_& m) {
             }
             return Matches(CheckIndex(std::move(found)), origin);
           },
-          py::arg("text"), py::arg("limit") = 0,
+          py::arg("text"), py::arg("limit") = QueryOptions{}.limit,
           py::arg("min_similarity") = py::none(), py::arg("origin") = false,
           "Returns the indexed documents that nearly duplicate text, best "
           "first, as [(key, similarity), ...] ((key, similarity, origin) "
@@ -430,7 +430,7 @@ void BindIndexFolder(py::module_& m) {
             }
             return out;
           },
-          py::arg("text"), py::arg("limit") = 0,
+          py::arg("text"), py::arg("limit") = QueryOptions{}.limit,
           "Returns the indexed records that text nearly duplicates, best "
           "first, as [(id, similarity, generation, file, line), ...].")
       .def(
@@ -457,7 +457,7 @@ void BindIndexFolder(py::module_& m) {
             }
             return out;
           },
-          py::arg("texts"), py::arg("threads") = 0, py::arg("limit") = 0,
+          py::arg("texts"), py::arg("threads") = 0, py::arg("limit") = QueryOptions{}.limit,
           "query() for every text, on `threads` threads without the GIL.")
       .def("__len__", [](const IndexFolder& self) { return self.index().size(); })
       .def_property_readonly(
