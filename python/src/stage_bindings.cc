@@ -25,6 +25,7 @@ PackedStrings Packed(const py::bytes& bytes, const View<uint64_t>& end) {
   return {TextOf(bytes), end.values};
 }
 
+// choose_kept: ChooseKept of arrays.
 py::object ChooseKeptPy(const py::object& cluster, const py::object& doc,
                         const py::object& lengths, const py::object& numbers,
                         KeepPolicy policy) {
@@ -131,8 +132,8 @@ py::dict SignPartitionPy(const DedupPartition& partition,
   return d;
 }
 
-// The lines of removed.jsonl or clusters.jsonl for documents of one
-// partition, each ending in "\n", as one bytes object.
+// removed_lines: RemovedLines of a partition's packed ids and arrays
+// (containment None: not written).
 py::bytes RemovedLinesPy(const py::bytes& ids, const py::object& id_end,
                          const py::object& rows, const py::str& file,
                          const py::object& lines, DedupMethod method,
@@ -161,6 +162,7 @@ py::bytes RemovedLinesPy(const py::bytes& ids, const py::object& id_end,
                                   sim.values, cont.values)));
 }
 
+// cluster_lines: ClusterLines of packed ids and arrays.
 py::bytes ClusterLinesPy(const py::bytes& ids, const py::object& id_end,
                          const py::object& rows, const py::object& clusters,
                          const py::bytes& kept_ids,
@@ -256,14 +258,14 @@ void BindDecisions(py::module_& m) {
   m.def("choose_kept", &ChooseKeptPy, py::arg("cluster"), py::arg("doc"),
         py::arg("lengths"), py::arg("numbers"), py::arg("policy"),
         "For entries sorted by (cluster, doc): the doc each cluster keeps "
-        "under policy (uint64 array, one per entry).");
+        "under policy (uint64 array, one per entry; C++ ChooseKept).");
 
   m.def("removed_lines", &RemovedLinesPy, py::arg("ids"), py::arg("id_end"),
         py::arg("rows"), py::arg("file"), py::arg("lines"), py::arg("method"),
         py::arg("clusters"), py::arg("kept_ids"), py::arg("kept_id_end"),
         py::arg("similarity"), py::arg("containment") = py::none(),
-        "removed.jsonl lines (RemovedJson) of some documents of a "
-        "partition.");
+        "removed.jsonl lines of some documents of a partition (C++ "
+        "RemovedLines), one bytes object.");
   m.def(
       "cluster_member_json",
       [](const py::object& id, int64_t cluster, const py::object& kept_id) {
@@ -273,8 +275,8 @@ void BindDecisions(py::module_& m) {
   m.def("cluster_lines", &ClusterLinesPy, py::arg("ids"), py::arg("id_end"),
         py::arg("rows"), py::arg("clusters"), py::arg("kept_ids"),
         py::arg("kept_id_end"),
-        "clusters.jsonl lines (ClusterMemberJson) of some documents of a "
-        "partition.");
+        "clusters.jsonl lines of some cluster members (C++ ClusterLines), "
+        "one bytes object.");
 }
 
 }  // namespace
