@@ -1,6 +1,7 @@
 // The dedup job's stages (pipeline.h, for distributed runs): a file signed
 // in byte ranges equals the file signed whole, in the order and with the
-// values RunDedup sees; the kept-records pass writes what RunDedup writes;
+// values RunDedup sees; main_text's line counts prepared in parts are
+// RunDedup's; the kept-records pass writes what RunDedup writes;
 // the shared line formats; and the sharded candidate and keep rules.
 
 #include <unistd.h>
@@ -9,9 +10,11 @@
 #include <cmath>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "neardup/clean.h"
 #include "neardup/cluster.h"
 #include "neardup/io.h"
 #include "neardup/lsh.h"
@@ -410,12 +413,118 @@ TEST(DocSignerTest, ReusedSignerSignsEachDocumentAsAFreshOne) {
   }
 }
 
-TEST_F(DedupStagesTest, RefusesMainText) {
+// Pages of three sites, each under its site's navigation and footer lines,
+// one in ten without a URL (host ""), and their JSONL.
+struct Page {
+  std::string text, host;
+};
+
+std::vector<Page> FurnishedPages() {
+  test::Rng rng(11);
+  std::vector<Page> pages;
+  for (int i = 0; i < 60; ++i) {
+    const int site = i % 3;
+    std::string text;
+    for (int line = 0; line < 8; ++line) {
+      text += "menu " + test::Word(1000 + 8 * site + line) + "\n";
+    }
+    for (int para = 0; para < 3; ++para) {
+      for (int w = 0; w < 25; ++w) {
+        text += (w ? " " : "") + test::Word(rng.Uniform(500));
+      }
+      text += "\n";
+    }
+    text += "copyright site " + test::Word(1100 + site) + " all rights";
+    pages.push_back(
+        {text, i % 10 == 9 ? "" : "s" + std::to_string(site) + ".example"});
+  }
+  return pages;
+}
+
+std::string FurnishedCrawl() {
+  std::string crawl;
+  int i = 0;
+  for (const Page& page : FurnishedPages()) {
+    std::string line = "{\"id\":\"p" + std::to_string(i++) + "\",";
+    if (!page.host.empty()) {
+      line += "\"url\":\"https://" + page.host + "/" + std::to_string(i) +
+              "\",";
+    }
+    line += "\"text\":";
+    AppendJsonString(page.text, &line);
+    crawl += line + "}\n";
+  }
+  return crawl;
+}
+
+TEST_F(DedupStagesTest, LinesPreparedInPartsCountAsOnePass) {
+  test::WriteFile(path_, FurnishedCrawl() + "{\"id\": \"broken\"\n");
   DedupOptions options;
   options.main_text = true;
-  auto signed_part = Sign(0, DedupPartition::kWholeFile, options);
-  ASSERT_FALSE(signed_part.ok());
-  EXPECT_EQ(signed_part.status().code(), absl::StatusCode::kUnimplemented);
+  auto resolved = ResolveDedupOptions(options);
+  ASSERT_OK(resolved);
+  // RunDedup's count pass: every document, in input order.
+  LineCounter expected;
+  for (const Page& page : FurnishedPages()) {
+    expected.AddDocument(page.text, page.host);
+  }
+  expected.Finish(resolved->main_text_boilerplate.min_docs);
+  const uint64_t size = test::ReadFile(path_).size();
+  for (uint64_t parts : {1u, 4u}) {
+    std::vector<std::string> prepared;
+    for (uint64_t p = 0; p < parts; ++p) {
+      const uint64_t end = p + 1 == parts ? DedupPartition::kWholeFile
+                                          : size * (p + 1) / parts;
+      auto part = PrepareDedupLines(
+          {path_, "in.jsonl", size * p / parts, end}, *resolved);
+      ASSERT_OK(part);
+      prepared.push_back(*std::move(part));
+    }
+    std::vector<std::string_view> views(prepared.begin(), prepared.end());
+    auto counts = CountDedupLines(views, *resolved);
+    ASSERT_OK(counts);
+    EXPECT_EQ(*counts, expected.Serialize()) << parts << " parts";
+  }
+  // Signed on the counts: the furniture is not compared.
+  const std::string counts = expected.Serialize();
+  auto main_text = SignDedupPartition(
+      {path_, "in.jsonl", 0, DedupPartition::kWholeFile}, *resolved, counts);
+  ASSERT_OK(main_text);
+  EXPECT_EQ(main_text->documents(), 60u);
+  EXPECT_EQ(main_text->rejected, 1u);
+  auto whole = Sign(0, DedupPartition::kWholeFile);
+  ASSERT_OK(whole);
+  EXPECT_NE(main_text->signatures, whole->signatures);
+  // A saved file (line_counts_file) gives its counts; `prepared` unread.
+  test::WriteFile((dir_ / "counts.bin").string(), counts);
+  DedupOptions saved = *resolved;
+  saved.line_counts_file = (dir_ / "counts.bin").string();
+  auto loaded = CountDedupLines({}, saved);
+  ASSERT_OK(loaded);
+  EXPECT_EQ(*loaded, counts);
+}
+
+TEST_F(DedupStagesTest, MainTextNeedsTheRunsLineCounts) {
+  DedupOptions options;
+  options.main_text = true;
+  auto no_counts = Sign(0, DedupPartition::kWholeFile, options);
+  ASSERT_FALSE(no_counts.ok());
+  EXPECT_EQ(no_counts.status().code(), absl::StatusCode::kInvalidArgument);
+  auto resolved = ResolveDedupOptions(options);
+  ASSERT_OK(resolved);
+  auto bad = SignDedupPartition(
+      {path_, "in.jsonl", 0, DedupPartition::kWholeFile}, *resolved, "NDLC");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kDataLoss);
+  const std::string_view garbage[] = {"not prepared lines"};
+  auto counted = CountDedupLines(garbage, *resolved);
+  ASSERT_FALSE(counted.ok());
+  EXPECT_EQ(counted.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_FALSE(CountDedupLines({}, DedupOptions{}).ok());  // no main_text
+  DedupOptions missing = *resolved;
+  missing.line_counts_file = (dir_ / "missing.bin").string();
+  EXPECT_EQ(CountDedupLines({}, missing).status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST(DedupLinesTest, Formats) {

@@ -669,13 +669,43 @@ struct SignedPartition {
 
 // Reads one partition and signs its documents on the calling thread, the
 // same way RunDedup does. Requires `options` from ResolveDedupOptions, and
-// returns its error for options it refuses.
+// returns its error for options it refuses. With options.main_text,
+// `line_counts` is the run's CountDedupLines output (InvalidArgument when
+// empty, DataLoss when it does not parse); documents are signed without
+// their site's boilerplate lines, as RunDedup signs them; it is not read
+// otherwise.
 // Returns an error when the file cannot be opened; records that cannot be
 // read are rejected and counted, never fatal. Memory: the partition's
-// signatures and ids, one record at a time otherwise. Thread-safe (no shared
-// state).
+// signatures and ids and the parsed line counts, one record at a time
+// otherwise. Thread-safe (no shared state).
 absl::StatusOr<SignedPartition> SignDedupPartition(
-    const DedupPartition& partition, const DedupOptions& options);
+    const DedupPartition& partition, const DedupOptions& options,
+    std::string_view line_counts = {});
+
+// DedupOptions::main_text, the first pass of a distributed run: prepares
+// the line counting (LineCounter::Prepare of its text and URL host) of each
+// document of one partition, in input order, and returns them packed for
+// CountDedupLines (a format private to one run, in the machine's byte
+// order: not for files). Rejected records are skipped, as RunDedup's count
+// pass skips them. Requires `options` from ResolveDedupOptions. Returns an
+// error when the file cannot be opened. Memory: the result, about 8 bytes
+// per distinct line and per pair of adjacent lines of each document.
+// Thread-safe.
+absl::StatusOr<std::string> PrepareDedupLines(const DedupPartition& partition,
+                                              const DedupOptions& options);
+
+// DedupOptions::main_text: the line counts every partition of a distributed
+// run is signed with (LineCounter::Serialize), RunDedup's: with
+// options.line_counts_file, that file's counts, read and checked as RunDedup
+// reads it (`prepared` is not read; pass none); else the documents of
+// `prepared` (PrepareDedupLines of every partition, in input order) added in
+// that order and finished as RunDedup finishes them. Returns
+// InvalidArgument without main_text or for a `prepared` string that
+// PrepareDedupLines did not write, and RunDedup's errors for the file.
+// Cost: one pass over `prepared` and LineCounter::Finish's sort; memory:
+// the counter's, as in RunDedup. Thread-safe.
+absl::StatusOr<std::string> CountDedupLines(
+    absl::Span<const std::string_view> prepared, const DedupOptions& options);
 
 // Writes the documents of one input file whose flag in `keep` is non-zero
 // (keep[d] for the file's d-th document, counted from 0 without rejected

@@ -1,5 +1,5 @@
 // The dedup job's stages (pipeline.h) in neardup._core, for neardup.dask:
-// resolved options, partitions signed one at a time, components judged,
+// resolved options, line counts (main_text), partitions signed one at a time, components judged,
 // kept members chosen, the lines of removed.jsonl and clusters.jsonl
 // formatted, and a file's kept documents written. Each call does one
 // partition's work in C++ and releases the GIL where it is long.
@@ -118,12 +118,43 @@ py::object JudgeComponentsPy(const py::object& component,
   return ToArray(Check(std::move(kept)));
 }
 
-py::dict SignPartitionPy(const DedupPartition& partition,
+// prepare_dedup_lines: PrepareDedupLines of one partition, as bytes.
+py::bytes PrepareLinesPy(const DedupPartition& partition,
                          const DedupOptions& options) {
+  absl::StatusOr<std::string> prepared;
+  {
+    py::gil_scoped_release release;
+    prepared = PrepareDedupLines(partition, options);
+  }
+  return Bytes(Check(std::move(prepared)));
+}
+
+// count_dedup_lines: CountDedupLines of the prepared partitions (bytes).
+py::bytes CountLinesPy(const py::list& prepared, const DedupOptions& options) {
+  std::vector<std::string_view> parts;
+  for (const py::handle& part : prepared) {
+    if (!PyBytes_Check(part.ptr())) {
+      throw py::type_error("count_dedup_lines: prepared must be a list of "
+                           "bytes (prepare_dedup_lines)");
+    }
+    parts.push_back(TextOf(part));
+  }
+  absl::StatusOr<std::string> counts;
+  {
+    py::gil_scoped_release release;
+    counts = CountDedupLines(parts, options);
+  }
+  return Bytes(Check(std::move(counts)));
+}
+
+py::dict SignPartitionPy(const DedupPartition& partition,
+                         const DedupOptions& options,
+                         const py::bytes& line_counts) {
+  const std::string_view counts = TextOf(line_counts);
   SignedPartition s;
   {
     py::gil_scoped_release release;
-    auto signed_partition = SignDedupPartition(partition, options);
+    auto signed_partition = SignDedupPartition(partition, options, counts);
     if (!signed_partition.ok()) {
       py::gil_scoped_acquire acquire;
       Raise(signed_partition.status());
@@ -257,10 +288,22 @@ void BindPartitions(py::module_& m) {
       .def_readwrite("end", &DedupPartition::end);
   m.attr("WHOLE_FILE") = DedupPartition::kWholeFile;
   m.def("sign_dedup_partition", &SignPartitionPy, py::arg("partition"),
-        py::arg("options"),
+        py::arg("options"), py::arg("line_counts") = py::bytes(),
         "Reads and signs one partition (SignDedupPartition): returns a dict "
-        "of counts, per-document arrays, ids and rejected.jsonl lines. "
+        "of counts, per-document arrays, ids and rejected.jsonl lines. With "
+        "main_text, line_counts is count_dedup_lines's result. Releases the "
+        "GIL.");
+  m.def("prepare_dedup_lines", &PrepareLinesPy, py::arg("partition"),
+        py::arg("options"),
+        "main_text: the line counting of one partition's documents, "
+        "prepared (PrepareDedupLines; bytes for count_dedup_lines only). "
         "Releases the GIL.");
+  m.def("count_dedup_lines", &CountLinesPy, py::arg("prepared"),
+        py::arg("options"),
+        "main_text: the run's line counts (CountDedupLines; bytes, "
+        "LineCounter serialized): the prepared partitions (list of bytes, "
+        "input order) counted as neardup dedup counts them, or the "
+        "options' line_counts_file. Releases the GIL.");
   m.def("write_kept_documents", &WriteKeptDocumentsPy, py::arg("path"),
         py::arg("display"), py::arg("output_path"), py::arg("reader"),
         py::arg("keep"),

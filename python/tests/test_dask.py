@@ -2,7 +2,9 @@
 near-duplicates: the same kept records, removed.jsonl, clusters.jsonl and
 rejected.jsonl byte for byte, and the same stats.json except the fields that
 describe the run, on a distributed.LocalCluster of 1 and of 2 worker
-processes, with files read whole or cut into byte ranges.
+processes, with files read whole or cut into byte ranges; and the same with
+--main-text on (lines counted, or read with --line-counts) on pages of
+sites under their furniture.
 
 Run: PYTHONPATH=<build>/python NEARDUP=<build>/tools/neardup \
      /usr/bin/python3 -m pytest python/tests/test_dask.py
@@ -331,7 +333,8 @@ def test_command_line_help_describes_every_option():
                          check=True, capture_output=True, text=True,
                          env=dict(os.environ))
     for flag in ("--max-memory", "--oversize", "--max-doc-bytes",
-                 "--scheduler", "--threshold"):
+                 "--scheduler", "--threshold", "--main-text",
+                 "--line-counts"):
         assert flag in out.stdout
 
 
@@ -343,6 +346,8 @@ def test_command_line_refuses_before_any_work(crawl, tmp_path, capsys):
         (["-o", str(tmp_path / "b"), "--max-memory", "1G", "--scheduler",
           "tcp://127.0.0.1:1"], "start the workers with --memory-limit"),
         (["-o", str(tmp_path / "c"), "--oversize", "cut"], "--oversize"),
+        (["-o", str(tmp_path / "d"), "--line-counts", "x.bin"],
+         "--line-counts is read only with --main-text on"),
     ]
     for flags, message in cases:
         with pytest.raises(SystemExit) as exit_info:
@@ -360,3 +365,157 @@ def test_command_line_max_memory_and_oversize(crawl, references, tmp_path):
         check=True, capture_output=True, text=True, env=dict(os.environ))
     assert "truncated)" in out.stdout
     assert_same_outputs(references("truncate"), tmp_path / "out")
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory):
+    """Pages of five sites, each article under its site's navigation,
+    sidebar and footer lines: short articles of one site alike on their
+    whole text, copies of an article on other sites alike only on their
+    main text (--main-text on). Plain JSONL (cut into byte ranges) and gzip
+    JSONL, a malformed line, pages without url."""
+    rng = random.Random(13)
+    furniture = {}
+    for s in range(5):
+        nav = ["%s %s" % (rng.choice(WORDS).capitalize(), rng.choice(WORDS))
+               for _ in range(10)]
+        sidebar = ["Most read on site %d" % s] + [
+            make_text(rng, 8).rstrip(".") for _ in range(5)]
+        footer = ["Copyright 2026 %s %s media, all rights reserved" % (
+            rng.choice(WORDS), s), "Contact the %s desk" % rng.choice(WORDS)]
+        furniture[s] = (nav, sidebar + footer)
+
+    def page(site, paragraphs):
+        head, tail = furniture[site]
+        return "\n".join(head + paragraphs + tail)
+
+    def paragraphs(words):
+        out = []
+        while words > 0:
+            n = min(words, rng.randint(20, 40))
+            out.append(make_text(rng, n))
+            words -= n
+        return out
+
+    a_lines, b_lines = [], []
+    articles = [paragraphs(rng.choice((30, 45, 200, 350)))
+                for _ in range(150)]
+    for i, paras in enumerate(articles):
+        site = i % 5
+        record = {"id": "p%d" % i,
+                  "url": "https://s%d.example/p%d" % (site, i),
+                  "text": page(site, paras)}
+        (a_lines if i % 2 == 0 else b_lines).append(json.dumps(record))
+        if i % 4 == 1:  # an edited copy on another site
+            copy = [edit(rng, p, 1) for p in paras]
+            other = (site + 1 + i % 3) % 5
+            b_lines.append(json.dumps({
+                "id": "copy%d" % i,
+                "url": "https://s%d.example/copy%d" % (other, i),
+                "text": page(other, copy)}))
+        if i % 10 == 3:  # the article alone, without a url
+            a_lines.append(json.dumps({"id": "bare%d" % i,
+                                       "text": "\n".join(paras)}))
+    a_lines.insert(30, '{"id": "broken", "text": "no closing brace"')
+    root = tmp_path_factory.mktemp("sites") / "crawl"
+    root.mkdir()
+    (root / "a.jsonl").write_text("\n".join(a_lines) + "\n", encoding="utf-8")
+    with gzip.open(root / "b.jsonl.gz", "wt", encoding="utf-8") as f:
+        f.write("\n".join(b_lines) + "\n")
+    return root
+
+
+@pytest.fixture(scope="module")
+def line_counts(sites, tmp_path_factory):
+    """line_counts.bin of neardup clean on a.jsonl alone: other counts than
+    a count of the whole crawl, so a run that reads it decides otherwise."""
+    out = tmp_path_factory.mktemp("clean") / "out"
+    subprocess.run([NEARDUP, "clean", str(sites / "a.jsonl"), "-o", str(out),
+                    "--quiet", "--no-report"], check=True,
+                   stdout=subprocess.DEVNULL)
+    return str(out / "line_counts.bin")
+
+
+MAIN_TEXT = {
+    "whole_text": ({}, []),
+    "main_text": (dict(main_text=True), ["--main-text", "on"]),
+    "main_text_exact": (dict(main_text=True, verify="exact", keep="longest"),
+                        ["--main-text", "on", "--verify", "exact", "--keep",
+                         "longest"]),
+    "line_counts": (dict(main_text=True), ["--main-text", "on"]),
+}
+
+
+@pytest.fixture(scope="module")
+def site_references(sites, line_counts, tmp_path_factory):
+    """neardup dedup's outputs on the sites for each MAIN_TEXT set."""
+    root = tmp_path_factory.mktemp("sites-cli")
+    made = {}
+
+    def get(name):
+        if name not in made:
+            flags = list(MAIN_TEXT[name][1])
+            if name == "line_counts":
+                flags += ["--line-counts", line_counts]
+            run_cli(sites, root / name, flags)
+            made[name] = root / name
+        return made[name]
+    return get
+
+
+def removed_ids(folder):
+    return {json.loads(line)["id"] for line in
+            open(os.path.join(folder, "removed.jsonl"), encoding="utf-8")}
+
+
+@pytest.mark.parametrize("workers,partition_bytes,options", [
+    (1, 0, "main_text"),
+    (2, 40000, "main_text"),
+    (2, 40000, "main_text_exact"),
+    (1, 0, "line_counts"),
+    (2, 40000, "line_counts"),
+])
+def test_main_text_same_outputs_as_neardup_dedup(
+        sites, clients, site_references, line_counts, tmp_path, workers,
+        partition_bytes, options):
+    kw = dict(MAIN_TEXT[options][0])
+    if options == "line_counts":
+        kw["line_counts"] = line_counts
+    stats = neardup.dask.dedup(
+        [str(sites)], str(tmp_path / "out"), client=clients[workers],
+        partition_bytes=partition_bytes, **kw)
+    expected = site_references(options)
+    want = assert_same_outputs(expected, tmp_path / "out")
+    assert want["parameters"]["main_text"] is True
+    assert "count" in stats["seconds"]
+    assert want["rejected"] == 1
+    # The sites exercise what main_text changes: copies on other sites are
+    # found only on the main text, short articles of one site are alike
+    # only on the whole text.
+    main, whole = removed_ids(expected), removed_ids(
+        site_references("whole_text"))
+    assert len({i for i in main - whole if i.startswith("copy")}) > 10
+    assert len({i for i in whole - main if i.startswith("p")}) > 5
+    if options == "line_counts":
+        assert want["parameters"]["line_counts_file"] == line_counts
+        assert main != removed_ids(site_references("main_text"))
+
+
+def test_main_text_command_line(sites, clients, site_references,
+                                line_counts, tmp_path):
+    address = clients[2].scheduler.address
+    subprocess.run(
+        ["/usr/bin/python3", "-m", "neardup.dask", str(sites), "-o",
+         str(tmp_path / "out"), "--scheduler", address, "--partition-bytes",
+         "40000", "--main-text", "on", "--line-counts", line_counts,
+         "--quiet"], check=True, capture_output=True, text=True,
+        env=dict(os.environ))
+    assert_same_outputs(site_references("line_counts"), tmp_path / "out")
+
+
+def test_main_text_unreadable_line_counts(sites, clients, tmp_path):
+    (tmp_path / "bad.bin").write_bytes(b"not line counts")
+    with pytest.raises(OSError, match="bad.bin"):
+        neardup.dask.dedup([str(sites)], str(tmp_path / "out"),
+                           client=clients[1], main_text=True,
+                           line_counts=str(tmp_path / "bad.bin"))

@@ -89,6 +89,12 @@ def _resolved():
     return _core.resolve_dedup_options(o)
 
 
+def _main_text():
+    o = _core.DedupOptions()
+    o.main_text = True
+    return _core.resolve_dedup_options(o)
+
+
 # name -> (a function returning the callable, valid arguments). The callable
 # is built afresh for each example, so that examples do not share state.
 def _index():
@@ -180,6 +186,9 @@ def _table():
     fn("run_clean", [_core.InputFile(INPUT, "in.jsonl")],
        os.path.join(WORK, "run_clean"), _overwrite(_core.CleanOptions()))
     fn("sign_dedup_partition", _core.DedupPartition(INPUT, "in"), _resolved())
+    fn("prepare_dedup_lines", _core.DedupPartition(INPUT, "in"),
+       _main_text())
+    fn("count_dedup_lines", [b"not prepared"], _main_text())
     fn("simhash", U64)
     fn("simhash_batch", ["a b c", "d"], _core.ShingleOptions(), 1)
     fn("simhash_near_pairs", U64, 3, _core.CandidateOptions())

@@ -1,15 +1,18 @@
 // The stages of the dedup job that a distributed run calls one partition at
-// a time: sign a part of a file, write a file's kept documents, judge
+// a time: prepare and count the lines of the inputs (main_text), sign a
+// part of a file, write a file's kept documents, judge
 // components, choose kept members and format the removed.jsonl and
 // clusters.jsonl lines of a partition.
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "neardup/clean.h"
 #include "neardup/lsh.h"
 #include "neardup/minhash.h"
 #include "neardup/pipeline.h"
@@ -39,46 +42,20 @@ absl::Status PrepareDedupOutput(const std::vector<InputFile>& inputs,
   return files.RemoveEarlierRun();
 }
 
-absl::StatusOr<SignedPartition> SignDedupPartition(
-    const DedupPartition& partition, const DedupOptions& options) {
-  // Resolved options resolve to themselves; this refuses any others.
-  if (auto resolved = ResolveDedupOptions(options); !resolved.ok()) {
-    return resolved.status();
-  }
-  SignedPartition out;
-  if (options.output_format != OutputFormat::kAsInput) {
-    return absl::UnimplementedError(
-        "output_format text JSONL is not supported by the distributed job "
-        "yet: run neardup dedup --output-format jsonl");
-  }
-  if (options.main_text) {
-    return absl::UnimplementedError(
-        "main_text (comparing documents without their site's boilerplate "
-        "lines) is not supported by the distributed job yet: run neardup "
-        "dedup --main-text on");
-  }
-  if (options.min_words > 0) {
-    return absl::UnimplementedError(
-        "min_words (removing documents shorter than N words) is not "
-        "supported by the distributed job yet: run neardup dedup --min-words");
-  }
-  ReaderOptions first_pass = options.reader;
+namespace {
+
+// Reads the records of `partition` (documents and rejected records), in
+// order, calling visit(result, record, rejection) for each. Returns the
+// reader, for what it knows of the file.
+template <typename Visit>
+absl::StatusOr<std::unique_ptr<RecordReader>> ReadPartition(
+    const DedupPartition& partition, const ReaderOptions& options,
+    Visit visit) {
+  ReaderOptions first_pass = options;
   first_pass.keep_pass_through = false;
   first_pass.skip_before_offset = partition.begin;
   auto reader = RecordReader::Open(partition.path, first_pass);
   if (!reader.ok()) return reader.status();
-  out.format = InputFormatName((*reader)->format());
-  out.compression = CompressionName((*reader)->compression());
-  std::unique_ptr<MinHasher> minhasher;
-  const size_t k = static_cast<size_t>(options.num_perm);
-  if (options.method == DedupMethod::kMinHash) {
-    auto hasher =
-        MinHasher::Create({.num_perm = options.num_perm, .seed = options.seed});
-    if (!hasher.ok()) return hasher.status();
-    minhasher = std::make_unique<MinHasher>(*std::move(hasher));
-  }
-  auto signer = internal::DocSigner::Create(options, minhasher.get());
-  if (!signer.ok()) return signer.status();
   Record record;
   Rejection rejection;
   const bool whole = partition.end == DedupPartition::kWholeFile;
@@ -91,12 +68,109 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
     if (offset < partition.begin) continue;
     // Offsets only grow, so the rest of the file belongs to later parts.
     if (!whole && offset >= partition.end) break;
+    visit(result, record, rejection);
+  }
+  return reader;
+}
+
+// PrepareDedupLines's packing: a magic number and the document count, then
+// per document its site and its four key lists, each a count and the keys,
+// all as 8-byte words. A run's tasks pass it between them; nothing stores it.
+constexpr uint64_t kPreparedMagic = 0x3150444C444E;  // "NDLDP1"
+// Every field of LineCounter::Prepared is packed: a new field must be too.
+static_assert(sizeof(LineCounter::Prepared) ==
+                  4 * sizeof(std::vector<uint64_t>) + sizeof(uint64_t),
+              "PackPrepared and UnpackPrepared miss a field of Prepared");
+
+void PutWord(std::string* out, uint64_t v) {
+  out->append(reinterpret_cast<const char*>(&v), sizeof(v));
+}
+
+void PackPrepared(const LineCounter::Prepared& p, std::string* out) {
+  PutWord(out, p.site);
+  for (const std::vector<uint64_t>* keys :
+       {&p.lines, &p.pairs, &p.long_lines, &p.bands}) {
+    PutWord(out, keys->size());
+    if (keys->empty()) continue;
+    out->append(reinterpret_cast<const char*>(keys->data()),
+                keys->size() * sizeof(uint64_t));
+  }
+}
+
+bool GetWord(std::string_view* in, uint64_t* v) {
+  if (in->size() < sizeof(*v)) return false;
+  std::memcpy(v, in->data(), sizeof(*v));
+  in->remove_prefix(sizeof(*v));
+  return true;
+}
+
+bool UnpackPrepared(std::string_view* in, LineCounter::Prepared* p) {
+  if (!GetWord(in, &p->site)) return false;
+  for (std::vector<uint64_t>* keys :
+       {&p->lines, &p->pairs, &p->long_lines, &p->bands}) {
+    uint64_t n = 0;
+    if (!GetWord(in, &n) || n > in->size() / sizeof(uint64_t)) return false;
+    keys->resize(n);
+    if (n > 0) std::memcpy(keys->data(), in->data(), n * sizeof(uint64_t));
+    in->remove_prefix(n * sizeof(uint64_t));
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<SignedPartition> SignDedupPartition(
+    const DedupPartition& partition, const DedupOptions& options,
+    std::string_view line_counts) {
+  // Resolved options resolve to themselves; this refuses any others.
+  if (auto resolved = ResolveDedupOptions(options); !resolved.ok()) {
+    return resolved.status();
+  }
+  SignedPartition out;
+  if (options.output_format != OutputFormat::kAsInput) {
+    return absl::UnimplementedError(
+        "output_format text JSONL is not supported by the distributed job "
+        "yet: run neardup dedup --output-format jsonl");
+  }
+  if (options.min_words > 0) {
+    return absl::UnimplementedError(
+        "min_words (removing documents shorter than N words) is not "
+        "supported by the distributed job yet: run neardup dedup --min-words");
+  }
+  LineCounter counts;
+  if (options.main_text) {
+    if (line_counts.empty()) {
+      return absl::InvalidArgumentError(
+          "SignDedupPartition: main_text needs the run's line counts "
+          "(CountDedupLines)");
+    }
+    auto parsed = LineCounter::Deserialize(line_counts);
+    if (!parsed.ok()) {
+      return absl::DataLossError("SignDedupPartition: line counts: " +
+                                 std::string(parsed.status().message()));
+    }
+    counts = *std::move(parsed);
+  }
+  std::unique_ptr<MinHasher> minhasher;
+  const size_t k = static_cast<size_t>(options.num_perm);
+  if (options.method == DedupMethod::kMinHash) {
+    auto hasher =
+        MinHasher::Create({.num_perm = options.num_perm, .seed = options.seed});
+    if (!hasher.ok()) return hasher.status();
+    minhasher = std::make_unique<MinHasher>(*std::move(hasher));
+  }
+  auto signer = internal::DocSigner::Create(
+      options, minhasher.get(), options.main_text ? &counts : nullptr);
+  if (!signer.ok()) return signer.status();
+  std::string host;
+  auto sign = [&](RecordReader::Result result, const Record& record,
+                  const Rejection& rejection) {
     ++out.read;
     if (result == RecordReader::Result::kRejected) {
       ++out.rejected;
       out.rejected_jsonl += RejectionJson(partition.display, rejection);
       out.rejected_jsonl += '\n';
-      continue;
+      return;
     }
     out.text_bytes += record.text.size();
     if (!record.text_rest.empty()) ++out.truncated;
@@ -111,23 +185,89 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
       out.signatures.resize(at + k);
       row = absl::MakeSpan(out.signatures.data() + at, k);
     }
-    const internal::DocSignature sig = signer->Sign(record.text, {}, row);
+    if (options.main_text || options.containment > 0) {
+      host = UrlHost(record.url);
+    }
+    const internal::DocSignature sig = signer->Sign(
+        record.text, options.main_text ? host : std::string_view(), row);
     out.repaired_utf8 += sig.repaired;
     if (options.method != DedupMethod::kMinHash) {
       out.keys.push_back(sig.key);
-      continue;
+      return;
     }
     if (options.containment > 0) {
-      out.site.push_back(LineCounter::SiteKey(UrlHost(record.url)));
+      out.site.push_back(LineCounter::SiteKey(host));
     }
     if (signer->counts_sizes()) out.set_size.push_back(sig.set_size);
     if (signer->keeps_sets()) {
       out.sets.insert(out.sets.end(), sig.set.begin(), sig.set.end());
       out.set_end.push_back(out.sets.size());
     }
+  };
+  auto reader = ReadPartition(partition, options.reader, sign);
+  if (!reader.ok()) return reader.status();
+  out.format = InputFormatName((*reader)->format());
+  out.compression = CompressionName((*reader)->compression());
+  if (partition.end == DedupPartition::kWholeFile) {
+    out.passed_through = (*reader)->passed_through();
   }
-  if (whole) out.passed_through = (*reader)->passed_through();
   return out;
+}
+
+absl::StatusOr<std::string> PrepareDedupLines(const DedupPartition& partition,
+                                              const DedupOptions& options) {
+  if (auto resolved = ResolveDedupOptions(options); !resolved.ok()) {
+    return resolved.status();
+  }
+  std::string out;
+  PutWord(&out, kPreparedMagic);
+  PutWord(&out, 0);  // the document count, filled in below
+  uint64_t documents = 0;
+  auto prepare = [&](RecordReader::Result result, const Record& record,
+                     const Rejection&) {
+    if (result == RecordReader::Result::kRejected) return;
+    PackPrepared(LineCounter::Prepare(record.text, UrlHost(record.url)), &out);
+    ++documents;
+  };
+  auto reader = ReadPartition(partition, options.reader, prepare);
+  if (!reader.ok()) return reader.status();
+  std::memcpy(out.data() + sizeof(uint64_t), &documents, sizeof(documents));
+  return out;
+}
+
+absl::StatusOr<std::string> CountDedupLines(
+    absl::Span<const std::string_view> prepared, const DedupOptions& options) {
+  if (auto resolved = ResolveDedupOptions(options); !resolved.ok()) {
+    return resolved.status();
+  }
+  if (!options.main_text) {
+    return absl::InvalidArgumentError(
+        "CountDedupLines: line counts are used only with main_text");
+  }
+  if (!options.line_counts_file.empty()) {
+    auto loaded = internal::ReadLineCounts(options.line_counts_file);
+    if (!loaded.ok()) return loaded.status();
+    return loaded->Serialize();
+  }
+  LineCounter counter;
+  LineCounter::Prepared document;
+  for (size_t i = 0; i < prepared.size(); ++i) {
+    std::string_view in = prepared[i];
+    uint64_t magic = 0, documents = 0;
+    bool ok = GetWord(&in, &magic) && magic == kPreparedMagic &&
+              GetWord(&in, &documents);
+    for (uint64_t d = 0; ok && d < documents; ++d) {
+      ok = UnpackPrepared(&in, &document);
+      if (ok) counter.Add(document);
+    }
+    if (!ok || !in.empty()) {
+      return absl::InvalidArgumentError(
+          "CountDedupLines: prepared partition " + std::to_string(i) +
+          " is not PrepareDedupLines output");
+    }
+  }
+  counter.Finish(std::max<uint32_t>(2, options.main_text_boilerplate.min_docs));
+  return counter.Serialize();
 }
 
 absl::StatusOr<uint64_t> WriteKeptDocuments(const std::string& path,

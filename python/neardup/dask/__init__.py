@@ -19,6 +19,12 @@ output afterwards, without the pairs' similarity chart.
 The graph (every step runs on the workers; the driver only orders the
 steps, sums counters and streams the small output files):
 
+0. count (main_text only): one task per partition prepares its documents'
+   line counting (PrepareDedupLines); one task adds them in input order and
+   finishes the counts as the command does (CountDedupLines), or reads the
+   line_counts file instead; the counts (LineCounter serialized, the size of a
+   clean run's line_counts.bin) go to every sign task, which signs each
+   document without its site's boilerplate lines.
 1. sign: one task per partition (a file, or a byte range of an
    uncompressed JSONL file) reads its records and computes their signatures
    in C++ (SignDedupPartition). Documents are numbered in input order:
@@ -56,7 +62,11 @@ steps, sums counters and streams the small output files):
    (WriteKeptDocuments). The driver concatenates removed.jsonl,
    clusters.jsonl and rejected.jsonl from the partitions in order.
 
-Memory: a worker holds the signed partitions it computed (signature and id
+Memory: with main_text, the count task holds every partition's prepared
+lines (about 8 bytes per distinct line and per pair of adjacent lines of
+each document) and the counter built from them, as the command's count pass
+holds its counter; each sign task parses the counts. A worker holds the
+signed partitions it computed (signature and id
 of each document: about 4 x num_perm + id bytes per document, plus 8 bytes
 per distinct shingle with verify="exact"; Dask spills them to its local
 disk past its memory limit) and one shuffle partition at
@@ -71,7 +81,8 @@ output folder, under the same name: a shared filesystem (NFS, Lustre,
 CephFS, a bind mount at the same place on each machine). Object stores
 (s3://, gs://) are not read directly: mount them (s3fs, gcsfuse) or copy.
 
-Modules: ``_files`` (the file stages: partitions, sign, write),
+Modules: ``_lines`` (step 0), ``_files`` (the file stages: partitions,
+sign, write),
 ``_shuffle`` (moving rows between tasks), ``_candidates`` (steps 2 and 3),
 ``_components`` (step 4), ``_keep`` (step 5), ``_graph`` (the driver that
 submits the steps) and ``_cli`` (``python3 -m neardup.dask``).
@@ -90,7 +101,7 @@ __all__ = ["dedup", "main"]
 
 # The flags of neardup dedup that the Dask job does not support.
 UNSUPPORTED = ("threads", "max_memory", "min_words", "output_format",
-               "main_text", "line_counts", "report")
+               "report")
 
 
 def dedup(paths, output, *, client=None, scheduler=None,
@@ -103,14 +114,13 @@ def dedup(paths, output, *, client=None, scheduler=None,
     options are the command's flags with underscores (``method``,
     ``threshold``, ``ngram`` (0: 5 for minhash, 3 for simhash), ``char``,
     ``num_perm``, ``bands``, ``rows``, ``hamming``, ``keep``, ``verify``,
-    ``containment``, ``containment_asymmetry``, ``digits``,
-    ``text_field``, ``id_field``,
+    ``containment``, ``containment_asymmetry``, ``digits``, ``main_text``,
+    ``line_counts``, ``text_field``, ``id_field``,
     ``max_doc_bytes``, ``oversize``, ``seed``, ``dry_run``, ``overwrite``,
     ``max_bucket_pairs_size``), with the command's defaults (those of the
     C++ DedupOptions); ``threads``, ``max_memory``, ``min_words``,
-    ``output_format``, ``main_text``, ``line_counts`` and ``report`` are not
-    supported (TypeError; ``neardup report OUTPUT`` writes the page
-    afterwards). client: a ``distributed.Client``;
+    ``output_format`` and ``report`` are not supported (TypeError;
+    ``neardup report OUTPUT`` writes the page afterwards). client: a ``distributed.Client``;
     scheduler: the address of one to connect to ("tcp://host:8786"); with
     neither, the current client (``distributed.get_client()``).
     partition_bytes: uncompressed JSONL files larger than this are read in
@@ -125,8 +135,11 @@ def dedup(paths, output, *, client=None, scheduler=None,
     duplicate of, else are kept (no chains). containment (estimated, or
     exact with verify="exact"; on by default with minhash),
     containment_asymmetry and digits ("zero" or "keep") are the command's
-    --containment, --containment-asymmetry and --digits; --main-text is not
-    supported here.
+    --containment, --containment-asymmetry and --digits. main_text=True
+    (--main-text on) compares documents without their site's boilerplate
+    lines, counted over the inputs first (the count step), or read from
+    line_counts (a ``neardup clean`` run's line_counts.bin; the file must
+    be readable by the workers).
 
     Returns the parsed stats.json. Raises the errors of ``neardup dedup``
     (ValueError for bad options, FileNotFoundError, OSError) before any

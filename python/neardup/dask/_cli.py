@@ -39,6 +39,7 @@ def _flag_defaults():
         "max_doc_bytes": o.reader.max_document_bytes,
         "oversize": ("truncate" if o.reader.oversize ==
                      _core.Oversize.TRUNCATE else "reject"),
+        "main_text": "on" if o.main_text else "off",
         "seed": o.seed}
 
 
@@ -123,6 +124,18 @@ def _parser():
     p.add_argument("--digits", default=d["digits"], choices=("zero", "keep"),
                    help="digits in shingles: zero (every digit becomes 0) "
                    "or keep")
+    p.add_argument("--main-text", default=d["main_text"],
+                   choices=("on", "off"),
+                   help="on: compare documents without the lines that are "
+                   "boilerplate of their site (the host of the url "
+                   "field), counted in a first pass over the inputs, as "
+                   "neardup dedup --main-text on; the records written stay "
+                   "as read. off: compare the whole text (default: "
+                   "%(default)s)")
+    p.add_argument("--line-counts", metavar="FILE",
+                   help="with --main-text on: use this line_counts.bin (of "
+                   "a neardup clean run; every worker must read it) "
+                   "instead of counting the inputs")
     p.add_argument("--verify", default=d["verify"],
                    choices=("signature", "exact"),
                    help="how candidates are confirmed: signature "
@@ -171,6 +184,8 @@ def main(argv=None):
         p.error("-o expects an output folder (it receives the kept records, "
                 "removed.jsonl, rejected.jsonl and stats.json); '-' "
                 "(standard output) is not supported")
+    if a.line_counts and a.main_text != "on":
+        p.error("--line-counts is read only with --main-text on")
     if a.max_memory is not None and a.scheduler:
         p.error("--max-memory sets the memory of the local cluster; with "
                 "--scheduler, start the workers with --memory-limit")
@@ -183,8 +198,10 @@ def main(argv=None):
               containment_asymmetry=a.containment_asymmetry,
               text_field=a.text_field, id_field=a.id_field,
               max_doc_bytes=a.max_doc_bytes, oversize=a.oversize,
-              seed=a.seed,
+              seed=a.seed, main_text=a.main_text == "on",
               dry_run=a.dry_run, overwrite=a.overwrite)
+    if a.line_counts:
+        kw["line_counts"] = a.line_counts
     from neardup.dask import dedup
     try:
         if a.scheduler:

@@ -1,5 +1,6 @@
 """The file stages of neardup.dask: partitions of the inputs, each read
-and signed in C++ (SignDedupPartition), and each input's kept records
+and signed in C++ (SignDedupPartition, with main_text on the line counts
+of the count step), and each input's kept records
 written (WriteKeptDocuments). They run on the workers; their arguments and
 results are plain Python and NumPy values so that Dask can move them."""
 
@@ -31,11 +32,12 @@ def _partitions(inputs, reader, partition_bytes):
     return parts
 
 
-def _sign(part, options):
+def _sign(part, options, line_counts=b""):
     _, path, display, begin, end = part
     resolved = _core.resolve_dedup_options(_options(**options))
     signed = _core.sign_dedup_partition(
-        _core.DedupPartition(path, display, begin, end), resolved)
+        _core.DedupPartition(path, display, begin, end), resolved,
+        line_counts)
     signed["file"] = part[0]
     signed["display"] = display
     return signed

@@ -16,6 +16,7 @@ from neardup.dask._components import _star_out, connected_components
 from neardup.dask._files import _peak_rss, _sign, _sign_meta, _write_file
 from neardup.dask._keep import _attach_kept, _attach_member, _choose, \
     _cluster_chunk, _decide
+from neardup.dask._lines import _count, _prepare
 from neardup.dask._shuffle import _exchange, _field
 
 
@@ -55,7 +56,12 @@ def _run(client, inputs, output, parts, kw, options, shuffle_partitions,
          started):
     job = _Job(client, kw, options, len(parts), shuffle_partitions)
     t = time.monotonic()
-    signed, metas, starts, offsets = _sign_step(job, parts)
+    line_counts = _count_step(job, parts)
+    if line_counts is not None:
+        job.timed("count", t)
+    t = time.monotonic()
+    signed, metas, starts, offsets = _sign_step(job, parts, line_counts)
+    del line_counts
     job.timed("sign", t)
     t = time.monotonic()
     edges, bucket_stats, verified = _candidate_step(job, signed, starts,
@@ -93,11 +99,36 @@ def _stream(client, futures, name=None):
         yield client.gather(value)
 
 
-def _sign_step(job, parts):
+def _count_step(job, parts):
+    """0. count (main_text only; else None): the line counts (a future of
+    bytes), from every partition prepared on the workers and added in input
+    order in one task, or read from line_counts by that task."""
+    if not job.options.main_text:
+        return None
+    from distributed import wait
+    client = job.client
+    prepared = []
+    if not job.options.line_counts_file:
+        prepared = client.map(_prepare, parts, options=job.kw, pure=False)
+    counts = client.submit(_count, prepared, job.kw, pure=False)
+    del prepared
+    # Every sign task waits for the counts; waiting here times the step
+    # (and raises its errors, such as an unreadable line_counts file).
+    wait([counts])
+    if counts.status == "error":
+        counts.result()
+    return counts
+
+
+def _sign_step(job, parts, line_counts):
     """1. sign: one task per partition. Documents are numbered in input
     order: partition offsets are prefix sums of the partition counts."""
     client = job.client
-    signed = client.map(_sign, parts, options=job.kw, pure=False)
+    if line_counts is None:
+        signed = client.map(_sign, parts, options=job.kw, pure=False)
+    else:
+        signed = client.map(_sign, parts, options=job.kw,
+                            line_counts=line_counts, pure=False)
     metas = client.gather(client.map(_sign_meta, signed))
     sizes = np.array([m["documents"] for m in metas], dtype=np.int64)
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
