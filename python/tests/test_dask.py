@@ -378,9 +378,9 @@ def sites(tmp_path_factory):
     furniture = {}
     for s in range(5):
         nav = ["%s %s" % (rng.choice(WORDS).capitalize(), rng.choice(WORDS))
-               for _ in range(10)]
+               for _ in range(12)]
         sidebar = ["Most read on site %d" % s] + [
-            make_text(rng, 8).rstrip(".") for _ in range(5)]
+            make_text(rng, 9).rstrip(".") for _ in range(14)]
         footer = ["Copyright 2026 %s %s media, all rights reserved" % (
             rng.choice(WORDS), s), "Contact the %s desk" % rng.choice(WORDS)]
         furniture[s] = (nav, sidebar + footer)
@@ -398,7 +398,7 @@ def sites(tmp_path_factory):
         return out
 
     a_lines, b_lines = [], []
-    articles = [paragraphs(rng.choice((30, 45, 200, 350)))
+    articles = [paragraphs(rng.choice((20, 30, 200, 350)))
                 for _ in range(150)]
     for i, paras in enumerate(articles):
         site = i % 5
@@ -407,7 +407,8 @@ def sites(tmp_path_factory):
                   "text": page(site, paras)}
         (a_lines if i % 2 == 0 else b_lines).append(json.dumps(record))
         if i % 4 == 1:  # an edited copy on another site
-            copy = [edit(rng, p, 1) for p in paras]
+            copy = list(paras)
+            copy[-1] = edit(rng, copy[-1], 1)
             other = (site + 1 + i % 3) % 5
             b_lines.append(json.dumps({
                 "id": "copy%d" % i,
@@ -427,11 +428,18 @@ def sites(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def line_counts(sites, tmp_path_factory):
-    """line_counts.bin of neardup clean on a.jsonl alone: other counts than
-    a count of the whole crawl, so a run that reads it decides otherwise."""
-    out = tmp_path_factory.mktemp("clean") / "out"
-    subprocess.run([NEARDUP, "clean", str(sites / "a.jsonl"), "-o", str(out),
-                    "--quiet", "--no-report"], check=True,
+    """line_counts.bin of neardup clean on the pages of two of the five
+    sites: other counts than a count of the whole crawl (the pages of the
+    other sites keep their furniture), so a run that reads it decides
+    otherwise."""
+    root = tmp_path_factory.mktemp("clean")
+    with open(sites / "a.jsonl", encoding="utf-8") as f:
+        two = [line for line in f
+               if "s0.example" in line or "s1.example" in line]
+    (root / "two.jsonl").write_text("".join(two), encoding="utf-8")
+    out = root / "out"
+    subprocess.run([NEARDUP, "clean", str(root / "two.jsonl"), "-o",
+                    str(out), "--quiet", "--no-report"], check=True,
                    stdout=subprocess.DEVNULL)
     return str(out / "line_counts.bin")
 
@@ -494,8 +502,10 @@ def test_main_text_same_outputs_as_neardup_dedup(
     # only on the whole text.
     main, whole = removed_ids(expected), removed_ids(
         site_references("whole_text"))
-    assert len({i for i in main - whole if i.startswith("copy")}) > 10
-    assert len({i for i in whole - main if i.startswith("p")}) > 5
+    if options == "main_text":
+        assert len({i for i in main - whole if i.startswith("copy")}) > 10
+        assert len({i for i in whole - main if i.startswith("p")}) > 5
+    assert main != whole
     if options == "line_counts":
         assert want["parameters"]["line_counts_file"] == line_counts
         assert main != removed_ids(site_references("main_text"))
