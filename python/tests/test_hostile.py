@@ -188,7 +188,7 @@ def _table():
     fn("sign_dedup_partition", _core.DedupPartition(INPUT, "in"), _resolved())
     fn("prepare_dedup_lines", _core.DedupPartition(INPUT, "in"),
        _main_text())
-    fn("count_dedup_lines", [b"not prepared"], _main_text())
+    fn("count_dedup_lines", [], _main_text())
     fn("simhash", U64)
     fn("simhash_batch", ["a b c", "d"], _core.ShingleOptions(), 1)
     fn("simhash_near_pairs", U64, 3, _core.CandidateOptions())
