@@ -67,14 +67,26 @@
 //            (IndexParametersText; `neardup index info` prints them);
 //     "KEYS" the keys: u64 end offset per document, then the bytes;
 //     "ORIG" the origins (Insert's `origin`), in the same form;
+//     "BKEY" the lookup tables, sorted, for reading a file in place
+//            (IndexFolder maps files and binary-searches them): for each
+//            table t (kMinHash: band t; kSimHash: permuted table t; kExact:
+//            one), one 8-byte entry per document, u32 folded key then u32
+//            document number, sorted by (folded key, document). The folded
+//            key is the high 32 bits of the MurmurHash3 64-bit finalizer
+//            of the table key (BandKey, fingerprint & mask, or the key);
+//            a lookup compares the full key again from the signature, so
+//            folding never changes an answer;
 //     "SIGS" kMinHash: num_perm u32 values per document;
 //     "FPRS" kSimHash fingerprints, kExact keys: u64 per document;
 //     "SETS" VerifyMode::kExact: u64 end offset per document (counted in
 //            values), then the sorted distinct shingle hashes, u64 each.
-//   Documents are numbered in insertion order, removed ones left out. The
-//   band and SimHash tables are not stored: Open rebuilds them (one XXH3
-//   per band and document). Bytes per document at the defaults: 448
-//   (signature) + 16 (two offsets) + the key and origin.
+//   Documents are numbered in insertion order, removed ones left out (at
+//   most 2^32 - 1 per file). Index::Open loads a file whole and rebuilds
+//   its hash tables; IndexFolder reads it in place. Bytes per document at
+//   the defaults: 448 (signature) + 112 (14 band entries) + 16 (two
+//   offsets) = 576, plus the key and origin.
+//   Version 1 (no BKEY) is refused with FailedPrecondition: build the index
+//   again.
 
 #ifndef NEARDUP_INDEX_H_
 #define NEARDUP_INDEX_H_

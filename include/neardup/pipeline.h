@@ -83,6 +83,16 @@ class PriorRecords {
   // decisions are made (before the outputs are committed).
   virtual void Kept(std::string_view id, std::string_view file, uint64_t line,
                     absl::Span<const uint32_t> signature, uint64_t key) = 0;
+  // Where the prior records are, for stats.json ("index": {"folder",
+  // "generation_read", "generation_written"}): the folder, the newest
+  // generation the run compared with (0: none), and the generation its kept
+  // records become (0: none, read-only). An empty folder writes nothing.
+  struct Source {
+    std::string folder;
+    uint64_t generation_read = 0;
+    uint64_t generation_written = 0;
+  };
+  virtual Source source() const { return {}; }
 };
 
 struct DedupOptions {

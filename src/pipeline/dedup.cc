@@ -1180,6 +1180,18 @@ std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
     j.Key(stage).Fixed(seconds, 3);
   }
   j.End();
+  if (o.prior != nullptr && !o.prior->source().folder.empty()) {
+    const PriorRecords::Source src = o.prior->source();
+    j.Key("index").Object().Key("folder").String(src.folder);
+    j.Key("generation_read").Uint(src.generation_read);
+    j.Key("generation_written");
+    if (src.generation_written == 0) {
+      j.Null();
+    } else {
+      j.Uint(src.generation_written);
+    }
+    j.End();
+  }
   j.Key("files").Array();
   for (const FileCounts& f : s.files) {
     internal::AddFileCounts(f, /*with_format=*/true, &j);

@@ -928,7 +928,17 @@ namespace {
 // The records of an index folder as a dedup job's earlier records.
 class FolderPrior : public PriorRecords {
  public:
-  FolderPrior(IndexFolder* folder, bool add) : folder_(folder), add_(add) {}
+  FolderPrior(IndexFolder* folder, bool add, std::string dir)
+      : folder_(folder), add_(add), dir_(std::move(dir)) {}
+
+  Source source() const override {
+    Source s;
+    s.folder = dir_;
+    const auto& files = folder_->generations();
+    s.generation_read = files.empty() ? 0 : files.back().number;
+    s.generation_written = add_ ? s.generation_read + 1 : 0;
+    return s;
+  }
 
   std::optional<Match> Find(absl::Span<const uint32_t> signature,
                             uint64_t key) const override {
@@ -971,6 +981,7 @@ class FolderPrior : public PriorRecords {
  private:
   IndexFolder* folder_;
   bool add_;
+  std::string dir_;
   mutable std::mutex mu_;
   mutable absl::Status error_;
 };
@@ -1010,7 +1021,7 @@ absl::StatusOr<DedupStats> RunDedupWithIndex(
           "(neardup index info " + index_dir + ")");
     }
   }
-  FolderPrior prior(&*folder, write);
+  FolderPrior prior(&*folder, write, index_dir);
   DedupOptions o = options;
   o.prior = &prior;
   auto stats = RunDedup(inputs, outdir, o, progress);
