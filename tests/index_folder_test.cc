@@ -315,6 +315,31 @@ TEST(IndexFolderFilesTest, MergesFilesByTierAndFindsEveryRecord) {
       EXPECT_EQ((*first)->doc, static_cast<uint64_t>(g * 5 + i));
     }
   }
+  // The batch form gives the same answers, at any thread count; edited
+  // copies and new texts among the lookups.
+  std::vector<DocSketch> sketches;
+  for (int g = 0; g < 19; ++g) {
+    for (int i = 0; i < 5; ++i) {
+      std::string text = RecordText(g, i);
+      if (i == 4) text += test::Word(77777);
+      sketches.push_back(writer->Sketch(text));
+    }
+  }
+  for (int threads : {1, 3}) {
+    auto batch = writer->FindFirstBatch(sketches, threads);
+    ASSERT_OK(batch);
+    ASSERT_EQ(batch->size(), sketches.size());
+    for (size_t q = 0; q < sketches.size(); ++q) {
+      auto one = writer->FindFirst(sketches[q]);
+      ASSERT_OK(one);
+      ASSERT_EQ(one->has_value(), (*batch)[q].has_value()) << q;
+      if (q >= 90) EXPECT_FALSE(one->has_value());
+      if (!one->has_value()) continue;
+      EXPECT_EQ((*one)->doc, (*batch)[q]->doc);
+      EXPECT_EQ((*one)->id, (*batch)[q]->id);
+      EXPECT_EQ((*one)->similarity, (*batch)[q]->similarity);
+    }
+  }
   // A merged file is what one writer of all its records would write: its
   // sections are the parts' concatenated and their sorted keys merged.
   auto one = IndexFolder::OpenForWriting(scratch.File("one"), {});

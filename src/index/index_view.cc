@@ -250,42 +250,75 @@ std::string_view IndexFileView::Table(size_t t) const {
   return bkey_sec_.substr(t * 8 * docs_, 8 * docs_);
 }
 
-absl::Status IndexFileView::Match(const DocSketch& query,
-                                  const DedupOptions& rule, bool first_only,
-                                  std::vector<ViewMatch>* out) const {
-  const bool minhash = options_.method == DedupMethod::kMinHash;
-  const size_t tables = keys_.tables();
-  std::vector<uint64_t> wanted(tables);
-  // (doc, table) of every entry whose folded key is the query's.
-  std::vector<std::pair<uint64_t, uint32_t>> found;
-  for (size_t t = 0; t < tables; ++t) {
-    wanted[t] = keys_.Key(query.signature, query.fingerprint, t);
-    const uint32_t fold = FoldTableKey(wanted[t]);
-    const std::string_view table = Table(t);
-    uint64_t lo = 0, hi = docs_;
-    while (lo < hi) {  // the first entry with folded key >= fold
-      const uint64_t mid = lo + (hi - lo) / 2;
-      if (GetU32(table.data() + 8 * mid) < fold) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
+uint64_t IndexFileView::Search(size_t t, uint32_t fold, uint64_t from,
+                               uint64_t to) const {
+  // Folded keys are hashes, spread evenly: interpolation finds the entry
+  // in about log log n probes (each a cache miss on a large table) where
+  // bisection needs log n; bisection after a few rounds bounds the worst
+  // case.
+  const std::string_view table = Table(t);
+  auto value = [&](uint64_t i) { return GetU32(table.data() + 8 * i); };
+  uint64_t lo = from, hi = to;
+  // fold is in (below, above]; entries in [lo, hi) lie between them.
+  uint64_t below = lo > 0 ? std::min<uint64_t>(value(lo - 1), fold) : 0;
+  uint64_t above = hi < docs_ ? value(hi) : uint64_t{1} << 32;
+  if (above < fold) return hi;  // a caller's range below fold
+  for (int round = 0; hi - lo > 8; ++round) {
+    uint64_t at = lo + (hi - lo) / 2;
+    if (round < 4 && above > below) {
+      at = lo + (uint64_t{fold} - below) * (hi - lo) / (above - below);
+      at = std::min(std::max(at, lo), hi - 1);
     }
-    for (uint64_t i = lo; i < docs_ && GetU32(table.data() + 8 * i) == fold;
-         ++i) {
-      const uint64_t doc = GetU32(table.data() + 8 * i + 4);
-      if (doc >= docs_) {
-        return absl::DataLossError(name_ + ": section BKEY: document " +
-                                   std::to_string(doc) + " out of range");
-      }
-      found.push_back({doc, static_cast<uint32_t>(t)});
+    const uint32_t v = value(at);
+    if (v < fold) {
+      lo = at + 1;
+      below = v;
+    } else {
+      hi = at;
+      above = v;
     }
   }
-  std::sort(found.begin(), found.end());
+  while (lo < hi && value(lo) < fold) ++lo;
+  return lo;
+}
+
+absl::Status IndexFileView::Hits(size_t t, uint32_t fold, uint64_t* at,
+                                 uint32_t query,
+                                 std::vector<TableHit>* out) const {
+  const std::string_view table = Table(t);
+  auto value = [&](uint64_t i) { return GetU32(table.data() + 8 * i); };
+  uint64_t i = *at;
+  if (i < docs_ && value(i) < fold) {
+    // Gallops a few steps from the last position (a dense batch reads the
+    // table in order), then searches the rest.
+    uint64_t step = 1;
+    while (step <= 64 && i + step < docs_ && value(i + step) < fold) step *= 2;
+    const uint64_t lo = i + step / 2 + 1;
+    const uint64_t hi = step > 64 ? docs_ : std::min(i + step, docs_);
+    i = Search(t, fold, lo, hi);
+  }
+  *at = i;
+  for (; i < docs_ && value(i) == fold; ++i) {
+    const uint64_t doc = GetU32(table.data() + 8 * i + 4);
+    if (doc >= docs_) {
+      return absl::DataLossError(name_ + ": section BKEY: document " +
+                                 std::to_string(doc) + " out of range");
+    }
+    out->push_back({query, static_cast<uint32_t>(doc), static_cast<uint32_t>(t)});
+  }
+  return absl::OkStatus();
+}
+
+absl::Status IndexFileView::Verify(const DocSketch& query,
+                                   absl::Span<const uint64_t> wanted,
+                                   absl::Span<const TableHit> hits,
+                                   const DedupOptions& rule, bool first_only,
+                                   std::vector<ViewMatch>* out) const {
+  const bool minhash = options_.method == DedupMethod::kMinHash;
   std::vector<uint32_t> signature(minhash ? options_.num_perm : 0);
   std::vector<uint64_t> set;
-  for (size_t i = 0; i < found.size();) {
-    const uint64_t doc = found[i].first;
+  for (size_t i = 0; i < hits.size();) {
+    const uint64_t doc = hits[i].doc;
     uint64_t fingerprint = 0;
     if (minhash) {
       Signature(doc, signature.data());
@@ -294,10 +327,9 @@ absl::Status IndexFileView::Match(const DocSketch& query,
     }
     // A folded key is 32 bits: the full key decides, as the Index's tables.
     bool shares = false;
-    for (; i < found.size() && found[i].first == doc; ++i) {
-      shares = shares ||
-               keys_.Key(signature, fingerprint, found[i].second) ==
-                   wanted[found[i].second];
+    for (; i < hits.size() && hits[i].doc == doc; ++i) {
+      shares = shares || keys_.Key(signature, fingerprint, hits[i].table) ==
+                             wanted[hits[i].table];
     }
     if (!shares) continue;
     Likeness like;
@@ -323,6 +355,29 @@ absl::Status IndexFileView::Match(const DocSketch& query,
     if (first_only) break;
   }
   return absl::OkStatus();
+}
+
+std::vector<uint64_t> IndexFileView::WantedKeys(const DocSketch& query) const {
+  std::vector<uint64_t> wanted(keys_.tables());
+  for (size_t t = 0; t < wanted.size(); ++t) {
+    wanted[t] = keys_.Key(query.signature, query.fingerprint, t);
+  }
+  return wanted;
+}
+
+absl::Status IndexFileView::Match(const DocSketch& query,
+                                  const DedupOptions& rule, bool first_only,
+                                  std::vector<ViewMatch>* out) const {
+  const std::vector<uint64_t> wanted = WantedKeys(query);
+  std::vector<TableHit> hits;
+  for (size_t t = 0; t < wanted.size(); ++t) {
+    uint64_t at = Search(t, FoldTableKey(wanted[t]), 0, docs_);
+    if (auto s = Hits(t, FoldTableKey(wanted[t]), &at, 0, &hits); !s.ok()) {
+      return s;
+    }
+  }
+  std::sort(hits.begin(), hits.end());
+  return Verify(query, wanted, hits, rule, first_only, out);
 }
 
 }  // namespace neardup::internal

@@ -111,6 +111,34 @@ class IndexFileView {
   absl::Status Match(const DocSketch& query, const DedupOptions& rule,
                      bool first_only, std::vector<ViewMatch>* out) const;
 
+  // The parts of Match, for batches of lookups in key order (a run's
+  // records against a file: IndexFolder::FindFirstBatch).
+  struct TableHit {
+    uint32_t query = 0, doc = 0, table = 0;
+    bool operator<(const TableHit& o) const {
+      return query != o.query ? query < o.query
+             : doc != o.doc   ? doc < o.doc
+                              : table < o.table;
+    }
+  };
+  // The table keys of a query (one per table).
+  std::vector<uint64_t> WantedKeys(const DocSketch& query) const;
+  // The first entry of table t in [from, to) whose folded key is >= fold,
+  // or `to` when none (entries before `from` must be < fold, and the one
+  // at `to`, if any, >= fold).
+  uint64_t Search(size_t t, uint32_t fold, uint64_t from, uint64_t to) const;
+  // Appends {query, doc, t} for each entry of table t with this folded
+  // key, looking from *at (a position at or before the first such entry;
+  // left there for the next, larger fold). DataLoss for a document out of
+  // range.
+  absl::Status Hits(size_t t, uint32_t fold, uint64_t* at, uint32_t query,
+                    std::vector<TableHit>* out) const;
+  // Verifies the hits of one query (sorted by doc): keeps those whose full
+  // table key equals wanted[table] and that pass `rule`.
+  absl::Status Verify(const DocSketch& query, absl::Span<const uint64_t> wanted,
+                      absl::Span<const TableHit> hits, const DedupOptions& rule,
+                      bool first_only, std::vector<ViewMatch>* out) const;
+
  private:
   IndexFileView(std::string_view bytes, std::string name,
                 const IndexOptions& options);

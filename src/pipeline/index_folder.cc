@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
+#include <functional>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -30,6 +31,7 @@
 #include "neardup/io.h"
 #include "neardup/pipeline.h"
 #include "pipeline/index_files.h"
+#include "pipeline/job.h"
 #define XXH_INLINE_ALL
 #include "xxhash.h"
 
@@ -739,6 +741,95 @@ absl::StatusOr<std::optional<IndexFolderMatch>> IndexFolder::FindFirst(
   return std::optional<IndexFolderMatch>();
 }
 
+absl::StatusOr<std::vector<std::optional<IndexFolderMatch>>>
+IndexFolder::FindFirstBatch(absl::Span<const DocSketch> sketches,
+                            int threads) const {
+  const State& s = *state_;
+  const size_t n = sketches.size();
+  const int t_count = internal::JobThreads(threads);
+  std::vector<std::optional<IndexFolderMatch>> out(n);
+  if (s.parts.empty() || n == 0) return out;
+  if (n >= (uint64_t{1} << 32)) {
+    return absl::InvalidArgumentError("at most 2^32 - 1 sketches a batch");
+  }
+  for (const DocSketch& sketch : sketches) {
+    if (s.proto.options().method == DedupMethod::kMinHash &&
+        sketch.signature.size() !=
+            static_cast<size_t>(s.proto.options().num_perm)) {
+      return absl::InvalidArgumentError("signature of the wrong length");
+    }
+  }
+  const internal::TableKeys keys(s.proto.options());
+  const size_t tables = keys.tables();
+  std::vector<uint64_t> wanted(n * tables);
+  internal::ParallelFor(t_count, n, [&](int, size_t q) {
+    for (size_t t = 0; t < tables; ++t) {
+      wanted[q * tables + t] =
+          keys.Key(sketches[q].signature, sketches[q].fingerprint, t);
+    }
+  });
+  // Per table, (folded key, query) sorted: the order the files are read in.
+  std::vector<std::vector<uint64_t>> order(tables);
+  internal::ParallelFor(t_count, tables, [&](int, size_t t) {
+    order[t].resize(n);
+    for (size_t q = 0; q < n; ++q) {
+      order[t][q] =
+          uint64_t{internal::FoldTableKey(wanted[q * tables + t])} << 32 | q;
+    }
+    std::sort(order[t].begin(), order[t].end());
+  });
+  std::vector<char> done(n, 0);
+  using Hit = internal::IndexFileView::TableHit;
+  for (size_t p = 0; p < s.parts.size(); ++p) {
+    const internal::IndexFileView& view = s.parts[p].view;
+    std::vector<std::vector<Hit>> hits(tables);
+    std::vector<absl::Status> status(tables);
+    internal::ParallelFor(t_count, tables, [&](int, size_t t) {
+      uint64_t at = 0;
+      for (const uint64_t e : order[t]) {
+        const auto q = static_cast<uint32_t>(e);
+        if (done[q]) continue;
+        status[t] = view.Hits(t, static_cast<uint32_t>(e >> 32), &at, q,
+                              &hits[t]);
+        if (!status[t].ok()) break;
+      }
+    });
+    for (const absl::Status& st : status) {
+      if (!st.ok()) return st;
+    }
+    std::vector<Hit> all;
+    for (auto& h : hits) all.insert(all.end(), h.begin(), h.end());
+    std::sort(all.begin(), all.end());
+    std::vector<size_t> starts;  // of each query's hits
+    for (size_t i = 0; i < all.size(); ++i) {
+      if (i == 0 || all[i].query != all[i - 1].query) starts.push_back(i);
+    }
+    starts.push_back(all.size());
+    std::vector<absl::Status> errors(starts.size());
+    internal::ParallelFor(t_count, starts.size() - 1, [&](int, size_t g) {
+      const absl::Span<const Hit> group =
+          absl::MakeConstSpan(all).subspan(starts[g], starts[g + 1] - starts[g]);
+      const uint32_t q = group[0].query;
+      std::vector<internal::ViewMatch> found;
+      errors[g] = view.Verify(
+          sketches[q], absl::MakeConstSpan(wanted).subspan(q * tables, tables),
+          group, s.rule, /*first_only=*/true, &found);
+      if (!errors[g].ok() || found.empty()) return;
+      auto m = s.Decode(p, found[0].doc, found[0].similarity);
+      if (!m.ok()) {
+        errors[g] = m.status();
+        return;
+      }
+      out[q] = *std::move(m);
+      done[q] = 1;
+    });
+    for (const absl::Status& st : errors) {
+      if (!st.ok()) return st;
+    }
+  }
+  return out;
+}
+
 void IndexFolder::Add(std::string_view id, std::string_view file,
                       uint64_t line, const DocSketch& sketch) {
   if (!state_->pending) return;
@@ -952,7 +1043,10 @@ class FolderPrior : public PriorRecords {
       return std::nullopt;
     }
     if (!found->has_value()) return std::nullopt;
-    const IndexFolderMatch& m = **found;
+    return ToMatch(**found);
+  }
+
+  static Match ToMatch(const IndexFolderMatch& m) {
     Match out;
     out.kept_id = m.id;
     out.similarity = m.similarity;
@@ -960,6 +1054,35 @@ class FolderPrior : public PriorRecords {
                       std::to_string(m.generation) + ",\"file\":";
     AppendJsonString(m.file, &out.source_json);
     out.source_json += ",\"line\":" + std::to_string(m.line) + "}";
+    return out;
+  }
+
+  std::vector<std::optional<Match>> FindAll(
+      size_t n,
+      const std::function<absl::Span<const uint32_t>(size_t)>& signature,
+      const std::function<uint64_t(size_t)>& key, int threads) const override {
+    std::vector<std::optional<Match>> out(n);
+    // In slices, so that the sketches copied for a lookup stay bounded.
+    constexpr size_t kSlice = size_t{1} << 18;
+    std::vector<DocSketch> sketches;
+    for (size_t first = 0; first < n; first += kSlice) {
+      const size_t count = std::min(kSlice, n - first);
+      sketches.resize(count);
+      for (size_t i = 0; i < count; ++i) {
+        const absl::Span<const uint32_t> sig = signature(first + i);
+        sketches[i].signature.assign(sig.begin(), sig.end());
+        sketches[i].fingerprint = key(first + i);
+      }
+      auto found = folder_->FindFirstBatch(sketches, threads);
+      if (!found.ok()) {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (error_.ok()) error_ = found.status();
+        return out;
+      }
+      for (size_t i = 0; i < count; ++i) {
+        if ((*found)[i]) out[first + i] = ToMatch(*(*found)[i]);
+      }
+    }
     return out;
   }
 
