@@ -303,14 +303,19 @@ absl::StatusOr<std::vector<std::optional<IndexMatch>>> DedupBatch(
 // --- Index folders: an index grown by runs (neardup dedup --index) --------
 //
 // A folder holds the records kept by the runs that used it, one generation
-// per run, each an index file (the format above):
+// per run, in index files (the format above) that each hold consecutive
+// generations:
 //   DIR/MANIFEST          the committed state, text:
 //                           "neardup-index-folder 1\n"
-//                           "parameters <XXH3-64 of the PARM text, hex>\n"
-//                           one line per generation:
+//                           "param <name>=<value>\n" per parameter (the
+//                           PARM text);
+//                           one line per file, oldest first:
 //                           "generation <n> <file> <documents> <XXH3-64 of
-//                           the file, hex> <run label>\n"
-//   DIR/gen-<n>.ndx       the generations (n from 1, 6 digits), immutable;
+//                           the file, hex> <run label>\n", n the last
+//                           generation the file holds
+//   DIR/gen-<n>.ndx       a run's file (n from 1, 6 digits), and
+//   DIR/gen-<a>-<b>.ndx   a merge of generations a to b (-d<n> when
+//                         generation n was dropped from it), immutable;
 //                         a document's key is "<n>:<ordinal>" and its
 //                         origin encodes the record's generation, file,
 //                         line and id (see IndexFolderMatch)
