@@ -79,10 +79,28 @@ class PriorRecords {
   // threads at once.
   virtual std::optional<Match> Find(absl::Span<const uint32_t> signature,
                                     uint64_t key) const = 0;
+  // Find for documents 0 to n - 1 (signature(i), key(i) as Find takes
+  // them), on `threads` threads; the same answers as Find one by one. The
+  // default calls Find; an implementation may order the lookups (an index
+  // folder reads its files in key order).
+  virtual std::vector<std::optional<Match>> FindAll(
+      size_t n,
+      const std::function<absl::Span<const uint32_t>(size_t)>& signature,
+      const std::function<uint64_t(size_t)>& key, int threads) const;
   // Called once per record the run keeps, in input order, when its
   // decisions are made (before the outputs are committed).
   virtual void Kept(std::string_view id, std::string_view file, uint64_t line,
                     absl::Span<const uint32_t> signature, uint64_t key) = 0;
+  // Where the prior records are, for stats.json ("index": {"folder",
+  // "generation_read", "generation_written"}): the folder, the newest
+  // generation the run compared with (0: none), and the generation its kept
+  // records become (0: none, read-only). An empty folder writes nothing.
+  struct Source {
+    std::string folder;
+    uint64_t generation_read = 0;
+    uint64_t generation_written = 0;
+  };
+  virtual Source source() const { return {}; }
 };
 
 // DedupOptions::containment of kMinHash when it is not set: measured on

@@ -221,15 +221,33 @@ class DedupJob {
   std::vector<PriorRecords::Match> prior_matches_;
 };
 
+}  // namespace
+
+std::vector<std::optional<PriorRecords::Match>> PriorRecords::FindAll(
+    size_t n,
+    const std::function<absl::Span<const uint32_t>(size_t)>& signature,
+    const std::function<uint64_t(size_t)>& key, int threads) const {
+  std::vector<std::optional<Match>> found(n);
+  internal::ParallelFor(std::max(1, threads), n, [&](int, size_t i) {
+    found[i] = Find(signature(i), key(i));
+  });
+  return found;
+}
+
+namespace {
+
 absl::Status DedupJob::FindPrior() {
   const size_t n = docs_.size();
-  std::vector<std::optional<PriorRecords::Match>> found(n);
   const bool minhash = options_.method == DedupMethod::kMinHash;
-  internal::ParallelFor(std::max(1, options_.threads), n, [&](int, size_t i) {
-    found[i] = options_.prior->Find(
-        minhash ? docs_.signatures.Signature(i) : absl::Span<const uint32_t>(),
-        minhash ? 0 : docs_.keys[i]);
-  });
+  std::vector<std::optional<PriorRecords::Match>> found =
+      options_.prior->FindAll(
+          n,
+          [&](size_t i) {
+            return minhash ? docs_.signatures.Signature(i)
+                           : absl::Span<const uint32_t>();
+          },
+          [&](size_t i) { return minhash ? uint64_t{0} : docs_.keys[i]; },
+          std::max(1, options_.threads));
   prior_of_.assign(n, 0);
   for (size_t i = 0; i < n; ++i) {
     if (!found[i]) continue;
@@ -1201,6 +1219,18 @@ std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
     j.Key(stage).Fixed(seconds, 3);
   }
   j.End();
+  if (o.prior != nullptr && !o.prior->source().folder.empty()) {
+    const PriorRecords::Source src = o.prior->source();
+    j.Key("index").Object().Key("folder").String(src.folder);
+    j.Key("generation_read").Uint(src.generation_read);
+    j.Key("generation_written");
+    if (src.generation_written == 0) {
+      j.Null();
+    } else {
+      j.Uint(src.generation_written);
+    }
+    j.End();
+  }
   j.Key("files").Array();
   for (const FileCounts& f : s.files) {
     internal::AddFileCounts(f, /*with_format=*/true, &j);
