@@ -7,8 +7,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
 
@@ -200,33 +198,6 @@ TEST(RecordWriter, EmptyOutputs) {
       EXPECT_TRUE(r.rejections.empty());
     }
   }
-}
-
-// Many buffers' worth, in pieces of every size: short lines that fill the
-// buffer while the one before is written, and pieces larger than the
-// buffer that are written straight from the caller's bytes. The file holds
-// the bytes in the order written.
-TEST(RecordWriter, ManyBuffersInOrder) {
-  ScratchDir dir;
-  const std::string path = dir.File("many.txt");
-  auto writer = RecordWriter::Create(path, InputFormat::kText, Compression::kNone);
-  ASSERT_OK(writer);
-  std::string want;
-  Rng rng(0x0DE5);
-  for (int i = 0; want.size() < (size_t{9} << 20); ++i) {
-    const size_t size = i % 50 == 49 ? (size_t{1} << 20) + rng.Uniform(100000)
-                                     : rng.Uniform(40000);
-    std::string piece(size, static_cast<char>('a' + i % 26));
-    if (!piece.empty()) piece.back() = static_cast<char>('0' + i % 10);
-    want += piece;
-    ASSERT_OK((*writer)->Write(piece));
-  }
-  ASSERT_OK((*writer)->Commit());
-  std::ifstream in(path, std::ios::binary);
-  const std::string got((std::istreambuf_iterator<char>(in)),
-                        std::istreambuf_iterator<char>());
-  ASSERT_EQ(got.size(), want.size());
-  EXPECT_TRUE(got == want);
 }
 
 TEST(RecordWriter, TemporaryFileUntilCommit) {

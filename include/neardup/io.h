@@ -201,11 +201,7 @@ class RecordReader {
 // Writes records back, compressed as asked, to a temporary file next to
 // `path` that Commit renames to `path`: a killed run never leaves a file
 // that looks finished. Destroying an uncommitted writer removes the
-// temporary file. Not thread-safe: one caller at a time. Bytes go through
-// a 1 MiB buffer; a full buffer is written to the file by a helper thread
-// while the caller fills a second one (2 MiB per writer at most), so an
-// error of write(2) is returned by a later call (Write, WriteLine, Finish
-// or Commit), never lost.
+// temporary file.
 class RecordWriter {
  public:
   // Creates "<path>.tmp-<pid>". Returns an error naming the path when it

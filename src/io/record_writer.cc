@@ -4,11 +4,7 @@
 // Compression: gzip (zlib deflate, level 6; one member per Write or
 // WriteLine call for WARC, one member for the whole file otherwise), zstd
 // (level 3, one frame with a content checksum), or none. Output goes
-// through a 1 MiB buffer; a full buffer is written by a helper thread while
-// the caller fills a second one, so the kernel's copy into the page cache
-// (most of the cost of writing an uncompressed record) overlaps the
-// caller's own work. Bytes reach the file in the order written. The first
-// error is kept: later calls return it.
+// through a 1 MiB buffer. The first error is kept: later calls return it.
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -23,7 +19,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <utility>
 
 #include "absl/status/status.h"
@@ -57,7 +52,6 @@ class RecordWriter::Impl {
         buffer_(new char[kBufferBytes]) {}
 
   ~Impl() {
-    if (writing_.joinable()) writing_.join();
     if (zlib_ready_) deflateEnd(&zs_);
     ZSTD_freeCCtx(cctx_);
     if (fd_ >= 0) close(fd_);
@@ -121,7 +115,6 @@ class RecordWriter::Impl {
       Compress(std::string_view(), ZSTD_e_end);
     }
     Flush();
-    WaitForWrite();
     if (!status_.ok()) return status_;
     if (fsync(fd_) != 0) return Fail(errno, "syncing");
     const int fd = fd_;
@@ -130,7 +123,6 @@ class RecordWriter::Impl {
     finished_ = true;
     // A finished writer waits for its rename: it keeps no memory.
     buffer_.reset();
-    spare_.reset();
     if (zlib_ready_) deflateEnd(&zs_);
     zlib_ready_ = false;
     ZSTD_freeCCtx(cctx_);
@@ -165,12 +157,7 @@ class RecordWriter::Impl {
   void Append(std::string_view bytes) {
     while (!bytes.empty() && status_.ok()) {
       if (used_ == 0 && bytes.size() >= kBufferBytes) {
-        // Straight from the caller's bytes, after the write in flight.
-        WaitForWrite();
-        if (!status_.ok()) return;
-        if (const int error = WriteAll(fd_, bytes.data(), bytes.size()); error != 0) {
-          static_cast<void>(Fail(error, "writing"));
-        }
+        WriteAll(bytes.data(), bytes.size());
         return;
       }
       const size_t take = std::min(bytes.size(), kBufferBytes - used_);
@@ -181,42 +168,22 @@ class RecordWriter::Impl {
     }
   }
 
-  // Hands the buffer to a helper thread to write (after the write in
-  // flight, if any) and goes on with the spare buffer.
   void Flush() {
-    WaitForWrite();
-    const size_t size = used_;
+    if (used_ > 0 && status_.ok()) WriteAll(buffer_.get(), used_);
     used_ = 0;
-    if (size == 0 || !status_.ok()) return;
-    if (!spare_) spare_.reset(new char[kBufferBytes]);
-    std::swap(buffer_, spare_);
-    writing_ = std::thread([this, size] {
-      write_error_ = WriteAll(fd_, spare_.get(), size);
-    });
   }
 
-  // Waits for the write in flight; its error becomes the writer's.
-  void WaitForWrite() {
-    if (!writing_.joinable()) return;
-    writing_.join();
-    if (write_error_ != 0 && status_.ok()) {
-      static_cast<void>(Fail(write_error_, "writing"));
-    }
-    write_error_ = 0;
-  }
-
-  // Returns 0, or the errno of the write that failed.
-  static int WriteAll(int fd, const char* data, size_t size) {
+  void WriteAll(const char* data, size_t size) {
     while (size > 0) {
-      const ssize_t n = ::write(fd, data, size);
+      const ssize_t n = ::write(fd_, data, size);
       if (n < 0) {
         if (errno == EINTR) continue;
-        return errno;
+        static_cast<void>(Fail(errno, "writing"));
+        return;
       }
       data += n;
       size -= static_cast<size_t>(n);
     }
-    return 0;
   }
 
   void Deflate(std::string_view in, int flush) {
@@ -273,13 +240,8 @@ class RecordWriter::Impl {
   int fd_;
   InputFormat format_;
   Compression compression_;
-  std::unique_ptr<char[]> buffer_;  // being filled
+  std::unique_ptr<char[]> buffer_;
   size_t used_ = 0;
-  // The buffer being written by writing_ (allocated at the first flush),
-  // and that write's errno (0: none), read once it is joined.
-  std::unique_ptr<char[]> spare_;
-  std::thread writing_;
-  int write_error_ = 0;
   z_stream zs_;
   bool zlib_ready_ = false;
   ZSTD_CCtx* cctx_ = nullptr;
