@@ -296,7 +296,25 @@ std::string Verdict(const DedupOptions& o, const Sketch& a, const Sketch& b,
            "(--main-text on): on whole pages, shared furniture contains a "
            "short page";
   }
-  if (contained && internal::IsDuplicate(o, {similarity, containment, same_site})) {
+  const internal::Likeness like{similarity, containment, same_site, a.distinct,
+                                b.distinct};
+  if (contained && containment >= o.containment &&
+      !internal::IsExcerpt(containment, a.distinct, b.distinct,
+                           o.containment_asymmetry)) {
+    const double shared =
+        containment * static_cast<double>(std::min(a.distinct, b.distinct));
+    const double own[2] = {static_cast<double>(a.distinct) - shared,
+                           static_cast<double>(b.distinct) - shared};
+    const bool a_longer = a.distinct >= b.distinct;
+    return "verdict: not a near-duplicate: an LSH candidate (" + bands +
+           ") with " + measure + " < threshold " + threshold + "; " + cont +
+           ", but an edit, not an excerpt: the longer has " +
+           Fixed(own[a_longer ? 0 : 1], 0) + " shingles of its own against " +
+           Fixed(own[a_longer ? 1 : 0], 0) + " of the shorter, fewer than " +
+           Fixed(o.containment_asymmetry, 2) +
+           " times as many (--containment-asymmetry)";
+  }
+  if (contained && internal::IsDuplicate(o, like)) {
     return "verdict: near-duplicate: an LSH candidate (" + bands + ") with " +
            measure + " < threshold " + threshold + ", but " + cont +
            "; the record --keep ranks lower is removed";
@@ -391,7 +409,10 @@ void PrintComparison(const DedupOptions& o, const Document* docs[2],
   } else if (o.method == DedupMethod::kSimHash) {
     std::printf(", --hamming %d", o.hamming);
   }
-  if (o.containment > 0) std::printf(", --containment %.2f", o.containment);
+  if (o.containment > 0) {
+    std::printf(", --containment %.2f --containment-asymmetry %.2f",
+                o.containment, o.containment_asymmetry);
+  }
   if (!o.shingles.normalize.digits_to_zero) std::printf(", --digits keep");
   if (o.main_text) std::printf(", --main-text on");
   if (!o.line_counts_file.empty()) {
@@ -569,6 +590,14 @@ absl::Status LoadRun(const std::string& stats_path, const CLI::App& cmd,
     c.containment = p["containment"].get(containment) == simdjson::SUCCESS
                         ? containment
                         : 0;
+  }
+  if (!given("--containment-asymmetry")) {
+    // Runs before the rule was written had none: every containment counted.
+    double asymmetry = 1;
+    c.containment_asymmetry =
+        p["containment_asymmetry"].get(asymmetry) == simdjson::SUCCESS
+            ? asymmetry
+            : 1;
   }
   if (!given("--main-text")) {
     bool main_text = false;

@@ -624,8 +624,11 @@ class FolderPrior : public PriorRecords {
 
 absl::StatusOr<DedupStats> RunDedupWithIndex(
     const std::vector<InputFile>& inputs, const std::string& outdir,
-    const DedupOptions& options, const std::string& index_dir, bool readonly,
+    const DedupOptions& given, const std::string& index_dir, bool readonly,
     const ProgressFn& progress, uint64_t* added) {
+  // An index keeps no set sizes: the default containment is off with it.
+  DedupOptions options = given;
+  if (options.containment < 0) options.containment = 0;
   auto index_options = IndexOptionsOf(options);
   if (!index_options.ok()) return index_options.status();
   if (options.method == DedupMethod::kMinHash &&
