@@ -815,6 +815,36 @@ TEST(NormalizePropertyTest, RandomAsciiMatchesReference) {
   }
 }
 
+// Running text: words of ASCII letters (some capitals) and digits with
+// single spaces, now and then a mark of punctuation, two spaces, a leading
+// or trailing space, an accented word or a typographic separator. The
+// ASCII fast path takes 16 bytes of such words at a time; these put every
+// kind of stop at every position of those 16.
+TEST(NormalizePropertyTest, RandomRunningTextMatchesReference) {
+  static const std::vector<std::string> stops = {
+      ",", ". ", "  ", "\n", "-", "'", "\t", "caf\xC3\xA9", "\xE2\x80\x99",
+      "\xE2\x80\x94", "\xC2\xA0", "E\xCC\x81", "\xEF\xAC\x81", "\r\n"};
+  static const char kWordBytes[] =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  Rng rng(0x5111D);
+  for (const NormalizeOptions& options : PropertyOptionSets()) {
+    Normalizer n(options);
+    for (int iter = 0; iter < 3000; ++iter) {
+      std::string s = rng.Uniform(4) == 0 ? " " : "";
+      const int words = static_cast<int>(rng.Uniform(30));
+      for (int w = 0; w < words; ++w) {
+        const int length = 1 + static_cast<int>(rng.Uniform(10));
+        for (int k = 0; k < length; ++k) {
+          s += kWordBytes[rng.Uniform(sizeof(kWordBytes) - 1)];
+        }
+        s += rng.Uniform(8) == 0 ? stops[rng.Uniform(stops.size())] : " ";
+      }
+      if (!s.empty() && s.back() == ' ' && rng.Uniform(2) == 0) s.pop_back();
+      if (!MatchesReference(n, s)) break;
+    }
+  }
+}
+
 // Thousands of random strings mixing ASCII and non-ASCII pieces.
 TEST(NormalizePropertyTest, RandomMixedTextMatchesReference) {
   Rng rng(0x4E4F524D);

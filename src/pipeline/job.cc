@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -630,8 +631,17 @@ void ParallelFor(int threads, size_t n,
   threads = static_cast<int>(
       std::clamp<size_t>(static_cast<size_t>(std::max(threads, 1)), 1,
                          std::max<size_t>(n, 1)));
+  // Each worker takes the next few items as it gets free: a long document
+  // (or a thread the machine runs less often) leaves no other idle.
+  constexpr size_t kGrain = 4;
+  std::atomic<size_t> next{0};
   auto work = [&](int w) {
-    for (size_t i = n * w / threads; i < n * (w + 1) / threads; ++i) fn(w, i);
+    for (;;) {
+      const size_t begin = next.fetch_add(kGrain, std::memory_order_relaxed);
+      if (begin >= n) return;
+      const size_t end = std::min(n, begin + kGrain);
+      for (size_t i = begin; i < end; ++i) fn(w, i);
+    }
   };
   std::vector<std::thread> pool;
   for (int w = 1; w < threads; ++w) pool.emplace_back(work, w);

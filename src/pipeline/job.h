@@ -190,10 +190,11 @@ absl::Status RewriteInputs(
     const RejectionFn& on_rejection = nullptr,
     const RewriteOptions& rewrite = {});
 
-// Calls fn(worker, i) for every i in [0, n), split into `threads`
-// contiguous ranges run on that many threads (the caller's among them),
-// worker being the range's number in [0, threads). fn must be safe to call
-// concurrently for different workers.
+// Calls fn(worker, i) once for every i in [0, n), on `threads` threads (the
+// caller's among them), worker being the thread's number in [0, threads):
+// each takes the next few i as it gets free, so which worker sees which i
+// varies from run to run. fn must be safe to call concurrently for
+// different workers, and its result must not depend on the worker.
 void ParallelFor(int threads, size_t n,
                  const std::function<void(int worker, size_t i)>& fn);
 
