@@ -259,9 +259,24 @@ struct FileCounts : RecordCounts {
   std::string compression;  // none, gzip, zstd
 };
 
-// What a dedup job counted: its RecordCounts, then the rest.
-struct DedupStats : RecordCounts {
-  uint64_t text_bytes = 0;          // bytes of document text signed
+// What every job records beside its RecordCounts.
+struct JobStats : RecordCounts {
+  // Bytes of document text read (of a truncated document, what was read).
+  uint64_t text_bytes = 0;
+  std::vector<FileCounts> files;
+  // The files the run wrote, relative to the output folder, sorted
+  // (stats.json aside): what a later run with overwrite removes.
+  std::vector<std::string> outputs;
+  // JSONL inputs: records without the fields the reader options name (a
+  // job stops when no record has one: see RunDedup).
+  FieldCounts fields;
+  // Seconds per stage, in the order run, "total" last.
+  std::vector<std::pair<std::string, double>> stage_seconds;
+  uint64_t peak_rss_bytes = 0;
+};
+
+// What a dedup job counted: its JobStats, then the rest.
+struct DedupStats : JobStats {
   uint64_t repaired_utf8 = 0;       // ill-formed sequences replaced
   uint64_t removed_too_short = 0;   // part of removed (min_words)
   // Clusters of two or more documents: a kept record and the records
@@ -272,15 +287,6 @@ struct DedupStats : RecordCounts {
   uint64_t joined_pairs = 0;        // pairs that joined two components
   LshParams lsh;                    // bands and rows used (kMinHash)
   CandidateStats candidates;
-  std::vector<FileCounts> files;
-  // The files the run wrote, relative to the output folder, sorted
-  // (stats.json aside): what a later run with overwrite removes.
-  std::vector<std::string> outputs;
-  // JSONL inputs: records without the fields the reader options name (a
-  // job stops when no record has one: see RunDedup).
-  FieldCounts fields;
-  std::vector<std::pair<std::string, double>> stage_seconds;
-  uint64_t peak_rss_bytes = 0;
   int threads = 0;
   // With DedupOptions::report: the verified candidate pairs by similarity
   // bin, joined (similarity at or above the threshold) and refused; empty
@@ -486,15 +492,14 @@ struct CleanOptions {
 // or a Gopher threshold negative or NaN. RunClean calls it first.
 absl::Status ValidateCleanOptions(const CleanOptions& options);
 
-// What a clean job counted: its RecordCounts, then the rest.
-struct CleanStats : RecordCounts {
+// What a clean job counted: its JobStats, then the rest.
+struct CleanStats : JobStats {
   uint64_t edited = 0;               // kept documents whose text changed
   uint64_t removed_empty = 0;        // empty_after_clean
   uint64_t removed_gopher = 0;
   // Cuts by reason: cuts[static_cast<size_t>(reason)]; see cuts_of.
   std::array<uint64_t, kCutReasonCount> cuts{};
   uint64_t cut_bytes = 0;
-  uint64_t text_bytes = 0;
   // WARC response records (HTML) with cuts, written as read with
   // OutputFormat::kAsInput: HTML cannot be cut line by line (their cuts are
   // in edits.jsonl; kTextJsonl writes their cleaned text). Not in `edited`.
@@ -504,15 +509,6 @@ struct CleanStats : RecordCounts {
   // Documents checked for boilerplate without a site (no url host): they
   // count as one site and need much stronger evidence (FindBoilerplate).
   uint64_t without_url = 0;
-  std::vector<FileCounts> files;
-  // The files the run wrote, relative to the output folder, sorted
-  // (stats.json aside): what a later run with overwrite removes.
-  std::vector<std::string> outputs;
-  // JSONL inputs: records without the fields the reader options name (a
-  // job stops when no record has one: see RunDedup).
-  FieldCounts fields;
-  std::vector<std::pair<std::string, double>> stage_seconds;
-  uint64_t peak_rss_bytes = 0;
   // The kept documents with the largest share of their text cut (at most
   // 15, largest first, then in input order): stats.json's
   // "largest_share_cut".

@@ -11,7 +11,6 @@
 #include <cstring>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -182,7 +181,6 @@ class DedupJob {
   absl::Status FindPrior();
   absl::Status WriteDecisions(const Clustering& clustering);
   absl::Status WritePass(const Clustering& clustering);
-  absl::Status AddRejection(const Rejection& r, size_t file_index);
   // The memory the job will hold at its peak with `docs` documents whose
   // ids take `id_bytes` (see DedupOptions::max_memory_bytes).
   uint64_t EstimatedPeakBytes(uint64_t docs, uint64_t id_bytes) const;
@@ -243,9 +241,7 @@ absl::Status DedupJob::Prepare() {
   auto resolved = ResolveDedupOptions(options_);
   if (!resolved.ok()) return resolved.status();
   options_ = *std::move(resolved);
-  if (options_.threads <= 0) {
-    options_.threads = std::max(1u, std::thread::hardware_concurrency());
-  }
+  options_.threads = internal::JobThreads(options_.threads);
   stats_.threads = options_.threads;
   if (options_.method == DedupMethod::kMinHash) {
     minhasher_ = std::make_unique<MinHasher>(*MinHasher::Create(
@@ -328,17 +324,8 @@ void DedupJob::Report(std::string_view stage, uint64_t records, uint64_t bytes,
   progress_({stage, records, bytes, files_.total_bytes(), total_records});
 }
 
-absl::Status DedupJob::AddRejection(const Rejection& r, size_t file_index) {
-  ++stats_.rejected;
-  ++stats_.files[file_index].rejected;
-  ++stats_.files[file_index].read;
-  ++stats_.read;
-  return rejected_.Add(files_.display(file_index), r);
-}
-
 absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
   const size_t n = batch.size;
-  const size_t t = std::min(workers.size(), std::max<size_t>(n, 1));
   const size_t k = static_cast<size_t>(options_.num_perm);
   const bool keep_sets = options_.verify == VerifyMode::kExact &&
                          options_.method == DedupMethod::kMinHash;
@@ -348,32 +335,21 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
   // results have their own place, so the output does not depend on who
   // signed it.
   constexpr size_t kGrain = 8;
-  std::atomic<size_t> next{0};
-  auto work = [&](size_t w) {
+  auto sign = [&](int w, size_t i) {
     Worker& worker = workers[w];
-    for (;;) {
-      const size_t begin = next.fetch_add(kGrain, std::memory_order_relaxed);
-      if (begin >= n) break;
-      const size_t end = std::min(n, begin + kGrain);
-      for (size_t i = begin; i < end; ++i) {
-        const size_t doc = batch.first + i;
-        const internal::DocSignature sig = worker.signer.Sign(
-            batch.Text(i), options_.main_text ? batch.sites[i] : std::string_view(),
-            options_.method == DedupMethod::kMinHash
-                ? absl::MakeSpan(docs_.signatures.Row(doc), k)
-                : absl::Span<uint32_t>());
-        worker.repaired += sig.repaired;
-        if (options_.method != DedupMethod::kMinHash) docs_.keys[doc] = sig.key;
-        if (worker.signer.counts_sizes()) docs_.set_size[doc] = sig.set_size;
-        if (keep_sets) batch.sets[i].assign(sig.set.begin(), sig.set.end());
-        if (options_.min_words > 0) docs_.too_short[doc] = sig.too_short;
-      }
-    }
+    const size_t doc = batch.first + i;
+    const internal::DocSignature sig = worker.signer.Sign(
+        batch.Text(i), options_.main_text ? batch.sites[i] : std::string_view(),
+        options_.method == DedupMethod::kMinHash
+            ? absl::MakeSpan(docs_.signatures.Row(doc), k)
+            : absl::Span<uint32_t>());
+    worker.repaired += sig.repaired;
+    if (options_.method != DedupMethod::kMinHash) docs_.keys[doc] = sig.key;
+    if (worker.signer.counts_sizes()) docs_.set_size[doc] = sig.set_size;
+    if (keep_sets) batch.sets[i].assign(sig.set.begin(), sig.set.end());
+    if (options_.min_words > 0) docs_.too_short[doc] = sig.too_short;
   };
-  std::vector<std::thread> threads;
-  for (size_t w = 1; w < t; ++w) threads.emplace_back(work, w);
-  work(0);
-  for (auto& thread : threads) thread.join();
+  internal::ParallelFor(static_cast<int>(workers.size()), n, sign, kGrain);
   if (keep_sets) {
     for (size_t i = 0; i < n; ++i) {
       const auto& set = batch.sets[i];
@@ -406,22 +382,17 @@ absl::Status DedupJob::CountLines() {
   }
   internal::LineCountBatch batch(&line_counts_, options_.threads);
   uint64_t docs = 0, bytes = 0;
-  Record record;
-  Rejection rejection;
-  ReaderOptions first_pass = options_.reader;
-  first_pass.keep_pass_through = false;
-  for (size_t f = 0; f < files_.size(); ++f) {
-    auto reader = RecordReader::Open(files_.path(f), first_pass);
-    if (!reader.ok()) return reader.status();
-    for (;;) {
-      const auto result = (*reader)->Next(&record, &rejection);
-      if (result == RecordReader::Result::kEnd) break;
-      if (result == RecordReader::Result::kRejected) continue;
-      if (auto s = internal::CheckCancel(options_.cancel); !s.ok()) return s;
-      batch.Add(record.text, UrlHost(record.url));
-      bytes += record.raw.size();
-      Report("count", ++docs, bytes);
-    }
+  if (auto s = internal::ReadFirstPass(
+          files_, options_.reader, options_.cancel, /*stats=*/nullptr,
+          /*rejected=*/nullptr,
+          [&](size_t, const Record& record) {
+            batch.Add(record.text, UrlHost(record.url));
+            bytes += record.raw.size();
+            Report("count", ++docs, bytes);
+            return absl::OkStatus();
+          });
+      !s.ok()) {
+    return s;
   }
   batch.Flush();
   Report("count", docs, bytes, /*force=*/true);
@@ -454,17 +425,11 @@ absl::Status DedupJob::SignPass() {
   constexpr size_t kBatchDocs = 4096;
   Batch batches[2];
   int current = 0;
-  std::thread signer;
   absl::Status sign_status;
   uint64_t bytes_read = 0;
-  // An early return (an error, a memory ceiling, an interrupt) waits for
-  // the batch being signed: a joinable thread must not be destroyed.
-  struct Joiner {
-    std::thread& thread;
-    ~Joiner() {
-      if (thread.joinable()) thread.join();
-    }
-  } joiner{signer};
+  // Declared after what it signs into: an early return (an error, a memory
+  // ceiling, an interrupt) waits for the batch being signed.
+  internal::BackgroundTask signer;
   auto launch = [&](Batch& batch) {
     // Room for the batch's outputs, sized while no worker runs.
     const size_t end = batch.first + batch.size;
@@ -479,13 +444,12 @@ absl::Status DedupJob::SignPass() {
       docs_.keys.resize(end);
     }
     if (options_.min_words > 0) docs_.too_short.resize(end, 0);
-    signer = std::thread(
-        [&, b = &batch] { sign_status = SignBatch(*b, workers); });
+    signer.Start([&, b = &batch] { sign_status = SignBatch(*b, workers); });
   };
   auto flush = [&]() -> absl::Status {
     Batch& batch = batches[current];
     if (batch.size == 0) return absl::OkStatus();
-    if (signer.joinable()) signer.join();
+    signer.Wait();
     if (!sign_status.ok()) return sign_status;
     launch(batch);
     current ^= 1;
@@ -495,63 +459,35 @@ absl::Status DedupJob::SignPass() {
   };
   batches[0].first = 0;
   size_t batch_bytes = 0;
-  Record record;
-  Rejection rejection;
-  ReaderOptions first_pass = options_.reader;
-  first_pass.keep_pass_through = false;  // only counted on this pass
-  for (size_t f = 0; f < files_.size(); ++f) {
-    auto reader = RecordReader::Open(files_.path(f), first_pass);
-    if (!reader.ok()) return reader.status();
-    FileCounts& counts = stats_.files[f];
-    counts.format = InputFormatName((*reader)->format());
-    counts.compression = CompressionName((*reader)->compression());
-    for (;;) {
-      const auto result = (*reader)->Next(&record, &rejection);
-      if (result == RecordReader::Result::kEnd) break;
-      if (result == RecordReader::Result::kRejected) {
-        if (auto s = AddRejection(rejection, f); !s.ok()) return s;
-        continue;
-      }
-      if (auto s = CheckMemory(record.id.size()); !s.ok()) return s;
-      if (auto s = internal::CheckCancel(options_.cancel); !s.ok()) return s;
-      ++stats_.read;
-      ++counts.read;
-      if (!record.text_rest.empty()) {
-        ++stats_.truncated;
-        ++counts.truncated;
-      }
-      stats_.text_bytes += record.text.size();
-      bytes_read += record.raw.size();
-      docs_.file.push_back(static_cast<uint32_t>(f));
-      docs_.line.push_back(record.line);
-      docs_.length.push_back(record.text.size());
-      docs_.number.push_back(record.number);
-      docs_.ids.append(record.id);
-      docs_.id_end.push_back(docs_.ids.size());
-      batches[current].Add(record.text);
-      if (options_.main_text) batches[current].sites.push_back(UrlHost(record.url));
-      if (options_.containment > 0 && !options_.main_text) {
-        docs_.site.push_back(LineCounter::SiteKey(UrlHost(record.url)));
-      }
-      batch_bytes += record.text.size();
-      if (batch_bytes >= kBatchBytes ||
-          batches[current].size >= kBatchDocs) {
-        if (auto s = flush(); !s.ok()) return s;
-        batch_bytes = 0;
-      }
-      Report("sign", docs_.size(), bytes_read);
+  auto add = [&](size_t f, const Record& record) -> absl::Status {
+    if (auto s = CheckMemory(record.id.size()); !s.ok()) return s;
+    bytes_read += record.raw.size();
+    docs_.file.push_back(static_cast<uint32_t>(f));
+    docs_.line.push_back(record.line);
+    docs_.length.push_back(record.text.size());
+    docs_.number.push_back(record.number);
+    docs_.ids.append(record.id);
+    docs_.id_end.push_back(docs_.ids.size());
+    batches[current].Add(record.text);
+    if (options_.main_text) batches[current].sites.push_back(UrlHost(record.url));
+    if (options_.containment > 0 && !options_.main_text) {
+      docs_.site.push_back(LineCounter::SiteKey(UrlHost(record.url)));
     }
-    counts.passed_through = (*reader)->passed_through();
-    stats_.passed_through += counts.passed_through;
-    if ((*reader)->field_counts() != nullptr) {
-      stats_.fields.Add(*(*reader)->field_counts());
+    batch_bytes += record.text.size();
+    if (batch_bytes >= kBatchBytes || batches[current].size >= kBatchDocs) {
+      if (auto s = flush(); !s.ok()) return s;
+      batch_bytes = 0;
     }
-  }
-  if (auto s = internal::CheckFields(stats_.fields, options_.reader); !s.ok()) {
+    Report("sign", docs_.size(), bytes_read);
+    return absl::OkStatus();
+  };
+  if (auto s = internal::ReadFirstPass(files_, options_.reader, options_.cancel,
+                                       &stats_, &rejected_, add);
+      !s.ok()) {
     return s;
   }
   if (auto s = flush(); !s.ok()) return s;
-  if (signer.joinable()) signer.join();
+  signer.Wait();
   if (!sign_status.ok()) return sign_status;
   for (const Worker& w : workers) stats_.repaired_utf8 += w.repaired;
   if (spill_ != nullptr && std::fflush(spill_) != 0) {
@@ -677,10 +613,8 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
                                             &scratch, &pairs[j],
                                             &band_stats[j]);
       };
-      std::vector<std::thread> threads;
-      for (int j = 1; j < count; ++j) threads.emplace_back(work, j);
-      work(0);
-      for (auto& t : threads) t.join();
+      internal::ParallelFor(count, static_cast<size_t>(count),
+                            [&](int, size_t j) { work(static_cast<int>(j)); });
       for (int j = 0; j < count; ++j) {
         if (!band_status[j].ok()) return band_status[j];
       }
@@ -941,26 +875,16 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
       fc.kept = fc.read - fc.rejected - fc.removed;
     }
   }
-  if (auto s = rejected_.Stage(&files_); !s.ok()) return s;
-  if (auto s = files_.CommitOutputs(); !s.ok()) return s;
-  stats_.outputs = files_.outputs();
+  internal::WriteReportFn write_report;
   if (options_.report) {
-    // Written after the other outputs and before stats.json, which marks a
-    // finished run; the page reads the outputs just committed.
-    const auto report_start = Clock::now();
-    stats_.outputs.push_back("report.html");
-    std::sort(stats_.outputs.begin(), stats_.outputs.end());
-    stats_.peak_rss_bytes = PeakRssBytes();
-    if (auto s = internal::WriteRunReport(outdir_, StatsToJson(stats_, options_),
-                                          options_.reader, &report_texts_);
-        !s.ok()) {
-      return s;
-    }
-    stats_.stage_seconds.push_back({"report", SecondsSince(report_start)});
+    write_report = [this](std::string_view json) {
+      return internal::WriteRunReport(outdir_, json, options_.reader,
+                                      &report_texts_);
+    };
   }
-  stats_.stage_seconds.push_back({"total", SecondsSince(start)});
-  stats_.peak_rss_bytes = PeakRssBytes();
-  if (auto s = internal::WriteStatsJson(files_, StatsToJson(stats_, options_));
+  if (auto s = internal::CommitJob(
+          files_, rejected_, start, &stats_,
+          [this] { return StatsToJson(stats_, options_); }, write_report);
       !s.ok()) {
     return s;
   }
@@ -1175,20 +1099,8 @@ std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
     }
     j.End();
   }
-  j.Key("seconds").Object();
-  for (const auto& [stage, seconds] : s.stage_seconds) {
-    j.Key(stage).Fixed(seconds, 3);
-  }
-  j.End();
-  j.Key("files").Array();
-  for (const FileCounts& f : s.files) {
-    internal::AddFileCounts(f, /*with_format=*/true, &j);
-  }
-  j.End();
-  j.Key("outputs").Array();
-  for (const std::string& output : s.outputs) j.String(output);
-  j.End();
-  internal::AddSkippedFiles(o.skipped_files, &j);
+  internal::AddJobStats(s, /*seconds_digits=*/3, /*with_format=*/true,
+                        o.skipped_files, &j);
   return j.Finish();
 }
 

@@ -190,12 +190,71 @@ absl::Status RewriteInputs(
     const RejectionFn& on_rejection = nullptr,
     const RewriteOptions& rewrite = {});
 
-// Calls fn(worker, i) for every i in [0, n), split into `threads`
-// contiguous ranges run on that many threads (the caller's among them),
-// worker being the range's number in [0, threads). fn must be safe to call
-// concurrently for different workers.
+// Logs a record the first pass could not read and counts it as read and
+// rejected, in *stats and in its file's counts.
+absl::Status CountRejection(const JobFiles& files, size_t file,
+                            const Rejection& rejection, JobStats* stats,
+                            RejectionLog* rejected);
+
+// Counts a document as read (and truncated, and its text bytes) in *stats
+// and in its file's counts.
+void CountDocument(size_t file, const Record& record, JobStats* stats);
+
+// Called with each document of a first pass (ReadFirstPass), in input
+// order, with the number of its file.
+using DocumentFn = std::function<absl::Status(size_t file, const Record& record)>;
+
+// The first pass of a job: reads every input in order (records that are
+// not documents are counted, not kept) and hands each document to
+// `on_document`. Checks `cancel` before each document. With `stats`, keeps
+// the accounting of what it reads: each file's format and compression,
+// read, rejected (logged in `rejected`: CountRejection), truncated,
+// passed_through, text_bytes and the field counts, then CheckFields; with
+// a null `stats` (a pass before the one that accounts), skips rejected
+// records and counts nothing.
+absl::Status ReadFirstPass(const JobFiles& files, const ReaderOptions& reader,
+                           const std::atomic<bool>* cancel, JobStats* stats,
+                           RejectionLog* rejected,
+                           const DocumentFn& on_document);
+
+// Calls fn(worker, i) for every i in [0, n) on `threads` threads (the
+// caller's among them; at most n), worker being the thread's number in
+// [0, threads), and returns when every call returned. With `grain` 0, the
+// indices are split into `threads` contiguous ranges, worker w taking the
+// w-th. With `grain` > 0, each worker takes the next `grain` indices
+// whenever it finishes its own, so that a long item does not leave the
+// other threads idle; which worker gets an index then varies from run to
+// run, so fn's results must not depend on it (give each i its own place).
+// fn must be safe to call concurrently for different workers.
 void ParallelFor(int threads, size_t n,
-                 const std::function<void(int worker, size_t i)>& fn);
+                 const std::function<void(int worker, size_t i)>& fn,
+                 size_t grain = 0);
+
+// One task at a time on another thread, for work that overlaps the
+// caller's (a batch is signed or counted while the next one is read).
+// Not thread safe: one thread calls Start and Wait.
+class BackgroundTask {
+ public:
+  BackgroundTask() = default;
+  BackgroundTask(const BackgroundTask&) = delete;
+  BackgroundTask& operator=(const BackgroundTask&) = delete;
+  // Waits for the task: a job that returns early (an error, an interrupt)
+  // must not leave a thread running on its state.
+  ~BackgroundTask() { Wait(); }
+
+  // Waits for the task running, if any, then runs `fn` on another thread.
+  void Start(std::function<void()> fn) {
+    Wait();
+    thread_ = std::thread(std::move(fn));
+  }
+  // Returns when the task started last has returned.
+  void Wait() {
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::thread thread_;
+};
 
 // Checks that every field the reader options name occurs in some record
 // of the JSONL inputs (`fields`, summed over them; nothing to check when
@@ -218,9 +277,18 @@ std::string JsonlOutputName(std::string_view name, Compression compression);
 // {"id", "url", "date", "text"}, url and date null when unknown.
 std::string TextRecordJson(const Record& record, std::string_view text);
 
-// Writes `json` as OUTDIR/stats.json (temporary name, then renamed): the
-// last output of a job, which marks a finished run.
-absl::Status WriteStatsJson(const JobFiles& files, std::string_view json);
+// Ends a job whose outputs are all staged but rejected.jsonl: stages
+// `rejected`, commits the outputs (stats->outputs lists them), writes
+// report.html with `write_report` (may be null: no report) and then
+// stats.json, which marks a finished run and so comes last. Both are
+// written from `stats_json()`, called after stats->stage_seconds and
+// stats->peak_rss_bytes are brought up to date ("report", then "total",
+// timed from `start`).
+using WriteReportFn = std::function<absl::Status(std::string_view stats_json)>;
+absl::Status CommitJob(JobFiles& files, RejectionLog& rejected,
+                       Clock::time_point start, JobStats* stats,
+                       const std::function<std::string()>& stats_json,
+                       const WriteReportFn& write_report);
 
 // Reads a line-count file (line_counts.bin, LineCounter::Serialize).
 // Returns InvalidArgument for a folder, NotFound when it cannot be
@@ -236,8 +304,6 @@ class LineCountBatch {
  public:
   LineCountBatch(LineCounter* counter, int threads)
       : counter_(counter), threads_(threads) {}
-  // Waits for the batch being counted (after an early return).
-  ~LineCountBatch();
   LineCountBatch(const LineCountBatch&) = delete;
   LineCountBatch& operator=(const LineCountBatch&) = delete;
   // Adds a document; starts counting the batch once it holds 8 MiB.
@@ -262,7 +328,7 @@ class LineCountBatch {
   Part parts_[2];
   int current_ = 0;
   size_t bytes_ = 0;
-  std::thread counting_;
+  BackgroundTask counting_;  // counts the part before parts_[current_]
 };
 
 // Cancelled ("interrupted") when `cancel` is set, else OK.
@@ -285,9 +351,12 @@ void AddRecordCounts(const RecordCounts& counts, JsonWriter* j);
 // (format and compression with `with_format`: the dedup job's).
 void AddFileCounts(const FileCounts& f, bool with_format, JsonWriter* j);
 
-// Writes the stats.json members that list the files a folder walk left
-// out: "skipped_file_count":N,"skipped_files":[the first 1000 paths].
-void AddSkippedFiles(const std::vector<std::string>& skipped, JsonWriter* j);
+// Writes the members that close every stats.json: "seconds" (each stage's,
+// with `seconds_digits` decimals), "files" (AddFileCounts), "outputs",
+// then the files a folder walk left out: "skipped_file_count":N,
+// "skipped_files":[the first 1000 paths].
+void AddJobStats(const JobStats& stats, int seconds_digits, bool with_format,
+                 const std::vector<std::string>& skipped, JsonWriter* j);
 
 }  // namespace neardup::internal
 
