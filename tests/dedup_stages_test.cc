@@ -15,6 +15,7 @@
 #include "neardup/cluster.h"
 #include "neardup/io.h"
 #include "neardup/lsh.h"
+#include "neardup/internal/dedup_stages.h"
 #include "neardup/minhash.h"
 #include "neardup/pipeline.h"
 #include "pipeline/dedup_signer.h"
@@ -44,11 +45,11 @@ class DedupStagesTest : public ::testing::Test {
     test::WriteFile(path_, crawl_);
   }
 
-  absl::StatusOr<SignedPartition> Sign(uint64_t begin, uint64_t end,
+  absl::StatusOr<internal::SignedPartition> Sign(uint64_t begin, uint64_t end,
                                        DedupOptions options = {}) {
     auto resolved = ResolveDedupOptions(options);
     if (!resolved.ok()) return resolved.status();
-    return SignDedupPartition({path_, "in.jsonl", begin, end}, *resolved);
+    return internal::SignDedupPartition({path_, "in.jsonl", begin, end}, *resolved);
   }
 
   test::ScratchDir scratch_;
@@ -57,7 +58,7 @@ class DedupStagesTest : public ::testing::Test {
 };
 
 TEST_F(DedupStagesTest, ByteRangesConcatenateToTheWholeFile) {
-  auto whole = Sign(0, DedupPartition::kWholeFile);
+  auto whole = Sign(0, internal::DedupPartition::kWholeFile);
   ASSERT_OK(whole);
   EXPECT_EQ(whole->read, 201u);
   EXPECT_EQ(whole->rejected, 1u);
@@ -68,11 +69,11 @@ TEST_F(DedupStagesTest, ByteRangesConcatenateToTheWholeFile) {
   // Cuts anywhere, inside lines too: every line lands in exactly one part.
   const uint64_t size = crawl_.size();
   for (uint64_t parts : {2u, 3u, 7u, 50u}) {
-    SignedPartition sum;
+    internal::SignedPartition sum;
     for (uint64_t p = 0; p < parts; ++p) {
       const uint64_t begin = size * p / parts;
       const uint64_t end =
-          p + 1 == parts ? DedupPartition::kWholeFile : size * (p + 1) / parts;
+          p + 1 == parts ? internal::DedupPartition::kWholeFile : size * (p + 1) / parts;
       auto part = Sign(begin, end);
       ASSERT_OK(part);
       sum.read += part->read;
@@ -99,7 +100,7 @@ TEST_F(DedupStagesTest, KeepFieldAndExactKeys) {
   options.method = DedupMethod::kExact;
   options.keep = KeepPolicy::kField;
   options.keep_field = "score";
-  auto signed_partition = Sign(0, DedupPartition::kWholeFile, options);
+  auto signed_partition = Sign(0, internal::DedupPartition::kWholeFile, options);
   ASSERT_OK(signed_partition);
   EXPECT_TRUE(signed_partition->signatures.empty());
   ASSERT_EQ(signed_partition->keys.size(), 200u);
@@ -110,7 +111,7 @@ TEST_F(DedupStagesTest, WritesTheKeptDocumentsAndChecksTheCount) {
   std::vector<uint8_t> keep(200, 0);
   keep[0] = keep[199] = 1;
   const std::string out = (dir_ / "out.jsonl").string();
-  auto written = WriteKeptDocuments(path_, "in.jsonl", out, {}, keep);
+  auto written = internal::WriteKeptDocuments(path_, "in.jsonl", out, {}, keep);
   ASSERT_OK(written);
   EXPECT_EQ(*written, 2u);
   const std::vector<std::string> lines = test::Lines(test::ReadFile(out));
@@ -118,12 +119,12 @@ TEST_F(DedupStagesTest, WritesTheKeptDocumentsAndChecksTheCount) {
   EXPECT_EQ(lines[0].rfind("{\"id\":\"d0\",", 0), 0u);
   EXPECT_EQ(lines[1].rfind("{\"id\":\"d199\",", 0), 0u);
   keep.pop_back();
-  auto changed = WriteKeptDocuments(path_, "in.jsonl", out, {}, keep);
+  auto changed = internal::WriteKeptDocuments(path_, "in.jsonl", out, {}, keep);
   EXPECT_EQ(changed.status().code(), absl::StatusCode::kDataLoss);
 }
 
 TEST_F(DedupStagesTest, RefusesStandardInputAndChecksOptions) {
-  EXPECT_EQ(PrepareDedupOutput({{"-", "stdin.jsonl"}},
+  EXPECT_EQ(internal::PrepareDedupOutput({{"-", "stdin.jsonl"}},
                                (dir_ / "o").string(), false, {})
                 .code(),
             absl::StatusCode::kInvalidArgument);
@@ -201,13 +202,13 @@ TEST_F(DedupStagesTest, JudgeComponentsDecidesAsRunDedup) {
   for (const DedupOptions& options : {DedupOptions{}, exact_sets}) {
     auto resolved = ResolveDedupOptions(options);
     ASSERT_OK(resolved);
-    auto signed_part = SignDedupPartition({path, "chain.jsonl"}, *resolved);
+    auto signed_part = internal::SignDedupPartition({path, "chain.jsonl"}, *resolved);
     ASSERT_OK(signed_part);
     const std::vector<uint64_t> component = {0, 0, 0}, doc = {0, 1, 2};
-    MemberEvidence evidence{.signatures = signed_part->signatures,
+    internal::MemberEvidence evidence{.signatures = signed_part->signatures,
                             .sets = signed_part->sets,
                             .set_end = signed_part->set_end};
-    auto kept = JudgeComponents(component, doc, signed_part->length,
+    auto kept = internal::JudgeComponents(component, doc, signed_part->length,
                                 signed_part->number, *resolved, evidence);
     ASSERT_OK(kept);
     // c1 joins c0; c2 is no duplicate of c0: kept (no chain).
@@ -226,16 +227,16 @@ TEST_F(DedupStagesTest, JudgeComponentsDecidesAsRunDedup) {
   {
     auto resolved = ResolveDedupOptions({.containment = 0.7});
     ASSERT_OK(resolved);
-    auto signed_part = SignDedupPartition({path, "chain.jsonl"}, *resolved);
+    auto signed_part = internal::SignDedupPartition({path, "chain.jsonl"}, *resolved);
     ASSERT_OK(signed_part);
     ASSERT_EQ(signed_part->set_size.size(), 3u);
     EXPECT_EQ(signed_part->set_size[0], 96u);  // 100 words, 96 5-grams
     const std::vector<uint64_t> component = {0, 0, 0}, doc = {0, 1, 2};
     ASSERT_EQ(signed_part->site.size(), 3u);  // no url: 0
-    MemberEvidence evidence{.signatures = signed_part->signatures,
+    internal::MemberEvidence evidence{.signatures = signed_part->signatures,
                             .set_size = signed_part->set_size,
                             .site = signed_part->site};
-    auto kept = JudgeComponents(component, doc, signed_part->length,
+    auto kept = internal::JudgeComponents(component, doc, signed_part->length,
                                 signed_part->number, *resolved, evidence);
     ASSERT_OK(kept);
     EXPECT_EQ(*kept, (std::vector<uint64_t>{0, 0, 0}));
@@ -247,12 +248,12 @@ TEST_F(DedupStagesTest, JudgeComponentsDecidesAsRunDedup) {
     EXPECT_NE(removed[1].find("\"kept_id\":\"c0\""), std::string::npos);
     EXPECT_NE(removed[1].find("\"containment\":"), std::string::npos);
     // Without the set sizes or the sites, the evidence is refused.
-    EXPECT_FALSE(JudgeComponents(component, doc, signed_part->length,
+    EXPECT_FALSE(internal::JudgeComponents(component, doc, signed_part->length,
                                  signed_part->number, *resolved,
                                  {.signatures = signed_part->signatures,
                                   .site = signed_part->site})
                      .ok());
-    EXPECT_FALSE(JudgeComponents(component, doc, signed_part->length,
+    EXPECT_FALSE(internal::JudgeComponents(component, doc, signed_part->length,
                                  signed_part->number, *resolved,
                                  {.signatures = signed_part->signatures,
                                   .set_size = signed_part->set_size})
@@ -264,11 +265,11 @@ TEST_F(DedupStagesTest, JudgeComponentsDecidesAsRunDedup) {
   const std::vector<uint64_t> c = {0, 0}, unsorted = {1, 0}, len = {1, 1};
   const std::vector<double> num = {NAN, NAN};
   const std::vector<uint32_t> sig(2 * 112, 0);
-  EXPECT_FALSE(JudgeComponents(c, unsorted, len, num, *resolved,
+  EXPECT_FALSE(internal::JudgeComponents(c, unsorted, len, num, *resolved,
                                {.signatures = sig})
                    .ok());
-  EXPECT_FALSE(JudgeComponents(c, {0, 1}, len, num, *resolved, {}).ok());
-  EXPECT_OK(JudgeComponents(c, {0, 1}, len, num, *resolved,
+  EXPECT_FALSE(internal::JudgeComponents(c, {0, 1}, len, num, *resolved, {}).ok());
+  EXPECT_OK(internal::JudgeComponents(c, {0, 1}, len, num, *resolved,
                             {.signatures = sig}));
 }
 
@@ -361,29 +362,29 @@ TEST(DocSignerTest, ReusedSignerSignsEachDocumentAsAFreshOne) {
 TEST_F(DedupStagesTest, RefusesMainText) {
   DedupOptions options;
   options.main_text = true;
-  auto signed_part = Sign(0, DedupPartition::kWholeFile, options);
+  auto signed_part = Sign(0, internal::DedupPartition::kWholeFile, options);
   ASSERT_FALSE(signed_part.ok());
   EXPECT_EQ(signed_part.status().code(), absl::StatusCode::kUnimplemented);
 }
 
 TEST(DedupLinesTest, Formats) {
-  EXPECT_EQ(RemovedJson("b", "f.jsonl", 3, DedupMethod::kMinHash, 0, "a",
+  EXPECT_EQ(internal::RemovedJson("b", "f.jsonl", 3, DedupMethod::kMinHash, 0, "a",
                         0.84375),
             "{\"id\":\"b\",\"file\":\"f.jsonl\",\"line\":3,\"reason\":"
             "\"near_duplicate\",\"cluster\":0,\"kept_id\":\"a\","
             "\"similarity\":0.8438}");
-  EXPECT_EQ(RemovedJson("b", "f", 1, DedupMethod::kExact, 2, "a", 1.0),
+  EXPECT_EQ(internal::RemovedJson("b", "f", 1, DedupMethod::kExact, 2, "a", 1.0),
             "{\"id\":\"b\",\"file\":\"f\",\"line\":1,\"reason\":"
             "\"exact_duplicate\",\"cluster\":2,\"kept_id\":\"a\","
             "\"similarity\":1.0000}");
-  EXPECT_EQ(RemovedJson("b", "f", 1, DedupMethod::kMinHash, 2, "a", 0.5,
+  EXPECT_EQ(internal::RemovedJson("b", "f", 1, DedupMethod::kMinHash, 2, "a", 0.5,
                         0.9),
             "{\"id\":\"b\",\"file\":\"f\",\"line\":1,\"reason\":"
             "\"near_duplicate\",\"cluster\":2,\"kept_id\":\"a\","
             "\"similarity\":0.5000,\"containment\":0.9000}");
-  EXPECT_EQ(ClusterMemberJson("x\"y", 5, "a"),
+  EXPECT_EQ(internal::ClusterMemberJson("x\"y", 5, "a"),
             "{\"id\":\"x\\\"y\",\"cluster\":5,\"kept_id\":\"a\"}");
-  EXPECT_EQ(RejectionJson("f", {"f", 2, 10, "bad"}),
+  EXPECT_EQ(internal::RejectionJson("f", {"f", 2, 10, "bad"}),
             "{\"file\":\"f\",\"line\":2,\"offset\":10,\"reason\":\"bad\"}");
 }
 
@@ -407,7 +408,7 @@ TEST(ShardedRulesTest, SortedKeysGiveTheCandidatesOfCandidatesFromKeys) {
     }
     std::sort(sorted.begin(), sorted.end());
     std::vector<DocPair> pairs;
-    ASSERT_OK(CandidatesFromSortedKeys(sorted, {}, &pairs, &stats));
+    ASSERT_OK(internal::CandidatesFromSortedKeys(sorted, {}, &pairs, &stats));
     for (const DocPair& p : pairs) by_key[keys[p.first]].push_back(p);
   }
   for (const auto& pairs : by_key) got.insert(got.end(), pairs.begin(), pairs.end());
@@ -448,7 +449,7 @@ TEST(ShardedRulesTest, SimHashTablesShardedGiveSimHashNearPairs) {
         fps.push_back(prints[d]);
         docs.push_back(d);
       }
-      ASSERT_OK(SimHashPairsFromSortedKeys(keys, fps, docs, 3, options, &got,
+      ASSERT_OK(internal::SimHashPairsFromSortedKeys(keys, fps, docs, 3, options, &got,
                                            &stats));
     }
   }
@@ -473,16 +474,16 @@ TEST(ShardedRulesTest, KeepsOverIsMakeClusteringsRule) {
     const Clustering c = *MakeClustering(sets, policy, lengths, numbers);
     uint32_t best = 0;
     for (uint32_t i = 1; i < 4; ++i) {
-      if (KeepsOver(policy, lengths[i], numbers[i], lengths[best],
+      if (internal::KeepsOver(policy, lengths[i], numbers[i], lengths[best],
                     numbers[best])) {
         best = i;
       }
     }
     EXPECT_EQ(c.kept[0], best);
   }
-  EXPECT_TRUE(KeepsOver(KeepPolicy::kField, 0, 0.0, 0, NAN));
-  EXPECT_FALSE(KeepsOver(KeepPolicy::kField, 0, NAN, 0, 0.0));
-  EXPECT_FALSE(KeepsOver(KeepPolicy::kLongest, 9, NAN, 9, NAN));
+  EXPECT_TRUE(internal::KeepsOver(KeepPolicy::kField, 0, 0.0, 0, NAN));
+  EXPECT_FALSE(internal::KeepsOver(KeepPolicy::kField, 0, NAN, 0, 0.0));
+  EXPECT_FALSE(internal::KeepsOver(KeepPolicy::kLongest, 9, NAN, 9, NAN));
 }
 
 }  // namespace

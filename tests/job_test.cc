@@ -173,10 +173,12 @@ TEST_F(JobTest, PlanInputsNamesWhatAFolderWalkLeftOut) {
             (std::vector<std::string>{folder + "/crawl.wat.gz",
                                       folder + "/notes.bin"}));
   JsonWriter json;
-  AddSkippedFiles(skipped[0].paths, &json);
+  AddJobStats(JobStats{}, /*seconds_digits=*/3, /*with_format=*/false,
+              skipped[0].paths, &json);
   EXPECT_EQ(json.Finish(),
-            "{\"skipped_file_count\":2,\"skipped_files\":[\"" + folder +
-                "/crawl.wat.gz\",\"" + folder + "/notes.bin\"]}");
+            "{\"seconds\":{},\"files\":[],\"outputs\":[],"
+            "\"skipped_file_count\":2,\"skipped_files\":[\"" +
+                folder + "/crawl.wat.gz\",\"" + folder + "/notes.bin\"]}");
   // A folder with nothing to read names what it holds.
   fs::create_directories(dir_ / "wat");
   WriteFile(dir_ / "wat" / "a.wat.gz", "x");
@@ -189,16 +191,26 @@ TEST_F(JobTest, PlanInputsNamesWhatAFolderWalkLeftOut) {
 }
 
 TEST(ParallelForTest, EveryIndexOnceWithWorkersInRange) {
-  for (int threads : {0, 1, 2, 3, 8}) {
-    for (size_t n : {0, 1, 2, 5, 17}) {
-      std::vector<std::atomic<int>> seen(n);
-      std::atomic<bool> worker_in_range{true};
-      ParallelFor(threads, n, [&](int worker, size_t i) {
-        if (worker < 0 || worker >= std::max(threads, 1)) worker_in_range = false;
-        ++seen[i];
-      });
-      for (size_t i = 0; i < n; ++i) EXPECT_EQ(seen[i], 1) << threads << " " << n;
-      EXPECT_TRUE(worker_in_range);
+  // grain 0: contiguous ranges; else chunks taken as workers finish.
+  for (size_t grain : {0, 1, 3, 8, 100}) {
+    for (int threads : {0, 1, 2, 3, 8}) {
+      for (size_t n : {0, 1, 2, 5, 17}) {
+        std::vector<std::atomic<int>> seen(n);
+        std::atomic<bool> worker_in_range{true};
+        ParallelFor(
+            threads, n,
+            [&](int worker, size_t i) {
+              if (worker < 0 || worker >= std::max(threads, 1)) {
+                worker_in_range = false;
+              }
+              ++seen[i];
+            },
+            grain);
+        for (size_t i = 0; i < n; ++i) {
+          EXPECT_EQ(seen[i], 1) << grain << " " << threads << " " << n;
+        }
+        EXPECT_TRUE(worker_in_range);
+      }
     }
   }
   EXPECT_GE(JobThreads(0), 1);

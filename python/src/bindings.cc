@@ -46,6 +46,7 @@
 #include <thread>
 #include <vector>
 
+#include "neardup/internal/dedup_stages.h"
 #include "neardup/neardup.h"
 
 namespace py = pybind11;
@@ -658,7 +659,7 @@ py::tuple CandidatesFromSortedKeysPy(const py::object& keys,
     for (size_t i = 0; i < sorted.size(); ++i) {
       sorted[i] = {k.values[i], d.values[i]};
     }
-    status = CandidatesFromSortedKeys(sorted, options, &pairs, &stats);
+    status = internal::CandidatesFromSortedKeys(sorted, options, &pairs, &stats);
   }
   Check(status);
   return py::make_tuple(PairsToArray(std::move(pairs)), stats);
@@ -687,7 +688,7 @@ py::object ChooseKept(const py::object& cluster, const py::object& doc,
       if (d.values[x] <= d.values[x - 1]) {
         throw py::value_error("choose_kept: not sorted by (cluster, doc)");
       }
-      if (KeepsOver(policy, len.values[x], num.values[x], len.values[best],
+      if (internal::KeepsOver(policy, len.values[x], num.values[x], len.values[best],
                     num.values[best])) {
         best = x;
       }
@@ -714,7 +715,7 @@ py::object JudgeComponentsPy(const py::object& component,
   const View<uint64_t> d = ViewOf<uint64_t>(doc, 1, 1, "doc");
   const View<uint64_t> len = ViewOf<uint64_t>(lengths, 1, 1, "lengths");
   const View<double> num = ViewOf<double>(numbers, 1, 1, "numbers");
-  MemberEvidence evidence;
+  internal::MemberEvidence evidence;
   View<uint32_t> sig;
   View<uint64_t> key, set, end;
   View<uint32_t> size;
@@ -746,18 +747,18 @@ py::object JudgeComponentsPy(const py::object& component,
   absl::StatusOr<std::vector<uint64_t>> kept;
   {
     py::gil_scoped_release release;
-    kept = JudgeComponents(c.values, d.values, len.values, num.values, options,
+    kept = internal::JudgeComponents(c.values, d.values, len.values, num.values, options,
                            evidence);
   }
   return ToArray(Check(std::move(kept)));
 }
 
-py::dict SignPartitionPy(const DedupPartition& partition,
+py::dict SignPartitionPy(const internal::DedupPartition& partition,
                          const DedupOptions& options) {
-  SignedPartition s;
+  internal::SignedPartition s;
   {
     py::gil_scoped_release release;
-    auto signed_partition = SignDedupPartition(partition, options);
+    auto signed_partition = internal::SignDedupPartition(partition, options);
     if (!signed_partition.ok()) {
       py::gil_scoped_acquire acquire;
       Raise(signed_partition.status());
@@ -837,7 +838,7 @@ py::bytes RemovedLines(const py::bytes& ids, const py::object& id_end,
                             " out of range (" +
                             std::to_string(ends.values.size()) + " ids)");
     }
-    out += RemovedJson(id_of(all_ids, ends.values, row), file_name,
+    out += internal::RemovedJson(id_of(all_ids, ends.values, row), file_name,
                        ln.values[i], method,
                        static_cast<int64_t>(cl.values[i]),
                        id_of(all_kept, kend.values, i), sim.values[i],
@@ -894,7 +895,7 @@ py::bytes ClusterLines(const py::bytes& ids, const py::object& id_end,
                             " out of range (" +
                             std::to_string(ends.values.size()) + " ids)");
     }
-    out += ClusterMemberJson(id_of(all_ids, ends.values, row),
+    out += internal::ClusterMemberJson(id_of(all_ids, ends.values, row),
                              static_cast<int64_t>(cl.values[i]),
                              id_of(all_kept, kend.values, i));
     out += '\n';
@@ -1279,7 +1280,7 @@ PYBIND11_MODULE(_core, m) {
         absl::Status status;
         {
           py::gil_scoped_release release;
-          status = SimHashPairsFromSortedKeys(k.values, f.values, d.values,
+          status = internal::SimHashPairsFromSortedKeys(k.values, f.values, d.values,
                                               max_distance, options, &pairs,
                                               &stats);
         }
@@ -1339,7 +1340,7 @@ PYBIND11_MODULE(_core, m) {
       .def("__repr__", [](const DisjointSets& self) {
         return "DisjointSets(" + std::to_string(self.size()) + ")";
       });
-  m.def("keeps_over", &KeepsOver, py::arg("policy"), py::arg("length"),
+  m.def("keeps_over", &internal::KeepsOver, py::arg("policy"), py::arg("length"),
         py::arg("number"), py::arg("best_length"), py::arg("best_number"));
   m.def("judge_components", &JudgeComponentsPy, py::arg("component"),
         py::arg("doc"), py::arg("lengths"), py::arg("numbers"),
@@ -1925,23 +1926,23 @@ PYBIND11_MODULE(_core, m) {
       "prepare_dedup_output",
       [](const std::vector<InputFile>& inputs, const std::string& output,
          bool overwrite, const ReaderOptions& reader) {
-        Check(PrepareDedupOutput(inputs, output, overwrite, reader));
+        Check(internal::PrepareDedupOutput(inputs, output, overwrite, reader));
       },
       py::arg("inputs"), py::arg("output"), py::arg("overwrite"),
       py::arg("reader"));
-  py::class_<DedupPartition>(m, "DedupPartition")
+  py::class_<internal::DedupPartition>(m, "DedupPartition")
       .def(py::init([](std::string path, std::string display, uint64_t begin,
                        uint64_t end) {
-             return DedupPartition{std::move(path), std::move(display), begin,
+             return internal::DedupPartition{std::move(path), std::move(display), begin,
                                    end};
            }),
            py::arg("path"), py::arg("display"), py::arg("begin") = 0,
-           py::arg("end") = DedupPartition::kWholeFile)
-      .def_readwrite("path", &DedupPartition::path)
-      .def_readwrite("display", &DedupPartition::display)
-      .def_readwrite("begin", &DedupPartition::begin)
-      .def_readwrite("end", &DedupPartition::end);
-  m.attr("WHOLE_FILE") = DedupPartition::kWholeFile;
+           py::arg("end") = internal::DedupPartition::kWholeFile)
+      .def_readwrite("path", &internal::DedupPartition::path)
+      .def_readwrite("display", &internal::DedupPartition::display)
+      .def_readwrite("begin", &internal::DedupPartition::begin)
+      .def_readwrite("end", &internal::DedupPartition::end);
+  m.attr("WHOLE_FILE") = internal::DedupPartition::kWholeFile;
   m.def("sign_dedup_partition", &SignPartitionPy, py::arg("partition"),
         py::arg("options"),
         "Reads and signs one partition (SignDedupPartition): returns a dict "
@@ -1965,7 +1966,7 @@ PYBIND11_MODULE(_core, m) {
         absl::StatusOr<uint64_t> written;
         {
           py::gil_scoped_release release;
-          written = WriteKeptDocuments(path, display, output_path, reader,
+          written = internal::WriteKeptDocuments(path, display, output_path, reader,
                                        flags);
         }
         return Check(std::move(written));
@@ -1983,7 +1984,7 @@ PYBIND11_MODULE(_core, m) {
   m.def(
       "cluster_member_json",
       [](const py::object& id, int64_t cluster, const py::object& kept_id) {
-        return Bytes(ClusterMemberJson(TextOf(id), cluster, TextOf(kept_id)));
+        return Bytes(internal::ClusterMemberJson(TextOf(id), cluster, TextOf(kept_id)));
       },
       py::arg("id"), py::arg("cluster"), py::arg("kept_id"));
   m.def("cluster_lines", &ClusterLines, py::arg("ids"), py::arg("id_end"),

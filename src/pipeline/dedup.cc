@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "neardup/internal/dedup_stages.h"
 #include "neardup/minhash.h"
 #include "neardup/pipeline.h"
 #include "neardup/simhash.h"
@@ -687,7 +688,7 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
   for (uint32_t i = 0; i < n; ++i) {
     if (!docs_.too_short.empty() && docs_.too_short[i]) {
       ++stats_.files[docs_.file[i]].removed;
-      line = TooShortJson(docs_.Id(i), files_.display(docs_.file[i]),
+      line = internal::TooShortJson(docs_.Id(i), files_.display(docs_.file[i]),
                           docs_.line[i]);
       if (auto s = (*removed)->WriteLine(line); !s.ok()) return s;
       ++removed_lines;
@@ -697,7 +698,7 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
       // Removed as a duplicate of a record of an earlier run.
       ++stats_.files[docs_.file[i]].removed;
       const PriorRecords::Match& m = prior_matches_[prior_of_[i] - 1];
-      line = RemovedJson(docs_.Id(i), files_.display(docs_.file[i]),
+      line = internal::RemovedJson(docs_.Id(i), files_.display(docs_.file[i]),
                          docs_.line[i], options_.method, -1, m.kept_id,
                          m.similarity);
       line.replace(line.find(",\"cluster\":-1,"), 14, ",\"cluster\":null,");
@@ -730,7 +731,7 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
           std::string(docs_.Id(c.kept[i])) + " at similarity " +
           FormatDouble(like.similarity) + ", which is not a duplicate");
     }
-    line = RemovedJson(docs_.Id(i), files_.display(docs_.file[i]),
+    line = internal::RemovedJson(docs_.Id(i), files_.display(docs_.file[i]),
                        docs_.line[i], options_.method, number[c.cluster[i]],
                        docs_.Id(c.kept[i]), like.similarity, like.containment);
     if (auto s = (*removed)->WriteLine(line); !s.ok()) return s;
@@ -774,7 +775,7 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
                                        InputFormat::kJsonl, Compression::kNone);
   if (!clusters.ok()) return clusters.status();
   for (uint32_t i : order) {
-    line = ClusterMemberJson(docs_.Id(i), number[c.cluster[i]],
+    line = internal::ClusterMemberJson(docs_.Id(i), number[c.cluster[i]],
                              docs_.Id(c.kept[i]));
     if (auto s = (*clusters)->WriteLine(line); !s.ok()) return s;
   }
@@ -983,7 +984,7 @@ absl::StatusOr<DedupOptions> ResolveDedupOptions(const DedupOptions& options) {
   return o;
 }
 
-std::string RemovedJson(std::string_view id, std::string_view file,
+std::string internal::RemovedJson(std::string_view id, std::string_view file,
                         uint64_t line, DedupMethod method, int64_t cluster,
                         std::string_view kept_id, double similarity,
                         double containment) {
@@ -1002,7 +1003,7 @@ std::string RemovedJson(std::string_view id, std::string_view file,
   return j.Finish();
 }
 
-std::string TooShortJson(std::string_view id, std::string_view file,
+std::string internal::TooShortJson(std::string_view id, std::string_view file,
                          uint64_t line) {
   internal::JsonWriter j;
   j.Key("id").String(id).Key("file").String(file).Key("line").Uint(line);
@@ -1011,7 +1012,7 @@ std::string TooShortJson(std::string_view id, std::string_view file,
   return j.Finish();
 }
 
-std::string ClusterMemberJson(std::string_view id, int64_t cluster,
+std::string internal::ClusterMemberJson(std::string_view id, int64_t cluster,
                               std::string_view kept_id) {
   internal::JsonWriter j;
   j.Key("id").String(id).Key("cluster").Int(cluster).Key("kept_id").String(kept_id);

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "neardup/internal/dedup_stages.h"
 #include "simdjson.h"
 
 namespace neardup {
@@ -307,7 +308,7 @@ absl::Status RejectionLog::Open(const std::string& path) {
 }
 
 absl::Status RejectionLog::Add(std::string_view file, const Rejection& r) {
-  return writer_->WriteLine(RejectionJson(file, r));
+  return writer_->WriteLine(internal::RejectionJson(file, r));
 }
 
 absl::Status RejectionLog::Stage(JobFiles* files) {
@@ -935,7 +936,7 @@ void AddJobStats(const JobStats& stats, int seconds_digits, bool with_format,
 
 }  // namespace internal
 
-std::string RejectionJson(std::string_view file, const Rejection& r) {
+std::string internal::RejectionJson(std::string_view file, const Rejection& r) {
   internal::JsonWriter j;
   j.Key("file").String(file).Key("line").Uint(r.line);
   j.Key("offset").Uint(r.offset).Key("reason").String(r.reason);
