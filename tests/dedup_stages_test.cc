@@ -124,7 +124,7 @@ TEST_F(DedupStagesTest, WritesTheKeptDocumentsAndChecksTheCount) {
 }
 
 TEST_F(DedupStagesTest, RefusesStandardInputAndChecksOptions) {
-  EXPECT_EQ(internal::PrepareDedupOutput({{"-", "stdin.jsonl"}},
+  EXPECT_EQ(internal::OpenDedupOutput({{"-", "stdin.jsonl"}},
                                (dir_ / "o").string(), false, {})
                 .code(),
             absl::StatusCode::kInvalidArgument);

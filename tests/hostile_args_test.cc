@@ -432,7 +432,7 @@ TEST(HostilePipelineTest, StagesRefuseMissingInputsAndMismatchedFlags) {
   EXPECT_FALSE(PlanInputs({dir.File("missing.jsonl")}).ok());
   EXPECT_FALSE(PlanInputs({input, input}).ok());
   EXPECT_FALSE(
-      internal::PrepareDedupOutput({{"-", "stdin.jsonl"}}, dir.File("o"), false, {})
+      internal::OpenDedupOutput({{"-", "stdin.jsonl"}}, dir.File("o"), false, {})
           .ok());
   auto resolved = ResolveDedupOptions({});
   ASSERT_OK(resolved);

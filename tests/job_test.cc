@@ -65,7 +65,7 @@ class JobTest : public ::testing::Test {
   std::vector<std::string> Rewrite(const std::string& out,
                                    const RewriteOptions& rewrite) {
     JobFiles files;
-    EXPECT_TRUE(files.Prepare(MakeInputs(), (dir_ / out).string(), false, {}).ok());
+    EXPECT_TRUE(files.Open(MakeInputs(), (dir_ / out).string(), false, {}).ok());
     std::vector<std::string> decisions;
     auto decide = [&](size_t f, size_t doc, const Record& record,
                       std::string* replacement) -> absl::StatusOr<RecordAction> {
@@ -149,13 +149,13 @@ TEST_F(JobTest, PrepareRefusesAFolderThatIsNotEmpty) {
   fs::create_directories(dir_ / "out");
   WriteFile(dir_ / "out" / "old", "x");
   JobFiles files;
-  const absl::Status s = files.Prepare(MakeInputs(), (dir_ / "out").string(), false, {});
+  const absl::Status s = files.Open(MakeInputs(), (dir_ / "out").string(), false, {});
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
   // In the library's terms: the command translates to --overwrite.
   EXPECT_NE(s.message().find("set the overwrite option"), std::string::npos);
   EXPECT_EQ(s.message().find("--"), std::string::npos);
   JobFiles again;
-  EXPECT_TRUE(again.Prepare(MakeInputs(), (dir_ / "out").string(), true, {}).ok());
+  EXPECT_TRUE(again.Open(MakeInputs(), (dir_ / "out").string(), true, {}).ok());
 }
 
 TEST_F(JobTest, PlanInputsNamesWhatAFolderWalkLeftOut) {

@@ -1926,7 +1926,7 @@ PYBIND11_MODULE(_core, m) {
       "prepare_dedup_output",
       [](const std::vector<InputFile>& inputs, const std::string& output,
          bool overwrite, const ReaderOptions& reader) {
-        Check(internal::PrepareDedupOutput(inputs, output, overwrite, reader));
+        Check(internal::OpenDedupOutput(inputs, output, overwrite, reader));
       },
       py::arg("inputs"), py::arg("output"), py::arg("overwrite"),
       py::arg("reader"));

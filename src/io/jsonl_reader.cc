@@ -43,7 +43,7 @@
 #include "neardup/text.h"
 #include "simdjson.h"
 
-namespace neardup::io_internal {
+namespace neardup::internal {
 namespace {
 
 namespace od = simdjson::ondemand;
@@ -480,4 +480,4 @@ std::unique_ptr<RecordReader> NewJsonlReader(std::string path,
                                        std::move(in), options);
 }
 
-}  // namespace neardup::io_internal
+}  // namespace neardup::internal

@@ -60,7 +60,7 @@
 #include "io/strings.h"
 #include "neardup/io.h"
 
-namespace neardup::io_internal {
+namespace neardup::internal {
 namespace {
 
 constexpr std::string_view kVersionPrefix = "WARC/1.";
@@ -549,4 +549,4 @@ std::unique_ptr<RecordReader> NewWarcReader(std::string path,
                                       std::move(in), options);
 }
 
-}  // namespace neardup::io_internal
+}  // namespace neardup::internal

@@ -124,17 +124,14 @@ class CleanJob {
   std::vector<size_t> share_docs_;  // input order of largest_share_cut
   void Report(std::string_view stage, uint64_t records, uint64_t bytes,
               bool force = false, uint64_t total_records = 0) {
-    if (!progress_) return;
-    const auto now = Clock::now();
-    if (!force && now - last_report_ < std::chrono::milliseconds(250)) return;
-    last_report_ = now;
-    progress_({stage, records, bytes, files_.total_bytes(), total_records});
+    progress_.Report(
+        {stage, records, bytes, files_.total_bytes(), total_records}, force);
   }
 
   std::vector<InputFile> inputs_;
   std::string outdir_;
   CleanOptions options_;
-  ProgressFn progress_;
+  internal::ProgressReporter progress_;
   internal::JobFiles files_;
   internal::RejectionLog rejected_;
   std::unique_ptr<RecordWriter> edits_, removed_, signals_;
@@ -154,7 +151,6 @@ class CleanJob {
   std::unordered_map<uint64_t, std::string> first_ids_;
   std::vector<Cut> syndicated_cuts_;
   internal::JsonWriter json_;  // the line being written
-  Clock::time_point last_report_ = Clock::now();
 };
 
 // The invariant every edit of the job must meet, checked before anything
@@ -546,7 +542,7 @@ std::string CleanJob::StatsJson() const {
 
 absl::StatusOr<CleanStats> CleanJob::Run() {
   const auto start = Clock::now();
-  if (auto s = files_.Prepare(inputs_, outdir_, options_.overwrite, options_.reader,
+  if (auto s = files_.Open(inputs_, outdir_, options_.overwrite, options_.reader,
                              options_.output_format == OutputFormat::kTextJsonl);
       !s.ok()) {
     return s;

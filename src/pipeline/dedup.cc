@@ -161,7 +161,7 @@ class DedupJob {
   }
 
  private:
-  absl::Status Prepare();
+  absl::Status Setup();
   absl::Status CountLines();
   absl::Status SignPass();
   absl::Status SignBatch(Batch& batch, std::vector<Worker>& workers);
@@ -198,7 +198,7 @@ class DedupJob {
   internal::JobFiles files_;
   std::string outdir_;
   DedupOptions options_;
-  ProgressFn progress_;
+  internal::ProgressReporter progress_;
   DedupStats stats_;
   Documents docs_;
   std::unique_ptr<MinHasher> minhasher_;
@@ -206,7 +206,6 @@ class DedupJob {
   std::string spill_path_;
   std::FILE* spill_ = nullptr;
   uint64_t spill_values_ = 0;
-  Clock::time_point last_report_ = Clock::now();
   std::vector<uint64_t> set_a_, set_b_;
   LineCounter line_counts_;  // main_text
   // DedupOptions::report: the documents the page shows (sorted), and their
@@ -238,7 +237,7 @@ absl::Status DedupJob::FindPrior() {
   return internal::CheckCancel(options_.cancel);
 }
 
-absl::Status DedupJob::Prepare() {
+absl::Status DedupJob::Setup() {
   auto resolved = ResolveDedupOptions(options_);
   if (!resolved.ok()) return resolved.status();
   options_ = *std::move(resolved);
@@ -250,7 +249,7 @@ absl::Status DedupJob::Prepare() {
     docs_.signatures.Init(static_cast<size_t>(options_.num_perm));
     stats_.lsh = {options_.bands, options_.rows};
   }
-  if (auto s = files_.Prepare(inputs_, outdir_, options_.overwrite,
+  if (auto s = files_.Open(inputs_, outdir_, options_.overwrite,
                               options_.reader,
                               options_.output_format == OutputFormat::kTextJsonl);
       !s.ok()) {
@@ -318,11 +317,8 @@ absl::Status DedupJob::CheckMemory(size_t id_bytes) const {
 
 void DedupJob::Report(std::string_view stage, uint64_t records, uint64_t bytes,
                       bool force, uint64_t total_records) {
-  if (!progress_) return;
-  const auto now = Clock::now();
-  if (!force && now - last_report_ < std::chrono::milliseconds(250)) return;
-  last_report_ = now;
-  progress_({stage, records, bytes, files_.total_bytes(), total_records});
+  progress_.Report({stage, records, bytes, files_.total_bytes(), total_records},
+                   force);
 }
 
 absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
@@ -823,7 +819,7 @@ absl::Status DedupJob::WritePass(const Clustering& c) {
 
 absl::StatusOr<DedupStats> DedupJob::Run() {
   const auto start = Clock::now();
-  if (auto s = Prepare(); !s.ok()) return s;
+  if (auto s = Setup(); !s.ok()) return s;
   if (options_.main_text) {
     if (auto s = CountLines(); !s.ok()) return s;
   }

@@ -18,7 +18,7 @@
 
 namespace neardup::internal {
 
-absl::Status PrepareDedupOutput(const std::vector<InputFile>& inputs,
+absl::Status OpenDedupOutput(const std::vector<InputFile>& inputs,
                                 const std::string& outdir, bool overwrite,
                                 const ReaderOptions& reader) {
   for (const InputFile& input : inputs) {
@@ -31,7 +31,7 @@ absl::Status PrepareDedupOutput(const std::vector<InputFile>& inputs,
   // The distributed job writes its outputs from many tasks, with no final
   // commit: an earlier run's outputs go now.
   JobFiles files;
-  if (auto s = files.Prepare(inputs, outdir, overwrite, reader); !s.ok()) {
+  if (auto s = files.Open(inputs, outdir, overwrite, reader); !s.ok()) {
     return s;
   }
   return files.RemoveEarlierRun();

@@ -107,7 +107,7 @@ std::string JobFiles::OutPath(std::string_view name) const {
   return (fs::path(outdir_) / std::string(name)).string();
 }
 
-absl::Status JobFiles::Prepare(const std::vector<InputFile>& inputs,
+absl::Status JobFiles::Open(const std::vector<InputFile>& inputs,
                                const std::string& outdir, bool overwrite,
                                const ReaderOptions& reader, bool text_jsonl) {
   inputs_ = inputs;
@@ -449,9 +449,9 @@ class OwnedRecords {
 // full; then `prepare` sees the batch's documents (on another thread, while
 // the batch before goes to the sink and the next one is read) and the sink
 // everything, in order.
-class Batch {
+class RewriteBatch {
  public:
-  Batch(OutputSink* sink, const RewriteOptions& options)
+  RewriteBatch(OutputSink* sink, const RewriteOptions& options)
       : sink_(sink), options_(options) {}
   absl::Status StartFile(size_t f, InputFormat format, Compression compression) {
     Buffer& b = buffers_[current_];
@@ -553,7 +553,7 @@ class Batch {
 };
 
 // Reads every input in order and hands what it reads to `out` (an
-// OutputSink, or a Batch in front of one).
+// OutputSink, or a RewriteBatch in front of one).
 template <typename Out>
 absl::Status ReadInputs(JobFiles& files, const ReaderOptions& reader_options,
                         const std::vector<uint64_t>& documents,
@@ -614,7 +614,7 @@ absl::Status RewriteInputs(
   if (!rewrite.prepare) {
     return ReadInputs(files, reader_options, documents, on_rejection, &sink);
   }
-  Batch batch(&sink, rewrite);
+  RewriteBatch batch(&sink, rewrite);
   if (auto s = ReadInputs(files, reader_options, documents, on_rejection, &batch);
       !s.ok()) {
     return s;

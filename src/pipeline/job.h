@@ -55,7 +55,7 @@ class JobFiles {
   // naming the path before anything else is done.
   // With `text_jsonl` (OutputFormat::kTextJsonl), inputs that are not
   // JSONL get a JSONL output (JsonlOutputName) of their documents' text.
-  absl::Status Prepare(const std::vector<InputFile>& inputs,
+  absl::Status Open(const std::vector<InputFile>& inputs,
                        const std::string& outdir, bool overwrite,
                        const ReaderOptions& reader, bool text_jsonl = false);
 
@@ -90,8 +90,8 @@ class JobFiles {
   std::vector<std::string> outputs() const;
 
   // Describes one input, shown as `display`, whose output goes into
-  // `outdir`, without Prepare's checks: for a stage of a job that runs on
-  // another machine after Prepare ran where the job started.
+  // `outdir`, without Open's checks: for a stage of a job that runs on
+  // another machine after Open ran where the job started.
   void AssignOne(const InputFile& input, const std::string& display,
                  const std::string& outdir);
 
@@ -338,6 +338,25 @@ inline absl::Status CheckCancel(const std::atomic<bool>* cancel) {
   }
   return absl::OkStatus();
 }
+
+// The progress events of a job (ProgressFn, may be null), for the thread
+// that runs it: at most one every 250 ms, and every forced one (a stage's
+// last).
+class ProgressReporter {
+ public:
+  explicit ProgressReporter(ProgressFn fn) : fn_(std::move(fn)) {}
+  void Report(const ProgressEvent& event, bool force) {
+    if (!fn_) return;
+    const auto now = Clock::now();
+    if (!force && now - last_ < std::chrono::milliseconds(250)) return;
+    last_ = now;
+    fn_(event);
+  }
+
+ private:
+  ProgressFn fn_;
+  Clock::time_point last_ = Clock::now();
+};
 
 // The thread count of a job: `threads` when positive, else every core.
 int JobThreads(int threads);

@@ -82,7 +82,7 @@ bool KeepsOver(KeepPolicy policy, uint64_t length, double number,
 // anything (every input opens; the folder is created, or empty unless
 // `overwrite`), and creates the folders the kept records go into. Standard
 // input ("-") is not accepted here (InvalidArgument).
-absl::Status PrepareDedupOutput(const std::vector<InputFile>& inputs,
+absl::Status OpenDedupOutput(const std::vector<InputFile>& inputs,
                                 const std::string& outdir, bool overwrite,
                                 const ReaderOptions& reader);
 
