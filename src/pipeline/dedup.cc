@@ -181,6 +181,15 @@ class DedupJob {
   // DedupOptions::prior: the records that duplicate a prior record.
   absl::Status FindPrior();
   absl::Status WriteDecisions(const Clustering& clustering);
+  // The number of each cluster of two or more (-1 for the others), indexed
+  // by its smallest member; *members: each cluster's size.
+  std::vector<int64_t> NumberClusters(const Clustering& c,
+                                      std::vector<uint32_t>* members);
+  // clusters.jsonl: members of clusters of two or more, by cluster, then
+  // in input order.
+  absl::Status WriteClusters(const Clustering& c,
+                             const std::vector<uint32_t>& members,
+                             const std::vector<int64_t>& number);
   absl::Status WritePass(const Clustering& clustering);
   // The memory the job will hold at its peak with `docs` documents whose
   // ids take `id_bytes` (see DedupOptions::max_memory_bytes).
@@ -649,17 +658,17 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
   return absl::OkStatus();
 }
 
-absl::Status DedupJob::WriteDecisions(const Clustering& c) {
-  const auto start = Clock::now();
+std::vector<int64_t> DedupJob::NumberClusters(const Clustering& c,
+                                              std::vector<uint32_t>* members) {
   const size_t n = docs_.size();
   // Clusters of two or more are numbered 0, 1, ... in order of their
   // component's first member, then of their own first member (so that a
   // distributed job numbers them where it judges the component).
-  std::vector<uint32_t> members(n, 0);
-  for (size_t i = 0; i < n; ++i) ++members[c.cluster[i]];
+  members->assign(n, 0);
+  for (size_t i = 0; i < n; ++i) ++(*members)[c.cluster[i]];
   std::vector<uint32_t> firsts;
   for (uint32_t i = 0; i < n; ++i) {
-    if (c.cluster[i] == i && members[i] >= 2) firsts.push_back(i);
+    if (c.cluster[i] == i && (*members)[i] >= 2) firsts.push_back(i);
   }
   std::stable_sort(firsts.begin(), firsts.end(), [&](uint32_t a, uint32_t b) {
     return c.component[a] < c.component[b];
@@ -667,7 +676,38 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
   std::vector<int64_t> number(n, -1);
   int64_t next = 0;
   for (uint32_t f : firsts) number[f] = next++;
-  stats_.clusters = static_cast<uint64_t>(next);
+  return number;
+}
+
+absl::Status DedupJob::WriteClusters(const Clustering& c,
+                                     const std::vector<uint32_t>& members,
+                                     const std::vector<int64_t>& number) {
+  std::vector<uint32_t> order;
+  for (uint32_t i = 0; i < docs_.size(); ++i) {
+    if (members[c.cluster[i]] >= 2) order.push_back(i);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return number[c.cluster[a]] < number[c.cluster[b]];
+  });
+  auto clusters = RecordWriter::Create(OutPath("clusters.jsonl"),
+                                       InputFormat::kJsonl, Compression::kNone);
+  if (!clusters.ok()) return clusters.status();
+  for (uint32_t i : order) {
+    const std::string line = internal::ClusterMemberJson(
+        docs_.Id(i), number[c.cluster[i]], docs_.Id(c.kept[i]));
+    if (auto s = (*clusters)->WriteLine(line); !s.ok()) return s;
+  }
+  return files_.Stage(*std::move(clusters));
+}
+
+absl::Status DedupJob::WriteDecisions(const Clustering& c) {
+  const auto start = Clock::now();
+  const size_t n = docs_.size();
+  std::vector<uint32_t> members;
+  const std::vector<int64_t> number = NumberClusters(c, &members);
+  stats_.clusters = static_cast<uint64_t>(
+      std::count_if(number.begin(), number.end(),
+                    [](int64_t k) { return k >= 0; }));
 
   auto removed = RecordWriter::Create(OutPath("removed.jsonl"),
                                       InputFormat::kJsonl, Compression::kNone);
@@ -757,25 +797,7 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
     std::sort(report_docs_.begin(), report_docs_.end());
   }
   if (auto s = files_.Stage(*std::move(removed)); !s.ok()) return s;
-
-  // clusters.jsonl: members of clusters of two or more, by cluster, then in
-  // input order.
-  std::vector<uint32_t> order;
-  for (uint32_t i = 0; i < n; ++i) {
-    if (members[c.cluster[i]] >= 2) order.push_back(i);
-  }
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return number[c.cluster[a]] < number[c.cluster[b]];
-  });
-  auto clusters = RecordWriter::Create(OutPath("clusters.jsonl"),
-                                       InputFormat::kJsonl, Compression::kNone);
-  if (!clusters.ok()) return clusters.status();
-  for (uint32_t i : order) {
-    line = internal::ClusterMemberJson(docs_.Id(i), number[c.cluster[i]],
-                             docs_.Id(c.kept[i]));
-    if (auto s = (*clusters)->WriteLine(line); !s.ok()) return s;
-  }
-  if (auto s = files_.Stage(*std::move(clusters)); !s.ok()) return s;
+  if (auto s = WriteClusters(c, members, number); !s.ok()) return s;
   stats_.stage_seconds.push_back({"decisions", SecondsSince(start)});
   return absl::OkStatus();
 }
