@@ -486,5 +486,144 @@ TEST(ShardedRulesTest, KeepsOverIsMakeClusteringsRule) {
   EXPECT_FALSE(internal::KeepsOver(KeepPolicy::kLongest, 9, NAN, 9, NAN));
 }
 
+// Three ids packed as SignedPartition packs them: "d0", "doc1", "" (an
+// empty id is legal).
+struct PackedIds {
+  std::string bytes = "d0doc1";
+  std::vector<uint64_t> end = {2, 6, 6};
+  internal::PackedStrings view() const { return {bytes, end}; }
+};
+
+TEST(PartitionLinesTest, RemovedLinesAreRemovedJsonOfEachRowInOrder) {
+  const PackedIds ids;
+  const std::string kept_bytes = "k7k\"8";  // a quote is escaped
+  const std::vector<uint64_t> kept_end = {2, 5};
+  const std::vector<uint64_t> rows = {1, 0}, lines = {12, 3},
+                              clusters = {4, 0};
+  const std::vector<double> similarity = {0.81234, 1.0};
+  auto plain = internal::RemovedLines(ids.view(), rows, "a.jsonl", lines,
+                            DedupMethod::kMinHash, clusters,
+                            {kept_bytes, kept_end}, similarity, {});
+  ASSERT_OK(plain.status());
+  EXPECT_EQ(*plain,
+            internal::RemovedJson("doc1", "a.jsonl", 12, DedupMethod::kMinHash, 4, "k7",
+                        0.81234) + "\n" +
+                internal::RemovedJson("d0", "a.jsonl", 3, DedupMethod::kMinHash, 0,
+                            "k\"8", 1.0) + "\n");
+  const std::vector<double> containment = {0.9, 0.95};
+  auto contained = internal::RemovedLines(ids.view(), rows, "a.jsonl", lines,
+                                DedupMethod::kMinHash, clusters,
+                                {kept_bytes, kept_end}, similarity,
+                                containment);
+  ASSERT_OK(contained.status());
+  EXPECT_EQ(*contained,
+            internal::RemovedJson("doc1", "a.jsonl", 12, DedupMethod::kMinHash, 4, "k7",
+                        0.81234, 0.9) + "\n" +
+                internal::RemovedJson("d0", "a.jsonl", 3, DedupMethod::kMinHash, 0,
+                            "k\"8", 1.0, 0.95) + "\n");
+  // No rows: no lines.
+  auto none = internal::RemovedLines(ids.view(), {}, "a.jsonl", {},
+                           DedupMethod::kSimHash, {}, {"", {}}, {}, {});
+  ASSERT_OK(none.status());
+  EXPECT_EQ(*none, "");
+}
+
+TEST(PartitionLinesTest, RemovedLinesRefusesInconsistentArguments) {
+  const PackedIds ids;
+  const std::string kept = "k";
+  const std::vector<uint64_t> kept_end = {1}, one = {0};
+  const std::vector<double> sim = {1.0}, sims = {1.0, 1.0};
+  auto call = [&](internal::PackedStrings id_list, absl::Span<const uint64_t> rows,
+                  absl::Span<const double> similarity,
+                  absl::Span<const double> containment) {
+    return internal::RemovedLines(id_list, rows, "f", one, DedupMethod::kExact, one,
+                        {kept, kept_end}, similarity, containment)
+        .status();
+  };
+  EXPECT_EQ(call(ids.view(), one, sims, {}).code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(call(ids.view(), one, sim, sims).code(),
+            absl::StatusCode::kInvalidArgument);
+  const std::vector<uint64_t> decreasing = {2, 1, 6};
+  EXPECT_EQ(call({ids.bytes, decreasing}, one, sim, {}).code(),
+            absl::StatusCode::kInvalidArgument);
+  const std::vector<uint64_t> past_end = {2, 6, 7};
+  EXPECT_EQ(call({ids.bytes, past_end}, one, sim, {}).code(),
+            absl::StatusCode::kInvalidArgument);
+  const std::vector<uint64_t> row_past = {3};
+  EXPECT_EQ(call(ids.view(), row_past, sim, {}).code(),
+            absl::StatusCode::kOutOfRange);
+  EXPECT_OK(call(ids.view(), one, sim, {}));
+}
+
+TEST(PartitionLinesTest, ClusterLinesAreClusterMemberJsonOfEachRow) {
+  const PackedIds ids;
+  const std::string kept_bytes = "d0d0d0";
+  const std::vector<uint64_t> kept_end = {2, 4, 6};
+  const std::vector<uint64_t> rows = {0, 2, 1}, clusters = {5, 5, 5};
+  auto lines = internal::ClusterLines(ids.view(), rows, clusters, {kept_bytes, kept_end});
+  ASSERT_OK(lines.status());
+  EXPECT_EQ(*lines, internal::ClusterMemberJson("d0", 5, "d0") + "\n" +
+                        internal::ClusterMemberJson("", 5, "d0") + "\n" +
+                        internal::ClusterMemberJson("doc1", 5, "d0") + "\n");
+  const std::vector<uint64_t> short_clusters = {5, 5};
+  EXPECT_EQ(internal::ClusterLines(ids.view(), rows, short_clusters,
+                         {kept_bytes, kept_end})
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  const std::vector<uint64_t> row_past = {0, 3, 1};
+  EXPECT_EQ(internal::ClusterLines(ids.view(), row_past, clusters,
+                         {kept_bytes, kept_end})
+                .status()
+                .code(),
+            absl::StatusCode::kOutOfRange);
+}
+
+TEST(PartitionLinesTest, ChooseKeptTakesEachClustersBestByKeepsOver) {
+  // Clusters 1 (docs 3, 5, 9) and 4 (docs 2, 7); doc 5 is the longest of
+  // cluster 1, doc 9 and doc 5 tie on the field (the first wins), doc 2
+  // has no field value (NaN loses to any number).
+  const std::vector<uint64_t> cluster = {1, 1, 1, 4, 4};
+  const std::vector<uint64_t> doc = {3, 5, 9, 2, 7};
+  const std::vector<uint64_t> length = {10, 30, 30, 8, 8};
+  const std::vector<double> number = {1.0, 2.0, 2.0, NAN, -1.0};
+  auto first = internal::ChooseKept(cluster, doc, length, number, KeepPolicy::kFirst);
+  ASSERT_OK(first.status());
+  EXPECT_EQ(*first, (std::vector<uint64_t>{3, 3, 3, 2, 2}));
+  auto longest = internal::ChooseKept(cluster, doc, length, number, KeepPolicy::kLongest);
+  ASSERT_OK(longest.status());
+  EXPECT_EQ(*longest, (std::vector<uint64_t>{5, 5, 5, 2, 2}));
+  auto field = internal::ChooseKept(cluster, doc, length, number, KeepPolicy::kField);
+  ASSERT_OK(field.status());
+  EXPECT_EQ(*field, (std::vector<uint64_t>{5, 5, 5, 7, 7}));
+  // Each entry gets the best of its own cluster, as KeepsOver orders them.
+  for (size_t i = 0; i < doc.size(); ++i) {
+    for (size_t j = 0; j < doc.size(); ++j) {
+      if (cluster[i] != cluster[j] || (*longest)[i] == doc[j]) continue;
+      const size_t best = std::find(doc.begin(), doc.end(), (*longest)[i]) -
+                          doc.begin();
+      EXPECT_FALSE(internal::KeepsOver(KeepPolicy::kLongest, length[j], number[j],
+                             length[best], number[best]));
+    }
+  }
+  EXPECT_OK(internal::ChooseKept({}, {}, {}, {}, KeepPolicy::kFirst).status());
+}
+
+TEST(PartitionLinesTest, ChooseKeptRefusesUnsortedOrUnequalSpans) {
+  const std::vector<uint64_t> cluster = {1, 1}, unsorted = {5, 3};
+  const std::vector<uint64_t> length = {1, 1};
+  const std::vector<double> number = {0, 0}, one = {0};
+  EXPECT_EQ(internal::ChooseKept(cluster, unsorted, length, number, KeepPolicy::kFirst)
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  const std::vector<uint64_t> sorted = {3, 5};
+  EXPECT_EQ(internal::ChooseKept(cluster, sorted, length, one, KeepPolicy::kFirst)
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace neardup

@@ -315,6 +315,14 @@ TEST_F(DedupTest, VerifyExactFailsWhenTheSpillFileCannotBeRead) {
   EXPECT_FALSE(fs::exists(out / "removed.jsonl"));
 }
 
+TEST(DefaultShingleSizeTest, IsTheCommandsNgramPerMethod) {
+  // `neardup dedup` without --ngram: word 5-grams (ShingleOptions' own
+  // default) for minhash and exact, word 3-grams for simhash.
+  EXPECT_EQ(DefaultShingleSize(DedupMethod::kMinHash), ShingleOptions{}.n);
+  EXPECT_EQ(DefaultShingleSize(DedupMethod::kExact), ShingleOptions{}.n);
+  EXPECT_EQ(DefaultShingleSize(DedupMethod::kSimHash), 3);
+}
+
 TEST(ParseDedupMethodTest, ReadsWhatDedupMethodNameWrites) {
   for (DedupMethod method :
        {DedupMethod::kMinHash, DedupMethod::kSimHash, DedupMethod::kExact}) {

@@ -207,9 +207,9 @@ absl::Status ApplyCompareFlags(const CompareFlags& flags,
   options->threshold = flags.threshold;
   options->shingles.kind =
       flags.chars ? ShingleKind::kChar : ShingleKind::kWord;
-  options->shingles.n = flags.ngram > 0 ? flags.ngram
-                        : options->method == DedupMethod::kSimHash ? 3
-                                                                   : 5;
+  options->shingles.n = flags.ngram > 0
+                            ? flags.ngram
+                            : DefaultShingleSize(options->method);
   options->num_perm = flags.num_perm;
   options->bands = flags.bands;
   options->rows = flags.rows;

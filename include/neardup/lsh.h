@@ -48,9 +48,12 @@ double CandidateProbability(double s, const LshParams& params);
 // num_perm is outside [1, kMaxPermutations] (minhash.h), a weight is
 // negative or not finite, or both weights are 0. Cost: about
 // num_perm * ln(num_perm) * 1024 evaluations of CandidateProbability.
-absl::StatusOr<LshParams> OptimalLshParams(double threshold, int num_perm,
-                                           double fp_weight = 0.05,
-                                           double fn_weight = 0.95);
+inline constexpr double kLshFalsePositiveWeight = 0.05;
+inline constexpr double kLshFalseNegativeWeight = 0.95;
+absl::StatusOr<LshParams> OptimalLshParams(
+    double threshold, int num_perm,
+    double fp_weight = kLshFalsePositiveWeight,
+    double fn_weight = kLshFalseNegativeWeight);
 
 // Returns the key of band `band` of `signature` (see the banner). The hot
 // per-document kernel of the index: it does not check its arguments in

@@ -564,6 +564,11 @@ const char* DedupMethodName(DedupMethod method);
 // or "exact"). Returns InvalidArgument naming `text` for anything else.
 absl::StatusOr<DedupMethod> ParseDedupMethod(std::string_view text);
 
+// Returns the shingle size `neardup dedup --method` uses when --ngram is
+// not given: 3 for kSimHash (word 3-grams give SimHash enough features on
+// short pages), else ShingleOptions' default n (5).
+int DefaultShingleSize(DedupMethod method);
+
 // Checks `options` as RunDedup does (same errors) and returns them with
 // what RunDedup derives filled in: bands and rows (chosen from the threshold
 // when both are 0; kMinHash only), shingles.seed = seed, and

@@ -118,8 +118,10 @@ def dedup(paths, output, *, progress=None, index=None, index_readonly=False,
           **options):
     """Runs ``neardup dedup`` in this process: see ``neardup.dask.dedup`` for
     the options (the same names, without the Dask ones), plus ``threads``
-    (0: every core), ``max_memory`` (bytes, or "2G"), ``min_words`` and
-    ``output_format`` ("as-input" or "jsonl"), as the command's flags.
+    (0: every core), ``max_memory`` (bytes, or "2G"), ``min_words``,
+    ``output_format`` ("as-input" or "jsonl"), ``main_text``,
+    ``line_counts`` and ``report`` (report.html, off unless asked), as the
+    command's flags, with the defaults of the C++ DedupOptions.
     ``paths`` and ``output`` may be ``str`` or ``pathlib`` paths.
     ``progress(stage, records, bytes, total_bytes, total_records)`` is
     called as the job goes; returning False stops it (nothing written).
@@ -142,15 +144,21 @@ def dedup(paths, output, *, progress=None, index=None, index_readonly=False,
 
 
 def clean(paths, output, *, progress=None, **options):
-    """Runs ``neardup clean`` in this process. Options are the command's
+    """Runs ``neardup clean`` in this process and returns the parsed
+    stats.json; releases the GIL while it works. Options are the command's
     flags with underscores (``repeats``, ``min_repeat_line_bytes``,
-    ``near_similarity``, ``boilerplate``, ``boilerplate_min_docs``,
-    ``boilerplate_max_line_bytes``, ``line_counts``, ``syndicated``,
-    ``syndicated_threshold``, ``syndicated_min_words``, ``bloom_bytes``,
-    ``gopher_filter``, ``signals_only``, ``annotate``, ``text_field``,
-    ``id_field``, ``url_field``, ``max_doc_bytes``, ``oversize``,
-    ``threads``, ``output_format``, ``overwrite``), with the same defaults.
-    ``progress`` as for ``dedup``. Returns the parsed stats.json."""
+    ``near_similarity``, ``block_similarity``, ``boilerplate``,
+    ``boilerplate_min_docs``, ``boilerplate_max_line_bytes``,
+    ``line_counts``, ``syndicated``, ``syndicated_threshold``,
+    ``syndicated_min_words``, ``bloom_bytes``, ``gopher_filter``,
+    ``signals_only``, ``annotate``, ``text_field``, ``id_field``,
+    ``url_field``, ``max_doc_bytes``, ``oversize``, ``threads``,
+    ``output_format``, ``overwrite``, ``report``; ``repeats=False`` is
+    ``--no-repeats``), with the defaults of the C++ CleanOptions (those of
+    the command, except ``report``: off unless asked; the command writes
+    report.html unless ``--no-report``). The outputs are byte for byte the
+    command's. ``progress`` as for ``dedup``; an unknown option is a
+    TypeError."""
     import json
     import os
     from neardup._options import _clean_options, _plan

@@ -1,4 +1,5 @@
-"""Type stubs of neardup._core (python/src/bindings.cc).
+"""Type stubs of neardup._core (python/src/*_bindings.cc; checked against
+the built module by python/tests/test_stubs.py).
 
 Arrays are NumPy arrays when NumPy is installed, memoryviews otherwise
 (``Array``); arguments typed ``Buffer`` take any C-contiguous buffer of the
@@ -7,7 +8,8 @@ UTF-8 is repaired as in C++).
 """
 
 import enum
-from typing import Any, Callable, Iterable, Optional, Sequence, Union
+from typing import Any, Callable, Iterable, Optional, Sequence, Union, \
+    overload
 
 Text = Union[str, bytes]
 Buffer = Any  # numpy.ndarray, memoryview, array.array, ...
@@ -71,7 +73,10 @@ class MinHashOptions:
     def __init__(self, num_perm: int = 112, seed: int = 0) -> None: ...
 
 class MinHasher:
-    def __init__(self, num_perm: int = 112, seed: int = 0) -> None: ...
+    @overload
+    def __init__(self, options: MinHashOptions = ...) -> None: ...
+    @overload
+    def __init__(self, num_perm: int, seed: int = 0) -> None: ...
     def sign(self, shingles: Buffer) -> Array: ...  # (num_perm,) uint32
     def sign_texts(self, texts: Iterable[Text],
                    shingles: ShingleOptions = ...,
@@ -315,6 +320,7 @@ class DedupStats:
     repaired_utf8: int
     clusters: int
     candidate_pairs: int
+    outputs: list[str]
     verified_pairs: int
     joined_pairs: int
     lsh: LshParams
@@ -384,6 +390,7 @@ def stats_to_json(stats: DedupStats, options: DedupOptions) -> str: ...
 def write_report(outdir: str) -> None: ...
 def dedup_method_name(method: DedupMethod) -> str: ...
 def parse_dedup_method(text: str) -> DedupMethod: ...
+def default_shingle_size(method: DedupMethod) -> int: ...
 
 # The stages of the dedup job, for neardup.dask.
 class DedupPartition:

@@ -1,110 +1,150 @@
-"""The options of the dedup job from the flags of ``neardup dedup``."""
+"""The options of the dedup and clean jobs from the flags of ``neardup dedup``
+and ``neardup clean`` (names with underscores).
+
+A flag that is not given leaves the C++ default: every default comes from
+the C++ option structs (``DedupOptions()``, ``CleanOptions()`` and the
+structs they hold), none is written again here. An unknown name is a
+TypeError, as for any Python function."""
 
 import os
 
 from neardup import _core
 
+# The flags of `neardup dedup` that the dedup options take.
+DEDUP_FLAGS = (
+    "method", "threshold", "ngram", "char", "num_perm", "bands", "rows",
+    "hamming", "keep", "verify", "text_field", "id_field", "max_doc_bytes",
+    "oversize", "seed", "dry_run", "overwrite", "max_bucket_pairs_size",
+    "threads", "max_memory", "min_words", "output_format", "containment",
+    "digits", "main_text", "line_counts", "report")
 
-def _options(method="minhash", threshold=0.8, ngram=0, char=False,
-             num_perm=112, bands=0, rows=0, hamming=3, keep="first",
-             verify="signature", text_field="text", id_field="id",
-             max_doc_bytes=256 << 20, oversize="reject", seed=0,
-             dry_run=False, overwrite=False, max_bucket_pairs_size=64,
-             threads=0, max_memory=None, min_words=0,
-             output_format="as-input", containment=0.0, digits="zero",
-             main_text=False, line_counts=""):
+# The flags of `neardup clean`.
+CLEAN_FLAGS = (
+    "repeats", "min_repeat_line_bytes", "near_similarity",
+    "block_similarity", "boilerplate", "boilerplate_min_docs",
+    "boilerplate_max_line_bytes", "line_counts", "syndicated",
+    "syndicated_threshold", "syndicated_min_words", "bloom_bytes",
+    "gopher_filter", "signals_only", "annotate", "text_field", "id_field",
+    "url_field", "max_doc_bytes", "oversize", "threads", "output_format",
+    "overwrite", "report")
+
+
+def _check_names(flags, known, what):
+    unknown = sorted(set(flags) - set(known))
+    if unknown:
+        raise TypeError("%s got unexpected options: %s (options: %s)"
+                        % (what, ", ".join(unknown), ", ".join(known)))
+
+
+def _options(**flags):
     """Returns DedupOptions from the flags of ``neardup dedup``."""
+    _check_names(flags, DEDUP_FLAGS, "dedup")
     o = _core.DedupOptions()
-    o.threads = threads
-    if max_memory is not None:
-        o.max_memory_bytes = _byte_size(max_memory)
-    o.min_words = min_words
-    o.output_format = _output_format(output_format)
-    o.method = _core.parse_dedup_method(method)
-    policy, field = _core.parse_keep_policy(keep)
-    o.keep = policy
-    o.keep_field = field
-    if verify not in ("signature", "exact"):
-        raise ValueError("verify must be signature or exact")
-    o.verify = (_core.VerifyMode.EXACT if verify == "exact"
-                else _core.VerifyMode.SIGNATURE)
-    o.threshold = threshold
-    o.containment = containment
-    o.main_text = bool(main_text)
-    o.line_counts_file = os.fspath(line_counts)
+    if "method" in flags:
+        o.method = _core.parse_dedup_method(flags["method"])
+    if "keep" in flags:
+        o.keep, o.keep_field = _core.parse_keep_policy(flags["keep"])
+    if "verify" in flags:
+        o.verify = _verify_mode(flags["verify"])
+    if "max_memory" in flags and flags["max_memory"] is not None:
+        o.max_memory_bytes = _byte_size(flags["max_memory"])
+    if "output_format" in flags:
+        o.output_format = _output_format(flags["output_format"])
+    if "line_counts" in flags:
+        o.line_counts_file = os.fspath(flags["line_counts"])
+    if "main_text" in flags:
+        o.main_text = bool(flags["main_text"])
+    for name in ("threshold", "num_perm", "bands", "rows", "hamming", "seed",
+                 "dry_run", "overwrite", "threads", "min_words",
+                 "containment", "report"):
+        if name in flags:
+            setattr(o, name, flags[name])
+    o.shingles = _shingles(o.method, flags)
+    o.reader = _reader(o.reader, flags)
+    if "max_bucket_pairs_size" in flags:
+        candidates = o.candidates
+        candidates.max_bucket_pairs_size = flags["max_bucket_pairs_size"]
+        o.candidates = candidates
+    return o
+
+
+def _shingles(method, flags):
+    """ShingleOptions from --ngram (0 or absent: the method's size, as the
+    command chooses it), --char and --digits."""
     shingles = _core.ShingleOptions()
-    if digits not in ("zero", "keep"):
-        raise ValueError("digits must be zero or keep")
-    normalize = _core.NormalizeOptions()
-    normalize.digits_to_zero = digits == "zero"
-    shingles.normalize = normalize
-    shingles.kind = _core.ShingleKind.CHAR if char else _core.ShingleKind.WORD
-    shingles.n = ngram if ngram > 0 else (3 if method == "simhash" else 5)
-    o.shingles = shingles
-    o.num_perm = num_perm
-    o.bands = bands
-    o.rows = rows
-    o.hamming = hamming
-    o.reader = _reader(text_field, id_field, max_doc_bytes, oversize)
-    o.seed = seed
-    o.dry_run = dry_run
-    o.overwrite = overwrite
-    candidates = _core.CandidateOptions()
-    candidates.max_bucket_pairs_size = max_bucket_pairs_size
-    o.candidates = candidates
-    return o
+    if flags.get("char"):
+        shingles.kind = _core.ShingleKind.CHAR
+    ngram = flags.get("ngram", 0)
+    shingles.n = ngram if ngram > 0 else _core.default_shingle_size(method)
+    if "digits" in flags:
+        if flags["digits"] not in ("zero", "keep"):
+            raise ValueError("digits must be zero or keep")
+        normalize = shingles.normalize
+        normalize.digits_to_zero = flags["digits"] == "zero"
+        shingles.normalize = normalize
+    return shingles
 
 
-def _clean_options(repeats=True, min_repeat_line_bytes=30,
-                   near_similarity=0.8, boilerplate=True,
-                   boilerplate_min_docs=3, boilerplate_max_line_bytes=200,
-                   line_counts="", syndicated=False, syndicated_threshold=0.8,
-                   syndicated_min_words=20, bloom_bytes=256 << 20,
-                   gopher_filter=False, signals_only=False, annotate=False,
-                   text_field="text", id_field="id", url_field="url",
-                   max_doc_bytes=256 << 20, oversize="reject", threads=0,
-                   output_format="as-input", overwrite=False):
+def _clean_options(**flags):
     """Returns CleanOptions from the flags of ``neardup clean``."""
+    _check_names(flags, CLEAN_FLAGS, "clean")
     o = _core.CleanOptions()
-    o.repeats = repeats
-    r = _core.RepeatOptions()
-    r.min_single_line_bytes = min_repeat_line_bytes
-    r.near_similarity = near_similarity
-    o.repeat_options = r
-    o.boilerplate = boilerplate
-    b = _core.BoilerplateOptions()
-    b.min_docs = boilerplate_min_docs
-    b.max_line_bytes = boilerplate_max_line_bytes
-    o.boilerplate_options = b
-    o.line_counts_file = os.fspath(line_counts)
-    o.syndicated = syndicated
-    syn = _core.SyndicationOptions()
-    syn.threshold = syndicated_threshold
-    syn.min_words = syndicated_min_words
-    syn.bloom_bytes = bloom_bytes
-    o.syndication = syn
-    o.gopher_filter = gopher_filter
-    o.signals_only = signals_only
-    o.annotate = annotate
-    o.reader = _reader(text_field, id_field, max_doc_bytes, oversize)
-    o.reader.url_field = url_field
-    o.threads = threads
-    o.output_format = _output_format(output_format)
-    o.overwrite = overwrite
+    for name in ("repeats", "boilerplate", "syndicated", "gopher_filter",
+                 "signals_only", "annotate", "threads", "overwrite",
+                 "report"):
+        if name in flags:
+            setattr(o, name, flags[name])
+    _set_fields(o, "repeat_options", flags, {
+        "min_repeat_line_bytes": "min_single_line_bytes",
+        "near_similarity": "near_similarity",
+        "block_similarity": "block_similarity"})
+    _set_fields(o, "boilerplate_options", flags, {
+        "boilerplate_min_docs": "min_docs",
+        "boilerplate_max_line_bytes": "max_line_bytes"})
+    _set_fields(o, "syndication", flags, {
+        "syndicated_threshold": "threshold",
+        "syndicated_min_words": "min_words",
+        "bloom_bytes": "bloom_bytes"})
+    if "line_counts" in flags:
+        o.line_counts_file = os.fspath(flags["line_counts"])
+    if "output_format" in flags:
+        o.output_format = _output_format(flags["output_format"])
+    o.reader = _reader(o.reader, flags)
     return o
 
 
-def _reader(text_field, id_field, max_doc_bytes, oversize):
-    reader = _core.ReaderOptions()
-    reader.text_field = text_field
-    reader.id_field = id_field
-    reader.max_document_bytes = max_doc_bytes
-    oversizes = {"reject": _core.Oversize.REJECT,
-                 "truncate": _core.Oversize.TRUNCATE}
-    if oversize not in oversizes:
-        raise ValueError("oversize must be reject or truncate")
-    reader.oversize = oversizes[oversize]
+def _set_fields(options, member, flags, names):
+    """Sets the fields of options.<member> (a struct, changed as a copy)
+    that `names` maps from the given flags."""
+    value = getattr(options, member)
+    for flag, field in names.items():
+        if flag in flags:
+            setattr(value, field, flags[flag])
+    setattr(options, member, value)
+
+
+def _reader(reader, flags):
+    """`reader` (ReaderOptions) with the reading flags that are given."""
+    for flag, field in (("text_field", "text_field"), ("id_field", "id_field"),
+                        ("url_field", "url_field"),
+                        ("max_doc_bytes", "max_document_bytes")):
+        if flag in flags:
+            setattr(reader, field, flags[flag])
+    if "oversize" in flags:
+        oversizes = {"reject": _core.Oversize.REJECT,
+                     "truncate": _core.Oversize.TRUNCATE}
+        if flags["oversize"] not in oversizes:
+            raise ValueError("oversize must be reject or truncate")
+        reader.oversize = oversizes[flags["oversize"]]
     return reader
+
+
+def _verify_mode(name):
+    modes = {"signature": _core.VerifyMode.SIGNATURE,
+             "exact": _core.VerifyMode.EXACT}
+    if name not in modes:
+        raise ValueError("verify must be signature or exact")
+    return modes[name]
 
 
 def _output_format(name):

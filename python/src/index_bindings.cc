@@ -11,6 +11,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <shared_mutex>
@@ -139,120 +140,39 @@ struct PyIndex {
 
 void BindIndexFolder(py::module_& m);
 
-void BindIndex(py::module_& m) {
-  BindIndexFolder(m);
-  py::class_<PyIndex>(
-      m, "Index",
-      "A near-duplicate index of documents (C++ neardup::Index): insert "
-      "texts under keys, ask which indexed documents a text nearly "
-      "duplicates. Decides as `neardup dedup` does: inserting a collection "
-      "in order and keeping each text whose query returns nothing keeps "
-      "exactly what `neardup dedup --keep first` keeps.\n\n"
-      "Thread safety: every method may be called from several threads; "
-      "they release the GIL while they work, queries run together and "
-      "inserts and removals one at a time (a lock per index).\n\n"
-      "Memory: about 930 bytes per document with a short key at the "
-      "defaults (MinHash, 112 permutations); on disk 464 bytes plus the key.")
-      .def(py::init([](double threshold, int num_perm, const std::string& method,
-                       int bands, int rows, uint64_t seed,
-                       std::optional<int> shingle_size,
-                       const std::string& shingle_kind, int hamming,
-                       const std::string& verify) {
-             IndexOptions o;
-             o.threshold = threshold;
-             o.num_perm = num_perm;
-             o.method = MethodOf(method);
-             o.bands = bands;
-             o.rows = rows;
-             o.seed = seed;
-             // As neardup.dedup and the command: 3-word shingles for SimHash.
-             o.shingles.n = shingle_size ? *shingle_size
-                            : o.method == DedupMethod::kSimHash ? 3 : 5;
-             if (shingle_kind != "word" && shingle_kind != "char") {
-               throw py::value_error("shingle_kind must be 'word' or 'char'");
-             }
-             o.shingles.kind = shingle_kind == "char" ? ShingleKind::kChar
-                                                      : ShingleKind::kWord;
-             o.hamming = hamming;
-             if (verify != "signature" && verify != "exact") {
-               throw py::value_error("verify must be 'signature' or 'exact'");
-             }
-             o.verify = verify == "exact" ? VerifyMode::kExact
-                                          : VerifyMode::kSignature;
-             return std::make_unique<PyIndex>(CheckIndex(Index::Create(o)));
-           }),
-           py::arg("threshold") = 0.8, py::arg("num_perm") = 112,
-           py::kw_only(), py::arg("method") = "minhash", py::arg("bands") = 0,
-           py::arg("rows") = 0, py::arg("seed") = 0,
-           py::arg("shingle_size") = py::none(), py::arg("shingle_kind") = "word",
-           py::arg("hamming") = 3, py::arg("verify") = "signature",
-           "Creates an empty index. threshold: Jaccard at or above which a "
-           "text is a duplicate (minhash); num_perm: MinHash permutations; "
-           "method: 'minhash', 'simhash' (Hamming distance <= hamming) or "
-           "'exact' (equal normalized text); bands, rows: LSH bands (0, 0: "
-           "chosen from the threshold, 14 x 8 at the defaults); seed; "
-           "shingle_size (default 5, 3 for simhash, as neardup.dedup), "
-           "shingle_kind ('word' or 'char'); verify: "
-           "'signature' (Jaccard estimated from signatures) or 'exact' "
-           "(shingle sets kept, exact Jaccard). ValueError for bad options.")
-      .def(
-          "insert",
-          [](PyIndex& py_self, const std::string& key, const py::object& text,
-             const std::string& origin) {
-            const std::string t = BytesOf(text, "text");
-            absl::Status status;
-            {
-              py::gil_scoped_release release;
-              std::unique_lock lock(py_self.mu);
-              status = py_self.index.Insert(key, t, origin);
-            }
-            CheckIndex(status);  // raises with the GIL held
-          },
-          py::arg("key"), py::arg("text"), py::arg("origin") = "",
-          "Adds text (str or bytes) under key, with an optional origin "
-          "string returned with its matches. ValueError when key is indexed.")
-      .def(
-          "query",
-          [](const PyIndex& py_self, const py::object& text, size_t limit,
-             std::optional<double> min_similarity, bool origin) {
-            const std::string t = BytesOf(text, "text");
-            absl::StatusOr<std::vector<IndexMatch>> found;
-            {
-              py::gil_scoped_release release;
-              std::shared_lock lock(py_self.mu);
-              found = py_self.index.Query(t, QueryOf(limit, min_similarity));
-            }
-            return Matches(CheckIndex(std::move(found)), origin);
-          },
-          py::arg("text"), py::arg("limit") = 0,
-          py::arg("min_similarity") = py::none(), py::arg("origin") = false,
-          "Returns the indexed documents that nearly duplicate text, best "
-          "first, as [(key, similarity), ...] ((key, similarity, origin) "
-          "with origin=True): similarity is the Jaccard (estimated from the "
-          "signatures, or exact with verify='exact'), the Hamming distance "
-          "for simhash, 1.0 for exact. limit: at most that many (top-k); "
-          "min_similarity: accept below the threshold (minhash; candidates "
-          "still come from the threshold's bands, so recall falls below it).")
-      .def(
-          "remove",
-          [](PyIndex& py_self, const std::string& key) {
-            std::unique_lock lock(py_self.mu);
-            return py_self.index.Remove(key);
-          },
-          py::arg("key"),
-          "Removes the document under key; returns False when there is none.")
-      .def("__len__",
-           [](const PyIndex& py_self) {
-             std::shared_lock lock(py_self.mu);
-             return py_self.index.size();
-           })
-      .def(
-          "__contains__",
-          [](const PyIndex& py_self, const std::string& key) {
-            std::shared_lock lock(py_self.mu);
-            return py_self.index.Contains(key);
-          },
-          py::arg("key"))
+// Index(...): an empty index of the given options (see its docstring).
+std::unique_ptr<PyIndex> MakeIndex(double threshold, int num_perm,
+                                   const std::string& method, int bands,
+                                   int rows, uint64_t seed,
+                                   std::optional<int> shingle_size,
+                                   const std::string& shingle_kind,
+                                   int hamming, const std::string& verify) {
+  IndexOptions o;
+  o.threshold = threshold;
+  o.num_perm = num_perm;
+  o.method = MethodOf(method);
+  o.bands = bands;
+  o.rows = rows;
+  o.seed = seed;
+  // As neardup.dedup and the command: 3-word shingles for SimHash.
+  o.shingles.n = shingle_size ? *shingle_size
+                              : DefaultShingleSize(o.method);
+  if (shingle_kind != "word" && shingle_kind != "char") {
+    throw py::value_error("shingle_kind must be 'word' or 'char'");
+  }
+  o.shingles.kind = shingle_kind == "char" ? ShingleKind::kChar
+                                           : ShingleKind::kWord;
+  o.hamming = hamming;
+  if (verify != "signature" && verify != "exact") {
+    throw py::value_error("verify must be 'signature' or 'exact'");
+  }
+  o.verify = verify == "exact" ? VerifyMode::kExact
+                               : VerifyMode::kSignature;
+  return std::make_unique<PyIndex>(CheckIndex(Index::Create(o)));
+}
+
+void BindIndexBatches(py::class_<PyIndex>& index) {
+  index
       .def(
           "insert_batch",
           [](PyIndex& py_self, const py::object& keys, const py::object& texts,
@@ -294,7 +214,7 @@ void BindIndex(py::module_& m) {
             }
             return out;
           },
-          py::arg("texts"), py::arg("threads") = 0, py::arg("limit") = 0,
+          py::arg("texts"), py::arg("threads") = 0, py::arg("limit") = QueryOptions{}.limit,
           py::arg("min_similarity") = py::none(), py::arg("origin") = false,
           "query() for every text, on `threads` threads without the GIL.")
       .def(
@@ -327,7 +247,11 @@ void BindIndex(py::module_& m) {
           "Deduplicates texts against the index and each other in order, as "
           "`neardup dedup --keep first` would: returns, per text, the key "
           "of the document it duplicates (the earliest inserted), or None "
-          "for a new text, which is inserted under its key.")
+          "for a new text, which is inserted under its key.");
+}
+
+void BindIndexFiles(py::class_<PyIndex>& index) {
+  index
       .def(
           "save",
           [](const PyIndex& py_self, const std::string& path) {
@@ -374,6 +298,103 @@ void BindIndex(py::module_& m) {
       }, "The index's parameters, one 'name=value' line each.");
 }
 
+void BindIndex(py::module_& m) {
+  const IndexOptions d;
+  BindIndexFolder(m);
+  py::class_<PyIndex> index(
+      m, "Index",
+      "A near-duplicate index of documents (C++ neardup::Index): insert "
+      "texts under keys, ask which indexed documents a text nearly "
+      "duplicates. Decides as `neardup dedup` does: inserting a collection "
+      "in order and keeping each text whose query returns nothing keeps "
+      "exactly what `neardup dedup --keep first` keeps.\n\n"
+      "Thread safety: every method may be called from several threads; "
+      "they release the GIL while they work, queries run together and "
+      "inserts and removals one at a time (a lock per index).\n\n"
+      "Memory: about 930 bytes per document with a short key at the "
+      "defaults (MinHash, 112 permutations); on disk 464 bytes plus the key.");
+  index
+      .def(py::init(&MakeIndex),
+           py::arg("threshold") = d.threshold, py::arg("num_perm") = d.num_perm,
+           py::kw_only(), py::arg("method") = DedupMethodName(d.method),
+           py::arg("bands") = d.bands, py::arg("rows") = d.rows,
+           py::arg("seed") = d.seed, py::arg("shingle_size") = py::none(),
+           py::arg("shingle_kind") =
+               d.shingles.kind == ShingleKind::kChar ? "char" : "word",
+           py::arg("hamming") = d.hamming,
+           py::arg("verify") =
+               d.verify == VerifyMode::kExact ? "exact" : "signature",
+           "Creates an empty index. threshold: Jaccard at or above which a "
+           "text is a duplicate (minhash); num_perm: MinHash permutations; "
+           "method: 'minhash', 'simhash' (Hamming distance <= hamming) or "
+           "'exact' (equal normalized text); bands, rows: LSH bands (0, 0: "
+           "chosen from the threshold, 14 x 8 at the defaults); seed; "
+           "shingle_size (default: neardup.dedup's, 5, or 3 for simhash), "
+           "shingle_kind ('word' or 'char'); verify: "
+           "'signature' (Jaccard estimated from signatures) or 'exact' "
+           "(shingle sets kept, exact Jaccard). ValueError for bad options.")
+      .def(
+          "insert",
+          [](PyIndex& py_self, const std::string& key, const py::object& text,
+             const std::string& origin) {
+            const std::string t = BytesOf(text, "text");
+            absl::Status status;
+            {
+              py::gil_scoped_release release;
+              std::unique_lock lock(py_self.mu);
+              status = py_self.index.Insert(key, t, origin);
+            }
+            CheckIndex(status);  // raises with the GIL held
+          },
+          py::arg("key"), py::arg("text"), py::arg("origin") = "",
+          "Adds text (str or bytes) under key, with an optional origin "
+          "string returned with its matches. ValueError when key is indexed.")
+      .def(
+          "query",
+          [](const PyIndex& py_self, const py::object& text, size_t limit,
+             std::optional<double> min_similarity, bool origin) {
+            const std::string t = BytesOf(text, "text");
+            absl::StatusOr<std::vector<IndexMatch>> found;
+            {
+              py::gil_scoped_release release;
+              std::shared_lock lock(py_self.mu);
+              found = py_self.index.Query(t, QueryOf(limit, min_similarity));
+            }
+            return Matches(CheckIndex(std::move(found)), origin);
+          },
+          py::arg("text"), py::arg("limit") = QueryOptions{}.limit,
+          py::arg("min_similarity") = py::none(), py::arg("origin") = false,
+          "Returns the indexed documents that nearly duplicate text, best "
+          "first, as [(key, similarity), ...] ((key, similarity, origin) "
+          "with origin=True): similarity is the Jaccard (estimated from the "
+          "signatures, or exact with verify='exact'), the Hamming distance "
+          "for simhash, 1.0 for exact. limit: at most that many (top-k); "
+          "min_similarity: accept below the threshold (minhash; candidates "
+          "still come from the threshold's bands, so recall falls below it).")
+      .def(
+          "remove",
+          [](PyIndex& py_self, const std::string& key) {
+            std::unique_lock lock(py_self.mu);
+            return py_self.index.Remove(key);
+          },
+          py::arg("key"),
+          "Removes the document under key; returns False when there is none.")
+      .def("__len__",
+           [](const PyIndex& py_self) {
+             std::shared_lock lock(py_self.mu);
+             return py_self.index.size();
+           })
+      .def(
+          "__contains__",
+          [](const PyIndex& py_self, const std::string& key) {
+            std::shared_lock lock(py_self.mu);
+            return py_self.index.Contains(key);
+          },
+          py::arg("key"));
+  BindIndexBatches(index);
+  BindIndexFiles(index);
+}
+
 void BindIndexFolder(py::module_& m) {
   py::class_<IndexFolder>(
       m, "IndexFolder",
@@ -409,7 +430,7 @@ void BindIndexFolder(py::module_& m) {
             }
             return out;
           },
-          py::arg("text"), py::arg("limit") = 0,
+          py::arg("text"), py::arg("limit") = QueryOptions{}.limit,
           "Returns the indexed records that text nearly duplicates, best "
           "first, as [(id, similarity, generation, file, line), ...].")
       .def(
@@ -436,7 +457,7 @@ void BindIndexFolder(py::module_& m) {
             }
             return out;
           },
-          py::arg("texts"), py::arg("threads") = 0, py::arg("limit") = 0,
+          py::arg("texts"), py::arg("threads") = 0, py::arg("limit") = QueryOptions{}.limit,
           "query() for every text, on `threads` threads without the GIL.")
       .def("__len__", [](const IndexFolder& self) { return self.index().size(); })
       .def_property_readonly(

@@ -372,6 +372,137 @@ def test_clean_equals_neardup_clean(tmp_path):
     assert {"count", "clean"} <= {e[0] for e in events}
     with pytest.raises(TypeError):
         neardup.clean(tmp_path / "in.jsonl", tmp_path / "x", no_such_flag=1)
+
+
+def _clean_crawl(folder):
+    """A crawl with navigation lines, repeated paragraphs, a page repeated
+    across sites and one record that is not JSON; and a folder of text
+    files (two of them equal but for one line)."""
+    texts = corpus(90, seed=11)
+    nav = "Home | News | Sport | Weather\nSign in to comment\n"
+    os.makedirs(folder / "pages")
+    with open(folder / "in.jsonl", "w", encoding="utf-8") as f:
+        for i, t in enumerate(texts):
+            body = nav + t + "\n" + (t + "\n" if i % 7 == 0 else "")
+            if i % 11 == 0:
+                body += texts[0] + "\n"
+            f.write(json.dumps({"id": "d%d" % i, "score": i % 5,
+                                "url": "https://s%d.example/%d" % (i % 3, i),
+                                "text": body}) + "\n")
+        f.write("{not json\n")
+    for i in range(6):
+        (folder / "pages" / ("p%d.txt" % i)).write_text(
+            nav + texts[i % 4] + "\nLast line %d\n" % i, encoding="utf-8")
+
+
+def _stats_without_timing(path):
+    stats = json.loads(path.read_text(encoding="utf-8"))
+    for key in ("seconds", "peak_rss_bytes"):
+        stats.pop(key, None)
+    return stats
+
+
+@pytest.mark.parametrize("flags,options", [
+    ([], {}),
+    (["--no-repeats", "--gopher-filter"],
+     dict(repeats=False, gopher_filter=True)),
+    (["--no-boilerplate", "--syndicated", "--syndicated-min-words", "5",
+      "--syndicated-threshold", "0.6", "--bloom-bytes", "65536"],
+     dict(boilerplate=False, syndicated=True, syndicated_min_words=5,
+          syndicated_threshold=0.6, bloom_bytes=65536)),
+    (["--near-similarity", "1", "--block-similarity", "1",
+      "--min-repeat-line-bytes", "10", "--boilerplate-min-docs", "2",
+      "--boilerplate-max-line-bytes", "40"],
+     dict(near_similarity=1.0, block_similarity=1.0, min_repeat_line_bytes=10,
+          boilerplate_min_docs=2, boilerplate_max_line_bytes=40)),
+    (["--signals-only"], dict(signals_only=True)),
+    (["--annotate", "--threads", "1", "--max-doc-bytes", "300",
+      "--oversize", "truncate"],
+     dict(annotate=True, threads=1, max_doc_bytes=300, oversize="truncate")),
+    (["--output-format", "jsonl", "--text-field", "text", "--id-field", "id",
+      "--url-field", "url"],
+     dict(output_format="jsonl", text_field="text", id_field="id",
+          url_field="url")),
+    (["--report"], dict(report=True)),
+])
+def test_clean_writes_the_commands_files_byte_for_byte(tmp_path, flags,
+                                                       options):
+    """neardup.clean against `neardup clean` with the same flags, on JSONL
+    and a folder of text files: the same files, each byte for byte, and the
+    same stats.json but for the timings (report.html, which shows them, is
+    only checked to exist)."""
+    _clean_crawl(tmp_path)
+    inputs = [tmp_path / "in.jsonl", tmp_path / "pages"]
+    report = "--report" in flags
+    cli_flags = [f for f in flags if f != "--report"] + (
+        [] if report else ["--no-report"])
+    subprocess.run([NEARDUP, "clean", *map(str, inputs), "-o",
+                    str(tmp_path / "cli"), "--quiet", *cli_flags],
+                   check=True, stdout=subprocess.DEVNULL)
+    stats = neardup.clean(inputs, tmp_path / "py", **options)
+    cli = sorted(p.relative_to(tmp_path / "cli")
+                 for p in (tmp_path / "cli").rglob("*") if p.is_file())
+    py = sorted(p.relative_to(tmp_path / "py")
+                for p in (tmp_path / "py").rglob("*") if p.is_file())
+    assert cli == py
+    assert ("report.html" in map(str, cli)) == report
+    for name in cli:
+        if str(name) in ("stats.json", "report.html"):
+            continue
+        assert (tmp_path / "cli" / name).read_bytes() == (
+            tmp_path / "py" / name).read_bytes(), name
+    assert _stats_without_timing(tmp_path / "cli" / "stats.json") == \
+        _stats_without_timing(tmp_path / "py" / "stats.json")
+    assert stats["read"] == 97 and stats["rejected"] == 1
+
+
+def test_clean_with_line_counts_of_an_earlier_run(tmp_path):
+    _clean_crawl(tmp_path)
+    neardup.clean(tmp_path / "in.jsonl", tmp_path / "first")
+    counts = tmp_path / "first" / "line_counts.bin"
+    assert counts.exists()
+    subprocess.run([NEARDUP, "clean", str(tmp_path / "in.jsonl"), "-o",
+                    str(tmp_path / "cli"), "--quiet", "--no-report",
+                    "--line-counts", str(counts)],
+                   check=True, stdout=subprocess.DEVNULL)
+    neardup.clean(tmp_path / "in.jsonl", tmp_path / "py", line_counts=counts)
+    for name in ("in.jsonl", "edits.jsonl", "removed.jsonl"):
+        assert (tmp_path / "cli" / name).read_bytes() == (
+            tmp_path / "py" / name).read_bytes(), name
+
+
+def test_clean_releases_the_gil(tmp_path):
+    """Another Python thread runs while neardup.clean works: a ticker
+    thread advances between two progress callbacks (which take the GIL
+    back), so the job itself does not hold it."""
+    _clean_crawl(tmp_path)
+    ticks, between = [0], []
+    stop = threading.Event()
+
+    def ticker():
+        while not stop.is_set():
+            ticks[0] += 1
+            time.sleep(0.0005)
+
+    last = [None]
+
+    def progress(*event):
+        if last[0] is not None:
+            between.append(ticks[0] - last[0])
+        last[0] = ticks[0]
+
+    thread = threading.Thread(target=ticker)
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(30)  # a thread that holds the GIL keeps it
+    thread.start()
+    try:
+        neardup.clean(tmp_path / "in.jsonl", tmp_path / "py",
+                      progress=progress)
+    finally:
+        stop.set()
+        sys.setswitchinterval(old)
+        thread.join()
+    assert between and max(between) > 0
 @pytest.mark.parametrize("flags,options", [
     (["--verify", "exact", "--containment", "0.7", "--keep", "longest"],
      dict(verify="exact", containment=0.7, keep="longest")),

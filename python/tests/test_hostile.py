@@ -131,6 +131,7 @@ def _table():
     fn("compute_repetition_signals", "a b c")
     fn("compute_repetition_signals_batch", ["a b", "c"], 1)
     fn("dedup_method_name", _core.DedupMethod.MINHASH)
+    fn("default_shingle_size", _core.DedupMethod.SIMHASH)
     fn("estimate_containment_rows", np.array([0.5, 0.2, 1.0]),
        np.array([10, 0, 3], np.uint32), np.array([5, 7, 3], np.uint32))
     fn("estimate_jaccard", SIG, SIG)

@@ -1059,6 +1059,10 @@ absl::StatusOr<DedupMethod> ParseDedupMethod(std::string_view text) {
       "\"");
 }
 
+int DefaultShingleSize(DedupMethod method) {
+  return method == DedupMethod::kSimHash ? 3 : ShingleOptions{}.n;
+}
+
 std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
   internal::JsonWriter j;
   internal::AddRecordCounts(s, &j);

@@ -1,7 +1,10 @@
 // The stages of the dedup job that a distributed run calls one partition at
-// a time: sign a part of a file, write a file's kept documents.
+// a time: sign a part of a file, write a file's kept documents, judge
+// components, choose kept members and format the removed.jsonl and
+// clusters.jsonl lines of a partition.
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -262,6 +265,126 @@ absl::StatusOr<std::vector<uint64_t>> JudgeComponents(
       return s;
     }
     for (size_t x = i; x < j; ++x) kept[x] = doc[i + judged[x - i]];
+    i = j;
+  }
+  return kept;
+}
+
+namespace {
+
+// InvalidArgument unless the end offsets of `packed` never decrease and
+// stay within its bytes; `what` names them in the message.
+absl::Status CheckPacked(PackedStrings packed, const char* what) {
+  uint64_t last = 0;
+  for (size_t i = 0; i < packed.end.size(); ++i) {
+    if (packed.end[i] < last || packed.end[i] > packed.bytes.size()) {
+      return absl::InvalidArgumentError(
+          std::string(what) + "[" + std::to_string(i) + "] = " +
+          std::to_string(packed.end[i]) + ": end offsets must not decrease "
+          "and must be at most " + std::to_string(packed.bytes.size()));
+    }
+    last = packed.end[i];
+  }
+  return absl::OkStatus();
+}
+
+// String i of `packed`; requires CheckPacked and i < packed.end.size().
+std::string_view Unpack(PackedStrings packed, size_t i) {
+  const uint64_t begin = i == 0 ? 0 : packed.end[i - 1];
+  return packed.bytes.substr(begin, packed.end[i] - begin);
+}
+
+// What RemovedLines and ClusterLines check of their arguments before
+// writing a line: the packed ids, and that every row has one.
+absl::Status CheckLineArguments(const char* name, PackedStrings ids,
+                                absl::Span<const uint64_t> rows,
+                                PackedStrings kept_ids) {
+  if (auto s = CheckPacked(ids, "id_end"); !s.ok()) return s;
+  if (auto s = CheckPacked(kept_ids, "kept_id_end"); !s.ok()) return s;
+  for (const uint64_t row : rows) {
+    if (row >= ids.end.size()) {
+      return absl::OutOfRangeError(
+          std::string(name) + ": row " + std::to_string(row) +
+          " out of range (" + std::to_string(ids.end.size()) + " ids)");
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> RemovedLines(
+    PackedStrings ids, absl::Span<const uint64_t> rows, std::string_view file,
+    absl::Span<const uint64_t> lines, DedupMethod method,
+    absl::Span<const uint64_t> clusters, PackedStrings kept_ids,
+    absl::Span<const double> similarity,
+    absl::Span<const double> containment) {
+  const size_t n = rows.size();
+  if (lines.size() != n || clusters.size() != n || kept_ids.end.size() != n ||
+      similarity.size() != n || (!containment.empty() && containment.size() != n)) {
+    return absl::InvalidArgumentError("removed_lines: arrays differ in length");
+  }
+  if (auto s = CheckLineArguments("removed_lines", ids, rows, kept_ids);
+      !s.ok()) {
+    return s;
+  }
+  std::string out;
+  for (size_t i = 0; i < n; ++i) {
+    out += RemovedJson(Unpack(ids, rows[i]), file, lines[i], method,
+                       static_cast<int64_t>(clusters[i]), Unpack(kept_ids, i),
+                       similarity[i],
+                       containment.empty() ? NAN : containment[i]);
+    out += '\n';
+  }
+  return out;
+}
+
+absl::StatusOr<std::string> ClusterLines(PackedStrings ids,
+                                         absl::Span<const uint64_t> rows,
+                                         absl::Span<const uint64_t> clusters,
+                                         PackedStrings kept_ids) {
+  const size_t n = rows.size();
+  if (clusters.size() != n || kept_ids.end.size() != n) {
+    return absl::InvalidArgumentError("cluster_lines: arrays differ in length");
+  }
+  if (auto s = CheckLineArguments("cluster_lines", ids, rows, kept_ids);
+      !s.ok()) {
+    return s;
+  }
+  std::string out;
+  for (size_t i = 0; i < n; ++i) {
+    out += ClusterMemberJson(Unpack(ids, rows[i]),
+                             static_cast<int64_t>(clusters[i]),
+                             Unpack(kept_ids, i));
+    out += '\n';
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<uint64_t>> ChooseKept(
+    absl::Span<const uint64_t> cluster, absl::Span<const uint64_t> doc,
+    absl::Span<const uint64_t> length, absl::Span<const double> number,
+    KeepPolicy policy) {
+  const size_t n = cluster.size();
+  if (doc.size() != n || length.size() != n || number.size() != n) {
+    return absl::InvalidArgumentError("choose_kept: arrays differ in length");
+  }
+  std::vector<uint64_t> kept(n);
+  for (size_t i = 0; i < n;) {
+    size_t j = i + 1;
+    while (j < n && cluster[j] == cluster[i]) ++j;
+    size_t best = i;
+    for (size_t x = i + 1; x < j; ++x) {
+      if (doc[x] <= doc[x - 1]) {
+        return absl::InvalidArgumentError(
+            "choose_kept: not sorted by (cluster, doc)");
+      }
+      if (KeepsOver(policy, length[x], number[x], length[best],
+                    number[best])) {
+        best = x;
+      }
+    }
+    for (size_t x = i; x < j; ++x) kept[x] = doc[best];
     i = j;
   }
   return kept;

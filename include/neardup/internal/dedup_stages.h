@@ -212,6 +212,47 @@ std::string TooShortJson(std::string_view id, std::string_view file,
 std::string ClusterMemberJson(std::string_view id, int64_t cluster,
                               std::string_view kept_id);
 
+// Strings packed into one buffer: string i is bytes[end[i-1] .. end[i])
+// (end[-1] = 0), as SignedPartition keeps its ids. Views, owned by the
+// caller.
+struct PackedStrings {
+  std::string_view bytes;
+  absl::Span<const uint64_t> end;
+};
+
+// Returns the removed.jsonl lines (RemovedJson, each ending in "\n") of
+// rows.size() removed documents of one partition, in the order given:
+// document rows[i] has id ids[rows[i]] and line lines[i] of `file`, is in
+// cluster clusters[i] and is judged against the record of id kept_ids[i]
+// with similarity[i] and, when `containment` is not empty, containment[i].
+// Returns InvalidArgument when the spans differ in length or the end
+// offsets of `ids` or `kept_ids` decrease or run past their bytes, and
+// OutOfRange when a row has no id.
+absl::StatusOr<std::string> RemovedLines(
+    PackedStrings ids, absl::Span<const uint64_t> rows, std::string_view file,
+    absl::Span<const uint64_t> lines, DedupMethod method,
+    absl::Span<const uint64_t> clusters, PackedStrings kept_ids,
+    absl::Span<const double> similarity, absl::Span<const double> containment);
+
+// Returns the clusters.jsonl lines (ClusterMemberJson, each ending in
+// "\n") of rows.size() cluster members, in the order given: member i has id
+// ids[rows[i]], cluster clusters[i] and kept record kept_ids[i]. Errors as
+// RemovedLines.
+absl::StatusOr<std::string> ClusterLines(PackedStrings ids,
+                                         absl::Span<const uint64_t> rows,
+                                         absl::Span<const uint64_t> clusters,
+                                         PackedStrings kept_ids);
+
+// Returns, for entries sorted by (cluster, doc), the doc each entry's
+// cluster keeps under `policy`: the member KeepsOver prefers to every
+// earlier one (the first on ties), one per entry. Returns InvalidArgument
+// when the spans differ in length or the docs of a cluster do not increase.
+// Cost: linear.
+absl::StatusOr<std::vector<uint64_t>> ChooseKept(
+    absl::Span<const uint64_t> cluster, absl::Span<const uint64_t> doc,
+    absl::Span<const uint64_t> length, absl::Span<const double> number,
+    KeepPolicy policy);
+
 // Returns the rejected.jsonl line (without "\n") of a rejected record:
 // {file, line, offset, reason}.
 std::string RejectionJson(std::string_view file, const Rejection& rejection);
