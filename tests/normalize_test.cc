@@ -25,8 +25,6 @@ using ::neardup::test::Escape;
 using ::neardup::test::Rng;
 using namespace std::string_literals;
 
-constexpr std::string_view kFffd = "\xEF\xBF\xBD";
-
 // ---------------------------------------------------------------------------
 // Reference: utf8proc over the whole string, then the documented category
 // rules applied code point by code point.
@@ -308,7 +306,7 @@ TEST(NormalizeTest, InvalidUtf8IsCountedAndReplaced) {
     std::string expected;
     size_t count;
   };
-  const std::string f(kFffd);
+  const std::string f(test::kFffd);
   // clang-format off
   const std::vector<Case> cases = {
       {"ok", "ok", 0},

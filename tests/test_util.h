@@ -82,6 +82,10 @@ inline std::string DamageBytes(Rng& rng, std::string content,
   return content;
 }
 
+// U+FFFD REPLACEMENT CHARACTER in UTF-8: what repair writes for an
+// ill-formed sequence.
+inline constexpr std::string_view kFffd = "\xEF\xBF\xBD";
+
 // Renders bytes as C escapes (printable ASCII but the backslash as it is,
 // any other byte as \xHH) so that failures show what was compared.
 inline std::string Escape(std::string_view s) {

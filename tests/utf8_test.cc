@@ -18,11 +18,9 @@ using ::neardup::test::Escape;
 using ::neardup::test::Rng;
 using namespace std::string_literals;
 
-constexpr std::string_view kFffd = "\xEF\xBF\xBD";
-
 std::string Fffd(int n) {
   std::string out;
-  for (int i = 0; i < n; ++i) out += kFffd;
+  for (int i = 0; i < n; ++i) out += test::kFffd;
   return out;
 }
 
@@ -109,7 +107,7 @@ RefResult RefRepair(std::string_view s) {
     } else {
       if (r.count == 0) r.first_invalid = i;
       ++r.count;
-      r.repaired += kFffd;
+      r.repaired += test::kFffd;
       i += bad;
     }
   }
@@ -432,7 +430,7 @@ TEST(Utf8Test, LargeInputs) {
   std::string out;
   EXPECT_EQ(RepairUtf8(s, &out), 1u);
   EXPECT_EQ(out.size(), s.size() + 2);
-  EXPECT_EQ(out.substr(out.size() - 5), std::string(kFffd) + "kk");
+  EXPECT_EQ(out.substr(out.size() - 5), std::string(test::kFffd) + "kk");
   // 1M lone continuation bytes: one replacement each.
   const std::string cont(1 << 20, '\x80');
   EXPECT_EQ(RepairUtf8(cont, &out), size_t{1} << 20);

@@ -92,9 +92,9 @@ using NewReaderFn = std::unique_ptr<RecordReader> (*)(
 
 // Reads every record of `bytes` (decompressed by magic first) with the
 // reader `new_reader` makes of file "fuzz", checking what holds for every
-// format: kEnd is sticky, the loop ends within a bound, text is at most
-// max_document_bytes, and rejections name the file. `check(record)` adds
-// the format's own checks.
+// format: kEnd is sticky, the loop ends within a bound, records come in file
+// order (FileOrder), text is at most max_document_bytes, and rejections
+// name the file. `check(record)` adds the format's own checks.
 template <typename CheckRecord>
 ReadCounts ReadEverything(std::string_view bytes, const ReaderOptions& options,
                           NewReaderFn new_reader, CheckRecord check) {
@@ -106,6 +106,7 @@ ReadCounts ReadEverything(std::string_view bytes, const ReaderOptions& options,
   std::unique_ptr<RecordReader> reader =
       new_reader("fuzz", source->compression, std::move(in), options);
   ReadCounts counts;
+  FileOrder order;
   Record record;
   Rejection rejection;
   // Each result consumes at least one byte of the decompressed stream, and
@@ -120,6 +121,7 @@ ReadCounts ReadEverything(std::string_view bytes, const ReaderOptions& options,
     if (r == RecordReader::Result::kRecord) {
       ++counts.records;
       FUZZ_CHECK(record.text.size() <= options.max_document_bytes);
+      order.Check(record);
       check(record);
     } else {
       ++counts.rejections;
