@@ -29,8 +29,9 @@ its source_id and the exact Jaccard of the two documents' word 5-gram sets
                      counts containment's removals of edited versions
   removed below threshold
                      removals whose similarity to their kept record is below
-                     the threshold (and, with --containment C, whose
-                     containment is below C): 0 without chains
+                     the threshold (and, with containment on, the default
+                     with minhash, whose containment is below the C of
+                     stats.json): 0 without chains
 
 Targets from issue 3: recall(J >= 0.9) >= 0.99 and precision >= 0.98 at the
 default threshold 0.8.

@@ -6,6 +6,18 @@
 //
 //   neardup_index_eval [--docs 100000] [--doc-bytes 2000] [--copies 5000]
 //                      [--threads 2] [--seed 1] [--verify-exact]
+//   neardup_index_eval --folder DIR --generations 10 [--docs ...]
+//                      [--doc-bytes ...] [--threads 2]
+//
+// With --folder, an index folder (IndexFolder, what `neardup dedup --index`
+// grows) gets --docs documents in --generations runs: each run generates
+// its documents (1 in 20 an edited copy of an earlier run's document),
+// signs them on --threads threads, looks each up in the folder (FindFirst,
+// the dedup job's lookup), adds those not found and commits (with the
+// automatic merges). Per run: seconds (generation of the texts excluded),
+// private memory (RssAnon: what the run holds) and mapped index pages
+// resident (RssFile: page cache, shared and evictable), files, bytes on
+// disk.
 //
 // The index holds --docs original documents. --copies queries are edited
 // copies of random originals (a share of their words, 0 to 6%, replaced
@@ -25,8 +37,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <thread>
 #include <string>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -79,6 +94,121 @@ std::vector<uint64_t> ShingleSet(neardup::Shingler& shingler,
   return h;
 }
 
+
+// kB of a /proc/self/status field ("RssAnon:", "RssFile:", "VmHWM:").
+uint64_t StatusKb(const char* field) {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind(field, 0) == 0) {
+      return std::strtoull(line.c_str() + std::strlen(field), nullptr, 10);
+    }
+  }
+  return 0;
+}
+
+// Runs f(i) for i in [0, n) on `threads` threads.
+template <typename F>
+void ParallelFor(int threads, size_t n, const F& f) {
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      for (size_t i = t; i < n; i += threads) f(i);
+    });
+  }
+  for (std::thread& th : pool) th.join();
+}
+
+int FolderEval(const std::string& dir, size_t docs, size_t doc_bytes,
+               int generations, int threads, uint64_t seed) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  auto folder = neardup::IndexFolder::OpenForWriting(dir, {});
+  if (!folder.ok()) {
+    std::fprintf(stderr, "%s\n", folder.status().ToString().c_str());
+    return 1;
+  }
+  neardup::bench::NewsGenerator gen(seed);
+  neardup::bench::SplitMix64 rng(seed * 7 + 1);
+  // Earlier documents to copy from (a bounded reservoir).
+  std::vector<std::string> earlier;
+  constexpr size_t kReservoir = 20000, kChunk = 100000;
+  const size_t per_run = docs / generations;
+  std::printf("neardup_index_eval --folder: %zu documents of about %zu bytes "
+              "in %d runs, %d threads\n", docs, doc_bytes, generations, threads);
+  std::printf("run  seconds  docs/s  found  added  RssAnon_MB  peak_RssAnon_MB"
+              "  RssFile_MB  files  disk_MB  disk_B/record\n");
+  uint64_t text_bytes = 0;
+  for (int g = 0; g < generations; ++g) {
+    double seconds = 0;
+    uint64_t found = 0, peak_anon = 0;
+    std::vector<std::string> texts;
+    std::vector<neardup::DocSketch> sketches;
+    std::vector<std::optional<neardup::IndexFolderMatch>> first;
+    std::vector<std::string> copies;
+    for (size_t at = 0; at < per_run; at += kChunk) {
+      const size_t n = std::min(kChunk, per_run - at);
+      texts.resize(n);
+      for (size_t i = 0; i < n; ++i) {
+        if (!earlier.empty() && rng.Chance(0.05)) {
+          texts[i] = Edit(earlier[rng.Below(earlier.size())],
+                          rng.Uniform() * 0.03, gen, rng);
+        } else {
+          texts[i] = gen.Document(gen.SampleDocumentSize(doc_bytes));
+        }
+        text_bytes += texts[i].size();
+        if (copies.size() < kReservoir / generations && rng.Chance(0.01)) {
+          copies.push_back(texts[i]);
+        }
+      }
+      sketches.resize(n);
+      first.assign(n, std::nullopt);
+      const auto start = Clock::now();
+      ParallelFor(threads, n, [&](size_t i) {
+        sketches[i] = folder->Sketch(texts[i]);
+        auto m = folder->FindFirst(sketches[i]);
+        if (m.ok()) first[i] = *m;
+      });
+      for (size_t i = 0; i < n; ++i) {
+        if (first[i]) {
+          ++found;
+          continue;
+        }
+        folder->Add("doc-" + std::to_string(g) + "-" + std::to_string(at + i),
+                    "run.jsonl", at + i + 1, sketches[i]);
+      }
+      seconds += Seconds(start);
+      peak_anon = std::max(peak_anon, StatusKb("RssAnon:"));
+    }
+    const uint64_t added = folder->pending();
+    const auto start = Clock::now();
+    if (auto st = folder->Commit("run " + std::to_string(g + 1)); !st.ok()) {
+      std::fprintf(stderr, "%s\n", st.ToString().c_str());
+      return 1;
+    }
+    seconds += Seconds(start);
+    peak_anon = std::max(peak_anon, StatusKb("RssAnon:"));
+    earlier.insert(earlier.end(), copies.begin(), copies.end());
+    uint64_t disk = 0;
+    for (const auto& e : fs::directory_iterator(dir)) {
+      if (e.is_regular_file()) disk += e.file_size();
+    }
+    std::printf("%3d  %7.1f  %6.0f  %5llu  %6llu  %10.0f  %15.0f  %10.0f  %5zu"
+                "  %7.0f  %13.1f\n",
+                g + 1, seconds, per_run / seconds,
+                static_cast<unsigned long long>(found),
+                static_cast<unsigned long long>(added),
+                StatusKb("RssAnon:") / 1024.0, peak_anon / 1024.0,
+                StatusKb("RssFile:") / 1024.0, folder->generations().size(),
+                disk / 1e6, static_cast<double>(disk) / folder->size());
+    std::fflush(stdout);
+  }
+  std::printf("%zu documents, %.1f MB of text; %zu records indexed\n", docs,
+              text_bytes / 1e6, folder->size());
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -86,6 +216,8 @@ int main(int argc, char** argv) {
   int threads = 2;
   uint64_t seed = 1;
   bool verify_exact = false;
+  std::string folder_dir;
+  int generations = 10;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> const char* {
@@ -107,10 +239,18 @@ int main(int argc, char** argv) {
       seed = std::strtoull(next(), nullptr, 10);
     } else if (a == "--verify-exact") {
       verify_exact = true;
+    } else if (a == "--folder") {
+      folder_dir = next();
+    } else if (a == "--generations") {
+      generations = std::max(1, std::atoi(next()));
     } else {
       std::fprintf(stderr, "unknown argument %s\n", a.c_str());
       return 2;
     }
+  }
+  if (!folder_dir.empty()) {
+    return FolderEval(folder_dir, docs, doc_bytes, generations,
+                      std::max(1, threads), seed);
   }
   // The documents are generated in chunks and inserted chunk by chunk, so
   // that memory holds the index, one chunk and the query sources only (10

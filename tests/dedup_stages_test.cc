@@ -134,8 +134,14 @@ TEST_F(DedupStagesTest, RefusesStandardInputAndChecksOptions) {
             absl::StatusCode::kInvalidArgument);
   auto resolved = ResolveDedupOptions({});
   ASSERT_OK(resolved);
-  EXPECT_EQ(resolved->bands, 14);
-  EXPECT_EQ(resolved->rows, 8);
+  // Chosen for Jaccard 0.7 / 2.3, the default containment's; for the
+  // threshold without containment.
+  EXPECT_EQ(resolved->bands, 39);
+  EXPECT_EQ(resolved->rows, 2);
+  auto jaccard = ResolveDedupOptions({.containment = 0});
+  ASSERT_OK(jaccard);
+  EXPECT_EQ(jaccard->bands, 14);
+  EXPECT_EQ(jaccard->rows, 8);
 }
 
 // Regression: these options used to be accepted (threads -3 ran on every
@@ -197,9 +203,9 @@ TEST_F(DedupStagesTest, JudgeComponentsDecidesAsRunDedup) {
   }
   const std::string path = (dir_ / "chain.jsonl").string();
   test::WriteFile(path, chain);
-  DedupOptions exact_sets;
+  DedupOptions exact_sets{.containment = 0};
   exact_sets.verify = VerifyMode::kExact;
-  for (const DedupOptions& options : {DedupOptions{}, exact_sets}) {
+  for (const DedupOptions& options : {DedupOptions{.containment = 0}, exact_sets}) {
     auto resolved = ResolveDedupOptions(options);
     ASSERT_OK(resolved);
     auto signed_part = internal::SignDedupPartition({path, "chain.jsonl"}, *resolved);
@@ -223,9 +229,15 @@ TEST_F(DedupStagesTest, JudgeComponentsDecidesAsRunDedup) {
     EXPECT_NE(kept_lines[1].find("\"c2\""), std::string::npos);
   }
   // Containment estimated from signatures and set sizes: c2 (80 of its
-  // 100 words in c0) joins c0 too, in both.
-  {
-    auto resolved = ResolveDedupOptions({.containment = 0.7});
+  // 100 words in c0, one size: an edit) joins c0 too, in both, when any
+  // containment counts (asymmetry 1); at the default asymmetry it is kept.
+  for (const double asymmetry : {1.0, 4.0}) {
+    SCOPED_TRACE(asymmetry);
+    const std::vector<uint64_t> expected =
+        asymmetry == 1 ? std::vector<uint64_t>{0, 0, 0}
+                       : std::vector<uint64_t>{0, 0, 2};
+    auto resolved = ResolveDedupOptions(
+        {.containment = 0.7, .containment_asymmetry = asymmetry});
     ASSERT_OK(resolved);
     auto signed_part = internal::SignDedupPartition({path, "chain.jsonl"}, *resolved);
     ASSERT_OK(signed_part);
@@ -239,14 +251,16 @@ TEST_F(DedupStagesTest, JudgeComponentsDecidesAsRunDedup) {
     auto kept = internal::JudgeComponents(component, doc, signed_part->length,
                                 signed_part->number, *resolved, evidence);
     ASSERT_OK(kept);
-    EXPECT_EQ(*kept, (std::vector<uint64_t>{0, 0, 0}));
-    const fs::path out = dir_ / "contained";
+    EXPECT_EQ(*kept, expected);
+    const fs::path out = dir_ / ("contained" + std::to_string(asymmetry));
     ASSERT_OK(RunDedup({{path, "chain.jsonl"}}, out.string(), *resolved));
     const auto removed = test::Lines(test::ReadFile(out / "removed.jsonl"));
-    ASSERT_EQ(removed.size(), 2u);
-    EXPECT_NE(removed[1].find("\"id\":\"c2\""), std::string::npos);
-    EXPECT_NE(removed[1].find("\"kept_id\":\"c0\""), std::string::npos);
-    EXPECT_NE(removed[1].find("\"containment\":"), std::string::npos);
+    ASSERT_EQ(removed.size(), asymmetry == 1 ? 2u : 1u);
+    EXPECT_NE(removed.back().find("\"id\":\"c" +
+                                  std::to_string(asymmetry == 1 ? 2 : 1) + "\""),
+              std::string::npos);
+    EXPECT_NE(removed.back().find("\"kept_id\":\"c0\""), std::string::npos);
+    EXPECT_NE(removed.back().find("\"containment\":"), std::string::npos);
     // Without the set sizes or the sites, the evidence is refused.
     EXPECT_FALSE(internal::JudgeComponents(component, doc, signed_part->length,
                                  signed_part->number, *resolved,
@@ -260,7 +274,7 @@ TEST_F(DedupStagesTest, JudgeComponentsDecidesAsRunDedup) {
                      .ok());
   }
   // Unsorted entries and missing evidence are refused.
-  auto resolved = ResolveDedupOptions({});
+  auto resolved = ResolveDedupOptions({.containment = 0});
   ASSERT_OK(resolved);
   const std::vector<uint64_t> c = {0, 0}, unsorted = {1, 0}, len = {1, 1};
   const std::vector<double> num = {NAN, NAN};
@@ -271,6 +285,44 @@ TEST_F(DedupStagesTest, JudgeComponentsDecidesAsRunDedup) {
   EXPECT_FALSE(internal::JudgeComponents(c, {0, 1}, len, num, *resolved, {}).ok());
   EXPECT_OK(internal::JudgeComponents(c, {0, 1}, len, num, *resolved,
                             {.signatures = sig}));
+}
+
+// CountsByContainment, the rule neardup.dask evaluates row by row: the
+// containment threshold, the site rule and the asymmetry of an excerpt.
+TEST(CountsByContainmentTest, CountsAnExcerptNotAnEditNorOneSitesPages) {
+  auto resolved = ResolveDedupOptions({});
+  ASSERT_OK(resolved);
+  const DedupOptions& o = *resolved;
+  EXPECT_EQ(o.containment, kDefaultContainment);
+  EXPECT_EQ(o.containment_asymmetry, 4);
+  // An excerpt: 100 shingles, 95 of them in a text of 300 (own: 5 against
+  // 205).
+  EXPECT_TRUE(internal::CountsByContainment(o, 0.95, 100, 300, 0, 0));
+  EXPECT_TRUE(internal::CountsByContainment(o, 0.95, 300, 100, 0, 0));
+  // An edit: one size, 75% shared (own: 25 against 25).
+  EXPECT_FALSE(internal::CountsByContainment(o, 0.75, 100, 100, 0, 0));
+  // At the boundary: 80 shared of 100 and 160, own 20 against 80 (4x).
+  EXPECT_TRUE(internal::CountsByContainment(o, 0.8, 100, 160, 0, 0));
+  EXPECT_FALSE(internal::CountsByContainment(o, 0.8, 100, 159, 0, 0));
+  // Below the containment threshold; within one site (no main text).
+  EXPECT_FALSE(internal::CountsByContainment(o, 0.69, 100, 1000, 0, 0));
+  EXPECT_FALSE(internal::CountsByContainment(o, 0.95, 100, 300, 7, 7));
+  EXPECT_TRUE(internal::CountsByContainment(o, 0.95, 100, 300, 7, 8));
+  // Asymmetry 1 counts any containment; containment 0 none; the other
+  // methods and an index resolve the default to off.
+  DedupOptions any = o;
+  any.containment_asymmetry = 1;
+  EXPECT_TRUE(internal::CountsByContainment(any, 0.75, 100, 100, 0, 0));
+  auto off = ResolveDedupOptions({.containment = 0});
+  ASSERT_OK(off);
+  EXPECT_FALSE(internal::CountsByContainment(*off, 1.0, 100, 1000, 0, 0));
+  auto simhash = ResolveDedupOptions({.method = DedupMethod::kSimHash});
+  ASSERT_OK(simhash);
+  EXPECT_EQ(simhash->containment, 0);
+  EXPECT_EQ(ResolveDedupOptions({.containment_asymmetry = 0.9}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ResolveDedupOptions({.containment = 1.5}).status().code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 // CountDistinct, the set size that containment is estimated from, counts

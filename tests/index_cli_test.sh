@@ -45,6 +45,18 @@ check "split runs remove what one run removes, same kept ids" \
 check "kept_source names the generation, file and line" \
   grep -q "\"kept_source\":{\"generation\":1,\"file\":\"$a\",\"line\":[0-9]*}" "$work/ob/removed.jsonl"
 
+check "stats.json: the index folder, generation read and written" \
+  grep -q "\"index\":{\"folder\":\"$work/I\",\"generation_read\":1,\"generation_written\":2}" "$work/ob/stats.json"
+n=$(grep -n '"kept_source"' "$work/ob/removed.jsonl" | head -n 1 | cut -d: -f1)
+kept=$(sed -n "${n}p" "$work/ob/removed.jsonl" | sed -E 's/.*"kept_id":"([^"]*)".*/\1/')
+"$neardup" explain "$work/ob/removed.jsonl:$n" > "$work/explain.txt" 2>&1
+check "explain of a removal against the index (exit 0)" [ $? -eq 0 ]
+check "explain: the indexed signature gives the run's verdict" \
+  grep -q "against the indexed signature of the kept record .*: a duplicate, as the run decided" "$work/explain.txt"
+check "explain: the kept record named by its generation" \
+  grep -q "of \"$kept\" (index $work/I, generation 1, from $a:[0-9]*)" "$work/explain.txt"
+check "explain: the kept text read again" grep -q "kept record's text: read again at $a:" "$work/explain.txt"
+
 # Refusals name the option.
 "$neardup" dedup "$b" -o "$work/r1" --index "$work/I" --threshold 0.7 "${args[@]}" 2> "$work/r1.txt"
 check "other threshold refused" grep -q "was made with threshold=0.8; this run asks threshold=0.7 (--threshold)" "$work/r1.txt"
@@ -68,12 +80,12 @@ check "a read-only run removes every indexed record" \
 wait
 
 "$neardup" index info "$work/I" > "$work/info.txt"
-check "info: generations" grep -Eq "^  2  gen-000002.ndx +[0-9]+ records  run $work/ob" "$work/info.txt"
+check "info: files" grep -Eq "^  2  gen-000002.ndx +[0-9]+ records  run $work/ob" "$work/info.txt"
 check "info: parameters" grep -q "^  threshold=0.8$" "$work/info.txt"
 check "verify" grep -q "every checksum verified" <("$neardup" index verify "$work/I")
 cp -r "$work/I" "$work/Ic"
 "$neardup" index compact "$work/Ic" > /dev/null
-check "compact: one generation" [ "$(grep -c '^generation' "$work/Ic/MANIFEST")" -eq 1 ]
+check "compact: one file" [ "$(grep -c '^generation' "$work/Ic/MANIFEST")" -eq 1 ]
 check "compact: verify" grep -q "every checksum verified" <("$neardup" index verify "$work/Ic")
 "$neardup" dedup "$b" -o "$work/oc" --index "$work/Ic" --index-readonly "${args[@]}" > /dev/null
 "$neardup" dedup "$b" -o "$work/oi" --index "$work/I" --index-readonly "${args[@]}" > /dev/null

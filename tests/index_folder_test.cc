@@ -4,7 +4,10 @@
 // folder refuses other parameters and a second writer; compaction and
 // verification; a corrupted generation is named.
 
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
+#include <utility>
 #include <set>
 #include <string>
 #include <tuple>
@@ -70,6 +73,29 @@ std::set<std::tuple<std::string, std::string, std::string>> Removed(
   return removed;
 }
 
+// The text of record i of generation g in the tests below.
+std::string RecordText(int g, int i) {
+  std::string text;
+  for (int w = 0; w < 30; ++w) text += test::Word(g * 1000 + i * 50 + w) + " ";
+  return text;
+}
+
+// (offset, size) of a section of an index file (neardup/index.h layout).
+std::pair<size_t, size_t> SectionOf(const std::string& file,
+                                    std::string_view tag) {
+  auto u64 = [&](size_t at) {
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; --i) v = v << 8 | static_cast<uint8_t>(file[at + i]);
+    return v;
+  };
+  const size_t count = static_cast<uint8_t>(file[12]);
+  for (size_t i = 0; i < count; ++i) {
+    const size_t e = 32 + 32 * i;
+    if (file.compare(e, 4, tag) == 0) return {u64(e + 8), u64(e + 16)};
+  }
+  return {0, 0};
+}
+
 class IndexFolderTest : public ::testing::TestWithParam<DedupMethod> {};
 
 TEST_P(IndexFolderTest, SplitRunsRemoveWhatOneRunRemoves) {
@@ -84,7 +110,9 @@ TEST_P(IndexFolderTest, SplitRunsRemoveWhatOneRunRemoves) {
     files.push_back((dir / ("part" + std::to_string(p) + ".jsonl")).string());
     test::WriteFile(files.back(), content);
   }
-  DedupOptions options;
+  // Runs with an index compare by Jaccard alone (the default containment
+  // is off with one): the whole run too.
+  DedupOptions options{.containment = 0};
   options.method = GetParam();
   options.threads = 2;
   if (options.method == DedupMethod::kSimHash) options.shingles.n = 3;
@@ -116,26 +144,41 @@ TEST_P(IndexFolderTest, SplitRunsRemoveWhatOneRunRemoves) {
   EXPECT_NE(last.find("\"kept_source\":{\"generation\":1,\"file\":"),
             std::string::npos);
 
-  // The same runs with another thread count write the same index files.
+  // The same runs with another thread count write the same index files,
+  // and remove the same records when the first two generations were
+  // merged into one file before the third run.
   const std::string index2 = (dir / "index2").string();
+  std::set<std::tuple<std::string, std::string, std::string>> split2;
   for (int p = 0; p < 3; ++p) {
     auto inputs = PlanInputs({files[p]});
     ASSERT_OK(inputs);
     DedupOptions o = options;
     o.threads = 3 - p;
-    ASSERT_OK(RunDedupWithIndex(*inputs, (dir / ("again" + std::to_string(p))).string(),
-                                o, index2, /*readonly=*/false));
+    const fs::path out = dir / ("again" + std::to_string(p));
+    ASSERT_OK(RunDedupWithIndex(*inputs, out.string(), o, index2,
+                                /*readonly=*/false));
+    for (const auto& r : Removed(out)) split2.insert(r);
+    if (p == 0) {
+      EXPECT_EQ(test::ReadFile(fs::path(index) / "gen-000001.ndx"),
+                test::ReadFile(fs::path(index2) / "gen-000001.ndx"));
+    }
+    if (p == 1) {
+      EXPECT_EQ(test::ReadFile(fs::path(index) / "gen-000002.ndx"),
+                test::ReadFile(fs::path(index2) / "gen-000002.ndx"));
+      auto writer = IndexFolder::OpenForWriting(index2, *IndexOptionsOf(o));
+      ASSERT_OK(writer);
+      ASSERT_OK(writer->Compact());
+      EXPECT_EQ(writer->generations().size(), 1u);
+    }
   }
-  for (const char* gen : {"gen-000001.ndx", "gen-000002.ndx", "gen-000003.ndx"}) {
-    EXPECT_EQ(test::ReadFile(fs::path(index) / gen),
-              test::ReadFile(fs::path(index2) / gen))
-        << gen;
-  }
+  EXPECT_EQ(split2, expected);
+  EXPECT_EQ(test::ReadFile(fs::path(index) / "gen-000003.ndx"),
+            test::ReadFile(fs::path(index2) / "gen-000003.ndx"));
 
   auto folder = IndexFolder::Open(index);
   ASSERT_OK(folder);
   EXPECT_EQ(folder->generations().size(), 3u);
-  EXPECT_EQ(folder->index().size(), whole->kept);
+  EXPECT_EQ(folder->size(), whole->kept);
   std::string report;
   ASSERT_OK(VerifyIndexFolder(index, &report));
 
@@ -165,7 +208,7 @@ TEST(IndexFolderFilesTest, RefusesOtherParametersAndASecondWriter) {
   EXPECT_NE(second.status().message().find("being written by another process (pid "),
             std::string::npos)
       << second.status();
-  writer->Add("a", "f.jsonl", 1, writer->index().Sketch("one two three four five six"));
+  writer->Add("a", "f.jsonl", 1, writer->Sketch("one two three four five six"));
   ASSERT_OK(writer->Commit("run1"));
   *writer = *IndexFolder::Open(index);  // releases the lock
   auto other = IndexFolder::OpenForWriting(index, {.threshold = 0.7});
@@ -191,7 +234,7 @@ TEST(IndexFolderFilesTest, CompactsAndNamesACorruptedFile) {
         std::string text;
         for (int w = 0; w < 30; ++w) text += test::Word(g * 1000 + i * 50 + w) + " ";
         writer->Add("id" + std::to_string(g * 5 + i), "f.jsonl", i + 1,
-                    writer->index().Sketch(text));
+                    writer->Sketch(text));
       }
       ASSERT_OK(writer->Commit("run" + std::to_string(g)));
     }
@@ -201,7 +244,7 @@ TEST(IndexFolderFilesTest, CompactsAndNamesACorruptedFile) {
   }
   auto folder = IndexFolder::Open(index);
   ASSERT_OK(folder);
-  EXPECT_EQ(folder->index().size(), 15u);
+  EXPECT_EQ(folder->size(), 15u);
   std::string text;
   for (int w = 0; w < 30; ++w) text += test::Word(2000 + 50 + w) + " ";
   auto matches = folder->Query(text);
@@ -215,14 +258,14 @@ TEST(IndexFolderFilesTest, CompactsAndNamesACorruptedFile) {
     ASSERT_OK(writer);
     EXPECT_EQ(writer->DropGeneration(7).code(), absl::StatusCode::kNotFound);
     ASSERT_OK(writer->DropGeneration(3));  // from the compacted file
-    EXPECT_EQ(writer->index().size(), 10u);
+    EXPECT_EQ(writer->size(), 10u);
     auto gone = writer->Query(text);
     ASSERT_OK(gone);
     EXPECT_TRUE(gone->empty());
   }
   folder = IndexFolder::Open(index);
   ASSERT_OK(folder);
-  EXPECT_EQ(folder->index().size(), 10u);
+  EXPECT_EQ(folder->size(), 10u);
   ASSERT_OK(VerifyIndexFolder(index, nullptr));
   const fs::path file = fs::path(index) / folder->generations()[0].file;
   std::string bytes = test::ReadFile(file);
@@ -234,6 +277,135 @@ TEST(IndexFolderFilesTest, CompactsAndNamesACorruptedFile) {
   EXPECT_NE(s.message().find(file.string() + ": file checksum differs"),
             std::string::npos)
       << s;
+}
+
+
+TEST(IndexFolderFilesTest, MergesFilesByTierAndFindsEveryRecord) {
+  test::ScratchDir scratch;
+  const std::string index = scratch.File("index");
+  auto writer = IndexFolder::OpenForWriting(index, {});
+  ASSERT_OK(writer);
+  size_t most_files = 0;
+  for (int g = 0; g < 18; ++g) {
+    for (int i = 0; i < 5; ++i) {
+      writer->Add("id" + std::to_string(g) + "-" + std::to_string(i),
+                  "f.jsonl", i + 1, writer->Sketch(RecordText(g, i)));
+    }
+    ASSERT_OK(writer->Commit("run" + std::to_string(g)));
+    most_files = std::max(most_files, writer->generations().size());
+  }
+  // 5 records a run (tier 1): runs 1-4, 5-8, 9-12 and 13-16 were merged
+  // into files of 20 (tier 2), and those four into one of 80.
+  std::vector<std::string> names;
+  for (const IndexGeneration& g : writer->generations()) names.push_back(g.file);
+  EXPECT_EQ(names, (std::vector<std::string>{"gen-000001-000016.ndx",
+                                             "gen-000017.ndx",
+                                             "gen-000018.ndx"}));
+  EXPECT_LE(most_files, 6u);
+  EXPECT_EQ(writer->size(), 90u);
+  writer = IndexFolder::Open(index);  // releases the lock
+  ASSERT_OK(writer);
+  ASSERT_OK(VerifyIndexFolder(index, nullptr));
+  for (int g = 0; g < 18; ++g) {
+    for (int i = 0; i < 5; ++i) {
+      auto first = writer->FindFirst(writer->Sketch(RecordText(g, i)));
+      ASSERT_OK(first);
+      ASSERT_TRUE(first->has_value()) << g << " " << i;
+      EXPECT_EQ((*first)->id, "id" + std::to_string(g) + "-" + std::to_string(i));
+      EXPECT_EQ((*first)->generation, static_cast<uint64_t>(g + 1));
+      EXPECT_EQ((*first)->line, static_cast<uint64_t>(i + 1));
+      EXPECT_EQ((*first)->doc, static_cast<uint64_t>(g * 5 + i));
+    }
+  }
+  // The batch form gives the same answers, at any thread count; edited
+  // copies and new texts among the lookups.
+  std::vector<DocSketch> sketches;
+  for (int g = 0; g < 19; ++g) {
+    for (int i = 0; i < 5; ++i) {
+      std::string text = RecordText(g, i);
+      if (i == 4) text += test::Word(77777);
+      sketches.push_back(writer->Sketch(text));
+    }
+  }
+  for (int threads : {1, 3}) {
+    auto batch = writer->FindFirstBatch(sketches, threads);
+    ASSERT_OK(batch);
+    ASSERT_EQ(batch->size(), sketches.size());
+    for (size_t q = 0; q < sketches.size(); ++q) {
+      auto one = writer->FindFirst(sketches[q]);
+      ASSERT_OK(one);
+      ASSERT_EQ(one->has_value(), (*batch)[q].has_value()) << q;
+      if (q >= 90) EXPECT_FALSE(one->has_value());
+      if (!one->has_value()) continue;
+      EXPECT_EQ((*one)->doc, (*batch)[q]->doc);
+      EXPECT_EQ((*one)->id, (*batch)[q]->id);
+      EXPECT_EQ((*one)->similarity, (*batch)[q]->similarity);
+    }
+  }
+  // A merged file is what one writer of all its records would write: its
+  // sections are the parts' concatenated and their sorted keys merged.
+  auto one = IndexFolder::OpenForWriting(scratch.File("one"), {});
+  ASSERT_OK(one);
+  for (int g = 0; g < 3; ++g) {
+    for (int i = 0; i < 5; ++i) {
+      one->Add("id" + std::to_string(g) + "-" + std::to_string(i), "f.jsonl",
+               i + 1, one->Sketch(RecordText(g, i)));
+    }
+    ASSERT_OK(one->Commit("run"));
+  }
+  ASSERT_OK(one->Compact());
+  ASSERT_EQ(one->generations().size(), 1u);
+  ASSERT_OK(one->DropGeneration(2));
+  EXPECT_EQ(one->size(), 10u);
+  EXPECT_EQ(one->generations()[0].file, "gen-000001-000003-d000002.ndx");
+  auto gone = one->FindFirst(one->Sketch(RecordText(1, 3)));
+  ASSERT_OK(gone);
+  EXPECT_FALSE(gone->has_value());
+  auto kept = one->FindFirst(one->Sketch(RecordText(2, 3)));
+  ASSERT_OK(kept);
+  ASSERT_TRUE(kept->has_value());
+  EXPECT_EQ((*kept)->doc, 8u);  // renumbered past the dropped records
+  EXPECT_EQ(one->DropGeneration(2).code(), absl::StatusCode::kNotFound);
+  ASSERT_OK(VerifyIndexFolder(scratch.File("one"), nullptr));
+}
+
+TEST(IndexFolderFilesTest, ADamagedTableGivesAnErrorNotACrash) {
+  test::ScratchDir scratch;
+  const std::string index = scratch.File("index");
+  {
+    auto writer = IndexFolder::OpenForWriting(index, {});
+    ASSERT_OK(writer);
+    for (int i = 0; i < 5; ++i) {
+      writer->Add("id" + std::to_string(i), "f.jsonl", i + 1,
+                  writer->Sketch(RecordText(0, i)));
+    }
+    ASSERT_OK(writer->Commit("run"));
+  }
+  const fs::path file = fs::path(index) / "gen-000001.ndx";
+  std::string bytes = test::ReadFile(file);
+  const auto [offset, size] = SectionOf(bytes, "BKEY");
+  ASSERT_GT(size, 0u);
+  for (size_t at = offset + 4; at < offset + size; at += 8) {
+    bytes.replace(at, 4, "\xff\xff\xff\x7f");  // document numbers
+  }
+  test::WriteFile(file, bytes);
+  // Opening reads no section it does not need: the damage shows on lookup.
+  auto folder = IndexFolder::Open(index);
+  ASSERT_OK(folder);
+  auto found = folder->Query(RecordText(0, 2));
+  EXPECT_EQ(found.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(found.status().message().find(
+                file.string() + ": section BKEY: document 2147483647 out of range"),
+            std::string::npos)
+      << found.status();
+  const absl::Status s = VerifyIndexFolder(index, nullptr);
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss);
+  // A truncated file is refused on open, naming the section.
+  test::WriteFile(file, bytes.substr(0, bytes.size() - 100));
+  auto truncated = IndexFolder::Open(index);
+  EXPECT_EQ(truncated.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(truncated.status().message().find("(truncated)"), std::string::npos)
+      << truncated.status();
 }
 
 }  // namespace

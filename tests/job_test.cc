@@ -173,10 +173,9 @@ TEST_F(JobTest, PlanInputsNamesWhatAFolderWalkLeftOut) {
             (std::vector<std::string>{folder + "/crawl.wat.gz",
                                       folder + "/notes.bin"}));
   JsonWriter json;
-  AddJobStats(JobStats{}, /*seconds_digits=*/3, /*with_format=*/false,
-              skipped[0].paths, &json);
+  AddJobFiles(JobStats{}, /*with_format=*/false, skipped[0].paths, &json);
   EXPECT_EQ(json.Finish(),
-            "{\"seconds\":{},\"files\":[],\"outputs\":[],"
+            "{\"files\":[],\"outputs\":[],"
             "\"skipped_file_count\":2,\"skipped_files\":[\"" +
                 folder + "/crawl.wat.gz\",\"" + folder + "/notes.bin\"]}");
   // A folder with nothing to read names what it holds.

@@ -104,7 +104,7 @@ if command -v script > /dev/null; then
   script -qc "'$neardup' dedup '$src/examples/crawl.jsonl' -o '$work/p' --threads 1" /dev/null \
     | tr '\r' '\n' > "$work/p.txt"
   check "progress: sign" grep -q '^\[sign\] 60 records, 0.1 MB' "$work/p.txt"
-  check "progress: index" grep -q '^\[index\] 14 of 14 bands, done' "$work/p.txt"
+  check "progress: index" grep -q '^\[index\] 39 of 39 bands, done' "$work/p.txt"
   check "progress: write" grep -q '^\[write\] 60 of 60 records, 0.1 MB.*, done' "$work/p.txt"
 fi
 
@@ -172,6 +172,9 @@ for method in "--method minhash" "--method minhash --verify exact" \
               "--method minhash --char --ngram 4" \
               "--method minhash --verify exact --containment 0.8" \
               "--method minhash --containment 0.8" \
+              "--method minhash --containment 0.7 --containment-asymmetry 1" \
+              "--method minhash --verify exact --containment-asymmetry 1" \
+              "--method minhash --containment 0" \
               "--method minhash --digits keep" \
               "--method minhash --main-text on"; do
   for i in "${!pairs[@]}"; do
@@ -197,6 +200,15 @@ for method in "--method minhash" "--method minhash --verify exact" \
   done
 done
 check "explain verdict agrees with dedup ($agree of $total)" [ "$agree" -eq "$total" ]
+# Pair 3 is an edit of one size (95 of 120 words, containment 0.78, Jaccard
+# 0.65): at the defaults containment does not count it, and explain says why.
+printf '{"id":"e-a","text":"%s"}\n{"id":"e-b","text":"%s"}\n' "$base" "$(words 95 0) $(words 25 900)" > "$work/edit.jsonl"
+"$neardup" explain "$work/edit.jsonl:1" "$work/edit.jsonl:2" --verify exact > "$work/edit.txt"
+check "explain names the asymmetry rule" grep -q "^verdict: not a near-duplicate.*an edit, not an excerpt.*--containment-asymmetry" "$work/edit.txt"
+"$neardup" explain "$work/edit.jsonl:1" "$work/edit.jsonl:2" --verify exact --containment-asymmetry 1 > "$work/edit1.txt"
+check "explain: asymmetry 1 counts the edit" grep -q "^verdict: near-duplicate.*containment" "$work/edit1.txt"
+"$neardup" dedup "$work/edit.jsonl" -o "$work/edit-bad" --containment-asymmetry 0.5 > "$work/edit-bad.txt" 2>&1
+check "containment-asymmetry below 1 refused" grep -q "containment-asymmetry must be at least 1" "$work/edit-bad.txt"
 # --main-text on: pages of one site under shared furniture, and a copy of
 # one article on another site; dedup and explain agree that the copy is a
 # duplicate on the main text, and not on the whole text.
@@ -213,7 +225,9 @@ rm -rf "$work/mt"
 check "main-text: the copy is removed against s2" grep -q '"id":"copy".*"kept_id":"s2"' "$work/mt/removed.jsonl"
 check "main-text: stats.json says so" grep -q '"main_text":true' "$work/mt/stats.json"
 check "main-text: explain agrees" bash -c "'$neardup' explain '$work/site.jsonl:3' '$work/site.jsonl:5' --main-text on | tail -n 1 | grep -q '^verdict: near-duplicate'"
-check "main-text off: explain says not" bash -c "'$neardup' explain '$work/site.jsonl:3' '$work/site.jsonl:5' | tail -n 1 | grep -q '^verdict: not a near-duplicate'"
+check "main-text off, Jaccard alone: explain says not" bash -c "'$neardup' explain '$work/site.jsonl:3' '$work/site.jsonl:5' --containment 0 | tail -n 1 | grep -q '^verdict: not a near-duplicate'"
+# On whole pages the copy lies inside s2 (another site): by containment.
+check "main-text off: containment finds the copy" bash -c "'$neardup' explain '$work/site.jsonl:3' '$work/site.jsonl:5' | tail -n 1 | grep -q '^verdict: near-duplicate.*containment'"
 check "main-text: explain of the removal" bash -c "cd '$work' && '$neardup' explain mt/removed.jsonl:1 | tail -n 1 | grep -q '^verdict: near-duplicate'"
 # A run that truncated its documents: stats.json records the limits, and
 # explain of a removal reads the records as the run did.

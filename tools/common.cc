@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <csignal>
 #include <cstring>
 #include <chrono>
@@ -158,13 +159,20 @@ void AddCompareFlags(CLI::App* cmd, CompareFlags* flags) {
   cmd->add_option("--containment", flags->containment,
                   "a pair is also a duplicate when |A & B| / min(|A|, |B|) "
                   "of its shingle sets is at least this (an excerpt, a "
-                  "shortened or extended version); 0: off. Estimated from "
-                  "the signatures and set sizes, exact with --verify exact. "
-                  "Two pages of one site (URL host) count only with "
-                  "--main-text on (their furniture contains a short page). "
-                  "LSH bands are chosen for Jaccard C / (3 - C); which of "
-                  "the two is removed is --keep's choice (longest: the "
-                  "shorter)")
+                  "shortened or extended version, not an edit: see "
+                  "--containment-asymmetry); 0: off. Default: 0.7 with "
+                  "--method minhash, off with other methods and with "
+                  "--index. Estimated from the signatures and set sizes, "
+                  "exact with --verify exact. Two pages of one site (URL "
+                  "host) count only with --main-text on (their furniture "
+                  "contains a short page). LSH bands are chosen for Jaccard "
+                  "C / (3 - C); which of the two is removed is --keep's "
+                  "choice (longest: the shorter)");
+  cmd->add_option("--containment-asymmetry", flags->containment_asymmetry,
+                  "containment counts only for an excerpt or an extension, "
+                  "not an edit: of the shingles the two do not share, the "
+                  "longer must hold at least this many times as many as "
+                  "the shorter (at least 1; 1: any containment counts)")
       ->capture_default_str();
   cmd->add_option("--digits", flags->digits,
                   "digits in shingles: zero (every digit becomes 0: changed "
@@ -220,7 +228,8 @@ absl::Status ApplyCompareFlags(const CompareFlags& flags,
     return absl::InvalidArgumentError("--digits must be zero or keep");
   }
   options->shingles.normalize.digits_to_zero = flags.digits == "zero";
-  if (flags.containment != 0) {
+  // -1, the flag's unset value, is the default (ResolveDedupOptions).
+  if (flags.containment != -1 && flags.containment != 0) {
     if (!(flags.containment > 0 && flags.containment <= 1)) {
       char got[32];
       std::snprintf(got, sizeof(got), "%g", flags.containment);
@@ -234,6 +243,15 @@ absl::Status ApplyCompareFlags(const CompareFlags& flags,
     }
   }
   options->containment = flags.containment;
+  if (!(flags.containment_asymmetry >= 1 &&
+        std::isfinite(flags.containment_asymmetry))) {
+    char got[32];
+    std::snprintf(got, sizeof(got), "%g", flags.containment_asymmetry);
+    return absl::InvalidArgumentError(
+        std::string("--containment-asymmetry must be at least 1 (got ") + got +
+        ")");
+  }
+  options->containment_asymmetry = flags.containment_asymmetry;
   if (flags.main_text != "on" && flags.main_text != "off") {
     return absl::InvalidArgumentError("--main-text must be on or off");
   }

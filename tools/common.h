@@ -62,7 +62,8 @@ struct CompareFlags {
   int bands = 0, rows = 0;
   int hamming = 3;
   std::string verify = "signature";
-  double containment = 0;  // 0: off
+  double containment = -1;  // negative: the default; 0: off
+  double containment_asymmetry = 4;
   std::string digits = "zero";
   std::string main_text = "off";
   std::string line_counts;  // "": count
@@ -72,7 +73,7 @@ void AddCompareFlags(CLI::App* cmd, CompareFlags* flags);
 // Sets the fields of *options that the flags decide: method, threshold,
 // shingles (--ngram 0: word or character 5-grams for minhash and exact,
 // 3-grams for simhash), num_perm, bands, rows, hamming, verify,
-// containment, digits (shingles.normalize.digits_to_zero), main_text,
+// containment, containment_asymmetry, digits (shingles.normalize.digits_to_zero), main_text,
 // line_counts_file and seed.
 // Returns InvalidArgument naming the flag for a value no run accepts.
 absl::Status ApplyCompareFlags(const CompareFlags& flags,

@@ -192,7 +192,8 @@ void AddDedupCommand(CLI::App& app, int* exit_code) {
                   "new generation when it completes (created when missing). "
                   "The index fixes its parameters: other options are "
                   "refused. Needs --keep first; not with --main-text, "
-                  "--min-words, --containment or --verify exact. See "
+                  "--min-words, --containment or --verify exact (the "
+                  "default containment is off with it). See "
                   "'neardup index'");
   cmd->add_flag("--index-readonly", flags->index_readonly,
                 "with --index: compare with the index, add nothing");
@@ -204,7 +205,8 @@ void AddDedupCommand(CLI::App& app, int* exit_code) {
       "    reads every .jsonl/.warc/.wet/.txt file (gzip or zstd too) under\n"
       "    crawl/, writes the kept records to out/crawl/..., and\n"
       "    out/removed.jsonl  {id, file, line, reason, cluster, kept_id, "
-      "similarity}\n"
+      "similarity,\n"
+      "                       containment}\n"
       "                       kept_id: the record it was judged against "
       "(no chains)\n"
       "    out/clusters.jsonl {id, cluster, kept_id} for clusters of 2+\n"
@@ -215,10 +217,11 @@ void AddDedupCommand(CLI::App& app, int* exit_code) {
       "  neardup dedup a.jsonl.zst b.jsonl.zst -o out --threshold 0.7 "
       "--keep longest\n"
       "  neardup dedup pages.warc.wet.gz -o out --method simhash --hamming 3\n"
-      "  neardup dedup pages.jsonl -o out --main-text on --containment 0.7\n"
-      "    pages compared without their site's boilerplate lines; an "
-      "excerpt (containment\n"
-      "    >= 0.7) is a duplicate too (removed.jsonl gains containment)\n"
+      "  neardup dedup pages.jsonl -o out --main-text on\n"
+      "    pages compared without their site's boilerplate lines\n"
+      "  neardup dedup crawl.jsonl -o out --containment 0\n"
+      "    Jaccard alone: an excerpt or an extended version (containment\n"
+      "    >= 0.7 by default) is no longer a duplicate\n"
       "  neardup dedup may.jsonl -o out-may --index seen/\n"
       "    removes what duplicates earlier runs' kept records too, then adds\n"
       "    May's kept records to seen/ (neardup index info seen/)");

@@ -27,6 +27,7 @@
 
 #include "absl/status/statusor.h"
 #include "neardup/neardup.h"
+#include "neardup/index.h"
 #include "simdjson.h"
 #include "pipeline/dedup_signer.h"
 #include "pipeline/job.h"
@@ -296,7 +297,25 @@ std::string Verdict(const DedupOptions& o, const Sketch& a, const Sketch& b,
            "(--main-text on): on whole pages, shared furniture contains a "
            "short page";
   }
-  if (contained && internal::IsDuplicate(o, {similarity, containment, same_site})) {
+  const internal::Likeness like{similarity, containment, same_site, a.distinct,
+                                b.distinct};
+  if (contained && containment >= o.containment &&
+      !internal::IsExcerpt(containment, a.distinct, b.distinct,
+                           o.containment_asymmetry)) {
+    const double shared =
+        containment * static_cast<double>(std::min(a.distinct, b.distinct));
+    const double own[2] = {static_cast<double>(a.distinct) - shared,
+                           static_cast<double>(b.distinct) - shared};
+    const bool a_longer = a.distinct >= b.distinct;
+    return "verdict: not a near-duplicate: an LSH candidate (" + bands +
+           ") with " + measure + " < threshold " + threshold + "; " + cont +
+           ", but an edit, not an excerpt: the longer has " +
+           Fixed(own[a_longer ? 0 : 1], 0) + " shingles of its own against " +
+           Fixed(own[a_longer ? 1 : 0], 0) + " of the shorter, fewer than " +
+           Fixed(o.containment_asymmetry, 2) +
+           " times as many (--containment-asymmetry)";
+  }
+  if (contained && internal::IsDuplicate(o, like)) {
     return "verdict: near-duplicate: an LSH candidate (" + bands + ") with " +
            measure + " < threshold " + threshold + ", but " + cont +
            "; the record --keep ranks lower is removed";
@@ -391,7 +410,10 @@ void PrintComparison(const DedupOptions& o, const Document* docs[2],
   } else if (o.method == DedupMethod::kSimHash) {
     std::printf(", --hamming %d", o.hamming);
   }
-  if (o.containment > 0) std::printf(", --containment %.2f", o.containment);
+  if (o.containment > 0) {
+    std::printf(", --containment %.2f --containment-asymmetry %.2f",
+                o.containment, o.containment_asymmetry);
+  }
   if (!o.shingles.normalize.digits_to_zero) std::printf(", --digits keep");
   if (o.main_text) std::printf(", --main-text on");
   if (!o.line_counts_file.empty()) {
@@ -471,6 +493,10 @@ int ExplainPair(const ExplainFlags& flags) {
 struct Removal {
   std::string id, file, reason, kept_id;
   uint64_t line = 0;
+  // kept_source: the kept record is a record of an index folder.
+  bool indexed = false;
+  uint64_t kept_generation = 0, kept_line = 0;
+  std::string kept_file;
   int64_t cluster = -1;
   double similarity = 0;
 };
@@ -512,13 +538,25 @@ absl::StatusOr<Removal> ReadRemoval(const std::string& path, uint64_t number) {
   r.id = id;
   r.file = file;
   r.kept_id = kept_id;
+  simdjson::dom::object source;
+  if (e["kept_source"].get(source) == simdjson::SUCCESS) {
+    std::string_view kept_file;
+    if (source["generation"].get(r.kept_generation) ||
+        source["file"].get(kept_file) || source["line"].get(r.kept_line)) {
+      return absl::InvalidArgumentError(
+          where + ": kept_source needs generation, file and line");
+    }
+    r.indexed = true;
+    r.kept_file = kept_file;
+  }
   return r;
 }
 
 // Takes the run's parameters from stats.json for every comparison flag
 // not given on the command line, and its input files.
 absl::Status LoadRun(const std::string& stats_path, const CLI::App& cmd,
-                     ExplainFlags* flags, std::vector<std::string>* inputs) {
+                     ExplainFlags* flags, std::vector<std::string>* inputs,
+                     std::string* index_folder) {
   simdjson::dom::parser parser;
   simdjson::dom::element stats;
   if (parser.load(stats_path).get(stats) != simdjson::SUCCESS) {
@@ -570,6 +608,14 @@ absl::Status LoadRun(const std::string& stats_path, const CLI::App& cmd,
                         ? containment
                         : 0;
   }
+  if (!given("--containment-asymmetry")) {
+    // Runs before the rule was written had none: every containment counted.
+    double asymmetry = 1;
+    c.containment_asymmetry =
+        p["containment_asymmetry"].get(asymmetry) == simdjson::SUCCESS
+            ? asymmetry
+            : 1;
+  }
   if (!given("--main-text")) {
     bool main_text = false;
     c.main_text = p["main_text"].get(main_text) == simdjson::SUCCESS &&
@@ -600,6 +646,7 @@ absl::Status LoadRun(const std::string& stats_path, const CLI::App& cmd,
   for (simdjson::dom::element f : files) {
     if (f["path"].get(s) == simdjson::SUCCESS) inputs->emplace_back(s);
   }
+  if (stats["index"]["folder"].get(s) == simdjson::SUCCESS) *index_folder = s;
   return absl::OkStatus();
 }
 
@@ -616,6 +663,72 @@ absl::StatusOr<Document> FindKept(const Removal& r,
       "the kept record \"" + r.kept_id + "\" is in none of the run's " +
       std::to_string(inputs.size()) + " input files (paths are relative to "
       "the folder dedup ran in; standard input cannot be read again)");
+}
+
+// A removal against a record of an index folder (dedup --index): the
+// removed record is signed at the index's parameters and compared with the
+// indexed signature of the kept record, as the run compared them; when
+// the kept record's input can still be read, the two texts are compared
+// side by side too.
+int ExplainIndexed(const Removal& r, const Document& removed,
+                   const DedupOptions& options, const std::string& index_dir,
+                   const std::string& arg, int examples) {
+  if (index_dir.empty()) {
+    return Fail("explain", absl::FailedPreconditionError(
+                               "the kept record is in an index folder "
+                               "(kept_source) but stats.json names none"));
+  }
+  auto folder = IndexFolder::Open(index_dir);
+  if (!folder.ok()) return Fail("explain", folder.status());
+  auto matches = folder->Query(folder->Sketch(removed.text));
+  if (!matches.ok()) return Fail("explain", matches.status());
+  std::printf("removal: %s: \"%s\" (%s:%llu), %s of \"%s\" (index %s, "
+              "generation %llu, from %s:%llu), similarity %g\n",
+              arg.c_str(), r.id.c_str(), r.file.c_str(),
+              static_cast<unsigned long long>(r.line), r.reason.c_str(),
+              r.kept_id.c_str(), index_dir.c_str(),
+              static_cast<unsigned long long>(r.kept_generation),
+              r.kept_file.c_str(), static_cast<unsigned long long>(r.kept_line),
+              r.similarity);
+  const IndexFolderMatch* kept = nullptr;
+  for (const IndexFolderMatch& m : *matches) {
+    if (m.id == r.kept_id && m.generation == r.kept_generation) kept = &m;
+  }
+  if (kept == nullptr) {
+    return Fail("explain",
+                absl::NotFoundError(
+                    "index " + index_dir + " holds no record \"" + r.kept_id +
+                    "\" of generation " + std::to_string(r.kept_generation) +
+                    " that the removed record duplicates (was the generation "
+                    "dropped, or is this another index?)"));
+  }
+  const bool simhash = options.method == DedupMethod::kSimHash;
+  std::printf("index: the removed record's %s against the indexed %s of the "
+              "kept record (record %llu of the index): %s %g, %s %g: a "
+              "duplicate, as the run decided\n",
+              simhash ? "fingerprint" : "signature",
+              simhash ? "fingerprint" : "signature",
+              static_cast<unsigned long long>(kept->doc),
+              simhash ? "Hamming distance" : "similarity", kept->similarity,
+              simhash ? "at most" : "threshold",
+              simhash ? static_cast<double>(options.hamming)
+                      : options.threshold);
+  auto text = FindRecord(r.kept_file, r.kept_line, nullptr, options.reader);
+  if (!text.ok() || text->id != r.kept_id) {
+    std::printf("kept record's text: not readable at %s:%llu any more (%s): "
+                "the index keeps signatures, not texts\n",
+                r.kept_file.c_str(),
+                static_cast<unsigned long long>(r.kept_line),
+                text.ok() ? "another record is there now"
+                          : std::string(text.status().message()).c_str());
+    return 0;
+  }
+  std::printf("kept record's text: read again at %s\n\n", text->where.c_str());
+  const Document* pair[2] = {&removed, &*text};
+  const std::string labels[2] = {"A (removed)", "B (kept, indexed)"};
+  LineCounter counts;
+  PrintComparison(options, pair, labels, examples, &counts);
+  return 0;
 }
 
 int ExplainRemoval(ExplainFlags flags, const CLI::App& cmd) {
@@ -639,7 +752,9 @@ int ExplainRemoval(ExplainFlags flags, const CLI::App& cmd) {
           : removed_path.substr(0, removed_path.rfind('/'));
   const std::string stats_path = folder + "/stats.json";
   std::vector<std::string> inputs;
-  if (auto s = LoadRun(stats_path, cmd, &flags, &inputs); !s.ok()) {
+  std::string index_folder;
+  if (auto s = LoadRun(stats_path, cmd, &flags, &inputs, &index_folder);
+      !s.ok()) {
     return Fail("explain", s);
   }
   auto options = ResolveFlags(flags);
@@ -657,6 +772,10 @@ int ExplainRemoval(ExplainFlags flags, const CLI::App& cmd) {
                                removed->where + " now has id \"" +
                                removed->id + "\", not \"" + removal->id +
                                "\": the file changed since the run"));
+  }
+  if (removal->indexed) {
+    return ExplainIndexed(*removal, *removed, *options, index_folder, arg,
+                          flags.examples);
   }
   auto kept = FindKept(*removal, inputs, options->reader);
   if (!kept.ok()) return Fail("explain", kept.status());

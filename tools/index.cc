@@ -15,18 +15,21 @@ namespace {
 int Info(const std::string& dir) {
   auto folder = IndexFolder::Open(dir);
   if (!folder.ok()) return Fail("index info", folder.status());
-  std::printf("index %s: format version %u, %zu records in %zu generations\n",
-              dir.c_str(), kIndexFormatVersion, folder->index().size(),
-              folder->generations().size());
+  const auto& files = folder->generations();
+  std::printf("index %s: format version %u, %zu records in %zu files "
+              "(generations 1-%llu)\n",
+              dir.c_str(), kIndexFormatVersion, folder->size(), files.size(),
+              static_cast<unsigned long long>(
+                  files.empty() ? 0 : files.back().number));
   std::printf("parameters:\n");
-  const std::string params = IndexParametersText(folder->index().options());
+  const std::string params = IndexParametersText(folder->options());
   size_t at = 0;
   while (at < params.size()) {
     const size_t nl = params.find('\n', at);
     std::printf("  %s\n", params.substr(at, nl - at).c_str());
     at = nl + 1;
   }
-  std::printf("generations:\n");
+  std::printf("files (last generation, name, records, run):\n");
   for (const IndexGeneration& g : folder->generations()) {
     std::printf("  %llu  %-26s %10llu records  run %s\n",
                 static_cast<unsigned long long>(g.number), g.file.c_str(),
@@ -50,15 +53,15 @@ int Compact(const std::string& dir) {
   {
     auto read = IndexFolder::Open(dir);
     if (!read.ok()) return Fail("index compact", read.status());
-    options = read->index().options();
+    options = read->options();
     before = read->generations().size();
   }
   auto folder = IndexFolder::OpenForWriting(dir, options);
   if (!folder.ok()) return Fail("index compact", folder.status());
   if (auto s = folder->Compact(); !s.ok()) return Fail("index compact", s);
-  std::printf("index %s: %zu generations compacted into %zu (%zu records)\n",
+  std::printf("index %s: %zu files compacted into %zu (%zu records)\n",
               dir.c_str(), before, folder->generations().size(),
-              folder->index().size());
+              folder->size());
   return 0;
 }
 
@@ -67,17 +70,17 @@ int Drop(const std::string& dir, uint64_t generation) {
   {
     auto read = IndexFolder::Open(dir);
     if (!read.ok()) return Fail("index drop", read.status());
-    options = read->index().options();
+    options = read->options();
   }
   auto folder = IndexFolder::OpenForWriting(dir, options);
   if (!folder.ok()) return Fail("index drop", folder.status());
-  const size_t before = folder->index().size();
+  const size_t before = folder->size();
   if (auto s = folder->DropGeneration(generation); !s.ok()) {
     return Fail("index drop", s);
   }
   std::printf("index %s: generation %llu dropped (%zu records)\n", dir.c_str(),
               static_cast<unsigned long long>(generation),
-              before - folder->index().size());
+              before - folder->size());
   return 0;
 }
 

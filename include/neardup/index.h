@@ -67,14 +67,26 @@
 //            (IndexParametersText; `neardup index info` prints them);
 //     "KEYS" the keys: u64 end offset per document, then the bytes;
 //     "ORIG" the origins (Insert's `origin`), in the same form;
+//     "BKEY" the lookup tables, sorted, for reading a file in place
+//            (IndexFolder maps files and binary-searches them): for each
+//            table t (kMinHash: band t; kSimHash: permuted table t; kExact:
+//            one), one 8-byte entry per document, u32 folded key then u32
+//            document number, sorted by (folded key, document). The folded
+//            key is the high 32 bits of the MurmurHash3 64-bit finalizer
+//            of the table key (BandKey, fingerprint & mask, or the key);
+//            a lookup compares the full key again from the signature, so
+//            folding never changes an answer;
 //     "SIGS" kMinHash: num_perm u32 values per document;
 //     "FPRS" kSimHash fingerprints, kExact keys: u64 per document;
 //     "SETS" VerifyMode::kExact: u64 end offset per document (counted in
 //            values), then the sorted distinct shingle hashes, u64 each.
-//   Documents are numbered in insertion order, removed ones left out. The
-//   band and SimHash tables are not stored: Open rebuilds them (one XXH3
-//   per band and document). Bytes per document at the defaults: 448
-//   (signature) + 16 (two offsets) + the key and origin.
+//   Documents are numbered in insertion order, removed ones left out (at
+//   most 2^32 - 1 per file). Index::Open loads a file whole and rebuilds
+//   its hash tables; IndexFolder reads it in place. Bytes per document at
+//   the defaults: 448 (signature) + 112 (14 band entries) + 16 (two
+//   offsets) = 576, plus the key and origin.
+//   Version 1 (no BKEY) is refused with FailedPrecondition: build the index
+//   again.
 
 #ifndef NEARDUP_INDEX_H_
 #define NEARDUP_INDEX_H_
@@ -97,7 +109,7 @@
 
 namespace neardup {
 
-inline constexpr uint32_t kIndexFormatVersion = 1;
+inline constexpr uint32_t kIndexFormatVersion = 2;
 
 struct IndexOptions {
   // Default: kMinHash.
@@ -291,14 +303,19 @@ absl::StatusOr<std::vector<std::optional<IndexMatch>>> DedupBatch(
 // --- Index folders: an index grown by runs (neardup dedup --index) --------
 //
 // A folder holds the records kept by the runs that used it, one generation
-// per run, each an index file (the format above):
+// per run, in index files (the format above) that each hold consecutive
+// generations:
 //   DIR/MANIFEST          the committed state, text:
 //                           "neardup-index-folder 1\n"
-//                           "parameters <XXH3-64 of the PARM text, hex>\n"
-//                           one line per generation:
+//                           "param <name>=<value>\n" per parameter (the
+//                           PARM text);
+//                           one line per file, oldest first:
 //                           "generation <n> <file> <documents> <XXH3-64 of
-//                           the file, hex> <run label>\n"
-//   DIR/gen-<n>.ndx       the generations (n from 1, 6 digits), immutable;
+//                           the file, hex> <run label>\n", n the last
+//                           generation the file holds
+//   DIR/gen-<n>.ndx       a run's file (n from 1, 6 digits), and
+//   DIR/gen-<a>-<b>.ndx   a merge of generations a to b (-d<n> when
+//                         generation n was dropped from it), immutable;
 //                         a document's key is "<n>:<ordinal>" and its
 //                         origin encodes the record's generation, file,
 //                         line and id (see IndexFolderMatch)
@@ -308,13 +325,41 @@ absl::StatusOr<std::vector<std::optional<IndexMatch>>> DedupBatch(
 // then a new MANIFEST the same way: the rename of MANIFEST commits. Killed
 // at any moment, the folder is at the old MANIFEST or the new one; files
 // no MANIFEST names are leftovers, removed by the next writer. Readers take
-// no lock: they read MANIFEST and the immutable files it names (compact
-// removes the files it replaced after its commit, so a reader that opened
-// the old MANIFEST at that moment may get NotFound and should open again).
+// no lock: they read MANIFEST and map the immutable files it names (a
+// merge removes the files it replaced after its commit; a reader that has
+// mapped them keeps reading them, one that read the old MANIFEST but had
+// not yet mapped them gets NotFound and should open again).
 //
-// Memory: opening loads every generation into one Index (its memory per
-// document above): the folder is not read through mmap, so memory grows
-// with the index.
+// Memory and time (bounded): the files are mapped (mmap), not loaded.
+// Opening reads the MANIFEST and each file's header, section table and
+// PARM: its cost does not grow with the records. A lookup binary-searches
+// each file's sorted table keys (section BKEY, one search per band or
+// SimHash table per file) and reads the signature, key and origin of its
+// candidates only, so a dedup run's memory is its own records plus the
+// pages of the index the kernel caches (shared, evictable), and its time
+// per record grows with log(records) and the number of files, not with
+// the records.
+//
+// Checksums: opening checks the section table's and PARM's checksums and
+// that every section has the size the document count gives; the other
+// sections' checksums (and each file's XXH3 in MANIFEST) are checked by
+// VerifyIndexFolder (`neardup index verify`) and by every merge before it
+// reads a file, not on open (that would read the whole index). Every read
+// is bounds-checked: a damaged section gives DataLoss naming the file and
+// section, or wrong similarities, never a crash.
+//
+// Files and merging: a file holds consecutive generations (a run's own
+// file, "gen-<n>.ndx", or a merge of several, "gen-<first>-<last>.ndx").
+// After each commit, when the newest kMergeFanIn files are of one tier
+// (tier = floor(log4(records in the file))), they are merged into one
+// (size-tiered, as LSM trees do): each record is rewritten about
+// log4(all records) times over the folder's life and the folder holds at
+// most about 3 files per tier, so lookups stay fast after many runs. A merge
+// streams the files (a k-way merge of their sorted BKEY sections) with
+// fixed buffers; records keep their generation numbers. `Compact` merges
+// everything into one file.
+
+inline constexpr size_t kMergeFanIn = 4;
 
 // A record of an index folder that matches a query.
 struct IndexFolderMatch {
@@ -326,8 +371,9 @@ struct IndexFolderMatch {
   uint64_t doc = 0;     // its number in the folder (order of keeping)
 };
 
+// One file of the folder (a MANIFEST line).
 struct IndexGeneration {
-  uint64_t number = 0;
+  uint64_t number = 0;    // the last generation the file holds
   std::string file;       // name inside the folder
   uint64_t documents = 0;
   uint64_t checksum = 0;  // XXH3-64 of the file
@@ -337,14 +383,15 @@ struct IndexGeneration {
 class IndexFolder {
  public:
   // Opens the folder `dir` to read: NotFound when it has no MANIFEST;
-  // DataLoss naming the file for a bad MANIFEST or generation (checksums
-  // are checked as the files are read).
+  // DataLoss naming the file for a bad MANIFEST or file header (see the
+  // banner for what is checked when). Cost: independent of the records.
   static absl::StatusOr<IndexFolder> Open(const std::string& dir);
   // Opens `dir` to write, creating it with `options` when it does not
   // exist or has no MANIFEST; takes the writer lock (FailedPrecondition
   // naming the holder when another process has it) until this object goes
   // away. Returns InvalidArgument naming the first option that differs
-  // when the folder exists with other parameters.
+  // when the folder exists with other parameters, or for VerifyMode::kExact
+  // (a folder keeps signatures only).
   static absl::StatusOr<IndexFolder> OpenForWriting(const std::string& dir,
                                                     const IndexOptions& options);
 
@@ -352,45 +399,79 @@ class IndexFolder {
   IndexFolder& operator=(IndexFolder&&) noexcept;
   ~IndexFolder();  // releases the lock
 
-  // Every record of every generation, in the order they were kept.
-  const Index& index() const;
+  // Records in the folder (committed ones).
+  size_t size() const;
+  // The folder's parameters (resolved, as Index::options).
+  const IndexOptions& options() const;
+  // The sketch of `text` at the folder's parameters (Index::Sketch).
+  DocSketch Sketch(std::string_view text) const;
+  // The files, oldest first.
   const std::vector<IndexGeneration>& generations() const;
 
-  // The records that `text` nearly duplicates, best first (Index::Query).
-  // Thread-safe with other const calls.
+  // The records that `text` nearly duplicates, best first (as
+  // Index::Query; ties in the order kept). DataLoss naming the file and
+  // section when a damaged file is met. Thread-safe with other const
+  // calls.
   absl::StatusOr<std::vector<IndexFolderMatch>> Query(
       std::string_view text, const QueryOptions& query = {}) const;
-  // Decodes an Index::Query match of index().
-  IndexFolderMatch Decode(const IndexMatch& match) const;
+  absl::StatusOr<std::vector<IndexFolderMatch>> Query(
+      const DocSketch& sketch, const QueryOptions& query = {}) const;
+  // The earliest record (smallest doc) that `sketch` duplicates, the one
+  // the dedup job judges a record against, or nullopt; stops at the first
+  // file that has one. Errors as Query. Thread-safe with other const calls.
+  absl::StatusOr<std::optional<IndexFolderMatch>> FindFirst(
+      const DocSketch& sketch) const;
+  // FindFirst of every sketch, on `threads` threads (0: one per core),
+  // for many lookups at once (a run's records): each file's sorted tables
+  // are walked forward once with the lookups in key order, instead of
+  // searched once per lookup. Same answers as FindFirst; they do not
+  // depend on the thread count. Memory: about 16 bytes per sketch and
+  // table.
+  absl::StatusOr<std::vector<std::optional<IndexFolderMatch>>> FindFirstBatch(
+      absl::Span<const DocSketch> sketches, int threads) const;
 
-  // Records to be added as the next generation (in the order kept).
+  // Records to be added as the next generation (in the order kept), held
+  // in memory until Commit.
   void Add(std::string_view id, std::string_view file, uint64_t line,
            const DocSketch& sketch);
   size_t pending() const;
   // Writes the pending records as a new generation (even when there are
-  // none: a run is recorded) and commits it. `run`: a label (newlines
-  // become spaces). Requires OpenForWriting.
-  absl::Status Commit(std::string_view run);
-  // Merges every generation into one file and commits it; the records keep
-  // their generation numbers. Requires OpenForWriting.
-  absl::Status Compact();
-  // Removes the records of one generation (a snapshot withdrawn), also from
-  // a compacted file (rewritten without them), and commits. Later runs no
-  // longer see them; records that earlier runs removed as their duplicates
-  // stay removed (their outputs are not rewritten). Returns NotFound when
-  // no record or file of that generation is in the folder. Requires
+  // none: a run is recorded) and commits it, then merges files as the
+  // banner says. `run`: a label (newlines become spaces). Requires
   // OpenForWriting.
+  absl::Status Commit(std::string_view run);
+  // Merges every file into one and commits it; the records keep their
+  // generation numbers. Requires OpenForWriting.
+  absl::Status Compact();
+  // Removes the records of one generation (a snapshot withdrawn): the file
+  // that holds them is rewritten without them, and committed. Later runs no
+  // longer see them; records that earlier runs removed as their duplicates
+  // stay removed (their outputs are not rewritten). Generation numbers are
+  // not reused. Returns NotFound when no record of that generation is in
+  // the folder. Requires OpenForWriting.
   absl::Status DropGeneration(uint64_t generation);
 
  private:
   struct State;
   explicit IndexFolder(std::unique_ptr<State> state);
   static absl::StatusOr<std::unique_ptr<State>> Load(const std::string& dir,
-                                                     std::string* report);
+                                                     std::string* report,
+                                                     bool verify);
+  absl::StatusOr<IndexGeneration> WriteMerged(size_t from, size_t to,
+                                              uint64_t drop,
+                                              const std::string& name);
+  absl::Status Replace(size_t from, size_t to, IndexGeneration g);
+  absl::Status Merge(size_t from, size_t to, uint64_t drop);
   friend absl::Status VerifyIndexFolder(const std::string& dir,
                                         std::string* report);
   std::unique_ptr<State> state_;
 };
+
+// Query(texts[i]) for every i, on `threads` threads (see the batch forms
+// above). Returns Query's first error.
+absl::StatusOr<std::vector<std::vector<IndexFolderMatch>>> QueryBatch(
+    const IndexFolder& folder, absl::Span<const std::string_view> texts,
+    int threads, const QueryOptions& query = {});
 
 // Checks every file of the folder: the MANIFEST, each generation's file
 // checksum and section checksums, its parameters and counts. Returns OK or

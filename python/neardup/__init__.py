@@ -179,7 +179,8 @@ def find_duplicates(texts, *, numbers=None, **options):
     Returns a dict: ``kept`` (kept[i] is the text i duplicates, i when
     kept), ``cluster``, ``similarity`` (of i to kept[i]), ``pairs`` (the
     verified duplicate pairs, (n, 2)), ``pair_similarity`` and ``removed``;
-    with ``containment`` on, also ``containment`` (of i to kept[i]).
+    with ``containment`` on (the default with minhash: 0.7, and
+    ``containment_asymmetry`` 4), also ``containment`` (of i to kept[i]).
 
     Example::
 

@@ -92,6 +92,10 @@ def estimate_jaccard(a: Buffer, b: Buffer) -> float: ...
 def estimate_jaccard_rows(a: Buffer, b: Buffer) -> Array: ...  # float64
 def estimate_containment_rows(jaccard: Buffer, size_a: Buffer,
                               size_b: Buffer) -> Array: ...  # float64
+def counts_by_containment_rows(options: DedupOptions, containment: Buffer,
+                               size_a: Buffer, size_b: Buffer,
+                               site_a: Buffer,
+                               site_b: Buffer) -> Array: ...  # uint8
 def exact_jaccard(a: Buffer, b: Buffer) -> float: ...
 def exact_jaccard_rows(a: Buffer, a_end: Buffer, b: Buffer,
                        b_end: Buffer) -> Array: ...  # float64
@@ -274,7 +278,8 @@ class DedupOptions:
     rows: int
     hamming: int
     verify: VerifyMode
-    containment: float
+    containment: float  # negative: the default (0.7 with minhash)
+    containment_asymmetry: float
     main_text: bool
     line_counts_file: str
     main_text_min_docs: int

@@ -16,7 +16,7 @@ DEDUP_FLAGS = (
     "hamming", "keep", "verify", "text_field", "id_field", "max_doc_bytes",
     "oversize", "seed", "dry_run", "overwrite", "max_bucket_pairs_size",
     "threads", "max_memory", "min_words", "output_format", "containment",
-    "digits", "main_text", "line_counts", "report")
+    "containment_asymmetry", "digits", "main_text", "line_counts", "report")
 
 # The flags of `neardup clean`.
 CLEAN_FLAGS = (
@@ -56,7 +56,7 @@ def _options(**flags):
         o.main_text = bool(flags["main_text"])
     for name in ("threshold", "num_perm", "bands", "rows", "hamming", "seed",
                  "dry_run", "overwrite", "threads", "min_words",
-                 "containment", "report"):
+                 "containment", "containment_asymmetry", "report"):
         if name in flags:
             setattr(o, name, flags[name])
     o.shingles = _shingles(o.method, flags)

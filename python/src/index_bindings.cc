@@ -401,7 +401,7 @@ void BindIndexFolder(py::module_& m) {
       "An index folder that `neardup dedup --index DIR` grows, one "
       "generation per run, opened to read (C++ neardup::IndexFolder): ask "
       "which records of earlier runs a text nearly duplicates, without a "
-      "job. Loaded whole into memory. Queries are thread-safe and release "
+      "job. The files are mapped (mmap), not loaded: opening costs the same for any size. Queries are thread-safe and release "
       "the GIL.")
       .def(py::init([](const std::string& path) {
              std::optional<absl::StatusOr<IndexFolder>> opened;
@@ -439,17 +439,16 @@ void BindIndexFolder(py::module_& m) {
              size_t limit) {
             CheckThreadCount(threads);
             const std::vector<std::string> t = ListOf(texts, "texts");
-            absl::StatusOr<std::vector<std::vector<IndexMatch>>> found;
+            absl::StatusOr<std::vector<std::vector<IndexFolderMatch>>> found;
             {
               py::gil_scoped_release release;
-              found = QueryBatch(self.index(), Views(t), threads,
+              found = QueryBatch(self, Views(t), threads,
                                  QueryOf(limit, std::nullopt));
             }
             py::list out;
             for (const auto& matches : CheckIndex(std::move(found))) {
               py::list one;
-              for (const IndexMatch& m : matches) {
-                const IndexFolderMatch f = self.Decode(m);
+              for (const IndexFolderMatch& f : matches) {
                 one.append(py::make_tuple(Key(f.id), f.similarity, f.generation,
                                           Key(f.file), f.line));
               }
@@ -459,7 +458,7 @@ void BindIndexFolder(py::module_& m) {
           },
           py::arg("texts"), py::arg("threads") = 0, py::arg("limit") = QueryOptions{}.limit,
           "query() for every text, on `threads` threads without the GIL.")
-      .def("__len__", [](const IndexFolder& self) { return self.index().size(); })
+      .def("__len__", [](const IndexFolder& self) { return self.size(); })
       .def_property_readonly(
           "generations",
           [](const IndexFolder& self) {
@@ -476,7 +475,7 @@ void BindIndexFolder(py::module_& m) {
           },
           "One dict per generation: number, file, records, run.")
       .def_property_readonly("parameters", [](const IndexFolder& self) {
-        return IndexParametersText(self.index().options());
+        return IndexParametersText(self.options());
       });
 }
 

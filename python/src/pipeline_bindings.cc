@@ -117,10 +117,21 @@ void BindDedupOptions(py::module_& m) {
                          .c_str())
       .def_readwrite("containment", &DedupOptions::containment,
                      WithDefault("also duplicates: |A & B| / min(|A|, |B|) of the "
-                                 "shingle sets at least this (0: off; estimated "
+                                 "shingle sets at least this (0: off; negative: "
+                                 "the default, 0.7 with minhash and 0 otherwise, "
+                                 "as resolve_dedup_options makes it; estimated "
                                  "from signatures and set sizes, exact with verify "
                                  "EXACT; within one site only with main_text).",
                                  d.containment)
+                         .c_str())
+      .def_readwrite("containment_asymmetry",
+                     &DedupOptions::containment_asymmetry,
+                     WithDefault("containment counts only for an excerpt or "
+                                 "an extension: of the shingles the two do not "
+                                 "share, the longer holds at least this many "
+                                 "times as many as the shorter (at least 1; 1: "
+                                 "any).",
+                                 d.containment_asymmetry)
                          .c_str())
       .def_readwrite("main_text", &DedupOptions::main_text,
                      "compare documents without their site's boilerplate "

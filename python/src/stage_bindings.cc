@@ -38,6 +38,33 @@ py::object ChooseKeptPy(const py::object& cluster, const py::object& doc,
       Check(internal::ChooseKept(c.values, d.values, len.values, num.values, policy)));
 }
 
+// counts_by_containment_rows: CountsByContainment of each row, 1 when pair
+// i counts as a duplicate by containment.
+py::object CountsByContainmentRowsPy(const DedupOptions& options,
+                                     const py::object& containment,
+                                     const py::object& size_a,
+                                     const py::object& size_b,
+                                     const py::object& site_a,
+                                     const py::object& site_b) {
+  const View<double> c = ViewOf<double>(containment, 1, 1, "containment");
+  const View<uint64_t> a = ViewOf<uint64_t>(size_a, 1, 1, "size_a");
+  const View<uint64_t> b = ViewOf<uint64_t>(size_b, 1, 1, "size_b");
+  const View<uint64_t> sa = ViewOf<uint64_t>(site_a, 1, 1, "site_a");
+  const View<uint64_t> sb = ViewOf<uint64_t>(site_b, 1, 1, "site_b");
+  const size_t n = c.values.size();
+  if (a.values.size() != n || b.values.size() != n || sa.values.size() != n ||
+      sb.values.size() != n) {
+    throw py::value_error(
+        "containment, size_a, size_b, site_a and site_b differ in length");
+  }
+  std::vector<uint8_t> out(n);
+  for (size_t i = 0; i < n; ++i) {
+    out[i] = internal::CountsByContainment(options, c.values[i], a.values[i],
+                                 b.values[i], sa.values[i], sb.values[i]);
+  }
+  return ToArray(std::move(out));
+}
+
 // JudgeComponents: entries sorted by (component, doc), with the evidence
 // of the options' method (None for the others); returns the kept doc each
 // entry is judged against.
@@ -256,6 +283,12 @@ void BindDecisions(py::module_& m) {
         "signature with containment), site (minhash with containment), "
         "keys (simhash, exact). Releases "
         "the GIL.");
+  m.def("counts_by_containment_rows", &CountsByContainmentRowsPy,
+        py::arg("options"), py::arg("containment"), py::arg("size_a"),
+        py::arg("size_b"), py::arg("site_a"), py::arg("site_b"),
+        "CountsByContainment of each row (uint8 array, 1: the pair counts as "
+        "a duplicate by containment): containment float64, sizes and sites "
+        "uint64, options from resolve_dedup_options.");
   m.def("choose_kept", &ChooseKeptPy, py::arg("cluster"), py::arg("doc"),
         py::arg("lengths"), py::arg("numbers"), py::arg("policy"),
         "For entries sorted by (cluster, doc): the doc each cluster keeps "

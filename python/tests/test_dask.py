@@ -92,6 +92,14 @@ def crawl(tmp_path_factory):
                                    "url": "https://s%d.example/x%d" % (site, i),
                                    "text": " ".join(
             words[:len(words) * 2 // 3])}))
+    # Rewrites: a twentieth of a text's words replaced, one size, so that
+    # about 75% of the shingles are shared at Jaccard 0.6: an edit, which
+    # containment counts only with containment_asymmetry 1.
+    for i in range(0, len(originals), 17):
+        words = originals[i].split(" ")
+        b_lines.append(json.dumps({"id": "r%d" % i,
+                                   "text": edit(rng, originals[i],
+                                                max(1, len(words) // 20))}))
     a_lines.insert(40, '{"id": "broken", "text": "no closing brace"')
     a_lines.insert(90, json.dumps({"text": originals[5]}))  # no id
     for _ in range(60):
@@ -141,6 +149,11 @@ OPTIONS = {
                      "--digits", "keep", "--keep", "longest"]),
     "containment_estimated": (dict(containment=0.8, keep="longest"),
                               ["--containment", "0.8", "--keep", "longest"]),
+    "asymmetry": (dict(verify="exact", containment=0.7,
+                       containment_asymmetry=1),
+                  ["--verify", "exact", "--containment", "0.7",
+                   "--containment-asymmetry", "1"]),
+    "no_containment": (dict(containment=0), ["--containment", "0"]),
     "truncate": (dict(max_doc_bytes=1500, oversize="truncate"),
                  ["--max-doc-bytes", "1500", "--oversize", "truncate"]),
 }
@@ -210,6 +223,8 @@ def references(crawl, tmp_path_factory):
     (2, 100000, "truncate", 0),
     (2, 60000, "containment", 3),
     (2, 60000, "containment_estimated", 3),
+    (2, 60000, "asymmetry", 3),
+    (1, 100000, "no_containment", 0),
 ])
 def test_same_outputs_as_neardup_dedup(crawl, clients, references, tmp_path,
                                        workers, partition_bytes, options,
@@ -257,6 +272,13 @@ def test_same_outputs_as_neardup_dedup(crawl, clients, references, tmp_path,
         for r in alone:
             assert (r["id"] not in host or r["kept_id"] not in host
                     or host[r["id"]] != host[r["kept_id"]]), r
+    # The rewrites go by containment only when any containment counts.
+    rewrites = [r for r in removed
+                if r["id"].startswith("r") and r["similarity"] < 0.8]
+    if options == "asymmetry":
+        assert rewrites
+    elif options in ("default", "containment", "containment_estimated"):
+        assert not rewrites, rewrites
     assert stats["read"] == stats["kept"] + stats["removed"] + stats[
         "rejected"]
     assert stats["threads"] == workers

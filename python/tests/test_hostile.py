@@ -84,7 +84,9 @@ U64 = np.array([1, 2, 3], dtype=np.uint64)
 
 
 def _resolved():
-    return _core.resolve_dedup_options(_core.DedupOptions())
+    o = _core.DedupOptions()
+    o.containment = 0  # judge_components' evidence below is signatures only
+    return _core.resolve_dedup_options(o)
 
 
 # name -> (a function returning the callable, valid arguments). The callable
@@ -134,6 +136,10 @@ def _table():
     fn("default_shingle_size", _core.DedupMethod.SIMHASH)
     fn("estimate_containment_rows", np.array([0.5, 0.2, 1.0]),
        np.array([10, 0, 3], np.uint32), np.array([5, 7, 3], np.uint32))
+    fn("counts_by_containment_rows",
+       _core.resolve_dedup_options(_core.DedupOptions()),
+       np.array([0.9, 0.5, 1.0]), U64, np.array([50, 7, 3], np.uint64), U64,
+       U64)
     fn("estimate_jaccard", SIG, SIG)
     fn("estimate_jaccard_rows", SIGS, SIGS)
     fn("exact_jaccard", U64, U64)

@@ -46,6 +46,7 @@ DedupOptions IndexDedupOptions(const IndexOptions& o) {
   d.rows = o.rows;
   d.hamming = o.hamming;
   d.verify = o.verify;
+  d.containment = 0;  // an index compares by Jaccard alone
   return d;
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -14,6 +15,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "index/index_state.h"
+#include "index/index_view.h"
+#include "neardup/lsh.h"
 #include "neardup/index.h"
 #define XXH_INLINE_ALL
 #include "xxhash.h"
@@ -31,16 +34,8 @@ void PutU32(std::string* out, uint32_t v) {
 void PutU64(std::string* out, uint64_t v) {
   for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>(v >> (8 * i)));
 }
-uint32_t GetU32(const char* p) {
-  uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v |= uint32_t{static_cast<uint8_t>(p[i])} << (8 * i);
-  return v;
-}
-uint64_t GetU64(const char* p) {
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v |= uint64_t{static_cast<uint8_t>(p[i])} << (8 * i);
-  return v;
-}
+using internal::GetU32;
+using internal::GetU64;
 
 struct Section {
   std::string tag;
@@ -73,6 +68,32 @@ std::string Index::Serialize() const {
   }
   sections.push_back({"KEYS", StringsSection(keys)});
   sections.push_back({"ORIG", StringsSection(origins)});
+  {
+    // Per table, (folded key, doc) sorted: what a mapped file is searched by.
+    std::string bkey;
+    bkey.reserve(live.size() * s.tables * 8);
+    std::vector<uint64_t> entries(live.size());
+    DocSketch sketch;
+    for (size_t t = 0; t < s.tables; ++t) {
+      for (uint32_t i = 0; i < live.size(); ++i) {
+        const uint32_t d = live[i];
+        uint64_t key = 0;
+        if (s.options.method == DedupMethod::kMinHash) {
+          key = BandKey(s.Signature(d), static_cast<int>(t), s.options.rows);
+        } else {
+          sketch.fingerprint = s.fingerprints[d];
+          key = s.TableKey(sketch, t);
+        }
+        entries[i] = uint64_t{internal::FoldTableKey(key)} << 32 | i;
+      }
+      std::sort(entries.begin(), entries.end());
+      for (uint64_t e : entries) {
+        PutU32(&bkey, static_cast<uint32_t>(e >> 32));
+        PutU32(&bkey, static_cast<uint32_t>(e));
+      }
+    }
+    sections.push_back({"BKEY", std::move(bkey)});
+  }
   if (s.options.method == DedupMethod::kMinHash) {
     std::string sigs;
     sigs.reserve(live.size() * s.options.num_perm * 4);
@@ -242,43 +263,14 @@ absl::StatusOr<std::vector<uint64_t>> ReadEnds(std::string_view sec,
 absl::StatusOr<Index> Index::Deserialize(std::string_view bytes,
                                          std::string_view name) {
   const std::string file(name);
-  if (bytes.size() < kHeaderBytes ||
-      std::memcmp(bytes.data(), kMagic, 7) != 0) {
-    return absl::DataLossError(file + ": not a neardup index (bad magic)");
-  }
-  const uint32_t version = GetU32(bytes.data() + 8);
-  if (bytes[7] != kMagic[7] || version != kIndexFormatVersion) {
-    return absl::FailedPreconditionError(
-        file + ": index format version " + std::to_string(version) +
-        ", this neardup reads version " + std::to_string(kIndexFormatVersion));
-  }
-  const uint32_t count = GetU32(bytes.data() + 12);
-  const uint64_t docs = GetU64(bytes.data() + 16);
-  if (count > 64 || bytes.size() - kHeaderBytes < count * kEntryBytes) {
-    return absl::DataLossError(file + ": section table: truncated");
-  }
-  const std::string_view table = bytes.substr(kHeaderBytes, count * kEntryBytes);
-  if (XXH3_64bits(table.data(), table.size()) != GetU64(bytes.data() + 24)) {
-    return absl::DataLossError(file + ": section table: checksum mismatch");
-  }
+  auto view = internal::IndexFileView::Open(bytes, file);
+  if (!view.ok()) return view.status();
+  if (auto st = view->VerifySections(); !st.ok()) return st;
+  const uint64_t docs = view->documents();
   std::vector<std::pair<std::string, std::string_view>> sections;
-  for (uint32_t i = 0; i < count; ++i) {
-    const char* e = table.data() + i * kEntryBytes;
-    std::string tag(e, 4);
-    for (char& c : tag) {
-      if (c < 'A' || c > 'Z') c = '?';
-    }
-    const uint64_t offset = GetU64(e + 8), size = GetU64(e + 16);
-    if (offset > bytes.size() || size > bytes.size() - offset) {
-      return absl::DataLossError(file + ": section " + tag +
-                                 ": runs past the end of the file (truncated)");
-    }
-    const std::string_view sec = bytes.substr(offset, size);
-    if (XXH3_64bits(sec.data(), sec.size()) != GetU64(e + 24)) {
-      return absl::DataLossError(file + ": section " + tag +
-                                 ": checksum mismatch");
-    }
-    sections.push_back({tag, sec});
+  for (const char* tag : {"PARM", "KEYS", "ORIG", "SIGS", "FPRS", "SETS"}) {
+    const std::string_view sec = view->Section(tag);
+    if (sec.data() != nullptr) sections.push_back({tag, sec});
   }
   auto find = [&](std::string_view tag) -> const std::string_view* {
     for (const auto& [t, sec] : sections) {

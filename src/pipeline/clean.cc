@@ -535,8 +535,9 @@ std::string CleanJob::StatsJson() const {
     j.Key("cut_bytes").Uint(sh.cut_bytes).End();
   }
   j.End();
-  internal::AddJobStats(stats_, /*seconds_digits=*/4, /*with_format=*/false,
-                        options_.skipped_files, &j);
+  internal::AddStageSeconds(stats_, /*digits=*/4, &j);
+  internal::AddJobFiles(stats_, /*with_format=*/false, options_.skipped_files,
+                        &j);
   return j.Finish();
 }
 

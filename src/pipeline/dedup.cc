@@ -228,15 +228,33 @@ class DedupJob {
   std::vector<PriorRecords::Match> prior_matches_;
 };
 
+}  // namespace
+
+std::vector<std::optional<PriorRecords::Match>> PriorRecords::FindAll(
+    size_t n,
+    const std::function<absl::Span<const uint32_t>(size_t)>& signature,
+    const std::function<uint64_t(size_t)>& key, int threads) const {
+  std::vector<std::optional<Match>> found(n);
+  internal::ParallelFor(std::max(1, threads), n, [&](int, size_t i) {
+    found[i] = Find(signature(i), key(i));
+  });
+  return found;
+}
+
+namespace {
+
 absl::Status DedupJob::FindPrior() {
   const size_t n = docs_.size();
-  std::vector<std::optional<PriorRecords::Match>> found(n);
   const bool minhash = options_.method == DedupMethod::kMinHash;
-  internal::ParallelFor(std::max(1, options_.threads), n, [&](int, size_t i) {
-    found[i] = options_.prior->Find(
-        minhash ? docs_.signatures.Signature(i) : absl::Span<const uint32_t>(),
-        minhash ? 0 : docs_.keys[i]);
-  });
+  std::vector<std::optional<PriorRecords::Match>> found =
+      options_.prior->FindAll(
+          n,
+          [&](size_t i) {
+            return minhash ? docs_.signatures.Signature(i)
+                           : absl::Span<const uint32_t>();
+          },
+          [&](size_t i) { return minhash ? uint64_t{0} : docs_.keys[i]; },
+          std::max(1, options_.threads));
   prior_of_.assign(n, 0);
   for (size_t i = 0; i < n; ++i) {
     if (!found[i]) continue;
@@ -541,6 +559,8 @@ absl::StatusOr<internal::Likeness> DedupJob::Compare(uint32_t a, uint32_t b) {
     internal::Likeness like{ExactJaccard(set_a_, set_b_)};
     if (options_.containment > 0) {
       like.containment = ExactContainment(set_a_, set_b_);
+      like.size_a = set_a_.size();
+      like.size_b = set_b_.size();
     }
     like.same_site = !docs_.site.empty() && internal::SameSite(docs_.site[a], docs_.site[b]);
     return like;
@@ -937,14 +957,26 @@ absl::StatusOr<DedupOptions> ResolveDedupOptions(const DedupOptions& options) {
     return invalid("threshold must be strictly between 0 and 1, got " +
                    ShortDouble(o.threshold));
   }
+  if (o.containment < 0) {
+    // The default: on for MinHash, where an excerpt or an extended version
+    // is a duplicate too; the other methods compare no shingle sets, and
+    // prior records (an index) keep no set sizes.
+    o.containment = o.method == DedupMethod::kMinHash && o.prior == nullptr
+                        ? kDefaultContainment
+                        : 0;
+  }
   if (o.containment != 0) {
     if (!(o.containment > 0 && o.containment <= 1)) {
-      return invalid("containment must be 0 (off) or in (0, 1], got " +
-                     ShortDouble(o.containment));
+      return invalid("containment must be negative (the default), 0 (off) "
+                     "or in (0, 1], got " + ShortDouble(o.containment));
     }
     if (o.method != DedupMethod::kMinHash) {
       return invalid("containment needs method minhash");
     }
+  }
+  if (!(o.containment_asymmetry >= 1 && std::isfinite(o.containment_asymmetry))) {
+    return invalid("containment_asymmetry must be at least 1, got " +
+                   ShortDouble(o.containment_asymmetry));
   }
   if (o.main_text && o.main_text_boilerplate.min_docs < 2) {
     return invalid("main_text_boilerplate.min_docs must be at least 2, got " +
@@ -1086,7 +1118,10 @@ std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
   j.Key("bands").Int(s.lsh.bands).Key("rows").Int(s.lsh.rows);
   j.Key("hamming").Int(o.hamming).Key("seed").Uint(o.seed);
   if (o.min_words > 0) j.Key("min_words").Uint(o.min_words);
-  if (o.containment > 0) j.Key("containment").Fixed(o.containment, 4);
+  if (o.containment > 0) {
+    j.Key("containment").Fixed(o.containment, 4);
+    j.Key("containment_asymmetry").Fixed(o.containment_asymmetry, 4);
+  }
   if (!o.shingles.normalize.digits_to_zero) j.Key("digits").String("keep");
   if (o.main_text) j.Key("main_text").Bool(true);
   if (!o.line_counts_file.empty()) {
@@ -1122,8 +1157,20 @@ std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
     }
     j.End();
   }
-  internal::AddJobStats(s, /*seconds_digits=*/3, /*with_format=*/true,
-                        o.skipped_files, &j);
+  internal::AddStageSeconds(s, /*digits=*/3, &j);
+  if (o.prior != nullptr && !o.prior->source().folder.empty()) {
+    const PriorRecords::Source src = o.prior->source();
+    j.Key("index").Object().Key("folder").String(src.folder);
+    j.Key("generation_read").Uint(src.generation_read);
+    j.Key("generation_written");
+    if (src.generation_written == 0) {
+      j.Null();
+    } else {
+      j.Uint(src.generation_written);
+    }
+    j.End();
+  }
+  internal::AddJobFiles(s, /*with_format=*/true, o.skipped_files, &j);
   return j.Finish();
 }
 

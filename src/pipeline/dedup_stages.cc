@@ -226,6 +226,8 @@ absl::StatusOr<std::vector<uint64_t>> JudgeComponents(
       Likeness l{ExactJaccard(set_of(a), set_of(b))};
       if (options.containment > 0) {
         l.containment = ExactContainment(set_of(a), set_of(b));
+        l.size_a = set_of(a).size();
+        l.size_b = set_of(b).size();
       }
       l.same_site = same_site;
       return l;
@@ -268,6 +270,14 @@ absl::StatusOr<std::vector<uint64_t>> JudgeComponents(
     i = j;
   }
   return kept;
+}
+
+bool CountsByContainment(const DedupOptions& options, double containment,
+                         uint64_t size_a, uint64_t size_b, uint64_t site_a,
+                         uint64_t site_b) {
+  internal::Likeness like{0, containment, internal::SameSite(site_a, site_b),
+                          size_a, size_b};
+  return internal::ContainmentCounts(options, like);
 }
 
 namespace {

@@ -103,7 +103,11 @@ absl::StatusOr<Duplicates> FindDuplicates(size_t n, const TextFn& text,
     }
     if (!s.sets.empty()) {
       internal::Likeness like{ExactJaccard(s.sets[a], s.sets[b])};
-      if (o.containment > 0) like.containment = ExactContainment(s.sets[a], s.sets[b]);
+      if (o.containment > 0) {
+        like.containment = ExactContainment(s.sets[a], s.sets[b]);
+        like.size_a = s.sets[a].size();
+        like.size_b = s.sets[b].size();
+      }
       return like;
     }
     const bool contained = !s.sizes.empty();

@@ -2,12 +2,15 @@
 // neardup/index.h that the pipeline layer owns.
 
 #include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -94,6 +97,30 @@ absl::StatusOr<std::vector<std::vector<IndexMatch>>> QueryBatch(
   internal::ParallelFor(internal::JobThreads(threads), texts.size(),
                         [&](int, size_t i) {
                           auto m = index.Query(texts[i], query);
+                          if (m.ok()) {
+                            out[i] = *std::move(m);
+                          } else {
+                            status[i] = m.status();
+                          }
+                        });
+  for (const absl::Status& s : status) {
+    if (!s.ok()) return s;
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<std::vector<IndexFolderMatch>>> QueryBatch(
+    const IndexFolder& folder, absl::Span<const std::string_view> texts,
+    int threads, const QueryOptions& query) {
+  if (threads < 0) {
+    return absl::InvalidArgumentError("threads must be at least 0, got " +
+                                      std::to_string(threads));
+  }
+  std::vector<std::vector<IndexFolderMatch>> out(texts.size());
+  std::vector<absl::Status> status(texts.size());
+  internal::ParallelFor(internal::JobThreads(threads), texts.size(),
+                        [&](int, size_t i) {
+                          auto m = folder.Query(texts[i], query);
                           if (m.ok()) {
                             out[i] = *std::move(m);
                           } else {
@@ -200,6 +227,111 @@ absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
   }
   ::close(fd);
   return out;
+}
+
+absl::StatusOr<std::unique_ptr<MappedFile>> MappedFile::Open(
+    const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return absl::ErrnoToStatus(errno, "cannot open " + path);
+  struct stat st;
+  if (::fstat(fd, &st) != 0) {
+    const int e = errno;
+    ::close(fd);
+    return absl::ErrnoToStatus(e, "cannot stat " + path);
+  }
+  const size_t size = static_cast<size_t>(st.st_size);
+  void* data = nullptr;
+  if (size > 0) {
+    data = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
+    if (data == MAP_FAILED) {
+      const int e = errno;
+      ::close(fd);
+      return absl::ErrnoToStatus(e, "cannot map " + path);
+    }
+    ::madvise(data, size, MADV_RANDOM);
+  }
+  ::close(fd);  // the mapping holds the file
+  return std::unique_ptr<MappedFile>(new MappedFile(data, size));
+}
+
+MappedFile::~MappedFile() {
+  if (size_ > 0) ::munmap(data_, size_);
+}
+
+absl::StatusOr<std::unique_ptr<AtomicFileWriter>> AtomicFileWriter::Create(
+    const std::string& path) {
+  const std::string temp = path + ".tmp." + std::to_string(getpid());
+  const int fd = ::open(temp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
+                        0644);
+  if (fd < 0) return absl::ErrnoToStatus(errno, "cannot create " + temp);
+  return std::unique_ptr<AtomicFileWriter>(new AtomicFileWriter(path, temp, fd));
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+    ::unlink(temp_.c_str());
+  }
+}
+
+absl::Status AtomicFileWriter::Append(std::string_view bytes) {
+  buffer_.append(bytes);
+  return buffer_.size() >= (1u << 20) ? Flush() : absl::OkStatus();
+}
+
+absl::Status AtomicFileWriter::Flush() {
+  size_t done = 0;
+  while (done < buffer_.size()) {
+    const ssize_t n = ::write(fd_, buffer_.data() + done, buffer_.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return absl::ErrnoToStatus(errno, "cannot write " + temp_);
+    }
+    done += static_cast<size_t>(n);
+  }
+  buffer_.clear();
+  return absl::OkStatus();
+}
+
+absl::Status AtomicFileWriter::WriteAt(uint64_t offset, std::string_view bytes) {
+  if (auto s = Flush(); !s.ok()) return s;
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::pwrite(fd_, bytes.data() + done, bytes.size() - done,
+                               static_cast<off_t>(offset + done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return absl::ErrnoToStatus(errno, "cannot write " + temp_);
+    }
+    done += static_cast<size_t>(n);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AtomicFileWriter::Commit() {
+  if (auto s = Flush(); !s.ok()) return s;
+  if (::fsync(fd_) != 0) return absl::ErrnoToStatus(errno, "cannot sync " + temp_);
+  const int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) {
+    const int e = errno;
+    ::unlink(temp_.c_str());
+    return absl::ErrnoToStatus(e, "cannot close " + temp_);
+  }
+  if (::rename(temp_.c_str(), path_.c_str()) != 0) {
+    const int e = errno;
+    ::unlink(temp_.c_str());
+    return absl::ErrnoToStatus(e, "cannot rename " + path_);
+  }
+  const size_t slash = path_.rfind('/');
+  const std::string dir =
+      slash == std::string::npos ? "." : path_.substr(0, slash + 1);
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace internal

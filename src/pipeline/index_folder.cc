@@ -9,11 +9,14 @@
 #include <algorithm>
 #include <cerrno>
 #include <cinttypes>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
+#include <functional>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,10 +26,12 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "index/index_state.h"
+#include "index/index_view.h"
 #include "neardup/index.h"
 #include "neardup/io.h"
 #include "neardup/pipeline.h"
 #include "pipeline/index_files.h"
+#include "pipeline/job.h"
 #define XXH_INLINE_ALL
 #include "xxhash.h"
 
@@ -214,15 +219,25 @@ std::string FlagOf(const std::string& name) {
 
 }  // namespace
 
+// One file of the folder, mapped and read in place.
+struct FolderPart {
+  std::unique_ptr<internal::MappedFile> file;
+  internal::IndexFileView view;
+  uint64_t base = 0;  // the folder's number of its first record
+};
+
 struct IndexFolder::State {
   std::string dir;
   Manifest manifest;
-  Index all;
-  std::optional<Index> pending;  // OpenForWriting
+  Index proto;         // empty: the options, and Sketch
+  DedupOptions rule;   // the job's decision rule (resolved)
+  std::vector<FolderPart> parts;  // one per manifest line, in order
+  std::optional<Index> pending;   // OpenForWriting
   int lock_fd = -1;
 
-  State(std::string d, Manifest m, Index a)
-      : dir(std::move(d)), manifest(std::move(m)), all(std::move(a)) {}
+  State(std::string d, Manifest m, Index p, DedupOptions r)
+      : dir(std::move(d)), manifest(std::move(m)), proto(std::move(p)),
+        rule(std::move(r)) {}
   ~State() {
     if (lock_fd >= 0) ::close(lock_fd);  // releases the flock
   }
@@ -234,7 +249,64 @@ struct IndexFolder::State {
                ? 1
                : manifest.generations.back().number + 1;
   }
+  uint64_t records() const {
+    return parts.empty() ? 0
+                         : parts.back().base + parts.back().view.documents();
+  }
+  // Maps the file of `g`, checks it against the folder's parameters and
+  // the MANIFEST's count; with `verify`, also every checksum.
+  absl::StatusOr<FolderPart> Map(const IndexGeneration& g, uint64_t base,
+                                 bool verify) const;
+  // The match for document `doc` of part p.
+  absl::StatusOr<IndexFolderMatch> Decode(size_t p, uint64_t doc,
+                                          double similarity) const;
 };
+
+absl::StatusOr<FolderPart> IndexFolder::State::Map(const IndexGeneration& g,
+                                                   uint64_t base,
+                                                   bool verify) const {
+  const std::string path = Path(g.file);
+  auto file = internal::MappedFile::Open(path);
+  if (!file.ok()) return file.status();
+  if (verify) {
+    const std::string_view bytes = (*file)->bytes();
+    if (XXH3_64bits(bytes.data(), bytes.size()) != g.checksum) {
+      return absl::DataLossError(path + ": file checksum differs from MANIFEST");
+    }
+  }
+  auto view = internal::IndexFileView::Open((*file)->bytes(), path);
+  if (!view.ok()) return view.status();
+  if (verify) {
+    if (auto st = view->VerifySections(); !st.ok()) return st;
+  }
+  if (view->documents() != g.documents) {
+    return absl::DataLossError(path + ": " + std::to_string(view->documents()) +
+                               " documents, MANIFEST says " +
+                               std::to_string(g.documents));
+  }
+  if (IndexParametersText(view->options()) !=
+      IndexParametersText(proto.options())) {
+    return absl::DataLossError(path +
+                               ": section PARM: other parameters than MANIFEST");
+  }
+  return FolderPart{*std::move(file), *std::move(view), base};
+}
+
+absl::StatusOr<IndexFolderMatch> IndexFolder::State::Decode(
+    size_t p, uint64_t doc, double similarity) const {
+  const internal::IndexFileView& view = parts[p].view;
+  auto origin = view.Origin(doc);
+  if (!origin.ok()) return origin.status();
+  IndexFolderMatch m;
+  if (!DecodeOrigin(*origin, &m)) {
+    auto key = view.Key(doc);
+    if (!key.ok()) return key.status();
+    m.id = std::string(*key);
+  }
+  m.similarity = similarity;
+  m.doc = parts[p].base + doc;
+  return m;
+}
 
 IndexFolder::IndexFolder(std::unique_ptr<State> state)
     : state_(std::move(state)) {}
@@ -242,9 +314,9 @@ IndexFolder::IndexFolder(IndexFolder&&) noexcept = default;
 IndexFolder& IndexFolder::operator=(IndexFolder&&) noexcept = default;
 IndexFolder::~IndexFolder() = default;
 
-// Reads the folder's MANIFEST and every generation into one Index.
+// Reads the folder's MANIFEST and maps every file it names.
 absl::StatusOr<std::unique_ptr<IndexFolder::State>> IndexFolder::Load(
-    const std::string& dir, std::string* report) {
+    const std::string& dir, std::string* report, bool verify) {
   const std::string manifest_path = dir + "/MANIFEST";
   auto text = internal::ReadWholeFile(manifest_path);
   if (!text.ok()) {
@@ -256,46 +328,32 @@ absl::StatusOr<std::unique_ptr<IndexFolder::State>> IndexFolder::Load(
   }
   auto manifest = ParseManifest(*text, manifest_path);
   if (!manifest.ok()) return manifest.status();
-  auto all = Index::Create(manifest->options);
-  if (!all.ok()) {
+  auto proto = Index::Create(manifest->options);
+  if (!proto.ok()) {
     return absl::DataLossError(manifest_path + ": " +
-                               std::string(all.status().message()));
+                               std::string(proto.status().message()));
   }
-  uint64_t records = 0;
-  for (const IndexGeneration& g : manifest->generations) records += g.documents;
-  // A bad count cannot reserve much: it is checked against each file below.
-  if (manifest->generations.size() > 1) {
-    all->Reserve(static_cast<size_t>(std::min<uint64_t>(records, 1u << 26)));
+  if (proto->options().verify == VerifyMode::kExact) {
+    return absl::DataLossError(manifest_path +
+                               ": verify=exact (index folders keep signatures)");
   }
+  auto rule = ResolveDedupOptions(IndexDedupOptions(proto->options()));
+  if (!rule.ok()) return rule.status();
   if (report) *report += manifest_path + ": ok\n";
-  for (const IndexGeneration& g : manifest->generations) {
-    const std::string path = dir + "/" + g.file;
-    auto bytes = internal::ReadWholeFile(path);
-    if (!bytes.ok()) return bytes.status();
-    if (XXH3_64bits(bytes->data(), bytes->size()) != g.checksum) {
-      return absl::DataLossError(path + ": file checksum differs from MANIFEST");
-    }
-    auto gen = Index::Deserialize(*bytes, path);
-    if (!gen.ok()) return gen.status();
-    if (gen->size() != g.documents) {
-      return absl::DataLossError(path + ": " + std::to_string(gen->size()) +
-                                 " documents, MANIFEST says " +
-                                 std::to_string(g.documents));
-    }
-    if (manifest->generations.size() == 1 &&
-        IndexParametersText(gen->options()) ==
-            IndexParametersText(all->options())) {
-      *all = *std::move(gen);  // one copy in memory, not two
-    } else if (auto s = all->InsertAll(*gen); !s.ok()) {
-      return absl::DataLossError(path + ": " + std::string(s.message()));
-    }
+  std::vector<IndexGeneration> generations = manifest->generations;
+  auto state = std::make_unique<IndexFolder::State>(
+      dir, *std::move(manifest), *std::move(proto), *std::move(rule));
+  for (const IndexGeneration& g : generations) {
+    auto part = state->Map(g, state->records(), verify);
+    if (!part.ok()) return part.status();
+    state->parts.push_back(*std::move(part));
     if (report) {
-      *report += path + ": ok, generation " + std::to_string(g.number) + ", " +
+      *report += state->Path(g.file) + ": ok, generation " +
+                 std::to_string(g.number) + ", " +
                  std::to_string(g.documents) + " records\n";
     }
   }
-  return std::make_unique<IndexFolder::State>(dir, *std::move(manifest),
-                                              *std::move(all));
+  return state;
 }
 
 namespace {
@@ -346,10 +404,200 @@ void RemoveLeftovers(const std::string& dir, const Manifest& m) {
   }
 }
 
+// Appends a section's bytes to the file and its checksum.
+class SectionSink {
+ public:
+  explicit SectionSink(internal::AtomicFileWriter* out) : out_(out) {
+    XXH3_64bits_reset(&hash_);
+  }
+  void Put(std::string_view bytes) {
+    if (!status_.ok()) return;
+    XXH3_64bits_update(&hash_, bytes.data(), bytes.size());
+    size_ += bytes.size();
+    status_ = out_->Append(bytes);
+  }
+  void PutU32(uint32_t v) {
+    char b[4];
+    for (int i = 0; i < 4; ++i) b[i] = static_cast<char>(v >> (8 * i));
+    Put({b, 4});
+  }
+  void PutU64(uint64_t v) {
+    char b[8];
+    for (int i = 0; i < 8; ++i) b[i] = static_cast<char>(v >> (8 * i));
+    Put({b, 8});
+  }
+  uint64_t size() const { return size_; }
+  uint64_t checksum() { return XXH3_64bits_digest(&hash_); }
+  const absl::Status& status() const { return status_; }
+
+ private:
+  internal::AtomicFileWriter* out_;
+  XXH3_state_t hash_;
+  uint64_t size_ = 0;
+  absl::Status status_;
+};
+
+void AppendU32(std::string* out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out->push_back(static_cast<char>(v >> (8 * i)));
+}
+void AppendU64(std::string* out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>(v >> (8 * i)));
+}
+
+// The generation of a record from its key "<generation>:<ordinal>".
+uint64_t KeyGeneration(std::string_view key) {
+  uint64_t g = 0;
+  TakeNumber(&key, &g);
+  return g;
+}
+
 }  // namespace
 
+// Writes the records of parts [from, to), less those of generation `drop`
+// (0: none), as one index file `name`, streamed: the file Index::Serialize
+// would write for them (same bytes). Memory: fixed buffers, plus 4 bytes
+// per record of the parts when dropping. The parts' checksums are checked
+// first, so that a merge never carries a damaged file forward.
+absl::StatusOr<IndexGeneration> IndexFolder::WriteMerged(size_t from,
+                                                         size_t to,
+                                                         uint64_t drop,
+                                                         const std::string& name) {
+  State& s = *state_;
+  for (size_t p = from; p < to; ++p) {
+    if (auto st = s.parts[p].view.VerifySections(); !st.ok()) return st;
+  }
+  // new_doc[p - from][d]: the record's number in the output, or ~0 when
+  // dropped (only when dropping).
+  std::vector<std::vector<uint32_t>> new_doc(to - from);
+  std::vector<uint64_t> out_base(to - from);
+  uint64_t docs = 0;
+  for (size_t p = from; p < to; ++p) {
+    const internal::IndexFileView& v = s.parts[p].view;
+    out_base[p - from] = docs;
+    if (drop == 0) {
+      docs += v.documents();
+      continue;
+    }
+    std::vector<uint32_t>& map = new_doc[p - from];
+    map.resize(v.documents());
+    for (uint64_t d = 0; d < v.documents(); ++d) {
+      auto key = v.Key(d);
+      if (!key.ok()) return key.status();
+      map[d] = KeyGeneration(*key) == drop ? ~0u
+                                           : static_cast<uint32_t>(docs++);
+    }
+  }
+  auto kept = [&](size_t p, uint64_t d) {
+    return drop == 0 || new_doc[p - from][d] != ~0u;
+  };
+  auto renumber = [&](size_t p, uint64_t d) -> uint64_t {
+    return drop == 0 ? out_base[p - from] + d : new_doc[p - from][d];
+  };
+  const bool minhash = s.proto.options().method == DedupMethod::kMinHash;
+  const std::vector<std::string> tags = {"PARM", "KEYS", "ORIG", "BKEY",
+                                         minhash ? "SIGS" : "FPRS"};
+  const std::string path = s.Path(name);
+  auto out = internal::AtomicFileWriter::Create(path);
+  if (!out.ok()) return out.status();
+  const uint64_t head = 32 + 32 * tags.size();
+  if (auto st = (*out)->Append(std::string(head, '\0')); !st.ok()) return st;
+  std::string table;
+  uint64_t offset = head;
+  for (const std::string& tag : tags) {
+    SectionSink sink(out->get());
+    if (tag == "PARM") {
+      sink.Put(IndexParametersText(s.proto.options()));
+    } else if (tag == "KEYS" || tag == "ORIG") {
+      for (int pass = 0; pass < 2; ++pass) {  // the offsets, then the bytes
+        uint64_t end = 0;
+        for (size_t p = from; p < to; ++p) {
+          const internal::IndexFileView& v = s.parts[p].view;
+          for (uint64_t d = 0; d < v.documents(); ++d) {
+            if (!kept(p, d)) continue;
+            auto item = tag == "KEYS" ? v.Key(d) : v.Origin(d);
+            if (!item.ok()) return item.status();
+            if (pass == 0) {
+              sink.PutU64(end += item->size());
+            } else {
+              sink.Put(*item);
+            }
+          }
+        }
+      }
+    } else if (tag == "BKEY") {
+      const size_t tables = internal::TableKeys(s.proto.options()).tables();
+      for (size_t t = 0; t < tables; ++t) {
+        // Merges the parts' sorted tables; equal folded keys keep the
+        // parts' order, which is the order of the output's numbers.
+        std::vector<uint64_t> at(to - from, 0);
+        for (;;) {
+          size_t best = to;
+          uint32_t best_fold = 0;
+          for (size_t p = from; p < to; ++p) {
+            const internal::IndexFileView& v = s.parts[p].view;
+            if (at[p - from] >= v.documents()) continue;
+            const uint32_t fold =
+                internal::GetU32(v.Table(t).data() + 8 * at[p - from]);
+            if (best == to || fold < best_fold) best = p, best_fold = fold;
+          }
+          if (best == to) break;
+          const internal::IndexFileView& v = s.parts[best].view;
+          const uint64_t d =
+              internal::GetU32(v.Table(t).data() + 8 * at[best - from] + 4);
+          ++at[best - from];
+          if (d >= v.documents()) {
+            return absl::DataLossError(v.name() + ": section BKEY: document " +
+                                       std::to_string(d) + " out of range");
+          }
+          if (!kept(best, d)) continue;
+          sink.PutU32(best_fold);
+          sink.PutU32(static_cast<uint32_t>(renumber(best, d)));
+        }
+      }
+    } else {
+      for (size_t p = from; p < to; ++p) {
+        const internal::IndexFileView& v = s.parts[p].view;
+        const std::string_view sec = v.Section(tag);
+        const uint64_t per_doc = v.documents() == 0 ? 0 : sec.size() / v.documents();
+        if (drop == 0) {
+          sink.Put(sec);
+          continue;
+        }
+        for (uint64_t d = 0; d < v.documents(); ++d) {
+          if (kept(p, d)) sink.Put(sec.substr(d * per_doc, per_doc));
+        }
+      }
+    }
+    if (!sink.status().ok()) return sink.status();
+    table.append(tag);
+    AppendU32(&table, 0);
+    AppendU64(&table, offset);
+    AppendU64(&table, sink.size());
+    AppendU64(&table, sink.checksum());
+    offset += sink.size();
+  }
+  std::string header("NDUPIDX1");
+  AppendU32(&header, kIndexFormatVersion);
+  AppendU32(&header, static_cast<uint32_t>(tags.size()));
+  AppendU64(&header, docs);
+  AppendU64(&header, XXH3_64bits(table.data(), table.size()));
+  header += table;
+  if (auto st = (*out)->WriteAt(0, header); !st.ok()) return st;
+  IndexGeneration g;
+  g.file = name;
+  g.documents = docs;
+  {
+    auto written = internal::MappedFile::Open((*out)->temp_path());
+    if (!written.ok()) return written.status();
+    const std::string_view bytes = (*written)->bytes();
+    g.checksum = XXH3_64bits(bytes.data(), bytes.size());
+  }
+  if (auto st = (*out)->Commit(); !st.ok()) return st;
+  return g;
+}
+
 absl::StatusOr<IndexFolder> IndexFolder::Open(const std::string& dir) {
-  auto state = Load(dir, nullptr);
+  auto state = Load(dir, nullptr, /*verify=*/false);
   if (!state.ok()) return state.status();
   return IndexFolder(*std::move(state));
 }
@@ -359,6 +607,12 @@ absl::StatusOr<IndexFolder> IndexFolder::OpenForWriting(
   auto created = Index::Create(options);
   if (!created.ok()) return created.status();
   const IndexOptions wanted = created->options();  // `created` moves below
+  if (wanted.method == DedupMethod::kMinHash &&
+      wanted.verify == VerifyMode::kExact) {
+    return absl::InvalidArgumentError(
+        "an index folder keeps signatures, not shingle sets: verify must be "
+        "signature");
+  }
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) {
@@ -367,7 +621,7 @@ absl::StatusOr<IndexFolder> IndexFolder::OpenForWriting(
   }
   auto lock = TakeLock(dir);
   if (!lock.ok()) return lock.status();
-  auto state = Load(dir, nullptr);
+  auto state = Load(dir, nullptr, /*verify=*/false);
   if (!state.ok() && state.status().code() == absl::StatusCode::kNotFound &&
       !fs::exists(dir + "/MANIFEST")) {
     Manifest m;
@@ -378,7 +632,13 @@ absl::StatusOr<IndexFolder> IndexFolder::OpenForWriting(
       ::close(*lock);
       return s;
     }
-    state = std::make_unique<State>(dir, std::move(m), *std::move(created));
+    auto rule = ResolveDedupOptions(IndexDedupOptions(wanted));
+    if (!rule.ok()) {
+      ::close(*lock);
+      return rule.status();
+    }
+    state = std::make_unique<State>(dir, std::move(m), *std::move(created),
+                                    *std::move(rule));
   }
   if (!state.ok()) {
     ::close(*lock);
@@ -387,7 +647,7 @@ absl::StatusOr<IndexFolder> IndexFolder::OpenForWriting(
   (*state)->lock_fd = *lock;
   std::string name;
   const std::string diff =
-      FirstDifference((*state)->all.options(), wanted, &name);
+      FirstDifference((*state)->proto.options(), wanted, &name);
   if (!diff.empty()) {
     return absl::InvalidArgumentError(
         "index " + dir + " was made with " + diff + " (" + FlagOf(name) +
@@ -401,26 +661,172 @@ absl::StatusOr<IndexFolder> IndexFolder::OpenForWriting(
   return IndexFolder(*std::move(state));
 }
 
-const Index& IndexFolder::index() const { return state_->all; }
+size_t IndexFolder::size() const { return state_->records(); }
+
+const IndexOptions& IndexFolder::options() const {
+  return state_->proto.options();
+}
+
+DocSketch IndexFolder::Sketch(std::string_view text) const {
+  return state_->proto.Sketch(text);
+}
 
 const std::vector<IndexGeneration>& IndexFolder::generations() const {
   return state_->manifest.generations;
 }
 
-IndexFolderMatch IndexFolder::Decode(const IndexMatch& match) const {
-  IndexFolderMatch m;
-  if (!DecodeOrigin(match.origin, &m)) m.id = match.key;
-  m.similarity = match.similarity;
-  m.doc = match.doc;
-  return m;
+absl::StatusOr<std::vector<IndexFolderMatch>> IndexFolder::Query(
+    std::string_view text, const QueryOptions& query) const {
+  return Query(Sketch(text), query);
 }
 
 absl::StatusOr<std::vector<IndexFolderMatch>> IndexFolder::Query(
-    std::string_view text, const QueryOptions& query) const {
-  auto matches = state_->all.Query(text, query);
-  if (!matches.ok()) return matches.status();
+    const DocSketch& sketch, const QueryOptions& query) const {
+  const State& s = *state_;
+  DedupOptions rule = s.rule;
+  if (!std::isnan(query.min_similarity)) {
+    if (!(query.min_similarity >= 0 && query.min_similarity <= 1)) {
+      return absl::InvalidArgumentError("min_similarity must be in [0, 1]");
+    }
+    rule.threshold = query.min_similarity;
+  }
+  const bool minhash = s.proto.options().method == DedupMethod::kMinHash;
+  if (minhash && sketch.signature.size() !=
+                     static_cast<size_t>(s.proto.options().num_perm)) {
+    return absl::InvalidArgumentError("signature of the wrong length");
+  }
   std::vector<IndexFolderMatch> out;
-  for (const IndexMatch& m : *matches) out.push_back(Decode(m));
+  std::vector<internal::ViewMatch> found;
+  for (size_t p = 0; p < s.parts.size(); ++p) {
+    found.clear();
+    if (auto st = s.parts[p].view.Match(sketch, rule, false, &found); !st.ok()) {
+      return st;
+    }
+    for (const internal::ViewMatch& f : found) {
+      auto m = s.Decode(p, f.doc, f.similarity);
+      if (!m.ok()) return m.status();
+      out.push_back(*std::move(m));
+    }
+  }
+  const bool lower_is_better =
+      s.proto.options().method == DedupMethod::kSimHash;
+  std::stable_sort(out.begin(), out.end(),
+                   [&](const IndexFolderMatch& a, const IndexFolderMatch& b) {
+                     return lower_is_better ? a.similarity < b.similarity
+                                            : a.similarity > b.similarity;
+                   });
+  if (query.limit > 0 && out.size() > query.limit) out.resize(query.limit);
+  return out;
+}
+
+absl::StatusOr<std::optional<IndexFolderMatch>> IndexFolder::FindFirst(
+    const DocSketch& sketch) const {
+  const State& s = *state_;
+  if (s.proto.options().method == DedupMethod::kMinHash &&
+      sketch.signature.size() !=
+          static_cast<size_t>(s.proto.options().num_perm)) {
+    return absl::InvalidArgumentError("signature of the wrong length");
+  }
+  std::vector<internal::ViewMatch> found;
+  for (size_t p = 0; p < s.parts.size(); ++p) {
+    if (auto st = s.parts[p].view.Match(sketch, s.rule, true, &found); !st.ok()) {
+      return st;
+    }
+    if (!found.empty()) {
+      auto m = s.Decode(p, found[0].doc, found[0].similarity);
+      if (!m.ok()) return m.status();
+      return std::optional<IndexFolderMatch>(*std::move(m));
+    }
+  }
+  return std::optional<IndexFolderMatch>();
+}
+
+absl::StatusOr<std::vector<std::optional<IndexFolderMatch>>>
+IndexFolder::FindFirstBatch(absl::Span<const DocSketch> sketches,
+                            int threads) const {
+  const State& s = *state_;
+  const size_t n = sketches.size();
+  const int t_count = internal::JobThreads(threads);
+  std::vector<std::optional<IndexFolderMatch>> out(n);
+  if (s.parts.empty() || n == 0) return out;
+  if (n >= (uint64_t{1} << 32)) {
+    return absl::InvalidArgumentError("at most 2^32 - 1 sketches a batch");
+  }
+  for (const DocSketch& sketch : sketches) {
+    if (s.proto.options().method == DedupMethod::kMinHash &&
+        sketch.signature.size() !=
+            static_cast<size_t>(s.proto.options().num_perm)) {
+      return absl::InvalidArgumentError("signature of the wrong length");
+    }
+  }
+  const internal::TableKeys keys(s.proto.options());
+  const size_t tables = keys.tables();
+  std::vector<uint64_t> wanted(n * tables);
+  internal::ParallelFor(t_count, n, [&](int, size_t q) {
+    for (size_t t = 0; t < tables; ++t) {
+      wanted[q * tables + t] =
+          keys.Key(sketches[q].signature, sketches[q].fingerprint, t);
+    }
+  });
+  // Per table, (folded key, query) sorted: the order the files are read in.
+  std::vector<std::vector<uint64_t>> order(tables);
+  internal::ParallelFor(t_count, tables, [&](int, size_t t) {
+    order[t].resize(n);
+    for (size_t q = 0; q < n; ++q) {
+      order[t][q] =
+          uint64_t{internal::FoldTableKey(wanted[q * tables + t])} << 32 | q;
+    }
+    std::sort(order[t].begin(), order[t].end());
+  });
+  std::vector<char> done(n, 0);
+  using Hit = internal::IndexFileView::TableHit;
+  for (size_t p = 0; p < s.parts.size(); ++p) {
+    const internal::IndexFileView& view = s.parts[p].view;
+    std::vector<std::vector<Hit>> hits(tables);
+    std::vector<absl::Status> status(tables);
+    internal::ParallelFor(t_count, tables, [&](int, size_t t) {
+      uint64_t at = 0;
+      for (const uint64_t e : order[t]) {
+        const auto q = static_cast<uint32_t>(e);
+        if (done[q]) continue;
+        status[t] = view.Hits(t, static_cast<uint32_t>(e >> 32), &at, q,
+                              &hits[t]);
+        if (!status[t].ok()) break;
+      }
+    });
+    for (const absl::Status& st : status) {
+      if (!st.ok()) return st;
+    }
+    std::vector<Hit> all;
+    for (auto& h : hits) all.insert(all.end(), h.begin(), h.end());
+    std::sort(all.begin(), all.end());
+    std::vector<size_t> starts;  // of each query's hits
+    for (size_t i = 0; i < all.size(); ++i) {
+      if (i == 0 || all[i].query != all[i - 1].query) starts.push_back(i);
+    }
+    starts.push_back(all.size());
+    std::vector<absl::Status> errors(starts.size());
+    internal::ParallelFor(t_count, starts.size() - 1, [&](int, size_t g) {
+      const absl::Span<const Hit> group =
+          absl::MakeConstSpan(all).subspan(starts[g], starts[g + 1] - starts[g]);
+      const uint32_t q = group[0].query;
+      std::vector<internal::ViewMatch> found;
+      errors[g] = view.Verify(
+          sketches[q], absl::MakeConstSpan(wanted).subspan(q * tables, tables),
+          group, s.rule, /*first_only=*/true, &found);
+      if (!errors[g].ok() || found.empty()) return;
+      auto m = s.Decode(p, found[0].doc, found[0].similarity);
+      if (!m.ok()) {
+        errors[g] = m.status();
+        return;
+      }
+      out[q] = *std::move(m);
+      done[q] = 1;
+    });
+    for (const absl::Status& st : errors) {
+      if (!st.ok()) return st;
+    }
+  }
   return out;
 }
 
@@ -437,6 +843,82 @@ void IndexFolder::Add(std::string_view id, std::string_view file,
 
 size_t IndexFolder::pending() const {
   return state_->pending ? state_->pending->size() : 0;
+}
+
+namespace {
+
+// The tier of a file of `documents` records: floor(log4), 0 for 0 or 1.
+int Tier(uint64_t documents) {
+  int tier = 0;
+  while (documents >= 4) documents /= 4, ++tier;
+  return tier;
+}
+
+}  // namespace
+
+// Replaces files [from, to) with the file `g` (written), commits the
+// MANIFEST, maps the new file and removes the replaced ones.
+absl::Status IndexFolder::Replace(size_t from, size_t to, IndexGeneration g) {
+  State& s = *state_;
+  std::vector<IndexGeneration> generations;
+  for (size_t i = 0; i < from; ++i) generations.push_back(s.manifest.generations[i]);
+  generations.push_back(g);
+  for (size_t i = to; i < s.manifest.generations.size(); ++i) {
+    generations.push_back(s.manifest.generations[i]);
+  }
+  if (auto st = internal::WriteFileAtomically(
+          s.Path("MANIFEST"), ManifestText(s.manifest.options, generations));
+      !st.ok()) {
+    return st;
+  }
+  std::vector<std::string> replaced;
+  for (size_t i = from; i < to; ++i) {
+    if (s.manifest.generations[i].file != g.file) {
+      replaced.push_back(s.manifest.generations[i].file);
+    }
+  }
+  s.manifest.generations = std::move(generations);
+  // Maps the committed state again (the files are immutable: cheap).
+  std::vector<FolderPart> parts;
+  uint64_t base = 0;
+  for (const IndexGeneration& x : s.manifest.generations) {
+    auto part = s.Map(x, base, false);
+    if (!part.ok()) return part.status();
+    base += part->view.documents();
+    parts.push_back(*std::move(part));
+  }
+  s.parts = std::move(parts);
+  std::error_code ec;
+  for (const std::string& f : replaced) fs::remove(s.Path(f), ec);
+  return absl::OkStatus();
+}
+
+// The name of a file holding generations (after, last], less `drop`.
+static std::string MergedName(uint64_t after, uint64_t last, uint64_t drop) {
+  char name[80];
+  if (drop == 0) {
+    std::snprintf(name, sizeof name, "gen-%06" PRIu64 "-%06" PRIu64 ".ndx",
+                  after + 1, last);
+  } else {
+    std::snprintf(name, sizeof name,
+                  "gen-%06" PRIu64 "-%06" PRIu64 "-d%06" PRIu64 ".ndx",
+                  after + 1, last, drop);
+  }
+  return name;
+}
+
+absl::Status IndexFolder::Merge(size_t from, size_t to, uint64_t drop) {
+  State& s = *state_;
+  const uint64_t after = from == 0 ? 0 : s.manifest.generations[from - 1].number;
+  const uint64_t last = s.manifest.generations[to - 1].number;
+  auto g = WriteMerged(from, to, drop, MergedName(after, last, drop));
+  if (!g.ok()) return g.status();
+  g->number = last;
+  g->run = to - from == 1 ? s.manifest.generations[from].run
+                          : "merged generations " + std::to_string(after + 1) +
+                                "-" + std::to_string(last);
+  if (drop != 0) g->run += " without generation " + std::to_string(drop);
+  return Replace(from, to, *std::move(g));
 }
 
 absl::Status IndexFolder::Commit(std::string_view run) {
@@ -463,10 +945,28 @@ absl::Status IndexFolder::Commit(std::string_view run) {
     return st;
   }
   s.manifest.generations = std::move(generations);
-  if (auto st = s.all.InsertAll(*s.pending); !st.ok()) return st;
+  auto part = s.Map(g, s.records(), false);
+  if (!part.ok()) return part.status();
+  s.parts.push_back(*std::move(part));
   auto fresh = Index::Create(s.manifest.options);
   if (!fresh.ok()) return fresh.status();
   s.pending.emplace(*std::move(fresh));
+  // Tiered merging: when the newest kMergeFanIn files are of one tier, they
+  // become one file (of the next tier, about). Each record is rewritten
+  // about log4(records) times in all, and the folder holds at most about
+  // 3 files per tier.
+  for (;;) {
+    const size_t n = s.parts.size();
+    if (n < kMergeFanIn) break;
+    const int tier = Tier(s.manifest.generations[n - 1].documents);
+    size_t same = 0;
+    while (same < n &&
+           Tier(s.manifest.generations[n - 1 - same].documents) == tier) {
+      ++same;
+    }
+    if (same < kMergeFanIn) break;
+    if (auto st = Merge(n - same, n, 0); !st.ok()) return st;
+  }
   return absl::OkStatus();
 }
 
@@ -477,33 +977,7 @@ absl::Status IndexFolder::Compact() {
                                          " was opened to read");
   }
   if (s.manifest.generations.size() < 2) return absl::OkStatus();
-  const uint64_t last = s.manifest.generations.back().number;
-  IndexGeneration g;
-  g.number = last;
-  char name[48];
-  std::snprintf(name, sizeof name, "gen-%06" PRIu64 "-compact.ndx", last);
-  g.file = name;
-  g.documents = s.all.size();
-  g.run = "compacted generations " +
-          std::to_string(s.manifest.generations.front().number) + "-" +
-          std::to_string(last);
-  const std::string bytes = s.all.Serialize();
-  g.checksum = XXH3_64bits(bytes.data(), bytes.size());
-  if (auto st = internal::WriteFileAtomically(s.Path(g.file), bytes); !st.ok()) {
-    return st;
-  }
-  const std::vector<IndexGeneration> old = s.manifest.generations;
-  if (auto st = internal::WriteFileAtomically(s.Path("MANIFEST"),
-                                              ManifestText(s.manifest.options, {g}));
-      !st.ok()) {
-    return st;
-  }
-  s.manifest.generations = {g};
-  std::error_code ec;
-  for (const IndexGeneration& o : old) {
-    if (o.file != g.file) fs::remove(s.Path(o.file), ec);
-  }
-  return absl::OkStatus();
+  return Merge(0, s.manifest.generations.size(), 0);
 }
 
 absl::Status IndexFolder::DropGeneration(uint64_t generation) {
@@ -512,68 +986,31 @@ absl::Status IndexFolder::DropGeneration(uint64_t generation) {
     return absl::FailedPreconditionError("index " + s.dir +
                                          " was opened to read");
   }
-  // Keys are "<generation>:<ordinal>", ordinals 0, 1, ... without gaps.
-  auto drop_from = [&](Index& index) {
-    uint64_t dropped = 0;
-    while (index.Remove(std::to_string(generation) + ":" +
-                        std::to_string(dropped))) {
-      ++dropped;
-    }
-    return dropped;
-  };
-  std::vector<IndexGeneration> kept;
-  std::vector<std::string> replaced;
-  bool found = false;
-  for (const IndexGeneration& g : s.manifest.generations) {
-    if (g.number == generation && g.file == GenerationFile(generation)) {
-      found = true;
-      replaced.push_back(g.file);
+  if (generation == 0) {
+    return absl::NotFoundError("index " + s.dir + " has no generation 0");
+  }
+  // Files hold consecutive generations: file p those after file p - 1's.
+  for (size_t p = 0; p < s.parts.size(); ++p) {
+    const uint64_t after = p == 0 ? 0 : s.manifest.generations[p - 1].number;
+    if (generation <= after || generation > s.manifest.generations[p].number) {
       continue;
     }
-    // A compacted file may hold the generation's records: rewrite it.
-    auto bytes = internal::ReadWholeFile(s.Path(g.file));
-    if (!bytes.ok()) return bytes.status();
-    auto index = Index::Deserialize(*bytes, s.Path(g.file));
-    if (!index.ok()) return index.status();
-    if (drop_from(*index) == 0) {
-      kept.push_back(g);
-      continue;
+    const internal::IndexFileView& v = s.parts[p].view;
+    bool holds = false;
+    for (uint64_t d = 0; d < v.documents() && !holds; ++d) {
+      auto key = v.Key(d);
+      if (!key.ok()) return key.status();
+      holds = KeyGeneration(*key) == generation;
     }
-    found = true;
-    IndexGeneration rewritten = g;
-    char name[64];
-    std::snprintf(name, sizeof name, "gen-%06" PRIu64 "-without-%06" PRIu64 ".ndx",
-                  g.number, generation);
-    rewritten.file = name;
-    rewritten.documents = index->size();
-    rewritten.run = g.run + " without generation " + std::to_string(generation);
-    const std::string image = index->Serialize();
-    rewritten.checksum = XXH3_64bits(image.data(), image.size());
-    if (auto st = internal::WriteFileAtomically(s.Path(rewritten.file), image);
-        !st.ok()) {
-      return st;
-    }
-    replaced.push_back(g.file);
-    kept.push_back(rewritten);
+    if (holds) return Merge(p, p + 1, generation);
+    break;
   }
-  if (!found) {
-    return absl::NotFoundError("index " + s.dir + " has no generation " +
-                               std::to_string(generation));
-  }
-  if (auto st = internal::WriteFileAtomically(
-          s.Path("MANIFEST"), ManifestText(s.manifest.options, kept));
-      !st.ok()) {
-    return st;
-  }
-  s.manifest.generations = std::move(kept);
-  drop_from(s.all);
-  std::error_code ec;
-  for (const std::string& f : replaced) fs::remove(s.Path(f), ec);
-  return absl::OkStatus();
+  return absl::NotFoundError("index " + s.dir + " has no records of generation " +
+                             std::to_string(generation));
 }
 
 absl::Status VerifyIndexFolder(const std::string& dir, std::string* report) {
-  auto state = IndexFolder::Load(dir, report);
+  auto state = IndexFolder::Load(dir, report, /*verify=*/true);
   return state.ok() ? absl::OkStatus() : state.status();
 }
 
@@ -582,20 +1019,34 @@ namespace {
 // The records of an index folder as a dedup job's earlier records.
 class FolderPrior : public PriorRecords {
  public:
-  FolderPrior(IndexFolder* folder, bool add) : folder_(folder), add_(add) {}
+  FolderPrior(IndexFolder* folder, bool add, std::string dir)
+      : folder_(folder), add_(add), dir_(std::move(dir)) {}
+
+  Source source() const override {
+    Source s;
+    s.folder = dir_;
+    const auto& files = folder_->generations();
+    s.generation_read = files.empty() ? 0 : files.back().number;
+    s.generation_written = add_ ? s.generation_read + 1 : 0;
+    return s;
+  }
 
   std::optional<Match> Find(absl::Span<const uint32_t> signature,
                             uint64_t key) const override {
     DocSketch sketch;
     sketch.signature.assign(signature.begin(), signature.end());
     sketch.fingerprint = key;
-    auto matches = folder_->index().Query(sketch);
-    if (!matches.ok() || matches->empty()) return std::nullopt;
-    // The job judges a record against the first kept record it duplicates.
-    const IndexMatch& first = *std::min_element(
-        matches->begin(), matches->end(),
-        [](const IndexMatch& a, const IndexMatch& b) { return a.doc < b.doc; });
-    const IndexFolderMatch m = folder_->Decode(first);
+    auto found = folder_->FindFirst(sketch);
+    if (!found.ok()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (error_.ok()) error_ = found.status();
+      return std::nullopt;
+    }
+    if (!found->has_value()) return std::nullopt;
+    return ToMatch(**found);
+  }
+
+  static Match ToMatch(const IndexFolderMatch& m) {
     Match out;
     out.kept_id = m.id;
     out.similarity = m.similarity;
@@ -603,6 +1054,35 @@ class FolderPrior : public PriorRecords {
                       std::to_string(m.generation) + ",\"file\":";
     AppendJsonString(m.file, &out.source_json);
     out.source_json += ",\"line\":" + std::to_string(m.line) + "}";
+    return out;
+  }
+
+  std::vector<std::optional<Match>> FindAll(
+      size_t n,
+      const std::function<absl::Span<const uint32_t>(size_t)>& signature,
+      const std::function<uint64_t(size_t)>& key, int threads) const override {
+    std::vector<std::optional<Match>> out(n);
+    // In slices, so that the sketches copied for a lookup stay bounded.
+    constexpr size_t kSlice = size_t{1} << 18;
+    std::vector<DocSketch> sketches;
+    for (size_t first = 0; first < n; first += kSlice) {
+      const size_t count = std::min(kSlice, n - first);
+      sketches.resize(count);
+      for (size_t i = 0; i < count; ++i) {
+        const absl::Span<const uint32_t> sig = signature(first + i);
+        sketches[i].signature.assign(sig.begin(), sig.end());
+        sketches[i].fingerprint = key(first + i);
+      }
+      auto found = folder_->FindFirstBatch(sketches, threads);
+      if (!found.ok()) {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (error_.ok()) error_ = found.status();
+        return out;
+      }
+      for (size_t i = 0; i < count; ++i) {
+        if ((*found)[i]) out[first + i] = ToMatch(*(*found)[i]);
+      }
+    }
     return out;
   }
 
@@ -615,17 +1095,29 @@ class FolderPrior : public PriorRecords {
     folder_->Add(id, file, line, sketch);
   }
 
+  // The first error a lookup met (a damaged index file), or OK.
+  absl::Status error() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return error_;
+  }
+
  private:
   IndexFolder* folder_;
   bool add_;
+  std::string dir_;
+  mutable std::mutex mu_;
+  mutable absl::Status error_;
 };
 
 }  // namespace
 
 absl::StatusOr<DedupStats> RunDedupWithIndex(
     const std::vector<InputFile>& inputs, const std::string& outdir,
-    const DedupOptions& options, const std::string& index_dir, bool readonly,
+    const DedupOptions& given, const std::string& index_dir, bool readonly,
     const ProgressFn& progress, uint64_t* added) {
+  // An index keeps no set sizes: the default containment is off with it.
+  DedupOptions options = given;
+  if (options.containment < 0) options.containment = 0;
   auto index_options = IndexOptionsOf(options);
   if (!index_options.ok()) return index_options.status();
   if (options.method == DedupMethod::kMinHash &&
@@ -647,7 +1139,7 @@ absl::StatusOr<DedupStats> RunDedupWithIndex(
     if (!wanted.ok()) return wanted.status();
     std::string name;
     const std::string diff =
-        FirstDifference(folder->index().options(), wanted->options(), &name);
+        FirstDifference(folder->options(), wanted->options(), &name);
     if (!diff.empty()) {
       return absl::InvalidArgumentError(
           "index " + index_dir + " was made with " + diff + " (" +
@@ -655,11 +1147,16 @@ absl::StatusOr<DedupStats> RunDedupWithIndex(
           "(neardup index info " + index_dir + ")");
     }
   }
-  FolderPrior prior(&*folder, write);
+  FolderPrior prior(&*folder, write, index_dir);
   DedupOptions o = options;
   o.prior = &prior;
   auto stats = RunDedup(inputs, outdir, o, progress);
   if (!stats.ok()) return stats.status();
+  if (auto s = prior.error(); !s.ok()) {
+    return absl::DataLossError(std::string(s.message()) +
+                               " (the run's outputs may miss matches; neardup "
+                               "index verify " + index_dir + ")");
+  }
   if (added) *added = write ? folder->pending() : 0;
   if (write) {
     if (auto s = folder->Commit(outdir); !s.ok()) return s;

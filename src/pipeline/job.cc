@@ -912,13 +912,16 @@ void AddFileCounts(const FileCounts& f, bool with_format, JsonWriter* j) {
   j->End();
 }
 
-void AddJobStats(const JobStats& stats, int seconds_digits, bool with_format,
-                 const std::vector<std::string>& skipped, JsonWriter* j) {
+void AddStageSeconds(const JobStats& stats, int digits, JsonWriter* j) {
   j->Key("seconds").Object();
   for (const auto& [stage, seconds] : stats.stage_seconds) {
-    j->Key(stage).Fixed(seconds, seconds_digits);
+    j->Key(stage).Fixed(seconds, digits);
   }
   j->End();
+}
+
+void AddJobFiles(const JobStats& stats, bool with_format,
+                 const std::vector<std::string>& skipped, JsonWriter* j) {
   j->Key("files").Array();
   for (const FileCounts& f : stats.files) AddFileCounts(f, with_format, j);
   j->End();

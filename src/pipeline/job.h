@@ -370,11 +370,13 @@ void AddRecordCounts(const RecordCounts& counts, JsonWriter* j);
 // (format and compression with `with_format`: the dedup job's).
 void AddFileCounts(const FileCounts& f, bool with_format, JsonWriter* j);
 
-// Writes the members that close every stats.json: "seconds" (each stage's,
-// with `seconds_digits` decimals), "files" (AddFileCounts), "outputs",
-// then the files a folder walk left out: "skipped_file_count":N,
-// "skipped_files":[the first 1000 paths].
-void AddJobStats(const JobStats& stats, int seconds_digits, bool with_format,
+// Writes stats.json's "seconds": each stage's, with `digits` decimals.
+void AddStageSeconds(const JobStats& stats, int digits, JsonWriter* j);
+
+// Writes the members that close every stats.json: "files"
+// (AddFileCounts), "outputs", then the files a folder walk left out:
+// "skipped_file_count":N, "skipped_files":[the first 1000 paths].
+void AddJobFiles(const JobStats& stats, bool with_format,
                  const std::vector<std::string>& skipped, JsonWriter* j);
 
 }  // namespace neardup::internal

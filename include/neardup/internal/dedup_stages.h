@@ -203,6 +203,18 @@ absl::StatusOr<std::vector<uint64_t>> JudgeComponents(
     absl::Span<const uint64_t> length, absl::Span<const double> number,
     const DedupOptions& options, const MemberEvidence& evidence);
 
+// Returns true when a MinHash pair counts as a duplicate by containment
+// under `options` (from ResolveDedupOptions), whatever its Jaccard: its
+// containment (exact, or estimated as EstimateContainment does) is at
+// least options.containment, its records are not of one site (LineCounter::
+// SiteKey of the URL host, 0 without one) unless options.main_text, and
+// it is an excerpt or an extension (options.containment_asymmetry, with
+// size_a and size_b the records' distinct shingles). Dedup's rule, for
+// distributed stages that verify pairs themselves. Cheap; thread-safe.
+bool CountsByContainment(const DedupOptions& options, double containment,
+                         uint64_t size_a, uint64_t size_b, uint64_t site_a,
+                         uint64_t site_b);
+
 // Returns the removed.jsonl line of a document removed as too_short
 // (DedupOptions::min_words): cluster, kept_id and similarity are null.
 std::string TooShortJson(std::string_view id, std::string_view file,

@@ -103,7 +103,8 @@ def dedup(paths, output, *, client=None, scheduler=None,
     options are the command's flags with underscores (``method``,
     ``threshold``, ``ngram`` (0: 5 for minhash, 3 for simhash), ``char``,
     ``num_perm``, ``bands``, ``rows``, ``hamming``, ``keep``, ``verify``,
-    ``containment``, ``digits``, ``text_field``, ``id_field``,
+    ``containment``, ``containment_asymmetry``, ``digits``,
+    ``text_field``, ``id_field``,
     ``max_doc_bytes``, ``oversize``, ``seed``, ``dry_run``, ``overwrite``,
     ``max_bucket_pairs_size``), with the command's defaults (those of the
     C++ DedupOptions); ``threads``, ``max_memory``, ``min_words``,
@@ -122,8 +123,10 @@ def dedup(paths, output, *, client=None, scheduler=None,
     keep: first, longest or field:NAME. Judging is the command's: records,
     best first by the keep policy, join the first kept record they are a
     duplicate of, else are kept (no chains). containment (estimated, or
-    exact with verify="exact") and digits ("zero" or "keep") are the command's
-    --containment and --digits; --main-text is not supported here.
+    exact with verify="exact"; on by default with minhash),
+    containment_asymmetry and digits ("zero" or "keep") are the command's
+    --containment, --containment-asymmetry and --digits; --main-text is not
+    supported here.
 
     Returns the parsed stats.json. Raises the errors of ``neardup dedup``
     (ValueError for bad options, FileNotFoundError, OSError) before any

@@ -7,6 +7,7 @@ step."""
 import numpy as np
 
 from neardup import _core
+from neardup._options import _options
 from neardup.dask._components import _edges_out
 from neardup.dask._shuffle import _concat, _owner, _pack, _route, _split, \
     _unpack
@@ -109,10 +110,19 @@ def _site(signed, rows):
     return np.asarray(signed["site"], dtype=np.uint64)[rows]
 
 
-def _contained(contained, containment, site_a, site_b):
-    """IsDuplicate's containment rule: within one site (the same non-zero
-    key) containment does not count on the whole text."""
-    return (contained >= containment) & ~((site_a != 0) & (site_a == site_b))
+def _contained(kw, contained, size_a, size_b, site_a, site_b):
+    """IsDuplicate's containment rule (CountsByContainment, evaluated by the
+    library so that the job's verdicts are the command's): containment at
+    least options.containment, not within one site (the same non-zero key)
+    on the whole text, and an excerpt or an extension by the set sizes
+    (options.containment_asymmetry). kw: the dedup flags."""
+    options = _core.resolve_dedup_options(_options(**kw))
+    return np.asarray(_core.counts_by_containment_rows(
+        options, np.ascontiguousarray(contained, dtype=np.float64),
+        np.ascontiguousarray(size_a, dtype=np.uint64),
+        np.ascontiguousarray(size_b, dtype=np.uint64),
+        np.ascontiguousarray(site_a, dtype=np.uint64),
+        np.ascontiguousarray(site_b, dtype=np.uint64))).astype(bool)
 
 
 def _estimated_containment(similarity, size_a, size_b):
@@ -142,7 +152,7 @@ def _attach_first(signed, offset, pieces, starts, count, exact=False,
 
 
 def _verify(signed, offset, pieces, threshold, count, exact=False,
-            containment=0.0):
+            containment=0.0, kw=None):
     a = _concat(pieces, "a", np.int64)
     b = _concat(pieces, "b", np.int64)
     if exact:
@@ -153,7 +163,9 @@ def _verify(signed, offset, pieces, threshold, count, exact=False,
             contained = np.asarray(_core.exact_containment_rows(
                 *_flat_sets(sets_a), *_flat_sets(sets_b)))
             joined = (similarity >= threshold) | _contained(
-                contained, containment, _concat(pieces, "site_a", np.uint64),
+                kw, contained, [len(x) for x in sets_a],
+                [len(x) for x in sets_b],
+                _concat(pieces, "site_a", np.uint64),
                 _site(signed, b - offset))
             return _edges_out(a[joined], b[joined], count, verified=len(a))
     else:
@@ -163,11 +175,12 @@ def _verify(signed, offset, pieces, threshold, count, exact=False,
         similarity = np.asarray(_core.estimate_jaccard_rows(
             np.ascontiguousarray(sig_a), np.ascontiguousarray(sig_b)))
         if containment > 0:  # estimated from the set sizes
-            contained = _estimated_containment(
-                similarity, _concat(pieces, "size_a", np.uint32),
-                _size(signed, b - offset))
+            size_a = _concat(pieces, "size_a", np.uint32)
+            size_b = _size(signed, b - offset)
+            contained = _estimated_containment(similarity, size_a, size_b)
             joined = (similarity >= threshold) | _contained(
-                contained, containment, _concat(pieces, "site_a", np.uint64),
+                kw, contained, size_a, size_b,
+                _concat(pieces, "site_a", np.uint64),
                 _site(signed, b - offset))
             return _edges_out(a[joined], b[joined], count, verified=len(a))
     joined = similarity >= threshold

@@ -30,6 +30,7 @@ def _flag_defaults():
         "method": _core.dedup_method_name(o.method),
         "threshold": o.threshold, "num_perm": o.num_perm, "bands": o.bands,
         "rows": o.rows, "hamming": o.hamming, "containment": o.containment,
+        "containment_asymmetry": o.containment_asymmetry,
         "digits": "zero" if o.shingles.normalize.digits_to_zero else "keep",
         "verify": ("exact" if o.verify == _core.VerifyMode.EXACT
                    else "signature"),
@@ -108,10 +109,17 @@ def _parser():
     p.add_argument("--containment", type=float,
                    default=d["containment"],
                    help="a pair is also a duplicate when |A & B| / min(|A|, "
-                   "|B|) of its shingle sets is at least this (0: off; "
+                   "|B|) of its shingle sets is at least this (default "
+                   "-1: 0.7 with minhash, off with other methods; 0: off; "
                    "estimated from signatures and set sizes, exact with "
                    "--verify exact; not within one site, as neardup dedup "
                    "without --main-text)")
+    p.add_argument("--containment-asymmetry", type=float,
+                   default=d["containment_asymmetry"],
+                   help="containment counts only for an excerpt or an "
+                   "extension: of the shingles the two do not share, the "
+                   "longer holds at least this many times as many as the "
+                   "shorter (default: %(default)s; 1: any)")
     p.add_argument("--digits", default=d["digits"], choices=("zero", "keep"),
                    help="digits in shingles: zero (every digit becomes 0) "
                    "or keep")
@@ -172,6 +180,7 @@ def main(argv=None):
               num_perm=a.num_perm, bands=a.bands, rows=a.rows,
               hamming=a.hamming, verify=a.verify, keep=a.keep,
               containment=a.containment, digits=a.digits,
+              containment_asymmetry=a.containment_asymmetry,
               text_field=a.text_field, id_field=a.id_field,
               max_doc_bytes=a.max_doc_bytes, oversize=a.oversize,
               seed=a.seed,

@@ -131,7 +131,7 @@ def _candidate_step(job, signed, starts, offsets):
                                                        count))]
         edges = [client.submit(_verify, signed[p], offsets[p], pieces,
                                options.threshold, width, job.exact,
-                               options.containment)
+                               options.containment, job.kw)
                  for p, pieces in enumerate(_exchange(client, firsts, count))]
         del firsts
     else:
