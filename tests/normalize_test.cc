@@ -21,25 +21,9 @@
 namespace neardup {
 namespace {
 
+using ::neardup::test::Escape;
 using ::neardup::test::Rng;
 using namespace std::string_literals;
-
-std::string Escape(std::string_view s) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (c >= 0x20 && c < 0x7F && c != '\\') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += "\\x";
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
-constexpr std::string_view kFffd = "\xEF\xBF\xBD";
 
 // ---------------------------------------------------------------------------
 // Reference: utf8proc over the whole string, then the documented category
@@ -322,7 +306,7 @@ TEST(NormalizeTest, InvalidUtf8IsCountedAndReplaced) {
     std::string expected;
     size_t count;
   };
-  const std::string f(kFffd);
+  const std::string f(test::kFffd);
   // clang-format off
   const std::vector<Case> cases = {
       {"ok", "ok", 0},
