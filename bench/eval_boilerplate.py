@@ -567,28 +567,25 @@ def main():
         print()
         print("Per sub-collection: P / R by lines, then P / R by characters")
         print()
-        print("| min_docs | max_line_bytes | " + " | ".join(subs) + " |")
-        print("| ---: | ---: | " + " | ".join("---" for _ in subs) + " |")
-        for key in grid:
-            cells = []
-            for s in subs:
-                sc = results[key]["scores"][s]
-                pl, rl = Score.pr(sc.n)
-                pc, rc = Score.pr(sc.c)
-                cells.append("%s / %s; %s / %s" % (fmt(pl), fmt(rl), fmt(pc), fmt(rc)))
-            print("| %d | %d | %s |" % (key[0], key[1], " | ".join(cells)))
+        def per_sub_table(cell):
+            """Prints a row per setting of the grid, a column per sub-collection."""
+            print("| min_docs | max_line_bytes | " + " | ".join(subs) + " |")
+            print("| ---: | ---: | " + " | ".join("---" for _ in subs) + " |")
+            for key in grid:
+                cells = [cell(results[key]["scores"][s]) for s in subs]
+                print("| %d | %d | %s |" % (key[0], key[1], " | ".join(cells)))
+
+        def pr_cell(sc):
+            pl, rl = Score.pr(sc.n)
+            pc, rc = Score.pr(sc.c)
+            return "%s / %s; %s / %s" % (fmt(pl), fmt(rl), fmt(pc), fmt(rc))
+
+        per_sub_table(pr_cell)
 
         print()
         print("Lines removed per sub-collection (content removed = false positives)")
         print()
-        print("| min_docs | max_line_bytes | " + " | ".join(subs) + " |")
-        print("| ---: | ---: | " + " | ".join("---" for _ in subs) + " |")
-        for key in grid:
-            cells = []
-            for s in subs:
-                sc = results[key]["scores"][s].n
-                cells.append("%d (content %d)" % (sc["removed"], sc["fp"]))
-            print("| %d | %d | %s |" % (key[0], key[1], " | ".join(cells)))
+        per_sub_table(lambda sc: "%d (content %d)" % (sc.n["removed"], sc.n["fp"]))
 
         partial = sum(results[k]["total"].n["partial"] for k in grid)
         other = sum(v for k in grid for r, v in results[k]["reasons"].items()

@@ -13,7 +13,7 @@
 #include "tests/io_test_util.h"
 #include "tests/test_util.h"
 
-namespace neardup::io_internal {
+namespace neardup::internal {
 namespace {
 
 using LineStatus = BufferedInput::LineStatus;
@@ -211,4 +211,4 @@ TEST(BufferedInput, OverGzip) {
 }
 
 }  // namespace
-}  // namespace neardup::io_internal
+}  // namespace neardup::internal

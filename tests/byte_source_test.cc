@@ -15,7 +15,7 @@
 #include "tests/io_test_util.h"
 #include "tests/test_util.h"
 
-namespace neardup::io_internal {
+namespace neardup::internal {
 namespace {
 
 using ::neardup::test::Gzip;
@@ -322,4 +322,4 @@ TEST(OpenFileSource, Unreadable) {
 }
 
 }  // namespace
-}  // namespace neardup::io_internal
+}  // namespace neardup::internal

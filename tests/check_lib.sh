@@ -1,9 +1,15 @@
 # Sourced by the command-line test scripts (tools_test.sh,
-# bad_input_test.sh, crash_safety_test.sh): a check that counts its passes
-# and failures, the summary that ends a script, and a generator of words.
+# bad_input_test.sh, crash_safety_test.sh, index_cli_test.sh,
+# readme_demo_test.sh): a scratch folder, a check that counts its passes and
+# failures, the summary that ends a script, and a generator of words.
 
 failures=0
 passes=0
+
+scratch() {  # scratch: $work, a new folder removed when the script exits
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+}
 
 check() {  # check NAME CONDITION...: counts CONDITION's outcome
   local name=$1

@@ -18,6 +18,7 @@
 #include "neardup/cluster.h"
 #include "neardup/io.h"
 #include "neardup/lsh.h"
+#include "neardup/internal/dedup_stages.h"
 #include "neardup/minhash.h"
 #include "neardup/pipeline.h"
 #include "pipeline/dedup_signer.h"
@@ -47,11 +48,11 @@ class DedupStagesTest : public ::testing::Test {
     test::WriteFile(path_, crawl_);
   }
 
-  absl::StatusOr<SignedPartition> Sign(uint64_t begin, uint64_t end,
+  absl::StatusOr<internal::SignedPartition> Sign(uint64_t begin, uint64_t end,
                                        DedupOptions options = {}) {
     auto resolved = ResolveDedupOptions(options);
     if (!resolved.ok()) return resolved.status();
-    return SignDedupPartition({path_, "in.jsonl", begin, end}, *resolved);
+    return internal::SignDedupPartition({path_, "in.jsonl", begin, end}, *resolved);
   }
 
   test::ScratchDir scratch_;
@@ -60,7 +61,7 @@ class DedupStagesTest : public ::testing::Test {
 };
 
 TEST_F(DedupStagesTest, ByteRangesConcatenateToTheWholeFile) {
-  auto whole = Sign(0, DedupPartition::kWholeFile);
+  auto whole = Sign(0, internal::DedupPartition::kWholeFile);
   ASSERT_OK(whole);
   EXPECT_EQ(whole->read, 201u);
   EXPECT_EQ(whole->rejected, 1u);
@@ -71,11 +72,11 @@ TEST_F(DedupStagesTest, ByteRangesConcatenateToTheWholeFile) {
   // Cuts anywhere, inside lines too: every line lands in exactly one part.
   const uint64_t size = crawl_.size();
   for (uint64_t parts : {2u, 3u, 7u, 50u}) {
-    SignedPartition sum;
+    internal::SignedPartition sum;
     for (uint64_t p = 0; p < parts; ++p) {
       const uint64_t begin = size * p / parts;
       const uint64_t end =
-          p + 1 == parts ? DedupPartition::kWholeFile : size * (p + 1) / parts;
+          p + 1 == parts ? internal::DedupPartition::kWholeFile : size * (p + 1) / parts;
       auto part = Sign(begin, end);
       ASSERT_OK(part);
       sum.read += part->read;
@@ -102,7 +103,7 @@ TEST_F(DedupStagesTest, KeepFieldAndExactKeys) {
   options.method = DedupMethod::kExact;
   options.keep = KeepPolicy::kField;
   options.keep_field = "score";
-  auto signed_partition = Sign(0, DedupPartition::kWholeFile, options);
+  auto signed_partition = Sign(0, internal::DedupPartition::kWholeFile, options);
   ASSERT_OK(signed_partition);
   EXPECT_TRUE(signed_partition->signatures.empty());
   ASSERT_EQ(signed_partition->keys.size(), 200u);
@@ -113,7 +114,7 @@ TEST_F(DedupStagesTest, WritesTheKeptDocumentsAndChecksTheCount) {
   std::vector<uint8_t> keep(200, 0);
   keep[0] = keep[199] = 1;
   const std::string out = (dir_ / "out.jsonl").string();
-  auto written = WriteKeptDocuments(path_, "in.jsonl", out, {}, keep);
+  auto written = internal::WriteKeptDocuments(path_, "in.jsonl", out, {}, keep);
   ASSERT_OK(written);
   EXPECT_EQ(*written, 2u);
   const std::vector<std::string> lines = test::Lines(test::ReadFile(out));
@@ -121,12 +122,12 @@ TEST_F(DedupStagesTest, WritesTheKeptDocumentsAndChecksTheCount) {
   EXPECT_EQ(lines[0].rfind("{\"id\":\"d0\",", 0), 0u);
   EXPECT_EQ(lines[1].rfind("{\"id\":\"d199\",", 0), 0u);
   keep.pop_back();
-  auto changed = WriteKeptDocuments(path_, "in.jsonl", out, {}, keep);
+  auto changed = internal::WriteKeptDocuments(path_, "in.jsonl", out, {}, keep);
   EXPECT_EQ(changed.status().code(), absl::StatusCode::kDataLoss);
 }
 
 TEST_F(DedupStagesTest, RefusesStandardInputAndChecksOptions) {
-  EXPECT_EQ(PrepareDedupOutput({{"-", "stdin.jsonl"}},
+  EXPECT_EQ(internal::OpenDedupOutput({{"-", "stdin.jsonl"}},
                                (dir_ / "o").string(), false, {})
                 .code(),
             absl::StatusCode::kInvalidArgument);
@@ -210,13 +211,13 @@ TEST_F(DedupStagesTest, JudgeComponentsDecidesAsRunDedup) {
   for (const DedupOptions& options : {DedupOptions{.containment = 0}, exact_sets}) {
     auto resolved = ResolveDedupOptions(options);
     ASSERT_OK(resolved);
-    auto signed_part = SignDedupPartition({path, "chain.jsonl"}, *resolved);
+    auto signed_part = internal::SignDedupPartition({path, "chain.jsonl"}, *resolved);
     ASSERT_OK(signed_part);
     const std::vector<uint64_t> component = {0, 0, 0}, doc = {0, 1, 2};
-    MemberEvidence evidence{.signatures = signed_part->signatures,
+    internal::MemberEvidence evidence{.signatures = signed_part->signatures,
                             .sets = signed_part->sets,
                             .set_end = signed_part->set_end};
-    auto kept = JudgeComponents(component, doc, signed_part->length,
+    auto kept = internal::JudgeComponents(component, doc, signed_part->length,
                                 signed_part->number, *resolved, evidence);
     ASSERT_OK(kept);
     // c1 joins c0; c2 is no duplicate of c0: kept (no chain).
@@ -241,16 +242,16 @@ TEST_F(DedupStagesTest, JudgeComponentsDecidesAsRunDedup) {
     auto resolved = ResolveDedupOptions(
         {.containment = 0.7, .containment_asymmetry = asymmetry});
     ASSERT_OK(resolved);
-    auto signed_part = SignDedupPartition({path, "chain.jsonl"}, *resolved);
+    auto signed_part = internal::SignDedupPartition({path, "chain.jsonl"}, *resolved);
     ASSERT_OK(signed_part);
     ASSERT_EQ(signed_part->set_size.size(), 3u);
     EXPECT_EQ(signed_part->set_size[0], 96u);  // 100 words, 96 5-grams
     const std::vector<uint64_t> component = {0, 0, 0}, doc = {0, 1, 2};
     ASSERT_EQ(signed_part->site.size(), 3u);  // no url: 0
-    MemberEvidence evidence{.signatures = signed_part->signatures,
+    internal::MemberEvidence evidence{.signatures = signed_part->signatures,
                             .set_size = signed_part->set_size,
                             .site = signed_part->site};
-    auto kept = JudgeComponents(component, doc, signed_part->length,
+    auto kept = internal::JudgeComponents(component, doc, signed_part->length,
                                 signed_part->number, *resolved, evidence);
     ASSERT_OK(kept);
     EXPECT_EQ(*kept, expected);
@@ -264,12 +265,12 @@ TEST_F(DedupStagesTest, JudgeComponentsDecidesAsRunDedup) {
     EXPECT_NE(removed.back().find("\"kept_id\":\"c0\""), std::string::npos);
     EXPECT_NE(removed.back().find("\"containment\":"), std::string::npos);
     // Without the set sizes or the sites, the evidence is refused.
-    EXPECT_FALSE(JudgeComponents(component, doc, signed_part->length,
+    EXPECT_FALSE(internal::JudgeComponents(component, doc, signed_part->length,
                                  signed_part->number, *resolved,
                                  {.signatures = signed_part->signatures,
                                   .site = signed_part->site})
                      .ok());
-    EXPECT_FALSE(JudgeComponents(component, doc, signed_part->length,
+    EXPECT_FALSE(internal::JudgeComponents(component, doc, signed_part->length,
                                  signed_part->number, *resolved,
                                  {.signatures = signed_part->signatures,
                                   .set_size = signed_part->set_size})
@@ -281,11 +282,11 @@ TEST_F(DedupStagesTest, JudgeComponentsDecidesAsRunDedup) {
   const std::vector<uint64_t> c = {0, 0}, unsorted = {1, 0}, len = {1, 1};
   const std::vector<double> num = {NAN, NAN};
   const std::vector<uint32_t> sig(2 * 112, 0);
-  EXPECT_FALSE(JudgeComponents(c, unsorted, len, num, *resolved,
+  EXPECT_FALSE(internal::JudgeComponents(c, unsorted, len, num, *resolved,
                                {.signatures = sig})
                    .ok());
-  EXPECT_FALSE(JudgeComponents(c, {0, 1}, len, num, *resolved, {}).ok());
-  EXPECT_OK(JudgeComponents(c, {0, 1}, len, num, *resolved,
+  EXPECT_FALSE(internal::JudgeComponents(c, {0, 1}, len, num, *resolved, {}).ok());
+  EXPECT_OK(internal::JudgeComponents(c, {0, 1}, len, num, *resolved,
                             {.signatures = sig}));
 }
 
@@ -299,25 +300,25 @@ TEST(CountsByContainmentTest, CountsAnExcerptNotAnEditNorOneSitesPages) {
   EXPECT_EQ(o.containment_asymmetry, 4);
   // An excerpt: 100 shingles, 95 of them in a text of 300 (own: 5 against
   // 205).
-  EXPECT_TRUE(CountsByContainment(o, 0.95, 100, 300, 0, 0));
-  EXPECT_TRUE(CountsByContainment(o, 0.95, 300, 100, 0, 0));
+  EXPECT_TRUE(internal::CountsByContainment(o, 0.95, 100, 300, 0, 0));
+  EXPECT_TRUE(internal::CountsByContainment(o, 0.95, 300, 100, 0, 0));
   // An edit: one size, 75% shared (own: 25 against 25).
-  EXPECT_FALSE(CountsByContainment(o, 0.75, 100, 100, 0, 0));
+  EXPECT_FALSE(internal::CountsByContainment(o, 0.75, 100, 100, 0, 0));
   // At the boundary: 80 shared of 100 and 160, own 20 against 80 (4x).
-  EXPECT_TRUE(CountsByContainment(o, 0.8, 100, 160, 0, 0));
-  EXPECT_FALSE(CountsByContainment(o, 0.8, 100, 159, 0, 0));
+  EXPECT_TRUE(internal::CountsByContainment(o, 0.8, 100, 160, 0, 0));
+  EXPECT_FALSE(internal::CountsByContainment(o, 0.8, 100, 159, 0, 0));
   // Below the containment threshold; within one site (no main text).
-  EXPECT_FALSE(CountsByContainment(o, 0.69, 100, 1000, 0, 0));
-  EXPECT_FALSE(CountsByContainment(o, 0.95, 100, 300, 7, 7));
-  EXPECT_TRUE(CountsByContainment(o, 0.95, 100, 300, 7, 8));
+  EXPECT_FALSE(internal::CountsByContainment(o, 0.69, 100, 1000, 0, 0));
+  EXPECT_FALSE(internal::CountsByContainment(o, 0.95, 100, 300, 7, 7));
+  EXPECT_TRUE(internal::CountsByContainment(o, 0.95, 100, 300, 7, 8));
   // Asymmetry 1 counts any containment; containment 0 none; the other
   // methods and an index resolve the default to off.
   DedupOptions any = o;
   any.containment_asymmetry = 1;
-  EXPECT_TRUE(CountsByContainment(any, 0.75, 100, 100, 0, 0));
+  EXPECT_TRUE(internal::CountsByContainment(any, 0.75, 100, 100, 0, 0));
   auto off = ResolveDedupOptions({.containment = 0});
   ASSERT_OK(off);
-  EXPECT_FALSE(CountsByContainment(*off, 1.0, 100, 1000, 0, 0));
+  EXPECT_FALSE(internal::CountsByContainment(*off, 1.0, 100, 1000, 0, 0));
   auto simhash = ResolveDedupOptions({.method = DedupMethod::kSimHash});
   ASSERT_OK(simhash);
   EXPECT_EQ(simhash->containment, 0);
@@ -473,33 +474,33 @@ TEST_F(DedupStagesTest, LinesPreparedInPartsCountAsOnePass) {
   for (uint64_t parts : {1u, 4u}) {
     std::vector<std::string> prepared;
     for (uint64_t p = 0; p < parts; ++p) {
-      const uint64_t end = p + 1 == parts ? DedupPartition::kWholeFile
+      const uint64_t end = p + 1 == parts ? internal::DedupPartition::kWholeFile
                                           : size * (p + 1) / parts;
-      auto part = PrepareDedupLines(
+      auto part = internal::PrepareDedupLines(
           {path_, "in.jsonl", size * p / parts, end}, *resolved);
       ASSERT_OK(part);
       prepared.push_back(*std::move(part));
     }
     std::vector<std::string_view> views(prepared.begin(), prepared.end());
-    auto counts = CountDedupLines(views, *resolved);
+    auto counts = internal::CountDedupLines(views, *resolved);
     ASSERT_OK(counts);
     EXPECT_EQ(*counts, expected.Serialize()) << parts << " parts";
   }
   // Signed on the counts: the furniture is not compared.
   const std::string counts = expected.Serialize();
-  auto main_text = SignDedupPartition(
-      {path_, "in.jsonl", 0, DedupPartition::kWholeFile}, *resolved, counts);
+  auto main_text = internal::SignDedupPartition(
+      {path_, "in.jsonl", 0, internal::DedupPartition::kWholeFile}, *resolved, counts);
   ASSERT_OK(main_text);
   EXPECT_EQ(main_text->documents(), 60u);
   EXPECT_EQ(main_text->rejected, 1u);
-  auto whole = Sign(0, DedupPartition::kWholeFile);
+  auto whole = Sign(0, internal::DedupPartition::kWholeFile);
   ASSERT_OK(whole);
   EXPECT_NE(main_text->signatures, whole->signatures);
   // A saved file (line_counts_file) gives its counts; `prepared` unread.
   test::WriteFile((dir_ / "counts.bin").string(), counts);
   DedupOptions saved = *resolved;
   saved.line_counts_file = (dir_ / "counts.bin").string();
-  auto loaded = CountDedupLines({}, saved);
+  auto loaded = internal::CountDedupLines({}, saved);
   ASSERT_OK(loaded);
   EXPECT_EQ(*loaded, counts);
 }
@@ -507,44 +508,44 @@ TEST_F(DedupStagesTest, LinesPreparedInPartsCountAsOnePass) {
 TEST_F(DedupStagesTest, MainTextNeedsTheRunsLineCounts) {
   DedupOptions options;
   options.main_text = true;
-  auto no_counts = Sign(0, DedupPartition::kWholeFile, options);
+  auto no_counts = Sign(0, internal::DedupPartition::kWholeFile, options);
   ASSERT_FALSE(no_counts.ok());
   EXPECT_EQ(no_counts.status().code(), absl::StatusCode::kInvalidArgument);
   auto resolved = ResolveDedupOptions(options);
   ASSERT_OK(resolved);
-  auto bad = SignDedupPartition(
-      {path_, "in.jsonl", 0, DedupPartition::kWholeFile}, *resolved, "NDLC");
+  auto bad = internal::SignDedupPartition(
+      {path_, "in.jsonl", 0, internal::DedupPartition::kWholeFile}, *resolved, "NDLC");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kDataLoss);
   const std::string_view garbage[] = {"not prepared lines"};
-  auto counted = CountDedupLines(garbage, *resolved);
+  auto counted = internal::CountDedupLines(garbage, *resolved);
   ASSERT_FALSE(counted.ok());
   EXPECT_EQ(counted.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_FALSE(CountDedupLines({}, DedupOptions{}).ok());  // no main_text
+  EXPECT_FALSE(internal::CountDedupLines({}, DedupOptions{}).ok());  // no main_text
   DedupOptions missing = *resolved;
   missing.line_counts_file = (dir_ / "missing.bin").string();
-  EXPECT_EQ(CountDedupLines({}, missing).status().code(),
+  EXPECT_EQ(internal::CountDedupLines({}, missing).status().code(),
             absl::StatusCode::kNotFound);
 }
 
 TEST(DedupLinesTest, Formats) {
-  EXPECT_EQ(RemovedJson("b", "f.jsonl", 3, DedupMethod::kMinHash, 0, "a",
+  EXPECT_EQ(internal::RemovedJson("b", "f.jsonl", 3, DedupMethod::kMinHash, 0, "a",
                         0.84375),
             "{\"id\":\"b\",\"file\":\"f.jsonl\",\"line\":3,\"reason\":"
             "\"near_duplicate\",\"cluster\":0,\"kept_id\":\"a\","
             "\"similarity\":0.8438}");
-  EXPECT_EQ(RemovedJson("b", "f", 1, DedupMethod::kExact, 2, "a", 1.0),
+  EXPECT_EQ(internal::RemovedJson("b", "f", 1, DedupMethod::kExact, 2, "a", 1.0),
             "{\"id\":\"b\",\"file\":\"f\",\"line\":1,\"reason\":"
             "\"exact_duplicate\",\"cluster\":2,\"kept_id\":\"a\","
             "\"similarity\":1.0000}");
-  EXPECT_EQ(RemovedJson("b", "f", 1, DedupMethod::kMinHash, 2, "a", 0.5,
+  EXPECT_EQ(internal::RemovedJson("b", "f", 1, DedupMethod::kMinHash, 2, "a", 0.5,
                         0.9),
             "{\"id\":\"b\",\"file\":\"f\",\"line\":1,\"reason\":"
             "\"near_duplicate\",\"cluster\":2,\"kept_id\":\"a\","
             "\"similarity\":0.5000,\"containment\":0.9000}");
-  EXPECT_EQ(ClusterMemberJson("x\"y", 5, "a"),
+  EXPECT_EQ(internal::ClusterMemberJson("x\"y", 5, "a"),
             "{\"id\":\"x\\\"y\",\"cluster\":5,\"kept_id\":\"a\"}");
-  EXPECT_EQ(RejectionJson("f", {"f", 2, 10, "bad"}),
+  EXPECT_EQ(internal::RejectionJson("f", {"f", 2, 10, "bad"}),
             "{\"file\":\"f\",\"line\":2,\"offset\":10,\"reason\":\"bad\"}");
 }
 
@@ -568,7 +569,7 @@ TEST(ShardedRulesTest, SortedKeysGiveTheCandidatesOfCandidatesFromKeys) {
     }
     std::sort(sorted.begin(), sorted.end());
     std::vector<DocPair> pairs;
-    ASSERT_OK(CandidatesFromSortedKeys(sorted, {}, &pairs, &stats));
+    ASSERT_OK(internal::CandidatesFromSortedKeys(sorted, {}, &pairs, &stats));
     for (const DocPair& p : pairs) by_key[keys[p.first]].push_back(p);
   }
   for (const auto& pairs : by_key) got.insert(got.end(), pairs.begin(), pairs.end());
@@ -609,7 +610,7 @@ TEST(ShardedRulesTest, SimHashTablesShardedGiveSimHashNearPairs) {
         fps.push_back(prints[d]);
         docs.push_back(d);
       }
-      ASSERT_OK(SimHashPairsFromSortedKeys(keys, fps, docs, 3, options, &got,
+      ASSERT_OK(internal::SimHashPairsFromSortedKeys(keys, fps, docs, 3, options, &got,
                                            &stats));
     }
   }
@@ -634,16 +635,16 @@ TEST(ShardedRulesTest, KeepsOverIsMakeClusteringsRule) {
     const Clustering c = *MakeClustering(sets, policy, lengths, numbers);
     uint32_t best = 0;
     for (uint32_t i = 1; i < 4; ++i) {
-      if (KeepsOver(policy, lengths[i], numbers[i], lengths[best],
+      if (internal::KeepsOver(policy, lengths[i], numbers[i], lengths[best],
                     numbers[best])) {
         best = i;
       }
     }
     EXPECT_EQ(c.kept[0], best);
   }
-  EXPECT_TRUE(KeepsOver(KeepPolicy::kField, 0, 0.0, 0, NAN));
-  EXPECT_FALSE(KeepsOver(KeepPolicy::kField, 0, NAN, 0, 0.0));
-  EXPECT_FALSE(KeepsOver(KeepPolicy::kLongest, 9, NAN, 9, NAN));
+  EXPECT_TRUE(internal::KeepsOver(KeepPolicy::kField, 0, 0.0, 0, NAN));
+  EXPECT_FALSE(internal::KeepsOver(KeepPolicy::kField, 0, NAN, 0, 0.0));
+  EXPECT_FALSE(internal::KeepsOver(KeepPolicy::kLongest, 9, NAN, 9, NAN));
 }
 
 // Three ids packed as SignedPartition packs them: "d0", "doc1", "" (an
@@ -651,7 +652,7 @@ TEST(ShardedRulesTest, KeepsOverIsMakeClusteringsRule) {
 struct PackedIds {
   std::string bytes = "d0doc1";
   std::vector<uint64_t> end = {2, 6, 6};
-  PackedStrings view() const { return {bytes, end}; }
+  internal::PackedStrings view() const { return {bytes, end}; }
 };
 
 TEST(PartitionLinesTest, RemovedLinesAreRemovedJsonOfEachRowInOrder) {
@@ -661,28 +662,28 @@ TEST(PartitionLinesTest, RemovedLinesAreRemovedJsonOfEachRowInOrder) {
   const std::vector<uint64_t> rows = {1, 0}, lines = {12, 3},
                               clusters = {4, 0};
   const std::vector<double> similarity = {0.81234, 1.0};
-  auto plain = RemovedLines(ids.view(), rows, "a.jsonl", lines,
+  auto plain = internal::RemovedLines(ids.view(), rows, "a.jsonl", lines,
                             DedupMethod::kMinHash, clusters,
                             {kept_bytes, kept_end}, similarity, {});
   ASSERT_OK(plain.status());
   EXPECT_EQ(*plain,
-            RemovedJson("doc1", "a.jsonl", 12, DedupMethod::kMinHash, 4, "k7",
+            internal::RemovedJson("doc1", "a.jsonl", 12, DedupMethod::kMinHash, 4, "k7",
                         0.81234) + "\n" +
-                RemovedJson("d0", "a.jsonl", 3, DedupMethod::kMinHash, 0,
+                internal::RemovedJson("d0", "a.jsonl", 3, DedupMethod::kMinHash, 0,
                             "k\"8", 1.0) + "\n");
   const std::vector<double> containment = {0.9, 0.95};
-  auto contained = RemovedLines(ids.view(), rows, "a.jsonl", lines,
+  auto contained = internal::RemovedLines(ids.view(), rows, "a.jsonl", lines,
                                 DedupMethod::kMinHash, clusters,
                                 {kept_bytes, kept_end}, similarity,
                                 containment);
   ASSERT_OK(contained.status());
   EXPECT_EQ(*contained,
-            RemovedJson("doc1", "a.jsonl", 12, DedupMethod::kMinHash, 4, "k7",
+            internal::RemovedJson("doc1", "a.jsonl", 12, DedupMethod::kMinHash, 4, "k7",
                         0.81234, 0.9) + "\n" +
-                RemovedJson("d0", "a.jsonl", 3, DedupMethod::kMinHash, 0,
+                internal::RemovedJson("d0", "a.jsonl", 3, DedupMethod::kMinHash, 0,
                             "k\"8", 1.0, 0.95) + "\n");
   // No rows: no lines.
-  auto none = RemovedLines(ids.view(), {}, "a.jsonl", {},
+  auto none = internal::RemovedLines(ids.view(), {}, "a.jsonl", {},
                            DedupMethod::kSimHash, {}, {"", {}}, {}, {});
   ASSERT_OK(none.status());
   EXPECT_EQ(*none, "");
@@ -693,10 +694,10 @@ TEST(PartitionLinesTest, RemovedLinesRefusesInconsistentArguments) {
   const std::string kept = "k";
   const std::vector<uint64_t> kept_end = {1}, one = {0};
   const std::vector<double> sim = {1.0}, sims = {1.0, 1.0};
-  auto call = [&](PackedStrings id_list, absl::Span<const uint64_t> rows,
+  auto call = [&](internal::PackedStrings id_list, absl::Span<const uint64_t> rows,
                   absl::Span<const double> similarity,
                   absl::Span<const double> containment) {
-    return RemovedLines(id_list, rows, "f", one, DedupMethod::kExact, one,
+    return internal::RemovedLines(id_list, rows, "f", one, DedupMethod::kExact, one,
                         {kept, kept_end}, similarity, containment)
         .status();
   };
@@ -721,19 +722,19 @@ TEST(PartitionLinesTest, ClusterLinesAreClusterMemberJsonOfEachRow) {
   const std::string kept_bytes = "d0d0d0";
   const std::vector<uint64_t> kept_end = {2, 4, 6};
   const std::vector<uint64_t> rows = {0, 2, 1}, clusters = {5, 5, 5};
-  auto lines = ClusterLines(ids.view(), rows, clusters, {kept_bytes, kept_end});
+  auto lines = internal::ClusterLines(ids.view(), rows, clusters, {kept_bytes, kept_end});
   ASSERT_OK(lines.status());
-  EXPECT_EQ(*lines, ClusterMemberJson("d0", 5, "d0") + "\n" +
-                        ClusterMemberJson("", 5, "d0") + "\n" +
-                        ClusterMemberJson("doc1", 5, "d0") + "\n");
+  EXPECT_EQ(*lines, internal::ClusterMemberJson("d0", 5, "d0") + "\n" +
+                        internal::ClusterMemberJson("", 5, "d0") + "\n" +
+                        internal::ClusterMemberJson("doc1", 5, "d0") + "\n");
   const std::vector<uint64_t> short_clusters = {5, 5};
-  EXPECT_EQ(ClusterLines(ids.view(), rows, short_clusters,
+  EXPECT_EQ(internal::ClusterLines(ids.view(), rows, short_clusters,
                          {kept_bytes, kept_end})
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);
   const std::vector<uint64_t> row_past = {0, 3, 1};
-  EXPECT_EQ(ClusterLines(ids.view(), row_past, clusters,
+  EXPECT_EQ(internal::ClusterLines(ids.view(), row_past, clusters,
                          {kept_bytes, kept_end})
                 .status()
                 .code(),
@@ -748,13 +749,13 @@ TEST(PartitionLinesTest, ChooseKeptTakesEachClustersBestByKeepsOver) {
   const std::vector<uint64_t> doc = {3, 5, 9, 2, 7};
   const std::vector<uint64_t> length = {10, 30, 30, 8, 8};
   const std::vector<double> number = {1.0, 2.0, 2.0, NAN, -1.0};
-  auto first = ChooseKept(cluster, doc, length, number, KeepPolicy::kFirst);
+  auto first = internal::ChooseKept(cluster, doc, length, number, KeepPolicy::kFirst);
   ASSERT_OK(first.status());
   EXPECT_EQ(*first, (std::vector<uint64_t>{3, 3, 3, 2, 2}));
-  auto longest = ChooseKept(cluster, doc, length, number, KeepPolicy::kLongest);
+  auto longest = internal::ChooseKept(cluster, doc, length, number, KeepPolicy::kLongest);
   ASSERT_OK(longest.status());
   EXPECT_EQ(*longest, (std::vector<uint64_t>{5, 5, 5, 2, 2}));
-  auto field = ChooseKept(cluster, doc, length, number, KeepPolicy::kField);
+  auto field = internal::ChooseKept(cluster, doc, length, number, KeepPolicy::kField);
   ASSERT_OK(field.status());
   EXPECT_EQ(*field, (std::vector<uint64_t>{5, 5, 5, 7, 7}));
   // Each entry gets the best of its own cluster, as KeepsOver orders them.
@@ -763,23 +764,23 @@ TEST(PartitionLinesTest, ChooseKeptTakesEachClustersBestByKeepsOver) {
       if (cluster[i] != cluster[j] || (*longest)[i] == doc[j]) continue;
       const size_t best = std::find(doc.begin(), doc.end(), (*longest)[i]) -
                           doc.begin();
-      EXPECT_FALSE(KeepsOver(KeepPolicy::kLongest, length[j], number[j],
+      EXPECT_FALSE(internal::KeepsOver(KeepPolicy::kLongest, length[j], number[j],
                              length[best], number[best]));
     }
   }
-  EXPECT_OK(ChooseKept({}, {}, {}, {}, KeepPolicy::kFirst).status());
+  EXPECT_OK(internal::ChooseKept({}, {}, {}, {}, KeepPolicy::kFirst).status());
 }
 
 TEST(PartitionLinesTest, ChooseKeptRefusesUnsortedOrUnequalSpans) {
   const std::vector<uint64_t> cluster = {1, 1}, unsorted = {5, 3};
   const std::vector<uint64_t> length = {1, 1};
   const std::vector<double> number = {0, 0}, one = {0};
-  EXPECT_EQ(ChooseKept(cluster, unsorted, length, number, KeepPolicy::kFirst)
+  EXPECT_EQ(internal::ChooseKept(cluster, unsorted, length, number, KeepPolicy::kFirst)
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);
   const std::vector<uint64_t> sorted = {3, 5};
-  EXPECT_EQ(ChooseKept(cluster, sorted, length, one, KeepPolicy::kFirst)
+  EXPECT_EQ(internal::ChooseKept(cluster, sorted, length, one, KeepPolicy::kFirst)
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);

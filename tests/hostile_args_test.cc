@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "neardup/internal/dedup_stages.h"
 #include "neardup/neardup.h"
 #include "tests/test_util.h"
 
@@ -120,8 +121,8 @@ TEST(HostileClusterTest, MakeClusteringAndKeepPolicies) {
     EXPECT_FALSE(ParseKeepPolicy(bad, &field).ok()) << bad;
   }
   EXPECT_FALSE(ParseKeepPolicy("first", nullptr).ok());
-  EXPECT_FALSE(KeepsOver(KeepPolicy::kField, 1, kNan, 0, kNan));
-  EXPECT_FALSE(KeepsOver(static_cast<KeepPolicy>(7), 9, 9, 0, 0));
+  EXPECT_FALSE(internal::KeepsOver(KeepPolicy::kField, 1, kNan, 0, kNan));
+  EXPECT_FALSE(internal::KeepsOver(static_cast<KeepPolicy>(7), 9, 9, 0, 0));
 }
 
 // ---------------------------------------------------------------- lsh.h
@@ -164,14 +165,14 @@ TEST(HostileLshTest, CandidatesAndSimHashTables) {
       sorted.push_back({keys[i], static_cast<uint32_t>(rng.Next())});
     }
     const bool is_sorted = std::is_sorted(sorted.begin(), sorted.end());
-    EXPECT_EQ(CandidatesFromSortedKeys(sorted, options, &pairs, &stats).ok(),
+    EXPECT_EQ(internal::CandidatesFromSortedKeys(sorted, options, &pairs, &stats).ok(),
               is_sorted);
     const auto near = SimHashNearPairs(fps, distance, options, &stats);
     EXPECT_EQ(near.ok(), distance >= 0 && distance <= 8) << distance;
     EXPECT_EQ(SimHashTableMasks(distance).empty(),
               distance < 0 || distance > 8);
     const size_t before = pairs.size();
-    const absl::Status s = SimHashPairsFromSortedKeys(
+    const absl::Status s = internal::SimHashPairsFromSortedKeys(
         keys, fps, docs, distance, options, &pairs, &stats);
     if (keys.size() != fps.size() || keys.size() != docs.size() ||
         distance < 0 || distance > 8) {
@@ -182,9 +183,9 @@ TEST(HostileLshTest, CandidatesAndSimHashTables) {
   EXPECT_FALSE(CandidatesFromKeys({}, {}, nullptr, &pairs, &stats).ok());
   EXPECT_FALSE(CandidatesFromKeys({}, {}, &scratch, nullptr, &stats).ok());
   EXPECT_FALSE(CandidatesFromKeys({}, {}, &scratch, &pairs, nullptr).ok());
-  EXPECT_FALSE(CandidatesFromSortedKeys({}, {}, nullptr, &stats).ok());
+  EXPECT_FALSE(internal::CandidatesFromSortedKeys({}, {}, nullptr, &stats).ok());
   EXPECT_FALSE(SimHashNearPairs({}, 3, {}, nullptr).ok());
-  EXPECT_FALSE(SimHashPairsFromSortedKeys({}, {}, {}, 3, {}, nullptr, &stats)
+  EXPECT_FALSE(internal::SimHashPairsFromSortedKeys({}, {}, {}, 3, {}, nullptr, &stats)
                    .ok());
 }
 
@@ -431,18 +432,18 @@ TEST(HostilePipelineTest, StagesRefuseMissingInputsAndMismatchedFlags) {
   EXPECT_FALSE(PlanInputs({dir.File("missing.jsonl")}).ok());
   EXPECT_FALSE(PlanInputs({input, input}).ok());
   EXPECT_FALSE(
-      PrepareDedupOutput({{"-", "stdin.jsonl"}}, dir.File("o"), false, {})
+      internal::OpenDedupOutput({{"-", "stdin.jsonl"}}, dir.File("o"), false, {})
           .ok());
   auto resolved = ResolveDedupOptions({});
   ASSERT_OK(resolved);
-  EXPECT_FALSE(SignDedupPartition({dir.File("missing"), "m"}, *resolved).ok());
+  EXPECT_FALSE(internal::SignDedupPartition({dir.File("missing"), "m"}, *resolved).ok());
   // begin past end, or past the file: an empty partition, not an error.
-  const auto empty = SignDedupPartition({input, "in", 1000, 10}, *resolved);
+  const auto empty = internal::SignDedupPartition({input, "in", 1000, 10}, *resolved);
   ASSERT_OK(empty);
   EXPECT_EQ(empty->documents(), 0u);
   for (size_t flags : {0, 1, 3}) {
     const std::vector<uint8_t> keep(flags, 1);
-    const auto written = WriteKeptDocuments(input, "in", dir.File("out.jsonl"),
+    const auto written = internal::WriteKeptDocuments(input, "in", dir.File("out.jsonl"),
                                             {}, keep);
     EXPECT_EQ(written.ok(), flags == 2) << flags;
     if (!written.ok()) {
@@ -453,10 +454,10 @@ TEST(HostilePipelineTest, StagesRefuseMissingInputsAndMismatchedFlags) {
   EXPECT_FALSE(RunClean({{input, "in.jsonl"}}, dir.File("o3"),
                         CleanOptions{.threads = -1})
                    .ok());
-  (void)RemovedJson("\xff", "\x00", 0, static_cast<DedupMethod>(9), -1, "",
+  (void)internal::RemovedJson("\xff", "\x00", 0, static_cast<DedupMethod>(9), -1, "",
                     kNan);
-  (void)ClusterMemberJson("", -1, "\xc3");
-  (void)RejectionJson("", {});
+  (void)internal::ClusterMemberJson("", -1, "\xc3");
+  (void)internal::RejectionJson("", {});
   EXPECT_STREQ(DedupMethodName(static_cast<DedupMethod>(9)), "unknown");
 }
 

@@ -9,7 +9,7 @@
 #include "gtest/gtest.h"
 #include "tests/test_util.h"
 
-namespace neardup::io_internal {
+namespace neardup::internal {
 namespace {
 
 std::string Text(std::string_view html) {
@@ -129,4 +129,4 @@ TEST(HtmlToText, RandomMarkupNeverGrowsOrCrashes) {
 }
 
 }  // namespace
-}  // namespace neardup::io_internal
+}  // namespace neardup::internal

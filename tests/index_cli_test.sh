@@ -9,9 +9,8 @@
 set -u
 neardup=$1
 trials=${2:-10}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 . "$(dirname "${BASH_SOURCE[0]}")/check_lib.sh"
+scratch
 
 # Two crawls of one collection: 16000 documents of letter words, every
 # fourth a copy of an earlier one (also of the first crawl) with two words

@@ -65,7 +65,7 @@ class JobTest : public ::testing::Test {
   std::vector<std::string> Rewrite(const std::string& out,
                                    const RewriteOptions& rewrite) {
     JobFiles files;
-    EXPECT_TRUE(files.Prepare(MakeInputs(), (dir_ / out).string(), false, {}).ok());
+    EXPECT_TRUE(files.Open(MakeInputs(), (dir_ / out).string(), false, {}).ok());
     std::vector<std::string> decisions;
     auto decide = [&](size_t f, size_t doc, const Record& record,
                       std::string* replacement) -> absl::StatusOr<RecordAction> {
@@ -149,13 +149,13 @@ TEST_F(JobTest, PrepareRefusesAFolderThatIsNotEmpty) {
   fs::create_directories(dir_ / "out");
   WriteFile(dir_ / "out" / "old", "x");
   JobFiles files;
-  const absl::Status s = files.Prepare(MakeInputs(), (dir_ / "out").string(), false, {});
+  const absl::Status s = files.Open(MakeInputs(), (dir_ / "out").string(), false, {});
   EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
   // In the library's terms: the command translates to --overwrite.
   EXPECT_NE(s.message().find("set the overwrite option"), std::string::npos);
   EXPECT_EQ(s.message().find("--"), std::string::npos);
   JobFiles again;
-  EXPECT_TRUE(again.Prepare(MakeInputs(), (dir_ / "out").string(), true, {}).ok());
+  EXPECT_TRUE(again.Open(MakeInputs(), (dir_ / "out").string(), true, {}).ok());
 }
 
 TEST_F(JobTest, PlanInputsNamesWhatAFolderWalkLeftOut) {
@@ -173,10 +173,11 @@ TEST_F(JobTest, PlanInputsNamesWhatAFolderWalkLeftOut) {
             (std::vector<std::string>{folder + "/crawl.wat.gz",
                                       folder + "/notes.bin"}));
   JsonWriter json;
-  AddSkippedFiles(skipped[0].paths, &json);
+  AddJobFiles(JobStats{}, /*with_format=*/false, skipped[0].paths, &json);
   EXPECT_EQ(json.Finish(),
-            "{\"skipped_file_count\":2,\"skipped_files\":[\"" + folder +
-                "/crawl.wat.gz\",\"" + folder + "/notes.bin\"]}");
+            "{\"files\":[],\"outputs\":[],"
+            "\"skipped_file_count\":2,\"skipped_files\":[\"" +
+                folder + "/crawl.wat.gz\",\"" + folder + "/notes.bin\"]}");
   // A folder with nothing to read names what it holds.
   fs::create_directories(dir_ / "wat");
   WriteFile(dir_ / "wat" / "a.wat.gz", "x");
@@ -189,16 +190,26 @@ TEST_F(JobTest, PlanInputsNamesWhatAFolderWalkLeftOut) {
 }
 
 TEST(ParallelForTest, EveryIndexOnceWithWorkersInRange) {
-  for (int threads : {0, 1, 2, 3, 8}) {
-    for (size_t n : {0, 1, 2, 5, 17}) {
-      std::vector<std::atomic<int>> seen(n);
-      std::atomic<bool> worker_in_range{true};
-      ParallelFor(threads, n, [&](int worker, size_t i) {
-        if (worker < 0 || worker >= std::max(threads, 1)) worker_in_range = false;
-        ++seen[i];
-      });
-      for (size_t i = 0; i < n; ++i) EXPECT_EQ(seen[i], 1) << threads << " " << n;
-      EXPECT_TRUE(worker_in_range);
+  // grain 0: contiguous ranges; else chunks taken as workers finish.
+  for (size_t grain : {0, 1, 3, 8, 100}) {
+    for (int threads : {0, 1, 2, 3, 8}) {
+      for (size_t n : {0, 1, 2, 5, 17}) {
+        std::vector<std::atomic<int>> seen(n);
+        std::atomic<bool> worker_in_range{true};
+        ParallelFor(
+            threads, n,
+            [&](int worker, size_t i) {
+              if (worker < 0 || worker >= std::max(threads, 1)) {
+                worker_in_range = false;
+              }
+              ++seen[i];
+            },
+            grain);
+        for (size_t i = 0; i < n; ++i) {
+          EXPECT_EQ(seen[i], 1) << grain << " " << threads << " " << n;
+        }
+        EXPECT_TRUE(worker_in_range);
+      }
     }
   }
   EXPECT_GE(JobThreads(0), 1);

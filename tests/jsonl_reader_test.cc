@@ -374,9 +374,9 @@ TEST(JsonlReader, ManyLinesThroughSmallBuffers) {
     content += "{\"id\":" + std::to_string(i) + ",\"text\":\"" +
                std::string(i % 150, 'a' + i % 26) + "\"}\n";
   }
-  auto in = std::make_unique<io_internal::BufferedInput>(
-      io_internal::NewStringSource(content), 64, io_internal::kJsonPadding);
-  auto reader = io_internal::NewJsonlReader("mem", Compression::kNone,
+  auto in = std::make_unique<internal::BufferedInput>(
+      internal::NewStringSource(content), 64, internal::kJsonPadding);
+  auto reader = internal::NewJsonlReader("mem", Compression::kNone,
                                             std::move(in), ReaderOptions());
   const ReadResult r = ReadAll(reader.get());
   ASSERT_EQ(r.docs.size(), 500u);
@@ -402,22 +402,9 @@ TEST(JsonlReader, MutatedInputsKeepTheInvariants) {
   ScratchDir dir;
   const std::string path = dir.File("fuzz.jsonl");
   for (int round = 0; round < 500; ++round) {
-    std::string content = base;
-    const int edits = 1 + static_cast<int>(rng.Uniform(4));
-    for (int e = 0; e < edits && !content.empty(); ++e) {
-      const size_t at = rng.Uniform(content.size());
-      switch (rng.Uniform(3)) {
-        case 0:
-          content[at] = alphabet[rng.Uniform(alphabet.size())];
-          break;
-        case 1:
-          content.insert(at, 1, alphabet[rng.Uniform(alphabet.size())]);
-          break;
-        default:
-          content.erase(at, 1 + rng.Uniform(10));
-          break;
-      }
-    }
+    const std::string content = test::DamageBytes(rng, base, alphabet,
+                                                  /*max_erase=*/10,
+                                                  /*truncate=*/false);
     WriteFile(path, content);
     SCOPED_TRACE(round);
     const ReadResult r = ReadPath(path);

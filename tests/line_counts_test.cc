@@ -429,13 +429,5 @@ TEST(BoilerplateTest, CollectionWithoutUrlsKeepsEveryLineThatIsNotFurniture) {
   for (const Page& p : pages) EXPECT_TRUE(CutsOf(few, p).empty());
 }
 
-TEST(UrlHostTest, Hosts) {
-  EXPECT_EQ(UrlHost("https://www.Example.com:8080/a/b?c#d"), "www.example.com");
-  EXPECT_EQ(UrlHost("http://user:pw@host.test/x"), "host.test");
-  EXPECT_EQ(UrlHost("http://[::1]:80/"), "[::1]:80");
-  EXPECT_EQ(UrlHost("not a url"), "");
-  EXPECT_EQ(UrlHost(""), "");
-}
-
 }  // namespace
 }  // namespace neardup

@@ -13,6 +13,7 @@
 
 #include "gtest/gtest.h"
 #include "neardup/cluster.h"
+#include "neardup/internal/dedup_stages.h"
 #include "neardup/minhash.h"
 #include "tests/test_util.h"
 #include "xxhash.h"
@@ -216,27 +217,27 @@ TEST(LshTest, SortedKeyFunctionsRefuseUnsortedOrMismatchedInput) {
   // Unsorted: a bucket split in two would lose its pairs in silence.
   const std::vector<std::pair<uint64_t, uint32_t>> unsorted = {
       {5, 0}, {3, 1}, {5, 2}};
-  EXPECT_EQ(CandidatesFromSortedKeys(unsorted, {}, &pairs, &stats).code(),
+  EXPECT_EQ(internal::CandidatesFromSortedKeys(unsorted, {}, &pairs, &stats).code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(pairs.empty());
   const std::vector<uint64_t> keys = {1, 1, 2};
   const std::vector<uint64_t> fps = {0, 1, 2};
   const std::vector<uint32_t> two_docs = {0, 1};
-  EXPECT_EQ(SimHashPairsFromSortedKeys(keys, fps, two_docs, 3, {}, &pairs,
+  EXPECT_EQ(internal::SimHashPairsFromSortedKeys(keys, fps, two_docs, 3, {}, &pairs,
                                        &stats)
                 .code(),
             absl::StatusCode::kInvalidArgument);
   const std::vector<uint32_t> docs = {0, 1, 2};
   EXPECT_EQ(
-      SimHashPairsFromSortedKeys(keys, fps, docs, 9, {}, &pairs, &stats).code(),
+      internal::SimHashPairsFromSortedKeys(keys, fps, docs, 9, {}, &pairs, &stats).code(),
       absl::StatusCode::kInvalidArgument);
   const std::vector<uint64_t> unsorted_keys = {2, 1, 1};
-  EXPECT_EQ(SimHashPairsFromSortedKeys(unsorted_keys, fps, docs, 3, {}, &pairs,
+  EXPECT_EQ(internal::SimHashPairsFromSortedKeys(unsorted_keys, fps, docs, 3, {}, &pairs,
                                        &stats)
                 .code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(pairs.empty());
-  EXPECT_OK(SimHashPairsFromSortedKeys(keys, fps, docs, 3, {}, &pairs, &stats));
+  EXPECT_OK(internal::SimHashPairsFromSortedKeys(keys, fps, docs, 3, {}, &pairs, &stats));
   EXPECT_EQ(pairs, (std::vector<DocPair>{{0, 1}}));
   std::vector<std::pair<uint64_t, uint32_t>> scratch;
   EXPECT_FALSE(CandidatesFromKeys(keys, {}, nullptr, &pairs, &stats).ok());

@@ -21,25 +21,9 @@
 namespace neardup {
 namespace {
 
+using ::neardup::test::Escape;
 using ::neardup::test::Rng;
 using namespace std::string_literals;
-
-std::string Escape(std::string_view s) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (c >= 0x20 && c < 0x7F && c != '\\') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += "\\x";
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
-constexpr std::string_view kFffd = "\xEF\xBF\xBD";
 
 // ---------------------------------------------------------------------------
 // Reference: utf8proc over the whole string, then the documented category
@@ -322,7 +306,7 @@ TEST(NormalizeTest, InvalidUtf8IsCountedAndReplaced) {
     std::string expected;
     size_t count;
   };
-  const std::string f(kFffd);
+  const std::string f(test::kFffd);
   // clang-format off
   const std::vector<Case> cases = {
       {"ok", "ok", 0},
@@ -810,6 +794,36 @@ TEST(NormalizePropertyTest, RandomAsciiMatchesReference) {
         c = static_cast<char>(rng.Uniform(4) == 0 ? rng.Uniform(128)
                                                   : 'a' + rng.Uniform(26));
       }
+      if (!MatchesReference(n, s)) break;
+    }
+  }
+}
+
+// Running text: words of ASCII letters (some capitals) and digits with
+// single spaces, now and then a mark of punctuation, two spaces, a leading
+// or trailing space, an accented word or a typographic separator. The
+// ASCII fast path takes 16 bytes of such words at a time; these put every
+// kind of stop at every position of those 16.
+TEST(NormalizePropertyTest, RandomRunningTextMatchesReference) {
+  static const std::vector<std::string> stops = {
+      ",", ". ", "  ", "\n", "-", "'", "\t", "caf\xC3\xA9", "\xE2\x80\x99",
+      "\xE2\x80\x94", "\xC2\xA0", "E\xCC\x81", "\xEF\xAC\x81", "\r\n"};
+  static const char kWordBytes[] =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  Rng rng(0x5111D);
+  for (const NormalizeOptions& options : PropertyOptionSets()) {
+    Normalizer n(options);
+    for (int iter = 0; iter < 3000; ++iter) {
+      std::string s = rng.Uniform(4) == 0 ? " " : "";
+      const int words = static_cast<int>(rng.Uniform(30));
+      for (int w = 0; w < words; ++w) {
+        const int length = 1 + static_cast<int>(rng.Uniform(10));
+        for (int k = 0; k < length; ++k) {
+          s += kWordBytes[rng.Uniform(sizeof(kWordBytes) - 1)];
+        }
+        s += rng.Uniform(8) == 0 ? stops[rng.Uniform(stops.size())] : " ";
+      }
+      if (!s.empty() && s.back() == ' ' && rng.Uniform(2) == 0) s.pop_back();
       if (!MatchesReference(n, s)) break;
     }
   }

@@ -7,9 +7,8 @@
 set -u
 neardup=$1
 src=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 . "$(dirname "${BASH_SOURCE[0]}")/check_lib.sh"
+scratch
 
 mask() {
   sed -E 's/in [0-9.]+ s \([0-9.]+ MB\/s(, [0-9]+ threads)?\), peak memory [0-9.]+ [KMG]?B/in S s (R MB\/s\1), peak memory M/;

@@ -331,38 +331,6 @@ TEST(RepeatFinderTest, LinearShapes) {
   EXPECT_EQ(both[0].begin, body.size());
 }
 
-TEST(ApplyCutsTest, RemovesTheUnionOfTheCutsInAnyOrder) {
-  const std::string text = "0123456789";
-  EXPECT_EQ(*ApplyCuts(text, std::vector<Cut>{{2, 4}, {6, 7}}), "0145789");
-  // Overlapping cuts remove the union of their bytes (this used to skip
-  // the second cut and keep "45" and "67").
-  EXPECT_EQ(*ApplyCuts(text, std::vector<Cut>{{2, 6}, {4, 8}}), "0189");
-  EXPECT_EQ(*ApplyCuts(text, std::vector<Cut>{{2, 8}, {3, 4}}), "0189");
-  // Unsorted cuts are all applied (this used to drop the earlier one).
-  EXPECT_EQ(*ApplyCuts(text, std::vector<Cut>{{6, 7}, {2, 4}}), "0145789");
-  EXPECT_EQ(*ApplyCuts(text, std::vector<Cut>{{9, 10}, {0, 1}, {5, 5}}),
-            "12345678");
-  EXPECT_EQ(*ApplyCuts(text, std::vector<Cut>{{0, 10}}), "");
-  EXPECT_EQ(*ApplyCuts(text, std::vector<Cut>{}), text);
-  EXPECT_EQ(CutReasonName(CutReason::kBoilerplate), std::string("boilerplate"));
-}
-
-TEST(ApplyCutsTest, RefusesInvertedAndOutOfRangeCuts) {
-  const std::string text = "0123456789";
-  // These used to be skipped in silence, the text coming back whole.
-  const auto past = ApplyCuts(text, std::vector<Cut>{{2, 4}, {8, 20}});
-  EXPECT_EQ(past.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(past.status().message().find("cut 1 [8, 20)"), std::string::npos)
-      << past.status();
-  const auto inverted = ApplyCuts(text, std::vector<Cut>{{6, 3}});
-  EXPECT_EQ(inverted.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(inverted.status().message().find("inverted"), std::string::npos);
-  EXPECT_FALSE(ApplyCuts(text, std::vector<Cut>{{11, 11}}).ok());
-  EXPECT_FALSE(
-      ApplyCuts(text, std::vector<Cut>{{0, Cut::kNoSource}}).ok());
-  EXPECT_OK(ValidateCuts(text.size(), std::vector<Cut>{{10, 10}}));
-}
-
 TEST(RepeatFinderTest, CreateRefusesANearSimilarityOutsideZeroToOne) {
   for (double bad : {1.5, -0.1, std::nan("")}) {
     RepeatOptions options;

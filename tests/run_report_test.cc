@@ -92,8 +92,30 @@ bool HasTemporaries(const fs::path& dir) {
   return false;
 }
 
+// The accounting line of a run as its page shows it.
+std::string Accounting(const RecordCounts& s) {
+  return "read " + std::to_string(s.read) + " = kept " + std::to_string(s.kept) +
+         " + removed " + std::to_string(s.removed) + " + rejected " +
+         std::to_string(s.rejected);
+}
+
 class RunReportTest : public ::testing::Test {
  protected:
+  // Runs the dedup job with its report on the one input dir_/name into
+  // dir_/out.
+  absl::StatusOr<DedupStats> DedupWithReport(const std::string& name,
+                                             DedupOptions options = {}) {
+    options.report = true;
+    return RunDedup({{(dir_ / name).string(), name}}, (dir_ / "out").string(),
+                    options);
+  }
+  // dir_/out/report.html, which must be a page (ExpectPage).
+  std::string Page() {
+    std::string page = ReadFile(dir_ / "out" / "report.html");
+    ExpectPage(page);
+    return page;
+  }
+
   test::ScratchDir scratch_;
   const fs::path dir_ = scratch_.path();
 };
@@ -101,10 +123,8 @@ class RunReportTest : public ::testing::Test {
 TEST_F(RunReportTest, DedupPageIsAnOutputWithTheRunsCounts) {
   WriteFile(dir_ / "crawl.jsonl", Crawl(120, 30, 1));
   DedupOptions options;
-  options.report = true;
   options.threads = 2;
-  auto stats = RunDedup({{(dir_ / "crawl.jsonl").string(), "crawl.jsonl"}},
-                        (dir_ / "out").string(), options);
+  auto stats = DedupWithReport("crawl.jsonl", options);
   ASSERT_OK(stats);
   ASSERT_GT(stats->removed, 20u);
   EXPECT_TRUE(std::count(stats->outputs.begin(), stats->outputs.end(),
@@ -114,12 +134,8 @@ TEST_F(RunReportTest, DedupPageIsAnOutputWithTheRunsCounts) {
   EXPECT_NE(json.find("\"report.html\""), std::string::npos);
   EXPECT_NE(json.find("\"pair_similarity\":{\"bins\":50,"), std::string::npos);
   EXPECT_NE(json.find("\"report\":"), std::string::npos);  // its seconds
-  const std::string page = ReadFile(dir_ / "out" / "report.html");
-  ExpectPage(page);
-  EXPECT_NE(page.find("read " + std::to_string(stats->read) + " = kept " +
-                      std::to_string(stats->kept) + " + removed " +
-                      std::to_string(stats->removed) + " + rejected 0"),
-            std::string::npos);
+  const std::string page = Page();
+  EXPECT_NE(page.find(Accounting(*stats)), std::string::npos);
   for (const char* id : {"id=\"scurve\"", "id=\"pairs-hist\"",
                          "id=\"cluster-sizes\"", "Removals nearest the threshold",
                          "A sample of the other removals", "<mark>"}) {
@@ -163,14 +179,10 @@ TEST_F(RunReportTest, DedupPageIsAnOutputWithTheRunsCounts) {
 
 TEST_F(RunReportTest, NoRemovals) {
   WriteFile(dir_ / "crawl.jsonl", Crawl(40, 0, 2));
-  DedupOptions options;
-  options.report = true;
-  auto stats = RunDedup({{(dir_ / "crawl.jsonl").string(), "crawl.jsonl"}},
-                        (dir_ / "out").string(), options);
+  auto stats = DedupWithReport("crawl.jsonl");
   ASSERT_OK(stats);
   ASSERT_EQ(stats->removed, 0u);
-  const std::string page = ReadFile(dir_ / "out" / "report.html");
-  ExpectPage(page);
+  const std::string page = Page();
   EXPECT_NE(page.find("read 40 = kept 40 + removed 0 + rejected 0"),
             std::string::npos);
   EXPECT_NE(page.find("No clusters"), std::string::npos);
@@ -191,13 +203,10 @@ TEST_F(RunReportTest, HundredThousandRemovalsKeepThePageSmall) {
   WriteFile(dir_ / "crawl.jsonl", crawl);
   DedupOptions options;
   options.method = DedupMethod::kExact;
-  options.report = true;
-  auto stats = RunDedup({{(dir_ / "crawl.jsonl").string(), "crawl.jsonl"}},
-                        (dir_ / "out").string(), options);
+  auto stats = DedupWithReport("crawl.jsonl", options);
   ASSERT_OK(stats);
   ASSERT_EQ(stats->removed, 100000u);
-  const std::string page = ReadFile(dir_ / "out" / "report.html");
-  ExpectPage(page);
+  const std::string page = Page();
   EXPECT_LT(page.size(), size_t{1} << 20);
   EXPECT_NE(page.find("read 120000 = kept 20000 + removed 100000 + rejected 0"),
             std::string::npos);
@@ -220,14 +229,10 @@ TEST_F(RunReportTest, WarcInput) {
                 WarcRecord("conversion", "1", a) +
                 WarcRecord("conversion", "2", b) +
                 WarcRecord("conversion", "3", Edit(rng, a, 3)));
-  DedupOptions options;
-  options.report = true;
-  auto stats = RunDedup({{(dir_ / "c.warc.wet").string(), "c.warc.wet"}},
-                        (dir_ / "out").string(), options);
+  auto stats = DedupWithReport("c.warc.wet");
   ASSERT_OK(stats);
   ASSERT_EQ(stats->removed, 1u);
-  const std::string page = ReadFile(dir_ / "out" / "report.html");
-  ExpectPage(page);
+  const std::string page = Page();
   EXPECT_NE(page.find("read 3 = kept 2 + removed 1 + rejected 0"),
             std::string::npos);
   EXPECT_NE(page.find("<td>warc</td>"), std::string::npos);
@@ -249,14 +254,10 @@ TEST_F(RunReportTest, HostileTextFromTheInputs) {
   // Invalid UTF-8 in the raw line: the reader repairs it.
   crawl += "{\"id\":\"bad-utf8\",\"text\":\"a \xFF\xFE b\"}\n";
   WriteFile(dir_ / "crawl.jsonl", crawl);
-  DedupOptions options;
-  options.report = true;
-  auto stats = RunDedup({{(dir_ / "crawl.jsonl").string(), "crawl.jsonl"}},
-                        (dir_ / "out").string(), options);
+  auto stats = DedupWithReport("crawl.jsonl");
   ASSERT_OK(stats);
   ASSERT_EQ(stats->removed, 1u);
-  const std::string page = ReadFile(dir_ / "out" / "report.html");
-  ExpectPage(page);
+  const std::string page = Page();
   EXPECT_EQ(Lower(page).find("<img"), std::string::npos);
   EXPECT_NE(page.find("&lt;/script&gt;"), std::string::npos);
   EXPECT_LT(page.size(), 200000u);
@@ -285,12 +286,8 @@ TEST_F(RunReportTest, CleanPage) {
   const std::string json = ReadFile(dir_ / "out" / "stats.json");
   EXPECT_NE(json.find("\"report.html\""), std::string::npos);
   EXPECT_NE(json.find("\"largest_share_cut\":[{"), std::string::npos);
-  const std::string page = ReadFile(dir_ / "out" / "report.html");
-  ExpectPage(page);
-  EXPECT_NE(page.find("read " + std::to_string(stats->read) + " = kept " +
-                      std::to_string(stats->kept) + " + removed " +
-                      std::to_string(stats->removed) + " + rejected 0"),
-            std::string::npos);
+  const std::string page = Page();
+  EXPECT_NE(page.find(Accounting(*stats)), std::string::npos);
   for (const char* part :
        {"id=\"cut-reasons\"", "news.example", "Share this article",
         "<del class=\"cut\"", "Documents with the largest share cut",

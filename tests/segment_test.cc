@@ -14,23 +14,9 @@
 namespace neardup {
 namespace {
 
+using ::neardup::test::Escape;
 using ::neardup::test::Rng;
 using namespace std::string_literals;
-
-std::string Escape(std::string_view s) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (c >= 0x20 && c < 0x7F && c != '\\') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += "\\x";
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
 
 std::string Show(std::string_view text, const std::vector<TextSpan>& spans) {
   std::string out = "[";

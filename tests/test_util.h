@@ -15,6 +15,7 @@
 
 #include "absl/status/status.h"
 #include "gtest/gtest.h"
+#include "tests/words.h"
 
 #define ASSERT_OK(expr)                                 \
   do {                                                  \
@@ -52,6 +53,55 @@ class Rng {
  private:
   uint64_t state_;
 };
+
+// Returns `content` after 1 to 4 random edits, each of them: a byte
+// replaced by one of `alphabet`, one of `alphabet` inserted, 1 to
+// `max_erase` bytes erased, or (with `truncate`) everything from a byte on
+// cut off: the damaged inputs of the readers' fuzz-style tests.
+inline std::string DamageBytes(Rng& rng, std::string content,
+                               std::string_view alphabet, size_t max_erase,
+                               bool truncate) {
+  const int edits = 1 + static_cast<int>(rng.Uniform(4));
+  for (int e = 0; e < edits && !content.empty(); ++e) {
+    const size_t at = rng.Uniform(content.size());
+    switch (rng.Uniform(truncate ? 4 : 3)) {
+      case 0:
+        content[at] = alphabet[rng.Uniform(alphabet.size())];
+        break;
+      case 1:
+        content.insert(at, 1, alphabet[rng.Uniform(alphabet.size())]);
+        break;
+      case 2:
+        content.erase(at, 1 + rng.Uniform(max_erase));
+        break;
+      default:
+        content.resize(at);
+        break;
+    }
+  }
+  return content;
+}
+
+// U+FFFD REPLACEMENT CHARACTER in UTF-8: what repair writes for an
+// ill-formed sequence.
+inline constexpr std::string_view kFffd = "\xEF\xBF\xBD";
+
+// Renders bytes as C escapes (printable ASCII but the backslash as it is,
+// any other byte as \xHH) so that failures show what was compared.
+inline std::string Escape(std::string_view s) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (c >= 0x20 && c < 0x7F && c != '\\') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out += "\\x";
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
 
 // Returns the whole content of a file ("" when it cannot be read).
 inline std::string ReadFile(const std::filesystem::path& path) {
@@ -110,18 +160,6 @@ inline std::vector<std::string> Lines(const std::string& text) {
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   return lines;
-}
-
-// A word made of letters only, distinct for each n. Generated text must not
-// build words from digits: normalization maps every digit to '0', so
-// "w123" and "w456" would be the same word.
-inline std::string Word(uint64_t n) {
-  std::string w = "w";
-  do {
-    w += static_cast<char>('a' + n % 26);
-    n /= 26;
-  } while (n > 0);
-  return w;
 }
 
 }  // namespace neardup::test

@@ -5,9 +5,8 @@
 set -u
 neardup=$1
 src=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 . "$(dirname "${BASH_SOURCE[0]}")/check_lib.sh"
+scratch
 
 # --version and selftest.
 out=$("$neardup" --version)

@@ -14,30 +14,13 @@
 namespace neardup {
 namespace {
 
+using ::neardup::test::Escape;
 using ::neardup::test::Rng;
 using namespace std::string_literals;
 
-constexpr std::string_view kFffd = "\xEF\xBF\xBD";
-
-// Renders bytes as C escapes so that failures show what was compared.
-std::string Escape(std::string_view s) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (c >= 0x20 && c < 0x7F && c != '\\') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += "\\x";
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
 std::string Fffd(int n) {
   std::string out;
-  for (int i = 0; i < n; ++i) out += kFffd;
+  for (int i = 0; i < n; ++i) out += test::kFffd;
   return out;
 }
 
@@ -124,7 +107,7 @@ RefResult RefRepair(std::string_view s) {
     } else {
       if (r.count == 0) r.first_invalid = i;
       ++r.count;
-      r.repaired += kFffd;
+      r.repaired += test::kFffd;
       i += bad;
     }
   }
@@ -447,7 +430,7 @@ TEST(Utf8Test, LargeInputs) {
   std::string out;
   EXPECT_EQ(RepairUtf8(s, &out), 1u);
   EXPECT_EQ(out.size(), s.size() + 2);
-  EXPECT_EQ(out.substr(out.size() - 5), std::string(kFffd) + "kk");
+  EXPECT_EQ(out.substr(out.size() - 5), std::string(test::kFffd) + "kk");
   // 1M lone continuation bytes: one replacement each.
   const std::string cont(1 << 20, '\x80');
   EXPECT_EQ(RepairUtf8(cont, &out), size_t{1} << 20);

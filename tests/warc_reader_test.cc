@@ -448,25 +448,9 @@ TEST(WarcReader, MutatedInputsKeepTheInvariants) {
   const std::string path = dir.File("fuzz.warc");
   const std::string alphabet = "WARC/1.0\r\n: 0123456789Content-Length";
   for (int round = 0; round < 300; ++round) {
-    std::string content = base;
-    const int edits = 1 + static_cast<int>(rng.Uniform(4));
-    for (int e = 0; e < edits && !content.empty(); ++e) {
-      const size_t at = rng.Uniform(content.size());
-      switch (rng.Uniform(4)) {
-        case 0:
-          content[at] = alphabet[rng.Uniform(alphabet.size())];
-          break;
-        case 1:
-          content.insert(at, 1, alphabet[rng.Uniform(alphabet.size())]);
-          break;
-        case 2:
-          content.erase(at, 1 + rng.Uniform(20));
-          break;
-        default:
-          content.resize(at);
-          break;
-      }
-    }
+    const std::string content = test::DamageBytes(rng, base, alphabet,
+                                                  /*max_erase=*/20,
+                                                  /*truncate=*/true);
     WriteFile(path, content);
     SCOPED_TRACE(round);
     const ReadResult r = ReadPath(path);

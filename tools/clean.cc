@@ -216,10 +216,7 @@ int RunCleanCommand(const CleanFlags& flags) {
   if (!stats.ok()) return FailJob("clean", stats.status(), flags.outdir);
   const CleanStats& s = *stats;
   if (!flags.quiet) {
-    double total = 0;
-    for (const auto& [stage, seconds] : s.stage_seconds) {
-      if (stage == "total") total = seconds;
-    }
+    const double total = TotalSeconds(s);
     std::printf("neardup clean: %llu documents edited; cuts: %llu repeated "
                 "blocks, %llu repeated lines, %llu boilerplate lines (%llu "
                 "distinct), %llu syndicated; %.1f MB of %.1f MB of text cut\n",
@@ -260,9 +257,7 @@ int RunCleanCommand(const CleanFlags& flags) {
                   flags.outdir.c_str());
     }
   }
-  const int status =
-      FinishJob("clean", s.fields, options.reader, s);
-  PrintAccounting(s);
+  const int status = FinishJob("clean", s, options.reader);
   if (!flags.explain.empty()) {
     const int explained =
         ExplainRecord(*inputs, options.reader, flags.outdir, flags.explain);
@@ -279,15 +274,11 @@ void AddCleanCommand(CLI::App& app, int* exit_code) {
       "clean",
       "Cut repeated blocks, repeated lines and boilerplate from every "
       "document, listing every cut; records keep every other field.");
-  cmd->add_option("INPUT", flags->inputs,
-                  "JSONL, WARC/WET or text files, folders, or - (stdin); in "
-                  "folders, files of other names (.wat.gz, .bin) are "
-                  "skipped and listed")
-      ->required();
-  cmd->add_option("-o,--output", flags->outdir,
-                  "output folder (created; not - : the outputs are several "
-                  "files)")
-      ->required();
+  AddInputAndOutputFlags(cmd,
+                         "JSONL, WARC/WET or text files, folders, or - "
+                         "(stdin); in folders, files of other names "
+                         "(.wat.gz, .bin) are skipped and listed",
+                         &flags->inputs, &flags->outdir);
   cmd->add_flag("--no-repeats", flags->no_repeats,
                 "keep repeated blocks and lines inside documents");
   cmd->add_flag("--no-boilerplate", flags->no_boilerplate,
@@ -344,13 +335,7 @@ void AddCleanCommand(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--threads", flags->threads,
                   "threads of both passes (default: all cores; the output is the same for any count)");
-  cmd->add_flag("--overwrite", flags->overwrite,
-                "accept an output folder that is not empty: the files an "
-                "earlier run listed in its stats.json are replaced when this "
-                "run completes, no other file");
-  cmd->add_flag("--no-report", flags->no_report,
-                "do not write report.html (the run's page: counts, charts, "
-                "examples; 'neardup report OUTDIR' writes it later)");
+  AddOverwriteAndReportFlags(cmd, &flags->overwrite, &flags->no_report);
   cmd->add_flag("-q,--quiet", flags->quiet, "no progress and only the last line");
   cmd->add_option("--explain", flags->explain,
                   "after the run, print the record with this id with its "

@@ -364,8 +364,26 @@ int FailJob(const char* command, const absl::Status& status,
   return 128 + signal;
 }
 
-int FinishJob(const char* command, const FieldCounts& fields,
-              const ReaderOptions& reader, const RecordCounts& counts) {
+namespace {
+
+// Prints the accounting line that ends every job's output, with the
+// number of documents read truncated when there were any.
+void PrintAccounting(const RecordCounts& counts, const char* note) {
+  std::printf("read %llu = kept %llu + removed %llu + rejected %llu",
+              static_cast<unsigned long long>(counts.read),
+              static_cast<unsigned long long>(counts.kept),
+              static_cast<unsigned long long>(counts.removed),
+              static_cast<unsigned long long>(counts.rejected));
+  if (counts.truncated > 0) {
+    std::printf(" (%llu truncated)",
+                static_cast<unsigned long long>(counts.truncated));
+  }
+  std::printf("%s\n", note);
+}
+
+// The exit status of a job that succeeded, after its warnings (FinishJob).
+int CheckFieldsFound(const char* command, const FieldCounts& fields,
+                     const ReaderOptions& reader, const RecordCounts& counts) {
   auto warn = [&](uint64_t missing, const std::string& field,
                   const char* consequence) {
     if (missing == 0 || missing == fields.objects) return;
@@ -393,6 +411,43 @@ int FinishJob(const char* command, const FieldCounts& fields,
     return 1;
   }
   return 0;
+}
+
+}  // namespace
+
+int FinishJob(const char* command, const JobStats& stats,
+              const ReaderOptions& reader, const char* note) {
+  const int status = CheckFieldsFound(command, stats.fields, reader, stats);
+  PrintAccounting(stats, note);
+  return status;
+}
+
+double TotalSeconds(const JobStats& stats) {
+  for (const auto& [stage, seconds] : stats.stage_seconds) {
+    if (stage == "total") return seconds;
+  }
+  return 0;
+}
+
+void AddInputAndOutputFlags(CLI::App* cmd, const std::string& inputs_help,
+                            std::vector<std::string>* inputs,
+                            std::string* outdir) {
+  cmd->add_option("INPUT", *inputs, inputs_help)->required();
+  cmd->add_option("-o,--output", *outdir,
+                  "output folder (created; not - : the outputs are several "
+                  "files)")
+      ->required();
+}
+
+void AddOverwriteAndReportFlags(CLI::App* cmd, bool* overwrite,
+                                bool* no_report) {
+  cmd->add_flag("--overwrite", *overwrite,
+                "accept an output folder that is not empty: the files an "
+                "earlier run listed in its stats.json are replaced when this "
+                "run completes, no other file");
+  cmd->add_flag("--no-report", *no_report,
+                "do not write report.html (the run's page: counts, charts, "
+                "examples; 'neardup report OUTDIR' writes it later)");
 }
 
 absl::StatusOr<std::vector<InputFile>> PlanAndReportInputs(
@@ -436,19 +491,6 @@ absl::Status CheckOutputFolderFlag(const std::string& outdir) {
         "output) is not supported: name a folder, e.g. -o out/");
   }
   return absl::OkStatus();
-}
-
-void PrintAccounting(const RecordCounts& counts, const char* note) {
-  std::printf("read %llu = kept %llu + removed %llu + rejected %llu",
-              static_cast<unsigned long long>(counts.read),
-              static_cast<unsigned long long>(counts.kept),
-              static_cast<unsigned long long>(counts.removed),
-              static_cast<unsigned long long>(counts.rejected));
-  if (counts.truncated > 0) {
-    std::printf(" (%llu truncated)",
-                static_cast<unsigned long long>(counts.truncated));
-  }
-  std::printf("%s\n", note);
 }
 
 }  // namespace neardup::tools

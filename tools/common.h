@@ -104,13 +104,29 @@ const std::atomic<bool>* InterruptFlag();
 int FailJob(const char* command, const absl::Status& status,
             const std::string& outdir);
 
-// After a job, before its accounting line: prints a warning on standard error for each named field
-// that some JSONL records lack (text: those records were rejected; id:
-// their ids are FILE:LINE; the keep field: they rank below any value), and
-// returns the command's exit status: 1 with a message when records were
-// read and every one was rejected, else 0.
-int FinishJob(const char* command, const FieldCounts& fields,
-              const ReaderOptions& reader, const RecordCounts& counts);
+// The end of a job that succeeded: prints a warning on standard error for
+// each named field that some JSONL records lack (text: those records were
+// rejected; id: their ids are FILE:LINE; the keep field: they rank below
+// any value), then the accounting line that ends every job's output (with
+// the number of documents read truncated when there were any, then
+// `note`), and returns the command's exit status: 1 with a message when
+// records were read and every one was rejected, else 0.
+int FinishJob(const char* command, const JobStats& stats,
+              const ReaderOptions& reader, const char* note = "");
+
+// Returns the seconds the whole job took (the "total" of
+// stats.stage_seconds; 0 when missing).
+double TotalSeconds(const JobStats& stats);
+
+// Adds the arguments that every job takes first: INPUT (help
+// `inputs_help`) and -o,--output.
+void AddInputAndOutputFlags(CLI::App* cmd, const std::string& inputs_help,
+                            std::vector<std::string>* inputs,
+                            std::string* outdir);
+
+// Adds --overwrite and --no-report, which every job takes.
+void AddOverwriteAndReportFlags(CLI::App* cmd, bool* overwrite,
+                                bool* no_report);
 
 // Expands the inputs as PlanInputs does, appends the files the folder walks
 // left out to *skipped, and prints one line on standard error per folder
@@ -124,10 +140,6 @@ absl::StatusOr<std::vector<InputFile>> PlanAndReportInputs(
 // job: "-" (the job writes several files; it does not stream to standard
 // output).
 absl::Status CheckOutputFolderFlag(const std::string& outdir);
-
-// Prints the accounting line that ends every job's output, with the
-// number of documents read truncated when there were any.
-void PrintAccounting(const RecordCounts& counts, const char* note = "");
 
 }  // namespace neardup::tools
 

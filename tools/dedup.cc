@@ -114,10 +114,7 @@ int RunDedupCommand(const DedupFlags& flags) {
                 static_cast<unsigned long long>(s.verified_pairs),
                 static_cast<unsigned long long>(s.joined_pairs),
                 static_cast<unsigned long long>(s.clusters));
-    double total = 0;
-    for (const auto& [stage, seconds] : s.stage_seconds) {
-      if (stage == "total") total = seconds;
-    }
+    const double total = TotalSeconds(s);
     std::printf("%zu files, %s of text in %.2f s (%.1f MB/s, %d threads), "
                 "peak memory %s\n",
                 s.files.size(), Megabytes(s.text_bytes).c_str(), total,
@@ -142,9 +139,8 @@ int RunDedupCommand(const DedupFlags& flags) {
   }
   ReaderOptions reader = options.reader;
   if (options.keep == KeepPolicy::kField) reader.number_field = options.keep_field;
-  const int status = FinishJob("dedup", s.fields, reader, s);
-  PrintAccounting(s, options.dry_run ? " (dry run: nothing written)" : "");
-  return status;
+  return FinishJob("dedup", s, reader,
+                   options.dry_run ? " (dry run: nothing written)" : "");
 }
 
 }  // namespace
@@ -155,15 +151,11 @@ void AddDedupCommand(CLI::App& app, int* exit_code) {
       "dedup",
       "Remove near-duplicate documents: keep one record of each cluster, and "
       "write every decision down.");
-  cmd->add_option("INPUT", flags->inputs,
-                  "JSONL, WARC/WET or text files, folders, or - (stdin); "
-                  "gzip and zstd are detected; in folders, files of other "
-                  "names (.wat.gz, .bin) are skipped and listed")
-      ->required();
-  cmd->add_option("-o,--output", flags->outdir,
-                  "output folder (created; not - : the outputs are several "
-                  "files)")
-      ->required();
+  AddInputAndOutputFlags(cmd,
+                         "JSONL, WARC/WET or text files, folders, or - (stdin); "
+                         "gzip and zstd are detected; in folders, files of other "
+                         "names (.wat.gz, .bin) are skipped and listed",
+                         &flags->inputs, &flags->outdir);
   AddCompareFlags(cmd, &flags->compare);
   cmd->add_option("--keep", flags->keep,
                   "record kept per cluster: first (in input order), longest "
@@ -191,13 +183,7 @@ void AddDedupCommand(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_flag("--dry-run", flags->dry_run,
                 "write the decisions only, no record files");
-  cmd->add_flag("--overwrite", flags->overwrite,
-                "accept an output folder that is not empty: the files an "
-                "earlier run listed in its stats.json are replaced when this "
-                "run completes, no other file");
-  cmd->add_flag("--no-report", flags->no_report,
-                "do not write report.html (the run's page: counts, charts, "
-                "examples; 'neardup report OUTDIR' writes it later)");
+  AddOverwriteAndReportFlags(cmd, &flags->overwrite, &flags->no_report);
   cmd->add_option("--index", flags->index_dir,
                   "index folder of earlier runs: records are also compared "
                   "with every record it holds (a match is removed, kept_id "

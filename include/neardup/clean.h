@@ -302,10 +302,6 @@ class LineCounter {
   uint64_t documents_ = 0;
 };
 
-// Returns the host of a URL ("https://www.example.com:8080/a" ->
-// "www.example.com"), lowercased; "" when there is none.
-std::string UrlHost(std::string_view url);
-
 struct BoilerplateOptions {
   // The evidence a line needs, in families of versions of one article
   // (LineCounter) of its site: at least this many carry it, or it has

@@ -69,14 +69,6 @@ enum class KeepPolicy {
              // values: the first; a missing value ranks below any number)
 };
 
-// Returns true when a member with text `length` (bytes) and field value
-// `number` (NaN when missing) replaces the member kept so far (`best_length`,
-// `best_number`) under `policy`, members being offered in input order: only
-// a strictly better member replaces, so ties keep the earliest. The rule of
-// MakeClustering, for jobs that cluster in parts (neardup.dask).
-bool KeepsOver(KeepPolicy policy, uint64_t length, double number,
-               uint64_t best_length, double best_number);
-
 // Parses "first", "longest" or "field:NAME" (NAME, not empty, returned in
 // *field; *field is left alone for the other policies). Returns
 // InvalidArgument naming `text` for anything else, or when field is null.

@@ -126,6 +126,12 @@ struct Record {
   double number = 0;      // value of number_field; NaN when absent
 };
 
+// Returns the host of a URL such as Record::url, lowercased
+// ("https://www.example.com:8080/a" -> "www.example.com"); "" when there is
+// none. A user name and password are left out, a port too (not of an IPv6
+// literal). The clean job's site of a record.
+std::string UrlHost(std::string_view url);
+
 struct Rejection {
   std::string file;
   uint64_t line = 0;      // as Record::line; 0 when not applicable

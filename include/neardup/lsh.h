@@ -100,21 +100,6 @@ absl::Status CandidatesFromKeys(absl::Span<const uint64_t> keys,
                         std::vector<std::pair<uint64_t, uint32_t>>* scratch,
                         std::vector<DocPair>* out, CandidateStats* stats);
 
-// Appends to *out the candidate pairs of the buckets in `sorted`: (key,
-// document) pairs sorted by key, then by document, a bucket being a run of
-// equal keys. Requires every bucket to be whole (never split between two
-// calls; this cannot be checked). Returns InvalidArgument, having appended
-// nothing, when `sorted` is not sorted (naming the first position out of
-// order) or a pointer is null. Emits the same pairs, in the same order, and the same counters as
-// CandidatesFromKeys does for those buckets (it is this function after a
-// sort), so that a job sharded by key (neardup.dask) finds exactly the
-// candidates of the single-machine job. Cost: linear in sorted.size() plus
-// the pairs emitted.
-absl::Status CandidatesFromSortedKeys(
-    absl::Span<const std::pair<uint64_t, uint32_t>> sorted,
-    const CandidateOptions& options, std::vector<DocPair>* out,
-    CandidateStats* stats);
-
 // As CandidatesFromKeys for SimHash: returns the pairs of documents whose
 // fingerprints differ in at most `max_distance` bits (0 to 8), exactly, by
 // the permuted-table method (Manku et al. 2007): the 64 bits are cut into
@@ -135,23 +120,6 @@ absl::StatusOr<std::vector<DocPair>> SimHashNearPairs(absl::Span<const uint64_t>
 // (0 to 8; empty otherwise), in the order it searches them: a table's key is
 // fingerprint & mask.
 std::vector<uint64_t> SimHashTableMasks(int max_distance);
-
-// The pairs SimHashNearPairs finds in one table, for a job sharded by key
-// (neardup.dask): keys[i], fingerprints[i] and docs[i] describe one
-// document, sorted by key and then by document; every bucket (run of equal
-// keys) must be whole. Appends the verified pairs (first < second; not
-// unique: the same pair may come from several tables) and counts as
-// SimHashNearPairs does. Returns InvalidArgument, having appended nothing,
-// when the three spans differ in length, keys are not sorted, max_distance
-// is outside [0, 8], or a pointer is null. Cost: as SimHashNearPairs for
-// these buckets.
-absl::Status SimHashPairsFromSortedKeys(absl::Span<const uint64_t> keys,
-                                absl::Span<const uint64_t> fingerprints,
-                                absl::Span<const uint32_t> docs,
-                                int max_distance,
-                                const CandidateOptions& options,
-                                std::vector<DocPair>* out,
-                                CandidateStats* stats);
 
 }  // namespace neardup
 

@@ -10,7 +10,11 @@
 //   clean.h     repeated text, boilerplate and repetition signals
 //   io.h        readers and writers of JSONL, WARC/WET and text files
 //   pipeline.h  the dedup and clean jobs over many files, and batch calls
+//   index.h     the persistent index of earlier runs' kept records
 //   version.h   versions of the library and its stable formats, selftest
+// Not included, and not part of the interface: internal/dedup_stages.h,
+// the pieces of the dedup job that neardup.dask runs on its workers (no
+// stability promise).
 // See README.md for a ten-line program.
 
 #ifndef NEARDUP_NEARDUP_H_

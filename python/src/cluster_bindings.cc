@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common.h"
+#include "neardup/internal/dedup_stages.h"
 
 namespace neardup::python {
 
@@ -42,7 +43,7 @@ void BindCluster(py::module_& m) {
       .def("__repr__", [](const DisjointSets& self) {
         return "DisjointSets(" + std::to_string(self.size()) + ")";
       });
-  m.def("keeps_over", &KeepsOver, py::arg("policy"), py::arg("length"),
+  m.def("keeps_over", &internal::KeepsOver, py::arg("policy"), py::arg("length"),
         py::arg("number"), py::arg("best_length"), py::arg("best_number"));
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "common.h"
+#include "neardup/internal/dedup_stages.h"
 
 namespace neardup::python {
 namespace {
@@ -68,7 +69,7 @@ py::tuple CandidatesFromSortedKeysPy(const py::object& keys,
     for (size_t i = 0; i < sorted.size(); ++i) {
       sorted[i] = {k.values[i], d.values[i]};
     }
-    status = CandidatesFromSortedKeys(sorted, options, &pairs, &stats);
+    status = internal::CandidatesFromSortedKeys(sorted, options, &pairs, &stats);
   }
   Check(status);
   return py::make_tuple(PairsToArray(std::move(pairs)), stats);
@@ -192,7 +193,7 @@ void BindSimHashTables(py::module_& m) {
         absl::Status status;
         {
           py::gil_scoped_release release;
-          status = SimHashPairsFromSortedKeys(k.values, f.values, d.values,
+          status = internal::SimHashPairsFromSortedKeys(k.values, f.values, d.values,
                                               max_distance, options, &pairs,
                                               &stats);
         }

@@ -15,13 +15,14 @@
 #include <vector>
 
 #include "common.h"
+#include "neardup/internal/dedup_stages.h"
 
 namespace neardup::python {
 namespace {
 
 // A PackedStrings of a bytes object and its end offsets (views: both must
 // outlive it).
-PackedStrings Packed(const py::bytes& bytes, const View<uint64_t>& end) {
+internal::PackedStrings Packed(const py::bytes& bytes, const View<uint64_t>& end) {
   return {TextOf(bytes), end.values};
 }
 
@@ -34,7 +35,7 @@ py::object ChooseKeptPy(const py::object& cluster, const py::object& doc,
   const View<uint64_t> len = ViewOf<uint64_t>(lengths, 1, 1, "lengths");
   const View<double> num = ViewOf<double>(numbers, 1, 1, "numbers");
   return ToArray(
-      Check(ChooseKept(c.values, d.values, len.values, num.values, policy)));
+      Check(internal::ChooseKept(c.values, d.values, len.values, num.values, policy)));
 }
 
 // counts_by_containment_rows: CountsByContainment of each row, 1 when pair
@@ -58,7 +59,7 @@ py::object CountsByContainmentRowsPy(const DedupOptions& options,
   }
   std::vector<uint8_t> out(n);
   for (size_t i = 0; i < n; ++i) {
-    out[i] = CountsByContainment(options, c.values[i], a.values[i],
+    out[i] = internal::CountsByContainment(options, c.values[i], a.values[i],
                                  b.values[i], sa.values[i], sb.values[i]);
   }
   return ToArray(std::move(out));
@@ -80,7 +81,7 @@ py::object JudgeComponentsPy(const py::object& component,
   const View<uint64_t> d = ViewOf<uint64_t>(doc, 1, 1, "doc");
   const View<uint64_t> len = ViewOf<uint64_t>(lengths, 1, 1, "lengths");
   const View<double> num = ViewOf<double>(numbers, 1, 1, "numbers");
-  MemberEvidence evidence;
+  internal::MemberEvidence evidence;
   View<uint32_t> sig;
   View<uint64_t> key, set, end;
   View<uint32_t> size;
@@ -112,19 +113,19 @@ py::object JudgeComponentsPy(const py::object& component,
   absl::StatusOr<std::vector<uint64_t>> kept;
   {
     py::gil_scoped_release release;
-    kept = JudgeComponents(c.values, d.values, len.values, num.values, options,
+    kept = internal::JudgeComponents(c.values, d.values, len.values, num.values, options,
                            evidence);
   }
   return ToArray(Check(std::move(kept)));
 }
 
 // prepare_dedup_lines: PrepareDedupLines of one partition, as bytes.
-py::bytes PrepareLinesPy(const DedupPartition& partition,
+py::bytes PrepareLinesPy(const internal::DedupPartition& partition,
                          const DedupOptions& options) {
   absl::StatusOr<std::string> prepared;
   {
     py::gil_scoped_release release;
-    prepared = PrepareDedupLines(partition, options);
+    prepared = internal::PrepareDedupLines(partition, options);
   }
   return Bytes(Check(std::move(prepared)));
 }
@@ -142,19 +143,20 @@ py::bytes CountLinesPy(const py::list& prepared, const DedupOptions& options) {
   absl::StatusOr<std::string> counts;
   {
     py::gil_scoped_release release;
-    counts = CountDedupLines(parts, options);
+    counts = internal::CountDedupLines(parts, options);
   }
   return Bytes(Check(std::move(counts)));
 }
 
-py::dict SignPartitionPy(const DedupPartition& partition,
+py::dict SignPartitionPy(const internal::DedupPartition& partition,
                          const DedupOptions& options,
                          const py::bytes& line_counts) {
   const std::string_view counts = TextOf(line_counts);
-  SignedPartition s;
+  internal::SignedPartition s;
   {
     py::gil_scoped_release release;
-    auto signed_partition = SignDedupPartition(partition, options, counts);
+    auto signed_partition =
+        internal::SignDedupPartition(partition, options, counts);
     if (!signed_partition.ok()) {
       py::gil_scoped_acquire acquire;
       Raise(signed_partition.status());
@@ -214,7 +216,7 @@ py::bytes RemovedLinesPy(const py::bytes& ids, const py::object& id_end,
       throw py::value_error("removed_lines: arrays differ in length");
     }
   }
-  return Bytes(Check(RemovedLines(Packed(ids, ends), r.values,
+  return Bytes(Check(internal::RemovedLines(Packed(ids, ends), r.values,
                                   std::string(file), ln.values, method,
                                   cl.values, Packed(kept_ids, kend),
                                   sim.values, cont.values)));
@@ -230,7 +232,7 @@ py::bytes ClusterLinesPy(const py::bytes& ids, const py::object& id_end,
   const View<uint64_t> cl = ViewOf<uint64_t>(clusters, 1, 1, "clusters");
   const View<uint64_t> kend =
       ViewOf<uint64_t>(kept_id_end, 1, 1, "kept_id_end");
-  return Bytes(Check(ClusterLines(Packed(ids, ends), r.values, cl.values,
+  return Bytes(Check(internal::ClusterLines(Packed(ids, ends), r.values, cl.values,
                                   Packed(kept_ids, kend))));
 }
 
@@ -252,14 +254,14 @@ uint64_t WriteKeptDocumentsPy(const std::string& path,
   absl::StatusOr<uint64_t> written;
   {
     py::gil_scoped_release release;
-    written = WriteKeptDocuments(path, display, output_path, reader,
+    written = internal::WriteKeptDocuments(path, display, output_path, reader,
                                  flags);
   }
   return Check(std::move(written));
 }
 
 void BindPartitions(py::module_& m) {
-  const DedupPartition d;
+  const internal::DedupPartition d;
   m.def(
       "resolve_dedup_options",
       [](const DedupOptions& options) {
@@ -270,23 +272,23 @@ void BindPartitions(py::module_& m) {
       "prepare_dedup_output",
       [](const std::vector<InputFile>& inputs, const std::string& output,
          bool overwrite, const ReaderOptions& reader) {
-        Check(PrepareDedupOutput(inputs, output, overwrite, reader));
+        Check(internal::OpenDedupOutput(inputs, output, overwrite, reader));
       },
       py::arg("inputs"), py::arg("output"), py::arg("overwrite"),
       py::arg("reader"));
-  py::class_<DedupPartition>(m, "DedupPartition")
+  py::class_<internal::DedupPartition>(m, "DedupPartition")
       .def(py::init([](std::string path, std::string display, uint64_t begin,
                        uint64_t end) {
-             return DedupPartition{std::move(path), std::move(display), begin,
+             return internal::DedupPartition{std::move(path), std::move(display), begin,
                                    end};
            }),
            py::arg("path"), py::arg("display"), py::arg("begin") = d.begin,
            py::arg("end") = d.end)
-      .def_readwrite("path", &DedupPartition::path)
-      .def_readwrite("display", &DedupPartition::display)
-      .def_readwrite("begin", &DedupPartition::begin)
-      .def_readwrite("end", &DedupPartition::end);
-  m.attr("WHOLE_FILE") = DedupPartition::kWholeFile;
+      .def_readwrite("path", &internal::DedupPartition::path)
+      .def_readwrite("display", &internal::DedupPartition::display)
+      .def_readwrite("begin", &internal::DedupPartition::begin)
+      .def_readwrite("end", &internal::DedupPartition::end);
+  m.attr("WHOLE_FILE") = internal::DedupPartition::kWholeFile;
   m.def("sign_dedup_partition", &SignPartitionPy, py::arg("partition"),
         py::arg("options"), py::arg("line_counts") = py::bytes(),
         "Reads and signs one partition (SignDedupPartition): returns a dict "
@@ -345,7 +347,7 @@ void BindDecisions(py::module_& m) {
   m.def(
       "cluster_member_json",
       [](const py::object& id, int64_t cluster, const py::object& kept_id) {
-        return Bytes(ClusterMemberJson(TextOf(id), cluster, TextOf(kept_id)));
+        return Bytes(internal::ClusterMemberJson(TextOf(id), cluster, TextOf(kept_id)));
       },
       py::arg("id"), py::arg("cluster"), py::arg("kept_id"));
   m.def("cluster_lines", &ClusterLinesPy, py::arg("ids"), py::arg("id_end"),

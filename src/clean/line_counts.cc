@@ -79,6 +79,7 @@ LineCounter::Prepared LineCounter::Prepare(std::string_view text,
   p.site = SiteKey(site);
   Normalizer normalizer;
   std::string normalized;
+  std::vector<TextSpan> words;
   std::vector<uint64_t> tokens, grams;
   uint64_t previous = 0;
   bool has_previous = false;
@@ -90,14 +91,17 @@ LineCounter::Prepared LineCounter::Prepare(std::string_view text,
     if (has_previous) p.pairs.push_back(PairKey(previous, key));
     previous = key;
     has_previous = true;
-    tokens.clear();
+    words.clear();
     internal::ForEachWord(normalized.data(), normalized.size(),
-                          [&](size_t b, size_t e) {
-      tokens.push_back(XXH3_64bits(normalized.data() + b, e - b));
-    });
-    if (tokens.size() >= kLinkLineWords) p.long_lines.push_back(key);
-    if (tokens.size() < kLongLineWords) continue;  // short lines: maybe navigation
+                          [&](size_t b, size_t e) { words.push_back({b, e}); });
+    if (words.size() >= kLinkLineWords) p.long_lines.push_back(key);
+    if (words.size() < kLongLineWords) continue;  // short lines: maybe navigation
     if (p.site == 0) continue;
+    // Words are hashed only for the 5-grams of long lines of a site.
+    tokens.clear();
+    for (const TextSpan& w : words) {
+      tokens.push_back(XXH3_64bits(normalized.data() + w.begin, w.end - w.begin));
+    }
     for (size_t t = 0; t + 5 <= tokens.size(); ++t) {
       grams.push_back(XXH3_64bits(tokens.data() + t, 5 * sizeof(uint64_t)));
     }
@@ -394,21 +398,6 @@ absl::StatusOr<LineCounter> LineCounter::Deserialize(std::string_view bytes) {
     return absl::DataLossError("line-count file has trailing bytes");
   }
   return counter;
-}
-
-std::string UrlHost(std::string_view url) {
-  const size_t scheme = url.find("://");
-  if (scheme == std::string_view::npos) return "";
-  std::string_view rest = url.substr(scheme + 3);
-  rest = rest.substr(0, rest.find_first_of("/?#"));
-  const size_t at = rest.rfind('@');
-  if (at != std::string_view::npos) rest.remove_prefix(at + 1);
-  if (!rest.empty() && rest.front() != '[') rest = rest.substr(0, rest.find(':'));
-  std::string host(rest);
-  for (char& c : host) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return host;
 }
 
 void FindBoilerplate(std::string_view text, std::string_view site,

@@ -283,6 +283,259 @@ void AlignRuns(MatchFn& match, double loose, double block_similarity,
   }
 }
 
+// The word sets of the units of one text, for near-repeated lines, flat:
+// unit u owns shingles_[begin_[u] .. end_[u]), sorted and distinct once
+// sorted_[u] (sorted when first compared). Lines of kMinWordsForNear words
+// or more hold their word 3-gram hashes, shorter lines their word hashes
+// (short_set_[u]); sets of different kinds are never compared.
+class NearLines {
+ public:
+  // `loose`: the similarity a line inside an aligned run needs (when
+  // `align`, runs are aligned: AlignRuns).
+  NearLines(double near_similarity, double loose, bool align)
+      : near_similarity_(near_similarity), loose_(loose), align_(align) {}
+
+  // Adds unit `index` (units are added in order, each once), whose
+  // normalized text is `normalized`. With `search`, its words are hashed,
+  // and the earlier unit that first held most of its smallest shingle
+  // hashes (a bottom-k sketch: lines with Jaccard >= 0.8 share most of
+  // them) becomes u->source when their exact Jaccard reaches
+  // near_similarity, else (when aligning) u->candidate when it reaches
+  // `loose`. Without `search` (an exact repeat, or near repeats off) its
+  // set stays empty.
+  void Add(uint32_t index, const std::string& normalized, bool search,
+           Unit* u) {
+    begin_.push_back(shingles_.size());
+    sorted_.push_back(1);
+    short_set_.push_back(0);
+    if (search) Search(index, normalized, u);
+    if (end_.size() < begin_.size()) end_.push_back(shingles_.size());
+  }
+
+  // The Jaccard of the sets of units a and b when both are of one kind and
+  // their sizes allow `loose` (so a comparison costs at most a few times
+  // the smaller set, and each unit is compared a bounded number of times);
+  // else 0.
+  double Similarity(size_t a, size_t b) {
+    if (short_set_[a] != short_set_[b]) return 0.0;
+    const size_t na = end_[a] - begin_[a];
+    const size_t nb = end_[b] - begin_[b];
+    if (na == 0 || nb == 0) return 0.0;
+    if (static_cast<double>(std::min(na, nb)) <
+        loose_ * static_cast<double>(std::max(na, nb)) / 2) {
+      return 0.0;
+    }
+    const auto [pa, sa] = SortedSet(a);
+    const auto [pb, sb] = SortedSet(b);
+    return SortedJaccard(pa, sa, pb, sb);
+  }
+
+ private:
+  void Search(uint32_t index, const std::string& normalized, Unit* u);
+
+  // The set of unit u, sorted and distinct (sorted when first asked).
+  std::pair<const uint64_t*, size_t> SortedSet(size_t u) {
+    uint64_t* b = shingles_.data() + begin_[u];
+    uint64_t* e = shingles_.data() + end_[u];
+    if (!sorted_[u]) {
+      std::sort(b, e);
+      e = std::unique(b, e);
+      end_[u] = e - shingles_.data();
+      sorted_[u] = 1;
+    }
+    return {b, static_cast<size_t>(e - b)};
+  }
+
+  const double near_similarity_, loose_;
+  const bool align_;
+  std::vector<uint64_t> shingles_;
+  std::vector<size_t> begin_, end_;
+  std::vector<uint8_t> sorted_, short_set_;
+  std::vector<uint64_t> sketch_;  // the smallest distinct hashes of a line
+  std::vector<uint64_t> tokens_;
+  FirstIndex first_by_shingle_;
+  std::vector<std::pair<uint32_t, uint32_t>> votes_;
+};
+
+void NearLines::Search(uint32_t index, const std::string& normalized,
+                       Unit* u) {
+  tokens_.clear();
+  internal::ForEachWord(normalized.data(), normalized.size(),
+                        [&](size_t b, size_t e) {
+                          tokens_.push_back(
+                              XXH3_64bits(normalized.data() + b, e - b));
+                        });
+  if (tokens_.size() < kMinWordsForNear) {
+    // Compared only inside an aligned run, by their words.
+    if (align_) {
+      shingles_.insert(shingles_.end(), tokens_.begin(), tokens_.end());
+      sorted_.back() = 0;
+      short_set_.back() = 1;
+    }
+    return;
+  }
+  sketch_.clear();
+  for (size_t t = 0; t + 3 <= tokens_.size(); ++t) {
+    const uint64_t h = XXH3_64bits(tokens_.data() + t, 3 * sizeof(uint64_t));
+    shingles_.push_back(h);
+    // Keep the kSketch smallest distinct hashes, sorted.
+    if (sketch_.size() == kSketch && h >= sketch_.back()) continue;
+    const auto at = std::lower_bound(sketch_.begin(), sketch_.end(), h);
+    if (at != sketch_.end() && *at == h) continue;
+    sketch_.insert(at, h);
+    if (sketch_.size() > kSketch) sketch_.pop_back();
+  }
+  sorted_.back() = 0;
+  votes_.clear();
+  for (const uint64_t h : sketch_) {
+    const uint32_t found = first_by_shingle_.Find(h);
+    if (found == FirstIndex::kNone) continue;
+    auto vote = std::find_if(votes_.begin(), votes_.end(),
+                             [&](const auto& v) { return v.first == found; });
+    if (vote == votes_.end()) {
+      if (votes_.size() < 16) votes_.push_back({found, 1});
+    } else {
+      ++vote->second;
+    }
+  }
+  end_.push_back(shingles_.size());
+  if (!votes_.empty()) {
+    const auto best = std::max_element(
+        votes_.begin(), votes_.end(), [](const auto& a, const auto& b) {
+          return a.second < b.second ||
+                 (a.second == b.second && a.first > b.first);
+        });
+    const auto [mine, my_size] = SortedSet(index);
+    const auto [theirs, their_size] = SortedSet(best->first);
+    const double sim = SortedJaccard(mine, my_size, theirs, their_size);
+    if (sim >= near_similarity_) {
+      u->source = static_cast<int>(best->first);
+      u->similarity = sim;
+    } else if (align_ && sim >= loose_) {
+      u->candidate = static_cast<int>(best->first);
+      u->similarity = sim;
+    }
+  }
+  for (const uint64_t h : sketch_) first_by_shingle_.Emplace(h, index);
+}
+
+// Cuts the runs of consecutive repeated units (a unit with a source, or
+// aligned inside a run): a run of two or more units is a repeated block;
+// a single line is cut when it follows its source or has at least
+// `min_single_line_bytes` normalized bytes. Marks the units cut.
+void CutRepeatedRuns(std::string_view text, size_t min_single_line_bytes,
+                     std::vector<Unit>& units, std::vector<Cut>* cuts) {
+  for (size_t i = 0; i < units.size();) {
+    if (units[i].source < 0) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    double similarity = units[i].similarity;
+    while (j + 1 < units.size() &&
+           (units[j + 1].source >= 0 || units[j + 1].in_run)) {
+      ++j;
+      similarity = std::min(similarity, units[j].similarity);
+    }
+    const Unit& first = units[i];
+    const bool block = j > i;
+    const bool right_after_source =
+        i > 0 && static_cast<size_t>(first.source) == i - 1;
+    if (block || right_after_source ||
+        first.normalized_bytes >= min_single_line_bytes) {
+      // A run that starts a paragraph takes the blank lines after it too,
+      // so the paragraphs around it stay separated once.
+      const size_t end =
+          first.starts_paragraph ? units[j].after_blanks : units[j].cut_end;
+      // A run that ends the text when the text has no final line break
+      // takes the break before it instead, so none is left dangling.
+      const bool unterminated =
+          end == text.size() && !text.empty() && text.back() != '\n' &&
+          text.back() != '\r';
+      const size_t begin = unterminated && first.line.begin > 0
+                               ? first.previous_line_end
+                               : first.line.begin;
+      cuts->push_back({begin, end,
+                       block ? CutReason::kRepeatedBlock
+                             : CutReason::kRepeatedLine,
+                       units[first.source].line.begin, similarity});
+      for (size_t k = i; k <= j; ++k) units[k].cut = true;
+    }
+    i = j + 1;
+  }
+}
+
+// Cuts the repeats inside the lines not cut already
+// (RepeatOptions::repeats_inside_lines): the second half of a doubled line,
+// and a sentence equal to the one right before it. `normalized` is scratch.
+void CutRepeatsInsideLines(std::string_view text,
+                           const std::vector<Unit>& units,
+                           const RepeatOptions& options,
+                           Normalizer& normalizer, std::string* normalized,
+                           std::vector<Cut>* cuts) {
+  std::string piece;
+  std::vector<TextSpan> sentences;
+  const bool default_normalize = options.normalize == NormalizeOptions{};
+  for (const Unit& u : units) {
+    if (u.cut) continue;
+    const std::string_view line = u.line.In(text);
+    if (u.doubled) {
+      // The raw split point: a space near the middle whose prefix
+      // normalizes to the first half.
+      const std::string half_key = [&] {
+        normalizer.Normalize(line, normalized);
+        return normalized->substr(0, normalized->size() / 2);
+      }();
+      std::vector<size_t> spaces;
+      for (size_t p = 0; p < line.size(); ++p) {
+        if (internal::IsAsciiSpace(static_cast<unsigned char>(line[p]))) {
+          spaces.push_back(p);
+        }
+      }
+      std::sort(spaces.begin(), spaces.end(), [&](size_t a, size_t b) {
+        const auto da = a > line.size() / 2 ? a - line.size() / 2 : line.size() / 2 - a;
+        const auto db = b > line.size() / 2 ? b - line.size() / 2 : line.size() / 2 - b;
+        return da < db || (da == db && a < b);
+      });
+      for (int t = 0; t < kMaxSplitTries && t < static_cast<int>(spaces.size()); ++t) {
+        normalizer.Normalize(line.substr(0, spaces[t]), &piece);
+        if (piece == half_key) {
+          cuts->push_back({u.line.begin + spaces[t], u.line.end,
+                           CutReason::kRepeatedLine, u.line.begin, 1.0});
+          break;
+        }
+      }
+      continue;
+    }
+    // A sentence equal to the one right before it. Only neighbours that
+    // may normalize alike are normalized (most differ in their first
+    // word).
+    sentences.clear();
+    internal::AppendLineSentences(line, &sentences);
+    uint64_t previous = 0;
+    size_t previous_at = 0;  // the sentence `previous` is the key of, + 1
+    for (size_t s = 1; s < sentences.size(); ++s) {
+      const std::string_view before = sentences[s - 1].In(line);
+      const std::string_view here = sentences[s].In(line);
+      if (default_normalize && !MayNormalizeAlike(before, here)) continue;
+      if (previous_at != s) {
+        normalizer.Normalize(before, &piece);
+        previous = XXH3_64bits(piece.data(), piece.size());
+      }
+      normalizer.Normalize(here, &piece);
+      const uint64_t key = XXH3_64bits(piece.data(), piece.size());
+      if (key == previous && !piece.empty()) {
+        cuts->push_back({u.line.begin + sentences[s - 1].end,
+                         u.line.begin + sentences[s].end,
+                         CutReason::kRepeatedLine,
+                         u.line.begin + sentences[s - 1].begin, 1.0});
+      }
+      previous = key;
+      previous_at = s + 1;
+    }
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<RepeatFinder> RepeatFinder::Create(
@@ -308,36 +561,13 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
   lines_.clear();
   const std::vector<TextSpan> lines = SplitLines(text);
   std::vector<Unit> units;
-  // The word sets of the units, flat: unit u owns
-  // shingles[shingle_begin[u] .. shingle_end[u]), sorted and distinct once
-  // shingle_sorted[u] (sorted when first compared). Lines of
-  // kMinWordsForNear words or more hold their word 3-gram hashes, shorter
-  // lines their word hashes (short_set[u]); sets of different kinds are
-  // never compared.
-  std::vector<uint64_t> shingles;
-  std::vector<size_t> shingle_begin, shingle_end;
-  std::vector<uint8_t> shingle_sorted, short_set;
-  auto sorted_set = [&](size_t u) {
-    uint64_t* b = shingles.data() + shingle_begin[u];
-    uint64_t* e = shingles.data() + shingle_end[u];
-    if (!shingle_sorted[u]) {
-      std::sort(b, e);
-      e = std::unique(b, e);
-      shingle_end[u] = e - shingles.data();
-      shingle_sorted[u] = 1;
-    }
-    return std::pair<const uint64_t*, size_t>(b, e - b);
-  };
-  std::vector<uint64_t> sketch;  // the smallest distinct hashes of a line
-  std::vector<uint64_t> tokens;
   FirstIndex first_by_key;
-  FirstIndex first_by_shingle;
-  std::vector<std::pair<uint32_t, uint32_t>> votes;
   const bool near = options_.near_similarity < 1.0;
   // Lines inside an aligned run need only this similarity to their source.
   const double loose = std::min(options_.block_similarity,
                                 options_.near_similarity);
   const bool align = near && options_.block_similarity < 1.0;
+  NearLines sets(options_.near_similarity, loose, align);
 
   for (size_t li = 0; li < lines.size(); ++li) {
     const std::string_view line = lines[li].In(text);
@@ -366,75 +596,9 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
       u.doubled = true;
     }
     const uint32_t index = static_cast<uint32_t>(units.size());
-    shingle_begin.push_back(shingles.size());
-    shingle_sorted.push_back(1);
-    short_set.push_back(0);
     const uint32_t first = first_by_key.Emplace(u.key, index);
-    if (first != index) {
-      u.source = static_cast<int>(first);
-    } else if (near) {
-      tokens.clear();
-      internal::ForEachWord(normalized_.data(), n, [&](size_t b, size_t e) {
-        tokens.push_back(XXH3_64bits(normalized_.data() + b, e - b));
-      });
-      if (tokens.size() < kMinWordsForNear) {
-        // Compared only inside an aligned run, by their words.
-        if (align) {
-          shingles.insert(shingles.end(), tokens.begin(), tokens.end());
-          shingle_sorted.back() = 0;
-          short_set.back() = 1;
-        }
-      } else {
-        sketch.clear();
-        for (size_t t = 0; t + 3 <= tokens.size(); ++t) {
-          const uint64_t h = XXH3_64bits(tokens.data() + t, 3 * sizeof(uint64_t));
-          shingles.push_back(h);
-          // Keep the kSketch smallest distinct hashes, sorted.
-          if (sketch.size() == kSketch && h >= sketch.back()) continue;
-          const auto at = std::lower_bound(sketch.begin(), sketch.end(), h);
-          if (at != sketch.end() && *at == h) continue;
-          sketch.insert(at, h);
-          if (sketch.size() > kSketch) sketch.pop_back();
-        }
-        shingle_sorted.back() = 0;
-        // The earlier unit that first held most of this line's smallest
-        // shingle hashes (a bottom-k sketch: lines with Jaccard >= 0.8
-        // share most of them), then the exact Jaccard with it.
-        votes.clear();
-        for (const uint64_t h : sketch) {
-          const uint32_t found = first_by_shingle.Find(h);
-          if (found == FirstIndex::kNone) continue;
-          auto vote = std::find_if(votes.begin(), votes.end(), [&](const auto& v) {
-            return v.first == found;
-          });
-          if (vote == votes.end()) {
-            if (votes.size() < 16) votes.push_back({found, 1});
-          } else {
-            ++vote->second;
-          }
-        }
-        shingle_end.push_back(shingles.size());
-        if (!votes.empty()) {
-          const auto best = std::max_element(
-              votes.begin(), votes.end(), [](const auto& a, const auto& b) {
-                return a.second < b.second ||
-                       (a.second == b.second && a.first > b.first);
-              });
-          const auto [mine, my_size] = sorted_set(index);
-          const auto [theirs, their_size] = sorted_set(best->first);
-          const double sim = SortedJaccard(mine, my_size, theirs, their_size);
-          if (sim >= options_.near_similarity) {
-            u.source = static_cast<int>(best->first);
-            u.similarity = sim;
-          } else if (align && sim >= loose) {
-            u.candidate = static_cast<int>(best->first);
-            u.similarity = sim;
-          }
-        }
-        for (const uint64_t h : sketch) first_by_shingle.Emplace(h, index);
-      }
-    }
-    if (shingle_end.size() < shingle_begin.size()) shingle_end.push_back(shingles.size());
+    if (first != index) u.source = static_cast<int>(first);
+    sets.Add(index, normalized_, /*search=*/first == index && near, &u);
     units.push_back(u);
   }
 
@@ -452,169 +616,18 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
     // set, and each unit is compared a bounded number of times).
     auto match = [&](size_t a, size_t b) {
       if (units[a].key == units[b].key) return 1.0;
-      if (short_set[a] != short_set[b]) return 0.0;
-      const size_t na = shingle_end[a] - shingle_begin[a];
-      const size_t nb = shingle_end[b] - shingle_begin[b];
-      if (na == 0 || nb == 0) return 0.0;
-      if (static_cast<double>(std::min(na, nb)) <
-          loose * static_cast<double>(std::max(na, nb)) / 2) {
-        return 0.0;
-      }
-      const auto [pa, sa] = sorted_set(a);
-      const auto [pb, sb] = sorted_set(b);
-      return SortedJaccard(pa, sa, pb, sb);
+      return sets.Similarity(a, b);
     };
     AlignRuns(match, loose, options_.block_similarity, &units);
   }
 
-  // Runs of consecutive repeated units.
-  for (size_t i = 0; i < units.size();) {
-    if (units[i].source < 0) {
-      ++i;
-      continue;
-    }
-    size_t j = i;
-    double similarity = units[i].similarity;
-    while (j + 1 < units.size() &&
-           (units[j + 1].source >= 0 || units[j + 1].in_run)) {
-      ++j;
-      similarity = std::min(similarity, units[j].similarity);
-    }
-    const Unit& first = units[i];
-    const bool block = j > i;
-    const bool right_after_source =
-        i > 0 && static_cast<size_t>(first.source) == i - 1;
-    if (block || right_after_source ||
-        first.normalized_bytes >= options_.min_single_line_bytes) {
-      // A run that starts a paragraph takes the blank lines after it too,
-      // so the paragraphs around it stay separated once.
-      const size_t end =
-          first.starts_paragraph ? units[j].after_blanks : units[j].cut_end;
-      // A run that ends the text when the text has no final line break
-      // takes the break before it instead, so none is left dangling.
-      const bool unterminated =
-          end == text.size() && !text.empty() && text.back() != '\n' &&
-          text.back() != '\r';
-      const size_t begin = unterminated && first.line.begin > 0
-                               ? first.previous_line_end
-                               : first.line.begin;
-      cuts->push_back({begin, end,
-                       block ? CutReason::kRepeatedBlock
-                             : CutReason::kRepeatedLine,
-                       units[first.source].line.begin, similarity});
-      for (size_t k = i; k <= j; ++k) units[k].cut = true;
-    }
-    i = j + 1;
-  }
-
+  CutRepeatedRuns(text, options_.min_single_line_bytes, units, cuts);
   if (options_.repeats_inside_lines) {
-    std::string piece;
-    std::vector<TextSpan> sentences;
-    const bool default_normalize = options_.normalize == NormalizeOptions{};
-    for (const Unit& u : units) {
-      if (u.cut) continue;
-      const std::string_view line = u.line.In(text);
-      if (u.doubled) {
-        // The raw split point: a space near the middle whose prefix
-        // normalizes to the first half.
-        const std::string half_key = [&] {
-          normalizer_.Normalize(line, &normalized_);
-          return normalized_.substr(0, normalized_.size() / 2);
-        }();
-        std::vector<size_t> spaces;
-        for (size_t p = 0; p < line.size(); ++p) {
-          if (internal::IsAsciiSpace(static_cast<unsigned char>(line[p]))) {
-            spaces.push_back(p);
-          }
-        }
-        std::sort(spaces.begin(), spaces.end(), [&](size_t a, size_t b) {
-          const auto da = a > line.size() / 2 ? a - line.size() / 2 : line.size() / 2 - a;
-          const auto db = b > line.size() / 2 ? b - line.size() / 2 : line.size() / 2 - b;
-          return da < db || (da == db && a < b);
-        });
-        for (int t = 0; t < kMaxSplitTries && t < static_cast<int>(spaces.size()); ++t) {
-          normalizer_.Normalize(line.substr(0, spaces[t]), &piece);
-          if (piece == half_key) {
-            cuts->push_back({u.line.begin + spaces[t], u.line.end,
-                             CutReason::kRepeatedLine, u.line.begin, 1.0});
-            break;
-          }
-        }
-        continue;
-      }
-      // A sentence equal to the one right before it. Only neighbours that
-      // may normalize alike are normalized (most differ in their first
-      // word).
-      sentences.clear();
-      internal::AppendLineSentences(line, &sentences);
-      uint64_t previous = 0;
-      size_t previous_at = 0;  // the sentence `previous` is the key of, + 1
-      for (size_t s = 1; s < sentences.size(); ++s) {
-        const std::string_view before = sentences[s - 1].In(line);
-        const std::string_view here = sentences[s].In(line);
-        if (default_normalize && !MayNormalizeAlike(before, here)) continue;
-        if (previous_at != s) {
-          normalizer_.Normalize(before, &piece);
-          previous = XXH3_64bits(piece.data(), piece.size());
-        }
-        normalizer_.Normalize(here, &piece);
-        const uint64_t key = XXH3_64bits(piece.data(), piece.size());
-        if (key == previous && !piece.empty()) {
-          cuts->push_back({u.line.begin + sentences[s - 1].end,
-                           u.line.begin + sentences[s].end,
-                           CutReason::kRepeatedLine,
-                           u.line.begin + sentences[s - 1].begin, 1.0});
-        }
-        previous = key;
-        previous_at = s + 1;
-      }
-    }
+    CutRepeatsInsideLines(text, units, options_, normalizer_, &normalized_,
+                          cuts);
   }
   std::sort(cuts->begin(), cuts->end(),
             [](const Cut& a, const Cut& b) { return a.begin < b.begin; });
-}
-
-absl::Status ValidateCuts(size_t text_size, absl::Span<const Cut> cuts) {
-  for (size_t i = 0; i < cuts.size(); ++i) {
-    const Cut& c = cuts[i];
-    if (c.begin > c.end || c.end > text_size) {
-      return absl::InvalidArgumentError(
-          "cut " + std::to_string(i) + " [" + std::to_string(c.begin) + ", " +
-          std::to_string(c.end) + ") is " +
-          (c.begin > c.end ? "inverted"
-                           : "past the end of a text of " +
-                                 std::to_string(text_size) + " bytes"));
-    }
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<std::string> ApplyCuts(std::string_view text,
-                                      absl::Span<const Cut> cuts) {
-  if (auto s = ValidateCuts(text.size(), cuts); !s.ok()) return s;
-  std::vector<TextSpan> spans;
-  spans.reserve(cuts.size());
-  for (const Cut& c : cuts) spans.push_back({c.begin, c.end});
-  const bool disjoint_in_order =
-      std::adjacent_find(spans.begin(), spans.end(),
-                         [](const TextSpan& a, const TextSpan& b) {
-                           return b.begin < a.end;
-                         }) == spans.end();
-  if (!disjoint_in_order) {
-    std::sort(spans.begin(), spans.end(),
-              [](const TextSpan& a, const TextSpan& b) {
-                return a.begin < b.begin;
-              });
-  }
-  std::string out;
-  out.reserve(text.size());
-  size_t at = 0;  // bytes before `at` are copied or cut
-  for (const TextSpan& c : spans) {
-    if (c.begin > at) out.append(text.substr(at, c.begin - at));
-    at = std::max(at, c.end);
-  }
-  out.append(text.substr(at));
-  return out;
 }
 
 }  // namespace neardup

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "neardup/internal/dedup_stages.h"
 
 namespace neardup {
 
@@ -78,7 +79,7 @@ absl::StatusOr<bool> DisjointSets::CheckedUnion(uint64_t a, uint64_t b) {
   return Union(static_cast<uint32_t>(a), static_cast<uint32_t>(b));
 }
 
-bool KeepsOver(KeepPolicy policy, uint64_t length, double number,
+bool internal::KeepsOver(KeepPolicy policy, uint64_t length, double number,
                uint64_t best_length, double best_number) {
   switch (policy) {
     case KeepPolicy::kFirst:
@@ -147,7 +148,7 @@ absl::StatusOr<Clustering> MakeClustering(DisjointSets& sets,
     }
     const uint32_t best = c.kept[root];
     const bool better =
-        KeepsOver(policy, lengths.empty() ? 0 : lengths[i],
+        internal::KeepsOver(policy, lengths.empty() ? 0 : lengths[i],
                   numbers.empty() ? NAN : numbers[i],
                   lengths.empty() ? 0 : lengths[best],
                   numbers.empty() ? NAN : numbers[best]);
@@ -190,7 +191,7 @@ absl::Status JudgeMembers(KeepPolicy policy,
     // KeepsOver is a strict weak order, and the sort is stable: ties stay
     // in input order.
     std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-      return KeepsOver(policy, need_lengths ? lengths[a] : 0,
+      return internal::KeepsOver(policy, need_lengths ? lengths[a] : 0,
                        need_numbers ? numbers[a] : NAN,
                        need_lengths ? lengths[b] : 0,
                        need_numbers ? numbers[b] : NAN);

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "neardup/internal/dedup_stages.h"
 #include "neardup/minhash.h"
 #define XXH_INLINE_ALL
 #include "xxhash.h"
@@ -157,10 +158,10 @@ absl::Status CandidatesFromKeys(
     (*scratch)[i] = {keys[i], static_cast<uint32_t>(i)};
   }
   std::sort(scratch->begin(), scratch->end());
-  return CandidatesFromSortedKeys(*scratch, options, out, stats);
+  return internal::CandidatesFromSortedKeys(*scratch, options, out, stats);
 }
 
-absl::Status CandidatesFromSortedKeys(
+absl::Status internal::CandidatesFromSortedKeys(
     absl::Span<const std::pair<uint64_t, uint32_t>> sorted,
     const CandidateOptions& options, std::vector<DocPair>* out,
     CandidateStats* stats) {
@@ -213,7 +214,7 @@ std::vector<uint64_t> SimHashTableMasks(int max_distance) {
   return masks;
 }
 
-absl::Status SimHashPairsFromSortedKeys(absl::Span<const uint64_t> keys,
+absl::Status internal::SimHashPairsFromSortedKeys(absl::Span<const uint64_t> keys,
                                         absl::Span<const uint64_t> fingerprints,
                                         absl::Span<const uint32_t> docs,
                                         int max_distance,
@@ -315,7 +316,7 @@ absl::StatusOr<std::vector<DocPair>> SimHashNearPairs(
       docs[i] = table[i].second;
       prints[i] = fingerprints[table[i].second];
     }
-    if (auto s = SimHashPairsFromSortedKeys(keys, prints, docs, max_distance,
+    if (auto s = internal::SimHashPairsFromSortedKeys(keys, prints, docs, max_distance,
                                             options, &pairs, stats);
         !s.ok()) {
       return s;

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <utility>
 
-namespace neardup::io_internal {
+namespace neardup::internal {
 
 BufferedInput::BufferedInput(std::unique_ptr<ByteSource> source,
                              size_t chunk_bytes, size_t padding)
@@ -248,4 +248,4 @@ void BufferedInput::Unread(std::string_view bytes) {
   end_ = size + rest;
 }
 
-}  // namespace neardup::io_internal
+}  // namespace neardup::internal

@@ -15,7 +15,7 @@
 #include "absl/status/status.h"
 #include "io/byte_source.h"
 
-namespace neardup::io_internal {
+namespace neardup::internal {
 
 // Reads `source` through a buffer of `chunk_bytes` (grown only by Peek and
 // Unread beyond it). Every view handed out stays valid until the next call
@@ -90,6 +90,6 @@ class BufferedInput {
   absl::Status status_;
 };
 
-}  // namespace neardup::io_internal
+}  // namespace neardup::internal
 
 #endif  // NEARDUP_IO_BUFFERED_INPUT_H_

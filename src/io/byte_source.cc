@@ -18,7 +18,7 @@
 #include "absl/status/status.h"
 #include "io/strings.h"
 
-namespace neardup::io_internal {
+namespace neardup::internal {
 namespace {
 
 class FileSource : public ByteSource {
@@ -292,4 +292,4 @@ absl::StatusOr<DecompressedSource> Decompress(std::unique_ptr<ByteSource> raw) {
   return out;
 }
 
-}  // namespace neardup::io_internal
+}  // namespace neardup::internal

@@ -20,7 +20,7 @@
 #include "absl/status/statusor.h"
 #include "neardup/io.h"
 
-namespace neardup::io_internal {
+namespace neardup::internal {
 
 // The size of the read and decompression buffers: 1 MiB.
 inline constexpr size_t kChunkBytes = size_t{1} << 20;
@@ -70,6 +70,6 @@ struct DecompressedSource {
 // only when reading those first bytes fails.
 absl::StatusOr<DecompressedSource> Decompress(std::unique_ptr<ByteSource> raw);
 
-}  // namespace neardup::io_internal
+}  // namespace neardup::internal
 
 #endif  // NEARDUP_IO_BYTE_SOURCE_H_

@@ -58,7 +58,7 @@ NameKind KindFromName(std::string_view path) {
 
 std::string Join(const std::string& folder, const std::string& name) {
   if (!folder.empty() && folder.back() == '/') return folder + name;
-  return io_internal::Cat(folder, "/", name);
+  return internal::Cat(folder, "/", name);
 }
 
 // Appends the files under `folder` with known extensions to *out, and the

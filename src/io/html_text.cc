@@ -10,7 +10,7 @@
 
 #include "text/utf8_internal.h"
 
-namespace neardup::io_internal {
+namespace neardup::internal {
 namespace {
 
 constexpr int kNoBreak = 0;
@@ -379,4 +379,4 @@ void HtmlToText(std::string_view html, std::string* out) {
   converter.Run(html);
 }
 
-}  // namespace neardup::io_internal
+}  // namespace neardup::internal

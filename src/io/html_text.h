@@ -26,12 +26,12 @@
 #include <string>
 #include <string_view>
 
-namespace neardup::io_internal {
+namespace neardup::internal {
 
 // Writes the text of `html` to *out (replacing its contents), without a
 // trailing newline. Cost: linear in html.size().
 void HtmlToText(std::string_view html, std::string* out);
 
-}  // namespace neardup::io_internal
+}  // namespace neardup::internal
 
 #endif  // NEARDUP_IO_HTML_TEXT_H_

@@ -43,7 +43,7 @@
 #include "neardup/text.h"
 #include "simdjson.h"
 
-namespace neardup::io_internal {
+namespace neardup::internal {
 namespace {
 
 namespace od = simdjson::ondemand;
@@ -283,25 +283,35 @@ class JsonlReader final : public RecordReader {
                token.substr(0, 40), "\"");
   }
 
-  // Parses one non-blank line into *record (all but raw, line, offset).
-  // Returns an empty string, or the reason the line is rejected.
-  std::string Parse(std::string_view line, Record* record) {
-    std::string_view json = line;
-    if (json.substr(0, 3) == "\xEF\xBB\xBF") json.remove_prefix(3);
+  // The fields of a line's object that the options name, as Parse finds
+  // them.
+  struct Found {
+    bool have_text = false, have_id = false, have_url = false,
+         have_number = false;
+    const char* text_type = nullptr;  // the type of a non-string text field
+    std::string_view text, id, url;
+    size_t text_token_begin = 0, text_token_end = 0;
+    double number = std::numeric_limits<double>::quiet_NaN();
+  };
+
+  // Starts parsing `json` (the line `line` without a byte order mark) into
+  // *doc, and returns the reason the line is rejected when it is not JSON
+  // or not one object, else an empty string with *object its object.
+  std::string OpenObject(std::string_view line, std::string_view json,
+                         od::document* doc, od::object* object) {
     const std::string_view trimmed = TrimRight(TrimLeft(json));
     if (!trimmed.empty() && !StartsJsonValue(trimmed.front())) {
       return NotJsonReason(trimmed);
     }
     // The input guarantees kJsonPadding readable bytes after every line.
-    od::document doc;
     if (auto error = parser_
                          .iterate(json.data(), json.size(),
                                   json.size() + simdjson::SIMDJSON_PADDING)
-                         .get(doc)) {
+                         .get(*doc)) {
       return ErrorReason(error, line);
     }
     od::json_type type;
-    if (auto error = doc.type().get(type)) return ErrorReason(error, line);
+    if (auto error = doc->type().get(type)) return ErrorReason(error, line);
     if (type != od::json_type::object) {
       // simdjson types a line by its first byte: "not json" is a null to
       // it, "12 apples" a number.
@@ -314,17 +324,64 @@ class JsonlReader final : public RecordReader {
       return Cat("top-level JSON value is not an object (", TypeName(type),
                  ")");
     }
-    od::object object;
-    if (auto error = doc.get_object().get(object)) {
+    if (auto error = doc->get_object().get(*object)) {
       return ErrorReason(error, line);
     }
+    return std::string();
+  }
 
-    bool have_text = false, have_id = false, have_url = false,
-         have_number = false;
-    const char* text_type = nullptr;  // the type of a non-string text field
-    std::string_view text, id, url;
-    size_t text_token_begin = 0, text_token_end = 0;
-    double number = std::numeric_limits<double>::quiet_NaN();
+  // Counts the fields found, checks the text field, cuts an oversized text
+  // (Oversize::kTruncate) and fills *record (all but raw, line, offset).
+  // Returns an empty string, or the reason the line is rejected.
+  std::string FillRecord(Found f, bool want_number, Record* record) {
+    ++fields_.objects;
+    fields_.missing_text += !f.have_text;
+    fields_.missing_id += !f.have_id;
+    fields_.missing_number += want_number && !f.have_number;
+    if (!f.have_text) {
+      return Cat("no \"", options_.text_field, "\" field");
+    }
+    if (f.text_type != nullptr) {
+      return Cat("field \"", options_.text_field, "\" is not a string (",
+                 f.text_type, ")");
+    }
+    std::string_view rest;
+    if (f.text.size() > options_.max_document_bytes) {
+      if (options_.oversize == Oversize::kReject) {
+        return Cat("document larger than max_document_bytes (", f.text.size(),
+                   " > ", options_.max_document_bytes, ")");
+      }
+      const size_t cut = Utf8CutPoint(f.text, options_.max_document_bytes);
+      rest = f.text.substr(cut);
+      f.text = f.text.substr(0, cut);
+    }
+    if (!f.have_id) {
+      id_buffer_ = Cat(path(), ":", line_number_);
+      f.id = id_buffer_;
+    }
+    record->text = f.text;
+    record->text_rest = rest;
+    record->text_token_begin = f.text_token_begin;
+    record->text_token_end = f.text_token_end;
+    record->id = f.id;
+    record->url = f.url;
+    record->date = std::string_view();
+    record->number = f.number;
+    return std::string();
+  }
+
+  // Parses one non-blank line into *record (all but raw, line, offset).
+  // Returns an empty string, or the reason the line is rejected.
+  std::string Parse(std::string_view line, Record* record) {
+    std::string_view json = line;
+    if (json.substr(0, 3) == "\xEF\xBB\xBF") json.remove_prefix(3);
+    od::document doc;
+    od::object object;
+    if (std::string reason = OpenObject(line, json, &doc, &object);
+        !reason.empty()) {
+      return reason;
+    }
+    Found f;
     const bool want_number = !options_.number_field.empty();
 
     const bool note_keys = fields_.objects < kKeyedObjects;
@@ -341,15 +398,15 @@ class JsonlReader final : public RecordReader {
       od::value value;
       if (auto error = field.value().get(value))
         return ErrorReason(error, line);
-      const bool is_text = !have_text && key == options_.text_field;
-      const bool is_id = !have_id && key == options_.id_field;
-      const bool is_url = !have_url && key == options_.url_field;
+      const bool is_text = !f.have_text && key == options_.text_field;
+      const bool is_id = !f.have_id && key == options_.id_field;
+      const bool is_url = !f.have_url && key == options_.url_field;
       const bool is_number =
-          want_number && !have_number && key == options_.number_field;
-      have_text |= is_text;
-      have_id |= is_id;
-      have_url |= is_url;
-      have_number |= is_number;
+          want_number && !f.have_number && key == options_.number_field;
+      f.have_text |= is_text;
+      f.have_id |= is_id;
+      f.have_url |= is_url;
+      f.have_number |= is_number;
       if (!(is_text || is_id || is_url || is_number)) {
         std::string reason = Validate(value, 2, line);
         if (!reason.empty()) return reason;
@@ -360,7 +417,7 @@ class JsonlReader final : public RecordReader {
         return ErrorReason(error, line);
       }
       if (is_text && value_type != od::json_type::string) {
-        text_type = TypeName(value_type);
+        f.text_type = TypeName(value_type);
       }
       switch (value_type) {
         case od::json_type::string: {
@@ -368,16 +425,17 @@ class JsonlReader final : public RecordReader {
             // Where the text's JSON string sits in the line, quotes
             // included, so that a writer can replace it alone.
             const std::string_view token = TrimRight(value.raw_json_token());
-            text_token_begin = static_cast<size_t>(token.data() - line.data());
-            text_token_end = text_token_begin + token.size();
+            f.text_token_begin =
+                static_cast<size_t>(token.data() - line.data());
+            f.text_token_end = f.text_token_begin + token.size();
           }
           std::string_view s;
           if (auto error = value.get_string().get(s)) {
             return ErrorReason(error, line);
           }
-          if (is_text) text = s;
-          if (is_id) id = s;
-          if (is_url) url = s;
+          if (is_text) f.text = s;
+          if (is_id) f.id = s;
+          if (is_url) f.url = s;
           break;
         }
         case od::json_type::number:
@@ -386,13 +444,13 @@ class JsonlReader final : public RecordReader {
           const std::string_view token = TrimRight(value.raw_json_token());
           std::string reason = CheckScalar(value_type, token);
           if (!reason.empty()) return reason;
-          if (is_id) id = token;
+          if (is_id) f.id = token;
           if (is_number && value_type == od::json_type::number) {
             double d;
             auto [end, ec] =
                 std::from_chars(token.data(), token.data() + token.size(), d);
             if (ec == std::errc() && end == token.data() + token.size()) {
-              number = d;
+              f.number = d;
             }
           }
           break;
@@ -410,7 +468,7 @@ class JsonlReader final : public RecordReader {
             if (doc.current_location().get(next) == simdjson::SUCCESS) {
               end = next;
             }
-            id = TrimRight(std::string_view(begin, end - begin));
+            f.id = TrimRight(std::string_view(begin, end - begin));
           }
           break;
         }
@@ -421,40 +479,7 @@ class JsonlReader final : public RecordReader {
       return "malformed JSON: content after the top-level object";
     }
 
-    ++fields_.objects;
-    fields_.missing_text += !have_text;
-    fields_.missing_id += !have_id;
-    fields_.missing_number += want_number && !have_number;
-    if (!have_text) {
-      return Cat("no \"", options_.text_field, "\" field");
-    }
-    if (text_type != nullptr) {
-      return Cat("field \"", options_.text_field, "\" is not a string (",
-                 text_type, ")");
-    }
-    std::string_view rest;
-    if (text.size() > options_.max_document_bytes) {
-      if (options_.oversize == Oversize::kReject) {
-        return Cat("document larger than max_document_bytes (", text.size(),
-                   " > ", options_.max_document_bytes, ")");
-      }
-      const size_t cut = Utf8CutPoint(text, options_.max_document_bytes);
-      rest = text.substr(cut);
-      text = text.substr(0, cut);
-    }
-    if (!have_id) {
-      id_buffer_ = Cat(path(), ":", line_number_);
-      id = id_buffer_;
-    }
-    record->text = text;
-    record->text_rest = rest;
-    record->text_token_begin = text_token_begin;
-    record->text_token_end = text_token_end;
-    record->id = id;
-    record->url = url;
-    record->date = std::string_view();
-    record->number = number;
-    return std::string();
+    return FillRecord(f, want_number, record);
   }
 
   static constexpr uint64_t kKeyedObjects = 8;
@@ -480,4 +505,4 @@ std::unique_ptr<RecordReader> NewJsonlReader(std::string path,
                                        std::move(in), options);
 }
 
-}  // namespace neardup::io_internal
+}  // namespace neardup::internal

@@ -11,7 +11,7 @@
 #include "io/buffered_input.h"
 #include "neardup/io.h"
 
-namespace neardup::io_internal {
+namespace neardup::internal {
 
 // The padding every BufferedInput handed to the JSONL reader must have
 // (simdjson's SIMDJSON_PADDING, which jsonl_reader.cc checks).
@@ -37,6 +37,6 @@ std::unique_ptr<RecordReader> NewWarcReader(std::string path,
                                             std::unique_ptr<BufferedInput> in,
                                             const ReaderOptions& options);
 
-}  // namespace neardup::io_internal
+}  // namespace neardup::internal
 
 #endif  // NEARDUP_IO_READERS_H_

@@ -42,15 +42,15 @@ bool LooksLikeJsonArray(std::string_view head) {
 
 absl::StatusOr<std::unique_ptr<RecordReader>> RecordReader::Open(
     const std::string& path, const ReaderOptions& options) {
-  absl::StatusOr<std::unique_ptr<io_internal::ByteSource>> raw =
-      io_internal::OpenFileSource(path);
+  absl::StatusOr<std::unique_ptr<internal::ByteSource>> raw =
+      internal::OpenFileSource(path);
   if (!raw.ok()) return raw.status();
-  absl::StatusOr<io_internal::DecompressedSource> source =
-      io_internal::Decompress(*std::move(raw));
+  absl::StatusOr<internal::DecompressedSource> source =
+      internal::Decompress(*std::move(raw));
   if (!source.ok()) return source.status();
-  auto in = std::make_unique<io_internal::BufferedInput>(
-      std::move(source->source), io_internal::kChunkBytes,
-      io_internal::kJsonPadding);
+  auto in = std::make_unique<internal::BufferedInput>(
+      std::move(source->source), internal::kChunkBytes,
+      internal::kJsonPadding);
   // A damaged stream may yield fewer bytes here; the reader reports the
   // damage as a rejection on its first Next.
   const std::string_view head = in->Peek(8);
@@ -63,15 +63,15 @@ absl::StatusOr<std::unique_ptr<RecordReader>> RecordReader::Open(
                    "neardup reads one JSON object per line. Convert it with "
                    "jq -c '.[]' " + path + " > records.jsonl");
       }
-      return io_internal::NewJsonlReader(path, source->compression,
+      return internal::NewJsonlReader(path, source->compression,
                                          std::move(in), options);
     case InputFormat::kWarc:
-      return io_internal::NewWarcReader(path, source->compression,
+      return internal::NewWarcReader(path, source->compression,
                                         std::move(in), options);
     case InputFormat::kText:
       break;
   }
-  return io_internal::NewTextReader(path, source->compression, std::move(in),
+  return internal::NewTextReader(path, source->compression, std::move(in),
                                     options);
 }
 

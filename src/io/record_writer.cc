@@ -83,7 +83,7 @@ class RecordWriter::Impl {
     if (!status_.ok()) return status_;
     if (finished_) {
       return absl::FailedPreconditionError(
-          io_internal::Cat(path_, ": write after Finish or Commit"));
+          internal::Cat(path_, ": write after Finish or Commit"));
     }
     switch (compression_) {
       case Compression::kNone:
@@ -134,7 +134,7 @@ class RecordWriter::Impl {
     if (committed_) return absl::OkStatus();
     if (auto s = Finish(); !s.ok()) return s;
     if (rename(temp_path_.c_str(), path_.c_str()) != 0) {
-      return Fail(errno, io_internal::Cat("renaming ", temp_path_, " to"));
+      return Fail(errno, internal::Cat("renaming ", temp_path_, " to"));
     }
     committed_ = true;
     // Make the rename itself durable; failing here loses nothing written.
@@ -150,7 +150,7 @@ class RecordWriter::Impl {
 
  private:
   absl::Status Fail(int error, std::string_view what) {
-    status_ = absl::ErrnoToStatus(error, io_internal::Cat(what, " ", path_));
+    status_ = absl::ErrnoToStatus(error, internal::Cat(what, " ", path_));
     return status_;
   }
 
@@ -201,7 +201,7 @@ class RecordWriter::Impl {
       used_ = kBufferBytes - zs_.avail_out;
       if (rc == Z_STREAM_ERROR) {
         status_ =
-            absl::InternalError(io_internal::Cat("deflate failed for ", path_));
+            absl::InternalError(internal::Cat("deflate failed for ", path_));
         return;
       }
       if (zs_.avail_in == 0 && rest > 0) {
@@ -227,7 +227,7 @@ class RecordWriter::Impl {
       const size_t remaining = ZSTD_compressStream2(cctx_, &ob, &ib, mode);
       used_ = ob.pos;
       if (ZSTD_isError(remaining)) {
-        status_ = absl::InternalError(io_internal::Cat(
+        status_ = absl::InternalError(internal::Cat(
             "zstd failed for ", path_, ": ", ZSTD_getErrorName(remaining)));
         return;
       }
@@ -256,7 +256,7 @@ RecordWriter::~RecordWriter() = default;
 
 absl::StatusOr<std::unique_ptr<RecordWriter>> RecordWriter::Create(
     const std::string& path, InputFormat format, Compression compression) {
-  const std::string temp_path = io_internal::Cat(path, ".tmp-", getpid());
+  const std::string temp_path = internal::Cat(path, ".tmp-", getpid());
   int fd;
   do {
     fd =
@@ -267,11 +267,11 @@ absl::StatusOr<std::unique_ptr<RecordWriter>> RecordWriter::Create(
     const std::string folder = ParentFolder(path);
     struct stat st;
     if (error == ENOENT && stat(folder.c_str(), &st) != 0) {
-      return absl::NotFoundError(io_internal::Cat(
+      return absl::NotFoundError(internal::Cat(
           "cannot create ", path, ": folder ", folder, " does not exist"));
     }
     return absl::ErrnoToStatus(error,
-                               io_internal::Cat("cannot create ", temp_path));
+                               internal::Cat("cannot create ", temp_path));
   }
   auto impl = std::make_unique<Impl>(path, temp_path, fd, format, compression);
   absl::Status status = impl->Init();

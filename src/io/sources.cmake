@@ -11,5 +11,6 @@ set(NEARDUP_IO_SOURCES
   src/io/record_writer.cc
   src/io/replace_text.cc
   src/io/text_reader.cc
+  src/io/url.cc
   src/io/warc_reader.cc
 )

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <type_traits>
 
-namespace neardup::io_internal {
+namespace neardup::internal {
 
 inline void AppendPiece(std::string* out, std::string_view s) {
   out->append(s);
@@ -42,6 +42,6 @@ std::string Cat(const Pieces&... pieces) {
   return out;
 }
 
-}  // namespace neardup::io_internal
+}  // namespace neardup::internal
 
 #endif  // NEARDUP_IO_STRINGS_H_

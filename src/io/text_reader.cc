@@ -21,7 +21,7 @@
 #include "neardup/io.h"
 #include "neardup/text.h"
 
-namespace neardup::io_internal {
+namespace neardup::internal {
 namespace {
 
 constexpr size_t kBinarySniffBytes = 8192;
@@ -132,4 +132,4 @@ std::unique_ptr<RecordReader> NewTextReader(std::string path,
                                       std::move(in), options);
 }
 
-}  // namespace neardup::io_internal
+}  // namespace neardup::internal

@@ -60,7 +60,7 @@
 #include "io/strings.h"
 #include "neardup/io.h"
 
-namespace neardup::io_internal {
+namespace neardup::internal {
 namespace {
 
 constexpr std::string_view kVersionPrefix = "WARC/1.";
@@ -325,15 +325,7 @@ class WarcReader final : public RecordReader {
                                                  block_begin - headers_begin),
                    "Content-Length");
     uint64_t length = 0;
-    bool length_ok = !length_text.empty() && length_text.size() <= 18;
-    for (char c : length_text) {
-      if (c < '0' || c > '9') {
-        length_ok = false;
-        break;
-      }
-      length = length * 10 + (c - '0');
-    }
-    if (!length_ok) {
+    if (!ParseContentLength(length_text, &length)) {
       Resync();
       return Reject(
           rejection, number, start,
@@ -346,21 +338,7 @@ class WarcReader final : public RecordReader {
 
     // The block.
     if (length > max_block_) {
-      const uint64_t skipped = in_->Discard(length);
-      if (skipped < length) {
-        if (!in_->status().ok()) return StreamError(rejection, number, start);
-        done_ = true;
-        return Reject(
-            rejection, number, start,
-            Cat("record ", number, ": truncated record (Content-Length ",
-                length, " runs past the end of the file)"));
-      }
-      SkipSeparator();
-      return Reject(rejection, number, start,
-                    Cat("record ", number,
-                        ": record larger than "
-                        "max_document_bytes (Content-Length ",
-                        length, ")"));
+      return SkipLargeBlock(length, number, start, rejection);
     }
     const size_t got = in_->Read(static_cast<size_t>(length), &raw_);
     if (got < length) {
@@ -379,18 +357,8 @@ class WarcReader final : public RecordReader {
 
     // The two line breaks after the block.
     const std::string_view next = in_->Peek(4);
-    size_t separator = 0;
     int breaks = 0;
-    while (breaks < 2) {
-      if (next.compare(separator, 2, "\r\n") == 0) {
-        separator += 2;
-      } else if (next.compare(separator, 1, "\n") == 0) {
-        separator += 1;
-      } else {
-        break;
-      }
-      ++breaks;
-    }
+    const size_t separator = LineBreaks(next, &breaks);
     if (breaks < 2 && next.size() > separator) {
       // More bytes follow but not the blank line: the length is wrong.
       // Look for the next record from the start of the block, which a too
@@ -409,6 +377,57 @@ class WarcReader final : public RecordReader {
 
     return MakeDocument(headers_begin, block_begin, static_cast<size_t>(length),
                         number, start, record, rejection);
+  }
+
+  // Parses a Content-Length value: 1 to 18 decimal digits.
+  static bool ParseContentLength(std::string_view text, uint64_t* length) {
+    if (text.empty() || text.size() > 18) return false;
+    uint64_t n = 0;
+    for (char c : text) {
+      if (c < '0' || c > '9') return false;
+      n = n * 10 + (c - '0');
+    }
+    *length = n;
+    return true;
+  }
+
+  // The bytes of the (at most two) line breaks that `next` starts with,
+  // their count in *breaks.
+  static size_t LineBreaks(std::string_view next, int* breaks) {
+    size_t bytes = 0;
+    *breaks = 0;
+    while (*breaks < 2) {
+      if (next.compare(bytes, 2, "\r\n") == 0) {
+        bytes += 2;
+      } else if (next.compare(bytes, 1, "\n") == 0) {
+        bytes += 1;
+      } else {
+        break;
+      }
+      ++*breaks;
+    }
+    return bytes;
+  }
+
+  // Skips the block of record `number` (starting at byte `start`), larger
+  // than max_document_bytes, and rejects the record.
+  Step SkipLargeBlock(uint64_t length, uint64_t number, uint64_t start,
+                      Rejection* rejection) {
+    const uint64_t skipped = in_->Discard(length);
+    if (skipped < length) {
+      if (!in_->status().ok()) return StreamError(rejection, number, start);
+      done_ = true;
+      return Reject(
+          rejection, number, start,
+          Cat("record ", number, ": truncated record (Content-Length ",
+              length, " runs past the end of the file)"));
+    }
+    SkipSeparator();
+    return Reject(rejection, number, start,
+                  Cat("record ", number,
+                      ": record larger than "
+                      "max_document_bytes (Content-Length ",
+                      length, ")"));
   }
 
   // Consumes up to two line breaks (after a skipped block).
@@ -549,4 +568,4 @@ std::unique_ptr<RecordReader> NewWarcReader(std::string path,
                                       std::move(in), options);
 }
 
-}  // namespace neardup::io_internal
+}  // namespace neardup::internal

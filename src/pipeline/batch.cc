@@ -16,8 +16,8 @@
 namespace neardup {
 namespace {
 
-// One shingler per worker; ParallelFor hands each worker a contiguous
-// range, in order.
+// One shingler per worker (scratch only: the hashes of item i do not
+// depend on which worker computed them).
 template <typename Fn>
 absl::Status ForEachTextHashes(size_t n, const TextFn& text,
                                const ShingleOptions& shingles, int threads,

@@ -124,17 +124,14 @@ class CleanJob {
   std::vector<size_t> share_docs_;  // input order of largest_share_cut
   void Report(std::string_view stage, uint64_t records, uint64_t bytes,
               bool force = false, uint64_t total_records = 0) {
-    if (!progress_) return;
-    const auto now = Clock::now();
-    if (!force && now - last_report_ < std::chrono::milliseconds(250)) return;
-    last_report_ = now;
-    progress_({stage, records, bytes, files_.total_bytes(), total_records});
+    progress_.Report(
+        {stage, records, bytes, files_.total_bytes(), total_records}, force);
   }
 
   std::vector<InputFile> inputs_;
   std::string outdir_;
   CleanOptions options_;
-  ProgressFn progress_;
+  internal::ProgressReporter progress_;
   internal::JobFiles files_;
   internal::RejectionLog rejected_;
   std::unique_ptr<RecordWriter> edits_, removed_, signals_;
@@ -154,7 +151,6 @@ class CleanJob {
   std::unordered_map<uint64_t, std::string> first_ids_;
   std::vector<Cut> syndicated_cuts_;
   internal::JsonWriter json_;  // the line being written
-  Clock::time_point last_report_ = Clock::now();
 };
 
 // The invariant every edit of the job must meet, checked before anything
@@ -190,11 +186,7 @@ absl::Status CleanJob::CheckCuts(const Record& record, size_t file,
 }
 
 absl::Status CleanJob::Reject(size_t file, const Rejection& r) {
-  ++stats_.rejected;
-  ++stats_.read;
-  ++stats_.files[file].rejected;
-  ++stats_.files[file].read;
-  return rejected_.Add(files_.display(file), r);
+  return internal::CountRejection(files_, file, r, &stats_, &rejected_);
 }
 
 // Counts the lines of every document, in batches signed by worker threads
@@ -207,43 +199,17 @@ absl::Status CleanJob::CountPass() {
   // count.
   internal::LineCountBatch batch(&counter_, threads_);
   uint64_t docs = 0, bytes = 0;
-  Record record;
-  Rejection rejection;
   documents_.assign(files_.size(), 0);
-  ReaderOptions first_pass = options_.reader;
-  first_pass.keep_pass_through = false;  // only counted on this pass
-  for (size_t f = 0; f < files_.size(); ++f) {
-    auto reader = RecordReader::Open(files_.path(f), first_pass);
-    if (!reader.ok()) return reader.status();
-    stats_.files[f].format = InputFormatName((*reader)->format());
-    stats_.files[f].compression = CompressionName((*reader)->compression());
-    for (;;) {
-      const auto result = (*reader)->Next(&record, &rejection);
-      if (result == RecordReader::Result::kEnd) break;
-      if (result == RecordReader::Result::kRejected) {
-        if (auto s = Reject(f, rejection); !s.ok()) return s;
-        continue;
-      }
-      if (auto s = internal::CheckCancel(options_.cancel); !s.ok()) return s;
-      ++stats_.read;
-      ++stats_.files[f].read;
-      ++documents_[f];
-      if (!record.text_rest.empty()) {
-        ++stats_.truncated;
-        ++stats_.files[f].truncated;
-      }
-      stats_.text_bytes += record.text.size();
-      batch.Add(record.text, UrlHost(record.url));
-      bytes += record.raw.size();
-      Report("count", ++docs, bytes);
-    }
-    stats_.files[f].passed_through = (*reader)->passed_through();
-    stats_.passed_through += stats_.files[f].passed_through;
-    if ((*reader)->field_counts() != nullptr) {
-      stats_.fields.Add(*(*reader)->field_counts());
-    }
-  }
-  if (auto s = internal::CheckFields(stats_.fields, options_.reader); !s.ok()) {
+  if (auto s = internal::ReadFirstPass(
+          files_, options_.reader, options_.cancel, &stats_, &rejected_,
+          [&](size_t f, const Record& record) {
+            ++documents_[f];
+            batch.Add(record.text, UrlHost(record.url));
+            bytes += record.raw.size();
+            Report("count", ++docs, bytes);
+            return absl::OkStatus();
+          });
+      !s.ok()) {
     return s;
   }
   batch.Flush();
@@ -334,15 +300,7 @@ absl::StatusOr<internal::RecordAction> CleanJob::Decide(
   using internal::RecordAction;
   if (auto s = internal::CheckCancel(options_.cancel); !s.ok()) return s;
   FileCounts& counts = stats_.files[file];
-  if (!counted_) {
-    ++stats_.read;
-    ++counts.read;
-    if (!record.text_rest.empty()) {
-      ++stats_.truncated;
-      ++counts.truncated;
-    }
-    stats_.text_bytes += record.text.size();
-  }
+  if (!counted_) internal::CountDocument(file, record, &stats_);
   const std::string_view text = record.text;
   DocWork& work = work_[doc % work_.size()];
   // The cleaned text is not kept once written: the ring holds many slots.
@@ -577,26 +535,15 @@ std::string CleanJob::StatsJson() const {
     j.Key("cut_bytes").Uint(sh.cut_bytes).End();
   }
   j.End();
-  j.Key("seconds").Object();
-  for (const auto& [stage, seconds] : stats_.stage_seconds) {
-    j.Key(stage).Fixed(seconds, 4);
-  }
-  j.End();
-  j.Key("files").Array();
-  for (const FileCounts& f : stats_.files) {
-    internal::AddFileCounts(f, /*with_format=*/false, &j);
-  }
-  j.End();
-  j.Key("outputs").Array();
-  for (const std::string& output : stats_.outputs) j.String(output);
-  j.End();
-  internal::AddSkippedFiles(options_.skipped_files, &j);
+  internal::AddStageSeconds(stats_, /*digits=*/4, &j);
+  internal::AddJobFiles(stats_, /*with_format=*/false, options_.skipped_files,
+                        &j);
   return j.Finish();
 }
 
 absl::StatusOr<CleanStats> CleanJob::Run() {
   const auto start = Clock::now();
-  if (auto s = files_.Prepare(inputs_, outdir_, options_.overwrite, options_.reader,
+  if (auto s = files_.Open(inputs_, outdir_, options_.overwrite, options_.reader,
                              options_.output_format == OutputFormat::kTextJsonl);
       !s.ok()) {
     return s;
@@ -686,24 +633,17 @@ absl::StatusOr<CleanStats> CleanJob::Run() {
       if (auto s = files_.Stage(std::move(*w)); !s.ok()) return s;
     }
   }
-  if (auto s = rejected_.Stage(&files_); !s.ok()) return s;
-  if (auto s = files_.CommitOutputs(); !s.ok()) return s;
-  stats_.outputs = files_.outputs();
+  internal::WriteReportFn write_report;
   if (options_.report) {
-    // After the other outputs, before stats.json (see RunDedup).
-    const auto report_start = Clock::now();
-    stats_.outputs.push_back("report.html");
-    std::sort(stats_.outputs.begin(), stats_.outputs.end());
-    stats_.peak_rss_bytes = internal::PeakRssBytes();
-    if (auto s = internal::WriteRunReport(outdir_, StatsJson(), options_.reader);
-        !s.ok()) {
-      return s;
-    }
-    stats_.stage_seconds.push_back({"report", SecondsSince(report_start)});
+    write_report = [this](std::string_view json) {
+      return internal::WriteRunReport(outdir_, json, options_.reader);
+    };
   }
-  stats_.stage_seconds.push_back({"total", SecondsSince(start)});
-  stats_.peak_rss_bytes = internal::PeakRssBytes();
-  if (auto s = internal::WriteStatsJson(files_, StatsJson()); !s.ok()) return s;
+  if (auto s = internal::CommitJob(files_, rejected_, start, &stats_,
+                                   [this] { return StatsJson(); }, write_report);
+      !s.ok()) {
+    return s;
+  }
   return stats_;
 }
 

@@ -11,10 +11,10 @@
 #include <cstring>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "neardup/internal/dedup_stages.h"
 #include "neardup/minhash.h"
 #include "neardup/pipeline.h"
 #include "neardup/simhash.h"
@@ -161,7 +161,7 @@ class DedupJob {
   }
 
  private:
-  absl::Status Prepare();
+  absl::Status Setup();
   absl::Status CountLines();
   absl::Status SignPass();
   absl::Status SignBatch(Batch& batch, std::vector<Worker>& workers);
@@ -181,8 +181,16 @@ class DedupJob {
   // DedupOptions::prior: the records that duplicate a prior record.
   absl::Status FindPrior();
   absl::Status WriteDecisions(const Clustering& clustering);
+  // The number of each cluster of two or more (-1 for the others), indexed
+  // by its smallest member; *members: each cluster's size.
+  std::vector<int64_t> NumberClusters(const Clustering& c,
+                                      std::vector<uint32_t>* members);
+  // clusters.jsonl: members of clusters of two or more, by cluster, then
+  // in input order.
+  absl::Status WriteClusters(const Clustering& c,
+                             const std::vector<uint32_t>& members,
+                             const std::vector<int64_t>& number);
   absl::Status WritePass(const Clustering& clustering);
-  absl::Status AddRejection(const Rejection& r, size_t file_index);
   // The memory the job will hold at its peak with `docs` documents whose
   // ids take `id_bytes` (see DedupOptions::max_memory_bytes).
   uint64_t EstimatedPeakBytes(uint64_t docs, uint64_t id_bytes) const;
@@ -199,7 +207,7 @@ class DedupJob {
   internal::JobFiles files_;
   std::string outdir_;
   DedupOptions options_;
-  ProgressFn progress_;
+  internal::ProgressReporter progress_;
   DedupStats stats_;
   Documents docs_;
   std::unique_ptr<MinHasher> minhasher_;
@@ -207,7 +215,6 @@ class DedupJob {
   std::string spill_path_;
   std::FILE* spill_ = nullptr;
   uint64_t spill_values_ = 0;
-  Clock::time_point last_report_ = Clock::now();
   std::vector<uint64_t> set_a_, set_b_;
   LineCounter line_counts_;  // main_text
   // DedupOptions::report: the documents the page shows (sorted), and their
@@ -257,13 +264,11 @@ absl::Status DedupJob::FindPrior() {
   return internal::CheckCancel(options_.cancel);
 }
 
-absl::Status DedupJob::Prepare() {
+absl::Status DedupJob::Setup() {
   auto resolved = ResolveDedupOptions(options_);
   if (!resolved.ok()) return resolved.status();
   options_ = *std::move(resolved);
-  if (options_.threads <= 0) {
-    options_.threads = std::max(1u, std::thread::hardware_concurrency());
-  }
+  options_.threads = internal::JobThreads(options_.threads);
   stats_.threads = options_.threads;
   if (options_.method == DedupMethod::kMinHash) {
     minhasher_ = std::make_unique<MinHasher>(*MinHasher::Create(
@@ -271,7 +276,7 @@ absl::Status DedupJob::Prepare() {
     docs_.signatures.Init(static_cast<size_t>(options_.num_perm));
     stats_.lsh = {options_.bands, options_.rows};
   }
-  if (auto s = files_.Prepare(inputs_, outdir_, options_.overwrite,
+  if (auto s = files_.Open(inputs_, outdir_, options_.overwrite,
                               options_.reader,
                               options_.output_format == OutputFormat::kTextJsonl);
       !s.ok()) {
@@ -339,24 +344,12 @@ absl::Status DedupJob::CheckMemory(size_t id_bytes) const {
 
 void DedupJob::Report(std::string_view stage, uint64_t records, uint64_t bytes,
                       bool force, uint64_t total_records) {
-  if (!progress_) return;
-  const auto now = Clock::now();
-  if (!force && now - last_report_ < std::chrono::milliseconds(250)) return;
-  last_report_ = now;
-  progress_({stage, records, bytes, files_.total_bytes(), total_records});
-}
-
-absl::Status DedupJob::AddRejection(const Rejection& r, size_t file_index) {
-  ++stats_.rejected;
-  ++stats_.files[file_index].rejected;
-  ++stats_.files[file_index].read;
-  ++stats_.read;
-  return rejected_.Add(files_.display(file_index), r);
+  progress_.Report({stage, records, bytes, files_.total_bytes(), total_records},
+                   force);
 }
 
 absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
   const size_t n = batch.size;
-  const size_t t = std::min(workers.size(), std::max<size_t>(n, 1));
   const size_t k = static_cast<size_t>(options_.num_perm);
   const bool keep_sets = options_.verify == VerifyMode::kExact &&
                          options_.method == DedupMethod::kMinHash;
@@ -366,32 +359,21 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
   // results have their own place, so the output does not depend on who
   // signed it.
   constexpr size_t kGrain = 8;
-  std::atomic<size_t> next{0};
-  auto work = [&](size_t w) {
+  auto sign = [&](int w, size_t i) {
     Worker& worker = workers[w];
-    for (;;) {
-      const size_t begin = next.fetch_add(kGrain, std::memory_order_relaxed);
-      if (begin >= n) break;
-      const size_t end = std::min(n, begin + kGrain);
-      for (size_t i = begin; i < end; ++i) {
-        const size_t doc = batch.first + i;
-        const internal::DocSignature sig = worker.signer.Sign(
-            batch.Text(i), options_.main_text ? batch.sites[i] : std::string_view(),
-            options_.method == DedupMethod::kMinHash
-                ? absl::MakeSpan(docs_.signatures.Row(doc), k)
-                : absl::Span<uint32_t>());
-        worker.repaired += sig.repaired;
-        if (options_.method != DedupMethod::kMinHash) docs_.keys[doc] = sig.key;
-        if (worker.signer.counts_sizes()) docs_.set_size[doc] = sig.set_size;
-        if (keep_sets) batch.sets[i].assign(sig.set.begin(), sig.set.end());
-        if (options_.min_words > 0) docs_.too_short[doc] = sig.too_short;
-      }
-    }
+    const size_t doc = batch.first + i;
+    const internal::DocSignature sig = worker.signer.Sign(
+        batch.Text(i), options_.main_text ? batch.sites[i] : std::string_view(),
+        options_.method == DedupMethod::kMinHash
+            ? absl::MakeSpan(docs_.signatures.Row(doc), k)
+            : absl::Span<uint32_t>());
+    worker.repaired += sig.repaired;
+    if (options_.method != DedupMethod::kMinHash) docs_.keys[doc] = sig.key;
+    if (worker.signer.counts_sizes()) docs_.set_size[doc] = sig.set_size;
+    if (keep_sets) batch.sets[i].assign(sig.set.begin(), sig.set.end());
+    if (options_.min_words > 0) docs_.too_short[doc] = sig.too_short;
   };
-  std::vector<std::thread> threads;
-  for (size_t w = 1; w < t; ++w) threads.emplace_back(work, w);
-  work(0);
-  for (auto& thread : threads) thread.join();
+  internal::ParallelFor(static_cast<int>(workers.size()), n, sign, kGrain);
   if (keep_sets) {
     for (size_t i = 0; i < n; ++i) {
       const auto& set = batch.sets[i];
@@ -424,22 +406,17 @@ absl::Status DedupJob::CountLines() {
   }
   internal::LineCountBatch batch(&line_counts_, options_.threads);
   uint64_t docs = 0, bytes = 0;
-  Record record;
-  Rejection rejection;
-  ReaderOptions first_pass = options_.reader;
-  first_pass.keep_pass_through = false;
-  for (size_t f = 0; f < files_.size(); ++f) {
-    auto reader = RecordReader::Open(files_.path(f), first_pass);
-    if (!reader.ok()) return reader.status();
-    for (;;) {
-      const auto result = (*reader)->Next(&record, &rejection);
-      if (result == RecordReader::Result::kEnd) break;
-      if (result == RecordReader::Result::kRejected) continue;
-      if (auto s = internal::CheckCancel(options_.cancel); !s.ok()) return s;
-      batch.Add(record.text, UrlHost(record.url));
-      bytes += record.raw.size();
-      Report("count", ++docs, bytes);
-    }
+  if (auto s = internal::ReadFirstPass(
+          files_, options_.reader, options_.cancel, /*stats=*/nullptr,
+          /*rejected=*/nullptr,
+          [&](size_t, const Record& record) {
+            batch.Add(record.text, UrlHost(record.url));
+            bytes += record.raw.size();
+            Report("count", ++docs, bytes);
+            return absl::OkStatus();
+          });
+      !s.ok()) {
+    return s;
   }
   batch.Flush();
   Report("count", docs, bytes, /*force=*/true);
@@ -472,17 +449,11 @@ absl::Status DedupJob::SignPass() {
   constexpr size_t kBatchDocs = 4096;
   Batch batches[2];
   int current = 0;
-  std::thread signer;
   absl::Status sign_status;
   uint64_t bytes_read = 0;
-  // An early return (an error, a memory ceiling, an interrupt) waits for
-  // the batch being signed: a joinable thread must not be destroyed.
-  struct Joiner {
-    std::thread& thread;
-    ~Joiner() {
-      if (thread.joinable()) thread.join();
-    }
-  } joiner{signer};
+  // Declared after what it signs into: an early return (an error, a memory
+  // ceiling, an interrupt) waits for the batch being signed.
+  internal::BackgroundTask signer;
   auto launch = [&](Batch& batch) {
     // Room for the batch's outputs, sized while no worker runs.
     const size_t end = batch.first + batch.size;
@@ -497,13 +468,12 @@ absl::Status DedupJob::SignPass() {
       docs_.keys.resize(end);
     }
     if (options_.min_words > 0) docs_.too_short.resize(end, 0);
-    signer = std::thread(
-        [&, b = &batch] { sign_status = SignBatch(*b, workers); });
+    signer.Start([&, b = &batch] { sign_status = SignBatch(*b, workers); });
   };
   auto flush = [&]() -> absl::Status {
     Batch& batch = batches[current];
     if (batch.size == 0) return absl::OkStatus();
-    if (signer.joinable()) signer.join();
+    signer.Wait();
     if (!sign_status.ok()) return sign_status;
     launch(batch);
     current ^= 1;
@@ -513,63 +483,35 @@ absl::Status DedupJob::SignPass() {
   };
   batches[0].first = 0;
   size_t batch_bytes = 0;
-  Record record;
-  Rejection rejection;
-  ReaderOptions first_pass = options_.reader;
-  first_pass.keep_pass_through = false;  // only counted on this pass
-  for (size_t f = 0; f < files_.size(); ++f) {
-    auto reader = RecordReader::Open(files_.path(f), first_pass);
-    if (!reader.ok()) return reader.status();
-    FileCounts& counts = stats_.files[f];
-    counts.format = InputFormatName((*reader)->format());
-    counts.compression = CompressionName((*reader)->compression());
-    for (;;) {
-      const auto result = (*reader)->Next(&record, &rejection);
-      if (result == RecordReader::Result::kEnd) break;
-      if (result == RecordReader::Result::kRejected) {
-        if (auto s = AddRejection(rejection, f); !s.ok()) return s;
-        continue;
-      }
-      if (auto s = CheckMemory(record.id.size()); !s.ok()) return s;
-      if (auto s = internal::CheckCancel(options_.cancel); !s.ok()) return s;
-      ++stats_.read;
-      ++counts.read;
-      if (!record.text_rest.empty()) {
-        ++stats_.truncated;
-        ++counts.truncated;
-      }
-      stats_.text_bytes += record.text.size();
-      bytes_read += record.raw.size();
-      docs_.file.push_back(static_cast<uint32_t>(f));
-      docs_.line.push_back(record.line);
-      docs_.length.push_back(record.text.size());
-      docs_.number.push_back(record.number);
-      docs_.ids.append(record.id);
-      docs_.id_end.push_back(docs_.ids.size());
-      batches[current].Add(record.text);
-      if (options_.main_text) batches[current].sites.push_back(UrlHost(record.url));
-      if (options_.containment > 0 && !options_.main_text) {
-        docs_.site.push_back(LineCounter::SiteKey(UrlHost(record.url)));
-      }
-      batch_bytes += record.text.size();
-      if (batch_bytes >= kBatchBytes ||
-          batches[current].size >= kBatchDocs) {
-        if (auto s = flush(); !s.ok()) return s;
-        batch_bytes = 0;
-      }
-      Report("sign", docs_.size(), bytes_read);
+  auto add = [&](size_t f, const Record& record) -> absl::Status {
+    if (auto s = CheckMemory(record.id.size()); !s.ok()) return s;
+    bytes_read += record.raw.size();
+    docs_.file.push_back(static_cast<uint32_t>(f));
+    docs_.line.push_back(record.line);
+    docs_.length.push_back(record.text.size());
+    docs_.number.push_back(record.number);
+    docs_.ids.append(record.id);
+    docs_.id_end.push_back(docs_.ids.size());
+    batches[current].Add(record.text);
+    if (options_.main_text) batches[current].sites.push_back(UrlHost(record.url));
+    if (options_.containment > 0 && !options_.main_text) {
+      docs_.site.push_back(LineCounter::SiteKey(UrlHost(record.url)));
     }
-    counts.passed_through = (*reader)->passed_through();
-    stats_.passed_through += counts.passed_through;
-    if ((*reader)->field_counts() != nullptr) {
-      stats_.fields.Add(*(*reader)->field_counts());
+    batch_bytes += record.text.size();
+    if (batch_bytes >= kBatchBytes || batches[current].size >= kBatchDocs) {
+      if (auto s = flush(); !s.ok()) return s;
+      batch_bytes = 0;
     }
-  }
-  if (auto s = internal::CheckFields(stats_.fields, options_.reader); !s.ok()) {
+    Report("sign", docs_.size(), bytes_read);
+    return absl::OkStatus();
+  };
+  if (auto s = internal::ReadFirstPass(files_, options_.reader, options_.cancel,
+                                       &stats_, &rejected_, add);
+      !s.ok()) {
     return s;
   }
   if (auto s = flush(); !s.ok()) return s;
-  if (signer.joinable()) signer.join();
+  signer.Wait();
   if (!sign_status.ok()) return sign_status;
   for (const Worker& w : workers) stats_.repaired_utf8 += w.repaired;
   if (spill_ != nullptr && std::fflush(spill_) != 0) {
@@ -697,10 +639,9 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
                                             &scratch, &pairs[j],
                                             &band_stats[j]);
       };
-      std::vector<std::thread> threads;
-      for (int j = 1; j < count; ++j) threads.emplace_back(work, j);
-      work(0);
-      for (auto& t : threads) t.join();
+      internal::ParallelFor(count, static_cast<size_t>(count),
+                            [&](int, size_t j) { work(static_cast<int>(j)); },
+                            /*grain=*/1);
       for (int j = 0; j < count; ++j) {
         if (!band_status[j].ok()) return band_status[j];
       }
@@ -738,17 +679,17 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
   return absl::OkStatus();
 }
 
-absl::Status DedupJob::WriteDecisions(const Clustering& c) {
-  const auto start = Clock::now();
+std::vector<int64_t> DedupJob::NumberClusters(const Clustering& c,
+                                              std::vector<uint32_t>* members) {
   const size_t n = docs_.size();
   // Clusters of two or more are numbered 0, 1, ... in order of their
   // component's first member, then of their own first member (so that a
   // distributed job numbers them where it judges the component).
-  std::vector<uint32_t> members(n, 0);
-  for (size_t i = 0; i < n; ++i) ++members[c.cluster[i]];
+  members->assign(n, 0);
+  for (size_t i = 0; i < n; ++i) ++(*members)[c.cluster[i]];
   std::vector<uint32_t> firsts;
   for (uint32_t i = 0; i < n; ++i) {
-    if (c.cluster[i] == i && members[i] >= 2) firsts.push_back(i);
+    if (c.cluster[i] == i && (*members)[i] >= 2) firsts.push_back(i);
   }
   std::stable_sort(firsts.begin(), firsts.end(), [&](uint32_t a, uint32_t b) {
     return c.component[a] < c.component[b];
@@ -756,7 +697,38 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
   std::vector<int64_t> number(n, -1);
   int64_t next = 0;
   for (uint32_t f : firsts) number[f] = next++;
-  stats_.clusters = static_cast<uint64_t>(next);
+  return number;
+}
+
+absl::Status DedupJob::WriteClusters(const Clustering& c,
+                                     const std::vector<uint32_t>& members,
+                                     const std::vector<int64_t>& number) {
+  std::vector<uint32_t> order;
+  for (uint32_t i = 0; i < docs_.size(); ++i) {
+    if (members[c.cluster[i]] >= 2) order.push_back(i);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return number[c.cluster[a]] < number[c.cluster[b]];
+  });
+  auto clusters = RecordWriter::Create(OutPath("clusters.jsonl"),
+                                       InputFormat::kJsonl, Compression::kNone);
+  if (!clusters.ok()) return clusters.status();
+  for (uint32_t i : order) {
+    const std::string line = internal::ClusterMemberJson(
+        docs_.Id(i), number[c.cluster[i]], docs_.Id(c.kept[i]));
+    if (auto s = (*clusters)->WriteLine(line); !s.ok()) return s;
+  }
+  return files_.Stage(*std::move(clusters));
+}
+
+absl::Status DedupJob::WriteDecisions(const Clustering& c) {
+  const auto start = Clock::now();
+  const size_t n = docs_.size();
+  std::vector<uint32_t> members;
+  const std::vector<int64_t> number = NumberClusters(c, &members);
+  stats_.clusters = static_cast<uint64_t>(
+      std::count_if(number.begin(), number.end(),
+                    [](int64_t k) { return k >= 0; }));
 
   auto removed = RecordWriter::Create(OutPath("removed.jsonl"),
                                       InputFormat::kJsonl, Compression::kNone);
@@ -773,7 +745,7 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
   for (uint32_t i = 0; i < n; ++i) {
     if (!docs_.too_short.empty() && docs_.too_short[i]) {
       ++stats_.files[docs_.file[i]].removed;
-      line = TooShortJson(docs_.Id(i), files_.display(docs_.file[i]),
+      line = internal::TooShortJson(docs_.Id(i), files_.display(docs_.file[i]),
                           docs_.line[i]);
       if (auto s = (*removed)->WriteLine(line); !s.ok()) return s;
       ++removed_lines;
@@ -783,7 +755,7 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
       // Removed as a duplicate of a record of an earlier run.
       ++stats_.files[docs_.file[i]].removed;
       const PriorRecords::Match& m = prior_matches_[prior_of_[i] - 1];
-      line = RemovedJson(docs_.Id(i), files_.display(docs_.file[i]),
+      line = internal::RemovedJson(docs_.Id(i), files_.display(docs_.file[i]),
                          docs_.line[i], options_.method, -1, m.kept_id,
                          m.similarity);
       line.replace(line.find(",\"cluster\":-1,"), 14, ",\"cluster\":null,");
@@ -816,7 +788,7 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
           std::string(docs_.Id(c.kept[i])) + " at similarity " +
           FormatDouble(like.similarity) + ", which is not a duplicate");
     }
-    line = RemovedJson(docs_.Id(i), files_.display(docs_.file[i]),
+    line = internal::RemovedJson(docs_.Id(i), files_.display(docs_.file[i]),
                        docs_.line[i], options_.method, number[c.cluster[i]],
                        docs_.Id(c.kept[i]), like.similarity, like.containment);
     if (auto s = (*removed)->WriteLine(line); !s.ok()) return s;
@@ -846,25 +818,7 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
     std::sort(report_docs_.begin(), report_docs_.end());
   }
   if (auto s = files_.Stage(*std::move(removed)); !s.ok()) return s;
-
-  // clusters.jsonl: members of clusters of two or more, by cluster, then in
-  // input order.
-  std::vector<uint32_t> order;
-  for (uint32_t i = 0; i < n; ++i) {
-    if (members[c.cluster[i]] >= 2) order.push_back(i);
-  }
-  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    return number[c.cluster[a]] < number[c.cluster[b]];
-  });
-  auto clusters = RecordWriter::Create(OutPath("clusters.jsonl"),
-                                       InputFormat::kJsonl, Compression::kNone);
-  if (!clusters.ok()) return clusters.status();
-  for (uint32_t i : order) {
-    line = ClusterMemberJson(docs_.Id(i), number[c.cluster[i]],
-                             docs_.Id(c.kept[i]));
-    if (auto s = (*clusters)->WriteLine(line); !s.ok()) return s;
-  }
-  if (auto s = files_.Stage(*std::move(clusters)); !s.ok()) return s;
+  if (auto s = WriteClusters(c, members, number); !s.ok()) return s;
   stats_.stage_seconds.push_back({"decisions", SecondsSince(start)});
   return absl::OkStatus();
 }
@@ -908,7 +862,7 @@ absl::Status DedupJob::WritePass(const Clustering& c) {
 
 absl::StatusOr<DedupStats> DedupJob::Run() {
   const auto start = Clock::now();
-  if (auto s = Prepare(); !s.ok()) return s;
+  if (auto s = Setup(); !s.ok()) return s;
   if (options_.main_text) {
     if (auto s = CountLines(); !s.ok()) return s;
   }
@@ -961,26 +915,16 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
       fc.kept = fc.read - fc.rejected - fc.removed;
     }
   }
-  if (auto s = rejected_.Stage(&files_); !s.ok()) return s;
-  if (auto s = files_.CommitOutputs(); !s.ok()) return s;
-  stats_.outputs = files_.outputs();
+  internal::WriteReportFn write_report;
   if (options_.report) {
-    // Written after the other outputs and before stats.json, which marks a
-    // finished run; the page reads the outputs just committed.
-    const auto report_start = Clock::now();
-    stats_.outputs.push_back("report.html");
-    std::sort(stats_.outputs.begin(), stats_.outputs.end());
-    stats_.peak_rss_bytes = PeakRssBytes();
-    if (auto s = internal::WriteRunReport(outdir_, StatsToJson(stats_, options_),
-                                          options_.reader, &report_texts_);
-        !s.ok()) {
-      return s;
-    }
-    stats_.stage_seconds.push_back({"report", SecondsSince(report_start)});
+    write_report = [this](std::string_view json) {
+      return internal::WriteRunReport(outdir_, json, options_.reader,
+                                      &report_texts_);
+    };
   }
-  stats_.stage_seconds.push_back({"total", SecondsSince(start)});
-  stats_.peak_rss_bytes = PeakRssBytes();
-  if (auto s = internal::WriteStatsJson(files_, StatsToJson(stats_, options_));
+  if (auto s = internal::CommitJob(
+          files_, rejected_, start, &stats_,
+          [this] { return StatsToJson(stats_, options_); }, write_report);
       !s.ok()) {
     return s;
   }
@@ -1091,7 +1035,7 @@ absl::StatusOr<DedupOptions> ResolveDedupOptions(const DedupOptions& options) {
   return o;
 }
 
-std::string RemovedJson(std::string_view id, std::string_view file,
+std::string internal::RemovedJson(std::string_view id, std::string_view file,
                         uint64_t line, DedupMethod method, int64_t cluster,
                         std::string_view kept_id, double similarity,
                         double containment) {
@@ -1110,7 +1054,7 @@ std::string RemovedJson(std::string_view id, std::string_view file,
   return j.Finish();
 }
 
-std::string TooShortJson(std::string_view id, std::string_view file,
+std::string internal::TooShortJson(std::string_view id, std::string_view file,
                          uint64_t line) {
   internal::JsonWriter j;
   j.Key("id").String(id).Key("file").String(file).Key("line").Uint(line);
@@ -1119,7 +1063,7 @@ std::string TooShortJson(std::string_view id, std::string_view file,
   return j.Finish();
 }
 
-std::string ClusterMemberJson(std::string_view id, int64_t cluster,
+std::string internal::ClusterMemberJson(std::string_view id, int64_t cluster,
                               std::string_view kept_id) {
   internal::JsonWriter j;
   j.Key("id").String(id).Key("cluster").Int(cluster).Key("kept_id").String(kept_id);
@@ -1214,11 +1158,7 @@ std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
     }
     j.End();
   }
-  j.Key("seconds").Object();
-  for (const auto& [stage, seconds] : s.stage_seconds) {
-    j.Key(stage).Fixed(seconds, 3);
-  }
-  j.End();
+  internal::AddStageSeconds(s, /*digits=*/3, &j);
   if (o.prior != nullptr && !o.prior->source().folder.empty()) {
     const PriorRecords::Source src = o.prior->source();
     j.Key("index").Object().Key("folder").String(src.folder);
@@ -1231,15 +1171,7 @@ std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
     }
     j.End();
   }
-  j.Key("files").Array();
-  for (const FileCounts& f : s.files) {
-    internal::AddFileCounts(f, /*with_format=*/true, &j);
-  }
-  j.End();
-  j.Key("outputs").Array();
-  for (const std::string& output : s.outputs) j.String(output);
-  j.End();
-  internal::AddSkippedFiles(o.skipped_files, &j);
+  internal::AddJobFiles(s, /*with_format=*/true, o.skipped_files, &j);
   return j.Finish();
 }
 

@@ -14,6 +14,7 @@
 #include "absl/status/status.h"
 #include "neardup/clean.h"
 #include "neardup/lsh.h"
+#include "neardup/internal/dedup_stages.h"
 #include "neardup/minhash.h"
 #include "neardup/pipeline.h"
 #include "neardup/simhash.h"
@@ -21,9 +22,9 @@
 #include "pipeline/job.h"
 #include "pipeline/dedup_signer.h"
 
-namespace neardup {
+namespace neardup::internal {
 
-absl::Status PrepareDedupOutput(const std::vector<InputFile>& inputs,
+absl::Status OpenDedupOutput(const std::vector<InputFile>& inputs,
                                 const std::string& outdir, bool overwrite,
                                 const ReaderOptions& reader) {
   for (const InputFile& input : inputs) {
@@ -35,8 +36,8 @@ absl::Status PrepareDedupOutput(const std::vector<InputFile>& inputs,
   }
   // The distributed job writes its outputs from many tasks, with no final
   // commit: an earlier run's outputs go now.
-  internal::JobFiles files;
-  if (auto s = files.Prepare(inputs, outdir, overwrite, reader); !s.ok()) {
+  JobFiles files;
+  if (auto s = files.Open(inputs, outdir, overwrite, reader); !s.ok()) {
     return s;
   }
   return files.RemoveEarlierRun();
@@ -159,7 +160,7 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
     if (!hasher.ok()) return hasher.status();
     minhasher = std::make_unique<MinHasher>(*std::move(hasher));
   }
-  auto signer = internal::DocSigner::Create(
+  auto signer = DocSigner::Create(
       options, minhasher.get(), options.main_text ? &counts : nullptr);
   if (!signer.ok()) return signer.status();
   std::string host;
@@ -188,7 +189,7 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
     if (options.main_text || options.containment > 0) {
       host = UrlHost(record.url);
     }
-    const internal::DocSignature sig = signer->Sign(
+    const DocSignature sig = signer->Sign(
         record.text, options.main_text ? host : std::string_view(), row);
     out.repaired_utf8 += sig.repaired;
     if (options.method != DedupMethod::kMinHash) {
@@ -245,7 +246,7 @@ absl::StatusOr<std::string> CountDedupLines(
         "CountDedupLines: line counts are used only with main_text");
   }
   if (!options.line_counts_file.empty()) {
-    auto loaded = internal::ReadLineCounts(options.line_counts_file);
+    auto loaded = ReadLineCounts(options.line_counts_file);
     if (!loaded.ok()) return loaded.status();
     return loaded->Serialize();
   }
@@ -276,17 +277,17 @@ absl::StatusOr<uint64_t> WriteKeptDocuments(const std::string& path,
                                             const ReaderOptions& reader,
                                             absl::Span<const uint8_t> keep) {
   const std::filesystem::path out(output_path);
-  internal::JobFiles files;
+  JobFiles files;
   files.AssignOne({path, out.filename().string()}, display,
                   out.parent_path().string());
   uint64_t written = 0;
   auto decide = [&](size_t, size_t doc, const Record&,
-                    std::string*) -> absl::StatusOr<internal::RecordAction> {
-    if (keep[doc] == 0) return internal::RecordAction::kDrop;
+                    std::string*) -> absl::StatusOr<RecordAction> {
+    if (keep[doc] == 0) return RecordAction::kDrop;
     ++written;
-    return internal::RecordAction::kKeep;
+    return RecordAction::kKeep;
   };
-  if (auto s = internal::RewriteInputs(files, reader, {keep.size()}, decide,
+  if (auto s = RewriteInputs(files, reader, {keep.size()}, decide,
                                        nullptr);
       !s.ok()) {
     return s;
@@ -349,7 +350,7 @@ absl::StatusOr<std::vector<uint64_t>> JudgeComponents(
     const uint64_t begin = i ? evidence.set_end[i - 1] : 0;
     return evidence.sets.subspan(begin, evidence.set_end[i] - begin);
   };
-  auto like = [&](size_t a, size_t b) -> internal::Likeness {
+  auto like = [&](size_t a, size_t b) -> Likeness {
     switch (options.method) {
       case DedupMethod::kSimHash:
         return {static_cast<double>(
@@ -360,9 +361,9 @@ absl::StatusOr<std::vector<uint64_t>> JudgeComponents(
         break;
     }
     const bool same_site = options.containment > 0 &&
-                           internal::SameSite(evidence.site[a], evidence.site[b]);
+                           SameSite(evidence.site[a], evidence.site[b]);
     if (sets) {
-      internal::Likeness l{ExactJaccard(set_of(a), set_of(b))};
+      Likeness l{ExactJaccard(set_of(a), set_of(b))};
       if (options.containment > 0) {
         l.containment = ExactContainment(set_of(a), set_of(b));
         l.size_a = set_of(a).size();
@@ -371,7 +372,7 @@ absl::StatusOr<std::vector<uint64_t>> JudgeComponents(
       l.same_site = same_site;
       return l;
     }
-    internal::Likeness l = internal::EstimateLikeness(
+    Likeness l = EstimateLikeness(
         evidence.signatures.subspan(a * k, k),
         evidence.signatures.subspan(b * k, k),
         sizes ? evidence.set_size[a] : 0, sizes ? evidence.set_size[b] : 0,
@@ -399,7 +400,7 @@ absl::StatusOr<std::vector<uint64_t>> JudgeComponents(
     if (auto s = JudgeMembers(
             options.keep, length.subspan(i, j - i), number.subspan(i, j - i),
             [&](size_t m, size_t kk) {
-              return internal::IsDuplicate(options, like(i + m, i + kk));
+              return IsDuplicate(options, like(i + m, i + kk));
             },
             absl::MakeSpan(judged), keys, bands);
         !s.ok()) {
@@ -539,4 +540,4 @@ absl::StatusOr<std::vector<uint64_t>> ChooseKept(
   return kept;
 }
 
-}  // namespace neardup
+}  // namespace neardup::internal

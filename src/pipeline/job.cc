@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -17,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "neardup/internal/dedup_stages.h"
 #include "simdjson.h"
 
 namespace neardup {
@@ -105,7 +107,7 @@ std::string JobFiles::OutPath(std::string_view name) const {
   return (fs::path(outdir_) / std::string(name)).string();
 }
 
-absl::Status JobFiles::Prepare(const std::vector<InputFile>& inputs,
+absl::Status JobFiles::Open(const std::vector<InputFile>& inputs,
                                const std::string& outdir, bool overwrite,
                                const ReaderOptions& reader, bool text_jsonl) {
   inputs_ = inputs;
@@ -306,7 +308,7 @@ absl::Status RejectionLog::Open(const std::string& path) {
 }
 
 absl::Status RejectionLog::Add(std::string_view file, const Rejection& r) {
-  return writer_->WriteLine(RejectionJson(file, r));
+  return writer_->WriteLine(internal::RejectionJson(file, r));
 }
 
 absl::Status RejectionLog::Stage(JobFiles* files) {
@@ -447,15 +449,10 @@ class OwnedRecords {
 // full; then `prepare` sees the batch's documents (on another thread, while
 // the batch before goes to the sink and the next one is read) and the sink
 // everything, in order.
-class Batch {
+class RewriteBatch {
  public:
-  Batch(OutputSink* sink, const RewriteOptions& options)
+  RewriteBatch(OutputSink* sink, const RewriteOptions& options)
       : sink_(sink), options_(options) {}
-  // Waits for the batch being prepared (after an early return).
-  ~Batch() {
-    if (preparing_.joinable()) preparing_.join();
-  }
-
   absl::Status StartFile(size_t f, InputFormat format, Compression compression) {
     Buffer& b = buffers_[current_];
     b.events.push_back({Event::kStart, f, format, compression, 0});
@@ -485,11 +482,11 @@ class Batch {
   // Starts preparing the current batch, sends the one before to the sink
   // and switches to the other buffer.
   absl::Status Flush() {
-    if (preparing_.joinable()) preparing_.join();
+    preparing_.Wait();
     Buffer& b = buffers_[current_];
     b.owned.Seal();
     if (b.owned.size() > 0) {
-      preparing_ = std::thread(
+      preparing_.Start(
           [this, &b] { options_.prepare(b.first_doc, b.owned.records()); });
     }
     Buffer& before = buffers_[current_ ^ 1];
@@ -501,7 +498,7 @@ class Batch {
   // Sends everything read to the sink.
   absl::Status Finish() {
     if (auto s = Flush(); !s.ok()) return s;
-    if (preparing_.joinable()) preparing_.join();
+    preparing_.Wait();
     return Sink(buffers_[current_ ^ 1]);
   }
 
@@ -552,11 +549,11 @@ class Batch {
   const RewriteOptions& options_;
   Buffer buffers_[2];
   int current_ = 0;
-  std::thread preparing_;  // prepares buffers_[current_ ^ 1]
+  BackgroundTask preparing_;  // prepares buffers_[current_ ^ 1]
 };
 
 // Reads every input in order and hands what it reads to `out` (an
-// OutputSink, or a Batch in front of one).
+// OutputSink, or a RewriteBatch in front of one).
 template <typename Out>
 absl::Status ReadInputs(JobFiles& files, const ReaderOptions& reader_options,
                         const std::vector<uint64_t>& documents,
@@ -617,7 +614,7 @@ absl::Status RewriteInputs(
   if (!rewrite.prepare) {
     return ReadInputs(files, reader_options, documents, on_rejection, &sink);
   }
-  Batch batch(&sink, rewrite);
+  RewriteBatch batch(&sink, rewrite);
   if (auto s = ReadInputs(files, reader_options, documents, on_rejection, &batch);
       !s.ok()) {
     return s;
@@ -625,13 +622,86 @@ absl::Status RewriteInputs(
   return batch.Finish();
 }
 
+absl::Status CountRejection(const JobFiles& files, size_t file,
+                            const Rejection& rejection, JobStats* stats,
+                            RejectionLog* rejected) {
+  ++stats->rejected;
+  ++stats->read;
+  ++stats->files[file].rejected;
+  ++stats->files[file].read;
+  return rejected->Add(files.display(file), rejection);
+}
+
+void CountDocument(size_t file, const Record& record, JobStats* stats) {
+  FileCounts& counts = stats->files[file];
+  ++stats->read;
+  ++counts.read;
+  if (!record.text_rest.empty()) {
+    ++stats->truncated;
+    ++counts.truncated;
+  }
+  stats->text_bytes += record.text.size();
+}
+
+absl::Status ReadFirstPass(const JobFiles& files, const ReaderOptions& reader,
+                           const std::atomic<bool>* cancel, JobStats* stats,
+                           RejectionLog* rejected,
+                           const DocumentFn& on_document) {
+  Record record;
+  Rejection rejection;
+  ReaderOptions first_pass = reader;
+  first_pass.keep_pass_through = false;  // only counted on this pass
+  for (size_t f = 0; f < files.size(); ++f) {
+    auto opened = RecordReader::Open(files.path(f), first_pass);
+    if (!opened.ok()) return opened.status();
+    RecordReader& in = **opened;
+    FileCounts* counts = stats != nullptr ? &stats->files[f] : nullptr;
+    if (counts != nullptr) {
+      counts->format = InputFormatName(in.format());
+      counts->compression = CompressionName(in.compression());
+    }
+    for (;;) {
+      const auto result = in.Next(&record, &rejection);
+      if (result == RecordReader::Result::kEnd) break;
+      if (result == RecordReader::Result::kRejected) {
+        if (stats == nullptr) continue;
+        if (auto s = CountRejection(files, f, rejection, stats, rejected);
+            !s.ok()) {
+          return s;
+        }
+        continue;
+      }
+      if (auto s = CheckCancel(cancel); !s.ok()) return s;
+      if (stats != nullptr) CountDocument(f, record, stats);
+      if (auto s = on_document(f, record); !s.ok()) return s;
+    }
+    if (stats == nullptr) continue;
+    counts->passed_through = in.passed_through();
+    stats->passed_through += counts->passed_through;
+    if (in.field_counts() != nullptr) stats->fields.Add(*in.field_counts());
+  }
+  return stats != nullptr ? CheckFields(stats->fields, reader)
+                          : absl::OkStatus();
+}
+
 void ParallelFor(int threads, size_t n,
-                 const std::function<void(int worker, size_t i)>& fn) {
+                 const std::function<void(int worker, size_t i)>& fn,
+                 size_t grain) {
   threads = static_cast<int>(
       std::clamp<size_t>(static_cast<size_t>(std::max(threads, 1)), 1,
                          std::max<size_t>(n, 1)));
+  std::atomic<size_t> next{0};
   auto work = [&](int w) {
-    for (size_t i = n * w / threads; i < n * (w + 1) / threads; ++i) fn(w, i);
+    if (grain == 0) {
+      for (size_t i = n * w / threads; i < n * (w + 1) / threads; ++i) fn(w, i);
+      return;
+    }
+    for (;;) {
+      const size_t begin = next.fetch_add(grain, std::memory_order_relaxed);
+      if (begin >= n) return;
+      const size_t end = std::min(n, begin + grain);
+      for (size_t i = begin; i < end; ++i) fn(w, i);
+    }
   };
   std::vector<std::thread> pool;
   for (int w = 1; w < threads; ++w) pool.emplace_back(work, w);
@@ -721,11 +791,28 @@ std::string JsonlOutputName(std::string_view name, Compression compression) {
   return stem;
 }
 
-absl::Status WriteStatsJson(const JobFiles& files, std::string_view json) {
+absl::Status CommitJob(JobFiles& files, RejectionLog& rejected,
+                       Clock::time_point start, JobStats* stats,
+                       const std::function<std::string()>& stats_json,
+                       const WriteReportFn& write_report) {
+  if (auto s = rejected.Stage(&files); !s.ok()) return s;
+  if (auto s = files.CommitOutputs(); !s.ok()) return s;
+  stats->outputs = files.outputs();
+  if (write_report) {
+    // The page reads the outputs just committed.
+    const auto report_start = Clock::now();
+    stats->outputs.push_back("report.html");
+    std::sort(stats->outputs.begin(), stats->outputs.end());
+    stats->peak_rss_bytes = PeakRssBytes();
+    if (auto s = write_report(stats_json()); !s.ok()) return s;
+    stats->stage_seconds.push_back({"report", SecondsSince(report_start)});
+  }
+  stats->stage_seconds.push_back({"total", SecondsSince(start)});
+  stats->peak_rss_bytes = PeakRssBytes();
   auto out = RecordWriter::Create(files.OutPath("stats.json"),
                                   InputFormat::kJsonl, Compression::kNone);
   if (!out.ok()) return out.status();
-  if (auto s = (*out)->WriteLine(json); !s.ok()) return s;
+  if (auto s = (*out)->WriteLine(stats_json()); !s.ok()) return s;
   return (*out)->Commit();
 }
 
@@ -757,10 +844,6 @@ absl::StatusOr<LineCounter> ReadLineCounts(const std::string& path) {
   return loaded;
 }
 
-LineCountBatch::~LineCountBatch() {
-  if (counting_.joinable()) counting_.join();
-}
-
 void LineCountBatch::Add(std::string_view text, std::string_view site) {
   Part& part = parts_[current_];
   part.texts.append(text);
@@ -774,9 +857,8 @@ void LineCountBatch::Add(std::string_view text, std::string_view site) {
 void LineCountBatch::Launch() {
   // The batch before is counted first: the counter takes documents in
   // input order.
-  if (counting_.joinable()) counting_.join();
   Part& part = parts_[current_];
-  counting_ = std::thread([this, &part] {
+  counting_.Start([this, &part] {
     const size_t n = part.text_ends.size();
     auto piece = [](const std::string& all, const std::vector<size_t>& ends,
                     size_t i) {
@@ -803,7 +885,7 @@ void LineCountBatch::Launch() {
 
 void LineCountBatch::Flush() {
   if (!parts_[current_].text_ends.empty()) Launch();
-  if (counting_.joinable()) counting_.join();
+  counting_.Wait();
 }
 
 int JobThreads(int threads) {
@@ -830,7 +912,22 @@ void AddFileCounts(const FileCounts& f, bool with_format, JsonWriter* j) {
   j->End();
 }
 
-void AddSkippedFiles(const std::vector<std::string>& skipped, JsonWriter* j) {
+void AddStageSeconds(const JobStats& stats, int digits, JsonWriter* j) {
+  j->Key("seconds").Object();
+  for (const auto& [stage, seconds] : stats.stage_seconds) {
+    j->Key(stage).Fixed(seconds, digits);
+  }
+  j->End();
+}
+
+void AddJobFiles(const JobStats& stats, bool with_format,
+                 const std::vector<std::string>& skipped, JsonWriter* j) {
+  j->Key("files").Array();
+  for (const FileCounts& f : stats.files) AddFileCounts(f, with_format, j);
+  j->End();
+  j->Key("outputs").Array();
+  for (const std::string& output : stats.outputs) j->String(output);
+  j->End();
   constexpr size_t kMaxListed = 1000;
   j->Key("skipped_file_count").Uint(skipped.size());
   j->Key("skipped_files").Array();
@@ -842,7 +939,7 @@ void AddSkippedFiles(const std::vector<std::string>& skipped, JsonWriter* j) {
 
 }  // namespace internal
 
-std::string RejectionJson(std::string_view file, const Rejection& r) {
+std::string internal::RejectionJson(std::string_view file, const Rejection& r) {
   internal::JsonWriter j;
   j.Key("file").String(file).Key("line").Uint(r.line);
   j.Key("offset").Uint(r.offset).Key("reason").String(r.reason);

@@ -55,7 +55,7 @@ class JobFiles {
   // naming the path before anything else is done.
   // With `text_jsonl` (OutputFormat::kTextJsonl), inputs that are not
   // JSONL get a JSONL output (JsonlOutputName) of their documents' text.
-  absl::Status Prepare(const std::vector<InputFile>& inputs,
+  absl::Status Open(const std::vector<InputFile>& inputs,
                        const std::string& outdir, bool overwrite,
                        const ReaderOptions& reader, bool text_jsonl = false);
 
@@ -90,8 +90,8 @@ class JobFiles {
   std::vector<std::string> outputs() const;
 
   // Describes one input, shown as `display`, whose output goes into
-  // `outdir`, without Prepare's checks: for a stage of a job that runs on
-  // another machine after Prepare ran where the job started.
+  // `outdir`, without Open's checks: for a stage of a job that runs on
+  // another machine after Open ran where the job started.
   void AssignOne(const InputFile& input, const std::string& display,
                  const std::string& outdir);
 
@@ -190,12 +190,72 @@ absl::Status RewriteInputs(
     const RejectionFn& on_rejection = nullptr,
     const RewriteOptions& rewrite = {});
 
-// Calls fn(worker, i) for every i in [0, n), split into `threads`
-// contiguous ranges run on that many threads (the caller's among them),
-// worker being the range's number in [0, threads). fn must be safe to call
-// concurrently for different workers.
+// Logs a record the first pass could not read and counts it as read and
+// rejected, in *stats and in its file's counts.
+absl::Status CountRejection(const JobFiles& files, size_t file,
+                            const Rejection& rejection, JobStats* stats,
+                            RejectionLog* rejected);
+
+// Counts a document as read (and truncated, and its text bytes) in *stats
+// and in its file's counts.
+void CountDocument(size_t file, const Record& record, JobStats* stats);
+
+// Called with each document of a first pass (ReadFirstPass), in input
+// order, with the number of its file.
+using DocumentFn = std::function<absl::Status(size_t file, const Record& record)>;
+
+// The first pass of a job: reads every input in order (records that are
+// not documents are counted, not kept) and hands each document to
+// `on_document`. Checks `cancel` before each document. With `stats`, keeps
+// the accounting of what it reads: each file's format and compression,
+// read, rejected (logged in `rejected`: CountRejection), truncated,
+// passed_through, text_bytes and the field counts, then CheckFields; with
+// a null `stats` (a pass before the one that accounts), skips rejected
+// records and counts nothing.
+absl::Status ReadFirstPass(const JobFiles& files, const ReaderOptions& reader,
+                           const std::atomic<bool>* cancel, JobStats* stats,
+                           RejectionLog* rejected,
+                           const DocumentFn& on_document);
+
+// Calls fn(worker, i) for every i in [0, n) on `threads` threads (the
+// caller's among them; at most n), worker being the thread's number in
+// [0, threads), and returns when every call returned. With `grain` > 0
+// (the default, 4), each worker takes the next `grain` indices whenever it
+// finishes its own, so that a long document (or a thread the machine runs
+// less often) does not leave the other threads idle; which worker gets an
+// index then varies from run to run, so fn's results must not depend on it
+// (give each i its own place). With `grain` 0, the indices are split into
+// `threads` contiguous ranges, worker w taking the w-th.
+// fn must be safe to call concurrently for different workers.
 void ParallelFor(int threads, size_t n,
-                 const std::function<void(int worker, size_t i)>& fn);
+                 const std::function<void(int worker, size_t i)>& fn,
+                 size_t grain = 4);
+
+// One task at a time on another thread, for work that overlaps the
+// caller's (a batch is signed or counted while the next one is read).
+// Not thread safe: one thread calls Start and Wait.
+class BackgroundTask {
+ public:
+  BackgroundTask() = default;
+  BackgroundTask(const BackgroundTask&) = delete;
+  BackgroundTask& operator=(const BackgroundTask&) = delete;
+  // Waits for the task: a job that returns early (an error, an interrupt)
+  // must not leave a thread running on its state.
+  ~BackgroundTask() { Wait(); }
+
+  // Waits for the task running, if any, then runs `fn` on another thread.
+  void Start(std::function<void()> fn) {
+    Wait();
+    thread_ = std::thread(std::move(fn));
+  }
+  // Returns when the task started last has returned.
+  void Wait() {
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::thread thread_;
+};
 
 // Checks that every field the reader options name occurs in some record
 // of the JSONL inputs (`fields`, summed over them; nothing to check when
@@ -218,9 +278,18 @@ std::string JsonlOutputName(std::string_view name, Compression compression);
 // {"id", "url", "date", "text"}, url and date null when unknown.
 std::string TextRecordJson(const Record& record, std::string_view text);
 
-// Writes `json` as OUTDIR/stats.json (temporary name, then renamed): the
-// last output of a job, which marks a finished run.
-absl::Status WriteStatsJson(const JobFiles& files, std::string_view json);
+// Ends a job whose outputs are all staged but rejected.jsonl: stages
+// `rejected`, commits the outputs (stats->outputs lists them), writes
+// report.html with `write_report` (may be null: no report) and then
+// stats.json, which marks a finished run and so comes last. Both are
+// written from `stats_json()`, called after stats->stage_seconds and
+// stats->peak_rss_bytes are brought up to date ("report", then "total",
+// timed from `start`).
+using WriteReportFn = std::function<absl::Status(std::string_view stats_json)>;
+absl::Status CommitJob(JobFiles& files, RejectionLog& rejected,
+                       Clock::time_point start, JobStats* stats,
+                       const std::function<std::string()>& stats_json,
+                       const WriteReportFn& write_report);
 
 // Reads a line-count file (line_counts.bin, LineCounter::Serialize).
 // Returns InvalidArgument for a folder, NotFound when it cannot be
@@ -236,8 +305,6 @@ class LineCountBatch {
  public:
   LineCountBatch(LineCounter* counter, int threads)
       : counter_(counter), threads_(threads) {}
-  // Waits for the batch being counted (after an early return).
-  ~LineCountBatch();
   LineCountBatch(const LineCountBatch&) = delete;
   LineCountBatch& operator=(const LineCountBatch&) = delete;
   // Adds a document; starts counting the batch once it holds 8 MiB.
@@ -262,7 +329,7 @@ class LineCountBatch {
   Part parts_[2];
   int current_ = 0;
   size_t bytes_ = 0;
-  std::thread counting_;
+  BackgroundTask counting_;  // counts the part before parts_[current_]
 };
 
 // Cancelled ("interrupted") when `cancel` is set, else OK.
@@ -272,6 +339,25 @@ inline absl::Status CheckCancel(const std::atomic<bool>* cancel) {
   }
   return absl::OkStatus();
 }
+
+// The progress events of a job (ProgressFn, may be null), for the thread
+// that runs it: at most one every 250 ms, and every forced one (a stage's
+// last).
+class ProgressReporter {
+ public:
+  explicit ProgressReporter(ProgressFn fn) : fn_(std::move(fn)) {}
+  void Report(const ProgressEvent& event, bool force) {
+    if (!fn_) return;
+    const auto now = Clock::now();
+    if (!force && now - last_ < std::chrono::milliseconds(250)) return;
+    last_ = now;
+    fn_(event);
+  }
+
+ private:
+  ProgressFn fn_;
+  Clock::time_point last_ = Clock::now();
+};
 
 // The thread count of a job: `threads` when positive, else every core.
 int JobThreads(int threads);
@@ -285,9 +371,14 @@ void AddRecordCounts(const RecordCounts& counts, JsonWriter* j);
 // (format and compression with `with_format`: the dedup job's).
 void AddFileCounts(const FileCounts& f, bool with_format, JsonWriter* j);
 
-// Writes the stats.json members that list the files a folder walk left
-// out: "skipped_file_count":N,"skipped_files":[the first 1000 paths].
-void AddSkippedFiles(const std::vector<std::string>& skipped, JsonWriter* j);
+// Writes stats.json's "seconds": each stage's, with `digits` decimals.
+void AddStageSeconds(const JobStats& stats, int digits, JsonWriter* j);
+
+// Writes the members that close every stats.json: "files"
+// (AddFileCounts), "outputs", then the files a folder walk left out:
+// "skipped_file_count":N, "skipped_files":[the first 1000 paths].
+void AddJobFiles(const JobStats& stats, bool with_format,
+                 const std::vector<std::string>& skipped, JsonWriter* j);
 
 }  // namespace neardup::internal
 

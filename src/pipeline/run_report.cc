@@ -167,10 +167,9 @@ size_t FindDocuments(const std::vector<ReportFileRow>& files,
   return missing;
 }
 
-std::string FillDedup(const std::string& outdir, element stats,
-                      const ReaderOptions& reader, const ReportTexts* texts) {
-  DedupReport r;
-  r.outdir = outdir;
+// The parameters and counts of a dedup run's stats.json.
+void ReadDedupCounts(element stats, DedupReport* report) {
+  DedupReport& r = *report;
   element p = stats["parameters"];
   r.method = Str(p, "method");
   r.shingle = Str(p, "shingle");
@@ -200,7 +199,12 @@ std::string FillDedup(const std::string& outdir, element stats,
     r.pairs_accepted = U64Array(hist, "accepted");
     r.pairs_refused = U64Array(hist, "refused");
   }
+}
 
+// The cluster sizes of a dedup run's clusters.jsonl, and its largest
+// clusters.
+void ReadClusterSizes(const std::string& outdir, DedupReport* report) {
+  DedupReport& r = *report;
   // clusters.jsonl lists each cluster's members together, clusters in
   // order: sizes counted one cluster at a time.
   std::map<uint64_t, uint64_t> sizes;
@@ -233,6 +237,14 @@ std::string FillDedup(const std::string& outdir, element stats,
       });
   close();
   r.cluster_sizes.assign(sizes.begin(), sizes.end());
+}
+
+std::string FillDedup(const std::string& outdir, element stats,
+                      const ReaderOptions& reader, const ReportTexts* texts) {
+  DedupReport r;
+  r.outdir = outdir;
+  ReadDedupCounts(stats, &r);
+  ReadClusterSizes(outdir, &r);
 
   // removed.jsonl: the removals nearest the threshold and a sample of the
   // rest (the smallest hashes of their line numbers: spread over the run,
@@ -310,10 +322,53 @@ constexpr const char* kSignals[] = {
     "dup_8gram_char_fraction",    "dup_9gram_char_fraction",
     "dup_10gram_char_fraction"};
 
-std::string FillClean(const std::string& outdir, element stats,
-                      const ReaderOptions& reader) {
-  CleanReport r;
-  r.outdir = outdir;
+// The histograms of signals.jsonl (when the run wrote one), with the
+// thresholds the run used (`parameters`: its stats.json's).
+void ReadSignals(const std::string& outdir, element parameters,
+                 CleanReport* report) {
+  const std::string signals_path = (fs::path(outdir) / "signals.jsonl").string();
+  if (!fs::exists(signals_path)) return;
+  CleanReport& r = *report;
+  element gopher;
+  const bool have_thresholds =
+      parameters["gopher"].get(gopher) == simdjson::SUCCESS;
+  const GopherThresholds defaults;
+  std::map<std::string, double> fallback = {
+      {"dup_line_fraction", defaults.dup_line_fraction},
+      {"dup_paragraph_fraction", defaults.dup_paragraph_fraction},
+      {"dup_line_char_fraction", defaults.dup_line_char_fraction},
+      {"dup_paragraph_char_fraction", defaults.dup_paragraph_char_fraction}};
+  for (int n = 2; n <= 4; ++n) {
+    fallback["top_" + std::to_string(n) + "gram_char_fraction"] =
+        defaults.top_ngram_char_fraction[n - 2];
+  }
+  for (int n = 5; n <= 10; ++n) {
+    fallback["dup_" + std::to_string(n) + "gram_char_fraction"] =
+        defaults.dup_ngram_char_fraction[n - 5];
+  }
+  for (const char* name : kSignals) {
+    SignalHistogram h;
+    h.name = name;
+    h.threshold = have_thresholds ? F64(gopher, name, fallback[name])
+                                  : fallback[name];
+    h.counts.assign(20, 0);
+    r.signals.push_back(std::move(h));
+  }
+  ForEachJsonLine(signals_path, [&](uint64_t, element e) {
+    for (SignalHistogram& h : r.signals) {
+      double v = 0;
+      if (e[h.name].get_double().get(v) != simdjson::SUCCESS) continue;
+      const size_t bin = static_cast<size_t>(
+          std::clamp(v, 0.0, 1.0) * 20 >= 20 ? 19 : std::clamp(v, 0.0, 1.0) * 20);
+      ++h.counts[bin];
+    }
+    return true;
+  });
+}
+
+// The counts of a clean run's stats.json.
+void ReadCleanCounts(element stats, CleanReport* report) {
+  CleanReport& r = *report;
   r.read = U64(stats, "read");
   r.kept = U64(stats, "kept");
   r.removed = U64(stats, "removed");
@@ -326,6 +381,13 @@ std::string FillClean(const std::string& outdir, element stats,
   r.cut_bytes = U64(stats, "cut_bytes");
   r.not_rewritten = U64(stats, "not_rewritten");
   r.boilerplate_distinct = U64(stats, "boilerplate_lines");
+}
+
+std::string FillClean(const std::string& outdir, element stats,
+                      const ReaderOptions& reader) {
+  CleanReport r;
+  r.outdir = outdir;
+  ReadCleanCounts(stats, &r);
   element p = stats["parameters"];
   r.annotate = Bool(p, "annotate");
   r.signals_only = Bool(p, "signals_only");
@@ -387,45 +449,7 @@ std::string FillClean(const std::string& outdir, element stats,
                         {Str(e, "site"), Str(e, "line"), U64(e, "docs")});
                     return number < 5000;
                   });
-  // Signals, with the thresholds the run used.
-  const std::string signals_path = (fs::path(outdir) / "signals.jsonl").string();
-  if (fs::exists(signals_path)) {
-    element gopher;
-    const bool have_thresholds =
-        p["gopher"].get(gopher) == simdjson::SUCCESS;
-    const GopherThresholds defaults;
-    std::map<std::string, double> fallback = {
-        {"dup_line_fraction", defaults.dup_line_fraction},
-        {"dup_paragraph_fraction", defaults.dup_paragraph_fraction},
-        {"dup_line_char_fraction", defaults.dup_line_char_fraction},
-        {"dup_paragraph_char_fraction", defaults.dup_paragraph_char_fraction}};
-    for (int n = 2; n <= 4; ++n) {
-      fallback["top_" + std::to_string(n) + "gram_char_fraction"] =
-          defaults.top_ngram_char_fraction[n - 2];
-    }
-    for (int n = 5; n <= 10; ++n) {
-      fallback["dup_" + std::to_string(n) + "gram_char_fraction"] =
-          defaults.dup_ngram_char_fraction[n - 5];
-    }
-    for (const char* name : kSignals) {
-      SignalHistogram h;
-      h.name = name;
-      h.threshold = have_thresholds ? F64(gopher, name, fallback[name])
-                                    : fallback[name];
-      h.counts.assign(20, 0);
-      r.signals.push_back(std::move(h));
-    }
-    ForEachJsonLine(signals_path, [&](uint64_t, element e) {
-      for (SignalHistogram& h : r.signals) {
-        double v = 0;
-        if (e[h.name].get_double().get(v) != simdjson::SUCCESS) continue;
-        const size_t bin = static_cast<size_t>(
-            std::clamp(v, 0.0, 1.0) * 20 >= 20 ? 19 : std::clamp(v, 0.0, 1.0) * 20);
-        ++h.counts[bin];
-      }
-      return true;
-    });
-  }
+  ReadSignals(outdir, p, &r);
   Wanted wanted;
   for (const CleanExample& e : examples) wanted.ids.insert(e.id);
   Found found;

@@ -381,57 +381,59 @@ std::string ExampleHtml(const DedupExample& e, const DedupReport& r) {
   return s;
 }
 
-std::string DedupCharts(const DedupReport& r) {
-  std::string s;
-  const bool minhash = r.method == "minhash";
-  // The S-curve.
-  if (minhash && r.bands > 0 && r.rows > 0) {
-    std::string svg = SvgOpen("scurve", "LSH: chance that a pair is compared",
-                              "Probability that a pair becomes a candidate "
-                              "against its Jaccard similarity, with " +
-                                  Num(r.bands) + " bands of " + Num(r.rows) +
-                                  " rows; threshold " + Fixed(r.threshold, 2));
-    for (int k = 0; k <= 4; ++k) {
-      svg += YTick(kTop + kPlotH - k * kPlotH / 4.0, Fixed(k / 4.0, 2));
-    }
-    for (int k = 0; k <= 10; ++k) {
-      svg += XTick(kLeft + k * kPlotW / 10.0, Fixed(k / 10.0, 1));
-    }
-    std::string points;
-    for (int k = 0; k <= 200; ++k) {
-      const double j = k / 200.0;
-      const double p = LshCandidateProbability(j, r.bands, r.rows);
-      points += Fixed(kLeft + j * kPlotW, 1) + "," +
-                Fixed(kTop + kPlotH - p * kPlotH, 1) + " ";
-    }
-    svg += "<polyline fill=\"none\" stroke=\"#000\" stroke-width=\"2.5\" "
-           "points=\"" + points + "\"/>";
-    const double x = kLeft + r.threshold * kPlotW;
-    const double pt = LshCandidateProbability(r.threshold, r.bands, r.rows);
-    svg += "<line x1=\"" + Fixed(x, 1) + "\" y1=\"" + Num(kTop) + "\" x2=\"" +
-           Fixed(x, 1) + "\" y2=\"" + Num(kTop + kPlotH) +
-           "\" stroke=\"#000\" stroke-dasharray=\"6 3\" stroke-width=\"1.5\"/>"
-           "<circle cx=\"" + Fixed(x, 1) + "\" cy=\"" +
-           Fixed(kTop + kPlotH - pt * kPlotH, 1) +
-           "\" r=\"4\" fill=\"#fff\" stroke=\"#000\" stroke-width=\"2\"/>"
-           "<text x=\"" + Fixed(x - 6, 1) + "\" y=\"" + Num(kTop + kPlotH - 10) +
-           "\" text-anchor=\"end\" font-size=\"12\">threshold " +
-           Fixed(r.threshold, 2) + ": P = " + Fixed(pt, 3) + "</text>";
-    svg += Axes("Jaccard similarity of a pair", "P(pair becomes a candidate)") +
-           "</svg>";
-    std::vector<std::vector<std::string>> rows;
-    for (double j : {0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0}) {
-      rows.push_back({Fixed(j, 2), Fixed(LshCandidateProbability(j, r.bands, r.rows), 3)});
-    }
-    rows.push_back({"threshold " + Fixed(r.threshold, 2), Fixed(pt, 3)});
-    s += Figure(svg,
+// The S-curve of a MinHash run's LSH ("" for the other methods).
+std::string SCurveChart(const DedupReport& r) {
+  if (r.method != "minhash" || r.bands <= 0 || r.rows <= 0) return "";
+  std::string svg = SvgOpen("scurve", "LSH: chance that a pair is compared",
+                            "Probability that a pair becomes a candidate "
+                            "against its Jaccard similarity, with " +
+                                Num(r.bands) + " bands of " + Num(r.rows) +
+                                " rows; threshold " + Fixed(r.threshold, 2));
+  for (int k = 0; k <= 4; ++k) {
+    svg += YTick(kTop + kPlotH - k * kPlotH / 4.0, Fixed(k / 4.0, 2));
+  }
+  for (int k = 0; k <= 10; ++k) {
+    svg += XTick(kLeft + k * kPlotW / 10.0, Fixed(k / 10.0, 1));
+  }
+  std::string points;
+  for (int k = 0; k <= 200; ++k) {
+    const double j = k / 200.0;
+    const double p = LshCandidateProbability(j, r.bands, r.rows);
+    points += Fixed(kLeft + j * kPlotW, 1) + "," +
+              Fixed(kTop + kPlotH - p * kPlotH, 1) + " ";
+  }
+  svg += "<polyline fill=\"none\" stroke=\"#000\" stroke-width=\"2.5\" "
+         "points=\"" + points + "\"/>";
+  const double x = kLeft + r.threshold * kPlotW;
+  const double pt = LshCandidateProbability(r.threshold, r.bands, r.rows);
+  svg += "<line x1=\"" + Fixed(x, 1) + "\" y1=\"" + Num(kTop) + "\" x2=\"" +
+         Fixed(x, 1) + "\" y2=\"" + Num(kTop + kPlotH) +
+         "\" stroke=\"#000\" stroke-dasharray=\"6 3\" stroke-width=\"1.5\"/>"
+         "<circle cx=\"" + Fixed(x, 1) + "\" cy=\"" +
+         Fixed(kTop + kPlotH - pt * kPlotH, 1) +
+         "\" r=\"4\" fill=\"#fff\" stroke=\"#000\" stroke-width=\"2\"/>"
+         "<text x=\"" + Fixed(x - 6, 1) + "\" y=\"" + Num(kTop + kPlotH - 10) +
+         "\" text-anchor=\"end\" font-size=\"12\">threshold " +
+         Fixed(r.threshold, 2) + ": P = " + Fixed(pt, 3) + "</text>";
+  svg += Axes("Jaccard similarity of a pair", "P(pair becomes a candidate)") +
+         "</svg>";
+  std::vector<std::vector<std::string>> rows;
+  for (double j : {0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0}) {
+    rows.push_back({Fixed(j, 2), Fixed(LshCandidateProbability(j, r.bands, r.rows), 3)});
+  }
+  rows.push_back({"threshold " + Fixed(r.threshold, 2), Fixed(pt, 3)});
+  return Figure(svg,
                 "The S-curve of " + Num(r.bands) + " bands &times; " +
                     Num(r.rows) + " rows (" + Num(r.num_perm) +
                     " permutations): pairs to the right of the dashed "
                     "threshold line are compared with this probability.",
                 DataTable({"Jaccard", "P(candidate)"}, rows));
-  }
-  // Verified candidate pairs.
+}
+
+// The similarity (or distance) of the verified candidate pairs.
+std::string PairsChart(const DedupReport& r) {
+  const bool minhash = r.method == "minhash";
+  std::string s;
   s += "<h2 id=\"pairs\">Verified candidate pairs</h2>\n";
   if (r.pairs_accepted.empty() && r.pairs_refused.empty()) {
     s += "<p class=\"note\">This run did not record the similarity of its "
@@ -485,7 +487,12 @@ std::string DedupCharts(const DedupReport& r) {
                            "refused"},
                           rows));
   }
-  // Cluster sizes.
+  return s;
+}
+
+// The cluster sizes and the largest clusters.
+std::string ClustersChart(const DedupReport& r) {
+  std::string s;
   s += "<h2 id=\"clusters\">Clusters</h2>\n";
   if (r.cluster_sizes.empty()) {
     s += "<p>No clusters: no document was found to be a near-duplicate of "
@@ -524,6 +531,10 @@ std::string DedupCharts(const DedupReport& r) {
          "clusters.jsonl.</p>\n";
   }
   return s;
+}
+
+std::string DedupCharts(const DedupReport& r) {
+  return SCurveChart(r) + PairsChart(r) + ClustersChart(r);
 }
 
 }  // namespace
@@ -781,52 +792,45 @@ std::string CleanExampleHtml(const CleanExample& e) {
 
 }  // namespace
 
-std::string RenderCleanReport(const CleanReport& r) {
-  std::string b = Header("clean", r.outdir);
-  b += Accounting(r.read, r.kept, r.removed, r.rejected);
-  b += "<p>" + Num(r.edited) + " documents edited; " + Megabytes(r.cut_bytes) +
-       " of " + Megabytes(r.text_bytes) + " of text cut (" +
-       Percent(r.cut_bytes, r.text_bytes) + "); removed: " +
-       Num(r.removed_empty) + " empty after cleaning, " +
-       Num(r.removed_gopher) + " by the Gopher filter" +
-       (r.not_rewritten ? "; " + Num(r.not_rewritten) +
-                              " HTML records with cuts written as read"
-                        : std::string()) +
-       (r.annotate ? ". <b>Annotate</b>: cuts listed, texts left as read" : "") +
-       (r.signals_only ? ". <b>Signals only</b>: nothing changed" : "") +
-       ".</p>\n";
-  // Cuts by reason.
+namespace {
+
+// Cuts by reason: a chart and its table.
+std::string CutReasonsSection(const CleanReport& r) {
+  std::string b;
   b += "<h2 id=\"reasons\">Cuts by reason</h2>\n";
-  {
-    BarChartSpec c;
-    c.id = "cut-reasons";
-    c.title = "Bytes cut by reason";
-    c.x_label = "reason";
-    c.y_label = "bytes cut";
-    c.series = {{"bytes", {}}};
-    std::vector<std::vector<std::string>> rows;
-    uint64_t cuts = 0;
-    for (const ReasonRow& row : r.reasons) {
-      c.x_ticks.push_back(row.reason);
-      c.series[0].values.push_back(static_cast<double>(row.bytes));
-      rows.push_back({HtmlEscape(row.reason), Num(row.cuts), Num(row.bytes),
-                      Percent(row.bytes, r.text_bytes)});
-      cuts += row.cuts;
-    }
-    c.summary = Num(cuts) + " cuts, " + Num(r.cut_bytes) + " bytes.";
-    // A table in the open too: it is the page's main number.
-    std::string table = "<table><thead><tr><th>reason</th><th class=\"n\">"
-                        "cuts (lines or blocks)</th><th class=\"n\">bytes</th>"
-                        "<th class=\"n\">of all text</th></tr></thead><tbody>";
-    for (const auto& cells : rows) {
-      table += "<tr><td>" + cells[0] + "</td><td class=\"n\">" + cells[1] +
-               "</td><td class=\"n\">" + cells[2] + "</td><td class=\"n\">" +
-               cells[3] + "</td></tr>";
-    }
-    table += "</tbody></table>";
-    b += Figure(BarChart(c), "Bytes of text cut for each reason.", table);
+  BarChartSpec c;
+  c.id = "cut-reasons";
+  c.title = "Bytes cut by reason";
+  c.x_label = "reason";
+  c.y_label = "bytes cut";
+  c.series = {{"bytes", {}}};
+  std::vector<std::vector<std::string>> rows;
+  uint64_t cuts = 0;
+  for (const ReasonRow& row : r.reasons) {
+    c.x_ticks.push_back(row.reason);
+    c.series[0].values.push_back(static_cast<double>(row.bytes));
+    rows.push_back({HtmlEscape(row.reason), Num(row.cuts), Num(row.bytes),
+                    Percent(row.bytes, r.text_bytes)});
+    cuts += row.cuts;
   }
-  // Boilerplate.
+  c.summary = Num(cuts) + " cuts, " + Num(r.cut_bytes) + " bytes.";
+  // A table in the open too: it is the page's main number.
+  std::string table = "<table><thead><tr><th>reason</th><th class=\"n\">"
+                      "cuts (lines or blocks)</th><th class=\"n\">bytes</th>"
+                      "<th class=\"n\">of all text</th></tr></thead><tbody>";
+  for (const auto& cells : rows) {
+    table += "<tr><td>" + cells[0] + "</td><td class=\"n\">" + cells[1] +
+             "</td><td class=\"n\">" + cells[2] + "</td><td class=\"n\">" +
+             cells[3] + "</td></tr>";
+  }
+  table += "</tbody></table>";
+  b += Figure(BarChart(c), "Bytes of text cut for each reason.", table);
+  return b;
+}
+
+// The most frequent boilerplate lines, by site.
+std::string BoilerplateSection(const CleanReport& r) {
+  std::string b;
   b += "<h2 id=\"boilerplate\">Most frequent boilerplate lines</h2>\n";
   if (r.boilerplate.empty()) {
     b += "<p>No line was cut as boilerplate.</p>\n";
@@ -858,6 +862,80 @@ std::string RenderCleanReport(const CleanReport& r) {
       b += "</tbody></table>\n";
     }
   }
+  return b;
+}
+
+// The histogram of each repetition signal ("" without signals.jsonl).
+std::string SignalsSection(const CleanReport& r) {
+  if (r.signals.empty()) return "";
+  std::string b;
+  b += "<h2 id=\"signals\">Repetition signals</h2>\n<p class=\"note\">The "
+       "Gopher repetition signals of every document (signals.jsonl), with "
+       "the filter's thresholds dashed.</p>\n";
+  for (size_t k = 0; k < r.signals.size(); ++k) {
+    const SignalHistogram& h = r.signals[k];
+    BarChartSpec c;
+    c.id = "signal-" + Num(k);
+    c.title = h.name;
+    c.x_label = "fraction of the document";
+    c.y_label = "documents";
+    c.series = {{"documents", {}}};
+    std::vector<std::vector<std::string>> rows;
+    const size_t bins = h.counts.size();
+    uint64_t docs = 0, over = 0;
+    for (size_t i = 0; i < bins; ++i) {
+      c.series[0].values.push_back(static_cast<double>(h.counts[i]));
+      docs += h.counts[i];
+      if (!std::isnan(h.threshold) &&
+          static_cast<double>(i) / bins >= h.threshold) {
+        over += h.counts[i];
+      }
+      if (h.counts[i]) {
+        rows.push_back({Fixed(static_cast<double>(i) / bins, 2) + "&ndash;" +
+                            Fixed(static_cast<double>(i + 1) / bins, 2),
+                        Num(h.counts[i])});
+      }
+    }
+    for (size_t i = 0; i <= bins; ++i) {
+      c.x_ticks.push_back(Fixed(static_cast<double>(i) / bins, 1));
+    }
+    if (!std::isnan(h.threshold)) {
+      c.marker = h.threshold * bins;
+      c.marker_label = "threshold " + Fixed(h.threshold, 2);
+    }
+    c.summary = Num(docs) + " documents" +
+                (std::isnan(h.threshold)
+                     ? std::string()
+                     : ", threshold " + Fixed(h.threshold, 2));
+    b += Figure(BarChart(c),
+                HtmlEscape(h.name) + ": " + Num(docs) + " documents" +
+                    (std::isnan(h.threshold)
+                         ? std::string(".")
+                         : "; about " + Num(over) +
+                               " in bins at or above the threshold."),
+                DataTable({"fraction", "documents"}, rows));
+  }
+  return b;
+}
+
+}  // namespace
+
+std::string RenderCleanReport(const CleanReport& r) {
+  std::string b = Header("clean", r.outdir);
+  b += Accounting(r.read, r.kept, r.removed, r.rejected);
+  b += "<p>" + Num(r.edited) + " documents edited; " + Megabytes(r.cut_bytes) +
+       " of " + Megabytes(r.text_bytes) + " of text cut (" +
+       Percent(r.cut_bytes, r.text_bytes) + "); removed: " +
+       Num(r.removed_empty) + " empty after cleaning, " +
+       Num(r.removed_gopher) + " by the Gopher filter" +
+       (r.not_rewritten ? "; " + Num(r.not_rewritten) +
+                              " HTML records with cuts written as read"
+                        : std::string()) +
+       (r.annotate ? ". <b>Annotate</b>: cuts listed, texts left as read" : "") +
+       (r.signals_only ? ". <b>Signals only</b>: nothing changed" : "") +
+       ".</p>\n";
+  b += CutReasonsSection(r);
+  b += BoilerplateSection(r);
   // Largest share cut.
   b += "<h2 id=\"share\">Documents with the largest share cut</h2>\n";
   if (r.largest_share.empty()) {
@@ -890,55 +968,7 @@ std::string RenderCleanReport(const CleanReport& r) {
       b += CleanExampleHtml(r.examples[i]);
     }
   }
-  // Signals.
-  if (!r.signals.empty()) {
-    b += "<h2 id=\"signals\">Repetition signals</h2>\n<p class=\"note\">The "
-         "Gopher repetition signals of every document (signals.jsonl), with "
-         "the filter's thresholds dashed.</p>\n";
-    for (size_t k = 0; k < r.signals.size(); ++k) {
-      const SignalHistogram& h = r.signals[k];
-      BarChartSpec c;
-      c.id = "signal-" + Num(k);
-      c.title = h.name;
-      c.x_label = "fraction of the document";
-      c.y_label = "documents";
-      c.series = {{"documents", {}}};
-      std::vector<std::vector<std::string>> rows;
-      const size_t bins = h.counts.size();
-      uint64_t docs = 0, over = 0;
-      for (size_t i = 0; i < bins; ++i) {
-        c.series[0].values.push_back(static_cast<double>(h.counts[i]));
-        docs += h.counts[i];
-        if (!std::isnan(h.threshold) &&
-            static_cast<double>(i) / bins >= h.threshold) {
-          over += h.counts[i];
-        }
-        if (h.counts[i]) {
-          rows.push_back({Fixed(static_cast<double>(i) / bins, 2) + "&ndash;" +
-                              Fixed(static_cast<double>(i + 1) / bins, 2),
-                          Num(h.counts[i])});
-        }
-      }
-      for (size_t i = 0; i <= bins; ++i) {
-        c.x_ticks.push_back(Fixed(static_cast<double>(i) / bins, 1));
-      }
-      if (!std::isnan(h.threshold)) {
-        c.marker = h.threshold * bins;
-        c.marker_label = "threshold " + Fixed(h.threshold, 2);
-      }
-      c.summary = Num(docs) + " documents" +
-                  (std::isnan(h.threshold)
-                       ? std::string()
-                       : ", threshold " + Fixed(h.threshold, 2));
-      b += Figure(BarChart(c),
-                  HtmlEscape(h.name) + ": " + Num(docs) + " documents" +
-                      (std::isnan(h.threshold)
-                           ? std::string(".")
-                           : "; about " + Num(over) +
-                                 " in bins at or above the threshold."),
-                  DataTable({"fraction", "documents"}, rows));
-    }
-  }
+  b += SignalsSection(r);
   b += FilesTable(r.files);
   return Page("neardup clean report", b);
 }

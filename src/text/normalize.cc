@@ -18,6 +18,10 @@
 #include "text/utf8_internal.h"
 #include "utf8proc.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace neardup {
 namespace {
 
@@ -253,10 +257,58 @@ size_t Normalizer::AsciiRun(const unsigned char* p, size_t n, size_t i,
   return i;
 }
 
+#if defined(__SSE2__)
+namespace {
+
+// What WordsChunk found in 16 bytes.
+struct Chunk {
+  __m128i mapped;   // the bytes as the table maps them (spaces stay)
+  uint32_t spaces;  // bit k: byte k is ' '
+  // Bit k: byte k is neither a letter, a digit nor a space, or is the
+  // second of two spaces.
+  uint32_t stops;
+};
+
+// Classifies p[0..15] for the fast path of AsciiRunCollapsing: ASCII
+// letters and digits with single ' ' between them are written one byte for
+// one byte. `fold` and `zero`: 0xFF when case folding and
+// digits_to_zero are on.
+inline Chunk WordsChunk(const unsigned char* p, __m128i fold, __m128i zero) {
+  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+  // Signed compares: bytes >= 0x80 are negative and fall outside.
+  const __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+                                      _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
+  const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+  const __m128i space = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
+  const __m128i ok = _mm_or_si128(_mm_or_si128(alpha, digit), space);
+  Chunk c;
+  c.spaces = static_cast<uint32_t>(_mm_movemask_epi8(space));
+  c.stops = (~static_cast<uint32_t>(_mm_movemask_epi8(ok)) & 0xFFFF) |
+            ((c.spaces & (c.spaces >> 1)) << 1);
+  // Upper case letters lose their case (alpha and bit 0x20 clear).
+  const __m128i upper = _mm_andnot_si128(_mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(0x20)),
+                                                        _mm_set1_epi8(0x20)),
+                                         alpha);
+  __m128i mapped = _mm_or_si128(v, _mm_and_si128(_mm_and_si128(upper, fold),
+                                                 _mm_set1_epi8(0x20)));
+  const __m128i zeroed = _mm_and_si128(digit, zero);
+  mapped = _mm_or_si128(_mm_andnot_si128(zeroed, mapped),
+                        _mm_and_si128(zeroed, _mm_set1_epi8('0')));
+  c.mapped = mapped;
+  return c;
+}
+
+}  // namespace
+#endif
+
 // The ASCII loop for collapse_whitespace && punctuation_to_space, without
 // data-dependent branches: a kept byte writes an optional space and itself,
 // anything else only sets the pending space. Also steps over the
-// typographic separators.
+// typographic separators. Under these options the kept ASCII bytes are
+// exactly the letters and digits, so 16 bytes of words with single spaces
+// between them (most of a running text) are written 16 at a time.
 size_t Normalizer::AsciiRunCollapsing(const unsigned char* p, size_t n,
                                       size_t i, size_t* seg_in,
                                       size_t* seg_out, bool* seg_pending) {
@@ -265,8 +317,46 @@ size_t Normalizer::AsciiRunCollapsing(const unsigned char* p, size_t n,
   size_t pending = pending_space_;
   size_t s_in = *seg_in, s_out = *seg_out;
   size_t s_pending = *seg_pending;
+#if defined(__SSE2__)
+  const __m128i fold = _mm_set1_epi8(options_.case_fold ? -1 : 0);
+  const __m128i zero = _mm_set1_epi8(options_.digits_to_zero ? -1 : 0);
+#endif
   for (;;) {
-    for (; i < n; ++i) {
+#if defined(__SSE2__)
+    // The output never runs ahead of what is left of the input (Normalize
+    // and Reserve keep room for n - i + 1 more bytes, a pending space
+    // included): a 16-byte store at o + len stays inside it.
+    while (i + 16 <= n) {
+      const Chunk c = WordsChunk(p + i, fold, zero);
+      uint32_t stops = c.stops;
+      // A leading space collapses into a pending one, or is dropped at
+      // the start of the output.
+      if ((c.spaces & 1) && (pending || len == 0)) stops |= 1;
+      const size_t take = stops == 0 ? 16 : static_cast<size_t>(__builtin_ctz(stops));
+      if (take == 0) break;
+      if (pending && len != 0) o[len++] = ' ';
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(o + len), c.mapped);
+      const uint32_t spaces = c.spaces & ((1u << take) - 1);
+      if (spaces != 0) {
+        // The last space ends the segment; every byte before it is out.
+        const size_t last = 31 - static_cast<size_t>(__builtin_clz(spaces));
+        s_in = i + last + 1;
+        s_out = len + last;
+        s_pending = 1;
+      }
+      // A trailing space stays pending, not written.
+      pending = (spaces >> (take - 1)) & 1;
+      len += take - pending;
+      i += take;
+      if (take < 16) break;
+    }
+    // Byte by byte: the byte that stopped the fast path (then the fast
+    // path again), or the last 15 bytes.
+    const size_t stop = i + 16 <= n ? i + 1 : n;
+#else
+    const size_t stop = n;
+#endif
+    for (; i < stop; ++i) {
       const unsigned char c = p[i];
       if (c >= 0x80) break;
       const size_t keep = ascii_class_[c] == kKeep;
@@ -281,6 +371,7 @@ size_t Normalizer::AsciiRunCollapsing(const unsigned char* p, size_t n,
       s_pending = whitespace ? 1 : s_pending;
     }
     if (i >= n) break;
+    if (p[i] < 0x80) continue;  // stopped at `stop`: the fast path again
     const int sep = TypographicSeparatorAt(p, n, i);
     if (sep == 0) break;
     pending = 1;

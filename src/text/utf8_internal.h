@@ -9,6 +9,10 @@
 #include <string_view>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "neardup/text.h"
 
 namespace neardup::internal {
@@ -114,6 +118,29 @@ inline WordClass AsciiWordClass(unsigned char c) {
              : WordClass::kSeparator;
 }
 
+// Returns the first i' >= i with p[i'] not an ASCII letter or digit (or n):
+// the end of the ASCII part of a word, 16 bytes at a time.
+inline size_t SkipAsciiWordBytes(const unsigned char* p, size_t i, size_t n) {
+#if defined(__SSE2__)
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    // Signed compares: bytes >= 0x80 are negative and fall outside.
+    const __m128i alpha =
+        _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+                      _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
+    const __m128i digit =
+        _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+    const uint32_t other =
+        ~static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(alpha, digit))) & 0xFFFF;
+    if (other != 0) return i + static_cast<size_t>(__builtin_ctz(other));
+  }
+#endif
+  while (i < n && p[i] < 0x80 && AsciiWordClass(p[i]) == WordClass::kWord) ++i;
+  return i;
+}
+
 // Calls f(begin, end) for each word of text[0 .. n) (see SplitWords), in
 // order. Linear time, no allocation.
 template <typename F>
@@ -128,7 +155,8 @@ inline void ForEachWord(const char* text, size_t n, F&& f) {
     if (p[i] < 0x80) {
       cls = AsciiWordClass(p[i]);
       if (cls == WordClass::kWord && state == kInWord) {
-        ++i;  // the common case: inside an ASCII word
+        // The common case: inside an ASCII word.
+        i = SkipAsciiWordBytes(p, i + 1, n);
         continue;
       }
     } else {

@@ -19,7 +19,7 @@
 
 namespace {
 
-namespace io = neardup::io_internal;
+namespace io = neardup::internal;
 
 // Reads `source` to its end (or error) in reads of varying size.
 std::string Drain(io::ByteSource* source, absl::Status* status) {

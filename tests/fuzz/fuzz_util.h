@@ -52,26 +52,61 @@ class FuzzInput {
 };
 
 // What reading a whole file gave.
+// The little-endian 64-bit value at s[at, at + 8) (the byte order of
+// neardup's files), and writing one there.
+inline uint64_t GetU64(const std::string& s, size_t at) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) v = v << 8 | static_cast<uint8_t>(s[at + i]);
+  return v;
+}
+inline void PutU64(std::string* s, size_t at, uint64_t v) {
+  for (int i = 0; i < 8; ++i) (*s)[at + i] = static_cast<char>(v >> (8 * i));
+}
+
+// Checks that the records of one file come in file order: line numbers
+// and offsets increase.
+class FileOrder {
+ public:
+  void Check(const Record& r) {
+    FUZZ_CHECK(first_ || r.line > last_line_);
+    FUZZ_CHECK(first_ || r.offset > last_offset_);
+    first_ = false;
+    last_line_ = r.line;
+    last_offset_ = r.offset;
+  }
+
+ private:
+  bool first_ = true;
+  uint64_t last_line_ = 0, last_offset_ = 0;
+};
+
 struct ReadCounts {
   uint64_t records = 0;
   uint64_t rejections = 0;
 };
 
+// A reader's factory (internal::NewJsonlReader, NewWarcReader, ...).
+using NewReaderFn = std::unique_ptr<RecordReader> (*)(
+    std::string path, Compression compression,
+    std::unique_ptr<internal::BufferedInput> in, const ReaderOptions& options);
+
 // Reads every record of `bytes` (decompressed by magic first) with the
-// reader `make` builds, checking what holds for every format: kEnd is
-// sticky, the loop ends within a bound, text is at most max_document_bytes,
-// and rejections name the file. `check(record)` adds the format's own checks.
-template <typename MakeReader, typename CheckRecord>
+// reader `new_reader` makes of file "fuzz", checking what holds for every
+// format: kEnd is sticky, the loop ends within a bound, records come in file
+// order (FileOrder), text is at most max_document_bytes, and rejections
+// name the file. `check(record)` adds the format's own checks.
+template <typename CheckRecord>
 ReadCounts ReadEverything(std::string_view bytes, const ReaderOptions& options,
-                          MakeReader make, CheckRecord check) {
+                          NewReaderFn new_reader, CheckRecord check) {
   auto source =
-      io_internal::Decompress(io_internal::NewStringSource(std::string(bytes)));
+      internal::Decompress(internal::NewStringSource(std::string(bytes)));
   FUZZ_CHECK(source.ok());
-  auto in = std::make_unique<io_internal::BufferedInput>(
-      std::move(source->source), 4096, io_internal::kJsonPadding);
+  auto in = std::make_unique<internal::BufferedInput>(
+      std::move(source->source), 4096, internal::kJsonPadding);
   std::unique_ptr<RecordReader> reader =
-      make(std::move(in), source->compression, options);
+      new_reader("fuzz", source->compression, std::move(in), options);
   ReadCounts counts;
+  FileOrder order;
   Record record;
   Rejection rejection;
   // Each result consumes at least one byte of the decompressed stream, and
@@ -86,6 +121,7 @@ ReadCounts ReadEverything(std::string_view bytes, const ReaderOptions& options,
     if (r == RecordReader::Result::kRecord) {
       ++counts.records;
       FUZZ_CHECK(record.text.size() <= options.max_document_bytes);
+      order.Check(record);
       check(record);
     } else {
       ++counts.rejections;

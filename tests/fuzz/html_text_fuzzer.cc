@@ -15,12 +15,12 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view html(reinterpret_cast<const char*>(data), size);
   std::string text;
-  neardup::io_internal::HtmlToText(html, &text);
+  neardup::internal::HtmlToText(html, &text);
   FUZZ_CHECK(text.empty() || text.back() != '\n');
   FUZZ_CHECK(text.find("\n\n\n") == std::string::npos);
   if (neardup::IsValidUtf8(html)) FUZZ_CHECK(neardup::IsValidUtf8(text));
   std::string again = "stale";
-  neardup::io_internal::HtmlToText(html, &again);
+  neardup::internal::HtmlToText(html, &again);
   FUZZ_CHECK(again == text);
   return 0;
 }

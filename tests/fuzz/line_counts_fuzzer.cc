@@ -21,15 +21,8 @@
 
 namespace {
 
-uint64_t GetU64(const std::string& s, size_t at) {
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = v << 8 | static_cast<uint8_t>(s[at + i]);
-  return v;
-}
-
-void PutU64(std::string* s, size_t at, uint64_t v) {
-  for (int i = 0; i < 8; ++i) (*s)[at + i] = static_cast<char>(v >> (8 * i));
-}
+using neardup::fuzz::GetU64;
+using neardup::fuzz::PutU64;
 
 // Rewrites the checksums of a file laid out as Serialize lays it out, as
 // far as the bytes go.

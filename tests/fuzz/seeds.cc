@@ -17,21 +17,13 @@
 
 #include "neardup/clean.h"
 #include "neardup/index.h"
+#include "tests/words.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-// A word of letters only, distinct for each n (digits would all normalize
-// to '0').
-std::string Word(uint64_t n) {
-  std::string w = "w";
-  do {
-    w += static_cast<char>('a' + n % 26);
-    n /= 26;
-  } while (n > 0);
-  return w;
-}
+using ::neardup::test::Word;
 
 // `count` words starting at word number `first`, separated by spaces.
 std::string Words(uint64_t first, int count) {
