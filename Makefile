@@ -56,8 +56,8 @@ test-asan: deps
 test-tsan: deps
 	@cmake -S . -B build-tsan $(SANITIZER_FLAGS) -DNEARDUP_SANITIZE=thread \
 	  >/dev/null
-	@cmake --build build-tsan -j$(JOBS) --target neardup_tool dedup_test \
-	  dedup_stages_test clean_test syndication_test job_test index_test \
+	@cmake --build build-tsan -j$(JOBS) --target neardup_tool dedup_job_test \
+	  dedup_stages_test clean_job_test syndication_test job_test index_test \
 	  index_folder_test
 	@cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 	  ctest --output-on-failure -j$(JOBS) -R '$(TSAN_TESTS)' -LE 'slow|fuzz'
