@@ -85,18 +85,21 @@ absl::Status InsertBatch(Index& index, absl::Span<const std::string_view> keys,
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<std::vector<IndexMatch>>> QueryBatch(
-    const Index& index, absl::Span<const std::string_view> texts, int threads,
-    const QueryOptions& query) {
+// Queries every text of `texts` in `source` (an Index or an IndexFolder)
+// on `threads` threads; the first error in text order, if any.
+template <typename Match, typename Source>
+absl::StatusOr<std::vector<std::vector<Match>>> QueryEach(
+    const Source& source, absl::Span<const std::string_view> texts,
+    int threads, const QueryOptions& query) {
   if (threads < 0) {
     return absl::InvalidArgumentError("threads must be at least 0, got " +
                                       std::to_string(threads));
   }
-  std::vector<std::vector<IndexMatch>> out(texts.size());
+  std::vector<std::vector<Match>> out(texts.size());
   std::vector<absl::Status> status(texts.size());
   internal::ParallelFor(internal::JobThreads(threads), texts.size(),
                         [&](int, size_t i) {
-                          auto m = index.Query(texts[i], query);
+                          auto m = source.Query(texts[i], query);
                           if (m.ok()) {
                             out[i] = *std::move(m);
                           } else {
@@ -109,28 +112,16 @@ absl::StatusOr<std::vector<std::vector<IndexMatch>>> QueryBatch(
   return out;
 }
 
+absl::StatusOr<std::vector<std::vector<IndexMatch>>> QueryBatch(
+    const Index& index, absl::Span<const std::string_view> texts, int threads,
+    const QueryOptions& query) {
+  return QueryEach<IndexMatch>(index, texts, threads, query);
+}
+
 absl::StatusOr<std::vector<std::vector<IndexFolderMatch>>> QueryBatch(
     const IndexFolder& folder, absl::Span<const std::string_view> texts,
     int threads, const QueryOptions& query) {
-  if (threads < 0) {
-    return absl::InvalidArgumentError("threads must be at least 0, got " +
-                                      std::to_string(threads));
-  }
-  std::vector<std::vector<IndexFolderMatch>> out(texts.size());
-  std::vector<absl::Status> status(texts.size());
-  internal::ParallelFor(internal::JobThreads(threads), texts.size(),
-                        [&](int, size_t i) {
-                          auto m = folder.Query(texts[i], query);
-                          if (m.ok()) {
-                            out[i] = *std::move(m);
-                          } else {
-                            status[i] = m.status();
-                          }
-                        });
-  for (const absl::Status& s : status) {
-    if (!s.ok()) return s;
-  }
-  return out;
+  return QueryEach<IndexFolderMatch>(folder, texts, threads, query);
 }
 
 absl::StatusOr<std::vector<std::optional<IndexMatch>>> DedupBatch(
