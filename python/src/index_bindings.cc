@@ -171,22 +171,37 @@ std::unique_ptr<PyIndex> MakeIndex(double threshold, int num_perm,
   return std::make_unique<PyIndex>(CheckIndex(Index::Create(o)));
 }
 
+// The arguments of insert_batch and dedup_batch, checked and copied out of
+// Python objects (while the GIL is held).
+struct KeyedTexts {
+  std::vector<std::string> keys;
+  std::vector<std::string> texts;
+  std::vector<std::string> origins;  // empty: none given
+};
+
+KeyedTexts KeyedTextsOf(int threads, const py::object& keys,
+                        const py::object& texts, const py::object& origins) {
+  CheckThreadCount(threads);
+  KeyedTexts b;
+  b.keys = ListOf(keys, "keys");
+  b.texts = ListOf(texts, "texts");
+  if (!origins.is_none()) b.origins = ListOf(origins, "origins");
+  return b;
+}
+
 void BindIndexBatches(py::class_<PyIndex>& index) {
   index
       .def(
           "insert_batch",
           [](PyIndex& py_self, const py::object& keys, const py::object& texts,
              int threads, const py::object& origins) {
-            CheckThreadCount(threads);
-            const std::vector<std::string> k = ListOf(keys, "keys");
-            const std::vector<std::string> t = ListOf(texts, "texts");
-            std::vector<std::string> o;
-            if (!origins.is_none()) o = ListOf(origins, "origins");
+            const KeyedTexts b = KeyedTextsOf(threads, keys, texts, origins);
             absl::Status status;
             {
               py::gil_scoped_release release;
               std::unique_lock lock(py_self.mu);
-              status = InsertBatch(py_self.index, Views(k), Views(t), threads, Views(o));
+              status = InsertBatch(py_self.index, Views(b.keys), Views(b.texts), threads,
+                                   Views(b.origins));
             }
             CheckIndex(status);
           },
@@ -221,16 +236,13 @@ void BindIndexBatches(py::class_<PyIndex>& index) {
           "dedup_batch",
           [](PyIndex& py_self, const py::object& keys, const py::object& texts,
              int threads, const py::object& origins) {
-            CheckThreadCount(threads);
-            const std::vector<std::string> k = ListOf(keys, "keys");
-            const std::vector<std::string> t = ListOf(texts, "texts");
-            std::vector<std::string> o;
-            if (!origins.is_none()) o = ListOf(origins, "origins");
+            const KeyedTexts b = KeyedTextsOf(threads, keys, texts, origins);
             absl::StatusOr<std::vector<std::optional<IndexMatch>>> found;
             {
               py::gil_scoped_release release;
               std::unique_lock lock(py_self.mu);
-              found = DedupBatch(py_self.index, Views(k), Views(t), threads, Views(o));
+              found = DedupBatch(py_self.index, Views(b.keys), Views(b.texts), threads,
+                                 Views(b.origins));
             }
             py::list out;
             for (const auto& f : CheckIndex(std::move(found))) {
