@@ -451,6 +451,125 @@ uint64_t KeyGeneration(std::string_view key) {
   return g;
 }
 
+// The files a merge reads, in order, and which of their records it keeps
+// and under which number.
+struct MergeSources {
+  std::vector<const internal::IndexFileView*> views;
+  // new_doc[i][d]: record d of views[i]'s number in the output, or ~0 when
+  // dropped (filled only when dropping; otherwise base[i] + d).
+  std::vector<std::vector<uint32_t>> new_doc;
+  std::vector<uint64_t> base;
+  bool dropping = false;
+  uint64_t documents = 0;  // in the output
+
+  bool Kept(size_t i, uint64_t d) const {
+    return !dropping || new_doc[i][d] != ~0u;
+  }
+  uint64_t Renumber(size_t i, uint64_t d) const {
+    return dropping ? new_doc[i][d] : base[i] + d;
+  }
+};
+
+// Numbers the records of `views` in the output, less those of generation
+// `drop` (0: none).
+absl::StatusOr<MergeSources> PlanMerge(
+    std::vector<const internal::IndexFileView*> views, uint64_t drop) {
+  MergeSources m;
+  m.views = std::move(views);
+  m.dropping = drop != 0;
+  m.new_doc.resize(m.views.size());
+  m.base.resize(m.views.size());
+  for (size_t i = 0; i < m.views.size(); ++i) {
+    const internal::IndexFileView& v = *m.views[i];
+    m.base[i] = m.documents;
+    if (!m.dropping) {
+      m.documents += v.documents();
+      continue;
+    }
+    std::vector<uint32_t>& map = m.new_doc[i];
+    map.resize(v.documents());
+    for (uint64_t d = 0; d < v.documents(); ++d) {
+      auto key = v.Key(d);
+      if (!key.ok()) return key.status();
+      map[d] = KeyGeneration(*key) == drop ? ~0u
+                                           : static_cast<uint32_t>(m.documents++);
+    }
+  }
+  return m;
+}
+
+// KEYS or ORIG: the end offsets of the kept records' strings, then the
+// bytes.
+absl::Status PutStrings(const MergeSources& m, bool keys, SectionSink* sink) {
+  for (int pass = 0; pass < 2; ++pass) {
+    uint64_t end = 0;
+    for (size_t i = 0; i < m.views.size(); ++i) {
+      const internal::IndexFileView& v = *m.views[i];
+      for (uint64_t d = 0; d < v.documents(); ++d) {
+        if (!m.Kept(i, d)) continue;
+        auto item = keys ? v.Key(d) : v.Origin(d);
+        if (!item.ok()) return item.status();
+        if (pass == 0) {
+          sink->PutU64(end += item->size());
+        } else {
+          sink->Put(*item);
+        }
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+// BKEY: each table merged from the files' sorted tables; equal folded keys
+// keep the files' order, which is the order of the output's numbers.
+absl::Status PutMergedTables(const MergeSources& m, size_t tables,
+                             SectionSink* sink) {
+  const size_t n = m.views.size();
+  for (size_t t = 0; t < tables; ++t) {
+    std::vector<uint64_t> at(n, 0);
+    for (;;) {
+      size_t best = n;
+      uint32_t best_fold = 0;
+      for (size_t i = 0; i < n; ++i) {
+        const internal::IndexFileView& v = *m.views[i];
+        if (at[i] >= v.documents()) continue;
+        const uint32_t fold = internal::GetU32(v.Table(t).data() + 8 * at[i]);
+        if (best == n || fold < best_fold) best = i, best_fold = fold;
+      }
+      if (best == n) break;
+      const internal::IndexFileView& v = *m.views[best];
+      const uint64_t d = internal::GetU32(v.Table(t).data() + 8 * at[best] + 4);
+      ++at[best];
+      if (d >= v.documents()) {
+        return absl::DataLossError(v.name() + ": section BKEY: document " +
+                                   std::to_string(d) + " out of range");
+      }
+      if (!m.Kept(best, d)) continue;
+      sink->PutU32(best_fold);
+      sink->PutU32(static_cast<uint32_t>(m.Renumber(best, d)));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// SIGS or FPRS: the kept records' fixed-size entries, in order.
+void PutFixed(const MergeSources& m, const std::string& tag,
+              SectionSink* sink) {
+  for (size_t i = 0; i < m.views.size(); ++i) {
+    const internal::IndexFileView& v = *m.views[i];
+    const std::string_view sec = v.Section(tag);
+    if (!m.dropping) {
+      sink->Put(sec);
+      continue;
+    }
+    const uint64_t per_doc =
+        v.documents() == 0 ? 0 : sec.size() / v.documents();
+    for (uint64_t d = 0; d < v.documents(); ++d) {
+      if (m.Kept(i, d)) sink->Put(sec.substr(d * per_doc, per_doc));
+    }
+  }
+}
+
 }  // namespace
 
 // Writes the records of parts [from, to), less those of generation `drop`
@@ -463,36 +582,13 @@ absl::StatusOr<IndexGeneration> IndexFolder::WriteMerged(size_t from,
                                                          uint64_t drop,
                                                          const std::string& name) {
   State& s = *state_;
+  std::vector<const internal::IndexFileView*> views;
   for (size_t p = from; p < to; ++p) {
     if (auto st = s.parts[p].view.VerifySections(); !st.ok()) return st;
+    views.push_back(&s.parts[p].view);
   }
-  // new_doc[p - from][d]: the record's number in the output, or ~0 when
-  // dropped (only when dropping).
-  std::vector<std::vector<uint32_t>> new_doc(to - from);
-  std::vector<uint64_t> out_base(to - from);
-  uint64_t docs = 0;
-  for (size_t p = from; p < to; ++p) {
-    const internal::IndexFileView& v = s.parts[p].view;
-    out_base[p - from] = docs;
-    if (drop == 0) {
-      docs += v.documents();
-      continue;
-    }
-    std::vector<uint32_t>& map = new_doc[p - from];
-    map.resize(v.documents());
-    for (uint64_t d = 0; d < v.documents(); ++d) {
-      auto key = v.Key(d);
-      if (!key.ok()) return key.status();
-      map[d] = KeyGeneration(*key) == drop ? ~0u
-                                           : static_cast<uint32_t>(docs++);
-    }
-  }
-  auto kept = [&](size_t p, uint64_t d) {
-    return drop == 0 || new_doc[p - from][d] != ~0u;
-  };
-  auto renumber = [&](size_t p, uint64_t d) -> uint64_t {
-    return drop == 0 ? out_base[p - from] + d : new_doc[p - from][d];
-  };
+  auto merge = PlanMerge(std::move(views), drop);
+  if (!merge.ok()) return merge.status();
   const bool minhash = s.proto.options().method == DedupMethod::kMinHash;
   const std::vector<std::string> tags = {"PARM", "KEYS", "ORIG", "BKEY",
                                          minhash ? "SIGS" : "FPRS"};
@@ -505,69 +601,18 @@ absl::StatusOr<IndexGeneration> IndexFolder::WriteMerged(size_t from,
   uint64_t offset = head;
   for (const std::string& tag : tags) {
     SectionSink sink(out->get());
+    absl::Status st;
     if (tag == "PARM") {
       sink.Put(IndexParametersText(s.proto.options()));
     } else if (tag == "KEYS" || tag == "ORIG") {
-      for (int pass = 0; pass < 2; ++pass) {  // the offsets, then the bytes
-        uint64_t end = 0;
-        for (size_t p = from; p < to; ++p) {
-          const internal::IndexFileView& v = s.parts[p].view;
-          for (uint64_t d = 0; d < v.documents(); ++d) {
-            if (!kept(p, d)) continue;
-            auto item = tag == "KEYS" ? v.Key(d) : v.Origin(d);
-            if (!item.ok()) return item.status();
-            if (pass == 0) {
-              sink.PutU64(end += item->size());
-            } else {
-              sink.Put(*item);
-            }
-          }
-        }
-      }
+      st = PutStrings(*merge, tag == "KEYS", &sink);
     } else if (tag == "BKEY") {
-      const size_t tables = internal::TableKeys(s.proto.options()).tables();
-      for (size_t t = 0; t < tables; ++t) {
-        // Merges the parts' sorted tables; equal folded keys keep the
-        // parts' order, which is the order of the output's numbers.
-        std::vector<uint64_t> at(to - from, 0);
-        for (;;) {
-          size_t best = to;
-          uint32_t best_fold = 0;
-          for (size_t p = from; p < to; ++p) {
-            const internal::IndexFileView& v = s.parts[p].view;
-            if (at[p - from] >= v.documents()) continue;
-            const uint32_t fold =
-                internal::GetU32(v.Table(t).data() + 8 * at[p - from]);
-            if (best == to || fold < best_fold) best = p, best_fold = fold;
-          }
-          if (best == to) break;
-          const internal::IndexFileView& v = s.parts[best].view;
-          const uint64_t d =
-              internal::GetU32(v.Table(t).data() + 8 * at[best - from] + 4);
-          ++at[best - from];
-          if (d >= v.documents()) {
-            return absl::DataLossError(v.name() + ": section BKEY: document " +
-                                       std::to_string(d) + " out of range");
-          }
-          if (!kept(best, d)) continue;
-          sink.PutU32(best_fold);
-          sink.PutU32(static_cast<uint32_t>(renumber(best, d)));
-        }
-      }
+      st = PutMergedTables(
+          *merge, internal::TableKeys(s.proto.options()).tables(), &sink);
     } else {
-      for (size_t p = from; p < to; ++p) {
-        const internal::IndexFileView& v = s.parts[p].view;
-        const std::string_view sec = v.Section(tag);
-        const uint64_t per_doc = v.documents() == 0 ? 0 : sec.size() / v.documents();
-        if (drop == 0) {
-          sink.Put(sec);
-          continue;
-        }
-        for (uint64_t d = 0; d < v.documents(); ++d) {
-          if (kept(p, d)) sink.Put(sec.substr(d * per_doc, per_doc));
-        }
-      }
+      PutFixed(*merge, tag, &sink);
     }
+    if (!st.ok()) return st;
     if (!sink.status().ok()) return sink.status();
     table.append(tag);
     AppendU32(&table, 0);
@@ -579,13 +624,13 @@ absl::StatusOr<IndexGeneration> IndexFolder::WriteMerged(size_t from,
   std::string header("NDUPIDX1");
   AppendU32(&header, kIndexFormatVersion);
   AppendU32(&header, static_cast<uint32_t>(tags.size()));
-  AppendU64(&header, docs);
+  AppendU64(&header, merge->documents);
   AppendU64(&header, XXH3_64bits(table.data(), table.size()));
   header += table;
   if (auto st = (*out)->WriteAt(0, header); !st.ok()) return st;
   IndexGeneration g;
   g.file = name;
-  g.documents = docs;
+  g.documents = merge->documents;
   {
     auto written = internal::MappedFile::Open((*out)->temp_path());
     if (!written.ok()) return written.status();
