@@ -58,8 +58,7 @@ py::dict FindDuplicatesPy(const py::iterable& texts,
   return out;
 }
 
-void BindDedupOptions(py::module_& m) {
-  const DedupOptions d;
+void BindDedupEnums(py::module_& m) {
   py::enum_<DedupMethod>(m, "DedupMethod")
       .value("MINHASH", DedupMethod::kMinHash)
       .value("SIMHASH", DedupMethod::kSimHash)
@@ -70,6 +69,10 @@ void BindDedupOptions(py::module_& m) {
   py::enum_<OutputFormat>(m, "OutputFormat")
       .value("AS_INPUT", OutputFormat::kAsInput)
       .value("TEXT_JSONL", OutputFormat::kTextJsonl);
+}
+
+void BindDedupOptions(py::module_& m) {
+  const DedupOptions d;
   py::class_<DedupOptions>(m, "DedupOptions",
                            "Options of the dedup job (C++ "
                            "neardup::DedupOptions; the CLI's flags).")
@@ -135,7 +138,7 @@ void BindDedupOptions(py::module_& m) {
                          .c_str())
       .def_readwrite("main_text", &DedupOptions::main_text,
                      "compare documents without their site's boilerplate "
-                     "lines (not supported by neardup.dask)")
+                     "lines")
       .def_readwrite("line_counts_file", &DedupOptions::line_counts_file,
                      "with main_text: a clean run's line_counts.bin instead "
                      "of counting")
@@ -414,6 +417,7 @@ void BindRunFiles(py::module_& m) {
 }  // namespace
 
 void BindPipeline(py::module_& m) {
+  BindDedupEnums(m);
   BindDedupOptions(m);
   BindInputs(m);
   BindDedupJob(m);
