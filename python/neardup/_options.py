@@ -131,28 +131,28 @@ def _reader(reader, flags):
         if flag in flags:
             setattr(reader, field, flags[flag])
     if "oversize" in flags:
-        oversizes = {"reject": _core.Oversize.REJECT,
-                     "truncate": _core.Oversize.TRUNCATE}
-        if flags["oversize"] not in oversizes:
-            raise ValueError("oversize must be reject or truncate")
-        reader.oversize = oversizes[flags["oversize"]]
+        reader.oversize = _one_of(flags["oversize"], "oversize",
+                                  {"reject": _core.Oversize.REJECT,
+                                   "truncate": _core.Oversize.TRUNCATE})
     return reader
 
 
+def _one_of(name, flag, choices):
+    """choices[name], or ValueError naming the flag and its choices."""
+    if name not in choices:
+        raise ValueError(f"{flag} must be {' or '.join(choices)}")
+    return choices[name]
+
+
 def _verify_mode(name):
-    modes = {"signature": _core.VerifyMode.SIGNATURE,
-             "exact": _core.VerifyMode.EXACT}
-    if name not in modes:
-        raise ValueError("verify must be signature or exact")
-    return modes[name]
+    return _one_of(name, "verify", {"signature": _core.VerifyMode.SIGNATURE,
+                                    "exact": _core.VerifyMode.EXACT})
 
 
 def _output_format(name):
-    formats = {"as-input": _core.OutputFormat.AS_INPUT,
-               "jsonl": _core.OutputFormat.TEXT_JSONL}
-    if name not in formats:
-        raise ValueError("output_format must be as-input or jsonl")
-    return formats[name]
+    return _one_of(name, "output_format",
+                   {"as-input": _core.OutputFormat.AS_INPUT,
+                    "jsonl": _core.OutputFormat.TEXT_JSONL})
 
 
 def _byte_size(value):
