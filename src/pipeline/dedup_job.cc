@@ -75,8 +75,9 @@ class SignatureStore {
 struct Documents {
   std::vector<uint32_t> file;      // index into inputs
   std::vector<uint64_t> line;
-  std::vector<uint64_t> length;    // text bytes
-  std::vector<double> number;      // keep field, NaN when absent
+  // Only for the keep policy that reads them (empty for the others):
+  std::vector<uint64_t> length;    // KeepPolicy::kLongest: text bytes
+  std::vector<double> number;      // KeepPolicy::kField: NaN when absent
   std::vector<uint64_t> id_end;    // ids[id_end[i-1] .. id_end[i])
   std::string ids;
   // One of these, by method:
@@ -297,8 +298,10 @@ uint64_t DedupJob::EstimatedPeakBytes(uint64_t docs, uint64_t id_bytes) const {
   // Two batches of text, the readers' buffers, the workers' scratch.
   uint64_t bytes = 2 * (uint64_t{8} << 20) + (uint64_t{4} << 20) +
                    threads * (uint64_t{1} << 20);
-  // Documents: file, line, length, number, id end, and the ids.
-  bytes += docs * (4 + 8 + 8 + 8 + 8) + id_bytes;
+  // Documents: file, line, id end, the ids, and the length or number the
+  // keep policy reads.
+  bytes += docs * (4 + 8 + 8) + id_bytes;
+  if (options_.keep != KeepPolicy::kFirst) bytes += docs * 8;
   uint64_t index = 0;
   switch (options_.method) {
     case DedupMethod::kMinHash: {
@@ -488,8 +491,10 @@ absl::Status DedupJob::SignPass() {
     bytes_read += record.raw.size();
     docs_.file.push_back(static_cast<uint32_t>(f));
     docs_.line.push_back(record.line);
-    docs_.length.push_back(record.text.size());
-    docs_.number.push_back(record.number);
+    if (options_.keep == KeepPolicy::kLongest) {
+      docs_.length.push_back(record.text.size());
+    }
+    if (options_.keep == KeepPolicy::kField) docs_.number.push_back(record.number);
     docs_.ids.append(record.id);
     docs_.id_end.push_back(docs_.ids.size());
     batches[current].Add(record.text);
