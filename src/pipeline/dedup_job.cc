@@ -310,10 +310,10 @@ uint64_t DedupJob::EstimatedPeakBytes(uint64_t docs, uint64_t id_bytes) const {
                sizeof(uint32_t);
       if (options_.verify == VerifyMode::kExact) bytes += docs * (8 + 4);
       if (options_.containment > 0) bytes += docs * (4 + 8);  // sizes, sites
-      // Per band in flight: its keys and the sorted (key, document) pairs.
+      // Per band in flight: its sorted (key, document) pairs.
       const uint64_t parallel = std::max<uint64_t>(
           1, std::min<uint64_t>(threads, static_cast<uint64_t>(stats_.lsh.bands)));
-      index = parallel * docs * (8 + 16);
+      index = parallel * docs * 16;
       break;
     }
     case DedupMethod::kSimHash:
@@ -631,18 +631,23 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
     std::vector<std::vector<DocPair>> pairs(parallel);
     std::vector<CandidateStats> band_stats(parallel);
     std::vector<absl::Status> band_status(parallel);
+    // Each band's (key, document) pairs, sorted as CandidatesFromKeys sorts
+    // them; the keys go straight into them (no separate key array: 8 bytes
+    // per document per band in flight), and the buffers are reused.
+    std::vector<std::vector<std::pair<uint64_t, uint32_t>>> sorted(parallel);
     for (int b0 = 0; b0 < bands; b0 += parallel) {
       const int count = std::min(parallel, bands - b0);
       auto work = [&](int j) {
-        std::vector<uint64_t> keys(n);
+        std::vector<std::pair<uint64_t, uint32_t>>& keyed = sorted[j];
+        keyed.resize(n);
         for (size_t d = 0; d < n; ++d) {
-          keys[d] = BandKey(docs_.signatures.Signature(d), b0 + j, rows);
+          keyed[d] = {BandKey(docs_.signatures.Signature(d), b0 + j, rows),
+                      static_cast<uint32_t>(d)};
         }
-        std::vector<std::pair<uint64_t, uint32_t>> scratch;
+        std::sort(keyed.begin(), keyed.end());
         pairs[j].clear();
-        band_status[j] = CandidatesFromKeys(keys, options_.candidates,
-                                            &scratch, &pairs[j],
-                                            &band_stats[j]);
+        band_status[j] = internal::CandidatesFromSortedKeys(
+            keyed, options_.candidates, &pairs[j], &band_stats[j]);
       };
       internal::ParallelFor(count, static_cast<size_t>(count),
                             [&](int, size_t j) { work(static_cast<int>(j)); },
