@@ -21,6 +21,7 @@
 #include "neardup/text.h"
 #include "pipeline/dedup_signer.h"
 #include "pipeline/job.h"
+#include "pipeline/packed_signatures.h"
 #include "pipeline/run_report.h"
 
 namespace neardup {
@@ -44,33 +45,6 @@ std::string FormatDouble(double v, int digits = 4) {
   return buf;
 }
 
-// MinHash signatures of all documents in fixed-size chunks: growing never
-// copies, and the slack is at most one chunk (a vector grown by doubling
-// can hold up to three times the signatures while it reallocates).
-class SignatureStore {
- public:
-  static constexpr size_t kChunkDocs = 16384;
-  void Init(size_t num_perm) { num_perm_ = num_perm; }
-  // Makes room for documents [0, n). Not to be called while workers write.
-  void Resize(size_t n) {
-    while (chunks_.size() * kChunkDocs < n) {
-      chunks_.emplace_back(new uint32_t[kChunkDocs * num_perm_]);
-    }
-  }
-  uint32_t* Row(size_t doc) {
-    return chunks_[doc / kChunkDocs].get() + (doc % kChunkDocs) * num_perm_;
-  }
-  absl::Span<const uint32_t> Signature(size_t doc) const {
-    return absl::MakeConstSpan(
-        chunks_[doc / kChunkDocs].get() + (doc % kChunkDocs) * num_perm_,
-        num_perm_);
-  }
-
- private:
-  size_t num_perm_ = 0;
-  std::vector<std::unique_ptr<uint32_t[]>> chunks_;
-};
-
 // Per-document facts kept from the sign pass to the end.
 struct Documents {
   std::vector<uint32_t> file;      // index into inputs
@@ -81,7 +55,7 @@ struct Documents {
   std::vector<uint64_t> id_end;    // ids[id_end[i-1] .. id_end[i])
   std::string ids;
   // One of these, by method:
-  SignatureStore signatures;          // kMinHash
+  internal::PackedSignatures signatures;  // kMinHash
   std::vector<uint64_t> keys;        // kSimHash fingerprints, kExact hashes
   // VerifyMode::kExact: where each document's sorted shingle set is in the
   // spill file (offset in values, count).
@@ -114,6 +88,9 @@ struct Batch {
   std::string arena;
   std::vector<size_t> ends;
   std::vector<std::string> sites;  // DedupOptions::main_text: URL hosts
+  // Filled by workers (kMinHash): num_perm values per document, packed
+  // into Documents::signatures in order once the batch is signed.
+  std::vector<uint32_t> rows;
   // Filled by workers (VerifyMode::kExact): sorted distinct shingles.
   std::vector<std::vector<uint64_t>> sets;
   uint64_t repaired = 0;
@@ -179,6 +156,11 @@ class DedupJob {
             (docs_.too_short[p.first] || docs_.too_short[p.second])) ||
            (!prior_of_.empty() && (prior_of_[p.first] || prior_of_[p.second]));
   }
+  // Document doc's MinHash values, in row_a_ (until the next call).
+  absl::Span<const uint32_t> UnpackedRow(uint32_t doc) {
+    docs_.signatures.Get(doc, absl::MakeSpan(row_a_));
+    return row_a_;
+  }
   // DedupOptions::prior: the records that duplicate a prior record.
   absl::Status FindPrior();
   absl::Status WriteDecisions(const Clustering& clustering);
@@ -217,6 +199,9 @@ class DedupJob {
   std::FILE* spill_ = nullptr;
   uint64_t spill_values_ = 0;
   std::vector<uint64_t> set_a_, set_b_;
+  // kMinHash: two signatures unpacked, and one band's values in place
+  // (serial stages only).
+  std::vector<uint32_t> row_a_, row_b_, band_row_;
   LineCounter line_counts_;  // main_text
   // DedupOptions::report: the documents the page shows (sorted), and their
   // texts, kept as the write pass reads them.
@@ -250,9 +235,13 @@ absl::Status DedupJob::FindPrior() {
   std::vector<std::optional<PriorRecords::Match>> found =
       options_.prior->FindAll(
           n,
-          [&](size_t i) {
-            return minhash ? docs_.signatures.Signature(i)
-                           : absl::Span<const uint32_t>();
+          [&](size_t i) -> absl::Span<const uint32_t> {
+            if (!minhash) return {};
+            // Valid until this thread's next call: FindAll uses it once.
+            thread_local std::vector<uint32_t> row;
+            row.resize(docs_.signatures.num_perm());
+            docs_.signatures.Get(i, absl::MakeSpan(row));
+            return row;
           },
           [&](size_t i) { return minhash ? uint64_t{0} : docs_.keys[i]; },
           std::max(1, options_.threads));
@@ -275,6 +264,9 @@ absl::Status DedupJob::Setup() {
     minhasher_ = std::make_unique<MinHasher>(*MinHasher::Create(
         {.num_perm = options_.num_perm, .seed = options_.seed}));
     docs_.signatures.Init(static_cast<size_t>(options_.num_perm));
+    row_a_.resize(static_cast<size_t>(options_.num_perm));
+    row_b_.resize(row_a_.size());
+    band_row_.resize(row_a_.size());
     stats_.lsh = {options_.bands, options_.rows};
   }
   if (auto s = files_.Open(inputs_, outdir_, options_.overwrite,
@@ -293,7 +285,7 @@ absl::Status DedupJob::Setup() {
 }
 
 uint64_t DedupJob::EstimatedPeakBytes(uint64_t docs, uint64_t id_bytes) const {
-  constexpr uint64_t kChunkDocs = SignatureStore::kChunkDocs;
+  constexpr uint64_t kChunkDocs = internal::PackedSignatures::kChunkDocs;
   const uint64_t threads = static_cast<uint64_t>(options_.threads);
   // Two batches of text, the readers' buffers, the workers' scratch.
   uint64_t bytes = 2 * (uint64_t{8} << 20) + (uint64_t{4} << 20) +
@@ -305,9 +297,12 @@ uint64_t DedupJob::EstimatedPeakBytes(uint64_t docs, uint64_t id_bytes) const {
   uint64_t index = 0;
   switch (options_.method) {
     case DedupMethod::kMinHash: {
-      const uint64_t chunks = (docs + kChunkDocs - 1) / kChunkDocs;
-      bytes += chunks * kChunkDocs * static_cast<uint64_t>(options_.num_perm) *
-               sizeof(uint32_t);
+      // Signatures packed (at most 4 bytes a value, a width byte and an end
+      // offset each), the buffer of the chunk being filled, and the rows of
+      // the two batches of SignPass (4096 documents each).
+      const uint64_t k = static_cast<uint64_t>(options_.num_perm);
+      const uint64_t record = 4 * k + 1;
+      bytes += docs * (record + 4) + kChunkDocs * record + 2 * 4096 * 4 * k;
       if (options_.verify == VerifyMode::kExact) bytes += docs * (8 + 4);
       if (options_.containment > 0) bytes += docs * (4 + 8);  // sizes, sites
       // Per band in flight: its sorted (key, document) pairs.
@@ -368,7 +363,7 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
     const internal::DocSignature sig = worker.signer.Sign(
         batch.Text(i), options_.main_text ? batch.sites[i] : std::string_view(),
         options_.method == DedupMethod::kMinHash
-            ? absl::MakeSpan(docs_.signatures.Row(doc), k)
+            ? absl::MakeSpan(batch.rows.data() + i * k, k)
             : absl::Span<uint32_t>());
     worker.repaired += sig.repaired;
     if (options_.method != DedupMethod::kMinHash) docs_.keys[doc] = sig.key;
@@ -377,6 +372,11 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
     if (options_.min_words > 0) docs_.too_short[doc] = sig.too_short;
   };
   internal::ParallelFor(static_cast<int>(workers.size()), n, sign, kGrain);
+  if (options_.method == DedupMethod::kMinHash) {
+    for (size_t i = 0; i < n; ++i) {
+      docs_.signatures.Append(absl::MakeConstSpan(batch.rows.data() + i * k, k));
+    }
+  }
   if (keep_sets) {
     for (size_t i = 0; i < n; ++i) {
       const auto& set = batch.sets[i];
@@ -461,7 +461,7 @@ absl::Status DedupJob::SignPass() {
     // Room for the batch's outputs, sized while no worker runs.
     const size_t end = batch.first + batch.size;
     if (options_.method == DedupMethod::kMinHash) {
-      docs_.signatures.Resize(end);
+      batch.rows.resize(batch.size * static_cast<size_t>(options_.num_perm));
       if (spill_ != nullptr) {
         docs_.set_offset.resize(end);
         docs_.set_count.resize(end);
@@ -570,8 +570,10 @@ absl::StatusOr<internal::Likeness> DedupJob::Compare(uint32_t a, uint32_t b) {
     like.same_site = !docs_.site.empty() && internal::SameSite(docs_.site[a], docs_.site[b]);
     return like;
   }
+  docs_.signatures.Get(a, absl::MakeSpan(row_a_));
+  docs_.signatures.Get(b, absl::MakeSpan(row_b_));
   internal::Likeness like = internal::EstimateLikeness(
-      docs_.signatures.Signature(a), docs_.signatures.Signature(b),
+      row_a_, row_b_,
       EstimatesContainment() ? docs_.set_size[a] : 0,
       EstimatesContainment() ? docs_.set_size[b] : 0, EstimatesContainment());
   like.same_site = !docs_.site.empty() && internal::SameSite(docs_.site[a], docs_.site[b]);
@@ -640,9 +642,19 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
       auto work = [&](int j) {
         std::vector<std::pair<uint64_t, uint32_t>>& keyed = sorted[j];
         keyed.resize(n);
-        for (size_t d = 0; d < n; ++d) {
-          keyed[d] = {BandKey(docs_.signatures.Signature(d), b0 + j, rows),
-                      static_cast<uint32_t>(d)};
+        // The band's values of a block of documents, unpacked, each copied
+        // in place into a whole row for BandKey.
+        constexpr size_t kBlock = 4096;
+        const size_t first = static_cast<size_t>(b0 + j) * rows;
+        std::vector<uint32_t> row(docs_.signatures.num_perm());
+        std::vector<uint32_t> block(kBlock * static_cast<size_t>(rows));
+        for (size_t d0 = 0; d0 < n; d0 += kBlock) {
+          const size_t d1 = std::min(n, d0 + kBlock);
+          docs_.signatures.GetRange(d0, d1, first, rows, block.data());
+          for (size_t d = d0; d < d1; ++d) {
+            std::copy_n(block.data() + (d - d0) * rows, rows, row.data() + first);
+            keyed[d] = {BandKey(row, b0 + j, rows), static_cast<uint32_t>(d)};
+          }
         }
         std::sort(keyed.begin(), keyed.end());
         pairs[j].clear();
@@ -656,7 +668,19 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
         if (!band_status[j].ok()) return band_status[j];
       }
       for (int j = 0; j < count; ++j) {
-        for (const DocPair& p : pairs[j]) {
+        const std::vector<DocPair>& band_pairs = pairs[j];
+        for (size_t i = 0; i < band_pairs.size(); ++i) {
+          // The pairs come in no order of documents: fetch the offsets of
+          // the signatures 16 pairs ahead and their bytes 8 ahead.
+          if (i + 16 < band_pairs.size()) {
+            docs_.signatures.PrefetchOffset(band_pairs[i + 16].first);
+            docs_.signatures.PrefetchOffset(band_pairs[i + 16].second);
+          }
+          if (i + 8 < band_pairs.size()) {
+            docs_.signatures.PrefetchRecord(band_pairs[i + 8].first);
+            docs_.signatures.PrefetchRecord(band_pairs[i + 8].second);
+          }
+          const DocPair& p = band_pairs[i];
           ++stats_.candidate_pairs;
           if (TooShort(p) || sets.Find(p.first) == sets.Find(p.second)) continue;
           ++stats_.verified_pairs;
@@ -779,7 +803,7 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
         options_.prior->Kept(
             docs_.Id(i), files_.display(docs_.file[i]), docs_.line[i],
             options_.method == DedupMethod::kMinHash
-                ? docs_.signatures.Signature(i)
+                ? UnpackedRow(i)
                 : absl::Span<const uint32_t>(),
             options_.method == DedupMethod::kMinHash ? 0 : docs_.keys[i]);
       }
@@ -899,8 +923,10 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
           ? static_cast<size_t>(stats_.lsh.bands)
           : 0,
       [this](uint32_t doc, size_t band) {
-        return BandKey(docs_.signatures.Signature(doc), static_cast<int>(band),
-                       stats_.lsh.rows);
+        const size_t rows = static_cast<size_t>(stats_.lsh.rows);
+        docs_.signatures.Get(doc, band * rows, rows,
+                             band_row_.data() + band * rows);
+        return BandKey(band_row_, static_cast<int>(band), stats_.lsh.rows);
       });
   if (!compare_status.ok()) return compare_status;
   if (!clustered.ok()) return clustered.status();
@@ -917,6 +943,11 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
     spill_ = nullptr;
     std::remove(spill_path_.c_str());
   }
+  // Nothing compares documents after the decisions: the write pass runs
+  // without the signatures (the largest part of the job's memory).
+  docs_.signatures.Release();
+  std::vector<uint32_t>().swap(docs_.set_size);
+  std::vector<uint64_t>().swap(docs_.site);
   if (!options_.dry_run) {
     if (auto s = WritePass(clustering); !s.ok()) return s;
   } else {

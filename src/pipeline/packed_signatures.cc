@@ -1,0 +1,141 @@
+#include "pipeline/packed_signatures.h"
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cassert>
+#include <cstring>
+#include <utility>
+
+namespace neardup::internal {
+namespace {
+
+uint64_t LoadLittle64(const uint8_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, sizeof(v));
+  if constexpr (std::endian::native == std::endian::big) {
+    v = __builtin_bswap64(v);
+  }
+  return v;
+}
+
+}  // namespace
+
+void PackedSignatures::Init(size_t num_perm) {
+  num_perm_ = num_perm;
+  chunks_.clear();
+  ends_.clear();
+  open_.reset();
+  open_bytes_ = 0;
+}
+
+void PackedSignatures::Release() {
+  std::vector<std::unique_ptr<uint8_t[]>>().swap(chunks_);
+  std::vector<uint32_t>().swap(ends_);
+  open_.reset();
+  open_bytes_ = 0;
+}
+
+void PackedSignatures::Append(absl::Span<const uint32_t> values) {
+  assert(values.size() == num_perm_);
+  if (!open_) open_.reset(new uint8_t[kChunkDocs * MaxRecordBytes() + kPadding]);
+  uint32_t largest = 1;  // a width of at least one bit
+  for (const uint32_t v : values) largest = std::max(largest, v);
+  const int width = std::bit_width(largest);
+  uint8_t* out = open_.get() + open_bytes_;
+  *out++ = static_cast<uint8_t>(width);
+  uint64_t bits = 0;  // not yet written, low bits first
+  int filled = 0;
+  for (const uint32_t v : values) {
+    bits |= static_cast<uint64_t>(v) << filled;
+    filled += width;
+    while (filled >= 8) {
+      *out++ = static_cast<uint8_t>(bits);
+      bits >>= 8;
+      filled -= 8;
+    }
+  }
+  if (filled > 0) *out++ = static_cast<uint8_t>(bits);
+  open_bytes_ = static_cast<size_t>(out - open_.get());
+  ends_.push_back(static_cast<uint32_t>(open_bytes_));
+  if (ends_.size() % kChunkDocs == 0) {
+    // The chunk is full: keep it at its size, and refill the buffer.
+    std::unique_ptr<uint8_t[]> full(new uint8_t[open_bytes_ + kPadding]);
+    std::memcpy(full.get(), open_.get(), open_bytes_);
+    chunks_.push_back(std::move(full));
+    open_bytes_ = 0;
+  }
+}
+
+namespace {
+
+// Values [first, first + count) of `width` bits each from `packed`.
+void UnpackAny(const uint8_t* packed, size_t width, size_t first,
+               size_t count, uint32_t* out) {
+  const uint64_t mask = (uint64_t{1} << width) - 1;
+  size_t bit = first * width;
+  for (size_t i = 0; i < count; ++i, bit += width) {
+    out[i] = static_cast<uint32_t>(
+        (LoadLittle64(packed + bit / 8) >> (bit % 8)) & mask);
+  }
+}
+
+// The first 8 * groups values of kWidth bits: 8 values take kWidth whole
+// bytes, so every shift and offset is a constant (about a cycle a value,
+// against several for UnpackAny; verification unpacks two signatures per
+// candidate pair).
+template <int kWidth>
+void UnpackGroups(const uint8_t* packed, size_t groups, uint32_t* out) {
+  constexpr uint64_t kMask = (uint64_t{1} << kWidth) - 1;
+  for (size_t g = 0; g < groups; ++g, packed += kWidth, out += 8) {
+#pragma GCC unroll 8
+    for (int j = 0; j < 8; ++j) {
+      out[j] = static_cast<uint32_t>(
+          (LoadLittle64(packed + j * kWidth / 8) >> (j * kWidth % 8)) & kMask);
+    }
+  }
+}
+
+using UnpackGroupsFn = void (*)(const uint8_t*, size_t, uint32_t*);
+
+template <int... kWidths>
+constexpr std::array<UnpackGroupsFn, sizeof...(kWidths) + 1> MakeUnpackers(
+    std::integer_sequence<int, kWidths...>) {
+  return {nullptr, &UnpackGroups<kWidths + 1>...};
+}
+
+// kUnpackers[w]: UnpackGroups<w> for w in [1, 32].
+constexpr auto kUnpackers = MakeUnpackers(std::make_integer_sequence<int, 32>());
+
+}  // namespace
+
+void PackedSignatures::Get(size_t doc, size_t first, size_t count,
+                           uint32_t* out) const {
+  assert(doc < size() && first + count <= num_perm_);
+  const uint8_t* record = Record(doc);
+  const size_t width = record[0];
+  const uint8_t* packed = record + 1;
+  if (first == 0 && count >= 8) {
+    const size_t groups = count / 8;
+    kUnpackers[width](packed, groups, out);
+    first = groups * 8;
+    out += first;
+    count -= first;
+  }
+  UnpackAny(packed, width, first, count, out);
+}
+
+void PackedSignatures::GetRange(size_t begin, size_t end, size_t first,
+                                size_t count, uint32_t* out) const {
+  assert(begin <= end && end <= size() && first + count <= num_perm_);
+  // Each record found from its offset, not from the record before: the
+  // loads do not wait for one another.
+  constexpr size_t kAhead = 8;  // records fetched ahead of the one read
+  for (size_t doc = begin; doc < end; ++doc, out += count) {
+    if (doc + kAhead < end) __builtin_prefetch(Record(doc + kAhead) + first * 4);
+    const uint8_t* record = Record(doc);
+    UnpackAny(record + 1, record[0], first, count, out);
+  }
+}
+
+}  // namespace neardup::internal

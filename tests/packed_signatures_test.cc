@@ -1,0 +1,108 @@
+// Tests of PackedSignatures: every value read back is the value appended,
+// for every width, across chunks, whole or a band at a time, and the packed
+// form of real signatures is smaller than 4 bytes a value.
+
+#include "pipeline/packed_signatures.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "neardup/minhash.h"
+#include "neardup/shingle.h"
+#include "tests/test_util.h"
+
+namespace neardup::internal {
+namespace {
+
+using test::Rng;
+
+// A signature whose largest value has exactly `width` bits (0: all zero).
+std::vector<uint32_t> RandomRow(Rng& rng, size_t k, int width) {
+  std::vector<uint32_t> row(k, 0);
+  if (width == 0) return row;
+  const uint64_t limit = uint64_t{1} << width;
+  for (uint32_t& v : row) v = static_cast<uint32_t>(rng.Uniform(limit));
+  row[rng.Uniform(k)] = static_cast<uint32_t>(limit - 1);  // the largest
+  return row;
+}
+
+TEST(PackedSignaturesTest, ValuesReadBackAsAppendedAcrossWidthsAndChunks) {
+  for (const size_t k : {size_t{1}, size_t{3}, size_t{8}, size_t{112}}) {
+    Rng rng(k);
+    PackedSignatures store;
+    store.Init(k);
+    std::vector<std::vector<uint32_t>> rows;
+    // More than two chunks, every width 0..32 many times.
+    const size_t n = 2 * PackedSignatures::kChunkDocs + 77;
+    for (size_t d = 0; d < n; ++d) {
+      rows.push_back(RandomRow(rng, k, static_cast<int>(d % 33)));
+      store.Append(rows.back());
+      // Readable at once, in the chunk being filled.
+      std::vector<uint32_t> got(k);
+      store.Get(d, absl::MakeSpan(got));
+      ASSERT_EQ(got, rows[d]) << "k " << k << " doc " << d;
+    }
+    ASSERT_EQ(store.size(), n);
+    // A band of every document at once, across the chunks.
+    for (size_t first = 0; first < k; first += 2) {
+      const size_t count = std::min<size_t>(2, k - first);
+      std::vector<uint32_t> band(n * count);
+      store.GetRange(0, n, first, count, band.data());
+      for (size_t d = 0; d < n; ++d) {
+        for (size_t i = 0; i < count; ++i) {
+          ASSERT_EQ(band[d * count + i], rows[d][first + i]) << d;
+        }
+      }
+      const size_t begin = rng.Uniform(n), end = begin + rng.Uniform(n - begin);
+      std::vector<uint32_t> part((end - begin) * count);
+      store.GetRange(begin, end, first, count, part.data());
+      ASSERT_TRUE(std::equal(part.begin(), part.end(),
+                             band.begin() + begin * count));
+    }
+    std::vector<uint32_t> got(k);
+    for (size_t d = 0; d < n; ++d) {
+      store.Get(d, absl::MakeSpan(got));
+      ASSERT_EQ(got, rows[d]) << "k " << k << " doc " << d;
+      // Any part, as the index reads one band.
+      const size_t first = rng.Uniform(k);
+      const size_t count = 1 + rng.Uniform(k - first);
+      std::vector<uint32_t> part(count);
+      store.Get(d, first, count, part.data());
+      ASSERT_EQ(part, std::vector<uint32_t>(rows[d].begin() + first,
+                                            rows[d].begin() + first + count));
+    }
+  }
+}
+
+TEST(PackedSignaturesTest, RealSignaturesTakeFewerThanFourBytesAValue) {
+  // Documents of 100 to 1,000 words: values about 2^32 / words.
+  auto shingler = Shingler::Create(ShingleOptions{});
+  ASSERT_TRUE(shingler.ok());
+  auto hasher = MinHasher::Create({.num_perm = 112});
+  ASSERT_TRUE(hasher.ok());
+  Rng rng(5);
+  PackedSignatures store;
+  store.Init(112);
+  std::vector<uint64_t> hashes;
+  std::vector<uint32_t> row(112), got(112);
+  for (int d = 0; d < 200; ++d) {
+    std::string text;
+    const size_t words = 100 + rng.Uniform(900);
+    for (size_t w = 0; w < words; ++w) text += test::Word(rng.Uniform(5000)) + " ";
+    shingler->Hash(text, &hashes);
+    ASSERT_TRUE(hasher->Sign(hashes, absl::MakeSpan(row)).ok());
+    store.Append(row);
+    store.Get(static_cast<size_t>(d), absl::MakeSpan(got));
+    ASSERT_EQ(got, row);
+    uint32_t largest = 0;
+    for (uint32_t v : row) largest = std::max(largest, v);
+    // Under 2^30 for about 100 or more distinct shingles: 2 bits saved.
+    EXPECT_LT(largest, uint32_t{1} << 30) << words << " words";
+  }
+}
+
+}  // namespace
+}  // namespace neardup::internal
