@@ -147,6 +147,11 @@ class DedupJob {
   // How alike documents a and b are. Fails only when a shingle set cannot
   // be read back from the spill file.
   absl::StatusOr<internal::Likeness> Compare(uint32_t a, uint32_t b);
+  // Compare's estimate from the signatures (kMinHash without the spill
+  // file), unpacked into row_a and row_b (num_perm values each): const, for
+  // the index's threads.
+  internal::Likeness Estimate(uint32_t a, uint32_t b, absl::Span<uint32_t> row_a,
+                              absl::Span<uint32_t> row_b) const;
   // DedupOptions::containment estimated from signatures and set sizes.
   bool EstimatesContainment() const {
     return options_.containment > 0 && options_.verify == VerifyMode::kSignature;
@@ -570,10 +575,16 @@ absl::StatusOr<internal::Likeness> DedupJob::Compare(uint32_t a, uint32_t b) {
     like.same_site = !docs_.site.empty() && internal::SameSite(docs_.site[a], docs_.site[b]);
     return like;
   }
-  docs_.signatures.Get(a, absl::MakeSpan(row_a_));
-  docs_.signatures.Get(b, absl::MakeSpan(row_b_));
+  return Estimate(a, b, absl::MakeSpan(row_a_), absl::MakeSpan(row_b_));
+}
+
+internal::Likeness DedupJob::Estimate(uint32_t a, uint32_t b,
+                                      absl::Span<uint32_t> row_a,
+                                      absl::Span<uint32_t> row_b) const {
+  docs_.signatures.Get(a, row_a);
+  docs_.signatures.Get(b, row_b);
   internal::Likeness like = internal::EstimateLikeness(
-      row_a_, row_b_,
+      row_a, row_b,
       EstimatesContainment() ? docs_.set_size[a] : 0,
       EstimatesContainment() ? docs_.set_size[b] : 0, EstimatesContainment());
   like.same_site = !docs_.site.empty() && internal::SameSite(docs_.site[a], docs_.site[b]);
@@ -637,6 +648,21 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
     // them; the keys go straight into them (no separate key array: 8 bytes
     // per document per band in flight), and the buffers are reused.
     std::vector<std::vector<std::pair<uint64_t, uint32_t>>> sorted(parallel);
+    // With estimated likeness, each band's pairs are verified on its thread
+    // against the components as they were before the band group (`roots`):
+    // a pair whose documents were joined then is skipped below anyway, and
+    // every pair verified below has its verdict. The verdicts are applied
+    // in band order, so the joins, the counters and the histogram are those
+    // of verifying one pair after another. A verdict: 0 when not verified,
+    // else 1 + the histogram bin, plus kJoin when the pair is a duplicate.
+    const bool verify_on_threads = spill_ == nullptr;
+    constexpr uint8_t kJoin = 0x80;
+    std::vector<uint32_t> roots;
+    std::vector<std::vector<uint8_t>> verdicts(parallel);
+    auto bin_of = [](double similarity) {
+      return std::min(kBins - 1,
+                      static_cast<size_t>(std::max(0.0, similarity) * kBins));
+    };
     for (int b0 = 0; b0 < bands; b0 += parallel) {
       const int count = std::min(parallel, bands - b0);
       auto work = [&](int j) {
@@ -660,15 +686,12 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
         pairs[j].clear();
         band_status[j] = internal::CandidatesFromSortedKeys(
             keyed, options_.candidates, &pairs[j], &band_stats[j]);
-      };
-      internal::ParallelFor(count, static_cast<size_t>(count),
-                            [&](int, size_t j) { work(static_cast<int>(j)); },
-                            /*grain=*/1);
-      for (int j = 0; j < count; ++j) {
-        if (!band_status[j].ok()) return band_status[j];
-      }
-      for (int j = 0; j < count; ++j) {
+        if (!verify_on_threads || !band_status[j].ok()) return;
         const std::vector<DocPair>& band_pairs = pairs[j];
+        std::vector<uint8_t>& verdict = verdicts[j];
+        verdict.assign(band_pairs.size(), 0);
+        std::vector<uint32_t> row_a(docs_.signatures.num_perm());
+        std::vector<uint32_t> row_b(row_a.size());
         for (size_t i = 0; i < band_pairs.size(); ++i) {
           // The pairs come in no order of documents: fetch the offsets of
           // the signatures 16 pairs ahead and their bytes 8 ahead.
@@ -681,18 +704,44 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
             docs_.signatures.PrefetchRecord(band_pairs[i + 8].second);
           }
           const DocPair& p = band_pairs[i];
+          if (TooShort(p) || roots[p.first] == roots[p.second]) continue;
+          const internal::Likeness like =
+              Estimate(p.first, p.second, absl::MakeSpan(row_a),
+                       absl::MakeSpan(row_b));
+          verdict[i] = static_cast<uint8_t>(
+              (1 + bin_of(like.similarity)) |
+              (internal::IsDuplicate(options_, like) ? kJoin : 0));
+        }
+      };
+      if (verify_on_threads) {
+        roots.resize(n);
+        for (uint32_t d = 0; d < n; ++d) roots[d] = sets.Find(d);
+      }
+      internal::ParallelFor(count, static_cast<size_t>(count),
+                            [&](int, size_t j) { work(static_cast<int>(j)); },
+                            /*grain=*/1);
+      for (int j = 0; j < count; ++j) {
+        if (!band_status[j].ok()) return band_status[j];
+      }
+      for (int j = 0; j < count; ++j) {
+        const std::vector<DocPair>& band_pairs = pairs[j];
+        for (size_t i = 0; i < band_pairs.size(); ++i) {
+          const DocPair& p = band_pairs[i];
           ++stats_.candidate_pairs;
           if (TooShort(p) || sets.Find(p.first) == sets.Find(p.second)) continue;
           ++stats_.verified_pairs;
-          const absl::StatusOr<internal::Likeness> compared =
-              Compare(p.first, p.second);
-          if (!compared.ok()) return compared.status();
-          const internal::Likeness& like = *compared;
-          const bool join = internal::IsDuplicate(options_, like);
+          uint8_t v = verify_on_threads ? verdicts[j][i] : 0;
+          if (v == 0) {
+            const absl::StatusOr<internal::Likeness> compared =
+                Compare(p.first, p.second);
+            if (!compared.ok()) return compared.status();
+            v = static_cast<uint8_t>(
+                (1 + bin_of(compared->similarity)) |
+                (internal::IsDuplicate(options_, *compared) ? kJoin : 0));
+          }
+          const bool join = (v & kJoin) != 0;
           if (options_.report) {
-            const size_t bin = std::min(
-                kBins - 1,
-                static_cast<size_t>(std::max(0.0, like.similarity) * kBins));
+            const size_t bin = static_cast<size_t>(v & ~kJoin) - 1;
             ++(join ? stats_.pairs_accepted : stats_.pairs_refused)[bin];
           }
           if (join) stats_.joined_pairs += sets.Union(p.first, p.second);
