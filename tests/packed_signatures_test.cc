@@ -59,8 +59,8 @@ TEST(PackedSignaturesTest, ValuesReadBackAsAppendedAcrossWidthsAndChunks) {
       const size_t begin = rng.Uniform(n), end = begin + rng.Uniform(n - begin);
       std::vector<uint32_t> part((end - begin) * count);
       store.GetRange(begin, end, first, count, part.data());
-      ASSERT_TRUE(std::equal(part.begin(), part.end(),
-                             band.begin() + begin * count));
+      ASSERT_TRUE(
+          std::equal(part.begin(), part.end(), band.begin() + begin * count));
     }
     std::vector<uint32_t> got(k);
     for (size_t d = 0; d < n; ++d) {
@@ -91,7 +91,8 @@ TEST(PackedSignaturesTest, RealSignaturesTakeFewerThanFourBytesAValue) {
   for (int d = 0; d < 200; ++d) {
     std::string text;
     const size_t words = 100 + rng.Uniform(900);
-    for (size_t w = 0; w < words; ++w) text += test::Word(rng.Uniform(5000)) + " ";
+    for (size_t w = 0; w < words; ++w)
+      text += test::Word(rng.Uniform(5000)) + " ";
     shingler->Hash(text, &hashes);
     ASSERT_TRUE(hasher->Sign(hashes, absl::MakeSpan(row)).ok());
     store.Append(row);

@@ -150,7 +150,8 @@ class DedupJob {
   // Compare's estimate from the signatures (kMinHash without the spill
   // file), unpacked into row_a and row_b (num_perm values each): const, for
   // the index's threads.
-  internal::Likeness Estimate(uint32_t a, uint32_t b, absl::Span<uint32_t> row_a,
+  internal::Likeness Estimate(uint32_t a, uint32_t b,
+                              absl::Span<uint32_t> row_a,
                               absl::Span<uint32_t> row_b) const;
   // DedupOptions::containment estimated from signatures and set sizes.
   bool EstimatesContainment() const {
@@ -379,7 +380,8 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
   internal::ParallelFor(static_cast<int>(workers.size()), n, sign, kGrain);
   if (options_.method == DedupMethod::kMinHash) {
     for (size_t i = 0; i < n; ++i) {
-      docs_.signatures.Append(absl::MakeConstSpan(batch.rows.data() + i * k, k));
+      docs_.signatures.Append(
+          absl::MakeConstSpan(batch.rows.data() + i * k, k));
     }
   }
   if (keep_sets) {
@@ -499,7 +501,9 @@ absl::Status DedupJob::SignPass() {
     if (options_.keep == KeepPolicy::kLongest) {
       docs_.length.push_back(record.text.size());
     }
-    if (options_.keep == KeepPolicy::kField) docs_.number.push_back(record.number);
+    if (options_.keep == KeepPolicy::kField) {
+      docs_.number.push_back(record.number);
+    }
     docs_.ids.append(record.id);
     docs_.id_end.push_back(docs_.ids.size());
     batches[current].Add(record.text);
@@ -678,7 +682,8 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
           const size_t d1 = std::min(n, d0 + kBlock);
           docs_.signatures.GetRange(d0, d1, first, rows, block.data());
           for (size_t d = d0; d < d1; ++d) {
-            std::copy_n(block.data() + (d - d0) * rows, rows, row.data() + first);
+            std::copy_n(block.data() + (d - d0) * rows, rows,
+                        row.data() + first);
             keyed[d] = {BandKey(row, b0 + j, rows), static_cast<uint32_t>(d)};
           }
         }
@@ -715,7 +720,9 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
       };
       if (verify_on_threads) {
         roots.resize(n);
-        for (uint32_t d = 0; d < n; ++d) roots[d] = sets.Find(d);
+        for (size_t d = 0; d < n; ++d) {
+          roots[d] = sets.Find(static_cast<uint32_t>(d));
+        }
       }
       internal::ParallelFor(count, static_cast<size_t>(count),
                             [&](int, size_t j) { work(static_cast<int>(j)); },

@@ -38,7 +38,8 @@ void PackedSignatures::Release() {
 
 void PackedSignatures::Append(absl::Span<const uint32_t> values) {
   assert(values.size() == num_perm_);
-  if (!open_) open_.reset(new uint8_t[kChunkDocs * MaxRecordBytes() + kPadding]);
+  if (!open_)
+    open_.reset(new uint8_t[kChunkDocs * MaxRecordBytes() + kPadding]);
   uint32_t largest = 1;  // a width of at least one bit
   for (const uint32_t v : values) largest = std::max(largest, v);
   const int width = std::bit_width(largest);
@@ -70,8 +71,8 @@ void PackedSignatures::Append(absl::Span<const uint32_t> values) {
 namespace {
 
 // Values [first, first + count) of `width` bits each from `packed`.
-void UnpackAny(const uint8_t* packed, size_t width, size_t first,
-               size_t count, uint32_t* out) {
+void UnpackAny(const uint8_t* packed, size_t width, size_t first, size_t count,
+               uint32_t* out) {
   const uint64_t mask = (uint64_t{1} << width) - 1;
   size_t bit = first * width;
   for (size_t i = 0; i < count; ++i, bit += width) {
@@ -105,7 +106,8 @@ constexpr std::array<UnpackGroupsFn, sizeof...(kWidths) + 1> MakeUnpackers(
 }
 
 // kUnpackers[w]: UnpackGroups<w> for w in [1, 32].
-constexpr auto kUnpackers = MakeUnpackers(std::make_integer_sequence<int, 32>());
+constexpr auto kUnpackers =
+    MakeUnpackers(std::make_integer_sequence<int, 32>());
 
 }  // namespace
 
@@ -132,7 +134,8 @@ void PackedSignatures::GetRange(size_t begin, size_t end, size_t first,
   // loads do not wait for one another.
   constexpr size_t kAhead = 8;  // records fetched ahead of the one read
   for (size_t doc = begin; doc < end; ++doc, out += count) {
-    if (doc + kAhead < end) __builtin_prefetch(Record(doc + kAhead) + first * 4);
+    if (doc + kAhead < end)
+      __builtin_prefetch(Record(doc + kAhead) + first * 4);
     const uint8_t* record = Record(doc);
     UnpackAny(record + 1, record[0], first, count, out);
   }

@@ -65,7 +65,8 @@ class PackedSignatures {
   }
   void PrefetchRecord(size_t doc) const {
     const uint8_t* record = Record(doc);
-    const size_t bytes = ends_[doc] - (doc % kChunkDocs == 0 ? 0 : ends_[doc - 1]);
+    const size_t bytes =
+        ends_[doc] - (doc % kChunkDocs == 0 ? 0 : ends_[doc - 1]);
     for (size_t at = 0; at < bytes; at += 64) __builtin_prefetch(record + at);
   }
 
@@ -85,7 +86,7 @@ class PackedSignatures {
 
   size_t num_perm_ = 0;
   std::vector<std::unique_ptr<uint8_t[]>> chunks_;  // full chunks
-  std::unique_ptr<uint8_t[]> open_;  // the chunk being filled
+  std::unique_ptr<uint8_t[]> open_;                 // the chunk being filled
   size_t open_bytes_ = 0;
   // Per document: where its record ends in its chunk (its start is the end
   // of the document before in the same chunk, or 0).
