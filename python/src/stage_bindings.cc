@@ -313,7 +313,65 @@ void BindPartitions(py::module_& m) {
         "many. Releases the GIL.");
 }
 
+// TableKeysOf: (n, tables) uint64 keys of a partition's signatures (an
+// (n, num_perm) array) or keys, by the options' method.
+py::object TableKeysPy(const DedupOptions& options, const py::object& signatures,
+                       const py::object& keys) {
+  View<uint32_t> sig;
+  View<uint64_t> key;
+  if (!signatures.is_none()) {
+    sig = ViewOf<uint32_t>(signatures.cast<py::buffer>(), 1, 2, "signatures");
+  }
+  if (!keys.is_none()) key = ViewOf<uint64_t>(keys.cast<py::buffer>(), 1, 1, "keys");
+  absl::StatusOr<std::vector<uint64_t>> out;
+  size_t tables = 0;
+  {
+    py::gil_scoped_release release;
+    out = internal::TableKeysOf(options, sig.values, key.values, &tables);
+  }
+  std::vector<uint64_t> values = Check(std::move(out));
+  const size_t n = tables == 0 ? 0 : values.size() / tables;
+  return ToArray(std::move(values), {static_cast<py::ssize_t>(n),
+                                     static_cast<py::ssize_t>(tables)});
+}
+
+void BindMethods(py::module_& m) {
+  py::class_<internal::MethodTraits>(m, "MethodTraits")
+      .def_readonly("method", &internal::MethodTraits::method)
+      .def_readonly("name", &internal::MethodTraits::name)
+      .def_readonly("description", &internal::MethodTraits::description)
+      .def_readonly("default_shingle_size",
+                    &internal::MethodTraits::default_shingle_size)
+      .def_readonly("signs_rows", &internal::MethodTraits::signs_rows,
+                    "a MinHash row of num_perm values per document, else "
+                    "one 64-bit key.")
+      .def_readonly("compares_sets", &internal::MethodTraits::compares_sets,
+                    "containment and verify='exact' apply.")
+      .def_readonly("verifies_candidates",
+                    &internal::MethodTraits::verifies_candidates,
+                    "candidates are compared before they are joined.")
+      .def_readonly("compares_while_finding",
+                    &internal::MethodTraits::compares_while_finding,
+                    "the candidate rule compares each pair it counts "
+                    "(fingerprints travel with the table keys).")
+      .def_readonly("chains_buckets", &internal::MethodTraits::chains_buckets,
+                    "a bucket of equal keys is joined as a chain.")
+      .def_readonly("reports_distance",
+                    &internal::MethodTraits::reports_distance,
+                    "the similarity is a distance (smaller is nearer).");
+  m.def("dedup_method_traits", &internal::DedupMethodTraits,
+        "Every similarity method (MethodTraits), in the order of "
+        "DedupMethod: what neardup.dask and the command-line parsers know "
+        "of them.");
+  m.def("table_keys", &TableKeysPy, py::arg("options"),
+        py::arg("signatures") = py::none(), py::arg("keys") = py::none(),
+        "The (n, tables) uint64 lookup-table keys of a partition's documents "
+        "under the options' method (C++ TableKeysOf): signatures (n, "
+        "num_perm) for minhash, keys for the others. Releases the GIL.");
+}
+
 void BindDecisions(py::module_& m) {
+  BindMethods(m);
   m.def("judge_components", &JudgeComponentsPy, py::arg("component"),
         py::arg("doc"), py::arg("lengths"), py::arg("numbers"),
         py::arg("options"), py::arg("signatures") = py::none(),

@@ -14,31 +14,26 @@ from neardup.dask._shuffle import _concat, _owner, _pack, _route, _split, \
 
 
 def _bucket_map(signed, offset, index, width):
+    """The (table, key, doc) triples of a partition's documents, keyed by
+    the C++ method (table_keys: MinHash band keys, SimHash permuted-table
+    keys, exact keys), with the fingerprints when the candidate rule
+    compares them."""
     n = len(signed["line"])
     docs = offset + np.arange(n, dtype=np.uint64)
-    fingerprint = None
-    if index["method"] == "minhash":
-        bands = index["bands"]
-        keys = np.asarray(_core.band_keys(signed["signatures"], bands,
-                                          index["rows"]))
-        band = np.tile(np.arange(bands, dtype=np.uint16), n)
-        doc = np.repeat(docs, bands)
-        key = keys.reshape(-1)
-    elif index["method"] == "simhash":
-        masks = np.array(_core.simhash_table_masks(index["hamming"]),
-                         dtype=np.uint64)
-        prints = np.asarray(signed["keys"], dtype=np.uint64)
-        band = np.tile(np.arange(len(masks), dtype=np.uint16), n)
-        doc = np.repeat(docs, len(masks))
-        fingerprint = np.repeat(prints, len(masks))
-        key = fingerprint & np.tile(masks, n)
+    options = _options(**index["options"])
+    if index["signs_rows"]:
+        keys = _core.table_keys(options, signatures=signed["signatures"])
     else:
-        band = np.zeros(n, dtype=np.uint16)
-        doc = docs
-        key = np.asarray(signed["keys"], dtype=np.uint64)
+        prints = np.asarray(signed["keys"], dtype=np.uint64)
+        keys = _core.table_keys(options, keys=prints)
+    keys = np.asarray(keys)
+    tables = keys.shape[1]
+    band = np.tile(np.arange(tables, dtype=np.uint16), n)
+    doc = np.repeat(docs, tables)
+    key = keys.reshape(-1)
     columns = dict(band=band, key=key, doc=doc)
-    if fingerprint is not None:
-        columns["fingerprint"] = fingerprint
+    if index["compares_while_finding"]:
+        columns["fingerprint"] = np.repeat(prints, tables)
     return _split(_route(key, band, width), width, **columns)
 
 
@@ -46,7 +41,8 @@ def _bucket_reduce(pieces, index, starts, count):
     band = _concat(pieces, "band", np.uint16)
     key = _concat(pieces, "key", np.uint64)
     doc = _concat(pieces, "doc", np.uint64)
-    simhash = index["method"] == "simhash"
+    # SimHash: the distance is checked as the pairs are found.
+    simhash = index["compares_while_finding"]
     order = np.lexsort((doc, key, band))
     band, key, doc = band[order], key[order], doc[order]
     if simhash:

@@ -15,6 +15,12 @@ from neardup.dask._candidates import _estimated_containment, _exact_rows, \
 from neardup.dask._shuffle import _concat, _owner, _pack, _split
 
 
+def _signs_rows(method):
+    """True when the method keeps MinHash rows (C++ MethodTraits)."""
+    return next(t.signs_rows for t in _core.dedup_method_traits()
+                if t.name == method)
+
+
 def _evidence(signed, rows, method, exact, sized=False, sited=False):
     """What _choose compares of the documents at `rows` of a partition."""
     out = {}
@@ -24,7 +30,7 @@ def _evidence(signed, rows, method, exact, sized=False, sited=False):
         out["set"] = [_set(signed, int(r)) for r in rows]
     if sized:
         out["size"] = _size(signed, rows)
-    if method == "minhash":
+    if _signs_rows(method):
         out["sig"] = np.asarray(signed["signatures"])[rows]
         return out
     return {"key": np.asarray(signed["keys"], dtype=np.uint64)[rows]}
@@ -71,7 +77,7 @@ def _choose(signed, offset, pieces, kw, starts, count, method, exact,
         evidence["sets"] = (np.concatenate(sets).astype(np.uint64) if sets
                             else np.zeros(0, dtype=np.uint64))
         evidence["set_end"] = ends
-    if method == "minhash":
+    if _signs_rows(method):
         width = np.asarray(signed["signatures"]).shape[1]
         sig = np.concatenate(
             [_concat(pieces, "sig", np.uint32, width), mine["sig"]])[order]
