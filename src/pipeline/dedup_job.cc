@@ -320,29 +320,13 @@ uint64_t DedupJob::EstimatedPeakBytes(uint64_t docs, uint64_t id_bytes) const {
                    threads * (uint64_t{1} << 20);
   // Documents: file, line, length, number, id end, and the ids.
   bytes += docs * (4 + 8 + 8 + 8 + 8) + id_bytes;
-  uint64_t index = 0;
-  switch (options_.method) {
-    case DedupMethod::kMinHash: {
-      const uint64_t chunks = (docs + kChunkDocs - 1) / kChunkDocs;
-      bytes += chunks * kChunkDocs * static_cast<uint64_t>(options_.num_perm) *
-               sizeof(uint32_t);
-      if (options_.verify == VerifyMode::kExact) bytes += docs * (8 + 4);
-      if (options_.containment > 0) bytes += docs * (4 + 8);  // sizes, sites
-      // Per band in flight: its keys and the sorted (key, document) pairs.
-      const uint64_t parallel = std::max<uint64_t>(
-          1, std::min<uint64_t>(threads, static_cast<uint64_t>(stats_.lsh.bands)));
-      index = parallel * docs * (8 + 16);
-      break;
-    }
-    case DedupMethod::kSimHash:
-      bytes += docs * 8;
-      index = docs * 16;  // one permuted table
-      break;
-    case DedupMethod::kExact:
-      bytes += docs * 8;
-      index = docs * 16;
-      break;
-  }
+  // The method's sketches (MinHash rows in whole chunks) and the peak of
+  // finding its candidates.
+  const uint64_t row_docs = (docs + kChunkDocs - 1) / kChunkDocs * kChunkDocs;
+  const internal::SimilarityMethod::JobBytes method_bytes =
+      method().EstimatedBytes(docs, row_docs, options_, threads);
+  bytes += method_bytes.sketches;
+  const uint64_t index = method_bytes.candidates;
   // Union-find, then the clustering (cluster, kept, members, numbers).
   return bytes + std::max(index, docs * (4 + 4 + 4 + 8)) + docs * 8;
 }

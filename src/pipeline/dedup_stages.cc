@@ -395,6 +395,95 @@ absl::StatusOr<std::vector<uint64_t>> JudgeComponents(
   return kept;
 }
 
+namespace {
+
+// The number of rows of `e` for `method`, or InvalidArgument naming `side`
+// when what the method compares is missing or of another size.
+absl::StatusOr<size_t> EvidenceRows(const SimilarityMethod& method,
+                                    const DedupOptions& o,
+                                    const MemberEvidence& e, const char* side) {
+  auto invalid = [side](const std::string& what) {
+    return absl::InvalidArgumentError(std::string("compare_rows: ") + side +
+                                      ": " + what);
+  };
+  const size_t k = static_cast<size_t>(o.num_perm);
+  size_t n = e.keys.size();
+  if (method.signs_rows()) {
+    if (e.signatures.size() % k != 0) {
+      return invalid("signatures are not rows of num_perm values");
+    }
+    n = e.signatures.size() / k;
+  }
+  if (method.keeps_sets(o)) {
+    if (e.set_end.size() != n) return invalid("set_end is not one per row");
+    for (size_t i = 0; i < n; ++i) {
+      const uint64_t begin = i ? e.set_end[i - 1] : 0;
+      if (e.set_end[i] < begin || e.set_end[i] > e.sets.size()) {
+        return invalid("set_end is not a list of ends into sets");
+      }
+    }
+  }
+  if (method.counts_sizes(o) && e.set_size.size() != n) {
+    return invalid("set_size is not one per row");
+  }
+  if (!e.site.empty() && e.site.size() != n) {
+    return invalid("site is not one per row");
+  }
+  return n;
+}
+
+// Row i of `e` as its method compares it (EvidenceRows checked `e`).
+SketchRef EvidenceRef(const SimilarityMethod& method, const DedupOptions& o,
+                      const MemberEvidence& e, size_t i) {
+  SketchRef r;
+  const size_t k = static_cast<size_t>(o.num_perm);
+  if (method.signs_rows()) {
+    r.signature = e.signatures.subspan(i * k, k);
+  } else {
+    r.key = e.keys[i];
+  }
+  if (method.keeps_sets(o)) {
+    const uint64_t begin = i ? e.set_end[i - 1] : 0;
+    r.set = e.sets.subspan(begin, e.set_end[i] - begin);
+  }
+  if (method.counts_sizes(o)) r.set_size = e.set_size[i];
+  if (!e.site.empty()) r.site = e.site[i];
+  return r;
+}
+
+}  // namespace
+
+absl::StatusOr<RowLikeness> CompareRows(const DedupOptions& options,
+                                        const MemberEvidence& a,
+                                        const MemberEvidence& b) {
+  auto resolved = ResolveDedupOptions(options);
+  if (!resolved.ok()) return resolved.status();
+  const DedupOptions& o = *resolved;
+  const SimilarityMethod& method = SimilarityMethod::Of(o.method);
+  auto rows_a = EvidenceRows(method, o, a, "a");
+  if (!rows_a.ok()) return rows_a.status();
+  auto rows_b = EvidenceRows(method, o, b, "b");
+  if (!rows_b.ok()) return rows_b.status();
+  if (*rows_a != *rows_b) {
+    return absl::InvalidArgumentError("compare_rows: a has " +
+                                      std::to_string(*rows_a) + " rows, b " +
+                                      std::to_string(*rows_b));
+  }
+  const size_t n = *rows_a;
+  RowLikeness out;
+  out.similarity.resize(n);
+  out.containment.resize(n);
+  out.duplicate.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const Likeness like = method.Compare(EvidenceRef(method, o, a, i),
+                                         EvidenceRef(method, o, b, i), o);
+    out.similarity[i] = like.similarity;
+    out.containment[i] = like.containment;
+    out.duplicate[i] = method.Accepts(o, like);
+  }
+  return out;
+}
+
 std::vector<MethodTraits> DedupMethodTraits() {
   std::vector<MethodTraits> out;
   for (const SimilarityMethod* m : SimilarityMethod::All()) {

@@ -51,6 +51,12 @@ class ExactMethodImpl final : public SimilarityMethod {
 
   bool chains_buckets() const override { return true; }
 
+  // A key per document; candidates sort one (key, document) table.
+  JobBytes EstimatedBytes(uint64_t docs, uint64_t, const DedupOptions&,
+                          uint64_t) const override {
+    return {docs * 8, docs * 16};
+  }
+
   Likeness Compare(const SketchRef& a, const SketchRef& b,
                    const DedupOptions&) const override {
     return Likeness{a.key == b.key ? 1.0 : 0.0};

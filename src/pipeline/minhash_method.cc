@@ -150,6 +150,20 @@ class MinHash final : public SimilarityMethod {
     return absl::OkStatus();
   }
   bool verifies_candidates() const override { return true; }
+
+  JobBytes EstimatedBytes(uint64_t docs, uint64_t row_docs,
+                          const DedupOptions& o,
+                          uint64_t threads) const override {
+    JobBytes out;
+    out.sketches = row_docs * static_cast<uint64_t>(o.num_perm) * sizeof(uint32_t);
+    if (o.verify == VerifyMode::kExact) out.sketches += docs * (8 + 4);
+    if (o.containment > 0) out.sketches += docs * (4 + 8);  // sizes, sites
+    // Per band in flight: its keys and the sorted (key, document) pairs.
+    const uint64_t parallel = std::max<uint64_t>(
+        1, std::min<uint64_t>(threads, static_cast<uint64_t>(o.bands)));
+    out.candidates = parallel * docs * (8 + 16);
+    return out;
+  }
   bool candidates_repeat() const override { return true; }
 
   Likeness Compare(const SketchRef& a, const SketchRef& b,

@@ -56,6 +56,12 @@ class SimHashMethodImpl final : public SimilarityMethod {
   }
   bool compares_while_finding() const override { return true; }
 
+  // A key per document; candidates sort one (key, document) table.
+  JobBytes EstimatedBytes(uint64_t docs, uint64_t, const DedupOptions&,
+                          uint64_t) const override {
+    return {docs * 8, docs * 16};
+  }
+
   Likeness Compare(const SketchRef& a, const SketchRef& b,
                    const DedupOptions&) const override {
     return Likeness{static_cast<double>(HammingDistance(a.key, b.key))};

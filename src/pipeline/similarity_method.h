@@ -174,6 +174,18 @@ class SimilarityMethod {
   // True when a pair with `like` is a duplicate under resolved `o`.
   virtual bool Accepts(const DedupOptions& o, const Likeness& like) const = 0;
 
+  // --- Memory (DedupOptions::max_memory_bytes).
+  struct JobBytes {
+    uint64_t sketches = 0;    // what the job keeps per document
+    uint64_t candidates = 0;  // the peak of Candidates
+  };
+  // What the dedup job holds for `docs` documents under resolved `o`
+  // (`row_docs`: docs rounded up to the job's whole chunks of rows) and
+  // the peak of finding their candidates on `threads` threads.
+  virtual JobBytes EstimatedBytes(uint64_t docs, uint64_t row_docs,
+                                  const DedupOptions& o,
+                                  uint64_t threads) const = 0;
+
   // --- Reporting.
   // True when the similarity is a distance (0: identical; smaller is
   // nearer; written as an integer), false for a similarity in [0, 1].

@@ -271,6 +271,23 @@ absl::StatusOr<std::vector<uint64_t>> JudgeComponents(
     absl::Span<const uint64_t> length, absl::Span<const double> number,
     const DedupOptions& options, const MemberEvidence& evidence);
 
+// How alike row i of `a` is to row i of `b`, each described by its
+// method's evidence as JudgeComponents takes it (one entry per row; site
+// may be empty: no sites), under `options` (resolved by the call): the
+// similarity its method reports, the containment (NaN when
+// DedupOptions::containment is off) and whether the pair is a duplicate
+// (1) by dedup's rule. The comparison of the command, for neardup.dask's
+// verification of candidates and its removed lines. Returns
+// InvalidArgument when the evidence is missing or its sides differ in rows.
+struct RowLikeness {
+  std::vector<double> similarity;
+  std::vector<double> containment;
+  std::vector<uint8_t> duplicate;
+};
+absl::StatusOr<RowLikeness> CompareRows(const DedupOptions& options,
+                                        const MemberEvidence& a,
+                                        const MemberEvidence& b);
+
 // Returns true when a MinHash pair counts as a duplicate by containment
 // under `options` (from ResolveDedupOptions), whatever its Jaccard: its
 // containment (exact, or estimated as EstimateContainment does) is at

@@ -210,7 +210,7 @@ def _keep_step(job, signed, starts, offsets, current, output):
     del chosen
     decided = [client.submit(_decide, signed[p], offsets[p], pieces,
                              cluster_base, starts, count, job.method,
-                             job.exact, job.options.containment > 0)
+                             job.exact, job.options.containment > 0, job.kw)
                for p, pieces in enumerate(_exchange(client, with_kept,
                                                     count))]
     del with_kept
