@@ -6,6 +6,7 @@
 #include "pipeline/similarity_method.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <set>
 #include <string>
@@ -263,6 +264,39 @@ TEST(SimilarityMethodTest, ReportsItsSimilarityAsRemovedJsonlDoes) {
   EXPECT_EQ(MinHashMethod().Bin(1.0, 50), 49u);
   EXPECT_EQ(SimHashMethod().SimilarityBins(Resolved(DedupMethod::kSimHash)), 4u);
   EXPECT_EQ(ExactMethod().SimilarityBins(Resolved(DedupMethod::kExact)), 0u);
+}
+
+// neardup.dask compares candidate pairs and removals through CompareRows:
+// with exact verification the shingle sets alone are the rows (no
+// signatures travel), and the verdict is the method's.
+TEST(SimilarityMethodTest, CompareRowsComparesWhatTheMethodCompares) {
+  DedupOptions exact_sets;
+  exact_sets.verify = VerifyMode::kExact;
+  const uint64_t sets_a[] = {1, 2, 3, 4, 5, 6};
+  const uint64_t sets_b[] = {1, 2, 3, 4, 7, 8};
+  const uint64_t ends[] = {4, 6};
+  MemberEvidence a{.sets = sets_a, .set_end = ends};
+  MemberEvidence b{.sets = sets_b, .set_end = ends};
+  auto rows = CompareRows(exact_sets, a, b);
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(rows->similarity, (std::vector<double>{1.0, 0.0}));
+  EXPECT_EQ(rows->duplicate, (std::vector<uint8_t>{1, 0}));
+  EXPECT_EQ(rows->containment[0], 1.0);  // containment is on by default
+  // Sets with values past their last end are refused.
+  const uint64_t short_ends[] = {4};
+  a.set_end = short_ends;
+  EXPECT_FALSE(CompareRows(exact_sets, a, b).ok());
+
+  const uint64_t keys_a[] = {0xff, 0x0f}, keys_b[] = {0xfe, 0xf0};
+  DedupOptions sh;
+  sh.method = DedupMethod::kSimHash;
+  rows = CompareRows(sh, {.keys = keys_a}, {.keys = keys_b});
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(rows->similarity, (std::vector<double>{1, 8}));
+  EXPECT_EQ(rows->duplicate, (std::vector<uint8_t>{1, 0}));
+  EXPECT_TRUE(std::isnan(rows->containment[0]));
+  // Two rows against none.
+  EXPECT_FALSE(CompareRows(sh, {.keys = keys_a}, MemberEvidence{}).ok());
 }
 
 TEST(SimilarityMethodTest, TraitsAreTheMethods) {

@@ -407,21 +407,25 @@ absl::StatusOr<size_t> EvidenceRows(const SimilarityMethod& method,
                                       ": " + what);
   };
   const size_t k = static_cast<size_t>(o.num_perm);
+  // Rows are what the method compares: shingle sets, rows of a signature
+  // or keys.
   size_t n = e.keys.size();
-  if (method.signs_rows()) {
-    if (e.signatures.size() % k != 0) {
-      return invalid("signatures are not rows of num_perm values");
-    }
-    n = e.signatures.size() / k;
-  }
   if (method.keeps_sets(o)) {
-    if (e.set_end.size() != n) return invalid("set_end is not one per row");
+    n = e.set_end.size();
     for (size_t i = 0; i < n; ++i) {
       const uint64_t begin = i ? e.set_end[i - 1] : 0;
       if (e.set_end[i] < begin || e.set_end[i] > e.sets.size()) {
         return invalid("set_end is not a list of ends into sets");
       }
     }
+    if ((n == 0 ? 0 : e.set_end[n - 1]) != e.sets.size()) {
+      return invalid("sets has values past the last of set_end");
+    }
+  } else if (method.signs_rows()) {
+    if (e.signatures.size() % k != 0) {
+      return invalid("signatures are not rows of num_perm values");
+    }
+    n = e.signatures.size() / k;
   }
   if (method.counts_sizes(o) && e.set_size.size() != n) {
     return invalid("set_size is not one per row");
@@ -437,14 +441,13 @@ SketchRef EvidenceRef(const SimilarityMethod& method, const DedupOptions& o,
                       const MemberEvidence& e, size_t i) {
   SketchRef r;
   const size_t k = static_cast<size_t>(o.num_perm);
-  if (method.signs_rows()) {
-    r.signature = e.signatures.subspan(i * k, k);
-  } else {
-    r.key = e.keys[i];
-  }
   if (method.keeps_sets(o)) {
     const uint64_t begin = i ? e.set_end[i - 1] : 0;
     r.set = e.sets.subspan(begin, e.set_end[i] - begin);
+  } else if (method.signs_rows()) {
+    r.signature = e.signatures.subspan(i * k, k);
+  } else {
+    r.key = e.keys[i];
   }
   if (method.counts_sizes(o)) r.set_size = e.set_size[i];
   if (!e.site.empty()) r.site = e.site[i];

@@ -272,8 +272,9 @@ absl::StatusOr<std::vector<uint64_t>> JudgeComponents(
     const DedupOptions& options, const MemberEvidence& evidence);
 
 // How alike row i of `a` is to row i of `b`, each described by its
-// method's evidence as JudgeComponents takes it (one entry per row; site
-// may be empty: no sites), under `options` (resolved by the call): the
+// method's evidence as JudgeComponents takes it (one entry per row; with
+// VerifyMode::kExact the sets alone, no signatures; site may be empty: no
+// sites), under `options` (resolved by the call): the
 // similarity its method reports, the containment (NaN when
 // DedupOptions::containment is off) and whether the pair is a duplicate
 // (1) by dedup's rule. The comparison of the command, for neardup.dask's
