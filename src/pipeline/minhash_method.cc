@@ -26,7 +26,7 @@ std::string ShortDouble(double v) {
   return buf;
 }
 
-class MinHash final : public SimilarityMethod {
+class MinHashMethodImpl final : public SimilarityMethod {
  public:
   DedupMethod id() const override { return DedupMethod::kMinHash; }
   const char* name() const override { return "minhash"; }
@@ -219,7 +219,7 @@ class MinHash final : public SimilarityMethod {
 }  // namespace
 
 const SimilarityMethod& MinHashMethod() {
-  static const MinHash method;
+  static const MinHashMethodImpl method;
   return method;
 }
 
