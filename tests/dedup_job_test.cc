@@ -884,17 +884,17 @@ TEST_F(DedupTest, MemoryCeilingStopsBeforeWritingAnything) {
   DedupOptions options;
   options.threads = 2;
   // The fixed buffers (two 8 MiB batches, 4 MiB of readers, 1 MiB per
-  // thread), the buffer of a 4096-document chunk of packed signatures and
-  // the two batches' rows of 112 values come to 27.3 MiB: 27 MiB fails at
-  // the first document, with nothing written.
-  options.max_memory_bytes = uint64_t{27} << 20;
+  // thread), one 4096-document chunk of 112-value signatures, the buffer
+  // that packs them and the two batches' rows come to 29 MiB: 28 MiB fails
+  // at the first document, with nothing written.
+  options.max_memory_bytes = uint64_t{28} << 20;
   auto low = RunDedup(*inputs, (dir_ / "low").string(), options);
   ASSERT_EQ(low.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_NE(low.status().message().find("memory ceiling reached: 1 documents"),
             std::string::npos)
       << low.status();
   // In the library's terms: the command translates to --max-memory.
-  EXPECT_NE(low.status().message().find("max_memory_bytes (27.0 MiB)"),
+  EXPECT_NE(low.status().message().find("max_memory_bytes (28.0 MiB)"),
             std::string::npos);
   EXPECT_EQ(low.status().message().find("--"), std::string::npos);
   EXPECT_TRUE(fs::is_empty(dir_ / "low"));

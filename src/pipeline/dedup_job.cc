@@ -23,6 +23,7 @@
 #include "pipeline/job.h"
 #include "pipeline/packed_signatures.h"
 #include "pipeline/run_report.h"
+#include "pipeline/similarity_method.h"
 
 namespace neardup {
 namespace {
@@ -54,9 +55,9 @@ struct Documents {
   std::vector<double> number;      // KeepPolicy::kField: NaN when absent
   std::vector<uint64_t> id_end;    // ids[id_end[i-1] .. id_end[i])
   std::string ids;
-  // One of these, by method:
-  internal::PackedSignatures signatures;  // kMinHash
-  std::vector<uint64_t> keys;        // kSimHash fingerprints, kExact hashes
+  // One of these, by method (SimilarityMethod::signs_rows):
+  internal::PackedSignatures signatures;  // rows (MinHash)
+  std::vector<uint64_t> keys;        // keys (SimHash fingerprints, hashes)
   // VerifyMode::kExact: where each document's sorted shingle set is in the
   // spill file (offset in values, count).
   std::vector<uint64_t> set_offset;
@@ -88,8 +89,8 @@ struct Batch {
   std::string arena;
   std::vector<size_t> ends;
   std::vector<std::string> sites;  // DedupOptions::main_text: URL hosts
-  // Filled by workers (kMinHash): num_perm values per document, packed
-  // into Documents::signatures in order once the batch is signed.
+  // Filled by workers (SimilarityMethod::signs_rows): num_perm values per
+  // document, packed into Documents::signatures in order once signed.
   std::vector<uint32_t> rows;
   // Filled by workers (VerifyMode::kExact): sorted distinct shingles.
   std::vector<std::vector<uint64_t>> sets;
@@ -147,25 +148,39 @@ class DedupJob {
   // How alike documents a and b are. Fails only when a shingle set cannot
   // be read back from the spill file.
   absl::StatusOr<internal::Likeness> Compare(uint32_t a, uint32_t b);
-  // Compare's estimate from the signatures (kMinHash without the spill
-  // file), unpacked into row_a and row_b (num_perm values each): const, for
-  // the index's threads.
-  internal::Likeness Estimate(uint32_t a, uint32_t b,
-                              absl::Span<uint32_t> row_a,
-                              absl::Span<uint32_t> row_b) const;
+  const internal::SimilarityMethod& method() const {
+    return internal::SimilarityMethod::Of(options_.method);
+  }
   // DedupOptions::containment estimated from signatures and set sizes.
-  bool EstimatesContainment() const {
-    return options_.containment > 0 && options_.verify == VerifyMode::kSignature;
+  bool EstimatesContainment() const { return method().counts_sizes(options_); }
+  // Document d as its method compares it (without its shingle set).
+  internal::SketchColumns Columns() const {
+    if (!method().signs_rows()) return internal::SketchColumns::Keys(docs_.keys);
+    internal::SketchColumns c;
+    c.size = docs_.size();
+    c.num_perm = docs_.signatures.num_perm();
+    c.packed = &docs_.signatures;
+    return c;
+  }
+  // Its signature (signs_rows) is unpacked into *row, valid until the next
+  // use of *row.
+  internal::SketchRef Ref(size_t d, std::vector<uint32_t>* row) const {
+    internal::SketchRef r;
+    if (method().signs_rows()) {
+      row->resize(docs_.signatures.num_perm());
+      docs_.signatures.Get(d, absl::MakeSpan(*row));
+      r.signature = *row;
+    } else {
+      r.key = docs_.keys[d];
+    }
+    if (EstimatesContainment()) r.set_size = docs_.set_size[d];
+    if (!docs_.site.empty()) r.site = docs_.site[d];
+    return r;
   }
   bool TooShort(const DocPair& p) const {
     return (!docs_.too_short.empty() &&
             (docs_.too_short[p.first] || docs_.too_short[p.second])) ||
            (!prior_of_.empty() && (prior_of_[p.first] || prior_of_[p.second]));
-  }
-  // Document doc's MinHash values, in row_a_ (until the next call).
-  absl::Span<const uint32_t> UnpackedRow(uint32_t doc) {
-    docs_.signatures.Get(doc, absl::MakeSpan(row_a_));
-    return row_a_;
   }
   // DedupOptions::prior: the records that duplicate a prior record.
   absl::Status FindPrior();
@@ -205,9 +220,8 @@ class DedupJob {
   std::FILE* spill_ = nullptr;
   uint64_t spill_values_ = 0;
   std::vector<uint64_t> set_a_, set_b_;
-  // kMinHash: two signatures unpacked, and one band's values in place
-  // (serial stages only).
-  std::vector<uint32_t> row_a_, row_b_, band_row_;
+  // Signatures unpacked for Ref (serial stages only).
+  std::vector<uint32_t> row_a_, row_b_;
   LineCounter line_counts_;  // main_text
   // DedupOptions::report: the documents the page shows (sorted), and their
   // texts, kept as the write pass reads them.
@@ -237,19 +251,18 @@ namespace {
 
 absl::Status DedupJob::FindPrior() {
   const size_t n = docs_.size();
-  const bool minhash = options_.method == DedupMethod::kMinHash;
   std::vector<std::optional<PriorRecords::Match>> found =
       options_.prior->FindAll(
           n,
-          [&](size_t i) -> absl::Span<const uint32_t> {
-            if (!minhash) return {};
+          [&](size_t i) {
             // Valid until this thread's next call: FindAll uses it once.
             thread_local std::vector<uint32_t> row;
-            row.resize(docs_.signatures.num_perm());
-            docs_.signatures.Get(i, absl::MakeSpan(row));
-            return row;
+            return Ref(i, &row).signature;
           },
-          [&](size_t i) { return minhash ? uint64_t{0} : docs_.keys[i]; },
+          [&](size_t i) {
+            std::vector<uint32_t> unused;
+            return method().signs_rows() ? uint64_t{0} : Ref(i, &unused).key;
+          },
           std::max(1, options_.threads));
   prior_of_.assign(n, 0);
   for (size_t i = 0; i < n; ++i) {
@@ -266,13 +279,10 @@ absl::Status DedupJob::Setup() {
   options_ = *std::move(resolved);
   options_.threads = internal::JobThreads(options_.threads);
   stats_.threads = options_.threads;
-  if (options_.method == DedupMethod::kMinHash) {
+  if (method().signs_rows()) {
     minhasher_ = std::make_unique<MinHasher>(*MinHasher::Create(
         {.num_perm = options_.num_perm, .seed = options_.seed}));
     docs_.signatures.Init(static_cast<size_t>(options_.num_perm));
-    row_a_.resize(static_cast<size_t>(options_.num_perm));
-    row_b_.resize(row_a_.size());
-    band_row_.resize(row_a_.size());
     stats_.lsh = {options_.bands, options_.rows};
   }
   if (auto s = files_.Open(inputs_, outdir_, options_.overwrite,
@@ -300,32 +310,21 @@ uint64_t DedupJob::EstimatedPeakBytes(uint64_t docs, uint64_t id_bytes) const {
   // keep policy reads.
   bytes += docs * (4 + 8 + 8) + id_bytes;
   if (options_.keep != KeepPolicy::kFirst) bytes += docs * 8;
-  uint64_t index = 0;
-  switch (options_.method) {
-    case DedupMethod::kMinHash: {
-      // Signatures packed (at most 4 bytes a value, a width byte and an end
-      // offset each), the buffer of the chunk being filled, and the rows of
-      // the two batches of SignPass (4096 documents each).
-      const uint64_t k = static_cast<uint64_t>(options_.num_perm);
-      const uint64_t record = 4 * k + 1;
-      bytes += docs * (record + 4) + kChunkDocs * record + 2 * 4096 * 4 * k;
-      if (options_.verify == VerifyMode::kExact) bytes += docs * (8 + 4);
-      if (options_.containment > 0) bytes += docs * (4 + 8);  // sizes, sites
-      // Per band in flight: its sorted (key, document) pairs.
-      const uint64_t parallel = std::max<uint64_t>(
-          1, std::min<uint64_t>(threads, static_cast<uint64_t>(stats_.lsh.bands)));
-      index = parallel * docs * 16;
-      break;
-    }
-    case DedupMethod::kSimHash:
-      bytes += docs * 8;
-      index = docs * 16;  // one permuted table
-      break;
-    case DedupMethod::kExact:
-      bytes += docs * 8;
-      index = docs * 16;
-      break;
+  // The method's sketches (MinHash rows in whole chunks) and the peak of
+  // finding its candidates.
+  const uint64_t row_docs = (docs + kChunkDocs - 1) / kChunkDocs * kChunkDocs;
+  const internal::SimilarityMethod::JobBytes method_bytes =
+      method().EstimatedBytes(docs, row_docs, options_, threads);
+  bytes += method_bytes.sketches;
+  if (method().signs_rows()) {
+    // PackedSignatures: a width byte and an end offset a document beyond
+    // the 4 bytes a value above (the most a value takes), the buffer of the
+    // chunk being filled, and the rows of SignPass's two batches (4096
+    // documents each).
+    const uint64_t k = static_cast<uint64_t>(options_.num_perm);
+    bytes += docs * 5 + kChunkDocs * (4 * k + 1) + 2 * 4096 * 4 * k;
   }
+  const uint64_t index = method_bytes.candidates;
   // Union-find, then the clustering (cluster, kept, members, numbers).
   return bytes + std::max(index, docs * (4 + 4 + 4 + 8)) + docs * 8;
 }
@@ -355,8 +354,8 @@ void DedupJob::Report(std::string_view stage, uint64_t records, uint64_t bytes,
 absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
   const size_t n = batch.size;
   const size_t k = static_cast<size_t>(options_.num_perm);
-  const bool keep_sets = options_.verify == VerifyMode::kExact &&
-                         options_.method == DedupMethod::kMinHash;
+  const bool keep_sets = method().keeps_sets(options_);
+  const bool rows = method().signs_rows();
   if (keep_sets) batch.sets.resize(n);
   // Workers take the next few documents as they finish theirs, so that a
   // long document does not leave the other threads idle; each document's
@@ -368,17 +367,16 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
     const size_t doc = batch.first + i;
     const internal::DocSignature sig = worker.signer.Sign(
         batch.Text(i), options_.main_text ? batch.sites[i] : std::string_view(),
-        options_.method == DedupMethod::kMinHash
-            ? absl::MakeSpan(batch.rows.data() + i * k, k)
-            : absl::Span<uint32_t>());
+        rows ? absl::MakeSpan(batch.rows.data() + i * k, k)
+             : absl::Span<uint32_t>());
     worker.repaired += sig.repaired;
-    if (options_.method != DedupMethod::kMinHash) docs_.keys[doc] = sig.key;
+    if (!rows) docs_.keys[doc] = sig.key;
     if (worker.signer.counts_sizes()) docs_.set_size[doc] = sig.set_size;
     if (keep_sets) batch.sets[i].assign(sig.set.begin(), sig.set.end());
     if (options_.min_words > 0) docs_.too_short[doc] = sig.too_short;
   };
   internal::ParallelFor(static_cast<int>(workers.size()), n, sign, kGrain);
-  if (options_.method == DedupMethod::kMinHash) {
+  if (rows) {
     for (size_t i = 0; i < n; ++i) {
       docs_.signatures.Append(
           absl::MakeConstSpan(batch.rows.data() + i * k, k));
@@ -445,8 +443,7 @@ absl::Status DedupJob::SignPass() {
                             minhasher_.get(), &line_counts_),
         0});
   }
-  if (options_.verify == VerifyMode::kExact &&
-      options_.method == DedupMethod::kMinHash) {
+  if (method().keeps_sets(options_)) {
     spill_path_ = OutPath(".neardup-shingles.tmp-" + std::to_string(getpid()));
     spill_ = std::fopen(spill_path_.c_str(), "w+b");
     if (spill_ == nullptr) {
@@ -467,7 +464,7 @@ absl::Status DedupJob::SignPass() {
   auto launch = [&](Batch& batch) {
     // Room for the batch's outputs, sized while no worker runs.
     const size_t end = batch.first + batch.size;
-    if (options_.method == DedupMethod::kMinHash) {
+    if (method().signs_rows()) {
       batch.rows.resize(batch.size * static_cast<size_t>(options_.num_perm));
       if (spill_ != nullptr) {
         docs_.set_offset.resize(end);
@@ -537,19 +534,11 @@ absl::Status DedupJob::SignPass() {
   return absl::OkStatus();
 }
 
-// How alike two documents are, as verified and as reported: estimated or
-// exact Jaccard (kMinHash, with containment when the options ask for it),
-// Hamming distance (kSimHash), 1 for equal keys (kExact).
+// How alike two documents are, as verified and as reported (the method's
+// Compare), with their shingle sets read back from the spill file when the
+// method compares sets (VerifyMode::kExact).
 absl::StatusOr<internal::Likeness> DedupJob::Compare(uint32_t a, uint32_t b) {
-  switch (options_.method) {
-    case DedupMethod::kSimHash:
-      return internal::Likeness{
-          static_cast<double>(HammingDistance(docs_.keys[a], docs_.keys[b]))};
-    case DedupMethod::kExact:
-      return internal::Likeness{docs_.keys[a] == docs_.keys[b] ? 1.0 : 0.0};
-    case DedupMethod::kMinHash:
-      break;
-  }
+  internal::SketchRef ra = Ref(a, &row_a_), rb = Ref(b, &row_b_);
   if (spill_ != nullptr) {
     auto load = [this](uint32_t d, std::vector<uint64_t>* out) -> absl::Status {
       out->resize(docs_.set_count[d]);
@@ -570,200 +559,65 @@ absl::StatusOr<internal::Likeness> DedupJob::Compare(uint32_t a, uint32_t b) {
     };
     if (auto s = load(a, &set_a_); !s.ok()) return s;
     if (auto s = load(b, &set_b_); !s.ok()) return s;
-    internal::Likeness like{ExactJaccard(set_a_, set_b_)};
-    if (options_.containment > 0) {
-      like.containment = ExactContainment(set_a_, set_b_);
-      like.size_a = set_a_.size();
-      like.size_b = set_b_.size();
-    }
-    like.same_site = !docs_.site.empty() && internal::SameSite(docs_.site[a], docs_.site[b]);
-    return like;
+    ra.set = set_a_;
+    rb.set = set_b_;
   }
-  return Estimate(a, b, absl::MakeSpan(row_a_), absl::MakeSpan(row_b_));
+  return method().Compare(ra, rb, options_);
 }
 
-internal::Likeness DedupJob::Estimate(uint32_t a, uint32_t b,
-                                      absl::Span<uint32_t> row_a,
-                                      absl::Span<uint32_t> row_b) const {
-  docs_.signatures.Get(a, row_a);
-  docs_.signatures.Get(b, row_b);
-  internal::Likeness like = internal::EstimateLikeness(
-      row_a, row_b,
-      EstimatesContainment() ? docs_.set_size[a] : 0,
-      EstimatesContainment() ? docs_.set_size[b] : 0, EstimatesContainment());
-  like.same_site = !docs_.site.empty() && internal::SameSite(docs_.site[a], docs_.site[b]);
-  return like;
-}
-
+// The candidate pairs of the method, verified (when the method's candidates
+// are only likely duplicates) and joined in the order the method hands
+// them over, so that the result does not depend on the thread count.
 absl::Status DedupJob::Index(DisjointSets& sets) {
   const auto start = Clock::now();
-  const size_t n = docs_.size();
-  if (options_.method == DedupMethod::kExact) {
-    std::vector<std::pair<uint64_t, uint32_t>> scratch;
-    std::vector<DocPair> pairs;
-    CandidateOptions linear = options_.candidates;
-    linear.max_bucket_pairs_size = 1;  // a chain joins a bucket in m - 1
-    if (auto s = CandidatesFromKeys(docs_.keys, linear, &scratch, &pairs,
-                                    &stats_.candidates);
-        !s.ok()) {
-      return s;
-    }
-    stats_.candidate_pairs = pairs.size();
+  const internal::SimilarityMethod& m = method();
+  const size_t bins = options_.report ? m.SimilarityBins(options_) : 0;
+  if (bins > 0) {
+    stats_.pairs_accepted.assign(bins, 0);
+    stats_.pairs_refused.assign(bins, 0);
+  }
+  auto judge = [&](absl::Span<const DocPair> pairs) -> absl::Status {
     for (const DocPair& p : pairs) {
+      ++stats_.candidate_pairs;
       if (TooShort(p)) continue;
+      if (!m.verifies_candidates()) {
+        // The candidate rule is the duplicate rule.
+        ++stats_.verified_pairs;
+        if (bins > 0) {
+          const size_t bin = m.Bin(
+              m.Compare(Ref(p.first, &row_a_), Ref(p.second, &row_b_), options_)
+                  .similarity,
+              bins);
+          if (bin < bins) ++stats_.pairs_accepted[bin];
+        }
+        stats_.joined_pairs += sets.Union(p.first, p.second);
+        continue;
+      }
+      if (sets.Find(p.first) == sets.Find(p.second)) continue;
       ++stats_.verified_pairs;
-      stats_.joined_pairs += sets.Union(p.first, p.second);
+      const absl::StatusOr<internal::Likeness> compared =
+          Compare(p.first, p.second);
+      if (!compared.ok()) return compared.status();
+      const bool join = m.Accepts(options_, *compared);
+      if (bins > 0) {
+        const size_t bin = m.Bin(compared->similarity, bins);
+        if (bin < bins) ++(join ? stats_.pairs_accepted : stats_.pairs_refused)[bin];
+      }
+      if (join) stats_.joined_pairs += sets.Union(p.first, p.second);
     }
-  } else if (options_.method == DedupMethod::kSimHash) {
-    absl::StatusOr<std::vector<DocPair>> near = SimHashNearPairs(
-        docs_.keys, options_.hamming, options_.candidates, &stats_.candidates);
-    if (!near.ok()) return near.status();
-    const std::vector<DocPair>& pairs = *near;
+    return absl::OkStatus();
+  };
+  if (auto s = m.Candidates(
+          Columns(), options_, options_.threads, &stats_.candidates, judge,
+          [&](size_t done, size_t total) {
+            Report("index", done, 0, true, total);
+          });
+      !s.ok()) {
+    return s;
+  }
+  if (m.compares_while_finding()) {
     stats_.candidate_pairs = stats_.candidates.pairs;
     stats_.verified_pairs = stats_.candidates.pairs;
-    if (options_.report) {
-      stats_.pairs_accepted.assign(static_cast<size_t>(options_.hamming) + 1, 0);
-      stats_.pairs_refused.assign(stats_.pairs_accepted.size(), 0);
-    }
-    for (const DocPair& p : pairs) {
-      if (TooShort(p)) continue;
-      if (options_.report) {
-        const size_t d = static_cast<size_t>(
-            HammingDistance(docs_.keys[p.first], docs_.keys[p.second]));
-        if (d < stats_.pairs_accepted.size()) ++stats_.pairs_accepted[d];
-      }
-      stats_.joined_pairs += sets.Union(p.first, p.second);
-    }
-  } else {
-    const int bands = stats_.lsh.bands, rows = stats_.lsh.rows;
-    constexpr size_t kBins = 50;
-    if (options_.report) {
-      stats_.pairs_accepted.assign(kBins, 0);
-      stats_.pairs_refused.assign(kBins, 0);
-    }
-    const int parallel = std::max(1, std::min(options_.threads, bands));
-    // Bands are keyed and sorted `parallel` at a time; their pairs are then
-    // verified and joined in band order, so the result does not depend on
-    // the thread count.
-    std::vector<std::vector<DocPair>> pairs(parallel);
-    std::vector<CandidateStats> band_stats(parallel);
-    std::vector<absl::Status> band_status(parallel);
-    // Each band's (key, document) pairs, sorted as CandidatesFromKeys sorts
-    // them; the keys go straight into them (no separate key array: 8 bytes
-    // per document per band in flight), and the buffers are reused.
-    std::vector<std::vector<std::pair<uint64_t, uint32_t>>> sorted(parallel);
-    // With estimated likeness, each band's pairs are verified on its thread
-    // against the components as they were before the band group (`roots`):
-    // a pair whose documents were joined then is skipped below anyway, and
-    // every pair verified below has its verdict. The verdicts are applied
-    // in band order, so the joins, the counters and the histogram are those
-    // of verifying one pair after another. A verdict: 0 when not verified,
-    // else 1 + the histogram bin, plus kJoin when the pair is a duplicate.
-    const bool verify_on_threads = spill_ == nullptr;
-    constexpr uint8_t kJoin = 0x80;
-    std::vector<uint32_t> roots;
-    std::vector<std::vector<uint8_t>> verdicts(parallel);
-    auto bin_of = [](double similarity) {
-      return std::min(kBins - 1,
-                      static_cast<size_t>(std::max(0.0, similarity) * kBins));
-    };
-    for (int b0 = 0; b0 < bands; b0 += parallel) {
-      const int count = std::min(parallel, bands - b0);
-      auto work = [&](int j) {
-        std::vector<std::pair<uint64_t, uint32_t>>& keyed = sorted[j];
-        keyed.resize(n);
-        // The band's values of a block of documents, unpacked, each copied
-        // in place into a whole row for BandKey.
-        constexpr size_t kBlock = 4096;
-        const size_t first = static_cast<size_t>(b0 + j) * rows;
-        std::vector<uint32_t> row(docs_.signatures.num_perm());
-        std::vector<uint32_t> block(kBlock * static_cast<size_t>(rows));
-        for (size_t d0 = 0; d0 < n; d0 += kBlock) {
-          const size_t d1 = std::min(n, d0 + kBlock);
-          docs_.signatures.GetRange(d0, d1, first, rows, block.data());
-          for (size_t d = d0; d < d1; ++d) {
-            std::copy_n(block.data() + (d - d0) * rows, rows,
-                        row.data() + first);
-            keyed[d] = {BandKey(row, b0 + j, rows), static_cast<uint32_t>(d)};
-          }
-        }
-        std::sort(keyed.begin(), keyed.end());
-        pairs[j].clear();
-        band_status[j] = internal::CandidatesFromSortedKeys(
-            keyed, options_.candidates, &pairs[j], &band_stats[j]);
-        if (!verify_on_threads || !band_status[j].ok()) return;
-        const std::vector<DocPair>& band_pairs = pairs[j];
-        std::vector<uint8_t>& verdict = verdicts[j];
-        verdict.assign(band_pairs.size(), 0);
-        std::vector<uint32_t> row_a(docs_.signatures.num_perm());
-        std::vector<uint32_t> row_b(row_a.size());
-        for (size_t i = 0; i < band_pairs.size(); ++i) {
-          // The pairs come in no order of documents: fetch the offsets of
-          // the signatures 16 pairs ahead and their bytes 8 ahead.
-          if (i + 16 < band_pairs.size()) {
-            docs_.signatures.PrefetchOffset(band_pairs[i + 16].first);
-            docs_.signatures.PrefetchOffset(band_pairs[i + 16].second);
-          }
-          if (i + 8 < band_pairs.size()) {
-            docs_.signatures.PrefetchRecord(band_pairs[i + 8].first);
-            docs_.signatures.PrefetchRecord(band_pairs[i + 8].second);
-          }
-          const DocPair& p = band_pairs[i];
-          if (TooShort(p) || roots[p.first] == roots[p.second]) continue;
-          const internal::Likeness like =
-              Estimate(p.first, p.second, absl::MakeSpan(row_a),
-                       absl::MakeSpan(row_b));
-          verdict[i] = static_cast<uint8_t>(
-              (1 + bin_of(like.similarity)) |
-              (internal::IsDuplicate(options_, like) ? kJoin : 0));
-        }
-      };
-      if (verify_on_threads) {
-        roots.resize(n);
-        for (size_t d = 0; d < n; ++d) {
-          roots[d] = sets.Find(static_cast<uint32_t>(d));
-        }
-      }
-      internal::ParallelFor(count, static_cast<size_t>(count),
-                            [&](int, size_t j) { work(static_cast<int>(j)); },
-                            /*grain=*/1);
-      for (int j = 0; j < count; ++j) {
-        if (!band_status[j].ok()) return band_status[j];
-      }
-      for (int j = 0; j < count; ++j) {
-        const std::vector<DocPair>& band_pairs = pairs[j];
-        for (size_t i = 0; i < band_pairs.size(); ++i) {
-          const DocPair& p = band_pairs[i];
-          ++stats_.candidate_pairs;
-          if (TooShort(p) || sets.Find(p.first) == sets.Find(p.second)) continue;
-          ++stats_.verified_pairs;
-          uint8_t v = verify_on_threads ? verdicts[j][i] : 0;
-          if (v == 0) {
-            const absl::StatusOr<internal::Likeness> compared =
-                Compare(p.first, p.second);
-            if (!compared.ok()) return compared.status();
-            v = static_cast<uint8_t>(
-                (1 + bin_of(compared->similarity)) |
-                (internal::IsDuplicate(options_, *compared) ? kJoin : 0));
-          }
-          const bool join = (v & kJoin) != 0;
-          if (options_.report) {
-            const size_t bin = static_cast<size_t>(v & ~kJoin) - 1;
-            ++(join ? stats_.pairs_accepted : stats_.pairs_refused)[bin];
-          }
-          if (join) stats_.joined_pairs += sets.Union(p.first, p.second);
-        }
-      }
-      Report("index", static_cast<uint64_t>(b0 + count), 0, true,
-             static_cast<uint64_t>(bands));
-    }
-    for (const CandidateStats& s : band_stats) {
-      stats_.candidates.buckets += s.buckets;
-      stats_.candidates.pairs += s.pairs;
-      stats_.candidates.oversized_buckets += s.oversized_buckets;
-      stats_.candidates.largest_bucket =
-          std::max(stats_.candidates.largest_bucket, s.largest_bucket);
-    }
   }
   stats_.stage_seconds.push_back({"index", SecondsSince(start)});
   return absl::OkStatus();
@@ -856,12 +710,9 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
     }
     if (c.kept[i] == i) {
       if (options_.prior != nullptr) {
-        options_.prior->Kept(
-            docs_.Id(i), files_.display(docs_.file[i]), docs_.line[i],
-            options_.method == DedupMethod::kMinHash
-                ? UnpackedRow(i)
-                : absl::Span<const uint32_t>(),
-            options_.method == DedupMethod::kMinHash ? 0 : docs_.keys[i]);
+        const internal::SketchRef ref = Ref(i, &row_a_);
+        options_.prior->Kept(docs_.Id(i), files_.display(docs_.file[i]),
+                             docs_.line[i], ref.signature, ref.key);
       }
       continue;
     }
@@ -871,7 +722,7 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
     const internal::Likeness& like = *compared;
     // The invariant "a removal is judged against the record kept", checked
     // by the job, not only by the tests.
-    if (!internal::IsDuplicate(options_, like)) {
+    if (!method().Accepts(options_, like)) {
       return absl::InternalError(
           "dedup: record " + std::string(docs_.Id(i)) +
           " would be removed as a duplicate of " +
@@ -885,9 +736,7 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
     ++removed_lines;
     if (examples) {
       // As printed: 4 decimals, or a whole distance.
-      const double shown = options_.method == DedupMethod::kMinHash
-                               ? std::round(like.similarity * 1e4) / 1e4
-                               : std::floor(like.similarity);
+      const double shown = method().Shown(like.similarity);
       if (examples->Wants(removed_lines, shown)) {
         internal::ReportRemoval r;
         r.jsonl_line = removed_lines;
@@ -972,17 +821,11 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
         if (!compare_status.ok()) return false;
         const absl::StatusOr<internal::Likeness> like = Compare(member, kept);
         compare_status.Update(like.status());
-        return like.ok() && internal::IsDuplicate(options_, *like);
+        return like.ok() && method().Accepts(options_, *like);
       },
-      // MinHash: only LSH candidates are compared, as in the index.
-      options_.method == DedupMethod::kMinHash
-          ? static_cast<size_t>(stats_.lsh.bands)
-          : 0,
-      [this](uint32_t doc, size_t band) {
-        const size_t rows = static_cast<size_t>(stats_.lsh.rows);
-        docs_.signatures.Get(doc, band * rows, rows,
-                             band_row_.data() + band * rows);
-        return BandKey(band_row_, static_cast<int>(band), stats_.lsh.rows);
+      method().JudgeTables(options_),
+      [this](uint32_t doc, size_t table) {
+        return method().TableKey(Ref(doc, &row_a_), table, options_);
       });
   if (!compare_status.ok()) return compare_status;
   if (!clustered.ok()) return clustered.status();
@@ -1036,8 +879,9 @@ absl::StatusOr<DedupOptions> ResolveDedupOptions(const DedupOptions& options) {
     return absl::InvalidArgumentError(message);
   };
   // Enums can hold any value of their type (a cast, a Python binding).
-  if (o.method != DedupMethod::kMinHash && o.method != DedupMethod::kSimHash &&
-      o.method != DedupMethod::kExact) {
+  const internal::SimilarityMethod* method =
+      internal::SimilarityMethod::Find(o.method);
+  if (method == nullptr) {
     return invalid("method " + std::to_string(static_cast<int>(o.method)) +
                    " is not a DedupMethod");
   }
@@ -1050,25 +894,14 @@ absl::StatusOr<DedupOptions> ResolveDedupOptions(const DedupOptions& options) {
     return invalid("keep " + std::to_string(static_cast<int>(o.keep)) +
                    " is not a KeepPolicy");
   }
-  if (o.method == DedupMethod::kMinHash &&
-      !(o.threshold > 0 && o.threshold < 1)) {
-    return invalid("threshold must be strictly between 0 and 1, got " +
-                   ShortDouble(o.threshold));
-  }
-  if (o.containment < 0) {
-    // The default: on for MinHash, where an excerpt or an extended version
-    // is a duplicate too; the other methods compare no shingle sets, and
-    // prior records (an index) keep no set sizes.
-    o.containment = o.method == DedupMethod::kMinHash && o.prior == nullptr
-                        ? kDefaultContainment
-                        : 0;
-  }
+  if (auto s = method->CheckRule(o); !s.ok()) return s;
+  if (o.containment < 0) o.containment = method->DefaultContainment(o);
   if (o.containment != 0) {
     if (!(o.containment > 0 && o.containment <= 1)) {
       return invalid("containment must be negative (the default), 0 (off) "
                      "or in (0, 1], got " + ShortDouble(o.containment));
     }
-    if (o.method != DedupMethod::kMinHash) {
+    if (!method->compares_sets()) {
       return invalid("containment needs method minhash");
     }
   }
@@ -1102,30 +935,7 @@ absl::StatusOr<DedupOptions> ResolveDedupOptions(const DedupOptions& options) {
   }
   o.shingles.seed = o.seed;
   if (o.keep == KeepPolicy::kField) o.reader.number_field = o.keep_field;
-  if (o.method == DedupMethod::kMinHash) {
-    auto hasher = MinHasher::Create({.num_perm = o.num_perm, .seed = o.seed});
-    if (!hasher.ok()) return hasher.status();
-    if (o.bands != 0 || o.rows != 0) {
-      if (o.bands <= 0 || o.rows <= 0 ||
-          int64_t{o.bands} * o.rows > o.num_perm) {
-        return invalid("bands and rows must both be positive with bands x "
-                       "rows <= num_perm (" + std::to_string(o.num_perm) +
-                       "), got " + std::to_string(o.bands) + " and " +
-                       std::to_string(o.rows));
-      }
-    } else {
-      // Pairs with containment C whose smaller set is half the larger have
-      // Jaccard C / (3 - C): they must become candidates too.
-      const double lsh_threshold =
-          o.containment > 0
-              ? std::min(o.threshold, o.containment / (3 - o.containment))
-              : o.threshold;
-      auto params = OptimalLshParams(lsh_threshold, o.num_perm);
-      if (!params.ok()) return params.status();
-      o.bands = params->bands;
-      o.rows = params->rows;
-    }
-  }
+  if (auto s = method->ResolveTables(&o); !s.ok()) return s;
   if (auto shingler = Shingler::Create(o.shingles); !shingler.ok()) {
     return shingler.status();
   }
@@ -1138,15 +948,11 @@ std::string internal::RemovedJson(std::string_view id, std::string_view file,
                         double containment) {
   internal::JsonWriter j;
   j.Key("id").String(id).Key("file").String(file).Key("line").Uint(line);
-  j.Key("reason").String(method == DedupMethod::kExact ? "exact_duplicate"
-                                                       : "near_duplicate");
+  const auto& m = internal::SimilarityMethod::Of(method);
+  j.Key("reason").String(m.removal_reason());
   j.Key("cluster").Int(cluster).Key("kept_id").String(kept_id);
   j.Key("similarity");
-  if (method == DedupMethod::kSimHash) {
-    j.Int(static_cast<int>(similarity));  // a Hamming distance
-  } else {
-    j.Fixed(similarity, 4);
-  }
+  m.WriteSimilarity(similarity, &j);
   if (!std::isnan(containment)) j.Key("containment").Fixed(containment, 4);
   return j.Finish();
 }
@@ -1165,32 +971,6 @@ std::string internal::ClusterMemberJson(std::string_view id, int64_t cluster,
   internal::JsonWriter j;
   j.Key("id").String(id).Key("cluster").Int(cluster).Key("kept_id").String(kept_id);
   return j.Finish();
-}
-
-const char* DedupMethodName(DedupMethod method) {
-  switch (method) {
-    case DedupMethod::kMinHash:
-      return "minhash";
-    case DedupMethod::kSimHash:
-      return "simhash";
-    case DedupMethod::kExact:
-      return "exact";
-  }
-  return "unknown";
-}
-
-absl::StatusOr<DedupMethod> ParseDedupMethod(std::string_view text) {
-  for (DedupMethod method :
-       {DedupMethod::kMinHash, DedupMethod::kSimHash, DedupMethod::kExact}) {
-    if (text == DedupMethodName(method)) return method;
-  }
-  return absl::InvalidArgumentError(
-      "method must be minhash, simhash or exact, got \"" + std::string(text) +
-      "\"");
-}
-
-int DefaultShingleSize(DedupMethod method) {
-  return method == DedupMethod::kSimHash ? 3 : ShingleOptions{}.n;
 }
 
 std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
@@ -1238,7 +1018,7 @@ std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
   }
   if (o.reader.oversize == Oversize::kTruncate) j.Key("oversize").String("truncate");
   j.End();
-  if (o.method == DedupMethod::kMinHash) {
+  if (internal::SimilarityMethod::Of(o.method).signs_rows()) {
     j.Key("candidate_probability").Object();
     for (double d : {-0.1, 0.0, 0.1}) {
       const double t = std::clamp(o.threshold + d, 0.0, 1.0);
