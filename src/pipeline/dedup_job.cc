@@ -576,8 +576,45 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
     stats_.pairs_accepted.assign(bins, 0);
     stats_.pairs_refused.assign(bins, 0);
   }
+  // With signatures (no shingle sets to read from the spill file), the
+  // pairs of a group not joined when it starts are compared on the threads
+  // first: they include every pair the loop below verifies, which then
+  // uses the verdict (the join, and the histogram bin; kNoBin when Bin
+  // gives none), so the joins, counters and histogram are those of
+  // comparing one pair after another.
+  constexpr uint8_t kJoin = 0x80, kNoBin = 0x7E;  // 0xFF: not compared
+  const bool verify_on_threads = m.verifies_candidates() &&
+                                 spill_ == nullptr && options_.threads > 1 &&
+                                 bins < kNoBin;
+  std::vector<uint8_t> verdicts;
+  auto compare_on_threads = [&](absl::Span<const DocPair> pairs) {
+    constexpr uint8_t kSkip = 0xFF;  // joined (or too short) at the start
+    verdicts.assign(pairs.size(), kSkip);
+    for (size_t i = 0; i < pairs.size(); ++i) {
+      const DocPair& p = pairs[i];
+      if (!TooShort(p) && sets.Find(p.first) != sets.Find(p.second)) {
+        verdicts[i] = 0;
+      }
+    }
+    internal::ParallelFor(
+        options_.threads, pairs.size(),
+        [&](int, size_t i) {
+          if (verdicts[i] == kSkip) return;
+          thread_local std::vector<uint32_t> row_a, row_b;
+          const internal::Likeness like =
+              m.Compare(Ref(pairs[i].first, &row_a),
+                        Ref(pairs[i].second, &row_b), options_);
+          const size_t bin = bins > 0 ? m.Bin(like.similarity, bins) : bins;
+          verdicts[i] = static_cast<uint8_t>(
+              (bin < bins ? bin : kNoBin) |
+              (m.Accepts(options_, like) ? kJoin : 0));
+        },
+        /*grain=*/256);
+  };
   auto judge = [&](absl::Span<const DocPair> pairs) -> absl::Status {
-    for (const DocPair& p : pairs) {
+    if (verify_on_threads) compare_on_threads(pairs);
+    for (size_t i = 0; i < pairs.size(); ++i) {
+      const DocPair& p = pairs[i];
       ++stats_.candidate_pairs;
       if (TooShort(p)) continue;
       if (!m.verifies_candidates()) {
@@ -595,6 +632,15 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
       }
       if (sets.Find(p.first) == sets.Find(p.second)) continue;
       ++stats_.verified_pairs;
+      if (verify_on_threads) {
+        const bool join = (verdicts[i] & kJoin) != 0;
+        const size_t bin = verdicts[i] & ~kJoin;
+        if (bin < bins) {
+          ++(join ? stats_.pairs_accepted : stats_.pairs_refused)[bin];
+        }
+        if (join) stats_.joined_pairs += sets.Union(p.first, p.second);
+        continue;
+      }
       const absl::StatusOr<internal::Likeness> compared =
           Compare(p.first, p.second);
       if (!compared.ok()) return compared.status();
