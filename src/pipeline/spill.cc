@@ -34,9 +34,11 @@ SpillFile::~SpillFile() {
 
 absl::StatusOr<char*> SpillFile::MapRegion(uint64_t offset, uint64_t size) {
   if (offset + size > bytes_) {
-    if (::ftruncate(fd_, static_cast<off_t>(offset + size)) != 0) {
-      return absl::ErrnoToStatus(errno, "cannot grow " + name_);
-    }
+    // Blocks are reserved now: a full disk is an error here, where writing
+    // to a page of a hole would be a SIGBUS.
+    const int e = ::posix_fallocate(fd_, static_cast<off_t>(bytes_),
+                                    static_cast<off_t>(offset + size - bytes_));
+    if (e != 0) return absl::ErrnoToStatus(e, "cannot grow " + name_);
     bytes_ = offset + size;
   }
   void* data = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd_,

@@ -32,8 +32,10 @@ class SpillFile {
   ~SpillFile();
 
   // Maps bytes [offset, offset + size) shared and writable, growing the
-  // file as needed; `offset` must be a multiple of the page size. The
-  // mapping stays until this object goes away.
+  // file as needed (its blocks allocated: a full disk or a file size limit
+  // is an error naming the file, not a signal on a later write); `offset`
+  // must be a multiple of the page size. The mapping stays until this
+  // object goes away.
   absl::StatusOr<char*> MapRegion(uint64_t offset, uint64_t size);
   static constexpr size_t kAppendBufferBytes = size_t{256} << 10;
   // Appends `bytes` at the end of what was appended (buffered in
