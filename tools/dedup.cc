@@ -176,9 +176,10 @@ void AddDedupCommand(CLI::App& app, int* exit_code) {
                   "passes the ceiling it spills signatures and ids to files "
                   "in the output folder (read through mmap; outputs "
                   "byte-identical to a run without a ceiling; stats.json: "
-                  "spilled_bytes). When even the rest (about 120 bytes per "
-                  "document) would pass it, it stops with an error, writing "
-                  "no output, rather than being killed. Default: no ceiling");
+                  "spilled_bytes). When even what stays in memory (about 50 "
+                  "bytes per document, up to 120 while clustering) would pass "
+                  "it, it stops with an error, writing no output, rather than "
+                  "being killed. Default: no ceiling");
   cmd->add_option("--min-words", flags->min_words,
                   "remove documents with fewer words (reason too_short) and "
                   "compare them with nothing; 0: keep all. Documents without "
