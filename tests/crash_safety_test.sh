@@ -41,7 +41,7 @@ finals() { [ -d "$1" ] && (cd "$1" && find . -type f ! -name '*.tmp-*' | sort); 
 stable_stats() { sed -E 's/"seconds":\{[^}]*\}//; s/"peak_rss_bytes":[0-9]+//; s/"spilled_bytes":[0-9]+,//' "$1"; }
 # report.html with the output folder's name (which it shows) as OUT: the
 # reference's, the earlier run's (copied into odd trials) or a trial's.
-stable_report() { sed -E "s#$work/(ref|old|trial[0-9]+|spilled)#OUT#g" "$1"; }
+stable_report() { sed -E "s#$work/(ref|old|trial[0-9]+|spilled|spillkill)#OUT#g" "$1"; }
 # same_file OUT REF F: F of OUT equals F of REF (stats.json and report.html
 # up to the measured fields and the folder's name).
 same_file() {
@@ -172,6 +172,18 @@ check "spill past a file size limit: no file left" [ -z "$(find "$work/fullspill
 check "spilled run" grep -q '"spilled_bytes":[1-9]' "$work/spilled/stats.json"
 same "$work/spilled"
 check "spilled run: outputs byte-identical to the reference" [ $? -eq 0 ]
+# Killed while it spills: its spill files have no name to leave behind,
+# and a rerun is byte-identical.
+"$neardup" dedup "${inputs[@]}" -o "$work/spillkill" --max-memory 26M "${args[@]}" > /dev/null 2>&1 &
+pid=$!
+sleep "$(printf '%d.%03d' $((ms / 2000)) $((ms / 2 % 1000)))"
+kill -KILL "$pid" 2> /dev/null
+wait "$pid" 2> /dev/null
+check "spilling run killed: no spill file left" [ -z "$(find "$work/spillkill" -name '.neardup-signatures*' -o -name '.neardup-ids*' 2> /dev/null)" ]
+"$neardup" dedup "${inputs[@]}" -o "$work/spillkill" --overwrite --max-memory 26M "${args[@]}" > /dev/null 2>&1
+check "spilling run killed: rerun" [ $? -eq 0 ]
+same "$work/spillkill"
+check "spilling run killed: rerun byte-identical" [ $? -eq 0 ]
 
 # A full file system, where a small tmpfs can be mounted (root).
 mkdir -p "$work/tmpfs"

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "neardup/index.h"
 #include "neardup/io.h"
 #include "neardup/pipeline.h"
 #include "tests/test_util.h"
@@ -179,6 +180,35 @@ TEST_P(SpillTest, SpilledRunsWriteWhatUnboundedRunsWrite) {
   // MinHash spills at 256 to 512 KiB over its fixed buffers, the other
   // methods (whose ids only can go) at about 448 to 576 KiB.
   EXPECT_GE(spilled_runs, 4) << "too few ceilings made the job spill";
+}
+
+// A run against an index folder spills alike: its removals and the
+// generation it adds (signatures read back from the spill file) are
+// byte-identical.
+TEST(SpillIndexTest, SpilledRunsAddTheSameGeneration) {
+  test::ScratchDir scratch;
+  const fs::path dir = scratch.path();
+  test::WriteFile(dir / "a.jsonl", Crawl());
+  auto inputs = PlanInputs({(dir / "a.jsonl").string()});
+  ASSERT_OK(inputs);
+  DedupOptions options;
+  options.threads = 2;
+  std::string generation[2], removed[2];
+  for (int spill = 0; spill < 2; ++spill) {
+    options.max_memory_bytes =
+        spill ? (uint64_t{22} << 20) + (uint64_t{256} << 10) : 0;
+    const fs::path out = dir / ("out" + std::to_string(spill));
+    const fs::path index = dir / ("index" + std::to_string(spill));
+    auto stats = RunDedupWithIndex(*inputs, out.string(), options,
+                                   index.string(), /*readonly=*/false);
+    ASSERT_OK(stats);
+    EXPECT_EQ(stats->spilled_bytes > 0, spill == 1);
+    generation[spill] = test::ReadFile(index / "gen-000001.ndx");
+    removed[spill] = test::ReadFile(out / "removed.jsonl");
+  }
+  EXPECT_FALSE(removed[0].empty());
+  EXPECT_TRUE(generation[0] == generation[1]);
+  EXPECT_TRUE(removed[0] == removed[1]);
 }
 
 INSTANTIATE_TEST_SUITE_P(
