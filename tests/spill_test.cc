@@ -196,7 +196,7 @@ TEST(SpillIndexTest, SpilledRunsAddTheSameGeneration) {
   std::string generation[2], removed[2];
   for (int spill = 0; spill < 2; ++spill) {
     options.max_memory_bytes =
-        spill ? (uint64_t{22} << 20) + (uint64_t{256} << 10) : 0;
+        spill ? (uint64_t{22} << 20) + (uint64_t{512} << 10) : 0;
     const fs::path out = dir / ("out" + std::to_string(spill));
     const fs::path index = dir / ("index" + std::to_string(spill));
     auto stats = RunDedupWithIndex(*inputs, out.string(), options,
