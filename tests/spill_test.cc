@@ -1,5 +1,6 @@
 // Tests of spilling (pipeline/spill.h, DedupOptions::max_memory_bytes): a
-// spill file leaves no name behind and gives back what was written; a
+// spill file leaves no name behind and gives back what was written, and so
+// does the store of ids, spilled or not; a
 // dedup run whose ceiling makes it spill its signatures and ids partway
 // writes every output byte for byte as the run without a ceiling, for
 // every method, keep policy and thread count.
@@ -67,6 +68,26 @@ TEST(SpillFileTest, LeavesNoNameAndGivesBackWhatWasWritten) {
   EXPECT_NE(bad.status().message().find("none/.neardup-x.tmp-"),
             std::string::npos)
       << bad.status();
+}
+
+TEST(IdStoreTest, GivesBackEveryIdSpilledOrNot) {
+  test::ScratchDir scratch;
+  for (bool spill : {false, true}) {
+    internal::IdStore ids;
+    std::vector<std::string> expected;
+    for (int i = 0; i < 50000; ++i) {
+      if (spill && i == 700) ASSERT_OK(ids.Spill(scratch.path()));
+      expected.push_back(i % 9 == 0 ? "" : "id-" + std::to_string(i * 7919));
+      ASSERT_OK(ids.Append(expected.back()));
+    }
+    EXPECT_EQ(ids.held_bytes() == 0, spill);
+    ASSERT_OK(ids.Finish());
+    for (size_t i = 0; i < expected.size(); ++i) {
+      ASSERT_EQ(ids.Id(i), expected[i]) << i << (spill ? " spilled" : "");
+    }
+    EXPECT_EQ(ids.spilled_bytes() > 0, spill);
+  }
+  EXPECT_TRUE(fs::is_empty(scratch.path()));
 }
 
 // A crawl of 2400 records with long ids: originals, exact copies, edited

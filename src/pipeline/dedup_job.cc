@@ -84,7 +84,6 @@ class SignatureStore {
     owned_.clear();
     return absl::OkStatus();
   }
-  bool spilled() const { return file_ != nullptr; }
   uint64_t spilled_bytes() const { return file_ ? file_->bytes() : 0; }
   uint32_t* Row(size_t doc) {
     return chunks_[doc / kChunkDocs] + (doc % kChunkDocs) * num_perm_;
@@ -109,64 +108,13 @@ class SignatureStore {
   std::unique_ptr<internal::SpillFile> file_;       // after
 };
 
-// The records' ids, one after another: in memory, or after Spill appended
-// to a spill file that Finish maps for reading.
-class IdStore {
- public:
-  absl::Status Append(std::string_view id) {
-    if (file_ != nullptr) {
-      if (auto s = file_->Append(id); !s.ok()) return s;
-      total_ += id.size();
-    } else {
-      held_.append(id);
-      total_ = held_.size();
-    }
-    end_.push_back(total_);
-    return absl::OkStatus();
-  }
-  absl::Status Spill(const std::string& folder) {
-    auto file = internal::SpillFile::Create(folder, "ids");
-    if (!file.ok()) return file.status();
-    file_ = *std::move(file);
-    if (auto s = file_->Append(held_); !s.ok()) return s;
-    std::string().swap(held_);
-    return absl::OkStatus();
-  }
-  // After the last Append: Id may be called from then on.
-  absl::Status Finish() {
-    if (file_ == nullptr) {
-      all_ = held_;
-      return absl::OkStatus();
-    }
-    auto mapped = file_->MapAppended();
-    if (!mapped.ok()) return mapped.status();
-    all_ = *mapped;
-    return absl::OkStatus();
-  }
-  std::string_view Id(size_t i) const {
-    const uint64_t begin = i == 0 ? 0 : end_[i - 1];
-    return all_.substr(begin, end_[i] - begin);
-  }
-  // Bytes of ids held in memory.
-  uint64_t held_bytes() const { return held_.size(); }
-  bool spilled() const { return file_ != nullptr; }
-  uint64_t spilled_bytes() const { return file_ ? total_ : 0; }
-
- private:
-  std::vector<uint64_t> end_;  // ids [end_[i-1], end_[i])
-  std::string held_;
-  uint64_t total_ = 0;
-  std::unique_ptr<internal::SpillFile> file_;
-  std::string_view all_;
-};
-
 // Per-document facts kept from the sign pass to the end.
 struct Documents {
   std::vector<uint32_t> file;      // index into inputs
   std::vector<uint64_t> line;
   std::vector<uint64_t> length;    // text bytes
   std::vector<double> number;      // keep field, NaN when absent
-  IdStore ids;
+  internal::IdStore ids;
   // One of these, by method:
   SignatureStore signatures;          // kMinHash
   std::vector<uint64_t> keys;        // kSimHash fingerprints, kExact hashes

@@ -81,4 +81,36 @@ absl::StatusOr<std::string_view> SpillFile::MapAppended() {
   return std::string_view(static_cast<const char*>(data), appended_);
 }
 
+absl::Status IdStore::Append(std::string_view id) {
+  if (file_ != nullptr) {
+    if (auto s = file_->Append(id); !s.ok()) return s;
+    total_ += id.size();
+  } else {
+    held_.append(id);
+    total_ = held_.size();
+  }
+  end_.push_back(total_);
+  return absl::OkStatus();
+}
+
+absl::Status IdStore::Spill(const std::string& folder) {
+  auto file = SpillFile::Create(folder, "ids");
+  if (!file.ok()) return file.status();
+  file_ = *std::move(file);
+  if (auto s = file_->Append(held_); !s.ok()) return s;
+  std::string().swap(held_);
+  return absl::OkStatus();
+}
+
+absl::Status IdStore::Finish() {
+  if (file_ == nullptr) {
+    all_ = held_;
+    return absl::OkStatus();
+  }
+  auto mapped = file_->MapAppended();
+  if (!mapped.ok()) return mapped.status();
+  all_ = *mapped;
+  return absl::OkStatus();
+}
+
 }  // namespace neardup::internal

@@ -1,8 +1,9 @@
-// Private: the dedup job's spill files. When DedupOptions::max_memory_bytes
-// would be passed, the job moves what it holds per document that is large
-// (MinHash signatures, record ids) into files in the output folder, mapped
-// shared, so that their pages are the kernel's to write out and drop
-// (page cache, not the process's private memory).
+// Private: the dedup job's spill files, and its store of ids. When
+// DedupOptions::max_memory_bytes would be passed, the job moves what it
+// holds per document that is large (MinHash signatures, record ids) into
+// files in the output folder, mapped shared, so that their pages are the
+// kernel's to write out and drop (page cache, not the process's private
+// memory).
 
 #ifndef NEARDUP_PIPELINE_SPILL_H_
 #define NEARDUP_PIPELINE_SPILL_H_
@@ -61,6 +62,35 @@ class SpillFile {
     size_t size;
   };
   std::vector<Region> regions_;
+};
+
+// The records' ids of a job, one after another: in memory, or after
+// Spill appended to a spill file, which Finish maps for reading. Not
+// thread-safe.
+class IdStore {
+ public:
+  absl::Status Append(std::string_view id);
+  // Moves the ids into a spill file in `folder`; later ids go there too.
+  absl::Status Spill(const std::string& folder);
+  // After the last Append: Id may be called from then on.
+  absl::Status Finish();
+  // The id of record i (i < the number appended); valid while this object
+  // lives. Requires Finish.
+  std::string_view Id(size_t i) const {
+    const uint64_t begin = i == 0 ? 0 : end_[i - 1];
+    return all_.substr(begin, end_[i] - begin);
+  }
+  // Bytes of ids held in memory.
+  uint64_t held_bytes() const { return held_.size(); }
+  // Bytes of ids in the spill file (0: not spilled).
+  uint64_t spilled_bytes() const { return file_ ? total_ : 0; }
+
+ private:
+  std::vector<uint64_t> end_;  // ids [end_[i-1], end_[i])
+  std::string held_;
+  uint64_t total_ = 0;
+  std::unique_ptr<SpillFile> file_;
+  std::string_view all_;
 };
 
 }  // namespace neardup::internal
