@@ -1,6 +1,7 @@
 // Tests of PackedSignatures: every value read back is the value appended,
-// for every width, across chunks, whole or a band at a time, and the packed
-// form of real signatures is smaller than 4 bytes a value.
+// for every width, across chunks, whole or a band at a time, held or
+// spilled partway to a spill file, and the packed form of real signatures
+// is smaller than 4 bytes a value.
 
 #include "pipeline/packed_signatures.h"
 
@@ -8,6 +9,8 @@
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include <filesystem>
 
 #include "gtest/gtest.h"
 #include "neardup/minhash.h"
@@ -29,7 +32,13 @@ std::vector<uint32_t> RandomRow(Rng& rng, size_t k, int width) {
   return row;
 }
 
-TEST(PackedSignaturesTest, ValuesReadBackAsAppendedAcrossWidthsAndChunks) {
+class PackedSignaturesTest : public ::testing::TestWithParam<bool> {};
+
+// Spilled (GetParam()) after one chunk and a few documents: the full chunk
+// moves to the spill file, the later ones are written there.
+TEST_P(PackedSignaturesTest, ValuesReadBackAsAppendedAcrossWidthsAndChunks) {
+  const bool spill = GetParam();
+  test::ScratchDir scratch;
   for (const size_t k : {size_t{1}, size_t{3}, size_t{8}, size_t{112}}) {
     Rng rng(k);
     PackedSignatures store;
@@ -38,14 +47,18 @@ TEST(PackedSignaturesTest, ValuesReadBackAsAppendedAcrossWidthsAndChunks) {
     // More than two chunks, every width 0..32 many times.
     const size_t n = 2 * PackedSignatures::kChunkDocs + 77;
     for (size_t d = 0; d < n; ++d) {
+      if (spill && d == PackedSignatures::kChunkDocs + 5) {
+        ASSERT_OK(store.Spill(scratch.path()));
+      }
       rows.push_back(RandomRow(rng, k, static_cast<int>(d % 33)));
-      store.Append(rows.back());
+      ASSERT_OK(store.Append(rows.back()));
       // Readable at once, in the chunk being filled.
       std::vector<uint32_t> got(k);
       store.Get(d, absl::MakeSpan(got));
       ASSERT_EQ(got, rows[d]) << "k " << k << " doc " << d;
     }
     ASSERT_EQ(store.size(), n);
+    EXPECT_EQ(store.spilled_bytes() > 0, spill);
     // A band of every document at once, across the chunks.
     for (size_t first = 0; first < k; first += 2) {
       const size_t count = std::min<size_t>(2, k - first);
@@ -75,9 +88,17 @@ TEST(PackedSignaturesTest, ValuesReadBackAsAppendedAcrossWidthsAndChunks) {
                                             rows[d].begin() + first + count));
     }
   }
+  // The spill file has no name: nothing is left in the folder.
+  EXPECT_TRUE(std::filesystem::is_empty(scratch.path()));
 }
 
-TEST(PackedSignaturesTest, RealSignaturesTakeFewerThanFourBytesAValue) {
+INSTANTIATE_TEST_SUITE_P(HeldOrSpilled, PackedSignaturesTest,
+                         ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return info.param ? "Spilled" : "Held";
+                         });
+
+TEST(PackedSignaturesRealTest, RealSignaturesTakeFewerThanFourBytesAValue) {
   // Documents of 100 to 1,000 words: values about 2^32 / words.
   auto shingler = Shingler::Create(ShingleOptions{});
   ASSERT_TRUE(shingler.ok());
@@ -95,7 +116,7 @@ TEST(PackedSignaturesTest, RealSignaturesTakeFewerThanFourBytesAValue) {
       text += test::Word(rng.Uniform(5000)) + " ";
     shingler->Hash(text, &hashes);
     ASSERT_TRUE(hasher->Sign(hashes, absl::MakeSpan(row)).ok());
-    store.Append(row);
+    ASSERT_OK(store.Append(row));
     store.Get(static_cast<size_t>(d), absl::MakeSpan(got));
     ASSERT_EQ(got, row);
     uint32_t largest = 0;

@@ -24,6 +24,7 @@
 #include "pipeline/packed_signatures.h"
 #include "pipeline/run_report.h"
 #include "pipeline/similarity_method.h"
+#include "pipeline/spill.h"
 
 namespace neardup {
 namespace {
@@ -53,8 +54,7 @@ struct Documents {
   // Only for the keep policy that reads them (empty for the others):
   std::vector<uint64_t> length;    // KeepPolicy::kLongest: text bytes
   std::vector<double> number;      // KeepPolicy::kField: NaN when absent
-  std::vector<uint64_t> id_end;    // ids[id_end[i-1] .. id_end[i])
-  std::string ids;
+  internal::IdStore ids;
   // One of these, by method (SimilarityMethod::signs_rows):
   internal::PackedSignatures signatures;  // rows (MinHash)
   std::vector<uint64_t> keys;        // keys (SimHash fingerprints, hashes)
@@ -74,10 +74,7 @@ struct Documents {
   std::vector<uint8_t> too_short;
 
   size_t size() const { return file.size(); }
-  std::string_view Id(size_t i) const {
-    const uint64_t begin = i == 0 ? 0 : id_end[i - 1];
-    return std::string_view(ids).substr(begin, id_end[i] - begin);
-  }
+  std::string_view Id(size_t i) const { return ids.Id(i); }
 };
 
 // A batch of documents read by the main thread and signed by the workers.
@@ -196,11 +193,18 @@ class DedupJob {
                              const std::vector<int64_t>& number);
   absl::Status WritePass(const Clustering& clustering);
   // The memory the job will hold at its peak with `docs` documents whose
-  // ids take `id_bytes` (see DedupOptions::max_memory_bytes).
-  uint64_t EstimatedPeakBytes(uint64_t docs, uint64_t id_bytes) const;
-  // ResourceExhausted when the estimate with one more document (of id size
-  // `id_bytes`) passes the ceiling.
-  absl::Status CheckMemory(size_t id_bytes) const;
+  // ids held in memory take `id_bytes`, with its signatures and ids in
+  // memory or `spilled` (see DedupOptions::max_memory_bytes).
+  uint64_t EstimatedPeakBytes(uint64_t docs, uint64_t id_bytes,
+                              bool spilled) const;
+  // Before one more document (of id size `id_bytes`) is added: OK when the
+  // estimate with it stays under the ceiling as things are, or once
+  // spilled (*spill is then set: call Spill before adding it);
+  // ResourceExhausted when not even then.
+  absl::Status CheckMemory(size_t id_bytes, bool* spill) const;
+  // Moves the signatures and ids into spill files in the output folder.
+  // Requires that no worker is signing.
+  absl::Status Spill();
   void Report(std::string_view stage, uint64_t records, uint64_t bytes,
               bool force = false, uint64_t total_records = 0);
   std::string OutPath(std::string_view name) const {
@@ -222,6 +226,7 @@ class DedupJob {
   std::vector<uint64_t> set_a_, set_b_;
   // Signatures unpacked for Ref (serial stages only).
   std::vector<uint32_t> row_a_, row_b_;
+  bool spilled_ = false;  // Spill was called
   LineCounter line_counts_;  // main_text
   // DedupOptions::report: the documents the page shows (sorted), and their
   // texts, kept as the write pass reads them.
@@ -300,49 +305,74 @@ absl::Status DedupJob::Setup() {
   return absl::OkStatus();
 }
 
-uint64_t DedupJob::EstimatedPeakBytes(uint64_t docs, uint64_t id_bytes) const {
+uint64_t DedupJob::EstimatedPeakBytes(uint64_t docs, uint64_t id_bytes,
+                                      bool spilled) const {
   constexpr uint64_t kChunkDocs = internal::PackedSignatures::kChunkDocs;
   const uint64_t threads = static_cast<uint64_t>(options_.threads);
-  // Two batches of text, the readers' buffers, the workers' scratch.
+  // Two batches of text, the readers' buffers, the workers' scratch, and
+  // once spilled the ids' write buffer.
   uint64_t bytes = 2 * (uint64_t{8} << 20) + (uint64_t{4} << 20) +
-                   threads * (uint64_t{1} << 20);
-  // Documents: file, line, id end, the ids, and the length or number the
-  // keep policy reads.
+                   threads * (uint64_t{1} << 20) +
+                   (spilled ? internal::SpillFile::kAppendBufferBytes : 0);
+  // Documents: file, line, id end, the ids held, and the length or number
+  // the keep policy reads.
   bytes += docs * (4 + 8 + 8) + id_bytes;
   if (options_.keep != KeepPolicy::kFirst) bytes += docs * 8;
-  // The method's sketches (MinHash rows in whole chunks) and the peak of
-  // finding its candidates.
-  const uint64_t row_docs = (docs + kChunkDocs - 1) / kChunkDocs * kChunkDocs;
+  // The method's sketches (MinHash rows in whole chunks, at the most a
+  // value takes; once spilled, mapped pages of a file, page cache) and the
+  // peak of finding its candidates (one band at a time once spilled).
+  const uint64_t row_docs =
+      spilled ? 0 : (docs + kChunkDocs - 1) / kChunkDocs * kChunkDocs;
   const internal::SimilarityMethod::JobBytes method_bytes =
-      method().EstimatedBytes(docs, row_docs, options_, threads);
+      method().EstimatedBytes(docs, row_docs, options_, spilled ? 1 : threads);
   bytes += method_bytes.sketches;
   if (method().signs_rows()) {
-    // PackedSignatures: a width byte and an end offset a document beyond
-    // the 4 bytes a value above (the most a value takes), the buffer of the
-    // chunk being filled, and the rows of SignPass's two batches (4096
-    // documents each).
+    // PackedSignatures: a width byte (in the spill file once spilled) and
+    // an end offset a document beyond the 4 bytes a value above, the
+    // buffer of the chunk being filled, and the rows of SignPass's two
+    // batches (4096 documents each).
     const uint64_t k = static_cast<uint64_t>(options_.num_perm);
-    bytes += docs * 5 + kChunkDocs * (4 * k + 1) + 2 * 4096 * 4 * k;
+    bytes += docs * (spilled ? 4 : 5) + kChunkDocs * (4 * k + 1) +
+             2 * 4096 * 4 * k;
   }
   const uint64_t index = method_bytes.candidates;
   // Union-find, then the clustering (cluster, kept, members, numbers).
   return bytes + std::max(index, docs * (4 + 4 + 4 + 8)) + docs * 8;
 }
 
-absl::Status DedupJob::CheckMemory(size_t id_bytes) const {
+absl::Status DedupJob::CheckMemory(size_t id_bytes, bool* spill) const {
+  *spill = false;
   if (options_.max_memory_bytes == 0) return absl::OkStatus();
   const uint64_t docs = docs_.size() + 1;
-  const uint64_t estimate =
-      EstimatedPeakBytes(docs, docs_.ids.size() + id_bytes);
-  if (estimate <= options_.max_memory_bytes) return absl::OkStatus();
+  const uint64_t held = docs_.ids.held_bytes() + id_bytes;
+  if (EstimatedPeakBytes(docs, spilled_ ? 0 : held, spilled_) <=
+      options_.max_memory_bytes) {
+    return absl::OkStatus();
+  }
+  const uint64_t estimate = EstimatedPeakBytes(docs, 0, true);
+  if (!spilled_ && estimate <= options_.max_memory_bytes) {
+    *spill = true;
+    return absl::OkStatus();
+  }
   return absl::ResourceExhaustedError(
       "memory ceiling reached: " + std::to_string(docs) +
       " documents would need an estimated " +
       FormatDouble(estimate / 1048576.0, 1) +
-      " MiB, over the ceiling max_memory_bytes (" +
+      " MiB with their signatures and ids spilled to disk, over the ceiling "
+      "max_memory_bytes (" +
       FormatDouble(options_.max_memory_bytes / 1048576.0, 1) +
-      " MiB); nothing was written. Raise the ceiling, use fewer threads or "
-      "permutations (num_perm), or split the input and dedup the parts");
+      " MiB); nothing was written. Raise the ceiling, use fewer threads, or "
+      "split the input and dedup the parts against an index folder "
+      "(RunDedupWithIndex)");
+}
+
+absl::Status DedupJob::Spill() {
+  if (method().signs_rows()) {
+    if (auto s = docs_.signatures.Spill(outdir_); !s.ok()) return s;
+  }
+  if (auto s = docs_.ids.Spill(outdir_); !s.ok()) return s;
+  spilled_ = true;
+  return absl::OkStatus();
 }
 
 void DedupJob::Report(std::string_view stage, uint64_t records, uint64_t bytes,
@@ -378,8 +408,11 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
   internal::ParallelFor(static_cast<int>(workers.size()), n, sign, kGrain);
   if (rows) {
     for (size_t i = 0; i < n; ++i) {
-      docs_.signatures.Append(
-          absl::MakeConstSpan(batch.rows.data() + i * k, k));
+      if (auto s = docs_.signatures.Append(
+              absl::MakeConstSpan(batch.rows.data() + i * k, k));
+          !s.ok()) {
+        return s;
+      }
     }
   }
   if (keep_sets) {
@@ -461,7 +494,7 @@ absl::Status DedupJob::SignPass() {
   // Declared after what it signs into: an early return (an error, a memory
   // ceiling, an interrupt) waits for the batch being signed.
   internal::BackgroundTask signer;
-  auto launch = [&](Batch& batch) {
+  auto launch = [&](Batch& batch) -> absl::Status {
     // Room for the batch's outputs, sized while no worker runs.
     const size_t end = batch.first + batch.size;
     if (method().signs_rows()) {
@@ -476,13 +509,14 @@ absl::Status DedupJob::SignPass() {
     }
     if (options_.min_words > 0) docs_.too_short.resize(end, 0);
     signer.Start([&, b = &batch] { sign_status = SignBatch(*b, workers); });
+    return absl::OkStatus();
   };
   auto flush = [&]() -> absl::Status {
     Batch& batch = batches[current];
     if (batch.size == 0) return absl::OkStatus();
     signer.Wait();
     if (!sign_status.ok()) return sign_status;
-    launch(batch);
+    if (auto s = launch(batch); !s.ok()) return s;
     current ^= 1;
     batches[current].Clear();
     batches[current].first = docs_.size();
@@ -491,7 +525,14 @@ absl::Status DedupJob::SignPass() {
   batches[0].first = 0;
   size_t batch_bytes = 0;
   auto add = [&](size_t f, const Record& record) -> absl::Status {
-    if (auto s = CheckMemory(record.id.size()); !s.ok()) return s;
+    bool spill = false;
+    if (auto s = CheckMemory(record.id.size(), &spill); !s.ok()) return s;
+    if (spill) {
+      // Signatures move while no worker writes them.
+      signer.Wait();
+      if (!sign_status.ok()) return sign_status;
+      if (auto s = Spill(); !s.ok()) return s;
+    }
     bytes_read += record.raw.size();
     docs_.file.push_back(static_cast<uint32_t>(f));
     docs_.line.push_back(record.line);
@@ -501,8 +542,7 @@ absl::Status DedupJob::SignPass() {
     if (options_.keep == KeepPolicy::kField) {
       docs_.number.push_back(record.number);
     }
-    docs_.ids.append(record.id);
-    docs_.id_end.push_back(docs_.ids.size());
+    if (auto s = docs_.ids.Append(record.id); !s.ok()) return s;
     batches[current].Add(record.text);
     if (options_.main_text) batches[current].sites.push_back(UrlHost(record.url));
     if (options_.containment > 0 && !options_.main_text) {
@@ -525,6 +565,9 @@ absl::Status DedupJob::SignPass() {
   signer.Wait();
   if (!sign_status.ok()) return sign_status;
   for (const Worker& w : workers) stats_.repaired_utf8 += w.repaired;
+  if (auto s = docs_.ids.Finish(); !s.ok()) return s;
+  stats_.spilled_bytes =
+      docs_.signatures.spilled_bytes() + docs_.ids.spilled_bytes();
   if (spill_ != nullptr && std::fflush(spill_) != 0) {
     return absl::ResourceExhaustedError("cannot write " + spill_path_ + ": " +
                                         std::strerror(errno));
@@ -653,8 +696,12 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
     }
     return absl::OkStatus();
   };
+  // Once spilled, one band at a time (DedupOptions::max_memory_bytes); its
+  // pairs are still compared on the threads (a byte a pair of the band in
+  // hand, and the signatures read from the page cache).
   if (auto s = m.Candidates(
-          Columns(), options_, options_.threads, &stats_.candidates, judge,
+          Columns(), options_, spilled_ ? 1 : options_.threads,
+          &stats_.candidates, judge,
           [&](size_t done, size_t total) {
             Report("index", done, 0, true, total);
           });
@@ -1032,6 +1079,7 @@ std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
   j.Key("oversized_buckets").Uint(s.candidates.oversized_buckets);
   j.Key("largest_bucket").Uint(s.candidates.largest_bucket);
   j.Key("peak_rss_bytes").Uint(s.peak_rss_bytes);
+  if (s.spilled_bytes > 0) j.Key("spilled_bytes").Uint(s.spilled_bytes);
   j.Key("threads").Uint(static_cast<uint64_t>(s.threads));
   j.Key("dry_run").Bool(o.dry_run);
   j.Key("parameters").Object();

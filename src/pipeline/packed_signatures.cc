@@ -1,5 +1,7 @@
 #include "pipeline/packed_signatures.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -22,21 +24,52 @@ uint64_t LoadLittle64(const uint8_t* p) {
 }  // namespace
 
 void PackedSignatures::Init(size_t num_perm) {
+  Release();
   num_perm_ = num_perm;
-  chunks_.clear();
-  ends_.clear();
-  open_.reset();
-  open_bytes_ = 0;
 }
 
 void PackedSignatures::Release() {
-  std::vector<std::unique_ptr<uint8_t[]>>().swap(chunks_);
+  std::vector<const uint8_t*>().swap(chunks_);
+  std::vector<std::unique_ptr<uint8_t[]>>().swap(owned_);
+  file_.reset();
   std::vector<uint32_t>().swap(ends_);
   open_.reset();
   open_bytes_ = 0;
 }
 
-void PackedSignatures::Append(absl::Span<const uint32_t> values) {
+absl::StatusOr<const uint8_t*> PackedSignatures::Keep(const uint8_t* chunk,
+                                                      size_t bytes) {
+  if (file_ == nullptr) {
+    owned_.emplace_back(new uint8_t[bytes + kPadding]);
+    std::memcpy(owned_.back().get(), chunk, bytes);
+    return owned_.back().get();
+  }
+  // Every region a whole number of pages: the file's end is page-aligned.
+  const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+  const uint64_t size = (bytes + kPadding + page - 1) / page * page;
+  auto region = file_->MapRegion(file_->bytes(), size);
+  if (!region.ok()) return region.status();
+  std::memcpy(*region, chunk, bytes);
+  return reinterpret_cast<const uint8_t*>(*region);
+}
+
+absl::Status PackedSignatures::Spill(const std::string& folder) {
+  assert(file_ == nullptr);
+  auto file = SpillFile::Create(folder, "signatures");
+  if (!file.ok()) return file.status();
+  file_ = *std::move(file);
+  for (size_t c = 0; c < chunks_.size(); ++c) {
+    const size_t bytes = ends_[(c + 1) * kChunkDocs - 1];
+    auto kept = Keep(chunks_[c], bytes);
+    if (!kept.ok()) return kept.status();
+    chunks_[c] = *kept;
+    owned_[c].reset();
+  }
+  std::vector<std::unique_ptr<uint8_t[]>>().swap(owned_);
+  return absl::OkStatus();
+}
+
+absl::Status PackedSignatures::Append(absl::Span<const uint32_t> values) {
   assert(values.size() == num_perm_);
   if (!open_)
     open_.reset(new uint8_t[kChunkDocs * MaxRecordBytes() + kPadding]);
@@ -61,11 +94,12 @@ void PackedSignatures::Append(absl::Span<const uint32_t> values) {
   ends_.push_back(static_cast<uint32_t>(open_bytes_));
   if (ends_.size() % kChunkDocs == 0) {
     // The chunk is full: keep it at its size, and refill the buffer.
-    std::unique_ptr<uint8_t[]> full(new uint8_t[open_bytes_ + kPadding]);
-    std::memcpy(full.get(), open_.get(), open_bytes_);
-    chunks_.push_back(std::move(full));
+    auto kept = Keep(open_.get(), open_bytes_);
+    if (!kept.ok()) return kept.status();
+    chunks_.push_back(*kept);
     open_bytes_ = 0;
   }
+  return absl::OkStatus();
 }
 
 namespace {

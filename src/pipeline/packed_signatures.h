@@ -15,9 +15,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "pipeline/spill.h"
 
 namespace neardup::internal {
 
@@ -26,8 +30,11 @@ namespace neardup::internal {
 // chunks of kChunkDocs documents allocated to their exact size when full;
 // the chunk being filled lives in one buffer of the largest size, reused.
 // Memory: about num_perm * w / 8 + 5 bytes a document, plus that buffer
-// (kChunkDocs * (4 * num_perm + 1) bytes). Append from one thread at a
-// time; Get is const and may run on many threads while nothing appends.
+// (kChunkDocs * (4 * num_perm + 1) bytes); after Spill, the full chunks are
+// shared mappings of a spill file (page cache, not the process's memory)
+// and 4 bytes a document stay, plus that buffer. Append and Spill from one
+// thread at a time; Get is const and may run on many threads while nothing
+// appends.
 class PackedSignatures {
  public:
   static constexpr size_t kChunkDocs = 4096;
@@ -40,8 +47,16 @@ class PackedSignatures {
   // Documents appended.
   size_t size() const { return ends_.size(); }
 
-  // Stores the next document's signature (num_perm() values).
-  void Append(absl::Span<const uint32_t> values);
+  // Stores the next document's signature (num_perm() values). Fails only
+  // after Spill, when the spill file cannot grow (the error names it).
+  absl::Status Append(absl::Span<const uint32_t> values);
+
+  // Moves the full chunks into a spill file in `folder` (gone when this
+  // object forgets it, also when the process is killed); chunks filled
+  // later go there too. Once only.
+  absl::Status Spill(const std::string& folder);
+  // Bytes of the spill file (0: not spilled).
+  uint64_t spilled_bytes() const { return file_ ? file_->bytes() : 0; }
 
   // Writes values [first, first + count) of document `doc` (< size()) to
   // out[0, count). first + count <= num_perm(). Cost: O(count).
@@ -79,13 +94,18 @@ class PackedSignatures {
 
   const uint8_t* Record(size_t doc) const {
     const size_t chunk = doc / kChunkDocs;
-    const uint8_t* base =
-        chunk < chunks_.size() ? chunks_[chunk].get() : open_.get();
+    const uint8_t* base = chunk < chunks_.size() ? chunks_[chunk] : open_.get();
     return base + (doc % kChunkDocs == 0 ? 0 : ends_[doc - 1]);
   }
+  // A copy of the first `bytes` of the chunk being filled, kept at its
+  // size (and kPadding): on the heap, or after Spill in a region of the
+  // spill file at a page-aligned offset, its size rounded up to pages.
+  absl::StatusOr<const uint8_t*> Keep(const uint8_t* chunk, size_t bytes);
 
   size_t num_perm_ = 0;
-  std::vector<std::unique_ptr<uint8_t[]>> chunks_;  // full chunks
+  std::vector<const uint8_t*> chunks_;              // full chunks
+  std::vector<std::unique_ptr<uint8_t[]>> owned_;   // their memory, before Spill
+  std::unique_ptr<SpillFile> file_;                 // after Spill
   std::unique_ptr<uint8_t[]> open_;                 // the chunk being filled
   size_t open_bytes_ = 0;
   // Per document: where its record ends in its chunk (its start is the end
