@@ -97,9 +97,9 @@ class PackedSignatures {
     const uint8_t* base = chunk < chunks_.size() ? chunks_[chunk] : open_.get();
     return base + (doc % kChunkDocs == 0 ? 0 : ends_[doc - 1]);
   }
-  // A copy of the first `bytes` of the chunk being filled, kept at its
-  // size (and kPadding): on the heap, or after Spill in a region of the
-  // spill file at a page-aligned offset, its size rounded up to pages.
+  // A copy of the `bytes` bytes of a full chunk, kept at its size (and
+  // kPadding): on the heap, or after Spill in a region of the spill file
+  // at a page-aligned offset, its size rounded up to whole pages.
   absl::StatusOr<const uint8_t*> Keep(const uint8_t* chunk, size_t bytes);
 
   size_t num_perm_ = 0;
