@@ -14,6 +14,7 @@
 #include "neardup/clean.h"
 #include "neardup/pipeline.h"
 #include "pipeline/job.h"
+#include "pipeline/job_base.h"
 #include "pipeline/run_report.h"
 
 namespace neardup {
@@ -58,14 +59,11 @@ struct BoilerplateLine {
   uint32_t docs = 0;
 };
 
-class CleanJob {
+class CleanJob : internal::JobBase<CleanOptions, CleanStats> {
  public:
   CleanJob(const std::vector<InputFile>& inputs, std::string outdir,
            const CleanOptions& options, const ProgressFn& progress)
-      : inputs_(inputs),
-        outdir_(std::move(outdir)),
-        options_(options),
-        progress_(progress),
+      : JobBase(inputs, std::move(outdir), options, progress),
         threads_(internal::JobThreads(options.threads)) {
     for (int w = 0; w < threads_; ++w) finders_.emplace_back(options.repeat_options);
   }
@@ -122,18 +120,7 @@ class CleanJob {
   // text cut.
   void NoteShare(CleanStats::Share share, size_t doc);
   std::vector<size_t> share_docs_;  // input order of largest_share_cut
-  void Report(std::string_view stage, uint64_t records, uint64_t bytes,
-              bool force = false, uint64_t total_records = 0) {
-    progress_.Report(
-        {stage, records, bytes, files_.total_bytes(), total_records}, force);
-  }
 
-  std::vector<InputFile> inputs_;
-  std::string outdir_;
-  CleanOptions options_;
-  internal::ProgressReporter progress_;
-  internal::JobFiles files_;
-  internal::RejectionLog rejected_;
   std::unique_ptr<RecordWriter> edits_, removed_, signals_;
   int threads_;
   std::vector<RepeatFinder> finders_;  // one per worker thread
@@ -144,7 +131,6 @@ class CleanJob {
   LineCounter counter_;
   bool counted_ = false;  // a first pass read and accounted every record
   std::vector<uint64_t> documents_;
-  CleanStats stats_;
   std::unordered_map<uint64_t, BoilerplateLine> boilerplate_lines_;
   // Ids of the documents that are the first of their site to carry a
   // recurring line, by ordinal (LineCounter's first_doc).
@@ -197,23 +183,12 @@ absl::Status CleanJob::CountPass() {
   // Workers prepare a batch; the counter takes it in input order, so the
   // near-duplicate rule sees documents in the same order for any thread
   // count.
-  internal::LineCountBatch batch(&counter_, threads_);
-  uint64_t docs = 0, bytes = 0;
   documents_.assign(files_.size(), 0);
-  if (auto s = internal::ReadFirstPass(
-          files_, options_.reader, options_.cancel, &stats_, &rejected_,
-          [&](size_t f, const Record& record) {
-            ++documents_[f];
-            batch.Add(record.text, UrlHost(record.url));
-            bytes += record.raw.size();
-            Report("count", ++docs, bytes);
-            return absl::OkStatus();
-          });
+  if (auto s = CountLinePass(&counter_, threads_, /*account=*/true,
+                             [this](size_t f) { ++documents_[f]; });
       !s.ok()) {
     return s;
   }
-  batch.Flush();
-  Report("count", docs, bytes, /*force=*/true);
   stats_.count_near_duplicates = counter_.near_duplicates();
   // Weak evidence needs one document less than min_docs (at least 2).
   counter_.Finish(std::max<uint32_t>(2, options_.boilerplate_options.min_docs - 1));
@@ -543,17 +518,7 @@ std::string CleanJob::StatsJson() const {
 
 absl::StatusOr<CleanStats> CleanJob::Run() {
   const auto start = Clock::now();
-  if (auto s = files_.Open(inputs_, outdir_, options_.overwrite, options_.reader,
-                             options_.output_format == OutputFormat::kTextJsonl);
-      !s.ok()) {
-    return s;
-  }
-  if (auto s = rejected_.Open(files_.OutPath("rejected.jsonl")); !s.ok()) return s;
-  stats_.files.resize(files_.size());
-  for (size_t f = 0; f < files_.size(); ++f) {
-    stats_.files[f].path = files_.display(f);
-    stats_.files[f].output = files_.output_name(f);
-  }
+  if (auto s = OpenFiles(); !s.ok()) return s;
   for (auto [name, writer] : {std::pair{"edits.jsonl", &edits_},
                               std::pair{"removed.jsonl", &removed_}}) {
     auto w = RecordWriter::Create(files_.OutPath(name), InputFormat::kJsonl,
@@ -633,15 +598,7 @@ absl::StatusOr<CleanStats> CleanJob::Run() {
       if (auto s = files_.Stage(std::move(*w)); !s.ok()) return s;
     }
   }
-  internal::WriteReportFn write_report;
-  if (options_.report) {
-    write_report = [this](std::string_view json) {
-      return internal::WriteRunReport(outdir_, json, options_.reader);
-    };
-  }
-  if (auto s = internal::CommitJob(files_, rejected_, start, &stats_,
-                                   [this] { return StatsJson(); }, write_report);
-      !s.ok()) {
+  if (auto s = Commit(start, [this] { return StatsJson(); }); !s.ok()) {
     return s;
   }
   return stats_;
