@@ -21,6 +21,7 @@
 #include "neardup/text.h"
 #include "pipeline/dedup_signer.h"
 #include "pipeline/job.h"
+#include "pipeline/job_base.h"
 #include "pipeline/run_report.h"
 
 namespace neardup {
@@ -143,14 +144,11 @@ struct Worker {
   uint64_t repaired = 0;
 };
 
-class DedupJob {
+class DedupJob : internal::JobBase<DedupOptions, DedupStats> {
  public:
   DedupJob(const std::vector<InputFile>& inputs, std::string outdir,
            const DedupOptions& options, const ProgressFn& progress)
-      : inputs_(inputs),
-        outdir_(std::move(outdir)),
-        options_(options),
-        progress_(progress) {}
+      : JobBase(inputs, std::move(outdir), options, progress) {}
 
   absl::StatusOr<DedupStats> Run();
   ~DedupJob() {
@@ -197,21 +195,9 @@ class DedupJob {
   // ResourceExhausted when the estimate with one more document (of id size
   // `id_bytes`) passes the ceiling.
   absl::Status CheckMemory(size_t id_bytes) const;
-  void Report(std::string_view stage, uint64_t records, uint64_t bytes,
-              bool force = false, uint64_t total_records = 0);
-  std::string OutPath(std::string_view name) const {
-    return files_.OutPath(name);
-  }
 
-  std::vector<InputFile> inputs_;
-  internal::JobFiles files_;
-  std::string outdir_;
-  DedupOptions options_;
-  internal::ProgressReporter progress_;
-  DedupStats stats_;
   Documents docs_;
   std::unique_ptr<MinHasher> minhasher_;
-  internal::RejectionLog rejected_;
   std::string spill_path_;
   std::FILE* spill_ = nullptr;
   uint64_t spill_values_ = 0;
@@ -271,24 +257,12 @@ absl::Status DedupJob::Setup() {
   options_.threads = internal::JobThreads(options_.threads);
   stats_.threads = options_.threads;
   if (options_.method == DedupMethod::kMinHash) {
-    minhasher_ = std::make_unique<MinHasher>(*MinHasher::Create(
-        {.num_perm = options_.num_perm, .seed = options_.seed}));
+    minhasher_ = std::make_unique<MinHasher>(
+        *MinHasher::Create(MinHashOptionsOf(options_)));
     docs_.signatures.Init(static_cast<size_t>(options_.num_perm));
-    stats_.lsh = {options_.bands, options_.rows};
+    stats_.lsh = LshParamsOf(options_);
   }
-  if (auto s = files_.Open(inputs_, outdir_, options_.overwrite,
-                              options_.reader,
-                              options_.output_format == OutputFormat::kTextJsonl);
-      !s.ok()) {
-    return s;
-  }
-  if (auto s = rejected_.Open(OutPath("rejected.jsonl")); !s.ok()) return s;
-  stats_.files.resize(inputs_.size());
-  for (size_t f = 0; f < inputs_.size(); ++f) {
-    stats_.files[f].path = files_.display(f);
-    stats_.files[f].output = files_.output_name(f);
-  }
-  return absl::OkStatus();
+  return OpenFiles();
 }
 
 uint64_t DedupJob::EstimatedPeakBytes(uint64_t docs, uint64_t id_bytes) const {
@@ -340,12 +314,6 @@ absl::Status DedupJob::CheckMemory(size_t id_bytes) const {
       FormatDouble(options_.max_memory_bytes / 1048576.0, 1) +
       " MiB); nothing was written. Raise the ceiling, use fewer threads or "
       "permutations (num_perm), or split the input and dedup the parts");
-}
-
-void DedupJob::Report(std::string_view stage, uint64_t records, uint64_t bytes,
-                      bool force, uint64_t total_records) {
-  progress_.Report({stage, records, bytes, files_.total_bytes(), total_records},
-                   force);
 }
 
 absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
@@ -404,22 +372,11 @@ absl::Status DedupJob::CountLines() {
     stats_.stage_seconds.push_back({"count", SecondsSince(start)});
     return absl::OkStatus();
   }
-  internal::LineCountBatch batch(&line_counts_, options_.threads);
-  uint64_t docs = 0, bytes = 0;
-  if (auto s = internal::ReadFirstPass(
-          files_, options_.reader, options_.cancel, /*stats=*/nullptr,
-          /*rejected=*/nullptr,
-          [&](size_t, const Record& record) {
-            batch.Add(record.text, UrlHost(record.url));
-            bytes += record.raw.size();
-            Report("count", ++docs, bytes);
-            return absl::OkStatus();
-          });
+  if (auto s = CountLinePass(&line_counts_, options_.threads,
+                             /*account=*/false, nullptr);
       !s.ok()) {
     return s;
   }
-  batch.Flush();
-  Report("count", docs, bytes, /*force=*/true);
   line_counts_.Finish(
       std::max<uint32_t>(2, options_.main_text_boilerplate.min_docs));
   stats_.stage_seconds.push_back({"count", SecondsSince(start)});
@@ -915,16 +872,9 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
       fc.kept = fc.read - fc.rejected - fc.removed;
     }
   }
-  internal::WriteReportFn write_report;
-  if (options_.report) {
-    write_report = [this](std::string_view json) {
-      return internal::WriteRunReport(outdir_, json, options_.reader,
-                                      &report_texts_);
-    };
-  }
-  if (auto s = internal::CommitJob(
-          files_, rejected_, start, &stats_,
-          [this] { return StatsToJson(stats_, options_); }, write_report);
+  if (auto s = Commit(
+          start, [this] { return StatsToJson(stats_, options_); },
+          &report_texts_);
       !s.ok()) {
     return s;
   }
@@ -1003,10 +953,10 @@ absl::StatusOr<DedupOptions> ResolveDedupOptions(const DedupOptions& options) {
                    "): DedupOptions.seed seeds both the shingle hashes and "
                    "the permutations; set seed instead");
   }
-  o.shingles.seed = o.seed;
-  if (o.keep == KeepPolicy::kField) o.reader.number_field = o.keep_field;
+  o.shingles = ShingleOptionsOf(o);
+  o.reader = ReaderOptionsOf(o);
   if (o.method == DedupMethod::kMinHash) {
-    auto hasher = MinHasher::Create({.num_perm = o.num_perm, .seed = o.seed});
+    auto hasher = MinHasher::Create(MinHashOptionsOf(o));
     if (!hasher.ok()) return hasher.status();
     if (o.bands != 0 || o.rows != 0) {
       if (o.bands <= 0 || o.rows <= 0 ||

@@ -155,8 +155,7 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
   std::unique_ptr<MinHasher> minhasher;
   const size_t k = static_cast<size_t>(options.num_perm);
   if (options.method == DedupMethod::kMinHash) {
-    auto hasher =
-        MinHasher::Create({.num_perm = options.num_perm, .seed = options.seed});
+    auto hasher = MinHasher::Create(MinHashOptionsOf(options));
     if (!hasher.ok()) return hasher.status();
     minhasher = std::make_unique<MinHasher>(*std::move(hasher));
   }

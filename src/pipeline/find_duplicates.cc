@@ -83,7 +83,7 @@ absl::StatusOr<Duplicates> FindDuplicates(size_t n, const TextFn& text,
   }
   std::optional<MinHasher> hasher;
   if (o.method == DedupMethod::kMinHash) {
-    auto h = MinHasher::Create({.num_perm = o.num_perm, .seed = o.seed});
+    auto h = MinHasher::Create(MinHashOptionsOf(o));
     if (!h.ok()) return h.status();
     hasher.emplace(*std::move(h));
   }
@@ -120,7 +120,7 @@ absl::StatusOr<Duplicates> FindDuplicates(size_t n, const TextFn& text,
   // Candidates, each pair once, then verified.
   std::vector<DocPair> candidates;
   if (o.method == DedupMethod::kMinHash) {
-    auto pairs = CandidatesOfSignatures(s.signatures, k, {o.bands, o.rows},
+    auto pairs = CandidatesOfSignatures(s.signatures, k, LshParamsOf(o),
                                         o.candidates);
     if (!pairs.ok()) return pairs.status();
     candidates = *std::move(pairs);
