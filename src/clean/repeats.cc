@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/types/span.h"
 #include "neardup/clean.h"
 #include "text/utf8_internal.h"
 #define XXH_INLINE_ALL
@@ -296,19 +297,19 @@ class NearLines {
       : near_similarity_(near_similarity), loose_(loose), align_(align) {}
 
   // Adds unit `index` (units are added in order, each once), whose
-  // normalized text is `normalized`. With `search`, its words are hashed,
-  // and the earlier unit that first held most of its smallest shingle
-  // hashes (a bottom-k sketch: lines with Jaccard >= 0.8 share most of
-  // them) becomes u->source when their exact Jaccard reaches
-  // near_similarity, else (when aligning) u->candidate when it reaches
-  // `loose`. Without `search` (an exact repeat, or near repeats off) its
-  // set stays empty.
-  void Add(uint32_t index, const std::string& normalized, bool search,
+  // normalized text has the word hashes `words`. With `search`, the
+  // earlier unit that first held most of its smallest shingle hashes (a
+  // bottom-k sketch: lines with Jaccard >= 0.8 share most of them) becomes
+  // u->source when their exact Jaccard reaches near_similarity, else (when
+  // aligning) u->candidate when it reaches `loose`. Without `search` (an
+  // exact repeat, or near repeats off) its set stays empty and `words` is
+  // not read.
+  void Add(uint32_t index, absl::Span<const uint64_t> words, bool search,
            Unit* u) {
     begin_.push_back(shingles_.size());
     sorted_.push_back(1);
     short_set_.push_back(0);
-    if (search) Search(index, normalized, u);
+    if (search) Search(index, words, u);
     if (end_.size() < begin_.size()) end_.push_back(shingles_.size());
   }
 
@@ -331,7 +332,7 @@ class NearLines {
   }
 
  private:
-  void Search(uint32_t index, const std::string& normalized, Unit* u);
+  void Search(uint32_t index, absl::Span<const uint64_t> words, Unit* u);
 
   // The set of unit u, sorted and distinct (sorted when first asked).
   std::pair<const uint64_t*, size_t> SortedSet(size_t u) {
@@ -352,31 +353,24 @@ class NearLines {
   std::vector<size_t> begin_, end_;
   std::vector<uint8_t> sorted_, short_set_;
   std::vector<uint64_t> sketch_;  // the smallest distinct hashes of a line
-  std::vector<uint64_t> tokens_;
   FirstIndex first_by_shingle_;
   std::vector<std::pair<uint32_t, uint32_t>> votes_;
 };
 
-void NearLines::Search(uint32_t index, const std::string& normalized,
+void NearLines::Search(uint32_t index, absl::Span<const uint64_t> tokens,
                        Unit* u) {
-  tokens_.clear();
-  internal::ForEachWord(normalized.data(), normalized.size(),
-                        [&](size_t b, size_t e) {
-                          tokens_.push_back(
-                              XXH3_64bits(normalized.data() + b, e - b));
-                        });
-  if (tokens_.size() < kMinWordsForNear) {
+  if (tokens.size() < kMinWordsForNear) {
     // Compared only inside an aligned run, by their words.
     if (align_) {
-      shingles_.insert(shingles_.end(), tokens_.begin(), tokens_.end());
+      shingles_.insert(shingles_.end(), tokens.begin(), tokens.end());
       sorted_.back() = 0;
       short_set_.back() = 1;
     }
     return;
   }
   sketch_.clear();
-  for (size_t t = 0; t + 3 <= tokens_.size(); ++t) {
-    const uint64_t h = XXH3_64bits(tokens_.data() + t, 3 * sizeof(uint64_t));
+  for (size_t t = 0; t + 3 <= tokens.size(); ++t) {
+    const uint64_t h = XXH3_64bits(tokens.data() + t, 3 * sizeof(uint64_t));
     shingles_.push_back(h);
     // Keep the kSketch smallest distinct hashes, sorted.
     if (sketch_.size() == kSketch && h >= sketch_.back()) continue;
@@ -557,8 +551,25 @@ RepeatFinder::RepeatFinder(const RepeatOptions& options)
     : options_(options), normalizer_(options.normalize) {}
 
 void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
+  Find(text, /*keep_word_hashes=*/false, cuts);
+}
+
+void RepeatFinder::FindKeepingWordHashes(std::string_view text,
+                                         std::vector<Cut>* cuts) {
+  Find(text, /*keep_word_hashes=*/true, cuts);
+}
+
+absl::Span<const uint64_t> RepeatFinder::word_hashes(size_t line) const {
+  const auto [begin, end] = word_spans_[line];
+  return absl::MakeConstSpan(words_).subspan(begin, end - begin);
+}
+
+void RepeatFinder::Find(std::string_view text, bool keep_word_hashes,
+                        std::vector<Cut>* cuts) {
   cuts->clear();
   lines_.clear();
+  words_.clear();
+  word_spans_.clear();
   const std::vector<TextSpan> lines = SplitLines(text);
   std::vector<Unit> units;
   FirstIndex first_by_key;
@@ -598,7 +609,27 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
     const uint32_t index = static_cast<uint32_t>(units.size());
     const uint32_t first = first_by_key.Emplace(u.key, index);
     if (first != index) u.source = static_cast<int>(first);
-    sets.Add(index, normalized_, /*search=*/first == index && near, &u);
+    const bool search = first == index && near;
+    // A line's words are hashed once, when it first occurs (a repeat has
+    // the words of its first occurrence); without keep_word_hashes only
+    // the line being searched is kept.
+    if (!keep_word_hashes) words_.clear();
+    std::pair<size_t, size_t> span{words_.size(), words_.size()};
+    if (first != index && keep_word_hashes) {
+      span = word_spans_[first];
+    } else if (search || keep_word_hashes) {
+      internal::ForEachWord(normalized_.data(), normalized_.size(),
+                            [&](size_t b, size_t e) {
+                              words_.push_back(
+                                  XXH3_64bits(normalized_.data() + b, e - b));
+                            });
+      span.second = words_.size();
+    }
+    if (keep_word_hashes) word_spans_.push_back(span);
+    sets.Add(index,
+             absl::MakeConstSpan(words_).subspan(span.first,
+                                                 span.second - span.first),
+             search, &u);
     units.push_back(u);
   }
 

@@ -68,6 +68,9 @@ class CleanJob {
         progress_(progress),
         threads_(internal::JobThreads(options.threads)) {
     for (int w = 0; w < threads_; ++w) finders_.emplace_back(options.repeat_options);
+    stored_lines_.resize(threads_);
+    finder_in_count_pass_ =
+        options.repeats && options.repeat_options.normalize == NormalizeOptions{};
   }
 
   absl::StatusOr<CleanStats> Run();
@@ -137,6 +140,12 @@ class CleanJob {
   std::unique_ptr<RecordWriter> edits_, removed_, signals_;
   int threads_;
   std::vector<RepeatFinder> finders_;  // one per worker thread
+  // The counting pass runs the repeat finder (repeats on, with the
+  // counter's normalization) and keeps its cuts in lines_.
+  bool finder_in_count_pass_ = false;
+  // The counting pass's lines of every document (only when it ran).
+  internal::LineStore lines_;
+  std::vector<std::vector<KeyedLine>> stored_lines_;  // per worker, scratch
   // Of the batch being written and the one being prepared: document d's
   // is work_[d % work_.size()] (twice the documents of a batch).
   std::vector<DocWork> work_;
@@ -197,7 +206,20 @@ absl::Status CleanJob::CountPass() {
   // Workers prepare a batch; the counter takes it in input order, so the
   // near-duplicate rule sees documents in the same order for any thread
   // count.
-  internal::LineCountBatch batch(&counter_, threads_);
+  // The repeat finder runs here too when its lines are the counter's (the
+  // default normalization): each line is normalized once in the job, and
+  // the rewrite pass takes its cuts and lines from lines_.
+  internal::LineCountBatch::PrepareFn prepare;
+  if (finder_in_count_pass_) {
+    prepare = [this](int worker, std::string_view text, std::string_view site,
+                     internal::CountedLines* kept) {
+      RepeatFinder& finder = finders_[worker];
+      finder.FindKeepingWordHashes(text, &kept->repeat_cuts);
+      kept->lines = finder.lines();
+      return LineCounter::Prepare(finder, site);
+    };
+  }
+  internal::LineCountBatch batch(&counter_, threads_, &lines_, std::move(prepare));
   uint64_t docs = 0, bytes = 0;
   documents_.assign(files_.size(), 0);
   if (auto s = internal::ReadFirstPass(
@@ -233,6 +255,31 @@ void CleanJob::Prepare(int worker, uint64_t ordinal, const Record& record,
   }
   std::vector<Cut> repeat_cuts, boilerplate_cuts;
   RepeatFinder& finder = finders_[worker];
+  if (lines_.has(ordinal)) {
+    // The counting pass's lines (and, with finder_in_count_pass_, its
+    // repeat cuts): no line is normalized again.
+    std::vector<KeyedLine>& lines = stored_lines_[worker];
+    lines_.Lines(ordinal, &lines);
+    if (finder_in_count_pass_) {
+      const absl::Span<const Cut> stored = lines_.RepeatCuts(ordinal);
+      repeat_cuts.assign(stored.begin(), stored.end());
+    } else if (options_.repeats) {
+      finder.Find(text, &repeat_cuts);
+    }
+    FindBoilerplate(lines, UrlHost(record.url), counter_,
+                    options_.boilerplate_options, &boilerplate_cuts);
+    const uint64_t site = LineCounter::SiteKey(UrlHost(record.url));
+    for (const KeyedLine& line : lines) {
+      const LineCounter::LineEvidence e = counter_.SiteEvidence(site, line.key);
+      if (e.docs > 0 && e.first_doc == ordinal) {
+        work->first_of_a_line = true;
+        break;
+      }
+    }
+    work->cuts = MergeCuts(std::move(repeat_cuts), std::move(boilerplate_cuts));
+    if (!syndication_) Complete(record, work);
+    return;
+  }
   if (options_.repeats) finder.Find(text, &repeat_cuts);
   if (options_.boilerplate) {
     // The line counts are keys of the default normalization.

@@ -141,6 +141,7 @@ struct Batch {
 struct Worker {
   internal::DocSigner signer;
   uint64_t repaired = 0;
+  std::vector<KeyedLine> lines;  // main_text: the document's kept lines
 };
 
 class DedupJob {
@@ -217,6 +218,7 @@ class DedupJob {
   uint64_t spill_values_ = 0;
   std::vector<uint64_t> set_a_, set_b_;
   LineCounter line_counts_;  // main_text
+  internal::LineStore lines_;  // main_text: the counting pass's lines
   // DedupOptions::report: the documents the page shows (sorted), and their
   // texts, kept as the write pass reads them.
   std::vector<uint64_t> report_docs_;
@@ -362,8 +364,11 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
   auto sign = [&](int w, size_t i) {
     Worker& worker = workers[w];
     const size_t doc = batch.first + i;
+    const bool kept = lines_.has(doc);
+    if (kept) lines_.Lines(doc, &worker.lines);
     const internal::DocSignature sig = worker.signer.Sign(
         batch.Text(i), options_.main_text ? batch.sites[i] : std::string_view(),
+        kept ? &worker.lines : nullptr,
         options_.method == DedupMethod::kMinHash
             ? absl::MakeSpan(docs_.signatures.Row(doc), k)
             : absl::Span<uint32_t>());
@@ -404,7 +409,9 @@ absl::Status DedupJob::CountLines() {
     stats_.stage_seconds.push_back({"count", SecondsSince(start)});
     return absl::OkStatus();
   }
-  internal::LineCountBatch batch(&line_counts_, options_.threads);
+  // Each document's lines are kept for the sign pass (MainText), which
+  // then normalizes no line again.
+  internal::LineCountBatch batch(&line_counts_, options_.threads, &lines_);
   uint64_t docs = 0, bytes = 0;
   if (auto s = internal::ReadFirstPass(
           files_, options_.reader, options_.cancel, /*stats=*/nullptr,
@@ -433,7 +440,7 @@ absl::Status DedupJob::SignPass() {
     workers.push_back(Worker{
         internal::DocSigner(options_, *Shingler::Create(options_.shingles),
                             minhasher_.get(), &line_counts_),
-        0});
+        0, {}});
   }
   if (options_.verify == VerifyMode::kExact &&
       options_.method == DedupMethod::kMinHash) {
