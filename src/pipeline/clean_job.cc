@@ -95,6 +95,8 @@ class CleanJob {
   absl::Status CountPass();
   void Prepare(int worker, uint64_t ordinal, const Record& record,
                DocWork* work);
+  bool PrepareFromCountPass(int worker, uint64_t ordinal, const Record& record,
+                            DocWork* work);
   void Complete(const Record& record, DocWork* work) const;
   absl::StatusOr<internal::RecordAction> Decide(size_t file, size_t doc,
                                                 const Record& record,
@@ -244,6 +246,41 @@ absl::Status CleanJob::CountPass() {
   return absl::OkStatus();
 }
 
+// Prepare from what the counting pass kept of the document (its lines,
+// and with finder_in_count_pass_ its repeat cuts): no line is normalized
+// again. Returns false, having done nothing, when it kept nothing of it.
+bool CleanJob::PrepareFromCountPass(int worker, uint64_t ordinal,
+                                    const Record& record, DocWork* work) {
+  if (!lines_.has(ordinal)) return false;
+  const std::string_view text = record.text;
+  std::vector<KeyedLine>& lines = stored_lines_[worker];
+  lines_.Lines(ordinal, &lines);
+  // A file changed between the passes may not match its lines: worked out
+  // again (what the run makes of such a file is undefined, but no cut may
+  // fall outside the text).
+  if (!lines.empty() && lines.back().cut_end > text.size()) return false;
+  std::vector<Cut> repeat_cuts, boilerplate_cuts;
+  if (finder_in_count_pass_) {
+    const absl::Span<const Cut> stored = lines_.RepeatCuts(ordinal);
+    repeat_cuts.assign(stored.begin(), stored.end());
+  } else if (options_.repeats) {
+    finders_[worker].Find(text, &repeat_cuts);
+  }
+  FindBoilerplate(lines, UrlHost(record.url), counter_,
+                  options_.boilerplate_options, &boilerplate_cuts);
+  const uint64_t site = LineCounter::SiteKey(UrlHost(record.url));
+  for (const KeyedLine& line : lines) {
+    const LineCounter::LineEvidence e = counter_.SiteEvidence(site, line.key);
+    if (e.docs > 0 && e.first_doc == ordinal) {
+      work->first_of_a_line = true;
+      break;
+    }
+  }
+  work->cuts = MergeCuts(std::move(repeat_cuts), std::move(boilerplate_cuts));
+  if (!syndication_) Complete(record, work);
+  return true;
+}
+
 void CleanJob::Prepare(int worker, uint64_t ordinal, const Record& record,
                        DocWork* work) {
   const std::string_view text = record.text;
@@ -255,31 +292,7 @@ void CleanJob::Prepare(int worker, uint64_t ordinal, const Record& record,
   }
   std::vector<Cut> repeat_cuts, boilerplate_cuts;
   RepeatFinder& finder = finders_[worker];
-  if (lines_.has(ordinal)) {
-    // The counting pass's lines (and, with finder_in_count_pass_, its
-    // repeat cuts): no line is normalized again.
-    std::vector<KeyedLine>& lines = stored_lines_[worker];
-    lines_.Lines(ordinal, &lines);
-    if (finder_in_count_pass_) {
-      const absl::Span<const Cut> stored = lines_.RepeatCuts(ordinal);
-      repeat_cuts.assign(stored.begin(), stored.end());
-    } else if (options_.repeats) {
-      finder.Find(text, &repeat_cuts);
-    }
-    FindBoilerplate(lines, UrlHost(record.url), counter_,
-                    options_.boilerplate_options, &boilerplate_cuts);
-    const uint64_t site = LineCounter::SiteKey(UrlHost(record.url));
-    for (const KeyedLine& line : lines) {
-      const LineCounter::LineEvidence e = counter_.SiteEvidence(site, line.key);
-      if (e.docs > 0 && e.first_doc == ordinal) {
-        work->first_of_a_line = true;
-        break;
-      }
-    }
-    work->cuts = MergeCuts(std::move(repeat_cuts), std::move(boilerplate_cuts));
-    if (!syndication_) Complete(record, work);
-    return;
-  }
+  if (PrepareFromCountPass(worker, ordinal, record, work)) return;
   if (options_.repeats) finder.Find(text, &repeat_cuts);
   if (options_.boilerplate) {
     // The line counts are keys of the default normalization.

@@ -331,8 +331,9 @@ uint64_t DedupJob::EstimatedPeakBytes(uint64_t docs, uint64_t id_bytes) const {
 absl::Status DedupJob::CheckMemory(size_t id_bytes) const {
   if (options_.max_memory_bytes == 0) return absl::OkStatus();
   const uint64_t docs = docs_.size() + 1;
+  // main_text: the counting pass's lines are held until the sign pass ends.
   const uint64_t estimate =
-      EstimatedPeakBytes(docs, docs_.ids.size() + id_bytes);
+      EstimatedPeakBytes(docs, docs_.ids.size() + id_bytes) + lines_.bytes();
   if (estimate <= options_.max_memory_bytes) return absl::OkStatus();
   return absl::ResourceExhaustedError(
       "memory ceiling reached: " + std::to_string(docs) +

@@ -80,7 +80,10 @@ inline std::string_view MainText(std::string_view text, std::string_view site,
                                  std::vector<Cut>* cuts, std::string* scratch) {
   cuts->clear();
   if (site.empty()) return text;
-  if (lines != nullptr) {
+  // Lines that do not fit the text (a file changed between the passes)
+  // are not used.
+  if (lines != nullptr &&
+      (lines->empty() || lines->back().cut_end <= text.size())) {
     FindBoilerplate(*lines, site, counts, options, cuts);
   } else {
     FindBoilerplate(text, site, counts, options, cuts);
