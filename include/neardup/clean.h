@@ -17,6 +17,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -139,6 +140,12 @@ class RepeatFinder {
   // As Create, unchecked: a near_similarity above 1 or NaN disables near
   // repeats and one below 0 makes every compared line a near repeat.
   explicit RepeatFinder(const RepeatOptions& options = {});
+  // A copy has the options and the last Find's lines and word hashes, and
+  // buffers of its own.
+  RepeatFinder(const RepeatFinder& other);
+  RepeatFinder& operator=(const RepeatFinder& other);
+  RepeatFinder(RepeatFinder&&) = default;
+  RepeatFinder& operator=(RepeatFinder&&) = default;
 
   // Writes the cuts of `text`, sorted by begin and not overlapping, to
   // *cuts (replacing its contents).
@@ -172,6 +179,13 @@ class RepeatFinder {
   std::string normalized_;
   std::vector<uint64_t> words_;  // word hashes, line after line
   std::vector<std::pair<size_t, size_t>> word_spans_;  // [begin, end) per line
+  // Find's per-document buffers (repeats.cc), kept so that a text costs no
+  // allocation once they have grown.
+  struct Scratch;
+  struct ScratchDeleter {
+    void operator()(Scratch* scratch) const;
+  };
+  std::unique_ptr<Scratch, ScratchDeleter> scratch_;
 };
 
 // Returns `text` without the bytes covered by `cuts`. Cuts may come in any

@@ -56,6 +56,16 @@ class FirstIndex {
  public:
   static constexpr uint32_t kNone = UINT32_MAX;
 
+  // Empties the index, sized for `expected` keys (no Grow until then),
+  // keeping its allocation.
+  void Reset(size_t expected) {
+    size_t slots = 64;
+    while (slots < 2 * (expected + 1)) slots <<= 1;
+    keys_.assign(slots, 0);
+    units_.assign(slots, kNone);
+    used_ = 0;
+  }
+
   // Returns the unit stored for `key`, storing `unit` when there is none.
   uint32_t Emplace(uint64_t key, uint32_t unit) {
     if (2 * (used_ + 1) > units_.size()) Grow();
@@ -296,6 +306,17 @@ class NearLines {
   NearLines(double near_similarity, double loose, bool align)
       : near_similarity_(near_similarity), loose_(loose), align_(align) {}
 
+  // Empties the sets for a text of at most `units` units, keeping the
+  // allocations.
+  void Reset(size_t units) {
+    shingles_.clear();
+    begin_.clear();
+    end_.clear();
+    sorted_.clear();
+    short_set_.clear();
+    first_by_shingle_.Reset(kSketch * units);
+  }
+
   // Adds unit `index` (units are added in order, each once), whose
   // normalized text has the word hashes `words`. With `search`, the
   // earlier unit that first held most of its smallest shingle hashes (a
@@ -347,8 +368,8 @@ class NearLines {
     return {b, static_cast<size_t>(e - b)};
   }
 
-  const double near_similarity_, loose_;
-  const bool align_;
+  double near_similarity_, loose_;
+  bool align_;
   std::vector<uint64_t> shingles_;
   std::vector<size_t> begin_, end_;
   std::vector<uint8_t> sorted_, short_set_;
@@ -532,6 +553,31 @@ void CutRepeatsInsideLines(std::string_view text,
 
 }  // namespace
 
+// Find's per-document buffers, kept from text to text.
+struct RepeatFinder::Scratch {
+  Scratch(double near_similarity, double loose, bool align)
+      : sets(near_similarity, loose, align) {}
+  std::vector<Unit> units;
+  FirstIndex first_by_key;
+  NearLines sets;
+};
+
+void RepeatFinder::ScratchDeleter::operator()(Scratch* scratch) const {
+  delete scratch;
+}
+
+RepeatFinder::RepeatFinder(const RepeatFinder& other)
+    : options_(other.options_), normalizer_(other.options_.normalize) {
+  lines_ = other.lines_;
+  words_ = other.words_;
+  word_spans_ = other.word_spans_;
+}
+
+RepeatFinder& RepeatFinder::operator=(const RepeatFinder& other) {
+  if (this != &other) *this = RepeatFinder(other);
+  return *this;
+}
+
 absl::StatusOr<RepeatFinder> RepeatFinder::Create(
     const RepeatOptions& options) {
   if (!(options.near_similarity >= 0 && options.near_similarity <= 1)) {
@@ -571,14 +617,20 @@ void RepeatFinder::Find(std::string_view text, bool keep_word_hashes,
   words_.clear();
   word_spans_.clear();
   const std::vector<TextSpan> lines = SplitLines(text);
-  std::vector<Unit> units;
-  FirstIndex first_by_key;
   const bool near = options_.near_similarity < 1.0;
   // Lines inside an aligned run need only this similarity to their source.
   const double loose = std::min(options_.block_similarity,
                                 options_.near_similarity);
   const bool align = near && options_.block_similarity < 1.0;
-  NearLines sets(options_.near_similarity, loose, align);
+  if (!scratch_) {
+    scratch_.reset(new Scratch(options_.near_similarity, loose, align));
+  }
+  std::vector<Unit>& units = scratch_->units;
+  units.clear();
+  FirstIndex& first_by_key = scratch_->first_by_key;
+  first_by_key.Reset(lines.size());
+  NearLines& sets = scratch_->sets;
+  sets.Reset(lines.size());
 
   for (size_t li = 0; li < lines.size(); ++li) {
     const std::string_view line = lines[li].In(text);
