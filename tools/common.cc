@@ -15,6 +15,8 @@
 #include <string_view>
 #include <utility>
 
+#include "pipeline/similarity_method.h"
+
 namespace neardup::tools {
 
 std::string FormatProgress(const ProgressEvent& e, double seconds) {
@@ -134,7 +136,7 @@ absl::StatusOr<OutputFormat> ParseOutputFormat(std::string_view format) {
 }
 
 void AddCompareFlags(CLI::App* cmd, CompareFlags* flags) {
-  cmd->add_option("--method", flags->method, "minhash, simhash or exact")
+  cmd->add_option("--method", flags->method, internal::MethodNamesText())
       ->capture_default_str();
   cmd->add_option("--threshold", flags->threshold,
                   "Jaccard similarity of duplicates (minhash): greater than "
@@ -197,15 +199,18 @@ absl::Status ApplyCompareFlags(const CompareFlags& flags,
                                DedupOptions* options) {
   auto method = ParseDedupMethod(flags.method);
   if (!method.ok()) {
-    return absl::InvalidArgumentError(
-        "--method must be minhash, simhash or exact");
+    return absl::InvalidArgumentError("--method must be " +
+                                      internal::MethodNamesText());
   }
   options->method = *method;
+  const internal::SimilarityMethod& rule =
+      internal::SimilarityMethod::Of(options->method);
   if (flags.verify != "signature" && flags.verify != "exact") {
     return absl::InvalidArgumentError("--verify must be signature or exact");
   }
-  if (options->method == DedupMethod::kMinHash &&
-      !(flags.threshold > 0 && flags.threshold < 1)) {
+  DedupOptions threshold = *options;
+  threshold.threshold = flags.threshold;
+  if (!rule.CheckRule(threshold).ok()) {
     char got[32];
     std::snprintf(got, sizeof(got), "%g", flags.threshold);
     return absl::InvalidArgumentError(
@@ -237,7 +242,7 @@ absl::Status ApplyCompareFlags(const CompareFlags& flags,
           std::string("--containment must be 0 (off) or greater than 0 and "
                       "at most 1 (got ") + got + ")");
     }
-    if (options->method != DedupMethod::kMinHash) {
+    if (!rule.compares_sets()) {
       return absl::InvalidArgumentError(
           "--containment needs --method minhash (it compares shingle sets)");
     }

@@ -10,6 +10,7 @@
 
 #include "neardup/index.h"
 #include "neardup/pipeline.h"
+#include "pipeline/similarity_method.h"
 #include "tools/commands.h"
 #include "tools/common.h"
 
@@ -92,22 +93,10 @@ int RunDedupCommand(const DedupFlags& flags) {
     std::printf("neardup dedup: %s, %s %d-grams", DedupMethodName(options.method),
                 flags.compare.chars ? "character" : "word",
                 options.shingles.n);
-    if (options.method == DedupMethod::kMinHash) {
-      std::printf(", %d permutations, threshold %.2f\n", options.num_perm,
-                  options.threshold);
-      std::printf("LSH: %d bands x %d rows; a pair becomes a candidate with "
-                  "probability",
-                  s.lsh.bands, s.lsh.rows);
-      for (double d : {-0.1, 0.0, 0.1}) {
-        const double t = std::clamp(options.threshold + d, 0.0, 1.0);
-        std::printf(" %.3f at J=%.2f%s", CandidateProbability(t, s.lsh), t,
-                    d < 0.1 ? "," : "\n");
-      }
-    } else if (options.method == DedupMethod::kSimHash) {
-      std::printf(", Hamming distance <= %d\n", options.hamming);
-    } else {
-      std::printf(" (normalized text hashed)\n");
-    }
+    std::fputs(internal::SimilarityMethod::Of(options.method)
+                   .RuleSummary(options, s.lsh)
+                   .c_str(),
+               stdout);
     std::printf("candidates: %llu pairs, %llu verified, %llu joined; %llu "
                 "clusters of 2 or more\n",
                 static_cast<unsigned long long>(s.candidate_pairs),

@@ -31,6 +31,7 @@
 #include "simdjson.h"
 #include "pipeline/dedup_signer.h"
 #include "pipeline/job.h"
+#include "pipeline/similarity_method.h"
 #include "tools/commands.h"
 #include "tools/common.h"
 
@@ -702,7 +703,9 @@ int ExplainIndexed(const Removal& r, const Document& removed,
                     " that the removed record duplicates (was the generation "
                     "dropped, or is this another index?)"));
   }
-  const bool simhash = options.method == DedupMethod::kSimHash;
+  // A method that reports a distance (SimHash) compares fingerprints.
+  const bool simhash =
+      internal::SimilarityMethod::Of(options.method).reports_distance();
   std::printf("index: the removed record's %s against the indexed %s of the "
               "kept record (record %llu of the index): %s %g, %s %g: a "
               "duplicate, as the run decided\n",

@@ -112,14 +112,6 @@ py::list Matches(const std::vector<IndexMatch>& matches, bool origin) {
   return out;
 }
 
-DedupMethod MethodOf(const std::string& name) {
-  if (name == "minhash") return DedupMethod::kMinHash;
-  if (name == "simhash") return DedupMethod::kSimHash;
-  if (name == "exact") return DedupMethod::kExact;
-  throw py::value_error("method must be 'minhash', 'simhash' or 'exact', got '" +
-                        name + "'");
-}
-
 QueryOptions QueryOf(size_t limit, std::optional<double> min_similarity) {
   QueryOptions q;
   q.limit = limit;
@@ -150,7 +142,7 @@ std::unique_ptr<PyIndex> MakeIndex(double threshold, int num_perm,
   IndexOptions o;
   o.threshold = threshold;
   o.num_perm = num_perm;
-  o.method = MethodOf(method);
+  o.method = CheckIndex(ParseDedupMethod(method));
   o.bands = bands;
   o.rows = rows;
   o.seed = seed;

@@ -65,6 +65,52 @@ py::object CountsByContainmentRowsPy(const DedupOptions& options,
   return ToArray(std::move(out));
 }
 
+// The evidence of members (MemberEvidence), viewed from Python buffers
+// (None: absent); holds the views, so it outlives the spans it fills.
+struct EvidenceViews {
+  internal::MemberEvidence evidence;
+  View<uint32_t> sig, size;
+  View<uint64_t> key, set, end, sites;
+
+  EvidenceViews(const py::object& signatures, const py::object& keys,
+                const py::object& sets, const py::object& set_end,
+                const py::object& set_size, const py::object& site) {
+    if (!site.is_none()) {
+      sites = ViewOf<uint64_t>(site.cast<py::buffer>(), 1, 1, "site");
+      evidence.site = sites.values;
+    }
+    if (!set_size.is_none()) {
+      size = ViewOf<uint32_t>(set_size.cast<py::buffer>(), 1, 1, "set_size");
+      evidence.set_size = size.values;
+    }
+    if (!signatures.is_none()) {
+      sig = ViewOf<uint32_t>(signatures.cast<py::buffer>(), 1, 2, "signatures");
+      evidence.signatures = sig.values;
+    }
+    if (!keys.is_none()) {
+      key = ViewOf<uint64_t>(keys.cast<py::buffer>(), 1, 1, "keys");
+      evidence.keys = key.values;
+    }
+    if (!sets.is_none()) {
+      set = ViewOf<uint64_t>(sets.cast<py::buffer>(), 1, 1, "sets");
+      evidence.sets = set.values;
+    }
+    if (!set_end.is_none()) {
+      end = ViewOf<uint64_t>(set_end.cast<py::buffer>(), 1, 1, "set_end");
+      evidence.set_end = end.values;
+    }
+  }
+  // From a dict with some of the keyword names of judge_components.
+  static EvidenceViews Of(const py::dict& d) {
+    auto get = [&d](const char* name) {
+      return d.contains(name) ? py::reinterpret_borrow<py::object>(d[name])
+                              : py::object(py::none());
+    };
+    return EvidenceViews(get("signatures"), get("keys"), get("sets"),
+                         get("set_end"), get("set_size"), get("site"));
+  }
+};
+
 // JudgeComponents: entries sorted by (component, doc), with the evidence
 // of the options' method (None for the others); returns the kept doc each
 // entry is judged against.
@@ -81,42 +127,30 @@ py::object JudgeComponentsPy(const py::object& component,
   const View<uint64_t> d = ViewOf<uint64_t>(doc, 1, 1, "doc");
   const View<uint64_t> len = ViewOf<uint64_t>(lengths, 1, 1, "lengths");
   const View<double> num = ViewOf<double>(numbers, 1, 1, "numbers");
-  internal::MemberEvidence evidence;
-  View<uint32_t> sig;
-  View<uint64_t> key, set, end;
-  View<uint32_t> size;
-  View<uint64_t> sites;
-  if (!site.is_none()) {
-    sites = ViewOf<uint64_t>(site.cast<py::buffer>(), 1, 1, "site");
-    evidence.site = sites.values;
-  }
-  if (!set_size.is_none()) {
-    size = ViewOf<uint32_t>(set_size.cast<py::buffer>(), 1, 1, "set_size");
-    evidence.set_size = size.values;
-  }
-  if (!signatures.is_none()) {
-    sig = ViewOf<uint32_t>(signatures.cast<py::buffer>(), 1, 2, "signatures");
-    evidence.signatures = sig.values;
-  }
-  if (!keys.is_none()) {
-    key = ViewOf<uint64_t>(keys.cast<py::buffer>(), 1, 1, "keys");
-    evidence.keys = key.values;
-  }
-  if (!sets.is_none()) {
-    set = ViewOf<uint64_t>(sets.cast<py::buffer>(), 1, 1, "sets");
-    evidence.sets = set.values;
-  }
-  if (!set_end.is_none()) {
-    end = ViewOf<uint64_t>(set_end.cast<py::buffer>(), 1, 1, "set_end");
-    evidence.set_end = end.values;
-  }
+  const EvidenceViews views(signatures, keys, sets, set_end, set_size, site);
   absl::StatusOr<std::vector<uint64_t>> kept;
   {
     py::gil_scoped_release release;
     kept = internal::JudgeComponents(c.values, d.values, len.values, num.values, options,
-                           evidence);
+                           views.evidence);
   }
   return ToArray(Check(std::move(kept)));
+}
+
+// compare_rows: CompareRows of two dicts of evidence, as three arrays.
+py::tuple CompareRowsPy(const DedupOptions& options, const py::dict& a,
+                        const py::dict& b) {
+  const EvidenceViews va = EvidenceViews::Of(a);
+  const EvidenceViews vb = EvidenceViews::Of(b);
+  absl::StatusOr<internal::RowLikeness> like;
+  {
+    py::gil_scoped_release release;
+    like = internal::CompareRows(options, va.evidence, vb.evidence);
+  }
+  internal::RowLikeness rows = Check(std::move(like));
+  return py::make_tuple(ToArray(std::move(rows.similarity)),
+                        ToArray(std::move(rows.containment)),
+                        ToArray(std::move(rows.duplicate)));
 }
 
 // prepare_dedup_lines: PrepareDedupLines of one partition, as bytes.
@@ -313,7 +347,72 @@ void BindPartitions(py::module_& m) {
         "many. Releases the GIL.");
 }
 
+// TableKeysOf: (n, tables) uint64 keys of a partition's signatures (an
+// (n, num_perm) array) or keys, by the options' method.
+py::object TableKeysPy(const DedupOptions& options, const py::object& signatures,
+                       const py::object& keys) {
+  View<uint32_t> sig;
+  View<uint64_t> key;
+  if (!signatures.is_none()) {
+    sig = ViewOf<uint32_t>(signatures.cast<py::buffer>(), 1, 2, "signatures");
+  }
+  if (!keys.is_none()) key = ViewOf<uint64_t>(keys.cast<py::buffer>(), 1, 1, "keys");
+  absl::StatusOr<std::vector<uint64_t>> out;
+  size_t tables = 0;
+  {
+    py::gil_scoped_release release;
+    out = internal::TableKeysOf(options, sig.values, key.values, &tables);
+  }
+  std::vector<uint64_t> values = Check(std::move(out));
+  const size_t n = tables == 0 ? 0 : values.size() / tables;
+  return ToArray(std::move(values), {static_cast<py::ssize_t>(n),
+                                     static_cast<py::ssize_t>(tables)});
+}
+
+void BindMethods(py::module_& m) {
+  py::class_<internal::MethodTraits>(m, "MethodTraits")
+      .def_readonly("method", &internal::MethodTraits::method)
+      .def_readonly("name", &internal::MethodTraits::name)
+      .def_readonly("description", &internal::MethodTraits::description)
+      .def_readonly("default_shingle_size",
+                    &internal::MethodTraits::default_shingle_size)
+      .def_readonly("signs_rows", &internal::MethodTraits::signs_rows,
+                    "a MinHash row of num_perm values per document, else "
+                    "one 64-bit key.")
+      .def_readonly("compares_sets", &internal::MethodTraits::compares_sets,
+                    "containment and verify='exact' apply.")
+      .def_readonly("verifies_candidates",
+                    &internal::MethodTraits::verifies_candidates,
+                    "candidates are compared before they are joined.")
+      .def_readonly("compares_while_finding",
+                    &internal::MethodTraits::compares_while_finding,
+                    "the candidate rule compares each pair it counts "
+                    "(fingerprints travel with the table keys).")
+      .def_readonly("chains_buckets", &internal::MethodTraits::chains_buckets,
+                    "a bucket of equal keys is joined as a chain.")
+      .def_readonly("reports_distance",
+                    &internal::MethodTraits::reports_distance,
+                    "the similarity is a distance (smaller is nearer).");
+  m.def("compare_rows", &CompareRowsPy, py::arg("options"), py::arg("a"),
+        py::arg("b"),
+        "CompareRows: how alike row i of a is to row i of b, each a dict of "
+        "judge_components' evidence (signatures, keys, sets and set_end, "
+        "set_size, site), by the options' method: (similarity float64, "
+        "containment float64 (NaN when off), duplicate uint8). Releases the "
+        "GIL.");
+  m.def("dedup_method_traits", &internal::DedupMethodTraits,
+        "Every similarity method (MethodTraits), in the order of "
+        "DedupMethod: what neardup.dask and the command-line parsers know "
+        "of them.");
+  m.def("table_keys", &TableKeysPy, py::arg("options"),
+        py::arg("signatures") = py::none(), py::arg("keys") = py::none(),
+        "The (n, tables) uint64 lookup-table keys of a partition's documents "
+        "under the options' method (C++ TableKeysOf): signatures (n, "
+        "num_perm) for minhash, keys for the others. Releases the GIL.");
+}
+
 void BindDecisions(py::module_& m) {
+  BindMethods(m);
   m.def("judge_components", &JudgeComponentsPy, py::arg("component"),
         py::arg("doc"), py::arg("lengths"), py::arg("numbers"),
         py::arg("options"), py::arg("signatures") = py::none(),

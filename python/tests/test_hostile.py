@@ -89,6 +89,12 @@ def _resolved():
     return _core.resolve_dedup_options(o)
 
 
+def _exact_verify():
+    o = _core.DedupOptions()
+    o.verify = _core.VerifyMode.EXACT
+    return _core.resolve_dedup_options(o)
+
+
 def _main_text():
     o = _core.DedupOptions()
     o.main_text = True
@@ -138,7 +144,10 @@ def _table():
     fn("cluster_member_json", "a", 1, "b")
     fn("compute_repetition_signals", "a b c")
     fn("compute_repetition_signals_batch", ["a b", "c"], 1)
+    fn("compare_rows", _resolved(), {"signatures": np.zeros(3 * 112, np.uint32)},
+       {"signatures": np.ones(3 * 112, np.uint32)})
     fn("dedup_method_name", _core.DedupMethod.MINHASH)
+    fn("dedup_method_traits")
     fn("default_shingle_size", _core.DedupMethod.SIMHASH)
     fn("estimate_containment_rows", np.array([0.5, 0.2, 1.0]),
        np.array([10, 0, 3], np.uint32), np.array([5, 7, 3], np.uint32))
@@ -176,6 +185,7 @@ def _table():
        np.array([0], np.uint64), b"a", np.array([1], np.uint64),
        np.array([0.9]))
     fn("resolve_dedup_options", _core.DedupOptions())
+    fn("table_keys", _resolved(), np.zeros((3, 112), np.uint32))
     fn("run_dedup", [_core.InputFile(INPUT, "in.jsonl")],
        os.path.join(WORK, "run"), _overwrite(_core.DedupOptions()))
     fn("run_dedup_with_index", [_core.InputFile(INPUT, "in.jsonl")],
@@ -399,6 +409,13 @@ MUST_RAISE = {
     "band negative": (lambda: _core.band_key(SIG, -1, 8), ValueError),
     "rows zero": (lambda: _core.band_key(SIG, 0, 0), ValueError),
     "band_keys too wide": (lambda: _core.band_keys(SIGS, 3, 8), ValueError),
+    "table_keys partial row": (lambda: _core.table_keys(
+        _resolved(), np.zeros(113, np.uint32)), ValueError),
+    "compare_rows of 3 and 2 rows": (lambda: _core.compare_rows(
+        _resolved(), {"signatures": np.zeros(3 * 112, np.uint32)},
+        {"signatures": np.zeros(2 * 112, np.uint32)}), ValueError),
+    "compare_rows without set_end": (lambda: _core.compare_rows(
+        _exact_verify(), {"sets": U64}, {"sets": U64}), ValueError),
     "negative stride keep": (lambda: _core.write_kept_documents(
         INPUT, "in", os.path.join(WORK, "k2.jsonl"), _core.ReaderOptions(),
         np.arange(4, dtype=np.uint8)[::-2]), ValueError),

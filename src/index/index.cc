@@ -112,22 +112,10 @@ std::string IndexParametersText(const IndexOptions& o) {
   return out;
 }
 
-uint64_t Index::State::TableKey(const DocSketch& s, size_t t) const {
-  switch (options.method) {
-    case DedupMethod::kMinHash:
-      return BandKey(s.signature, static_cast<int>(t), options.rows);
-    case DedupMethod::kSimHash:
-      return s.fingerprint & masks[t];
-    case DedupMethod::kExact:
-      break;
-  }
-  return s.fingerprint;
-}
-
 void Index::State::Append(std::string_view key, const DocSketch& s,
                           std::string_view origin) {
   const auto doc = static_cast<uint32_t>(documents());
-  if (options.method == DedupMethod::kMinHash) {
+  if (method->signs_rows()) {
     signatures.insert(signatures.end(), s.signature.begin(), s.signature.end());
   } else {
     fingerprints.push_back(s.fingerprint);
@@ -166,27 +154,16 @@ absl::StatusOr<Index> Index::Create(const IndexOptions& options) {
   o.bands = resolved->bands;
   o.rows = resolved->rows;
   o.shingles.seed = resolved->seed;
-  if (o.method != DedupMethod::kMinHash) o.verify = VerifyMode::kSignature;
+  const internal::SimilarityMethod& method =
+      internal::SimilarityMethod::Of(o.method);
+  if (!method.compares_sets()) o.verify = VerifyMode::kSignature;
   auto hasher = MinHasher::Create(
-      {.num_perm = o.method == DedupMethod::kMinHash ? o.num_perm : 1,
-       .seed = o.seed});
+      {.num_perm = method.signs_rows() ? o.num_perm : 1, .seed = o.seed});
   if (!hasher.ok()) return hasher.status();
   auto shingler = Shingler::Create(o.shingles);
   if (!shingler.ok()) return shingler.status();
   auto state = std::make_unique<State>(o, *resolved, *std::move(hasher),
                                        *std::move(shingler));
-  switch (o.method) {
-    case DedupMethod::kMinHash:
-      state->tables = static_cast<size_t>(o.bands);
-      break;
-    case DedupMethod::kSimHash:
-      state->masks = SimHashTableMasks(o.hamming);
-      state->tables = state->masks.size();
-      break;
-    case DedupMethod::kExact:
-      state->tables = 1;
-      break;
-  }
   state->head.resize(state->tables);
   return Index(std::move(state));
 }
@@ -195,12 +172,12 @@ DocSketch Index::Sketch(std::string_view text) const {
   const State& s = *state_;
   DocSketch out;
   internal::DocSigner signer(s.dedup, s.shingler, &s.hasher);
-  if (s.options.method == DedupMethod::kMinHash) {
+  if (s.method->signs_rows()) {
     out.signature.resize(static_cast<size_t>(s.options.num_perm));
   }
   const internal::DocSignature sig =
       signer.Sign(text, {}, absl::MakeSpan(out.signature));
-  if (s.options.method != DedupMethod::kMinHash) out.fingerprint = sig.key;
+  if (!s.method->signs_rows()) out.fingerprint = sig.key;
   if (signer.keeps_sets()) out.set.assign(sig.set.begin(), sig.set.end());
   return out;
 }
@@ -217,7 +194,7 @@ absl::Status Index::Insert(std::string_view key, std::string_view text,
 absl::Status Index::Insert(std::string_view key, const DocSketch& sketch,
                            std::string_view origin) {
   State& s = *state_;
-  if (s.options.method == DedupMethod::kMinHash &&
+  if (s.method->signs_rows() &&
       sketch.signature.size() != static_cast<size_t>(s.options.num_perm)) {
     return absl::InvalidArgumentError(
         "signature has " + std::to_string(sketch.signature.size()) +
@@ -240,8 +217,7 @@ absl::Status Index::Insert(std::string_view key, const DocSketch& sketch,
 absl::Status Index::InsertSignature(std::string_view key,
                                     absl::Span<const uint32_t> signature,
                                     std::string_view origin) {
-  if (state_->options.method != DedupMethod::kMinHash ||
-      state_->keeps_sets()) {
+  if (!state_->method->signs_rows() || state_->keeps_sets()) {
     return absl::InvalidArgumentError(
         "InsertSignature needs a kMinHash index with VerifyMode::kSignature");
   }
@@ -265,8 +241,7 @@ absl::StatusOr<std::vector<IndexMatch>> Index::Query(
     }
     rule.threshold = query.min_similarity;
   }
-  const bool minhash = s.options.method == DedupMethod::kMinHash;
-  if (minhash && sketch.signature.size() !=
+  if (s.method->signs_rows() && sketch.signature.size() !=
                      static_cast<size_t>(s.options.num_perm)) {
     return absl::InvalidArgumentError("signature of the wrong length");
   }
@@ -287,25 +262,18 @@ absl::StatusOr<std::vector<IndexMatch>> Index::Query(
                    candidates.end());
   std::vector<IndexMatch> out;
   for (const uint32_t d : candidates) {
-    internal::Likeness like;
-    switch (s.options.method) {
-      case DedupMethod::kSimHash:
-        like.similarity = HammingDistance(sketch.fingerprint, s.fingerprints[d]);
-        break;
-      case DedupMethod::kExact:
-        like.similarity = sketch.fingerprint == s.fingerprints[d] ? 1.0 : 0.0;
-        break;
-      case DedupMethod::kMinHash:
-        like.similarity =
-            s.keeps_sets() ? ExactJaccard(sketch.set, s.Set(d))
-                           : EstimateJaccard(sketch.signature, s.Signature(d))
-                                 .value_or(0.0);
-        break;
+    internal::SketchRef doc;
+    if (s.method->signs_rows()) {
+      doc.signature = s.Signature(d);
+    } else {
+      doc.key = s.fingerprints[d];
     }
-    if (!internal::IsDuplicate(rule, like)) continue;
+    if (s.keeps_sets()) doc.set = s.Set(d);
+    const internal::Likeness like = s.method->Compare(State::Ref(sketch), doc, rule);
+    if (!s.method->Accepts(rule, like)) continue;
     out.push_back({*s.key_of[d], like.similarity, d, std::string(s.Origin(d))});
   }
-  const bool lower_is_better = s.options.method == DedupMethod::kSimHash;
+  const bool lower_is_better = s.method->reports_distance();
   std::stable_sort(out.begin(), out.end(),
                    [&](const IndexMatch& a, const IndexMatch& b) {
                      return lower_is_better ? a.similarity < b.similarity
@@ -330,10 +298,9 @@ absl::Status Index::InsertAll(const Index& other) {
     }
   }
   DocSketch sketch;
-  const bool minhash = s.options.method == DedupMethod::kMinHash;
   for (size_t d = 0; d < o.documents(); ++d) {
     if (o.key_of[d] == nullptr) continue;
-    if (minhash) {
+    if (s.method->signs_rows()) {
       const auto sig = o.Signature(d);
       sketch.signature.assign(sig.begin(), sig.end());
     } else {
@@ -350,7 +317,7 @@ absl::Status Index::InsertAll(const Index& other) {
 
 void Index::Reserve(size_t documents) {
   State& s = *state_;
-  if (s.options.method == DedupMethod::kMinHash) {
+  if (s.method->signs_rows()) {
     s.signatures.reserve(documents * static_cast<size_t>(s.options.num_perm));
   } else {
     s.fingerprints.reserve(documents);

@@ -73,17 +73,16 @@ std::string Index::Serialize() const {
     std::string bkey;
     bkey.reserve(live.size() * s.tables * 8);
     std::vector<uint64_t> entries(live.size());
-    DocSketch sketch;
     for (size_t t = 0; t < s.tables; ++t) {
       for (uint32_t i = 0; i < live.size(); ++i) {
         const uint32_t d = live[i];
-        uint64_t key = 0;
-        if (s.options.method == DedupMethod::kMinHash) {
-          key = BandKey(s.Signature(d), static_cast<int>(t), s.options.rows);
+        internal::SketchRef doc;
+        if (s.method->signs_rows()) {
+          doc.signature = s.Signature(d);
         } else {
-          sketch.fingerprint = s.fingerprints[d];
-          key = s.TableKey(sketch, t);
+          doc.key = s.fingerprints[d];
         }
+        const uint64_t key = s.method->TableKey(doc, t, s.dedup);
         entries[i] = uint64_t{internal::FoldTableKey(key)} << 32 | i;
       }
       std::sort(entries.begin(), entries.end());
@@ -94,7 +93,7 @@ std::string Index::Serialize() const {
     }
     sections.push_back({"BKEY", std::move(bkey)});
   }
-  if (s.options.method == DedupMethod::kMinHash) {
+  if (s.method->signs_rows()) {
     std::string sigs;
     sigs.reserve(live.size() * s.options.num_perm * 4);
     for (uint32_t d : live) {
@@ -190,10 +189,9 @@ absl::StatusOr<IndexOptions> ParseIndexParameters(std::string_view text,
       o.threshold = std::strtod(value.c_str(), &end);
       ok = *end == '\0';
     } else if (name == "method") {
-      ok = value == "minhash" || value == "simhash" || value == "exact";
-      o.method = value == "simhash" ? DedupMethod::kSimHash
-                 : value == "exact" ? DedupMethod::kExact
-                                    : DedupMethod::kMinHash;
+      auto method = ParseDedupMethod(value);
+      ok = method.ok();
+      if (ok) o.method = *method;
     } else if (name == "verify") {
       ok = value == "signature" || value == "exact";
       o.verify = value == "exact" ? VerifyMode::kExact : VerifyMode::kSignature;
@@ -223,7 +221,8 @@ absl::StatusOr<IndexOptions> ParseIndexParameters(std::string_view text,
     return absl::DataLossError(where + ": " + std::to_string(seen) +
                                " parameters, expected 16");
   }
-  if (o.method == DedupMethod::kMinHash && (o.bands < 1 || o.rows < 1)) {
+  if (SimilarityMethod::Of(o.method).signs_rows() &&
+      (o.bands < 1 || o.rows < 1)) {
     return absl::DataLossError(where + ": bands and rows must be positive");
   }
   return o;
@@ -305,7 +304,7 @@ absl::StatusOr<Index> Index::Deserialize(std::string_view bytes,
   if (!key_end.ok()) return key_end.status();
   auto orig_end = ReadEnds(*orig_sec, docs, 1, file + ": section ORIG");
   if (!orig_end.ok()) return orig_end.status();
-  const bool minhash = s.options.method == DedupMethod::kMinHash;
+  const bool minhash = s.method->signs_rows();
   const size_t k = static_cast<size_t>(s.options.num_perm);
   const std::string_view* sketch_sec = find(minhash ? "SIGS" : "FPRS");
   if (sketch_sec == nullptr) return missing(minhash ? "SIGS" : "FPRS");

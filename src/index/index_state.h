@@ -15,24 +15,25 @@
 #include "neardup/minhash.h"
 #include "neardup/pipeline.h"
 #include "neardup/shingle.h"
+#include "pipeline/similarity_method.h"
 
 namespace neardup {
 
 struct Index::State {
   IndexOptions options;   // resolved
   DedupOptions dedup;     // the job's options of the same decisions
-  MinHasher hasher;       // kMinHash (a 1-permutation one otherwise)
+  const internal::SimilarityMethod* method;  // of options.method
+  MinHasher hasher;       // signs_rows() (a 1-permutation one otherwise)
   Shingler shingler;      // prototype, copied per Sketch call
-  // Lookup tables: kMinHash one per band, kSimHash one per permuted table
-  // (masks), kExact one. head[t]: table key -> newest document with it;
-  // next[doc * tables + t]: the next older document with the same key.
+  // Lookup tables, the method's (SimilarityMethod::Tables): head[t]: table
+  // key -> newest document with it; next[doc * tables + t]: the next older
+  // document with the same key.
   size_t tables = 0;
-  std::vector<uint64_t> masks;  // kSimHash
   std::vector<absl::flat_hash_map<uint64_t, uint32_t>> head;
   std::vector<uint32_t> next;
   // Per document, in insertion order (removed ones keep their slot).
-  std::vector<uint32_t> signatures;   // kMinHash, num_perm per document
-  std::vector<uint64_t> fingerprints; // kSimHash, kExact
+  std::vector<uint32_t> signatures;   // signs_rows(): num_perm per document
+  std::vector<uint64_t> fingerprints; // otherwise: the method's keys
   std::vector<uint64_t> set_values, set_end;  // VerifyMode::kExact
   std::string origins;
   std::vector<uint64_t> origin_end;
@@ -40,13 +41,15 @@ struct Index::State {
   absl::node_hash_map<std::string, uint32_t> doc_of;
 
   State(const IndexOptions& o, const DedupOptions& d, MinHasher h, Shingler s)
-      : options(o), dedup(d), hasher(std::move(h)), shingler(std::move(s)) {}
+      : options(o),
+        dedup(d),
+        method(&internal::SimilarityMethod::Of(o.method)),
+        hasher(std::move(h)),
+        shingler(std::move(s)),
+        tables(method->Tables(d)) {}
 
   size_t documents() const { return key_of.size(); }
-  bool keeps_sets() const {
-    return options.method == DedupMethod::kMinHash &&
-           options.verify == VerifyMode::kExact;
-  }
+  bool keeps_sets() const { return method->keeps_sets(dedup); }
   std::string_view Origin(size_t doc) const {
     const uint64_t begin = doc == 0 ? 0 : origin_end[doc - 1];
     return std::string_view(origins).substr(begin, origin_end[doc] - begin);
@@ -60,7 +63,17 @@ struct Index::State {
     return absl::MakeConstSpan(signatures).subspan(doc * k, k);
   }
   // The key of `sketch` in table t.
-  uint64_t TableKey(const DocSketch& sketch, size_t t) const;
+  uint64_t TableKey(const DocSketch& sketch, size_t t) const {
+    return method->TableKey(Ref(sketch), t, dedup);
+  }
+  // A sketch as the method compares it.
+  static internal::SketchRef Ref(const DocSketch& sketch) {
+    internal::SketchRef r;
+    r.signature = sketch.signature;
+    r.key = sketch.fingerprint;
+    r.set = sketch.set;
+    return r;
+  }
   // Appends a document whose sketch has the right shape; the key must not
   // be indexed.
   void Append(std::string_view key, const DocSketch& sketch,

@@ -29,32 +29,17 @@ constexpr size_t kEntryBytes = 32;
 
 }  // namespace
 
-TableKeys::TableKeys(const IndexOptions& o) : method_(o.method), rows_(o.rows) {
-  switch (o.method) {
-    case DedupMethod::kMinHash:
-      tables_ = static_cast<size_t>(o.bands);
-      break;
-    case DedupMethod::kSimHash:
-      masks_ = SimHashTableMasks(o.hamming);
-      tables_ = masks_.size();
-      break;
-    case DedupMethod::kExact:
-      tables_ = 1;
-      break;
-  }
-}
+TableKeys::TableKeys(const IndexOptions& o)
+    : method_(&SimilarityMethod::Of(o.method)),
+      options_(IndexDedupOptions(o)),
+      tables_(method_->Tables(options_)) {}
 
 uint64_t TableKeys::Key(absl::Span<const uint32_t> signature,
                         uint64_t fingerprint, size_t t) const {
-  switch (method_) {
-    case DedupMethod::kMinHash:
-      return BandKey(signature, static_cast<int>(t), rows_);
-    case DedupMethod::kSimHash:
-      return fingerprint & masks_[t];
-    case DedupMethod::kExact:
-      break;
-  }
-  return fingerprint;
+  SketchRef doc;
+  doc.signature = signature;
+  doc.key = fingerprint;
+  return method_->TableKey(doc, t, options_);
 }
 
 IndexFileView::IndexFileView(std::string_view bytes, std::string name,
@@ -130,7 +115,8 @@ absl::StatusOr<IndexFileView> IndexFileView::Open(std::string_view bytes,
   }
   IndexOptions o = *options;
   o.shingles.seed = o.seed;
-  if (o.method != DedupMethod::kMinHash) o.verify = VerifyMode::kSignature;
+  const SimilarityMethod& method = SimilarityMethod::Of(o.method);
+  if (!method.compares_sets()) o.verify = VerifyMode::kSignature;
   IndexFileView view(bytes, file, o);
   view.docs_ = docs;
   view.sections_ = std::move(sections);
@@ -144,7 +130,7 @@ absl::StatusOr<IndexFileView> IndexFileView::Open(std::string_view bytes,
   if (docs > orig->bytes.size() / 8) {
     return absl::DataLossError(file + ": section ORIG: shorter than its offsets");
   }
-  const bool minhash = o.method == DedupMethod::kMinHash;
+  const bool minhash = method.signs_rows();
   const char* sketch_tag = minhash ? "SIGS" : "FPRS";
   const Entry* sketch = view.find_entry(sketch_tag);
   if (sketch == nullptr) return missing(sketch_tag);
@@ -162,7 +148,7 @@ absl::StatusOr<IndexFileView> IndexFileView::Open(std::string_view bytes,
     return absl::DataLossError(
         file + ": section BKEY: size does not match the document count");
   }
-  if (o.method == DedupMethod::kMinHash && o.verify == VerifyMode::kExact &&
+  if (method.keeps_sets(IndexDedupOptions(o)) &&
       view.find_entry("SETS") == nullptr) {
     return missing("SETS");
   }
@@ -314,7 +300,9 @@ absl::Status IndexFileView::Verify(const DocSketch& query,
                                    absl::Span<const TableHit> hits,
                                    const DedupOptions& rule, bool first_only,
                                    std::vector<ViewMatch>* out) const {
-  const bool minhash = options_.method == DedupMethod::kMinHash;
+  const SimilarityMethod& method = SimilarityMethod::Of(options_.method);
+  const bool minhash = method.signs_rows();
+  const bool sets = method.keeps_sets(rule);
   std::vector<uint32_t> signature(minhash ? options_.num_perm : 0);
   std::vector<uint64_t> set;
   for (size_t i = 0; i < hits.size();) {
@@ -332,25 +320,19 @@ absl::Status IndexFileView::Verify(const DocSketch& query,
                              wanted[hits[i].table];
     }
     if (!shares) continue;
-    Likeness like;
-    switch (options_.method) {
-      case DedupMethod::kSimHash:
-        like.similarity = HammingDistance(query.fingerprint, fingerprint);
-        break;
-      case DedupMethod::kExact:
-        like.similarity = query.fingerprint == fingerprint ? 1.0 : 0.0;
-        break;
-      case DedupMethod::kMinHash:
-        if (options_.verify == VerifyMode::kExact) {
-          if (auto s = Set(doc, &set); !s.ok()) return s;
-          like.similarity = ExactJaccard(query.set, set);
-        } else {
-          like.similarity =
-              EstimateJaccard(query.signature, signature).value_or(0.0);
-        }
-        break;
+    SketchRef mine;
+    mine.signature = signature;
+    mine.key = fingerprint;
+    if (sets) {
+      if (auto s = Set(doc, &set); !s.ok()) return s;
+      mine.set = set;
     }
-    if (!IsDuplicate(rule, like)) continue;
+    SketchRef theirs;
+    theirs.signature = query.signature;
+    theirs.key = query.fingerprint;
+    theirs.set = query.set;
+    const Likeness like = method.Compare(theirs, mine, rule);
+    if (!method.Accepts(rule, like)) continue;
     out->push_back({doc, like.similarity});
     if (first_only) break;
   }

@@ -17,6 +17,7 @@
 #include "absl/types/span.h"
 #include "neardup/index.h"
 #include "neardup/pipeline.h"
+#include "pipeline/similarity_method.h"
 
 namespace neardup::internal {
 
@@ -43,8 +44,9 @@ inline uint32_t FoldTableKey(uint64_t key) {
   return static_cast<uint32_t>(key >> 32);
 }
 
-// The table keys of a document: kMinHash one per band (BandKey), kSimHash
-// one per permuted table (fingerprint & mask), kExact the key itself.
+// The table keys of a document, its method's (SimilarityMethod::TableKey):
+// MinHash one per band (BandKey), SimHash one per permuted table
+// (fingerprint & mask), exact the key itself.
 class TableKeys {
  public:
   explicit TableKeys(const IndexOptions& resolved);
@@ -53,10 +55,9 @@ class TableKeys {
                size_t t) const;
 
  private:
-  DedupMethod method_;
-  int rows_ = 0;
+  const SimilarityMethod* method_;
+  DedupOptions options_;
   size_t tables_ = 0;
-  std::vector<uint64_t> masks_;
 };
 
 // A document of a view that matches a query.

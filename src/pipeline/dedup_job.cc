@@ -22,6 +22,7 @@
 #include "pipeline/dedup_signer.h"
 #include "pipeline/job.h"
 #include "pipeline/run_report.h"
+#include "pipeline/similarity_method.h"
 
 namespace neardup {
 namespace {
@@ -65,6 +66,15 @@ class SignatureStore {
         chunks_[doc / kChunkDocs].get() + (doc % kChunkDocs) * num_perm_,
         num_perm_);
   }
+  // Documents [0, n) as a method reads them.
+  internal::SketchColumns Columns(size_t n) const {
+    internal::SketchColumns c;
+    c.size = n;
+    c.chunk_docs = kChunkDocs;
+    c.num_perm = num_perm_;
+    for (const auto& chunk : chunks_) c.chunks.push_back(chunk.get());
+    return c;
+  }
 
  private:
   size_t num_perm_ = 0;
@@ -79,9 +89,9 @@ struct Documents {
   std::vector<double> number;      // keep field, NaN when absent
   std::vector<uint64_t> id_end;    // ids[id_end[i-1] .. id_end[i])
   std::string ids;
-  // One of these, by method:
-  SignatureStore signatures;          // kMinHash
-  std::vector<uint64_t> keys;        // kSimHash fingerprints, kExact hashes
+  // One of these, by method (SimilarityMethod::signs_rows):
+  SignatureStore signatures;          // rows (MinHash)
+  std::vector<uint64_t> keys;        // keys (SimHash fingerprints, hashes)
   // VerifyMode::kExact: where each document's sorted shingle set is in the
   // spill file (offset in values, count).
   std::vector<uint64_t> set_offset;
@@ -170,9 +180,26 @@ class DedupJob {
   // How alike documents a and b are. Fails only when a shingle set cannot
   // be read back from the spill file.
   absl::StatusOr<internal::Likeness> Compare(uint32_t a, uint32_t b);
+  const internal::SimilarityMethod& method() const {
+    return internal::SimilarityMethod::Of(options_.method);
+  }
   // DedupOptions::containment estimated from signatures and set sizes.
-  bool EstimatesContainment() const {
-    return options_.containment > 0 && options_.verify == VerifyMode::kSignature;
+  bool EstimatesContainment() const { return method().counts_sizes(options_); }
+  // Document d as its method compares it (without its shingle set).
+  internal::SketchColumns Columns() const {
+    return method().signs_rows() ? docs_.signatures.Columns(docs_.size())
+                                 : internal::SketchColumns::Keys(docs_.keys);
+  }
+  internal::SketchRef Ref(size_t d) const {
+    internal::SketchRef r;
+    if (method().signs_rows()) {
+      r.signature = docs_.signatures.Signature(d);
+    } else {
+      r.key = docs_.keys[d];
+    }
+    if (EstimatesContainment()) r.set_size = docs_.set_size[d];
+    if (!docs_.site.empty()) r.site = docs_.site[d];
+    return r;
   }
   bool TooShort(const DocPair& p) const {
     return (!docs_.too_short.empty() &&
@@ -247,16 +274,10 @@ namespace {
 
 absl::Status DedupJob::FindPrior() {
   const size_t n = docs_.size();
-  const bool minhash = options_.method == DedupMethod::kMinHash;
   std::vector<std::optional<PriorRecords::Match>> found =
       options_.prior->FindAll(
-          n,
-          [&](size_t i) {
-            return minhash ? docs_.signatures.Signature(i)
-                           : absl::Span<const uint32_t>();
-          },
-          [&](size_t i) { return minhash ? uint64_t{0} : docs_.keys[i]; },
-          std::max(1, options_.threads));
+          n, [&](size_t i) { return Ref(i).signature; },
+          [&](size_t i) { return Ref(i).key; }, std::max(1, options_.threads));
   prior_of_.assign(n, 0);
   for (size_t i = 0; i < n; ++i) {
     if (!found[i]) continue;
@@ -272,7 +293,7 @@ absl::Status DedupJob::Setup() {
   options_ = *std::move(resolved);
   options_.threads = internal::JobThreads(options_.threads);
   stats_.threads = options_.threads;
-  if (options_.method == DedupMethod::kMinHash) {
+  if (method().signs_rows()) {
     minhasher_ = std::make_unique<MinHasher>(*MinHasher::Create(
         {.num_perm = options_.num_perm, .seed = options_.seed}));
     docs_.signatures.Init(static_cast<size_t>(options_.num_perm));
@@ -301,29 +322,13 @@ uint64_t DedupJob::EstimatedPeakBytes(uint64_t docs, uint64_t id_bytes) const {
                    threads * (uint64_t{1} << 20);
   // Documents: file, line, length, number, id end, and the ids.
   bytes += docs * (4 + 8 + 8 + 8 + 8) + id_bytes;
-  uint64_t index = 0;
-  switch (options_.method) {
-    case DedupMethod::kMinHash: {
-      const uint64_t chunks = (docs + kChunkDocs - 1) / kChunkDocs;
-      bytes += chunks * kChunkDocs * static_cast<uint64_t>(options_.num_perm) *
-               sizeof(uint32_t);
-      if (options_.verify == VerifyMode::kExact) bytes += docs * (8 + 4);
-      if (options_.containment > 0) bytes += docs * (4 + 8);  // sizes, sites
-      // Per band in flight: its keys and the sorted (key, document) pairs.
-      const uint64_t parallel = std::max<uint64_t>(
-          1, std::min<uint64_t>(threads, static_cast<uint64_t>(stats_.lsh.bands)));
-      index = parallel * docs * (8 + 16);
-      break;
-    }
-    case DedupMethod::kSimHash:
-      bytes += docs * 8;
-      index = docs * 16;  // one permuted table
-      break;
-    case DedupMethod::kExact:
-      bytes += docs * 8;
-      index = docs * 16;
-      break;
-  }
+  // The method's sketches (MinHash rows in whole chunks) and the peak of
+  // finding its candidates.
+  const uint64_t row_docs = (docs + kChunkDocs - 1) / kChunkDocs * kChunkDocs;
+  const internal::SimilarityMethod::JobBytes method_bytes =
+      method().EstimatedBytes(docs, row_docs, options_, threads);
+  bytes += method_bytes.sketches;
+  const uint64_t index = method_bytes.candidates;
   // Union-find, then the clustering (cluster, kept, members, numbers).
   return bytes + std::max(index, docs * (4 + 4 + 4 + 8)) + docs * 8;
 }
@@ -354,8 +359,8 @@ void DedupJob::Report(std::string_view stage, uint64_t records, uint64_t bytes,
 absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
   const size_t n = batch.size;
   const size_t k = static_cast<size_t>(options_.num_perm);
-  const bool keep_sets = options_.verify == VerifyMode::kExact &&
-                         options_.method == DedupMethod::kMinHash;
+  const bool keep_sets = method().keeps_sets(options_);
+  const bool rows = method().signs_rows();
   if (keep_sets) batch.sets.resize(n);
   // Workers take the next few documents as they finish theirs, so that a
   // long document does not leave the other threads idle; each document's
@@ -370,11 +375,10 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
     const internal::DocSignature sig = worker.signer.Sign(
         batch.Text(i), options_.main_text ? batch.sites[i] : std::string_view(),
         kept ? &worker.lines : nullptr,
-        options_.method == DedupMethod::kMinHash
-            ? absl::MakeSpan(docs_.signatures.Row(doc), k)
-            : absl::Span<uint32_t>());
+        rows ? absl::MakeSpan(docs_.signatures.Row(doc), k)
+             : absl::Span<uint32_t>());
     worker.repaired += sig.repaired;
-    if (options_.method != DedupMethod::kMinHash) docs_.keys[doc] = sig.key;
+    if (!rows) docs_.keys[doc] = sig.key;
     if (worker.signer.counts_sizes()) docs_.set_size[doc] = sig.set_size;
     if (keep_sets) batch.sets[i].assign(sig.set.begin(), sig.set.end());
     if (options_.min_words > 0) docs_.too_short[doc] = sig.too_short;
@@ -443,8 +447,7 @@ absl::Status DedupJob::SignPass() {
                             minhasher_.get(), &line_counts_),
         0, {}});
   }
-  if (options_.verify == VerifyMode::kExact &&
-      options_.method == DedupMethod::kMinHash) {
+  if (method().keeps_sets(options_)) {
     spill_path_ = OutPath(".neardup-shingles.tmp-" + std::to_string(getpid()));
     spill_ = std::fopen(spill_path_.c_str(), "w+b");
     if (spill_ == nullptr) {
@@ -465,7 +468,7 @@ absl::Status DedupJob::SignPass() {
   auto launch = [&](Batch& batch) {
     // Room for the batch's outputs, sized while no worker runs.
     const size_t end = batch.first + batch.size;
-    if (options_.method == DedupMethod::kMinHash) {
+    if (method().signs_rows()) {
       docs_.signatures.Resize(end);
       if (spill_ != nullptr) {
         docs_.set_offset.resize(end);
@@ -531,19 +534,11 @@ absl::Status DedupJob::SignPass() {
   return absl::OkStatus();
 }
 
-// How alike two documents are, as verified and as reported: estimated or
-// exact Jaccard (kMinHash, with containment when the options ask for it),
-// Hamming distance (kSimHash), 1 for equal keys (kExact).
+// How alike two documents are, as verified and as reported (the method's
+// Compare), with their shingle sets read back from the spill file when the
+// method compares sets (VerifyMode::kExact).
 absl::StatusOr<internal::Likeness> DedupJob::Compare(uint32_t a, uint32_t b) {
-  switch (options_.method) {
-    case DedupMethod::kSimHash:
-      return internal::Likeness{
-          static_cast<double>(HammingDistance(docs_.keys[a], docs_.keys[b]))};
-    case DedupMethod::kExact:
-      return internal::Likeness{docs_.keys[a] == docs_.keys[b] ? 1.0 : 0.0};
-    case DedupMethod::kMinHash:
-      break;
-  }
+  internal::SketchRef ra = Ref(a), rb = Ref(b);
   if (spill_ != nullptr) {
     auto load = [this](uint32_t d, std::vector<uint64_t>* out) -> absl::Status {
       out->resize(docs_.set_count[d]);
@@ -564,124 +559,63 @@ absl::StatusOr<internal::Likeness> DedupJob::Compare(uint32_t a, uint32_t b) {
     };
     if (auto s = load(a, &set_a_); !s.ok()) return s;
     if (auto s = load(b, &set_b_); !s.ok()) return s;
-    internal::Likeness like{ExactJaccard(set_a_, set_b_)};
-    if (options_.containment > 0) {
-      like.containment = ExactContainment(set_a_, set_b_);
-      like.size_a = set_a_.size();
-      like.size_b = set_b_.size();
-    }
-    like.same_site = !docs_.site.empty() && internal::SameSite(docs_.site[a], docs_.site[b]);
-    return like;
+    ra.set = set_a_;
+    rb.set = set_b_;
   }
-  internal::Likeness like = internal::EstimateLikeness(
-      docs_.signatures.Signature(a), docs_.signatures.Signature(b),
-      EstimatesContainment() ? docs_.set_size[a] : 0,
-      EstimatesContainment() ? docs_.set_size[b] : 0, EstimatesContainment());
-  like.same_site = !docs_.site.empty() && internal::SameSite(docs_.site[a], docs_.site[b]);
-  return like;
+  return method().Compare(ra, rb, options_);
 }
 
+// The candidate pairs of the method, verified (when the method's candidates
+// are only likely duplicates) and joined in the order the method hands
+// them over, so that the result does not depend on the thread count.
 absl::Status DedupJob::Index(DisjointSets& sets) {
   const auto start = Clock::now();
-  const size_t n = docs_.size();
-  if (options_.method == DedupMethod::kExact) {
-    std::vector<std::pair<uint64_t, uint32_t>> scratch;
-    std::vector<DocPair> pairs;
-    CandidateOptions linear = options_.candidates;
-    linear.max_bucket_pairs_size = 1;  // a chain joins a bucket in m - 1
-    if (auto s = CandidatesFromKeys(docs_.keys, linear, &scratch, &pairs,
-                                    &stats_.candidates);
-        !s.ok()) {
-      return s;
-    }
-    stats_.candidate_pairs = pairs.size();
+  const internal::SimilarityMethod& m = method();
+  const size_t bins = options_.report ? m.SimilarityBins(options_) : 0;
+  if (bins > 0) {
+    stats_.pairs_accepted.assign(bins, 0);
+    stats_.pairs_refused.assign(bins, 0);
+  }
+  auto judge = [&](absl::Span<const DocPair> pairs) -> absl::Status {
     for (const DocPair& p : pairs) {
+      ++stats_.candidate_pairs;
       if (TooShort(p)) continue;
+      if (!m.verifies_candidates()) {
+        // The candidate rule is the duplicate rule.
+        ++stats_.verified_pairs;
+        if (bins > 0) {
+          const size_t bin = m.Bin(
+              m.Compare(Ref(p.first), Ref(p.second), options_).similarity, bins);
+          if (bin < bins) ++stats_.pairs_accepted[bin];
+        }
+        stats_.joined_pairs += sets.Union(p.first, p.second);
+        continue;
+      }
+      if (sets.Find(p.first) == sets.Find(p.second)) continue;
       ++stats_.verified_pairs;
-      stats_.joined_pairs += sets.Union(p.first, p.second);
+      const absl::StatusOr<internal::Likeness> compared =
+          Compare(p.first, p.second);
+      if (!compared.ok()) return compared.status();
+      const bool join = m.Accepts(options_, *compared);
+      if (bins > 0) {
+        const size_t bin = m.Bin(compared->similarity, bins);
+        if (bin < bins) ++(join ? stats_.pairs_accepted : stats_.pairs_refused)[bin];
+      }
+      if (join) stats_.joined_pairs += sets.Union(p.first, p.second);
     }
-  } else if (options_.method == DedupMethod::kSimHash) {
-    absl::StatusOr<std::vector<DocPair>> near = SimHashNearPairs(
-        docs_.keys, options_.hamming, options_.candidates, &stats_.candidates);
-    if (!near.ok()) return near.status();
-    const std::vector<DocPair>& pairs = *near;
+    return absl::OkStatus();
+  };
+  if (auto s = m.Candidates(
+          Columns(), options_, options_.threads, &stats_.candidates, judge,
+          [&](size_t done, size_t total) {
+            Report("index", done, 0, true, total);
+          });
+      !s.ok()) {
+    return s;
+  }
+  if (m.compares_while_finding()) {
     stats_.candidate_pairs = stats_.candidates.pairs;
     stats_.verified_pairs = stats_.candidates.pairs;
-    if (options_.report) {
-      stats_.pairs_accepted.assign(static_cast<size_t>(options_.hamming) + 1, 0);
-      stats_.pairs_refused.assign(stats_.pairs_accepted.size(), 0);
-    }
-    for (const DocPair& p : pairs) {
-      if (TooShort(p)) continue;
-      if (options_.report) {
-        const size_t d = static_cast<size_t>(
-            HammingDistance(docs_.keys[p.first], docs_.keys[p.second]));
-        if (d < stats_.pairs_accepted.size()) ++stats_.pairs_accepted[d];
-      }
-      stats_.joined_pairs += sets.Union(p.first, p.second);
-    }
-  } else {
-    const int bands = stats_.lsh.bands, rows = stats_.lsh.rows;
-    constexpr size_t kBins = 50;
-    if (options_.report) {
-      stats_.pairs_accepted.assign(kBins, 0);
-      stats_.pairs_refused.assign(kBins, 0);
-    }
-    const int parallel = std::max(1, std::min(options_.threads, bands));
-    // Bands are keyed and sorted `parallel` at a time; their pairs are then
-    // verified and joined in band order, so the result does not depend on
-    // the thread count.
-    std::vector<std::vector<DocPair>> pairs(parallel);
-    std::vector<CandidateStats> band_stats(parallel);
-    std::vector<absl::Status> band_status(parallel);
-    for (int b0 = 0; b0 < bands; b0 += parallel) {
-      const int count = std::min(parallel, bands - b0);
-      auto work = [&](int j) {
-        std::vector<uint64_t> keys(n);
-        for (size_t d = 0; d < n; ++d) {
-          keys[d] = BandKey(docs_.signatures.Signature(d), b0 + j, rows);
-        }
-        std::vector<std::pair<uint64_t, uint32_t>> scratch;
-        pairs[j].clear();
-        band_status[j] = CandidatesFromKeys(keys, options_.candidates,
-                                            &scratch, &pairs[j],
-                                            &band_stats[j]);
-      };
-      internal::ParallelFor(count, static_cast<size_t>(count),
-                            [&](int, size_t j) { work(static_cast<int>(j)); },
-                            /*grain=*/1);
-      for (int j = 0; j < count; ++j) {
-        if (!band_status[j].ok()) return band_status[j];
-      }
-      for (int j = 0; j < count; ++j) {
-        for (const DocPair& p : pairs[j]) {
-          ++stats_.candidate_pairs;
-          if (TooShort(p) || sets.Find(p.first) == sets.Find(p.second)) continue;
-          ++stats_.verified_pairs;
-          const absl::StatusOr<internal::Likeness> compared =
-              Compare(p.first, p.second);
-          if (!compared.ok()) return compared.status();
-          const internal::Likeness& like = *compared;
-          const bool join = internal::IsDuplicate(options_, like);
-          if (options_.report) {
-            const size_t bin = std::min(
-                kBins - 1,
-                static_cast<size_t>(std::max(0.0, like.similarity) * kBins));
-            ++(join ? stats_.pairs_accepted : stats_.pairs_refused)[bin];
-          }
-          if (join) stats_.joined_pairs += sets.Union(p.first, p.second);
-        }
-      }
-      Report("index", static_cast<uint64_t>(b0 + count), 0, true,
-             static_cast<uint64_t>(bands));
-    }
-    for (const CandidateStats& s : band_stats) {
-      stats_.candidates.buckets += s.buckets;
-      stats_.candidates.pairs += s.pairs;
-      stats_.candidates.oversized_buckets += s.oversized_buckets;
-      stats_.candidates.largest_bucket =
-          std::max(stats_.candidates.largest_bucket, s.largest_bucket);
-    }
   }
   stats_.stage_seconds.push_back({"index", SecondsSince(start)});
   return absl::OkStatus();
@@ -774,12 +708,9 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
     }
     if (c.kept[i] == i) {
       if (options_.prior != nullptr) {
-        options_.prior->Kept(
-            docs_.Id(i), files_.display(docs_.file[i]), docs_.line[i],
-            options_.method == DedupMethod::kMinHash
-                ? docs_.signatures.Signature(i)
-                : absl::Span<const uint32_t>(),
-            options_.method == DedupMethod::kMinHash ? 0 : docs_.keys[i]);
+        const internal::SketchRef ref = Ref(i);
+        options_.prior->Kept(docs_.Id(i), files_.display(docs_.file[i]),
+                             docs_.line[i], ref.signature, ref.key);
       }
       continue;
     }
@@ -789,7 +720,7 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
     const internal::Likeness& like = *compared;
     // The invariant "a removal is judged against the record kept", checked
     // by the job, not only by the tests.
-    if (!internal::IsDuplicate(options_, like)) {
+    if (!method().Accepts(options_, like)) {
       return absl::InternalError(
           "dedup: record " + std::string(docs_.Id(i)) +
           " would be removed as a duplicate of " +
@@ -803,9 +734,7 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
     ++removed_lines;
     if (examples) {
       // As printed: 4 decimals, or a whole distance.
-      const double shown = options_.method == DedupMethod::kMinHash
-                               ? std::round(like.similarity * 1e4) / 1e4
-                               : std::floor(like.similarity);
+      const double shown = method().Shown(like.similarity);
       if (examples->Wants(removed_lines, shown)) {
         internal::ReportRemoval r;
         r.jsonl_line = removed_lines;
@@ -890,15 +819,11 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
         if (!compare_status.ok()) return false;
         const absl::StatusOr<internal::Likeness> like = Compare(member, kept);
         compare_status.Update(like.status());
-        return like.ok() && internal::IsDuplicate(options_, *like);
+        return like.ok() && method().Accepts(options_, *like);
       },
-      // MinHash: only LSH candidates are compared, as in the index.
-      options_.method == DedupMethod::kMinHash
-          ? static_cast<size_t>(stats_.lsh.bands)
-          : 0,
-      [this](uint32_t doc, size_t band) {
-        return BandKey(docs_.signatures.Signature(doc), static_cast<int>(band),
-                       stats_.lsh.rows);
+      method().JudgeTables(options_),
+      [this](uint32_t doc, size_t table) {
+        return method().TableKey(Ref(doc), table, options_);
       });
   if (!compare_status.ok()) return compare_status;
   if (!clustered.ok()) return clustered.status();
@@ -947,8 +872,9 @@ absl::StatusOr<DedupOptions> ResolveDedupOptions(const DedupOptions& options) {
     return absl::InvalidArgumentError(message);
   };
   // Enums can hold any value of their type (a cast, a Python binding).
-  if (o.method != DedupMethod::kMinHash && o.method != DedupMethod::kSimHash &&
-      o.method != DedupMethod::kExact) {
+  const internal::SimilarityMethod* method =
+      internal::SimilarityMethod::Find(o.method);
+  if (method == nullptr) {
     return invalid("method " + std::to_string(static_cast<int>(o.method)) +
                    " is not a DedupMethod");
   }
@@ -961,25 +887,14 @@ absl::StatusOr<DedupOptions> ResolveDedupOptions(const DedupOptions& options) {
     return invalid("keep " + std::to_string(static_cast<int>(o.keep)) +
                    " is not a KeepPolicy");
   }
-  if (o.method == DedupMethod::kMinHash &&
-      !(o.threshold > 0 && o.threshold < 1)) {
-    return invalid("threshold must be strictly between 0 and 1, got " +
-                   ShortDouble(o.threshold));
-  }
-  if (o.containment < 0) {
-    // The default: on for MinHash, where an excerpt or an extended version
-    // is a duplicate too; the other methods compare no shingle sets, and
-    // prior records (an index) keep no set sizes.
-    o.containment = o.method == DedupMethod::kMinHash && o.prior == nullptr
-                        ? kDefaultContainment
-                        : 0;
-  }
+  if (auto s = method->CheckRule(o); !s.ok()) return s;
+  if (o.containment < 0) o.containment = method->DefaultContainment(o);
   if (o.containment != 0) {
     if (!(o.containment > 0 && o.containment <= 1)) {
       return invalid("containment must be negative (the default), 0 (off) "
                      "or in (0, 1], got " + ShortDouble(o.containment));
     }
-    if (o.method != DedupMethod::kMinHash) {
+    if (!method->compares_sets()) {
       return invalid("containment needs method minhash");
     }
   }
@@ -1013,30 +928,7 @@ absl::StatusOr<DedupOptions> ResolveDedupOptions(const DedupOptions& options) {
   }
   o.shingles.seed = o.seed;
   if (o.keep == KeepPolicy::kField) o.reader.number_field = o.keep_field;
-  if (o.method == DedupMethod::kMinHash) {
-    auto hasher = MinHasher::Create({.num_perm = o.num_perm, .seed = o.seed});
-    if (!hasher.ok()) return hasher.status();
-    if (o.bands != 0 || o.rows != 0) {
-      if (o.bands <= 0 || o.rows <= 0 ||
-          int64_t{o.bands} * o.rows > o.num_perm) {
-        return invalid("bands and rows must both be positive with bands x "
-                       "rows <= num_perm (" + std::to_string(o.num_perm) +
-                       "), got " + std::to_string(o.bands) + " and " +
-                       std::to_string(o.rows));
-      }
-    } else {
-      // Pairs with containment C whose smaller set is half the larger have
-      // Jaccard C / (3 - C): they must become candidates too.
-      const double lsh_threshold =
-          o.containment > 0
-              ? std::min(o.threshold, o.containment / (3 - o.containment))
-              : o.threshold;
-      auto params = OptimalLshParams(lsh_threshold, o.num_perm);
-      if (!params.ok()) return params.status();
-      o.bands = params->bands;
-      o.rows = params->rows;
-    }
-  }
+  if (auto s = method->ResolveTables(&o); !s.ok()) return s;
   if (auto shingler = Shingler::Create(o.shingles); !shingler.ok()) {
     return shingler.status();
   }
@@ -1049,15 +941,11 @@ std::string internal::RemovedJson(std::string_view id, std::string_view file,
                         double containment) {
   internal::JsonWriter j;
   j.Key("id").String(id).Key("file").String(file).Key("line").Uint(line);
-  j.Key("reason").String(method == DedupMethod::kExact ? "exact_duplicate"
-                                                       : "near_duplicate");
+  const auto& m = internal::SimilarityMethod::Of(method);
+  j.Key("reason").String(m.removal_reason());
   j.Key("cluster").Int(cluster).Key("kept_id").String(kept_id);
   j.Key("similarity");
-  if (method == DedupMethod::kSimHash) {
-    j.Int(static_cast<int>(similarity));  // a Hamming distance
-  } else {
-    j.Fixed(similarity, 4);
-  }
+  m.WriteSimilarity(similarity, &j);
   if (!std::isnan(containment)) j.Key("containment").Fixed(containment, 4);
   return j.Finish();
 }
@@ -1076,32 +964,6 @@ std::string internal::ClusterMemberJson(std::string_view id, int64_t cluster,
   internal::JsonWriter j;
   j.Key("id").String(id).Key("cluster").Int(cluster).Key("kept_id").String(kept_id);
   return j.Finish();
-}
-
-const char* DedupMethodName(DedupMethod method) {
-  switch (method) {
-    case DedupMethod::kMinHash:
-      return "minhash";
-    case DedupMethod::kSimHash:
-      return "simhash";
-    case DedupMethod::kExact:
-      return "exact";
-  }
-  return "unknown";
-}
-
-absl::StatusOr<DedupMethod> ParseDedupMethod(std::string_view text) {
-  for (DedupMethod method :
-       {DedupMethod::kMinHash, DedupMethod::kSimHash, DedupMethod::kExact}) {
-    if (text == DedupMethodName(method)) return method;
-  }
-  return absl::InvalidArgumentError(
-      "method must be minhash, simhash or exact, got \"" + std::string(text) +
-      "\"");
-}
-
-int DefaultShingleSize(DedupMethod method) {
-  return method == DedupMethod::kSimHash ? 3 : ShingleOptions{}.n;
 }
 
 std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
@@ -1149,7 +1011,7 @@ std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
   }
   if (o.reader.oversize == Oversize::kTruncate) j.Key("oversize").String("truncate");
   j.End();
-  if (o.method == DedupMethod::kMinHash) {
+  if (internal::SimilarityMethod::Of(o.method).signs_rows()) {
     j.Key("candidate_probability").Object();
     for (double d : {-0.1, 0.0, 0.1}) {
       const double t = std::clamp(o.threshold + d, 0.0, 1.0);

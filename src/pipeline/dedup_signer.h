@@ -153,6 +153,34 @@ struct DocSignature {
   size_t repaired = 0;     // repaired UTF-8 sequences (Shingler::Hash)
 };
 
+// How alike two documents are, as dedup verifies and reports it.
+struct Likeness {
+  double similarity = 0;   // Jaccard; Hamming distance (kSimHash); 1 (kExact)
+  double containment = NAN;  // only with DedupOptions::containment
+  // Both records have the same site (the host of their URL, not empty).
+  bool same_site = false;
+  // Distinct shingles of the two records (with containment, kMinHash).
+  uint64_t size_a = 0;
+  uint64_t size_b = 0;
+};
+
+// One DocSigner's scratch, which a SimilarityMethod signs with: the
+// shingler and normalizer, and buffers that grow to the largest document
+// and are reused.
+struct SignScratch {
+  const MinHasher* hasher = nullptr;  // SimilarityMethod::signs_rows()
+  uint64_t seed = 0;                  // DedupOptions::seed
+  bool counts_sizes = false;          // SimilarityMethod::counts_sizes
+  bool keeps_sets = false;            // SimilarityMethod::keeps_sets
+  Shingler shingler;
+  Normalizer normalizer;
+  std::vector<uint64_t> hashes;
+  std::string normalized;
+  std::vector<uint64_t> distinct;  // CountDistinct's table
+};
+
+class SimilarityMethod;
+
 // Signs documents the one way dedup compares them, for the job, its
 // distributed stages, FindDuplicates and the index: the method's key or
 // MinHash row, the distinct shingle count containment is estimated from,
@@ -172,7 +200,8 @@ class DocSigner {
                                           const LineCounter* counts = nullptr);
 
   // Signs `text`, of a record whose URL host is `site` (main_text only).
-  // kMinHash writes `row` (num_perm values; empty for other methods).
+  // A method that signs_rows() writes `row` (num_perm values; empty for
+  // other methods).
   DocSignature Sign(std::string_view text, std::string_view site,
                     absl::Span<uint32_t> row);
   // The same, given the text's lines as the counting pass kept them
@@ -183,37 +212,18 @@ class DocSigner {
                     absl::Span<uint32_t> row);
 
   // DedupOptions::containment estimated (VerifyMode::kSignature, kMinHash).
-  bool counts_sizes() const { return counts_sizes_; }
+  bool counts_sizes() const { return scratch_.counts_sizes; }
   // VerifyMode::kExact with kMinHash: Sign returns the shingle set.
-  bool keeps_sets() const { return keeps_sets_; }
+  bool keeps_sets() const { return scratch_.keeps_sets; }
 
  private:
-  DedupMethod method_;
-  uint64_t seed_;
+  const SimilarityMethod* method_;
   size_t min_words_;
-  bool counts_sizes_;
-  bool keeps_sets_;
   BoilerplateOptions boilerplate_;
-  const MinHasher* hasher_;
   const LineCounter* counts_;
-  Shingler shingler_;
-  Normalizer normalizer_;
-  std::vector<uint64_t> hashes_;
-  std::string normalized_;
-  std::vector<uint64_t> distinct_;  // CountDistinct's table
+  SignScratch scratch_;
   std::vector<Cut> cuts_;           // main_text
   std::string main_text_;
-};
-
-// How alike two documents are, as dedup verifies and reports it.
-struct Likeness {
-  double similarity = 0;   // Jaccard; Hamming distance (kSimHash); 1 (kExact)
-  double containment = NAN;  // only with DedupOptions::containment
-  // Both records have the same site (the host of their URL, not empty).
-  bool same_site = false;
-  // Distinct shingles of the two records (with containment, kMinHash).
-  uint64_t size_a = 0;
-  uint64_t size_b = 0;
 };
 
 // Returns true when two records with sites `a` and `b` (LineCounter::SiteKey
@@ -273,18 +283,9 @@ inline bool ContainmentCounts(const DedupOptions& o, const Likeness& like) {
 }
 
 // Returns true when a pair with `like` is a duplicate under `o` (resolved
-// options): the one rule of the job, its distributed stages and explain.
-inline bool IsDuplicate(const DedupOptions& o, const Likeness& like) {
-  switch (o.method) {
-    case DedupMethod::kSimHash:
-      return like.similarity <= o.hamming;
-    case DedupMethod::kExact:
-      return like.similarity == 1.0;
-    case DedupMethod::kMinHash:
-      break;
-  }
-  return like.similarity >= o.threshold || ContainmentCounts(o, like);
-}
+// options): the one rule of the job, its distributed stages and explain
+// (SimilarityMethod::Accepts of o.method).
+bool IsDuplicate(const DedupOptions& o, const Likeness& like);
 
 }  // namespace neardup::internal
 

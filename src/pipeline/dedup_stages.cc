@@ -21,6 +21,7 @@
 #include "neardup/text.h"
 #include "pipeline/job.h"
 #include "pipeline/dedup_signer.h"
+#include "pipeline/similarity_method.h"
 
 namespace neardup::internal {
 
@@ -154,7 +155,8 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
   }
   std::unique_ptr<MinHasher> minhasher;
   const size_t k = static_cast<size_t>(options.num_perm);
-  if (options.method == DedupMethod::kMinHash) {
+  const SimilarityMethod& method = SimilarityMethod::Of(options.method);
+  if (method.signs_rows()) {
     auto hasher =
         MinHasher::Create({.num_perm = options.num_perm, .seed = options.seed});
     if (!hasher.ok()) return hasher.status();
@@ -181,7 +183,7 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
     out.ids.append(record.id);
     out.id_end.push_back(out.ids.size());
     absl::Span<uint32_t> row;
-    if (options.method == DedupMethod::kMinHash) {
+    if (method.signs_rows()) {
       const size_t at = out.signatures.size();
       out.signatures.resize(at + k);
       row = absl::MakeSpan(out.signatures.data() + at, k);
@@ -192,7 +194,7 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
     const DocSignature sig = signer->Sign(
         record.text, options.main_text ? host : std::string_view(), row);
     out.repaired_utf8 += sig.repaired;
-    if (options.method != DedupMethod::kMinHash) {
+    if (!method.signs_rows()) {
       out.keys.push_back(sig.key);
       return;
     }
@@ -312,11 +314,10 @@ absl::StatusOr<std::vector<uint64_t>> JudgeComponents(
     return invalid("component, doc, length and number differ in length");
   }
   const size_t k = static_cast<size_t>(options.num_perm);
-  const bool sets = options.method == DedupMethod::kMinHash &&
-                    options.verify == VerifyMode::kExact;
-  const bool sizes = options.method == DedupMethod::kMinHash && !sets &&
-                     options.containment > 0;
-  if (options.method == DedupMethod::kMinHash) {
+  const SimilarityMethod& method = SimilarityMethod::Of(options.method);
+  const bool sets = method.keeps_sets(options);
+  const bool sizes = method.counts_sizes(options);
+  if (method.signs_rows()) {
     // Signatures give the band keys (only LSH candidates are compared).
     if (evidence.signatures.size() != n * k) {
       return invalid("signatures are not num_perm values per member");
@@ -350,39 +351,22 @@ absl::StatusOr<std::vector<uint64_t>> JudgeComponents(
     const uint64_t begin = i ? evidence.set_end[i - 1] : 0;
     return evidence.sets.subspan(begin, evidence.set_end[i] - begin);
   };
-  auto like = [&](size_t a, size_t b) -> Likeness {
-    switch (options.method) {
-      case DedupMethod::kSimHash:
-        return {static_cast<double>(
-            HammingDistance(evidence.keys[a], evidence.keys[b]))};
-      case DedupMethod::kExact:
-        return {evidence.keys[a] == evidence.keys[b] ? 1.0 : 0.0};
-      case DedupMethod::kMinHash:
-        break;
+  auto ref = [&](size_t i) {
+    SketchRef r;
+    if (method.signs_rows()) {
+      r.signature = evidence.signatures.subspan(i * k, k);
+    } else {
+      r.key = evidence.keys[i];
     }
-    const bool same_site = options.containment > 0 &&
-                           SameSite(evidence.site[a], evidence.site[b]);
-    if (sets) {
-      Likeness l{ExactJaccard(set_of(a), set_of(b))};
-      if (options.containment > 0) {
-        l.containment = ExactContainment(set_of(a), set_of(b));
-        l.size_a = set_of(a).size();
-        l.size_b = set_of(b).size();
-      }
-      l.same_site = same_site;
-      return l;
-    }
-    Likeness l = EstimateLikeness(
-        evidence.signatures.subspan(a * k, k),
-        evidence.signatures.subspan(b * k, k),
-        sizes ? evidence.set_size[a] : 0, sizes ? evidence.set_size[b] : 0,
-        sizes);
-    l.same_site = same_site;
-    return l;
+    if (sets) r.set = set_of(i);
+    if (sizes) r.set_size = evidence.set_size[i];
+    if (options.containment > 0) r.site = evidence.site[i];
+    return r;
   };
-  const size_t bands = options.method == DedupMethod::kMinHash
-                           ? static_cast<size_t>(options.bands)
-                           : 0;
+  auto like = [&](size_t a, size_t b) {
+    return method.Compare(ref(a), ref(b), options);
+  };
+  const size_t tables = method.JudgeTables(options);
   std::vector<uint64_t> kept(n);
   std::vector<uint32_t> judged;
   std::vector<uint64_t> keys;
@@ -392,17 +376,16 @@ absl::StatusOr<std::vector<uint64_t>> JudgeComponents(
     judged.assign(j - i, 0);
     keys.clear();
     for (size_t x = i; x < j; ++x) {
-      for (size_t b = 0; b < bands; ++b) {
-        keys.push_back(BandKey(evidence.signatures.subspan(x * k, k),
-                               static_cast<int>(b), options.rows));
+      for (size_t t = 0; t < tables; ++t) {
+        keys.push_back(method.TableKey(ref(x), t, options));
       }
     }
     if (auto s = JudgeMembers(
             options.keep, length.subspan(i, j - i), number.subspan(i, j - i),
             [&](size_t m, size_t kk) {
-              return IsDuplicate(options, like(i + m, i + kk));
+              return method.Accepts(options, like(i + m, i + kk));
             },
-            absl::MakeSpan(judged), keys, bands);
+            absl::MakeSpan(judged), keys, tables);
         !s.ok()) {
       return s;
     }
@@ -410,6 +393,146 @@ absl::StatusOr<std::vector<uint64_t>> JudgeComponents(
     i = j;
   }
   return kept;
+}
+
+namespace {
+
+// The number of rows of `e` for `method`, or InvalidArgument naming `side`
+// when what the method compares is missing or of another size.
+absl::StatusOr<size_t> EvidenceRows(const SimilarityMethod& method,
+                                    const DedupOptions& o,
+                                    const MemberEvidence& e, const char* side) {
+  auto invalid = [side](const std::string& what) {
+    return absl::InvalidArgumentError(std::string("compare_rows: ") + side +
+                                      ": " + what);
+  };
+  const size_t k = static_cast<size_t>(o.num_perm);
+  // Rows are what the method compares: shingle sets, rows of a signature
+  // or keys.
+  size_t n = e.keys.size();
+  if (method.keeps_sets(o)) {
+    n = e.set_end.size();
+    for (size_t i = 0; i < n; ++i) {
+      const uint64_t begin = i ? e.set_end[i - 1] : 0;
+      if (e.set_end[i] < begin || e.set_end[i] > e.sets.size()) {
+        return invalid("set_end is not a list of ends into sets");
+      }
+    }
+    if ((n == 0 ? 0 : e.set_end[n - 1]) != e.sets.size()) {
+      return invalid("sets has values past the last of set_end");
+    }
+  } else if (method.signs_rows()) {
+    if (e.signatures.size() % k != 0) {
+      return invalid("signatures are not rows of num_perm values");
+    }
+    n = e.signatures.size() / k;
+  }
+  if (method.counts_sizes(o) && e.set_size.size() != n) {
+    return invalid("set_size is not one per row");
+  }
+  if (!e.site.empty() && e.site.size() != n) {
+    return invalid("site is not one per row");
+  }
+  return n;
+}
+
+// Row i of `e` as its method compares it (EvidenceRows checked `e`).
+SketchRef EvidenceRef(const SimilarityMethod& method, const DedupOptions& o,
+                      const MemberEvidence& e, size_t i) {
+  SketchRef r;
+  const size_t k = static_cast<size_t>(o.num_perm);
+  if (method.keeps_sets(o)) {
+    const uint64_t begin = i ? e.set_end[i - 1] : 0;
+    r.set = e.sets.subspan(begin, e.set_end[i] - begin);
+  } else if (method.signs_rows()) {
+    r.signature = e.signatures.subspan(i * k, k);
+  } else {
+    r.key = e.keys[i];
+  }
+  if (method.counts_sizes(o)) r.set_size = e.set_size[i];
+  if (!e.site.empty()) r.site = e.site[i];
+  return r;
+}
+
+}  // namespace
+
+absl::StatusOr<RowLikeness> CompareRows(const DedupOptions& options,
+                                        const MemberEvidence& a,
+                                        const MemberEvidence& b) {
+  auto resolved = ResolveDedupOptions(options);
+  if (!resolved.ok()) return resolved.status();
+  const DedupOptions& o = *resolved;
+  const SimilarityMethod& method = SimilarityMethod::Of(o.method);
+  auto rows_a = EvidenceRows(method, o, a, "a");
+  if (!rows_a.ok()) return rows_a.status();
+  auto rows_b = EvidenceRows(method, o, b, "b");
+  if (!rows_b.ok()) return rows_b.status();
+  if (*rows_a != *rows_b) {
+    return absl::InvalidArgumentError("compare_rows: a has " +
+                                      std::to_string(*rows_a) + " rows, b " +
+                                      std::to_string(*rows_b));
+  }
+  const size_t n = *rows_a;
+  RowLikeness out;
+  out.similarity.resize(n);
+  out.containment.resize(n);
+  out.duplicate.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const Likeness like = method.Compare(EvidenceRef(method, o, a, i),
+                                         EvidenceRef(method, o, b, i), o);
+    out.similarity[i] = like.similarity;
+    out.containment[i] = like.containment;
+    out.duplicate[i] = method.Accepts(o, like);
+  }
+  return out;
+}
+
+std::vector<MethodTraits> DedupMethodTraits() {
+  std::vector<MethodTraits> out;
+  for (const SimilarityMethod* m : SimilarityMethod::All()) {
+    MethodTraits t;
+    t.method = m->id();
+    t.name = m->name();
+    t.description = m->description();
+    t.default_shingle_size = m->default_shingle_size();
+    t.signs_rows = m->signs_rows();
+    t.compares_sets = m->compares_sets();
+    t.verifies_candidates = m->verifies_candidates();
+    t.compares_while_finding = m->compares_while_finding();
+    t.chains_buckets = m->chains_buckets();
+    t.reports_distance = m->reports_distance();
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<uint64_t>> TableKeysOf(
+    const DedupOptions& options, absl::Span<const uint32_t> signatures,
+    absl::Span<const uint64_t> keys, size_t* tables) {
+  auto resolved = ResolveDedupOptions(options);
+  if (!resolved.ok()) return resolved.status();
+  const DedupOptions& o = *resolved;
+  const SimilarityMethod& method = SimilarityMethod::Of(o.method);
+  const size_t k = static_cast<size_t>(o.num_perm);
+  if (method.signs_rows() && signatures.size() % k != 0) {
+    return absl::InvalidArgumentError(
+        "table_keys: signatures are not rows of num_perm values");
+  }
+  const size_t n = method.signs_rows() ? signatures.size() / k : keys.size();
+  *tables = method.Tables(o);
+  std::vector<uint64_t> out(n * *tables);
+  SketchRef doc;
+  for (size_t i = 0; i < n; ++i) {
+    if (method.signs_rows()) {
+      doc.signature = signatures.subspan(i * k, k);
+    } else {
+      doc.key = keys[i];
+    }
+    for (size_t t = 0; t < *tables; ++t) {
+      out[i * *tables + t] = method.TableKey(doc, t, o);
+    }
+  }
+  return out;
 }
 
 bool CountsByContainment(const DedupOptions& options, double containment,

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -15,31 +16,48 @@
 #include "neardup/lsh.h"
 #include "neardup/minhash.h"
 #include "neardup/pipeline.h"
-#include "neardup/simhash.h"
 #include "pipeline/dedup_signer.h"
 #include "pipeline/job.h"
+#include "pipeline/similarity_method.h"
 
 namespace neardup {
 namespace {
 
 // What the comparison of two documents needs, by method.
 struct Sketches {
-  std::vector<uint32_t> signatures;          // kMinHash, n x k
-  std::vector<std::vector<uint64_t>> sets;   // kMinHash, exact verification
-  std::vector<uint32_t> sizes;  // kMinHash, estimated containment: distinct
-  std::vector<uint64_t> keys;                // kSimHash, kExact
+  std::vector<uint32_t> signatures;          // signs_rows(), n x k
+  std::vector<std::vector<uint64_t>> sets;   // keeps_sets()
+  std::vector<uint32_t> sizes;               // counts_sizes(): distinct
+  std::vector<uint64_t> keys;                // the other methods
   std::vector<uint64_t> lengths;
+  size_t k = 0;
+
+  internal::SketchRef Ref(uint32_t d) const {
+    internal::SketchRef r;
+    if (!signatures.empty()) {
+      r.signature = absl::MakeConstSpan(signatures).subspan(d * k, k);
+    }
+    if (!keys.empty()) r.key = keys[d];
+    if (!sets.empty()) r.set = sets[d];
+    if (!sizes.empty()) r.set_size = sizes[d];
+    return r;
+  }
 };
 
 absl::Status Sketch(size_t n, const TextFn& text, const DedupOptions& o,
+                    const internal::SimilarityMethod& m,
                     const MinHasher* hasher, Sketches* out) {
   auto first = internal::DocSigner::Create(o, hasher);
   if (!first.ok()) return first.status();
   const size_t k = static_cast<size_t>(o.num_perm);
-  if (o.method == DedupMethod::kMinHash) out->signatures.resize(n * k);
+  out->k = k;
+  if (m.signs_rows()) {
+    out->signatures.resize(n * k);
+  } else {
+    out->keys.resize(n);
+  }
   if (first->keeps_sets()) out->sets.resize(n);
   if (first->counts_sizes()) out->sizes.resize(n);
-  if (o.method != DedupMethod::kMinHash) out->keys.resize(n);
   out->lengths.resize(n);
   const int workers = internal::JobThreads(o.threads);
   std::vector<internal::DocSigner> signers(static_cast<size_t>(workers), *first);
@@ -50,14 +68,43 @@ absl::Status Sketch(size_t n, const TextFn& text, const DedupOptions& o,
     internal::DocSigner& signer = signers[w];
     const internal::DocSignature sig = signer.Sign(
         t, {},
-        o.method == DedupMethod::kMinHash
-            ? absl::MakeSpan(out->signatures).subspan(i * k, k)
-            : absl::Span<uint32_t>());
-    if (o.method != DedupMethod::kMinHash) out->keys[i] = sig.key;
+        m.signs_rows() ? absl::MakeSpan(out->signatures).subspan(i * k, k)
+                       : absl::Span<uint32_t>());
+    if (!m.signs_rows()) out->keys[i] = sig.key;
     if (signer.counts_sizes()) out->sizes[i] = sig.set_size;
     if (signer.keeps_sets()) out->sets[i].assign(sig.set.begin(), sig.set.end());
   });
   return absl::OkStatus();
+}
+
+// Each candidate pair of the method once, in the order the method finds
+// them (pairs that can come twice sorted by (first, second)).
+absl::StatusOr<std::vector<DocPair>> Candidates(const Sketches& s,
+                                                const DedupOptions& o,
+                                                const internal::SimilarityMethod& m) {
+  const internal::SketchColumns columns =
+      m.signs_rows() ? internal::SketchColumns::Rows(s.signatures, s.k)
+                     : internal::SketchColumns::Keys(s.keys);
+  std::vector<DocPair> pairs;
+  CandidateStats stats;
+  if (auto st = m.Candidates(
+          columns, o, internal::JobThreads(o.threads), &stats,
+          [&](absl::Span<const DocPair> group) {
+            pairs.insert(pairs.end(), group.begin(), group.end());
+            return absl::OkStatus();
+          },
+          [](size_t, size_t) {});
+      !st.ok()) {
+    return st;
+  }
+  if (m.candidates_repeat()) {
+    for (DocPair& p : pairs) {
+      if (p.first > p.second) std::swap(p.first, p.second);
+    }
+    std::sort(pairs.begin(), pairs.end());
+    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  }
+  return pairs;
 }
 
 }  // namespace
@@ -81,70 +128,31 @@ absl::StatusOr<Duplicates> FindDuplicates(size_t n, const TextFn& text,
   if (n > uint64_t{0xFFFFFFFF}) {
     return absl::InvalidArgumentError("more than 2^32 documents");
   }
+  const internal::SimilarityMethod& m = internal::SimilarityMethod::Of(o.method);
   std::optional<MinHasher> hasher;
-  if (o.method == DedupMethod::kMinHash) {
+  if (m.signs_rows()) {
     auto h = MinHasher::Create({.num_perm = o.num_perm, .seed = o.seed});
     if (!h.ok()) return h.status();
     hasher.emplace(*std::move(h));
   }
   Sketches s;
-  if (auto st = Sketch(n, text, o, hasher ? &*hasher : nullptr, &s); !st.ok()) {
+  if (auto st = Sketch(n, text, o, m, hasher ? &*hasher : nullptr, &s);
+      !st.ok()) {
     return st;
   }
-  const size_t k = static_cast<size_t>(o.num_perm);
-  auto compare = [&](uint32_t a, uint32_t b) -> internal::Likeness {
-    switch (o.method) {
-      case DedupMethod::kSimHash:
-        return {static_cast<double>(HammingDistance(s.keys[a], s.keys[b]))};
-      case DedupMethod::kExact:
-        return {s.keys[a] == s.keys[b] ? 1.0 : 0.0};
-      case DedupMethod::kMinHash:
-        break;
-    }
-    if (!s.sets.empty()) {
-      internal::Likeness like{ExactJaccard(s.sets[a], s.sets[b])};
-      if (o.containment > 0) {
-        like.containment = ExactContainment(s.sets[a], s.sets[b]);
-        like.size_a = s.sets[a].size();
-        like.size_b = s.sets[b].size();
-      }
-      return like;
-    }
-    const bool contained = !s.sizes.empty();
-    return internal::EstimateLikeness(
-        absl::MakeConstSpan(s.signatures).subspan(a * k, k),
-        absl::MakeConstSpan(s.signatures).subspan(b * k, k),
-        contained ? s.sizes[a] : 0, contained ? s.sizes[b] : 0, contained);
+  auto compare = [&](uint32_t a, uint32_t b) {
+    return m.Compare(s.Ref(a), s.Ref(b), o);
   };
 
   // Candidates, each pair once, then verified.
-  std::vector<DocPair> candidates;
-  if (o.method == DedupMethod::kMinHash) {
-    auto pairs = CandidatesOfSignatures(s.signatures, k, {o.bands, o.rows},
-                                        o.candidates);
-    if (!pairs.ok()) return pairs.status();
-    candidates = *std::move(pairs);
-  } else if (o.method == DedupMethod::kSimHash) {
-    CandidateStats stats;
-    auto pairs = SimHashNearPairs(s.keys, o.hamming, o.candidates, &stats);
-    if (!pairs.ok()) return pairs.status();
-    candidates = *std::move(pairs);
-  } else {
-    std::vector<std::pair<uint64_t, uint32_t>> scratch;
-    CandidateStats stats;
-    CandidateOptions linear = o.candidates;
-    linear.max_bucket_pairs_size = 1;  // a bucket is joined by a chain
-    if (auto st = CandidatesFromKeys(s.keys, linear, &scratch, &candidates, &stats);
-        !st.ok()) {
-      return st;
-    }
-  }
+  absl::StatusOr<std::vector<DocPair>> candidates = Candidates(s, o, m);
+  if (!candidates.ok()) return candidates.status();
   auto sets = DisjointSets::Create(n);
   if (!sets.ok()) return sets.status();
   Duplicates out;
-  for (const DocPair& p : candidates) {
+  for (const DocPair& p : *candidates) {
     const internal::Likeness like = compare(p.first, p.second);
-    if (!internal::IsDuplicate(o, like)) continue;
+    if (!m.Accepts(o, like)) continue;
     sets->Union(p.first, p.second);
     out.pairs.push_back({std::min(p.first, p.second), std::max(p.first, p.second)});
     out.pair_similarity.push_back(like.similarity);
@@ -152,13 +160,10 @@ absl::StatusOr<Duplicates> FindDuplicates(size_t n, const TextFn& text,
   auto clustering = MakeJudgedClustering(
       *sets, o.keep, s.lengths, numbers,
       [&](uint32_t member, uint32_t kept) {
-        return internal::IsDuplicate(o, compare(member, kept));
+        return m.Accepts(o, compare(member, kept));
       },
-      o.method == DedupMethod::kMinHash ? static_cast<size_t>(o.bands) : 0,
-      [&](uint32_t doc, size_t band) {
-        return BandKey(absl::MakeConstSpan(s.signatures).subspan(doc * k, k),
-                       static_cast<int>(band), o.rows);
-      });
+      m.JudgeTables(o),
+      [&](uint32_t doc, size_t table) { return m.TableKey(s.Ref(doc), table, o); });
   if (!clustering.ok()) return clustering.status();
   out.kept = std::move(clustering->kept);
   out.cluster = std::move(clustering->cluster);
@@ -166,7 +171,7 @@ absl::StatusOr<Duplicates> FindDuplicates(size_t n, const TextFn& text,
   if (o.containment > 0) out.containment.resize(n, 1.0);
   for (uint32_t i = 0; i < n; ++i) {
     if (out.kept[i] == i) {
-      out.similarity[i] = o.method == DedupMethod::kSimHash ? 0 : 1;
+      out.similarity[i] = m.SelfSimilarity();
       continue;
     }
     const internal::Likeness like = compare(i, out.kept[i]);

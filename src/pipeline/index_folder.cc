@@ -32,6 +32,7 @@
 #include "neardup/pipeline.h"
 #include "pipeline/index_files.h"
 #include "pipeline/job.h"
+#include "pipeline/similarity_method.h"
 #define XXH_INLINE_ALL
 #include "xxhash.h"
 
@@ -589,7 +590,8 @@ absl::StatusOr<IndexGeneration> IndexFolder::WriteMerged(size_t from,
   }
   auto merge = PlanMerge(std::move(views), drop);
   if (!merge.ok()) return merge.status();
-  const bool minhash = s.proto.options().method == DedupMethod::kMinHash;
+  const bool minhash =
+      internal::SimilarityMethod::Of(s.proto.options().method).signs_rows();
   const std::vector<std::string> tags = {"PARM", "KEYS", "ORIG", "BKEY",
                                          minhash ? "SIGS" : "FPRS"};
   const std::string path = s.Path(name);
@@ -652,8 +654,8 @@ absl::StatusOr<IndexFolder> IndexFolder::OpenForWriting(
   auto created = Index::Create(options);
   if (!created.ok()) return created.status();
   const IndexOptions wanted = created->options();  // `created` moves below
-  if (wanted.method == DedupMethod::kMinHash &&
-      wanted.verify == VerifyMode::kExact) {
+  if (internal::SimilarityMethod::Of(wanted.method)
+          .keeps_sets(IndexDedupOptions(wanted))) {
     return absl::InvalidArgumentError(
         "an index folder keeps signatures, not shingle sets: verify must be "
         "signature");
@@ -735,8 +737,9 @@ absl::StatusOr<std::vector<IndexFolderMatch>> IndexFolder::Query(
     }
     rule.threshold = query.min_similarity;
   }
-  const bool minhash = s.proto.options().method == DedupMethod::kMinHash;
-  if (minhash && sketch.signature.size() !=
+  const internal::SimilarityMethod& method =
+      internal::SimilarityMethod::Of(s.proto.options().method);
+  if (method.signs_rows() && sketch.signature.size() !=
                      static_cast<size_t>(s.proto.options().num_perm)) {
     return absl::InvalidArgumentError("signature of the wrong length");
   }
@@ -753,8 +756,7 @@ absl::StatusOr<std::vector<IndexFolderMatch>> IndexFolder::Query(
       out.push_back(*std::move(m));
     }
   }
-  const bool lower_is_better =
-      s.proto.options().method == DedupMethod::kSimHash;
+  const bool lower_is_better = method.reports_distance();
   std::stable_sort(out.begin(), out.end(),
                    [&](const IndexFolderMatch& a, const IndexFolderMatch& b) {
                      return lower_is_better ? a.similarity < b.similarity
@@ -767,7 +769,7 @@ absl::StatusOr<std::vector<IndexFolderMatch>> IndexFolder::Query(
 absl::StatusOr<std::optional<IndexFolderMatch>> IndexFolder::FindFirst(
     const DocSketch& sketch) const {
   const State& s = *state_;
-  if (s.proto.options().method == DedupMethod::kMinHash &&
+  if (internal::SimilarityMethod::Of(s.proto.options().method).signs_rows() &&
       sketch.signature.size() !=
           static_cast<size_t>(s.proto.options().num_perm)) {
     return absl::InvalidArgumentError("signature of the wrong length");
@@ -798,7 +800,7 @@ IndexFolder::FindFirstBatch(absl::Span<const DocSketch> sketches,
     return absl::InvalidArgumentError("at most 2^32 - 1 sketches a batch");
   }
   for (const DocSketch& sketch : sketches) {
-    if (s.proto.options().method == DedupMethod::kMinHash &&
+    if (internal::SimilarityMethod::Of(s.proto.options().method).signs_rows() &&
         sketch.signature.size() !=
             static_cast<size_t>(s.proto.options().num_perm)) {
       return absl::InvalidArgumentError("signature of the wrong length");
@@ -1165,8 +1167,9 @@ absl::StatusOr<DedupStats> RunDedupWithIndex(
   if (options.containment < 0) options.containment = 0;
   auto index_options = IndexOptionsOf(options);
   if (!index_options.ok()) return index_options.status();
-  if (options.method == DedupMethod::kMinHash &&
-      options.verify == VerifyMode::kExact) {
+  const internal::SimilarityMethod* method =
+      internal::SimilarityMethod::Find(options.method);
+  if (method != nullptr && method->keeps_sets(options)) {
     return absl::InvalidArgumentError(
         "--verify exact is not supported with --index (an index keeps "
         "signatures, not shingle sets)");

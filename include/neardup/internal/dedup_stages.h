@@ -189,6 +189,44 @@ absl::StatusOr<uint64_t> WriteKeptDocuments(const std::string& path,
                                             const ReaderOptions& reader,
                                             absl::Span<const uint8_t> keep);
 
+// What the distributed job and the bindings know of a similarity method:
+// the properties of its one implementation (SimilarityMethod, private, in
+// src/pipeline/similarity_method.h), so that Python keeps no list of its
+// own.
+struct MethodTraits {
+  DedupMethod method = DedupMethod::kMinHash;
+  std::string name;          // DedupMethodName
+  std::string description;   // one line for --help
+  int default_shingle_size = 0;
+  // A MinHash row of num_perm values per document (banded for LSH), else
+  // one 64-bit key per document.
+  bool signs_rows = false;
+  // Compares shingle sets: containment and VerifyMode::kExact apply.
+  bool compares_sets = false;
+  // Candidates are only likely duplicates and are compared before joining.
+  bool verifies_candidates = false;
+  // Finding candidates compares each pair it counts (SimHash: the
+  // fingerprints travel with the table keys).
+  bool compares_while_finding = false;
+  // A bucket of equal keys is joined as a chain (max_bucket_pairs_size 1).
+  bool chains_buckets = false;
+  // The similarity is a distance (smaller is nearer, an integer).
+  bool reports_distance = false;
+};
+
+// Every method, in the order of DedupMethod.
+std::vector<MethodTraits> DedupMethodTraits();
+
+// The lookup-table keys of a partition's documents under `options`,
+// document by document (documents x *tables values; tables: MinHash
+// bands, SimHash permuted tables, exact 1): `signatures` holds num_perm
+// values per document for a method that signs rows, `keys` one key per
+// document otherwise. InvalidArgument for options ResolveDedupOptions
+// refuses, or signatures that are not whole rows.
+absl::StatusOr<std::vector<uint64_t>> TableKeysOf(
+    const DedupOptions& options, absl::Span<const uint32_t> signatures,
+    absl::Span<const uint64_t> keys, size_t* tables);
+
 // Returns the removed.jsonl line (without "\n") of a removed document:
 // {id, file, line, reason, cluster, kept_id, similarity[, containment]};
 // kept_id is the record it was judged against (always its cluster's kept
@@ -232,6 +270,24 @@ absl::StatusOr<std::vector<uint64_t>> JudgeComponents(
     absl::Span<const uint64_t> component, absl::Span<const uint64_t> doc,
     absl::Span<const uint64_t> length, absl::Span<const double> number,
     const DedupOptions& options, const MemberEvidence& evidence);
+
+// How alike row i of `a` is to row i of `b`, each described by its
+// method's evidence as JudgeComponents takes it (one entry per row; with
+// VerifyMode::kExact the sets alone, no signatures; site may be empty: no
+// sites), under `options` (resolved by the call): the
+// similarity its method reports, the containment (NaN when
+// DedupOptions::containment is off) and whether the pair is a duplicate
+// (1) by dedup's rule. The comparison of the command, for neardup.dask's
+// verification of candidates and its removed lines. Returns
+// InvalidArgument when the evidence is missing or its sides differ in rows.
+struct RowLikeness {
+  std::vector<double> similarity;
+  std::vector<double> containment;
+  std::vector<uint8_t> duplicate;
+};
+absl::StatusOr<RowLikeness> CompareRows(const DedupOptions& options,
+                                        const MemberEvidence& a,
+                                        const MemberEvidence& b);
 
 // Returns true when a MinHash pair counts as a duplicate by containment
 // under `options` (from ResolveDedupOptions), whatever its Jaccard: its

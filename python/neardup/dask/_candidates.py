@@ -14,31 +14,26 @@ from neardup.dask._shuffle import _concat, _owner, _pack, _route, _split, \
 
 
 def _bucket_map(signed, offset, index, width):
+    """The (table, key, doc) triples of a partition's documents, keyed by
+    the C++ method (table_keys: MinHash band keys, SimHash permuted-table
+    keys, exact keys), with the fingerprints when the candidate rule
+    compares them."""
     n = len(signed["line"])
     docs = offset + np.arange(n, dtype=np.uint64)
-    fingerprint = None
-    if index["method"] == "minhash":
-        bands = index["bands"]
-        keys = np.asarray(_core.band_keys(signed["signatures"], bands,
-                                          index["rows"]))
-        band = np.tile(np.arange(bands, dtype=np.uint16), n)
-        doc = np.repeat(docs, bands)
-        key = keys.reshape(-1)
-    elif index["method"] == "simhash":
-        masks = np.array(_core.simhash_table_masks(index["hamming"]),
-                         dtype=np.uint64)
-        prints = np.asarray(signed["keys"], dtype=np.uint64)
-        band = np.tile(np.arange(len(masks), dtype=np.uint16), n)
-        doc = np.repeat(docs, len(masks))
-        fingerprint = np.repeat(prints, len(masks))
-        key = fingerprint & np.tile(masks, n)
+    options = _options(**index["options"])
+    if index["signs_rows"]:
+        keys = _core.table_keys(options, signatures=signed["signatures"])
     else:
-        band = np.zeros(n, dtype=np.uint16)
-        doc = docs
-        key = np.asarray(signed["keys"], dtype=np.uint64)
+        prints = np.asarray(signed["keys"], dtype=np.uint64)
+        keys = _core.table_keys(options, keys=prints)
+    keys = np.asarray(keys)
+    tables = keys.shape[1]
+    band = np.tile(np.arange(tables, dtype=np.uint16), n)
+    doc = np.repeat(docs, tables)
+    key = keys.reshape(-1)
     columns = dict(band=band, key=key, doc=doc)
-    if fingerprint is not None:
-        columns["fingerprint"] = fingerprint
+    if index["compares_while_finding"]:
+        columns["fingerprint"] = np.repeat(prints, tables)
     return _split(_route(key, band, width), width, **columns)
 
 
@@ -46,7 +41,8 @@ def _bucket_reduce(pieces, index, starts, count):
     band = _concat(pieces, "band", np.uint16)
     key = _concat(pieces, "key", np.uint64)
     doc = _concat(pieces, "doc", np.uint64)
-    simhash = index["method"] == "simhash"
+    # SimHash: the distance is checked as the pairs are found.
+    simhash = index["compares_while_finding"]
     order = np.lexsort((doc, key, band))
     band, key, doc = band[order], key[order], doc[order]
     if simhash:
@@ -94,12 +90,6 @@ def _flat_sets(sets):
     return values, ends
 
 
-def _exact_rows(sets_a, sets_b):
-    """ExactJaccard of sets_a[i] and sets_b[i]."""
-    return np.asarray(_core.exact_jaccard_rows(*_flat_sets(sets_a),
-                                               *_flat_sets(sets_b)))
-
-
 def _size(signed, rows):
     """Distinct shingle counts (verify="signature" with containment)."""
     return np.asarray(signed["set_size"], dtype=np.uint32)[rows]
@@ -108,29 +98,6 @@ def _size(signed, rows):
 def _site(signed, rows):
     """Site keys of documents (containment): 0 without a URL."""
     return np.asarray(signed["site"], dtype=np.uint64)[rows]
-
-
-def _contained(kw, contained, size_a, size_b, site_a, site_b):
-    """IsDuplicate's containment rule (CountsByContainment, evaluated by the
-    library so that the job's verdicts are the command's): containment at
-    least options.containment, not within one site (the same non-zero key)
-    on the whole text, and an excerpt or an extension by the set sizes
-    (options.containment_asymmetry). kw: the dedup flags."""
-    options = _core.resolve_dedup_options(_options(**kw))
-    return np.asarray(_core.counts_by_containment_rows(
-        options, np.ascontiguousarray(contained, dtype=np.float64),
-        np.ascontiguousarray(size_a, dtype=np.uint64),
-        np.ascontiguousarray(size_b, dtype=np.uint64),
-        np.ascontiguousarray(site_a, dtype=np.uint64),
-        np.ascontiguousarray(site_b, dtype=np.uint64))).astype(bool)
-
-
-def _estimated_containment(similarity, size_a, size_b):
-    """EstimateContainment of each pair, as neardup dedup estimates it."""
-    return np.asarray(_core.estimate_containment_rows(
-        np.ascontiguousarray(similarity, dtype=np.float64),
-        np.ascontiguousarray(size_a, dtype=np.uint32),
-        np.ascontiguousarray(size_b, dtype=np.uint32)))
 
 
 def _attach_first(signed, offset, pieces, starts, count, exact=False,
@@ -153,37 +120,33 @@ def _attach_first(signed, offset, pieces, starts, count, exact=False,
 
 def _verify(signed, offset, pieces, threshold, count, exact=False,
             containment=0.0, kw=None):
+    """The candidate pairs whose first member is elsewhere (pieces) and
+    second here, compared by the C++ method (compare_rows: dedup's rule);
+    the duplicates are the edges. threshold and containment are the
+    options' (kw, the dedup flags, gives them all)."""
     a = _concat(pieces, "a", np.int64)
     b = _concat(pieces, "b", np.int64)
+    rows = b - offset
     if exact:
-        sets_a = [x for p in pieces for x in p["set_a"]]
-        sets_b = [_set(signed, int(x - offset)) for x in b]
-        similarity = _exact_rows(sets_a, sets_b)
-        if containment > 0:  # IsDuplicate's rule
-            contained = np.asarray(_core.exact_containment_rows(
-                *_flat_sets(sets_a), *_flat_sets(sets_b)))
-            joined = (similarity >= threshold) | _contained(
-                kw, contained, [len(x) for x in sets_a],
-                [len(x) for x in sets_b],
-                _concat(pieces, "site_a", np.uint64),
-                _site(signed, b - offset))
-            return _edges_out(a[joined], b[joined], count, verified=len(a))
+        ev_a = dict(zip(("sets", "set_end"), _flat_sets(
+            [x for p in pieces for x in p["set_a"]])))
+        ev_b = dict(zip(("sets", "set_end"), _flat_sets(
+            [_set(signed, int(x)) for x in rows])))
     else:
         width = np.asarray(signed["signatures"]).shape[1]
-        sig_a = _concat(pieces, "sig_a", np.uint32, width)
-        sig_b = np.asarray(signed["signatures"])[b - offset]
-        similarity = np.asarray(_core.estimate_jaccard_rows(
-            np.ascontiguousarray(sig_a), np.ascontiguousarray(sig_b)))
-        if containment > 0:  # estimated from the set sizes
-            size_a = _concat(pieces, "size_a", np.uint32)
-            size_b = _size(signed, b - offset)
-            contained = _estimated_containment(similarity, size_a, size_b)
-            joined = (similarity >= threshold) | _contained(
-                kw, contained, size_a, size_b,
-                _concat(pieces, "site_a", np.uint64),
-                _site(signed, b - offset))
-            return _edges_out(a[joined], b[joined], count, verified=len(a))
-    joined = similarity >= threshold
+        ev_a = {"signatures": np.ascontiguousarray(
+            _concat(pieces, "sig_a", np.uint32, width))}
+        ev_b = {"signatures": np.ascontiguousarray(
+            np.asarray(signed["signatures"])[rows])}
+    if containment > 0:
+        if not exact:  # containment is estimated from the set sizes
+            ev_a["set_size"] = _concat(pieces, "size_a", np.uint32)
+            ev_b["set_size"] = np.ascontiguousarray(_size(signed, rows))
+        ev_a["site"] = _concat(pieces, "site_a", np.uint64)
+        ev_b["site"] = np.ascontiguousarray(_site(signed, rows))
+    options = _core.resolve_dedup_options(_options(**kw))
+    joined = np.asarray(_core.compare_rows(options, ev_a, ev_b)[2]) \
+        .astype(bool)
     return _edges_out(a[joined], b[joined], count, verified=len(a))
 
 

@@ -20,6 +20,21 @@ def _byte_size(text):
     return int(digits) << units[suffix]
 
 
+def _one_of(items):
+    """'a, b or c'."""
+    return " or ".join(filter(None, [", ".join(items[:-1]), items[-1]]))
+
+
+def _ngram_defaults(methods):
+    """'5 for minhash and exact, 3 for simhash': each method's shingle size
+    (C++ DefaultShingleSize), sizes in the order of the methods."""
+    by_size = {}
+    for t in methods:
+        by_size.setdefault(t.default_shingle_size, []).append(t.name)
+    return ", ".join(f"{n} for " + " and ".join(names)
+                     for n, names in by_size.items())
+
+
 def _flag_defaults():
     """The defaults of the dedup flags, spelled as the flags are, from the
     C++ DedupOptions (the command's defaults)."""
@@ -83,18 +98,18 @@ def _parser():
     p.add_argument("--shuffle-partitions", type=int, default=0,
                    help="shards of the key and vertex shuffles (default "
                         "0: twice the worker threads)")
+    methods = _core.dedup_method_traits()
     p.add_argument("--method", default=d["method"],
-                   choices=("minhash", "simhash", "exact"),
-                   help="minhash (Jaccard of shingle sets), simhash "
-                        "(Hamming distance) or exact (identical normalized "
-                        "text); default: %(default)s")
+                   choices=tuple(t.name for t in methods),
+                   help=_one_of([f"{t.name} ({t.description})"
+                                 for t in methods]) +
+                   "; default: %(default)s")
     p.add_argument("--threshold", type=float, default=d["threshold"],
                    help="Jaccard similarity of duplicates (minhash): "
                         "greater than 0 and less than 1 (default: "
                         "%(default)s)")
     p.add_argument("--ngram", type=int, default=0,
-                   help="shingle size (default: 5 for minhash and exact, "
-                        "3 for simhash)")
+                   help=f"shingle size (default: {_ngram_defaults(methods)})")
     p.add_argument("--char", action="store_true",
                    help="character n-grams instead of words")
     p.add_argument("--num-perm", type=int, default=d["num_perm"],

@@ -29,6 +29,10 @@ class _Job:
         self.kw = kw
         self.options = options
         self.method = _core.dedup_method_name(options.method)
+        # What the C++ method is (SimilarityMethod): which evidence travels
+        # and how candidates are found and joined.
+        self.traits = next(t for t in _core.dedup_method_traits()
+                           if t.method == options.method)
         # Steps that route to the partition holding a document use one piece
         # per sign partition (count); steps that route by key or vertex hash
         # use `width` pieces, a few per worker thread: the task count of a
@@ -39,13 +43,14 @@ class _Job:
         else:
             threads = sum(client.nthreads().values())
             self.width = max(2, min(count, 2 * threads))
-        self.minhash = self.method == "minhash"
-        self.exact = self.minhash and options.verify == _core.VerifyMode.EXACT
+        # Candidates are compared before joining (MinHash's LSH).
+        self.verifies = self.traits.verifies_candidates
+        sets = self.traits.compares_sets
+        self.exact = sets and options.verify == _core.VerifyMode.EXACT
         # Containment estimated from signatures needs each set's size.
-        self.sized = self.minhash and not self.exact and \
-            options.containment > 0
+        self.sized = sets and not self.exact and options.containment > 0
         # Containment within one site does not count: sites travel with it.
-        self.sited = self.minhash and options.containment > 0
+        self.sited = sets and options.containment > 0
         self.seconds = []
 
     def timed(self, name, started):
@@ -143,10 +148,12 @@ def _candidate_step(job, signed, starts, offsets):
     statistics and the number of pairs compared."""
     client, count, width, options = job.client, job.count, job.width, \
         job.options
-    # kExact joins equal keys in a chain (a bucket of m in m - 1 pairs).
-    index = {"method": job.method, "bands": options.bands,
-             "rows": options.rows, "hamming": options.hamming,
-             "cap": 1 if job.method == "exact"
+    # A method that chains buckets joins equal keys in a chain (a bucket of
+    # m in m - 1 pairs).
+    index = {"options": job.kw, "hamming": options.hamming,
+             "signs_rows": job.traits.signs_rows,
+             "compares_while_finding": job.traits.compares_while_finding,
+             "cap": 1 if job.traits.chains_buckets
              else options.candidates.max_bucket_pairs_size}
     mapped = [client.submit(_bucket_map, s, o, index, width)
               for s, o in zip(signed, offsets)]
@@ -154,7 +161,7 @@ def _candidate_step(job, signed, starts, offsets):
                for pieces in _exchange(client, mapped, width,
                                        getter=operator.getitem)]
     del mapped
-    if job.minhash:
+    if job.verifies:
         firsts = [client.submit(_attach_first, signed[p], offsets[p], pieces,
                                 starts, count, job.exact, job.sized,
                                 job.sited)
@@ -203,7 +210,7 @@ def _keep_step(job, signed, starts, offsets, current, output):
     del chosen
     decided = [client.submit(_decide, signed[p], offsets[p], pieces,
                              cluster_base, starts, count, job.method,
-                             job.exact, job.options.containment > 0)
+                             job.exact, job.options.containment > 0, job.kw)
                for p, pieces in enumerate(_exchange(client, with_kept,
                                                     count))]
     del with_kept
@@ -274,11 +281,11 @@ def _stats(job, inputs, files, metas, counts, bucket_stats, verified):
     stats.candidate_pairs = sum(s[1] for s in bucket_stats)
     # Only MinHash verification skips pairs (see the package notes); the
     # other methods verify every candidate, as neardup dedup counts them.
-    stats.verified_pairs = (int(verified) if job.minhash
+    stats.verified_pairs = (int(verified) if job.verifies
                             else sum(s[1] for s in bucket_stats))
     stats.joined_pairs = int(sum(counts["members"]) -
                              sum(counts["components"]))
-    if job.minhash:
+    if job.traits.signs_rows:
         stats.lsh = _core.LshParams(job.options.bands, job.options.rows)
     candidates = _core.CandidateStats()
     candidates.buckets = sum(s[0] for s in bucket_stats)

@@ -10,9 +10,14 @@ import numpy as np
 
 from neardup import _core
 from neardup._options import _options
-from neardup.dask._candidates import _estimated_containment, _exact_rows, \
-    _flat_sets, _set, _site, _size
+from neardup.dask._candidates import _flat_sets, _set, _site, _size
 from neardup.dask._shuffle import _concat, _owner, _pack, _split
+
+
+def _signs_rows(method):
+    """True when the method keeps MinHash rows (C++ MethodTraits)."""
+    return next(t.signs_rows for t in _core.dedup_method_traits()
+                if t.name == method)
 
 
 def _evidence(signed, rows, method, exact, sized=False, sited=False):
@@ -24,7 +29,7 @@ def _evidence(signed, rows, method, exact, sized=False, sited=False):
         out["set"] = [_set(signed, int(r)) for r in rows]
     if sized:
         out["size"] = _size(signed, rows)
-    if method == "minhash":
+    if _signs_rows(method):
         out["sig"] = np.asarray(signed["signatures"])[rows]
         return out
     return {"key": np.asarray(signed["keys"], dtype=np.uint64)[rows]}
@@ -71,7 +76,7 @@ def _choose(signed, offset, pieces, kw, starts, count, method, exact,
         evidence["sets"] = (np.concatenate(sets).astype(np.uint64) if sets
                             else np.zeros(0, dtype=np.uint64))
         evidence["set_end"] = ends
-    if method == "minhash":
+    if _signs_rows(method):
         width = np.asarray(signed["signatures"]).shape[1]
         sig = np.concatenate(
             [_concat(pieces, "sig", np.uint32, width), mine["sig"]])[order]
@@ -129,12 +134,12 @@ def _attach_kept(signed, offset, pieces, starts, count, method,
     columns = dict(doc=doc, root=root, rank=rank, kept=kept, kept_id=kept_ids)
     if exact:
         columns["set_kept"] = [_set(signed, int(k - offset)) for k in kept]
-    elif method == "minhash":
+    elif _signs_rows(method):
         columns["sig_kept"] = np.asarray(signed["signatures"])[kept - offset]
         if sized:
             columns["size_kept"] = _size(signed, kept - offset)
-    elif method == "simhash":
-        columns["fp_kept"] = np.asarray(signed["keys"])[kept - offset]
+    else:
+        columns["key_kept"] = np.asarray(signed["keys"])[kept - offset]
     return {"pieces": _split(_owner(doc, starts), count, **columns)}
 
 
@@ -144,7 +149,7 @@ def _blob(strings):
 
 
 def _decide(signed, offset, pieces, cluster_base, starts, count, method,
-            exact=False, containment=False):
+            exact=False, containment=False, kw=None):
     doc = _concat(pieces, "doc", np.int64)
     root = _concat(pieces, "root", np.int64)
     rank = _concat(pieces, "rank", np.int64)
@@ -160,36 +165,33 @@ def _decide(signed, offset, pieces, cluster_base, starts, count, method,
     keep = np.ones(n, dtype=np.uint8)
     removed = kept != doc
     keep[rows[removed]] = 0
+    # The similarity to the kept record, by the C++ method (compare_rows).
+    mine = (doc - offset)[removed]
     if exact:
         sets_kept = [x for p in pieces for x in p["set_kept"]]
         sets_kept = [sets_kept[i] for i in order]
-        chosen = np.flatnonzero(removed)
-        similarity = _exact_rows(
-            [_set(signed, int(rows[i])) for i in chosen],
-            [sets_kept[i] for i in chosen])
-        if containment:
-            contained = np.asarray(_core.exact_containment_rows(
-                *_flat_sets([_set(signed, int(rows[i])) for i in chosen]),
-                *_flat_sets([sets_kept[i] for i in chosen])))
-    elif method == "minhash":
+        ev_a = dict(zip(("sets", "set_end"), _flat_sets(
+            [_set(signed, int(r)) for r in mine])))
+        ev_b = dict(zip(("sets", "set_end"), _flat_sets(
+            [sets_kept[i] for i in np.flatnonzero(removed)])))
+    elif _signs_rows(method):
         width = np.asarray(signed["signatures"]).shape[1]
         sig_kept = _concat(pieces, "sig_kept", np.uint32, width)[order]
-        mine = np.asarray(signed["signatures"])[doc - offset]
-        similarity = np.asarray(_core.estimate_jaccard_rows(
-            np.ascontiguousarray(mine[removed]),
-            np.ascontiguousarray(sig_kept[removed])))
+        ev_a = {"signatures": np.ascontiguousarray(
+            np.asarray(signed["signatures"])[mine])}
+        ev_b = {"signatures": np.ascontiguousarray(sig_kept[removed])}
         if containment:
             size_kept = _concat(pieces, "size_kept", np.uint32)[order]
-            contained = _estimated_containment(
-                similarity, _size(signed, (doc - offset)[removed]),
-                size_kept[removed])
-    elif method == "simhash":
-        fp_kept = _concat(pieces, "fp_kept", np.uint64)[order]
-        mine = np.asarray(signed["keys"], dtype=np.uint64)[doc - offset]
-        similarity = np.asarray(_core.hamming_distance_rows(
-            mine[removed], fp_kept[removed]))
+            ev_a["set_size"] = np.ascontiguousarray(_size(signed, mine))
+            ev_b["set_size"] = np.ascontiguousarray(size_kept[removed])
     else:
-        similarity = np.ones(int(removed.sum()), dtype=np.float64)
+        key_kept = _concat(pieces, "key_kept", np.uint64)[order]
+        ev_a = {"keys": np.ascontiguousarray(
+            np.asarray(signed["keys"], dtype=np.uint64)[mine])}
+        ev_b = {"keys": np.ascontiguousarray(key_kept[removed])}
+    similarity, contained, _ = _core.compare_rows(
+        _core.resolve_dedup_options(_options(**kw)), ev_a, ev_b)
+    similarity = np.asarray(similarity)
     removed_kept = [kept_ids[i] for i in np.flatnonzero(removed)]
     kept_blob, kept_end = _blob(removed_kept)
     ids, id_end = signed["ids"], np.asarray(signed["id_end"], np.uint64)
@@ -199,7 +201,7 @@ def _decide(signed, offset, pieces, cluster_base, starts, count, method,
         _core.parse_dedup_method(method),
         cluster[removed].astype(np.uint64), kept_blob, kept_end,
         similarity.astype(np.float64),
-        contained if containment and method == "minhash" else None)
+        np.asarray(contained) if containment else None)
     member_ids = [_id(signed, int(r)) for r in rows]
     return {"removed": lines, "removed_count": int(removed.sum()),
             "keep": keep,
