@@ -6,7 +6,8 @@
 # --overwrite, it writes byte-identical outputs. Interrupted (SIGINT,
 # SIGTERM), it writes nothing. A full disk (a file size
 # limit, and a 1 MiB tmpfs where one can be mounted) stops the run with an
-# error naming the file and leaves no finished-looking output.
+# error naming the file and leaves no finished-looking output, also when
+# it spills (--max-memory).
 # Usage: crash_safety_test.sh NEARDUP_BINARY [TRIALS]
 set -u
 neardup=$1
@@ -35,11 +36,12 @@ args=(--threads 2 --quiet)
 
 # Final names only: everything but temporaries (*.tmp-PID).
 finals() { [ -d "$1" ] && (cd "$1" && find . -type f ! -name '*.tmp-*' | sort); }
-# stats.json without the measured fields (seconds, peak memory).
-stable_stats() { sed -E 's/"seconds":\{[^}]*\}//; s/"peak_rss_bytes":[0-9]+//' "$1"; }
+# stats.json without the measured fields (seconds, peak memory, bytes
+# spilled).
+stable_stats() { sed -E 's/"seconds":\{[^}]*\}//; s/"peak_rss_bytes":[0-9]+//; s/"spilled_bytes":[0-9]+,//' "$1"; }
 # report.html with the output folder's name (which it shows) as OUT: the
 # reference's, the earlier run's (copied into odd trials) or a trial's.
-stable_report() { sed -E "s#$work/(ref|old|trial[0-9]+)#OUT#g" "$1"; }
+stable_report() { sed -E "s#$work/(ref|old|trial[0-9]+|spilled|spillkill)#OUT#g" "$1"; }
 # same_file OUT REF F: F of OUT equals F of REF (stats.json and report.html
 # up to the measured fields and the folder's name).
 same_file() {
@@ -155,6 +157,33 @@ check "file size limit: no stats.json" [ ! -e "$work/full/stats.json" ]
 check "file size limit: no temporaries left" [ -z "$(find "$work/full" -name '*.tmp-*')" ]
 same "$work/full"
 check "file size limit: finished outputs complete" [ $? -eq 0 ]
+
+# Spilling (--max-memory) past a file size limit: the signatures' spill
+# file cannot grow, the error names it, and nothing is left.
+(ulimit -f 8192 && exec "$neardup" dedup "${inputs[@]}" -o "$work/fullspill" --max-memory 26M "${args[@]}") > "$work/fullspill.txt" 2>&1
+rc=$?
+check "spill past a file size limit: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+check "spill past a file size limit: message" \
+  grep -q "cannot grow $work/fullspill/.neardup-signatures.tmp-[0-9]*: File too large" "$work/fullspill.txt"
+check "spill past a file size limit: no stats.json" [ ! -e "$work/fullspill/stats.json" ]
+check "spill past a file size limit: no file left" [ -z "$(find "$work/fullspill" -type f)" ]
+# With room, the spilled run writes what the reference run wrote.
+"$neardup" dedup "${inputs[@]}" -o "$work/spilled" --max-memory 26M "${args[@]}" > /dev/null 2>&1
+check "spilled run" grep -q '"spilled_bytes":[1-9]' "$work/spilled/stats.json"
+same "$work/spilled"
+check "spilled run: outputs byte-identical to the reference" [ $? -eq 0 ]
+# Killed while it spills: its spill files have no name to leave behind,
+# and a rerun is byte-identical.
+"$neardup" dedup "${inputs[@]}" -o "$work/spillkill" --max-memory 26M "${args[@]}" > /dev/null 2>&1 &
+pid=$!
+sleep "$(printf '%d.%03d' $((ms / 2000)) $((ms / 2 % 1000)))"
+kill -KILL "$pid" 2> /dev/null
+wait "$pid" 2> /dev/null
+check "spilling run killed: no spill file left" [ -z "$(find "$work/spillkill" -name '.neardup-signatures*' -o -name '.neardup-ids*' 2> /dev/null)" ]
+"$neardup" dedup "${inputs[@]}" -o "$work/spillkill" --overwrite --max-memory 26M "${args[@]}" > /dev/null 2>&1
+check "spilling run killed: rerun" [ $? -eq 0 ]
+same "$work/spillkill"
+check "spilling run killed: rerun byte-identical" [ $? -eq 0 ]
 
 # A full file system, where a small tmpfs can be mounted (root).
 mkdir -p "$work/tmpfs"

@@ -2,9 +2,11 @@
 # `neardup dedup --index DIR` and `neardup index` as a user runs them: the
 # options an index refuses (named), the writer lock (naming its holder),
 # info, verify (naming a corrupted file), compact; and crash safety: killed
-# (SIGKILL) at a spread of moments while it adds a generation, the index is
-# afterwards at the old generation or the new one, never between, `index
-# verify` passes, and a rerun gives byte-identical outputs and index files.
+# (SIGKILL) at a spread of moments while it adds a generation, and at each
+# step of an automatic merge and around it, the index is afterwards at the
+# old generation or the new one, never between, `index verify` passes, the
+# next writer removes what the kill left, and a rerun gives byte-identical
+# outputs and index files.
 # Usage: index_cli_test.sh NEARDUP_BINARY [TRIALS]
 set -u
 neardup=$1
@@ -140,4 +142,106 @@ for ((i = 1; i <= trials; i++)); do
   ((ok)) && passed=$((passed + 1))
 done
 echo "kill-and-rerun: $passed of $trials trials passed"
+
+# Crash safety inside an automatic merge. With three files of one tier in
+# the folder (about 6000 records each), the fourth run's commit merges the
+# four into one (gen-000001-000004.ndx). That run is killed at each step of
+# its commit and merge (NEARDUP_CRASH_AT: the writer sends itself SIGKILL
+# there) and at a spread of moments over the end of the run. Afterwards the
+# index is at the old generation (3) or the new one (4, merged or not yet),
+# `index verify` passes, and it answers as before or as after; the next
+# writer (the rerun at the old generation, `index compact` at the new one)
+# removes what the kill left, and the outputs and index files are then
+# byte-identical to those of the uninterrupted run.
+awk -v n=16000 'function word(m,  w) { w = "w"; do { w = w sprintf("%c", 97 + m % 26); m = int(m / 26) } while (m > 0); return w }
+  BEGIN {
+    srand(13)
+    for (d = 0; d < n; d++) {
+      if (d % 4 == 3) { src = int(rand() * d); t = text[src]; sub(/ [a-z]+ /, " " word(d) " ", t); sub(/ [a-z]+$/, " " word(d + n), t) }
+      else { t = ""; for (k = 0; k < 80; k++) t = t (k ? " " : "") word(int(rand() * 20000)) }
+      text[d] = t
+      printf("{\"id\":\"doc2-%d\",\"text\":\"%s\"}\n", d, t) > ("'"$work"'/" (d < n / 2 ? "c" : "d") ".jsonl")
+    }
+  }'
+c=$work/c.jsonl
+d=$work/d.jsonl
+cp -r "$work/I" "$work/M3"
+"$neardup" dedup "$c" -o "$work/mc" --index "$work/M3" "${args[@]}" > /dev/null
+check "merge: three files of one tier" [ "$(generations "$work/M3")" -eq 3 ]
+cp -r "$work/M3" "$work/M4"
+start=$(date +%s%N)
+"$neardup" dedup "$d" -o "$work/md" --index "$work/M4" "${args[@]}" > /dev/null
+mms=$((($(date +%s%N) - start) / 1000000))
+check "merge: the fourth run merges the four files into one" \
+  grep -q "^generation 4 gen-000001-000004.ndx " "$work/M4/MANIFEST"
+check "merge: one file" [ "$(generations "$work/M4")" -eq 1 ]
+"$neardup" dedup "$b" -o "$work/mq" --index "$work/M4" --index-readonly "${args[@]}" > /dev/null
+# Files in the folder that its MANIFEST does not name (MANIFEST and LOCK
+# aside): what a kill leaves.
+leftovers() {
+  comm -23 <(ls "$1" | grep -v -e '^MANIFEST$' -e '^LOCK$' | sort) \
+    <(grep '^generation' "$1/MANIFEST" | cut -d' ' -f3 | sort)
+}
+declare -A states=()
+left=0
+merge_passed=0
+merge_trials=0
+# merge_check LABEL IDX OUT: the checks above, after the fourth run into
+# IDX (writing OUT) was killed.
+merge_check() {
+  local label=$1 idx=$2 out=$3 ok=1 g state
+  "$neardup" index verify "$idx" > /dev/null 2>&1 || ok=0
+  g=$(grep '^generation' "$idx/MANIFEST" | tail -n 1 | cut -d' ' -f2)
+  [ -n "$(leftovers "$idx")" ] && left=$((left + 1))
+  if [ "$g" = 3 ]; then
+    state=old
+    [ "$(manifest "$idx")" = "$(manifest "$work/M3")" ] || ok=0
+    "$neardup" dedup "$d" -o "$out" --overwrite --index "$idx" "${args[@]}" > /dev/null 2>&1 || ok=0
+  elif [ "$g" = 4 ]; then
+    state=new; [ "$(generations "$idx")" -eq 4 ] && state=new-unmerged
+    # The run committed its outputs before its generation.
+    cmp -s "$out/removed.jsonl" "$work/md/removed.jsonl" && cmp -s "$out/d.jsonl" "$work/md/d.jsonl" || ok=0
+    "$neardup" dedup "$b" -o "$out.q" --index "$idx" --index-readonly "${args[@]}" > /dev/null 2>&1
+    cmp -s "$out.q/removed.jsonl" "$work/mq/removed.jsonl" || ok=0
+    "$neardup" index compact "$idx" > /dev/null 2>&1 || ok=0
+  else
+    state="generation $g"; ok=0
+  fi
+  states[$state]=$((${states[$state]:-0} + 1))
+  [ -z "$(leftovers "$idx")" ] || ok=0
+  [ "$(manifest "$idx")" = "$(manifest "$work/M4")" ] || ok=0
+  cmp -s "$idx/gen-000001-000004.ndx" "$work/M4/gen-000001-000004.ndx" || ok=0
+  cmp -s "$out/removed.jsonl" "$work/md/removed.jsonl" && cmp -s "$out/d.jsonl" "$work/md/d.jsonl" || ok=0
+  "$neardup" index verify "$idx" > /dev/null 2>&1 || ok=0
+  echo "merge trial $label: $state after the kill"
+  check "merge trial $label ($state after the kill): index whole, leftovers removed, outputs and index identical" [ $ok -eq 1 ]
+  merge_trials=$((merge_trials + 1))
+  ((ok)) && merge_passed=$((merge_passed + 1))
+}
+for point in generation-written generation-committed merge-written merge-renamed merge-committed; do
+  rm -rf "$work/M.$point" "$work/m.$point"
+  cp -r "$work/M3" "$work/M.$point"
+  NEARDUP_CRASH_AT=$point "$neardup" dedup "$d" -o "$work/m.$point" --index "$work/M.$point" "${args[@]}" > /dev/null 2>&1
+  rc=$?
+  check "kill point $point: killed (exit $rc)" [ "$rc" -eq 137 ]
+  merge_check "$point" "$work/M.$point" "$work/m.$point"
+done
+# Timed kills over the last 60% of the run and a little past it.
+for ((i = 1; i <= trials; i++)); do
+  idx="$work/M.t$i"
+  out="$work/m.t$i"
+  rm -rf "$idx" "$out"
+  cp -r "$work/M3" "$idx"
+  delay_ms=$((mms * (40 + 70 * i / trials) / 100 + 1))
+  "$neardup" dedup "$d" -o "$out" --index "$idx" "${args[@]}" > /dev/null 2>&1 &
+  pid=$!
+  sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
+  kill -KILL "$pid" 2> /dev/null
+  wait "$pid" 2> /dev/null
+  merge_check "t$i (killed at $delay_ms ms of $mms)" "$idx" "$out"
+done
+summary=""
+for state in "${!states[@]}"; do summary="$summary $state ${states[$state]},"; done
+echo "merge kills: $merge_passed of $merge_trials trials passed; states after the kill:${summary%,}; $left left files for the next writer"
+check "merge: some kill left files that the next writer removed" [ "$left" -ge 1 ]
 finish

@@ -91,9 +91,17 @@ check "help says what field:NAME keeps" grep -q "largest numeric" "$work/dh.txt"
 "$neardup" dedup "$src/examples/crawl.jsonl" -o "$work/m" --max-memory 1M > "$work/m.txt" 2>&1
 check "max-memory exit" [ $? -eq 1 ]
 check "max-memory message" grep -q "memory ceiling reached: 1 documents would need an estimated" "$work/m.txt"
+check "max-memory message in flag terms" grep -q "over --max-memory (1.0 MiB).*against an index folder (--index)" "$work/m.txt"
 check "max-memory no output" [ ! -e "$work/m/stats.json" ]
 "$neardup" dedup "$src/examples/crawl.jsonl" -o "$work/m2" --max-memory 2G --quiet > "$work/m2.txt" 2>&1
 check "max-memory 2G" cmp -s "$work/a/crawl.jsonl" "$work/m2/crawl.jsonl"
+# Above the fixed buffers but below them plus a chunk of signatures: the
+# job spills, and writes what it writes without a ceiling.
+"$neardup" dedup "$src/examples/crawl.jsonl" -o "$work/m4" --max-memory 24M --threads 2 --quiet > "$work/m4.txt" 2>&1
+check "max-memory 24M spills" grep -q '"spilled_bytes":[1-9]' "$work/m4/stats.json"
+check "max-memory 24M: same records kept" cmp -s "$work/a/crawl.jsonl" "$work/m4/crawl.jsonl"
+check "max-memory 24M: same removals" cmp -s "$work/a/removed.jsonl" "$work/m4/removed.jsonl"
+check "max-memory 24M: no spill file left" [ -z "$(find "$work/m4" -name '.neardup-*')" ]
 "$neardup" dedup "$src/examples/crawl.jsonl" -o "$work/m3" --max-memory 12X > "$work/m3.txt" 2>&1
 check "max-memory bad size" [ $? -eq 2 ]
 check "max-memory bad size message" grep -q '"12X" is not a size' "$work/m3.txt"

@@ -302,6 +302,7 @@ std::string InFlagTerms(std::string_view message) {
   static constexpr std::pair<std::string_view, std::string_view> kFlags[] = {
       {"set the overwrite option", "use --overwrite"},
       {"the ceiling max_memory_bytes", "--max-memory"},
+      {"an index folder (RunDedupWithIndex)", "an index folder (--index)"},
       {"keep policy kField needs keep_field", "--keep field:NAME needs NAME"},
       {"keep policy", "--keep"},
       {"permutations (num_perm)", "permutations (--num-perm)"},

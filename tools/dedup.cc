@@ -161,10 +161,14 @@ void AddDedupCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--max-memory", flags->max_memory,
                   "memory ceiling (bytes, or with K, M, G: 500M, 2G): the job "
                   "estimates the memory its documents will need (signatures, "
-                  "ids, the index) as it reads them, and stops with an error "
-                  "before the estimate passes the ceiling, writing no output, "
-                  "rather than being killed; it does not spill to disk. "
-                  "Default: no ceiling");
+                  "ids, the index) as it reads them; before the estimate "
+                  "passes the ceiling it spills signatures and ids to files "
+                  "in the output folder (read through mmap; outputs "
+                  "byte-identical to a run without a ceiling; stats.json: "
+                  "spilled_bytes). When even what stays in memory (about 50 "
+                  "bytes per document, up to 120 while clustering) would pass "
+                  "it, it stops with an error, writing no output, rather than "
+                  "being killed. Default: no ceiling");
   cmd->add_option("--min-words", flags->min_words,
                   "remove documents with fewer words (reason too_short) and "
                   "compare them with nothing; 0: keep all. Documents without "

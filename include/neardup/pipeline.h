@@ -200,11 +200,25 @@ struct DedupOptions {
   // (signature or key, id, position, length), with main_text the lines
   // kept from the counting pass, and the index (band keys and
   // their sort, `threads` bands at a time, union-find and clusters). Before
-  // the estimate passes the ceiling it stops with ResourceExhausted naming
-  // the ceiling, the documents read and the estimate, having written no
-  // output, instead of being killed by the system later. It does not spill
-  // to disk. Pairs and allocator overhead are not in the estimate: keep
-  // the ceiling some way below the memory the machine can give.
+  // the estimate passes the ceiling, the job spills: it moves the MinHash
+  // signatures (4 x num_perm bytes per document) and the ids into files in
+  // the output folder (unlinked at once: nothing is left behind, also when
+  // the job is killed), maps them shared, so that their pages are the
+  // kernel's to write out and drop, and from then on keys one band at a
+  // time. Every output is byte-identical to a run without a ceiling (same
+  // decisions, cluster numbers, similarities; any keep policy, method and
+  // thread count); stats.json says how much was spilled ("spilled_bytes").
+  // What stays in memory is about 50 bytes per document while reading
+  // (position, length, keep value, id end; containment: set size and site;
+  // kSimHash and kExact: the 8-byte key) and about 70 more while
+  // clustering. When even that estimate would pass the ceiling, the job
+  // stops with ResourceExhausted naming the ceiling, the documents read and
+  // the estimate, having written no output, instead of being killed by the
+  // system later. Pairs and allocator overhead are not in the estimate:
+  // keep the ceiling some way below the memory the machine can give.
+  // Spilling costs disk (4 x num_perm bytes and the id per document) and
+  // little time when the pages stay cached; when the kernel must drop
+  // them, candidate verification reads signatures back at random.
   // Default: 0.
   uint64_t max_memory_bytes = 0;
   // Write the decisions (removed.jsonl, clusters.jsonl, stats.json) but no
@@ -328,6 +342,10 @@ struct DedupStats : JobStats {
   LshParams lsh;                    // bands and rows used (kMinHash)
   CandidateStats candidates;
   int threads = 0;
+  // Bytes of signatures and ids the job spilled to disk to stay under
+  // DedupOptions::max_memory_bytes (0: none; stats.json's "spilled_bytes",
+  // written only when not 0).
+  uint64_t spilled_bytes = 0;
   // With DedupOptions::report: the verified candidate pairs by similarity
   // bin, joined (similarity at or above the threshold) and refused; empty
   // otherwise.

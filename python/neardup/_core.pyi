@@ -333,6 +333,7 @@ class DedupStats:
     files: list[FileCounts]
     stage_seconds: list[tuple[str, float]]
     peak_rss_bytes: int
+    spilled_bytes: int
     threads: int
 
 class BoilerplateOptions:

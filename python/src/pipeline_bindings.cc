@@ -174,7 +174,9 @@ void BindDedupOptions(py::module_& m) {
                                  d.overwrite)
                          .c_str())
       .def_readwrite("max_memory_bytes", &DedupOptions::max_memory_bytes,
-                     "memory ceiling in bytes (0: none)")
+                     "memory ceiling in bytes (0: none); the job spills "
+                     "signatures and ids to disk before passing it, and "
+                     "stops only when the rest would pass it too")
       .def_readwrite("output_format", &DedupOptions::output_format,
                      "AS_INPUT, or TEXT_JSONL for WARC/WET and text inputs "
                      "(not supported by neardup.dask)")
@@ -251,6 +253,9 @@ void BindDedupJob(py::module_& m) {
       .def_readwrite("files", &DedupStats::files)
       .def_readwrite("stage_seconds", &DedupStats::stage_seconds)
       .def_readwrite("peak_rss_bytes", &DedupStats::peak_rss_bytes)
+      .def_readwrite("spilled_bytes", &DedupStats::spilled_bytes,
+                     "signatures and ids spilled to disk under "
+                     "max_memory_bytes (0: none)")
       .def_readwrite("threads", &DedupStats::threads);
   m.def("find_duplicates", &FindDuplicatesPy,
       py::arg("texts"), py::arg("options") = DedupOptions{},

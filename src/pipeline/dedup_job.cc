@@ -23,6 +23,7 @@
 #include "pipeline/job.h"
 #include "pipeline/run_report.h"
 #include "pipeline/similarity_method.h"
+#include "pipeline/spill.h"
 
 namespace neardup {
 namespace {
@@ -47,23 +48,50 @@ std::string FormatDouble(double v, int digits = 4) {
 
 // MinHash signatures of all documents in fixed-size chunks: growing never
 // copies, and the slack is at most one chunk (a vector grown by doubling
-// can hold up to three times the signatures while it reallocates).
+// can hold up to three times the signatures while it reallocates). After
+// Spill, every chunk (those held and those added later) is a shared
+// mapping of a spill file (DedupOptions::max_memory_bytes).
 class SignatureStore {
  public:
   static constexpr size_t kChunkDocs = 16384;
   void Init(size_t num_perm) { num_perm_ = num_perm; }
   // Makes room for documents [0, n). Not to be called while workers write.
-  void Resize(size_t n) {
+  absl::Status Resize(size_t n) {
     while (chunks_.size() * kChunkDocs < n) {
-      chunks_.emplace_back(new uint32_t[kChunkDocs * num_perm_]);
+      if (file_ == nullptr) {
+        owned_.emplace_back(new uint32_t[kChunkDocs * num_perm_]);
+        chunks_.push_back(owned_.back().get());
+        continue;
+      }
+      auto region = MapChunk(chunks_.size());
+      if (!region.ok()) return region.status();
+      chunks_.push_back(*region);
     }
+    return absl::OkStatus();
   }
+  // Moves the signatures into a spill file in `folder`; later chunks are
+  // mapped from it too. Not to be called while workers write.
+  absl::Status Spill(const std::string& folder) {
+    auto file = internal::SpillFile::Create(folder, "signatures");
+    if (!file.ok()) return file.status();
+    file_ = *std::move(file);
+    for (size_t c = 0; c < chunks_.size(); ++c) {
+      auto region = MapChunk(c);
+      if (!region.ok()) return region.status();
+      std::memcpy(*region, chunks_[c], ChunkBytes());
+      chunks_[c] = *region;
+      owned_[c].reset();
+    }
+    owned_.clear();
+    return absl::OkStatus();
+  }
+  uint64_t spilled_bytes() const { return file_ ? file_->bytes() : 0; }
   uint32_t* Row(size_t doc) {
-    return chunks_[doc / kChunkDocs].get() + (doc % kChunkDocs) * num_perm_;
+    return chunks_[doc / kChunkDocs] + (doc % kChunkDocs) * num_perm_;
   }
   absl::Span<const uint32_t> Signature(size_t doc) const {
     return absl::MakeConstSpan(
-        chunks_[doc / kChunkDocs].get() + (doc % kChunkDocs) * num_perm_,
+        chunks_[doc / kChunkDocs] + (doc % kChunkDocs) * num_perm_,
         num_perm_);
   }
   // Documents [0, n) as a method reads them.
@@ -72,13 +100,22 @@ class SignatureStore {
     c.size = n;
     c.chunk_docs = kChunkDocs;
     c.num_perm = num_perm_;
-    for (const auto& chunk : chunks_) c.chunks.push_back(chunk.get());
+    for (uint32_t* chunk : chunks_) c.chunks.push_back(chunk);
     return c;
   }
 
  private:
+  // A multiple of the page size: 65536 x num_perm bytes.
+  uint64_t ChunkBytes() const { return kChunkDocs * num_perm_ * sizeof(uint32_t); }
+  absl::StatusOr<uint32_t*> MapChunk(size_t c) {
+    auto region = file_->MapRegion(c * ChunkBytes(), ChunkBytes());
+    if (!region.ok()) return region.status();
+    return reinterpret_cast<uint32_t*>(*region);
+  }
   size_t num_perm_ = 0;
-  std::vector<std::unique_ptr<uint32_t[]>> chunks_;
+  std::vector<uint32_t*> chunks_;
+  std::vector<std::unique_ptr<uint32_t[]>> owned_;  // before Spill
+  std::unique_ptr<internal::SpillFile> file_;       // after
 };
 
 // Per-document facts kept from the sign pass to the end.
@@ -87,8 +124,7 @@ struct Documents {
   std::vector<uint64_t> line;
   std::vector<uint64_t> length;    // text bytes
   std::vector<double> number;      // keep field, NaN when absent
-  std::vector<uint64_t> id_end;    // ids[id_end[i-1] .. id_end[i])
-  std::string ids;
+  internal::IdStore ids;
   // One of these, by method (SimilarityMethod::signs_rows):
   SignatureStore signatures;          // rows (MinHash)
   std::vector<uint64_t> keys;        // keys (SimHash fingerprints, hashes)
@@ -108,10 +144,7 @@ struct Documents {
   std::vector<uint8_t> too_short;
 
   size_t size() const { return file.size(); }
-  std::string_view Id(size_t i) const {
-    const uint64_t begin = i == 0 ? 0 : id_end[i - 1];
-    return std::string_view(ids).substr(begin, id_end[i] - begin);
-  }
+  std::string_view Id(size_t i) const { return ids.Id(i); }
 };
 
 // A batch of documents read by the main thread and signed by the workers.
@@ -220,11 +253,18 @@ class DedupJob {
                              const std::vector<int64_t>& number);
   absl::Status WritePass(const Clustering& clustering);
   // The memory the job will hold at its peak with `docs` documents whose
-  // ids take `id_bytes` (see DedupOptions::max_memory_bytes).
-  uint64_t EstimatedPeakBytes(uint64_t docs, uint64_t id_bytes) const;
-  // ResourceExhausted when the estimate with one more document (of id size
-  // `id_bytes`) passes the ceiling.
-  absl::Status CheckMemory(size_t id_bytes) const;
+  // ids held in memory take `id_bytes`, with its signatures and ids in
+  // memory or `spilled` (see DedupOptions::max_memory_bytes).
+  uint64_t EstimatedPeakBytes(uint64_t docs, uint64_t id_bytes,
+                              bool spilled) const;
+  // Before one more document (of id size `id_bytes`) is added: OK when the
+  // estimate with it stays under the ceiling as things are, or once
+  // spilled (*spill is then set: call Spill before adding it);
+  // ResourceExhausted when not even then.
+  absl::Status CheckMemory(size_t id_bytes, bool* spill) const;
+  // Moves the signatures and ids into spill files in the output folder.
+  // Requires that no worker is signing.
+  absl::Status Spill();
   void Report(std::string_view stage, uint64_t records, uint64_t bytes,
               bool force = false, uint64_t total_records = 0);
   std::string OutPath(std::string_view name) const {
@@ -244,6 +284,7 @@ class DedupJob {
   std::FILE* spill_ = nullptr;
   uint64_t spill_values_ = 0;
   std::vector<uint64_t> set_a_, set_b_;
+  bool spilled_ = false;  // Spill was called
   LineCounter line_counts_;  // main_text
   internal::LineStore lines_;  // main_text: the counting pass's lines
   // DedupOptions::report: the documents the page shows (sorted), and their
@@ -314,40 +355,65 @@ absl::Status DedupJob::Setup() {
   return absl::OkStatus();
 }
 
-uint64_t DedupJob::EstimatedPeakBytes(uint64_t docs, uint64_t id_bytes) const {
+uint64_t DedupJob::EstimatedPeakBytes(uint64_t docs, uint64_t id_bytes,
+                                      bool spilled) const {
   constexpr uint64_t kChunkDocs = SignatureStore::kChunkDocs;
   const uint64_t threads = static_cast<uint64_t>(options_.threads);
-  // Two batches of text, the readers' buffers, the workers' scratch.
+  // Two batches of text, the readers' buffers, the workers' scratch, and
+  // once spilled the ids' write buffer.
   uint64_t bytes = 2 * (uint64_t{8} << 20) + (uint64_t{4} << 20) +
-                   threads * (uint64_t{1} << 20);
-  // Documents: file, line, length, number, id end, and the ids.
+                   threads * (uint64_t{1} << 20) +
+                   (spilled ? internal::SpillFile::kAppendBufferBytes : 0);
+  // Documents: file, line, length, number, id end, and the ids held.
   bytes += docs * (4 + 8 + 8 + 8 + 8) + id_bytes;
-  // The method's sketches (MinHash rows in whole chunks) and the peak of
-  // finding its candidates.
-  const uint64_t row_docs = (docs + kChunkDocs - 1) / kChunkDocs * kChunkDocs;
+  // The method's sketches (MinHash rows in whole chunks; once spilled,
+  // mapped pages of a file, page cache) and the peak of finding its
+  // candidates (one band at a time once spilled).
+  const uint64_t row_docs =
+      spilled ? 0 : (docs + kChunkDocs - 1) / kChunkDocs * kChunkDocs;
   const internal::SimilarityMethod::JobBytes method_bytes =
-      method().EstimatedBytes(docs, row_docs, options_, threads);
+      method().EstimatedBytes(docs, row_docs, options_, spilled ? 1 : threads);
   bytes += method_bytes.sketches;
   const uint64_t index = method_bytes.candidates;
   // Union-find, then the clustering (cluster, kept, members, numbers).
   return bytes + std::max(index, docs * (4 + 4 + 4 + 8)) + docs * 8;
 }
 
-absl::Status DedupJob::CheckMemory(size_t id_bytes) const {
+absl::Status DedupJob::CheckMemory(size_t id_bytes, bool* spill) const {
+  *spill = false;
   if (options_.max_memory_bytes == 0) return absl::OkStatus();
   const uint64_t docs = docs_.size() + 1;
+  const uint64_t held = docs_.ids.held_bytes() + id_bytes;
   // main_text: the counting pass's lines are held until the sign pass ends.
-  const uint64_t estimate =
-      EstimatedPeakBytes(docs, docs_.ids.size() + id_bytes) + lines_.bytes();
-  if (estimate <= options_.max_memory_bytes) return absl::OkStatus();
+  const uint64_t lines = lines_.bytes();
+  if (EstimatedPeakBytes(docs, spilled_ ? 0 : held, spilled_) + lines <=
+      options_.max_memory_bytes) {
+    return absl::OkStatus();
+  }
+  const uint64_t estimate = EstimatedPeakBytes(docs, 0, true) + lines;
+  if (!spilled_ && estimate <= options_.max_memory_bytes) {
+    *spill = true;
+    return absl::OkStatus();
+  }
   return absl::ResourceExhaustedError(
       "memory ceiling reached: " + std::to_string(docs) +
       " documents would need an estimated " +
       FormatDouble(estimate / 1048576.0, 1) +
-      " MiB, over the ceiling max_memory_bytes (" +
+      " MiB with their signatures and ids spilled to disk, over the ceiling "
+      "max_memory_bytes (" +
       FormatDouble(options_.max_memory_bytes / 1048576.0, 1) +
-      " MiB); nothing was written. Raise the ceiling, use fewer threads or "
-      "permutations (num_perm), or split the input and dedup the parts");
+      " MiB); nothing was written. Raise the ceiling, use fewer threads, or "
+      "split the input and dedup the parts against an index folder "
+      "(RunDedupWithIndex)");
+}
+
+absl::Status DedupJob::Spill() {
+  if (options_.method == DedupMethod::kMinHash) {
+    if (auto s = docs_.signatures.Spill(outdir_); !s.ok()) return s;
+  }
+  if (auto s = docs_.ids.Spill(outdir_); !s.ok()) return s;
+  spilled_ = true;
+  return absl::OkStatus();
 }
 
 void DedupJob::Report(std::string_view stage, uint64_t records, uint64_t bytes,
@@ -465,11 +531,11 @@ absl::Status DedupJob::SignPass() {
   // Declared after what it signs into: an early return (an error, a memory
   // ceiling, an interrupt) waits for the batch being signed.
   internal::BackgroundTask signer;
-  auto launch = [&](Batch& batch) {
+  auto launch = [&](Batch& batch) -> absl::Status {
     // Room for the batch's outputs, sized while no worker runs.
     const size_t end = batch.first + batch.size;
     if (method().signs_rows()) {
-      docs_.signatures.Resize(end);
+      if (auto s = docs_.signatures.Resize(end); !s.ok()) return s;
       if (spill_ != nullptr) {
         docs_.set_offset.resize(end);
         docs_.set_count.resize(end);
@@ -480,13 +546,14 @@ absl::Status DedupJob::SignPass() {
     }
     if (options_.min_words > 0) docs_.too_short.resize(end, 0);
     signer.Start([&, b = &batch] { sign_status = SignBatch(*b, workers); });
+    return absl::OkStatus();
   };
   auto flush = [&]() -> absl::Status {
     Batch& batch = batches[current];
     if (batch.size == 0) return absl::OkStatus();
     signer.Wait();
     if (!sign_status.ok()) return sign_status;
-    launch(batch);
+    if (auto s = launch(batch); !s.ok()) return s;
     current ^= 1;
     batches[current].Clear();
     batches[current].first = docs_.size();
@@ -495,14 +562,20 @@ absl::Status DedupJob::SignPass() {
   batches[0].first = 0;
   size_t batch_bytes = 0;
   auto add = [&](size_t f, const Record& record) -> absl::Status {
-    if (auto s = CheckMemory(record.id.size()); !s.ok()) return s;
+    bool spill = false;
+    if (auto s = CheckMemory(record.id.size(), &spill); !s.ok()) return s;
+    if (spill) {
+      // Signatures move while no worker writes them.
+      signer.Wait();
+      if (!sign_status.ok()) return sign_status;
+      if (auto s = Spill(); !s.ok()) return s;
+    }
     bytes_read += record.raw.size();
     docs_.file.push_back(static_cast<uint32_t>(f));
     docs_.line.push_back(record.line);
     docs_.length.push_back(record.text.size());
     docs_.number.push_back(record.number);
-    docs_.ids.append(record.id);
-    docs_.id_end.push_back(docs_.ids.size());
+    if (auto s = docs_.ids.Append(record.id); !s.ok()) return s;
     batches[current].Add(record.text);
     if (options_.main_text) batches[current].sites.push_back(UrlHost(record.url));
     if (options_.containment > 0 && !options_.main_text) {
@@ -525,6 +598,9 @@ absl::Status DedupJob::SignPass() {
   signer.Wait();
   if (!sign_status.ok()) return sign_status;
   for (const Worker& w : workers) stats_.repaired_utf8 += w.repaired;
+  if (auto s = docs_.ids.Finish(); !s.ok()) return s;
+  stats_.spilled_bytes =
+      docs_.signatures.spilled_bytes() + docs_.ids.spilled_bytes();
   if (spill_ != nullptr && std::fflush(spill_) != 0) {
     return absl::ResourceExhaustedError("cannot write " + spill_path_ + ": " +
                                         std::strerror(errno));
@@ -605,8 +681,10 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
     }
     return absl::OkStatus();
   };
+  // Once spilled, one band at a time (DedupOptions::max_memory_bytes).
   if (auto s = m.Candidates(
-          Columns(), options_, options_.threads, &stats_.candidates, judge,
+          Columns(), options_, spilled_ ? 1 : options_.threads,
+          &stats_.candidates, judge,
           [&](size_t done, size_t total) {
             Report("index", done, 0, true, total);
           });
@@ -979,6 +1057,7 @@ std::string StatsToJson(const DedupStats& s, const DedupOptions& o) {
   j.Key("oversized_buckets").Uint(s.candidates.oversized_buckets);
   j.Key("largest_bucket").Uint(s.candidates.largest_bucket);
   j.Key("peak_rss_bytes").Uint(s.peak_rss_bytes);
+  if (s.spilled_bytes > 0) j.Key("spilled_bytes").Uint(s.spilled_bytes);
   j.Key("threads").Uint(static_cast<uint64_t>(s.threads));
   j.Key("dry_run").Bool(o.dry_run);
   j.Key("parameters").Object();

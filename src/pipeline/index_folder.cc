@@ -6,6 +6,10 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+
 #include <algorithm>
 #include <cerrno>
 #include <cinttypes>
@@ -42,6 +46,15 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::string_view kManifestMagic = "neardup-index-folder 1\n";
+
+// The crash test's kill points (tests/index_cli_test.sh): with the
+// environment variable NEARDUP_CRASH_AT set to `point`, a writer kills
+// itself (SIGKILL) there, so that a kill lands at every step of a commit
+// and of a merge, not only where a timed kill happens to fall.
+void CrashPoint(const char* point) {
+  const char* at = std::getenv("NEARDUP_CRASH_AT");
+  if (at != nullptr && std::strcmp(at, point) == 0) std::raise(SIGKILL);
+}
 
 std::string Hex(uint64_t v) {
   char buf[17];
@@ -639,7 +652,9 @@ absl::StatusOr<IndexGeneration> IndexFolder::WriteMerged(size_t from,
     const std::string_view bytes = (*written)->bytes();
     g.checksum = XXH3_64bits(bytes.data(), bytes.size());
   }
+  CrashPoint("merge-written");
   if (auto st = (*out)->Commit(); !st.ok()) return st;
+  CrashPoint("merge-renamed");
   return g;
 }
 
@@ -918,6 +933,7 @@ absl::Status IndexFolder::Replace(size_t from, size_t to, IndexGeneration g) {
       !st.ok()) {
     return st;
   }
+  CrashPoint("merge-committed");
   std::vector<std::string> replaced;
   for (size_t i = from; i < to; ++i) {
     if (s.manifest.generations[i].file != g.file) {
@@ -984,6 +1000,7 @@ absl::Status IndexFolder::Commit(std::string_view run) {
   if (auto st = internal::WriteFileAtomically(s.Path(g.file), bytes); !st.ok()) {
     return st;
   }
+  CrashPoint("generation-written");
   std::vector<IndexGeneration> generations = s.manifest.generations;
   generations.push_back(g);
   if (auto st = internal::WriteFileAtomically(
@@ -991,6 +1008,7 @@ absl::Status IndexFolder::Commit(std::string_view run) {
       !st.ok()) {
     return st;
   }
+  CrashPoint("generation-committed");
   s.manifest.generations = std::move(generations);
   auto part = s.Map(g, s.records(), false);
   if (!part.ok()) return part.status();

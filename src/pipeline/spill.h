@@ -1,0 +1,98 @@
+// Private: the dedup job's spill files, and its store of ids. When
+// DedupOptions::max_memory_bytes would be passed, the job moves what it
+// holds per document that is large (MinHash signatures, record ids) into
+// files in the output folder, mapped shared, so that their pages are the
+// kernel's to write out and drop (page cache, not the process's private
+// memory).
+
+#ifndef NEARDUP_PIPELINE_SPILL_H_
+#define NEARDUP_PIPELINE_SPILL_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+namespace neardup::internal {
+
+// A file without a name in `folder`: created under a temporary name and
+// unlinked at once, so that it goes away when closed, also when the
+// process is killed (nothing is left to clean up). Errors name the file.
+class SpillFile {
+ public:
+  // `what`: a word for the file's name and messages ("signatures").
+  static absl::StatusOr<std::unique_ptr<SpillFile>> Create(
+      const std::string& folder, std::string_view what);
+  SpillFile(const SpillFile&) = delete;
+  SpillFile& operator=(const SpillFile&) = delete;
+  ~SpillFile();
+
+  // Maps bytes [offset, offset + size) shared and writable, growing the
+  // file as needed (its blocks allocated: a full disk or a file size limit
+  // is an error naming the file, not a signal on a later write); `offset`
+  // must be a multiple of the page size. The mapping stays until this
+  // object goes away.
+  absl::StatusOr<char*> MapRegion(uint64_t offset, uint64_t size);
+  static constexpr size_t kAppendBufferBytes = size_t{256} << 10;
+  // Appends `bytes` at the end of what was appended (buffered in
+  // kAppendBufferBytes).
+  absl::Status Append(std::string_view bytes);
+  // Flushes the appended bytes and maps them read-only: the view stays
+  // valid until this object goes away. Call once, after the last Append.
+  absl::StatusOr<std::string_view> MapAppended();
+  // Bytes the file holds (mapped regions and appended bytes).
+  uint64_t bytes() const { return bytes_; }
+  const std::string& name() const { return name_; }
+
+ private:
+  SpillFile(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
+  absl::Status Flush();
+  int fd_;
+  std::string name_;
+  uint64_t bytes_ = 0;
+  uint64_t appended_ = 0;
+  std::string buffer_;
+  struct Region {
+    void* data;
+    size_t size;
+  };
+  std::vector<Region> regions_;
+};
+
+// The records' ids of a job, one after another: in memory, or after
+// Spill appended to a spill file, which Finish maps for reading. Not
+// thread-safe.
+class IdStore {
+ public:
+  absl::Status Append(std::string_view id);
+  // Moves the ids into a spill file in `folder`; later ids go there too.
+  absl::Status Spill(const std::string& folder);
+  // After the last Append: Id may be called from then on.
+  absl::Status Finish();
+  // The id of record i (i < the number appended); valid while this object
+  // lives. Requires Finish.
+  std::string_view Id(size_t i) const {
+    const uint64_t begin = i == 0 ? 0 : end_[i - 1];
+    return all_.substr(begin, end_[i] - begin);
+  }
+  // Bytes of ids held in memory.
+  uint64_t held_bytes() const { return held_.size(); }
+  // Bytes of ids in the spill file (0: not spilled).
+  uint64_t spilled_bytes() const { return file_ ? total_ : 0; }
+
+ private:
+  std::vector<uint64_t> end_;  // ids [end_[i-1], end_[i])
+  std::string held_;
+  uint64_t total_ = 0;
+  std::unique_ptr<SpillFile> file_;
+  std::string_view all_;
+};
+
+}  // namespace neardup::internal
+
+#endif  // NEARDUP_PIPELINE_SPILL_H_
