@@ -184,9 +184,12 @@ struct DedupOptions {
   // articles of one site alike, nor hide a copy on another site. Documents
   // without a URL are compared whole (across a collection, a line recurs
   // as often because its documents are copies as because it is
-  // furniture), and so is a document with no letter or digit left. The records written stay the bytes read. Costs one more pass
-  // over the inputs to count lines, unless line_counts_file is set. Not
-  // supported by neardup.dask. Default: false.
+  // furniture), and so is a document with no letter or digit left. The
+  // records written stay the bytes read. Costs one more pass over the
+  // inputs to count lines, unless line_counts_file is set; the lines that
+  // pass normalizes are kept for the sign pass (24 bytes per line of the
+  // collection) so that none is normalized twice. neardup.dask runs it
+  // too (prepare_dedup_lines, count_dedup_lines). Default: false.
   bool main_text = false;
   BoilerplateOptions main_text_boilerplate;
   // With main_text: the line counts to use (line_counts.bin of a clean
@@ -208,7 +211,8 @@ struct DedupOptions {
   // Memory ceiling in bytes; 0: none. As documents are read, the job
   // estimates what it will hold at its peak: its fixed buffers (two batches
   // of 8 MiB of text, scratch per thread), the data kept per document
-  // (signature or key, id, position, length) and the index (band keys and
+  // (signature or key, id, position, length), with main_text the lines
+  // kept from the counting pass, and the index (band keys and
   // their sort, `threads` bands at a time, union-find and clusters). Before
   // the estimate passes the ceiling, the job spills: it moves the MinHash
   // signatures (4 x num_perm bytes per document) and the ids into files in
@@ -526,7 +530,11 @@ struct CleanOptions {
   // Cut repeated blocks, lines and in-line repeats. Default: true.
   bool repeats = true;
   RepeatOptions repeat_options;
-  // Cut lines frequent across documents (two passes). Default: true.
+  // Cut lines frequent across documents (two passes). When the lines are
+  // counted (no line_counts_file), the counting pass also finds the
+  // repeats (under the default RepeatOptions::normalize) and keeps each
+  // document's lines and repeat cuts for the second pass, which then
+  // normalizes nothing: 24 bytes per line of the collection. Default: true.
   bool boilerplate = true;
   BoilerplateOptions boilerplate_options;
   // Cut paragraphs (lines) syndicated from earlier documents, in input

@@ -66,6 +66,9 @@ class CleanJob : internal::JobBase<CleanOptions, CleanStats> {
       : JobBase(inputs, std::move(outdir), options, progress),
         threads_(internal::JobThreads(options.threads)) {
     for (int w = 0; w < threads_; ++w) finders_.emplace_back(options.repeat_options);
+    stored_lines_.resize(threads_);
+    finder_in_count_pass_ =
+        options.repeats && options.repeat_options.normalize == NormalizeOptions{};
   }
 
   absl::StatusOr<CleanStats> Run();
@@ -90,6 +93,8 @@ class CleanJob : internal::JobBase<CleanOptions, CleanStats> {
   absl::Status CountPass();
   void Prepare(int worker, uint64_t ordinal, const Record& record,
                DocWork* work);
+  bool PrepareFromCountPass(int worker, uint64_t ordinal, const Record& record,
+                            DocWork* work);
   void Complete(const Record& record, DocWork* work) const;
   absl::StatusOr<internal::RecordAction> Decide(size_t file, size_t doc,
                                                 const Record& record,
@@ -124,6 +129,12 @@ class CleanJob : internal::JobBase<CleanOptions, CleanStats> {
   std::unique_ptr<RecordWriter> edits_, removed_, signals_;
   int threads_;
   std::vector<RepeatFinder> finders_;  // one per worker thread
+  // The counting pass runs the repeat finder (repeats on, with the
+  // counter's normalization) and keeps its cuts in lines_.
+  bool finder_in_count_pass_ = false;
+  // The counting pass's lines of every document (only when it ran).
+  internal::LineStore lines_;
+  std::vector<std::vector<KeyedLine>> stored_lines_;  // per worker, scratch
   // Of the batch being written and the one being prepared: document d's
   // is work_[d % work_.size()] (twice the documents of a batch).
   std::vector<DocWork> work_;
@@ -183,8 +194,22 @@ absl::Status CleanJob::CountPass() {
   // Workers prepare a batch; the counter takes it in input order, so the
   // near-duplicate rule sees documents in the same order for any thread
   // count.
+  // The repeat finder runs here too when its lines are the counter's (the
+  // default normalization): each line is normalized once in the job, and
+  // the rewrite pass takes its cuts and lines from lines_.
+  internal::LineCountBatch::PrepareFn prepare;
+  if (finder_in_count_pass_) {
+    prepare = [this](int worker, std::string_view text, std::string_view site,
+                     internal::CountedLines* kept) {
+      RepeatFinder& finder = finders_[worker];
+      finder.FindKeepingWordHashes(text, &kept->repeat_cuts);
+      kept->lines = finder.lines();
+      return LineCounter::Prepare(finder, site);
+    };
+  }
   documents_.assign(files_.size(), 0);
-  if (auto s = CountLinePass(&counter_, threads_, /*account=*/true,
+  if (auto s = CountLinePass(&counter_, threads_, &lines_, std::move(prepare),
+                             /*account=*/true,
                              [this](size_t f) { ++documents_[f]; });
       !s.ok()) {
     return s;
@@ -195,6 +220,41 @@ absl::Status CleanJob::CountPass() {
   counted_ = true;
   stats_.stage_seconds.push_back({"count", SecondsSince(start)});
   return absl::OkStatus();
+}
+
+// Prepare from what the counting pass kept of the document (its lines,
+// and with finder_in_count_pass_ its repeat cuts): no line is normalized
+// again. Returns false, having done nothing, when it kept nothing of it.
+bool CleanJob::PrepareFromCountPass(int worker, uint64_t ordinal,
+                                    const Record& record, DocWork* work) {
+  if (!lines_.has(ordinal)) return false;
+  const std::string_view text = record.text;
+  std::vector<KeyedLine>& lines = stored_lines_[worker];
+  lines_.Lines(ordinal, &lines);
+  // A file changed between the passes may not match its lines: worked out
+  // again (what the run makes of such a file is undefined, but no cut may
+  // fall outside the text).
+  if (!lines.empty() && lines.back().cut_end > text.size()) return false;
+  std::vector<Cut> repeat_cuts, boilerplate_cuts;
+  if (finder_in_count_pass_) {
+    const absl::Span<const Cut> stored = lines_.RepeatCuts(ordinal);
+    repeat_cuts.assign(stored.begin(), stored.end());
+  } else if (options_.repeats) {
+    finders_[worker].Find(text, &repeat_cuts);
+  }
+  FindBoilerplate(lines, UrlHost(record.url), counter_,
+                  options_.boilerplate_options, &boilerplate_cuts);
+  const uint64_t site = LineCounter::SiteKey(UrlHost(record.url));
+  for (const KeyedLine& line : lines) {
+    const LineCounter::LineEvidence e = counter_.SiteEvidence(site, line.key);
+    if (e.docs > 0 && e.first_doc == ordinal) {
+      work->first_of_a_line = true;
+      break;
+    }
+  }
+  work->cuts = MergeCuts(std::move(repeat_cuts), std::move(boilerplate_cuts));
+  if (!syndication_) Complete(record, work);
+  return true;
 }
 
 void CleanJob::Prepare(int worker, uint64_t ordinal, const Record& record,
@@ -208,6 +268,7 @@ void CleanJob::Prepare(int worker, uint64_t ordinal, const Record& record,
   }
   std::vector<Cut> repeat_cuts, boilerplate_cuts;
   RepeatFinder& finder = finders_[worker];
+  if (PrepareFromCountPass(worker, ordinal, record, work)) return;
   if (options_.repeats) finder.Find(text, &repeat_cuts);
   if (options_.boilerplate) {
     // The line counts are keys of the default normalization.

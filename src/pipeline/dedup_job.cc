@@ -185,6 +185,7 @@ struct Batch {
 struct Worker {
   internal::DocSigner signer;
   uint64_t repaired = 0;
+  std::vector<KeyedLine> lines;  // main_text: the document's kept lines
 };
 
 class DedupJob : internal::JobBase<DedupOptions, DedupStats> {
@@ -271,6 +272,7 @@ class DedupJob : internal::JobBase<DedupOptions, DedupStats> {
   std::vector<uint64_t> set_a_, set_b_;
   bool spilled_ = false;  // Spill was called
   LineCounter line_counts_;  // main_text
+  internal::LineStore lines_;  // main_text: the counting pass's lines
   // DedupOptions::report: the documents the page shows (sorted), and their
   // texts, kept as the write pass reads them.
   std::vector<uint64_t> report_docs_;
@@ -356,11 +358,13 @@ absl::Status DedupJob::CheckMemory(size_t id_bytes, bool* spill) const {
   if (options_.max_memory_bytes == 0) return absl::OkStatus();
   const uint64_t docs = docs_.size() + 1;
   const uint64_t held = docs_.ids.held_bytes() + id_bytes;
-  if (EstimatedPeakBytes(docs, spilled_ ? 0 : held, spilled_) <=
+  // main_text: the counting pass's lines are held until the sign pass ends.
+  const uint64_t lines = lines_.bytes();
+  if (EstimatedPeakBytes(docs, spilled_ ? 0 : held, spilled_) + lines <=
       options_.max_memory_bytes) {
     return absl::OkStatus();
   }
-  const uint64_t estimate = EstimatedPeakBytes(docs, 0, true);
+  const uint64_t estimate = EstimatedPeakBytes(docs, 0, true) + lines;
   if (!spilled_ && estimate <= options_.max_memory_bytes) {
     *spill = true;
     return absl::OkStatus();
@@ -400,8 +404,11 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
   auto sign = [&](int w, size_t i) {
     Worker& worker = workers[w];
     const size_t doc = batch.first + i;
+    const bool kept = lines_.has(doc);
+    if (kept) lines_.Lines(doc, &worker.lines);
     const internal::DocSignature sig = worker.signer.Sign(
         batch.Text(i), options_.main_text ? batch.sites[i] : std::string_view(),
+        kept ? &worker.lines : nullptr,
         rows ? absl::MakeSpan(docs_.signatures.Row(doc), k)
              : absl::Span<uint32_t>());
     worker.repaired += sig.repaired;
@@ -441,8 +448,10 @@ absl::Status DedupJob::CountLines() {
     stats_.stage_seconds.push_back({"count", SecondsSince(start)});
     return absl::OkStatus();
   }
-  if (auto s = CountLinePass(&line_counts_, options_.threads,
-                             /*account=*/false, nullptr);
+  // Each document's lines are kept for the sign pass (MainText), which
+  // then normalizes no line again.
+  if (auto s = CountLinePass(&line_counts_, options_.threads, &lines_,
+                             /*prepare=*/nullptr, /*account=*/false, nullptr);
       !s.ok()) {
     return s;
   }
@@ -459,7 +468,7 @@ absl::Status DedupJob::SignPass() {
     workers.push_back(Worker{
         internal::DocSigner(options_, *Shingler::Create(options_.shingles),
                             minhasher_.get(), &line_counts_),
-        0});
+        0, {}});
   }
   if (method().keeps_sets(options_)) {
     spill_path_ = OutPath(".neardup-shingles.tmp-" + std::to_string(getpid()));

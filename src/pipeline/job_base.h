@@ -81,12 +81,15 @@ class JobBase {
   // The first pass of line counting: reads every input (ReadFirstPass,
   // accounting for each record in stats_ and rejected_ with `account`)
   // and adds each document's text and URL host to `counter` in input order,
-  // prepared on `threads` threads (LineCountBatch), with "count" progress.
+  // prepared on `threads` threads (LineCountBatch, with `store` and
+  // `prepare`, both may be null), with "count" progress.
   // `on_document(file)` (may be null) sees each document first. The caller
   // finishes the counter.
-  absl::Status CountLinePass(LineCounter* counter, int threads, bool account,
+  absl::Status CountLinePass(LineCounter* counter, int threads,
+                             LineStore* store,
+                             LineCountBatch::PrepareFn prepare, bool account,
                              const std::function<void(size_t)>& on_document) {
-    LineCountBatch batch(counter, threads);
+    LineCountBatch batch(counter, threads, store, std::move(prepare));
     uint64_t docs = 0, bytes = 0;
     if (auto s = ReadFirstPass(
             files_, options_.reader, options_.cancel,
