@@ -58,7 +58,6 @@ namespace {
 
 constexpr uint64_t kCorpusSeed = 20240601;
 constexpr size_t kCorpusBytes = size_t{8} << 20;
-constexpr int kDefaultPerm = 112;
 
 struct Corpus {
   std::vector<std::string> docs;
@@ -165,7 +164,10 @@ void BM_Tokenize(benchmark::State& state) {
 }
 BENCHMARK(BM_Tokenize);
 
-void BM_Floor(benchmark::State& state) {
+// Shingles every corpus document each iteration and hands its hashes to
+// `use` (the floor of every sketch, and what a sketch adds to it).
+template <typename UseHashes>
+void ShingleEachDoc(benchmark::State& state, UseHashes use) {
   const Corpus& corpus = GetCorpus();
   absl::StatusOr<Shingler> shingler = Shingler::Create(ShingleOptions{});
   if (!shingler.ok()) {
@@ -177,86 +179,68 @@ void BM_Floor(benchmark::State& state) {
   for (auto _ : state) {
     for (const std::string& doc : corpus.docs) {
       shingler->Hash(doc, &hashes);
-      benchmark::DoNotOptimize(hashes.data());
+      use(hashes);
     }
   }
   SetCounters(state);
 }
+
+void BM_Floor(benchmark::State& state) {
+  ShingleEachDoc(state, [](const std::vector<uint64_t>& hashes) {
+    benchmark::DoNotOptimize(hashes.data());
+  });
+}
 BENCHMARK(BM_Floor);
 
 void RunMinHash(benchmark::State& state, int num_perm, MinHashKernel kernel) {
-  const Corpus& corpus = GetCorpus();
-  absl::StatusOr<Shingler> shingler = Shingler::Create(ShingleOptions{});
-  if (!shingler.ok()) {
-    state.SkipWithError(shingler.status().ToString().c_str());
-    return;
-  }
   absl::StatusOr<MinHasher> hasher =
       MinHasher::Create(MinHashOptions{.num_perm = num_perm}, kernel);
   if (!hasher.ok()) {
     state.SkipWithError(hasher.status().ToString().c_str());
     return;
   }
-  std::vector<uint64_t> hashes;
   std::vector<uint32_t> signature(static_cast<size_t>(num_perm));
-  shingler->Hash(corpus.docs[corpus.longest], &hashes);
-  for (auto _ : state) {
-    for (const std::string& doc : corpus.docs) {
-      shingler->Hash(doc, &hashes);
-      hasher->Sign(hashes, absl::MakeSpan(signature)).IgnoreError();  // fits
-      benchmark::DoNotOptimize(signature.data());
-      benchmark::ClobberMemory();
-    }
-  }
+  ShingleEachDoc(state, [&](const std::vector<uint64_t>& hashes) {
+    hasher->Sign(hashes, absl::MakeSpan(signature)).IgnoreError();  // fits
+    benchmark::DoNotOptimize(signature.data());
+    benchmark::ClobberMemory();
+  });
   state.SetLabel(MinHashKernelName(hasher->kernel()));
-  SetCounters(state);
 }
 
 void BM_MinHash(benchmark::State& state) {
   RunMinHash(state, static_cast<int>(state.range(0)), MinHashKernel::kAuto);
 }
-BENCHMARK(BM_MinHash)->Arg(kDefaultPerm)->Arg(256);
+BENCHMARK(BM_MinHash)->Arg(kDefaultNumPerm)->Arg(256);
 
 void BM_SimHash64(benchmark::State& state) {
-  const Corpus& corpus = GetCorpus();
-  absl::StatusOr<Shingler> shingler = Shingler::Create(ShingleOptions{});
-  if (!shingler.ok()) {
-    state.SkipWithError(shingler.status().ToString().c_str());
-    return;
-  }
-  std::vector<uint64_t> hashes;
-  shingler->Hash(corpus.docs[corpus.longest], &hashes);
-  for (auto _ : state) {
-    for (const std::string& doc : corpus.docs) {
-      shingler->Hash(doc, &hashes);
-      uint64_t fingerprint = SimHash(hashes);
-      benchmark::DoNotOptimize(fingerprint);
-    }
-  }
-  SetCounters(state);
+  ShingleEachDoc(state, [](const std::vector<uint64_t>& hashes) {
+    uint64_t fingerprint = SimHash(hashes);
+    benchmark::DoNotOptimize(fingerprint);
+  });
 }
 BENCHMARK(BM_SimHash64);
 
 // Registered from main, once per kernel this CPU supports.
 void BM_MinHashKernel(benchmark::State& state, MinHashKernel kernel) {
-  RunMinHash(state, kDefaultPerm, kernel);
+  RunMinHash(state, kDefaultNumPerm, kernel);
 }
 
 void BM_SignOnly(benchmark::State& state, MinHashKernel kernel) {
   const ShingledCorpus* shingled = GetShingledCorpus();
   absl::StatusOr<MinHasher> hasher =
-      MinHasher::Create(MinHashOptions{.num_perm = kDefaultPerm}, kernel);
+      MinHasher::Create(MinHashOptions{.num_perm = kDefaultNumPerm}, kernel);
   if (shingled == nullptr || !hasher.ok()) {
     state.SkipWithError(hasher.ok() ? "Shingler::Create failed"
                                     : hasher.status().ToString().c_str());
     return;
   }
   const size_t num_docs = shingled->offsets.size() - 1;
-  std::vector<uint32_t> signature(kDefaultPerm);
+  std::vector<uint32_t> signature(kDefaultNumPerm);
   for (auto _ : state) {
     for (size_t i = 0; i < num_docs; ++i) {
       hasher->Sign(shingled->Doc(i), absl::MakeSpan(signature))
-          .IgnoreError();  // sized to kDefaultPerm
+          .IgnoreError();  // sized to kDefaultNumPerm
       benchmark::DoNotOptimize(signature.data());
       benchmark::ClobberMemory();
     }
@@ -330,13 +314,13 @@ std::string CheckKernels() {
   const ShingledCorpus* shingled = GetShingledCorpus();
   if (shingled == nullptr) return "skipped (Shingler::Create failed)";
   absl::StatusOr<MinHasher> portable = MinHasher::Create(
-      MinHashOptions{.num_perm = kDefaultPerm}, MinHashKernel::kPortable);
+      MinHashOptions{.num_perm = kDefaultNumPerm}, MinHashKernel::kPortable);
   if (!portable.ok()) return "skipped (" + portable.status().ToString() + ")";
   std::string result = "ok";
   for (MinHashKernel k : {MinHashKernel::kAvx2, MinHashKernel::kAvx512}) {
     if (!MinHashKernelSupported(k)) continue;
     absl::StatusOr<MinHasher> other =
-        MinHasher::Create(MinHashOptions{.num_perm = kDefaultPerm}, k);
+        MinHasher::Create(MinHashOptions{.num_perm = kDefaultNumPerm}, k);
     if (!other.ok()) return other.status().ToString();
     for (size_t i = 0; i + 1 < shingled->offsets.size() && i < 64; ++i) {
       if (portable->Sign(shingled->Doc(i)) != other->Sign(shingled->Doc(i))) {

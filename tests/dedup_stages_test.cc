@@ -381,8 +381,7 @@ TEST(DocSignerTest, ReusedSignerSignsEachDocumentAsAFreshOne) {
     o.min_words = v.min_words;
     auto resolved = ResolveDedupOptions(o);
     ASSERT_OK(resolved.status());
-    auto hasher = MinHasher::Create(
-        {.num_perm = resolved->num_perm, .seed = resolved->seed});
+    auto hasher = MinHasher::Create(MinHashOptionsOf(*resolved));
     ASSERT_OK(hasher.status());
     auto reused = internal::DocSigner::Create(*resolved, &*hasher);
     ASSERT_OK(reused.status());

@@ -281,6 +281,93 @@ TEST(BoilerplateTest, LinesOfRepeatFinderGiveTheSameCuts) {
   EXPECT_GT(total, 10u);
 }
 
+// Documents with what changes how a line is counted: lines repeated
+// exactly and nearly, long lines (10 and 20 words), short ones, CJK
+// characters (each a word of its own), accents, punctuation only, blank
+// lines, "\r\n" endings, no final line break; with and without a site.
+std::vector<std::string> MixedTexts() {
+  Rng rng(17);
+  const char* pieces[] = {"Caf\xC3\xA9", "\xE6\x9D\xB1\xE4\xBA\xAC\xE9\x83\xBD",
+                          "--", "2024-05-01", "Stra\xC3\x9F" "e", "\t", "!!"};
+  std::vector<std::string> texts;
+  for (int d = 0; d < 40; ++d) {
+    std::vector<std::string> lines;
+    const int n = 1 + static_cast<int>(rng.Uniform(14));
+    for (int l = 0; l < n; ++l) {
+      const uint64_t kind = rng.Uniform(6);
+      if (kind == 0 && !lines.empty()) {
+        lines.push_back(lines[rng.Uniform(lines.size())]);  // repeated
+        continue;
+      }
+      if (kind == 1) {
+        lines.push_back(pieces[rng.Uniform(7)]);
+        continue;
+      }
+      if (kind == 2) {
+        lines.push_back("");
+        continue;
+      }
+      std::string line;
+      const int words = kind == 3 ? 3 : 8 + static_cast<int>(rng.Uniform(20));
+      for (int w = 0; w < words; ++w) {
+        line += (rng.Uniform(8) == 0 ? std::string(pieces[rng.Uniform(7)])
+                                     : test::Word(rng.Uniform(300))) +
+                " ";
+      }
+      lines.push_back(line);
+    }
+    std::string text;
+    for (size_t l = 0; l < lines.size(); ++l) {
+      text += lines[l];
+      if (l + 1 < lines.size() || d % 3 != 0) text += d % 4 == 1 ? "\r\n" : "\n";
+    }
+    texts.push_back(text);
+  }
+  return texts;
+}
+
+// The counting pass may take a document's lines from the repeat finder
+// (the clean job does, so that a line is normalized once): the result
+// must be Prepare(text, site)'s, near repeats on or off.
+TEST(LineCounterTest, PreparedFromTheRepeatFinderEqualsFromTheText) {
+  const std::vector<std::string> texts = MixedTexts();
+  for (const double near : {0.8, 1.0}) {
+    RepeatFinder finder({.near_similarity = near});
+    std::vector<Cut> cuts, plain_cuts;
+    for (size_t i = 0; i < texts.size(); ++i) {
+      for (const std::string_view site : {"news.example", ""}) {
+        const LineCounter::Prepared want = LineCounter::Prepare(texts[i], site);
+        finder.FindKeepingWordHashes(texts[i], &cuts);
+        const LineCounter::Prepared got = LineCounter::Prepare(finder, site);
+        EXPECT_EQ(got.lines, want.lines) << i;
+        EXPECT_EQ(got.pairs, want.pairs) << i;
+        EXPECT_EQ(got.long_lines, want.long_lines) << i;
+        EXPECT_EQ(got.site, want.site) << i;
+        EXPECT_EQ(got.bands, want.bands) << i;
+        // Keeping the word hashes changes no cut.
+        RepeatFinder plain({.near_similarity = near});
+        plain.Find(texts[i], &plain_cuts);
+        EXPECT_EQ(cuts, plain_cuts) << i;
+        // The lines Prepare can keep are the finder's.
+        std::vector<KeyedLine> kept;
+        const LineCounter::Prepared again =
+            LineCounter::Prepare(texts[i], site, &kept);
+        EXPECT_EQ(again.bands, want.bands) << i;
+        ASSERT_EQ(kept.size(), finder.lines().size()) << i;
+        for (size_t l = 0; l < kept.size(); ++l) {
+          const KeyedLine& a = kept[l];
+          const KeyedLine& b = finder.lines()[l];
+          EXPECT_EQ(a.begin, b.begin);
+          EXPECT_EQ(a.cut_end, b.cut_end);
+          EXPECT_EQ(a.key, b.key);
+          EXPECT_EQ(a.normalized_bytes, b.normalized_bytes);
+          EXPECT_EQ(a.words, b.words);
+        }
+      }
+    }
+  }
+}
+
 // A paragraph of `words` words (no two paragraphs alike).
 std::string Para(Rng& rng, int words) {
   std::string s = "Para" + test::Word(rng.Uniform(1000));

@@ -34,6 +34,34 @@ std::vector<Cut> Find(std::string_view text, RepeatOptions options = {}) {
   return cuts;
 }
 
+// A finder keeps its buffers from text to text: a long text, then a short
+// one, then a copy of the finder, all find what a fresh finder finds.
+TEST(RepeatFinderTest, ReusedAndCopiedFindersFindWhatAFreshOneFinds) {
+  Rng rng(3);
+  std::vector<std::string> texts;
+  for (int t = 0; t < 6; ++t) {
+    std::vector<std::string> p;
+    for (int i = 0; i < 2 + 20 * (t % 2); ++i) p.push_back(Paragraph(rng));
+    std::string text;
+    for (const std::string& para : p) text += para + "\n\n";
+    text += p[0] + "\n\n" + p[1] + "\n";  // a repeated block
+    texts.push_back(text);
+  }
+  RepeatFinder reused;
+  std::vector<Cut> cuts;
+  for (const std::string& text : texts) {
+    reused.Find(text, &cuts);
+    EXPECT_EQ(cuts, Find(text));
+    EXPECT_FALSE(cuts.empty());
+  }
+  RepeatFinder copy = reused;
+  EXPECT_EQ(copy.lines().size(), reused.lines().size());
+  for (const std::string& text : texts) {
+    copy.Find(text, &cuts);
+    EXPECT_EQ(cuts, Find(text));
+  }
+}
+
 TEST(RepeatFinderTest, BodyCapturedTwiceIsOneBlock) {
   Rng rng(1);
   std::vector<std::string> p;

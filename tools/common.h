@@ -53,17 +53,18 @@ absl::StatusOr<OutputFormat> ParseOutputFormat(std::string_view format);
 // and explain so that explain judges a pair as dedup would: --method,
 // --threshold, --ngram, --char, --num-perm, --bands, --rows, --hamming,
 // --verify, --seed.
+// The defaults are DedupOptions'.
 struct CompareFlags {
   std::string method = "minhash";
-  double threshold = 0.8;
+  double threshold = kDefaultThreshold;
   int ngram = 0;  // 0: the method's default (ApplyCompareFlags)
   bool chars = false;
-  int num_perm = 112;
+  int num_perm = kDefaultNumPerm;
   int bands = 0, rows = 0;
-  int hamming = 3;
+  int hamming = kDefaultHamming;
   std::string verify = "signature";
   double containment = -1;  // negative: the default; 0: off
-  double containment_asymmetry = 4;
+  double containment_asymmetry = kDefaultContainmentAsymmetry;
   std::string digits = "zero";
   std::string main_text = "off";
   std::string line_counts;  // "": count

@@ -126,9 +126,7 @@ int RunDedupCommand(const DedupFlags& flags) {
                   flags.outdir.c_str());
     }
   }
-  ReaderOptions reader = options.reader;
-  if (options.keep == KeepPolicy::kField) reader.number_field = options.keep_field;
-  return FinishJob("dedup", s, reader,
+  return FinishJob("dedup", s, ReaderOptionsOf(options),
                    options.dry_run ? " (dry run: nothing written)" : "");
 }
 

@@ -275,7 +275,7 @@ std::string Verdict(const DedupOptions& o, const Sketch& a, const Sketch& b,
     return "verdict: not a near-duplicate: no LSH candidate (" + bands +
            "), so dedup never compares this pair (" + measure +
            "; a pair at that similarity is a candidate with probability " +
-           Fixed(CandidateProbability(similarity, {o.bands, o.rows}), 3) +
+           Fixed(CandidateProbability(similarity, LshParamsOf(o)), 3) +
            ")";
   }
   const std::string threshold = Fixed(o.threshold, 2);
@@ -331,8 +331,7 @@ void PrintComparison(const DedupOptions& o, const Document* docs[2],
                      const std::string labels[2], int examples,
                      const LineCounter* line_counts = nullptr) {
   auto shingler = *Shingler::Create(o.shingles);
-  const MinHasher hasher =
-      *MinHasher::Create({.num_perm = o.num_perm, .seed = o.seed});
+  const MinHasher hasher = *MinHasher::Create(MinHashOptionsOf(o));
   // With --main-text on, what dedup compares: the text without its site's
   // boilerplate lines.
   std::string texts[2];

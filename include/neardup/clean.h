@@ -17,9 +17,11 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -138,20 +140,52 @@ class RepeatFinder {
   // As Create, unchecked: a near_similarity above 1 or NaN disables near
   // repeats and one below 0 makes every compared line a near repeat.
   explicit RepeatFinder(const RepeatOptions& options = {});
+  // A copy has the options and the last Find's lines and word hashes, and
+  // buffers of its own.
+  RepeatFinder(const RepeatFinder& other);
+  RepeatFinder& operator=(const RepeatFinder& other);
+  RepeatFinder(RepeatFinder&&) = default;
+  RepeatFinder& operator=(RepeatFinder&&) = default;
 
   // Writes the cuts of `text`, sorted by begin and not overlapping, to
   // *cuts (replacing its contents).
   void Find(std::string_view text, std::vector<Cut>* cuts);
 
+  // As Find, and keeps the hashes of the words of every line of lines()
+  // (word_hashes), which LineCounter::Prepare(finder, site) counts from:
+  // the repeat finder and the line counts then normalize each line once
+  // between them. Costs the word hashing of lines that near repeats would
+  // not hash (all of them when near repeats are off) and 8 bytes per word
+  // of the text, in a buffer reused by the next call.
+  void FindKeepingWordHashes(std::string_view text, std::vector<Cut>* cuts);
+
   // The lines of the text of the last Find whose normalized text is not
   // empty (by RepeatOptions::normalize), in order.
   const std::vector<KeyedLine>& lines() const { return lines_; }
 
+  // After FindKeepingWordHashes: XXH3_64bits of each word (SplitWords) of
+  // the normalized text of lines()[line], in order; a line repeated
+  // exactly has the hashes of its first occurrence. Valid until the next
+  // Find. Requires line < lines().size().
+  absl::Span<const uint64_t> word_hashes(size_t line) const;
+
  private:
+  void Find(std::string_view text, bool keep_word_hashes,
+            std::vector<Cut>* cuts);
+
   RepeatOptions options_;
   std::vector<KeyedLine> lines_;
   Normalizer normalizer_;
   std::string normalized_;
+  std::vector<uint64_t> words_;  // word hashes, line after line
+  std::vector<std::pair<size_t, size_t>> word_spans_;  // [begin, end) per line
+  // Find's per-document buffers (repeats.cc), kept so that a text costs no
+  // allocation once they have grown.
+  struct Scratch;
+  struct ScratchDeleter {
+    void operator()(Scratch* scratch) const;
+  };
+  std::unique_ptr<Scratch, ScratchDeleter> scratch_;
 };
 
 // Returns `text` without the bytes covered by `cuts`. Cuts may come in any
@@ -214,6 +248,19 @@ class LineCounter {
   };
   // Thread-safe.
   static Prepared Prepare(std::string_view text, std::string_view site);
+  // The same from the lines of the text of `finder`'s last
+  // FindKeepingWordHashes, which must have used the default normalization
+  // (RepeatOptions::normalize == NormalizeOptions{}): equal to
+  // Prepare(text, site) with no line normalized again (its lines, as
+  // FindBoilerplate takes them, are finder.lines()). Thread-safe for
+  // distinct finders.
+  static Prepared Prepare(const RepeatFinder& finder, std::string_view site);
+  // Prepare(text, site) that also writes the document's lines as
+  // FindBoilerplate takes them (those RepeatFinder::lines() gives under the
+  // default normalization) to *lines, so that boilerplate can be found
+  // later without normalizing a line again.
+  static Prepared Prepare(std::string_view text, std::string_view site,
+                          std::vector<KeyedLine>* lines);
   // Counts a prepared document, unless it is a near-duplicate of an
   // earlier document of its site. Not thread-safe; call in input order.
   void Add(const Prepared& document);

@@ -104,6 +104,7 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "neardup/lsh.h"
+#include "neardup/minhash.h"
 #include "neardup/pipeline.h"
 #include "neardup/shingle.h"
 
@@ -111,26 +112,19 @@ namespace neardup {
 
 inline constexpr uint32_t kIndexFormatVersion = 2;
 
+// The part of DedupOptions that decides whether a document duplicates an
+// indexed one: each field means what the DedupOptions field of its name
+// does, with the same default (see there).
 struct IndexOptions {
-  // Default: kMinHash.
   DedupMethod method = DedupMethod::kMinHash;
-  // kMinHash: Jaccard at or above which a document is a duplicate. Default:
-  // 0.8.
-  double threshold = 0.8;
-  // Default: word 5-grams, seeded by `seed` (leave shingles.seed at 0).
-  ShingleOptions shingles;
-  // kMinHash permutations, 1 to kMaxPermutations. Default: 112.
-  int num_perm = 112;
-  // Seed of the shingle hashes and permutations. Default: 0.
+  double threshold = kDefaultThreshold;  // kMinHash
+  ShingleOptions shingles;  // seeded by `seed`: leave shingles.seed at 0
+  int num_perm = kDefaultNumPerm;  // kMinHash
   uint64_t seed = 0;
-  // LSH bands and rows; 0 and 0: chosen from threshold (OptimalLshParams).
-  int bands = 0;
-  int rows = 0;
-  // kSimHash: duplicates differ in at most this many bits (0-8). Default: 3.
-  int hamming = 3;
-  // kSignature: Jaccard estimated from the signatures. kExact: each
-  // document's shingle set is kept (8 bytes per distinct shingle) and the
-  // Jaccard is exact. Default: kSignature.
+  int bands = 0, rows = 0;  // kMinHash; 0 and 0: chosen from threshold
+  int hamming = kDefaultHamming;  // kSimHash
+  // kExact keeps each document's shingle set (8 bytes per distinct
+  // shingle) to compute the Jaccard exactly.
   VerifyMode verify = VerifyMode::kSignature;
 };
 

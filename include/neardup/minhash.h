@@ -28,11 +28,16 @@
 
 namespace neardup {
 
+// The default number of permutations, of MinHashOptions and of the jobs'
+// options (DedupOptions, IndexOptions): 14 bands x 8 rows, the FineWeb
+// setting.
+inline constexpr int kDefaultNumPerm = 112;
+
 struct MinHashOptions {
   // Number of permutations K, the length of a signature, 1 to
   // kMaxPermutations. The standard error of the Jaccard estimate is
-  // sqrt(J(1-J)/K). Default: 112 (14 bands x 8 rows, the FineWeb setting).
-  int num_perm = 112;
+  // sqrt(J(1-J)/K). Default: kDefaultNumPerm (112).
+  int num_perm = kDefaultNumPerm;
   // Seed the permutation coefficients are drawn from. Default: 0.
   uint64_t seed = 0;
 };

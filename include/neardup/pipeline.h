@@ -108,18 +108,31 @@ class PriorRecords {
 // it) with containment_asymmetry 4 (bench/README, issue 13 part 3).
 inline constexpr double kDefaultContainment = 0.7;
 
+// Defaults that DedupOptions shares with IndexOptions (neardup/index.h)
+// and the command's flags; the Python options read them from these structs.
+inline constexpr double kDefaultThreshold = 0.8;
+inline constexpr int kDefaultHamming = 3;
+inline constexpr double kDefaultContainmentAsymmetry = 4;
+
+// The options of the dedup job and of FindDuplicates, flat so that a
+// caller names only what it changes (FindDuplicates(texts, {.threshold =
+// 0.9})). They stand for the core's option structs, which are derived from
+// them in one place each (MinHashOptionsOf, LshParamsOf, ShingleOptionsOf,
+// ReaderOptionsOf below), never copied field by field; their defaults are
+// the core's (kDefaultNumPerm, ShingleOptions{}).
 struct DedupOptions {
   // Default: kMinHash.
   DedupMethod method = DedupMethod::kMinHash;
   // Jaccard similarity at or above which two documents are duplicates
-  // (kMinHash). Default: 0.8.
-  double threshold = 0.8;
+  // (kMinHash). Default: kDefaultThreshold (0.8).
+  double threshold = kDefaultThreshold;
   // Shingles of both MinHash and SimHash. Default: word 5-grams. Leave
   // shingles.seed at 0: `seed` below seeds the shingles (a different
   // non-zero shingles.seed is refused, not silently replaced).
   ShingleOptions shingles;
-  // MinHash permutations, 1 to kMaxPermutations. Default: 112.
-  int num_perm = 112;
+  // MinHash permutations, 1 to kMaxPermutations (MinHashOptions::num_perm).
+  // Default: kDefaultNumPerm (112).
+  int num_perm = kDefaultNumPerm;
   // Seed of the shingle hashes and of the MinHash permutations: it wins
   // over shingles.seed, which must be 0 or equal to it. Default: 0.
   uint64_t seed = 0;
@@ -127,8 +140,9 @@ struct DedupOptions {
   // 0: chosen from threshold by OptimalLshParams.
   int bands = 0;
   int rows = 0;
-  // SimHash: duplicates differ in at most this many bits (0-8). Default: 3.
-  int hamming = 3;
+  // SimHash: duplicates differ in at most this many bits (0-8). Default:
+  // kDefaultHamming (3).
+  int hamming = kDefaultHamming;
   // Default: kSignature.
   VerifyMode verify = VerifyMode::kSignature;
   // Containment at or above which a pair is a duplicate even when its
@@ -158,10 +172,10 @@ struct DedupOptions {
   // containment C: |B| - C|A| >= asymmetry x (|A| - C|A|)). Two versions
   // of one size sharing 70% of their shingles are an edit of Jaccard 0.54,
   // and are judged by Jaccard alone. At least 1; 1: any containment >= C
-  // counts. Default: 4 (the largest that keeps the article benchmark's F1
-  // over 0.90; a generated crawl's edited copies lose the most to smaller
-  // values, bench/README issue 13 part 3).
-  double containment_asymmetry = 4;
+  // counts. Default: kDefaultContainmentAsymmetry (4: the largest that
+  // keeps the article benchmark's F1 over 0.90; a generated crawl's edited
+  // copies lose the most to smaller values, bench/README issue 13 part 3).
+  double containment_asymmetry = kDefaultContainmentAsymmetry;
   // Compare documents on their main text: lines that are boilerplate of
   // their site (FindBoilerplate with `main_text_boilerplate`, the clean
   // job's rule: a line in at least min_docs documents of the site, the
@@ -170,9 +184,12 @@ struct DedupOptions {
   // articles of one site alike, nor hide a copy on another site. Documents
   // without a URL are compared whole (across a collection, a line recurs
   // as often because its documents are copies as because it is
-  // furniture), and so is a document with no letter or digit left. The records written stay the bytes read. Costs one more pass
-  // over the inputs to count lines, unless line_counts_file is set. Not
-  // supported by neardup.dask. Default: false.
+  // furniture), and so is a document with no letter or digit left. The
+  // records written stay the bytes read. Costs one more pass over the
+  // inputs to count lines, unless line_counts_file is set; the lines that
+  // pass normalizes are kept for the sign pass (24 bytes per line of the
+  // collection) so that none is normalized twice. neardup.dask runs it
+  // too (prepare_dedup_lines, count_dedup_lines). Default: false.
   bool main_text = false;
   BoilerplateOptions main_text_boilerplate;
   // With main_text: the line counts to use (line_counts.bin of a clean
@@ -194,7 +211,8 @@ struct DedupOptions {
   // Memory ceiling in bytes; 0: none. As documents are read, the job
   // estimates what it will hold at its peak: its fixed buffers (two batches
   // of 8 MiB of text, scratch per thread), the data kept per document
-  // (signature or key, id, position, length) and the index (band keys and
+  // (signature or key, id, position, length), with main_text the lines
+  // kept from the counting pass, and the index (band keys and
   // their sort, `threads` bands at a time, union-find and clusters). Before
   // the estimate passes the ceiling, the job spills: it moves the MinHash
   // signatures (4 x num_perm bytes per document) and the ids into files in
@@ -260,6 +278,19 @@ struct DedupOptions {
   // --no-report).
   bool report = false;
 };
+
+// The core options of a dedup job with `options`, each derived here and
+// nowhere else. RunDedup, FindDuplicates and the index use them as
+// ResolveDedupOptions leaves them (bands and rows chosen, shingles seeded).
+// The permutations: {num_perm, seed}.
+MinHashOptions MinHashOptionsOf(const DedupOptions& options);
+// The LSH banding: {bands, rows} (0 and 0 before ResolveDedupOptions
+// chooses them).
+LshParams LshParamsOf(const DedupOptions& options);
+// The shingles, seeded by `seed`.
+ShingleOptions ShingleOptionsOf(const DedupOptions& options);
+// The reader, whose number_field is keep_field with KeepPolicy::kField.
+ReaderOptions ReaderOptionsOf(const DedupOptions& options);
 
 // One input file and the name of its output, relative to the output folder.
 struct InputFile {
@@ -499,7 +530,11 @@ struct CleanOptions {
   // Cut repeated blocks, lines and in-line repeats. Default: true.
   bool repeats = true;
   RepeatOptions repeat_options;
-  // Cut lines frequent across documents (two passes). Default: true.
+  // Cut lines frequent across documents (two passes). When the lines are
+  // counted (no line_counts_file), the counting pass also finds the
+  // repeats (under the default RepeatOptions::normalize) and keeps each
+  // document's lines and repeat cuts for the second pass, which then
+  // normalizes nothing: 24 bytes per line of the collection. Default: true.
   bool boilerplate = true;
   BoilerplateOptions boilerplate_options;
   // Cut paragraphs (lines) syndicated from earlier documents, in input
@@ -625,8 +660,8 @@ int DefaultShingleSize(DedupMethod method);
 
 // Checks `options` as RunDedup does (same errors) and returns them with
 // what RunDedup derives filled in: bands and rows (chosen from the threshold
-// when both are 0; kMinHash only), shingles.seed = seed, and
-// reader.number_field = keep_field for KeepPolicy::kField. Returns
+// when both are 0; kMinHash only), shingles = ShingleOptionsOf(options)
+// and reader = ReaderOptionsOf(options). Returns
 // InvalidArgument naming the option and its value: threshold outside (0, 1)
 // (kMinHash), hamming outside [0, 8], threads < 0, kField with an empty
 // keep_field, shingles.seed neither 0 nor seed, num_perm outside

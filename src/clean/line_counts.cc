@@ -71,54 +71,114 @@ uint64_t LineCounter::PairKey(uint64_t first, uint64_t second) {
   return XXH3_64bits(pair, sizeof(pair));
 }
 
+namespace {
+
+// Builds LineCounter::Prepared line by line, from the key and the word
+// hashes of each line: one way for a text and for RepeatFinder's lines.
+class PreparedBuilder {
+ public:
+  explicit PreparedBuilder(std::string_view site) {
+    p_.site = LineCounter::SiteKey(site);
+  }
+
+  // Whether AddLine needs the word hashes of a line of `words` words: only
+  // long lines of a site have their 5-grams hashed.
+  bool NeedsHashes(size_t words) const {
+    return words >= kLongLineWords && p_.site != 0;
+  }
+
+  // Adds the next line whose normalized text is not empty: its key, its
+  // number of words (SplitWords) and, when NeedsHashes(words), the
+  // XXH3_64bits of each word.
+  void AddLine(uint64_t key, size_t words, absl::Span<const uint64_t> hashes) {
+    p_.lines.push_back(key);
+    if (has_previous_) p_.pairs.push_back(LineCounter::PairKey(previous_, key));
+    previous_ = key;
+    has_previous_ = true;
+    if (words >= kLinkLineWords) p_.long_lines.push_back(key);
+    if (!NeedsHashes(words)) return;  // short lines: maybe navigation
+    for (size_t t = 0; t + 5 <= hashes.size(); ++t) {
+      grams_.push_back(XXH3_64bits(hashes.data() + t, 5 * sizeof(uint64_t)));
+    }
+  }
+
+  LineCounter::Prepared Finish() {
+    static const MinHasher* const hasher =
+        new MinHasher(*MinHasher::Create({.num_perm = 16, .seed = 0x6E656172}));
+    for (auto* keys : {&p_.lines, &p_.pairs, &p_.long_lines}) {
+      std::sort(keys->begin(), keys->end());
+      keys->erase(std::unique(keys->begin(), keys->end()), keys->end());
+    }
+    if (grams_.size() >= 10) {
+      const std::vector<uint32_t> sig = hasher->Sign(grams_);
+      for (int b = 0; b < 4; ++b) {
+        const uint64_t band[3] = {p_.site, static_cast<uint64_t>(b),
+                                  BandKey(sig, b, 4)};
+        p_.bands.push_back(XXH3_64bits(band, sizeof(band)));
+      }
+    }
+    return std::move(p_);
+  }
+
+ private:
+  LineCounter::Prepared p_;
+  std::vector<uint64_t> grams_;
+  uint64_t previous_ = 0;
+  bool has_previous_ = false;
+};
+
+}  // namespace
+
 LineCounter::Prepared LineCounter::Prepare(std::string_view text,
                                            std::string_view site) {
-  static const MinHasher* const hasher =
-      new MinHasher(*MinHasher::Create({.num_perm = 16, .seed = 0x6E656172}));
-  Prepared p;
-  p.site = SiteKey(site);
+  return Prepare(text, site, nullptr);
+}
+
+LineCounter::Prepared LineCounter::Prepare(std::string_view text,
+                                           std::string_view site,
+                                           std::vector<KeyedLine>* keyed) {
+  PreparedBuilder builder(site);
+  if (keyed != nullptr) keyed->clear();
   Normalizer normalizer;
   std::string normalized;
   std::vector<TextSpan> words;
-  std::vector<uint64_t> tokens, grams;
-  uint64_t previous = 0;
-  bool has_previous = false;
-  for (const TextSpan& line : SplitLines(text)) {
-    normalizer.Normalize(line.In(text), &normalized);
+  std::vector<uint64_t> tokens;
+  const std::vector<TextSpan> lines = SplitLines(text);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    normalizer.Normalize(lines[i].In(text), &normalized);
     if (normalized.empty()) continue;
     const uint64_t key = LineKey(normalized);
-    p.lines.push_back(key);
-    if (has_previous) p.pairs.push_back(PairKey(previous, key));
-    previous = key;
-    has_previous = true;
+    if (keyed != nullptr) {
+      const size_t end = i + 1 < lines.size() ? lines[i + 1].begin : text.size();
+      keyed->push_back(
+          {lines[i].begin, end, key, normalized.size(),
+           static_cast<size_t>(
+               std::count(normalized.begin(), normalized.end(), ' ')) +
+               1});
+    }
     words.clear();
     internal::ForEachWord(normalized.data(), normalized.size(),
                           [&](size_t b, size_t e) { words.push_back({b, e}); });
-    if (words.size() >= kLinkLineWords) p.long_lines.push_back(key);
-    if (words.size() < kLongLineWords) continue;  // short lines: maybe navigation
-    if (p.site == 0) continue;
-    // Words are hashed only for the 5-grams of long lines of a site.
     tokens.clear();
-    for (const TextSpan& w : words) {
-      tokens.push_back(XXH3_64bits(normalized.data() + w.begin, w.end - w.begin));
+    if (builder.NeedsHashes(words.size())) {
+      for (const TextSpan& w : words) {
+        tokens.push_back(XXH3_64bits(normalized.data() + w.begin, w.end - w.begin));
+      }
     }
-    for (size_t t = 0; t + 5 <= tokens.size(); ++t) {
-      grams.push_back(XXH3_64bits(tokens.data() + t, 5 * sizeof(uint64_t)));
-    }
+    builder.AddLine(key, words.size(), tokens);
   }
-  for (auto* keys : {&p.lines, &p.pairs, &p.long_lines}) {
-    std::sort(keys->begin(), keys->end());
-    keys->erase(std::unique(keys->begin(), keys->end()), keys->end());
+  return builder.Finish();
+}
+
+LineCounter::Prepared LineCounter::Prepare(const RepeatFinder& finder,
+                                           std::string_view site) {
+  PreparedBuilder builder(site);
+  const std::vector<KeyedLine>& lines = finder.lines();
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const absl::Span<const uint64_t> hashes = finder.word_hashes(i);
+    builder.AddLine(lines[i].key, hashes.size(), hashes);
   }
-  if (grams.size() >= 10) {
-    const std::vector<uint32_t> sig = hasher->Sign(grams);
-    for (int b = 0; b < 4; ++b) {
-      const uint64_t band[3] = {p.site, static_cast<uint64_t>(b),
-                                BandKey(sig, b, 4)};
-      p.bands.push_back(XXH3_64bits(band, sizeof(band)));
-    }
-  }
-  return p;
+  return builder.Finish();
 }
 
 void LineCounter::Add(const Prepared& p) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/types/span.h"
 #include "neardup/clean.h"
 #include "text/utf8_internal.h"
 #define XXH_INLINE_ALL
@@ -54,6 +55,16 @@ struct Unit {
 class FirstIndex {
  public:
   static constexpr uint32_t kNone = UINT32_MAX;
+
+  // Empties the index, sized for `expected` keys (no Grow until then),
+  // keeping its allocation.
+  void Reset(size_t expected) {
+    size_t slots = 64;
+    while (slots < 2 * (expected + 1)) slots <<= 1;
+    keys_.assign(slots, 0);
+    units_.assign(slots, kNone);
+    used_ = 0;
+  }
 
   // Returns the unit stored for `key`, storing `unit` when there is none.
   uint32_t Emplace(uint64_t key, uint32_t unit) {
@@ -295,20 +306,31 @@ class NearLines {
   NearLines(double near_similarity, double loose, bool align)
       : near_similarity_(near_similarity), loose_(loose), align_(align) {}
 
+  // Empties the sets for a text of at most `units` units, keeping the
+  // allocations.
+  void Reset(size_t units) {
+    shingles_.clear();
+    begin_.clear();
+    end_.clear();
+    sorted_.clear();
+    short_set_.clear();
+    first_by_shingle_.Reset(kSketch * units);
+  }
+
   // Adds unit `index` (units are added in order, each once), whose
-  // normalized text is `normalized`. With `search`, its words are hashed,
-  // and the earlier unit that first held most of its smallest shingle
-  // hashes (a bottom-k sketch: lines with Jaccard >= 0.8 share most of
-  // them) becomes u->source when their exact Jaccard reaches
-  // near_similarity, else (when aligning) u->candidate when it reaches
-  // `loose`. Without `search` (an exact repeat, or near repeats off) its
-  // set stays empty.
-  void Add(uint32_t index, const std::string& normalized, bool search,
+  // normalized text has the word hashes `words`. With `search`, the
+  // earlier unit that first held most of its smallest shingle hashes (a
+  // bottom-k sketch: lines with Jaccard >= 0.8 share most of them) becomes
+  // u->source when their exact Jaccard reaches near_similarity, else (when
+  // aligning) u->candidate when it reaches `loose`. Without `search` (an
+  // exact repeat, or near repeats off) its set stays empty and `words` is
+  // not read.
+  void Add(uint32_t index, absl::Span<const uint64_t> words, bool search,
            Unit* u) {
     begin_.push_back(shingles_.size());
     sorted_.push_back(1);
     short_set_.push_back(0);
-    if (search) Search(index, normalized, u);
+    if (search) Search(index, words, u);
     if (end_.size() < begin_.size()) end_.push_back(shingles_.size());
   }
 
@@ -331,7 +353,7 @@ class NearLines {
   }
 
  private:
-  void Search(uint32_t index, const std::string& normalized, Unit* u);
+  void Search(uint32_t index, absl::Span<const uint64_t> words, Unit* u);
 
   // The set of unit u, sorted and distinct (sorted when first asked).
   std::pair<const uint64_t*, size_t> SortedSet(size_t u) {
@@ -346,37 +368,30 @@ class NearLines {
     return {b, static_cast<size_t>(e - b)};
   }
 
-  const double near_similarity_, loose_;
-  const bool align_;
+  double near_similarity_, loose_;
+  bool align_;
   std::vector<uint64_t> shingles_;
   std::vector<size_t> begin_, end_;
   std::vector<uint8_t> sorted_, short_set_;
   std::vector<uint64_t> sketch_;  // the smallest distinct hashes of a line
-  std::vector<uint64_t> tokens_;
   FirstIndex first_by_shingle_;
   std::vector<std::pair<uint32_t, uint32_t>> votes_;
 };
 
-void NearLines::Search(uint32_t index, const std::string& normalized,
+void NearLines::Search(uint32_t index, absl::Span<const uint64_t> tokens,
                        Unit* u) {
-  tokens_.clear();
-  internal::ForEachWord(normalized.data(), normalized.size(),
-                        [&](size_t b, size_t e) {
-                          tokens_.push_back(
-                              XXH3_64bits(normalized.data() + b, e - b));
-                        });
-  if (tokens_.size() < kMinWordsForNear) {
+  if (tokens.size() < kMinWordsForNear) {
     // Compared only inside an aligned run, by their words.
     if (align_) {
-      shingles_.insert(shingles_.end(), tokens_.begin(), tokens_.end());
+      shingles_.insert(shingles_.end(), tokens.begin(), tokens.end());
       sorted_.back() = 0;
       short_set_.back() = 1;
     }
     return;
   }
   sketch_.clear();
-  for (size_t t = 0; t + 3 <= tokens_.size(); ++t) {
-    const uint64_t h = XXH3_64bits(tokens_.data() + t, 3 * sizeof(uint64_t));
+  for (size_t t = 0; t + 3 <= tokens.size(); ++t) {
+    const uint64_t h = XXH3_64bits(tokens.data() + t, 3 * sizeof(uint64_t));
     shingles_.push_back(h);
     // Keep the kSketch smallest distinct hashes, sorted.
     if (sketch_.size() == kSketch && h >= sketch_.back()) continue;
@@ -538,6 +553,31 @@ void CutRepeatsInsideLines(std::string_view text,
 
 }  // namespace
 
+// Find's per-document buffers, kept from text to text.
+struct RepeatFinder::Scratch {
+  Scratch(double near_similarity, double loose, bool align)
+      : sets(near_similarity, loose, align) {}
+  std::vector<Unit> units;
+  FirstIndex first_by_key;
+  NearLines sets;
+};
+
+void RepeatFinder::ScratchDeleter::operator()(Scratch* scratch) const {
+  delete scratch;
+}
+
+RepeatFinder::RepeatFinder(const RepeatFinder& other)
+    : options_(other.options_), normalizer_(other.options_.normalize) {
+  lines_ = other.lines_;
+  words_ = other.words_;
+  word_spans_ = other.word_spans_;
+}
+
+RepeatFinder& RepeatFinder::operator=(const RepeatFinder& other) {
+  if (this != &other) *this = RepeatFinder(other);
+  return *this;
+}
+
 absl::StatusOr<RepeatFinder> RepeatFinder::Create(
     const RepeatOptions& options) {
   if (!(options.near_similarity >= 0 && options.near_similarity <= 1)) {
@@ -557,17 +597,40 @@ RepeatFinder::RepeatFinder(const RepeatOptions& options)
     : options_(options), normalizer_(options.normalize) {}
 
 void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
+  Find(text, /*keep_word_hashes=*/false, cuts);
+}
+
+void RepeatFinder::FindKeepingWordHashes(std::string_view text,
+                                         std::vector<Cut>* cuts) {
+  Find(text, /*keep_word_hashes=*/true, cuts);
+}
+
+absl::Span<const uint64_t> RepeatFinder::word_hashes(size_t line) const {
+  const auto [begin, end] = word_spans_[line];
+  return absl::MakeConstSpan(words_).subspan(begin, end - begin);
+}
+
+void RepeatFinder::Find(std::string_view text, bool keep_word_hashes,
+                        std::vector<Cut>* cuts) {
   cuts->clear();
   lines_.clear();
+  words_.clear();
+  word_spans_.clear();
   const std::vector<TextSpan> lines = SplitLines(text);
-  std::vector<Unit> units;
-  FirstIndex first_by_key;
   const bool near = options_.near_similarity < 1.0;
   // Lines inside an aligned run need only this similarity to their source.
   const double loose = std::min(options_.block_similarity,
                                 options_.near_similarity);
   const bool align = near && options_.block_similarity < 1.0;
-  NearLines sets(options_.near_similarity, loose, align);
+  if (!scratch_) {
+    scratch_.reset(new Scratch(options_.near_similarity, loose, align));
+  }
+  std::vector<Unit>& units = scratch_->units;
+  units.clear();
+  FirstIndex& first_by_key = scratch_->first_by_key;
+  first_by_key.Reset(lines.size());
+  NearLines& sets = scratch_->sets;
+  sets.Reset(lines.size());
 
   for (size_t li = 0; li < lines.size(); ++li) {
     const std::string_view line = lines[li].In(text);
@@ -598,7 +661,27 @@ void RepeatFinder::Find(std::string_view text, std::vector<Cut>* cuts) {
     const uint32_t index = static_cast<uint32_t>(units.size());
     const uint32_t first = first_by_key.Emplace(u.key, index);
     if (first != index) u.source = static_cast<int>(first);
-    sets.Add(index, normalized_, /*search=*/first == index && near, &u);
+    const bool search = first == index && near;
+    // A line's words are hashed once, when it first occurs (a repeat has
+    // the words of its first occurrence); without keep_word_hashes only
+    // the line being searched is kept.
+    if (!keep_word_hashes) words_.clear();
+    std::pair<size_t, size_t> span{words_.size(), words_.size()};
+    if (first != index && keep_word_hashes) {
+      span = word_spans_[first];
+    } else if (search || keep_word_hashes) {
+      internal::ForEachWord(normalized_.data(), normalized_.size(),
+                            [&](size_t b, size_t e) {
+                              words_.push_back(
+                                  XXH3_64bits(normalized_.data() + b, e - b));
+                            });
+      span.second = words_.size();
+    }
+    if (keep_word_hashes) word_spans_.push_back(span);
+    sets.Add(index,
+             absl::MakeConstSpan(words_).subspan(span.first,
+                                                 span.second - span.first),
+             search, &u);
     units.push_back(u);
   }
 

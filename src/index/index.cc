@@ -33,19 +33,26 @@ const char* VerifyName(VerifyMode v) {
   return v == VerifyMode::kExact ? "exact" : "signature";
 }
 
+// Copies the fields IndexOptions shares with DedupOptions (the rule that
+// decides a duplicate), in either direction: the one place that lists them.
+template <typename From, typename To>
+void CopyRule(const From& from, To* to) {
+  to->method = from.method;
+  to->threshold = from.threshold;
+  to->shingles = from.shingles;
+  to->num_perm = from.num_perm;
+  to->seed = from.seed;
+  to->bands = from.bands;
+  to->rows = from.rows;
+  to->hamming = from.hamming;
+  to->verify = from.verify;
+}
+
 }  // namespace
 
 DedupOptions IndexDedupOptions(const IndexOptions& o) {
   DedupOptions d;
-  d.method = o.method;
-  d.threshold = o.threshold;
-  d.shingles = o.shingles;
-  d.num_perm = o.num_perm;
-  d.seed = o.seed;
-  d.bands = o.bands;
-  d.rows = o.rows;
-  d.hamming = o.hamming;
-  d.verify = o.verify;
+  CopyRule(o, &d);
   d.containment = 0;  // an index compares by Jaccard alone
   return d;
 }
@@ -68,15 +75,7 @@ absl::StatusOr<IndexOptions> IndexOptionsOf(const DedupOptions& d) {
         "an index keeps the first record seen: --keep must be first");
   }
   IndexOptions o;
-  o.method = d.method;
-  o.threshold = d.threshold;
-  o.shingles = d.shingles;
-  o.num_perm = d.num_perm;
-  o.seed = d.seed;
-  o.bands = d.bands;
-  o.rows = d.rows;
-  o.hamming = d.hamming;
-  o.verify = d.verify;
+  CopyRule(d, &o);
   return o;
 }
 

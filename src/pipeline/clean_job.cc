@@ -14,6 +14,7 @@
 #include "neardup/clean.h"
 #include "neardup/pipeline.h"
 #include "pipeline/job.h"
+#include "pipeline/job_base.h"
 #include "pipeline/run_report.h"
 
 namespace neardup {
@@ -58,16 +59,16 @@ struct BoilerplateLine {
   uint32_t docs = 0;
 };
 
-class CleanJob {
+class CleanJob : internal::JobBase<CleanOptions, CleanStats> {
  public:
   CleanJob(const std::vector<InputFile>& inputs, std::string outdir,
            const CleanOptions& options, const ProgressFn& progress)
-      : inputs_(inputs),
-        outdir_(std::move(outdir)),
-        options_(options),
-        progress_(progress),
+      : JobBase(inputs, std::move(outdir), options, progress),
         threads_(internal::JobThreads(options.threads)) {
     for (int w = 0; w < threads_; ++w) finders_.emplace_back(options.repeat_options);
+    stored_lines_.resize(threads_);
+    finder_in_count_pass_ =
+        options.repeats && options.repeat_options.normalize == NormalizeOptions{};
   }
 
   absl::StatusOr<CleanStats> Run();
@@ -92,6 +93,8 @@ class CleanJob {
   absl::Status CountPass();
   void Prepare(int worker, uint64_t ordinal, const Record& record,
                DocWork* work);
+  bool PrepareFromCountPass(int worker, uint64_t ordinal, const Record& record,
+                            DocWork* work);
   void Complete(const Record& record, DocWork* work) const;
   absl::StatusOr<internal::RecordAction> Decide(size_t file, size_t doc,
                                                 const Record& record,
@@ -122,21 +125,16 @@ class CleanJob {
   // text cut.
   void NoteShare(CleanStats::Share share, size_t doc);
   std::vector<size_t> share_docs_;  // input order of largest_share_cut
-  void Report(std::string_view stage, uint64_t records, uint64_t bytes,
-              bool force = false, uint64_t total_records = 0) {
-    progress_.Report(
-        {stage, records, bytes, files_.total_bytes(), total_records}, force);
-  }
 
-  std::vector<InputFile> inputs_;
-  std::string outdir_;
-  CleanOptions options_;
-  internal::ProgressReporter progress_;
-  internal::JobFiles files_;
-  internal::RejectionLog rejected_;
   std::unique_ptr<RecordWriter> edits_, removed_, signals_;
   int threads_;
   std::vector<RepeatFinder> finders_;  // one per worker thread
+  // The counting pass runs the repeat finder (repeats on, with the
+  // counter's normalization) and keeps its cuts in lines_.
+  bool finder_in_count_pass_ = false;
+  // The counting pass's lines of every document (only when it ran).
+  internal::LineStore lines_;
+  std::vector<std::vector<KeyedLine>> stored_lines_;  // per worker, scratch
   // Of the batch being written and the one being prepared: document d's
   // is work_[d % work_.size()] (twice the documents of a batch).
   std::vector<DocWork> work_;
@@ -144,7 +142,6 @@ class CleanJob {
   LineCounter counter_;
   bool counted_ = false;  // a first pass read and accounted every record
   std::vector<uint64_t> documents_;
-  CleanStats stats_;
   std::unordered_map<uint64_t, BoilerplateLine> boilerplate_lines_;
   // Ids of the documents that are the first of their site to carry a
   // recurring line, by ordinal (LineCounter's first_doc).
@@ -197,29 +194,67 @@ absl::Status CleanJob::CountPass() {
   // Workers prepare a batch; the counter takes it in input order, so the
   // near-duplicate rule sees documents in the same order for any thread
   // count.
-  internal::LineCountBatch batch(&counter_, threads_);
-  uint64_t docs = 0, bytes = 0;
+  // The repeat finder runs here too when its lines are the counter's (the
+  // default normalization): each line is normalized once in the job, and
+  // the rewrite pass takes its cuts and lines from lines_.
+  internal::LineCountBatch::PrepareFn prepare;
+  if (finder_in_count_pass_) {
+    prepare = [this](int worker, std::string_view text, std::string_view site,
+                     internal::CountedLines* kept) {
+      RepeatFinder& finder = finders_[worker];
+      finder.FindKeepingWordHashes(text, &kept->repeat_cuts);
+      kept->lines = finder.lines();
+      return LineCounter::Prepare(finder, site);
+    };
+  }
   documents_.assign(files_.size(), 0);
-  if (auto s = internal::ReadFirstPass(
-          files_, options_.reader, options_.cancel, &stats_, &rejected_,
-          [&](size_t f, const Record& record) {
-            ++documents_[f];
-            batch.Add(record.text, UrlHost(record.url));
-            bytes += record.raw.size();
-            Report("count", ++docs, bytes);
-            return absl::OkStatus();
-          });
+  if (auto s = CountLinePass(&counter_, threads_, &lines_, std::move(prepare),
+                             /*account=*/true,
+                             [this](size_t f) { ++documents_[f]; });
       !s.ok()) {
     return s;
   }
-  batch.Flush();
-  Report("count", docs, bytes, /*force=*/true);
   stats_.count_near_duplicates = counter_.near_duplicates();
   // Weak evidence needs one document less than min_docs (at least 2).
   counter_.Finish(std::max<uint32_t>(2, options_.boilerplate_options.min_docs - 1));
   counted_ = true;
   stats_.stage_seconds.push_back({"count", SecondsSince(start)});
   return absl::OkStatus();
+}
+
+// Prepare from what the counting pass kept of the document (its lines,
+// and with finder_in_count_pass_ its repeat cuts): no line is normalized
+// again. Returns false, having done nothing, when it kept nothing of it.
+bool CleanJob::PrepareFromCountPass(int worker, uint64_t ordinal,
+                                    const Record& record, DocWork* work) {
+  if (!lines_.has(ordinal)) return false;
+  const std::string_view text = record.text;
+  std::vector<KeyedLine>& lines = stored_lines_[worker];
+  lines_.Lines(ordinal, &lines);
+  // A file changed between the passes may not match its lines: worked out
+  // again (what the run makes of such a file is undefined, but no cut may
+  // fall outside the text).
+  if (!lines.empty() && lines.back().cut_end > text.size()) return false;
+  std::vector<Cut> repeat_cuts, boilerplate_cuts;
+  if (finder_in_count_pass_) {
+    const absl::Span<const Cut> stored = lines_.RepeatCuts(ordinal);
+    repeat_cuts.assign(stored.begin(), stored.end());
+  } else if (options_.repeats) {
+    finders_[worker].Find(text, &repeat_cuts);
+  }
+  FindBoilerplate(lines, UrlHost(record.url), counter_,
+                  options_.boilerplate_options, &boilerplate_cuts);
+  const uint64_t site = LineCounter::SiteKey(UrlHost(record.url));
+  for (const KeyedLine& line : lines) {
+    const LineCounter::LineEvidence e = counter_.SiteEvidence(site, line.key);
+    if (e.docs > 0 && e.first_doc == ordinal) {
+      work->first_of_a_line = true;
+      break;
+    }
+  }
+  work->cuts = MergeCuts(std::move(repeat_cuts), std::move(boilerplate_cuts));
+  if (!syndication_) Complete(record, work);
+  return true;
 }
 
 void CleanJob::Prepare(int worker, uint64_t ordinal, const Record& record,
@@ -233,6 +268,7 @@ void CleanJob::Prepare(int worker, uint64_t ordinal, const Record& record,
   }
   std::vector<Cut> repeat_cuts, boilerplate_cuts;
   RepeatFinder& finder = finders_[worker];
+  if (PrepareFromCountPass(worker, ordinal, record, work)) return;
   if (options_.repeats) finder.Find(text, &repeat_cuts);
   if (options_.boilerplate) {
     // The line counts are keys of the default normalization.
@@ -543,17 +579,7 @@ std::string CleanJob::StatsJson() const {
 
 absl::StatusOr<CleanStats> CleanJob::Run() {
   const auto start = Clock::now();
-  if (auto s = files_.Open(inputs_, outdir_, options_.overwrite, options_.reader,
-                             options_.output_format == OutputFormat::kTextJsonl);
-      !s.ok()) {
-    return s;
-  }
-  if (auto s = rejected_.Open(files_.OutPath("rejected.jsonl")); !s.ok()) return s;
-  stats_.files.resize(files_.size());
-  for (size_t f = 0; f < files_.size(); ++f) {
-    stats_.files[f].path = files_.display(f);
-    stats_.files[f].output = files_.output_name(f);
-  }
+  if (auto s = OpenFiles(); !s.ok()) return s;
   for (auto [name, writer] : {std::pair{"edits.jsonl", &edits_},
                               std::pair{"removed.jsonl", &removed_}}) {
     auto w = RecordWriter::Create(files_.OutPath(name), InputFormat::kJsonl,
@@ -633,15 +659,7 @@ absl::StatusOr<CleanStats> CleanJob::Run() {
       if (auto s = files_.Stage(std::move(*w)); !s.ok()) return s;
     }
   }
-  internal::WriteReportFn write_report;
-  if (options_.report) {
-    write_report = [this](std::string_view json) {
-      return internal::WriteRunReport(outdir_, json, options_.reader);
-    };
-  }
-  if (auto s = internal::CommitJob(files_, rejected_, start, &stats_,
-                                   [this] { return StatsJson(); }, write_report);
-      !s.ok()) {
+  if (auto s = Commit(start, [this] { return StatsJson(); }); !s.ok()) {
     return s;
   }
   return stats_;

@@ -21,6 +21,7 @@
 #include "neardup/text.h"
 #include "pipeline/dedup_signer.h"
 #include "pipeline/job.h"
+#include "pipeline/job_base.h"
 #include "pipeline/packed_signatures.h"
 #include "pipeline/run_report.h"
 #include "pipeline/similarity_method.h"
@@ -117,16 +118,14 @@ struct Batch {
 struct Worker {
   internal::DocSigner signer;
   uint64_t repaired = 0;
+  std::vector<KeyedLine> lines;  // main_text: the document's kept lines
 };
 
-class DedupJob {
+class DedupJob : internal::JobBase<DedupOptions, DedupStats> {
  public:
   DedupJob(const std::vector<InputFile>& inputs, std::string outdir,
            const DedupOptions& options, const ProgressFn& progress)
-      : inputs_(inputs),
-        outdir_(std::move(outdir)),
-        options_(options),
-        progress_(progress) {}
+      : JobBase(inputs, std::move(outdir), options, progress) {}
 
   absl::StatusOr<DedupStats> Run();
   ~DedupJob() {
@@ -205,21 +204,9 @@ class DedupJob {
   // Moves the signatures and ids into spill files in the output folder.
   // Requires that no worker is signing.
   absl::Status Spill();
-  void Report(std::string_view stage, uint64_t records, uint64_t bytes,
-              bool force = false, uint64_t total_records = 0);
-  std::string OutPath(std::string_view name) const {
-    return files_.OutPath(name);
-  }
 
-  std::vector<InputFile> inputs_;
-  internal::JobFiles files_;
-  std::string outdir_;
-  DedupOptions options_;
-  internal::ProgressReporter progress_;
-  DedupStats stats_;
   Documents docs_;
   std::unique_ptr<MinHasher> minhasher_;
-  internal::RejectionLog rejected_;
   std::string spill_path_;
   std::FILE* spill_ = nullptr;
   uint64_t spill_values_ = 0;
@@ -228,6 +215,7 @@ class DedupJob {
   std::vector<uint32_t> row_a_, row_b_;
   bool spilled_ = false;  // Spill was called
   LineCounter line_counts_;  // main_text
+  internal::LineStore lines_;  // main_text: the counting pass's lines
   // DedupOptions::report: the documents the page shows (sorted), and their
   // texts, kept as the write pass reads them.
   std::vector<uint64_t> report_docs_;
@@ -285,24 +273,12 @@ absl::Status DedupJob::Setup() {
   options_.threads = internal::JobThreads(options_.threads);
   stats_.threads = options_.threads;
   if (method().signs_rows()) {
-    minhasher_ = std::make_unique<MinHasher>(*MinHasher::Create(
-        {.num_perm = options_.num_perm, .seed = options_.seed}));
+    minhasher_ =
+        std::make_unique<MinHasher>(*MinHasher::Create(MinHashOptionsOf(options_)));
     docs_.signatures.Init(static_cast<size_t>(options_.num_perm));
-    stats_.lsh = {options_.bands, options_.rows};
+    stats_.lsh = LshParamsOf(options_);
   }
-  if (auto s = files_.Open(inputs_, outdir_, options_.overwrite,
-                              options_.reader,
-                              options_.output_format == OutputFormat::kTextJsonl);
-      !s.ok()) {
-    return s;
-  }
-  if (auto s = rejected_.Open(OutPath("rejected.jsonl")); !s.ok()) return s;
-  stats_.files.resize(inputs_.size());
-  for (size_t f = 0; f < inputs_.size(); ++f) {
-    stats_.files[f].path = files_.display(f);
-    stats_.files[f].output = files_.output_name(f);
-  }
-  return absl::OkStatus();
+  return OpenFiles();
 }
 
 uint64_t DedupJob::EstimatedPeakBytes(uint64_t docs, uint64_t id_bytes,
@@ -345,11 +321,13 @@ absl::Status DedupJob::CheckMemory(size_t id_bytes, bool* spill) const {
   if (options_.max_memory_bytes == 0) return absl::OkStatus();
   const uint64_t docs = docs_.size() + 1;
   const uint64_t held = docs_.ids.held_bytes() + id_bytes;
-  if (EstimatedPeakBytes(docs, spilled_ ? 0 : held, spilled_) <=
+  // main_text: the counting pass's lines are held until the sign pass ends.
+  const uint64_t lines = lines_.bytes();
+  if (EstimatedPeakBytes(docs, spilled_ ? 0 : held, spilled_) + lines <=
       options_.max_memory_bytes) {
     return absl::OkStatus();
   }
-  const uint64_t estimate = EstimatedPeakBytes(docs, 0, true);
+  const uint64_t estimate = EstimatedPeakBytes(docs, 0, true) + lines;
   if (!spilled_ && estimate <= options_.max_memory_bytes) {
     *spill = true;
     return absl::OkStatus();
@@ -375,12 +353,6 @@ absl::Status DedupJob::Spill() {
   return absl::OkStatus();
 }
 
-void DedupJob::Report(std::string_view stage, uint64_t records, uint64_t bytes,
-                      bool force, uint64_t total_records) {
-  progress_.Report({stage, records, bytes, files_.total_bytes(), total_records},
-                   force);
-}
-
 absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
   const size_t n = batch.size;
   const size_t k = static_cast<size_t>(options_.num_perm);
@@ -395,8 +367,11 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
   auto sign = [&](int w, size_t i) {
     Worker& worker = workers[w];
     const size_t doc = batch.first + i;
+    const bool kept = lines_.has(doc);
+    if (kept) lines_.Lines(doc, &worker.lines);
     const internal::DocSignature sig = worker.signer.Sign(
         batch.Text(i), options_.main_text ? batch.sites[i] : std::string_view(),
+        kept ? &worker.lines : nullptr,
         rows ? absl::MakeSpan(batch.rows.data() + i * k, k)
              : absl::Span<uint32_t>());
     worker.repaired += sig.repaired;
@@ -445,22 +420,13 @@ absl::Status DedupJob::CountLines() {
     stats_.stage_seconds.push_back({"count", SecondsSince(start)});
     return absl::OkStatus();
   }
-  internal::LineCountBatch batch(&line_counts_, options_.threads);
-  uint64_t docs = 0, bytes = 0;
-  if (auto s = internal::ReadFirstPass(
-          files_, options_.reader, options_.cancel, /*stats=*/nullptr,
-          /*rejected=*/nullptr,
-          [&](size_t, const Record& record) {
-            batch.Add(record.text, UrlHost(record.url));
-            bytes += record.raw.size();
-            Report("count", ++docs, bytes);
-            return absl::OkStatus();
-          });
+  // Each document's lines are kept for the sign pass (MainText), which
+  // then normalizes no line again.
+  if (auto s = CountLinePass(&line_counts_, options_.threads, &lines_,
+                             /*prepare=*/nullptr, /*account=*/false, nullptr);
       !s.ok()) {
     return s;
   }
-  batch.Flush();
-  Report("count", docs, bytes, /*force=*/true);
   line_counts_.Finish(
       std::max<uint32_t>(2, options_.main_text_boilerplate.min_docs));
   stats_.stage_seconds.push_back({"count", SecondsSince(start)});
@@ -474,7 +440,7 @@ absl::Status DedupJob::SignPass() {
     workers.push_back(Worker{
         internal::DocSigner(options_, *Shingler::Create(options_.shingles),
                             minhasher_.get(), &line_counts_),
-        0});
+        0, {}});
   }
   if (method().keeps_sets(options_)) {
     spill_path_ = OutPath(".neardup-shingles.tmp-" + std::to_string(getpid()));
@@ -948,16 +914,9 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
       fc.kept = fc.read - fc.rejected - fc.removed;
     }
   }
-  internal::WriteReportFn write_report;
-  if (options_.report) {
-    write_report = [this](std::string_view json) {
-      return internal::WriteRunReport(outdir_, json, options_.reader,
-                                      &report_texts_);
-    };
-  }
-  if (auto s = internal::CommitJob(
-          files_, rejected_, start, &stats_,
-          [this] { return StatsToJson(stats_, options_); }, write_report);
+  if (auto s = Commit(
+          start, [this] { return StatsToJson(stats_, options_); },
+          &report_texts_);
       !s.ok()) {
     return s;
   }
@@ -1026,8 +985,8 @@ absl::StatusOr<DedupOptions> ResolveDedupOptions(const DedupOptions& options) {
                    "): DedupOptions.seed seeds both the shingle hashes and "
                    "the permutations; set seed instead");
   }
-  o.shingles.seed = o.seed;
-  if (o.keep == KeepPolicy::kField) o.reader.number_field = o.keep_field;
+  o.shingles = ShingleOptionsOf(o);
+  o.reader = ReaderOptionsOf(o);
   if (auto s = method->ResolveTables(&o); !s.ok()) return s;
   if (auto shingler = Shingler::Create(o.shingles); !shingler.ok()) {
     return shingler.status();

@@ -33,8 +33,15 @@ absl::StatusOr<DocSigner> DocSigner::Create(const DedupOptions& options,
 
 DocSignature DocSigner::Sign(std::string_view text, std::string_view site,
                              absl::Span<uint32_t> row) {
+  return Sign(text, site, nullptr, row);
+}
+
+DocSignature DocSigner::Sign(std::string_view text, std::string_view site,
+                             const std::vector<KeyedLine>* lines,
+                             absl::Span<uint32_t> row) {
   if (counts_ != nullptr) {
-    text = MainText(text, site, *counts_, boilerplate_, &cuts_, &main_text_);
+    text = MainText(text, site, *counts_, boilerplate_, lines, &cuts_,
+                    &main_text_);
   }
   DocSignature out;
   const std::string_view normalized = method_->Sign(text, scratch_, row, &out);

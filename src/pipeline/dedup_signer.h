@@ -70,13 +70,24 @@ inline size_t CountWords(std::string_view normalized) {
 // digit (a page that is all furniture is compared whole rather than as an
 // empty text). Uses *cuts and *scratch; the result points into `text` or
 // *scratch.
+// With `lines` (not null), those are the text's lines as FindBoilerplate
+// takes them (the counting pass kept them: LineCounter::Prepare): no line
+// is normalized again.
 inline std::string_view MainText(std::string_view text, std::string_view site,
                                  const LineCounter& counts,
                                  const BoilerplateOptions& options,
+                                 const std::vector<KeyedLine>* lines,
                                  std::vector<Cut>* cuts, std::string* scratch) {
   cuts->clear();
   if (site.empty()) return text;
-  FindBoilerplate(text, site, counts, options, cuts);
+  // Lines that do not fit the text (a file changed between the passes)
+  // are not used.
+  if (lines != nullptr &&
+      (lines->empty() || lines->back().cut_end <= text.size())) {
+    FindBoilerplate(*lines, site, counts, options, cuts);
+  } else {
+    FindBoilerplate(text, site, counts, options, cuts);
+  }
   if (cuts->empty()) return text;
   scratch->clear();
   size_t at = 0;
@@ -92,6 +103,13 @@ inline std::string_view MainText(std::string_view text, std::string_view site,
     }
   }
   return text;
+}
+
+inline std::string_view MainText(std::string_view text, std::string_view site,
+                                 const LineCounter& counts,
+                                 const BoilerplateOptions& options,
+                                 std::vector<Cut>* cuts, std::string* scratch) {
+  return MainText(text, site, counts, options, nullptr, cuts, scratch);
 }
 
 // Returns the number of distinct values in `hashes` (shingle hashes: their
@@ -185,6 +203,12 @@ class DocSigner {
   // A method that signs_rows() writes `row` (num_perm values; empty for
   // other methods).
   DocSignature Sign(std::string_view text, std::string_view site,
+                    absl::Span<uint32_t> row);
+  // The same, given the text's lines as the counting pass kept them
+  // (LineCounter::Prepare(text, site, lines)), so that main_text
+  // normalizes no line again; `lines` null is Sign(text, site, row).
+  DocSignature Sign(std::string_view text, std::string_view site,
+                    const std::vector<KeyedLine>* lines,
                     absl::Span<uint32_t> row);
 
   // DedupOptions::containment estimated (VerifyMode::kSignature, kMinHash).

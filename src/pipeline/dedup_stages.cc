@@ -157,8 +157,7 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
   const size_t k = static_cast<size_t>(options.num_perm);
   const SimilarityMethod& method = SimilarityMethod::Of(options.method);
   if (method.signs_rows()) {
-    auto hasher =
-        MinHasher::Create({.num_perm = options.num_perm, .seed = options.seed});
+    auto hasher = MinHasher::Create(MinHashOptionsOf(options));
     if (!hasher.ok()) return hasher.status();
     minhasher = std::make_unique<MinHasher>(*std::move(hasher));
   }

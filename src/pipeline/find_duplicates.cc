@@ -131,7 +131,7 @@ absl::StatusOr<Duplicates> FindDuplicates(size_t n, const TextFn& text,
   const internal::SimilarityMethod& m = internal::SimilarityMethod::Of(o.method);
   std::optional<MinHasher> hasher;
   if (m.signs_rows()) {
-    auto h = MinHasher::Create({.num_perm = o.num_perm, .seed = o.seed});
+    auto h = MinHasher::Create(MinHashOptionsOf(o));
     if (!h.ok()) return h.status();
     hasher.emplace(*std::move(h));
   }

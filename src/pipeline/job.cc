@@ -866,11 +866,25 @@ void LineCountBatch::Launch() {
       return std::string_view(all).substr(begin, ends[i] - begin);
     };
     part.prepared.resize(n);
-    ParallelFor(threads_, n, [&](int, size_t i) {
-      part.prepared[i] = LineCounter::Prepare(piece(part.texts, part.text_ends, i),
-                                              piece(part.sites, part.site_ends, i));
+    // The kept lines' buffers are reused from batch to batch.
+    if (store_ != nullptr && part.kept.size() < n) part.kept.resize(n);
+    ParallelFor(threads_, n, [&](int worker, size_t i) {
+      const std::string_view text = piece(part.texts, part.text_ends, i);
+      const std::string_view site = piece(part.sites, part.site_ends, i);
+      if (store_ == nullptr) {
+        part.prepared[i] = LineCounter::Prepare(text, site);
+      } else if (prepare_) {
+        part.kept[i].repeat_cuts.clear();
+        part.prepared[i] = prepare_(worker, text, site, &part.kept[i]);
+      } else {
+        part.kept[i].repeat_cuts.clear();
+        part.prepared[i] = LineCounter::Prepare(text, site, &part.kept[i].lines);
+      }
     });
-    for (size_t i = 0; i < n; ++i) counter_->Add(part.prepared[i]);
+    for (size_t i = 0; i < n; ++i) {
+      counter_->Add(part.prepared[i]);
+      if (store_ != nullptr) store_->Append(part.kept[i]);
+    }
     part.prepared.clear();
     // A buffer that grew for a very long document is not kept.
     if (part.texts.capacity() > (size_t{64} << 20)) std::string().swap(part.texts);

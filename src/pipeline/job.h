@@ -23,6 +23,7 @@
 #include "neardup/io.h"
 #include "neardup/pipeline.h"
 #include "pipeline/json_writer.h"
+#include "pipeline/line_store.h"
 
 namespace neardup::internal {
 
@@ -301,10 +302,23 @@ absl::StatusOr<LineCounter> ReadLineCounts(const std::string& path);
 // counter in order, so the counts do not depend on the thread count. A full
 // batch is counted on another thread while the caller reads the next one
 // (two batches of about 8 MiB of text, their buffers reused).
+//
+// With a `store`, what each document's preparation keeps of its lines
+// (CountedLines) is appended to it in input order, for a second pass that
+// then normalizes no line again. `prepare` (default: LineCounter::Prepare
+// with the lines kept) prepares one document on worker `worker` (0 to
+// threads - 1; two calls at once never share a worker), filling *kept.
 class LineCountBatch {
  public:
-  LineCountBatch(LineCounter* counter, int threads)
-      : counter_(counter), threads_(threads) {}
+  using PrepareFn = std::function<LineCounter::Prepared(
+      int worker, std::string_view text, std::string_view site,
+      CountedLines* kept)>;
+  LineCountBatch(LineCounter* counter, int threads, LineStore* store = nullptr,
+                 PrepareFn prepare = nullptr)
+      : counter_(counter),
+        threads_(threads),
+        store_(store),
+        prepare_(std::move(prepare)) {}
   LineCountBatch(const LineCountBatch&) = delete;
   LineCountBatch& operator=(const LineCountBatch&) = delete;
   // Adds a document; starts counting the batch once it holds 8 MiB.
@@ -320,12 +334,15 @@ class LineCountBatch {
     std::string texts, sites;
     std::vector<size_t> text_ends, site_ends;
     std::vector<LineCounter::Prepared> prepared;
+    std::vector<CountedLines> kept;  // with a store
   };
   // Starts counting parts_[current_] and switches to the other part.
   void Launch();
 
   LineCounter* counter_;
   int threads_;
+  LineStore* store_;
+  PrepareFn prepare_;
   Part parts_[2];
   int current_ = 0;
   size_t bytes_ = 0;

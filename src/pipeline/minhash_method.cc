@@ -52,7 +52,7 @@ class MinHashMethodImpl final : public SimilarityMethod {
   }
 
   absl::Status ResolveTables(DedupOptions* o) const override {
-    auto hasher = MinHasher::Create({.num_perm = o->num_perm, .seed = o->seed});
+    auto hasher = MinHasher::Create(MinHashOptionsOf(*o));
     if (!hasher.ok()) return hasher.status();
     if (o->bands != 0 || o->rows != 0) {
       if (o->bands <= 0 || o->rows <= 0 ||

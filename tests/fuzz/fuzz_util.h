@@ -1,7 +1,8 @@
 // Helpers shared by neardup's fuzz targets: a check that aborts with a
 // message (so that libFuzzer and the corpus replay both report it as a
-// crash), a reader of option bytes from the front of an input, and a loop
-// that reads every record of an in-memory file.
+// crash), a reader of option bytes from the front of an input, a loop
+// that reads every record of an in-memory file, and the files of formats
+// with checksums.
 
 #ifndef NEARDUP_TESTS_FUZZ_FUZZ_UTIL_H_
 #define NEARDUP_TESTS_FUZZ_FUZZ_UTIL_H_
@@ -51,7 +52,6 @@ class FuzzInput {
   std::string_view rest_;
 };
 
-// What reading a whole file gave.
 // The little-endian 64-bit value at s[at, at + 8) (the byte order of
 // neardup's files), and writing one there.
 inline uint64_t GetU64(const std::string& s, size_t at) {
@@ -80,6 +80,7 @@ class FileOrder {
   uint64_t last_line_ = 0, last_offset_ = 0;
 };
 
+// What reading a whole file gave.
 struct ReadCounts {
   uint64_t records = 0;
   uint64_t rejections = 0;
@@ -132,6 +133,37 @@ ReadCounts ReadEverything(std::string_view bytes, const ReaderOptions& options,
   }
   FUZZ_CHECK(reader->Next(&record, &rejection) == RecordReader::Result::kEnd);
   return counts;
+}
+
+// The body of a reader's fuzz target: ReadEverything of the input with
+// the default options, then with `small` and a 64-byte document limit
+// (where documents are cut and rejected most).
+template <typename CheckRecord>
+int ReadWithBothLimits(const uint8_t* data, size_t size, ReaderOptions small,
+                       NewReaderFn new_reader, CheckRecord check) {
+  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  ReadEverything(bytes, ReaderOptions{}, new_reader, check);
+  small.max_document_bytes = 64;
+  ReadEverything(bytes, small, new_reader, check);
+  return 0;
+}
+
+// The file a fuzz target of a format with checksums reads, and the mode
+// byte before it.
+struct ChecksummedFile {
+  uint8_t mode = 0;
+  std::string file;
+};
+// Takes the mode byte from `input`, then the rest as the file, with its
+// checksums made right by `fix_checksums` when the mode's lowest bit is
+// set, so that fuzzing reaches what lies behind them.
+template <typename FixChecksums>
+ChecksummedFile FileOfInput(FuzzInput* input, FixChecksums fix_checksums) {
+  ChecksummedFile out;
+  out.mode = input->Byte();
+  out.file = std::string(input->rest());
+  if (out.mode & 1) fix_checksums(&out.file);
+  return out;
 }
 
 }  // namespace neardup::fuzz

@@ -48,9 +48,8 @@ void FixChecksums(std::string* file) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   neardup::fuzz::FuzzInput input(data, size);
-  const uint8_t mode = input.Byte();
-  std::string file(input.rest());
-  if (mode & 1) FixChecksums(&file);
+  const std::string file =
+      neardup::fuzz::FileOfInput(&input, FixChecksums).file;
   auto view = neardup::internal::IndexFileView::Open(file, "fuzz.ndx");
   if (view.ok()) {
     auto proto = neardup::Index::Create(view->options());

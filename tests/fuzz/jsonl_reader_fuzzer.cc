@@ -10,33 +10,27 @@
 
 namespace {
 
-using neardup::ReaderOptions;
 using neardup::Record;
 
-void Read(std::string_view bytes, const ReaderOptions& options) {
-  neardup::fuzz::ReadEverything(
-      bytes, options, &neardup::internal::NewJsonlReader, [](const Record& r) {
-        // A record is one line: no line break inside.
-        FUZZ_CHECK(r.raw.find('\n') == std::string_view::npos);
-        // simdjson validated the line, so the text is well-formed UTF-8, and
-        // its token is a JSON string inside the line.
-        FUZZ_CHECK(neardup::IsValidUtf8(r.text));
-        FUZZ_CHECK(r.text_token_begin < r.text_token_end);
-        FUZZ_CHECK(r.text_token_end <= r.raw.size());
-        FUZZ_CHECK(r.raw[r.text_token_begin] == '"');
-        FUZZ_CHECK(r.raw[r.text_token_end - 1] == '"');
-        // (An id may be empty: "id":"" is read as written.)
-      });
+void CheckJsonlRecord(const Record& r) {
+  // A record is one line: no line break inside.
+  FUZZ_CHECK(r.raw.find('\n') == std::string_view::npos);
+  // simdjson validated the line, so the text is well-formed UTF-8, and its
+  // token is a JSON string inside the line.
+  FUZZ_CHECK(neardup::IsValidUtf8(r.text));
+  FUZZ_CHECK(r.text_token_begin < r.text_token_end);
+  FUZZ_CHECK(r.text_token_end <= r.raw.size());
+  FUZZ_CHECK(r.raw[r.text_token_begin] == '"');
+  FUZZ_CHECK(r.raw[r.text_token_end - 1] == '"');
+  // (An id may be empty: "id":"" is read as written.)
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  Read(bytes, ReaderOptions{});
-  ReaderOptions small;
-  small.max_document_bytes = 64;
+  neardup::ReaderOptions small;
   small.id_field = "text";  // the same field read twice
-  Read(bytes, small);
-  return 0;
+  return neardup::fuzz::ReadWithBothLimits(data, size, small,
+                                           &neardup::internal::NewJsonlReader,
+                                           CheckJsonlRecord);
 }

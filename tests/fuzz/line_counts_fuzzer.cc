@@ -45,9 +45,7 @@ void FixChecksums(std::string* file) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   neardup::fuzz::FuzzInput input(data, size);
-  const uint8_t mode = input.Byte();
-  std::string file(input.rest());
-  if (mode & 1) FixChecksums(&file);
+  const auto [mode, file] = neardup::fuzz::FileOfInput(&input, FixChecksums);
   auto loaded = neardup::LineCounter::Deserialize(file);
   if (loaded.ok()) {
     FUZZ_CHECK(loaded->Serialize() == file);

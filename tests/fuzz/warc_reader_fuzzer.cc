@@ -9,27 +9,21 @@
 
 namespace {
 
-using neardup::ReaderOptions;
 using neardup::Record;
 
-void Read(std::string_view bytes, const ReaderOptions& options) {
-  neardup::fuzz::ReadEverything(
-      bytes, options, &neardup::internal::NewWarcReader, [](const Record& r) {
-        // A document is a whole record: it starts with its version line.
-        FUZZ_CHECK(r.raw.substr(0, 7) == "WARC/1.");
-        FUZZ_CHECK(!r.id.empty());
-        FUZZ_CHECK(r.text_token_begin == 0 && r.text_token_end == 0);
-      });
+void CheckWarcRecord(const Record& r) {
+  // A document is a whole record: it starts with its version line.
+  FUZZ_CHECK(r.raw.substr(0, 7) == "WARC/1.");
+  FUZZ_CHECK(!r.id.empty());
+  FUZZ_CHECK(r.text_token_begin == 0 && r.text_token_end == 0);
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  const std::string_view bytes(reinterpret_cast<const char*>(data), size);
-  Read(bytes, ReaderOptions{});
-  ReaderOptions small;
-  small.max_document_bytes = 64;
+  neardup::ReaderOptions small;
   small.keep_pass_through = false;
-  Read(bytes, small);
-  return 0;
+  return neardup::fuzz::ReadWithBothLimits(data, size, small,
+                                           &neardup::internal::NewWarcReader,
+                                           CheckWarcRecord);
 }
