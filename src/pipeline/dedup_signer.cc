@@ -21,7 +21,10 @@ DocSigner::DocSigner(const DedupOptions& options, Shingler shingler,
                .counts_sizes = method_->counts_sizes(options),
                .keeps_sets = method_->keeps_sets(options),
                .shingler = std::move(shingler),
-               .normalizer = Normalizer(options.shingles.normalize)} {}
+               .normalizer = Normalizer(options.shingles.normalize),
+               .hashes = {},
+               .normalized = {},
+               .distinct = {}} {}
 
 absl::StatusOr<DocSigner> DocSigner::Create(const DedupOptions& options,
                                             const MinHasher* hasher,
