@@ -126,6 +126,12 @@ std::string Crawl() {
   return out;
 }
 
+// The crawl written to DIR/a.jsonl, as a run's inputs.
+absl::StatusOr<std::vector<InputFile>> CrawlInputs(const fs::path& dir) {
+  test::WriteFile(dir / "a.jsonl", Crawl());
+  return PlanInputs({(dir / "a.jsonl").string()});
+}
+
 struct SpillCase {
   const char* name;
   DedupMethod method;
@@ -138,8 +144,7 @@ class SpillTest : public ::testing::TestWithParam<SpillCase> {};
 TEST_P(SpillTest, SpilledRunsWriteWhatUnboundedRunsWrite) {
   test::ScratchDir scratch;
   const fs::path dir = scratch.path();
-  test::WriteFile(dir / "a.jsonl", Crawl());
-  auto inputs = PlanInputs({(dir / "a.jsonl").string()});
+  auto inputs = CrawlInputs(dir);
   ASSERT_OK(inputs);
   DedupOptions options;
   options.method = GetParam().method;
@@ -212,8 +217,7 @@ TEST_P(SpillTest, SpilledRunsWriteWhatUnboundedRunsWrite) {
 TEST(SpillIndexTest, SpilledRunsAddTheSameGeneration) {
   test::ScratchDir scratch;
   const fs::path dir = scratch.path();
-  test::WriteFile(dir / "a.jsonl", Crawl());
-  auto inputs = PlanInputs({(dir / "a.jsonl").string()});
+  auto inputs = CrawlInputs(dir);
   ASSERT_OK(inputs);
   DedupOptions options;
   options.threads = 2;
