@@ -20,6 +20,7 @@
 #include "neardup/pipeline.h"
 #include "neardup/simhash.h"
 #include "pipeline/json_writer.h"
+#include "tests/test_util.h"
 
 namespace neardup::internal {
 namespace {
@@ -482,10 +483,8 @@ TEST(SimilarityMethodTest, SignTraceHoldsTheMainText) {
   o = *ResolveDedupOptions(o);
   std::vector<std::string> pages;
   for (int p = 0; p < 8; ++p) {
-    std::string article;
-    for (int w = 0; w < 40; ++w) {
-      article += "a" + std::to_string(p * 1000 + w * 7 % 101) + " ";
-    }
+    std::string article;  // words without digits (digits normalize to 0)
+    for (int w = 0; w < 40; ++w) article += test::Word(p * 1000 + w) + " ";
     pages.push_back("Home News Sport\nSubscribe to our letter\n" + article +
                     "\nCopyright the example press\n");
   }

@@ -680,7 +680,7 @@ absl::Status ReadFirstPassInput(const FirstPassInput& input,
     counts->format = InputFormatName(in.format());
     counts->compression = CompressionName(in.compression());
   }
-  const bool whole = input.end == FirstPassInput::kWholeFile;
+  const bool to_end = input.end == FirstPassInput::kWholeFile;
   Record record;
   Rejection rejection;
   for (;;) {
@@ -690,7 +690,7 @@ absl::Status ReadFirstPassInput(const FirstPassInput& input,
     const uint64_t offset = rejected_record ? rejection.offset : record.offset;
     if (offset < input.begin) continue;
     // Offsets only grow, so the rest of the file belongs to later parts.
-    if (!whole && offset >= input.end) break;
+    if (!to_end && offset >= input.end) break;
     if (rejected_record) {
       if (stats == nullptr) continue;
       if (auto s = CountRejection(input.display, input.file, rejection, stats,
@@ -704,7 +704,7 @@ absl::Status ReadFirstPassInput(const FirstPassInput& input,
     if (stats != nullptr) CountDocument(input.file, record, stats);
     if (auto s = on_document(input.file, record); !s.ok()) return s;
   }
-  if (stats == nullptr || !whole) return absl::OkStatus();
+  if (stats == nullptr || input.begin != 0 || !to_end) return absl::OkStatus();
   counts->passed_through = in.passed_through();
   stats->passed_through += counts->passed_through;
   if (in.field_counts() != nullptr) stats->fields.Add(*in.field_counts());
