@@ -475,6 +475,23 @@ TEST(SimilarityMethodTest, SignTraceIsWhatWasSigned) {
   }
 }
 
+// A text without words is its one hash of its bytes; the trace gives it an
+// empty span, for word and character shingles alike (explain prints it).
+TEST(SimilarityMethodTest, SignTraceOfATextWithoutWords) {
+  for (const ShingleKind kind : {ShingleKind::kWord, ShingleKind::kChar}) {
+    DedupOptions o;
+    o.shingles.kind = kind;
+    o = *ResolveDedupOptions(o);
+    auto hasher = MinHasher::Create(MinHashOptionsOf(o));
+    auto signer = DocSigner::Create(o, &*hasher);
+    ASSERT_TRUE(signer.ok());
+    const Signed s = SignTraced(*signer, o, "!!! ???");
+    ASSERT_EQ(s.trace.hashes.size(), 1u);
+    ASSERT_EQ(s.trace.spans.size(), 1u);
+    EXPECT_EQ(s.trace.spans[0].In(s.trace.shingled), "");
+  }
+}
+
 // With main_text, the trace holds the text the method signed: without the
 // site's boilerplate lines, and how many were left out.
 TEST(SimilarityMethodTest, SignTraceHoldsTheMainText) {

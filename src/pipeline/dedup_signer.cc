@@ -66,6 +66,9 @@ void DocSigner::Trace(std::string_view text, std::string_view normalized,
   trace->repaired = DedupShingles(shingler, text, &trace->hashes);
   trace->shingled = shingler.normalized();
   shingler.SpansNormalized(trace->shingled, &trace->spans);
+  // A text without words has its one hash (of its bytes) and no span of
+  // its own: an empty one stands for it.
+  trace->spans.resize(trace->hashes.size());
 }
 
 }  // namespace neardup::internal

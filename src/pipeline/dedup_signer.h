@@ -195,7 +195,8 @@ struct SignTrace {
   // The shingle hashes of `text` as dedup computes them (DedupShingles,
   // with the signer's shingler), in document order, repeats included;
   // spans[i] is the place of hashes[i] in `shingled`, the shingler's
-  // normalized text (a text without words has one hash and no span).
+  // normalized text, one per hash (a text without words has one hash,
+  // of its bytes, and an empty span).
   std::vector<uint64_t> hashes;
   std::string shingled;
   std::vector<TextSpan> spans;
