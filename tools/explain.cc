@@ -482,8 +482,11 @@ absl::Status LoadRun(const std::string& stats_path, const CLI::App& cmd,
   if (!given("--num-perm") && p["num_perm"].get(n) == simdjson::SUCCESS) {
     c.num_perm = static_cast<int>(n);
   }
-  // A run of another method wrote the default bands and rows, unused.
-  if (c.method == "minhash" && !given("--bands") && !given("--rows") &&
+  // A run of a method without LSH bands wrote the default bands and rows,
+  // unused.
+  const auto method = ParseDedupMethod(c.method);
+  if (method.ok() && internal::SimilarityMethod::Of(*method).signs_rows() &&
+      !given("--bands") && !given("--rows") &&
       p["bands"].get(n) == simdjson::SUCCESS) {
     c.bands = static_cast<int>(n);
     if (p["rows"].get(n) == simdjson::SUCCESS) c.rows = static_cast<int>(n);
