@@ -598,19 +598,14 @@ int ExplainIndexed(const Removal& r, const Document& removed,
                     " that the removed record duplicates (was the generation "
                     "dropped, or is this another index?)"));
   }
-  // A method that reports a distance (SimHash) compares fingerprints.
-  const bool simhash =
-      internal::SimilarityMethod::Of(options.method).reports_distance();
+  const internal::SimilarityMethod& method =
+      internal::SimilarityMethod::Of(options.method);
   std::printf("index: the removed record's %s against the indexed %s of the "
-              "kept record (record %llu of the index): %s %g, %s %g: a "
-              "duplicate, as the run decided\n",
-              simhash ? "fingerprint" : "signature",
-              simhash ? "fingerprint" : "signature",
+              "kept record (record %llu of the index): %s: a duplicate, as "
+              "the run decided\n",
+              method.sketch_name(), method.sketch_name(),
               static_cast<unsigned long long>(kept->doc),
-              simhash ? "Hamming distance" : "similarity", kept->similarity,
-              simhash ? "at most" : "threshold",
-              simhash ? static_cast<double>(options.hamming)
-                      : options.threshold);
+              method.ExplainIndexMatch(kept->similarity, options).c_str());
   auto text = FindRecord(r.kept_file, r.kept_line, nullptr, options.reader);
   if (!text.ok() || text->id != r.kept_id) {
     std::printf("kept record's text: not readable at %s:%llu any more (%s): "

@@ -3,6 +3,7 @@
 // already (similarity_method.h).
 
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -89,6 +90,14 @@ class SimHashMethodImpl final : public SimilarityMethod {
   }
   std::string ExplainSettings(const DedupOptions& o) const override {
     return ", --hamming " + std::to_string(o.hamming);
+  }
+  const char* sketch_name() const override { return "fingerprint"; }
+  std::string ExplainIndexMatch(double distance,
+                                const DedupOptions& o) const override {
+    char buf[96];
+    std::snprintf(buf, sizeof(buf), "Hamming distance %g, at most %g",
+                  distance, static_cast<double>(o.hamming));
+    return buf;
   }
 
   bool reports_distance() const override { return true; }

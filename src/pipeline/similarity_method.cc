@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -46,6 +47,14 @@ void SimilarityMethod::WriteSimilarity(double similarity, JsonWriter* j) const {
 double SimilarityMethod::Shown(double similarity) const {
   return reports_distance() ? std::floor(similarity)
                             : std::round(similarity * 1e4) / 1e4;
+}
+
+std::string SimilarityMethod::ExplainIndexMatch(double similarity,
+                                                const DedupOptions& o) const {
+  char buf[96];
+  std::snprintf(buf, sizeof(buf), "similarity %g, threshold %g", similarity,
+                o.threshold);
+  return buf;
 }
 
 SketchColumns SketchColumns::Rows(absl::Span<const uint32_t> rows,

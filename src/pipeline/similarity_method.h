@@ -228,6 +228,13 @@ class SimilarityMethod {
   // after "--method NAME, word N-grams, seed S" (each part after ", ";
   // empty: nothing), for resolved `o`.
   virtual std::string ExplainSettings(const DedupOptions&) const { return {}; }
+  // What an index keeps of a document, as explain names it ("signature").
+  virtual const char* sketch_name() const { return "signature"; }
+  // What explain says of a removal against an indexed record: the
+  // `similarity` the index reported beside the run's limit under resolved
+  // `o` ("similarity 0.91, threshold 0.8"), in this method's words.
+  virtual std::string ExplainIndexMatch(double similarity,
+                                        const DedupOptions& o) const;
 
   // Writes a similarity as removed.jsonl does.
   void WriteSimilarity(double similarity, JsonWriter* j) const;
