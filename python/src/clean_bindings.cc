@@ -282,11 +282,10 @@ void BindSignals(py::module_& m) {
         std::vector<RepetitionSignals> out(input.size());
         {
           py::gil_scoped_release release;
-          Parallel(out.size(), threads, [&](size_t, size_t begin, size_t end) {
-            std::string scratch;
-            for (size_t i = begin; i < end; ++i) {
-              out[i] = ComputeRepetitionSignals(input.Get(i, &scratch));
-            }
+          const int workers = BatchWorkers(threads, out.size());
+          std::vector<std::string> scratch(workers);
+          internal::ParallelFor(workers, out.size(), [&](int w, size_t i) {
+            out[i] = ComputeRepetitionSignals(input.Get(i, &scratch[w]));
           });
         }
         return out;

@@ -94,6 +94,12 @@ void CheckThreads(int threads) {
   }
 }
 
+int BatchWorkers(int threads, size_t n) {
+  return static_cast<int>(std::clamp<size_t>(
+      static_cast<size_t>(internal::JobThreads(threads)), 1,
+      std::max<size_t>(n, 1)));
+}
+
 py::bytes Bytes(std::string_view s) { return py::bytes(s.data(), s.size()); }
 
 // Raises ValueError unless `ends`, the end offsets of items concatenated in

@@ -18,10 +18,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <type_traits>
 #include <vector>
 
+#include "neardup/internal/parallel.h"
 #include "neardup/neardup.h"
 
 namespace neardup::python {
@@ -259,20 +259,10 @@ class Texts {
 // Raises ValueError unless 0 <= threads <= kMaxThreads. Requires the GIL.
 void CheckThreads(int threads);
 
-// Runs work(w, begin, end) on `threads` threads (0: one per core), thread w
-// taking the contiguous slice [begin, end) of [0, n).
-template <typename Work>
-void Parallel(size_t n, int threads, const Work& work) {
-  size_t t = threads <= 0 ? std::max(1u, std::thread::hardware_concurrency())
-                          : static_cast<size_t>(threads);
-  t = std::max<size_t>(1, std::min(t, n));
-  std::vector<std::thread> pool;
-  for (size_t w = 1; w < t; ++w) {
-    pool.emplace_back(work, w, n * w / t, n * (w + 1) / t);
-  }
-  work(0, 0, n / t);
-  for (auto& thread : pool) thread.join();
-}
+// The workers of a batch call over n items on `threads` threads (0: one
+// per core): at least 1, at most n. The call gives each worker its own
+// scratch and runs internal::ParallelFor on this many threads.
+int BatchWorkers(int threads, size_t n);
 
 // ---------------------------------------------------------------------------
 // Small conversions

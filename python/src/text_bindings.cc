@@ -20,12 +20,11 @@ py::list NormalizeBatch(const py::iterable& texts,
   std::vector<std::string> out(input.size());
   {
     py::gil_scoped_release release;
-    Parallel(out.size(), threads, [&](size_t, size_t begin, size_t end) {
-      Normalizer normalizer(options);
-      std::string scratch;
-      for (size_t i = begin; i < end; ++i) {
-        normalizer.Normalize(input.Get(i, &scratch), &out[i]);
-      }
+    const int workers = BatchWorkers(threads, out.size());
+    std::vector<Normalizer> normalizers(workers, Normalizer(options));
+    std::vector<std::string> scratch(workers);
+    internal::ParallelFor(workers, out.size(), [&](int w, size_t i) {
+      normalizers[w].Normalize(input.Get(i, &scratch[w]), &out[i]);
     });
   }
   py::list result;

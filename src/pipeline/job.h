@@ -20,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "neardup/clean.h"
+#include "neardup/internal/parallel.h"
 #include "neardup/io.h"
 #include "neardup/pipeline.h"
 #include "pipeline/json_writer.h"
@@ -259,20 +260,6 @@ absl::Status ReadFirstPassInput(const FirstPassInput& input,
                                 JobStats* stats, RejectionLog* rejected,
                                 const DocumentFn& on_document);
 
-// Calls fn(worker, i) for every i in [0, n) on `threads` threads (the
-// caller's among them; at most n), worker being the thread's number in
-// [0, threads), and returns when every call returned. With `grain` > 0
-// (the default, 4), each worker takes the next `grain` indices whenever it
-// finishes its own, so that a long document (or a thread the machine runs
-// less often) does not leave the other threads idle; which worker gets an
-// index then varies from run to run, so fn's results must not depend on it
-// (give each i its own place). With `grain` 0, the indices are split into
-// `threads` contiguous ranges, worker w taking the w-th.
-// fn must be safe to call concurrently for different workers.
-void ParallelFor(int threads, size_t n,
-                 const std::function<void(int worker, size_t i)>& fn,
-                 size_t grain = 4);
-
 // One task at a time on another thread, for work that overlaps the
 // caller's (a batch is signed or counted while the next one is read).
 // Not thread safe: one thread calls Start and Wait.
@@ -416,9 +403,6 @@ class ProgressReporter {
   ProgressFn fn_;
   Clock::time_point last_ = Clock::now();
 };
-
-// The thread count of a job: `threads` when positive, else every core.
-int JobThreads(int threads);
 
 // Writes the accounting members that open stats.json: read, kept,
 // removed, rejected, passed_through, truncated.
