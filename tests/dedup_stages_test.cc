@@ -63,8 +63,8 @@ class DedupStagesTest : public ::testing::Test {
 TEST_F(DedupStagesTest, ByteRangesConcatenateToTheWholeFile) {
   auto whole = Sign(0, internal::DedupPartition::kWholeFile);
   ASSERT_OK(whole);
-  EXPECT_EQ(whole->read, 201u);
-  EXPECT_EQ(whole->rejected, 1u);
+  EXPECT_EQ(whole->file.read, 201u);
+  EXPECT_EQ(whole->file.rejected, 1u);
   EXPECT_EQ(whole->documents(), 200u);
   EXPECT_EQ(whole->signatures.size(), 200u * 112);
   EXPECT_NE(whole->rejected_jsonl.find("\"file\":\"in.jsonl\",\"line\":51"),
@@ -79,8 +79,8 @@ TEST_F(DedupStagesTest, ByteRangesConcatenateToTheWholeFile) {
           p + 1 == parts ? internal::DedupPartition::kWholeFile : size * (p + 1) / parts;
       auto part = Sign(begin, end);
       ASSERT_OK(part);
-      sum.read += part->read;
-      sum.rejected += part->rejected;
+      sum.file.read += part->file.read;
+      sum.file.rejected += part->file.rejected;
       sum.text_bytes += part->text_bytes;
       sum.line.insert(sum.line.end(), part->line.begin(), part->line.end());
       sum.ids += part->ids;
@@ -88,8 +88,8 @@ TEST_F(DedupStagesTest, ByteRangesConcatenateToTheWholeFile) {
                             part->signatures.end());
       sum.rejected_jsonl += part->rejected_jsonl;
     }
-    EXPECT_EQ(sum.read, whole->read) << parts;
-    EXPECT_EQ(sum.rejected, whole->rejected);
+    EXPECT_EQ(sum.file.read, whole->file.read) << parts;
+    EXPECT_EQ(sum.file.rejected, whole->file.rejected);
     EXPECT_EQ(sum.text_bytes, whole->text_bytes);
     EXPECT_EQ(sum.line, whole->line);  // line numbers count from the start
     EXPECT_EQ(sum.ids, whole->ids);

@@ -199,12 +199,12 @@ py::dict SignPartitionPy(const internal::DedupPartition& partition,
   }
   const auto n = static_cast<py::ssize_t>(s.documents());
   py::dict d;
-  d["format"] = s.format;
-  d["compression"] = s.compression;
-  d["read"] = s.read;
-  d["rejected"] = s.rejected;
-  d["passed_through"] = s.passed_through;
-  d["truncated"] = s.truncated;
+  d["format"] = s.file.format;
+  d["compression"] = s.file.compression;
+  d["read"] = s.file.read;
+  d["rejected"] = s.file.rejected;
+  d["passed_through"] = s.file.passed_through;
+  d["truncated"] = s.file.truncated;
   d["text_bytes"] = s.text_bytes;
   d["repaired_utf8"] = s.repaired_utf8;
   d["line"] = ToArray(std::move(s.line));

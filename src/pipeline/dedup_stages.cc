@@ -222,13 +222,7 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
       !s.ok()) {
     return s;
   }
-  const FileCounts& file = counted.files[0];
-  out.format = file.format;
-  out.compression = file.compression;
-  out.read = file.read;
-  out.rejected = file.rejected;
-  out.passed_through = file.passed_through;
-  out.truncated = file.truncated;
+  out.file = std::move(counted.files[0]);
   out.text_bytes = counted.text_bytes;
   out.rejected_jsonl = std::move(rejected.lines());
   return out;

@@ -111,12 +111,12 @@ absl::StatusOr<std::vector<DedupPartition>> PlanDedupPartitions(
     int64_t partition_bytes);
 
 // The documents of one partition, in input order, as RunDedup's first pass
-// sees them. Rejected records are counted in `read` and `rejected`.
+// sees them. Rejected records are counted in file.read and file.rejected.
 struct SignedPartition {
-  std::string format;       // jsonl, warc, text
-  std::string compression;  // none, gzip, zstd
-  uint64_t read = 0, rejected = 0, passed_through = 0;
-  uint64_t truncated = 0;  // documents read truncated (Oversize::kTruncate)
+  // As the first pass counts the partition's file: format, compression,
+  // read, rejected, passed_through and truncated (path, output, kept and
+  // removed are left empty and 0).
+  FileCounts file;
   uint64_t text_bytes = 0, repaired_utf8 = 0;
   // Per document: line (or record number), text bytes, keep-field value
   // (NaN when missing), and id (ids[id_end[i-1] .. id_end[i])).
