@@ -174,6 +174,11 @@ TEST(RecordReaderOpen, DetectsCompressionByMagicAndFormat) {
     EXPECT_EQ((*reader)->compression(), c.compression) << c.name;
     EXPECT_EQ((*reader)->format(), c.format) << c.name;
     EXPECT_EQ((*reader)->path(), path);
+    // Only uncompressed JSONL is read in ranges of its bytes on disk.
+    EXPECT_EQ((*reader)->reads_byte_ranges(),
+              c.format == InputFormat::kJsonl &&
+                  c.compression == Compression::kNone)
+        << c.name;
     const ReadResult r = ::neardup::test::ReadAll(reader->get());
     EXPECT_EQ(r.docs.size(), c.docs) << c.name;
     EXPECT_TRUE(r.rejections.empty()) << c.name;

@@ -98,7 +98,8 @@ struct ReaderOptions {
   bool keep_pass_through = true;
   // JSONL: lines that start before this byte offset (decompressed) are
   // skipped without being parsed (their line numbers still count), so that
-  // a file can be read in byte ranges (neardup.dask). Default: 0.
+  // a file can be read in byte ranges (neardup.dask; which files can:
+  // RecordReader::reads_byte_ranges). Default: 0.
   uint64_t skip_before_offset = 0;
 };
 
@@ -193,6 +194,13 @@ class RecordReader {
   InputFormat format() const { return format_; }
   Compression compression() const { return compression_; }
   const std::string& path() const { return path_; }
+  // True when the file can be read in ranges of its bytes on disk, each by
+  // a reader with ReaderOptions::skip_before_offset at the range's start:
+  // uncompressed JSONL (skip_before_offset counts decompressed bytes, and
+  // only JSONL skips).
+  bool reads_byte_ranges() const {
+    return format_ == InputFormat::kJsonl && compression_ == Compression::kNone;
+  }
 
  protected:
   RecordReader(std::string path, InputFormat format, Compression compression)

@@ -58,11 +58,8 @@ absl::StatusOr<std::vector<DedupPartition>> PlanDedupPartitions(
       return absl::NotFoundError(path + ": cannot read its size: " +
                                  error.message());
     }
-    // Only uncompressed JSONL is read from a byte offset without reading
-    // what comes before (ReaderOptions::skip_before_offset).
     uint64_t pieces = 1;
-    if ((*opened)->format() == InputFormat::kJsonl &&
-        (*opened)->compression() == Compression::kNone && partition_bytes > 0) {
+    if ((*opened)->reads_byte_ranges() && partition_bytes > 0) {
       const auto bytes = static_cast<uint64_t>(partition_bytes);
       pieces = std::max<uint64_t>(1, size / bytes + (size % bytes != 0));
     }
