@@ -23,7 +23,8 @@
 #            jsonl, --line-counts of an earlier run, --near-similarity 1
 #            --block-similarity 1, --explain ID, truncation
 #   explain  pairs by line, by id, across formats, each method; and
-#            OUT/removed.jsonl:LINE of several runs
+#            OUT/removed.jsonl:LINE of several runs, and of runs against an
+#            index folder (dedup --index, each method)
 #   report   `neardup report OUTDIR` of a --no-report run
 #   dask     (DASK=1) python3 -m neardup.dask with 2 workers, several
 #            methods and keep policies
@@ -255,6 +256,19 @@ run_side() {
              dedup-truncate dedup-linecounts dedup-char; do
     for line in 1 2 7 40; do
       explain_case "explain-removal-$run-$line" "o/$run/removed.jsonl:$line"
+    done
+  done
+  # explain: removals against an index folder (dedup --index), each method;
+  # the folders lie outside o/ (an index is not an output compared here).
+  mkdir -p idx
+  for method in minhash simhash exact; do
+    local run
+    for run in 1 2; do
+      c "index-$method-$run" "$nd" dedup "${inputs[run - 1]}" -o "o/index-$method-$run" \
+        --quiet --threads 2 --method "$method" --index "idx/$method"
+    done
+    for line in $(grep -n '"kept_source"' "o/index-$method-2/removed.jsonl" | head -n 2 | cut -d: -f1); do
+      explain_case "explain-index-$method-$line" "o/index-$method-2/removed.jsonl:$line"
     done
   done
   # report: a run without one, written afterwards.
