@@ -81,10 +81,14 @@ class MinHashMethodImpl final : public SimilarityMethod {
                         absl::Span<uint32_t> row,
                         DocSignature* out) const override {
     out->repaired = DedupShingles(s.shingler, text, &s.hashes);
-    // The row has num_perm values, so Sign cannot fail.
-    s.hasher->Sign(s.hashes, row).IgnoreError();
+    // The row has num_perm values, so signing cannot fail.
     if (s.counts_sizes) {
-      out->set_size = static_cast<uint32_t>(CountDistinct(s.hashes, &s.distinct));
+      size_t distinct = 0;
+      s.hasher->SignCountingDistinct(s.hashes, row, &s.distinct, &distinct)
+          .IgnoreError();
+      out->set_size = static_cast<uint32_t>(distinct);
+    } else {
+      s.hasher->Sign(s.hashes, row).IgnoreError();
     }
     if (s.keeps_sets) {
       std::sort(s.hashes.begin(), s.hashes.end());
