@@ -362,24 +362,6 @@ TEST(CountsByContainmentTest, CountsAnExcerptNotAnEditNorOneSitesPages) {
             absl::StatusCode::kInvalidArgument);
 }
 
-// CountDistinct, the set size that containment is estimated from, counts
-// each value once, 0 and repeats included, as sort and unique do.
-TEST(CountDistinctTest, CountsEachValueOnce) {
-  test::Rng rng(5);
-  std::vector<uint64_t> table;
-  for (const size_t n : {0, 1, 7, 100, 5000}) {
-    std::vector<uint64_t> values;
-    for (size_t i = 0; i < n; ++i) {
-      // A small range gives repeats; some values are 0.
-      values.push_back(i % 3 == 0 ? rng.Uniform(n / 2 + 1) : rng.Next());
-    }
-    std::vector<uint64_t> sorted = values;
-    std::sort(sorted.begin(), sorted.end());
-    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-    EXPECT_EQ(internal::CountDistinct(values, &table), sorted.size()) << n;
-  }
-}
-
 // One DocSigner per thread signs document after document with the same
 // scratch: each document's signature, key, set size, set and too_short are
 // those a fresh signer gives it, whatever was signed before (a long text

@@ -243,6 +243,99 @@ TEST(LshTest, SortedKeyFunctionsRefuseUnsortedOrMismatchedInput) {
   EXPECT_FALSE(CandidatesFromKeys(keys, {}, nullptr, &pairs, &stats).ok());
 }
 
+// SortRepeatedKeys keeps the pairs of every repeated key, sorted as
+// std::sort sorts them, so the candidates are those of the whole band
+// sorted: checked on band-shaped inputs (hashed keys, documents in order,
+// copies sharing a key) and on hostile ones (keys alike in their low bits,
+// so every pair looks repeated; alike in their high bits, so one bucket
+// takes them all; a single key; documents out of order).
+TEST(LshTest, SortRepeatedKeysGivesTheCandidatesOfAFullSort) {
+  using Pair = std::pair<uint64_t, uint32_t>;
+  Rng rng(16);
+  std::vector<uint64_t> scratch;
+  int shape_count = 0;
+  for (const size_t n : {0, 1, 2, 100, 4096, 4097, 5000, 20000, 100000, 300000}) {
+    for (int shape = 0; shape < 6; ++shape) {
+      std::vector<Pair> pairs(n);
+      for (size_t d = 0; d < n; ++d) {
+        uint64_t key = rng.Next();
+        switch (shape) {
+          case 0:  // a band: about one document in five shares its key
+            if (d > 0 && rng.Uniform(5) == 0) key = pairs[rng.Uniform(d)].first;
+            break;
+          case 1:  // most keys repeated
+            if (d > 0 && rng.Uniform(4) != 0) key = pairs[rng.Uniform(d)].first;
+            break;
+          case 2:  // alike low bits: every pair looks repeated
+            key = (key << 24) | 0xABCDEF;
+            if (d > 0 && rng.Uniform(3) == 0) key = pairs[rng.Uniform(d)].first;
+            break;
+          case 3:  // alike high bits: one bucket
+            key = key >> 40;
+            if (d > 0 && rng.Uniform(3) == 0) key = pairs[rng.Uniform(d)].first;
+            break;
+          case 4:  // one key
+            key = 42;
+            break;
+          default:  // few repeats, with buckets of up to 70
+            if (d > 70 && rng.Uniform(500) == 0) {
+              const uint64_t shared = rng.Next();
+              for (size_t k = 0; k < rng.Uniform(70); ++k) {
+                pairs[d - 1 - k].first = shared;
+              }
+            }
+            break;
+        }
+        pairs[d] = {key, static_cast<uint32_t>(d)};
+      }
+      if (shape == 2) {  // documents out of order too
+        for (size_t i = n; i > 1; --i) {
+          std::swap(pairs[i - 1].second, pairs[rng.Uniform(i)].second);
+        }
+      }
+      std::vector<Pair> sorted = pairs;
+      std::sort(sorted.begin(), sorted.end());
+      std::vector<Pair> expected;  // the pairs of repeated keys
+      for (size_t i = 0; i < n; ++i) {
+        if ((i > 0 && sorted[i - 1].first == sorted[i].first) ||
+            (i + 1 < n && sorted[i + 1].first == sorted[i].first)) {
+          expected.push_back(sorted[i]);
+        }
+      }
+      const absl::Span<const Pair> kept =
+          internal::SortRepeatedKeys(absl::MakeSpan(pairs), &scratch);
+      ASSERT_TRUE(std::is_sorted(kept.begin(), kept.end())) << n << " " << shape;
+      std::vector<Pair> repeated;
+      for (size_t i = 0; i < kept.size(); ++i) {
+        if ((i > 0 && kept[i - 1].first == kept[i].first) ||
+            (i + 1 < kept.size() && kept[i + 1].first == kept[i].first)) {
+          repeated.push_back(kept[i]);
+        }
+      }
+      ASSERT_EQ(repeated, expected) << n << " " << shape;
+      // Every pair kept is one of the input's, once.
+      ASSERT_TRUE(std::includes(sorted.begin(), sorted.end(), kept.begin(),
+                                kept.end()));
+      ASSERT_TRUE(std::adjacent_find(kept.begin(), kept.end()) == kept.end());
+      CandidateOptions options;
+      options.max_bucket_pairs_size = 20;
+      std::vector<DocPair> want, got;
+      CandidateStats want_stats, got_stats;
+      ASSERT_OK(internal::CandidatesFromSortedKeys(sorted, options, &want,
+                                                   &want_stats));
+      ASSERT_OK(internal::CandidatesFromSortedKeys(kept, options, &got,
+                                                   &got_stats));
+      EXPECT_EQ(got, want) << n << " " << shape;
+      EXPECT_EQ(got_stats.buckets, want_stats.buckets);
+      EXPECT_EQ(got_stats.pairs, want_stats.pairs);
+      EXPECT_EQ(got_stats.oversized_buckets, want_stats.oversized_buckets);
+      EXPECT_EQ(got_stats.largest_bucket, want_stats.largest_bucket);
+      ++shape_count;
+    }
+  }
+  EXPECT_EQ(shape_count, 60);
+}
+
 TEST(LshTest, OptimalLshParamsRefusesBadWeightsAndSizes) {
   EXPECT_FALSE(OptimalLshParams(0.8, 112, -1, 0).ok());
   EXPECT_FALSE(OptimalLshParams(0.8, 112, 0, 0).ok());

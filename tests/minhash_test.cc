@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_set>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -63,6 +64,50 @@ TEST(MinHashTest, EveryKernelGivesTheSameSignature) {
     GTEST_SKIP() << "no SIMD kernel on this CPU";
   }
   EXPECT_GT(compared, 0);
+}
+
+// SignCountingDistinct signs as Sign does and counts each value once (0
+// and repeats included), as an unordered_set does, with every kernel
+// (AVX-512 counts during its first pass, whatever the block width), one
+// table reused from set to set.
+TEST(MinHashTest, SignCountingDistinctCountsEachValueOnce) {
+  Rng rng(5);
+  std::vector<uint64_t> table;
+  for (int k : {1, 8, 12, 16, 24, 32, 112}) {
+    for (const size_t n : {0, 1, 2, 7, 100, 700, 5000}) {
+      std::vector<uint64_t> values;
+      for (size_t i = 0; i < n; ++i) {
+        // A small range gives repeats and zeros; equal low bits, long
+        // probe runs.
+        values.push_back(i % 3 == 0   ? rng.Uniform(n / 2 + 1)
+                         : i % 5 == 0 ? rng.Next() << 20
+                                      : rng.Next());
+      }
+      const std::unordered_set<uint64_t> set(values.begin(), values.end());
+      for (MinHashKernel kernel : {MinHashKernel::kPortable, MinHashKernel::kAvx2,
+                                   MinHashKernel::kAvx512}) {
+        if (!MinHashKernelSupported(kernel)) continue;
+        auto hasher = MinHasher::Create({.num_perm = k, .seed = 3}, kernel);
+        ASSERT_OK(hasher);
+        std::vector<uint32_t> row(static_cast<size_t>(k));
+        size_t distinct = 99;
+        ASSERT_OK(hasher->SignCountingDistinct(values, absl::MakeSpan(row),
+                                               &table, &distinct));
+        EXPECT_EQ(distinct, set.size())
+            << MinHashKernelName(kernel) << " k=" << k << " n=" << n;
+        EXPECT_EQ(row, hasher->Sign(values))
+            << MinHashKernelName(kernel) << " k=" << k << " n=" << n;
+      }
+    }
+  }
+  auto hasher = MinHasher::Create({.num_perm = 8});
+  ASSERT_OK(hasher);
+  std::vector<uint32_t> short_row(7, 5);
+  size_t distinct = 0;
+  EXPECT_FALSE(hasher->SignCountingDistinct({1, 2}, absl::MakeSpan(short_row),
+                                            &table, &distinct)
+                   .ok());
+  EXPECT_EQ(short_row, std::vector<uint32_t>(7, 5));
 }
 
 TEST(MinHashTest, UnsupportedKernelIsAnError) {

@@ -47,6 +47,10 @@ inline constexpr int kMaxPermutations = 8192;
 // Which kernel computes signatures. All give identical values.
 enum class MinHashKernel { kAuto, kPortable, kAvx2, kAvx512 };
 
+namespace internal {
+struct DistinctCounter;  // sketch/minhash_kernels.h
+}  // namespace internal
+
 // Computes MinHash signatures. Immutable after Create: thread-safe, and
 // cheap to copy (K * 16 bytes of coefficients).
 class MinHasher {
@@ -69,12 +73,27 @@ class MinHasher {
   // Returns Sign's result in a new vector.
   std::vector<uint32_t> Sign(absl::Span<const uint64_t> shingles) const;
 
+  // Sign, and sets *distinct to the number of distinct values in
+  // `shingles` (exact: the size of the set signed, which containment is
+  // estimated from). The values are counted during the signing pass over
+  // them, with *table as an open-addressing set (grown to a power of two
+  // of at least twice the values and reused: no allocation once it is
+  // large enough). `table` and `distinct` must not be null. Errors as Sign.
+  absl::Status SignCountingDistinct(absl::Span<const uint64_t> shingles,
+                                    absl::Span<uint32_t> out,
+                                    std::vector<uint64_t>* table,
+                                    size_t* distinct) const;
+
   int num_perm() const { return options_.num_perm; }
   const MinHashOptions& options() const { return options_; }
   MinHashKernel kernel() const { return kernel_; }
 
  private:
   MinHasher(const MinHashOptions& options, MinHashKernel kernel);
+  // Sign, counting distinct shingles into `distinct` when not null.
+  absl::Status SignWith(absl::Span<const uint64_t> shingles,
+                        absl::Span<uint32_t> out,
+                        internal::DistinctCounter* distinct) const;
 
   MinHashOptions options_;
   MinHashKernel kernel_;

@@ -7,6 +7,8 @@
 #include <cassert>
 #include <cmath>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "neardup/internal/dedup_stages.h"
@@ -159,6 +161,78 @@ absl::Status CandidatesFromKeys(
   }
   std::sort(scratch->begin(), scratch->end());
   return internal::CandidatesFromSortedKeys(*scratch, options, out, stats);
+}
+
+absl::Span<const std::pair<uint64_t, uint32_t>> internal::SortRepeatedKeys(
+    absl::Span<std::pair<uint64_t, uint32_t>> pairs,
+    std::vector<uint64_t>* scratch) {
+  using Pair = std::pair<uint64_t, uint32_t>;
+  const size_t n = pairs.size();
+  if (n <= 4096 || n > UINT32_MAX) {  // counts below are 32-bit
+    std::sort(pairs.begin(), pairs.end());
+    return pairs;
+  }
+  // A key's low bits pick a bit of `seen` (8 bits a pair); a bit hit
+  // twice is set in `repeated`. A key that occurs twice hits its bit
+  // twice, so its pairs are all kept.
+  const size_t words = std::bit_ceil(n) / 8;
+  const uint64_t mask = words * 64 - 1;
+  scratch->assign(2 * words, 0);
+  uint64_t* seen = scratch->data();
+  uint64_t* repeated = seen + words;
+  for (const Pair& p : pairs) {
+    const uint64_t at = p.first & mask;
+    const uint64_t bit = uint64_t{1} << (at % 64);
+    repeated[at / 64] |= seen[at / 64] & bit;
+    seen[at / 64] |= bit;
+  }
+  size_t m = 0;  // the kept pairs to the front, in their order
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t at = pairs[i].first & mask;
+    pairs[m] = pairs[i];
+    m += (repeated[at / 64] >> (at % 64)) & 1;
+  }
+  if (m <= 4096 || 2 * m > n) {
+    std::sort(pairs.begin(), pairs.begin() + m);
+    return pairs.subspan(0, m);
+  }
+  // Distributed by the high bits of the key (about 4 pairs a bucket, at
+  // most 2^16 buckets) into [m, 2m), which the pairs left out free; then
+  // each bucket sorted.
+  const int bits =
+      std::clamp(static_cast<int>(std::bit_width(m)) - 2, 8, 16);
+  const int shift = 64 - bits;
+  const size_t buckets = size_t{1} << bits;
+  scratch->assign(buckets / 2 + 1, 0);
+  auto* next = reinterpret_cast<uint32_t*>(scratch->data());
+  for (size_t i = 0; i < m; ++i) ++next[pairs[i].first >> shift];
+  uint32_t at = 0;
+  for (size_t b = 0; b < buckets; ++b) {
+    const uint32_t count = next[b];
+    next[b] = at;
+    at += count;
+  }
+  Pair* out = pairs.data() + m;
+  for (size_t i = 0; i < m; ++i) out[next[pairs[i].first >> shift]++] = pairs[i];
+  // next[b] is now the end of bucket b.
+  uint32_t begin = 0;
+  for (size_t b = 0; b < buckets; ++b) {
+    Pair* first = out + begin;
+    Pair* last = out + next[b];
+    begin = next[b];
+    if (last - first <= 1) continue;
+    if (last - first > 16) {
+      std::sort(first, last);
+      continue;
+    }
+    for (Pair* i = first + 1; i < last; ++i) {
+      const Pair p = *i;
+      Pair* j = i;
+      for (; j > first && p < *(j - 1); --j) *j = *(j - 1);
+      *j = p;
+    }
+  }
+  return absl::Span<const Pair>(out, m);
 }
 
 absl::Status internal::CandidatesFromSortedKeys(

@@ -112,36 +112,6 @@ inline std::string_view MainText(std::string_view text, std::string_view site,
   return MainText(text, site, counts, options, nullptr, cuts, scratch);
 }
 
-// Returns the number of distinct values in `hashes` (shingle hashes: their
-// low bits are uniform), the set size that containment is estimated from
-// (EstimateContainment). Uses *table as scratch, grown to a power of two of
-// at least twice the values and reused: no allocation once it is large
-// enough. Cost: linear.
-inline size_t CountDistinct(absl::Span<const uint64_t> hashes,
-                            std::vector<uint64_t>* table) {
-  if (hashes.empty()) return 0;
-  size_t capacity = 16;
-  while (capacity < 2 * hashes.size()) capacity <<= 1;
-  table->assign(capacity, 0);  // 0 marks a free slot
-  const size_t mask = capacity - 1;
-  size_t count = 0;
-  bool zero = false;
-  for (const uint64_t h : hashes) {
-    if (h == 0) {
-      count += zero ? 0 : 1;
-      zero = true;
-      continue;
-    }
-    size_t at = static_cast<size_t>(h) & mask;
-    while ((*table)[at] != 0 && (*table)[at] != h) at = (at + 1) & mask;
-    if ((*table)[at] == 0) {
-      (*table)[at] = h;
-      ++count;
-    }
-  }
-  return count;
-}
-
 // What DocSigner::Sign finds for one document, besides its MinHash row.
 struct DocSignature {
   uint64_t key = 0;        // kSimHash: SimHash; kExact: ExactKey
@@ -176,7 +146,7 @@ struct SignScratch {
   Normalizer normalizer;
   std::vector<uint64_t> hashes;
   std::string normalized;
-  std::vector<uint64_t> distinct;  // CountDistinct's table
+  std::vector<uint64_t> distinct;  // MinHasher::SignCountingDistinct's table
 };
 
 // What DocSigner::Sign signed, for `neardup explain` to show beside the

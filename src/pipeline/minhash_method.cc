@@ -88,10 +88,14 @@ class MinHashMethodImpl final : public SimilarityMethod {
                         absl::Span<uint32_t> row,
                         DocSignature* out) const override {
     out->repaired = DedupShingles(s.shingler, text, &s.hashes);
-    // The row has num_perm values, so Sign cannot fail.
-    s.hasher->Sign(s.hashes, row).IgnoreError();
+    // The row has num_perm values, so signing cannot fail.
     if (s.counts_sizes) {
-      out->set_size = static_cast<uint32_t>(CountDistinct(s.hashes, &s.distinct));
+      size_t distinct = 0;
+      s.hasher->SignCountingDistinct(s.hashes, row, &s.distinct, &distinct)
+          .IgnoreError();
+      out->set_size = static_cast<uint32_t>(distinct);
+    } else {
+      s.hasher->Sign(s.hashes, row).IgnoreError();
     }
     if (s.keeps_sets) {
       std::sort(s.hashes.begin(), s.hashes.end());
@@ -126,10 +130,13 @@ class MinHashMethodImpl final : public SimilarityMethod {
     std::vector<std::vector<DocPair>> pairs(parallel);
     std::vector<CandidateStats> band_stats(parallel);
     std::vector<absl::Status> band_status(parallel);
-    // Each band's (key, document) pairs, sorted as CandidatesFromKeys sorts
-    // them; the keys go straight into them (no separate key array: 8 bytes
-    // per document per band in flight), and the buffers are reused.
+    // Each band's (key, document) pairs, those of repeated keys sorted as
+    // CandidatesFromKeys sorts them (SortRepeatedKeys: the same candidates
+    // in the same order); the keys go straight into them (no separate key
+    // array: 8 bytes per document per band in flight), and the buffers are
+    // reused.
     std::vector<std::vector<std::pair<uint64_t, uint32_t>>> sorted(parallel);
+    std::vector<std::vector<uint64_t>> seen(parallel);  // SortRepeatedKeys
     for (int b0 = 0; b0 < bands; b0 += parallel) {
       const int count = std::min(parallel, bands - b0);
       auto work = [&](int j) {
@@ -157,10 +164,10 @@ class MinHashMethodImpl final : public SimilarityMethod {
             }
           }
         }
-        std::sort(keyed.begin(), keyed.end());
         pairs[j].clear();
-        band_status[j] = CandidatesFromSortedKeys(keyed, o.candidates,
-                                                  &pairs[j], &band_stats[j]);
+        band_status[j] = CandidatesFromSortedKeys(
+            SortRepeatedKeys(absl::MakeSpan(keyed), &seen[j]), o.candidates,
+            &pairs[j], &band_stats[j]);
       };
       ParallelFor(count, static_cast<size_t>(count),
                   [&](int, size_t j) { work(static_cast<int>(j)); },
@@ -190,10 +197,11 @@ class MinHashMethodImpl final : public SimilarityMethod {
     out.sketches = row_docs * static_cast<uint64_t>(o.num_perm) * sizeof(uint32_t);
     if (o.verify == VerifyMode::kExact) out.sketches += docs * (8 + 4);
     if (o.containment > 0) out.sketches += docs * (4 + 8);  // sizes, sites
-    // Per band in flight: its sorted (key, document) pairs.
+    // Per band in flight: its (key, document) pairs, and SortRepeatedKeys's
+    // bits (up to 4 bytes a document).
     const uint64_t parallel = std::max<uint64_t>(
         1, std::min<uint64_t>(threads, static_cast<uint64_t>(o.bands)));
-    out.candidates = parallel * docs * 16;
+    out.candidates = parallel * docs * (16 + 4);
     return out;
   }
   bool candidates_repeat() const override { return true; }

@@ -121,6 +121,27 @@ absl::StatusOr<MinHasher> MinHasher::Create(const MinHashOptions& options,
 
 absl::Status MinHasher::Sign(absl::Span<const uint64_t> shingles,
                              absl::Span<uint32_t> out) const {
+  return SignWith(shingles, out, nullptr);
+}
+
+absl::Status MinHasher::SignCountingDistinct(
+    absl::Span<const uint64_t> shingles, absl::Span<uint32_t> out,
+    std::vector<uint64_t>* table, size_t* distinct) const {
+  if (out.size() < static_cast<size_t>(options_.num_perm)) {
+    return SignWith(shingles, out, nullptr);  // the error, out untouched
+  }
+  size_t capacity = 16;
+  while (capacity < 2 * shingles.size()) capacity <<= 1;
+  table->assign(capacity, 0);
+  internal::DistinctCounter counter{table->data(), capacity - 1};
+  const absl::Status status = SignWith(shingles, out, &counter);
+  *distinct = counter.count;
+  return status;
+}
+
+absl::Status MinHasher::SignWith(absl::Span<const uint64_t> shingles,
+                                 absl::Span<uint32_t> out,
+                                 internal::DistinctCounter* distinct) const {
   const size_t k = static_cast<size_t>(options_.num_perm);
   if (out.size() < k) {
     return absl::InvalidArgumentError(
@@ -131,23 +152,28 @@ absl::Status MinHasher::Sign(absl::Span<const uint64_t> shingles,
     std::fill(out.begin(), out.begin() + k, 0xFFFFFFFFu);
     return absl::OkStatus();
   }
-  const internal::MinHashArgs args{a_.data(),      c_.data(),
-                                   a_.size(),      k,
-                                   shingles.data(), shingles.size(),
-                                   out.data()};
+  internal::MinHashArgs args{a_.data(),       c_.data(),
+                             a_.size(),       k,
+                             shingles.data(), shingles.size(),
+                             out.data(),      nullptr};
   switch (kernel_) {
 #if defined(NEARDUP_X86_KERNELS)
     case MinHashKernel::kAvx512:
+      args.distinct = distinct;  // counted in its first pass
       internal::MinHashAvx512(args);
       return absl::OkStatus();
     case MinHashKernel::kAvx2:
       internal::MinHashAvx2(args);
-      return absl::OkStatus();
+      break;
 #endif
     default:
       internal::MinHashPortable(args);
-      return absl::OkStatus();
+      break;
   }
+  if (distinct != nullptr) {
+    for (const uint64_t h : shingles) distinct->Add(h);
+  }
+  return absl::OkStatus();
 }
 
 std::vector<uint32_t> MinHasher::Sign(

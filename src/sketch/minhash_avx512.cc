@@ -10,7 +10,8 @@
 namespace neardup::internal {
 namespace {
 
-template <int V>
+// With kCount, also counts the distinct shingles (args.distinct).
+template <int V, bool kCount = false>
 void Block(const MinHashArgs& args, size_t p0, uint64_t* mins_out) {
   __m512i va[V], vc[V], vm[V];
   for (int v = 0; v < V; ++v) {
@@ -24,6 +25,7 @@ void Block(const MinHashArgs& args, size_t p0, uint64_t* mins_out) {
       const __m512i t = _mm512_add_epi64(_mm512_mullo_epi64(va[v], x), vc[v]);
       vm[v] = _mm512_min_epu64(vm[v], t);
     }
+    if constexpr (kCount) args.distinct->Add(args.x[s]);
   }
   for (int v = 0; v < V; ++v) _mm512_storeu_si512(mins_out + 8 * v, vm[v]);
 }
@@ -36,7 +38,16 @@ void MinHashAvx512(const MinHashArgs& args) {
   while (p0 < args.padded) {
     const size_t left = args.padded - p0;
     size_t done;
-    if (left >= 32) {
+    if (p0 == 0 && args.distinct != nullptr) {
+      // The first pass counts too (any block width: left >= 8).
+      if (left >= 32) {
+        Block<4, true>(args, p0, mins);
+        done = 32;
+      } else {
+        Block<1, true>(args, p0, mins);
+        done = 8;
+      }
+    } else if (left >= 32) {
       Block<4>(args, p0, mins);
       done = 32;
     } else if (left >= 24) {

@@ -32,6 +32,19 @@ namespace neardup::internal {
 // ---------------------------------------------------------------------------
 // Candidates of a job sharded by key (index layer).
 
+// The pairs of `pairs` ((key, document) pairs; keys are hashes, their
+// bits spread) whose key may occur more than once, sorted by key, then by
+// document: every pair whose key occurs twice or more is in the result,
+// with some whose key occurs once (a bucket of one, which has no
+// candidates). So CandidatesFromSortedKeys of the result gives the pairs
+// and counters it gives for all of `pairs` sorted. Reorders `pairs`; the
+// result lies inside it. Uses *scratch (2 to 4 bytes a pair for the keys
+// seen, and counts), grown and reused. Cost: linear, plus sorting the pairs of
+// repeated keys (a band of the 1 GB crawl: about a third of them).
+absl::Span<const std::pair<uint64_t, uint32_t>> SortRepeatedKeys(
+    absl::Span<std::pair<uint64_t, uint32_t>> pairs,
+    std::vector<uint64_t>* scratch);
+
 // Appends to *out the candidate pairs of the buckets in `sorted`: (key,
 // document) pairs sorted by key, then by document, a bucket being a run of
 // equal keys. Requires every bucket to be whole (never split between two
