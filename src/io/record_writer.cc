@@ -333,11 +333,14 @@ class RecordWriter::Impl {
     for (Chunk& c : chunks_) c.data.reset();
   }
 
-  // The writing thread: keeps the file kAheadBytes longer than what it
-  // wrote (zeros that the writes replace), for Prefault to map.
+  // The writing thread: keeps the file up to kAheadBytes longer than what
+  // it wrote (zeros that the writes replace), for Prefault to map.
   void Extend() {
+    // As far ahead as the file is long (at least one step, at most
+    // kAheadBytes): a small output costs no more than a step of pages.
+    const uint64_t ahead = std::clamp(file_bytes_, kStepBytes, kAheadBytes);
     const uint64_t want =
-        (file_bytes_ + kAheadBytes + kStepBytes - 1) / kStepBytes * kStepBytes;
+        (file_bytes_ + ahead + kStepBytes - 1) / kStepBytes * kStepBytes;
     if (want <= extended_) return;
     if (want > size_limit_ || ftruncate(fd_, static_cast<off_t>(want)) != 0) {
       prefault_ = false;  // Finish still cuts what was extended
