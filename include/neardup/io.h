@@ -211,13 +211,15 @@ struct WriterOptions {
   // record into one of eight 1 MiB buffers and hands a full one over, so
   // that the compression and the system's copy into the page cache overlap
   // the caller's work; it waits only when all eight are in flight. A
-  // second thread allocates the page cache of the next 16 MiB of the file
-  // ahead of the writes (Linux; the file grows by up to 16 MiB of zeros
-  // while it is written, cut at Finish, so a disk that much short of room
-  // fails that much sooner). The bytes of the file are the same either
-  // way. An error of the writing thread (a full disk) is returned by the
-  // caller's next Write, WriteLine, Finish or Commit, and by every later
-  // one. Memory: up to 8 MiB more, touched as it is used.
+  // second thread allocates the page cache of the file ahead of the
+  // writes, as far ahead as the file is long, 2 to 16 MiB (Linux: new
+  // page-cache pages are most of the cost of writing on a virtual machine
+  // whose host reclaims free memory; the file grows by up to 16 MiB of
+  // zeros while it is written, cut at Finish, so a disk that much short
+  // of room fails that much sooner). The bytes of the file are the same
+  // either way. An error of the writing thread (a full disk) is returned
+  // by the caller's next Write, WriteLine, Finish or Commit, and by every
+  // later one. Memory: up to 8 MiB more, touched as it is used.
   bool background = false;
 };
 
