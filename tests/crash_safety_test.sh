@@ -7,7 +7,8 @@
 # SIGTERM), it writes nothing. A full disk (a file size
 # limit, and a 1 MiB tmpfs where one can be mounted) stops the run with an
 # error naming the file and leaves no finished-looking output, also when
-# it spills (--max-memory).
+# it spills (--max-memory), and so does `neardup clean` past a file size
+# limit.
 # Usage: crash_safety_test.sh NEARDUP_BINARY [TRIALS]
 set -u
 neardup=$1
@@ -157,6 +158,14 @@ check "file size limit: no stats.json" [ ! -e "$work/full/stats.json" ]
 check "file size limit: no temporaries left" [ -z "$(find "$work/full" -name '*.tmp-*')" ]
 same "$work/full"
 check "file size limit: finished outputs complete" [ $? -eq 0 ]
+
+# The same for clean, whose outputs are written on writer threads (the
+# error comes from that thread, back through the job's next write).
+(ulimit -f 256 && exec "$neardup" clean "${inputs[@]}" -o "$work/fullclean" "${args[@]}") > "$work/fullclean.txt" 2>&1
+rc=$?
+check "clean past a file size limit: exit 1 (got $rc)" [ "$rc" -eq 1 ]
+check "clean past a file size limit: message" grep -Eq "writing $work/fullclean/[^ ]+: File too large" "$work/fullclean.txt"
+check "clean past a file size limit: no file left" [ -z "$(find "$work/fullclean" -type f)" ]
 
 # Spilling (--max-memory) past a file size limit: the signatures' spill
 # file cannot grow, the error names it, and nothing is left.

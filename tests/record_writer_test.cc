@@ -1,6 +1,8 @@
 // Tests for RecordWriter: every format x compression written and read back
 // byte for byte, gzip members per WARC record, the temporary file and the
-// rename, and errors (missing folder, a write that fails).
+// rename, and errors (missing folder, a write that fails); the same file
+// written on the writer's own thread (WriterOptions::background), its
+// order and its errors.
 
 #include <signal.h>
 #include <sys/resource.h>
@@ -285,6 +287,147 @@ TEST(RecordWriter, WriteErrorNamesThePath) {
   EXPECT_EQ(commit_status, write_status);  // the first error sticks
   EXPECT_FALSE(Exists(path));
   EXPECT_FALSE(Exists(TempName(path)));
+}
+
+// Writes of every size, for the background writer's chunk boundaries:
+// empty ones, small ones, some that end exactly at a 1 MiB boundary of the
+// output and some longer than a chunk, with bytes that tell one write from
+// another.
+std::vector<std::string> MixedWrites(int n) {
+  Rng rng(11);
+  std::vector<std::string> writes;
+  size_t total = 0;
+  for (int i = 0; i < n; ++i) {
+    size_t size = rng.Uniform(3000);
+    if (i % 97 == 0) size = 0;
+    if (i % 211 == 5) size = (size_t{1} << 20) + rng.Uniform(1 << 16);
+    if (i % 157 == 3) {
+      // Up to the next 1 MiB boundary of what was written so far.
+      const size_t chunk = size_t{1} << 20;
+      size = chunk - total % chunk;
+    }
+    std::string w(size, ' ');
+    for (char& c : w) c = static_cast<char>('a' + rng.Uniform(26));
+    const std::string tag = "<" + std::to_string(i) + ">";
+    w.replace(0, std::min(size, tag.size()), tag.substr(0, std::min(size, tag.size())));
+    total += w.size();
+    writes.push_back(std::move(w));
+  }
+  return writes;
+}
+
+// Writes `writes` (WriteLine for JSONL, else Write) to `path` and commits.
+absl::Status WriteAll(const std::string& path, InputFormat format,
+                      Compression compression, const WriterOptions& options,
+                      const std::vector<std::string>& writes) {
+  auto writer = RecordWriter::Create(path, format, compression, options);
+  if (!writer.ok()) return writer.status();
+  for (const std::string& w : writes) {
+    absl::Status s = format == InputFormat::kJsonl ? (*writer)->WriteLine(w)
+                                                   : (*writer)->Write(w);
+    if (!s.ok()) return s;
+  }
+  return (*writer)->Commit();
+}
+
+TEST(RecordWriter, BackgroundWritesTheSameBytesInOrder) {
+  ScratchDir dir;
+  const std::vector<std::string> writes = MixedWrites(2000);
+  WriterOptions background;
+  background.background = true;
+  for (InputFormat format :
+       {InputFormat::kJsonl, InputFormat::kText, InputFormat::kWarc}) {
+    for (Compression compression :
+         {Compression::kNone, Compression::kGzip, Compression::kZstd}) {
+      const std::string name = std::string(InputFormatName(format)) + Suffix(compression);
+      SCOPED_TRACE(name);
+      const std::string here = dir.File("here." + name);
+      const std::string there = dir.File("there." + name);
+      ASSERT_OK(WriteAll(here, format, compression, WriterOptions(), writes));
+      ASSERT_OK(WriteAll(there, format, compression, background, writes));
+      const std::string expected = ReadFile(here);
+      const std::string got = ReadFile(there);
+      // Same size first: a mismatch then says little about 30 MB.
+      ASSERT_EQ(got.size(), expected.size());
+      EXPECT_TRUE(got == expected);
+      if (format == InputFormat::kWarc && compression == Compression::kGzip) {
+        // One member per non-empty write, as without the thread.
+        size_t non_empty = 0;
+        for (const std::string& w : writes) non_empty += !w.empty();
+        EXPECT_EQ(GzipMemberOffsets(got).size(), non_empty);
+      }
+    }
+  }
+  // Uncompressed, the file is the writes one after another.
+  std::string concatenated;
+  for (const std::string& w : writes) concatenated += w;
+  EXPECT_TRUE(ReadFile(dir.File("there.text")) == concatenated);
+}
+
+TEST(RecordWriter, BackgroundEmptyAndDestroyedWithoutCommit) {
+  ScratchDir dir;
+  WriterOptions background;
+  background.background = true;
+  const std::string empty = dir.File("empty.warc.gz");
+  ASSERT_OK(WriteAll(empty, InputFormat::kWarc, Compression::kGzip, background,
+                     {"", ""}));
+  EXPECT_EQ(ReadFile(empty), "");
+  // Going away with chunks in flight: the thread stops, nothing is left.
+  const std::string path = dir.File("never.jsonl.gz");
+  {
+    auto writer = RecordWriter::Create(path, InputFormat::kJsonl,
+                                       Compression::kGzip, background);
+    ASSERT_OK(writer);
+    for (int i = 0; i < 20; ++i) {
+      ASSERT_OK((*writer)->WriteLine(std::string(1 << 20, 'a' + i)));
+    }
+    EXPECT_TRUE(Exists(TempName(path)));
+  }
+  EXPECT_FALSE(Exists(TempName(path)));
+  EXPECT_FALSE(Exists(path));
+}
+
+TEST(RecordWriter, BackgroundWriteErrorNamesThePathAndSticks) {
+  // As WriteErrorNamesThePath, with the write failing on the writer's
+  // thread: the error comes back from a later call on the caller's
+  // thread, every call after it returns it, and nothing is left.
+  ScratchDir dir;
+  struct rlimit saved;
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &saved), 0);
+  signal(SIGXFSZ, SIG_IGN);
+  struct rlimit small = saved;
+  small.rlim_cur = 64 << 10;
+  WriterOptions background;
+  background.background = true;
+  for (Compression compression : {Compression::kNone, Compression::kZstd}) {
+    const std::string path = dir.File("limited.jsonl" + Suffix(compression));
+    SCOPED_TRACE(path);
+    ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
+    absl::Status write_status, later_status, commit_status;
+    int writes = 0;
+    {
+      auto writer = RecordWriter::Create(path, InputFormat::kJsonl,
+                                         compression, background);
+      ASSERT_OK(writer);
+      // Random bytes, so that zstd cannot make them fit: 40 MiB at most.
+      Rng rng(3);
+      std::string line(100 << 10, 'x');
+      for (; writes < 400 && write_status.ok(); ++writes) {
+        for (char& c : line) c = static_cast<char>('a' + rng.Uniform(26));
+        write_status = (*writer)->WriteLine(line);
+      }
+      later_status = (*writer)->Write("more");
+      commit_status = (*writer)->Commit();
+    }
+    setrlimit(RLIMIT_FSIZE, &saved);
+    EXPECT_LT(writes, 400);  // the error came back while writing
+    EXPECT_EQ(write_status.message(), "writing " + path + ": File too large");
+    EXPECT_EQ(later_status, write_status);
+    EXPECT_EQ(commit_status, write_status);
+    EXPECT_FALSE(Exists(path));
+    EXPECT_FALSE(Exists(TempName(path)));
+  }
+  signal(SIGXFSZ, SIG_DFL);
 }
 
 }  // namespace

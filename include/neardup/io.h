@@ -212,21 +212,45 @@ class RecordReader {
   Compression compression_;
 };
 
+// How a RecordWriter does its work.
+struct WriterOptions {
+  // Compresses and writes on a thread of the writer's own (default false:
+  // on the caller's thread). The caller's thread then only copies each
+  // record into one of eight 1 MiB buffers and hands a full one over, so
+  // that the compression and the system's copy into the page cache overlap
+  // the caller's work; it waits only when all eight are in flight. A
+  // second thread allocates the page cache of the file ahead of the
+  // writes, as far ahead as the file is long, 2 to 16 MiB (Linux: new
+  // page-cache pages are most of the cost of writing on a virtual machine
+  // whose host reclaims free memory; the file grows by up to 16 MiB of
+  // zeros while it is written, cut at Finish, so a disk that much short
+  // of room fails that much sooner). The bytes of the file are the same
+  // either way. An error of the writing thread (a full disk) is returned
+  // by the caller's next Write, WriteLine, Finish or Commit, and by every
+  // later one. Memory: up to 8 MiB more, touched as it is used.
+  bool background = false;
+};
+
 // Writes records back, compressed as asked, to a temporary file next to
 // `path` that Commit renames to `path`: a killed run never leaves a file
 // that looks finished. Destroying an uncommitted writer removes the
-// temporary file.
+// temporary file. Not thread-safe: one thread calls every member function
+// (with WriterOptions::background the writer runs a thread of its own,
+// which the destructor and Finish stop).
 class RecordWriter {
  public:
   // Creates "<path>.tmp-<pid>". Returns an error naming the path when it
   // cannot be created.
   static absl::StatusOr<std::unique_ptr<RecordWriter>> Create(
-      const std::string& path, InputFormat format, Compression compression);
+      const std::string& path, InputFormat format, Compression compression,
+      const WriterOptions& options = {});
   ~RecordWriter();
 
   // Appends bytes (for JSONL, the raw line; Write adds nothing: call
   // WriteLine for a line terminator). For WARC .gz output, each Write of a
-  // whole record becomes one gzip member, as WARC tools expect.
+  // whole record becomes one gzip member, as WARC tools expect. Errors
+  // name the path ("writing PATH: No space left on device"); the first
+  // one sticks: every later call returns it.
   absl::Status Write(std::string_view bytes);
   absl::Status WriteLine(std::string_view line);  // bytes + "\n"
 

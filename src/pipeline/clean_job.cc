@@ -582,8 +582,11 @@ absl::StatusOr<CleanStats> CleanJob::Run() {
   if (auto s = OpenFiles(); !s.ok()) return s;
   for (auto [name, writer] : {std::pair{"edits.jsonl", &edits_},
                               std::pair{"removed.jsonl", &removed_}}) {
+    // Written while the rewrite pass reads and decides (see OutputSink).
+    WriterOptions background;
+    background.background = true;
     auto w = RecordWriter::Create(files_.OutPath(name), InputFormat::kJsonl,
-                                  Compression::kNone);
+                                  Compression::kNone, background);
     if (!w.ok()) return w.status();
     *writer = *std::move(w);
   }

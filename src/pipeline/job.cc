@@ -383,8 +383,12 @@ class OutputSink {
  private:
   absl::Status OpenWriter() {
     if (writer_) return absl::OkStatus();
+    // Written on a thread of its own: the thread that reads and decides
+    // does not wait for the compression or the kernel's copy.
+    WriterOptions options;
+    options.background = true;
     auto w = RecordWriter::Create(files_.OutPath(files_.output_name(file_)),
-                                  format_, compression_);
+                                  format_, compression_, options);
     if (!w.ok()) return w.status();
     writer_ = *std::move(w);
     return absl::OkStatus();
