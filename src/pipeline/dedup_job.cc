@@ -492,7 +492,13 @@ absl::Status DedupJob::SignMainTexts() {
     };
     std::vector<Scratch> scratch(static_cast<size_t>(options_.threads));
     internal::ParallelFor(options_.threads, n, [&](int w, size_t d) {
-      if (site_keys_[d] == 0 || !lines_.has(d)) return;
+      if (site_keys_[d] == 0) return;
+      // A document whose lines were not kept (offsets past 32 bits) finds
+      // them again from its text.
+      if (!lines_.has(d)) {
+        again[d] = 1;
+        return;
+      }
       Scratch& t = scratch[static_cast<size_t>(w)];
       lines_.Lines(d, &t.lines);
       t.cuts.clear();
