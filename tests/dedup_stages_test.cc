@@ -423,21 +423,42 @@ TEST(DocSignerTest, ReusedSignerSignsEachDocumentAsAFreshOne) {
 TEST(DocSignerTest, SignCountingIsSignAndPrepare) {
   test::Rng rng(23);
   const std::vector<std::string> pieces = {
-      "Word", "words", "2024", "x1y2", "Caf\xc3\xa9", "\xcc\x81" "accent",
-      "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", "Stra\xc3\x9f" "e",
-      "\xef\xac\x81le", "\xef\xbc\xa1\xef\xbc\xa2", "---", "(see)",
-      "\xe2\x80\x94", "a\xe2\x80\x8d" "b", "\xf0\x9f\x98\x80", "\xff",
-      "\xe2\x80", "tab\there", "\xc2\xa0", "$5.00", "don\xe2\x80\x99t"};
+      "Word",
+      "words",
+      "2024",
+      "x1y2",
+      "Caf\xc3\xa9",
+      "\xcc\x81"
+      "accent",
+      "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e",
+      "Stra\xc3\x9f"
+      "e",
+      "\xef\xac\x81le",
+      "\xef\xbc\xa1\xef\xbc\xa2",
+      "---",
+      "(see)",
+      "\xe2\x80\x94",
+      "a\xe2\x80\x8d"
+      "b",
+      "\xf0\x9f\x98\x80",
+      "\xff",
+      "\xe2\x80",
+      "tab\there",
+      "\xc2\xa0",
+      "$5.00",
+      "don\xe2\x80\x99t"};
   const std::vector<std::string> ends = {
-      "\n", "\r\n", "\r", "\xe2\x80\xa8", "\xe2\x80\xa9", "\xc2\x85",
-      "\n\n", " \n", "\n \n"};
+      "\n",       "\r\n", "\r",  "\xe2\x80\xa8", "\xe2\x80\xa9",
+      "\xc2\x85", "\n\n", " \n", "\n \n"};
   auto text = [&]() {
     std::string t;
     const size_t lines = rng.Uniform(12);
     for (size_t l = 0; l < lines; ++l) {
       // Navigation-like short lines, sentences, long paragraphs.
       const size_t kind = rng.Uniform(3);
-      const size_t words = kind == 0 ? rng.Uniform(4) : kind == 1 ? 5 + rng.Uniform(10) : 20 + rng.Uniform(40);
+      const size_t words = kind == 0   ? rng.Uniform(4)
+                           : kind == 1 ? 5 + rng.Uniform(10)
+                                       : 20 + rng.Uniform(40);
       for (size_t w = 0; w < words; ++w) {
         if (rng.Uniform(4) == 0) {
           t += pieces[rng.Uniform(pieces.size())];

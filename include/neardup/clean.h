@@ -421,8 +421,7 @@ void FindBoilerplate(absl::Span<const KeyedLine> lines, std::string_view site,
 // its host; 0: no site), for a caller that keeps the key, not the host.
 void FindBoilerplate(absl::Span<const KeyedLine> lines, uint64_t site_key,
                      const LineCounter& counts,
-                     const BoilerplateOptions& options,
-                     std::vector<Cut>* cuts);
+                     const BoilerplateOptions& options, std::vector<Cut>* cuts);
 
 // Merges two sorted lists of cuts into one sorted list without overlaps
 // (where two overlap, the earlier-starting one is kept and the other

@@ -110,7 +110,9 @@ class PreparedBuilder {
   void AddLineGrams(uint64_t key, size_t words,
                     absl::Span<const uint64_t> grams) {
     AddKeys(key, words);
-    if (NeedsHashes(words)) grams_.insert(grams_.end(), grams.begin(), grams.end());
+    if (NeedsHashes(words)) {
+      grams_.insert(grams_.end(), grams.begin(), grams.end());
+    }
   }
 
   LineCounter::Prepared Finish() {

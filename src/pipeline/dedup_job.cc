@@ -347,7 +347,8 @@ absl::Status DedupJob::CheckMemory(size_t id_bytes, bool* spill) const {
   // SignMainTexts (values in memory, or 4 bytes a document once spilled).
   uint64_t lines = counting_ ? lines_bytes_ : lines_.bytes();
   if (counting_ && method().signs_rows()) {
-    lines += docs * (spilled_ ? 4 : 4 * static_cast<uint64_t>(options_.num_perm) + 5);
+    lines += docs *
+             (spilled_ ? 4 : 4 * static_cast<uint64_t>(options_.num_perm) + 5);
   }
   if (EstimatedPeakBytes(docs, spilled_ ? 0 : held, spilled_) + lines <=
       options_.max_memory_bytes) {
@@ -405,8 +406,8 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
     internal::DocSignature sig;
     if (counting_) {
       sig = worker.signer.SignCounting(batch.Text(i), batch.sites[i],
-                                       &batch.prepared[i],
-                                       &batch.kept[i].lines, row);
+                                       &batch.prepared[i], &batch.kept[i].lines,
+                                       row);
     } else {
       const bool kept = lines_.has(doc);
       if (kept) lines_.Lines(doc, &worker.lines);
@@ -573,8 +574,8 @@ absl::Status DedupJob::SignMainTexts() {
       stats_.repaired_utf8 += sig.repaired;
       if (rows) {
         if (auto s = copy_to(doc); !s.ok()) return s;
-        if (auto s = replaced.Append(absl::MakeConstSpan(
-                batch.rows.data() + i * k, k));
+        if (auto s = replaced.Append(
+                absl::MakeConstSpan(batch.rows.data() + i * k, k));
             !s.ok()) {
           return s;
         }
@@ -588,9 +589,8 @@ absl::Status DedupJob::SignMainTexts() {
         const std::vector<uint64_t>& set = sets[i];
         docs_.set_offset[doc] = spill_values_;
         docs_.set_count[doc] = static_cast<uint32_t>(set.size());
-        if (!set.empty() &&
-            std::fwrite(set.data(), sizeof(uint64_t), set.size(), spill_) !=
-                set.size()) {
+        if (!set.empty() && std::fwrite(set.data(), sizeof(uint64_t),
+                                        set.size(), spill_) != set.size()) {
           return absl::ResourceExhaustedError("cannot write " + spill_path_ +
                                               ": " + std::strerror(errno));
         }
@@ -620,8 +620,8 @@ absl::Status DedupJob::SignMainTexts() {
     }
     return absl::OkStatus();
   };
-  if (auto s = internal::ReadFirstPass(files_, options_.reader,
-                                       options_.cancel, nullptr, nullptr, add);
+  if (auto s = internal::ReadFirstPass(files_, options_.reader, options_.cancel,
+                                       nullptr, nullptr, add);
       !s.ok()) {
     return s;
   }

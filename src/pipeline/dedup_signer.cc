@@ -45,8 +45,8 @@ void CountWordsAndSpaces(std::string_view line, size_t* words, size_t* spaces) {
     const __m128i before =
         _mm_or_si128(_mm_slli_si128(word, 1), _mm_srli_si128(previous, 15));
     starts = _mm_add_epi64(
-        starts, _mm_sad_epu8(_mm_and_si128(_mm_andnot_si128(before, word), one),
-                             zero));
+        starts,
+        _mm_sad_epu8(_mm_and_si128(_mm_andnot_si128(before, word), one), zero));
     space_count = _mm_add_epi64(
         space_count,
         _mm_sad_epu8(_mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), one),
@@ -99,7 +99,8 @@ DocSigner::DocSigner(const DedupOptions& options, Shingler shingler,
   const ShingleOptions& shingles = scratch_.shingler.options();
   shares_lines_ = options.method == DedupMethod::kMinHash &&
                   shingles.kind == ShingleKind::kWord && shingles.n == 5 &&
-                  shingles.seed == 0 && shingles.normalize == NormalizeOptions{};
+                  shingles.seed == 0 &&
+                  shingles.normalize == NormalizeOptions{};
 }
 
 absl::StatusOr<DocSigner> DocSigner::Create(const DedupOptions& options,
@@ -179,8 +180,8 @@ DocSignature DocSigner::SignCounting(std::string_view text,
   size_t first_word = 0;
   for (LineCounter::LineGrams& line : line_grams_) {
     if (line.words >= 5) {
-      line.grams = absl::MakeConstSpan(s.hashes.data() + first_word,
-                                       line.words - 4);
+      line.grams =
+          absl::MakeConstSpan(s.hashes.data() + first_word, line.words - 4);
     }
     first_word += line.words;
   }

@@ -245,7 +245,7 @@ class DocSigner {
 
   std::vector<Cut> cuts_;           // main_text
   std::string main_text_;
-  bool shares_lines_ = false;       // see SignCounting
+  bool shares_lines_ = false;  // see SignCounting
   // SignCounting's buffers: a normalized line, the normalized lines joined,
   // and each line's words and 5-grams.
   std::string line_;

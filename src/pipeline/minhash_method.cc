@@ -81,7 +81,9 @@ class MinHashMethodImpl final : public SimilarityMethod {
                         absl::Span<uint32_t> row,
                         DocSignature* out) const override {
     // Prehashed (DocSigner::SignCounting): `text` is normalized already.
-    if (!s.prehashed) out->repaired = DedupShingles(s.shingler, text, &s.hashes);
+    if (!s.prehashed) {
+      out->repaired = DedupShingles(s.shingler, text, &s.hashes);
+    }
     // The row has num_perm values, so Sign cannot fail.
     s.hasher->Sign(s.hashes, row).IgnoreError();
     if (s.counts_sizes) {

@@ -156,9 +156,9 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
 // document of one partition, in input order, and returns them packed for
 // CountDedupLines (a format private to one run, in the machine's byte
 // order: not for files). Rejected records are skipped, as RunDedup's sign
-// pass counts only documents. Requires `options` from ResolveDedupOptions. Returns an
-// error when the file cannot be opened. Memory: the result, about 8 bytes
-// per distinct line and per pair of adjacent lines of each document.
+// pass counts only documents. Requires `options` from ResolveDedupOptions.
+// Returns an error when the file cannot be opened. Memory: the result, about 8
+// bytes per distinct line and per pair of adjacent lines of each document.
 // Thread-safe.
 absl::StatusOr<std::string> PrepareDedupLines(const DedupPartition& partition,
                                               const DedupOptions& options);
