@@ -228,12 +228,7 @@ absl::StatusOr<std::string> PrepareDedupLines(const DedupPartition& partition,
   auto prepare = [&](RecordReader::Result result, const Record& record,
                      const Rejection&) {
     if (result == RecordReader::Result::kRejected) return;
-    // A document without a site is compared whole (MainText): its lines
-    // are not counted.
-    const auto host = UrlHost(record.url);
-    PackPrepared(host.empty() ? LineCounter::Prepared{}
-                              : LineCounter::Prepare(record.text, host),
-                 &out);
+    PackPrepared(LineCounter::Prepare(record.text, UrlHost(record.url)), &out);
     ++documents;
   };
   auto reader = ReadPartition(partition, options.reader, prepare);

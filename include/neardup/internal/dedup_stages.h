@@ -151,14 +151,13 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
     std::string_view line_counts = {});
 
 // DedupOptions::main_text, the first pass of a distributed run: prepares
-// the line counting (LineCounter::Prepare of its text and URL host; nothing
-// for a document without a host, which is compared whole) of each
+// the line counting (LineCounter::Prepare of its text and URL host) of each
 // document of one partition, in input order, and returns them packed for
 // CountDedupLines (a format private to one run, in the machine's byte
-// order: not for files). Rejected records are skipped, as RunDedup's sign
-// pass counts only documents. Requires `options` from ResolveDedupOptions.
-// Returns an error when the file cannot be opened. Memory: the result, about 8
-// bytes per distinct line and per pair of adjacent lines of each document.
+// order: not for files). Rejected records are skipped, as RunDedup counts
+// documents only. Requires `options` from ResolveDedupOptions. Returns an
+// error when the file cannot be opened. Memory: the result, about 8 bytes
+// per distinct line and per pair of adjacent lines of each document.
 // Thread-safe.
 absl::StatusOr<std::string> PrepareDedupLines(const DedupPartition& partition,
                                               const DedupOptions& options);
