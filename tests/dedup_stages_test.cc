@@ -429,6 +429,146 @@ TEST(DocSignerTest, ReusedSignerSignsEachDocumentAsAFreshOne) {
   }
 }
 
+// The sign pass of main_text signs each whole text and prepares its lines
+// for the line counts in one go (DocSigner::SignCounting), normalizing
+// each line once for both: what it gives must be what signing the whole
+// text and LineCounter::Prepare give, byte for byte, on texts whose lines
+// end every way SplitLines knows and hold what normalization changes
+// (case, digits, punctuation, NFKC forms, combining marks at a line's
+// start, CJK, ill-formed UTF-8 before a line end), short and long lines.
+TEST(DocSignerTest, SignCountingIsSignAndPrepare) {
+  test::Rng rng(23);
+  const std::vector<std::string> pieces = {
+      "Word",
+      "words",
+      "2024",
+      "x1y2",
+      "Caf\xc3\xa9",
+      "\xcc\x81"
+      "accent",
+      "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e",
+      "Stra\xc3\x9f"
+      "e",
+      "\xef\xac\x81le",
+      "\xef\xbc\xa1\xef\xbc\xa2",
+      "---",
+      "(see)",
+      "\xe2\x80\x94",
+      "a\xe2\x80\x8d"
+      "b",
+      "\xf0\x9f\x98\x80",
+      "\xff",
+      "\xe2\x80",
+      "tab\there",
+      "\xc2\xa0",
+      "$5.00",
+      "don\xe2\x80\x99t"};
+  const std::vector<std::string> ends = {
+      "\n",       "\r\n", "\r",  "\xe2\x80\xa8", "\xe2\x80\xa9",
+      "\xc2\x85", "\n\n", " \n", "\n \n"};
+  auto text = [&]() {
+    std::string t;
+    const size_t lines = rng.Uniform(12);
+    for (size_t l = 0; l < lines; ++l) {
+      // Navigation-like short lines, sentences, long paragraphs.
+      const size_t kind = rng.Uniform(3);
+      const size_t words = kind == 0   ? rng.Uniform(4)
+                           : kind == 1 ? 5 + rng.Uniform(10)
+                                       : 20 + rng.Uniform(40);
+      for (size_t w = 0; w < words; ++w) {
+        if (rng.Uniform(4) == 0) {
+          t += pieces[rng.Uniform(pieces.size())];
+        } else {
+          t += "w" + std::to_string(rng.Uniform(60));
+        }
+        t += rng.Uniform(10) == 0 ? ", " : " ";
+      }
+      t += ends[rng.Uniform(ends.size())];
+    }
+    return t;
+  };
+  std::vector<std::string> texts = {"", "\n\n", "--- !!!\n", "one line",
+                                    "\xcc\x81\n\xcc\x81x y z"};
+  for (int i = 0; i < 300; ++i) texts.push_back(text());
+  struct Variant {
+    DedupMethod method;
+    VerifyMode verify;
+    int shingle_n;
+    size_t min_words;
+  };
+  for (const Variant& v :
+       {Variant{DedupMethod::kMinHash, VerifyMode::kSignature, 5, 0},
+        Variant{DedupMethod::kMinHash, VerifyMode::kExact, 5, 3},
+        Variant{DedupMethod::kMinHash, VerifyMode::kSignature, 3, 0},
+        Variant{DedupMethod::kSimHash, VerifyMode::kSignature, 5, 0}}) {
+    DedupOptions o;
+    o.method = v.method;
+    o.verify = v.verify;
+    o.shingles.n = v.shingle_n;
+    o.min_words = v.min_words;
+    o.main_text = true;
+    auto resolved = ResolveDedupOptions(o);
+    ASSERT_OK(resolved.status());
+    auto hasher = MinHasher::Create(MinHashOptionsOf(*resolved));
+    ASSERT_OK(hasher.status());
+    LineCounter counts;
+    auto counting = internal::DocSigner::Create(*resolved, &*hasher, &counts);
+    ASSERT_OK(counting.status());
+    EXPECT_EQ(counting->shares_lines(),
+              v.method == DedupMethod::kMinHash && v.shingle_n == 5);
+    auto whole = internal::DocSigner::Create(*resolved, &*hasher);
+    ASSERT_OK(whole.status());
+    const size_t k = v.method == DedupMethod::kMinHash
+                         ? static_cast<size_t>(resolved->num_perm)
+                         : 0;
+    for (const std::string& t : texts) {
+      for (const std::string site : {"a.example", ""}) {
+        const std::string at = DedupMethodName(v.method) + std::string(" n=") +
+                               std::to_string(v.shingle_n) + " site=" + site +
+                               " text=" + t.substr(0, 40);
+        std::vector<uint32_t> row_a(k), row_b(k);
+        LineCounter::Prepared prepared;
+        std::vector<KeyedLine> lines;
+        const internal::DocSignature a = counting->SignCounting(
+            t, site, &prepared, &lines, absl::MakeSpan(row_a));
+        const std::vector<uint64_t> set_a(a.set.begin(), a.set.end());
+        const internal::DocSignature b =
+            whole->Sign(t, {}, absl::MakeSpan(row_b));
+        const std::vector<uint64_t> set_b(b.set.begin(), b.set.end());
+        EXPECT_EQ(row_a, row_b) << at;
+        EXPECT_EQ(a.key, b.key) << at;
+        EXPECT_EQ(a.set_size, b.set_size) << at;
+        EXPECT_EQ(set_a, set_b) << at;
+        EXPECT_EQ(a.too_short, b.too_short) << at;
+        EXPECT_EQ(a.repaired, b.repaired) << at;
+        if (site.empty()) {
+          // Compared whole: nothing to count.
+          EXPECT_TRUE(lines.empty()) << at;
+          EXPECT_TRUE(prepared.lines.empty()) << at;
+          continue;
+        }
+        std::vector<KeyedLine> want_lines;
+        const LineCounter::Prepared want =
+            LineCounter::Prepare(t, site, &want_lines);
+        EXPECT_EQ(prepared.lines, want.lines) << at;
+        EXPECT_EQ(prepared.pairs, want.pairs) << at;
+        EXPECT_EQ(prepared.long_lines, want.long_lines) << at;
+        EXPECT_EQ(prepared.site, want.site) << at;
+        EXPECT_EQ(prepared.bands, want.bands) << at;
+        ASSERT_EQ(lines.size(), want_lines.size()) << at;
+        for (size_t i = 0; i < lines.size(); ++i) {
+          EXPECT_EQ(lines[i].begin, want_lines[i].begin) << at;
+          EXPECT_EQ(lines[i].cut_end, want_lines[i].cut_end) << at;
+          EXPECT_EQ(lines[i].key, want_lines[i].key) << at;
+          EXPECT_EQ(lines[i].normalized_bytes, want_lines[i].normalized_bytes)
+              << at;
+          EXPECT_EQ(lines[i].words, want_lines[i].words) << at;
+        }
+      }
+    }
+  }
+}
+
 // Pages of three sites, each under its site's navigation and footer lines,
 // one in ten without a URL (host ""), and their JSONL.
 struct Page {

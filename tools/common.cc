@@ -185,7 +185,8 @@ void AddCompareFlags(CLI::App* cmd, CompareFlags* flags) {
                   "on: compare documents without the lines that are "
                   "boilerplate of their site (clean's rule: a line in 3 or "
                   "more documents of the site, the host of the url field), "
-                  "counted in a first pass over the inputs; records "
+                  "counted while the inputs are signed (pages with such "
+                  "lines are read and signed again); records "
                   "without a url are compared whole; the records written "
                   "stay as read. off: compare the whole text")
       ->capture_default_str();

@@ -261,6 +261,21 @@ class LineCounter {
   // later without normalizing a line again.
   static Prepared Prepare(std::string_view text, std::string_view site,
                           std::vector<KeyedLine>* lines);
+  // One line of a document for Prepare(lines, site) below.
+  struct LineGrams {
+    uint64_t key = 0;  // LineKey of its normalized text (not empty)
+    size_t words = 0;  // its words (SplitWords of the normalized text)
+    // The hashes of its word 5-grams in order (words - 4 of them), as
+    // Shingler hashes them with word 5-grams, seed 0 and the default
+    // normalization. Read only when words >= 10; may be empty otherwise.
+    absl::Span<const uint64_t> grams;
+  };
+  // Prepare(text, site) from the text's lines whose normalized text is not
+  // empty, in order, as a caller that normalized and shingled them already
+  // has them: equal to Prepare(text, site), with no line normalized and no
+  // word hashed again. Thread-safe.
+  static Prepared Prepare(absl::Span<const LineGrams> lines,
+                          std::string_view site);
   // Counts a prepared document, unless it is a near-duplicate of an
   // earlier document of its site. Not thread-safe; call in input order.
   void Add(const Prepared& document);
@@ -401,6 +416,12 @@ void FindBoilerplate(absl::Span<const KeyedLine> lines, std::string_view site,
                      const LineCounter& counts,
                      const BoilerplateOptions& options,
                      std::vector<Cut>* cuts);
+
+// The same for the site whose key is `site_key` (LineCounter::SiteKey of
+// its host; 0: no site), for a caller that keeps the key, not the host.
+void FindBoilerplate(absl::Span<const KeyedLine> lines, uint64_t site_key,
+                     const LineCounter& counts,
+                     const BoilerplateOptions& options, std::vector<Cut>* cuts);
 
 // Merges two sorted lists of cuts into one sorted list without overlaps
 // (where two overlap, the earlier-starting one is kept and the other

@@ -185,11 +185,14 @@ struct DedupOptions {
   // without a URL are compared whole (across a collection, a line recurs
   // as often because its documents are copies as because it is
   // furniture), and so is a document with no letter or digit left. The
-  // records written stay the bytes read. Costs one more pass over the
-  // inputs to count lines, unless line_counts_file is set; the lines that
-  // pass normalizes are kept for the sign pass (24 bytes per line of the
-  // collection) so that none is normalized twice. neardup.dask runs it
-  // too (prepare_dedup_lines, count_dedup_lines). Default: false.
+  // records written stay the bytes read. Unless line_counts_file is set,
+  // the job counts the lines while it signs the whole texts (each line
+  // normalized and each word hashed once for both, with kMinHash over
+  // default word 5-grams), keeps each document's lines (24 bytes per line
+  // of a document with a URL), then reads again and signs on their main
+  // text only the documents that have boilerplate lines; its outputs are
+  // those of counting first and signing main texts after. neardup.dask
+  // runs it too (prepare_dedup_lines, count_dedup_lines). Default: false.
   bool main_text = false;
   BoilerplateOptions main_text_boilerplate;
   // With main_text: the line counts to use (line_counts.bin of a clean
@@ -383,8 +386,9 @@ struct DedupStats : JobStats {
 // Events come at most every 250 ms per stage, and once more when a stage
 // ends (records == total_records when that is known).
 struct ProgressEvent {
-  std::string_view stage;  // dedup: "count" (main_text), "sign", "index",
-                           // "write"; clean:
+  std::string_view stage;  // dedup: "sign", "resign" (main_text: the
+                           // documents signed again on their main text),
+                           // "index", "write"; clean:
                            // "count", "clean"
   uint64_t records = 0;    // what is done in this stage: records, or bands
                            // in "index"

@@ -91,14 +91,27 @@ class PreparedBuilder {
   // number of words (SplitWords) and, when NeedsHashes(words), the
   // XXH3_64bits of each word.
   void AddLine(uint64_t key, size_t words, absl::Span<const uint64_t> hashes) {
-    p_.lines.push_back(key);
-    if (has_previous_) p_.pairs.push_back(LineCounter::PairKey(previous_, key));
-    previous_ = key;
-    has_previous_ = true;
-    if (words >= kLinkLineWords) p_.long_lines.push_back(key);
+    AddKeys(key, words);
     if (!NeedsHashes(words)) return;  // short lines: maybe navigation
     for (size_t t = 0; t + 5 <= hashes.size(); ++t) {
       grams_.push_back(XXH3_64bits(hashes.data() + t, 5 * sizeof(uint64_t)));
+    }
+  }
+
+  // Room for `lines` lines and `grams` 5-grams.
+  void Reserve(size_t lines, size_t grams) {
+    p_.lines.reserve(lines);
+    p_.pairs.reserve(lines);
+    grams_.reserve(grams);
+  }
+
+  // AddLine with the line's word 5-gram hashes already computed (words - 4
+  // of them when NeedsHashes(words)).
+  void AddLineGrams(uint64_t key, size_t words,
+                    absl::Span<const uint64_t> grams) {
+    AddKeys(key, words);
+    if (NeedsHashes(words)) {
+      grams_.insert(grams_.end(), grams.begin(), grams.end());
     }
   }
 
@@ -121,6 +134,15 @@ class PreparedBuilder {
   }
 
  private:
+  // The line's key, its pair with the line before, and whether it is long.
+  void AddKeys(uint64_t key, size_t words) {
+    p_.lines.push_back(key);
+    if (has_previous_) p_.pairs.push_back(LineCounter::PairKey(previous_, key));
+    previous_ = key;
+    has_previous_ = true;
+    if (words >= kLinkLineWords) p_.long_lines.push_back(key);
+  }
+
   LineCounter::Prepared p_;
   std::vector<uint64_t> grams_;
   uint64_t previous_ = 0;
@@ -177,6 +199,20 @@ LineCounter::Prepared LineCounter::Prepare(const RepeatFinder& finder,
   for (size_t i = 0; i < lines.size(); ++i) {
     const absl::Span<const uint64_t> hashes = finder.word_hashes(i);
     builder.AddLine(lines[i].key, hashes.size(), hashes);
+  }
+  return builder.Finish();
+}
+
+LineCounter::Prepared LineCounter::Prepare(absl::Span<const LineGrams> lines,
+                                           std::string_view site) {
+  PreparedBuilder builder(site);
+  size_t grams = 0;
+  for (const LineGrams& line : lines) {
+    if (builder.NeedsHashes(line.words)) grams += line.words - 4;
+  }
+  builder.Reserve(lines.size(), grams);
+  for (const LineGrams& line : lines) {
+    builder.AddLineGrams(line.key, line.words, line.grams);
   }
   return builder.Finish();
 }
@@ -485,7 +521,13 @@ void FindBoilerplate(absl::Span<const KeyedLine> lines, std::string_view site,
                      const LineCounter& counts,
                      const BoilerplateOptions& options,
                      std::vector<Cut>* cuts) {
-  const uint64_t site_key = LineCounter::SiteKey(site);
+  FindBoilerplate(lines, LineCounter::SiteKey(site), counts, options, cuts);
+}
+
+void FindBoilerplate(absl::Span<const KeyedLine> lines, uint64_t site_key,
+                     const LineCounter& counts,
+                     const BoilerplateOptions& options,
+                     std::vector<Cut>* cuts) {
   const bool no_site = site_key == 0;
   const uint32_t min_docs = std::max<uint32_t>(options.min_docs, 2);
   // Without a site every document of the collection is of one "site":

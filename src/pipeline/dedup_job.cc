@@ -93,6 +93,11 @@ struct Batch {
   std::vector<uint32_t> rows;
   // Filled by workers (VerifyMode::kExact): sorted distinct shingles.
   std::vector<std::vector<uint64_t>> sets;
+  // Filled by workers when the sign pass counts lines (DedupJob::counting_):
+  // each document's prepared lines, for LineCounter::Add in input order.
+  std::vector<LineCounter::Prepared> prepared;
+  std::vector<internal::CountedLines> kept;
+  std::vector<uint64_t> repaired_docs;  // UTF-8 repairs of each document
   uint64_t repaired = 0;
   void Add(std::string_view text) {
     arena.append(text);
@@ -141,6 +146,10 @@ class DedupJob : internal::JobBase<DedupOptions, DedupStats> {
   absl::Status CountLines();
   absl::Status SignPass();
   absl::Status SignBatch(Batch& batch, std::vector<Worker>& workers);
+  // After a sign pass that counted lines: finishes the counts and signs
+  // again, on their main text, the documents that have boilerplate lines.
+  absl::Status SignMainTexts();
+  std::vector<Worker> MakeWorkers();
   absl::Status Index(DisjointSets& sets);
   // How alike documents a and b are. Fails only when a shingle set cannot
   // be read back from the spill file.
@@ -217,6 +226,18 @@ class DedupJob : internal::JobBase<DedupOptions, DedupStats> {
   bool spilled_ = false;  // Spill was called
   LineCounter line_counts_;  // main_text
   internal::LineStore lines_;  // main_text: the counting pass's lines
+  // main_text without line_counts_file: the sign pass signs whole texts and
+  // counts their lines (DocSigner::SignCounting); SignMainTexts then signs
+  // again the documents whose main text is not their whole text.
+  bool counting_ = false;
+  std::vector<uint64_t> site_keys_;  // counting_: LineCounter::SiteKey
+  // counting_: lines_.bytes() when no batch was being signed last (the
+  // signing thread appends to lines_ while the reader checks memory).
+  uint64_t lines_bytes_ = 0;
+  // counting_: (document, UTF-8 repairs) of the documents whose whole text
+  // had repairs, in input order: a document signed again counts the
+  // repairs of its main text instead.
+  std::vector<std::pair<uint64_t, uint64_t>> whole_repairs_;
   // DedupOptions::report: the documents the page shows (sorted), and their
   // texts, kept as the write pass reads them.
   std::vector<uint64_t> report_docs_;
@@ -328,8 +349,14 @@ absl::Status DedupJob::CheckMemory(size_t id_bytes, bool* spill) const {
   if (options_.max_memory_bytes == 0) return absl::OkStatus();
   const uint64_t docs = docs_.size() + 1;
   const uint64_t held = docs_.ids.held_bytes() + id_bytes;
-  // main_text: the counting pass's lines are held until the sign pass ends.
-  const uint64_t lines = lines_.bytes();
+  // main_text: the counting pass's lines are held until the sign pass ends;
+  // counting in the sign pass, the signatures are built once more by
+  // SignMainTexts (values in memory, or 4 bytes a document once spilled).
+  uint64_t lines = counting_ ? lines_bytes_ : lines_.bytes();
+  if (counting_ && method().signs_rows()) {
+    lines += docs *
+             (spilled_ ? 4 : 4 * static_cast<uint64_t>(options_.num_perm) + 5);
+  }
   if (EstimatedPeakBytes(docs, spilled_ ? 0 : held, spilled_) + lines <=
       options_.max_memory_bytes) {
     return absl::OkStatus();
@@ -366,6 +393,12 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
   const bool keep_sets = method().keeps_sets(options_);
   const bool rows = method().signs_rows();
   if (keep_sets) batch.sets.resize(n);
+  if (counting_) {
+    batch.prepared.resize(n);
+    // The kept lines' buffers are reused from batch to batch.
+    if (batch.kept.size() < n) batch.kept.resize(n);
+    batch.repaired_docs.assign(n, 0);
+  }
   // Workers take the next few documents as they finish theirs, so that a
   // long document does not leave the other threads idle; each document's
   // results have their own place, so the output does not depend on who
@@ -374,20 +407,41 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
   auto sign = [&](int w, size_t i) {
     Worker& worker = workers[w];
     const size_t doc = batch.first + i;
-    const bool kept = lines_.has(doc);
-    if (kept) lines_.Lines(doc, &worker.lines);
-    const internal::DocSignature sig = worker.signer.Sign(
-        batch.Text(i), options_.main_text ? batch.sites[i] : std::string_view(),
-        kept ? &worker.lines : nullptr,
+    const absl::Span<uint32_t> row =
         rows ? absl::MakeSpan(batch.rows.data() + i * k, k)
-             : absl::Span<uint32_t>());
+             : absl::Span<uint32_t>();
+    internal::DocSignature sig;
+    if (counting_) {
+      sig = worker.signer.SignCounting(batch.Text(i), batch.sites[i],
+                                       &batch.prepared[i], &batch.kept[i].lines,
+                                       row);
+    } else {
+      const bool kept = lines_.has(doc);
+      if (kept) lines_.Lines(doc, &worker.lines);
+      sig = worker.signer.Sign(
+          batch.Text(i),
+          options_.main_text ? batch.sites[i] : std::string_view(),
+          kept ? &worker.lines : nullptr, row);
+    }
     worker.repaired += sig.repaired;
+    if (counting_ && sig.repaired > 0) batch.repaired_docs[i] = sig.repaired;
     if (!rows) docs_.keys[doc] = sig.key;
     if (worker.signer.counts_sizes()) docs_.set_size[doc] = sig.set_size;
     if (keep_sets) batch.sets[i].assign(sig.set.begin(), sig.set.end());
     if (options_.min_words > 0) docs_.too_short[doc] = sig.too_short;
   };
   internal::ParallelFor(static_cast<int>(workers.size()), n, sign, kGrain);
+  if (counting_) {
+    // The counter takes documents in input order.
+    for (size_t i = 0; i < n; ++i) {
+      line_counts_.Add(batch.prepared[i]);
+      lines_.Append(batch.kept[i]);
+      if (batch.repaired_docs[i] > 0) {
+        whole_repairs_.push_back({batch.first + i, batch.repaired_docs[i]});
+      }
+    }
+    batch.prepared.clear();
+  }
   if (rows) {
     for (size_t i = 0; i < n; ++i) {
       if (auto s = docs_.signatures.Append(
@@ -414,34 +468,192 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
   return absl::OkStatus();
 }
 
-// DedupOptions::main_text: the line counts of the collection, counted as
-// the clean job counts them (its first pass: LineCounter, documents added
-// in input order, prepared on the threads) or read from line_counts_file.
-// Records are accounted for by the sign pass, not here.
+// DedupOptions::main_text with line_counts_file: the line counts read
+// from it, before the sign pass (which then signs main texts at once).
 absl::Status DedupJob::CountLines() {
   const auto start = Clock::now();
-  if (!options_.line_counts_file.empty()) {
-    auto loaded = internal::ReadLineCounts(options_.line_counts_file);
-    if (!loaded.ok()) return loaded.status();
-    line_counts_ = *std::move(loaded);
-    stats_.stage_seconds.push_back({"count", SecondsSince(start)});
-    return absl::OkStatus();
-  }
-  // Each document's lines are kept for the sign pass (MainText), which
-  // then normalizes no line again.
-  if (auto s = CountLinePass(&line_counts_, options_.threads, &lines_,
-                             /*prepare=*/nullptr, /*account=*/false, nullptr);
-      !s.ok()) {
-    return s;
-  }
-  line_counts_.Finish(
-      std::max<uint32_t>(2, options_.main_text_boilerplate.min_docs));
+  auto loaded = internal::ReadLineCounts(options_.line_counts_file);
+  if (!loaded.ok()) return loaded.status();
+  line_counts_ = *std::move(loaded);
   stats_.stage_seconds.push_back({"count", SecondsSince(start)});
   return absl::OkStatus();
 }
 
-absl::Status DedupJob::SignPass() {
-  const auto start = Clock::now();
+// DedupOptions::main_text, counting: the sign pass signed every whole
+// text and counted its lines as the clean job counts them (LineCounter,
+// documents added in input order). A document's main text is its whole
+// text unless FindBoilerplate finds lines of its site in it: only those
+// documents are read again and signed on their main text (DocSigner::Sign
+// with the lines kept), and their signatures replace the first ones, so
+// that the outputs are those of counting first and signing main texts
+// after. A collection without furniture is not read twice.
+absl::Status DedupJob::SignMainTexts() {
+  auto start = Clock::now();
+  line_counts_.Finish(
+      std::max<uint32_t>(2, options_.main_text_boilerplate.min_docs));
+  const size_t n = docs_.size();
+  std::vector<uint8_t> again(n, 0);
+  {
+    struct Scratch {
+      std::vector<KeyedLine> lines;
+      std::vector<Cut> cuts;
+    };
+    std::vector<Scratch> scratch(static_cast<size_t>(options_.threads));
+    internal::ParallelFor(options_.threads, n, [&](int w, size_t d) {
+      if (site_keys_[d] == 0) return;
+      // A document whose lines were not kept (offsets past 32 bits) finds
+      // them again from its text.
+      if (!lines_.has(d)) {
+        again[d] = 1;
+        return;
+      }
+      Scratch& t = scratch[static_cast<size_t>(w)];
+      lines_.Lines(d, &t.lines);
+      t.cuts.clear();
+      FindBoilerplate(t.lines, site_keys_[d], line_counts_,
+                      options_.main_text_boilerplate, &t.cuts);
+      again[d] = !t.cuts.empty();
+    });
+  }
+  std::vector<uint64_t>().swap(site_keys_);
+  const uint64_t signed_again =
+      static_cast<uint64_t>(std::count(again.begin(), again.end(), 1));
+  stats_.stage_seconds.push_back({"count", SecondsSince(start)});
+  if (signed_again == 0) return absl::OkStatus();
+
+  start = Clock::now();
+  std::vector<Worker> workers = MakeWorkers();
+  const size_t k = static_cast<size_t>(options_.num_perm);
+  const bool rows = method().signs_rows();
+  const bool keep_sets = method().keeps_sets(options_);
+  // The signatures in input order, the new ones in place of the first.
+  internal::PackedSignatures replaced;
+  if (rows) {
+    replaced.Init(k);
+    if (spilled_) {
+      if (auto s = replaced.Spill(outdir_); !s.ok()) return s;
+    }
+  }
+  std::vector<uint32_t> old_row(k);
+  size_t copied = 0;  // documents whose signature is in `replaced`
+  auto copy_to = [&](size_t end) -> absl::Status {
+    for (; copied < end; ++copied) {
+      docs_.signatures.Get(copied, absl::MakeSpan(old_row));
+      if (auto s = replaced.Append(old_row); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  };
+  Batch batch;
+  std::vector<size_t> batch_docs;
+  size_t repairs_at = 0;  // in whole_repairs_
+  auto sign = [&]() -> absl::Status {
+    const size_t m = batch.size;
+    if (m == 0) return absl::OkStatus();
+    batch.rows.resize(rows ? m * k : 0);
+    std::vector<internal::DocSignature> sigs(m);
+    std::vector<std::vector<uint64_t>> sets(keep_sets ? m : 0);
+    internal::ParallelFor(
+        static_cast<int>(workers.size()), m,
+        [&](int w, size_t i) {
+          Worker& worker = workers[w];
+          const size_t doc = batch_docs[i];
+          const bool kept = lines_.has(doc);
+          if (kept) lines_.Lines(doc, &worker.lines);
+          sigs[i] = worker.signer.Sign(
+              batch.Text(i), batch.sites[i], kept ? &worker.lines : nullptr,
+              rows ? absl::MakeSpan(batch.rows.data() + i * k, k)
+                   : absl::Span<uint32_t>());
+          if (keep_sets) sets[i].assign(sigs[i].set.begin(), sigs[i].set.end());
+        },
+        8);
+    for (size_t i = 0; i < m; ++i) {
+      const size_t doc = batch_docs[i];
+      const internal::DocSignature& sig = sigs[i];
+      // The repairs counted are those of the text signed.
+      while (repairs_at < whole_repairs_.size() &&
+             whole_repairs_[repairs_at].first < doc) {
+        ++repairs_at;
+      }
+      if (repairs_at < whole_repairs_.size() &&
+          whole_repairs_[repairs_at].first == doc) {
+        stats_.repaired_utf8 -= whole_repairs_[repairs_at].second;
+      }
+      stats_.repaired_utf8 += sig.repaired;
+      if (rows) {
+        if (auto s = copy_to(doc); !s.ok()) return s;
+        if (auto s = replaced.Append(
+                absl::MakeConstSpan(batch.rows.data() + i * k, k));
+            !s.ok()) {
+          return s;
+        }
+        ++copied;
+      } else {
+        docs_.keys[doc] = sig.key;
+      }
+      if (workers[0].signer.counts_sizes()) docs_.set_size[doc] = sig.set_size;
+      if (options_.min_words > 0) docs_.too_short[doc] = sig.too_short;
+      if (keep_sets) {
+        const std::vector<uint64_t>& set = sets[i];
+        docs_.set_offset[doc] = spill_values_;
+        docs_.set_count[doc] = static_cast<uint32_t>(set.size());
+        if (!set.empty() && std::fwrite(set.data(), sizeof(uint64_t),
+                                        set.size(), spill_) != set.size()) {
+          return absl::ResourceExhaustedError("cannot write " + spill_path_ +
+                                              ": " + std::strerror(errno));
+        }
+        spill_values_ += set.size();
+      }
+    }
+    batch.Clear();
+    batch_docs.clear();
+    return absl::OkStatus();
+  };
+  constexpr size_t kBatchBytes = size_t{8} << 20;
+  constexpr size_t kBatchDocs = 4096;
+  size_t doc = 0, batch_bytes = 0;
+  uint64_t bytes_read = 0, done = 0;
+  auto add = [&](size_t, const Record& record) -> absl::Status {
+    bytes_read += record.raw.size();
+    const size_t d = doc++;
+    if (d >= n || !again[d]) return absl::OkStatus();
+    batch.Add(record.text);
+    batch.sites.push_back(std::string(UrlHost(record.url)));
+    batch_docs.push_back(d);
+    batch_bytes += record.text.size();
+    Report("resign", ++done, bytes_read);
+    if (batch_bytes >= kBatchBytes || batch.size >= kBatchDocs) {
+      batch_bytes = 0;
+      return sign();
+    }
+    return absl::OkStatus();
+  };
+  if (auto s = internal::ReadFirstPass(files_, options_.reader, options_.cancel,
+                                       nullptr, nullptr, add);
+      !s.ok()) {
+    return s;
+  }
+  if (doc != n) {
+    return absl::DataLossError(
+        "the inputs changed while the job ran: " + std::to_string(n) +
+        " documents read first, " + std::to_string(doc) + " the second time");
+  }
+  if (auto s = sign(); !s.ok()) return s;
+  if (rows) {
+    if (auto s = copy_to(n); !s.ok()) return s;
+    docs_.signatures = std::move(replaced);
+  }
+  if (spill_ != nullptr && std::fflush(spill_) != 0) {
+    return absl::ResourceExhaustedError("cannot write " + spill_path_ + ": " +
+                                        std::strerror(errno));
+  }
+  stats_.spilled_bytes =
+      docs_.signatures.spilled_bytes() + docs_.ids.spilled_bytes();
+  Report("resign", done, bytes_read, /*force=*/true, signed_again);
+  stats_.stage_seconds.push_back({"resign", SecondsSince(start)});
+  return absl::OkStatus();
+}
+
+std::vector<Worker> DedupJob::MakeWorkers() {
   std::vector<Worker> workers;
   for (int w = 0; w < options_.threads; ++w) {
     workers.push_back(Worker{
@@ -449,6 +661,12 @@ absl::Status DedupJob::SignPass() {
                             minhasher_.get(), &line_counts_),
         0, {}});
   }
+  return workers;
+}
+
+absl::Status DedupJob::SignPass() {
+  const auto start = Clock::now();
+  std::vector<Worker> workers = MakeWorkers();
   if (method().keeps_sets(options_)) {
     spill_path_ = OutPath(".neardup-shingles.tmp-" + std::to_string(getpid()));
     spill_ = std::fopen(spill_path_.c_str(), "w+b");
@@ -489,6 +707,7 @@ absl::Status DedupJob::SignPass() {
     if (batch.size == 0) return absl::OkStatus();
     signer.Wait();
     if (!sign_status.ok()) return sign_status;
+    if (counting_) lines_bytes_ = lines_.bytes();
     if (auto s = launch(batch); !s.ok()) return s;
     current ^= 1;
     batches[current].Clear();
@@ -518,6 +737,9 @@ absl::Status DedupJob::SignPass() {
     if (auto s = docs_.ids.Append(record.id); !s.ok()) return s;
     batches[current].Add(record.text);
     if (options_.main_text) batches[current].sites.push_back(UrlHost(record.url));
+    if (counting_) {
+      site_keys_.push_back(LineCounter::SiteKey(batches[current].sites.back()));
+    }
     if (options_.containment > 0 && !options_.main_text) {
       docs_.site.push_back(LineCounter::SiteKey(UrlHost(record.url)));
     }
@@ -893,10 +1115,15 @@ absl::Status DedupJob::WritePass(const Clustering& c) {
 absl::StatusOr<DedupStats> DedupJob::Run() {
   const auto start = Clock::now();
   if (auto s = Setup(); !s.ok()) return s;
-  if (options_.main_text) {
+  // Counts given (line_counts_file): the sign pass signs main texts.
+  counting_ = options_.main_text && options_.line_counts_file.empty();
+  if (options_.main_text && !counting_) {
     if (auto s = CountLines(); !s.ok()) return s;
   }
   if (auto s = SignPass(); !s.ok()) return s;
+  if (counting_) {
+    if (auto s = SignMainTexts(); !s.ok()) return s;
+  }
   if (options_.prior != nullptr) {
     if (auto s = FindPrior(); !s.ok()) return s;
   }

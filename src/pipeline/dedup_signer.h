@@ -147,6 +147,9 @@ struct SignScratch {
   std::vector<uint64_t> hashes;
   std::string normalized;
   std::vector<uint64_t> distinct;  // MinHasher::SignCountingDistinct's table
+  // Set for one Sign call by DocSigner::SignCounting: the text is already
+  // normalized and `hashes` holds its shingles (kMinHash only).
+  bool prehashed = false;
 };
 
 // What DocSigner::Sign signed, for `neardup explain` to show beside the
@@ -207,6 +210,21 @@ class DocSigner {
                     const std::vector<KeyedLine>* lines,
                     absl::Span<uint32_t> row, SignTrace* trace = nullptr);
 
+  // The first pass of main_text without line counts: signs the whole
+  // `text` (as a signer without counts would) and prepares its lines for
+  // the line counts (LineCounter::Prepare(text, site, lines): *prepared,
+  // and the lines FindBoilerplate takes to *lines). With kMinHash over
+  // word 5-grams of seed 0 and the default normalization (shares_lines()),
+  // each line is normalized and each word hashed once for both: the
+  // shingles of the text are those of its normalized lines joined by
+  // spaces, and the line counts' 5-grams are among them. A document
+  // without a site has no lines prepared (its main text is itself).
+  DocSignature SignCounting(std::string_view text, std::string_view site,
+                            LineCounter::Prepared* prepared,
+                            std::vector<KeyedLine>* lines,
+                            absl::Span<uint32_t> row);
+  bool shares_lines() const { return shares_lines_; }
+
   // DedupOptions::containment estimated (VerifyMode::kSignature, kMinHash).
   bool counts_sizes() const { return scratch_.counts_sizes; }
   // VerifyMode::kExact with kMinHash: Sign returns the shingle set.
@@ -215,14 +233,24 @@ class DocSigner {
  private:
   void Trace(std::string_view text, std::string_view normalized,
              SignTrace* trace);
+  // Signs `text` whole, whatever the counts.
+  DocSignature SignWhole(std::string_view text, absl::Span<uint32_t> row,
+                         SignTrace* trace = nullptr);
 
   const SimilarityMethod* method_;
   size_t min_words_;
   BoilerplateOptions boilerplate_;
   const LineCounter* counts_;
   SignScratch scratch_;
+
   std::vector<Cut> cuts_;           // main_text
   std::string main_text_;
+  bool shares_lines_ = false;  // see SignCounting
+  // SignCounting's buffers: a normalized line, the normalized lines joined,
+  // and each line's words and 5-grams.
+  std::string line_;
+  std::string joined_;
+  std::vector<LineCounter::LineGrams> line_grams_;
 };
 
 // Returns true when two records with sites `a` and `b` (LineCounter::SiteKey

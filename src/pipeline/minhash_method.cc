@@ -87,7 +87,10 @@ class MinHashMethodImpl final : public SimilarityMethod {
   std::string_view Sign(std::string_view text, SignScratch& s,
                         absl::Span<uint32_t> row,
                         DocSignature* out) const override {
-    out->repaired = DedupShingles(s.shingler, text, &s.hashes);
+    // Prehashed (DocSigner::SignCounting): `text` is normalized already.
+    if (!s.prehashed) {
+      out->repaired = DedupShingles(s.shingler, text, &s.hashes);
+    }
     // The row has num_perm values, so signing cannot fail.
     if (s.counts_sizes) {
       size_t distinct = 0;
@@ -103,7 +106,7 @@ class MinHashMethodImpl final : public SimilarityMethod {
                      s.hashes.end());
       out->set = s.hashes;
     }
-    return s.shingler.normalized();
+    return s.prehashed ? text : s.shingler.normalized();
   }
 
   size_t Tables(const DedupOptions& o) const override {

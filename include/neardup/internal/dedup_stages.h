@@ -177,8 +177,8 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
 // the line counting (LineCounter::Prepare of its text and URL host) of each
 // document of one partition, in input order, and returns them packed for
 // CountDedupLines (a format private to one run, in the machine's byte
-// order: not for files). Rejected records are skipped, as RunDedup's count
-// pass skips them. Requires `options` from ResolveDedupOptions. Returns an
+// order: not for files). Rejected records are skipped, as RunDedup counts
+// documents only. Requires `options` from ResolveDedupOptions. Returns an
 // error when the file cannot be opened. Memory: the result, about 8 bytes
 // per distinct line and per pair of adjacent lines of each document.
 // Thread-safe.
