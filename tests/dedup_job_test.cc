@@ -573,7 +573,7 @@ TEST_F(DedupTest, ContainmentWithinOneSiteCountsOnlyOnTheMainText) {
 // 0.6 (an edit: not a duplicate at threshold 0.8), while the article
 // benchmark's versions hold the article whole and add the page around it
 // (an extension) or keep part of it (an excerpt). At the defaults
-// (containment 0.7, asymmetry 4) the extension and the excerpt are
+// (containment 0.7, asymmetry 5) the extension and the excerpt are
 // removed, judged against the article, and the edit is kept; asymmetry 1
 // removes the edit too; containment 0 removes nothing. FindDuplicates
 // decides the same.
@@ -619,7 +619,7 @@ TEST_F(DedupTest, ContainmentCountsForAnExcerptOrAnExtensionNotForAnEdit) {
     EXPECT_EQ(removed_ids(out), (std::set<std::string>{"excerpt", "extension"}));
     const std::string json = ReadAll(out / "stats.json");
     EXPECT_NE(json.find("\"containment\":0.7000"), std::string::npos);
-    EXPECT_NE(json.find("\"containment_asymmetry\":4.0000"), std::string::npos);
+    EXPECT_NE(json.find("\"containment_asymmetry\":5.0000"), std::string::npos);
     const std::vector<std::string_view> views(texts.begin(), texts.end());
     auto found = FindDuplicates(views, {.verify = verify});
     ASSERT_OK(found);
