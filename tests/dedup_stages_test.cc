@@ -98,6 +98,40 @@ TEST_F(DedupStagesTest, ByteRangesConcatenateToTheWholeFile) {
   }
 }
 
+TEST_F(DedupStagesTest, PlansByteRangesOfPlainJsonlOnly) {
+  const std::string text = (dir_ / "in.txt").string();
+  test::WriteFile(text, crawl_);  // as large, but a text file: one document
+  const std::vector<InputFile> inputs = {{path_, "in.jsonl"},
+                                         {text, "in.txt"}};
+  const uint64_t size = crawl_.size();
+  const int64_t bytes = static_cast<int64_t>(size / 5 - 1);  // 6 ranges
+  auto parts = internal::PlanDedupPartitions(inputs, {}, bytes);
+  ASSERT_OK(parts);
+  ASSERT_EQ(parts->size(), 7u);
+  uint64_t at = 0;
+  for (size_t p = 0; p < 6; ++p) {
+    const internal::DedupPartition& part = (*parts)[p];
+    EXPECT_EQ(part.file, 0u);
+    EXPECT_EQ(part.path, path_);
+    EXPECT_EQ(part.begin, at);
+    at = p + 1 < 6 ? part.end : size;
+    EXPECT_LE(at - part.begin, static_cast<uint64_t>(bytes));
+  }
+  EXPECT_EQ((*parts)[5].end, internal::DedupPartition::kWholeFile);
+  EXPECT_EQ((*parts)[6].file, 1u);  // not JSONL: whole
+  EXPECT_EQ((*parts)[6].begin, 0u);
+  EXPECT_EQ((*parts)[6].end, internal::DedupPartition::kWholeFile);
+  // Not cut: partition_bytes 0 or less, or at least the file's size.
+  for (int64_t none : {int64_t{0}, int64_t{-1}, static_cast<int64_t>(size)}) {
+    parts = internal::PlanDedupPartitions(inputs, {}, none);
+    ASSERT_OK(parts);
+    EXPECT_EQ(parts->size(), 2u) << none;
+  }
+  EXPECT_FALSE(internal::PlanDedupPartitions(
+                   {{(dir_ / "nope.jsonl").string(), "nope.jsonl"}}, {}, 100)
+                   .ok());
+}
+
 TEST_F(DedupStagesTest, KeepFieldAndExactKeys) {
   DedupOptions options;
   options.method = DedupMethod::kExact;

@@ -189,6 +189,74 @@ TEST_F(JobTest, PlanInputsNamesWhatAFolderWalkLeftOut) {
       << none.status();
 }
 
+// A first pass over every input is each input read by ReadFirstPassInput,
+// and a JSONL input read in byte ranges gives the same documents, counts
+// and rejected.jsonl lines (what neardup.dask's stages read).
+TEST_F(JobTest, FirstPassInPartsIsTheFirstPass) {
+  JobFiles files;
+  ASSERT_TRUE(files.Open(MakeInputs(), (dir_ / "out").string(), false, {}).ok());
+  struct Pass {
+    JobStats stats;
+    RejectionLog rejected;
+    std::vector<std::string> docs;
+  };
+  auto start = [&](Pass* pass) {
+    pass->stats.files.resize(files.size());
+    pass->rejected.OpenInMemory();
+  };
+  auto collect = [](Pass* pass) {
+    return [pass](size_t f, const Record& record) {
+      pass->docs.push_back(std::to_string(f) + "/" + std::string(record.id));
+      return absl::OkStatus();
+    };
+  };
+  Pass whole, parts;
+  start(&whole);
+  start(&parts);
+  ASSERT_TRUE(ReadFirstPass(files, {}, nullptr, &whole.stats, &whole.rejected,
+                            collect(&whole))
+                  .ok());
+  size_t jsonl = files.size();
+  for (size_t f = 0; f < files.size(); ++f) {
+    const uint64_t size = fs::file_size(files.path(f));
+    // a.jsonl in 4 ranges, cut inside lines; the rest whole.
+    const uint64_t pieces = files.display(f).ends_with("a.jsonl") ? 4 : 1;
+    if (pieces > 1) jsonl = f;
+    for (uint64_t p = 0; p < pieces; ++p) {
+      const FirstPassInput input{
+          f, files.path(f), files.display(f), size * p / pieces,
+          p + 1 < pieces ? size * (p + 1) / pieces : FirstPassInput::kWholeFile};
+      ASSERT_TRUE(ReadFirstPassInput(input, {}, nullptr, &parts.stats,
+                                     &parts.rejected, collect(&parts))
+                      .ok());
+    }
+  }
+  ASSERT_LT(jsonl, files.size());
+  EXPECT_EQ(parts.docs, whole.docs);
+  EXPECT_EQ(whole.stats.rejected, 1u);
+  EXPECT_EQ(parts.rejected.lines(), whole.rejected.lines());
+  EXPECT_NE(whole.rejected.lines().find("a.jsonl\",\"line\":9,"),
+            std::string::npos)
+      << whole.rejected.lines();
+  EXPECT_EQ(parts.stats.read, whole.stats.read);
+  EXPECT_EQ(parts.stats.text_bytes, whole.stats.text_bytes);
+  EXPECT_GT(whole.stats.passed_through, 0u);
+  EXPECT_EQ(parts.stats.passed_through, whole.stats.passed_through);
+  for (size_t f = 0; f < files.size(); ++f) {
+    EXPECT_EQ(parts.stats.files[f].read, whole.stats.files[f].read);
+    EXPECT_EQ(parts.stats.files[f].rejected, whole.stats.files[f].rejected);
+    EXPECT_EQ(parts.stats.files[f].format, whole.stats.files[f].format);
+  }
+  // Field counts are a whole file's: a.jsonl read in parts adds none.
+  EXPECT_EQ(whole.stats.fields.objects, parts.stats.fields.objects + 23);
+
+  // Without stats, rejected records are skipped and nothing is counted.
+  Pass bare;
+  ASSERT_TRUE(ReadFirstPass(files, {}, nullptr, nullptr, nullptr, collect(&bare))
+                  .ok());
+  EXPECT_EQ(bare.docs, whole.docs);
+}
+
 TEST(ParallelForTest, EveryIndexOnceWithWorkersInRange) {
   // grain 0: contiguous ranges; else chunks taken as workers finish.
   for (size_t grain : {0, 1, 3, 8, 100}) {

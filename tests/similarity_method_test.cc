@@ -20,6 +20,7 @@
 #include "neardup/pipeline.h"
 #include "neardup/simhash.h"
 #include "pipeline/json_writer.h"
+#include "tests/test_util.h"
 
 namespace neardup::internal {
 namespace {
@@ -311,6 +312,218 @@ TEST(SimilarityMethodTest, TraitsAreTheMethods) {
     EXPECT_EQ(traits[i].verifies_candidates, m.verifies_candidates());
     EXPECT_EQ(traits[i].chains_buckets, m.chains_buckets());
   }
+}
+
+// A document signed for explain: its row, set and trace kept (the signer's
+// scratch is reused by the next Sign).
+struct Signed {
+  std::vector<uint32_t> row;
+  std::vector<uint64_t> set;
+  DocSignature signature;
+  SignTrace trace;
+  std::string site;
+
+  ExplainedDoc Doc() const {
+    ExplainedDoc d;
+    d.sketch.signature = row;
+    d.sketch.key = signature.key;
+    d.sketch.set = set;
+    d.sketch.set_size = signature.set_size;
+    d.sketch.site = LineCounter::SiteKey(site);
+    d.normalized = trace.normalized;
+    d.site = site;
+    return d;
+  }
+};
+
+Signed SignTraced(DocSigner& signer, const DedupOptions& o,
+                  std::string_view text, std::string site = {}) {
+  Signed s;
+  s.site = std::move(site);
+  if (SimilarityMethod::Of(o.method).signs_rows()) {
+    s.row.resize(static_cast<size_t>(o.num_perm));
+  }
+  s.signature =
+      signer.Sign(text, s.site, nullptr, absl::MakeSpan(s.row), &s.trace);
+  s.set.assign(s.signature.set.begin(), s.signature.set.end());
+  return s;
+}
+
+bool SaysDuplicate(const std::string& verdict) {
+  return verdict.rfind("verdict: near-duplicate", 0) == 0 ||
+         verdict.rfind("verdict: exact duplicate", 0) == 0;
+}
+
+// The verdict explain prints is dedup's decision: a pair that shares a
+// table (a candidate; every pair within the distance for SimHash) and that
+// the method accepts.
+TEST(SimilarityMethodTest, ExplainVerdictIsTheDecision) {
+  for (const DedupMethod method : kAll) {
+    for (const VerifyMode verify : {VerifyMode::kSignature, VerifyMode::kExact}) {
+      DedupOptions o = Resolved(method);
+      const auto& m = SimilarityMethod::Of(method);
+      if (verify == VerifyMode::kExact && !m.compares_sets()) continue;
+      o.verify = verify;
+      auto hasher = MinHasher::Create(MinHashOptionsOf(o));
+      auto signer = DocSigner::Create(o, &*hasher);
+      ASSERT_TRUE(signer.ok());
+      const std::vector<std::string> docs = Corpus();
+      std::vector<Signed> signed_docs;
+      for (const std::string& d : docs) signed_docs.push_back(SignTraced(*signer, o, d));
+      int duplicates = 0;
+      for (size_t i = 0; i < docs.size(); ++i) {
+        for (size_t j = i + 1; j < docs.size(); ++j) {
+          const ExplainedDoc a = signed_docs[i].Doc(), b = signed_docs[j].Doc();
+          bool shares = false;
+          for (size_t t = 0; t < m.Tables(o); ++t) {
+            shares |= m.TableKey(a.sketch, t, o) == m.TableKey(b.sketch, t, o);
+          }
+          const bool duplicate =
+              shares && m.Accepts(o, m.Compare(a.sketch, b.sketch, o));
+          const std::string verdict = m.ExplainVerdict(a, b, o);
+          SCOPED_TRACE(std::string(m.name()) + " " + std::to_string(i) + "-" +
+                       std::to_string(j) + ": " + verdict);
+          EXPECT_EQ(verdict.rfind("verdict: ", 0), 0u);
+          EXPECT_EQ(verdict.find('\n'), std::string::npos);
+          EXPECT_EQ(SaysDuplicate(verdict), duplicate);
+          duplicates += duplicate;
+        }
+      }
+      // Documents 0 and 2 are equal; 1 is 0 with a word more (not an
+      // exact duplicate).
+      EXPECT_GE(duplicates, 1) << m.name();
+    }
+  }
+}
+
+// MinHash names the containment rule that decides: within one site on whole
+// pages containment does not count; across sites an excerpt does.
+TEST(SimilarityMethodTest, MinHashExplainsContainment) {
+  DedupOptions o = Resolved(DedupMethod::kMinHash);
+  ASSERT_GT(o.containment, 0);
+  o.verify = VerifyMode::kExact;
+  auto hasher = MinHasher::Create(MinHashOptionsOf(o));
+  auto signer = DocSigner::Create(o, &*hasher);
+  ASSERT_TRUE(signer.ok());
+  std::string part, rest;
+  for (int w = 0; w < 150; ++w) part += "w" + std::to_string(w * 31 % 1009) + " ";
+  for (int w = 0; w < 150; ++w) rest += "r" + std::to_string(w * 17 % 1013) + " ";
+  const Signed excerpt = SignTraced(*signer, o, part, "a.example");
+  const Signed whole = SignTraced(*signer, o, part + rest, "a.example");
+  const Signed elsewhere = SignTraced(*signer, o, part + rest, "b.example");
+  const std::string same_site =
+      MinHashMethod().ExplainVerdict(excerpt.Doc(), whole.Doc(), o);
+  EXPECT_NE(same_site.find("not a near-duplicate"), std::string::npos) << same_site;
+  EXPECT_NE(same_site.find("both are pages of a.example"), std::string::npos)
+      << same_site;
+  const std::string across =
+      MinHashMethod().ExplainVerdict(excerpt.Doc(), elsewhere.Doc(), o);
+  EXPECT_EQ(across.rfind("verdict: near-duplicate", 0), 0u) << across;
+  EXPECT_NE(across.find("but containment 1.0000 >= "), std::string::npos)
+      << across;
+}
+
+TEST(SimilarityMethodTest, ExplainSettingsNameTheMethodsOptions) {
+  DedupOptions mh = Resolved(DedupMethod::kMinHash);
+  mh.verify = VerifyMode::kExact;
+  EXPECT_EQ(MinHashMethod().ExplainSettings(mh),
+            ", " + std::to_string(mh.num_perm) + " permutations = " +
+                std::to_string(mh.bands) + " bands x " +
+                std::to_string(mh.rows) + " rows, threshold 0.80, --verify exact");
+  DedupOptions sh = Resolved(DedupMethod::kSimHash);
+  sh.hamming = 5;
+  EXPECT_EQ(SimHashMethod().ExplainSettings(sh), ", --hamming 5");
+  EXPECT_EQ(ExactMethod().ExplainSettings(Resolved(DedupMethod::kExact)), "");
+}
+
+// What a traced Sign reports is what it signed: the same signature as
+// without a trace, the shingles DedupShingles gives for the text, and the
+// method's normalized text.
+TEST(SimilarityMethodTest, SignTraceIsWhatWasSigned) {
+  for (const DedupMethod method : kAll) {
+    const DedupOptions o = Resolved(method);
+    const auto& m = SimilarityMethod::Of(method);
+    auto hasher = MinHasher::Create(MinHashOptionsOf(o));
+    auto signer = DocSigner::Create(o, &*hasher);
+    ASSERT_TRUE(signer.ok());
+    const std::string text = Corpus()[1] + " Caf\xC3\xA9 \xFF!";
+    const Signed traced = SignTraced(*signer, o, text);
+    std::vector<uint32_t> row(traced.row.size());
+    const DocSignature plain = signer->Sign(text, {}, absl::MakeSpan(row));
+    EXPECT_EQ(row, traced.row) << m.name();
+    EXPECT_EQ(plain.key, traced.signature.key) << m.name();
+    EXPECT_EQ(traced.trace.text, text);
+    EXPECT_EQ(traced.trace.boilerplate_lines, 0u);
+    auto shingler = Shingler::Create(o.shingles);
+    std::vector<uint64_t> hashes;
+    EXPECT_EQ(traced.trace.repaired, DedupShingles(*shingler, text, &hashes));
+    EXPECT_EQ(traced.trace.hashes, hashes) << m.name();
+    EXPECT_EQ(traced.trace.shingled, shingler->normalized());
+    ASSERT_EQ(traced.trace.spans.size(), hashes.size());
+    std::vector<uint64_t> again;
+    shingler->HashNormalized(traced.trace.spans[3].In(traced.trace.shingled),
+                             &again);
+    ASSERT_EQ(again.size(), 1u);
+    EXPECT_EQ(again[0], hashes[3]);
+    if (method == DedupMethod::kExact) {
+      std::string normalized;
+      Normalizer(o.shingles.normalize).Normalize(text, &normalized);
+      EXPECT_EQ(traced.trace.normalized, normalized);
+    } else {
+      EXPECT_EQ(traced.trace.normalized, shingler->normalized());
+    }
+  }
+}
+
+// A text without words is its one hash of its bytes; the trace gives it an
+// empty span, for word and character shingles alike (explain prints it).
+TEST(SimilarityMethodTest, SignTraceOfATextWithoutWords) {
+  for (const ShingleKind kind : {ShingleKind::kWord, ShingleKind::kChar}) {
+    DedupOptions o;
+    o.shingles.kind = kind;
+    o = *ResolveDedupOptions(o);
+    auto hasher = MinHasher::Create(MinHashOptionsOf(o));
+    auto signer = DocSigner::Create(o, &*hasher);
+    ASSERT_TRUE(signer.ok());
+    const Signed s = SignTraced(*signer, o, "!!! ???");
+    ASSERT_EQ(s.trace.hashes.size(), 1u);
+    ASSERT_EQ(s.trace.spans.size(), 1u);
+    EXPECT_EQ(s.trace.spans[0].In(s.trace.shingled), "");
+  }
+}
+
+// With main_text, the trace holds the text the method signed: without the
+// site's boilerplate lines, and how many were left out.
+TEST(SimilarityMethodTest, SignTraceHoldsTheMainText) {
+  DedupOptions o;
+  o.main_text = true;
+  o = *ResolveDedupOptions(o);
+  std::vector<std::string> pages;
+  for (int p = 0; p < 8; ++p) {
+    std::string article;  // words without digits (digits normalize to 0)
+    for (int w = 0; w < 40; ++w) article += test::Word(p * 1000 + w) + " ";
+    pages.push_back("Home News Sport\nSubscribe to our letter\n" + article +
+                    "\nCopyright the example press\n");
+  }
+  LineCounter counts;
+  for (const std::string& page : pages) counts.AddDocument(page, "s.example");
+  counts.Finish(std::max<uint32_t>(2, o.main_text_boilerplate.min_docs));
+  auto hasher = MinHasher::Create(MinHashOptionsOf(o));
+  auto signer = DocSigner::Create(o, &*hasher, &counts);
+  ASSERT_TRUE(signer.ok());
+  const Signed s = SignTraced(*signer, o, pages[0], "s.example");
+  std::vector<Cut> cuts;
+  std::string scratch;
+  const std::string_view main = MainText(pages[0], "s.example", counts,
+                                         o.main_text_boilerplate, &cuts,
+                                         &scratch);
+  EXPECT_EQ(s.trace.text, main);
+  EXPECT_GT(s.trace.boilerplate_lines, 0u);
+  EXPECT_EQ(s.trace.boilerplate_lines, cuts.size());
+  // A page of another site is compared whole.
+  const Signed other = SignTraced(*signer, o, pages[0], "t.example");
+  EXPECT_EQ(other.trace.text, pages[0]);
+  EXPECT_EQ(other.trace.boilerplate_lines, 0u);
 }
 
 }  // namespace

@@ -10,8 +10,10 @@
 // found in the run's inputs, compared with the run's parameters.
 //
 // Documents are read by the readers dedup uses (RecordReader: gzip and
-// zstd, JSONL, WARC/WET, text files), so that a document is exactly the
-// text dedup signs.
+// zstd, JSONL, WARC/WET, text files) and signed by its DocSigner, so that
+// a document is exactly the text dedup signs and the verdict comes from
+// the signature dedup compares; the verdict and the method's settings are
+// worded by the method (SimilarityMethod::ExplainVerdict, ExplainSettings).
 
 #include <sys/stat.h>
 
@@ -149,33 +151,50 @@ absl::StatusOr<Document> LoadDocument(const std::string& arg,
                              "FILE:N or FILE#ID)");
 }
 
-// A document as each method sees it.
+// A document as explain shows it: signed by dedup's DocSigner (what the
+// verdict judges), with what the signer used (SignTrace), and every
+// method's measure of the same shingles for the table above the verdict.
 struct Sketch {
-  std::string normalized;  // the shingler's normalized text
-  std::vector<uint64_t> hashes;
-  std::vector<TextSpan> spans;
-  std::vector<uint32_t> signature;
+  internal::DocSignature signature;
+  internal::SignTrace trace;
+  std::vector<uint32_t> row;  // the method's row (signs_rows)
+  std::vector<uint64_t> set;  // keeps_sets: copied from the signer's scratch
+  uint64_t site = 0;          // LineCounter::SiteKey of the URL host
+  std::vector<uint32_t> minhash;  // of trace.hashes, for the table
   uint64_t simhash = 0;
   std::string exact_text;  // normalized, as the exact method sees it
-  uint64_t exact_key = 0;  // what the exact method compares
   size_t distinct = 0;
-  size_t repaired = 0;
 };
 
-Sketch SketchDocument(const std::string& text, const DedupOptions& options,
-                      Shingler& shingler, const MinHasher& hasher) {
+Sketch SketchDocument(const Document& doc, const DedupOptions& options,
+                      internal::DocSigner& signer, const MinHasher& hasher) {
   Sketch s;
-  // As dedup signs it: a document without words is its bytes' hash.
-  s.repaired = internal::DedupShingles(shingler, text, &s.hashes);
-  s.normalized = std::string(shingler.normalized());
-  shingler.SpansNormalized(s.normalized, &s.spans);
-  s.signature = hasher.Sign(s.hashes);
-  s.simhash = SimHash(s.hashes);
-  Normalizer(options.shingles.normalize).Normalize(text, &s.exact_text);
-  s.exact_key = internal::ExactKey(text, s.exact_text, options.seed);
-  s.distinct = std::unordered_set<uint64_t>(s.hashes.begin(), s.hashes.end())
-                   .size();
+  if (internal::SimilarityMethod::Of(options.method).signs_rows()) {
+    s.row.resize(static_cast<size_t>(options.num_perm));
+  }
+  s.signature = signer.Sign(doc.text, doc.site, nullptr, absl::MakeSpan(s.row),
+                            &s.trace);
+  s.set.assign(s.signature.set.begin(), s.signature.set.end());
+  s.site = LineCounter::SiteKey(doc.site);
+  const std::vector<uint64_t>& hashes = s.trace.hashes;
+  s.minhash = hasher.Sign(hashes);
+  s.simhash = SimHash(hashes);
+  Normalizer(options.shingles.normalize).Normalize(s.trace.text, &s.exact_text);
+  s.distinct = std::unordered_set<uint64_t>(hashes.begin(), hashes.end()).size();
   return s;
+}
+
+// The document as the method judges it (SimilarityMethod::ExplainVerdict).
+internal::ExplainedDoc Judged(const Sketch& s, const Document& doc) {
+  internal::ExplainedDoc d;
+  d.sketch.signature = s.row;
+  d.sketch.key = s.signature.key;
+  d.sketch.set = s.set;
+  d.sketch.set_size = s.signature.set_size;
+  d.sketch.site = s.site;
+  d.normalized = s.trace.normalized;
+  d.site = doc.site;
+  return d;
 }
 
 std::string Quote(std::string_view s) {
@@ -199,166 +218,57 @@ void PrintShingles(const char* title, const Sketch& from,
   std::printf("%s\n", title);
   std::unordered_set<uint64_t> printed;
   int count = 0;
-  for (size_t i = 0; i < from.hashes.size() && count < limit; ++i) {
-    const uint64_t h = from.hashes[i];
+  const internal::SignTrace& t = from.trace;
+  for (size_t i = 0; i < t.hashes.size() && count < limit; ++i) {
+    const uint64_t h = t.hashes[i];
     if ((other.count(h) > 0) != shared || !printed.insert(h).second) continue;
-    std::printf("  %s\n", Quote(from.spans[i].In(from.normalized)).c_str());
+    std::printf("  %s\n", Quote(t.spans[i].In(t.shingled)).c_str());
     ++count;
   }
   if (count == 0) std::printf("  (none)\n");
 }
 
-std::string Fixed(double v, int digits) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%.*f", digits, v);
-  return buf;
+// The "dedup settings:" line: what dedup runs with, the method's options
+// in its own words.
+std::string SettingsLine(const DedupOptions& o, const char* unit) {
+  char buf[256];
+  std::snprintf(buf, sizeof(buf), "dedup settings: --method %s, %s %d-grams, seed %llu",
+                DedupMethodName(o.method), unit, o.shingles.n,
+                static_cast<unsigned long long>(o.seed));
+  std::string line = buf;
+  line += internal::SimilarityMethod::Of(o.method).ExplainSettings(o);
+  if (o.containment > 0) {
+    std::snprintf(buf, sizeof(buf),
+                  ", --containment %.2f --containment-asymmetry %.2f",
+                  o.containment, o.containment_asymmetry);
+    line += buf;
+  }
+  if (!o.shingles.normalize.digits_to_zero) line += ", --digits keep";
+  if (o.main_text) line += ", --main-text on";
+  if (!o.line_counts_file.empty()) line += ", --line-counts " + o.line_counts_file;
+  return line;
 }
 
-// Returns the verdict line: what dedup decides for the pair, by its rule.
-std::string Verdict(const DedupOptions& o, const Sketch& a, const Sketch& b,
-                    double exact_jaccard, double containment,
-                    const std::string& site_a, const std::string& site_b) {
-  if (o.method == DedupMethod::kExact) {
-    if (a.exact_text.empty() || b.exact_text.empty()) {
-      return a.exact_key == b.exact_key
-                 ? "verdict: exact duplicate: no words, and the same bytes "
-                   "(documents without words are compared byte for byte)"
-                 : "verdict: not a duplicate: a document without words is a "
-                   "duplicate of the same bytes only";
-    }
-    if (a.exact_key == b.exact_key) {
-      return "verdict: exact duplicate: the normalized texts are equal "
-             "(dedup --method exact compares their hashes)";
-    }
-    size_t at = 0;
-    while (at < a.exact_text.size() && at < b.exact_text.size() &&
-           a.exact_text[at] == b.exact_text[at]) {
-      ++at;
-    }
-    return "verdict: not a duplicate: the normalized texts differ (first at "
-           "byte " + std::to_string(at) + "); --method exact joins equal "
-           "texts only";
-  }
-  if (o.method == DedupMethod::kSimHash) {
-    const int d = HammingDistance(a.simhash, b.simhash);
-    const std::string rule = std::to_string(d) +
-                             (d <= o.hamming ? " <= " : " > ") +
-                             std::to_string(o.hamming) + " (--hamming)";
-    return d <= o.hamming
-               ? "verdict: near-duplicate: SimHash Hamming distance " + rule +
-                     "; dedup's permuted tables find every such pair"
-               : "verdict: not a near-duplicate: SimHash Hamming distance " +
-                     rule;
-  }
-  int agree = 0;
-  for (int band = 0; band < o.bands; ++band) {
-    agree += BandKey(a.signature, band, o.rows) ==
-             BandKey(b.signature, band, o.rows);
-  }
-  const bool exact = o.verify == VerifyMode::kExact;
-  const double similarity =
-      exact ? exact_jaccard
-            : EstimateJaccard(a.signature, b.signature).value_or(0.0);
-  if (!exact && o.containment > 0) {
-    // As dedup estimates it: from the estimated Jaccard and the set sizes.
-    containment = internal::EstimateLikeness(a.signature, b.signature,
-                                             a.distinct, b.distinct, true)
-                      .containment;
-  }
-  const std::string measure =
-      std::string(exact ? "exact Jaccard " : "estimated Jaccard ") +
-      Fixed(similarity, 4);
-  const std::string bands = std::to_string(agree) + " of " +
-                            std::to_string(o.bands) + " bands of " +
-                            std::to_string(o.rows) + " rows agree";
-  if (agree == 0) {
-    return "verdict: not a near-duplicate: no LSH candidate (" + bands +
-           "), so dedup never compares this pair (" + measure +
-           "; a pair at that similarity is a candidate with probability " +
-           Fixed(CandidateProbability(similarity, LshParamsOf(o)), 3) +
-           ")";
-  }
-  const std::string threshold = Fixed(o.threshold, 2);
-  if (similarity >= o.threshold) {
-    return "verdict: near-duplicate: an LSH candidate (" + bands + ") with " +
-           measure + " >= threshold " + threshold;
-  }
-  const bool contained = o.containment > 0;
-  const std::string cont =
-      std::string(exact ? "containment " : "estimated containment ") +
-      Fixed(containment, 4) +
-      (containment >= o.containment ? " >= " : " < ") +
-      Fixed(o.containment, 2) + " (--containment)";
-  const bool same_site = !site_a.empty() && site_a == site_b;
-  if (contained && containment >= o.containment && same_site && !o.main_text) {
-    return "verdict: not a near-duplicate: an LSH candidate (" + bands +
-           ") with " + measure + " < threshold " + threshold + "; " + cont +
-           ", but both are pages of " + site_a +
-           ", and within one site containment counts only on the main text "
-           "(--main-text on): on whole pages, shared furniture contains a "
-           "short page";
-  }
-  const internal::Likeness like{similarity, containment, same_site, a.distinct,
-                                b.distinct};
-  if (contained && containment >= o.containment &&
-      !internal::IsExcerpt(containment, a.distinct, b.distinct,
-                           o.containment_asymmetry)) {
-    const double shared =
-        containment * static_cast<double>(std::min(a.distinct, b.distinct));
-    const double own[2] = {static_cast<double>(a.distinct) - shared,
-                           static_cast<double>(b.distinct) - shared};
-    const bool a_longer = a.distinct >= b.distinct;
-    return "verdict: not a near-duplicate: an LSH candidate (" + bands +
-           ") with " + measure + " < threshold " + threshold + "; " + cont +
-           ", but an edit, not an excerpt: the longer has " +
-           Fixed(own[a_longer ? 0 : 1], 0) + " shingles of its own against " +
-           Fixed(own[a_longer ? 1 : 0], 0) + " of the shorter, fewer than " +
-           Fixed(o.containment_asymmetry, 2) +
-           " times as many (--containment-asymmetry)";
-  }
-  if (contained && internal::IsDuplicate(o, like)) {
-    return "verdict: near-duplicate: an LSH candidate (" + bands + ") with " +
-           measure + " < threshold " + threshold + ", but " + cont +
-           "; the record --keep ranks lower is removed";
-  }
-  return "verdict: not a near-duplicate: an LSH candidate (" + bands +
-         "), but " + measure + " < threshold " + threshold +
-         (contained ? " and " + cont : "");
-}
-
-// Prints the comparison of a and b, ending with the verdict line.
+// Prints the comparison of a and b, ending with the verdict line. Both are
+// signed by one DocSigner, as dedup signs them (with --main-text on, the
+// text without its site's boilerplate lines, by `line_counts`).
 void PrintComparison(const DedupOptions& o, const Document* docs[2],
                      const std::string labels[2], int examples,
                      const LineCounter* line_counts = nullptr) {
-  auto shingler = *Shingler::Create(o.shingles);
   const MinHasher hasher = *MinHasher::Create(MinHashOptionsOf(o));
-  // With --main-text on, what dedup compares: the text without its site's
-  // boilerplate lines.
-  std::string texts[2];
-  size_t masked[2] = {0, 0};
-  for (int i = 0; i < 2; ++i) {
-    if (o.main_text && line_counts != nullptr) {
-      std::vector<Cut> cuts;
-      std::string scratch;
-      texts[i] = std::string(internal::MainText(
-          docs[i]->text, docs[i]->site, *line_counts,
-          o.main_text_boilerplate, &cuts, &scratch));
-      masked[i] = texts[i].size() == docs[i]->text.size() ? 0 : cuts.size();
-    } else {
-      texts[i] = docs[i]->text;
-    }
-  }
-  const Sketch a = SketchDocument(texts[0], o, shingler, hasher);
-  const Sketch b = SketchDocument(texts[1], o, shingler, hasher);
-  const std::unordered_set<uint64_t> set_a(a.hashes.begin(), a.hashes.end());
-  const std::unordered_set<uint64_t> set_b(b.hashes.begin(), b.hashes.end());
+  auto signer = *internal::DocSigner::Create(o, &hasher, line_counts);
+  const Sketch a = SketchDocument(*docs[0], o, signer, hasher);
+  const Sketch b = SketchDocument(*docs[1], o, signer, hasher);
+  const std::vector<uint64_t>& hashes_a = a.trace.hashes;
+  const std::vector<uint64_t>& hashes_b = b.trace.hashes;
+  const std::unordered_set<uint64_t> set_a(hashes_a.begin(), hashes_a.end());
+  const std::unordered_set<uint64_t> set_b(hashes_b.begin(), hashes_b.end());
   size_t common = 0;
   for (uint64_t h : set_a) common += set_b.count(h);
-  const double exact = ExactJaccard(a.hashes, b.hashes);
-  const double containment = ExactContainment(a.hashes, b.hashes);
+  const double exact = ExactJaccard(hashes_a, hashes_b);
+  const double containment = ExactContainment(hashes_a, hashes_b);
   // Both signatures come from one hasher, so they have the same length.
-  const double estimate =
-      EstimateJaccard(a.signature, b.signature).value_or(0.0);
+  const double estimate = EstimateJaccard(a.minhash, b.minhash).value_or(0.0);
   const char* unit = o.shingles.kind == ShingleKind::kChar ? "character" : "word";
   const Sketch* sketches[2] = {&a, &b};
   for (int i = 0; i < 2; ++i) {
@@ -366,16 +276,16 @@ void PrintComparison(const DedupOptions& o, const Document* docs[2],
     std::printf("%s: %s (id \"%s\")\n   %zu bytes, %zu %s %d-grams (%zu "
                 "distinct)",
                 labels[i].c_str(), docs[i]->where.c_str(),
-                docs[i]->id.c_str(), docs[i]->text.size(), s.hashes.size(),
-                unit, o.shingles.n, s.distinct);
+                docs[i]->id.c_str(), docs[i]->text.size(),
+                s.trace.hashes.size(), unit, o.shingles.n, s.distinct);
     if (docs[i]->truncated) std::printf(", truncated (--oversize)");
     if (o.main_text) {
       std::printf(", main text: %zu boilerplate lines of site \"%s\" left "
                   "out",
-                  masked[i], docs[i]->site.c_str());
+                  s.trace.boilerplate_lines, docs[i]->site.c_str());
     }
-    if (s.repaired > 0) {
-      std::printf(", %zu invalid UTF-8 sequences replaced", s.repaired);
+    if (s.trace.repaired > 0) {
+      std::printf(", %zu invalid UTF-8 sequences replaced", s.trace.repaired);
     }
     std::printf("\n");
   }
@@ -399,27 +309,10 @@ void PrintComparison(const DedupOptions& o, const Document* docs[2],
   PrintShingles("shared shingles:", a, set_b, true, examples);
   PrintShingles("only in A:", a, set_b, false, examples);
   PrintShingles("only in B:", b, set_a, false, examples);
-  std::printf("\ndedup settings: --method %s, %s %d-grams, seed %llu",
-              DedupMethodName(o.method), unit, o.shingles.n,
-              static_cast<unsigned long long>(o.seed));
-  if (o.method == DedupMethod::kMinHash) {
-    std::printf(", %d permutations = %d bands x %d rows, threshold %.2f, "
-                "--verify %s",
-                o.num_perm, o.bands, o.rows, o.threshold,
-                o.verify == VerifyMode::kExact ? "exact" : "signature");
-  } else if (o.method == DedupMethod::kSimHash) {
-    std::printf(", --hamming %d", o.hamming);
-  }
-  if (o.containment > 0) {
-    std::printf(", --containment %.2f --containment-asymmetry %.2f",
-                o.containment, o.containment_asymmetry);
-  }
-  if (!o.shingles.normalize.digits_to_zero) std::printf(", --digits keep");
-  if (o.main_text) std::printf(", --main-text on");
-  if (!o.line_counts_file.empty()) {
-    std::printf(", --line-counts %s", o.line_counts_file.c_str());
-  }
-  std::printf("\n%s\n", Verdict(o, a, b, exact, containment, docs[0]->site, docs[1]->site).c_str());
+  std::printf("\n%s\n%s\n", SettingsLine(o, unit).c_str(),
+              internal::SimilarityMethod::Of(o.method)
+                  .ExplainVerdict(Judged(a, *docs[0]), Judged(b, *docs[1]), o)
+                  .c_str());
 }
 
 // The options dedup runs with for these flags, resolved as it resolves
@@ -589,8 +482,11 @@ absl::Status LoadRun(const std::string& stats_path, const CLI::App& cmd,
   if (!given("--num-perm") && p["num_perm"].get(n) == simdjson::SUCCESS) {
     c.num_perm = static_cast<int>(n);
   }
-  // A run of another method wrote the default bands and rows, unused.
-  if (c.method == "minhash" && !given("--bands") && !given("--rows") &&
+  // A run of a method without LSH bands wrote the default bands and rows,
+  // unused.
+  const auto method = ParseDedupMethod(c.method);
+  if (method.ok() && internal::SimilarityMethod::Of(*method).signs_rows() &&
+      !given("--bands") && !given("--rows") &&
       p["bands"].get(n) == simdjson::SUCCESS) {
     c.bands = static_cast<int>(n);
     if (p["rows"].get(n) == simdjson::SUCCESS) c.rows = static_cast<int>(n);

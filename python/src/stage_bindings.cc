@@ -321,8 +321,20 @@ void BindPartitions(py::module_& m) {
       .def_readwrite("path", &internal::DedupPartition::path)
       .def_readwrite("display", &internal::DedupPartition::display)
       .def_readwrite("begin", &internal::DedupPartition::begin)
-      .def_readwrite("end", &internal::DedupPartition::end);
+      .def_readwrite("end", &internal::DedupPartition::end)
+      .def_readwrite("file", &internal::DedupPartition::file);
   m.attr("WHOLE_FILE") = internal::DedupPartition::kWholeFile;
+  m.def(
+      "plan_dedup_partitions",
+      [](const std::vector<InputFile>& inputs, const ReaderOptions& reader,
+         int64_t partition_bytes) {
+        return Check(
+            internal::PlanDedupPartitions(inputs, reader, partition_bytes));
+      },
+      py::arg("inputs"), py::arg("reader"), py::arg("partition_bytes"),
+      "The partitions of the inputs, in input order (PlanDedupPartitions): "
+      "an uncompressed JSONL file cut into byte ranges of at most "
+      "partition_bytes, every other file whole.");
   m.def("sign_dedup_partition", &SignPartitionPy, py::arg("partition"),
         py::arg("options"), py::arg("line_counts") = py::bytes(),
         "Reads and signs one partition (SignDedupPartition): returns a dict "

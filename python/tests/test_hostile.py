@@ -177,6 +177,8 @@ def _table():
     fn("parse_dedup_method", "minhash")
     fn("parse_keep_policy", "first")
     fn("plan_inputs", [INPUT])
+    fn("plan_dedup_partitions", [_core.InputFile(INPUT, "in.jsonl")],
+       _core.ReaderOptions(), 100)
     fn("prepare_dedup_output", [_core.InputFile(INPUT, "in.jsonl")],
        os.path.join(WORK, "prepared"), True, _core.ReaderOptions())
     fn("probe_input", INPUT, _core.ReaderOptions())

@@ -41,7 +41,7 @@ DocSignature DocSigner::Sign(std::string_view text, std::string_view site,
 
 DocSignature DocSigner::Sign(std::string_view text, std::string_view site,
                              const std::vector<KeyedLine>* lines,
-                             absl::Span<uint32_t> row) {
+                             absl::Span<uint32_t> row, SignTrace* trace) {
   if (counts_ != nullptr) {
     text = MainText(text, site, *counts_, boilerplate_, lines, &cuts_,
                     &main_text_);
@@ -49,7 +49,26 @@ DocSignature DocSigner::Sign(std::string_view text, std::string_view site,
   DocSignature out;
   const std::string_view normalized = method_->Sign(text, scratch_, row, &out);
   if (min_words_ > 0) out.too_short = CountWords(normalized) < min_words_;
+  if (trace != nullptr) Trace(text, normalized, trace);
   return out;
+}
+
+void DocSigner::Trace(std::string_view text, std::string_view normalized,
+                      SignTrace* trace) {
+  trace->text = text;
+  // MainText returns its scratch only when it left lines out.
+  trace->boilerplate_lines =
+      counts_ != nullptr && text.data() == main_text_.data() ? cuts_.size()
+                                                             : 0;
+  // Copied first: the shingling below may reuse the buffer it points into.
+  trace->normalized = normalized;
+  Shingler& shingler = scratch_.shingler;
+  trace->repaired = DedupShingles(shingler, text, &trace->hashes);
+  trace->shingled = shingler.normalized();
+  shingler.SpansNormalized(trace->shingled, &trace->spans);
+  // A text without words has its one hash (of its bytes) and no span of
+  // its own: an empty one stands for it.
+  trace->spans.resize(trace->hashes.size());
 }
 
 }  // namespace neardup::internal

@@ -179,6 +179,30 @@ struct SignScratch {
   std::vector<uint64_t> distinct;  // CountDistinct's table
 };
 
+// What DocSigner::Sign signed, for `neardup explain` to show beside the
+// verdict: the text as signed, what the method normalized, and the
+// shingles of that text with their places. Filled only on request: the
+// jobs never ask for it.
+struct SignTrace {
+  // The text the method signed: with main_text, the text without its
+  // site's boilerplate lines (MainText); else the text itself.
+  std::string text;
+  // main_text: the boilerplate lines left out of `text` (0: compared whole).
+  size_t boilerplate_lines = 0;
+  // What the method's Sign returned: the normalized text that min_words
+  // counts the words of (SimilarityMethod::Sign).
+  std::string normalized;
+  // The shingle hashes of `text` as dedup computes them (DedupShingles,
+  // with the signer's shingler), in document order, repeats included;
+  // spans[i] is the place of hashes[i] in `shingled`, the shingler's
+  // normalized text, one per hash (a text without words has one hash,
+  // of its bytes, and an empty span).
+  std::vector<uint64_t> hashes;
+  std::string shingled;
+  std::vector<TextSpan> spans;
+  size_t repaired = 0;  // repaired UTF-8 sequences of the shingling
+};
+
 class SimilarityMethod;
 
 // Signs documents the one way dedup compares them, for the job, its
@@ -207,9 +231,11 @@ class DocSigner {
   // The same, given the text's lines as the counting pass kept them
   // (LineCounter::Prepare(text, site, lines)), so that main_text
   // normalizes no line again; `lines` null is Sign(text, site, row).
+  // With `trace` (not null), also fills *trace with what was signed (one
+  // more shingling of the text: for explain, not for the jobs).
   DocSignature Sign(std::string_view text, std::string_view site,
                     const std::vector<KeyedLine>* lines,
-                    absl::Span<uint32_t> row);
+                    absl::Span<uint32_t> row, SignTrace* trace = nullptr);
 
   // DedupOptions::containment estimated (VerifyMode::kSignature, kMinHash).
   bool counts_sizes() const { return scratch_.counts_sizes; }
@@ -217,6 +243,9 @@ class DocSigner {
   bool keeps_sets() const { return scratch_.keeps_sets; }
 
  private:
+  void Trace(std::string_view text, std::string_view normalized,
+             SignTrace* trace);
+
   const SimilarityMethod* method_;
   size_t min_words_;
   BoilerplateOptions boilerplate_;

@@ -44,35 +44,49 @@ absl::Status OpenDedupOutput(const std::vector<InputFile>& inputs,
   return files.RemoveEarlierRun();
 }
 
+absl::StatusOr<std::vector<DedupPartition>> PlanDedupPartitions(
+    const std::vector<InputFile>& inputs, const ReaderOptions& reader,
+    int64_t partition_bytes) {
+  std::vector<DedupPartition> parts;
+  for (size_t f = 0; f < inputs.size(); ++f) {
+    const std::string& path = inputs[f].path;
+    auto opened = RecordReader::Open(path, reader);
+    if (!opened.ok()) return opened.status();
+    std::error_code error;
+    const uint64_t size = std::filesystem::file_size(path, error);
+    if (error) {
+      return absl::NotFoundError(path + ": cannot read its size: " +
+                                 error.message());
+    }
+    // Only uncompressed JSONL is read from a byte offset without reading
+    // what comes before (ReaderOptions::skip_before_offset).
+    uint64_t pieces = 1;
+    if ((*opened)->format() == InputFormat::kJsonl &&
+        (*opened)->compression() == Compression::kNone && partition_bytes > 0) {
+      const auto bytes = static_cast<uint64_t>(partition_bytes);
+      pieces = std::max<uint64_t>(1, size / bytes + (size % bytes != 0));
+    }
+    for (uint64_t i = 0; i < pieces; ++i) {
+      auto at = [&](uint64_t k) {
+        return static_cast<uint64_t>(static_cast<unsigned __int128>(size) * k /
+                                     pieces);
+      };
+      parts.push_back({path, path, at(i),
+                       i + 1 < pieces ? at(i + 1) : DedupPartition::kWholeFile,
+                       f});
+    }
+  }
+  return parts;
+}
+
 namespace {
 
-// Reads the records of `partition` (documents and rejected records), in
-// order, calling visit(result, record, rejection) for each. Returns the
-// reader, for what it knows of the file.
-template <typename Visit>
-absl::StatusOr<std::unique_ptr<RecordReader>> ReadPartition(
-    const DedupPartition& partition, const ReaderOptions& options,
-    Visit visit) {
-  ReaderOptions first_pass = options;
-  first_pass.keep_pass_through = false;
-  first_pass.skip_before_offset = partition.begin;
-  auto reader = RecordReader::Open(partition.path, first_pass);
-  if (!reader.ok()) return reader.status();
-  Record record;
-  Rejection rejection;
-  const bool whole = partition.end == DedupPartition::kWholeFile;
-  for (;;) {
-    const auto result = (*reader)->Next(&record, &rejection);
-    if (result == RecordReader::Result::kEnd) break;
-    const uint64_t offset = result == RecordReader::Result::kRejected
-                                ? rejection.offset
-                                : record.offset;
-    if (offset < partition.begin) continue;
-    // Offsets only grow, so the rest of the file belongs to later parts.
-    if (!whole && offset >= partition.end) break;
-    visit(result, record, rejection);
-  }
-  return reader;
+// The partition as the first pass reads it (ReadFirstPassInput): one file,
+// number 0 of its counts.
+static_assert(DedupPartition::kWholeFile == FirstPassInput::kWholeFile);
+FirstPassInput PassInput(const DedupPartition& partition) {
+  return {0, partition.path, partition.display, partition.begin,
+          partition.end};
 }
 
 // PrepareDedupLines's packing: a magic number and the document count, then
@@ -165,17 +179,7 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
       options, minhasher.get(), options.main_text ? &counts : nullptr);
   if (!signer.ok()) return signer.status();
   std::string host;
-  auto sign = [&](RecordReader::Result result, const Record& record,
-                  const Rejection& rejection) {
-    ++out.read;
-    if (result == RecordReader::Result::kRejected) {
-      ++out.rejected;
-      out.rejected_jsonl += RejectionJson(partition.display, rejection);
-      out.rejected_jsonl += '\n';
-      return;
-    }
-    out.text_bytes += record.text.size();
-    if (!record.text_rest.empty()) ++out.truncated;
+  auto sign = [&](size_t, const Record& record) {
     out.line.push_back(record.line);
     out.length.push_back(record.text.size());
     out.number.push_back(record.number);
@@ -195,7 +199,7 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
     out.repaired_utf8 += sig.repaired;
     if (!method.signs_rows()) {
       out.keys.push_back(sig.key);
-      return;
+      return absl::OkStatus();
     }
     if (options.containment > 0) {
       out.site.push_back(LineCounter::SiteKey(host));
@@ -205,14 +209,28 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
       out.sets.insert(out.sets.end(), sig.set.begin(), sig.set.end());
       out.set_end.push_back(out.sets.size());
     }
+    return absl::OkStatus();
   };
-  auto reader = ReadPartition(partition, options.reader, sign);
-  if (!reader.ok()) return reader.status();
-  out.format = InputFormatName((*reader)->format());
-  out.compression = CompressionName((*reader)->compression());
-  if (partition.end == DedupPartition::kWholeFile) {
-    out.passed_through = (*reader)->passed_through();
+  // Read and accounted as the command's first pass reads each input.
+  JobStats counted;
+  counted.files.resize(1);
+  RejectionLog rejected;
+  rejected.OpenInMemory();
+  if (auto s = ReadFirstPassInput(PassInput(partition), options.reader,
+                                  /*cancel=*/nullptr, &counted, &rejected,
+                                  sign);
+      !s.ok()) {
+    return s;
   }
+  const FileCounts& file = counted.files[0];
+  out.format = file.format;
+  out.compression = file.compression;
+  out.read = file.read;
+  out.rejected = file.rejected;
+  out.passed_through = file.passed_through;
+  out.truncated = file.truncated;
+  out.text_bytes = counted.text_bytes;
+  out.rejected_jsonl = std::move(rejected.lines());
   return out;
 }
 
@@ -225,14 +243,18 @@ absl::StatusOr<std::string> PrepareDedupLines(const DedupPartition& partition,
   PutWord(&out, kPreparedMagic);
   PutWord(&out, 0);  // the document count, filled in below
   uint64_t documents = 0;
-  auto prepare = [&](RecordReader::Result result, const Record& record,
-                     const Rejection&) {
-    if (result == RecordReader::Result::kRejected) return;
+  auto prepare = [&](size_t, const Record& record) {
     PackPrepared(LineCounter::Prepare(record.text, UrlHost(record.url)), &out);
     ++documents;
+    return absl::OkStatus();
   };
-  auto reader = ReadPartition(partition, options.reader, prepare);
-  if (!reader.ok()) return reader.status();
+  // Rejected records are skipped, as the command's counting pass skips them.
+  if (auto s = ReadFirstPassInput(PassInput(partition), options.reader,
+                                  /*cancel=*/nullptr, /*stats=*/nullptr,
+                                  /*rejected=*/nullptr, prepare);
+      !s.ok()) {
+    return s;
+  }
   std::memcpy(out.data() + sizeof(uint64_t), &documents, sizeof(documents));
   return out;
 }

@@ -2,6 +2,7 @@
 // candidates are documents with equal keys, joined without comparing
 // (similarity_method.h).
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -71,6 +72,27 @@ class ExactMethodImpl final : public SimilarityMethod {
   }
 
   const char* removal_reason() const override { return "exact_duplicate"; }
+
+  std::string ExplainVerdict(const ExplainedDoc& a, const ExplainedDoc& b,
+                             const DedupOptions& o) const override {
+    const bool equal = Accepts(o, Compare(a.sketch, b.sketch, o));
+    if (a.normalized.empty() || b.normalized.empty()) {
+      return equal ? "verdict: exact duplicate: no words, and the same bytes "
+                     "(documents without words are compared byte for byte)"
+                   : "verdict: not a duplicate: a document without words is "
+                     "a duplicate of the same bytes only";
+    }
+    if (equal) {
+      return "verdict: exact duplicate: the normalized texts are equal "
+             "(dedup --method exact compares their hashes)";
+    }
+    const auto differ = std::mismatch(a.normalized.begin(), a.normalized.end(),
+                                      b.normalized.begin(), b.normalized.end());
+    const auto at = static_cast<size_t>(differ.first - a.normalized.begin());
+    return "verdict: not a duplicate: the normalized texts differ (first at "
+           "byte " + std::to_string(at) + "); --method exact joins equal "
+           "texts only";
+  }
 };
 
 }  // namespace

@@ -308,6 +308,11 @@ absl::Status RejectionLog::Open(const std::string& path) {
 }
 
 absl::Status RejectionLog::Add(std::string_view file, const Rejection& r) {
+  if (in_memory_) {
+    lines_ += internal::RejectionJson(file, r);
+    lines_ += '\n';
+    return absl::OkStatus();
+  }
   return writer_->WriteLine(internal::RejectionJson(file, r));
 }
 
@@ -622,14 +627,14 @@ absl::Status RewriteInputs(
   return batch.Finish();
 }
 
-absl::Status CountRejection(const JobFiles& files, size_t file,
+absl::Status CountRejection(std::string_view display, size_t file,
                             const Rejection& rejection, JobStats* stats,
                             RejectionLog* rejected) {
   ++stats->rejected;
   ++stats->read;
   ++stats->files[file].rejected;
   ++stats->files[file].read;
-  return rejected->Add(files.display(file), rejection);
+  return rejected->Add(display, rejection);
 }
 
 void CountDocument(size_t file, const Record& record, JobStats* stats) {
@@ -647,41 +652,63 @@ absl::Status ReadFirstPass(const JobFiles& files, const ReaderOptions& reader,
                            const std::atomic<bool>* cancel, JobStats* stats,
                            RejectionLog* rejected,
                            const DocumentFn& on_document) {
-  Record record;
-  Rejection rejection;
-  ReaderOptions first_pass = reader;
-  first_pass.keep_pass_through = false;  // only counted on this pass
   for (size_t f = 0; f < files.size(); ++f) {
-    auto opened = RecordReader::Open(files.path(f), first_pass);
-    if (!opened.ok()) return opened.status();
-    RecordReader& in = **opened;
-    FileCounts* counts = stats != nullptr ? &stats->files[f] : nullptr;
-    if (counts != nullptr) {
-      counts->format = InputFormatName(in.format());
-      counts->compression = CompressionName(in.compression());
+    if (auto s = ReadFirstPassInput({f, files.path(f), files.display(f)},
+                                    reader, cancel, stats, rejected,
+                                    on_document);
+        !s.ok()) {
+      return s;
     }
-    for (;;) {
-      const auto result = in.Next(&record, &rejection);
-      if (result == RecordReader::Result::kEnd) break;
-      if (result == RecordReader::Result::kRejected) {
-        if (stats == nullptr) continue;
-        if (auto s = CountRejection(files, f, rejection, stats, rejected);
-            !s.ok()) {
-          return s;
-        }
-        continue;
-      }
-      if (auto s = CheckCancel(cancel); !s.ok()) return s;
-      if (stats != nullptr) CountDocument(f, record, stats);
-      if (auto s = on_document(f, record); !s.ok()) return s;
-    }
-    if (stats == nullptr) continue;
-    counts->passed_through = in.passed_through();
-    stats->passed_through += counts->passed_through;
-    if (in.field_counts() != nullptr) stats->fields.Add(*in.field_counts());
   }
   return stats != nullptr ? CheckFields(stats->fields, reader)
                           : absl::OkStatus();
+}
+
+absl::Status ReadFirstPassInput(const FirstPassInput& input,
+                                const ReaderOptions& reader,
+                                const std::atomic<bool>* cancel,
+                                JobStats* stats, RejectionLog* rejected,
+                                const DocumentFn& on_document) {
+  ReaderOptions first_pass = reader;
+  first_pass.keep_pass_through = false;  // only counted on this pass
+  first_pass.skip_before_offset = input.begin;
+  auto opened = RecordReader::Open(std::string(input.path), first_pass);
+  if (!opened.ok()) return opened.status();
+  RecordReader& in = **opened;
+  FileCounts* counts = stats != nullptr ? &stats->files[input.file] : nullptr;
+  if (counts != nullptr) {
+    counts->format = InputFormatName(in.format());
+    counts->compression = CompressionName(in.compression());
+  }
+  const bool to_end = input.end == FirstPassInput::kWholeFile;
+  Record record;
+  Rejection rejection;
+  for (;;) {
+    const auto result = in.Next(&record, &rejection);
+    if (result == RecordReader::Result::kEnd) break;
+    const bool rejected_record = result == RecordReader::Result::kRejected;
+    const uint64_t offset = rejected_record ? rejection.offset : record.offset;
+    if (offset < input.begin) continue;
+    // Offsets only grow, so the rest of the file belongs to later parts.
+    if (!to_end && offset >= input.end) break;
+    if (rejected_record) {
+      if (stats == nullptr) continue;
+      if (auto s = CountRejection(input.display, input.file, rejection, stats,
+                                  rejected);
+          !s.ok()) {
+        return s;
+      }
+      continue;
+    }
+    if (auto s = CheckCancel(cancel); !s.ok()) return s;
+    if (stats != nullptr) CountDocument(input.file, record, stats);
+    if (auto s = on_document(input.file, record); !s.ok()) return s;
+  }
+  if (stats == nullptr || input.begin != 0 || !to_end) return absl::OkStatus();
+  counts->passed_through = in.passed_through();
+  stats->passed_through += counts->passed_through;
+  if (in.field_counts() != nullptr) stats->fields.Add(*in.field_counts());
+  return absl::OkStatus();
 }
 
 void ParallelFor(int threads, size_t n,

@@ -126,16 +126,24 @@ class JobFiles {
 };
 
 // rejected.jsonl: {file, line, offset, reason} per record that could not be
-// read, written under a temporary name until Commit.
+// read (RejectionJson), written under a temporary name until Commit, or
+// kept in memory for a stage of the distributed job, whose driver writes
+// the lines of every stage into the one file.
 class RejectionLog {
  public:
   absl::Status Open(const std::string& path);
+  // Keeps the lines in memory (lines()) instead of writing a file.
+  void OpenInMemory() { in_memory_ = true; }
   absl::Status Add(std::string_view file, const Rejection& rejection);
   // Hands the finished log to files->Stage.
   absl::Status Stage(JobFiles* files);
+  // OpenInMemory: the lines added so far, each ending in "\n".
+  std::string& lines() { return lines_; }
 
  private:
   std::unique_ptr<RecordWriter> writer_;
+  bool in_memory_ = false;
+  std::string lines_;
 };
 
 // What the rewrite pass does with one document.
@@ -191,11 +199,17 @@ absl::Status RewriteInputs(
     const RejectionFn& on_rejection = nullptr,
     const RewriteOptions& rewrite = {});
 
-// Logs a record the first pass could not read and counts it as read and
-// rejected, in *stats and in its file's counts.
-absl::Status CountRejection(const JobFiles& files, size_t file,
+// Logs a record the first pass could not read, as a record of the file
+// shown as `display`, and counts it as read and rejected, in *stats and in
+// its file's counts (stats->files[file]).
+absl::Status CountRejection(std::string_view display, size_t file,
                             const Rejection& rejection, JobStats* stats,
                             RejectionLog* rejected);
+inline absl::Status CountRejection(const JobFiles& files, size_t file,
+                                   const Rejection& rejection, JobStats* stats,
+                                   RejectionLog* rejected) {
+  return CountRejection(files.display(file), file, rejection, stats, rejected);
+}
 
 // Counts a document as read (and truncated, and its text bytes) in *stats
 // and in its file's counts.
@@ -217,6 +231,33 @@ absl::Status ReadFirstPass(const JobFiles& files, const ReaderOptions& reader,
                            const std::atomic<bool>* cancel, JobStats* stats,
                            RejectionLog* rejected,
                            const DocumentFn& on_document);
+
+// One input of a first pass: input `file` of a job (its counts are
+// JobStats::files[file]), read at `path`, named `display` in
+// rejected.jsonl. Of a JSONL file, a stage of the distributed job reads a
+// part (DedupPartition): the records that begin at a decompressed byte
+// offset in [begin, end).
+struct FirstPassInput {
+  static constexpr uint64_t kWholeFile = ~uint64_t{0};
+  size_t file = 0;
+  std::string_view path;
+  std::string_view display;
+  uint64_t begin = 0;
+  uint64_t end = kWholeFile;  // kWholeFile: to the end of the file
+};
+
+// Reads one input as ReadFirstPass reads each (ReadFirstPass is this for
+// every input in order, then CheckFields), handing each document to
+// `on_document` with input.file. With `stats`, accounts as ReadFirstPass
+// does in *stats and stats->files[input.file] (which must exist); what
+// only a whole file tells (passed_through, field counts) is counted only
+// when the whole file is read. With a null `stats`, skips rejected records
+// and counts nothing.
+absl::Status ReadFirstPassInput(const FirstPassInput& input,
+                                const ReaderOptions& reader,
+                                const std::atomic<bool>* cancel,
+                                JobStats* stats, RejectionLog* rejected,
+                                const DocumentFn& on_document);
 
 // Calls fn(worker, i) for every i in [0, n) on `threads` threads (the
 // caller's among them; at most n), worker being the thread's number in

@@ -27,6 +27,13 @@ std::string ShortDouble(double v) {
   return buf;
 }
 
+// A number as explain prints it: `digits` decimals.
+std::string Fixed(double v, int digits) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.*f", digits, v);
+  return buf;
+}
+
 class MinHashMethodImpl final : public SimilarityMethod {
  public:
   DedupMethod id() const override { return DedupMethod::kMinHash; }
@@ -233,6 +240,18 @@ class MinHashMethodImpl final : public SimilarityMethod {
     return out;
   }
 
+  std::string ExplainVerdict(const ExplainedDoc& a, const ExplainedDoc& b,
+                             const DedupOptions& o) const override;
+  std::string ExplainSettings(const DedupOptions& o) const override {
+    char buf[160];
+    std::snprintf(buf, sizeof(buf),
+                  ", %d permutations = %d bands x %d rows, threshold %.2f, "
+                  "--verify %s",
+                  o.num_perm, o.bands, o.rows, o.threshold,
+                  o.verify == VerifyMode::kExact ? "exact" : "signature");
+    return buf;
+  }
+
   // 50 bins of 0.02 over [0, 1].
   size_t SimilarityBins(const DedupOptions&) const override { return 50; }
   size_t Bin(double similarity, size_t bins) const override {
@@ -240,6 +259,75 @@ class MinHashMethodImpl final : public SimilarityMethod {
                     static_cast<size_t>(std::max(0.0, similarity) * bins));
   }
 };
+
+// The candidate rule (an LSH band in common), then the threshold, then
+// containment with its two conditions (not within one site on whole pages;
+// an excerpt, not an edit), each named when it decides.
+std::string MinHashMethodImpl::ExplainVerdict(const ExplainedDoc& a,
+                                              const ExplainedDoc& b,
+                                              const DedupOptions& o) const {
+  size_t agree = 0;
+  for (size_t t = 0; t < Tables(o); ++t) {
+    agree += TableKey(a.sketch, t, o) == TableKey(b.sketch, t, o);
+  }
+  const Likeness like = Compare(a.sketch, b.sketch, o);
+  const bool exact = keeps_sets(o);
+  const std::string measure =
+      std::string(exact ? "exact Jaccard " : "estimated Jaccard ") +
+      Fixed(like.similarity, 4);
+  const std::string bands = std::to_string(agree) + " of " +
+                            std::to_string(o.bands) + " bands of " +
+                            std::to_string(o.rows) + " rows agree";
+  if (agree == 0) {
+    return "verdict: not a near-duplicate: no LSH candidate (" + bands +
+           "), so dedup never compares this pair (" + measure +
+           "; a pair at that similarity is a candidate with probability " +
+           Fixed(CandidateProbability(like.similarity, LshParamsOf(o)), 3) +
+           ")";
+  }
+  const std::string threshold = Fixed(o.threshold, 2);
+  if (like.similarity >= o.threshold) {
+    return "verdict: near-duplicate: an LSH candidate (" + bands + ") with " +
+           measure + " >= threshold " + threshold;
+  }
+  const bool contained = o.containment > 0;
+  const bool above = contained && like.containment >= o.containment;
+  const std::string cont =
+      std::string(exact ? "containment " : "estimated containment ") +
+      Fixed(like.containment, 4) + (above ? " >= " : " < ") +
+      Fixed(o.containment, 2) + " (--containment)";
+  if (above && like.same_site && !o.main_text) {
+    return "verdict: not a near-duplicate: an LSH candidate (" + bands +
+           ") with " + measure + " < threshold " + threshold + "; " + cont +
+           ", but both are pages of " + std::string(a.site) +
+           ", and within one site containment counts only on the main text "
+           "(--main-text on): on whole pages, shared furniture contains a "
+           "short page";
+  }
+  if (above && !IsExcerpt(like.containment, like.size_a, like.size_b,
+                          o.containment_asymmetry)) {
+    const double shared = like.containment *
+                          static_cast<double>(std::min(like.size_a, like.size_b));
+    const double own_a = static_cast<double>(like.size_a) - shared;
+    const double own_b = static_cast<double>(like.size_b) - shared;
+    const bool a_longer = like.size_a >= like.size_b;
+    return "verdict: not a near-duplicate: an LSH candidate (" + bands +
+           ") with " + measure + " < threshold " + threshold + "; " + cont +
+           ", but an edit, not an excerpt: the longer has " +
+           Fixed(a_longer ? own_a : own_b, 0) + " shingles of its own against " +
+           Fixed(a_longer ? own_b : own_a, 0) + " of the shorter, fewer than " +
+           Fixed(o.containment_asymmetry, 2) +
+           " times as many (--containment-asymmetry)";
+  }
+  if (contained && Accepts(o, like)) {
+    return "verdict: near-duplicate: an LSH candidate (" + bands + ") with " +
+           measure + " < threshold " + threshold + ", but " + cont +
+           "; the record --keep ranks lower is removed";
+  }
+  return "verdict: not a near-duplicate: an LSH candidate (" + bands +
+         "), but " + measure + " < threshold " + threshold +
+         (contained ? " and " + cont : "");
+}
 
 }  // namespace
 

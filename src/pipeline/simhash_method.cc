@@ -75,6 +75,22 @@ class SimHashMethodImpl final : public SimilarityMethod {
     return ", Hamming distance <= " + std::to_string(o.hamming) + "\n";
   }
 
+  std::string ExplainVerdict(const ExplainedDoc& a, const ExplainedDoc& b,
+                             const DedupOptions& o) const override {
+    const Likeness like = Compare(a.sketch, b.sketch, o);
+    const bool near = Accepts(o, like);
+    const std::string rule =
+        std::to_string(static_cast<int>(like.similarity)) +
+        (near ? " <= " : " > ") + std::to_string(o.hamming) + " (--hamming)";
+    return near ? "verdict: near-duplicate: SimHash Hamming distance " + rule +
+                      "; dedup's permuted tables find every such pair"
+                : "verdict: not a near-duplicate: SimHash Hamming distance " +
+                      rule;
+  }
+  std::string ExplainSettings(const DedupOptions& o) const override {
+    return ", --hamming " + std::to_string(o.hamming);
+  }
+
   bool reports_distance() const override { return true; }
   // One bin per distance, 0 to hamming.
   size_t SimilarityBins(const DedupOptions& o) const override {

@@ -72,6 +72,15 @@ struct SketchColumns {
   }
 };
 
+// One document of a pair that `neardup explain` judges, as a DocSigner
+// signed it (Sign with a SignTrace).
+struct ExplainedDoc {
+  SketchRef sketch;  // as dedup compares it; site filled whatever the options
+  // What the method's Sign returned (SignTrace::normalized).
+  std::string_view normalized;
+  std::string_view site;  // the URL host of its record (empty: none)
+};
+
 // Called with each group of candidate pairs, in a fixed order.
 using PairGroupFn = absl::FunctionRef<absl::Status(absl::Span<const DocPair>)>;
 // Called when `done` of `total` steps of finding candidates are done.
@@ -206,6 +215,19 @@ class SimilarityMethod {
   // LSH bands and rows the run used.
   virtual std::string RuleSummary(const DedupOptions& o,
                                   const LshParams& lsh) const = 0;
+
+  // --- Explaining (`neardup explain`).
+  // The last line of explain for documents a and b under resolved `o`,
+  // without its newline: "verdict: " and what dedup decides for the pair
+  // and why, in this method's words (its candidate rule, measure and
+  // threshold). Computes what it says with Compare and the table keys.
+  virtual std::string ExplainVerdict(const ExplainedDoc& a,
+                                     const ExplainedDoc& b,
+                                     const DedupOptions& o) const = 0;
+  // What explain's "dedup settings:" line says of this method's options
+  // after "--method NAME, word N-grams, seed S" (each part after ", ";
+  // empty: nothing), for resolved `o`.
+  virtual std::string ExplainSettings(const DedupOptions&) const { return {}; }
 
   // Writes a similarity as removed.jsonl does.
   void WriteSimilarity(double similarity, JsonWriter* j) const;

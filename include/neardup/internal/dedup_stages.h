@@ -98,7 +98,17 @@ struct DedupPartition {
   std::string display;  // its name in removed.jsonl and rejected.jsonl
   uint64_t begin = 0;
   uint64_t end = kWholeFile;
+  size_t file = 0;  // the number of its input (PlanDedupPartitions)
 };
+
+// The partitions of a distributed run's inputs, in input order, each
+// named by its path: an uncompressed JSONL file of more than
+// `partition_bytes` bytes is cut into about equal byte ranges of at most
+// that many (partition_bytes <= 0: never cut); every other file is one
+// partition. Returns the reader's error for an input that does not open.
+absl::StatusOr<std::vector<DedupPartition>> PlanDedupPartitions(
+    const std::vector<InputFile>& inputs, const ReaderOptions& reader,
+    int64_t partition_bytes);
 
 // The documents of one partition, in input order, as RunDedup's first pass
 // sees them. Rejected records are counted in `read` and `rejected`.

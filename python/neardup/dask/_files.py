@@ -4,8 +4,6 @@ of the count step), and each input's kept records
 written (WriteKeptDocuments). They run on the workers; their arguments and
 results are plain Python and NumPy values so that Dask can move them."""
 
-import math
-import os
 import resource
 
 import numpy as np
@@ -13,23 +11,13 @@ import numpy as np
 from neardup import _core
 from neardup._options import _options
 
-_WHOLE_FILE = _core.WHOLE_FILE
-
 
 def _partitions(inputs, reader, partition_bytes):
-    """(file index, path, display, begin, end) per partition, input order."""
-    parts = []
-    for f, item in enumerate(inputs):
-        fmt, compression = _core.probe_input(item.path, reader)
-        size = os.path.getsize(item.path)
-        pieces = 1
-        if fmt == "jsonl" and compression == "none" and partition_bytes > 0:
-            pieces = max(1, math.ceil(size / partition_bytes))
-        for i in range(pieces):
-            begin = size * i // pieces
-            end = size * (i + 1) // pieces if i + 1 < pieces else _WHOLE_FILE
-            parts.append((f, item.path, item.path, begin, end))
-    return parts
+    """(file index, path, display, begin, end) per partition, input order:
+    the C++ plan (plan_dedup_partitions), as plain values Dask can move."""
+    return [(p.file, p.path, p.display, p.begin, p.end)
+            for p in _core.plan_dedup_partitions(inputs, reader,
+                                                 partition_bytes)]
 
 
 def _sign(part, options, line_counts=b""):
