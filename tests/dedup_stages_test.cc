@@ -268,7 +268,7 @@ TEST_F(DedupStagesTest, JudgeComponentsDecidesAsRunDedup) {
   // Containment estimated from signatures and set sizes: c2 (80 of its
   // 100 words in c0, one size: an edit) joins c0 too, in both, when any
   // containment counts (asymmetry 1); at the default asymmetry it is kept.
-  for (const double asymmetry : {1.0, 4.0}) {
+  for (const double asymmetry : {1.0, kDefaultContainmentAsymmetry}) {
     SCOPED_TRACE(asymmetry);
     const std::vector<uint64_t> expected =
         asymmetry == 1 ? std::vector<uint64_t>{0, 0, 0}
@@ -331,16 +331,16 @@ TEST(CountsByContainmentTest, CountsAnExcerptNotAnEditNorOneSitesPages) {
   ASSERT_OK(resolved);
   const DedupOptions& o = *resolved;
   EXPECT_EQ(o.containment, kDefaultContainment);
-  EXPECT_EQ(o.containment_asymmetry, 4);
+  EXPECT_EQ(o.containment_asymmetry, 5);
   // An excerpt: 100 shingles, 95 of them in a text of 300 (own: 5 against
   // 205).
   EXPECT_TRUE(internal::CountsByContainment(o, 0.95, 100, 300, 0, 0));
   EXPECT_TRUE(internal::CountsByContainment(o, 0.95, 300, 100, 0, 0));
   // An edit: one size, 75% shared (own: 25 against 25).
   EXPECT_FALSE(internal::CountsByContainment(o, 0.75, 100, 100, 0, 0));
-  // At the boundary: 80 shared of 100 and 160, own 20 against 80 (4x).
-  EXPECT_TRUE(internal::CountsByContainment(o, 0.8, 100, 160, 0, 0));
-  EXPECT_FALSE(internal::CountsByContainment(o, 0.8, 100, 159, 0, 0));
+  // At the boundary: 80 shared of 100 and 180, own 20 against 100 (5x).
+  EXPECT_TRUE(internal::CountsByContainment(o, 0.8, 100, 180, 0, 0));
+  EXPECT_FALSE(internal::CountsByContainment(o, 0.8, 100, 179, 0, 0));
   // Below the containment threshold; within one site (no main text).
   EXPECT_FALSE(internal::CountsByContainment(o, 0.69, 100, 1000, 0, 0));
   EXPECT_FALSE(internal::CountsByContainment(o, 0.95, 100, 300, 7, 7));

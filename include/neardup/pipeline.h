@@ -104,15 +104,15 @@ class PriorRecords {
 };
 
 // DedupOptions::containment of kMinHash when it is not set: measured on
-// the article-extraction benchmark (pairwise F1 0.91 against 0.57 without
-// it) with containment_asymmetry 4 (bench/README, issue 13 part 3).
+// the article-extraction benchmark (pairwise F1 0.905 against 0.57 without
+// it) with containment_asymmetry 5 (bench/README, issue 13 parts 3 and 4).
 inline constexpr double kDefaultContainment = 0.7;
 
 // Defaults that DedupOptions shares with IndexOptions (neardup/index.h)
 // and the command's flags; the Python options read them from these structs.
 inline constexpr double kDefaultThreshold = 0.8;
 inline constexpr int kDefaultHamming = 3;
-inline constexpr double kDefaultContainmentAsymmetry = 4;
+inline constexpr double kDefaultContainmentAsymmetry = 5;
 
 // The options of the dedup job and of FindDuplicates, flat so that a
 // caller names only what it changes (FindDuplicates(texts, {.threshold =
@@ -149,9 +149,10 @@ struct DedupOptions {
   // Jaccard is below threshold: |A ∩ B| / min(|A|, |B|) of the shingle sets
   // (an excerpt, a shortened or extended version). 0: off; else in (0, 1],
   // with kMinHash only. With VerifyMode::kExact it is computed from the
-  // shingle sets; with kSignature it is estimated from the estimated
-  // Jaccard and each document's number of distinct shingles
-  // (EstimateContainment; 4 bytes more per document, nothing spilled).
+  // shingle sets; with kSignature it is estimated from the signatures'
+  // slots (which record holds each unshared minimum) and each document's
+  // number of distinct shingles (EstimateContainment of CompareSlots; 4
+  // bytes more per document, nothing spilled).
   // Two records of one site (the same non-empty host of their URL) count
   // by containment only with main_text: on whole pages, the furniture they
   // share contains a short page (CleanPortalEval: 5 of 5 such removals
@@ -172,9 +173,11 @@ struct DedupOptions {
   // containment C: |B| - C|A| >= asymmetry x (|A| - C|A|)). Two versions
   // of one size sharing 70% of their shingles are an edit of Jaccard 0.54,
   // and are judged by Jaccard alone. At least 1; 1: any containment >= C
-  // counts. Default: kDefaultContainmentAsymmetry (4: the largest that
-  // keeps the article benchmark's F1 over 0.90; a generated crawl's edited
-  // copies lose the most to smaller values, bench/README issue 13 part 3).
+  // counts. Default: kDefaultContainmentAsymmetry (5: the largest whole
+  // value that keeps the article benchmark's F1 over 0.90; a generated
+  // crawl's Jaccard precision gains from larger values, since its shortened
+  // and extended copies below Jaccard 0.7 are removed by containment,
+  // bench/README issue 13 parts 3 and 4).
   double containment_asymmetry = kDefaultContainmentAsymmetry;
   // Compare documents on their main text: lines that are boilerplate of
   // their site (FindBoilerplate with `main_text_boilerplate`, the clean

@@ -180,7 +180,7 @@ def find_duplicates(texts, *, numbers=None, **options):
     kept), ``cluster``, ``similarity`` (of i to kept[i]), ``pairs`` (the
     verified duplicate pairs, (n, 2)), ``pair_similarity`` and ``removed``;
     with ``containment`` on (the default with minhash: 0.7, and
-    ``containment_asymmetry`` 4), also ``containment`` (of i to kept[i]).
+    ``containment_asymmetry`` 5), also ``containment`` (of i to kept[i]).
 
     Example::
 

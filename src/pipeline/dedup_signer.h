@@ -259,19 +259,26 @@ inline bool SameSite(uint64_t a, uint64_t b) { return a != 0 && a == b; }
 
 // The likeness of two MinHash signatures under VerifyMode::kSignature:
 // the estimated Jaccard and, when `containment` (DedupOptions::containment
-// is on), the containment it implies for distinct shingle counts `size_a`
-// and `size_b` (EstimateContainment). The one estimate of the job, its
-// distributed stages, FindDuplicates and explain.
+// is on), the containment estimated from the slots' order and the distinct
+// shingle counts `size_a` and `size_b` (EstimateContainment of the
+// SlotCounts: which record holds each unshared minimum tells an excerpt
+// from an edit; the containment the Jaccard alone implies let edited
+// copies pass as excerpts, bench/README issue 13 part 4). The one estimate
+// of the job, its distributed stages, FindDuplicates and explain.
 inline Likeness EstimateLikeness(absl::Span<const uint32_t> a,
                                  absl::Span<const uint32_t> b, uint64_t size_a,
                                  uint64_t size_b, bool containment) {
-  // Signatures of one MinHasher have the same length: this cannot fail.
-  Likeness like{EstimateJaccard(a, b).value_or(0.0)};
-  if (containment) {
-    like.containment = EstimateContainment(like.similarity, size_a, size_b);
-    like.size_a = size_a;
-    like.size_b = size_b;
+  if (!containment) {
+    // Signatures of one MinHasher have the same length: this cannot fail.
+    return Likeness{EstimateJaccard(a, b).value_or(0.0)};
   }
+  const SlotCounts slots = CompareSlots(a, b).value_or(SlotCounts{});
+  Likeness like{a.empty() ? 0.0
+                          : static_cast<double>(slots.equal) /
+                                static_cast<double>(a.size())};
+  like.containment = EstimateContainment(slots, size_a, size_b);
+  like.size_a = size_a;
+  like.size_b = size_b;
   return like;
 }
 
