@@ -647,7 +647,7 @@ TEST_F(DedupStagesTest, LinesPreparedInPartsCountAsOnePass) {
       {path_, "in.jsonl", 0, internal::DedupPartition::kWholeFile}, *resolved, counts);
   ASSERT_OK(main_text);
   EXPECT_EQ(main_text->documents(), 60u);
-  EXPECT_EQ(main_text->rejected, 1u);
+  EXPECT_EQ(main_text->file.rejected, 1u);
   auto whole = Sign(0, internal::DedupPartition::kWholeFile);
   ASSERT_OK(whole);
   EXPECT_NE(main_text->signatures, whole->signatures);
