@@ -149,8 +149,17 @@ class DedupJob : internal::JobBase<DedupOptions, DedupStats> {
   // After a sign pass that counted lines: finishes the counts and signs
   // again, on their main text, the documents that have boilerplate lines.
   absl::Status SignMainTexts();
+  std::vector<uint8_t> FindMainTexts();
+  struct MainTextSigning;
+  absl::Status CopySignatures(MainTextSigning& r, size_t end);
+  absl::Status SignMainTextBatch(std::vector<Worker>& workers,
+                                 MainTextSigning& r);
+  // Document doc's shingle set (keeps_sets) appended to the spill file.
+  absl::Status WriteSet(size_t doc, const std::vector<uint64_t>& set);
   std::vector<Worker> MakeWorkers();
   absl::Status Index(DisjointSets& sets);
+  void JoinUnverified(const DocPair& p, DisjointSets& sets);
+  void CountVerdict(size_t bin, bool join);
   // How alike documents a and b are. Fails only when a shingle set cannot
   // be read back from the spill file.
   absl::StatusOr<internal::Likeness> Compare(uint32_t a, uint32_t b);
@@ -453,18 +462,21 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
   }
   if (keep_sets) {
     for (size_t i = 0; i < n; ++i) {
-      const auto& set = batch.sets[i];
-      docs_.set_offset[batch.first + i] = spill_values_;
-      docs_.set_count[batch.first + i] = static_cast<uint32_t>(set.size());
-      if (!set.empty() &&
-          std::fwrite(set.data(), sizeof(uint64_t), set.size(), spill_) !=
-              set.size()) {
-        return absl::ResourceExhaustedError("cannot write " + spill_path_ +
-                                            ": " + std::strerror(errno));
-      }
-      spill_values_ += set.size();
+      if (auto s = WriteSet(batch.first + i, batch.sets[i]); !s.ok()) return s;
     }
   }
+  return absl::OkStatus();
+}
+
+absl::Status DedupJob::WriteSet(size_t doc, const std::vector<uint64_t>& set) {
+  docs_.set_offset[doc] = spill_values_;
+  docs_.set_count[doc] = static_cast<uint32_t>(set.size());
+  if (!set.empty() && std::fwrite(set.data(), sizeof(uint64_t), set.size(),
+                                  spill_) != set.size()) {
+    return absl::ResourceExhaustedError("cannot write " + spill_path_ + ": " +
+                                        std::strerror(errno));
+  }
+  spill_values_ += set.size();
   return absl::OkStatus();
 }
 
@@ -479,6 +491,49 @@ absl::Status DedupJob::CountLines() {
   return absl::OkStatus();
 }
 
+// SignMainTexts' state: the batch being read, the signatures in input
+// order with the new ones in place of the first (signs_rows), how many of
+// them are there, and where the repairs of the whole texts were left.
+struct DedupJob::MainTextSigning {
+  Batch batch;
+  std::vector<size_t> docs;  // each text's document
+  internal::PackedSignatures replaced;
+  size_t copied = 0;
+  size_t repairs_at = 0;  // in whole_repairs_
+  std::vector<uint32_t> row;
+};
+
+// The counts finished, which documents have boilerplate lines of their
+// site (1): those SignMainTexts signs again.
+std::vector<uint8_t> DedupJob::FindMainTexts() {
+  line_counts_.Finish(
+      std::max<uint32_t>(2, options_.main_text_boilerplate.min_docs));
+  const size_t n = docs_.size();
+  std::vector<uint8_t> again(n, 0);
+  struct Scratch {
+    std::vector<KeyedLine> lines;
+    std::vector<Cut> cuts;
+  };
+  std::vector<Scratch> scratch(static_cast<size_t>(options_.threads));
+  internal::ParallelFor(options_.threads, n, [&](int w, size_t d) {
+    if (site_keys_[d] == 0) return;
+    // A document whose lines were not kept (offsets past 32 bits) finds
+    // them again from its text.
+    if (!lines_.has(d)) {
+      again[d] = 1;
+      return;
+    }
+    Scratch& t = scratch[static_cast<size_t>(w)];
+    lines_.Lines(d, &t.lines);
+    t.cuts.clear();
+    FindBoilerplate(t.lines, site_keys_[d], line_counts_,
+                    options_.main_text_boilerplate, &t.cuts);
+    again[d] = !t.cuts.empty();
+  });
+  std::vector<uint64_t>().swap(site_keys_);
+  return again;
+}
+
 // DedupOptions::main_text, counting: the sign pass signed every whole
 // text and counted its lines as the clean job counts them (LineCounter,
 // documents added in input order). A document's main text is its whole
@@ -489,33 +544,8 @@ absl::Status DedupJob::CountLines() {
 // after. A collection without furniture is not read twice.
 absl::Status DedupJob::SignMainTexts() {
   auto start = Clock::now();
-  line_counts_.Finish(
-      std::max<uint32_t>(2, options_.main_text_boilerplate.min_docs));
+  const std::vector<uint8_t> again = FindMainTexts();
   const size_t n = docs_.size();
-  std::vector<uint8_t> again(n, 0);
-  {
-    struct Scratch {
-      std::vector<KeyedLine> lines;
-      std::vector<Cut> cuts;
-    };
-    std::vector<Scratch> scratch(static_cast<size_t>(options_.threads));
-    internal::ParallelFor(options_.threads, n, [&](int w, size_t d) {
-      if (site_keys_[d] == 0) return;
-      // A document whose lines were not kept (offsets past 32 bits) finds
-      // them again from its text.
-      if (!lines_.has(d)) {
-        again[d] = 1;
-        return;
-      }
-      Scratch& t = scratch[static_cast<size_t>(w)];
-      lines_.Lines(d, &t.lines);
-      t.cuts.clear();
-      FindBoilerplate(t.lines, site_keys_[d], line_counts_,
-                      options_.main_text_boilerplate, &t.cuts);
-      again[d] = !t.cuts.empty();
-    });
-  }
-  std::vector<uint64_t>().swap(site_keys_);
   const uint64_t signed_again =
       static_cast<uint64_t>(std::count(again.begin(), again.end(), 1));
   stats_.stage_seconds.push_back({"count", SecondsSince(start)});
@@ -523,91 +553,14 @@ absl::Status DedupJob::SignMainTexts() {
 
   start = Clock::now();
   std::vector<Worker> workers = MakeWorkers();
-  const size_t k = static_cast<size_t>(options_.num_perm);
-  const bool rows = method().signs_rows();
-  const bool keep_sets = method().keeps_sets(options_);
-  // The signatures in input order, the new ones in place of the first.
-  internal::PackedSignatures replaced;
-  if (rows) {
-    replaced.Init(k);
+  MainTextSigning r;
+  if (method().signs_rows()) {
+    r.replaced.Init(static_cast<size_t>(options_.num_perm));
     if (spilled_) {
-      if (auto s = replaced.Spill(outdir_); !s.ok()) return s;
+      if (auto s = r.replaced.Spill(outdir_); !s.ok()) return s;
     }
   }
-  std::vector<uint32_t> old_row(k);
-  size_t copied = 0;  // documents whose signature is in `replaced`
-  auto copy_to = [&](size_t end) -> absl::Status {
-    for (; copied < end; ++copied) {
-      docs_.signatures.Get(copied, absl::MakeSpan(old_row));
-      if (auto s = replaced.Append(old_row); !s.ok()) return s;
-    }
-    return absl::OkStatus();
-  };
-  Batch batch;
-  std::vector<size_t> batch_docs;
-  size_t repairs_at = 0;  // in whole_repairs_
-  auto sign = [&]() -> absl::Status {
-    const size_t m = batch.size;
-    if (m == 0) return absl::OkStatus();
-    batch.rows.resize(rows ? m * k : 0);
-    std::vector<internal::DocSignature> sigs(m);
-    std::vector<std::vector<uint64_t>> sets(keep_sets ? m : 0);
-    internal::ParallelFor(
-        static_cast<int>(workers.size()), m,
-        [&](int w, size_t i) {
-          Worker& worker = workers[w];
-          const size_t doc = batch_docs[i];
-          const bool kept = lines_.has(doc);
-          if (kept) lines_.Lines(doc, &worker.lines);
-          sigs[i] = worker.signer.Sign(
-              batch.Text(i), batch.sites[i], kept ? &worker.lines : nullptr,
-              rows ? absl::MakeSpan(batch.rows.data() + i * k, k)
-                   : absl::Span<uint32_t>());
-          if (keep_sets) sets[i].assign(sigs[i].set.begin(), sigs[i].set.end());
-        },
-        8);
-    for (size_t i = 0; i < m; ++i) {
-      const size_t doc = batch_docs[i];
-      const internal::DocSignature& sig = sigs[i];
-      // The repairs counted are those of the text signed.
-      while (repairs_at < whole_repairs_.size() &&
-             whole_repairs_[repairs_at].first < doc) {
-        ++repairs_at;
-      }
-      if (repairs_at < whole_repairs_.size() &&
-          whole_repairs_[repairs_at].first == doc) {
-        stats_.repaired_utf8 -= whole_repairs_[repairs_at].second;
-      }
-      stats_.repaired_utf8 += sig.repaired;
-      if (rows) {
-        if (auto s = copy_to(doc); !s.ok()) return s;
-        if (auto s = replaced.Append(
-                absl::MakeConstSpan(batch.rows.data() + i * k, k));
-            !s.ok()) {
-          return s;
-        }
-        ++copied;
-      } else {
-        docs_.keys[doc] = sig.key;
-      }
-      if (workers[0].signer.counts_sizes()) docs_.set_size[doc] = sig.set_size;
-      if (options_.min_words > 0) docs_.too_short[doc] = sig.too_short;
-      if (keep_sets) {
-        const std::vector<uint64_t>& set = sets[i];
-        docs_.set_offset[doc] = spill_values_;
-        docs_.set_count[doc] = static_cast<uint32_t>(set.size());
-        if (!set.empty() && std::fwrite(set.data(), sizeof(uint64_t),
-                                        set.size(), spill_) != set.size()) {
-          return absl::ResourceExhaustedError("cannot write " + spill_path_ +
-                                              ": " + std::strerror(errno));
-        }
-        spill_values_ += set.size();
-      }
-    }
-    batch.Clear();
-    batch_docs.clear();
-    return absl::OkStatus();
-  };
+  Batch& batch = r.batch;
   constexpr size_t kBatchBytes = size_t{8} << 20;
   constexpr size_t kBatchDocs = 4096;
   size_t doc = 0, batch_bytes = 0;
@@ -618,12 +571,12 @@ absl::Status DedupJob::SignMainTexts() {
     if (d >= n || !again[d]) return absl::OkStatus();
     batch.Add(record.text);
     batch.sites.push_back(std::string(UrlHost(record.url)));
-    batch_docs.push_back(d);
+    r.docs.push_back(d);
     batch_bytes += record.text.size();
     Report("resign", ++done, bytes_read);
     if (batch_bytes >= kBatchBytes || batch.size >= kBatchDocs) {
       batch_bytes = 0;
-      return sign();
+      return SignMainTextBatch(workers, r);
     }
     return absl::OkStatus();
   };
@@ -637,10 +590,10 @@ absl::Status DedupJob::SignMainTexts() {
         "the inputs changed while the job ran: " + std::to_string(n) +
         " documents read first, " + std::to_string(doc) + " the second time");
   }
-  if (auto s = sign(); !s.ok()) return s;
-  if (rows) {
-    if (auto s = copy_to(n); !s.ok()) return s;
-    docs_.signatures = std::move(replaced);
+  if (auto s = SignMainTextBatch(workers, r); !s.ok()) return s;
+  if (method().signs_rows()) {
+    if (auto s = CopySignatures(r, n); !s.ok()) return s;
+    docs_.signatures = std::move(r.replaced);
   }
   if (spill_ != nullptr && std::fflush(spill_) != 0) {
     return absl::ResourceExhaustedError("cannot write " + spill_path_ + ": " +
@@ -650,6 +603,78 @@ absl::Status DedupJob::SignMainTexts() {
       docs_.signatures.spilled_bytes() + docs_.ids.spilled_bytes();
   Report("resign", done, bytes_read, /*force=*/true, signed_again);
   stats_.stage_seconds.push_back({"resign", SecondsSince(start)});
+  return absl::OkStatus();
+}
+
+// The first signatures of the documents up to `end` not yet in r.replaced.
+absl::Status DedupJob::CopySignatures(MainTextSigning& r, size_t end) {
+  r.row.resize(static_cast<size_t>(options_.num_perm));
+  for (; r.copied < end; ++r.copied) {
+    docs_.signatures.Get(r.copied, absl::MakeSpan(r.row));
+    if (auto s = r.replaced.Append(r.row); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+// Signs the batch's main texts and stores what they give in place of what
+// the whole texts gave.
+absl::Status DedupJob::SignMainTextBatch(std::vector<Worker>& workers,
+                                         MainTextSigning& r) {
+  Batch& batch = r.batch;
+  const size_t m = batch.size;
+  if (m == 0) return absl::OkStatus();
+  const size_t k = static_cast<size_t>(options_.num_perm);
+  const bool rows = method().signs_rows();
+  const bool keep_sets = method().keeps_sets(options_);
+  batch.rows.resize(rows ? m * k : 0);
+  std::vector<internal::DocSignature> sigs(m);
+  std::vector<std::vector<uint64_t>> sets(keep_sets ? m : 0);
+  internal::ParallelFor(
+      static_cast<int>(workers.size()), m,
+      [&](int w, size_t i) {
+        Worker& worker = workers[w];
+        const size_t doc = r.docs[i];
+        const bool kept = lines_.has(doc);
+        if (kept) lines_.Lines(doc, &worker.lines);
+        sigs[i] = worker.signer.Sign(
+            batch.Text(i), batch.sites[i], kept ? &worker.lines : nullptr,
+            rows ? absl::MakeSpan(batch.rows.data() + i * k, k)
+                 : absl::Span<uint32_t>());
+        if (keep_sets) sets[i].assign(sigs[i].set.begin(), sigs[i].set.end());
+      },
+      8);
+  for (size_t i = 0; i < m; ++i) {
+    const size_t doc = r.docs[i];
+    const internal::DocSignature& sig = sigs[i];
+    // The repairs counted are those of the text signed.
+    while (r.repairs_at < whole_repairs_.size() &&
+           whole_repairs_[r.repairs_at].first < doc) {
+      ++r.repairs_at;
+    }
+    if (r.repairs_at < whole_repairs_.size() &&
+        whole_repairs_[r.repairs_at].first == doc) {
+      stats_.repaired_utf8 -= whole_repairs_[r.repairs_at].second;
+    }
+    stats_.repaired_utf8 += sig.repaired;
+    if (rows) {
+      if (auto s = CopySignatures(r, doc); !s.ok()) return s;
+      if (auto s = r.replaced.Append(
+              absl::MakeConstSpan(batch.rows.data() + i * k, k));
+          !s.ok()) {
+        return s;
+      }
+      ++r.copied;
+    } else {
+      docs_.keys[doc] = sig.key;
+    }
+    if (workers[0].signer.counts_sizes()) docs_.set_size[doc] = sig.set_size;
+    if (options_.min_words > 0) docs_.too_short[doc] = sig.too_short;
+    if (keep_sets) {
+      if (auto s = WriteSet(doc, sets[i]); !s.ok()) return s;
+    }
+  }
+  batch.Clear();
+  r.docs.clear();
   return absl::OkStatus();
 }
 
@@ -806,6 +831,27 @@ absl::StatusOr<internal::Likeness> DedupJob::Compare(uint32_t a, uint32_t b) {
 // The candidate pairs of the method, verified (when the method's candidates
 // are only likely duplicates) and joined in the order the method hands
 // them over, so that the result does not depend on the thread count.
+// A candidate of a method whose candidate rule is the duplicate rule.
+void DedupJob::JoinUnverified(const DocPair& p, DisjointSets& sets) {
+  ++stats_.verified_pairs;
+  const size_t bins = stats_.pairs_accepted.size();
+  if (bins > 0) {
+    const internal::SimilarityMethod& m = method();
+    const size_t bin = m.Bin(
+        m.Compare(Ref(p.first, &row_a_), Ref(p.second, &row_b_), options_)
+            .similarity,
+        bins);
+    if (bin < bins) ++stats_.pairs_accepted[bin];
+  }
+  stats_.joined_pairs += sets.Union(p.first, p.second);
+}
+
+// A verified pair in the report's histogram (bin past its end: none).
+void DedupJob::CountVerdict(size_t bin, bool join) {
+  if (bin >= stats_.pairs_accepted.size()) return;
+  ++(join ? stats_.pairs_accepted : stats_.pairs_refused)[bin];
+}
+
 absl::Status DedupJob::Index(DisjointSets& sets) {
   const auto start = Clock::now();
   const internal::SimilarityMethod& m = method();
@@ -868,16 +914,7 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
       ++stats_.candidate_pairs;
       if (TooShort(p)) continue;
       if (!m.verifies_candidates()) {
-        // The candidate rule is the duplicate rule.
-        ++stats_.verified_pairs;
-        if (bins > 0) {
-          const size_t bin = m.Bin(
-              m.Compare(Ref(p.first, &row_a_), Ref(p.second, &row_b_), options_)
-                  .similarity,
-              bins);
-          if (bin < bins) ++stats_.pairs_accepted[bin];
-        }
-        stats_.joined_pairs += sets.Union(p.first, p.second);
+        JoinUnverified(p, sets);
         continue;
       }
       if (sets.Find(p.first) == sets.Find(p.second)) continue;
@@ -894,20 +931,14 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
         if (!compared.ok()) return compared.status();
         if (bins >= kNoBin) {  // more bins than a verdict byte holds
           const bool join = m.Accepts(options_, *compared);
-          const size_t bin = m.Bin(compared->similarity, bins);
-          if (bin < bins) {
-            ++(join ? stats_.pairs_accepted : stats_.pairs_refused)[bin];
-          }
+          CountVerdict(m.Bin(compared->similarity, bins), join);
           if (join) stats_.joined_pairs += sets.Union(p.first, p.second);
           continue;
         }
         verdict = verdict_of(*compared);
       }
       const bool join = (verdict & kJoin) != 0;
-      const size_t bin = verdict & ~kJoin;
-      if (bin < bins) {
-        ++(join ? stats_.pairs_accepted : stats_.pairs_refused)[bin];
-      }
+      CountVerdict(verdict & ~kJoin, join);
       if (join) {
         stats_.joined_pairs += sets.Union(p.first, p.second);
       } else {
