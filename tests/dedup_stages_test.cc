@@ -345,6 +345,13 @@ TEST(CountsByContainmentTest, CountsAnExcerptNotAnEditNorOneSitesPages) {
   EXPECT_FALSE(internal::CountsByContainment(o, 0.69, 100, 1000, 0, 0));
   EXPECT_FALSE(internal::CountsByContainment(o, 0.95, 100, 300, 7, 7));
   EXPECT_TRUE(internal::CountsByContainment(o, 0.95, 100, 300, 7, 8));
+  // With main text the same: two pages of one site are compared whole
+  // (SignDedupPartition gives a page whose furniture was left out the site
+  // 0, and then it counts).
+  DedupOptions main_text = o;
+  main_text.main_text = true;
+  EXPECT_FALSE(internal::CountsByContainment(main_text, 0.95, 100, 300, 7, 7));
+  EXPECT_TRUE(internal::CountsByContainment(main_text, 0.95, 100, 300, 0, 7));
   // Asymmetry 1 counts any containment; containment 0 none; the other
   // methods and an index resolve the default to off.
   DedupOptions any = o;
@@ -651,6 +658,15 @@ TEST_F(DedupStagesTest, LinesPreparedInPartsCountAsOnePass) {
   auto whole = Sign(0, internal::DedupPartition::kWholeFile);
   ASSERT_OK(whole);
   EXPECT_NE(main_text->signatures, whole->signatures);
+  // Containment's site keys: a page whose furniture was left out is of no
+  // site (every page with a URL here has its menu masked), so that
+  // containment within its site counts (issue 13 part 5).
+  ASSERT_EQ(whole->site.size(), 60u);
+  ASSERT_EQ(main_text->site.size(), 60u);
+  for (size_t i = 0; i < 60; ++i) {
+    EXPECT_EQ(whole->site[i] == 0, i % 10 == 9) << i;
+    EXPECT_EQ(main_text->site[i], 0u) << i;
+  }
   // A saved file (line_counts_file) gives its counts; `prepared` unread.
   test::WriteFile((dir_ / "counts.bin").string(), counts);
   DedupOptions saved = *resolved;

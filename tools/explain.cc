@@ -175,7 +175,8 @@ Sketch SketchDocument(const Document& doc, const DedupOptions& options,
   s.signature = signer.Sign(doc.text, doc.site, nullptr, absl::MakeSpan(s.row),
                             &s.trace);
   s.set.assign(s.signature.set.begin(), s.signature.set.end());
-  s.site = LineCounter::SiteKey(doc.site);
+  s.site =
+      internal::ContainmentSite(LineCounter::SiteKey(doc.site), s.signature);
   const std::vector<uint64_t>& hashes = s.trace.hashes;
   s.minhash = hasher.Sign(hashes);
   s.simhash = SimHash(hashes);

@@ -401,6 +401,9 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
   const size_t k = static_cast<size_t>(options_.num_perm);
   const bool keep_sets = method().keeps_sets(options_);
   const bool rows = method().signs_rows();
+  // main_text with containment: the site keys the containment rule
+  // compares, written here (launch sized them).
+  const bool sites = options_.main_text && options_.containment > 0;
   if (keep_sets) batch.sets.resize(n);
   if (counting_) {
     batch.prepared.resize(n);
@@ -438,6 +441,10 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
     if (worker.signer.counts_sizes()) docs_.set_size[doc] = sig.set_size;
     if (keep_sets) batch.sets[i].assign(sig.set.begin(), sig.set.end());
     if (options_.min_words > 0) docs_.too_short[doc] = sig.too_short;
+    if (sites) {
+      docs_.site[doc] =
+          internal::ContainmentSite(LineCounter::SiteKey(batch.sites[i]), sig);
+    }
   };
   internal::ParallelFor(static_cast<int>(workers.size()), n, sign, kGrain);
   if (counting_) {
@@ -669,6 +676,9 @@ absl::Status DedupJob::SignMainTextBatch(std::vector<Worker>& workers,
     }
     if (workers[0].signer.counts_sizes()) docs_.set_size[doc] = sig.set_size;
     if (options_.min_words > 0) docs_.too_short[doc] = sig.too_short;
+    if (!docs_.site.empty()) {
+      docs_.site[doc] = internal::ContainmentSite(docs_.site[doc], sig);
+    }
     if (keep_sets) {
       if (auto s = WriteSet(doc, sets[i]); !s.ok()) return s;
     }
@@ -724,6 +734,7 @@ absl::Status DedupJob::SignPass() {
       docs_.keys.resize(end);
     }
     if (options_.min_words > 0) docs_.too_short.resize(end, 0);
+    if (options_.main_text && options_.containment > 0) docs_.site.resize(end);
     signer.Start([&, b = &batch] { sign_status = SignBatch(*b, workers); });
     return absl::OkStatus();
   };

@@ -119,11 +119,16 @@ DocSignature DocSigner::Sign(std::string_view text, std::string_view site,
 DocSignature DocSigner::Sign(std::string_view text, std::string_view site,
                              const std::vector<KeyedLine>* lines,
                              absl::Span<uint32_t> row, SignTrace* trace) {
+  bool masked = false;
   if (counts_ != nullptr) {
+    const std::string_view whole = text;
     text = MainText(text, site, *counts_, boilerplate_, lines, &cuts_,
                     &main_text_);
+    masked = text.data() != whole.data();
   }
-  return SignWhole(text, row, trace);
+  DocSignature out = SignWhole(text, row, trace);
+  out.masked = masked;
+  return out;
 }
 
 DocSignature DocSigner::SignWhole(std::string_view text,

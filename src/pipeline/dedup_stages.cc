@@ -199,7 +199,7 @@ absl::StatusOr<SignedPartition> SignDedupPartition(
       return absl::OkStatus();
     }
     if (options.containment > 0) {
-      out.site.push_back(LineCounter::SiteKey(host));
+      out.site.push_back(ContainmentSite(LineCounter::SiteKey(host), sig));
     }
     if (signer->counts_sizes()) out.set_size.push_back(sig.set_size);
     if (signer->keeps_sets()) {

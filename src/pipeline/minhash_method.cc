@@ -307,13 +307,17 @@ std::string MinHashMethodImpl::ExplainVerdict(const ExplainedDoc& a,
       std::string(exact ? "containment " : "estimated containment ") +
       Fixed(like.containment, 4) + (above ? " >= " : " < ") +
       Fixed(o.containment, 2) + " (--containment)";
-  if (above && like.same_site && !o.main_text) {
+  if (above && like.same_site) {
     return "verdict: not a near-duplicate: an LSH candidate (" + bands +
            ") with " + measure + " < threshold " + threshold + "; " + cont +
            ", but both are pages of " + std::string(a.site) +
-           ", and within one site containment counts only on the main text "
-           "(--main-text on): on whole pages, shared furniture contains a "
-           "short page";
+           (o.main_text
+                ? " compared whole (no boilerplate line of the site was left "
+                  "out of either), and within one site containment counts "
+                  "only on a main text without the site's furniture"
+                : ", and within one site containment counts only on the main "
+                  "text (--main-text on)") +
+           ": on whole pages, shared furniture contains a short page";
   }
   if (above && !IsExcerpt(like.containment, like.size_a, like.size_b,
                           o.containment_asymmetry)) {

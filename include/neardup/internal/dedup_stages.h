@@ -149,8 +149,10 @@ struct SignedPartition {
   // number of distinct shingles (containment is estimated from them).
   std::vector<uint32_t> set_size;
   // kMinHash with containment: LineCounter::SiteKey of each document's URL
-  // host (0: none), for the rule that containment within one site counts
-  // only on the main text.
+  // host (0: none), for the rule that containment within one site does not
+  // count; with options.main_text, 0 for a document signed without its
+  // site's boilerplate lines (a page without its furniture is compared as
+  // one of no site: bench/README issue 13 part 5).
   std::vector<uint64_t> site;
   // The lines of rejected.jsonl for this partition, each ending in "\n".
   std::string rejected_jsonl;
@@ -315,11 +317,13 @@ absl::StatusOr<RowLikeness> CompareRows(const DedupOptions& options,
 // Returns true when a MinHash pair counts as a duplicate by containment
 // under `options` (from ResolveDedupOptions), whatever its Jaccard: its
 // containment (exact, or estimated as EstimateContainment does) is at
-// least options.containment, its records are not of one site (LineCounter::
-// SiteKey of the URL host, 0 without one) unless options.main_text, and
-// it is an excerpt or an extension (options.containment_asymmetry, with
-// size_a and size_b the records' distinct shingles). Dedup's rule, for
-// distributed stages that verify pairs themselves. Cheap; thread-safe.
+// least options.containment, its records are not of one site (the
+// SignedPartition::site keys: LineCounter::SiteKey of the URL host, 0
+// without one or, with options.main_text, for a document whose site's
+// boilerplate lines were left out), and it is an excerpt or an extension
+// (options.containment_asymmetry, with size_a and size_b the records' distinct
+// shingles). Dedup's rule, for distributed stages that verify pairs themselves.
+// Cheap; thread-safe.
 bool CountsByContainment(const DedupOptions& options, double containment,
                          uint64_t size_a, uint64_t size_b, uint64_t site_a,
                          uint64_t site_b);

@@ -128,8 +128,8 @@ def _parser():
                    "|B|) of its shingle sets is at least this (default "
                    "-1: 0.7 with minhash, off with other methods; 0: off; "
                    "estimated from signatures and set sizes, exact with "
-                   "--verify exact; not within one site, as neardup dedup "
-                   "without --main-text)")
+                   "--verify exact; not within one site unless boilerplate "
+                   "lines were left out (--main-text on), as neardup dedup)")
     p.add_argument("--containment-asymmetry", type=float,
                    default=d["containment_asymmetry"],
                    help="containment counts only for an excerpt or an "
