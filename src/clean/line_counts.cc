@@ -1,10 +1,8 @@
 // Cross-document line counts and boilerplate cuts.
 
 #include <algorithm>
-#include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <functional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -55,43 +53,6 @@ bool GetU64(std::string_view* in, uint64_t* v) {
   }
   in->remove_prefix(8);
   return true;
-}
-
-// Sorts `v` by `less`, which must order by key(element) first, for keys
-// spread evenly over 64 bits (hashes): one pass in place moves the elements
-// into buckets by the top bits of their keys (a few thousand elements
-// each), then each bucket is sorted on its own, in cache. The order is
-// std::sort's (up to the order of elements `less` finds equivalent).
-template <typename T, typename KeyFn, typename Less>
-void SortByHashedKey(std::vector<T>& v, KeyFn key, Less less) {
-  const size_t n = v.size();
-  if (n < (size_t{1} << 16)) {
-    std::sort(v.begin(), v.end(), less);
-    return;
-  }
-  int bits = 1;
-  while (bits < 16 && (size_t{2048} << bits) < n) ++bits;
-  const int shift = 64 - bits;
-  const size_t buckets = size_t{1} << bits;
-  std::vector<size_t> begin(buckets + 1, 0);
-  for (const T& x : v) ++begin[(key(x) >> shift) + 1];
-  for (size_t b = 0; b < buckets; ++b) begin[b + 1] += begin[b];
-  std::vector<size_t> next(begin.begin(), begin.end() - 1);
-  for (size_t b = 0; b < buckets; ++b) {
-    while (next[b] < begin[b + 1]) {
-      T& x = v[next[b]];
-      const size_t to = static_cast<size_t>(key(x) >> shift);
-      if (to == b) {
-        ++next[b];
-      } else {
-        std::swap(x, v[next[to]++]);
-      }
-    }
-  }
-  for (size_t b = 0; b < buckets; ++b) {
-    std::sort(v.begin() + static_cast<ptrdiff_t>(begin[b]),
-              v.begin() + static_cast<ptrdiff_t>(begin[b + 1]), less);
-  }
 }
 
 }  // namespace
@@ -283,7 +244,7 @@ void LineCounter::AddDocument(std::string_view text, std::string_view site) {
 
 void LineCounter::Compact(std::vector<uint64_t>& keys, uint32_t min_docs,
                           std::vector<Entry>* out) {
-  SortByHashedKey(keys, [](uint64_t k) { return k; }, std::less<uint64_t>());
+  std::sort(keys.begin(), keys.end());
   out->clear();
   for (size_t i = 0; i < keys.size();) {
     size_t j = i + 1;
@@ -318,10 +279,10 @@ void LineCounter::LinkFamilies(std::vector<uint32_t>* family) {
       if (counted[d]) ++site_docs[doc_site_[d]];
     }
   }
-  SortByHashedKey(long_lines_, [](const Occurrence& o) { return o.key; },
-                  [](const Occurrence& a, const Occurrence& b) {
-                    return a.key < b.key || (a.key == b.key && a.doc < b.doc);
-                  });
+  std::sort(long_lines_.begin(), long_lines_.end(),
+            [](const Occurrence& a, const Occurrence& b) {
+              return a.key < b.key || (a.key == b.key && a.doc < b.doc);
+            });
   std::vector<uint64_t> pairs;
   for (size_t i = 0; i < long_lines_.size();) {
     size_t j = i + 1;
@@ -369,9 +330,8 @@ void LineCounter::Finish(uint32_t min_docs) {
   };
   for (Occurrence& o : site_lines_) o.family = family[o.doc];
   for (Occurrence& o : site_pairs_) o.family = family[o.doc];
-  auto key = [](const Occurrence& o) { return o.key; };
-  SortByHashedKey(site_lines_, key, by_key_family);
-  SortByHashedKey(site_pairs_, key, by_key_family);
+  std::sort(site_lines_.begin(), site_lines_.end(), by_key_family);
+  std::sort(site_pairs_.begin(), site_pairs_.end(), by_key_family);
   site_.clear();
   for (size_t i = 0; i < site_lines_.size();) {
     size_t j = i + 1;

@@ -166,8 +166,13 @@ ptrdiff_t PlainAsciiSpaces(std::string_view s) {
     const int ok =
         _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(lower, digit), space));
     if (ok != 0xFFFF) return -1;
-    spaces +=
-        __builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(space)));
+    // Their count, without a popcount instruction (not in the baseline
+    // ISA: the builtin would be a call).
+    uint32_t m = static_cast<uint32_t>(_mm_movemask_epi8(space));
+    m -= (m >> 1) & 0x5555;
+    m = (m & 0x3333) + ((m >> 2) & 0x3333);
+    m = (m + (m >> 4)) & 0x0F0F;
+    spaces += static_cast<ptrdiff_t>((m + (m >> 8)) & 0x1F);
   }
 #endif
   for (; i < n; ++i) {
