@@ -2,6 +2,7 @@
 // crawled articles: a body captured twice, a caption printed twice, near
 // repeats, repeats inside a line, and the inputs that must stay linear.
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "neardup/clean.h"
 #include "tests/test_util.h"
+#include "xxhash.h"
 
 namespace neardup {
 namespace {
@@ -357,6 +359,55 @@ TEST(RepeatFinderTest, LinearShapes) {
   const std::vector<Cut> both = Find(body + edited);
   ASSERT_EQ(both.size(), 1u);
   EXPECT_EQ(both[0].begin, body.size());
+}
+
+// The word hashes kept for the counting pass are XXH3 of the words
+// (SplitWords) of each normalized line, whether the line is plain ASCII
+// words and spaces (split at its spaces) or not (classified byte by byte),
+// at every length around the 16-byte steps of the plain-line check.
+TEST(RepeatFinderTest, KeptWordHashesAreThoseOfTheNormalizedWords) {
+  Rng rng(17);
+  std::string text;
+  for (int len = 1; len <= 70; ++len) {
+    std::string line;
+    while (line.size() < static_cast<size_t>(len)) {
+      if (!line.empty()) line += ' ';
+      line += test::Word(rng.Uniform(3000));
+    }
+    text += line.substr(0, len) + "\n";
+  }
+  text += "Hello, World!  It's 2026... \t(really)\n";
+  text += "caf\xc3\xa9 \xc3\xbcber na\xc3\xafve words here and there\n";
+  text += "\xe6\x9d\xb1\xe4\xba\xac news 24 hours \xe2\x80\x94 every day\n";
+  text += "UPPER lower MiXeD 123 4.5 a-b c_d e/f\n";
+  text += "\xef\xac\x81nance \xef\xbc\xa1\xef\xbc\xa2 full width\n";
+  for (int i = 0; i < 3; ++i) {
+    std::string line;
+    for (int w = 0; w < 40; ++w) line += test::Word(rng.Uniform(50000)) + " ";
+    text += line + "\n";
+  }
+  RepeatFinder finder(RepeatOptions{});
+  std::vector<Cut> cuts;
+  finder.FindKeepingWordHashes(text, &cuts);
+  Normalizer normalizer;
+  std::string normalized;
+  ASSERT_GT(finder.lines().size(), 70u);
+  for (size_t l = 0; l < finder.lines().size(); ++l) {
+    const KeyedLine& line = finder.lines()[l];
+    normalizer.Normalize(
+        std::string_view(text).substr(line.begin, line.cut_end - line.begin),
+        &normalized);
+    std::vector<uint64_t> want;
+    for (const TextSpan& w : SplitWords(normalized)) {
+      want.push_back(XXH3_64bits(normalized.data() + w.begin, w.end - w.begin));
+    }
+    const absl::Span<const uint64_t> got = finder.word_hashes(l);
+    EXPECT_EQ(std::vector<uint64_t>(got.begin(), got.end()), want) << l;
+    EXPECT_EQ(line.words, static_cast<size_t>(std::count(
+                              normalized.begin(), normalized.end(), ' ')) +
+                              1)
+        << l;
+  }
 }
 
 TEST(RepeatFinderTest, CreateRefusesANearSimilarityOutsideZeroToOne) {

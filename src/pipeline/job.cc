@@ -861,10 +861,11 @@ void LineCountBatch::Add(std::string_view text, std::string_view site) {
 }
 
 void LineCountBatch::Launch() {
-  // The batch before is counted first: the counter takes documents in
-  // input order.
   Part& part = parts_[current_];
-  counting_.Start([this, &part] {
+  // Waits for the part before to be prepared; that task started adding it,
+  // after the one before it had been added. So the part that the caller
+  // fills next (three parts back) is added and free when this returns.
+  preparing_.Start([this, &part] {
     const size_t n = part.text_ends.size();
     auto piece = [](const std::string& all, const std::vector<size_t>& ends,
                     size_t i) {
@@ -884,28 +885,35 @@ void LineCountBatch::Launch() {
         part.prepared[i] = prepare_(worker, text, site, &part.kept[i]);
       } else {
         part.kept[i].repeat_cuts.clear();
-        part.prepared[i] = LineCounter::Prepare(text, site, &part.kept[i].lines);
+        part.prepared[i] =
+            LineCounter::Prepare(text, site, &part.kept[i].lines);
       }
     });
-    for (size_t i = 0; i < n; ++i) {
-      counter_->Add(part.prepared[i]);
-      if (store_ != nullptr) store_->Append(part.kept[i]);
-    }
-    part.prepared.clear();
-    // A buffer that grew for a very long document is not kept.
-    if (part.texts.capacity() > (size_t{64} << 20)) std::string().swap(part.texts);
-    part.texts.clear();
-    part.sites.clear();
-    part.text_ends.clear();
-    part.site_ends.clear();
+    // The counter takes documents in input order: this part after the one
+    // before (Start waits for it).
+    adding_.Start([this, &part, n] {
+      for (size_t i = 0; i < n; ++i) {
+        counter_->Add(part.prepared[i]);
+        if (store_ != nullptr) store_->Append(part.kept[i]);
+      }
+      part.prepared.clear();
+      // A buffer that grew for a very long document is not kept.
+      if (part.texts.capacity() > (size_t{64} << 20))
+        std::string().swap(part.texts);
+      part.texts.clear();
+      part.sites.clear();
+      part.text_ends.clear();
+      part.site_ends.clear();
+    });
   });
-  current_ ^= 1;
+  current_ = (current_ + 1) % 3;
   bytes_ = 0;
 }
 
 void LineCountBatch::Flush() {
   if (!parts_[current_].text_ends.empty()) Launch();
-  counting_.Wait();
+  preparing_.Wait();
+  adding_.Wait();
 }
 
 void AddRecordCounts(const RecordCounts& counts, JsonWriter* j) {

@@ -328,8 +328,10 @@ absl::StatusOr<LineCounter> ReadLineCounts(const std::string& path);
 // The first pass of line counting, batched: documents are added in input
 // order; each full batch is prepared on `threads` threads and added to the
 // counter in order, so the counts do not depend on the thread count. A full
-// batch is counted on another thread while the caller reads the next one
-// (two batches of about 8 MiB of text, their buffers reused).
+// batch is prepared on other threads while the caller reads the next one,
+// and added to the counter on another thread while the next one is
+// prepared (three batches of about 8 MiB of text, their buffers reused):
+// the counter's serial work leaves no worker waiting.
 //
 // With a `store`, what each document's preparation keeps of its lines
 // (CountedLines) is appended to it in input order, for a second pass that
@@ -364,17 +366,21 @@ class LineCountBatch {
     std::vector<LineCounter::Prepared> prepared;
     std::vector<CountedLines> kept;  // with a store
   };
-  // Starts counting parts_[current_] and switches to the other part.
+  // Starts preparing parts_[current_] and switches to the next part.
   void Launch();
 
   LineCounter* counter_;
   int threads_;
   LineStore* store_;
   PrepareFn prepare_;
-  Part parts_[2];
+  Part parts_[3];
   int current_ = 0;
   size_t bytes_ = 0;
-  BackgroundTask counting_;  // counts the part before parts_[current_]
+  // Adds a prepared part to the counter (started by preparing_, each once
+  // the one before has been added). Declared first: destroyed last.
+  BackgroundTask adding_;
+  // Prepares the part before parts_[current_].
+  BackgroundTask preparing_;
 };
 
 // Cancelled ("interrupted") when `cancel` is set, else OK.
