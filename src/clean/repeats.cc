@@ -155,13 +155,8 @@ ptrdiff_t PlainAsciiSpaces(std::string_view s) {
 #if defined(__SSE2__)
   for (; i + 16 <= n; i += 16) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    // Signed compares: bytes >= 0x80 are negative and fall outside.
-    const __m128i lower =
-        _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('a' - 1)),
-                      _mm_cmplt_epi8(v, _mm_set1_epi8('z' + 1)));
-    const __m128i digit =
-        _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-                      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+    const __m128i lower = internal::AsciiRangeMask(v, 'a', 'z');
+    const __m128i digit = internal::AsciiRangeMask(v, '0', '9');
     const __m128i space = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
     const int ok =
         _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(lower, digit), space));

@@ -7,10 +7,7 @@
 #include <utility>
 
 #include "pipeline/similarity_method.h"
-
-#if defined(__SSE2__) && defined(__x86_64__)
-#include <emmintrin.h>
-#endif
+#include "text/utf8_internal.h"
 
 namespace neardup::internal {
 namespace {
@@ -34,14 +31,7 @@ void CountWordsAndSpaces(std::string_view line, size_t* words, size_t* spaces) {
   __m128i starts = zero, space_count = zero, high_bytes = zero;
   for (; i + 16 <= n; i += 16) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
-    const __m128i letter =
-        _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
-                      _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
-    const __m128i digit =
-        _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-                      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
-    const __m128i word = _mm_or_si128(letter, digit);
+    const __m128i word = AsciiAlnumMask(v);
     const __m128i before =
         _mm_or_si128(_mm_slli_si128(word, 1), _mm_srli_si128(previous, 15));
     starts = _mm_add_epi64(

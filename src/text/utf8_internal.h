@@ -118,22 +118,31 @@ inline WordClass AsciiWordClass(unsigned char c) {
              : WordClass::kSeparator;
 }
 
+#if defined(__SSE2__)
+// Per byte of v: 0xFF where lo <= byte <= hi, for ASCII bounds. Signed
+// compares: bytes >= 0x80 are negative and fall outside.
+inline __m128i AsciiRangeMask(__m128i v, char lo, char hi) {
+  return _mm_and_si128(
+      _mm_cmpgt_epi8(v, _mm_set1_epi8(static_cast<char>(lo - 1))),
+      _mm_cmplt_epi8(v, _mm_set1_epi8(static_cast<char>(hi + 1))));
+}
+
+// Per byte of v: 0xFF where an ASCII letter (either case) or digit is.
+inline __m128i AsciiAlnumMask(__m128i v) {
+  return _mm_or_si128(
+      AsciiRangeMask(_mm_or_si128(v, _mm_set1_epi8(0x20)), 'a', 'z'),
+      AsciiRangeMask(v, '0', '9'));
+}
+#endif
+
 // Returns the first i' >= i with p[i'] not an ASCII letter or digit (or n):
 // the end of the ASCII part of a word, 16 bytes at a time.
 inline size_t SkipAsciiWordBytes(const unsigned char* p, size_t i, size_t n) {
 #if defined(__SSE2__)
   for (; i + 16 <= n; i += 16) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
-    // Signed compares: bytes >= 0x80 are negative and fall outside.
-    const __m128i alpha =
-        _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
-                      _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
-    const __m128i digit =
-        _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-                      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
     const uint32_t other =
-        ~static_cast<uint32_t>(_mm_movemask_epi8(_mm_or_si128(alpha, digit))) & 0xFFFF;
+        ~static_cast<uint32_t>(_mm_movemask_epi8(AsciiAlnumMask(v))) & 0xFFFF;
     if (other != 0) return i + static_cast<size_t>(__builtin_ctz(other));
   }
 #endif
