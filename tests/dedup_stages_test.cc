@@ -369,6 +369,25 @@ TEST(CountsByContainmentTest, CountsAnExcerptNotAnEditNorOneSitesPages) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// A DocSigner test's options, resolved, with the MinHasher they give and
+// the number of signature values a document (0 without MinHash rows).
+struct SignerSetup {
+  DedupOptions options;
+  MinHasher hasher;
+  size_t k;
+};
+
+absl::StatusOr<SignerSetup> SetUpSigner(const DedupOptions& o) {
+  auto resolved = ResolveDedupOptions(o);
+  if (!resolved.ok()) return resolved.status();
+  auto hasher = MinHasher::Create(MinHashOptionsOf(*resolved));
+  if (!hasher.ok()) return hasher.status();
+  const size_t k = resolved->method == DedupMethod::kMinHash
+                       ? static_cast<size_t>(resolved->num_perm)
+                       : 0;
+  return SignerSetup{*std::move(resolved), *std::move(hasher), k};
+}
+
 // One DocSigner per thread signs document after document with the same
 // scratch: each document's signature, key, set size, set and too_short are
 // those a fresh signer gives it, whatever was signed before (a long text
@@ -402,17 +421,14 @@ TEST(DocSignerTest, ReusedSignerSignsEachDocumentAsAFreshOne) {
     o.verify = v.verify;
     o.containment = v.containment;
     o.min_words = v.min_words;
-    auto resolved = ResolveDedupOptions(o);
-    ASSERT_OK(resolved.status());
-    auto hasher = MinHasher::Create(MinHashOptionsOf(*resolved));
-    ASSERT_OK(hasher.status());
-    auto reused = internal::DocSigner::Create(*resolved, &*hasher);
+    auto setup = SetUpSigner(o);
+    ASSERT_OK(setup.status());
+    auto reused = internal::DocSigner::Create(setup->options, &setup->hasher);
     ASSERT_OK(reused.status());
-    const size_t k = v.method == DedupMethod::kMinHash
-                         ? static_cast<size_t>(resolved->num_perm)
-                         : 0;
+    const size_t k = setup->k;
     for (const std::string& text : texts) {
-      auto fresh = internal::DocSigner::Create(*resolved, &*hasher);
+      auto fresh =
+          internal::DocSigner::Create(setup->options, &setup->hasher);
       ASSERT_OK(fresh.status());
       std::vector<uint32_t> row_a(k), row_b(k);
       const internal::DocSignature a =
@@ -514,20 +530,17 @@ TEST(DocSignerTest, SignCountingIsSignAndPrepare) {
     o.shingles.n = v.shingle_n;
     o.min_words = v.min_words;
     o.main_text = true;
-    auto resolved = ResolveDedupOptions(o);
-    ASSERT_OK(resolved.status());
-    auto hasher = MinHasher::Create(MinHashOptionsOf(*resolved));
-    ASSERT_OK(hasher.status());
+    auto setup = SetUpSigner(o);
+    ASSERT_OK(setup.status());
     LineCounter counts;
-    auto counting = internal::DocSigner::Create(*resolved, &*hasher, &counts);
+    auto counting =
+        internal::DocSigner::Create(setup->options, &setup->hasher, &counts);
     ASSERT_OK(counting.status());
     EXPECT_EQ(counting->shares_lines(),
               v.method == DedupMethod::kMinHash && v.shingle_n == 5);
-    auto whole = internal::DocSigner::Create(*resolved, &*hasher);
+    auto whole = internal::DocSigner::Create(setup->options, &setup->hasher);
     ASSERT_OK(whole.status());
-    const size_t k = v.method == DedupMethod::kMinHash
-                         ? static_cast<size_t>(resolved->num_perm)
-                         : 0;
+    const size_t k = setup->k;
     for (const std::string& t : texts) {
       for (const std::string site : {"a.example", ""}) {
         const std::string at = DedupMethodName(v.method) + std::string(" n=") +
