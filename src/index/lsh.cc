@@ -32,7 +32,8 @@ double Integrate(F f, double a, double b) {
 
 // Emits the pairs of one bucket: members[0 .. m) are document numbers in
 // increasing order.
-void EmitBucket(const std::pair<uint64_t, uint32_t>* members, size_t m,
+template <typename Pair>
+void EmitBucket(const Pair* members, size_t m,
                 size_t cap, std::vector<DocPair>* out, CandidateStats* stats) {
   ++stats->buckets;
   stats->largest_bucket = std::max(stats->largest_bucket, m);
@@ -163,10 +164,11 @@ absl::Status CandidatesFromKeys(
   return internal::CandidatesFromSortedKeys(*scratch, options, out, stats);
 }
 
-absl::Span<const std::pair<uint64_t, uint32_t>> internal::SortRepeatedKeys(
-    absl::Span<std::pair<uint64_t, uint32_t>> pairs,
-    std::vector<uint64_t>* scratch) {
-  using Pair = std::pair<uint64_t, uint32_t>;
+namespace {
+
+template <typename Pair>
+absl::Span<const Pair> SortRepeatedKeysOf(absl::Span<Pair> pairs,
+                                          std::vector<uint64_t>* scratch) {
   const size_t n = pairs.size();
   if (n <= 4096 || n > UINT32_MAX) {  // counts below are 32-bit
     std::sort(pairs.begin(), pairs.end());
@@ -235,10 +237,11 @@ absl::Span<const std::pair<uint64_t, uint32_t>> internal::SortRepeatedKeys(
   return absl::Span<const Pair>(out, m);
 }
 
-absl::Status internal::CandidatesFromSortedKeys(
-    absl::Span<const std::pair<uint64_t, uint32_t>> sorted,
-    const CandidateOptions& options, std::vector<DocPair>* out,
-    CandidateStats* stats) {
+template <typename Pair>
+absl::Status CandidatesFromSortedKeysOf(absl::Span<const Pair> sorted,
+                                        const CandidateOptions& options,
+                                        std::vector<DocPair>* out,
+                                        CandidateStats* stats) {
   if (out == nullptr || stats == nullptr) {
     return absl::InvalidArgumentError(
         "CandidatesFromSortedKeys: out and stats must not be null");
@@ -261,6 +264,32 @@ absl::Status internal::CandidatesFromSortedKeys(
     i = j;
   }
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Span<const std::pair<uint64_t, uint32_t>> internal::SortRepeatedKeys(
+    absl::Span<std::pair<uint64_t, uint32_t>> pairs,
+    std::vector<uint64_t>* scratch) {
+  return SortRepeatedKeysOf(pairs, scratch);
+}
+
+absl::Span<const internal::KeyedDoc> internal::SortRepeatedKeys(
+    absl::Span<KeyedDoc> pairs, std::vector<uint64_t>* scratch) {
+  return SortRepeatedKeysOf(pairs, scratch);
+}
+
+absl::Status internal::CandidatesFromSortedKeys(
+    absl::Span<const std::pair<uint64_t, uint32_t>> sorted,
+    const CandidateOptions& options, std::vector<DocPair>* out,
+    CandidateStats* stats) {
+  return CandidatesFromSortedKeysOf(sorted, options, out, stats);
+}
+
+absl::Status internal::CandidatesFromSortedKeys(
+    absl::Span<const KeyedDoc> sorted, const CandidateOptions& options,
+    std::vector<DocPair>* out, CandidateStats* stats) {
+  return CandidatesFromSortedKeysOf(sorted, options, out, stats);
 }
 
 std::vector<uint64_t> SimHashTableMasks(int max_distance) {

@@ -121,34 +121,36 @@ class MinHashMethodImpl final : public SimilarityMethod {
     return static_cast<size_t>(o.bands);
   }
 
-  // One group per band, in band order. Bands are keyed and sorted
-  // `threads` at a time (each needs a key per document and their sorted
-  // pairs in memory).
+  // The pairs of each band, in band order, in groups of the buckets of
+  // about kGroupKeys sorted keys (a bucket is never split), so that the
+  // pairs of a band are never all in memory: the groups depend only on the
+  // sketches. Bands are keyed and sorted `threads` at a time (each needs a
+  // key per document in memory).
   absl::Status Candidates(const SketchColumns& docs, const DedupOptions& o,
                           int threads, CandidateStats* stats, PairGroupFn each,
                           CandidateStepFn step) const override {
+    constexpr size_t kGroupKeys = 16384;
     const size_t n = docs.size;
     const int bands = o.bands, rows = o.rows;
     const int parallel = std::max(1, std::min(threads, bands));
-    std::vector<std::vector<DocPair>> pairs(parallel);
-    std::vector<CandidateStats> band_stats(parallel);
-    std::vector<absl::Status> band_status(parallel);
     // Each band's (key, document) pairs, those of repeated keys sorted as
     // CandidatesFromKeys sorts them (SortRepeatedKeys: the same candidates
     // in the same order); the keys go straight into them (no separate key
-    // array: 8 bytes per document per band in flight), and the buffers are
+    // array: 12 bytes per document per band in flight), and the buffers are
     // reused.
-    std::vector<std::vector<std::pair<uint64_t, uint32_t>>> sorted(parallel);
+    std::vector<std::vector<KeyedDoc>> keyed(parallel);
+    std::vector<absl::Span<const KeyedDoc>> sorted(parallel);
     std::vector<std::vector<uint64_t>> seen(parallel);  // SortRepeatedKeys
+    std::vector<DocPair> pairs;  // one group's
     for (int b0 = 0; b0 < bands; b0 += parallel) {
       const int count = std::min(parallel, bands - b0);
       auto work = [&](int j) {
-        std::vector<std::pair<uint64_t, uint32_t>>& keyed = sorted[j];
-        keyed.resize(n);
+        std::vector<KeyedDoc>& band = keyed[j];
+        band.resize(n);
         if (docs.packed == nullptr) {
           for (size_t d = 0; d < n; ++d) {
-            keyed[d] = {BandKey(docs.Signature(d), b0 + j, rows),
-                        static_cast<uint32_t>(d)};
+            band[d] = {BandKey(docs.Signature(d), b0 + j, rows),
+                       static_cast<uint32_t>(d)};
           }
         } else {
           // The band's values of a block of documents, unpacked, each
@@ -163,31 +165,35 @@ class MinHashMethodImpl final : public SimilarityMethod {
             for (size_t d = d0; d < d1; ++d) {
               std::copy_n(block.data() + (d - d0) * rows, rows,
                           row.data() + first);
-              keyed[d] = {BandKey(row, b0 + j, rows), static_cast<uint32_t>(d)};
+              band[d] = {BandKey(row, b0 + j, rows), static_cast<uint32_t>(d)};
             }
           }
         }
-        pairs[j].clear();
-        band_status[j] = CandidatesFromSortedKeys(
-            SortRepeatedKeys(absl::MakeSpan(keyed), &seen[j]), o.candidates,
-            &pairs[j], &band_stats[j]);
+        sorted[j] = SortRepeatedKeys(absl::MakeSpan(band), &seen[j]);
       };
       ParallelFor(count, static_cast<size_t>(count),
                   [&](int, size_t j) { work(static_cast<int>(j)); },
                   /*grain=*/1);
       for (int j = 0; j < count; ++j) {
-        if (!band_status[j].ok()) return band_status[j];
-      }
-      for (int j = 0; j < count; ++j) {
-        if (auto s = each(pairs[j]); !s.ok()) return s;
+        const absl::Span<const KeyedDoc> band = sorted[j];
+        for (size_t begin = 0; begin < band.size();) {
+          size_t end = std::min(band.size(), begin + kGroupKeys);
+          while (end < band.size() && band[end].first == band[end - 1].first) {
+            ++end;
+          }
+          pairs.clear();
+          if (auto s = CandidatesFromSortedKeys(band.subspan(begin, end - begin),
+                                                o.candidates, &pairs, stats);
+              !s.ok()) {
+            return s;
+          }
+          if (!pairs.empty()) {
+            if (auto s = each(pairs); !s.ok()) return s;
+          }
+          begin = end;
+        }
       }
       step(static_cast<size_t>(b0 + count), static_cast<size_t>(bands));
-    }
-    for (const CandidateStats& s : band_stats) {
-      stats->buckets += s.buckets;
-      stats->pairs += s.pairs;
-      stats->oversized_buckets += s.oversized_buckets;
-      stats->largest_bucket = std::max(stats->largest_bucket, s.largest_bucket);
     }
     return absl::OkStatus();
   }
@@ -204,7 +210,7 @@ class MinHashMethodImpl final : public SimilarityMethod {
     // bits (up to 4 bytes a document).
     const uint64_t parallel = std::max<uint64_t>(
         1, std::min<uint64_t>(threads, static_cast<uint64_t>(o.bands)));
-    out.candidates = parallel * docs * (16 + 4);
+    out.candidates = parallel * docs * (12 + 4);
     return out;
   }
   bool candidates_repeat() const override { return true; }

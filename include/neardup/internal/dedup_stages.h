@@ -45,6 +45,22 @@ absl::Span<const std::pair<uint64_t, uint32_t>> SortRepeatedKeys(
     absl::Span<std::pair<uint64_t, uint32_t>> pairs,
     std::vector<uint64_t>* scratch);
 
+// A (key, document) pair in 12 bytes (std::pair<uint64_t, uint32_t> takes
+// 16): what the dedup job holds per document for each band in flight.
+// Ordered as the pair is, by key, then by document.
+struct __attribute__((packed, aligned(4))) KeyedDoc {
+  uint64_t first;   // key
+  uint32_t second;  // document
+  friend bool operator<(const KeyedDoc& a, const KeyedDoc& b) {
+    return a.first != b.first ? a.first < b.first : a.second < b.second;
+  }
+};
+static_assert(sizeof(KeyedDoc) == 12);
+
+// SortRepeatedKeys of 12-byte pairs: the same result.
+absl::Span<const KeyedDoc> SortRepeatedKeys(absl::Span<KeyedDoc> pairs,
+                                            std::vector<uint64_t>* scratch);
+
 // Appends to *out the candidate pairs of the buckets in `sorted`: (key,
 // document) pairs sorted by key, then by document, a bucket being a run of
 // equal keys. Requires every bucket to be whole (never split between two
@@ -59,6 +75,11 @@ absl::Status CandidatesFromSortedKeys(
     absl::Span<const std::pair<uint64_t, uint32_t>> sorted,
     const CandidateOptions& options, std::vector<DocPair>* out,
     CandidateStats* stats);
+// CandidatesFromSortedKeys of 12-byte pairs: the same result.
+absl::Status CandidatesFromSortedKeys(absl::Span<const KeyedDoc> sorted,
+                                      const CandidateOptions& options,
+                                      std::vector<DocPair>* out,
+                                      CandidateStats* stats);
 
 // The pairs SimHashNearPairs finds in one table, for a job sharded by key
 // (neardup.dask): keys[i], fingerprints[i] and docs[i] describe one
