@@ -33,7 +33,7 @@ class DisjointSets {
   static constexpr size_t kMaxSize = size_t{1} << 32;
 
   // Returns sets of n singletons, or InvalidArgument when n > kMaxSize.
-  // Memory: 12 bytes per document.
+  // Memory: 4 bytes per document.
   static absl::StatusOr<DisjointSets> Create(size_t n);
 
   // As Create, unchecked: requires n <= kMaxSize (asserted in debug builds).
@@ -56,9 +56,10 @@ class DisjointSets {
  private:
   absl::Status CheckMember(uint64_t x, std::string_view name) const;
 
+  // parent_[x] <= x; a root is the smallest member of its set (linking by
+  // index with path halving: amortized O(log n) an operation, 4 bytes a
+  // member).
   std::vector<uint32_t> parent_;
-  std::vector<uint32_t> set_size_;
-  std::vector<uint32_t> smallest_;
 };
 
 // Which member of a cluster is kept.

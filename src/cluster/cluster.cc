@@ -26,10 +26,9 @@ absl::StatusOr<DisjointSets> DisjointSets::Create(size_t n) {
 }
 
 DisjointSets::DisjointSets(size_t n)
-    : parent_(n), set_size_(n, 1), smallest_(n) {
+    : parent_(n) {
   assert(n <= kMaxSize);
   std::iota(parent_.begin(), parent_.end(), 0u);
-  std::iota(smallest_.begin(), smallest_.end(), 0u);
 }
 
 uint32_t DisjointSets::Find(uint32_t x) {
@@ -39,7 +38,7 @@ uint32_t DisjointSets::Find(uint32_t x) {
     parent_[root] = parent_[parent_[root]];  // path halving
     root = parent_[root];
   }
-  return smallest_[root];
+  return root;
 }
 
 bool DisjointSets::Union(uint32_t a, uint32_t b) {
@@ -53,10 +52,9 @@ bool DisjointSets::Union(uint32_t a, uint32_t b) {
   };
   uint32_t ra = root(a), rb = root(b);
   if (ra == rb) return false;
-  if (set_size_[ra] < set_size_[rb]) std::swap(ra, rb);
+  // The smaller root stays root, so a set's root is its smallest member.
+  if (rb < ra) std::swap(ra, rb);
   parent_[rb] = ra;
-  set_size_[ra] += set_size_[rb];
-  smallest_[ra] = std::min(smallest_[ra], smallest_[rb]);
   return true;
 }
 

@@ -50,9 +50,50 @@ std::string FormatDouble(double v, int digits = 4) {
 }
 
 // Per-document facts kept from the sign pass to the end.
+// Where each document was read: its input file and line (record number
+// for formats without lines), in 4 bytes a document: the files as runs
+// (documents are appended file after file), the lines in 32 bits until one
+// needs more, then in 64.
+class Places {
+ public:
+  void Add(uint32_t file, uint64_t line) {
+    if (runs_.empty() || runs_.back().file != file) runs_.push_back({size_, file});
+    if (wide_.empty() && line <= UINT32_MAX) {
+      narrow_.push_back(static_cast<uint32_t>(line));
+    } else {
+      if (wide_.empty()) {
+        wide_.assign(narrow_.begin(), narrow_.end());
+        std::vector<uint32_t>().swap(narrow_);
+      }
+      wide_.push_back(line);
+    }
+    ++size_;
+  }
+  size_t size() const { return size_; }
+  // Requires doc < size().
+  uint32_t file(size_t doc) const {
+    const auto after = std::upper_bound(
+        runs_.begin(), runs_.end(), doc,
+        [](size_t d, const Run& run) { return d < run.first; });
+    return std::prev(after)->file;
+  }
+  uint64_t line(size_t doc) const {
+    return wide_.empty() ? narrow_[doc] : wide_[doc];
+  }
+
+ private:
+  struct Run {
+    size_t first;  // its first document
+    uint32_t file;
+  };
+  std::vector<Run> runs_;
+  std::vector<uint32_t> narrow_;
+  std::vector<uint64_t> wide_;
+  size_t size_ = 0;
+};
+
 struct Documents {
-  std::vector<uint32_t> file;      // index into inputs
-  std::vector<uint64_t> line;
+  Places places;
   // Only for the keep policy that reads them (empty for the others):
   std::vector<uint64_t> length;    // KeepPolicy::kLongest: text bytes
   std::vector<double> number;      // KeepPolicy::kField: NaN when absent
@@ -75,7 +116,7 @@ struct Documents {
   // removed as too_short and never compared.
   std::vector<uint8_t> too_short;
 
-  size_t size() const { return file.size(); }
+  size_t size() const { return places.size(); }
   std::string_view Id(size_t i) const { return ids.Id(i); }
 };
 
@@ -321,9 +362,9 @@ uint64_t DedupJob::EstimatedPeakBytes(uint64_t docs, uint64_t id_bytes,
   uint64_t bytes = 2 * (uint64_t{8} << 20) + (uint64_t{4} << 20) +
                    threads * (uint64_t{1} << 20) +
                    (spilled ? internal::SpillFile::kAppendBufferBytes : 0);
-  // Documents: file, line, id end, the ids held, and the length or number
-  // the keep policy reads.
-  bytes += docs * (4 + 8 + 8) + id_bytes;
+  // Documents: line (the files are runs), id end, the ids held, and the
+  // length or number the keep policy reads.
+  bytes += docs * (4 + 8) + id_bytes;
   if (options_.keep != KeepPolicy::kFirst) bytes += docs * 8;
   // The method's sketches (MinHash rows in whole chunks, at the most a
   // value takes; once spilled, mapped pages of a file, page cache) and the
@@ -349,8 +390,9 @@ uint64_t DedupJob::EstimatedPeakBytes(uint64_t docs, uint64_t id_bytes,
       (method().verifies_candidates()
            ? internal::PairVerdicts::BytesFor(2 * docs)
            : 0);
-  // Union-find, then the clustering (cluster, kept, members, numbers).
-  return bytes + std::max(index, docs * (4 + 4 + 4 + 8)) + docs * 8;
+  // Union-find (4 bytes a document), then the clustering (cluster, kept,
+  // members, numbers).
+  return bytes + std::max(index, docs * (4 + 4 + 4 + 8)) + docs * 4;
 }
 
 absl::Status DedupJob::CheckMemory(size_t id_bytes, bool* spill) const {
@@ -762,8 +804,7 @@ absl::Status DedupJob::SignPass() {
       if (auto s = Spill(); !s.ok()) return s;
     }
     bytes_read += record.raw.size();
-    docs_.file.push_back(static_cast<uint32_t>(f));
-    docs_.line.push_back(record.line);
+    docs_.places.Add(static_cast<uint32_t>(f), record.line);
     if (options_.keep == KeepPolicy::kLongest) {
       docs_.length.push_back(record.text.size());
     }
@@ -1043,19 +1084,19 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
   uint64_t removed_lines = 0;
   for (uint32_t i = 0; i < n; ++i) {
     if (!docs_.too_short.empty() && docs_.too_short[i]) {
-      ++stats_.files[docs_.file[i]].removed;
-      line = internal::TooShortJson(docs_.Id(i), files_.display(docs_.file[i]),
-                          docs_.line[i]);
+      ++stats_.files[docs_.places.file(i)].removed;
+      line = internal::TooShortJson(docs_.Id(i), files_.display(docs_.places.file(i)),
+                          docs_.places.line(i));
       if (auto s = (*removed)->WriteLine(line); !s.ok()) return s;
       ++removed_lines;
       continue;
     }
     if (!prior_of_.empty() && prior_of_[i] != 0) {
       // Removed as a duplicate of a record of an earlier run.
-      ++stats_.files[docs_.file[i]].removed;
+      ++stats_.files[docs_.places.file(i)].removed;
       const PriorRecords::Match& m = prior_matches_[prior_of_[i] - 1];
-      line = internal::RemovedJson(docs_.Id(i), files_.display(docs_.file[i]),
-                         docs_.line[i], options_.method, -1, m.kept_id,
+      line = internal::RemovedJson(docs_.Id(i), files_.display(docs_.places.file(i)),
+                         docs_.places.line(i), options_.method, -1, m.kept_id,
                          m.similarity);
       line.replace(line.find(",\"cluster\":-1,"), 14, ",\"cluster\":null,");
       line.insert(line.size() - 1, m.source_json);
@@ -1066,12 +1107,12 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
     if (c.kept[i] == i) {
       if (options_.prior != nullptr) {
         const internal::SketchRef ref = Ref(i, &row_a_);
-        options_.prior->Kept(docs_.Id(i), files_.display(docs_.file[i]),
-                             docs_.line[i], ref.signature, ref.key);
+        options_.prior->Kept(docs_.Id(i), files_.display(docs_.places.file(i)),
+                             docs_.places.line(i), ref.signature, ref.key);
       }
       continue;
     }
-    ++stats_.files[docs_.file[i]].removed;
+    ++stats_.files[docs_.places.file(i)].removed;
     const absl::StatusOr<internal::Likeness> compared = Compare(i, c.kept[i]);
     if (!compared.ok()) return compared.status();
     const internal::Likeness& like = *compared;
@@ -1084,8 +1125,8 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
           std::string(docs_.Id(c.kept[i])) + " at similarity " +
           FormatDouble(like.similarity) + ", which is not a duplicate");
     }
-    line = internal::RemovedJson(docs_.Id(i), files_.display(docs_.file[i]),
-                       docs_.line[i], options_.method, number[c.cluster[i]],
+    line = internal::RemovedJson(docs_.Id(i), files_.display(docs_.places.file(i)),
+                       docs_.places.line(i), options_.method, number[c.cluster[i]],
                        docs_.Id(c.kept[i]), like.similarity, like.containment);
     if (auto s = (*removed)->WriteLine(line); !s.ok()) return s;
     ++removed_lines;

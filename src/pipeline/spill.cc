@@ -104,6 +104,7 @@ absl::Status IdStore::Spill(const std::string& folder) {
 
 absl::Status IdStore::Finish() {
   if (file_ == nullptr) {
+    held_.shrink_to_fit();  // up to half of it is room to grow
     all_ = held_;
     return absl::OkStatus();
   }
