@@ -42,6 +42,43 @@ TEST(DisjointSetsTest, UnionOrderDoesNotMatter) {
   }
 }
 
+// The sets keep no sizes (a root is its set's smallest member): checked
+// against components found by a graph search, on chains joined from the
+// far end (each Union links a root under a smaller one, the deepest trees
+// linking by index can build) and on random edges, with Union's answer
+// (joined or not) checked at each step.
+TEST(DisjointSetsTest, MatchesTheComponentsOfTheGraph) {
+  test::Rng rng(9);
+  const uint32_t n = 20000;
+  std::vector<std::pair<uint32_t, uint32_t>> edges;
+  for (uint32_t i = n - 1; i > n / 2; --i) edges.push_back({i, i - 1});
+  for (int i = 0; i < 8000; ++i) {
+    edges.push_back({static_cast<uint32_t>(rng.Uniform(n / 2)),
+                     static_cast<uint32_t>(rng.Uniform(n / 2))});
+  }
+  // The components, by a search over the edges added so far, after every
+  // 1000th edge; and each Union's answer against a naive labeling.
+  std::vector<uint32_t> label(n);
+  for (uint32_t i = 0; i < n; ++i) label[i] = i;
+  DisjointSets sets(n);
+  for (size_t e = 0; e < edges.size(); ++e) {
+    const auto [a, b] = edges[e];
+    const bool apart = label[a] != label[b];
+    ASSERT_EQ(sets.Union(a, b), apart) << e;
+    if (apart) {  // relabel the larger label's members (naive, O(n))
+      const uint32_t from = std::max(label[a], label[b]);
+      const uint32_t to = std::min(label[a], label[b]);
+      for (uint32_t& l : label) {
+        if (l == from) l = to;
+      }
+    }
+    if (e % 1000 == 999 || e + 1 == edges.size()) {
+      for (uint32_t i = 0; i < n; ++i) ASSERT_EQ(sets.Find(i), label[i]) << i;
+    }
+  }
+  EXPECT_EQ(sets.Find(n - 1), n / 2);
+}
+
 // Regression: Union(3, 50) on 10 documents wrote past the arrays, and the
 // Python binding of Union(3, 4000000000) crashed the interpreter.
 TEST(DisjointSetsTest, CheckedCallsRefuseMembersOutOfRange) {

@@ -183,7 +183,13 @@ TEST(HostileLshTest, CandidatesAndSimHashTables) {
   EXPECT_FALSE(CandidatesFromKeys({}, {}, nullptr, &pairs, &stats).ok());
   EXPECT_FALSE(CandidatesFromKeys({}, {}, &scratch, nullptr, &stats).ok());
   EXPECT_FALSE(CandidatesFromKeys({}, {}, &scratch, &pairs, nullptr).ok());
-  EXPECT_FALSE(internal::CandidatesFromSortedKeys({}, {}, nullptr, &stats).ok());
+  EXPECT_FALSE(internal::CandidatesFromSortedKeys(
+                   absl::Span<const std::pair<uint64_t, uint32_t>>(), {},
+                   nullptr, &stats)
+                   .ok());
+  EXPECT_FALSE(internal::CandidatesFromSortedKeys(
+                   absl::Span<const internal::KeyedDoc>(), {}, nullptr, &stats)
+                   .ok());
   EXPECT_FALSE(SimHashNearPairs({}, 3, {}, nullptr).ok());
   EXPECT_FALSE(internal::SimHashPairsFromSortedKeys({}, {}, {}, 3, {}, nullptr, &stats)
                    .ok());

@@ -302,9 +302,21 @@ TEST(LshTest, SortRepeatedKeysGivesTheCandidatesOfAFullSort) {
           expected.push_back(sorted[i]);
         }
       }
+      // The 12-byte pairs the dedup job holds, from the same input.
+      std::vector<internal::KeyedDoc> packed(n);
+      for (size_t i = 0; i < n; ++i) {
+        packed[i] = {pairs[i].first, pairs[i].second};
+      }
       const absl::Span<const Pair> kept =
           internal::SortRepeatedKeys(absl::MakeSpan(pairs), &scratch);
       ASSERT_TRUE(std::is_sorted(kept.begin(), kept.end())) << n << " " << shape;
+      const absl::Span<const internal::KeyedDoc> kept_packed =
+          internal::SortRepeatedKeys(absl::MakeSpan(packed), &scratch);
+      ASSERT_EQ(kept_packed.size(), kept.size()) << n << " " << shape;
+      for (size_t i = 0; i < kept.size(); ++i) {
+        ASSERT_EQ(kept_packed[i].first, kept[i].first) << n << " " << shape;
+        ASSERT_EQ(kept_packed[i].second, kept[i].second) << n << " " << shape;
+      }
       std::vector<Pair> repeated;
       for (size_t i = 0; i < kept.size(); ++i) {
         if ((i > 0 && kept[i - 1].first == kept[i].first) ||
@@ -326,6 +338,12 @@ TEST(LshTest, SortRepeatedKeysGivesTheCandidatesOfAFullSort) {
       ASSERT_OK(internal::CandidatesFromSortedKeys(kept, options, &got,
                                                    &got_stats));
       EXPECT_EQ(got, want) << n << " " << shape;
+      std::vector<DocPair> got_packed;
+      CandidateStats packed_stats;
+      ASSERT_OK(internal::CandidatesFromSortedKeys(kept_packed, options,
+                                                   &got_packed, &packed_stats));
+      EXPECT_EQ(got_packed, want) << n << " " << shape;
+      EXPECT_EQ(packed_stats.pairs, want_stats.pairs);
       EXPECT_EQ(got_stats.buckets, want_stats.buckets);
       EXPECT_EQ(got_stats.pairs, want_stats.pairs);
       EXPECT_EQ(got_stats.oversized_buckets, want_stats.oversized_buckets);
