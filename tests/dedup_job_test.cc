@@ -908,6 +908,85 @@ TEST_F(DedupTest, CompressedFoldersAndTextFilesKeepTheirShape) {
   EXPECT_EQ((*reader)->Next(&record, &rejection), RecordReader::Result::kEnd);
 }
 
+// The write pass finds each kept record by the line the first pass read it
+// on and copies the line as read, without parsing it again: blank lines and
+// rejected lines between the records, CRLF line ends, a byte order mark
+// and a last line without "\n" leave the kept lines as they were (plain
+// and gzip), and the report's texts (records it parses again) are theirs.
+TEST_F(DedupTest, KeptRecordsAreCopiedAsReadWhateverLiesBetweenThem) {
+  std::map<std::string, std::string> source;
+  std::vector<std::string> lines = Lines(MakeCrawl(20, &source));
+  lines[0] = "\xEF\xBB\xBF" + lines[0];
+  std::string crawl;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    crawl += lines[i];
+    if (i % 3 == 1) crawl += "\r";
+    if (i + 1 == lines.size()) break;  // no "\n" after the last
+    crawl += "\n";
+    if (i % 5 == 2) crawl += "\n \t\r\n";
+    if (i % 7 == 3) crawl += "{\"id\":\"bad\",\"text\":\"\xFF\"}\n";
+  }
+  WriteFile(dir_ / "a.jsonl", crawl);
+  {
+    auto w = RecordWriter::Create((dir_ / "b.jsonl.gz").string(),
+                                  InputFormat::kJsonl, Compression::kGzip);
+    ASSERT_OK(w);
+    ASSERT_OK((*w)->Write(crawl));
+    ASSERT_OK((*w)->Commit());
+  }
+  for (const char* name : {"a.jsonl", "b.jsonl.gz"}) {
+    SCOPED_TRACE(name);
+    auto inputs = PlanInputs({(dir_ / name).string()});
+    ASSERT_OK(inputs);
+    const fs::path out = dir_ / (std::string("out-") + name);
+    DedupOptions options;
+    options.threads = 2;
+    options.report = true;
+    auto stats = RunDedup(*inputs, out.string(), options);
+    ASSERT_OK(stats);
+    EXPECT_EQ(stats->rejected, 3u + (lines.size() + 3) / 7);
+    EXPECT_EQ(stats->removed, 40u);
+    std::set<std::string> removed_ids;
+    const auto removed = Lines(ReadAll(out / "removed.jsonl"));
+    for (const auto& line : removed) removed_ids.insert(Field(line, "id"));
+    // The kept lines as read: a "\r" stays, a "\n" ends the last.
+    std::string expected;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      // The three bad lines of MakeCrawl are rejected, not kept.
+      if (lines[i].find("\"broken\"") != std::string::npos ||
+          lines[i].find("\"no-text\"") != std::string::npos ||
+          lines[i].find("\"number\"") != std::string::npos) {
+        continue;
+      }
+      if (removed_ids.count(Field(lines[i], "id"))) continue;
+      expected += lines[i] + (i % 3 == 1 ? "\r\n" : "\n");
+    }
+    std::string kept;
+    auto reader = RecordReader::Open((out / name).string(), {});
+    ASSERT_OK(reader);
+    EXPECT_EQ((*reader)->compression(),
+              DetectCompression(ReadAll(dir_ / name)));
+    Record record;
+    Rejection rejection;
+    while ((*reader)->Next(&record, &rejection) ==
+           RecordReader::Result::kRecord) {
+      kept += std::string(record.raw) + "\n";
+    }
+    EXPECT_TRUE(kept == expected) << "kept records differ from the input lines";
+    if (std::string(name) == "a.jsonl")
+      EXPECT_TRUE(ReadAll(out / name) == expected);
+    // The page shows the texts of removed records, read again.
+    const std::string page = ReadAll(out / "report.html");
+    size_t shown = 0;
+    for (const auto& line : lines) {
+      if (!removed_ids.count(Field(line, "id"))) continue;
+      shown +=
+          page.find(Field(line, "text").substr(0, 40)) != std::string::npos;
+    }
+    EXPECT_GT(shown, 0u);
+  }
+}
+
 std::string WarcRecord(const std::string& type, const std::string& id,
                        const std::string& block) {
   return "WARC/1.0\r\nWARC-Type: " + type + "\r\nWARC-Record-ID: <urn:uuid:" + id +

@@ -143,6 +143,168 @@ TEST_F(JobTest, BatchedRewriteWritesWhatOneAtATimeWrites) {
   EXPECT_TRUE(fs::exists(dir_ / "single" / "in" / "b.jsonl"));
 }
 
+// Writes `content` to `path` compressed as `compression` (by RecordWriter,
+// as bytes: no line is added).
+void WriteCompressed(const fs::path& path, const std::string& content,
+                     Compression compression) {
+  auto w =
+      RecordWriter::Create(path.string(), InputFormat::kJsonl, compression);
+  ASSERT_TRUE(w.ok()) << w.status();
+  ASSERT_TRUE((*w)->Write(content).ok());
+  ASSERT_TRUE((*w)->Commit().ok());
+}
+
+// The rewrite pass that finds JSONL documents by the lines a first pass
+// read them on (RewriteOptions::line_of) writes what the pass that parses
+// every line writes, byte for byte, and makes the same decisions: blank,
+// whitespace and rejected lines between the documents (malformed JSON, bad
+// UTF-8, a missing text field, a line too long to read), CRLF line ends, a
+// byte order mark, a truncated text, a last line without "\n"; plain, gzip
+// and zstd; with a WARC and a text input (read as before) among them.
+TEST_F(JobTest, RewriteByLineWritesWhatParsingEveryLineWrites) {
+  fs::create_directories(dir_ / "in");
+  std::string jsonl = "\xEF\xBB\xBF{\"id\":\"bom\",\"text\":\"first\"}\r\n";
+  for (int i = 0; i < 40; ++i) {
+    const std::string text = test::Word(i) + " " + test::Word(i + 100);
+    jsonl += "{\"id\":\"j" + std::to_string(i) +
+             "\",\"x\":[1,{\"y\":null}],\"text\":\"" + text + "\"}" +
+             (i % 4 == 1 ? "\r\n" : "\n");
+    if (i % 7 == 2) jsonl += "{not json\n";
+    if (i % 7 == 3) jsonl += "\n  \t\r\n";
+    if (i % 9 == 4) jsonl += "{\"text\":\"bad \xC3\x28 utf-8\"}\n";
+    if (i % 11 == 5) jsonl += "{\"id\":\"no-text\"}\r\n";
+    if (i == 20) jsonl += "{\"text\":\"" + std::string(2 << 20, 'y') + "\"}\n";
+    if (i == 30) {
+      jsonl += "{\"text\":\"a text longer than the limit of the test\"}\n";
+    }
+  }
+  jsonl += "{\"id\":\"last\",\"text\":\"no newline\"}";
+  WriteFile(dir_ / "in" / "a.jsonl", jsonl);
+  WriteCompressed(dir_ / "in" / "b.jsonl.gz", jsonl, Compression::kGzip);
+  WriteFile(dir_ / "in" / "c.jsonl", "");
+  WriteFile(dir_ / "in" / "d.warc.wet",
+            WarcRecord("warcinfo", "0", "software: test\r\n") +
+                WarcRecord("conversion", "1", "one\n") +
+                WarcRecord("conversion", "2", "two\n"));
+  WriteCompressed(dir_ / "in" / "e.jsonl.zst", "\n\n" + jsonl + "\n",
+                  Compression::kZstd);
+  WriteFile(dir_ / "in" / "f.txt", "a text file");
+  auto inputs = PlanInputs({(dir_ / "in").string()});
+  ASSERT_TRUE(inputs.ok()) << inputs.status();
+  ReaderOptions reader;
+  reader.max_document_bytes = 20;  // lines over 8 * 20 + 1 MiB
+  reader.oversize = Oversize::kTruncate;
+
+  // The first pass: each document's line, each file's documents.
+  JobFiles first;
+  ASSERT_TRUE(
+      first.Open(*inputs, (dir_ / "first").string(), false, reader).ok());
+  JobStats stats;
+  stats.files.resize(first.size());
+  RejectionLog rejected;
+  rejected.OpenInMemory();
+  std::vector<uint64_t> lines;
+  ASSERT_TRUE(ReadFirstPass(first, reader, nullptr, &stats, &rejected,
+                            [&](size_t, const Record& record) {
+                              lines.push_back(record.line);
+                              return absl::OkStatus();
+                            })
+                  .ok());
+  std::vector<uint64_t> documents;
+  for (const FileCounts& f : stats.files)
+    documents.push_back(f.read - f.rejected);
+  // Each JSONL input rejects 15 lines: 6 not JSON, 4 of bad UTF-8, 4
+  // without text, 1 too long.
+  ASSERT_EQ(stats.rejected, 3u * 15);
+  ASSERT_GE(stats.truncated, 3u);
+
+  // Drops every third document, replaces every fifth; notes what it is
+  // given of each record.
+  struct Seen {
+    std::vector<std::string> decisions;  // file/doc/raw size
+    std::vector<std::string> ids;        // empty when not parsed
+    std::vector<InputFormat> formats;
+  };
+  auto rewrite = [&](const std::string& out, const RewriteOptions& options,
+                     Seen* seen) {
+    JobFiles files;
+    ASSERT_TRUE(files.Open(*inputs, (dir_ / out).string(), false, reader).ok());
+    auto decide =
+        [&](size_t f, size_t doc, const Record& record,
+            std::string* replacement) -> absl::StatusOr<RecordAction> {
+      seen->decisions.push_back(std::to_string(f) + "/" + std::to_string(doc) +
+                                "/" + std::to_string(record.raw.size()));
+      seen->ids.emplace_back(record.id);
+      seen->formats.push_back(record.format);
+      if (doc % 3 == 0) return RecordAction::kDrop;
+      if (doc % 5 == 0 && record.format == InputFormat::kJsonl) {
+        *replacement = std::string(record.raw) + " ";
+        return RecordAction::kReplace;
+      }
+      return RecordAction::kKeep;
+    };
+    const absl::Status s = RewriteInputs(files, reader, documents, decide,
+                                         nullptr, nullptr, options);
+    ASSERT_TRUE(s.ok()) << s;
+    ASSERT_TRUE(files.CommitOutputs().ok());
+  };
+  Seen parsed, by_line;
+  rewrite("parsed", {}, &parsed);
+  RewriteOptions options;
+  options.line_of = [&](size_t doc) { return lines[doc]; };
+  options.parse = [](size_t doc) { return doc % 4 == 0; };
+  rewrite("by_line", options, &by_line);
+
+  ASSERT_EQ(parsed.decisions.size(), lines.size());
+  EXPECT_EQ(by_line.decisions, parsed.decisions);
+  EXPECT_EQ(by_line.formats, parsed.formats);
+  for (size_t doc = 0; doc < parsed.ids.size() && doc < by_line.ids.size();
+       ++doc) {
+    const bool unparsed =
+        doc % 4 != 0 && parsed.formats[doc] == InputFormat::kJsonl;
+    EXPECT_EQ(by_line.ids[doc], unparsed ? "" : parsed.ids[doc]) << doc;
+  }
+  size_t files_by_line = 0, files_parsed = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(dir_ / "by_line")) {
+    files_by_line += entry.is_regular_file();
+  }
+  for (const auto& entry : fs::recursive_directory_iterator(dir_ / "parsed")) {
+    if (!entry.is_regular_file()) continue;
+    const fs::path name = fs::relative(entry.path(), dir_ / "parsed");
+    EXPECT_EQ(ReadFile(dir_ / "by_line" / name), ReadFile(entry.path()))
+        << name;
+    ++files_parsed;
+  }
+  EXPECT_EQ(files_by_line, files_parsed);
+  EXPECT_GE(files_parsed, 5u);
+  // The plain output: the kept lines as read, CRLF kept, "\n" after the last.
+  const std::string out = ReadFile(dir_ / "by_line" / "in" / "a.jsonl");
+  EXPECT_NE(out.find("\"j1\",\"x\":[1,{\"y\":null}],\"text\":\"" +
+                     test::Word(1) + " " + test::Word(101) + "\"}\r\n"),
+            std::string::npos);
+  EXPECT_EQ(out.find("not json"), std::string::npos);
+  EXPECT_EQ(out.find("\n\n"), std::string::npos);
+
+  // A file changed between the passes: a document's line is now blank.
+  std::string changed = jsonl;
+  const size_t j6 = changed.find("{\"id\":\"j6\"");
+  changed.erase(j6, changed.find('\n', j6) - j6);
+  WriteFile(dir_ / "in" / "a.jsonl", changed);
+  JobFiles files;
+  ASSERT_TRUE(
+      files.Open(*inputs, (dir_ / "changed").string(), false, reader).ok());
+  const absl::Status s = RewriteInputs(
+      files, reader, documents,
+      [](size_t, size_t, const Record&, std::string*)
+          -> absl::StatusOr<RecordAction> { return RecordAction::kKeep; },
+      nullptr, nullptr, options);
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
+  EXPECT_NE(
+      s.message().find("a.jsonl changed while neardup was reading it (line "),
+      std::string::npos)
+      << s;
+}
+
 TEST_F(JobTest, PrepareRefusesAFolderThatIsNotEmpty) {
   fs::create_directories(dir_ / "out");
   WriteFile(dir_ / "out" / "old", "x");

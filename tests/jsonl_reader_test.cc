@@ -386,6 +386,111 @@ TEST(JsonlReader, ManyLinesThroughSmallBuffers) {
   }
 }
 
+// A second pass that knows the documents' lines (ReadLineAt) finds the
+// records Next found, at the same lines and offsets with the same raw
+// bytes, parsed or not, whatever lies between them: blank and CRLF lines,
+// rejected lines, a byte order mark, a last line without "\n".
+void ExpectReadLineAtFindsWhatNextFinds(const std::string& path,
+                                        const ReaderOptions& options = {}) {
+  const ReadResult r = ReadPath(path, options);
+  auto reader = RecordReader::Open(path, options);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  Record record;
+  Rejection rejection;
+  for (size_t i = 0; i < r.docs.size(); ++i) {
+    SCOPED_TRACE(i);
+    const ReadResult::Doc& doc = r.docs[i];
+    const bool parse = i % 3 == 1;
+    ASSERT_EQ((*reader)->ReadLineAt(doc.line, parse, &record, &rejection),
+              RecordReader::Result::kRecord)
+        << rejection.reason;
+    EXPECT_EQ(record.raw, doc.raw);
+    EXPECT_EQ(record.line, doc.line);
+    EXPECT_EQ(record.offset, doc.offset);
+    EXPECT_EQ(record.format, InputFormat::kJsonl);
+    if (parse) {
+      EXPECT_EQ(record.id, doc.id);
+      EXPECT_EQ(record.text, doc.text);
+      EXPECT_EQ(record.text_rest, doc.text_rest);
+      EXPECT_EQ(record.text_token_begin, doc.text_token_begin);
+    } else {
+      EXPECT_TRUE(record.id.empty());
+      EXPECT_TRUE(record.text.empty());
+      EXPECT_TRUE(std::isnan(record.number));
+    }
+  }
+}
+
+TEST(JsonlReader, ReadLineAtFindsWhatNextFinds) {
+  ScratchDir dir;
+  const std::string huge = "{\"text\":\"" + std::string(2 << 20, 'y') + "\"}";
+  const std::string content =
+      "\xEF\xBB\xBF{\"id\":\"a\",\"text\":\"a\"}\r\n"
+      "\r\n"
+      "{not json\n"
+      "   \t \n"
+      "{\"id\":\"b\",\"text\":\"b\\u00e9\",\"x\":[1,{}]}\r\n"
+      "{\"text\":\"bad \xFF utf-8\"}\n" +
+      huge +
+      "\n"
+      "{\"text\":\"no id, long enough to be cut\"}\n"
+      "[1,2]\n"
+      "{\"id\":\"c\",\"text\":\"c\"}";  // no final newline
+  ReaderOptions options;
+  options.max_document_bytes = 10;  // lines over 8 * 10 + 1 MiB
+  options.oversize = Oversize::kTruncate;
+  const std::string path = dir.File("in.jsonl");
+  WriteFile(path, content);
+  EXPECT_EQ(ReadPath(path, options).events, "RXRXXRXR");
+  ExpectReadLineAtFindsWhatNextFinds(path, options);
+  WriteFile(dir.File("in.jsonl.gz"), test::Gzip(content));
+  ExpectReadLineAtFindsWhatNextFinds(dir.File("in.jsonl.gz"), options);
+  WriteFile(dir.File("in.jsonl.zst"), test::Zstd(content));
+  ExpectReadLineAtFindsWhatNextFinds(dir.File("in.jsonl.zst"), options);
+
+  // A line that holds no document, one read already, one past the end.
+  auto reader = RecordReader::Open(path, options);
+  ASSERT_TRUE(reader.ok());
+  Record record;
+  Rejection rejection;
+  using Result = RecordReader::Result;
+  EXPECT_EQ((*reader)->ReadLineAt(2, false, &record, &rejection),
+            Result::kRejected);
+  EXPECT_EQ(rejection.line, 2u);
+  EXPECT_EQ(rejection.reason, "not a JSON object");
+  EXPECT_EQ((*reader)->ReadLineAt(3, true, &record, &rejection),
+            Result::kRejected);
+  EXPECT_EQ(rejection.line, 3u);
+  EXPECT_FALSE(rejection.reason.empty());
+  EXPECT_EQ((*reader)->ReadLineAt(4, true, &record, &rejection),
+            Result::kRejected);
+  EXPECT_EQ(rejection.reason, "blank line");
+  EXPECT_EQ((*reader)->ReadLineAt(7, false, &record, &rejection),
+            Result::kRejected);
+  EXPECT_EQ(rejection.reason, "line longer than 1048656 bytes");
+  EXPECT_EQ((*reader)->ReadLineAt(7, false, &record, &rejection),
+            Result::kRejected);
+  EXPECT_EQ(rejection.reason, "line 7 was read already");
+  EXPECT_EQ((*reader)->ReadLineAt(8, true, &record, &rejection),
+            Result::kRecord);
+  EXPECT_EQ(record.id, path + ":8");
+  EXPECT_EQ(record.text, "no id, lon");
+  EXPECT_EQ(record.text_rest, "g enough to be cut");
+  EXPECT_EQ((*reader)->ReadLineAt(9, false, &record, &rejection),
+            Result::kRejected);
+  EXPECT_EQ((*reader)->ReadLineAt(11, false, &record, &rejection),
+            Result::kEnd);
+  EXPECT_EQ((*reader)->ReadLineAt(12, false, &record, &rejection),
+            Result::kEnd);
+
+  // Other formats are not read by line.
+  WriteFile(dir.File("a.txt"), "{\"text\":\"a\"}\n");
+  auto text = RecordReader::Open(dir.File("a.txt"), {});
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ((*text)->ReadLineAt(1, false, &record, &rejection),
+            Result::kRejected);
+}
+
 TEST(JsonlReader, MutatedInputsKeepTheInvariants) {
   // Random damage: reading always ends, every record's raw bytes are the
   // file's bytes at its offset, and every line is accounted for at most
@@ -421,6 +526,7 @@ TEST(JsonlReader, MutatedInputsKeepTheInvariants) {
     EXPECT_LE(r.events.size(), static_cast<size_t>(std::count(
                                    content.begin(), content.end(), '\n')) +
                                    1);
+    ExpectReadLineAtFindsWhatNextFinds(path);
   }
 }
 

@@ -191,6 +191,20 @@ class RecordReader {
   // formats.
   virtual const FieldCounts* field_counts() const { return nullptr; }
 
+  // JSONL, for a pass that already knows on which lines the documents are
+  // (a second pass over the file): reads the document on the 1-based line
+  // `line`, which must come after every line read so far, skipping the
+  // lines before it unparsed. With `parse`, *record is filled as Next fills
+  // it; without, the line is not parsed either and only raw, line, offset
+  // and format are filled (the other fields are empty, number NaN), so the
+  // cost is that of finding the line ends. Returns kEnd when the file ends
+  // before that line, kRejected when that line is not a document (blank,
+  // too long, unreadable, rejected by the parse, or, unparsed, not
+  // beginning with '{' and ending with '}' outside JSON whitespace), and
+  // for other formats. The field counts count only the lines parsed.
+  virtual Result ReadLineAt(uint64_t line, bool parse, Record* record,
+                            Rejection* rejection);
+
   InputFormat format() const { return format_; }
   Compression compression() const { return compression_; }
   const std::string& path() const { return path_; }

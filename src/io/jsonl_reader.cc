@@ -196,6 +196,58 @@ class JsonlReader final : public RecordReader {
     }
   }
 
+  Result ReadLineAt(uint64_t wanted, bool parse, Record* record,
+                    Rejection* rejection) override {
+    if (done_) return Result::kEnd;
+    if (wanted <= line_number_) {
+      const Result result = Reject(rejection, in_->offset(),
+                                   Cat("line ", wanted, " was read already"));
+      rejection->line = wanted;
+      return result;
+    }
+    for (;;) {
+      const uint64_t offset = in_->offset();
+      std::string_view line;
+      bool terminated = false;
+      const BufferedInput::LineStatus status =
+          in_->ReadLine(max_line_, &line, &terminated);
+      if (status == BufferedInput::LineStatus::kEnd) {
+        done_ = true;
+        return Result::kEnd;
+      }
+      ++line_number_;
+      if (status == BufferedInput::LineStatus::kError) {
+        done_ = true;
+        return Reject(rejection, offset, std::string(in_->status().message()));
+      }
+      if (line_number_ < wanted) continue;
+      if (status == BufferedInput::LineStatus::kTooLong) {
+        return Reject(rejection, offset,
+                      Cat("line longer than ", max_line_, " bytes"));
+      }
+      if (parse) {
+        if (IsBlank(line)) return Reject(rejection, offset, "blank line");
+        std::string reason = Parse(line, record);
+        if (!reason.empty())
+          return Reject(rejection, offset, std::move(reason));
+      } else {
+        std::string_view json = line;
+        if (json.substr(0, 3) == "\xEF\xBB\xBF") json.remove_prefix(3);
+        json = TrimRight(TrimLeft(json));
+        if (json.empty() || json.front() != '{' || json.back() != '}') {
+          return Reject(rejection, offset, "not a JSON object");
+        }
+        *record = Record();
+        record->number = std::numeric_limits<double>::quiet_NaN();
+      }
+      record->raw = line;
+      record->format = InputFormat::kJsonl;
+      record->line = line_number_;
+      record->offset = offset;
+      return Result::kRecord;
+    }
+  }
+
  private:
   Result Reject(Rejection* rejection, uint64_t offset, std::string reason) {
     rejection->file = path();

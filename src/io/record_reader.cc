@@ -75,6 +75,17 @@ absl::StatusOr<std::unique_ptr<RecordReader>> RecordReader::Open(
                                     options);
 }
 
+RecordReader::Result RecordReader::ReadLineAt(uint64_t line, bool, Record*,
+                                              Rejection* rejection) {
+  rejection->file = path_;
+  rejection->line = line;
+  rejection->offset = 0;
+  rejection->reason =
+      std::string("reading by line number needs a JSONL file, not ") +
+      InputFormatName(format_);
+  return Result::kRejected;
+}
+
 void FieldCounts::Add(const FieldCounts& other) {
   objects += other.objects;
   missing_text += other.missing_text;

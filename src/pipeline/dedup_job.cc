@@ -1144,8 +1144,16 @@ absl::Status DedupJob::WritePass(const Clustering& c) {
     bytes_done = bytes;
     Report("write", docs, bytes, false, docs_.size());
   };
+  // JSONL: the documents are found by the lines the sign pass read them
+  // on, and parsed again only for the report's texts; the others are
+  // copied as read.
+  internal::RewriteOptions rewrite;
+  rewrite.line_of = [this](size_t doc) { return docs_.line[doc]; };
+  rewrite.parse = [this](size_t doc) {
+    return std::binary_search(report_docs_.begin(), report_docs_.end(), doc);
+  };
   if (auto s = internal::RewriteInputs(files_, options_.reader, documents,
-                                       decide, progress);
+                                       decide, progress, nullptr, rewrite);
       !s.ok()) {
     return s;
   }

@@ -561,21 +561,66 @@ class RewriteBatch {
   BackgroundTask preparing_;  // prepares buffers_[current_ ^ 1]
 };
 
+// Hands the documents of JSONL file f to `out`, found by their lines
+// (RewriteOptions::line_of); `first_doc` is the number of its first. A
+// line that holds no document now is DataLoss: the file changed.
+template <typename Out>
+absl::Status ReadDocumentsByLine(const JobFiles& files, size_t f,
+                                 RecordReader& reader, uint64_t documents,
+                                 size_t first_doc,
+                                 const RewriteOptions& rewrite, Out* out) {
+  Record record;
+  Rejection rejection;
+  for (uint64_t i = 0; i < documents; ++i) {
+    const size_t doc = first_doc + i;
+    const bool parse = rewrite.parse && rewrite.parse(doc);
+    const auto result =
+        reader.ReadLineAt(rewrite.line_of(doc), parse, &record, &rejection);
+    if (result == RecordReader::Result::kEnd) {
+      return absl::DataLossError(files.display(f) +
+                                 " changed while neardup was reading it "
+                                 "(fewer records on the second pass)");
+    }
+    if (result == RecordReader::Result::kRejected) {
+      const std::string line = std::to_string(rejection.line);
+      return absl::DataLossError(
+          files.display(f) + " changed while neardup was reading it (line " +
+          line + " held a document on the first pass; on the second: " +
+          rejection.reason + ")");
+    }
+    if (auto s = out->Document(record); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 // Reads every input in order and hands what it reads to `out` (an
 // OutputSink, or a RewriteBatch in front of one).
 template <typename Out>
 absl::Status ReadInputs(JobFiles& files, const ReaderOptions& reader_options,
                         const std::vector<uint64_t>& documents,
-                        const RejectionFn& on_rejection, Out* out) {
+                        const RejectionFn& on_rejection,
+                        const RewriteOptions& rewrite, Out* out) {
   Record record;
   Rejection rejection;
   std::vector<std::string> pass_through;
+  size_t first_doc = 0;  // the number of file f's first document
   for (size_t f = 0; f < files.size(); ++f) {
     auto reader = RecordReader::Open(files.path(f), reader_options);
     if (!reader.ok()) return reader.status();
     if (auto s = out->StartFile(f, (*reader)->format(), (*reader)->compression());
         !s.ok()) {
       return s;
+    }
+    if (rewrite.line_of && !on_rejection && !documents.empty() &&
+        (*reader)->format() == InputFormat::kJsonl) {
+      if (auto s = ReadDocumentsByLine(files, f, **reader, documents[f],
+                                       first_doc, rewrite, out);
+          !s.ok()) {
+        return s;
+      }
+      first_doc += documents[f];
+      if (auto s = out->EndFile(); !s.ok()) return s;
+      continue;
     }
     uint64_t in_file = 0;
     for (;;) {
@@ -607,6 +652,7 @@ absl::Status ReadInputs(JobFiles& files, const ReaderOptions& reader_options,
                                  " changed while neardup was reading it "
                                  "(fewer records on the second pass)");
     }
+    first_doc += in_file;
     if (auto s = out->EndFile(); !s.ok()) return s;
   }
   return absl::OkStatus();
@@ -621,10 +667,12 @@ absl::Status RewriteInputs(
     const RejectionFn& on_rejection, const RewriteOptions& rewrite) {
   OutputSink sink(files, decide, progress);
   if (!rewrite.prepare) {
-    return ReadInputs(files, reader_options, documents, on_rejection, &sink);
+    return ReadInputs(files, reader_options, documents, on_rejection, rewrite,
+                      &sink);
   }
   RewriteBatch batch(&sink, rewrite);
-  if (auto s = ReadInputs(files, reader_options, documents, on_rejection, &batch);
+  if (auto s = ReadInputs(files, reader_options, documents, on_rejection,
+                          rewrite, &batch);
       !s.ok()) {
     return s;
   }

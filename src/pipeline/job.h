@@ -192,6 +192,17 @@ struct RewriteOptions {
   PrepareBatchFn prepare;
   size_t batch_bytes = size_t{8} << 20;
   size_t batch_records = 4096;
+  // JSONL inputs, when a first pass found the documents (`documents` given)
+  // and there is no `on_rejection`: the 1-based line in its file of
+  // document `doc` (counted across files from 0), as the first pass read
+  // it. The pass then goes from document to document by line number
+  // (RecordReader::ReadLineAt): the lines between them (blank or rejected)
+  // are skipped unparsed, and so are the documents for which `parse` (null:
+  // none) is false: `prepare` and `decide` get them with only raw, line,
+  // offset and format (the written bytes are the same). Null: every line is
+  // parsed.
+  std::function<uint64_t(size_t doc)> line_of;
+  std::function<bool(size_t doc)> parse;
 };
 absl::Status RewriteInputs(
     JobFiles& files, const ReaderOptions& reader,
