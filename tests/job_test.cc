@@ -303,6 +303,25 @@ TEST_F(JobTest, RewriteByLineWritesWhatParsingEveryLineWrites) {
       s.message().find("a.jsonl changed while neardup was reading it (line "),
       std::string::npos)
       << s;
+
+  // A document appended after the first pass (after its last document and
+  // the rejected lines that follow it) is found too, as the parsing pass
+  // finds it.
+  WriteFile(dir_ / "in" / "a.jsonl",
+            jsonl + "\n{\"id\":\"late\",\"text\":\"" + test::Word(7) + "\"}\n");
+  JobFiles appended;
+  ASSERT_TRUE(
+      appended.Open(*inputs, (dir_ / "appended").string(), false, reader).ok());
+  const absl::Status more = RewriteInputs(
+      appended, reader, documents,
+      [](size_t, size_t, const Record&, std::string*)
+          -> absl::StatusOr<RecordAction> { return RecordAction::kKeep; },
+      nullptr, nullptr, options);
+  EXPECT_EQ(more.code(), absl::StatusCode::kDataLoss) << more;
+  EXPECT_NE(more.message().find("a.jsonl changed while neardup was reading it "
+                                "(more records on the second pass)"),
+            std::string::npos)
+      << more;
 }
 
 TEST_F(JobTest, PrepareRefusesAFolderThatIsNotEmpty) {

@@ -1148,7 +1148,7 @@ absl::Status DedupJob::WritePass(const Clustering& c) {
   // on, and parsed again only for the report's texts; the others are
   // copied as read.
   internal::RewriteOptions rewrite;
-  rewrite.line_of = [this](size_t doc) { return docs_.line[doc]; };
+  rewrite.line_of = [this](size_t doc) { return docs_.places.line(doc); };
   rewrite.parse = [this](size_t doc) {
     return std::binary_search(report_docs_.begin(), report_docs_.end(), doc);
   };

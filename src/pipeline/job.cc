@@ -563,7 +563,8 @@ class RewriteBatch {
 
 // Hands the documents of JSONL file f to `out`, found by their lines
 // (RewriteOptions::line_of); `first_doc` is the number of its first. A
-// line that holds no document now is DataLoss: the file changed.
+// line that holds no document now, or a document after the last one, is
+// DataLoss: the file changed.
 template <typename Out>
 absl::Status ReadDocumentsByLine(const JobFiles& files, size_t f,
                                  RecordReader& reader, uint64_t documents,
@@ -589,6 +590,18 @@ absl::Status ReadDocumentsByLine(const JobFiles& files, size_t f,
           rejection.reason + ")");
     }
     if (auto s = out->Document(record); !s.ok()) return s;
+  }
+  // After the last document only lines that are not documents (blank or
+  // rejected) may follow; a document there was appended after the first
+  // pass. Parsed, as the first pass read them (usually none).
+  for (;;) {
+    const auto result = reader.Next(&record, &rejection);
+    if (result == RecordReader::Result::kEnd) break;
+    if (result == RecordReader::Result::kRecord) {
+      return absl::DataLossError(files.display(f) +
+                                 " changed while neardup was reading it "
+                                 "(more records on the second pass)");
+    }
   }
   return absl::OkStatus();
 }
