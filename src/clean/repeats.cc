@@ -458,12 +458,9 @@ void NearLines::Search(uint32_t index, absl::Span<const uint64_t> tokens,
   // fixed array (no call per inserted hash).
   uint64_t sketch[kSketch];
   size_t sketch_size = 0;
-  const size_t first = shingles_.size();
-  shingles_.resize(first + tokens.size() - 2);
-  uint64_t* out = shingles_.data() + first;
   for (size_t t = 0; t + 3 <= tokens.size(); ++t) {
     const uint64_t h = XXH3_64bits(tokens.data() + t, 3 * sizeof(uint64_t));
-    out[t] = h;
+    shingles_.push_back(h);
     if (sketch_size == kSketch && h >= sketch[kSketch - 1]) continue;
     size_t at = sketch_size;
     while (at > 0 && sketch[at - 1] > h) --at;
