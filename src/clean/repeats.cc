@@ -439,7 +439,6 @@ class NearLines {
   std::vector<uint64_t> shingles_;
   std::vector<size_t> begin_, end_;
   std::vector<uint8_t> sorted_, short_set_;
-  std::vector<uint64_t> sketch_;  // the smallest distinct hashes of a line
   FirstIndex first_by_shingle_;
   std::vector<std::pair<uint32_t, uint32_t>> votes_;
 };
@@ -455,20 +454,25 @@ void NearLines::Search(uint32_t index, absl::Span<const uint64_t> tokens,
     }
     return;
   }
-  sketch_.clear();
+  // The kSketch smallest distinct hashes, sorted: an insertion step in a
+  // fixed array (no call per inserted hash).
+  uint64_t sketch[kSketch];
+  size_t sketch_size = 0;
   for (size_t t = 0; t + 3 <= tokens.size(); ++t) {
     const uint64_t h = XXH3_64bits(tokens.data() + t, 3 * sizeof(uint64_t));
     shingles_.push_back(h);
-    // Keep the kSketch smallest distinct hashes, sorted.
-    if (sketch_.size() == kSketch && h >= sketch_.back()) continue;
-    const auto at = std::lower_bound(sketch_.begin(), sketch_.end(), h);
-    if (at != sketch_.end() && *at == h) continue;
-    sketch_.insert(at, h);
-    if (sketch_.size() > kSketch) sketch_.pop_back();
+    if (sketch_size == kSketch && h >= sketch[kSketch - 1]) continue;
+    size_t at = sketch_size;
+    while (at > 0 && sketch[at - 1] > h) --at;
+    if (at > 0 && sketch[at - 1] == h) continue;
+    const size_t last = sketch_size < kSketch ? sketch_size++ : kSketch - 1;
+    for (size_t k = last; k > at; --k) sketch[k] = sketch[k - 1];
+    sketch[at] = h;
   }
+  const absl::Span<const uint64_t> smallest(sketch, sketch_size);
   sorted_.back() = 0;
   votes_.clear();
-  for (const uint64_t h : sketch_) {
+  for (const uint64_t h : smallest) {
     const uint32_t found = first_by_shingle_.Find(h);
     if (found == FirstIndex::kNone) continue;
     auto vote = std::find_if(votes_.begin(), votes_.end(),
@@ -497,7 +501,7 @@ void NearLines::Search(uint32_t index, absl::Span<const uint64_t> tokens,
       u->similarity = sim;
     }
   }
-  for (const uint64_t h : sketch_) first_by_shingle_.Emplace(h, index);
+  for (const uint64_t h : smallest) first_by_shingle_.Emplace(h, index);
 }
 
 // Cuts the runs of consecutive repeated units (a unit with a source, or

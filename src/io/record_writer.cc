@@ -67,6 +67,11 @@ constexpr size_t kChunkBytes = size_t{1} << 20;
 // (one mapping each: the process maps at most that much at a time).
 constexpr uint64_t kAheadBytes = uint64_t{16} << 20;
 constexpr uint64_t kStepBytes = uint64_t{2} << 20;
+// Background writing also starts the disk writes of every kWritebackBytes
+// written (sync_file_range), so that Finish's fsync waits for the last
+// ones only: without it the disk starts on a 1 GB output at the fsync
+// (about 2 s on the development VM, with no CPU to overlap).
+constexpr uint64_t kWritebackBytes = uint64_t{8} << 20;
 
 std::string ParentFolder(const std::string& path) {
   const size_t slash = path.rfind('/');
@@ -119,6 +124,7 @@ class RecordWriter::Impl {
   // Starts the thread that encodes and writes (WriterOptions::background).
   void StartThread() {
     for (Chunk& c : chunks_) c.data.reset(new char[kChunkBytes]);
+    writeback_ = true;
     thread_ = std::thread([this] { RunThread(); });
 #ifdef MADV_POPULATE_WRITE
     // The file may not grow past the process's size limit (SIGXFSZ).
@@ -423,6 +429,15 @@ class RecordWriter::Impl {
       size -= static_cast<size_t>(n);
       file_bytes_ += static_cast<uint64_t>(n);
     }
+#ifdef SYNC_FILE_RANGE_WRITE
+    if (writeback_ && file_bytes_ - writeback_from_ >= kWritebackBytes) {
+      // Only starts the writes (an error shows at the fsync).
+      sync_file_range(fd_, static_cast<off_t>(writeback_from_),
+                      static_cast<off_t>(file_bytes_ - writeback_from_),
+                      SYNC_FILE_RANGE_WRITE);
+      writeback_from_ = file_bytes_;
+    }
+#endif
   }
 
   void Deflate(std::string_view in, int flush) {
@@ -516,6 +531,11 @@ class RecordWriter::Impl {
   bool prefault_off_ = false;  // it stopped: so does Prefault
   uint64_t extended_ = 0;  // the file's size set by Extend (0: never)
   uint64_t written_ = 0;   // file_bytes_ when Extend last ran
+  // Early writeback (kWritebackBytes), the writing thread's like
+  // file_bytes_: on with background writing; the disk writes are started
+  // up to writeback_from_.
+  bool writeback_ = false;
+  uint64_t writeback_from_ = 0;
 };
 
 RecordWriter::RecordWriter(std::unique_ptr<Impl> impl)
