@@ -1,9 +1,7 @@
 // Tests for cross-document line counts, the boilerplate rule, the saved
 // count file (versioned, checksummed), URL hosts and merging cuts.
 
-#include <functional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -89,49 +87,6 @@ TEST(LineCounterTest, PreparedOnAnyThreadAddedInOrder) {
   one.Finish();
   two.Finish();
   EXPECT_EQ(one.Serialize(), two.Serialize());
-}
-
-// Finish with a runner that runs its parts at once on threads gives the
-// counts of Finish on one thread: sites with navigation, articles sharing
-// long lines (families) and pairs of lines.
-TEST(LineCounterTest, FinishOnThreadsGivesTheSameCounts) {
-  Rng rng(9);
-  auto long_line = [&rng] {
-    std::string s;
-    for (int w = 0; w < 22; ++w) s += test::Word(rng.Uniform(1 << 20)) + " ";
-    return s + "\n";
-  };
-  std::vector<std::string> paragraphs;
-  for (int i = 0; i < 40; ++i) paragraphs.push_back(long_line());
-  LineCounter serial, threaded;
-  for (int d = 0; d < 200; ++d) {
-    const std::string site = "site" + std::to_string(d % 5) + ".example";
-    std::string text = "Home | News " + std::to_string(d % 5) + "\nMenu\n";
-    // Four of the shared paragraphs (versions of one article link
-    // documents into families), then lines of its own.
-    for (int k = 0; k < 4; ++k) text += paragraphs[(d / 7 + 3 * k) % 40];
-    for (int k = 0; k < 3; ++k) text += long_line();
-    text += "Share this\n";
-    serial.AddDocument(text, site);
-    threaded.AddDocument(text, site);
-  }
-  serial.Finish(2);
-  int calls = 0;
-  threaded.Finish(2, [&calls](size_t n, const std::function<void(size_t)>& fn) {
-    ++calls;
-    std::vector<std::thread> threads;
-    for (size_t i = 0; i < n; ++i) threads.emplace_back([&fn, i] { fn(i); });
-    for (std::thread& t : threads) t.join();
-  });
-  EXPECT_GT(calls, 0);
-  EXPECT_GT(serial.linked_documents(), 0u);
-  EXPECT_EQ(threaded.linked_documents(), serial.linked_documents());
-  EXPECT_EQ(threaded.distinct_lines(), serial.distinct_lines());
-  EXPECT_EQ(threaded.Serialize(), serial.Serialize());
-  const uint64_t site = LineCounter::SiteKey("site1.example");
-  EXPECT_GT(threaded.SiteCount(site, Key("Menu")), 20u);
-  EXPECT_GE(threaded.SitePairFamilies(site, Key("Home | News 1"), Key("Menu")),
-            2u);
 }
 
 // An article republished as near-copies (a feed copy, an AMP copy, one more

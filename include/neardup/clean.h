@@ -17,7 +17,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -284,18 +283,11 @@ class LineCounter {
   void AddDocument(std::string_view text, std::string_view site);
   // Documents that were not counted as near-duplicates.
   uint64_t near_duplicates() const { return near_duplicates_; }
-  // Calls fn(i) for every i in [0, n), in any order and possibly at once
-  // on several threads, and returns when every call returned (a pipeline
-  // passes its ParallelFor).
-  using TaskRunner =
-      std::function<void(size_t n, const std::function<void(size_t)>& fn)>;
   // Links the families, then sorts and compacts: keeps the lines seen in
   // at least `min_docs` documents (overall, and per site) and the pairs of
   // lines seen in at least 2 families of a site. Call once, after the last
-  // Add. Cost: a sort of the entries. With `run`, its independent parts
-  // (the overall lines and the families, then the site lines and the
-  // pairs) run two at a time through it; the result is the same.
-  void Finish(uint32_t min_docs = 2, const TaskRunner& run = nullptr);
+  // Add. Cost: a sort of the entries.
+  void Finish(uint32_t min_docs = 2);
 
   // Number of documents (after Finish) containing the line whose key is
   // LineKey(normalized line), overall or within one site (site key 0: the
@@ -355,14 +347,6 @@ class LineCounter {
   static void Compact(std::vector<uint64_t>& keys, uint32_t min_docs,
                       std::vector<Entry>* out);
   void LinkFamilies(std::vector<uint32_t>* family);
-  // Sorts `occurrences` by key and family (family[doc]) and frees them;
-  // keeps the keys of at least `min_docs` documents with their families
-  // and first document (`with_docs`: site lines), or of at least 2
-  // families with their families as the count (pairs).
-  static void CompactSite(std::vector<Occurrence>& occurrences,
-                          const std::vector<uint32_t>& family,
-                          uint32_t min_docs, bool with_docs,
-                          std::vector<Entry>* out);
   static const Entry* Find(const std::vector<Entry>& entries, uint64_t key);
 
   uint64_t near_duplicates_ = 0;

@@ -196,12 +196,6 @@ LineCounter::Prepared LineCounter::Prepare(const RepeatFinder& finder,
                                            std::string_view site) {
   PreparedBuilder builder(site);
   const std::vector<KeyedLine>& lines = finder.lines();
-  size_t grams = 0;
-  for (size_t i = 0; i < lines.size(); ++i) {
-    const size_t words = finder.word_hashes(i).size();
-    if (builder.NeedsHashes(words)) grams += words - 4;
-  }
-  builder.Reserve(lines.size(), grams);
   for (size_t i = 0; i < lines.size(); ++i) {
     const absl::Span<const uint64_t> hashes = finder.word_hashes(i);
     builder.AddLine(lines[i].key, hashes.size(), hashes);
@@ -326,56 +320,46 @@ void LineCounter::LinkFamilies(std::vector<uint32_t>* family) {
   }
 }
 
-void LineCounter::CompactSite(std::vector<Occurrence>& occurrences,
-                              const std::vector<uint32_t>& family,
-                              uint32_t min_docs, bool with_docs,
-                              std::vector<Entry>* out) {
-  for (Occurrence& o : occurrences) o.family = family[o.doc];
-  std::sort(occurrences.begin(), occurrences.end(),
-            [](const Occurrence& a, const Occurrence& b) {
-              return a.key < b.key || (a.key == b.key && a.family < b.family);
-            });
-  out->clear();
-  for (size_t i = 0; i < occurrences.size();) {
+void LineCounter::Finish(uint32_t min_docs) {
+  min_docs = std::max(min_docs, 1u);
+  Compact(overall_keys_, min_docs, &overall_);
+  std::vector<uint32_t> family;
+  LinkFamilies(&family);
+  auto by_key_family = [](const Occurrence& a, const Occurrence& b) {
+    return a.key < b.key || (a.key == b.key && a.family < b.family);
+  };
+  for (Occurrence& o : site_lines_) o.family = family[o.doc];
+  for (Occurrence& o : site_pairs_) o.family = family[o.doc];
+  std::sort(site_lines_.begin(), site_lines_.end(), by_key_family);
+  std::sort(site_pairs_.begin(), site_pairs_.end(), by_key_family);
+  site_.clear();
+  for (size_t i = 0; i < site_lines_.size();) {
     size_t j = i + 1;
     uint32_t families = 1;
-    uint32_t first = occurrences[i].doc;
-    while (j < occurrences.size() && occurrences[j].key == occurrences[i].key) {
-      families += occurrences[j].family != occurrences[j - 1].family;
-      first = std::min(first, occurrences[j].doc);
+    uint32_t first = site_lines_[i].doc;
+    while (j < site_lines_.size() && site_lines_[j].key == site_lines_[i].key) {
+      families += site_lines_[j].family != site_lines_[j - 1].family;
+      first = std::min(first, site_lines_[j].doc);
       ++j;
     }
-    if (with_docs) {
-      if (j - i >= min_docs) {
-        out->push_back({occurrences[i].key, static_cast<uint32_t>(j - i),
-                        families, first});
-      }
-    } else if (families >= 2) {
-      out->push_back({occurrences[i].key, families, 0, 0});
+    if (j - i >= min_docs) {
+      site_.push_back({site_lines_[i].key, static_cast<uint32_t>(j - i), families, first});
     }
     i = j;
   }
-  std::vector<Occurrence>().swap(occurrences);
-}
-
-void LineCounter::Finish(uint32_t min_docs, const TaskRunner& run) {
-  min_docs = std::max(min_docs, 1u);
-  // Two independent parts at a time: they touch different members.
-  const auto both = [&run](const std::function<void()>& a,
-                           const std::function<void()>& b) {
-    if (!run) {
-      a();
-      b();
-      return;
+  pairs_.clear();
+  for (size_t i = 0; i < site_pairs_.size();) {
+    size_t j = i + 1;
+    uint32_t families = 1;
+    while (j < site_pairs_.size() && site_pairs_[j].key == site_pairs_[i].key) {
+      families += site_pairs_[j].family != site_pairs_[j - 1].family;
+      ++j;
     }
-    run(2, [&](size_t i) { i == 0 ? a() : b(); });
-  };
-  std::vector<uint32_t> family;
-  // LinkFamilies reads site_lines_ only; Compact frees overall_keys_.
-  both([&] { LinkFamilies(&family); },
-       [&] { Compact(overall_keys_, min_docs, &overall_); });
-  both([&] { CompactSite(site_lines_, family, min_docs, true, &site_); },
-       [&] { CompactSite(site_pairs_, family, min_docs, false, &pairs_); });
+    if (families >= 2) pairs_.push_back({site_pairs_[i].key, families, 0, 0});
+    i = j;
+  }
+  std::vector<Occurrence>().swap(site_lines_);
+  std::vector<Occurrence>().swap(site_pairs_);
   std::vector<uint32_t>().swap(long_count_);
   std::vector<uint64_t>().swap(doc_site_);
   std::unordered_set<uint64_t>().swap(seen_bands_);

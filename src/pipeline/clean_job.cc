@@ -5,7 +5,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <functional>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -217,14 +216,7 @@ absl::Status CleanJob::CountPass() {
   }
   stats_.count_near_duplicates = counter_.near_duplicates();
   // Weak evidence needs one document less than min_docs (at least 2).
-  // Its sorts run on the job's threads (nothing else runs meanwhile).
-  counter_.Finish(
-      std::max<uint32_t>(2, options_.boilerplate_options.min_docs - 1),
-      [this](size_t n, const std::function<void(size_t)>& fn) {
-        internal::ParallelFor(
-            threads_, n, [&](int, size_t i) { fn(i); },
-            /*grain=*/1);
-      });
+  counter_.Finish(std::max<uint32_t>(2, options_.boilerplate_options.min_docs - 1));
   counted_ = true;
   stats_.stage_seconds.push_back({"count", SecondsSince(start)});
   return absl::OkStatus();
