@@ -3,8 +3,6 @@
 // for any thread count, the known duplicate pairs, keep policies, methods,
 // dry runs, compressed, WARC and folder inputs, and refusals before work.
 
-#include "neardup/pipeline.h"
-
 #include <unistd.h>
 
 #include <atomic>
@@ -18,6 +16,8 @@
 
 #include "gtest/gtest.h"
 #include "neardup/io.h"
+#include "neardup/pipeline.h"
+#include "pipeline/spill.h"
 #include "tests/test_util.h"
 
 namespace neardup {
@@ -1159,6 +1159,97 @@ std::map<std::string, std::string> FolderContents(const fs::path& dir) {
     }
   }
   return files;
+}
+
+// Pages of 20 sites, each under its site's navigation and footer, with
+// articles republished on other pages and sites and edited copies: the
+// line tables of a main-text run are about 5 MB (over 64 Ki kept lines).
+std::string FurnishedCrawl(int pages) {
+  Rng rng(21);
+  std::vector<std::string> articles;
+  std::string crawl;
+  for (int i = 0; i < pages; ++i) {
+    const int site = static_cast<int>(rng.Uniform(20));
+    std::string text;
+    for (int n = 0; n < 8; ++n)
+      text += Words(90000 + 40 * site + 4 * n, 3) + "\n";
+    std::string article;
+    if (!articles.empty() && rng.Uniform(4) == 0) {
+      article = articles[rng.Uniform(articles.size())];
+      if (rng.Uniform(2) == 0) article = Edit(rng, article, 3);
+    } else {
+      for (int l = 0; l < 14; ++l) {
+        for (int w = 0; w < 22; ++w)
+          article += test::Word(rng.Uniform(20000)) + " ";
+        article += "\n";
+      }
+      articles.push_back(article);
+    }
+    text += article + Words(95000 + 8 * site, 5) + "\n";
+    crawl += "{\"id\":\"p" + std::to_string(i) + "\",\"url\":\"https://s" +
+             std::to_string(site) + ".example/" + std::to_string(i) +
+             "\",\"text\":" + Json(text) + "}\n";
+  }
+  return crawl;
+}
+
+// Restores the built-in line budget when a test ends.
+struct LineBudget {
+  explicit LineBudget(uint64_t bytes) {
+    internal::line_budget_bytes_for_testing = bytes;
+  }
+  ~LineBudget() { internal::line_budget_bytes_for_testing = 0; }
+};
+
+TEST_F(DedupTest, MainTextLineTablesSpilledGiveTheSameOutputs) {
+  WriteFile(dir_ / "crawl.jsonl", FurnishedCrawl(3500));
+  auto inputs = PlanInputs({(dir_ / "crawl.jsonl").string()});
+  ASSERT_OK(inputs);
+  auto outputs = [&](const fs::path& out) {
+    std::map<std::string, std::string> files = FolderContents(out);
+    EXPECT_EQ(files.count("stats.json"), 1u);
+    files.erase("stats.json");  // seconds, memory and spilled bytes
+    return files;
+  };
+  DedupOptions options;
+  options.main_text = true;
+  options.threads = 1;
+  auto held = RunDedup(*inputs, (dir_ / "held").string(), options);
+  ASSERT_OK(held);
+  EXPECT_EQ(held->spilled_bytes, 0u);
+  EXPECT_GT(held->removed, 100u);
+  const auto expected = outputs(dir_ / "held");
+  ASSERT_EQ(expected.size(), 4u);  // crawl, removed, clusters, rejected
+  for (const uint64_t budget : {uint64_t{64} << 10, uint64_t{1} << 20}) {
+    LineBudget line_budget(budget);
+    for (int threads : {1, 2}) {
+      options.threads = threads;
+      const fs::path out =
+          dir_ / ("b" + std::to_string(budget) + "t" + std::to_string(threads));
+      auto spilled = RunDedup(*inputs, out.string(), options);
+      ASSERT_OK(spilled);
+      // The runs and the kept lines (above 64 Ki lines: blocks written).
+      EXPECT_GT(spilled->spilled_bytes, uint64_t{1} << 20);
+      EXPECT_EQ(spilled->removed, held->removed);
+      EXPECT_EQ(outputs(out), expected) << out;
+      EXPECT_NE(ReadAll(out / "stats.json").find("\"spilled_bytes\":"),
+                std::string::npos);
+      // The spill files are gone (unlinked as they were made).
+      for (const auto& e : fs::directory_iterator(out)) {
+        EXPECT_EQ(e.path().filename().string().rfind(".neardup", 0),
+                  std::string::npos)
+            << e.path();
+      }
+    }
+  }
+  // Under a ceiling, the line tables count: a ceiling that fits only with
+  // them spilled spills them and gives the same outputs.
+  options.threads = 2;
+  options.max_memory_bytes = uint64_t{40} << 20;
+  auto ceiling = RunDedup(*inputs, (dir_ / "ceiling").string(), options);
+  ASSERT_OK(ceiling);
+  EXPECT_GT(ceiling->spilled_bytes, 0u);
+  EXPECT_EQ(outputs(dir_ / "ceiling"), expected);
 }
 
 TEST_F(DedupTest, AFailedOverwriteLeavesTheEarlierRunAsItWas) {

@@ -1,7 +1,10 @@
 // Tests for cross-document line counts, the boilerplate rule, the saved
 // count file (versioned, checksummed), URL hosts and merging cuts.
 
+#include <cstring>
+#include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -204,6 +207,131 @@ TEST(LineCounterTest, CountBeyond32BitsIsRefused) {
                 std::string::npos)
           << loaded.status();
     }
+  }
+}
+
+// A LineRunStore in memory, which can lose its tail or flip a byte.
+class MemoryRuns : public LineRunStore {
+ public:
+  absl::Status Append(std::string_view bytes) override {
+    bytes_.append(bytes);
+    return absl::OkStatus();
+  }
+  absl::Status ReadAt(uint64_t offset, size_t size, char* out) override {
+    if (offset + size > bytes_.size()) {
+      return absl::DataLossError("memory runs truncated");
+    }
+    std::memcpy(out, bytes_.data() + offset, size);
+    return absl::OkStatus();
+  }
+  std::string bytes_;
+};
+
+// Pages of 12 sites in input order: each site's navigation lines and
+// footer, paragraphs of 24 words (versions of one article share them, and
+// link into families), short content lines, exact and edited copies (near
+// duplicates of their site), and pages without a site.
+std::vector<std::pair<std::string, std::string>> SitePages(int pages) {
+  Rng rng(11);
+  std::vector<std::pair<std::string, std::string>> out;
+  std::vector<std::string> paragraphs;
+  for (int i = 0; i < pages; ++i) {
+    const int site = static_cast<int>(rng.Uniform(13));
+    std::string text;
+    if (site < 12) {
+      for (int n = 0; n < 4; ++n) {
+        text += "Menu " + test::Word(site * 10 + n) + "\n";
+      }
+    }
+    const int body = 2 + static_cast<int>(rng.Uniform(6));
+    for (int b = 0; b < body; ++b) {
+      if (!paragraphs.empty() && rng.Uniform(3) == 0) {
+        text += paragraphs[rng.Uniform(paragraphs.size())] + "\n";
+        continue;
+      }
+      std::string line;
+      const int words = rng.Uniform(2) == 0 ? 24 : 5;
+      for (int w = 0; w < words; ++w)
+        line += test::Word(rng.Uniform(3000)) + " ";
+      if (words == 24 && paragraphs.size() < 400) paragraphs.push_back(line);
+      text += line + "\n";
+    }
+    if (site < 12) text += "Footer of site " + test::Word(site) + "\n";
+    const std::string host =
+        site < 12 ? "s" + std::to_string(site) + ".example" : "";
+    if (!out.empty() && rng.Uniform(8) == 0) {
+      out.push_back(out[rng.Uniform(out.size())]);  // an exact copy
+    }
+    out.push_back({text, host});
+  }
+  return out;
+}
+
+TEST(LineCounterTest, SpilledRunsGiveTheSameCounts) {
+  const auto pages = SitePages(3000);
+  LineCounter whole;
+  for (const auto& [text, site] : pages) whole.AddDocument(text, site);
+  whole.Finish(2);
+  ASSERT_GT(whole.linked_documents(), 0u);
+  ASSERT_GT(whole.near_duplicates(), 0u);
+  const std::string expected = whole.Serialize();
+  for (const uint64_t budget :
+       {uint64_t{0}, uint64_t{4096}, uint64_t{100000}}) {
+    MemoryRuns runs;
+    LineCounter spilled;
+    spilled.SpillTo(&runs, budget);
+    for (const auto& [text, site] : pages) spilled.AddDocument(text, site);
+    EXPECT_GT(spilled.spilled_bytes(), 0u);
+    EXPECT_EQ(spilled.spilled_bytes(), runs.bytes_.size());
+    spilled.Finish(2);
+    ASSERT_OK(spilled.status());
+    EXPECT_EQ(spilled.Serialize(), expected) << "budget " << budget;
+    EXPECT_EQ(spilled.linked_documents(), whole.linked_documents());
+    EXPECT_EQ(spilled.near_duplicates(), whole.near_duplicates());
+  }
+  // Spilled at any point by the caller, and only held entries: the same.
+  MemoryRuns runs;
+  LineCounter by_hand;
+  by_hand.SpillTo(&runs, UINT64_MAX);
+  for (size_t i = 0; i < pages.size(); ++i) {
+    by_hand.AddDocument(pages[i].first, pages[i].second);
+    if (i % 777 == 0) by_hand.Spill();
+  }
+  by_hand.Finish(2);
+  ASSERT_OK(by_hand.status());
+  EXPECT_EQ(by_hand.Serialize(), expected);
+}
+
+TEST(LineCounterTest, TruncatedOrCorruptRunsAreAnErrorNotACrash) {
+  const auto pages = SitePages(600);
+  auto count = [&](MemoryRuns* runs, const std::function<void()>& damage) {
+    LineCounter counter;
+    counter.SpillTo(runs, 2048);
+    for (const auto& [text, site] : pages) counter.AddDocument(text, site);
+    damage();
+    counter.Finish(2);
+    return counter;
+  };
+  {
+    MemoryRuns runs;
+    LineCounter counter =
+        count(&runs, [&] { runs.bytes_.resize(runs.bytes_.size() / 2); });
+    EXPECT_EQ(counter.status().code(), absl::StatusCode::kDataLoss);
+    EXPECT_NE(counter.status().message().find("truncated"), std::string::npos)
+        << counter.status();
+    EXPECT_EQ(counter.distinct_lines(), 0u);
+  }
+  // A byte flipped in the first run, in the middle, near the end.
+  for (double where : {0.0, 0.5, 0.99}) {
+    MemoryRuns runs;
+    LineCounter counter = count(&runs, [&] {
+      runs.bytes_[static_cast<size_t>(where * (runs.bytes_.size() - 1)) + 1] ^=
+          0x40;
+    });
+    EXPECT_EQ(counter.status().code(), absl::StatusCode::kDataLoss);
+    EXPECT_NE(counter.status().message().find("corrupted"), std::string::npos)
+        << counter.status();
+    EXPECT_EQ(counter.distinct_lines(), 0u);
   }
 }
 

@@ -159,8 +159,9 @@ void AddDedupCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--max-memory", flags->max_memory,
                   "memory ceiling (bytes, or with K, M, G: 500M, 2G): the job "
                   "estimates the memory its documents will need (signatures, "
-                  "ids, the index) as it reads them; before the estimate "
-                  "passes the ceiling it spills signatures and ids to files "
+                  "ids, the index; --main-text: its line tables) as it reads "
+                  "them; before the estimate passes the ceiling it spills "
+                  "line tables, signatures and ids to files "
                   "in the output folder (read through mmap; outputs "
                   "byte-identical to a run without a ceiling; stats.json: "
                   "spilled_bytes). When even what stays in memory (about 50 "

@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "neardup/text.h"
@@ -220,8 +221,8 @@ absl::Status ValidateCuts(size_t text_size, absl::Span<const Cut> cuts);
 // words or more (paragraphs, rarely furniture) and those are at least half
 // of such lines of the one with fewer; a line links documents only when it
 // is in at most 16 documents and at most half of the site's (a footer
-// sentence on every page links nothing). Families are the connected groups, so that an
-// article republished three times counts once for its headline and
+// sentence on every page links nothing). Families are the connected groups, so
+// that an article republished three times counts once for its headline and
 // paragraphs, however much the versions differ elsewhere.
 //
 // Near-duplicate documents of one site count not at all: a document whose
@@ -233,7 +234,10 @@ absl::Status ValidateCuts(size_t text_size, absl::Span<const Cut> cuts);
 //
 // Memory: 8 bytes per distinct line of each document overall, 16 per line
 // and per pair of adjacent lines of each document for the site tables, and
-// 16 per long line, until Finish compacts them to the entries kept.
+// 16 per long line, until Finish compacts them to the entries kept; with
+// SpillTo, at most about a budget of them (the rest in sorted runs), plus
+// 13 bytes per document and the near-duplicate bands.
+class LineRunStore;
 class LineCounter {
  public:
   LineCounter() = default;
@@ -283,6 +287,27 @@ class LineCounter {
   void AddDocument(std::string_view text, std::string_view site);
   // Documents that were not counted as near-duplicates.
   uint64_t near_duplicates() const { return near_duplicates_; }
+
+  // Bounded memory: when the tables of raw entries held while counting
+  // (held_bytes) would grow past `budget_bytes`, Add first sorts them and
+  // appends them to `store` as runs (the tables keep their memory for the
+  // next run), which Finish merges with what is held then (an external
+  // sort). The counts are those of a counter that does not spill, whatever
+  // the budget. `store` must outlive Finish. Call before the first Add.
+  void SpillTo(LineRunStore* store, uint64_t budget_bytes);
+  // Writes the raw entries held now to the store as runs (requires
+  // SpillTo; nothing to do when none are held); `release`: and frees the
+  // tables' memory (they grow again up to the budget).
+  void Spill(bool release = false);
+  // Bytes of raw entries held in memory while counting (their capacity).
+  uint64_t held_bytes() const;
+  // Bytes appended to the store.
+  uint64_t spilled_bytes() const { return spilled_bytes_; }
+  // OK, or the first error of the store: a failed Append, or in Finish a
+  // run that cannot be read back whole (truncated) or whose checksum or
+  // order is wrong (corrupted). The counts are then empty: check it after
+  // Finish when spilling.
+  const absl::Status& status() const { return status_; }
   // Links the families, then sorts and compacts: keeps the lines seen in
   // at least `min_docs` documents (overall, and per site) and the pairs of
   // lines seen in at least 2 families of a site. Call once, after the last
@@ -344,24 +369,54 @@ class LineCounter {
     uint32_t doc;
     uint32_t family;
   };
-  static void Compact(std::vector<uint64_t>& keys, uint32_t min_docs,
-                      std::vector<Entry>* out);
+  // A sorted run of one raw table in the store: its entries from `offset`,
+  // in chunks of kRunChunkBytes, each with its XXH3 checksum.
+  struct Run {
+    uint64_t offset = 0;
+    uint64_t entries = 0;
+    std::vector<uint64_t> sums;
+  };
+  enum Table { kOverall = 0, kSiteLines, kSitePairs, kLongLines, kTables };
+  template <typename T>
+  void WriteRun(Table table, std::vector<T>& held);
+  template <typename T, typename Fn>
+  void ForEachGroup(Table table, std::vector<T>& held, Fn fn);
   void LinkFamilies(std::vector<uint32_t>* family);
   static const Entry* Find(const std::vector<Entry>& entries, uint64_t key);
 
   uint64_t near_duplicates_ = 0;
   uint64_t linked_documents_ = 0;
-  std::unordered_set<uint64_t> seen_bands_;  // while counting
+  absl::flat_hash_set<uint64_t> seen_bands_;  // while counting
   std::vector<uint64_t> overall_keys_;  // while counting
   std::vector<Occurrence> site_lines_;  // SiteLineKey(site, line), doc
   std::vector<Occurrence> site_pairs_;  // SiteLineKey(site, pair), doc
   std::vector<Occurrence> long_lines_;  // SiteLineKey(site, line), doc
   std::vector<uint32_t> long_count_;    // per document ordinal
   std::vector<uint64_t> doc_site_;      // per document ordinal
+  std::vector<uint8_t> counted_;        // per document: has site lines
+  LineRunStore* store_ = nullptr;       // SpillTo
+  uint64_t budget_bytes_ = 0;
+  uint64_t spilled_bytes_ = 0;
+  std::vector<Run> runs_[kTables];
+  absl::Status status_;
   std::vector<Entry> overall_;          // after Finish, sorted by key
   std::vector<Entry> site_;
   std::vector<Entry> pairs_;
   uint64_t documents_ = 0;
+};
+
+// Where a LineCounter puts the sorted runs of its raw entries
+// (LineCounter::SpillTo): bytes appended once and read back by offset. The
+// clean layer does no I/O; the caller provides the storage (the dedup job:
+// a spill file in its output folder).
+class LineRunStore {
+ public:
+  virtual ~LineRunStore() = default;
+  // Appends `bytes` after the bytes appended before (offsets from 0).
+  virtual absl::Status Append(std::string_view bytes) = 0;
+  // Reads `size` bytes at `offset` (appended before) into `out`; an error
+  // naming the storage when it holds fewer (a truncated file).
+  virtual absl::Status ReadAt(uint64_t offset, size_t size, char* out) = 0;
 };
 
 struct BoilerplateOptions {

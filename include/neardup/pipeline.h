@@ -194,8 +194,14 @@ struct DedupOptions {
   // default word 5-grams), keeps each document's lines (24 bytes per line
   // of a document with a URL), then reads again and signs on their main
   // text only the documents that have boilerplate lines; its outputs are
-  // those of counting first and signing main texts after. neardup.dask
-  // runs it too (prepare_dedup_lines, count_dedup_lines). Default: false.
+  // those of counting first and signing main texts after. The counter's
+  // raw entries and the kept lines (about 1.5 KB a document) are held up
+  // to a budget, 64 MiB (an eighth of max_memory_bytes, 4 to 64 MiB, when
+  // set), and spilled past it to files in the output folder (unlinked at
+  // once) as sorted runs merged when the counts are finished: the outputs
+  // do not depend on it; about 90 bytes a document stay (sites,
+  // near-duplicate bands). neardup.dask runs it too (prepare_dedup_lines,
+  // count_dedup_lines). Default: false.
   bool main_text = false;
   BoilerplateOptions main_text_boilerplate;
   // With main_text: the line counts to use (line_counts.bin of a clean
@@ -376,7 +382,8 @@ struct DedupStats : JobStats {
   CandidateStats candidates;
   int threads = 0;
   // Bytes of signatures and ids the job spilled to disk to stay under
-  // DedupOptions::max_memory_bytes (0: none; stats.json's "spilled_bytes",
+  // DedupOptions::max_memory_bytes, and with main_text of line counts and
+  // kept lines past their budget (0: none; stats.json's "spilled_bytes",
   // written only when not 0).
   uint64_t spilled_bytes = 0;
   // With DedupOptions::report: the verified candidate pairs by similarity

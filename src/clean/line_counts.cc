@@ -221,6 +221,7 @@ void LineCounter::Add(const Prepared& p) {
   const uint32_t doc = static_cast<uint32_t>(documents_++);
   doc_site_.push_back(p.site);
   long_count_.push_back(0);
+  counted_.push_back(0);
   bool near_duplicate = false;
   for (uint64_t band : p.bands) {
     near_duplicate |= !seen_bands_.insert(band).second;
@@ -229,6 +230,23 @@ void LineCounter::Add(const Prepared& p) {
     ++near_duplicates_;
     return;
   }
+  if (store_ != nullptr) {
+    // Spilled before a table would grow past the budget: the tables keep
+    // their capacity from run to run, and hold at most the budget.
+    uint64_t grown = held_bytes();
+    auto grow = [&grown](const auto& table, size_t more) {
+      const size_t need = table.size() + more;
+      if (need > table.capacity()) {
+        grown += (std::max(need, 2 * table.capacity()) - table.capacity()) *
+                 sizeof(table[0]);
+      }
+    };
+    grow(overall_keys_, p.lines.size());
+    grow(site_lines_, p.lines.size());
+    grow(site_pairs_, p.pairs.size());
+    grow(long_lines_, p.long_lines.size());
+    if (grown > budget_bytes_) Spill();
+  }
   overall_keys_.insert(overall_keys_.end(), p.lines.begin(), p.lines.end());
   for (uint64_t k : p.lines) site_lines_.push_back({SiteLineKey(p.site, k), doc, doc});
   for (uint64_t k : p.pairs) site_pairs_.push_back({SiteLineKey(p.site, k), doc, doc});
@@ -236,25 +254,216 @@ void LineCounter::Add(const Prepared& p) {
     long_lines_.push_back({SiteLineKey(p.site, k), doc, doc});
   }
   long_count_.back() = static_cast<uint32_t>(p.long_lines.size());
+  counted_.back() = !p.lines.empty();
 }
 
 void LineCounter::AddDocument(std::string_view text, std::string_view site) {
   Add(Prepare(text, site));
 }
 
-void LineCounter::Compact(std::vector<uint64_t>& keys, uint32_t min_docs,
-                          std::vector<Entry>* out) {
-  std::sort(keys.begin(), keys.end());
-  out->clear();
-  for (size_t i = 0; i < keys.size();) {
-    size_t j = i + 1;
-    while (j < keys.size() && keys[j] == keys[i]) ++j;
-    if (j - i >= min_docs) {
-      out->push_back({keys[i], static_cast<uint32_t>(j - i), 0, 0});
+void LineCounter::SpillTo(LineRunStore* store, uint64_t budget_bytes) {
+  store_ = store;
+  budget_bytes_ = budget_bytes;
+}
+
+uint64_t LineCounter::held_bytes() const {
+  return 8 * overall_keys_.capacity() +
+         sizeof(Occurrence) * (site_lines_.capacity() + site_pairs_.capacity() +
+                               long_lines_.capacity());
+}
+
+namespace {
+
+// Runs are written and read back in chunks of this many bytes, each with
+// its checksum: the read buffer of a run while Finish merges.
+constexpr size_t kRunChunkBytes = size_t{64} << 10;
+
+// The order of the raw entries in a run and in the merge: by key (the
+// overall table), or by key then document (occurrences: the documents of
+// one line come in input order).
+bool RunLess(uint64_t a, uint64_t b) { return a < b; }
+template <typename O>
+bool RunLess(const O& a, const O& b) {
+  return a.key < b.key || (a.key == b.key && a.doc < b.doc);
+}
+uint64_t RunKey(uint64_t k) { return k; }
+template <typename O>
+uint64_t RunKey(const O& o) {
+  return o.key;
+}
+
+// One sorted source of the merge: the entries held in memory, or a run
+// read back chunk by chunk from the store, its checksums and order
+// checked.
+template <typename T>
+class RunCursor {
+ public:
+  explicit RunCursor(absl::Span<const T> held)
+      : data_(held.data()), size_(held.size()) {}
+  RunCursor(LineRunStore* store, uint64_t offset, uint64_t entries,
+            const std::vector<uint64_t>* sums)
+      : store_(store), offset_(offset), left_(entries), sums_(sums) {}
+
+  // Loads the first chunk; false with *status set on a failure.
+  bool Start(absl::Status* status) { return Refill(status); }
+  bool valid() const { return pos_ < size_; }
+  const T& get() const { return data_[pos_]; }
+  // Moves to the next entry; false with *status set on a failure.
+  bool Next(absl::Status* status) {
+    ++pos_;
+    if (pos_ < size_) {
+      if (store_ != nullptr && RunLess(data_[pos_], data_[pos_ - 1])) {
+        *status = absl::DataLossError(
+            "line-count spill: a run's entries are out of order (corrupted "
+            "spill file)");
+        return false;
+      }
+      return true;
     }
-    i = j;
+    return Refill(status);
   }
-  std::vector<uint64_t>().swap(keys);
+
+ private:
+  bool Refill(absl::Status* status) {
+    if (store_ == nullptr || left_ == 0) return true;
+    constexpr uint64_t kChunkEntries = kRunChunkBytes / sizeof(T);
+    const size_t n = static_cast<size_t>(std::min(left_, kChunkEntries));
+    buffer_.resize(n);
+    char* out = reinterpret_cast<char*>(buffer_.data());
+    if (auto s = store_->ReadAt(offset_, n * sizeof(T), out); !s.ok()) {
+      *status = s;
+      return false;
+    }
+    if (chunk_ >= sums_->size() ||
+        XXH3_64bits(out, n * sizeof(T)) != (*sums_)[chunk_]) {
+      *status = absl::DataLossError(
+          "line-count spill: checksum mismatch in a run (corrupted spill "
+          "file)");
+      return false;
+    }
+    if (pos_ > 0 && RunLess(buffer_[0], last_)) {
+      *status = absl::DataLossError(
+          "line-count spill: a run's entries are out of order (corrupted "
+          "spill file)");
+      return false;
+    }
+    last_ = buffer_[n - 1];
+    ++chunk_;
+    offset_ += n * sizeof(T);
+    left_ -= n;
+    data_ = buffer_.data();
+    size_ = n;
+    pos_ = 0;
+    return true;
+  }
+
+  const T* data_ = nullptr;
+  size_t size_ = 0;
+  size_t pos_ = 0;
+  LineRunStore* store_ = nullptr;
+  uint64_t offset_ = 0;
+  uint64_t left_ = 0;
+  const std::vector<uint64_t>* sums_ = nullptr;
+  size_t chunk_ = 0;
+  std::vector<T> buffer_;
+  T last_{};
+};
+
+}  // namespace
+
+template <typename T>
+void LineCounter::WriteRun(Table table, std::vector<T>& held) {
+  if (held.empty()) return;
+  std::sort(held.begin(), held.end(),
+            [](const T& a, const T& b) { return RunLess(a, b); });
+  Run run;
+  run.offset = spilled_bytes_;
+  run.entries = held.size();
+  constexpr size_t kChunkEntries = kRunChunkBytes / sizeof(T);
+  for (size_t i = 0; i < held.size(); i += kChunkEntries) {
+    const size_t n = std::min(kChunkEntries, held.size() - i);
+    const std::string_view bytes(reinterpret_cast<const char*>(&held[i]),
+                                 n * sizeof(T));
+    run.sums.push_back(XXH3_64bits(bytes.data(), bytes.size()));
+    if (status_.ok()) status_ = store_->Append(bytes);
+    spilled_bytes_ += bytes.size();
+  }
+  runs_[table].push_back(std::move(run));
+  held.clear();
+}
+
+void LineCounter::Spill(bool release) {
+  if (store_ == nullptr) return;
+  WriteRun(kOverall, overall_keys_);
+  WriteRun(kSiteLines, site_lines_);
+  WriteRun(kSitePairs, site_pairs_);
+  WriteRun(kLongLines, long_lines_);
+  if (release) {
+    std::vector<uint64_t>().swap(overall_keys_);
+    std::vector<Occurrence>().swap(site_lines_);
+    std::vector<Occurrence>().swap(site_pairs_);
+    std::vector<Occurrence>().swap(long_lines_);
+  }
+}
+
+// Calls fn(group) for each group of entries of one key of table `table`,
+// in key order (entries of a group in RunLess order): the runs in the
+// store merged with `held`, which is sorted here and released after.
+template <typename T, typename Fn>
+void LineCounter::ForEachGroup(Table table, std::vector<T>& held, Fn fn) {
+  if (!status_.ok()) {  // the runs were not all written
+    std::vector<T>().swap(held);
+    return;
+  }
+  std::sort(held.begin(), held.end(),
+            [](const T& a, const T& b) { return RunLess(a, b); });
+  std::vector<RunCursor<T>> cursors;
+  cursors.emplace_back(absl::MakeConstSpan(held));
+  for (const Run& run : runs_[table]) {
+    cursors.emplace_back(store_, run.offset, run.entries, &run.sums);
+  }
+  std::vector<T> group;
+  if (cursors.size() == 1) {
+    // Nothing spilled: the groups are runs of the sorted entries.
+    for (size_t i = 0; i < held.size();) {
+      size_t j = i + 1;
+      while (j < held.size() && RunKey(held[j]) == RunKey(held[i])) ++j;
+      fn(absl::MakeConstSpan(held).subspan(i, j - i));
+      i = j;
+    }
+    std::vector<T>().swap(held);
+    return;
+  }
+  // A min-heap of cursors, by their entry then their index.
+  std::vector<size_t> heap;
+  auto later = [&cursors](size_t a, size_t b) {
+    const T& x = cursors[a].get();
+    const T& y = cursors[b].get();
+    return RunLess(y, x) || (!RunLess(x, y) && a > b);
+  };
+  for (size_t c = 0; c < cursors.size(); ++c) {
+    if (!cursors[c].Start(&status_)) return;
+    if (cursors[c].valid()) heap.push_back(c);
+  }
+  std::make_heap(heap.begin(), heap.end(), later);
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), later);
+    const size_t c = heap.back();
+    const T& entry = cursors[c].get();
+    if (!group.empty() && RunKey(entry) != RunKey(group[0])) {
+      fn(absl::MakeConstSpan(group));
+      group.clear();
+    }
+    group.push_back(entry);
+    if (!cursors[c].Next(&status_)) return;
+    if (cursors[c].valid()) {
+      std::push_heap(heap.begin(), heap.end(), later);
+    } else {
+      heap.pop_back();
+    }
+  }
+  if (!group.empty()) fn(absl::MakeConstSpan(group));
+  std::vector<T>().swap(held);
 }
 
 // Union-find over document ordinals: documents of one site that share
@@ -270,35 +479,27 @@ void LineCounter::LinkFamilies(std::vector<uint32_t>* family) {
     }
     return x;
   };
+  // Documents counted per site (near-duplicates left out).
   std::unordered_map<uint64_t, uint32_t> site_docs;
-  {
-    // Documents counted per site (near-duplicates left out).
-    std::vector<uint8_t> counted(documents_, 0);
-    for (const Occurrence& o : site_lines_) counted[o.doc] = 1;
-    for (uint32_t d = 0; d < documents_; ++d) {
-      if (counted[d]) ++site_docs[doc_site_[d]];
-    }
+  for (uint32_t d = 0; d < documents_; ++d) {
+    if (counted_[d]) ++site_docs[doc_site_[d]];
   }
-  std::sort(long_lines_.begin(), long_lines_.end(),
-            [](const Occurrence& a, const Occurrence& b) {
-              return a.key < b.key || (a.key == b.key && a.doc < b.doc);
-            });
   std::vector<uint64_t> pairs;
-  for (size_t i = 0; i < long_lines_.size();) {
-    size_t j = i + 1;
-    while (j < long_lines_.size() && long_lines_[j].key == long_lines_[i].key) ++j;
-    const size_t n = j - i;
-    const uint32_t in_site = site_docs[doc_site_[long_lines_[i].doc]];
-    if (n >= 2 && n <= kMaxLinkingDocs && n <= std::max<size_t>(2, in_site / 2)) {
-      for (size_t a = i; a < j; ++a) {
-        for (size_t b = a + 1; b < j; ++b) {
-          pairs.push_back(uint64_t{long_lines_[a].doc} << 32 | long_lines_[b].doc);
+  ForEachGroup(
+      kLongLines, long_lines_, [&](absl::Span<const Occurrence> group) {
+        const size_t n = group.size();
+        if (n < 2 || n > kMaxLinkingDocs) return;
+        for (const Occurrence& o : group) {
+          if (o.doc >= documents_) return;  // corrupt: status_ says
         }
-      }
-    }
-    i = j;
-  }
-  std::vector<Occurrence>().swap(long_lines_);
+        const uint32_t in_site = site_docs[doc_site_[group[0].doc]];
+        if (n > std::max<size_t>(2, in_site / 2)) return;
+        for (size_t a = 0; a < n; ++a) {
+          for (size_t b = a + 1; b < n; ++b) {
+            pairs.push_back(uint64_t{group[a].doc} << 32 | group[b].doc);
+          }
+        }
+      });
   std::sort(pairs.begin(), pairs.end());
   for (size_t i = 0; i < pairs.size();) {
     size_t j = i + 1;
@@ -322,47 +523,66 @@ void LineCounter::LinkFamilies(std::vector<uint32_t>* family) {
 
 void LineCounter::Finish(uint32_t min_docs) {
   min_docs = std::max(min_docs, 1u);
-  Compact(overall_keys_, min_docs, &overall_);
+  overall_.clear();
+  ForEachGroup(kOverall, overall_keys_, [&](absl::Span<const uint64_t> group) {
+    if (group.size() >= min_docs) {
+      overall_.push_back({group[0], static_cast<uint32_t>(group.size()), 0, 0});
+    }
+  });
   std::vector<uint32_t> family;
   LinkFamilies(&family);
-  auto by_key_family = [](const Occurrence& a, const Occurrence& b) {
-    return a.key < b.key || (a.key == b.key && a.family < b.family);
+  // The distinct families of a group's documents.
+  std::vector<uint32_t> families_of;
+  bool in_range = true;
+  auto families = [&](absl::Span<const Occurrence> group) {
+    families_of.clear();
+    for (const Occurrence& o : group) {
+      if (o.doc >= documents_) {
+        in_range = false;
+        return uint32_t{0};
+      }
+      families_of.push_back(family[o.doc]);
+    }
+    std::sort(families_of.begin(), families_of.end());
+    return static_cast<uint32_t>(
+        std::unique(families_of.begin(), families_of.end()) -
+        families_of.begin());
   };
-  for (Occurrence& o : site_lines_) o.family = family[o.doc];
-  for (Occurrence& o : site_pairs_) o.family = family[o.doc];
-  std::sort(site_lines_.begin(), site_lines_.end(), by_key_family);
-  std::sort(site_pairs_.begin(), site_pairs_.end(), by_key_family);
   site_.clear();
-  for (size_t i = 0; i < site_lines_.size();) {
-    size_t j = i + 1;
-    uint32_t families = 1;
-    uint32_t first = site_lines_[i].doc;
-    while (j < site_lines_.size() && site_lines_[j].key == site_lines_[i].key) {
-      families += site_lines_[j].family != site_lines_[j - 1].family;
-      first = std::min(first, site_lines_[j].doc);
-      ++j;
-    }
-    if (j - i >= min_docs) {
-      site_.push_back({site_lines_[i].key, static_cast<uint32_t>(j - i), families, first});
-    }
-    i = j;
-  }
+  ForEachGroup(
+      kSiteLines, site_lines_, [&](absl::Span<const Occurrence> group) {
+        const uint32_t f = families(group);
+        // Sorted by document: the first is the group's first.
+        if (group.size() >= min_docs && f > 0) {
+          site_.push_back({group[0].key, static_cast<uint32_t>(group.size()), f,
+                           group[0].doc});
+        }
+      });
   pairs_.clear();
-  for (size_t i = 0; i < site_pairs_.size();) {
-    size_t j = i + 1;
-    uint32_t families = 1;
-    while (j < site_pairs_.size() && site_pairs_[j].key == site_pairs_[i].key) {
-      families += site_pairs_[j].family != site_pairs_[j - 1].family;
-      ++j;
-    }
-    if (families >= 2) pairs_.push_back({site_pairs_[i].key, families, 0, 0});
-    i = j;
+  ForEachGroup(kSitePairs, site_pairs_,
+               [&](absl::Span<const Occurrence> group) {
+                 const uint32_t f = families(group);
+                 if (f >= 2) pairs_.push_back({group[0].key, f, 0, 0});
+               });
+  if (status_.ok() && !in_range) {
+    status_ = absl::DataLossError(
+        "line-count spill: a document ordinal out of range (corrupted spill "
+        "file)");
   }
+  if (!status_.ok()) {
+    overall_.clear();
+    site_.clear();
+    pairs_.clear();
+  }
+  for (auto& runs : runs_) std::vector<Run>().swap(runs);
+  std::vector<uint64_t>().swap(overall_keys_);
   std::vector<Occurrence>().swap(site_lines_);
   std::vector<Occurrence>().swap(site_pairs_);
+  std::vector<Occurrence>().swap(long_lines_);
   std::vector<uint32_t>().swap(long_count_);
   std::vector<uint64_t>().swap(doc_site_);
-  std::unordered_set<uint64_t>().swap(seen_bands_);
+  std::vector<uint8_t>().swap(counted_);
+  absl::flat_hash_set<uint64_t>().swap(seen_bands_);
 }
 
 const LineCounter::Entry* LineCounter::Find(const std::vector<Entry>& entries,

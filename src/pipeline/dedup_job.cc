@@ -50,6 +50,31 @@ std::string FormatDouble(double v, int digits = 4) {
   return buf;
 }
 
+// DedupOptions::main_text, counting: the counter's raw entries and the
+// kept lines (about 1.5 KB a document when all are held) are held up to
+// this budget, the rest in spill files. Without a ceiling 64 MiB: the job
+// holds about 140 MB a million documents without main text, so this keeps
+// main text within about the default job's peak plus the budget on any
+// collection, while a collection of up to about 40,000 documents spills
+// nothing; spilling past it costs one sort and one sequential write and
+// read of the entries. Under max_memory_bytes, an eighth of it (at least
+// 4 MiB, at most 64 MiB); CheckMemory spills them earlier when the
+// estimate needs it. internal::line_budget_bytes_for_testing replaces it
+// when not 0.
+uint64_t LineBudgetBytes(uint64_t max_memory) {
+  if (internal::line_budget_bytes_for_testing != 0) {
+    return internal::line_budget_bytes_for_testing;
+  }
+  constexpr uint64_t kDefault = uint64_t{64} << 20;
+  if (max_memory == 0) return kDefault;
+  return std::clamp<uint64_t>(max_memory / 8, uint64_t{4} << 20, kDefault);
+}
+// Blocks of spilled lines (LineStore, 1.5 MiB each) read back at once.
+constexpr uint64_t kLoadBlocks = 8;
+// The counter's near-duplicate bands: 4 a document with long lines, in a
+// hash set.
+constexpr uint64_t kBandBytesPerDoc = 4 * 16;
+
 // Per-document facts kept from the sign pass to the end.
 struct Documents {
   internal::DocPlaces places;
@@ -149,7 +174,12 @@ class DedupJob : internal::JobBase<DedupOptions, DedupStats> {
   // After a sign pass that counted lines: finishes the counts and signs
   // again, on their main text, the documents that have boilerplate lines.
   absl::Status SignMainTexts();
-  std::vector<uint8_t> FindMainTexts();
+  absl::StatusOr<std::vector<uint8_t>> FindMainTexts();
+  // counting_: moves the line counter's raw entries and the kept lines to
+  // spill files (bounded memory; see line_budget_).
+  absl::Status SpillLines();
+  // Bytes spilled to disk (signatures, ids, line counts, kept lines).
+  uint64_t SpilledBytes() const;
   struct MainTextSigning;
   absl::Status CopySignatures(MainTextSigning& r, size_t end);
   absl::Status SignMainTextBatch(std::vector<Worker>& workers,
@@ -219,7 +249,10 @@ class DedupJob : internal::JobBase<DedupOptions, DedupStats> {
   // estimate with it stays under the ceiling as things are, or once
   // spilled (*spill is then set: call Spill before adding it);
   // ResourceExhausted when not even then.
-  absl::Status CheckMemory(size_t id_bytes, bool* spill) const;
+  // *spill_lines: move the line tables (counting_) to disk first (call
+  // SpillLines).
+  absl::Status CheckMemory(size_t id_bytes, bool* spill,
+                           bool* spill_lines) const;
   // Moves the signatures and ids into spill files in the output folder.
   // Requires that no worker is signing.
   absl::Status Spill();
@@ -235,6 +268,11 @@ class DedupJob : internal::JobBase<DedupOptions, DedupStats> {
   bool spilled_ = false;  // Spill was called
   LineCounter line_counts_;  // main_text
   internal::LineStore lines_;  // main_text: the counting pass's lines
+  // counting_: where the counter spills its sorted runs, and the memory
+  // its raw entries and the kept lines may hold together
+  // (LineBudgetBytes): past it they go to spill files.
+  std::unique_ptr<internal::LineRunFile> line_runs_;
+  uint64_t line_budget_ = 0;
   // main_text without line_counts_file: the sign pass signs whole texts and
   // counts their lines (DocSigner::SignCounting); SignMainTexts then signs
   // again the documents whose main text is not their whole text.
@@ -354,21 +392,38 @@ uint64_t DedupJob::EstimatedPeakBytes(uint64_t docs, uint64_t id_bytes,
   return bytes + std::max(index, docs * (4 + 4 + 4 + 8)) + docs * 4;
 }
 
-absl::Status DedupJob::CheckMemory(size_t id_bytes, bool* spill) const {
+absl::Status DedupJob::CheckMemory(size_t id_bytes, bool* spill,
+                                   bool* spill_lines) const {
   *spill = false;
+  *spill_lines = false;
   if (options_.max_memory_bytes == 0) return absl::OkStatus();
   const uint64_t docs = docs_.size() + 1;
   const uint64_t held = docs_.ids.held_bytes() + id_bytes;
-  // main_text: the counting pass's lines are held until the sign pass ends;
-  // counting in the sign pass, the signatures are built once more by
-  // SignMainTexts (values in memory, or 4 bytes a document once spilled).
+  // main_text: the counting pass's lines and the counter's raw entries are
+  // held until the sign pass ends, at most line_budget_ of them (the rest
+  // spilled); the counter keeps a site, a long-line count, a flag and its
+  // near-duplicate bands a document, the job a site key; counting in the
+  // sign pass, the signatures are built once more by SignMainTexts (values
+  // in memory, or 4 bytes a document once spilled).
   uint64_t lines = counting_ ? lines_bytes_ : lines_.bytes();
-  if (counting_ && method().signs_rows()) {
-    lines += docs *
-             (spilled_ ? 4 : 4 * static_cast<uint64_t>(options_.num_perm) + 5);
+  if (counting_) {
+    lines += docs * (8 + 4 + 1 + 8 + kBandBytesPerDoc);
+    if (method().signs_rows()) {
+      lines +=
+          docs *
+          (spilled_ ? 4 : 4 * static_cast<uint64_t>(options_.num_perm) + 5);
+    }
   }
   if (EstimatedPeakBytes(docs, spilled_ ? 0 : held, spilled_) + lines <=
       options_.max_memory_bytes) {
+    return absl::OkStatus();
+  }
+  // The line tables go to disk first: they are read back in order, once.
+  if (counting_ && lines_bytes_ > line_budget_ / 8 &&
+      EstimatedPeakBytes(docs, spilled_ ? 0 : held, spilled_) + lines -
+              lines_bytes_ + line_budget_ / 8 <=
+          options_.max_memory_bytes) {
+    *spill_lines = true;
     return absl::OkStatus();
   }
   const uint64_t estimate = EstimatedPeakBytes(docs, 0, true) + lines;
@@ -386,6 +441,19 @@ absl::Status DedupJob::CheckMemory(size_t id_bytes, bool* spill) const {
       " MiB); nothing was written. Raise the ceiling, use fewer threads, or "
       "split the input and dedup the parts against an index folder "
       "(RunDedupWithIndex)");
+}
+
+absl::Status DedupJob::SpillLines() {
+  line_counts_.Spill(/*release=*/true);
+  if (!line_counts_.status().ok()) return line_counts_.status();
+  if (auto s = lines_.Spill(outdir_); !s.ok()) return s;
+  lines_bytes_ = lines_.bytes() + line_counts_.held_bytes();
+  return absl::OkStatus();
+}
+
+uint64_t DedupJob::SpilledBytes() const {
+  return docs_.signatures.spilled_bytes() + docs_.ids.spilled_bytes() +
+         line_counts_.spilled_bytes() + lines_.spilled_bytes();
 }
 
 absl::Status DedupJob::Spill() {
@@ -429,7 +497,7 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
                                        &batch.prepared[i], &batch.kept[i].lines,
                                        row);
     } else {
-      const bool kept = lines_.has(doc);
+      const bool kept = lines_.available(doc);
       if (kept) lines_.Lines(doc, &worker.lines);
       sig = worker.signer.Sign(
           batch.Text(i),
@@ -452,11 +520,17 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
     // The counter takes documents in input order.
     for (size_t i = 0; i < n; ++i) {
       line_counts_.Add(batch.prepared[i]);
-      lines_.Append(batch.kept[i]);
+      if (auto s = lines_.Append(batch.kept[i]); !s.ok()) return s;
+      // Past a quarter of the budget the kept lines go to disk as they
+      // come (the counter spills its own past the rest of it).
+      if (!lines_.spilled() && lines_.bytes() > line_budget_ / 4) {
+        if (auto s = lines_.Spill(outdir_); !s.ok()) return s;
+      }
       if (batch.repaired_docs[i] > 0) {
         whole_repairs_.push_back({batch.first + i, batch.repaired_docs[i]});
       }
     }
+    if (!line_counts_.status().ok()) return line_counts_.status();
     batch.prepared.clear();
   }
   if (rows) {
@@ -513,9 +587,11 @@ struct DedupJob::MainTextSigning {
 
 // The counts finished, which documents have boilerplate lines of their
 // site (1): those SignMainTexts signs again.
-std::vector<uint8_t> DedupJob::FindMainTexts() {
+absl::StatusOr<std::vector<uint8_t>> DedupJob::FindMainTexts() {
   line_counts_.Finish(
       std::max<uint32_t>(2, options_.main_text_boilerplate.min_docs));
+  if (!line_counts_.status().ok()) return line_counts_.status();
+  line_runs_.reset();  // the runs are merged: the spill file goes
   const size_t n = docs_.size();
   std::vector<uint8_t> again(n, 0);
   struct Scratch {
@@ -523,21 +599,29 @@ std::vector<uint8_t> DedupJob::FindMainTexts() {
     std::vector<Cut> cuts;
   };
   std::vector<Scratch> scratch(static_cast<size_t>(options_.threads));
-  internal::ParallelFor(options_.threads, n, [&](int w, size_t d) {
-    if (site_keys_[d] == 0) return;
-    // A document whose lines were not kept (offsets past 32 bits) finds
-    // them again from its text.
-    if (!lines_.has(d)) {
-      again[d] = 1;
-      return;
-    }
-    Scratch& t = scratch[static_cast<size_t>(w)];
-    lines_.Lines(d, &t.lines);
-    t.cuts.clear();
-    FindBoilerplate(t.lines, site_keys_[d], line_counts_,
-                    options_.main_text_boilerplate, &t.cuts);
-    again[d] = !t.cuts.empty();
-  });
+  // Spilled lines are read back a few blocks at a time, in order.
+  for (size_t begin = 0; begin < n;) {
+    const size_t end =
+        lines_.spilled() ? lines_.RangeEnd(begin, kLoadBlocks) : n;
+    if (auto s = lines_.Load(begin, end); !s.ok()) return s;
+    internal::ParallelFor(options_.threads, end - begin, [&](int w, size_t i) {
+      const size_t d = begin + i;
+      if (site_keys_[d] == 0) return;
+      // A document whose lines were not kept (offsets past 32 bits) finds
+      // them again from its text.
+      if (!lines_.has(d)) {
+        again[d] = 1;
+        return;
+      }
+      Scratch& t = scratch[static_cast<size_t>(w)];
+      lines_.Lines(d, &t.lines);
+      t.cuts.clear();
+      FindBoilerplate(t.lines, site_keys_[d], line_counts_,
+                      options_.main_text_boilerplate, &t.cuts);
+      again[d] = !t.cuts.empty();
+    });
+    begin = end;
+  }
   std::vector<uint64_t>().swap(site_keys_);
   return again;
 }
@@ -552,8 +636,11 @@ std::vector<uint8_t> DedupJob::FindMainTexts() {
 // after. A collection without furniture is not read twice.
 absl::Status DedupJob::SignMainTexts() {
   auto start = Clock::now();
-  const std::vector<uint8_t> again = FindMainTexts();
+  absl::StatusOr<std::vector<uint8_t>> found = FindMainTexts();
+  if (!found.ok()) return found.status();
+  const std::vector<uint8_t> again = *std::move(found);
   const size_t n = docs_.size();
+  stats_.spilled_bytes = SpilledBytes();
   const uint64_t signed_again =
       static_cast<uint64_t>(std::count(again.begin(), again.end(), 1));
   stats_.stage_seconds.push_back({"count", SecondsSince(start)});
@@ -607,8 +694,7 @@ absl::Status DedupJob::SignMainTexts() {
     return absl::ResourceExhaustedError("cannot write " + spill_path_ + ": " +
                                         std::strerror(errno));
   }
-  stats_.spilled_bytes =
-      docs_.signatures.spilled_bytes() + docs_.ids.spilled_bytes();
+  stats_.spilled_bytes = SpilledBytes();
   Report("resign", done, bytes_read, /*force=*/true, signed_again);
   stats_.stage_seconds.push_back({"resign", SecondsSince(start)});
   return absl::OkStatus();
@@ -637,12 +723,16 @@ absl::Status DedupJob::SignMainTextBatch(std::vector<Worker>& workers,
   batch.rows.resize(rows ? m * k : 0);
   std::vector<internal::DocSignature> sigs(m);
   std::vector<std::vector<uint64_t>> sets(keep_sets ? m : 0);
+  // Spilled, the lines of the batch's documents are read back as far as a
+  // few blocks hold them; the others' lines are found again from their
+  // texts (the same lines, at the cost of normalizing them).
+  if (auto s = lines_.Load(r.docs, kLoadBlocks); !s.ok()) return s;
   internal::ParallelFor(
       static_cast<int>(workers.size()), m,
       [&](int w, size_t i) {
         Worker& worker = workers[w];
         const size_t doc = r.docs[i];
-        const bool kept = lines_.has(doc);
+        const bool kept = lines_.available(doc);
         if (kept) lines_.Lines(doc, &worker.lines);
         sigs[i] = worker.signer.Sign(
             batch.Text(i), batch.sites[i], kept ? &worker.lines : nullptr,
@@ -744,7 +834,7 @@ absl::Status DedupJob::SignPass() {
     if (batch.size == 0) return absl::OkStatus();
     signer.Wait();
     if (!sign_status.ok()) return sign_status;
-    if (counting_) lines_bytes_ = lines_.bytes();
+    if (counting_) lines_bytes_ = lines_.bytes() + line_counts_.held_bytes();
     if (auto s = launch(batch); !s.ok()) return s;
     current ^= 1;
     batches[current].Clear();
@@ -754,8 +844,16 @@ absl::Status DedupJob::SignPass() {
   batches[0].first = 0;
   size_t batch_bytes = 0;
   auto add = [&](size_t f, const Record& record) -> absl::Status {
-    bool spill = false;
-    if (auto s = CheckMemory(record.id.size(), &spill); !s.ok()) return s;
+    bool spill = false, spill_lines = false;
+    if (auto s = CheckMemory(record.id.size(), &spill, &spill_lines); !s.ok()) {
+      return s;
+    }
+    if (spill_lines) {
+      // The counter and the lines move while no worker adds to them.
+      signer.Wait();
+      if (!sign_status.ok()) return sign_status;
+      if (auto s = SpillLines(); !s.ok()) return s;
+    }
     if (spill) {
       // Signatures move while no worker writes them.
       signer.Wait();
@@ -772,7 +870,8 @@ absl::Status DedupJob::SignPass() {
     }
     if (auto s = docs_.ids.Append(record.id); !s.ok()) return s;
     batches[current].Add(record.text);
-    if (options_.main_text) batches[current].sites.push_back(UrlHost(record.url));
+    if (options_.main_text)
+      batches[current].sites.push_back(UrlHost(record.url));
     if (counting_) {
       site_keys_.push_back(LineCounter::SiteKey(batches[current].sites.back()));
     }
@@ -797,8 +896,7 @@ absl::Status DedupJob::SignPass() {
   if (!sign_status.ok()) return sign_status;
   for (const Worker& w : workers) stats_.repaired_utf8 += w.repaired;
   if (auto s = docs_.ids.Finish(); !s.ok()) return s;
-  stats_.spilled_bytes =
-      docs_.signatures.spilled_bytes() + docs_.ids.spilled_bytes();
+  stats_.spilled_bytes = SpilledBytes();
   if (spill_ != nullptr && std::fflush(spill_) != 0) {
     return absl::ResourceExhaustedError("cannot write " + spill_path_ + ": " +
                                         std::strerror(errno));
@@ -1170,9 +1268,16 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
   if (options_.main_text && !counting_) {
     if (auto s = CountLines(); !s.ok()) return s;
   }
+  if (counting_) {
+    line_budget_ = LineBudgetBytes(options_.max_memory_bytes);
+    line_runs_ = std::make_unique<internal::LineRunFile>(outdir_);
+    line_counts_.SpillTo(line_runs_.get(), line_budget_ - line_budget_ / 4);
+  }
   if (auto s = SignPass(); !s.ok()) return s;
   if (counting_) {
     if (auto s = SignMainTexts(); !s.ok()) return s;
+    // The kept lines serve no later stage.
+    lines_ = internal::LineStore();
   }
   if (options_.prior != nullptr) {
     if (auto s = FindPrior(); !s.ok()) return s;

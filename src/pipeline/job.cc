@@ -955,7 +955,10 @@ void LineCountBatch::Launch() {
     adding_.Start([this, &part, n] {
       for (size_t i = 0; i < n; ++i) {
         counter_->Add(part.prepared[i]);
-        if (store_ != nullptr) store_->Append(part.kept[i]);
+        if (store_ != nullptr) {
+          // Not spilled (the clean job holds its lines): cannot fail.
+          store_->Append(part.kept[i]).IgnoreError();
+        }
       }
       part.prepared.clear();
       // A buffer that grew for a very long document is not kept.

@@ -81,6 +81,45 @@ absl::StatusOr<std::string_view> SpillFile::MapAppended() {
   return std::string_view(static_cast<const char*>(data), appended_);
 }
 
+absl::Status SpillFile::ReadAt(uint64_t offset, size_t size, char* out) {
+  if (offset + size > appended_ && !buffer_.empty()) {
+    if (auto s = Flush(); !s.ok()) return s;
+  }
+  size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::pread(fd_, out + done, size - done,
+                              static_cast<off_t>(offset + done));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return absl::ErrnoToStatus(errno, "cannot read " + name_);
+    }
+    if (n == 0) {
+      return absl::DataLossError(
+          name_ + " is truncated: " + std::to_string(offset + done) +
+          " bytes where " + std::to_string(offset + size) +
+          " were written (spill file changed on disk)");
+    }
+    done += static_cast<size_t>(n);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LineRunFile::Append(std::string_view bytes) {
+  if (file_ == nullptr) {
+    auto file = SpillFile::Create(folder_, "line-counts");
+    if (!file.ok()) return file.status();
+    file_ = *std::move(file);
+  }
+  return file_->Append(bytes);
+}
+
+absl::Status LineRunFile::ReadAt(uint64_t offset, size_t size, char* out) {
+  if (file_ == nullptr) {
+    return absl::DataLossError("line-count spill: nothing was written");
+  }
+  return file_->ReadAt(offset, size, out);
+}
+
 absl::Status IdStore::Append(std::string_view id) {
   if (file_ != nullptr) {
     if (auto s = file_->Append(id); !s.ok()) return s;

@@ -8,6 +8,7 @@
 #ifndef NEARDUP_PIPELINE_SPILL_H_
 #define NEARDUP_PIPELINE_SPILL_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -17,6 +18,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "neardup/clean.h"
 
 namespace neardup::internal {
 
@@ -45,6 +47,12 @@ class SpillFile {
   // Flushes the appended bytes and maps them read-only: the view stays
   // valid until this object goes away. Call once, after the last Append.
   absl::StatusOr<std::string_view> MapAppended();
+  // Reads `size` appended bytes at `offset` into `out` (flushing the
+  // buffer first when they are in it). DataLoss naming the file when it
+  // holds fewer (a truncated file).
+  absl::Status ReadAt(uint64_t offset, size_t size, char* out);
+  // Bytes appended (buffered or not).
+  uint64_t appended() const { return appended_ + buffer_.size(); }
   // Bytes the file holds (mapped regions and appended bytes).
   uint64_t bytes() const { return bytes_; }
   const std::string& name() const { return name_; }
@@ -91,6 +99,27 @@ class IdStore {
   uint64_t total_ = 0;
   std::unique_ptr<SpillFile> file_;
   std::string_view all_;
+};
+
+// Tests: when not 0, the memory budget of a main-text dedup job's line
+// tables (the counter's raw entries and the kept lines) in place of the
+// built-in one, so that small inputs spill.
+inline std::atomic<uint64_t> line_budget_bytes_for_testing{0};
+
+// A LineCounter's runs (LineCounter::SpillTo) in a spill file of `folder`,
+// created at the first Append.
+class LineRunFile : public LineRunStore {
+ public:
+  explicit LineRunFile(std::string folder) : folder_(std::move(folder)) {}
+  absl::Status Append(std::string_view bytes) override;
+  absl::Status ReadAt(uint64_t offset, size_t size, char* out) override;
+  uint64_t bytes() const { return file_ ? file_->appended() : 0; }
+  // For tests: the spill file (null before the first Append).
+  SpillFile* file() { return file_.get(); }
+
+ private:
+  std::string folder_;
+  std::unique_ptr<SpillFile> file_;
 };
 
 }  // namespace neardup::internal
