@@ -163,16 +163,10 @@ class JsonlReader final : public RecordReader {
   Result Next(Record* record, Rejection* rejection) override {
     if (done_) return Result::kEnd;
     for (;;) {
-      const uint64_t offset = in_->offset();
+      uint64_t offset = 0;
       std::string_view line;
-      bool terminated = false;
-      const BufferedInput::LineStatus status =
-          in_->ReadLine(max_line_, &line, &terminated);
-      if (status == BufferedInput::LineStatus::kEnd) {
-        done_ = true;
-        return Result::kEnd;
-      }
-      ++line_number_;
+      const BufferedInput::LineStatus status = NextLine(&offset, &line);
+      if (status == BufferedInput::LineStatus::kEnd) return Result::kEnd;
       if (offset < options_.skip_before_offset &&
           status != BufferedInput::LineStatus::kError) {
         continue;
@@ -188,11 +182,7 @@ class JsonlReader final : public RecordReader {
       if (IsBlank(line)) continue;
       std::string reason = Parse(line, record);
       if (!reason.empty()) return Reject(rejection, offset, std::move(reason));
-      record->raw = line;
-      record->format = InputFormat::kJsonl;
-      record->line = line_number_;
-      record->offset = offset;
-      return Result::kRecord;
+      return Accept(line, offset, record);
     }
   }
 
@@ -206,16 +196,10 @@ class JsonlReader final : public RecordReader {
       return result;
     }
     for (;;) {
-      const uint64_t offset = in_->offset();
+      uint64_t offset = 0;
       std::string_view line;
-      bool terminated = false;
-      const BufferedInput::LineStatus status =
-          in_->ReadLine(max_line_, &line, &terminated);
-      if (status == BufferedInput::LineStatus::kEnd) {
-        done_ = true;
-        return Result::kEnd;
-      }
-      ++line_number_;
+      const BufferedInput::LineStatus status = NextLine(&offset, &line);
+      if (status == BufferedInput::LineStatus::kEnd) return Result::kEnd;
       if (status == BufferedInput::LineStatus::kError) {
         done_ = true;
         return Reject(rejection, offset, std::string(in_->status().message()));
@@ -240,15 +224,35 @@ class JsonlReader final : public RecordReader {
         *record = Record();
         record->number = std::numeric_limits<double>::quiet_NaN();
       }
-      record->raw = line;
-      record->format = InputFormat::kJsonl;
-      record->line = line_number_;
-      record->offset = offset;
-      return Result::kRecord;
+      return Accept(line, offset, record);
     }
   }
 
  private:
+  // Reads the next line into *line and where it begins into *offset:
+  // kEnd (and done_) at the end; else the line is counted.
+  BufferedInput::LineStatus NextLine(uint64_t* offset, std::string_view* line) {
+    *offset = in_->offset();
+    bool terminated = false;
+    const BufferedInput::LineStatus status =
+        in_->ReadLine(max_line_, line, &terminated);
+    if (status == BufferedInput::LineStatus::kEnd) {
+      done_ = true;
+    } else {
+      ++line_number_;
+    }
+    return status;
+  }
+
+  // The document on the line just read, at `offset`.
+  Result Accept(std::string_view line, uint64_t offset, Record* record) {
+    record->raw = line;
+    record->format = InputFormat::kJsonl;
+    record->line = line_number_;
+    record->offset = offset;
+    return Result::kRecord;
+  }
+
   Result Reject(Rejection* rejection, uint64_t offset, std::string reason) {
     rejection->file = path();
     rejection->line = line_number_;
