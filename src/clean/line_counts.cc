@@ -313,9 +313,7 @@ class RunCursor {
     ++pos_;
     if (pos_ < size_) {
       if (store_ != nullptr && RunLess(data_[pos_], data_[pos_ - 1])) {
-        *status = absl::DataLossError(
-            "line-count spill: a run's entries are out of order (corrupted "
-            "spill file)");
+        *status = OutOfOrder();
         return false;
       }
       return true;
@@ -324,6 +322,12 @@ class RunCursor {
   }
 
  private:
+  static absl::Status OutOfOrder() {
+    return absl::DataLossError(
+        "line-count spill: a run's entries are out of order (corrupted spill "
+        "file)");
+  }
+
   bool Refill(absl::Status* status) {
     if (store_ == nullptr || left_ == 0) return true;
     constexpr uint64_t kChunkEntries = kRunChunkBytes / sizeof(T);
@@ -342,9 +346,7 @@ class RunCursor {
       return false;
     }
     if (pos_ > 0 && RunLess(buffer_[0], last_)) {
-      *status = absl::DataLossError(
-          "line-count spill: a run's entries are out of order (corrupted "
-          "spill file)");
+      *status = OutOfOrder();
       return false;
     }
     last_ = buffer_[n - 1];

@@ -1140,21 +1140,22 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
   }
   uint64_t removed_lines = 0;
   for (uint32_t i = 0; i < n; ++i) {
+    const uint32_t file = docs_.places.file(i);
+    const uint64_t at_line = docs_.places.line(i);
     if (!docs_.too_short.empty() && docs_.too_short[i]) {
-      ++stats_.files[docs_.places.file(i)].removed;
-      line = internal::TooShortJson(docs_.Id(i), files_.display(docs_.places.file(i)),
-                          docs_.places.line(i));
+      ++stats_.files[file].removed;
+      line = internal::TooShortJson(docs_.Id(i), files_.display(file), at_line);
       if (auto s = (*removed)->WriteLine(line); !s.ok()) return s;
       ++removed_lines;
       continue;
     }
     if (!prior_of_.empty() && prior_of_[i] != 0) {
       // Removed as a duplicate of a record of an earlier run.
-      ++stats_.files[docs_.places.file(i)].removed;
+      ++stats_.files[file].removed;
       const PriorRecords::Match& m = prior_matches_[prior_of_[i] - 1];
-      line = internal::RemovedJson(docs_.Id(i), files_.display(docs_.places.file(i)),
-                         docs_.places.line(i), options_.method, -1, m.kept_id,
-                         m.similarity);
+      line = internal::RemovedJson(docs_.Id(i), files_.display(file), at_line,
+                                   options_.method, -1, m.kept_id,
+                                   m.similarity);
       line.replace(line.find(",\"cluster\":-1,"), 14, ",\"cluster\":null,");
       line.insert(line.size() - 1, m.source_json);
       if (auto s = (*removed)->WriteLine(line); !s.ok()) return s;
@@ -1164,12 +1165,12 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
     if (c.kept[i] == i) {
       if (options_.prior != nullptr) {
         const internal::SketchRef ref = Ref(i, &row_a_);
-        options_.prior->Kept(docs_.Id(i), files_.display(docs_.places.file(i)),
-                             docs_.places.line(i), ref.signature, ref.key);
+        options_.prior->Kept(docs_.Id(i), files_.display(file), at_line,
+                             ref.signature, ref.key);
       }
       continue;
     }
-    ++stats_.files[docs_.places.file(i)].removed;
+    ++stats_.files[file].removed;
     const absl::StatusOr<internal::Likeness> compared = Compare(i, c.kept[i]);
     if (!compared.ok()) return compared.status();
     const internal::Likeness& like = *compared;
@@ -1182,9 +1183,10 @@ absl::Status DedupJob::WriteDecisions(const Clustering& c) {
           std::string(docs_.Id(c.kept[i])) + " at similarity " +
           FormatDouble(like.similarity) + ", which is not a duplicate");
     }
-    line = internal::RemovedJson(docs_.Id(i), files_.display(docs_.places.file(i)),
-                       docs_.places.line(i), options_.method, number[c.cluster[i]],
-                       docs_.Id(c.kept[i]), like.similarity, like.containment);
+    line = internal::RemovedJson(docs_.Id(i), files_.display(file), at_line,
+                                 options_.method, number[c.cluster[i]],
+                                 docs_.Id(c.kept[i]), like.similarity,
+                                 like.containment);
     if (auto s = (*removed)->WriteLine(line); !s.ok()) return s;
     ++removed_lines;
     if (examples) {

@@ -2,6 +2,7 @@
 
 #include "pipeline/line_store.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -93,9 +94,8 @@ absl::Status LineStore::Load(uint64_t begin, uint64_t end) {
   if (file_ == nullptr) return absl::OkStatus();
   std::vector<uint8_t> wanted(written_, 0);
   if (begin < end) {
-    const uint64_t first = LinesBegin(begin), last = ends_[end - 1].lines;
-    for (uint64_t b = first >> kBlockBits;
-         first < last && b <= ((last - 1) >> kBlockBits) && b < written_; ++b) {
+    const Blocks blocks = BlocksOf(LinesBegin(begin), ends_[end - 1].lines);
+    for (uint64_t b = blocks.first; b < blocks.end && b < written_; ++b) {
       wanted[b] = 1;
     }
   }
@@ -108,18 +108,12 @@ absl::Status LineStore::Load(absl::Span<const size_t> docs,
   std::vector<uint8_t> wanted(written_, 0);
   uint64_t count = 0;
   for (size_t doc : docs) {
-    const uint64_t first = LinesBegin(doc), last = ends_[doc].lines;
-    if (first == last) continue;
+    const Blocks blocks = BlocksOf(LinesBegin(doc), ends_[doc].lines);
+    const uint64_t end = std::min(blocks.end, written_);
     uint64_t more = 0;
-    for (uint64_t b = first >> kBlockBits;
-         b <= ((last - 1) >> kBlockBits) && b < written_; ++b) {
-      more += !wanted[b];
-    }
+    for (uint64_t b = blocks.first; b < end; ++b) more += !wanted[b];
     if (count + more > max_blocks) break;
-    for (uint64_t b = first >> kBlockBits;
-         b <= ((last - 1) >> kBlockBits) && b < written_; ++b) {
-      wanted[b] = 1;
-    }
+    for (uint64_t b = blocks.first; b < end; ++b) wanted[b] = 1;
     count += more;
   }
   return LoadBlocks(wanted);
@@ -139,9 +133,8 @@ uint64_t LineStore::RangeEnd(uint64_t begin, uint64_t blocks) const {
 bool LineStore::available(uint64_t doc) const {
   if (!has(doc)) return false;
   if (file_ == nullptr) return true;
-  const uint64_t first = LinesBegin(doc), last = ends_[doc].lines;
-  for (uint64_t b = first >> kBlockBits;
-       first < last && b <= ((last - 1) >> kBlockBits); ++b) {
+  const Blocks blocks = BlocksOf(LinesBegin(doc), ends_[doc].lines);
+  for (uint64_t b = blocks.first; b < blocks.end; ++b) {
     if (blocks_[b] == nullptr) return false;
   }
   return true;

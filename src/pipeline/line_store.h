@@ -92,6 +92,16 @@ class LineStore {
   uint64_t LinesBegin(uint64_t doc) const {
     return doc == 0 ? 0 : ends_[doc - 1].lines;
   }
+  // The blocks [first, end) that hold lines [begin, end_line) (none when
+  // the range is empty).
+  struct Blocks {
+    uint64_t first = 0;
+    uint64_t end = 0;
+  };
+  static Blocks BlocksOf(uint64_t begin, uint64_t end_line) {
+    if (begin >= end_line) return {};
+    return {begin >> kBlockBits, ((end_line - 1) >> kBlockBits) + 1};
+  }
   // Null for a block in the spill file and not loaded.
   std::vector<std::unique_ptr<Line[]>> blocks_;
   uint64_t held_blocks_ = 0;
