@@ -66,9 +66,48 @@ TEST(MinHashTest, EveryKernelGivesTheSameSignature) {
   EXPECT_GT(compared, 0);
 }
 
+// The SIMD kernels build a * x + c from 32-bit halves (AVX2 keeps only the
+// high halves): values at the ends of each half, where every carry and
+// wrap-around happens, give the portable kernel's minima too.
+TEST(MinHashTest, EveryKernelAgreesAtTheEndsOfEachHalf) {
+  std::vector<uint64_t> set;
+  for (const uint64_t hi : {0ull, 1ull, 0x7FFFFFFFull, 0x80000000ull,
+                            0xFFFFFFFEull, 0xFFFFFFFFull}) {
+    for (const uint64_t lo : {0ull, 1ull, 0x7FFFFFFFull, 0x80000000ull,
+                              0xFFFFFFFEull, 0xFFFFFFFFull}) {
+      set.push_back(hi << 32 | lo);
+    }
+  }
+  Rng rng(9);
+  int compared = 0;
+  for (int seed = 0; seed < 50; ++seed) {
+    for (size_t size : {size_t{1}, size_t{3}, set.size()}) {
+      // One value, three, all: small sets make each value a minimum.
+      const size_t start = static_cast<size_t>(rng.Uniform(set.size()));
+      std::vector<uint64_t> subset;
+      for (size_t i = 0; i < size; ++i) {
+        subset.push_back(set[(start + i) % set.size()]);
+      }
+      auto portable = MinHasher::Create({.num_perm = 112, .seed = rng.Next()},
+                                        MinHashKernel::kPortable);
+      ASSERT_OK(portable);
+      for (MinHashKernel kernel : {MinHashKernel::kAvx2, MinHashKernel::kAvx512}) {
+        if (!MinHashKernelSupported(kernel)) continue;
+        auto simd = MinHasher::Create(
+            {.num_perm = 112, .seed = portable->options().seed}, kernel);
+        ASSERT_OK(simd);
+        EXPECT_EQ(simd->Sign(subset), portable->Sign(subset))
+            << MinHashKernelName(kernel) << " seed " << seed;
+        ++compared;
+      }
+    }
+  }
+  if (compared == 0) GTEST_SKIP() << "no SIMD kernel on this CPU";
+}
+
 // SignCountingDistinct signs as Sign does and counts each value once (0
 // and repeats included), as an unordered_set does, with every kernel
-// (AVX-512 counts during its first pass, whatever the block width), one
+// (AVX2 and AVX-512 count during their first pass, whatever its width), one
 // table reused from set to set.
 TEST(MinHashTest, SignCountingDistinctCountsEachValueOnce) {
   Rng rng(5);

@@ -163,8 +163,9 @@ absl::Status MinHasher::SignWith(absl::Span<const uint64_t> shingles,
       internal::MinHashAvx512(args);
       return absl::OkStatus();
     case MinHashKernel::kAvx2:
+      args.distinct = distinct;  // counted in its first pass
       internal::MinHashAvx2(args);
-      break;
+      return absl::OkStatus();
 #endif
     default:
       internal::MinHashPortable(args);
