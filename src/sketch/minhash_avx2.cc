@@ -17,6 +17,7 @@
 #include <immintrin.h>
 
 #include <algorithm>
+#include <cstring>
 
 namespace neardup::internal {
 namespace {
@@ -55,10 +56,11 @@ template <int V, bool kCount = false>
 void Block(const MinHashArgs& args, const Lanes* lanes, uint32_t* mins_out) {
   __m256i vm[V];
   for (int v = 0; v < V; ++v) vm[v] = _mm256_set1_epi32(-1);
-  const uint32_t* halves = reinterpret_cast<const uint32_t*>(args.x);
   for (size_t s = 0; s < args.count; ++s) {
-    const __m256i x_lo = _mm256_set1_epi32(static_cast<int>(halves[2 * s]));
-    const __m256i x_hi = _mm256_set1_epi32(static_cast<int>(halves[2 * s + 1]));
+    uint32_t halves[2];  // x86 is little-endian: low half first
+    std::memcpy(halves, args.x + s, sizeof(halves));
+    const __m256i x_lo = _mm256_set1_epi32(static_cast<int>(halves[0]));
+    const __m256i x_hi = _mm256_set1_epi32(static_cast<int>(halves[1]));
     for (int v = 0; v < V; ++v) {
       const Lanes& l = lanes[v];
       const __m256i p03 =
@@ -95,7 +97,6 @@ void BlockOf(int vectors, const MinHashArgs& args, const Lanes* lanes,
 }  // namespace
 
 void MinHashAvx2(const MinHashArgs& args) {
-  static_assert(sizeof(uint64_t) == 2 * sizeof(uint32_t));
   const size_t total = args.padded / 8;  // vectors
   // Passes of equal width: 14 vectors (112 permutations) take two of 7.
   const size_t passes = (total + kMaxVectors - 1) / kMaxVectors;
