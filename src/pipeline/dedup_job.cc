@@ -11,10 +11,12 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "neardup/internal/dedup_stages.h"
+#include "neardup/internal/parallel.h"
 #include "neardup/minhash.h"
 #include "neardup/pipeline.h"
 #include "neardup/simhash.h"
@@ -170,7 +172,13 @@ class DedupJob : internal::JobBase<DedupOptions, DedupStats> {
   absl::Status Setup();
   absl::Status CountLines();
   absl::Status SignPass();
-  absl::Status SignBatch(Batch& batch, std::vector<Worker>& workers);
+  // A batch of the sign pass: StartBatch sizes its outputs and hands its
+  // documents to the pool's threads (SignDocument each); StoreBatch, once
+  // the pool finished it, keeps what they gave, in input order.
+  void StartBatch(Batch& batch, std::vector<Worker>& workers,
+                  internal::WorkerPool& pool);
+  void SignDocument(Batch& batch, Worker& worker, size_t i);
+  absl::Status StoreBatch(Batch& batch);
   // After a sign pass that counted lines: finishes the counts and signs
   // again, on their main text, the documents that have boilerplate lines.
   absl::Status SignMainTexts();
@@ -465,15 +473,10 @@ absl::Status DedupJob::Spill() {
   return absl::OkStatus();
 }
 
-absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
+void DedupJob::StartBatch(Batch& batch, std::vector<Worker>& workers,
+                          internal::WorkerPool& pool) {
   const size_t n = batch.size;
-  const size_t k = static_cast<size_t>(options_.num_perm);
-  const bool keep_sets = method().keeps_sets(options_);
-  const bool rows = method().signs_rows();
-  // main_text with containment: the site keys the containment rule
-  // compares, written here (launch sized them).
-  const bool sites = options_.main_text && options_.containment > 0;
-  if (keep_sets) batch.sets.resize(n);
+  if (method().keeps_sets(options_)) batch.sets.resize(n);
   if (counting_) {
     batch.prepared.resize(n);
     // The kept lines' buffers are reused from batch to batch.
@@ -485,37 +488,56 @@ absl::Status DedupJob::SignBatch(Batch& batch, std::vector<Worker>& workers) {
   // results have their own place, so the output does not depend on who
   // signed it.
   constexpr size_t kGrain = 8;
-  auto sign = [&](int w, size_t i) {
-    Worker& worker = workers[w];
-    const size_t doc = batch.first + i;
-    const absl::Span<uint32_t> row =
-        rows ? absl::MakeSpan(batch.rows.data() + i * k, k)
-             : absl::Span<uint32_t>();
-    internal::DocSignature sig;
-    if (counting_) {
-      sig = worker.signer.SignCounting(batch.Text(i), batch.sites[i],
-                                       &batch.prepared[i], &batch.kept[i].lines,
-                                       row);
-    } else {
-      const bool kept = lines_.available(doc);
-      if (kept) lines_.Lines(doc, &worker.lines);
-      sig = worker.signer.Sign(
-          batch.Text(i),
-          options_.main_text ? batch.sites[i] : std::string_view(),
-          kept ? &worker.lines : nullptr, row);
-    }
-    worker.repaired += sig.repaired;
-    if (counting_ && sig.repaired > 0) batch.repaired_docs[i] = sig.repaired;
-    if (!rows) docs_.keys[doc] = sig.key;
-    if (worker.signer.counts_sizes()) docs_.set_size[doc] = sig.set_size;
-    if (keep_sets) batch.sets[i].assign(sig.set.begin(), sig.set.end());
-    if (options_.min_words > 0) docs_.too_short[doc] = sig.too_short;
-    if (sites) {
-      docs_.site[doc] =
-          internal::ContainmentSite(LineCounter::SiteKey(batch.sites[i]), sig);
-    }
-  };
-  internal::ParallelFor(static_cast<int>(workers.size()), n, sign, kGrain);
+  pool.Start(
+      n,
+      [this, &batch, &workers](int w, size_t i) {
+        SignDocument(batch, workers[static_cast<size_t>(w)], i);
+      },
+      kGrain);
+}
+
+void DedupJob::SignDocument(Batch& batch, Worker& worker, size_t i) {
+  const size_t k = static_cast<size_t>(options_.num_perm);
+  const bool rows = method().signs_rows();
+  // main_text with containment: the site keys the containment rule
+  // compares, written here (launch sized them).
+  const bool sites = options_.main_text && options_.containment > 0;
+  const size_t doc = batch.first + i;
+  const absl::Span<uint32_t> row =
+      rows ? absl::MakeSpan(batch.rows.data() + i * k, k)
+           : absl::Span<uint32_t>();
+  internal::DocSignature sig;
+  if (counting_) {
+    sig = worker.signer.SignCounting(batch.Text(i), batch.sites[i],
+                                     &batch.prepared[i], &batch.kept[i].lines,
+                                     row);
+  } else {
+    const bool kept = lines_.available(doc);
+    if (kept) lines_.Lines(doc, &worker.lines);
+    sig = worker.signer.Sign(
+        batch.Text(i),
+        options_.main_text ? batch.sites[i] : std::string_view(),
+        kept ? &worker.lines : nullptr, row);
+  }
+  worker.repaired += sig.repaired;
+  if (counting_ && sig.repaired > 0) batch.repaired_docs[i] = sig.repaired;
+  if (!rows) docs_.keys[doc] = sig.key;
+  if (worker.signer.counts_sizes()) docs_.set_size[doc] = sig.set_size;
+  if (method().keeps_sets(options_)) {
+    batch.sets[i].assign(sig.set.begin(), sig.set.end());
+  }
+  if (options_.min_words > 0) docs_.too_short[doc] = sig.too_short;
+  if (sites) {
+    docs_.site[doc] =
+        internal::ContainmentSite(LineCounter::SiteKey(batch.sites[i]), sig);
+  }
+}
+
+absl::Status DedupJob::StoreBatch(Batch& batch) {
+  const size_t n = batch.size;
+  const size_t k = static_cast<size_t>(options_.num_perm);
+  const bool keep_sets = method().keeps_sets(options_);
+  const bool rows = method().signs_rows();
   if (counting_) {
     // The counter takes documents in input order.
     for (size_t i = 0; i < n; ++i) {
@@ -801,16 +823,24 @@ absl::Status DedupJob::SignPass() {
                                          ": " + std::strerror(errno));
     }
   }
-  // The main thread reads batch k + 1 while the workers sign batch k.
+  // The main thread reads batch k + 1 while the pool's other threads sign
+  // batch k, then signs with them what is left of it (WorkerPool).
   constexpr size_t kBatchBytes = size_t{8} << 20;
   constexpr size_t kBatchDocs = 4096;
   Batch batches[2];
   int current = 0;
-  absl::Status sign_status;
   uint64_t bytes_read = 0;
   // Declared after what it signs into: an early return (an error, a memory
-  // ceiling, an interrupt) waits for the batch being signed.
-  internal::BackgroundTask signer;
+  // ceiling, an interrupt) finishes the batch being signed.
+  internal::WorkerPool pool(static_cast<int>(workers.size()));
+  Batch* signing = nullptr;  // started, not yet stored
+  // Finishes the batch being signed and stores it.
+  auto complete = [&]() -> absl::Status {
+    if (signing == nullptr) return absl::OkStatus();
+    pool.Finish();
+    Batch* batch = std::exchange(signing, nullptr);
+    return StoreBatch(*batch);
+  };
   auto launch = [&](Batch& batch) -> absl::Status {
     // Room for the batch's outputs, sized while no worker runs.
     const size_t end = batch.first + batch.size;
@@ -826,14 +856,14 @@ absl::Status DedupJob::SignPass() {
     }
     if (options_.min_words > 0) docs_.too_short.resize(end, 0);
     if (options_.main_text && options_.containment > 0) docs_.site.resize(end);
-    signer.Start([&, b = &batch] { sign_status = SignBatch(*b, workers); });
+    StartBatch(batch, workers, pool);
+    signing = &batch;
     return absl::OkStatus();
   };
   auto flush = [&]() -> absl::Status {
     Batch& batch = batches[current];
     if (batch.size == 0) return absl::OkStatus();
-    signer.Wait();
-    if (!sign_status.ok()) return sign_status;
+    if (auto s = complete(); !s.ok()) return s;
     if (counting_) lines_bytes_ = lines_.bytes() + line_counts_.held_bytes();
     if (auto s = launch(batch); !s.ok()) return s;
     current ^= 1;
@@ -850,14 +880,12 @@ absl::Status DedupJob::SignPass() {
     }
     if (spill_lines) {
       // The counter and the lines move while no worker adds to them.
-      signer.Wait();
-      if (!sign_status.ok()) return sign_status;
+      if (auto s = complete(); !s.ok()) return s;
       if (auto s = SpillLines(); !s.ok()) return s;
     }
     if (spill) {
       // Signatures move while no worker writes them.
-      signer.Wait();
-      if (!sign_status.ok()) return sign_status;
+      if (auto s = complete(); !s.ok()) return s;
       if (auto s = Spill(); !s.ok()) return s;
     }
     bytes_read += record.raw.size();
@@ -892,8 +920,7 @@ absl::Status DedupJob::SignPass() {
     return s;
   }
   if (auto s = flush(); !s.ok()) return s;
-  signer.Wait();
-  if (!sign_status.ok()) return sign_status;
+  if (auto s = complete(); !s.ok()) return s;
   for (const Worker& w : workers) stats_.repaired_utf8 += w.repaired;
   if (auto s = docs_.ids.Finish(); !s.ok()) return s;
   stats_.spilled_bytes = SpilledBytes();
@@ -993,6 +1020,8 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
                                 (m.Accepts(options_, like) ? kJoin : 0));
   };
   std::vector<uint8_t> verdicts;
+  // Kept from group to group: a group takes a few milliseconds.
+  internal::WorkerPool pool(verify_on_threads ? options_.threads : 1);
   auto compare_on_threads = [&](absl::Span<const DocPair> pairs) {
     constexpr uint8_t kSkip = 0xFF;     // joined (or too short) at the start
     constexpr uint8_t kCompare = 0x7F;  // to be compared
@@ -1004,8 +1033,8 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
         verdicts[i] = known != internal::PairVerdicts::kUnknown ? known : kCompare;
       }
     }
-    internal::ParallelFor(
-        options_.threads, pairs.size(),
+    pool.ParallelFor(
+        pairs.size(),
         [&](int, size_t i) {
           if (verdicts[i] != kCompare) return;
           thread_local std::vector<uint32_t> row_a, row_b;
