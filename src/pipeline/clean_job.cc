@@ -625,8 +625,11 @@ absl::StatusOr<CleanStats> CleanJob::Run() {
   internal::RewriteOptions rewrite;
   // Sized before any batch is prepared (see RewriteOptions).
   work_.resize(2 * rewrite.batch_records);
-  rewrite.prepare = [this](size_t first_doc, absl::Span<const Record> records) {
-    internal::ParallelFor(threads_, records.size(), [&](int worker, size_t i) {
+  // The preparing task's workers, kept from batch to batch.
+  internal::WorkerPool prepare_pool(threads_);
+  rewrite.prepare = [this, &prepare_pool](size_t first_doc,
+                                          absl::Span<const Record> records) {
+    prepare_pool.ParallelFor(records.size(), [&](int worker, size_t i) {
       Prepare(worker, first_doc + i, records[i], &work_[(first_doc + i) % work_.size()]);
     });
   };

@@ -191,6 +191,7 @@ class DedupJob : internal::JobBase<DedupOptions, DedupStats> {
   struct MainTextSigning;
   absl::Status CopySignatures(MainTextSigning& r, size_t end);
   absl::Status SignMainTextBatch(std::vector<Worker>& workers,
+                                 internal::WorkerPool& pool,
                                  MainTextSigning& r);
   // Document doc's shingle set (keeps_sets) appended to the spill file.
   absl::Status WriteSet(size_t doc, const std::vector<uint64_t>& set);
@@ -670,6 +671,7 @@ absl::Status DedupJob::SignMainTexts() {
 
   start = Clock::now();
   std::vector<Worker> workers = MakeWorkers();
+  internal::WorkerPool pool(static_cast<int>(workers.size()));
   MainTextSigning r;
   if (method().signs_rows()) {
     r.replaced.Init(static_cast<size_t>(options_.num_perm));
@@ -693,7 +695,7 @@ absl::Status DedupJob::SignMainTexts() {
     Report("resign", ++done, bytes_read);
     if (batch_bytes >= kBatchBytes || batch.size >= kBatchDocs) {
       batch_bytes = 0;
-      return SignMainTextBatch(workers, r);
+      return SignMainTextBatch(workers, pool, r);
     }
     return absl::OkStatus();
   };
@@ -707,7 +709,7 @@ absl::Status DedupJob::SignMainTexts() {
         "the inputs changed while the job ran: " + std::to_string(n) +
         " documents read first, " + std::to_string(doc) + " the second time");
   }
-  if (auto s = SignMainTextBatch(workers, r); !s.ok()) return s;
+  if (auto s = SignMainTextBatch(workers, pool, r); !s.ok()) return s;
   if (method().signs_rows()) {
     if (auto s = CopySignatures(r, n); !s.ok()) return s;
     docs_.signatures = std::move(r.replaced);
@@ -735,6 +737,7 @@ absl::Status DedupJob::CopySignatures(MainTextSigning& r, size_t end) {
 // Signs the batch's main texts and stores what they give in place of what
 // the whole texts gave.
 absl::Status DedupJob::SignMainTextBatch(std::vector<Worker>& workers,
+                                         internal::WorkerPool& pool,
                                          MainTextSigning& r) {
   Batch& batch = r.batch;
   const size_t m = batch.size;
@@ -749,8 +752,8 @@ absl::Status DedupJob::SignMainTextBatch(std::vector<Worker>& workers,
   // few blocks hold them; the others' lines are found again from their
   // texts (the same lines, at the cost of normalizing them).
   if (auto s = lines_.Load(r.docs, kLoadBlocks); !s.ok()) return s;
-  internal::ParallelFor(
-      static_cast<int>(workers.size()), m,
+  pool.ParallelFor(
+      m,
       [&](int w, size_t i) {
         Worker& worker = workers[w];
         const size_t doc = r.docs[i];

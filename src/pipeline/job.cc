@@ -936,7 +936,7 @@ void LineCountBatch::Launch() {
     part.prepared.resize(n);
     // The kept lines' buffers are reused from batch to batch.
     if (store_ != nullptr && part.kept.size() < n) part.kept.resize(n);
-    ParallelFor(threads_, n, [&](int worker, size_t i) {
+    pool_.ParallelFor(n, [&](int worker, size_t i) {
       const std::string_view text = piece(part.texts, part.text_ends, i);
       const std::string_view site = piece(part.sites, part.site_ends, i);
       if (store_ == nullptr) {

@@ -271,32 +271,6 @@ absl::Status ReadFirstPassInput(const FirstPassInput& input,
                                 JobStats* stats, RejectionLog* rejected,
                                 const DocumentFn& on_document);
 
-// One task at a time on another thread, for work that overlaps the
-// caller's (a batch is signed or counted while the next one is read).
-// Not thread safe: one thread calls Start and Wait.
-class BackgroundTask {
- public:
-  BackgroundTask() = default;
-  BackgroundTask(const BackgroundTask&) = delete;
-  BackgroundTask& operator=(const BackgroundTask&) = delete;
-  // Waits for the task: a job that returns early (an error, an interrupt)
-  // must not leave a thread running on its state.
-  ~BackgroundTask() { Wait(); }
-
-  // Waits for the task running, if any, then runs `fn` on another thread.
-  void Start(std::function<void()> fn) {
-    Wait();
-    thread_ = std::thread(std::move(fn));
-  }
-  // Returns when the task started last has returned.
-  void Wait() {
-    if (thread_.joinable()) thread_.join();
-  }
-
- private:
-  std::thread thread_;
-};
-
 // Checks that every field the reader options name occurs in some record
 // of the JSONL inputs (`fields`, summed over them; nothing to check when
 // no line was an object): the text field, the number field (a keep
@@ -357,9 +331,9 @@ class LineCountBatch {
   LineCountBatch(LineCounter* counter, int threads, LineStore* store = nullptr,
                  PrepareFn prepare = nullptr)
       : counter_(counter),
-        threads_(threads),
         store_(store),
-        prepare_(std::move(prepare)) {}
+        prepare_(std::move(prepare)),
+        pool_(threads) {}
   LineCountBatch(const LineCountBatch&) = delete;
   LineCountBatch& operator=(const LineCountBatch&) = delete;
   // Adds a document; starts counting the batch once it holds 8 MiB.
@@ -381,12 +355,13 @@ class LineCountBatch {
   void Launch();
 
   LineCounter* counter_;
-  int threads_;
   LineStore* store_;
   PrepareFn prepare_;
   Part parts_[3];
   int current_ = 0;
   size_t bytes_ = 0;
+  // The preparing task's workers (it is worker 0 of each part).
+  WorkerPool pool_;
   // Adds a prepared part to the counter (started by preparing_, each once
   // the one before has been added). Declared first: destroyed last.
   BackgroundTask adding_;

@@ -113,4 +113,49 @@ void WorkerPool::Help(int worker) {
   }
 }
 
+BackgroundTask::BackgroundTask() : thread_([this] { Run(); }) {}
+
+BackgroundTask::~BackgroundTask() {
+  Wait();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void BackgroundTask::Start(std::function<void()> fn) {
+  Wait();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    task_ = std::move(fn);
+    given_ = true;
+    busy_ = true;
+  }
+  cv_.notify_all();
+}
+
+void BackgroundTask::Wait() {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait(lock, [this] { return !busy_; });
+}
+
+void BackgroundTask::Run() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    cv_.wait(lock, [this] { return stop_ || given_; });
+    if (!given_) return;  // stop_, and nothing left to run
+    given_ = false;
+    std::function<void()> fn = std::move(task_);
+    task_ = nullptr;
+    lock.unlock();
+    fn();
+    fn = nullptr;  // what the task holds goes before Wait returns
+    lock.lock();
+    busy_ = false;
+    cv_.notify_all();
+  }
+}
+
 }  // namespace neardup::internal

@@ -96,6 +96,37 @@ class WorkerPool {
   std::vector<std::thread> helpers_;
 };
 
+// One task at a time on another thread, for work that overlaps the
+// caller's (a batch is prepared or counted while the next one is read).
+// The thread is kept from task to task (see WorkerPool). One thread at a
+// time calls Start; Wait may be called from any.
+class BackgroundTask {
+ public:
+  BackgroundTask();
+  BackgroundTask(const BackgroundTask&) = delete;
+  BackgroundTask& operator=(const BackgroundTask&) = delete;
+  // Waits for the task: a job that returns early (an error, an interrupt)
+  // must not leave a thread running on its state. Then stops the thread.
+  ~BackgroundTask();
+
+  // Waits for the task running, if any, then runs `fn` on the task's
+  // thread.
+  void Start(std::function<void()> fn);
+  // Returns when the task started last has returned.
+  void Wait();
+
+ private:
+  void Run();  // the thread's loop
+
+  std::mutex mu_;
+  std::condition_variable cv_;  // a task is given, returned, or stop_
+  std::function<void()> task_;
+  bool given_ = false;  // task_ holds a task not yet taken
+  bool busy_ = false;   // a task was given and has not returned
+  bool stop_ = false;
+  std::thread thread_;  // declared last: starts once the rest is set
+};
+
 }  // namespace neardup::internal
 
 #endif  // NEARDUP_INTERNAL_PARALLEL_H_
