@@ -22,7 +22,7 @@ SANITIZER_FLAGS := -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_CXX_FLAGS_RELEASE="-O1 -g1 -DNDEBUG" \
   -DNEARDUP_BUILD_BENCHMARKS=OFF -DNEARDUP_BUILD_PYTHON=OFF
 # The tests that run threads: the pipeline jobs and the command.
-TSAN_TESTS := Dedup|Clean|Syndication|Job|ParallelFor|Index|tools_cli|bad_input|crash_safety
+TSAN_TESTS := Dedup|Clean|Syndication|Job|ParallelFor|WorkerPool|Index|tools_cli|bad_input|crash_safety
 FUZZ_SECONDS ?= 60
 
 deps:
@@ -58,7 +58,7 @@ test-tsan: deps
 	  >/dev/null
 	@cmake --build build-tsan -j$(JOBS) --target neardup_tool dedup_job_test \
 	  dedup_stages_test clean_job_test syndication_test job_test index_test \
-	  index_folder_test
+	  index_folder_test parallel_test
 	@cd build-tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
 	  ctest --output-on-failure -j$(JOBS) -R '$(TSAN_TESTS)' -LE 'slow|fuzz'
 
