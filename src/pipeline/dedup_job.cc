@@ -2,6 +2,10 @@
 
 #include <unistd.h>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -146,6 +150,18 @@ struct Batch {
     repaired = 0;
   }
 };
+
+// Gives the memory a stage freed back to the system before the next stage
+// allocates its own. The sign pass's threads and the main thread free
+// their buffers in different malloc arenas, which glibc keeps: without
+// this the stages after the index held 15-20 MB more at a million
+// documents (peak 504 MB against 488 when one thread did all the
+// storing).
+void ReturnFreedMemory() {
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
+}
 
 // Everything one signing thread owns.
 struct Worker {
@@ -1313,12 +1329,14 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
     // The kept lines serve no later stage.
     lines_ = internal::LineStore();
   }
+  ReturnFreedMemory();
   if (options_.prior != nullptr) {
     if (auto s = FindPrior(); !s.ok()) return s;
   }
   absl::StatusOr<DisjointSets> sets = DisjointSets::Create(docs_.size());
   if (!sets.ok()) return sets.status();
   if (auto s = Index(*sets); !s.ok()) return s;
+  ReturnFreedMemory();
   if (auto s = internal::CheckCancel(options_.cancel); !s.ok()) return s;
   const auto judge_start = Clock::now();
   absl::Status compare_status;  // the first failure, which ends the run
