@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "neardup/internal/dedup_stages.h"
@@ -922,61 +923,66 @@ void LineCountBatch::Add(std::string_view text, std::string_view site) {
 }
 
 void LineCountBatch::Launch() {
+  FinishPreparing();
   Part& part = parts_[current_];
-  // Waits for the part before to be prepared; that task started adding it,
-  // after the one before it had been added. So the part that the caller
-  // fills next (three parts back) is added and free when this returns.
-  preparing_.Start([this, &part] {
-    const size_t n = part.text_ends.size();
+  const size_t n = part.text_ends.size();
+  part.prepared.resize(n);
+  // The kept lines' buffers are reused from batch to batch.
+  if (store_ != nullptr && part.kept.size() < n) part.kept.resize(n);
+  preparing_ = &part;
+  pool_.Start(n, [this, &part](int worker, size_t i) {
     auto piece = [](const std::string& all, const std::vector<size_t>& ends,
                     size_t i) {
       const size_t begin = i == 0 ? 0 : ends[i - 1];
       return std::string_view(all).substr(begin, ends[i] - begin);
     };
-    part.prepared.resize(n);
-    // The kept lines' buffers are reused from batch to batch.
-    if (store_ != nullptr && part.kept.size() < n) part.kept.resize(n);
-    pool_.ParallelFor(n, [&](int worker, size_t i) {
-      const std::string_view text = piece(part.texts, part.text_ends, i);
-      const std::string_view site = piece(part.sites, part.site_ends, i);
-      if (store_ == nullptr) {
-        part.prepared[i] = LineCounter::Prepare(text, site);
-      } else if (prepare_) {
-        part.kept[i].repeat_cuts.clear();
-        part.prepared[i] = prepare_(worker, text, site, &part.kept[i]);
-      } else {
-        part.kept[i].repeat_cuts.clear();
-        part.prepared[i] =
-            LineCounter::Prepare(text, site, &part.kept[i].lines);
-      }
-    });
-    // The counter takes documents in input order: this part after the one
-    // before (Start waits for it).
-    adding_.Start([this, &part, n] {
-      for (size_t i = 0; i < n; ++i) {
-        counter_->Add(part.prepared[i]);
-        if (store_ != nullptr) {
-          // Not spilled (the clean job holds its lines): cannot fail.
-          store_->Append(part.kept[i]).IgnoreError();
-        }
-      }
-      part.prepared.clear();
-      // A buffer that grew for a very long document is not kept.
-      if (part.texts.capacity() > (size_t{64} << 20))
-        std::string().swap(part.texts);
-      part.texts.clear();
-      part.sites.clear();
-      part.text_ends.clear();
-      part.site_ends.clear();
-    });
+    const std::string_view text = piece(part.texts, part.text_ends, i);
+    const std::string_view site = piece(part.sites, part.site_ends, i);
+    if (store_ == nullptr) {
+      part.prepared[i] = LineCounter::Prepare(text, site);
+    } else if (prepare_) {
+      part.kept[i].repeat_cuts.clear();
+      part.prepared[i] = prepare_(worker, text, site, &part.kept[i]);
+    } else {
+      part.kept[i].repeat_cuts.clear();
+      part.prepared[i] = LineCounter::Prepare(text, site, &part.kept[i].lines);
+    }
   });
+  // The part filled next (two parts on) was handed to adding_ before this
+  // one's predecessor, whose hand-over above waited for it to be added.
   current_ = (current_ + 1) % 3;
   bytes_ = 0;
 }
 
+void LineCountBatch::FinishPreparing() {
+  if (preparing_ == nullptr) return;
+  pool_.Finish();
+  Part& part = *std::exchange(preparing_, nullptr);
+  const size_t n = part.text_ends.size();
+  // The counter takes documents in input order: this part after the one
+  // before (Start waits for it).
+  adding_.Start([this, &part, n] {
+    for (size_t i = 0; i < n; ++i) {
+      counter_->Add(part.prepared[i]);
+      if (store_ != nullptr) {
+        // Not spilled (the clean job holds its lines): cannot fail.
+        store_->Append(part.kept[i]).IgnoreError();
+      }
+    }
+    part.prepared.clear();
+    // A buffer that grew for a very long document is not kept.
+    if (part.texts.capacity() > (size_t{64} << 20))
+      std::string().swap(part.texts);
+    part.texts.clear();
+    part.sites.clear();
+    part.text_ends.clear();
+    part.site_ends.clear();
+  });
+}
+
 void LineCountBatch::Flush() {
   if (!parts_[current_].text_ends.empty()) Launch();
-  preparing_.Wait();
+  FinishPreparing();
   adding_.Wait();
 }
 

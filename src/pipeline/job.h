@@ -351,8 +351,14 @@ class LineCountBatch {
     std::vector<LineCounter::Prepared> prepared;
     std::vector<CountedLines> kept;  // with a store
   };
-  // Starts preparing parts_[current_] and switches to the next part.
+  // Finishes preparing the part before (the caller joins the pool's
+  // threads), hands it to the adding task, starts preparing
+  // parts_[current_] on the pool's other threads, and switches to the next
+  // part.
   void Launch();
+  // Finishes the part being prepared, if any, and hands it to adding_
+  // (which first waits for the part before it to be added).
+  void FinishPreparing();
 
   LineCounter* counter_;
   LineStore* store_;
@@ -360,13 +366,13 @@ class LineCountBatch {
   Part parts_[3];
   int current_ = 0;
   size_t bytes_ = 0;
-  // The preparing task's workers (it is worker 0 of each part).
+  Part* preparing_ = nullptr;  // on the pool, not yet handed to adding_
+  // Prepares a part: the caller's thread (in FinishPreparing) is worker 0.
   WorkerPool pool_;
-  // Adds a prepared part to the counter (started by preparing_, each once
-  // the one before has been added). Declared first: destroyed last.
+  // Adds prepared parts to the counter, in input order. Declared after
+  // the pool: destroyed first (a part in preparation is finished by the
+  // pool's destructor, and not added).
   BackgroundTask adding_;
-  // Prepares the part before parts_[current_].
-  BackgroundTask preparing_;
 };
 
 // Cancelled ("interrupted") when `cancel` is set, else OK.
