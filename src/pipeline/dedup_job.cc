@@ -882,9 +882,21 @@ absl::Status DedupJob::SignPass() {
   auto flush = [&]() -> absl::Status {
     Batch& batch = batches[current];
     if (batch.size == 0) return absl::OkStatus();
-    if (auto s = complete(); !s.ok()) return s;
-    if (counting_) lines_bytes_ = lines_.bytes() + line_counts_.held_bytes();
+    // The batch signed last is stored while the pool signs this one: the
+    // workers read nothing that storing writes. Not when counting lines:
+    // the counter takes the batch first.
+    Batch* signed_batch = nullptr;
+    if (counting_) {
+      if (auto s = complete(); !s.ok()) return s;
+      lines_bytes_ = lines_.bytes() + line_counts_.held_bytes();
+    } else if (signing != nullptr) {
+      pool.Finish();
+      signed_batch = std::exchange(signing, nullptr);
+    }
     if (auto s = launch(batch); !s.ok()) return s;
+    if (signed_batch != nullptr) {
+      if (auto s = StoreBatch(*signed_batch); !s.ok()) return s;
+    }
     current ^= 1;
     batches[current].Clear();
     batches[current].first = docs_.size();
