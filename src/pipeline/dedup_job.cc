@@ -493,6 +493,20 @@ absl::Status DedupJob::Spill() {
 void DedupJob::StartBatch(Batch& batch, std::vector<Worker>& workers,
                           internal::WorkerPool& pool) {
   const size_t n = batch.size;
+  // Room for the batch's outputs, sized while no worker runs.
+  const size_t end = batch.first + n;
+  if (method().signs_rows()) {
+    batch.rows.resize(n * static_cast<size_t>(options_.num_perm));
+    if (spill_ != nullptr) {
+      docs_.set_offset.resize(end);
+      docs_.set_count.resize(end);
+    }
+    if (EstimatesContainment()) docs_.set_size.resize(end);
+  } else {
+    docs_.keys.resize(end);
+  }
+  if (options_.min_words > 0) docs_.too_short.resize(end, 0);
+  if (options_.main_text && options_.containment > 0) docs_.site.resize(end);
   if (method().keeps_sets(options_)) batch.sets.resize(n);
   if (counting_) {
     batch.prepared.resize(n);
@@ -517,7 +531,7 @@ void DedupJob::SignDocument(Batch& batch, Worker& worker, size_t i) {
   const size_t k = static_cast<size_t>(options_.num_perm);
   const bool rows = method().signs_rows();
   // main_text with containment: the site keys the containment rule
-  // compares, written here (launch sized them).
+  // compares, written here (StartBatch sized them).
   const bool sites = options_.main_text && options_.containment > 0;
   const size_t doc = batch.first + i;
   const absl::Span<uint32_t> row =
@@ -860,24 +874,9 @@ absl::Status DedupJob::SignPass() {
     Batch* batch = std::exchange(signing, nullptr);
     return StoreBatch(*batch);
   };
-  auto launch = [&](Batch& batch) -> absl::Status {
-    // Room for the batch's outputs, sized while no worker runs.
-    const size_t end = batch.first + batch.size;
-    if (method().signs_rows()) {
-      batch.rows.resize(batch.size * static_cast<size_t>(options_.num_perm));
-      if (spill_ != nullptr) {
-        docs_.set_offset.resize(end);
-        docs_.set_count.resize(end);
-      }
-      if (EstimatesContainment()) docs_.set_size.resize(end);
-    } else {
-      docs_.keys.resize(end);
-    }
-    if (options_.min_words > 0) docs_.too_short.resize(end, 0);
-    if (options_.main_text && options_.containment > 0) docs_.site.resize(end);
+  auto launch = [&](Batch& batch) {
     StartBatch(batch, workers, pool);
     signing = &batch;
-    return absl::OkStatus();
   };
   auto flush = [&]() -> absl::Status {
     Batch& batch = batches[current];
@@ -893,7 +892,7 @@ absl::Status DedupJob::SignPass() {
       pool.Finish();
       signed_batch = std::exchange(signing, nullptr);
     }
-    if (auto s = launch(batch); !s.ok()) return s;
+    launch(batch);
     if (signed_batch != nullptr) {
       if (auto s = StoreBatch(*signed_batch); !s.ok()) return s;
     }
