@@ -16,6 +16,9 @@
 namespace neardup {
 namespace {
 
+// The default shingle size (ShingleOptions::n), hashed by its own loop.
+constexpr size_t kDefaultWordShingle = 5;
+
 // XXH3 of `count` token hashes laid out as little-endian 8-byte words.
 inline uint64_t HashTokenRun(const uint64_t* tokens, size_t count,
                              uint64_t seed) {
@@ -25,6 +28,18 @@ inline uint64_t HashTokenRun(const uint64_t* tokens, size_t count,
     uint64_t swapped[kMaxShingleSize];
     for (size_t i = 0; i < count; ++i) swapped[i] = __builtin_bswap64(tokens[i]);
     return XXH3_64bits_withSeed(swapped, count * sizeof(uint64_t), seed);
+  }
+}
+
+// out[i] = the hash of tokens[i .. i + n), for each whole run of n tokens.
+// With n a constant (kN > 0), the compiler picks XXH3's path for the
+// length once, outside the loop; kN 0 reads n at run time.
+template <size_t kN>
+void HashTokenRuns(const uint64_t* tokens, size_t count, size_t n,
+                   uint64_t seed, uint64_t* out) {
+  if constexpr (kN > 0) n = kN;
+  for (size_t i = 0; i + n <= count; ++i) {
+    out[i] = HashTokenRun(tokens + i, n, seed);
   }
 }
 
@@ -96,9 +111,11 @@ void Shingler::HashNormalized(std::string_view normalized,
     return;
   }
   hashes->resize(tokens - n + 1);
-  uint64_t* out = hashes->data();
-  for (size_t i = 0; i + n <= tokens; ++i) {
-    out[i] = HashTokenRun(token_hashes_.data() + i, n, seed);
+  if (n == kDefaultWordShingle) {
+    HashTokenRuns<kDefaultWordShingle>(token_hashes_.data(), tokens, n, seed,
+                                       hashes->data());
+  } else {
+    HashTokenRuns<0>(token_hashes_.data(), tokens, n, seed, hashes->data());
   }
 }
 
