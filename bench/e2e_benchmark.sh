@@ -28,9 +28,11 @@
 # /usr/bin/time -v when it exists. Peak memory comes from stats.json
 # (peak_rss_bytes) and from /usr/bin/time ("Maximum resident set size").
 #
-# Targets (report only): time(neardup) <= 3 x time(wc -w); peak memory under
-# 1 GB per million documents at 112 permutations; time and memory growing
-# linearly from 100 MB to 1 GB.
+# Targets (report only; issue 16): time(neardup) <= 1.1 x time(wc -w); peak
+# memory at most 500 MB per million documents at the defaults; time and
+# memory growing linearly from 100 MB to 1 GB. Beside them, for reference:
+# wc -w's time plus that of writing the file once (cat > copy), and
+# neardup's against it.
 
 set -euo pipefail
 
@@ -198,16 +200,22 @@ for r in rows:
         r["t"] / r["wc"], mb(r["rss"]),
         "%.1f" % mb(r["maxrss"]) if r["maxrss"] else "-", mb(per_m)))
 print()
-print("targets (report only):")
+print("targets (report only; issue 16):")
 for r in rows:
     ratio = r["t"] / r["wc"]
     per_m = (r["maxrss"] or r["rss"]) / r["read"] * 1e6
-    print("  %-5s time(neardup) / time(wc -w) <= 3      %6.2fx   %s" % (
-        r["size"], ratio, "met" if ratio <= 3 else "MISSED"))
-    print("  %-5s peak memory per million docs < 1 GB  %6.0f MB  %s" % (
-        r["size"], mb(per_m), "met" if per_m < 1e9 else
-        "MISSED" if r["read"] >= 100000 else
-        "over, but %d documents: the fixed part of the memory dominates" % r["read"]))
+    print("  %-5s time(neardup) / time(wc -w) <= 1.1    %6.2fx   %s" % (
+        r["size"], ratio, "met" if ratio <= 1.1 else "MISSED"))
+    # The target is at a million documents; below, the fixed part of the
+    # memory weighs on the figure (see the estimate at a million below).
+    print("  %-5s peak memory per million docs <= 500 MB %5.0f MB  %s" % (
+        r["size"], mb(per_m), ("met" if per_m <= 500e6 else "MISSED")
+        if r["read"] >= 1000000 else
+        "(%d documents: fixed memory included)" % r["read"]))
+    # For reference: reading the file as wc -w does, then writing it once
+    # (cat > copy), in the same run; a job on more cores may overlap them.
+    print("  %-5s   (wc -w + cat > copy) / wc -w          %6.2fx   (neardup / that %.2fx)" % (
+        r["size"], (r["wc"] + r["cp"]) / r["wc"], r["t"] / (r["wc"] + r["cp"])))
 if len(rows) >= 2:
     a, b = rows[0], rows[-1]
     size_ratio = b["bytes"] / a["bytes"]
@@ -245,8 +253,9 @@ if len(rows) >= 2:
     slope = (b["rss"] - a["rss"]) / (b["read"] - a["read"]) * 1e6
     print("  marginal memory     %.0f MB per million documents ((RSS %s - RSS %s) / (docs %s - docs %s)),"
           % (mb(slope), b["size"], a["size"], b["size"], a["size"]))
-    print("                      so about %.0f MB at one million documents" % (
-        mb(a["rss"] + slope * (1e6 - a["read"]) / 1e6)))
+    at_million = a["rss"] + slope * (1e6 - a["read"]) / 1e6
+    print("                      so about %.0f MB at one million documents (target <= 500 MB: %s)" % (
+        mb(at_million), "met" if at_million <= 500e6 else "MISSED"))
 print()
 for r in rows:
     print("stages of the best %s run (stats.json seconds): %s" % (r["size"], r["stages"]))
