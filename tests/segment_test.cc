@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 #include "neardup/text.h"
 #include "tests/test_util.h"
+#include "text/utf8_internal.h"
 
 namespace neardup {
 namespace {
@@ -648,14 +649,26 @@ TEST(SplitWordsTest, RandomTextMatchesReference) {
       {"\xE3\x80\x82", kSeparator}, {"\xE2\x80\x8D", kSeparator},
       {"\xFF", kSeparator}, {"\xC3", kSeparator}, {"\x80", kSeparator},
       {"\xED\xA0\x80", kSeparator}};
+  // The ASCII pieces: texts made mostly of them have 64-byte stretches
+  // of ASCII, which ForEachWord splits by their masks.
+  std::vector<size_t> ascii;
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    if (static_cast<unsigned char>(pieces[i].bytes[0]) < 0x80) {
+      ascii.push_back(i);
+    }
+  }
   Rng rng(404);
   for (int iter = 0; iter < 5000; ++iter) {
     std::string text;
     std::vector<TextSpan> want;
     bool open = false;
-    const int n = static_cast<int>(rng.Uniform(40));
+    // Short texts, and texts of a few hundred bytes that are mostly ASCII.
+    const bool long_text = iter % 2 == 1;
+    const int n = static_cast<int>(rng.Uniform(long_text ? 200 : 40));
     for (int k = 0; k < n; ++k) {
-      const Piece& p = pieces[rng.Uniform(pieces.size())];
+      const Piece& p = long_text && rng.Uniform(20) != 0
+                           ? pieces[ascii[rng.Uniform(ascii.size())]]
+                           : pieces[rng.Uniform(pieces.size())];
       const size_t begin = text.size();
       text += p.bytes;
       switch (p.kind) {
@@ -684,6 +697,63 @@ TEST(SplitWordsTest, RandomTextMatchesReference) {
     }
     ASSERT_EQ(SplitWords(text), want)
         << Escape(text) << " got " << Show(text, SplitWords(text));
+  }
+}
+
+// ForEachWord splits 64 bytes of ASCII by their masks and anything else
+// code point by code point: every prefix of texts whose ASCII stretches,
+// words, singles, marks and ill-formed bytes fall on each side of those
+// 64-byte steps gives the words of the code point splitter.
+TEST(SplitWordsTest, MaskedAsciiStepsGiveTheCodePointSplittersWords) {
+  auto words = [](std::string_view text, bool masked) {
+    std::vector<TextSpan> out;
+    auto add = [&](size_t b, size_t e) { out.push_back({b, e}); };
+    if (masked) {
+      internal::ForEachWord(text.data(), text.size(), add);
+    } else {
+      internal::ForEachWordByCodePoint(text.data(), text.size(), add);
+    }
+    return out;
+  };
+  const std::vector<std::string> other = {
+      "\xC3\xA9", "e\xCC\x81", "\xCC\x81", "\xE4\xB8\xAD", "\xE0\xB8\x81",
+      "\xF0\x9F\x98\x80", "\xC2\xA0", "\xE2\x80\x99", "\xFF", "\x80", "\xC3"};
+  // Each of them at each place around the first 64-byte step, between
+  // ASCII words, with ASCII after it for the next steps.
+  const std::string ascii_words = "ab cd 123 e f gh ijklm n o pq rs tu vw x";
+  for (const std::string& o : other) {
+    for (size_t at = 0; at < 70; ++at) {
+      for (const char before : {'a', ' '}) {
+        const std::string text = std::string(at, before) + o + ascii_words +
+                                 ascii_words + ascii_words + ascii_words;
+        ASSERT_EQ(words(text, true), words(text, false))
+            << Escape(o) << " after " << at << " of '" << before << "'";
+      }
+    }
+  }
+  Rng rng(64);
+  for (int iter = 0; iter < 40; ++iter) {
+    std::string text;
+    while (text.size() < 600) {
+      const uint64_t r = rng.Uniform(100);
+      if (r < 55) {  // an ASCII word of 1 to 80 letters and digits
+        const size_t len = 1 + rng.Uniform(rng.Uniform(4) == 0 ? 80 : 9);
+        for (size_t k = 0; k < len; ++k) {
+          text += "aZ09xq"[rng.Uniform(6)];
+        }
+      } else if (r < 85) {  // ASCII separators
+        text += " .,\n\t-'"[rng.Uniform(7)];
+      } else if (r < 95 - iter) {  // fewer of the others as iter grows
+        text += other[rng.Uniform(other.size())];
+      } else {
+        text += ' ';
+      }
+    }
+    for (size_t n = 0; n <= text.size(); ++n) {
+      const std::string_view prefix(text.data(), n);
+      ASSERT_EQ(words(prefix, true), words(prefix, false))
+          << "iteration " << iter << ", prefix " << n << ": " << Escape(prefix);
+    }
   }
 }
 

@@ -150,20 +150,25 @@ inline size_t SkipAsciiWordBytes(const unsigned char* p, size_t i, size_t n) {
   return i;
 }
 
-// Calls f(begin, end) for each word of text[0 .. n) (see SplitWords), in
-// order. Linear time, no allocation.
+// The word splitter's state between two calls of WordSplitStep.
+struct WordSplitState {
+  enum { kNone, kInWord, kInSingle } in = kNone;
+  size_t start = 0;  // where the word or single in progress started
+};
+
+// The word splitter, code point by code point: goes on from position i
+// (a code point boundary) in state *s, calling f(begin, end) for each word
+// that ends, until it reaches `stop` or more (the next boundary). Returns
+// where it stopped.
 template <typename F>
-inline void ForEachWord(const char* text, size_t n, F&& f) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text);
-  enum { kNone, kInWord, kInSingle } state = kNone;
-  size_t start = 0;
-  size_t i = 0;
-  while (i < n) {
+inline size_t WordSplitStep(const unsigned char* p, size_t n, size_t i,
+                            size_t stop, WordSplitState* s, F& f) {
+  while (i < stop) {
     WordClass cls;
     int len = 1;
     if (p[i] < 0x80) {
       cls = AsciiWordClass(p[i]);
-      if (cls == WordClass::kWord && state == kInWord) {
+      if (cls == WordClass::kWord && s->in == WordSplitState::kInWord) {
         // The common case: inside an ASCII word.
         i = SkipAsciiWordBytes(p, i + 1, n);
         continue;
@@ -175,31 +180,118 @@ inline void ForEachWord(const char* text, size_t n, F&& f) {
     }
     switch (cls) {
       case WordClass::kWord:
-        if (state == kInSingle) f(start, i);
-        if (state != kInWord) {
-          start = i;
-          state = kInWord;
+        if (s->in == WordSplitState::kInSingle) f(s->start, i);
+        if (s->in != WordSplitState::kInWord) {
+          s->start = i;
+          s->in = WordSplitState::kInWord;
         }
         break;
       case WordClass::kMark:
-        if (state == kNone) {
-          start = i;
-          state = kInWord;
+        if (s->in == WordSplitState::kNone) {
+          s->start = i;
+          s->in = WordSplitState::kInWord;
         }
         break;
       case WordClass::kSingle:
-        if (state != kNone) f(start, i);
-        start = i;
-        state = kInSingle;
+        if (s->in != WordSplitState::kNone) f(s->start, i);
+        s->start = i;
+        s->in = WordSplitState::kInSingle;
         break;
       case WordClass::kSeparator:
-        if (state != kNone) f(start, i);
-        state = kNone;
+        if (s->in != WordSplitState::kNone) f(s->start, i);
+        s->in = WordSplitState::kNone;
         break;
     }
     i += len;
   }
-  if (state != kNone) f(start, n);
+  return i;
+}
+
+#if defined(__SSE2__)
+// Bit k of *word: p[k] is an ASCII letter or digit; of *high: p[k] >= 0x80;
+// for k in [0, 64).
+inline void AsciiWordMasks64(const unsigned char* p, uint64_t* word,
+                             uint64_t* high) {
+  *word = 0;
+  *high = 0;
+  for (int k = 0; k < 4; ++k) {
+    const __m128i v =
+        _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    *word |= static_cast<uint64_t>(static_cast<uint32_t>(
+                 _mm_movemask_epi8(AsciiAlnumMask(v))))
+             << (16 * k);
+    *high |= static_cast<uint64_t>(static_cast<uint32_t>(_mm_movemask_epi8(v)))
+             << (16 * k);
+  }
+}
+
+// WordSplitStep over the 64 ASCII bytes at i, whose letters and digits are
+// the bits of `word`: there the words are the runs of set bits, found a
+// word at a time (no branch per byte).
+template <typename F>
+inline void WordSplitAscii64(size_t i, uint64_t word, WordSplitState* s,
+                             F& f) {
+  // Any byte ends a single: a letter or digit starts a word after it.
+  if (s->in == WordSplitState::kInSingle) {
+    f(s->start, i);
+    s->in = WordSplitState::kNone;
+  }
+  const uint64_t carry = s->in == WordSplitState::kInWord ? 1 : 0;
+  const uint64_t before = (word << 1) | carry;  // bit k: byte k - 1 in a word
+  uint64_t starts = word & ~before;
+  uint64_t ends = ~word & before;  // bit k: a word ended just before byte k
+  if (s->in == WordSplitState::kInWord) {
+    if (ends == 0) return;  // every byte a letter or digit: it goes on
+    f(s->start, i + static_cast<size_t>(__builtin_ctzll(ends)));
+    ends &= ends - 1;
+    s->in = WordSplitState::kNone;
+  }
+  while (starts != 0) {
+    const size_t begin = i + static_cast<size_t>(__builtin_ctzll(starts));
+    starts &= starts - 1;
+    if (ends == 0) {  // the last word goes on into the next bytes
+      s->start = begin;
+      s->in = WordSplitState::kInWord;
+      return;
+    }
+    f(begin, i + static_cast<size_t>(__builtin_ctzll(ends)));
+    ends &= ends - 1;
+  }
+}
+#endif
+
+// Calls f(begin, end) for each word of text[0 .. n) (see SplitWords), in
+// order. Linear time, no allocation. 64 bytes that are all ASCII are split
+// by their masks (WordSplitAscii64), any others code point by code point;
+// the words are the same either way.
+template <typename F>
+inline void ForEachWord(const char* text, size_t n, F&& f) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text);
+  WordSplitState s;
+  size_t i = 0;
+#if defined(__SSE2__)
+  while (i + 64 <= n) {
+    uint64_t word, high;
+    AsciiWordMasks64(p + i, &word, &high);
+    if (high != 0) {
+      i = WordSplitStep(p, n, i, i + 64, &s, f);
+      continue;
+    }
+    WordSplitAscii64(i, word, &s, f);
+    i += 64;
+  }
+#endif
+  WordSplitStep(p, n, i, n, &s, f);
+  if (s.in != WordSplitState::kNone) f(s.start, n);
+}
+
+// ForEachWord without the 64-byte path: the definition, for tests.
+template <typename F>
+inline void ForEachWordByCodePoint(const char* text, size_t n, F&& f) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text);
+  WordSplitState s;
+  WordSplitStep(p, n, 0, n, &s, f);
+  if (s.in != WordSplitState::kNone) f(s.start, n);
 }
 
 // Appends the sentences of one line (SplitLines: no line terminator inside)
