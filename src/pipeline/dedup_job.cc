@@ -1056,16 +1056,34 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
     constexpr uint8_t kSkip = 0xFF;     // joined (or too short) at the start
     constexpr uint8_t kCompare = 0x7F;  // to be compared
     verdicts.assign(pairs.size(), kSkip);
+    // A pair's remembered verdict is anywhere in a table of two slots a
+    // document: fetched kAhead pairs ahead (the loop waited on it).
+    constexpr size_t kAhead = 16;
     for (size_t i = 0; i < pairs.size(); ++i) {
+      if (i + kAhead < pairs.size()) {
+        refused.Prefetch(pairs[i + kAhead].first, pairs[i + kAhead].second);
+      }
       const DocPair& p = pairs[i];
       if (!TooShort(p) && sets.Find(p.first) != sets.Find(p.second)) {
         const uint8_t known = refused.Find(p.first, p.second);
         verdicts[i] = known != internal::PairVerdicts::kUnknown ? known : kCompare;
       }
     }
+    // The signatures of a pair are anywhere in memory: their offsets are
+    // fetched kOffsetsAhead pairs ahead, their records kRecordsAhead.
+    constexpr size_t kOffsetsAhead = 16, kRecordsAhead = 8;
+    const bool prefetch = m.signs_rows();
     pool.ParallelFor(
         pairs.size(),
         [&](int, size_t i) {
+          if (prefetch && i + kOffsetsAhead < pairs.size()) {
+            const DocPair& far = pairs[i + kOffsetsAhead];
+            docs_.signatures.PrefetchOffset(far.first);
+            docs_.signatures.PrefetchOffset(far.second);
+            const DocPair& near = pairs[i + kRecordsAhead];
+            docs_.signatures.PrefetchRecord(near.first);
+            docs_.signatures.PrefetchRecord(near.second);
+          }
           if (verdicts[i] != kCompare) return;
           thread_local std::vector<uint32_t> row_a, row_b;
           const internal::Likeness like =

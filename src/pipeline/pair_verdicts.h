@@ -51,6 +51,12 @@ class PairVerdicts {
     return static_cast<uint8_t>((slot & 0xFF) - 1);
   }
 
+  // Hints that (a, b) will be looked up or remembered soon: fetches its
+  // slot.
+  void Prefetch(uint32_t a, uint32_t b) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[Mix(a, b) >> (64 - bits_)]);
+  }
+
   // Remembers `verdict` (not kUnknown) for (a, b); a pair with a >= b is
   // not remembered.
   void Remember(uint32_t a, uint32_t b, uint8_t verdict) {
