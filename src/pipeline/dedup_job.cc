@@ -80,6 +80,14 @@ constexpr uint64_t kLoadBlocks = 8;
 // The counter's near-duplicate bands: 4 a document with long lines, in a
 // hash set.
 constexpr uint64_t kBandBytesPerDoc = 4 * 16;
+// The index stage's verdict byte of a pair to compare on the threads, and
+// of one joined (or too short) when its group started.
+constexpr uint8_t kComparePair = 0x7F;
+constexpr uint8_t kSkipPair = 0xFF;
+// How many pairs ahead the index stage fetches what a pair's comparison
+// reads: remembered verdicts and signature offsets this far, signature
+// records half as far.
+constexpr size_t kFetchAhead = 16;
 
 // Per-document facts kept from the sign pass to the end.
 struct Documents {
@@ -213,6 +221,21 @@ class DedupJob : internal::JobBase<DedupOptions, DedupStats> {
   absl::Status WriteSet(size_t doc, const std::vector<uint64_t>& set);
   std::vector<Worker> MakeWorkers();
   absl::Status Index(DisjointSets& sets);
+  // Index's comparisons on the threads, the first step: for each pair of
+  // a group, kSkipPair when joined (or too short) as the group starts, the
+  // verdict `refused` remembers, or kComparePair.
+  void FindPairsToCompare(absl::Span<const DocPair> pairs, DisjointSets& sets,
+                          const internal::PairVerdicts& refused,
+                          std::vector<uint8_t>* verdicts);
+  // Fetches the signature offsets of the documents of `next` and the
+  // records of those of `soon`, pairs to compare a few steps from now (a
+  // pair's signatures are anywhere in memory).
+  void PrefetchSignatures(const DocPair& next, const DocPair& soon) const {
+    docs_.signatures.PrefetchOffset(next.first);
+    docs_.signatures.PrefetchOffset(next.second);
+    docs_.signatures.PrefetchRecord(soon.first);
+    docs_.signatures.PrefetchRecord(soon.second);
+  }
   void JoinUnverified(const DocPair& p, DisjointSets& sets);
   void CountVerdict(size_t bin, bool join);
   // How alike documents a and b are. Fails only when a shingle set cannot
@@ -1018,6 +1041,27 @@ void DedupJob::CountVerdict(size_t bin, bool join) {
   ++(join ? stats_.pairs_accepted : stats_.pairs_refused)[bin];
 }
 
+void DedupJob::FindPairsToCompare(absl::Span<const DocPair> pairs,
+                                  DisjointSets& sets,
+                                  const internal::PairVerdicts& refused,
+                                  std::vector<uint8_t>* verdicts) {
+  verdicts->assign(pairs.size(), kSkipPair);
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    // The remembered verdict is anywhere in a table of two slots a
+    // document (this loop waited on it): fetched ahead.
+    if (i + kFetchAhead < pairs.size()) {
+      refused.Prefetch(pairs[i + kFetchAhead].first,
+                       pairs[i + kFetchAhead].second);
+    }
+    const DocPair& p = pairs[i];
+    if (!TooShort(p) && sets.Find(p.first) != sets.Find(p.second)) {
+      const uint8_t known = refused.Find(p.first, p.second);
+      (*verdicts)[i] =
+          known != internal::PairVerdicts::kUnknown ? known : kComparePair;
+    }
+  }
+}
+
 absl::Status DedupJob::Index(DisjointSets& sets) {
   const auto start = Clock::now();
   const internal::SimilarityMethod& m = method();
@@ -1053,38 +1097,16 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
   // Kept from group to group: a group takes a few milliseconds.
   internal::WorkerPool pool(verify_on_threads ? options_.threads : 1);
   auto compare_on_threads = [&](absl::Span<const DocPair> pairs) {
-    constexpr uint8_t kSkip = 0xFF;     // joined (or too short) at the start
-    constexpr uint8_t kCompare = 0x7F;  // to be compared
-    verdicts.assign(pairs.size(), kSkip);
-    // A pair's remembered verdict is anywhere in a table of two slots a
-    // document: fetched kAhead pairs ahead (the loop waited on it).
-    constexpr size_t kAhead = 16;
-    for (size_t i = 0; i < pairs.size(); ++i) {
-      if (i + kAhead < pairs.size()) {
-        refused.Prefetch(pairs[i + kAhead].first, pairs[i + kAhead].second);
-      }
-      const DocPair& p = pairs[i];
-      if (!TooShort(p) && sets.Find(p.first) != sets.Find(p.second)) {
-        const uint8_t known = refused.Find(p.first, p.second);
-        verdicts[i] = known != internal::PairVerdicts::kUnknown ? known : kCompare;
-      }
-    }
-    // The signatures of a pair are anywhere in memory: their offsets are
-    // fetched kOffsetsAhead pairs ahead, their records kRecordsAhead.
-    constexpr size_t kOffsetsAhead = 16, kRecordsAhead = 8;
+    FindPairsToCompare(pairs, sets, refused, &verdicts);
     const bool prefetch = m.signs_rows();
     pool.ParallelFor(
         pairs.size(),
         [&](int, size_t i) {
-          if (prefetch && i + kOffsetsAhead < pairs.size()) {
-            const DocPair& far = pairs[i + kOffsetsAhead];
-            docs_.signatures.PrefetchOffset(far.first);
-            docs_.signatures.PrefetchOffset(far.second);
-            const DocPair& near = pairs[i + kRecordsAhead];
-            docs_.signatures.PrefetchRecord(near.first);
-            docs_.signatures.PrefetchRecord(near.second);
+          if (prefetch && i + kFetchAhead < pairs.size()) {
+            PrefetchSignatures(pairs[i + kFetchAhead],
+                               pairs[i + kFetchAhead / 2]);
           }
-          if (verdicts[i] != kCompare) return;
+          if (verdicts[i] != kComparePair) return;
           thread_local std::vector<uint32_t> row_a, row_b;
           const internal::Likeness like =
               m.Compare(Ref(pairs[i].first, &row_a),
