@@ -890,16 +890,16 @@ absl::Status DedupJob::SignPass() {
   // ceiling, an interrupt) finishes the batch being signed.
   internal::WorkerPool pool(static_cast<int>(workers.size()));
   Batch* signing = nullptr;  // started, not yet stored
+  // Finishes signing the batch being signed; returns it (null: none).
+  auto finish = [&]() -> Batch* {
+    if (signing == nullptr) return nullptr;
+    pool.Finish();
+    return std::exchange(signing, nullptr);
+  };
   // Finishes the batch being signed and stores it.
   auto complete = [&]() -> absl::Status {
-    if (signing == nullptr) return absl::OkStatus();
-    pool.Finish();
-    Batch* batch = std::exchange(signing, nullptr);
-    return StoreBatch(*batch);
-  };
-  auto launch = [&](Batch& batch) {
-    StartBatch(batch, workers, pool);
-    signing = &batch;
+    Batch* batch = finish();
+    return batch != nullptr ? StoreBatch(*batch) : absl::OkStatus();
   };
   auto flush = [&]() -> absl::Status {
     Batch& batch = batches[current];
@@ -911,11 +911,11 @@ absl::Status DedupJob::SignPass() {
     if (counting_) {
       if (auto s = complete(); !s.ok()) return s;
       lines_bytes_ = lines_.bytes() + line_counts_.held_bytes();
-    } else if (signing != nullptr) {
-      pool.Finish();
-      signed_batch = std::exchange(signing, nullptr);
+    } else {
+      signed_batch = finish();
     }
-    launch(batch);
+    StartBatch(batch, workers, pool);
+    signing = &batch;
     if (signed_batch != nullptr) {
       if (auto s = StoreBatch(*signed_batch); !s.ok()) return s;
     }

@@ -46,7 +46,7 @@ class PairVerdicts {
   uint8_t Find(uint32_t a, uint32_t b) const {
     if (slots_.empty() || a >= b) return kUnknown;
     const uint64_t mixed = Mix(a, b);
-    const uint64_t slot = slots_[mixed >> (64 - bits_)];
+    const uint64_t slot = slots_[SlotOf(mixed)];
     if (slot == 0 || (slot >> 8) != Rest(mixed)) return kUnknown;
     return static_cast<uint8_t>((slot & 0xFF) - 1);
   }
@@ -54,7 +54,7 @@ class PairVerdicts {
   // Hints that (a, b) will be looked up or remembered soon: fetches its
   // slot.
   void Prefetch(uint32_t a, uint32_t b) const {
-    if (!slots_.empty()) __builtin_prefetch(&slots_[Mix(a, b) >> (64 - bits_)]);
+    if (!slots_.empty()) __builtin_prefetch(&slots_[SlotOf(Mix(a, b))]);
   }
 
   // Remembers `verdict` (not kUnknown) for (a, b); a pair with a >= b is
@@ -62,7 +62,7 @@ class PairVerdicts {
   void Remember(uint32_t a, uint32_t b, uint8_t verdict) {
     if (slots_.empty() || a >= b || verdict == kUnknown) return;
     const uint64_t mixed = Mix(a, b);
-    slots_[mixed >> (64 - bits_)] = (Rest(mixed) << 8) | (verdict + 1u);
+    slots_[SlotOf(mixed)] = (Rest(mixed) << 8) | (verdict + 1u);
   }
 
  private:
@@ -74,6 +74,9 @@ class PairVerdicts {
   // name exactly one pair.
   static uint64_t Mix(uint32_t a, uint32_t b) {
     return ((uint64_t{a} << 32) | b) * 0x9E3779B97F4A7C15ull;
+  }
+  size_t SlotOf(uint64_t mixed) const {
+    return static_cast<size_t>(mixed >> (64 - bits_));
   }
   uint64_t Rest(uint64_t mixed) const {
     return mixed & ((uint64_t{1} << (64 - bits_)) - 1);
