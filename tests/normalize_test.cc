@@ -17,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "neardup/text.h"
 #include "tests/test_util.h"
+#include "text/normalize_internal.h"
 
 namespace neardup {
 namespace {
@@ -826,6 +827,71 @@ TEST(NormalizePropertyTest, RandomRunningTextMatchesReference) {
       if (!s.empty() && s.back() == ' ' && rng.Uniform(2) == 0) s.pop_back();
       if (!MatchesReference(n, s)) break;
     }
+  }
+}
+
+// The collapsing ASCII path's two kernels, from every kind of state the
+// full path can leave (an empty or a written output, a space pending or
+// not, a segment started anywhere), on running text whose stops fall at
+// every position of a 16-byte step and on the last bytes of the text: the
+// same bytes written, the same stop and the same state. The output buffer
+// has exactly the room the kernels may assume, so a store past it is a
+// heap overflow under the sanitizers.
+TEST(CollapseAsciiTest, VectorKernelMatchesByteLoop) {
+  const internal::CollapseAsciiFn fast = internal::FastCollapseAscii();
+  if (fast == nullptr) GTEST_SKIP() << "no vector kernel on this CPU";
+  static const std::vector<std::string> stops = {
+      ",",        ". ",           "  ",           "\n",          "-",
+      "'",        "\t",           "\x0B",         "\x7F",         "(\"",
+      "\xC3\xA9", "\xE2\x80\x99", "\xE2\x80\x94", "\xE2\x80\xA6", "\xC2\xA0",
+      "\xE2\x80", "\xC2",         "\xCC\x81",     "\r\n",         " \xE2\x80\x9C"};
+  static const char kWordBytes[] =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  Rng rng(0xC0114E5E);
+  for (int iter = 0; iter < 20000; ++iter) {
+    std::string text;
+    const int words = static_cast<int>(rng.Uniform(24));
+    for (int w = 0; w < words; ++w) {
+      const int length = 1 + static_cast<int>(rng.Uniform(12));
+      for (int k = 0; k < length; ++k) {
+        text += kWordBytes[rng.Uniform(sizeof(kWordBytes) - 1)];
+      }
+      text += rng.Uniform(4) == 0 ? stops[rng.Uniform(stops.size())] : " ";
+    }
+    if (rng.Uniform(3) == 0 && !text.empty()) text.pop_back();
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    const size_t n = text.size();
+    const size_t start = n == 0 ? 0 : rng.Uniform(n + 1);
+    internal::CollapseOptions options;
+    options.fold = rng.Uniform(4) != 0;
+    options.zero = rng.Uniform(4) != 0;
+    internal::CollapseState entry;
+    // What the full path leaves: kept bytes, never a trailing space.
+    entry.len = rng.Uniform(3) == 0 ? 0 : 1 + rng.Uniform(20);
+    entry.pending = rng.Uniform(2) == 0;
+    entry.seg_in = start;
+    entry.seg_out = entry.len;
+    entry.seg_pending = entry.pending;
+    std::vector<char> want(entry.len + (n - start) + 1, 'x');
+    std::vector<char> got = want;
+    internal::CollapseState want_state = entry;
+    internal::CollapseState got_state = entry;
+    const size_t want_stop =
+        internal::CollapseAscii(p, n, start, options, &want_state, want.data());
+    const size_t got_stop = fast(p, n, start, options, &got_state, got.data());
+    const std::string context = "text \"" + Escape(text) + "\" from " +
+                                std::to_string(start) + ", len " +
+                                std::to_string(entry.len) + ", pending " +
+                                std::to_string(entry.pending);
+    ASSERT_EQ(got_stop, want_stop) << context;
+    ASSERT_EQ(got_state.len, want_state.len) << context;
+    ASSERT_EQ(std::string(got.data(), got_state.len),
+              std::string(want.data(), want_state.len))
+        << context;
+    ASSERT_EQ(got_state.pending, want_state.pending) << context;
+    ASSERT_EQ(got_state.seg_in, want_state.seg_in) << context;
+    ASSERT_EQ(got_state.seg_out, want_state.seg_out) << context;
+    ASSERT_EQ(got_state.seg_pending, want_state.seg_pending) << context;
   }
 }
 

@@ -15,12 +15,10 @@
 #include <string_view>
 
 #include "neardup/text.h"
+#include "text/normalize_internal.h"
 #include "text/utf8_internal.h"
 #include "utf8proc.h"
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
 
 namespace neardup {
 namespace {
@@ -216,21 +214,6 @@ void Normalizer::NormalizeSegment(std::string_view segment) {
   for (utf8proc_ssize_t k = 0; k < count; ++k) EmitCodepoint(codepoints_[k]);
 }
 
-// Returns the length of the common typographic separator at p[i] (’ ‘ “ ”
-// – — … and NBSP), or 0. Under the default options each of them becomes a
-// space, and none takes part in a canonical composition, so like ASCII
-// whitespace they end a segment: words with curly apostrophes stay on the
-// fast path.
-static int TypographicSeparatorAt(const unsigned char* p, size_t n,
-                                  size_t i) {
-  if (p[i] == 0xC2) return (i + 1 < n && p[i + 1] == 0xA0) ? 2 : 0;
-  if (p[i] != 0xE2 || i + 2 >= n || p[i + 1] != 0x80) return 0;
-  const unsigned char c = p[i + 2];
-  return ((c >= 0x93 && c <= 0x94) || (c >= 0x98 && c <= 0x9D) || c == 0xA6)
-             ? 3
-             : 0;
-}
-
 size_t Normalizer::AsciiRun(const unsigned char* p, size_t n, size_t i,
                             size_t* seg_in, size_t* seg_out,
                             bool* seg_pending) {
@@ -257,134 +240,29 @@ size_t Normalizer::AsciiRun(const unsigned char* p, size_t n, size_t i,
   return i;
 }
 
-#if defined(__SSE2__)
-namespace {
-
-// What WordsChunk found in 16 bytes.
-struct Chunk {
-  __m128i mapped;   // the bytes as the table maps them (spaces stay)
-  uint32_t spaces;  // bit k: byte k is ' '
-  // Bit k: byte k is neither a letter, a digit nor a space, or is the
-  // second of two spaces.
-  uint32_t stops;
-};
-
-// Classifies p[0..15] for the fast path of AsciiRunCollapsing: ASCII
-// letters and digits with single ' ' between them are written one byte for
-// one byte. `fold` and `zero`: 0xFF when case folding and
-// digits_to_zero are on.
-inline Chunk WordsChunk(const unsigned char* p, __m128i fold, __m128i zero) {
-  const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  const __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
-  // Signed compares: bytes >= 0x80 are negative and fall outside.
-  const __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
-                                      _mm_cmplt_epi8(lower, _mm_set1_epi8('z' + 1)));
-  const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-                                      _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
-  const __m128i space = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
-  const __m128i ok = _mm_or_si128(_mm_or_si128(alpha, digit), space);
-  Chunk c;
-  c.spaces = static_cast<uint32_t>(_mm_movemask_epi8(space));
-  c.stops = (~static_cast<uint32_t>(_mm_movemask_epi8(ok)) & 0xFFFF) |
-            ((c.spaces & (c.spaces >> 1)) << 1);
-  // Upper case letters lose their case (alpha and bit 0x20 clear).
-  const __m128i upper = _mm_andnot_si128(_mm_cmpeq_epi8(_mm_and_si128(v, _mm_set1_epi8(0x20)),
-                                                        _mm_set1_epi8(0x20)),
-                                         alpha);
-  __m128i mapped = _mm_or_si128(v, _mm_and_si128(_mm_and_si128(upper, fold),
-                                                 _mm_set1_epi8(0x20)));
-  const __m128i zeroed = _mm_and_si128(digit, zero);
-  mapped = _mm_or_si128(_mm_andnot_si128(zeroed, mapped),
-                        _mm_and_si128(zeroed, _mm_set1_epi8('0')));
-  c.mapped = mapped;
-  return c;
-}
-
-}  // namespace
-#endif
-
-// The ASCII loop for collapse_whitespace && punctuation_to_space, without
-// data-dependent branches: a kept byte writes an optional space and itself,
-// anything else only sets the pending space. Also steps over the
-// typographic separators. Under these options the kept ASCII bytes are
-// exactly the letters and digits, so 16 bytes of words with single spaces
-// between them (most of a running text) are written 16 at a time.
+// The collapsing ASCII path (normalize_internal.h), on the kernel the CPU
+// allows.
 size_t Normalizer::AsciiRunCollapsing(const unsigned char* p, size_t n,
                                       size_t i, size_t* seg_in,
                                       size_t* seg_out, bool* seg_pending) {
-  char* o = out_->data();
-  size_t len = out_len_;
-  size_t pending = pending_space_;
-  size_t s_in = *seg_in, s_out = *seg_out;
-  size_t s_pending = *seg_pending;
-#if defined(__SSE2__)
-  const __m128i fold = _mm_set1_epi8(options_.case_fold ? -1 : 0);
-  const __m128i zero = _mm_set1_epi8(options_.digits_to_zero ? -1 : 0);
-#endif
-  for (;;) {
-#if defined(__SSE2__)
-    // The output never runs ahead of what is left of the input (Normalize
-    // and Reserve keep room for n - i + 1 more bytes, a pending space
-    // included): a 16-byte store at o + len stays inside it.
-    while (i + 16 <= n) {
-      const Chunk c = WordsChunk(p + i, fold, zero);
-      uint32_t stops = c.stops;
-      // A leading space collapses into a pending one, or is dropped at
-      // the start of the output.
-      if ((c.spaces & 1) && (pending || len == 0)) stops |= 1;
-      const size_t take = stops == 0 ? 16 : static_cast<size_t>(__builtin_ctz(stops));
-      if (take == 0) break;
-      if (pending && len != 0) o[len++] = ' ';
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(o + len), c.mapped);
-      const uint32_t spaces = c.spaces & ((1u << take) - 1);
-      if (spaces != 0) {
-        // The last space ends the segment; every byte before it is out.
-        const size_t last = 31 - static_cast<size_t>(__builtin_clz(spaces));
-        s_in = i + last + 1;
-        s_out = len + last;
-        s_pending = 1;
-      }
-      // A trailing space stays pending, not written.
-      pending = (spaces >> (take - 1)) & 1;
-      len += take - pending;
-      i += take;
-      if (take < 16) break;
-    }
-    // Byte by byte: the byte that stopped the fast path (then the fast
-    // path again), or the last 15 bytes.
-    const size_t stop = i + 16 <= n ? i + 1 : n;
-#else
-    const size_t stop = n;
-#endif
-    for (; i < stop; ++i) {
-      const unsigned char c = p[i];
-      if (c >= 0x80) break;
-      const size_t keep = ascii_class_[c] == kKeep;
-      const size_t whitespace = ascii_class_[c] == kWhitespace;
-      o[len] = ' ';
-      len += keep & pending & (len != 0);
-      o[len] = ascii_map_[c];
-      len += keep;
-      pending = keep ^ 1;
-      s_in = whitespace ? i + 1 : s_in;
-      s_out = whitespace ? len : s_out;
-      s_pending = whitespace ? 1 : s_pending;
-    }
-    if (i >= n) break;
-    if (p[i] < 0x80) continue;  // stopped at `stop`: the fast path again
-    const int sep = TypographicSeparatorAt(p, n, i);
-    if (sep == 0) break;
-    pending = 1;
-    i += sep;
-    s_in = i;
-    s_out = len;
-    s_pending = 1;
-  }
-  out_len_ = len;
-  pending_space_ = pending != 0;
-  *seg_in = s_in;
-  *seg_out = s_out;
-  *seg_pending = s_pending != 0;
+  static const internal::CollapseAsciiFn collapse =
+      internal::FastCollapseAscii() != nullptr ? internal::FastCollapseAscii()
+                                               : internal::CollapseAscii;
+  internal::CollapseState state;
+  state.len = out_len_;
+  state.pending = pending_space_;
+  state.seg_in = *seg_in;
+  state.seg_out = *seg_out;
+  state.seg_pending = *seg_pending;
+  internal::CollapseOptions options;
+  options.fold = options_.case_fold;
+  options.zero = options_.digits_to_zero;
+  i = collapse(p, n, i, options, &state, out_->data());
+  out_len_ = state.len;
+  pending_space_ = state.pending;
+  *seg_in = state.seg_in;
+  *seg_out = state.seg_out;
+  *seg_pending = state.seg_pending;
   return i;
 }
 
@@ -419,7 +297,7 @@ size_t Normalizer::Normalize(std::string_view text, std::string* out) {
     pending_space_ = seg_pending;
     size_t end = i;
     while (end < n && !internal::IsAsciiSpace(p[end]) &&
-           !(fast_separators_ && TypographicSeparatorAt(p, n, end) > 0)) {
+           !(fast_separators_ && internal::TypographicSeparatorAt(p, n, end) > 0)) {
       ++end;
     }
     size_t piece = seg_in;
@@ -459,6 +337,57 @@ size_t Normalizer::Normalize(std::string_view text, std::string* out) {
   out_ = nullptr;
   return invalid;
 }
+
+namespace internal {
+
+size_t CollapseAscii(const unsigned char* p, size_t n, size_t i,
+                     CollapseOptions options, CollapseState* state,
+                     char* out) {
+  CollapseState s = *state;
+  // Without data-dependent branches: a kept byte writes an optional space
+  // and itself, anything else only makes the space pending.
+  for (;;) {
+    for (; i < n; ++i) {
+      const unsigned char c = p[i];
+      if (c >= 0x80) break;
+      const unsigned char lower = c | 0x20;
+      const bool alpha = lower >= 'a' && lower <= 'z';
+      const bool digit = c >= '0' && c <= '9';
+      const bool whitespace = IsAsciiSpace(c);
+      const size_t keep = alpha || digit;
+      out[s.len] = ' ';
+      s.len += keep & s.pending & (s.len != 0);
+      out[s.len] = static_cast<char>(
+          alpha && options.fold ? lower : (digit && options.zero ? '0' : c));
+      s.len += keep;
+      s.pending = keep == 0;
+      s.seg_in = whitespace ? i + 1 : s.seg_in;
+      s.seg_out = whitespace ? s.len : s.seg_out;
+      s.seg_pending = whitespace ? true : s.seg_pending;
+    }
+    if (i >= n) break;
+    const int separator = TypographicSeparatorAt(p, n, i);
+    if (separator == 0) break;
+    s.pending = true;
+    i += static_cast<size_t>(separator);
+    s.seg_in = i;
+    s.seg_out = s.len;
+    s.seg_pending = true;
+  }
+  *state = s;
+  return i;
+}
+
+CollapseAsciiFn FastCollapseAscii() {
+#if defined(NEARDUP_X86_KERNELS)
+  if (__builtin_cpu_supports("ssse3") && __builtin_cpu_supports("popcnt")) {
+    return CollapseAsciiSsse3;
+  }
+#endif
+  return nullptr;
+}
+
+}  // namespace internal
 
 std::string Normalize(std::string_view text, const NormalizeOptions& options) {
   Normalizer normalizer(options);
