@@ -1,6 +1,7 @@
 // Tests for UTF-8 validation and repair (IsValidUtf8, FindInvalidUtf8,
 // RepairUtf8) against the maximal-subpart policy documented in text.h.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -412,6 +413,36 @@ TEST(Utf8Test, RandomStringsMatchReference) {
           s.push_back(static_cast<char>(0x80 + rng.Uniform(64)));
           break;
       }
+    }
+    const RefResult r = RefRepair(s);
+    ASSERT_EQ(IsValidUtf8(s), r.count == 0) << Escape(s);
+    ASSERT_EQ(FindInvalidUtf8(s), r.first_invalid) << Escape(s);
+    ASSERT_EQ(RepairUtf8(s, &out), r.count) << Escape(s);
+    ASSERT_EQ(out, r.repaired) << Escape(s);
+  }
+}
+
+// Texts of 64 bytes and more are first checked by the vector validator:
+// running text of a few hundred bytes, valid or with one piece of damage
+// anywhere (at every offset of the first vectors, and at random), is judged
+// as the reference judges it, and an error is found at its offset.
+TEST(Utf8Test, LongTextsMatchReference) {
+  static const std::vector<std::string> valid = {
+      "word ", "caf\xC3\xA9 ", "\xE2\x80\x99", "\xE4\xB8\xAD\xE6\x96\x87",
+      "\xF0\x9F\x98\x80", "\xCC\x81", "Zebra. "};
+  static const std::vector<std::string> bad = {
+      "\x80", "\xFF", "\xC3", "\xE2\x82", "\xED\xA0\x80", "\xF4\x90\x80\x80",
+      "\xC0\xAF", "\xF0\x9F\x98"};
+  Rng rng(0x10C6F00D);
+  std::string out;
+  for (int iter = 0; iter < 6000; ++iter) {
+    std::string s;
+    const size_t want = 64 + rng.Uniform(400);
+    while (s.size() < want) s += valid[rng.Uniform(valid.size())];
+    if (iter % 3 != 0) {
+      const size_t at = iter < 2000 ? static_cast<size_t>(iter) % 140
+                                    : rng.Uniform(s.size() + 1);
+      s.insert(std::min(at, s.size()), bad[rng.Uniform(bad.size())]);
     }
     const RefResult r = RefRepair(s);
     ASSERT_EQ(IsValidUtf8(s), r.count == 0) << Escape(s);
