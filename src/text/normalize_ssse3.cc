@@ -112,61 +112,72 @@ size_t CollapseAsciiSsse3(const unsigned char* p, size_t n, size_t i,
   // space was pending on entry); its space, if due, is written already.
   bool after_separator = s.pending;
   if (s.pending && s.len != 0) out[s.len++] = ' ';
+  // Consumes the first `take` bytes of `c`, their output packed at `dest`.
+  // s.seg_out counts a space written ahead until the end (see there).
+  auto step = [&](const Classes& c, size_t take, char* dest) {
+    const uint32_t in = take == 16 ? 0xFFFF : (1u << take) - 1;
+    const uint32_t keep = c.keep & in;
+    const uint32_t follows_kept =
+        (keep << 1) | ((after_separator || s.len == 0) ? 0u : 1u);
+    const uint32_t emit = keep | (~keep & in & follows_kept);
+    const uint32_t whitespace = c.whitespace & in;
+    if (whitespace != 0) {
+      // The segment starts after the last whitespace byte.
+      const int last = 31 - __builtin_clz(whitespace);
+      s.seg_in = i + static_cast<size_t>(last) + 1;
+      s.seg_out =
+          s.len + static_cast<size_t>(_mm_popcnt_u32(emit & ((2u << last) - 1)));
+      s.seg_pending = true;
+    }
+    if (take != 0) after_separator = ((keep >> (take - 1)) & 1) == 0;
+    const size_t count = Pack(c.bytes, emit, dest);
+    return count;
+  };
   // The output never runs ahead of what is left of the input (room for
   // n - i + 1 bytes on entry, one of them for the space just written), so
   // a 16-byte store at out + s.len stays inside it while 16 bytes are left.
   while (i < n) {
     const size_t left = n - i;
-    __m128i v;
+    size_t take;
     if (left >= 16) {
-      v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      const Classes c = Classify(
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)), fold,
+          zero);
+      // Most steps are 16 ASCII bytes: a branch the CPU predicts, so the
+      // next load does not wait for this one's classes.
+      if (c.high == 0) {
+        s.len += step(c, 16, out + s.len);
+        i += 16;
+        continue;
+      }
+      take = static_cast<size_t>(__builtin_ctz(c.high));
+      s.len += step(c, take, out + s.len);
     } else {
       alignas(16) unsigned char tail[16] = {};
       std::memcpy(tail, p + i, left);
-      v = _mm_load_si128(reinterpret_cast<const __m128i*>(tail));
-    }
-    const Classes c = Classify(v, fold, zero);
-    // The bytes before the first non-ASCII one (or the end).
-    const uint32_t stop = left >= 16 ? c.high : c.high | (1u << left);
-    const size_t take = stop == 0 ? 16 : static_cast<size_t>(__builtin_ctz(stop));
-    const uint32_t in = (1u << take) - 1;
-    const uint32_t keep = c.keep & in;
-    const uint32_t follows_kept =
-        (keep << 1) | ((after_separator || s.len == 0) ? 0u : 1u);
-    const uint32_t emit = keep | (~keep & in & follows_kept);
-    const size_t before = s.len;
-    if (left >= 16) {
-      s.len += Pack(c.bytes, emit, out + s.len);
-    } else {
+      const Classes c = Classify(
+          _mm_load_si128(reinterpret_cast<const __m128i*>(tail)), fold, zero);
+      take = static_cast<size_t>(__builtin_ctz(c.high | (1u << left)));
       char packed[16];
-      const size_t count = Pack(c.bytes, emit, packed);
+      const size_t count = step(c, take, packed);
       std::memcpy(out + s.len, packed, count);
       s.len += count;
     }
-    const uint32_t whitespace = c.whitespace & in;
-    if (whitespace != 0) {
-      // The segment starts after the last whitespace byte; the output
-      // then held what was written up to it, less a space written ahead.
-      const int last = 31 - __builtin_clz(whitespace);
-      size_t seg_out =
-          before + static_cast<size_t>(_mm_popcnt_u32(emit & ((2u << last) - 1)));
-      if (seg_out != 0 && out[seg_out - 1] == ' ') --seg_out;
-      s.seg_in = i + static_cast<size_t>(last) + 1;
-      s.seg_out = seg_out;
-      s.seg_pending = true;
-    }
-    if (take != 0) after_separator = ((keep >> (take - 1)) & 1) == 0;
     i += take;
-    if (take == 16 || i >= n) continue;
+    if (i >= n) break;
     const int separator = TypographicSeparatorAt(p, n, i);
     if (separator == 0) break;
     if (!after_separator && s.len != 0) out[s.len++] = ' ';
     after_separator = true;
     i += static_cast<size_t>(separator);
     s.seg_in = i;
-    s.seg_out = s.len != 0 && out[s.len - 1] == ' ' ? s.len - 1 : s.len;
+    s.seg_out = s.len;
     s.seg_pending = true;
   }
+  // The segment's output ends before a space written ahead (kept bytes are
+  // never ' '; on entry s.seg_out was taken where the output ended in a
+  // kept byte, so this leaves it as it was).
+  if (s.seg_out != 0 && out[s.seg_out - 1] == ' ') --s.seg_out;
   // Take back a space written ahead of a kept byte that never came.
   s.pending = after_separator;
   if (after_separator && s.len != 0 && out[s.len - 1] == ' ') --s.len;
