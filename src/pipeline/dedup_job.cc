@@ -118,8 +118,16 @@ struct Documents {
   std::string_view Id(size_t i) const { return ids.Id(i); }
 };
 
+// A batch is handed to the workers once it holds this many bytes of text or
+// this many documents.
+constexpr size_t kBatchBytes = size_t{8} << 20;
+constexpr size_t kBatchDocs = 4096;
+
 // A batch of documents read by the main thread and signed by the workers.
 struct Batch {
+  // Sized for a whole batch from the start (kBatchSlackBytes).
+  Batch() { arena.reserve(kBatchBytes + internal::kBatchSlackBytes); }
+
   size_t first = 0;  // document number of Text(0)
   size_t size = 0;   // documents
   // The texts one after another (one buffer reused from batch to batch:
@@ -733,8 +741,6 @@ absl::Status DedupJob::SignMainTexts() {
     }
   }
   Batch& batch = r.batch;
-  constexpr size_t kBatchBytes = size_t{8} << 20;
-  constexpr size_t kBatchDocs = 4096;
   size_t doc = 0, batch_bytes = 0;
   uint64_t bytes_read = 0, done = 0;
   auto add = [&](size_t, const Record& record) -> absl::Status {
@@ -881,8 +887,6 @@ absl::Status DedupJob::SignPass() {
   }
   // The main thread reads batch k + 1 while the pool's other threads sign
   // batch k, then signs with them what is left of it (WorkerPool).
-  constexpr size_t kBatchBytes = size_t{8} << 20;
-  constexpr size_t kBatchDocs = 4096;
   Batch batches[2];
   int current = 0;
   uint64_t bytes_read = 0;

@@ -415,6 +415,7 @@ class OutputSink {
 class OwnedRecords {
  public:
   size_t size() const { return offsets_.size(); }
+  void Reserve(size_t bytes) { bytes_.reserve(bytes); }
   // Copies r's bytes; its views are valid after Seal.
   void Add(const Record& r) {
     records_.push_back(r);
@@ -462,7 +463,9 @@ class OwnedRecords {
 class RewriteBatch {
  public:
   RewriteBatch(OutputSink* sink, const RewriteOptions& options)
-      : sink_(sink), options_(options) {}
+      : sink_(sink), options_(options) {
+    for (Buffer& b : buffers_) b.owned.Reserve(options.batch_bytes + kBatchSlackBytes);
+  }
   absl::Status StartFile(size_t f, InputFormat format, Compression compression) {
     Buffer& b = buffers_[current_];
     b.events.push_back({Event::kStart, f, format, compression, 0});
@@ -919,7 +922,7 @@ void LineCountBatch::Add(std::string_view text, std::string_view site) {
   part.sites.append(site);
   part.site_ends.push_back(part.sites.size());
   bytes_ += text.size();
-  if (bytes_ >= (size_t{8} << 20)) Launch();
+  if (bytes_ >= kPartBytes) Launch();
 }
 
 void LineCountBatch::Launch() {

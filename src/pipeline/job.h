@@ -188,6 +188,14 @@ using PrepareBatchFn =
 // 2 * batch_records apart); two calls of `prepare` never overlap.
 using RejectionFn =
     std::function<absl::Status(size_t file, const Rejection& rejection)>;
+
+// The jobs' batch buffers (texts copied one after another) are sized for a
+// whole batch plus this much from the start: grown by doubling they would
+// take new pages at each step (each a page fault, in a virtual machine one
+// that can cost ten microseconds and more) and copy what they held. Only
+// the pages the texts fill are ever touched.
+inline constexpr size_t kBatchSlackBytes = size_t{1} << 20;
+
 struct RewriteOptions {
   PrepareBatchFn prepare;
   size_t batch_bytes = size_t{8} << 20;
@@ -333,11 +341,14 @@ class LineCountBatch {
       : counter_(counter),
         store_(store),
         prepare_(std::move(prepare)),
-        pool_(threads) {}
+        pool_(threads) {
+    for (Part& part : parts_) part.texts.reserve(kPartBytes + kBatchSlackBytes);
+  }
   LineCountBatch(const LineCountBatch&) = delete;
   LineCountBatch& operator=(const LineCountBatch&) = delete;
-  // Adds a document; starts counting the batch once it holds 8 MiB.
+  // Adds a document; starts counting the batch once it holds kPartBytes.
   void Add(std::string_view text, std::string_view site);
+  static constexpr size_t kPartBytes = size_t{8} << 20;
   // Prepares and counts what is left and waits until every document is
   // counted. Call before LineCounter::Finish.
   void Flush();
