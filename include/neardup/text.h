@@ -118,6 +118,9 @@ class Normalizer {
  private:
   enum : uint8_t { kKeep = 0, kSpace = 1, kWhitespace = 2, kNonAscii = 3 };
 
+  // Normalize on text that is well-formed; returns false, with *out
+  // undefined, when it meets an ill-formed sequence.
+  bool NormalizeWellFormed(std::string_view text, std::string* out);
   void NormalizeSegment(std::string_view segment);
   void EmitCodepoint(int32_t cp);
   void EmitSpace(char literal);

@@ -172,7 +172,7 @@ void Normalizer::NormalizeSegment(std::string_view segment) {
     compose_options = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
   }
   if (options_.case_fold) decompose_options |= UTF8PROC_CASEFOLD;
-  // The segment is valid UTF-8 here (Normalize repairs first).
+  // The segment is valid UTF-8 here (NormalizeWellFormed checked it).
   const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(segment.data());
   if (codepoints_.size() < segment.size() + 8) {
     codepoints_.resize(segment.size() * 2 + 8);
@@ -267,11 +267,19 @@ size_t Normalizer::AsciiRunCollapsing(const unsigned char* p, size_t n,
 }
 
 size_t Normalizer::Normalize(std::string_view text, std::string* out) {
-  size_t invalid = 0;
-  if (!IsValidUtf8(text)) {
-    invalid = RepairUtf8(text, &repaired_);
-    text = repaired_;
-  }
+  if (NormalizeWellFormed(text, out)) return 0;
+  const size_t invalid = RepairUtf8(text, &repaired_);
+  NormalizeWellFormed(repaired_, out);  // a repaired text is well-formed
+  return invalid;
+}
+
+// The ASCII paths take only ASCII bytes and whole typographic separators,
+// so the text is well-formed UTF-8 iff what is left of each segment the
+// full path takes (from its first non-ASCII byte on) is: only that is
+// checked (most text is valid, and most of it ASCII). A segment cannot end
+// inside a well-formed sequence (it ends before ASCII whitespace or a
+// separator's lead byte), so checking it alone decides.
+bool Normalizer::NormalizeWellFormed(std::string_view text, std::string* out) {
   out_ = out;
   out_len_ = 0;
   pending_space_ = false;
@@ -299,6 +307,10 @@ size_t Normalizer::Normalize(std::string_view text, std::string* out) {
     while (end < n && !internal::IsAsciiSpace(p[end]) &&
            !(fast_separators_ && internal::TypographicSeparatorAt(p, n, end) > 0)) {
       ++end;
+    }
+    if (!IsValidUtf8(text.substr(i, end - i))) {
+      out_ = nullptr;
+      return false;  // repaired first, then normalized again
     }
     size_t piece = seg_in;
     while (piece < end) {
@@ -335,7 +347,7 @@ size_t Normalizer::Normalize(std::string_view text, std::string* out) {
   }
   out->resize(out_len_);
   out_ = nullptr;
-  return invalid;
+  return true;
 }
 
 namespace internal {
