@@ -800,6 +800,25 @@ TEST(NormalizePropertyTest, RandomAsciiMatchesReference) {
   }
 }
 
+// Appends up to max_words - 1 words of 1 to max_length ASCII letters and
+// digits, each followed by one of `stops` one time in stop_one_in, else by
+// a space.
+void AppendRunningText(Rng& rng, const std::vector<std::string>& stops,
+                       int max_words, int max_length, int stop_one_in,
+                       std::string* text) {
+  static const char kWordBytes[] =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  const int words = static_cast<int>(rng.Uniform(max_words));
+  for (int w = 0; w < words; ++w) {
+    const int length = 1 + static_cast<int>(rng.Uniform(max_length));
+    for (int k = 0; k < length; ++k) {
+      *text += kWordBytes[rng.Uniform(sizeof(kWordBytes) - 1)];
+    }
+    *text += rng.Uniform(stop_one_in) == 0 ? stops[rng.Uniform(stops.size())]
+                                           : " ";
+  }
+}
+
 // Running text: words of ASCII letters (some capitals) and digits with
 // single spaces, now and then a mark of punctuation, two spaces, a leading
 // or trailing space, an accented word or a typographic separator. The
@@ -809,21 +828,13 @@ TEST(NormalizePropertyTest, RandomRunningTextMatchesReference) {
   static const std::vector<std::string> stops = {
       ",", ". ", "  ", "\n", "-", "'", "\t", "caf\xC3\xA9", "\xE2\x80\x99",
       "\xE2\x80\x94", "\xC2\xA0", "E\xCC\x81", "\xEF\xAC\x81", "\r\n"};
-  static const char kWordBytes[] =
-      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   Rng rng(0x5111D);
   for (const NormalizeOptions& options : PropertyOptionSets()) {
     Normalizer n(options);
     for (int iter = 0; iter < 3000; ++iter) {
       std::string s = rng.Uniform(4) == 0 ? " " : "";
-      const int words = static_cast<int>(rng.Uniform(30));
-      for (int w = 0; w < words; ++w) {
-        const int length = 1 + static_cast<int>(rng.Uniform(10));
-        for (int k = 0; k < length; ++k) {
-          s += kWordBytes[rng.Uniform(sizeof(kWordBytes) - 1)];
-        }
-        s += rng.Uniform(8) == 0 ? stops[rng.Uniform(stops.size())] : " ";
-      }
+      AppendRunningText(rng, stops, /*max_words=*/30, /*max_length=*/10,
+                        /*stop_one_in=*/8, &s);
       if (!s.empty() && s.back() == ' ' && rng.Uniform(2) == 0) s.pop_back();
       if (!MatchesReference(n, s)) break;
     }
@@ -845,19 +856,11 @@ TEST(CollapseAsciiTest, VectorKernelMatchesByteLoop) {
       "'",        "\t",           "\x0B",         "\x7F",         "(\"",
       "\xC3\xA9", "\xE2\x80\x99", "\xE2\x80\x94", "\xE2\x80\xA6", "\xC2\xA0",
       "\xE2\x80", "\xC2",         "\xCC\x81",     "\r\n",         " \xE2\x80\x9C"};
-  static const char kWordBytes[] =
-      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
   Rng rng(0xC0114E5E);
   for (int iter = 0; iter < 20000; ++iter) {
     std::string text;
-    const int words = static_cast<int>(rng.Uniform(24));
-    for (int w = 0; w < words; ++w) {
-      const int length = 1 + static_cast<int>(rng.Uniform(12));
-      for (int k = 0; k < length; ++k) {
-        text += kWordBytes[rng.Uniform(sizeof(kWordBytes) - 1)];
-      }
-      text += rng.Uniform(4) == 0 ? stops[rng.Uniform(stops.size())] : " ";
-    }
+    AppendRunningText(rng, stops, /*max_words=*/24, /*max_length=*/12,
+                      /*stop_one_in=*/4, &text);
     if (rng.Uniform(3) == 0 && !text.empty()) text.pop_back();
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
     const size_t n = text.size();
