@@ -118,15 +118,10 @@ struct Documents {
   std::string_view Id(size_t i) const { return ids.Id(i); }
 };
 
-// A batch is handed to the workers once it holds this many bytes of text or
-// this many documents.
-constexpr size_t kBatchBytes = size_t{8} << 20;
-constexpr size_t kBatchDocs = 4096;
-
 // A batch of documents read by the main thread and signed by the workers.
 struct Batch {
   // Sized for a whole batch from the start (kBatchSlackBytes).
-  Batch() { arena.reserve(kBatchBytes + internal::kBatchSlackBytes); }
+  Batch() { arena.reserve(internal::kBatchBytes + internal::kBatchSlackBytes); }
 
   size_t first = 0;  // document number of Text(0)
   size_t size = 0;   // documents
@@ -412,7 +407,7 @@ uint64_t DedupJob::EstimatedPeakBytes(uint64_t docs, uint64_t id_bytes,
   const uint64_t threads = static_cast<uint64_t>(options_.threads);
   // Two batches of text, the readers' buffers, the workers' scratch, and
   // once spilled the ids' write buffer.
-  uint64_t bytes = 2 * (uint64_t{8} << 20) + (uint64_t{4} << 20) +
+  uint64_t bytes = 2 * uint64_t{internal::kBatchBytes} + (uint64_t{4} << 20) +
                    threads * (uint64_t{1} << 20) +
                    (spilled ? internal::SpillFile::kAppendBufferBytes : 0);
   // Documents: line (the files are runs), id end, the ids held, and the
@@ -752,7 +747,7 @@ absl::Status DedupJob::SignMainTexts() {
     r.docs.push_back(d);
     batch_bytes += record.text.size();
     Report("resign", ++done, bytes_read);
-    if (batch_bytes >= kBatchBytes || batch.size >= kBatchDocs) {
+    if (batch_bytes >= internal::kBatchBytes || batch.size >= internal::kBatchDocs) {
       batch_bytes = 0;
       return SignMainTextBatch(workers, pool, r);
     }
@@ -964,7 +959,8 @@ absl::Status DedupJob::SignPass() {
       docs_.site.push_back(LineCounter::SiteKey(UrlHost(record.url)));
     }
     batch_bytes += record.text.size();
-    if (batch_bytes >= kBatchBytes || batches[current].size >= kBatchDocs) {
+    if (batch_bytes >= internal::kBatchBytes ||
+        batches[current].size >= internal::kBatchDocs) {
       if (auto s = flush(); !s.ok()) return s;
       batch_bytes = 0;
     }

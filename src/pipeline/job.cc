@@ -922,7 +922,7 @@ void LineCountBatch::Add(std::string_view text, std::string_view site) {
   part.sites.append(site);
   part.site_ends.push_back(part.sites.size());
   bytes_ += text.size();
-  if (bytes_ >= kPartBytes) Launch();
+  if (bytes_ >= kBatchBytes) Launch();
 }
 
 void LineCountBatch::Launch() {

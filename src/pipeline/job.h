@@ -189,6 +189,11 @@ using PrepareBatchFn =
 using RejectionFn =
     std::function<absl::Status(size_t file, const Rejection& rejection)>;
 
+// The jobs hand a batch of documents to their threads once it holds this
+// many bytes of text or this many documents.
+inline constexpr size_t kBatchBytes = size_t{8} << 20;
+inline constexpr size_t kBatchDocs = 4096;
+
 // The jobs' batch buffers (texts copied one after another) are sized for a
 // whole batch plus this much from the start: grown by doubling they would
 // take new pages at each step (each a page fault, in a virtual machine one
@@ -198,8 +203,8 @@ inline constexpr size_t kBatchSlackBytes = size_t{1} << 20;
 
 struct RewriteOptions {
   PrepareBatchFn prepare;
-  size_t batch_bytes = size_t{8} << 20;
-  size_t batch_records = 4096;
+  size_t batch_bytes = kBatchBytes;
+  size_t batch_records = kBatchDocs;
   // JSONL inputs, when a first pass found the documents (`documents` given)
   // and there is no `on_rejection`: the 1-based line in its file of
   // document `doc` (counted across files from 0), as the first pass read
@@ -342,13 +347,12 @@ class LineCountBatch {
         store_(store),
         prepare_(std::move(prepare)),
         pool_(threads) {
-    for (Part& part : parts_) part.texts.reserve(kPartBytes + kBatchSlackBytes);
+    for (Part& part : parts_) part.texts.reserve(kBatchBytes + kBatchSlackBytes);
   }
   LineCountBatch(const LineCountBatch&) = delete;
   LineCountBatch& operator=(const LineCountBatch&) = delete;
-  // Adds a document; starts counting the batch once it holds kPartBytes.
+  // Adds a document; starts counting the batch once it holds kBatchBytes.
   void Add(std::string_view text, std::string_view site);
-  static constexpr size_t kPartBytes = size_t{8} << 20;
   // Prepares and counts what is left and waits until every document is
   // counted. Call before LineCounter::Finish.
   void Flush();

@@ -19,7 +19,6 @@
 #include "text/utf8_internal.h"
 #include "utf8proc.h"
 
-
 namespace neardup {
 namespace {
 
@@ -245,9 +244,10 @@ size_t Normalizer::AsciiRun(const unsigned char* p, size_t n, size_t i,
 size_t Normalizer::AsciiRunCollapsing(const unsigned char* p, size_t n,
                                       size_t i, size_t* seg_in,
                                       size_t* seg_out, bool* seg_pending) {
-  static const internal::CollapseAsciiFn collapse =
-      internal::FastCollapseAscii() != nullptr ? internal::FastCollapseAscii()
-                                               : internal::CollapseAscii;
+  static const internal::CollapseAsciiFn collapse = [] {
+    const internal::CollapseAsciiFn fast = internal::FastCollapseAscii();
+    return fast != nullptr ? fast : internal::CollapseAscii;
+  }();
   internal::CollapseState state;
   state.len = out_len_;
   state.pending = pending_space_;
