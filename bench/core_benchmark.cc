@@ -11,6 +11,8 @@
 //                         word 5-gram hashes): the floor of any method
 //   BM_MinHash/K          Shingler::Hash + MinHasher::Sign, K permutations,
 //                         the widest kernel the CPU has
+//   BM_MinHashDistinct/K  the same with SignCountingDistinct, as the dedup
+//                         job signs at its defaults (containment)
 //   BM_MinHashKernel/k    the same at 112 permutations with kernel k
 //   BM_SimHash64          Shingler::Hash + SimHash
 //   BM_SignOnly/k,
@@ -192,7 +194,11 @@ void BM_Floor(benchmark::State& state) {
 }
 BENCHMARK(BM_Floor);
 
-void RunMinHash(benchmark::State& state, int num_perm, MinHashKernel kernel) {
+// With `distinct`, signs as the dedup job does at its defaults
+// (SignCountingDistinct: containment needs each document's number of
+// distinct shingles).
+void RunMinHash(benchmark::State& state, int num_perm, MinHashKernel kernel,
+                bool distinct = false) {
   absl::StatusOr<MinHasher> hasher =
       MinHasher::Create(MinHashOptions{.num_perm = num_perm}, kernel);
   if (!hasher.ok()) {
@@ -200,8 +206,17 @@ void RunMinHash(benchmark::State& state, int num_perm, MinHashKernel kernel) {
     return;
   }
   std::vector<uint32_t> signature(static_cast<size_t>(num_perm));
+  std::vector<uint64_t> table;
+  size_t count = 0;
   ShingleEachDoc(state, [&](const std::vector<uint64_t>& hashes) {
-    hasher->Sign(hashes, absl::MakeSpan(signature)).IgnoreError();  // fits
+    if (distinct) {
+      hasher->SignCountingDistinct(hashes, absl::MakeSpan(signature), &table,
+                                   &count)
+          .IgnoreError();  // fits
+      benchmark::DoNotOptimize(count);
+    } else {
+      hasher->Sign(hashes, absl::MakeSpan(signature)).IgnoreError();  // fits
+    }
     benchmark::DoNotOptimize(signature.data());
     benchmark::ClobberMemory();
   });
@@ -212,6 +227,13 @@ void BM_MinHash(benchmark::State& state) {
   RunMinHash(state, static_cast<int>(state.range(0)), MinHashKernel::kAuto);
 }
 BENCHMARK(BM_MinHash)->Arg(kDefaultNumPerm)->Arg(256);
+
+// What the dedup job's sign stage computes per document at its defaults.
+void BM_MinHashDistinct(benchmark::State& state) {
+  RunMinHash(state, static_cast<int>(state.range(0)), MinHashKernel::kAuto,
+             /*distinct=*/true);
+}
+BENCHMARK(BM_MinHashDistinct)->Arg(kDefaultNumPerm);
 
 void BM_SimHash64(benchmark::State& state) {
   ShingleEachDoc(state, [](const std::vector<uint64_t>& hashes) {
