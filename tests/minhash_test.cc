@@ -113,7 +113,8 @@ TEST(MinHashTest, SignCountingDistinctCountsEachValueOnce) {
   Rng rng(5);
   std::vector<uint64_t> table;
   for (int k : {1, 8, 12, 16, 24, 32, 112}) {
-    for (const size_t n : {0, 1, 2, 7, 100, 700, 5000}) {
+    // 20000: past 2^16 slots at four per value, the table half full.
+    for (const size_t n : {0, 1, 2, 7, 100, 700, 5000, 20000}) {
       std::vector<uint64_t> values;
       for (size_t i = 0; i < n; ++i) {
         // A small range gives repeats and zeros; equal low bits, long
