@@ -77,8 +77,9 @@ class MinHasher {
   // `shingles` (exact: the size of the set signed, which containment is
   // estimated from). The values are counted during the signing pass over
   // them, with *table as an open-addressing set (grown to a power of two
-  // of at least four times the values, twice past 2^16 slots, and reused: no allocation once it is
-  // large enough). `table` and `distinct` must not be null. Errors as Sign.
+  // of at least four times the values, twice past 2^16 slots, and reused:
+  // no allocation once it is large enough). `table` and `distinct` must
+  // not be null. Errors as Sign.
   absl::Status SignCountingDistinct(absl::Span<const uint64_t> shingles,
                                     absl::Span<uint32_t> out,
                                     std::vector<uint64_t>* table,
