@@ -1117,7 +1117,13 @@ absl::Status DedupJob::Index(DisjointSets& sets) {
   };
   auto judge = [&](absl::Span<const DocPair> pairs) -> absl::Status {
     if (verify_on_threads) compare_on_threads(pairs);
+    // Compared here, one after another: their signatures fetched ahead as
+    // compare_on_threads fetches them.
+    const bool prefetch = !verify_on_threads && m.signs_rows();
     for (size_t i = 0; i < pairs.size(); ++i) {
+      if (prefetch && i + kFetchAhead < pairs.size()) {
+        PrefetchSignatures(pairs[i + kFetchAhead], pairs[i + kFetchAhead / 2]);
+      }
       const DocPair& p = pairs[i];
       ++stats_.candidate_pairs;
       if (TooShort(p)) continue;

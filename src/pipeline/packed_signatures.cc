@@ -165,11 +165,18 @@ void PackedSignatures::GetRange(size_t begin, size_t end, size_t first,
                                 size_t count, uint32_t* out) const {
   assert(begin <= end && end <= size() && first + count <= num_perm_);
   // Each record found from its offset, not from the record before: the
-  // loads do not wait for one another.
-  constexpr size_t kAhead = 8;  // records fetched ahead of the one read
+  // loads do not wait for one another. Fetched ahead in two steps: the
+  // record's first line (its width byte) 2 * kAhead records ahead, then,
+  // with that width at hand, the line that holds values [first, ...)
+  // kAhead ahead (at about 3 bytes a value, against the 4 a guess without
+  // the width would take: a line too far in the later bands).
+  constexpr size_t kAhead = 8;
   for (size_t doc = begin; doc < end; ++doc, out += count) {
-    if (doc + kAhead < end)
-      __builtin_prefetch(Record(doc + kAhead) + first * 4);
+    if (doc + 2 * kAhead < end) __builtin_prefetch(Record(doc + 2 * kAhead));
+    if (doc + kAhead < end) {
+      const uint8_t* ahead = Record(doc + kAhead);
+      __builtin_prefetch(ahead + 1 + first * ahead[0] / 8);
+    }
     const uint8_t* record = Record(doc);
     UnpackAny(record + 1, record[0], first, count, out);
   }
