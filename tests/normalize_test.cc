@@ -841,16 +841,8 @@ TEST(NormalizePropertyTest, RandomRunningTextMatchesReference) {
   }
 }
 
-// The collapsing ASCII path's two kernels, from every kind of state the
-// full path can leave (an empty or a written output, a space pending or
-// not, a segment started anywhere), on running text whose stops fall at
-// every position of a 16-byte step and on the last bytes of the text: the
-// same bytes written, the same stop and the same state. The output buffer
-// has exactly the room the kernels may assume, so a store past it is a
-// heap overflow under the sanitizers.
-TEST(CollapseAsciiTest, VectorKernelMatchesByteLoop) {
-  const internal::CollapseAsciiFn fast = internal::FastCollapseAscii();
-  if (fast == nullptr) GTEST_SKIP() << "no vector kernel on this CPU";
+// The body of CollapseAsciiTest.VectorKernelMatchesByteLoop for one kernel.
+void ExpectCollapseMatchesByteLoop(internal::CollapseAsciiFn fast) {
   static const std::vector<std::string> stops = {
       ",",        ". ",           "  ",           "\n",          "-",
       "'",        "\t",           "\x0B",         "\x7F",         "(\"",
@@ -859,8 +851,11 @@ TEST(CollapseAsciiTest, VectorKernelMatchesByteLoop) {
   Rng rng(0xC0114E5E);
   for (int iter = 0; iter < 20000; ++iter) {
     std::string text;
-    AppendRunningText(rng, stops, /*max_words=*/24, /*max_length=*/12,
-                      /*stop_one_in=*/4, &text);
+    // Half the texts long with few stops: whole 64-byte steps.
+    const bool long_runs = rng.Uniform(2) == 0;
+    AppendRunningText(rng, stops, /*max_words=*/long_runs ? 90 : 24,
+                      /*max_length=*/12, /*stop_one_in=*/long_runs ? 30 : 4,
+                      &text);
     if (rng.Uniform(3) == 0 && !text.empty()) text.pop_back();
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
     const size_t n = text.size();
@@ -895,6 +890,26 @@ TEST(CollapseAsciiTest, VectorKernelMatchesByteLoop) {
     ASSERT_EQ(got_state.seg_in, want_state.seg_in) << context;
     ASSERT_EQ(got_state.seg_out, want_state.seg_out) << context;
     ASSERT_EQ(got_state.seg_pending, want_state.seg_pending) << context;
+  }
+}
+
+// Each vector kernel of the collapsing ASCII path (16 and 64 bytes at a
+// time, as the CPU allows) against the byte loop, from every kind of state
+// the full path can leave (an empty or a written output, a space pending or
+// not, a segment started anywhere), on running text whose stops fall at
+// every position of a 16- or 64-byte step and on the last bytes of the
+// text: the same bytes written, the same stop and the same state. The
+// output buffer has exactly the room the kernels may assume, so a store
+// past it is a heap overflow under the sanitizers.
+TEST(CollapseAsciiTest, VectorKernelMatchesByteLoop) {
+  const std::vector<internal::CollapseAsciiFn> kernels =
+      internal::VectorCollapseKernels();
+  if (kernels.empty()) GTEST_SKIP() << "no vector kernel on this CPU";
+  for (size_t k = 0; k < kernels.size(); ++k) {
+    SCOPED_TRACE("kernel " + std::to_string(k) + " of " +
+                 std::to_string(kernels.size()) + ", widest first");
+    ExpectCollapseMatchesByteLoop(kernels[k]);
+    if (HasFatalFailure()) return;
   }
 }
 

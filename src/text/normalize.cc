@@ -390,13 +390,23 @@ size_t CollapseAscii(const unsigned char* p, size_t n, size_t i,
   return i;
 }
 
-CollapseAsciiFn FastCollapseAscii() {
+std::vector<CollapseAsciiFn> VectorCollapseKernels() {
+  std::vector<CollapseAsciiFn> kernels;
 #if defined(NEARDUP_X86_KERNELS)
   if (__builtin_cpu_supports("ssse3") && __builtin_cpu_supports("popcnt")) {
-    return CollapseAsciiSsse3;
+    if (__builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512vbmi2")) {
+      kernels.push_back(CollapseAsciiAvx512);
+    }
+    kernels.push_back(CollapseAsciiSsse3);
   }
 #endif
-  return nullptr;
+  return kernels;
+}
+
+CollapseAsciiFn FastCollapseAscii() {
+  const std::vector<CollapseAsciiFn> kernels = VectorCollapseKernels();
+  return kernels.empty() ? nullptr : kernels.front();
 }
 
 }  // namespace internal

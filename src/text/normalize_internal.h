@@ -6,6 +6,7 @@
 #define NEARDUP_TEXT_NORMALIZE_INTERNAL_H_
 
 #include <cstddef>
+#include <vector>
 
 namespace neardup::internal {
 
@@ -62,7 +63,17 @@ size_t CollapseAsciiSsse3(const unsigned char* p, size_t n, size_t i,
                           CollapseOptions options, CollapseState* state,
                           char* out);
 
-// CollapseAsciiSsse3 where the build and the CPU have it, else nullptr.
+// 64 bytes at a time, then CollapseAsciiSsse3 for the last bytes (fewer
+// than 64); needs AVX-512 BW and VBMI2 besides what CollapseAsciiSsse3
+// needs, and exists only in x86-64 builds.
+size_t CollapseAsciiAvx512(const unsigned char* p, size_t n, size_t i,
+                           CollapseOptions options, CollapseState* state,
+                           char* out);
+
+// The vector kernels the build and the CPU have, widest first (none: empty).
+std::vector<CollapseAsciiFn> VectorCollapseKernels();
+
+// The first of VectorCollapseKernels(), else nullptr.
 CollapseAsciiFn FastCollapseAscii();
 
 }  // namespace neardup::internal

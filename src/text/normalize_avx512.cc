@@ -1,0 +1,124 @@
+// The normalizer's collapsing ASCII path, 64 bytes at a time (AVX-512 BW
+// and VBMI2; chosen at run time).
+//
+// The same rule as the 16-byte kernel (normalize_ssse3.cc): the space due
+// before a kept byte is written ahead, at the first separator after a
+// letter or digit, so each 64 bytes are one mask (keep byte k if it is a
+// letter or digit, or a separator whose predecessor is one), and the kept
+// bytes are packed by one VPCOMPRESSB into a register. The last bytes of a
+// text, fewer than 64, go to the 16-byte kernel.
+
+#include "text/normalize_internal.h"
+
+#if defined(NEARDUP_X86_KERNELS)
+#include <immintrin.h>
+
+#include <cstdint>
+
+namespace neardup::internal {
+namespace {
+
+// What 64 bytes hold, as bit k for byte k.
+struct Classes {
+  __m512i bytes;  // letters and digits mapped, everything else ' '
+  uint64_t keep;  // letters and digits
+  uint64_t whitespace;
+  uint64_t high;  // bytes >= 0x80
+};
+
+inline Classes Classify(__m512i v, CollapseOptions options) {
+  const __m512i lower = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
+  // Unsigned compares: bytes >= 0x80 (and their `lower`) fall outside.
+  const __mmask64 alpha =
+      _mm512_cmpge_epu8_mask(lower, _mm512_set1_epi8('a')) &
+      _mm512_cmple_epu8_mask(lower, _mm512_set1_epi8('z'));
+  const __mmask64 digit = _mm512_cmpge_epu8_mask(v, _mm512_set1_epi8('0')) &
+                          _mm512_cmple_epu8_mask(v, _mm512_set1_epi8('9'));
+  const __mmask64 whitespace =
+      _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(' ')) |
+      (_mm512_cmpge_epu8_mask(v, _mm512_set1_epi8('\t')) &
+       _mm512_cmple_epu8_mask(v, _mm512_set1_epi8('\r')));
+  // A letter becomes `lower` under fold, a digit '0' under zero.
+  __m512i mapped = v;
+  if (options.fold) mapped = _mm512_mask_mov_epi8(mapped, alpha, lower);
+  if (options.zero) {
+    mapped = _mm512_mask_mov_epi8(mapped, digit, _mm512_set1_epi8('0'));
+  }
+  Classes c;
+  c.keep = alpha | digit;
+  c.bytes = _mm512_mask_mov_epi8(_mm512_set1_epi8(' '), c.keep, mapped);
+  c.whitespace = whitespace;
+  c.high = _mm512_movepi8_mask(v);
+  return c;
+}
+
+}  // namespace
+
+size_t CollapseAsciiAvx512(const unsigned char* p, size_t n, size_t i,
+                           CollapseOptions options, CollapseState* state,
+                           char* out) {
+  CollapseState s = *state;
+  // As in CollapseAsciiSsse3: the last byte consumed was a separator (or
+  // the space was pending on entry); its space, if due, is written already.
+  bool after_separator = s.pending;
+  if (s.pending && s.len != 0) out[s.len++] = ' ';
+  // Consumes the first `take` (<= 64) bytes of `c`, their output packed at
+  // `dest` (64 bytes stored); returns how many it wrote.
+  auto step = [&](const Classes& c, size_t take, char* dest) {
+    const uint64_t in = take == 64 ? ~uint64_t{0} : (uint64_t{1} << take) - 1;
+    const uint64_t keep = c.keep & in;
+    const uint64_t follows_kept =
+        (keep << 1) | ((after_separator || s.len == 0) ? 0u : 1u);
+    const uint64_t emit = keep | (~keep & in & follows_kept);
+    const uint64_t whitespace = c.whitespace & in;
+    if (whitespace != 0) {
+      // The segment starts after the last whitespace byte (2 << 63 is 0:
+      // every bit).
+      const int last = 63 - __builtin_clzll(whitespace);
+      s.seg_in = i + static_cast<size_t>(last) + 1;
+      s.seg_out = s.len + static_cast<size_t>(__builtin_popcountll(
+                              emit & ((uint64_t{2} << last) - 1)));
+      s.seg_pending = true;
+    }
+    if (take != 0) after_separator = ((keep >> (take - 1)) & 1) == 0;
+    _mm512_storeu_si512(dest, _mm512_maskz_compress_epi8(emit, c.bytes));
+    return static_cast<size_t>(__builtin_popcountll(emit));
+  };
+  // The output never runs ahead of what is left of the input (room for
+  // n - i + 1 bytes on entry, one of them for the space just written), so
+  // a 64-byte store at out + s.len stays inside it while 64 bytes are left.
+  bool stopped = false;  // at a byte that needs the full path
+  while (n - i >= 64) {
+    const Classes c = Classify(_mm512_loadu_si512(p + i), options);
+    if (c.high == 0) {
+      s.len += step(c, 64, out + s.len);
+      i += 64;
+      continue;
+    }
+    const size_t take = static_cast<size_t>(__builtin_ctzll(c.high));
+    s.len += step(c, take, out + s.len);
+    i += take;
+    const int separator = TypographicSeparatorAt(p, n, i);
+    if (separator == 0) {
+      stopped = true;
+      break;
+    }
+    if (!after_separator && s.len != 0) out[s.len++] = ' ';
+    after_separator = true;
+    i += static_cast<size_t>(separator);
+    s.seg_in = i;
+    s.seg_out = s.len;
+    s.seg_pending = true;
+  }
+  // As CollapseAsciiSsse3 ends (and it starts from this state again).
+  if (s.seg_out != 0 && out[s.seg_out - 1] == ' ') --s.seg_out;
+  s.pending = after_separator;
+  if (after_separator && s.len != 0 && out[s.len - 1] == ' ') --s.len;
+  *state = s;
+  if (stopped || i >= n) return i;
+  return CollapseAsciiSsse3(p, n, i, options, state, out);
+}
+
+}  // namespace neardup::internal
+
+#endif  // NEARDUP_X86_KERNELS
