@@ -58,10 +58,7 @@ size_t CollapseAsciiAvx512(const unsigned char* p, size_t n, size_t i,
                            CollapseOptions options, CollapseState* state,
                            char* out) {
   CollapseState s = *state;
-  // As in CollapseAsciiSsse3: the last byte consumed was a separator (or
-  // the space was pending on entry); its space, if due, is written already.
-  bool after_separator = s.pending;
-  if (s.pending && s.len != 0) out[s.len++] = ' ';
+  bool after_separator = StartVectorCollapse(&s, out);
   // Consumes the first `take` (<= 64) bytes of `c`, their output packed at
   // `dest` (64 bytes stored); returns how many it wrote.
   auto step = [&](const Classes& c, size_t take, char* dest) {
@@ -98,22 +95,13 @@ size_t CollapseAsciiAvx512(const unsigned char* p, size_t n, size_t i,
     const size_t take = static_cast<size_t>(__builtin_ctzll(c.high));
     s.len += step(c, take, out + s.len);
     i += take;
-    const int separator = TypographicSeparatorAt(p, n, i);
-    if (separator == 0) {
+    if (!StepOverSeparator(p, n, &i, &after_separator, &s, out)) {
       stopped = true;
       break;
     }
-    if (!after_separator && s.len != 0) out[s.len++] = ' ';
-    after_separator = true;
-    i += static_cast<size_t>(separator);
-    s.seg_in = i;
-    s.seg_out = s.len;
-    s.seg_pending = true;
   }
-  // As CollapseAsciiSsse3 ends (and it starts from this state again).
-  if (s.seg_out != 0 && out[s.seg_out - 1] == ' ') --s.seg_out;
-  s.pending = after_separator;
-  if (after_separator && s.len != 0 && out[s.len - 1] == ' ') --s.len;
+  // CollapseAsciiSsse3 starts again from this state.
+  EndVectorCollapse(after_separator, &s, out);
   *state = s;
   if (stopped || i >= n) return i;
   return CollapseAsciiSsse3(p, n, i, options, state, out);

@@ -46,6 +46,45 @@ inline int TypographicSeparatorAt(const unsigned char* p, size_t n,
              : 0;
 }
 
+// The vector kernels' common steps. They write the space due before a kept
+// byte ahead, at the first separator after a letter or digit;
+// `after_separator` says the last byte consumed was a separator (or the
+// space was pending on entry), its space, if due, written already.
+
+// Starts a kernel from `s`: writes ahead the space pending on entry.
+inline bool StartVectorCollapse(CollapseState* s, char* out) {
+  if (s->pending && s->len != 0) out[s->len++] = ' ';
+  return s->pending;
+}
+
+// At p[i], a non-ASCII byte where a kernel stopped: steps over the
+// typographic separator there (a space, a new segment) and returns true,
+// or returns false when it is none (the full path takes over).
+inline bool StepOverSeparator(const unsigned char* p, size_t n, size_t* i,
+                              bool* after_separator, CollapseState* s,
+                              char* out) {
+  const int separator = TypographicSeparatorAt(p, n, *i);
+  if (separator == 0) return false;
+  if (!*after_separator && s->len != 0) out[s->len++] = ' ';
+  *after_separator = true;
+  *i += static_cast<size_t>(separator);
+  s->seg_in = *i;
+  s->seg_out = s->len;
+  s->seg_pending = true;
+  return true;
+}
+
+// Ends a kernel: the segment's output ends before a space written ahead
+// (kept bytes are never ' '; on entry s->seg_out was taken where the
+// output ended in a kept byte, so this leaves it as it was), and a space
+// written ahead of a kept byte that never came is taken back.
+inline void EndVectorCollapse(bool after_separator, CollapseState* s,
+                              const char* out) {
+  if (s->seg_out != 0 && out[s->seg_out - 1] == ' ') --s->seg_out;
+  s->pending = after_separator;
+  if (after_separator && s->len != 0 && out[s->len - 1] == ' ') --s->len;
+}
+
 // Maps p[i..n) to `out` from state->len on, stepping over typographic
 // separators, and returns where it stopped: n, or a non-ASCII byte that
 // needs the full path. `out` must have room for n - i + 1 more bytes.

@@ -108,10 +108,7 @@ size_t CollapseAsciiSsse3(const unsigned char* p, size_t n, size_t i,
   const __m128i fold = _mm_set1_epi8(options.fold ? -1 : 0);
   const __m128i zero = _mm_set1_epi8(options.zero ? -1 : 0);
   CollapseState s = *state;
-  // `after_separator`: the last byte consumed was a separator (or the
-  // space was pending on entry); its space, if due, is written already.
-  bool after_separator = s.pending;
-  if (s.pending && s.len != 0) out[s.len++] = ' ';
+  bool after_separator = StartVectorCollapse(&s, out);
   // Consumes the first `take` bytes of `c`, their output packed at `dest`.
   // s.seg_out counts a space written ahead until the end (see there).
   auto step = [&](const Classes& c, size_t take, char* dest) {
@@ -164,23 +161,11 @@ size_t CollapseAsciiSsse3(const unsigned char* p, size_t n, size_t i,
       s.len += count;
     }
     i += take;
-    if (i >= n) break;
-    const int separator = TypographicSeparatorAt(p, n, i);
-    if (separator == 0) break;
-    if (!after_separator && s.len != 0) out[s.len++] = ' ';
-    after_separator = true;
-    i += static_cast<size_t>(separator);
-    s.seg_in = i;
-    s.seg_out = s.len;
-    s.seg_pending = true;
+    if (i >= n || !StepOverSeparator(p, n, &i, &after_separator, &s, out)) {
+      break;
+    }
   }
-  // The segment's output ends before a space written ahead (kept bytes are
-  // never ' '; on entry s.seg_out was taken where the output ended in a
-  // kept byte, so this leaves it as it was).
-  if (s.seg_out != 0 && out[s.seg_out - 1] == ' ') --s.seg_out;
-  // Take back a space written ahead of a kept byte that never came.
-  s.pending = after_separator;
-  if (after_separator && s.len != 0 && out[s.len - 1] == ' ') --s.len;
+  EndVectorCollapse(after_separator, &s, out);
   *state = s;
   return i;
 }
