@@ -62,24 +62,10 @@ size_t CollapseAsciiAvx512(const unsigned char* p, size_t n, size_t i,
   // Consumes the first `take` (<= 64) bytes of `c`, their output packed at
   // `dest` (64 bytes stored); returns how many it wrote.
   auto step = [&](const Classes& c, size_t take, char* dest) {
-    const uint64_t in = take == 64 ? ~uint64_t{0} : (uint64_t{1} << take) - 1;
-    const uint64_t keep = c.keep & in;
-    const uint64_t follows_kept =
-        (keep << 1) | ((after_separator || s.len == 0) ? 0u : 1u);
-    const uint64_t emit = keep | (~keep & in & follows_kept);
-    const uint64_t whitespace = c.whitespace & in;
-    if (whitespace != 0) {
-      // The segment starts after the last whitespace byte (2 << 63 is 0:
-      // every bit).
-      const int last = 63 - __builtin_clzll(whitespace);
-      s.seg_in = i + static_cast<size_t>(last) + 1;
-      s.seg_out = s.len + static_cast<size_t>(__builtin_popcountll(
-                              emit & ((uint64_t{2} << last) - 1)));
-      s.seg_pending = true;
-    }
-    if (take != 0) after_separator = ((keep >> (take - 1)) & 1) == 0;
+    const uint64_t emit = StepMask<uint64_t, 64>(c.keep, c.whitespace, take,
+                                                 i, &after_separator, &s);
     _mm512_storeu_si512(dest, _mm512_maskz_compress_epi8(emit, c.bytes));
-    return static_cast<size_t>(__builtin_popcountll(emit));
+    return static_cast<size_t>(std::popcount(emit));
   };
   // The output never runs ahead of what is left of the input (room for
   // n - i + 1 bytes on entry, one of them for the space just written), so

@@ -5,6 +5,7 @@
 #ifndef NEARDUP_TEXT_NORMALIZE_INTERNAL_H_
 #define NEARDUP_TEXT_NORMALIZE_INTERNAL_H_
 
+#include <bit>
 #include <cstddef>
 #include <vector>
 
@@ -36,8 +37,8 @@ struct CollapseState {
 // space, and none takes part in a canonical composition, so like ASCII
 // whitespace they end a segment: words with curly apostrophes stay on the
 // fast path.
-inline int TypographicSeparatorAt(const unsigned char* p, size_t n,
-                                  size_t i) {
+static inline int TypographicSeparatorAt(const unsigned char* p, size_t n,
+                                         size_t i) {
   if (p[i] == 0xC2) return (i + 1 < n && p[i + 1] == 0xA0) ? 2 : 0;
   if (p[i] != 0xE2 || i + 2 >= n || p[i + 1] != 0x80) return 0;
   const unsigned char c = p[i + 2];
@@ -46,13 +47,16 @@ inline int TypographicSeparatorAt(const unsigned char* p, size_t n,
              : 0;
 }
 
-// The vector kernels' common steps. They write the space due before a kept
+// The vector kernels' common steps, `static`: each kernel's file is
+// compiled for its own instruction set (SSSE3, AVX-512), and a copy with
+// external linkage could be the one the linker keeps for every caller.
+// They write the space due before a kept
 // byte ahead, at the first separator after a letter or digit;
 // `after_separator` says the last byte consumed was a separator (or the
 // space was pending on entry), its space, if due, written already.
 
 // Starts a kernel from `s`: writes ahead the space pending on entry.
-inline bool StartVectorCollapse(CollapseState* s, char* out) {
+static inline bool StartVectorCollapse(CollapseState* s, char* out) {
   if (s->pending && s->len != 0) out[s->len++] = ' ';
   return s->pending;
 }
@@ -60,9 +64,9 @@ inline bool StartVectorCollapse(CollapseState* s, char* out) {
 // At p[i], a non-ASCII byte where a kernel stopped: steps over the
 // typographic separator there (a space, a new segment) and returns true,
 // or returns false when it is none (the full path takes over).
-inline bool StepOverSeparator(const unsigned char* p, size_t n, size_t* i,
-                              bool* after_separator, CollapseState* s,
-                              char* out) {
+static inline bool StepOverSeparator(const unsigned char* p, size_t n,
+                                     size_t* i, bool* after_separator,
+                                     CollapseState* s, char* out) {
   const int separator = TypographicSeparatorAt(p, n, *i);
   if (separator == 0) return false;
   if (!*after_separator && s->len != 0) out[s->len++] = ' ';
@@ -74,12 +78,45 @@ inline bool StepOverSeparator(const unsigned char* p, size_t n, size_t* i,
   return true;
 }
 
+// One step of a kernel over kBits bytes starting at input offset i, the
+// first `take` of them consumed: `keep` and `whitespace` have bit k set for
+// byte k a letter or digit, or ASCII whitespace. Returns the bytes to write
+// (a kept byte, or a separator right after one: its space written ahead),
+// and moves the segment start past the last whitespace byte taken.
+template <typename Mask, size_t kBits>
+static Mask StepMask(Mask keep, Mask whitespace, size_t take, size_t i,
+                     bool* after_separator, CollapseState* s) {
+  const Mask all = static_cast<Mask>(~Mask{0} >> (8 * sizeof(Mask) - kBits));
+  const Mask in =
+      take >= kBits ? all : static_cast<Mask>((Mask{1} << take) - 1);
+  keep &= in;
+  whitespace &= in;
+  const Mask follows_kept = static_cast<Mask>(
+      (keep << 1) | ((*after_separator || s->len == 0) ? 0u : 1u));
+  const Mask emit = keep | (~keep & in & follows_kept);
+  if (whitespace != 0) {
+    // The segment starts after the last whitespace byte; its output counts
+    // a space written ahead until the end (EndVectorCollapse). 2 << 63 is
+    // 0 in 64 bits: every bit.
+    const int last = static_cast<int>(8 * sizeof(Mask)) - 1 -
+                     std::countl_zero(whitespace);
+    s->seg_in = i + static_cast<size_t>(last) + 1;
+    const Mask through_last = static_cast<Mask>((Mask{2} << last) - 1);
+    s->seg_out =
+        s->len + static_cast<size_t>(std::popcount(
+                     static_cast<Mask>(emit & through_last)));
+    s->seg_pending = true;
+  }
+  if (take != 0) *after_separator = ((keep >> (take - 1)) & 1) == 0;
+  return emit;
+}
+
 // Ends a kernel: the segment's output ends before a space written ahead
 // (kept bytes are never ' '; on entry s->seg_out was taken where the
 // output ended in a kept byte, so this leaves it as it was), and a space
 // written ahead of a kept byte that never came is taken back.
-inline void EndVectorCollapse(bool after_separator, CollapseState* s,
-                              const char* out) {
+static inline void EndVectorCollapse(bool after_separator,
+                                     CollapseState* s, const char* out) {
   if (s->seg_out != 0 && out[s->seg_out - 1] == ' ') --s->seg_out;
   s->pending = after_separator;
   if (after_separator && s->len != 0 && out[s->len - 1] == ' ') --s->len;

@@ -110,25 +110,10 @@ size_t CollapseAsciiSsse3(const unsigned char* p, size_t n, size_t i,
   CollapseState s = *state;
   bool after_separator = StartVectorCollapse(&s, out);
   // Consumes the first `take` bytes of `c`, their output packed at `dest`.
-  // s.seg_out counts a space written ahead until the end (see there).
   auto step = [&](const Classes& c, size_t take, char* dest) {
-    const uint32_t in = take == 16 ? 0xFFFF : (1u << take) - 1;
-    const uint32_t keep = c.keep & in;
-    const uint32_t follows_kept =
-        (keep << 1) | ((after_separator || s.len == 0) ? 0u : 1u);
-    const uint32_t emit = keep | (~keep & in & follows_kept);
-    const uint32_t whitespace = c.whitespace & in;
-    if (whitespace != 0) {
-      // The segment starts after the last whitespace byte.
-      const int last = 31 - __builtin_clz(whitespace);
-      s.seg_in = i + static_cast<size_t>(last) + 1;
-      s.seg_out =
-          s.len + static_cast<size_t>(_mm_popcnt_u32(emit & ((2u << last) - 1)));
-      s.seg_pending = true;
-    }
-    if (take != 0) after_separator = ((keep >> (take - 1)) & 1) == 0;
-    const size_t count = Pack(c.bytes, emit, dest);
-    return count;
+    const uint32_t emit = StepMask<uint32_t, 16>(c.keep, c.whitespace, take,
+                                                 i, &after_separator, &s);
+    return Pack(c.bytes, emit, dest);
   };
   // The output never runs ahead of what is left of the input (room for
   // n - i + 1 bytes on entry, one of them for the space just written), so
