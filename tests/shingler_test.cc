@@ -5,10 +5,12 @@
 #include "neardup/shingle.h"
 
 #include <cstring>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "shingle/shingle_kernels.h"
 #include "tests/test_util.h"
 #include "xxhash.h"
 
@@ -64,6 +66,64 @@ TEST(ShinglerTest, WordShinglesFollowTheDocumentedFormula) {
       const std::vector<std::string> run(tokens.begin() + i,
                                          tokens.begin() + i + n);
       EXPECT_EQ(hashes[i], ReferenceWordShingle(run, 11)) << n << " " << i;
+    }
+  }
+}
+
+// Long texts, so that the default shingle's vector kernel (eight shingles a
+// step, where the CPU has one) hashes most of them and the scalar loop the
+// rest: every count of words from 1 to 40 and a few long ones, two seeds.
+TEST(ShinglerTest, LongTextsFollowTheDocumentedFormula) {
+  std::mt19937_64 random(7);
+  for (const uint64_t seed : {uint64_t{0}, uint64_t{0x9E3779B97F4A7C15}}) {
+    std::vector<size_t> counts;
+    for (size_t c = 1; c <= 40; ++c) counts.push_back(c);
+    for (size_t c : {257, 1000, 4099}) counts.push_back(c);
+    for (const size_t words : counts) {
+      std::vector<std::string> tokens;
+      std::string text;
+      for (size_t w = 0; w < words; ++w) {
+        std::string token;
+        for (size_t k = 1 + random() % 12; k > 0; --k) {
+          token += static_cast<char>('a' + random() % 26);
+        }
+        text += (w > 0 ? " " : "") + token;
+        tokens.push_back(token);
+      }
+      const std::vector<uint64_t> hashes = HashOf(text, {.seed = seed});
+      const size_t n = 5;
+      ASSERT_EQ(hashes.size(), words < n ? 1 : words - n + 1) << words;
+      for (size_t i = 0; i < hashes.size(); ++i) {
+        const auto end = tokens.begin() + std::min(i + n, words);
+        ASSERT_EQ(hashes[i], ReferenceWordShingle({tokens.begin() + i, end},
+                                                  seed))
+            << words << " words, shingle " << i << ", seed " << seed;
+      }
+    }
+  }
+}
+
+// Each vector kernel against XXH3 itself: every count from 5 to 60 (whole
+// steps and what is left for the caller), random token hashes, seeds that
+// carry and borrow in every byte of the secret's words.
+TEST(ShinglerTest, VectorKernelsMatchXxh3) {
+  std::mt19937_64 random(11);
+  std::vector<uint64_t> tokens(64);
+  for (const internal::TokenRuns5Fn kernel :
+       internal::VectorTokenRuns5Kernels()) {
+    for (const uint64_t seed : {uint64_t{0}, uint64_t{1}, ~uint64_t{0},
+                                uint64_t{0x8000000000000000}, random()}) {
+      for (size_t count = 5; count <= tokens.size(); ++count) {
+        for (uint64_t& t : tokens) t = random();
+        std::vector<uint64_t> out(count, 0);
+        const size_t done = kernel(tokens.data(), count, seed, out.data());
+        ASSERT_LE(done, count - 4) << count;
+        ASSERT_GE(done + 8, count - 4) << count;  // only a partial step left
+        for (size_t i = 0; i < done; ++i) {
+          ASSERT_EQ(out[i], XXH3_64bits_withSeed(tokens.data() + i, 40, seed))
+              << "count " << count << ", shingle " << i << ", seed " << seed;
+        }
+      }
     }
   }
 }

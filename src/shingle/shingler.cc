@@ -7,6 +7,7 @@
 
 #include "absl/status/status.h"
 #include "neardup/shingle.h"
+#include "shingle/shingle_kernels.h"
 #include "text/utf8_internal.h"
 // Inlined: shingle inputs are 1 to 512 bytes, where a call through the shared
 // library costs as much as the hash. Same algorithm, same values.
@@ -31,16 +32,24 @@ inline uint64_t HashTokenRun(const uint64_t* tokens, size_t count,
   }
 }
 
-// out[i] = the hash of tokens[i .. i + n), for each whole run of n tokens.
-// With n a constant (kN > 0), the compiler picks XXH3's path for the
-// length once, outside the loop; kN 0 reads n at run time.
+// out[i] = the hash of tokens[i .. i + n), for each whole run of n tokens
+// from the first'th. With n a constant (kN > 0), the compiler picks XXH3's
+// path for the length once, outside the loop; kN 0 reads n at run time.
 template <size_t kN>
 void HashTokenRuns(const uint64_t* tokens, size_t count, size_t n,
-                   uint64_t seed, uint64_t* out) {
+                   uint64_t seed, uint64_t* out, size_t first = 0) {
   if constexpr (kN > 0) n = kN;
-  for (size_t i = 0; i + n <= count; ++i) {
+  for (size_t i = first; i + n <= count; ++i) {
     out[i] = HashTokenRun(tokens + i, n, seed);
   }
+}
+
+// The widest kernel for the default shingle this CPU runs (null: none).
+internal::TokenRuns5Fn FastTokenRuns5() {
+  if constexpr (std::endian::native != std::endian::little) return nullptr;
+  const std::vector<internal::TokenRuns5Fn> kernels =
+      internal::VectorTokenRuns5Kernels();
+  return kernels.empty() ? nullptr : kernels.front();
 }
 
 // Calls f(begin, end) for each character n-gram of text (or once for the
@@ -65,6 +74,20 @@ void ForEachCharGram(std::string_view text, int n, F&& f) {
 }
 
 }  // namespace
+
+namespace internal {
+
+std::vector<TokenRuns5Fn> VectorTokenRuns5Kernels() {
+  std::vector<TokenRuns5Fn> kernels;
+#if defined(NEARDUP_X86_KERNELS)
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")) {
+    kernels.push_back(HashTokenRuns5Avx512);
+  }
+#endif
+  return kernels;
+}
+
+}  // namespace internal
 
 Shingler::Shingler(const ShingleOptions& options)
     : options_(options), normalizer_(options.normalize) {}
@@ -112,8 +135,13 @@ void Shingler::HashNormalized(std::string_view normalized,
   }
   hashes->resize(tokens - n + 1);
   if (n == kDefaultWordShingle) {
+    static const internal::TokenRuns5Fn kernel = FastTokenRuns5();
+    const size_t done = kernel != nullptr
+                            ? kernel(token_hashes_.data(), tokens, seed,
+                                     hashes->data())
+                            : 0;
     HashTokenRuns<kDefaultWordShingle>(token_hashes_.data(), tokens, n, seed,
-                                       hashes->data());
+                                       hashes->data(), done);
   } else {
     HashTokenRuns<0>(token_hashes_.data(), tokens, n, seed, hashes->data());
   }

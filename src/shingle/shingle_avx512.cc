@@ -1,0 +1,95 @@
+// The word shingler's AVX-512 kernel: XXH3 (0.8, 64-bit, with seed) of 40
+// bytes, the default shingle of five token hashes, eight shingles a step.
+// Shingle i reads token hashes i to i + 4, so lane j of the k-th load is
+// token i + j + k: five unaligned loads give every input of eight hashes.
+//
+// For 17 to 128 bytes XXH3 adds four 16-byte mixes to len x PRIME64_1 and
+// avalanches the sum. A mix is the 128-bit product of two 64-bit words,
+// each XORed with the default secret plus or minus the seed, folded to 64
+// bits (low XOR high). AVX-512 has no 64 x 64 -> 128-bit multiply: the
+// product is put together from four 32 x 32 -> 64-bit ones. The values
+// are XXH3's own (tests compare them with the library's).
+
+#include "shingle/shingle_kernels.h"
+
+#if defined(NEARDUP_X86_KERNELS)
+
+#include <immintrin.h>
+
+#include <cstring>
+
+// Inlined (static) copies: only the constants are used here.
+#define XXH_INLINE_ALL
+#include "xxhash.h"
+
+namespace neardup::internal {
+namespace {
+
+// Low 64 bits XOR high 64 bits of the 128-bit product a x b, per lane.
+inline __m512i MulFold64(__m512i a, __m512i b) {
+  const __m512i low32 = _mm512_set1_epi64(0xFFFFFFFF);
+  const __m512i a_hi = _mm512_srli_epi64(a, 32);
+  const __m512i b_hi = _mm512_srli_epi64(b, 32);
+  const __m512i ll = _mm512_mul_epu32(a, b);
+  const __m512i lh = _mm512_mul_epu32(a, b_hi);
+  const __m512i hl = _mm512_mul_epu32(a_hi, b);
+  const __m512i hh = _mm512_mul_epu32(a_hi, b_hi);
+  // Bits 32-95 of the product, before the carry out of bit 63 is taken.
+  const __m512i cross = _mm512_add_epi64(
+      _mm512_add_epi64(_mm512_srli_epi64(ll, 32), _mm512_and_si512(lh, low32)),
+      _mm512_and_si512(hl, low32));
+  const __m512i high = _mm512_add_epi64(
+      _mm512_add_epi64(hh, _mm512_srli_epi64(lh, 32)),
+      _mm512_add_epi64(_mm512_srli_epi64(hl, 32), _mm512_srli_epi64(cross, 32)));
+  const __m512i low = _mm512_or_si512(_mm512_slli_epi64(cross, 32),
+                                      _mm512_and_si512(ll, low32));
+  return _mm512_xor_si512(low, high);
+}
+
+// XXH3_mix16B of (lo, hi) with secret words k_lo = secret + seed and
+// k_hi = secret - seed.
+inline __m512i Mix16(__m512i lo, __m512i hi, __m512i k_lo, __m512i k_hi) {
+  return MulFold64(_mm512_xor_si512(lo, k_lo), _mm512_xor_si512(hi, k_hi));
+}
+
+}  // namespace
+
+size_t HashTokenRuns5Avx512(const uint64_t* tokens, size_t count,
+                            uint64_t seed, uint64_t* out) {
+  constexpr size_t kLanes = 8, kN = 5;
+  // The first 64 bytes of the default secret, as the four mixes read them.
+  uint64_t secret[8];
+  std::memcpy(secret, XXH3_kSecret, sizeof(secret));
+  __m512i key[8];
+  for (int i = 0; i < 8; ++i) {
+    key[i] = _mm512_set1_epi64(static_cast<long long>(
+        i % 2 == 0 ? secret[i] + seed : secret[i] - seed));
+  }
+  const __m512i start =
+      _mm512_set1_epi64(static_cast<long long>(40 * XXH_PRIME64_1));
+  const __m512i avalanche = _mm512_set1_epi64(0x165667919E3779F9LL);
+  size_t i = 0;
+  for (; i + kLanes + kN - 1 <= count; i += kLanes) {
+    const __m512i w0 = _mm512_loadu_si512(tokens + i);
+    const __m512i w1 = _mm512_loadu_si512(tokens + i + 1);
+    const __m512i w2 = _mm512_loadu_si512(tokens + i + 2);
+    const __m512i w3 = _mm512_loadu_si512(tokens + i + 3);
+    const __m512i w4 = _mm512_loadu_si512(tokens + i + 4);
+    // Bytes 0-15, 24-39 (len - 16), 16-31 and 8-23 (len - 32), with the
+    // secret's bytes 0-15, 16-31, 32-47 and 48-63.
+    __m512i acc = _mm512_add_epi64(start, Mix16(w0, w1, key[0], key[1]));
+    acc = _mm512_add_epi64(acc, Mix16(w3, w4, key[2], key[3]));
+    acc = _mm512_add_epi64(acc, Mix16(w2, w3, key[4], key[5]));
+    acc = _mm512_add_epi64(acc, Mix16(w1, w2, key[6], key[7]));
+    // XXH3_avalanche.
+    acc = _mm512_xor_si512(acc, _mm512_srli_epi64(acc, 37));
+    acc = _mm512_mullo_epi64(acc, avalanche);
+    acc = _mm512_xor_si512(acc, _mm512_srli_epi64(acc, 32));
+    _mm512_storeu_si512(out + i, acc);
+  }
+  return i;
+}
+
+}  // namespace neardup::internal
+
+#endif  // NEARDUP_X86_KERNELS
