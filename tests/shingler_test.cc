@@ -84,7 +84,8 @@ TEST(ShinglerTest, LongTextsFollowTheDocumentedFormula) {
       std::string text;
       for (size_t w = 0; w < words; ++w) {
         std::string token;
-        for (size_t k = 1 + random() % 12; k > 0; --k) {
+        // 1 to 20 bytes: every path of XXH3 under 17 bytes and a few longer.
+        for (size_t k = 1 + random() % 20; k > 0; --k) {
           token += static_cast<char>('a' + random() % 26);
         }
         text += (w > 0 ? " " : "") + token;
@@ -122,6 +123,34 @@ TEST(ShinglerTest, VectorKernelsMatchXxh3) {
         for (size_t i = 0; i < done; ++i) {
           ASSERT_EQ(out[i], XXH3_64bits_withSeed(tokens.data() + i, 40, seed))
               << "count " << count << ", shingle " << i << ", seed " << seed;
+        }
+      }
+    }
+  }
+}
+
+// Each word kernel against XXH3 itself: words of every length from 1 to
+// 16 bytes in every lane, with the bytes past a short word's end set (they
+// must not count), and seeds that carry and borrow.
+TEST(ShinglerTest, WordKernelsMatchXxh3) {
+  std::mt19937_64 random(13);
+  for (const internal::HashWords8Fn kernel : internal::VectorWordKernels()) {
+    for (const uint64_t seed : {uint64_t{0}, uint64_t{1}, ~uint64_t{0},
+                                uint64_t{0x80000000}, random()}) {
+      for (int round = 0; round < 200; ++round) {
+        unsigned char bytes[internal::WordGroup::kWords][24];
+        internal::WordGroup group;
+        for (size_t j = 0; j < internal::WordGroup::kWords; ++j) {
+          for (unsigned char& c : bytes[j]) c = static_cast<unsigned char>(random());
+          group.len[j] = 1 + (round * internal::WordGroup::kWords + j) % 16;
+          std::memcpy(&group.first[j], bytes[j], 8);
+          std::memcpy(&group.last[j], bytes[j] + group.len[j] - 8 * (group.len[j] > 8), 8);
+        }
+        uint64_t out[internal::WordGroup::kWords];
+        kernel(group, seed, out);
+        for (size_t j = 0; j < internal::WordGroup::kWords; ++j) {
+          ASSERT_EQ(out[j], XXH3_64bits_withSeed(bytes[j], group.len[j], seed))
+              << "length " << group.len[j] << ", lane " << j << ", seed " << seed;
         }
       }
     }

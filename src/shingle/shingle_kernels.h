@@ -1,6 +1,6 @@
 // Private: the vector kernels of the word shingler. Each writes the hashes
-// the scalar loop writes (XXH3_64bits_withSeed of 5 token hashes, 40
-// bytes), for whole groups of shingles; the caller hashes the rest.
+// the scalar code writes: XXH3_64bits_withSeed of words of 1 to 16 bytes,
+// and of the default shingle's 5 token hashes (40 bytes).
 
 #ifndef NEARDUP_SHINGLE_SHINGLE_KERNELS_H_
 #define NEARDUP_SHINGLE_SHINGLE_KERNELS_H_
@@ -24,6 +24,25 @@ size_t HashTokenRuns5Avx512(const uint64_t* tokens, size_t count,
 
 // The kernels this CPU can run, widest first (empty: the scalar loop only).
 std::vector<TokenRuns5Fn> VectorTokenRuns5Kernels();
+
+// Eight words of 1 to 16 bytes: out[j] = XXH3_64bits_withSeed(word j,
+// len[j], seed), given first[j], the 8 bytes from the word's start (those
+// past its end are ignored), and last[j], its last 8 bytes (read only when
+// len[j] > 8).
+struct WordGroup {
+  static constexpr size_t kWords = 8;
+  uint64_t first[kWords];
+  uint64_t last[kWords];
+  uint64_t len[kWords];
+};
+using HashWords8Fn = void (*)(const WordGroup& words, uint64_t seed,
+                              uint64_t* out);
+
+// Defined only on x86-64 (AVX-512 F, DQ and BW); callers check the CPU.
+void HashWords8Avx512(const WordGroup& words, uint64_t seed, uint64_t* out);
+
+// The word kernels this CPU can run, widest first.
+std::vector<HashWords8Fn> VectorWordKernels();
 
 }  // namespace neardup::internal
 

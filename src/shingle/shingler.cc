@@ -44,6 +44,14 @@ void HashTokenRuns(const uint64_t* tokens, size_t count, size_t n,
   }
 }
 
+// The widest word kernel this CPU runs (null: none).
+internal::HashWords8Fn FastWordKernel() {
+  if constexpr (std::endian::native != std::endian::little) return nullptr;
+  const std::vector<internal::HashWords8Fn> kernels =
+      internal::VectorWordKernels();
+  return kernels.empty() ? nullptr : kernels.front();
+}
+
 // The widest kernel for the default shingle this CPU runs (null: none).
 internal::TokenRuns5Fn FastTokenRuns5() {
   if constexpr (std::endian::native != std::endian::little) return nullptr;
@@ -87,6 +95,17 @@ std::vector<TokenRuns5Fn> VectorTokenRuns5Kernels() {
   return kernels;
 }
 
+std::vector<HashWords8Fn> VectorWordKernels() {
+  std::vector<HashWords8Fn> kernels;
+#if defined(NEARDUP_X86_KERNELS)
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+      __builtin_cpu_supports("avx512bw")) {
+    kernels.push_back(HashWords8Avx512);
+  }
+#endif
+  return kernels;
+}
+
 }  // namespace internal
 
 Shingler::Shingler(const ShingleOptions& options)
@@ -123,11 +142,7 @@ void Shingler::HashNormalized(std::string_view normalized,
     });
     return;
   }
-  token_hashes_.clear();
-  const char* data = normalized.data();
-  internal::ForEachWord(data, normalized.size(), [&](size_t b, size_t e) {
-    token_hashes_.push_back(XXH3_64bits_withSeed(data + b, e - b, seed));
-  });
+  HashWords(normalized);
   const size_t tokens = token_hashes_.size();
   if (tokens < n) {
     hashes->push_back(HashTokenRun(token_hashes_.data(), tokens, seed));
@@ -144,6 +159,54 @@ void Shingler::HashNormalized(std::string_view normalized,
                                        hashes->data(), done);
   } else {
     HashTokenRuns<0>(token_hashes_.data(), tokens, n, seed, hashes->data());
+  }
+}
+
+void Shingler::HashWords(std::string_view normalized) {
+  token_hashes_.clear();
+  const char* data = normalized.data();
+  const size_t size = normalized.size();
+  const uint64_t seed = options_.seed;
+  static const internal::HashWords8Fn kernel = FastWordKernel();
+  if (kernel == nullptr) {
+    internal::ForEachWord(data, size, [&](size_t b, size_t e) {
+      token_hashes_.push_back(XXH3_64bits_withSeed(data + b, e - b, seed));
+    });
+    return;
+  }
+  // Words of 1 to 16 bytes whose first 8 bytes lie in the text go to the
+  // kernel eight at a time, each into the place it holds in the text; the
+  // others (longer, or the text's last few bytes) are hashed at once.
+  internal::WordGroup group;
+  size_t slots[internal::WordGroup::kWords];
+  size_t grouped = 0;
+  uint64_t hashes[internal::WordGroup::kWords];
+  internal::ForEachWord(data, size, [&](size_t b, size_t e)
+                                        __attribute__((always_inline)) {
+    const size_t len = e - b;
+    const size_t slot = token_hashes_.size();
+    if (len == 0 || len > 16 || b + 8 > size) {
+      token_hashes_.push_back(XXH3_64bits_withSeed(data + b, len, seed));
+      return;
+    }
+    token_hashes_.push_back(0);
+    std::memcpy(&group.first[grouped], data + b, 8);
+    std::memcpy(&group.last[grouped], data + (len > 8 ? e - 8 : b), 8);
+    group.len[grouped] = len;
+    slots[grouped] = slot;
+    if (++grouped == internal::WordGroup::kWords) {
+      kernel(group, seed, hashes);
+      for (size_t j = 0; j < grouped; ++j) token_hashes_[slots[j]] = hashes[j];
+      grouped = 0;
+    }
+  });
+  if (grouped > 0) {  // a last, partial group: the other lanes' words unused
+    for (size_t j = grouped; j < internal::WordGroup::kWords; ++j) {
+      group.first[j] = group.last[j] = 0;
+      group.len[j] = 1;
+    }
+    kernel(group, seed, hashes);
+    for (size_t j = 0; j < grouped; ++j) token_hashes_[slots[j]] = hashes[j];
   }
 }
 
