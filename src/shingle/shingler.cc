@@ -44,19 +44,11 @@ void HashTokenRuns(const uint64_t* tokens, size_t count, size_t n,
   }
 }
 
-// The widest word kernel this CPU runs (null: none).
-internal::HashWords8Fn FastWordKernel() {
+// The first (widest) of the kernels this CPU runs; null: none, or a
+// big-endian host, where token hashes are not XXH3's little-endian input.
+template <typename Kernel>
+Kernel Widest(const std::vector<Kernel>& kernels) {
   if constexpr (std::endian::native != std::endian::little) return nullptr;
-  const std::vector<internal::HashWords8Fn> kernels =
-      internal::VectorWordKernels();
-  return kernels.empty() ? nullptr : kernels.front();
-}
-
-// The widest kernel for the default shingle this CPU runs (null: none).
-internal::TokenRuns5Fn FastTokenRuns5() {
-  if constexpr (std::endian::native != std::endian::little) return nullptr;
-  const std::vector<internal::TokenRuns5Fn> kernels =
-      internal::VectorTokenRuns5Kernels();
   return kernels.empty() ? nullptr : kernels.front();
 }
 
@@ -150,7 +142,8 @@ void Shingler::HashNormalized(std::string_view normalized,
   }
   hashes->resize(tokens - n + 1);
   if (n == kDefaultWordShingle) {
-    static const internal::TokenRuns5Fn kernel = FastTokenRuns5();
+    static const internal::TokenRuns5Fn kernel =
+        Widest(internal::VectorTokenRuns5Kernels());
     const size_t done = kernel != nullptr
                             ? kernel(token_hashes_.data(), tokens, seed,
                                      hashes->data())
@@ -167,7 +160,8 @@ void Shingler::HashWords(std::string_view normalized) {
   const char* data = normalized.data();
   const size_t size = normalized.size();
   const uint64_t seed = options_.seed;
-  static const internal::HashWords8Fn kernel = FastWordKernel();
+  static const internal::HashWords8Fn kernel =
+      Widest(internal::VectorWordKernels());
   if (kernel == nullptr) {
     internal::ForEachWord(data, size, [&](size_t b, size_t e) {
       token_hashes_.push_back(XXH3_64bits_withSeed(data + b, e - b, seed));
@@ -180,7 +174,11 @@ void Shingler::HashWords(std::string_view normalized) {
   internal::WordGroup group;
   size_t slots[internal::WordGroup::kWords];
   size_t grouped = 0;
-  uint64_t hashes[internal::WordGroup::kWords];
+  auto hash_group = [&] {
+    uint64_t hashes[internal::WordGroup::kWords];
+    kernel(group, seed, hashes);
+    for (size_t j = 0; j < grouped; ++j) token_hashes_[slots[j]] = hashes[j];
+  };
   internal::ForEachWord(data, size, [&](size_t b, size_t e)
                                         __attribute__((always_inline)) {
     const size_t len = e - b;
@@ -195,8 +193,7 @@ void Shingler::HashWords(std::string_view normalized) {
     group.len[grouped] = len;
     slots[grouped] = slot;
     if (++grouped == internal::WordGroup::kWords) {
-      kernel(group, seed, hashes);
-      for (size_t j = 0; j < grouped; ++j) token_hashes_[slots[j]] = hashes[j];
+      hash_group();
       grouped = 0;
     }
   });
@@ -205,8 +202,7 @@ void Shingler::HashWords(std::string_view normalized) {
       group.first[j] = group.last[j] = 0;
       group.len[j] = 1;
     }
-    kernel(group, seed, hashes);
-    for (size_t j = 0; j < grouped; ++j) token_hashes_[slots[j]] = hashes[j];
+    hash_group();
   }
 }
 
