@@ -141,16 +141,20 @@ TEST(ShinglerTest, WordKernelsMatchXxh3) {
         unsigned char bytes[internal::WordGroup::kWords][24];
         internal::WordGroup group;
         for (size_t j = 0; j < internal::WordGroup::kWords; ++j) {
-          for (unsigned char& c : bytes[j]) c = static_cast<unsigned char>(random());
+          for (unsigned char& c : bytes[j]) {
+            c = static_cast<unsigned char>(random());
+          }
           group.len[j] = 1 + (round * internal::WordGroup::kWords + j) % 16;
           std::memcpy(&group.first[j], bytes[j], 8);
-          std::memcpy(&group.last[j], bytes[j] + group.len[j] - 8 * (group.len[j] > 8), 8);
+          const size_t last = group.len[j] > 8 ? group.len[j] - 8 : 0;
+          std::memcpy(&group.last[j], bytes[j] + last, 8);
         }
         uint64_t out[internal::WordGroup::kWords];
         kernel(group, seed, out);
         for (size_t j = 0; j < internal::WordGroup::kWords; ++j) {
           ASSERT_EQ(out[j], XXH3_64bits_withSeed(bytes[j], group.len[j], seed))
-              << "length " << group.len[j] << ", lane " << j << ", seed " << seed;
+              << "length " << group.len[j] << ", lane " << j << ", seed "
+              << seed;
         }
       }
     }

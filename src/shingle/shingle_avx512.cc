@@ -6,9 +6,9 @@
 // whose branch the scalar code mispredicts for about every other word of a
 // text; here every lane computes all three from the word's first and last
 // 8 bytes and keeps its own.
+//
 // Shingle i reads token hashes i to i + 4, so lane j of the k-th load is
 // token i + j + k: five unaligned loads give every input of eight hashes.
-//
 // For 17 to 128 bytes XXH3 adds four 16-byte mixes to len x PRIME64_1 and
 // avalanches the sum. A mix is the 128-bit product of two 64-bit words,
 // each XORed with the default secret plus or minus the seed, folded to 64
@@ -46,7 +46,8 @@ inline __m512i MulFold64(__m512i a, __m512i b) {
       _mm512_and_si512(hl, low32));
   const __m512i high = _mm512_add_epi64(
       _mm512_add_epi64(hh, _mm512_srli_epi64(lh, 32)),
-      _mm512_add_epi64(_mm512_srli_epi64(hl, 32), _mm512_srli_epi64(cross, 32)));
+      _mm512_add_epi64(_mm512_srli_epi64(hl, 32),
+                       _mm512_srli_epi64(cross, 32)));
   const __m512i low = _mm512_or_si512(_mm512_slli_epi64(cross, 32),
                                       _mm512_and_si512(ll, low32));
   return _mm512_xor_si512(low, high);
@@ -58,30 +59,31 @@ inline __m512i Mix16(__m512i lo, __m512i hi, __m512i k_lo, __m512i k_hi) {
   return MulFold64(_mm512_xor_si512(lo, k_lo), _mm512_xor_si512(hi, k_hi));
 }
 
+inline __m512i Splat(uint64_t v) {
+  return _mm512_set1_epi64(static_cast<long long>(v));
+}
+
 // XXH64_avalanche.
 inline __m512i Avalanche64(__m512i h) {
   h = _mm512_xor_si512(h, _mm512_srli_epi64(h, 33));
-  h = _mm512_mullo_epi64(h, _mm512_set1_epi64(static_cast<long long>(XXH_PRIME64_2)));
+  h = _mm512_mullo_epi64(h, Splat(XXH_PRIME64_2));
   h = _mm512_xor_si512(h, _mm512_srli_epi64(h, 29));
-  h = _mm512_mullo_epi64(h, _mm512_set1_epi64(static_cast<long long>(XXH_PRIME64_3)));
+  h = _mm512_mullo_epi64(h, Splat(XXH_PRIME64_3));
   return _mm512_xor_si512(h, _mm512_srli_epi64(h, 32));
 }
 
 // XXH3_avalanche.
 inline __m512i Avalanche3(__m512i h) {
   h = _mm512_xor_si512(h, _mm512_srli_epi64(h, 37));
-  h = _mm512_mullo_epi64(h, _mm512_set1_epi64(0x165667919E3779F9LL));
+  h = _mm512_mullo_epi64(h, Splat(0x165667919E3779F9));
   return _mm512_xor_si512(h, _mm512_srli_epi64(h, 32));
 }
 
+// The default secret's 8 bytes at offset, little-endian.
 inline uint64_t SecretWord(size_t offset) {
   uint64_t v;
   std::memcpy(&v, XXH3_kSecret + offset, sizeof(v));
   return v;
-}
-
-inline __m512i Splat(uint64_t v) {
-  return _mm512_set1_epi64(static_cast<long long>(v));
 }
 
 }  // namespace
@@ -150,17 +152,14 @@ void HashWords8Avx512(const WordGroup& words, uint64_t seed, uint64_t* out) {
 size_t HashTokenRuns5Avx512(const uint64_t* tokens, size_t count,
                             uint64_t seed, uint64_t* out) {
   constexpr size_t kLanes = 8, kN = 5;
-  // The first 64 bytes of the default secret, as the four mixes read them.
-  uint64_t secret[8];
-  std::memcpy(secret, XXH3_kSecret, sizeof(secret));
+  // The default secret's first 64 bytes, as the four mixes read them:
+  // words at even offsets plus the seed, at odd ones minus it.
   __m512i key[8];
-  for (int i = 0; i < 8; ++i) {
-    key[i] = _mm512_set1_epi64(static_cast<long long>(
-        i % 2 == 0 ? secret[i] + seed : secret[i] - seed));
+  for (size_t k = 0; k < 8; ++k) {
+    key[k] = Splat(k % 2 == 0 ? SecretWord(8 * k) + seed
+                              : SecretWord(8 * k) - seed);
   }
-  const __m512i start =
-      _mm512_set1_epi64(static_cast<long long>(40 * XXH_PRIME64_1));
-  const __m512i avalanche = _mm512_set1_epi64(0x165667919E3779F9LL);
+  const __m512i start = Splat(40 * XXH_PRIME64_1);
   size_t i = 0;
   for (; i + kLanes + kN - 1 <= count; i += kLanes) {
     const __m512i w0 = _mm512_loadu_si512(tokens + i);
@@ -174,11 +173,7 @@ size_t HashTokenRuns5Avx512(const uint64_t* tokens, size_t count,
     acc = _mm512_add_epi64(acc, Mix16(w3, w4, key[2], key[3]));
     acc = _mm512_add_epi64(acc, Mix16(w2, w3, key[4], key[5]));
     acc = _mm512_add_epi64(acc, Mix16(w1, w2, key[6], key[7]));
-    // XXH3_avalanche.
-    acc = _mm512_xor_si512(acc, _mm512_srli_epi64(acc, 37));
-    acc = _mm512_mullo_epi64(acc, avalanche);
-    acc = _mm512_xor_si512(acc, _mm512_srli_epi64(acc, 32));
-    _mm512_storeu_si512(out + i, acc);
+    _mm512_storeu_si512(out + i, Avalanche3(acc));
   }
   return i;
 }
