@@ -377,7 +377,7 @@ TEST(RepeatFinderTest, KeptWordHashesAreThoseOfTheNormalizedWords) {
     text += line.substr(0, len) + "\n";
   }
   text += "Hello, World!  It's 2026... \t(really)\n";
-  text += "caf\xc3\xa9 \xc3\xbcber na\xc3\xafve words here and there\n";
+  text += "caf\xc3\xa9 \xc3\xbc" "ber na\xc3\xafve words here and there\n";
   text += "\xe6\x9d\xb1\xe4\xba\xac news 24 hours \xe2\x80\x94 every day\n";
   text += "UPPER lower MiXeD 123 4.5 a-b c_d e/f\n";
   text += "\xef\xac\x81nance \xef\xbc\xa1\xef\xbc\xa2 full width\n";

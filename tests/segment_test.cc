@@ -700,10 +700,11 @@ TEST(SplitWordsTest, RandomTextMatchesReference) {
   }
 }
 
-// ForEachWord splits 64 bytes of ASCII by their masks and anything else
-// code point by code point: every prefix of texts whose ASCII stretches,
-// words, singles, marks and ill-formed bytes fall on each side of those
-// 64-byte steps gives the words of the code point splitter.
+// ForEachWord splits 64 bytes of ASCII, and the last bytes when ASCII, by
+// their masks and anything else code point by code point: every prefix of
+// texts whose ASCII stretches, words, singles, marks and ill-formed bytes
+// fall on each side of those 64-byte steps (so every length of what is
+// left after them) gives the words of the code point splitter.
 TEST(SplitWordsTest, MaskedAsciiStepsGiveTheCodePointSplittersWords) {
   auto words = [](std::string_view text, bool masked) {
     std::vector<TextSpan> out;

@@ -11,6 +11,7 @@
 
 #include "gtest/gtest.h"
 #include "shingle/shingle_kernels.h"
+#include "shingle/word_hashes.h"
 #include "tests/test_util.h"
 #include "xxhash.h"
 
@@ -104,25 +105,31 @@ TEST(ShinglerTest, LongTextsFollowTheDocumentedFormula) {
   }
 }
 
-// Each vector kernel against XXH3 itself: every count from 5 to 60 (whole
-// steps and what is left for the caller), random token hashes, seeds that
-// carry and borrow in every byte of the secret's words.
+// Each vector kernel against XXH3 itself: runs of 3 and of 5 tokens,
+// every count from n to 64 (whole steps and what is left for the caller),
+// random token hashes, seeds that carry and borrow in every byte of the
+// secret's words.
 TEST(ShinglerTest, VectorKernelsMatchXxh3) {
   std::mt19937_64 random(11);
   std::vector<uint64_t> tokens(64);
-  for (const internal::TokenRuns5Fn kernel :
-       internal::VectorTokenRuns5Kernels()) {
-    for (const uint64_t seed : {uint64_t{0}, uint64_t{1}, ~uint64_t{0},
-                                uint64_t{0x8000000000000000}, random()}) {
-      for (size_t count = 5; count <= tokens.size(); ++count) {
-        for (uint64_t& t : tokens) t = random();
-        std::vector<uint64_t> out(count, 0);
-        const size_t done = kernel(tokens.data(), count, seed, out.data());
-        ASSERT_LE(done, count - 4) << count;
-        ASSERT_GE(done + 8, count - 4) << count;  // only a partial step left
-        for (size_t i = 0; i < done; ++i) {
-          ASSERT_EQ(out[i], XXH3_64bits_withSeed(tokens.data() + i, 40, seed))
-              << "count " << count << ", shingle " << i << ", seed " << seed;
+  for (const size_t n : {size_t{3}, size_t{5}}) {
+    for (const internal::TokenRunsFn kernel :
+         internal::VectorTokenRunsKernels(n)) {
+      for (const uint64_t seed : {uint64_t{0}, uint64_t{1}, ~uint64_t{0},
+                                  uint64_t{0x8000000000000000}, random()}) {
+        for (size_t count = n; count <= tokens.size(); ++count) {
+          for (uint64_t& t : tokens) t = random();
+          std::vector<uint64_t> out(count, 0);
+          const size_t done = kernel(tokens.data(), count, seed, out.data());
+          const size_t runs = count - n + 1;
+          ASSERT_LE(done, runs) << count;
+          ASSERT_GE(done + 8, runs) << count;  // only a partial step left
+          for (size_t i = 0; i < done; ++i) {
+            ASSERT_EQ(out[i],
+                      XXH3_64bits_withSeed(tokens.data() + i, 8 * n, seed))
+                << "n " << n << ", count " << count << ", run " << i
+                << ", seed " << seed;
+          }
         }
       }
     }
@@ -155,6 +162,48 @@ TEST(ShinglerTest, WordKernelsMatchXxh3) {
           ASSERT_EQ(out[j], XXH3_64bits_withSeed(bytes[j], group.len[j], seed))
               << "length " << group.len[j] << ", lane " << j << ", seed "
               << seed;
+        }
+      }
+    }
+  }
+}
+
+// The shared hashing the clean layer calls: the words of a text appended
+// after what the vector holds, as XXH3_64bits of each word (seed 0) or with
+// a seed, and runs of every length 1 to 8 (the kernels' 3 and 5 among them)
+// as XXH3 of the run; long texts, so whole vector steps and what is left.
+TEST(ShinglerTest, SharedWordAndRunHashesMatchXxh3) {
+  std::mt19937_64 random(17);
+  for (const uint64_t seed : {uint64_t{0}, uint64_t{0x9E3779B97F4A7C15}}) {
+    for (const size_t words : {size_t{1}, size_t{7}, size_t{9}, size_t{300}}) {
+      std::string text;
+      std::vector<uint64_t> expected = {42};  // held before: kept in front
+      for (size_t w = 0; w < words; ++w) {
+        std::string word;
+        for (size_t k = 1 + random() % 20; k > 0; --k) {
+          word += static_cast<char>('a' + random() % 26);
+        }
+        if (random() % 7 == 0) word += "\xC3\xA9";  // a non-ASCII letter
+        text += (w > 0 ? " " : "") + word;
+        expected.push_back(seed == 0 ? XXH3_64bits(word.data(), word.size())
+                                     : XXH3_64bits_withSeed(
+                                           word.data(), word.size(), seed));
+      }
+      std::vector<uint64_t> hashes = {42};
+      internal::AppendWordHashes(text, seed, &hashes);
+      ASSERT_EQ(hashes, expected) << words << " words, seed " << seed;
+      hashes.erase(hashes.begin());
+      for (size_t n = 1; n <= 8; ++n) {
+        std::vector<uint64_t> runs(hashes.size(), 7);
+        internal::HashTokenRuns(hashes.data(), hashes.size(), n, seed,
+                                runs.data());
+        for (size_t i = 0; i < hashes.size(); ++i) {
+          const uint64_t want =
+              i + n <= hashes.size()
+                  ? XXH3_64bits_withSeed(hashes.data() + i, 8 * n, seed)
+                  : 7;  // past the last whole run: untouched
+          ASSERT_EQ(runs[i], want) << "n " << n << ", run " << i << " of "
+                                   << hashes.size() << ", seed " << seed;
         }
       }
     }

@@ -83,9 +83,6 @@ class Shingler {
  private:
   explicit Shingler(const ShingleOptions& options);
 
-  // token_hashes_ = the XXH3 of each word of `normalized`, in order.
-  void HashWords(std::string_view normalized);
-
   ShingleOptions options_;
   Normalizer normalizer_;
   std::string normalized_;

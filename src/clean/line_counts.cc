@@ -11,6 +11,7 @@
 #include "neardup/clean.h"
 #include "neardup/lsh.h"
 #include "neardup/minhash.h"
+#include "shingle/word_hashes.h"
 #include "text/utf8_internal.h"
 #define XXH_INLINE_ALL
 #include "xxhash.h"
@@ -93,9 +94,11 @@ class PreparedBuilder {
   void AddLine(uint64_t key, size_t words, absl::Span<const uint64_t> hashes) {
     AddKeys(key, words);
     if (!NeedsHashes(words)) return;  // short lines: maybe navigation
-    for (size_t t = 0; t + 5 <= hashes.size(); ++t) {
-      grams_.push_back(XXH3_64bits(hashes.data() + t, 5 * sizeof(uint64_t)));
-    }
+    if (hashes.size() < 5) return;
+    const size_t first = grams_.size();
+    grams_.resize(first + hashes.size() - 4);
+    internal::HashTokenRuns(hashes.data(), hashes.size(), 5, /*seed=*/0,
+                            grams_.data() + first);
   }
 
   // Room for `lines` lines and `grams` 5-grams.
@@ -163,7 +166,6 @@ LineCounter::Prepared LineCounter::Prepare(std::string_view text,
   if (keyed != nullptr) keyed->clear();
   Normalizer normalizer;
   std::string normalized;
-  std::vector<TextSpan> words;
   std::vector<uint64_t> tokens;
   const std::vector<TextSpan> lines = SplitLines(text);
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -178,16 +180,14 @@ LineCounter::Prepared LineCounter::Prepare(std::string_view text,
                std::count(normalized.begin(), normalized.end(), ' ')) +
                1});
     }
-    words.clear();
+    size_t words = 0;
     internal::ForEachWord(normalized.data(), normalized.size(),
-                          [&](size_t b, size_t e) { words.push_back({b, e}); });
+                          [&](size_t, size_t) { ++words; });
     tokens.clear();
-    if (builder.NeedsHashes(words.size())) {
-      for (const TextSpan& w : words) {
-        tokens.push_back(XXH3_64bits(normalized.data() + w.begin, w.end - w.begin));
-      }
+    if (builder.NeedsHashes(words)) {
+      internal::AppendWordHashes(normalized, /*seed=*/0, &tokens);
     }
-    builder.AddLine(key, words.size(), tokens);
+    builder.AddLine(key, words, tokens);
   }
   return builder.Finish();
 }

@@ -8,6 +8,7 @@
 
 #include "absl/types/span.h"
 #include "neardup/clean.h"
+#include "shingle/word_hashes.h"
 #include "text/utf8_internal.h"
 #define XXH_INLINE_ALL
 #include "xxhash.h"
@@ -143,70 +144,26 @@ bool MayNormalizeAlike(std::string_view a, std::string_view b) {
   }
 }
 
-// The spaces of `s` when it holds only ASCII letters, digits and spaces
-// (as a line does under the default normalization unless it has non-ASCII
-// text): then its words (internal::ForEachWord) are the runs between
-// spaces. -1 when it holds any other byte.
-ptrdiff_t PlainAsciiSpaces(std::string_view s) {
+// The number of ' ' bytes in `s` (a normalized line's words are one more).
+size_t CountSpaces(std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const size_t n = s.size();
-  size_t i = 0;
-  ptrdiff_t spaces = 0;
+  size_t i = 0, spaces = 0;
 #if defined(__SSE2__)
   for (; i + 16 <= n; i += 16) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    const __m128i lower = internal::AsciiRangeMask(v, 'a', 'z');
-    const __m128i digit = internal::AsciiRangeMask(v, '0', '9');
-    const __m128i space = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
-    const int ok =
-        _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(lower, digit), space));
-    if (ok != 0xFFFF) return -1;
     // Their count, without a popcount instruction (not in the baseline
     // ISA: the builtin would be a call).
-    uint32_t m = static_cast<uint32_t>(_mm_movemask_epi8(space));
+    uint32_t m = static_cast<uint32_t>(
+        _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' '))));
     m -= (m >> 1) & 0x5555;
     m = (m & 0x3333) + ((m >> 2) & 0x3333);
     m = (m + (m >> 4)) & 0x0F0F;
-    spaces += static_cast<ptrdiff_t>((m + (m >> 8)) & 0x1F);
+    spaces += (m + (m >> 8)) & 0x1F;
   }
 #endif
-  for (; i < n; ++i) {
-    const unsigned char c = p[i];
-    if (c == ' ') {
-      ++spaces;
-    } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
-      return -1;
-    }
-  }
+  for (; i < n; ++i) spaces += p[i] == ' ';
   return spaces;
-}
-
-// Calls f(begin, end) for each run of bytes other than ' ' in `s`, in
-// order.
-template <typename F>
-void ForEachBetweenSpaces(std::string_view s, F&& f) {
-  const char* p = s.data();
-  const size_t n = s.size();
-  size_t start = 0, i = 0;
-#if defined(__SSE2__)
-  for (; i + 16 <= n; i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    unsigned mask = static_cast<unsigned>(
-        _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' '))));
-    while (mask != 0) {
-      const size_t at = i + static_cast<size_t>(__builtin_ctz(mask));
-      if (at > start) f(start, at);
-      start = at + 1;
-      mask &= mask - 1;
-    }
-  }
-#endif
-  for (; i < n; ++i) {
-    if (p[i] != ' ') continue;
-    if (i > start) f(start, i);
-    start = i + 1;
-  }
-  if (n > start) f(start, n);
 }
 
 double SortedJaccard(const uint64_t* a, size_t na, const uint64_t* b,
@@ -458,9 +415,12 @@ void NearLines::Search(uint32_t index, absl::Span<const uint64_t> tokens,
   // fixed array (no call per inserted hash).
   uint64_t sketch[kSketch];
   size_t sketch_size = 0;
-  for (size_t t = 0; t + 3 <= tokens.size(); ++t) {
-    const uint64_t h = XXH3_64bits(tokens.data() + t, 3 * sizeof(uint64_t));
-    shingles_.push_back(h);
+  const size_t first = shingles_.size();
+  shingles_.resize(first + tokens.size() - 2);
+  internal::HashTokenRuns(tokens.data(), tokens.size(), 3, /*seed=*/0,
+                          shingles_.data() + first);
+  for (size_t t = first; t < shingles_.size(); ++t) {
+    const uint64_t h = shingles_[t];
     if (sketch_size == kSketch && h >= sketch[kSketch - 1]) continue;
     size_t at = sketch_size;
     while (at > 0 && sketch[at - 1] > h) --at;
@@ -717,13 +677,7 @@ void RepeatFinder::Find(std::string_view text, bool keep_word_hashes,
     u.after_blanks = next < lines.size() ? lines[next].begin : text.size();
     u.key = LineCounter::LineKey(normalized_);
     u.normalized_bytes = normalized_.size();
-    // Under the default normalization most lines are plain ASCII words and
-    // single spaces: split at the spaces, without classifying each byte.
-    const ptrdiff_t plain_spaces = PlainAsciiSpaces(normalized_);
-    const size_t spaces =
-        plain_spaces >= 0 ? static_cast<size_t>(plain_spaces)
-                          : static_cast<size_t>(std::count(
-                                normalized_.begin(), normalized_.end(), ' '));
+    const size_t spaces = CountSpaces(normalized_);
     lines_.push_back(
         {u.line.begin, u.cut_end, u.key, u.normalized_bytes, spaces + 1});
     const size_t n = normalized_.size();
@@ -745,15 +699,7 @@ void RepeatFinder::Find(std::string_view text, bool keep_word_hashes,
     if (first != index && keep_word_hashes) {
       span = word_spans_[first];
     } else if (search || keep_word_hashes) {
-      auto hash_word = [&](size_t b, size_t e) {
-        words_.push_back(XXH3_64bits(normalized_.data() + b, e - b));
-      };
-      if (plain_spaces >= 0) {
-        ForEachBetweenSpaces(normalized_, hash_word);
-      } else {
-        internal::ForEachWord(normalized_.data(), normalized_.size(),
-                              hash_word);
-      }
+      internal::AppendWordHashes(normalized_, /*seed=*/0, &words_);
       span.second = words_.size();
     }
     if (keep_word_hashes) word_spans_.push_back(span);

@@ -5,9 +5,7 @@
 #include <vector>
 
 #include "neardup/clean.h"
-#include "text/utf8_internal.h"
-#define XXH_INLINE_ALL
-#include "xxhash.h"
+#include "shingle/word_hashes.h"
 
 namespace neardup {
 namespace {
@@ -48,15 +46,11 @@ void SyndicationFilter::FindAndAdd(std::string_view text,
   for (size_t i = 0; i < lines.size(); ++i) {
     normalizer_.Normalize(lines[i].In(text), &normalized_);
     tokens_.clear();
-    internal::ForEachWord(normalized_.data(), normalized_.size(),
-                          [&](size_t b, size_t e) {
-      tokens_.push_back(XXH3_64bits(normalized_.data() + b, e - b));
-    });
+    internal::AppendWordHashes(normalized_, /*seed=*/0, &tokens_);
     if (tokens_.size() < kGram) continue;
-    grams_.clear();
-    for (size_t t = 0; t + kGram <= tokens_.size(); ++t) {
-      grams_.push_back(XXH3_64bits(tokens_.data() + t, kGram * sizeof(uint64_t)));
-    }
+    grams_.resize(tokens_.size() - kGram + 1);
+    internal::HashTokenRuns(tokens_.data(), tokens_.size(), kGram, /*seed=*/0,
+                            grams_.data());
     document_grams_.insert(document_grams_.end(), grams_.begin(), grams_.end());
     if (tokens_.size() < options_.min_words) continue;
     size_t seen = 0;

@@ -1,16 +1,17 @@
 // The word shingler's AVX-512 kernels: XXH3 (0.8, 64-bit, with seed) of
-// eight words of 1 to 16 bytes at a time, and of 40 bytes, the default
-// shingle of five token hashes, eight shingles a step.
+// eight words of 1 to 16 bytes at a time, and of runs of three or five
+// token hashes (24 or 40 bytes; five is the default shingle), eight runs a
+// step.
 //
 // A word takes one of three paths by its length (1-3, 4-8, 9-16 bytes),
 // whose branch the scalar code mispredicts for about every other word of a
 // text; here every lane computes all three from the word's first and last
 // 8 bytes and keeps its own.
 //
-// Shingle i reads token hashes i to i + 4, so lane j of the k-th load is
-// token i + j + k: five unaligned loads give every input of eight hashes.
-// For 17 to 128 bytes XXH3 adds four 16-byte mixes to len x PRIME64_1 and
-// avalanches the sum. A mix is the 128-bit product of two 64-bit words,
+// Run i reads token hashes i to i + n - 1, so lane j of the k-th load is
+// token i + j + k: n unaligned loads give every input of eight hashes.
+// For 17 to 32 bytes XXH3 adds two 16-byte mixes to len x PRIME64_1, for
+// 33 to 64 bytes four, and avalanches the sum. A mix is the 128-bit product of two 64-bit words,
 // each XORed with the default secret plus or minus the seed, folded to 64
 // bits (low XOR high). AVX-512 has no 64 x 64 -> 128-bit multiply: the
 // product is put together from four 32 x 32 -> 64-bit ones. The values
@@ -149,34 +150,41 @@ void HashWords8Avx512(const WordGroup& words, uint64_t seed, uint64_t* out) {
   _mm512_storeu_si512(out, result);
 }
 
-size_t HashTokenRuns5Avx512(const uint64_t* tokens, size_t count,
-                            uint64_t seed, uint64_t* out) {
-  constexpr size_t kLanes = 8, kN = 5;
-  // The default secret's first 64 bytes, as the four mixes read them:
-  // words at even offsets plus the seed, at odd ones minus it.
+template <size_t kN>
+size_t HashTokenRunsAvx512(const uint64_t* tokens, size_t count,
+                           uint64_t seed, uint64_t* out) {
+  static_assert(kN == 3 || kN == 5, "XXH3's 17-to-32 or 33-to-64 byte path");
+  constexpr size_t kLanes = 8;
+  // The default secret's first 64 bytes, as the mixes read them: words at
+  // even offsets plus the seed, at odd ones minus it.
   __m512i key[8];
   for (size_t k = 0; k < 8; ++k) {
     key[k] = Splat(k % 2 == 0 ? SecretWord(8 * k) + seed
                               : SecretWord(8 * k) - seed);
   }
-  const __m512i start = Splat(40 * XXH_PRIME64_1);
+  const __m512i start = Splat(8 * kN * XXH_PRIME64_1);
   size_t i = 0;
   for (; i + kLanes + kN - 1 <= count; i += kLanes) {
-    const __m512i w0 = _mm512_loadu_si512(tokens + i);
-    const __m512i w1 = _mm512_loadu_si512(tokens + i + 1);
-    const __m512i w2 = _mm512_loadu_si512(tokens + i + 2);
-    const __m512i w3 = _mm512_loadu_si512(tokens + i + 3);
-    const __m512i w4 = _mm512_loadu_si512(tokens + i + 4);
-    // Bytes 0-15, 24-39 (len - 16), 16-31 and 8-23 (len - 32), with the
-    // secret's bytes 0-15, 16-31, 32-47 and 48-63.
-    __m512i acc = _mm512_add_epi64(start, Mix16(w0, w1, key[0], key[1]));
-    acc = _mm512_add_epi64(acc, Mix16(w3, w4, key[2], key[3]));
-    acc = _mm512_add_epi64(acc, Mix16(w2, w3, key[4], key[5]));
-    acc = _mm512_add_epi64(acc, Mix16(w1, w2, key[6], key[7]));
+    __m512i w[kN];
+    for (size_t k = 0; k < kN; ++k) w[k] = _mm512_loadu_si512(tokens + i + k);
+    // Bytes 0-15 and len - 16 with the secret's bytes 0-15 and 16-31;
+    // past 32 bytes also 16-31 and len - 32 with its bytes 32-47 and 48-63.
+    __m512i acc = _mm512_add_epi64(start, Mix16(w[0], w[1], key[0], key[1]));
+    acc = _mm512_add_epi64(acc,
+                           Mix16(w[kN - 2], w[kN - 1], key[2], key[3]));
+    if constexpr (kN == 5) {
+      acc = _mm512_add_epi64(acc, Mix16(w[2], w[3], key[4], key[5]));
+      acc = _mm512_add_epi64(acc, Mix16(w[1], w[2], key[6], key[7]));
+    }
     _mm512_storeu_si512(out + i, Avalanche3(acc));
   }
   return i;
 }
+
+template size_t HashTokenRunsAvx512<3>(const uint64_t*, size_t, uint64_t,
+                                       uint64_t*);
+template size_t HashTokenRunsAvx512<5>(const uint64_t*, size_t, uint64_t,
+                                       uint64_t*);
 
 }  // namespace neardup::internal
 

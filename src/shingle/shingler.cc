@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "neardup/shingle.h"
 #include "shingle/shingle_kernels.h"
+#include "shingle/word_hashes.h"
 #include "text/utf8_internal.h"
 // Inlined: shingle inputs are 1 to 512 bytes, where a call through the shared
 // library costs as much as the hash. Same algorithm, same values.
@@ -16,9 +17,6 @@
 
 namespace neardup {
 namespace {
-
-// The default shingle size (ShingleOptions::n), hashed by its own loop.
-constexpr size_t kDefaultWordShingle = 5;
 
 // XXH3 of `count` token hashes laid out as little-endian 8-byte words.
 inline uint64_t HashTokenRun(const uint64_t* tokens, size_t count,
@@ -36,8 +34,8 @@ inline uint64_t HashTokenRun(const uint64_t* tokens, size_t count,
 // from the first'th. With n a constant (kN > 0), the compiler picks XXH3's
 // path for the length once, outside the loop; kN 0 reads n at run time.
 template <size_t kN>
-void HashTokenRuns(const uint64_t* tokens, size_t count, size_t n,
-                   uint64_t seed, uint64_t* out, size_t first = 0) {
+void HashTokenRunsScalar(const uint64_t* tokens, size_t count, size_t n,
+                         uint64_t seed, uint64_t* out, size_t first = 0) {
   if constexpr (kN > 0) n = kN;
   for (size_t i = first; i + n <= count; ++i) {
     out[i] = HashTokenRun(tokens + i, n, seed);
@@ -77,11 +75,12 @@ void ForEachCharGram(std::string_view text, int n, F&& f) {
 
 namespace internal {
 
-std::vector<TokenRuns5Fn> VectorTokenRuns5Kernels() {
-  std::vector<TokenRuns5Fn> kernels;
+std::vector<TokenRunsFn> VectorTokenRunsKernels(size_t n) {
+  std::vector<TokenRunsFn> kernels;
 #if defined(NEARDUP_X86_KERNELS)
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")) {
-    kernels.push_back(HashTokenRuns5Avx512);
+    if (n == 3) kernels.push_back(HashTokenRunsAvx512<3>);
+    if (n == 5) kernels.push_back(HashTokenRunsAvx512<5>);
   }
 #endif
   return kernels;
@@ -96,6 +95,74 @@ std::vector<HashWords8Fn> VectorWordKernels() {
   }
 #endif
   return kernels;
+}
+
+void HashTokenRuns(const uint64_t* tokens, size_t count, size_t n,
+                   uint64_t seed, uint64_t* out) {
+  if (count < n) return;
+  static const TokenRunsFn kernel3 = Widest(VectorTokenRunsKernels(3));
+  static const TokenRunsFn kernel5 = Widest(VectorTokenRunsKernels(5));
+  const TokenRunsFn kernel = n == 3 ? kernel3 : n == 5 ? kernel5 : nullptr;
+  const size_t done = kernel != nullptr ? kernel(tokens, count, seed, out) : 0;
+  switch (n) {  // XXH3's path for the length picked outside the loop
+    case 3:
+      HashTokenRunsScalar<3>(tokens, count, n, seed, out, done);
+      break;
+    case 5:
+      HashTokenRunsScalar<5>(tokens, count, n, seed, out, done);
+      break;
+    default:
+      HashTokenRunsScalar<0>(tokens, count, n, seed, out);
+  }
+}
+
+void AppendWordHashes(std::string_view normalized, uint64_t seed,
+                      std::vector<uint64_t>* out) {
+  const char* data = normalized.data();
+  const size_t size = normalized.size();
+  static const HashWords8Fn kernel = Widest(VectorWordKernels());
+  if (kernel == nullptr) {
+    ForEachWord(data, size, [&](size_t b, size_t e) {
+      out->push_back(XXH3_64bits_withSeed(data + b, e - b, seed));
+    });
+    return;
+  }
+  // Words of 1 to 16 bytes whose first 8 bytes lie in the text go to the
+  // kernel eight at a time, each into the place it holds in the text; the
+  // others (longer, or the text's last few bytes) are hashed at once.
+  WordGroup group;
+  size_t slots[WordGroup::kWords];
+  size_t grouped = 0;
+  auto hash_group = [&] {
+    uint64_t hashes[WordGroup::kWords];
+    kernel(group, seed, hashes);
+    for (size_t j = 0; j < grouped; ++j) (*out)[slots[j]] = hashes[j];
+  };
+  ForEachWord(data, size, [&](size_t b, size_t e)
+                              __attribute__((always_inline)) {
+    const size_t len = e - b;
+    const size_t slot = out->size();
+    if (len == 0 || len > 16 || b + 8 > size) {
+      out->push_back(XXH3_64bits_withSeed(data + b, len, seed));
+      return;
+    }
+    out->push_back(0);
+    std::memcpy(&group.first[grouped], data + b, 8);
+    std::memcpy(&group.last[grouped], data + (len > 8 ? e - 8 : b), 8);
+    group.len[grouped] = len;
+    slots[grouped] = slot;
+    if (++grouped == WordGroup::kWords) {
+      hash_group();
+      grouped = 0;
+    }
+  });
+  if (grouped > 0) {  // a last, partial group: the other lanes' words unused
+    for (size_t j = grouped; j < WordGroup::kWords; ++j) {
+      group.first[j] = group.last[j] = 0;
+      group.len[j] = 1;
+    }
+    hash_group();
+  }
 }
 
 }  // namespace internal
@@ -134,76 +201,16 @@ void Shingler::HashNormalized(std::string_view normalized,
     });
     return;
   }
-  HashWords(normalized);
+  token_hashes_.clear();
+  internal::AppendWordHashes(normalized, seed, &token_hashes_);
   const size_t tokens = token_hashes_.size();
   if (tokens < n) {
     hashes->push_back(HashTokenRun(token_hashes_.data(), tokens, seed));
     return;
   }
   hashes->resize(tokens - n + 1);
-  if (n == kDefaultWordShingle) {
-    static const internal::TokenRuns5Fn kernel =
-        Widest(internal::VectorTokenRuns5Kernels());
-    const size_t done = kernel != nullptr
-                            ? kernel(token_hashes_.data(), tokens, seed,
-                                     hashes->data())
-                            : 0;
-    HashTokenRuns<kDefaultWordShingle>(token_hashes_.data(), tokens, n, seed,
-                                       hashes->data(), done);
-  } else {
-    HashTokenRuns<0>(token_hashes_.data(), tokens, n, seed, hashes->data());
-  }
-}
-
-void Shingler::HashWords(std::string_view normalized) {
-  token_hashes_.clear();
-  const char* data = normalized.data();
-  const size_t size = normalized.size();
-  const uint64_t seed = options_.seed;
-  static const internal::HashWords8Fn kernel =
-      Widest(internal::VectorWordKernels());
-  if (kernel == nullptr) {
-    internal::ForEachWord(data, size, [&](size_t b, size_t e) {
-      token_hashes_.push_back(XXH3_64bits_withSeed(data + b, e - b, seed));
-    });
-    return;
-  }
-  // Words of 1 to 16 bytes whose first 8 bytes lie in the text go to the
-  // kernel eight at a time, each into the place it holds in the text; the
-  // others (longer, or the text's last few bytes) are hashed at once.
-  internal::WordGroup group;
-  size_t slots[internal::WordGroup::kWords];
-  size_t grouped = 0;
-  auto hash_group = [&] {
-    uint64_t hashes[internal::WordGroup::kWords];
-    kernel(group, seed, hashes);
-    for (size_t j = 0; j < grouped; ++j) token_hashes_[slots[j]] = hashes[j];
-  };
-  internal::ForEachWord(data, size, [&](size_t b, size_t e)
-                                        __attribute__((always_inline)) {
-    const size_t len = e - b;
-    const size_t slot = token_hashes_.size();
-    if (len == 0 || len > 16 || b + 8 > size) {
-      token_hashes_.push_back(XXH3_64bits_withSeed(data + b, len, seed));
-      return;
-    }
-    token_hashes_.push_back(0);
-    std::memcpy(&group.first[grouped], data + b, 8);
-    std::memcpy(&group.last[grouped], data + (len > 8 ? e - 8 : b), 8);
-    group.len[grouped] = len;
-    slots[grouped] = slot;
-    if (++grouped == internal::WordGroup::kWords) {
-      hash_group();
-      grouped = 0;
-    }
-  });
-  if (grouped > 0) {  // a last, partial group: the other lanes' words unused
-    for (size_t j = grouped; j < internal::WordGroup::kWords; ++j) {
-      group.first[j] = group.last[j] = 0;
-      group.len[j] = 1;
-    }
-    hash_group();
-  }
+  internal::HashTokenRuns(token_hashes_.data(), tokens, n, seed,
+                          hashes->data());
 }
 
 void Shingler::SpansNormalized(std::string_view normalized,
