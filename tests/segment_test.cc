@@ -742,8 +742,8 @@ TEST(SplitWordsTest, MaskedAsciiStepsGiveTheCodePointSplittersWords) {
         for (size_t k = 0; k < len; ++k) {
           text += "aZ09xq"[rng.Uniform(6)];
         }
-      } else if (r < 85) {  // ASCII separators
-        text += " .,\n\t-'"[rng.Uniform(7)];
+      } else if (r < 85) {  // ASCII separators, NUL among them
+        text += std::string(" .,\n\t-'\0", 8)[rng.Uniform(8)];
       } else if (r < 95 - iter) {  // fewer of the others as iter grows
         text += other[rng.Uniform(other.size())];
       } else {

@@ -11,11 +11,12 @@
 // Run i reads token hashes i to i + n - 1, so lane j of the k-th load is
 // token i + j + k: n unaligned loads give every input of eight hashes.
 // For 17 to 32 bytes XXH3 adds two 16-byte mixes to len x PRIME64_1, for
-// 33 to 64 bytes four, and avalanches the sum. A mix is the 128-bit product of two 64-bit words,
-// each XORed with the default secret plus or minus the seed, folded to 64
-// bits (low XOR high). AVX-512 has no 64 x 64 -> 128-bit multiply: the
-// product is put together from four 32 x 32 -> 64-bit ones. The values
-// are XXH3's own (tests compare them with the library's).
+// 33 to 64 bytes four, and avalanches the sum. A mix is the 128-bit
+// product of two 64-bit words, each XORed with the default secret plus or
+// minus the seed, folded to 64 bits (low XOR high). AVX-512 has no
+// 64 x 64 -> 128-bit multiply: the product is put together from four
+// 32 x 32 -> 64-bit ones. The values are XXH3's own (tests compare them
+// with the library's).
 
 #include "shingle/shingle_kernels.h"
 

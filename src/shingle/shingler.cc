@@ -1,6 +1,7 @@
 // Word and character n-gram hashing (the definitions are in shingle.h).
 
 #include <bit>
+#include <cassert>
 #include <cstring>
 #include <string_view>
 #include <vector>
@@ -99,6 +100,7 @@ std::vector<HashWords8Fn> VectorWordKernels() {
 
 void HashTokenRuns(const uint64_t* tokens, size_t count, size_t n,
                    uint64_t seed, uint64_t* out) {
+  assert(n >= 1 && n <= static_cast<size_t>(kMaxShingleSize));
   if (count < n) return;
   static const TokenRunsFn kernel3 = Widest(VectorTokenRunsKernels(3));
   static const TokenRunsFn kernel5 = Widest(VectorTokenRunsKernels(5));
