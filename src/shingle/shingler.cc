@@ -129,30 +129,38 @@ void AppendWordHashes(std::string_view normalized, uint64_t seed,
     });
     return;
   }
-  // Words of 1 to 16 bytes whose first 8 bytes lie in the text go to the
-  // kernel eight at a time, each into the place it holds in the text; the
-  // others (longer, or the text's last few bytes) are hashed at once.
+  // Words take the kernel's lanes in order, eight at a time. Those of 1 to
+  // 16 bytes whose first 8 bytes lie in the text are hashed there; the
+  // others (longer, or the text's last few bytes) in their lane's place
+  // after it, by the scalar code.
   WordGroup group;
-  size_t slots[WordGroup::kWords];
   size_t grouped = 0;
+  unsigned others = 0;  // bit j: lane j's word is one of the others
+  size_t other_begin[WordGroup::kWords], other_len[WordGroup::kWords];
   auto hash_group = [&] {
     uint64_t hashes[WordGroup::kWords];
     kernel(group, seed, hashes);
-    for (size_t j = 0; j < grouped; ++j) (*out)[slots[j]] = hashes[j];
+    for (; others != 0; others &= others - 1) {
+      const int j = __builtin_ctz(others);
+      hashes[j] = XXH3_64bits_withSeed(data + other_begin[j], other_len[j],
+                                       seed);
+    }
+    out->insert(out->end(), hashes, hashes + grouped);
   };
   ForEachWord(data, size, [&](size_t b, size_t e)
                               __attribute__((always_inline)) {
     const size_t len = e - b;
-    const size_t slot = out->size();
     if (len == 0 || len > 16 || b + 8 > size) {
-      out->push_back(XXH3_64bits_withSeed(data + b, len, seed));
-      return;
+      others |= 1u << grouped;
+      other_begin[grouped] = b;
+      other_len[grouped] = len;
+      group.first[grouped] = group.last[grouped] = 0;
+      group.len[grouped] = 1;
+    } else {
+      std::memcpy(&group.first[grouped], data + b, 8);
+      std::memcpy(&group.last[grouped], data + (len > 8 ? e - 8 : b), 8);
+      group.len[grouped] = len;
     }
-    out->push_back(0);
-    std::memcpy(&group.first[grouped], data + b, 8);
-    std::memcpy(&group.last[grouped], data + (len > 8 ? e - 8 : b), 8);
-    group.len[grouped] = len;
-    slots[grouped] = slot;
     if (++grouped == WordGroup::kWords) {
       hash_group();
       grouped = 0;
