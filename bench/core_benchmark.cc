@@ -13,6 +13,8 @@
 //                         the widest kernel the CPU has
 //   BM_MinHashDistinct/K  the same with SignCountingDistinct, as the dedup
 //                         job signs at its defaults (containment)
+//   BM_CleanLines         RepeatFinder + LineCounter::Prepare: the clean
+//                         job's count pass, per document, at its defaults
 //   BM_MinHashKernel/k    the same at 112 permutations with kernel k
 //   BM_SimHash64          Shingler::Hash + SimHash
 //   BM_SignOnly/k,
@@ -44,6 +46,7 @@
 
 #include "absl/types/span.h"
 #include "benchmark/benchmark.h"
+#include "neardup/clean.h"
 #include "neardup/minhash.h"
 #include "neardup/shingle.h"
 #include "neardup/simhash.h"
@@ -234,6 +237,34 @@ void BM_MinHashDistinct(benchmark::State& state) {
              /*distinct=*/true);
 }
 BENCHMARK(BM_MinHashDistinct)->Arg(kDefaultNumPerm);
+
+// What the clean job's count pass computes for each document at its
+// defaults, on its worker threads: each line normalized and keyed, repeated
+// and near-repeated lines found with their word hashes kept
+// (RepeatFinder), then the line counter's input (LineCounter::Prepare:
+// line and pair keys, the long lines' word 5-grams and their bands). The
+// corpus's documents are counted as pages of one site.
+void BM_CleanLines(benchmark::State& state) {
+  const Corpus& corpus = GetCorpus();
+  absl::StatusOr<RepeatFinder> finder = RepeatFinder::Create(RepeatOptions{});
+  if (!finder.ok()) {
+    state.SkipWithError(finder.status().ToString().c_str());
+    return;
+  }
+  std::vector<Cut> cuts;
+  finder->FindKeepingWordHashes(corpus.docs[corpus.longest], &cuts);
+  for (auto _ : state) {
+    for (const std::string& doc : corpus.docs) {
+      finder->FindKeepingWordHashes(doc, &cuts);
+      LineCounter::Prepared prepared =
+          LineCounter::Prepare(*finder, "news.example");
+      benchmark::DoNotOptimize(prepared.lines.data());
+      benchmark::DoNotOptimize(cuts.data());
+    }
+  }
+  SetCounters(state);
+}
+BENCHMARK(BM_CleanLines);
 
 void BM_SimHash64(benchmark::State& state) {
   ShingleEachDoc(state, [](const std::vector<uint64_t>& hashes) {
