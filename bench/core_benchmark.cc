@@ -136,22 +136,29 @@ void BM_ValidateUtf8(benchmark::State& state) {
 }
 BENCHMARK(BM_ValidateUtf8);
 
-// Times Normalize over every document, then `then(normalized)`: the
-// stages that start from normalized text. The scratch buffers grow on the
-// longest document before timing, so that the loop does not allocate.
-template <typename Then>
-void NormalizeEach(benchmark::State& state, Then then) {
+// Times `each(doc)` over every corpus document, one pass an iteration,
+// after one call on the longest document, so that the scratch buffers it
+// keeps have grown and the timed loop does not allocate.
+template <typename Each>
+void TimeEachDoc(benchmark::State& state, Each each) {
   const Corpus& corpus = GetCorpus();
-  Normalizer normalizer;
-  std::string out;
-  normalizer.Normalize(corpus.docs[corpus.longest], &out);
+  each(corpus.docs[corpus.longest]);
   for (auto _ : state) {
-    for (const std::string& doc : corpus.docs) {
-      normalizer.Normalize(doc, &out);
-      then(out);
-    }
+    for (const std::string& doc : corpus.docs) each(doc);
   }
   SetCounters(state);
+}
+
+// Times Normalize over every document, then `then(normalized)`: the
+// stages that start from normalized text.
+template <typename Then>
+void NormalizeEach(benchmark::State& state, Then then) {
+  Normalizer normalizer;
+  std::string out;
+  TimeEachDoc(state, [&](const std::string& doc) {
+    normalizer.Normalize(doc, &out);
+    then(out);
+  });
 }
 
 void BM_Normalize(benchmark::State& state) {
@@ -173,21 +180,16 @@ BENCHMARK(BM_Tokenize);
 // `use` (the floor of every sketch, and what a sketch adds to it).
 template <typename UseHashes>
 void ShingleEachDoc(benchmark::State& state, UseHashes use) {
-  const Corpus& corpus = GetCorpus();
   absl::StatusOr<Shingler> shingler = Shingler::Create(ShingleOptions{});
   if (!shingler.ok()) {
     state.SkipWithError(shingler.status().ToString().c_str());
     return;
   }
   std::vector<uint64_t> hashes;
-  shingler->Hash(corpus.docs[corpus.longest], &hashes);
-  for (auto _ : state) {
-    for (const std::string& doc : corpus.docs) {
-      shingler->Hash(doc, &hashes);
-      use(hashes);
-    }
-  }
-  SetCounters(state);
+  TimeEachDoc(state, [&](const std::string& doc) {
+    shingler->Hash(doc, &hashes);
+    use(hashes);
+  });
 }
 
 void BM_Floor(benchmark::State& state) {
@@ -245,24 +247,19 @@ BENCHMARK(BM_MinHashDistinct)->Arg(kDefaultNumPerm);
 // line and pair keys, the long lines' word 5-grams and their bands). The
 // corpus's documents are counted as pages of one site.
 void BM_CleanLines(benchmark::State& state) {
-  const Corpus& corpus = GetCorpus();
   absl::StatusOr<RepeatFinder> finder = RepeatFinder::Create(RepeatOptions{});
   if (!finder.ok()) {
     state.SkipWithError(finder.status().ToString().c_str());
     return;
   }
   std::vector<Cut> cuts;
-  finder->FindKeepingWordHashes(corpus.docs[corpus.longest], &cuts);
-  for (auto _ : state) {
-    for (const std::string& doc : corpus.docs) {
-      finder->FindKeepingWordHashes(doc, &cuts);
-      LineCounter::Prepared prepared =
-          LineCounter::Prepare(*finder, "news.example");
-      benchmark::DoNotOptimize(prepared.lines.data());
-      benchmark::DoNotOptimize(cuts.data());
-    }
-  }
-  SetCounters(state);
+  TimeEachDoc(state, [&](const std::string& doc) {
+    finder->FindKeepingWordHashes(doc, &cuts);
+    LineCounter::Prepared prepared =
+        LineCounter::Prepare(*finder, "news.example");
+    benchmark::DoNotOptimize(prepared.lines.data());
+    benchmark::DoNotOptimize(cuts.data());
+  });
 }
 BENCHMARK(BM_CleanLines);
 

@@ -137,6 +137,10 @@ void AppendWordHashes(std::string_view normalized, uint64_t seed,
   size_t grouped = 0;
   unsigned others = 0;  // bit j: lane j's word is one of the others
   size_t other_begin[WordGroup::kWords], other_len[WordGroup::kWords];
+  auto unused_lane = [&](size_t j) {  // a 1-byte word, its hash not kept
+    group.first[j] = group.last[j] = 0;
+    group.len[j] = 1;
+  };
   auto hash_group = [&] {
     uint64_t hashes[WordGroup::kWords];
     kernel(group, seed, hashes);
@@ -154,8 +158,7 @@ void AppendWordHashes(std::string_view normalized, uint64_t seed,
       others |= 1u << grouped;
       other_begin[grouped] = b;
       other_len[grouped] = len;
-      group.first[grouped] = group.last[grouped] = 0;
-      group.len[grouped] = 1;
+      unused_lane(grouped);
     } else {
       std::memcpy(&group.first[grouped], data + b, 8);
       std::memcpy(&group.last[grouped], data + (len > 8 ? e - 8 : b), 8);
@@ -166,11 +169,8 @@ void AppendWordHashes(std::string_view normalized, uint64_t seed,
       grouped = 0;
     }
   });
-  if (grouped > 0) {  // a last, partial group: the other lanes' words unused
-    for (size_t j = grouped; j < WordGroup::kWords; ++j) {
-      group.first[j] = group.last[j] = 0;
-      group.len[j] = 1;
-    }
+  if (grouped > 0) {  // a last, partial group
+    for (size_t j = grouped; j < WordGroup::kWords; ++j) unused_lane(j);
     hash_group();
   }
 }
