@@ -92,6 +92,57 @@ TEST_P(PackedSignaturesTest, ValuesReadBackAsAppendedAcrossWidthsAndChunks) {
   EXPECT_TRUE(std::filesystem::is_empty(scratch.path()));
 }
 
+// The main-text pass copies a store in input order into another, with
+// some documents replaced, and gives back each chunk of the first once
+// copied: the copy is exact, the first store's chunks before the copied
+// document are gone from memory, and spilling after a release keeps the
+// rest readable.
+TEST_P(PackedSignaturesTest, CopiedInOrderWhileTheSourceGivesBackItsChunks) {
+  const bool spill = GetParam();
+  test::ScratchDir scratch;
+  constexpr size_t kK = 112;
+  constexpr size_t kChunk = PackedSignatures::kChunkDocs;
+  const size_t n = 3 * kChunk + 200;
+  Rng rng(7);
+  PackedSignatures first, second;
+  first.Init(kK);
+  second.Init(kK);
+  std::vector<std::vector<uint32_t>> rows;
+  for (size_t d = 0; d < n; ++d) {
+    rows.push_back(RandomRow(rng, kK, 20 + static_cast<int>(d % 13)));
+    ASSERT_OK(first.Append(rows.back()));
+  }
+  const size_t held = first.held_chunk_bytes();
+  ASSERT_GT(held, 3 * kChunk * kK * 20 / 8);
+  std::vector<uint32_t> row(kK);
+  for (size_t d = 0; d < n; ++d) {
+    if (spill && d == kChunk + 9) {
+      // Chunk 0 is given back already; the others move to the file.
+      ASSERT_OK(first.Spill(scratch.path()));
+      EXPECT_EQ(first.held_chunk_bytes(), 0u);
+    }
+    if (d % 5 == 0) {  // a document signed again
+      rows[d] = RandomRow(rng, kK, 26);
+      ASSERT_OK(second.Append(rows[d]));
+    } else {
+      first.Get(d, absl::MakeSpan(row));
+      ASSERT_OK(second.Append(row));
+    }
+    first.ReleaseBefore(d + 1);
+    if (!spill && d + 1 == 2 * kChunk) {
+      // Two whole chunks copied: only the third stays.
+      EXPECT_LT(first.held_chunk_bytes(), held / 3 + kChunk);
+      EXPECT_GT(first.held_chunk_bytes(), held / 4);
+    }
+  }
+  EXPECT_EQ(first.held_chunk_bytes(), 0u);
+  ASSERT_EQ(second.size(), n);
+  for (size_t d = 0; d < n; ++d) {
+    second.Get(d, absl::MakeSpan(row));
+    ASSERT_EQ(row, rows[d]) << d;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(HeldOrSpilled, PackedSignaturesTest,
                          ::testing::Bool(),
                          [](const ::testing::TestParamInfo<bool>& info) {

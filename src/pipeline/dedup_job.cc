@@ -454,15 +454,17 @@ absl::Status DedupJob::CheckMemory(size_t id_bytes, bool* spill,
   // held until the sign pass ends, at most line_budget_ of them (the rest
   // spilled); the counter keeps a site, a long-line count, a flag and its
   // near-duplicate bands a document, the job a site key; counting in the
-  // sign pass, the signatures are built once more by SignMainTexts (values
-  // in memory, or 4 bytes a document once spilled).
+  // sign pass, the signatures are built once more by SignMainTexts, each
+  // chunk of the first store given back once copied: what stays beside
+  // them is the second store's 4 bytes a document of offsets and a chunk
+  // in flight in each store.
   uint64_t lines = counting_ ? lines_bytes_ : lines_.bytes();
   if (counting_) {
     lines += docs * (8 + 4 + 1 + 8 + kBandBytesPerDoc);
     if (method().signs_rows()) {
-      lines +=
-          docs *
-          (spilled_ ? 4 : 4 * static_cast<uint64_t>(options_.num_perm) + 5);
+      const uint64_t chunk = internal::PackedSignatures::kChunkDocs *
+                             (4 * static_cast<uint64_t>(options_.num_perm) + 1);
+      lines += docs * 4 + 2 * chunk;
     }
   }
   if (EstimatedPeakBytes(docs, spilled_ ? 0 : held, spilled_) + lines <=
@@ -785,6 +787,9 @@ absl::Status DedupJob::CopySignatures(MainTextSigning& r, size_t end) {
     docs_.signatures.Get(r.copied, absl::MakeSpan(r.row));
     if (auto s = r.replaced.Append(r.row); !s.ok()) return s;
   }
+  // Copied in order: the first store's chunks before `end` are not read
+  // again, so the job holds about one store, not two.
+  docs_.signatures.ReleaseBefore(end);
   return absl::OkStatus();
 }
 
@@ -1383,9 +1388,10 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
   if (auto s = SignPass(); !s.ok()) return s;
   if (counting_) {
     if (auto s = SignMainTexts(); !s.ok()) return s;
-    // The kept lines serve no later stage.
-    lines_ = internal::LineStore();
   }
+  // The kept lines and the line counts serve no later stage.
+  lines_ = internal::LineStore();
+  line_counts_ = LineCounter();
   ReturnFreedMemory();
   if (options_.prior != nullptr) {
     if (auto s = FindPrior(); !s.ok()) return s;

@@ -31,6 +31,7 @@ void PackedSignatures::Init(size_t num_perm) {
 void PackedSignatures::Release() {
   std::vector<const uint8_t*>().swap(chunks_);
   std::vector<std::unique_ptr<uint8_t[]>>().swap(owned_);
+  released_ = 0;
   file_.reset();
   std::vector<uint32_t>().swap(ends_);
   open_.reset();
@@ -53,12 +54,28 @@ absl::StatusOr<const uint8_t*> PackedSignatures::Keep(const uint8_t* chunk,
   return reinterpret_cast<const uint8_t*>(*region);
 }
 
+void PackedSignatures::ReleaseBefore(size_t doc) {
+  const size_t end = std::min(doc / kChunkDocs, chunks_.size());
+  for (; released_ < end; ++released_) {
+    chunks_[released_] = nullptr;
+    if (released_ < owned_.size()) owned_[released_].reset();
+  }
+}
+
+size_t PackedSignatures::held_chunk_bytes() const {
+  size_t bytes = 0;
+  for (size_t c = released_; c < owned_.size(); ++c) {
+    bytes += ends_[(c + 1) * kChunkDocs - 1] + kPadding;
+  }
+  return bytes;
+}
+
 absl::Status PackedSignatures::Spill(const std::string& folder) {
   assert(file_ == nullptr);
   auto file = SpillFile::Create(folder, "signatures");
   if (!file.ok()) return file.status();
   file_ = *std::move(file);
-  for (size_t c = 0; c < chunks_.size(); ++c) {
+  for (size_t c = released_; c < chunks_.size(); ++c) {
     const size_t bytes = ends_[(c + 1) * kChunkDocs - 1];
     auto kept = Keep(chunks_[c], bytes);
     if (!kept.ok()) return kept.status();

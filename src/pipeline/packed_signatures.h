@@ -12,6 +12,7 @@
 #ifndef NEARDUP_PIPELINE_PACKED_SIGNATURES_H_
 #define NEARDUP_PIPELINE_PACKED_SIGNATURES_H_
 
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -55,6 +56,14 @@ class PackedSignatures {
   // object forgets it, also when the process is killed); chunks filled
   // later go there too. Once only.
   absl::Status Spill(const std::string& folder);
+  // Gives back the memory of the full chunks that hold only documents
+  // before `doc`: a pass that copies the signatures in order into another
+  // store (the main-text pass) holds one store, not two. Those documents
+  // are not read again (Get asserts). After Spill their pages are the
+  // spill file's and stay until it goes.
+  void ReleaseBefore(size_t doc);
+  // Bytes of the full chunks held in memory (not released, not spilled).
+  size_t held_chunk_bytes() const;
   // Bytes of the spill file (0: not spilled).
   uint64_t spilled_bytes() const { return file_ ? file_->bytes() : 0; }
 
@@ -94,6 +103,7 @@ class PackedSignatures {
 
   const uint8_t* Record(size_t doc) const {
     const size_t chunk = doc / kChunkDocs;
+    assert(chunk >= released_);
     const uint8_t* base = chunk < chunks_.size() ? chunks_[chunk] : open_.get();
     return base + (doc % kChunkDocs == 0 ? 0 : ends_[doc - 1]);
   }
@@ -105,6 +115,7 @@ class PackedSignatures {
   size_t num_perm_ = 0;
   std::vector<const uint8_t*> chunks_;              // full chunks
   std::vector<std::unique_ptr<uint8_t[]>> owned_;   // their memory, before Spill
+  size_t released_ = 0;  // chunks [0, released_) given back (ReleaseBefore)
   std::unique_ptr<SpillFile> file_;                 // after Spill
   std::unique_ptr<uint8_t[]> open_;                 // the chunk being filled
   size_t open_bytes_ = 0;
