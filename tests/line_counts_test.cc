@@ -4,6 +4,7 @@
 #include <cstring>
 #include <functional>
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -129,6 +130,44 @@ TEST(LineCounterTest, NearDuplicateDocumentsOfASiteCountOnce) {
   nav.Finish(2);
   EXPECT_EQ(nav.near_duplicates(), 0u);
   EXPECT_EQ(nav.SiteCount(LineCounter::SiteKey("blog.example"), Key("Contact us")), 5u);
+}
+
+// The set of near-duplicate bands is exact: a document is a near-duplicate
+// exactly when one of its bands was added before, also for keys crowded
+// into one of the set's tables (the same high 16 bits: it grows many times),
+// keys whose low 48 or 52 bits are zero, and keys that differ from another
+// only in their high bits.
+TEST(LineCounterTest, NearDuplicateBandsAreSeenExactly) {
+  Rng rng(11);
+  std::vector<uint64_t> pool;
+  for (int i = 0; i < 3000; ++i) {
+    const uint64_t low = rng.Next() & ((uint64_t{1} << 48) - 1);
+    pool.push_back(uint64_t{0x1234} << 48 | low);  // one table
+    pool.push_back(rng.Next() << 48 | low);        // another table, same low
+    pool.push_back(rng.Next() << 52 | low);
+    pool.push_back(rng.Next());
+  }
+  for (int i = 0; i < 20; ++i) {  // low bits 0
+    pool.push_back(rng.Next() << 48);
+    pool.push_back(rng.Next() << 52);
+  }
+  LineCounter counter;
+  std::unordered_set<uint64_t> seen;
+  uint64_t expected = 0;
+  for (int doc = 0; doc < 6000; ++doc) {
+    LineCounter::Prepared p;
+    for (int b = 0; b < 4; ++b) {
+      // Mostly new keys, some drawn again.
+      p.bands.push_back(rng.Uniform(4) == 0 ? pool[rng.Uniform(pool.size())]
+                                            : rng.Next());
+    }
+    bool again = false;
+    for (uint64_t band : p.bands) again |= !seen.insert(band).second;
+    expected += again;
+    counter.Add(p);
+  }
+  ASSERT_GT(expected, 500u);
+  EXPECT_EQ(counter.near_duplicates(), expected);
 }
 
 TEST(LineCounterTest, SaveAndLoadAndCorruption) {

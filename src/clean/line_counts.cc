@@ -1,10 +1,13 @@
 // Cross-document line counts and boilerplate cuts.
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -217,14 +220,109 @@ LineCounter::Prepared LineCounter::Prepare(absl::Span<const LineGrams> lines,
   return builder.Finish();
 }
 
+namespace {
+
+constexpr int kBandTableBits = 12;
+constexpr int kBandRestBits = 64 - kBandTableBits;
+constexpr size_t kBandSlotBytes = (kBandRestBits + 7) / 8;
+constexpr uint64_t kBandRestMask = (uint64_t{1} << kBandRestBits) - 1;
+constexpr size_t kBandSlotPadding = sizeof(uint64_t) - kBandSlotBytes;
+
+// A slot's 52 bits: 8 bytes read (the slots are padded by 1) and masked.
+uint64_t LoadRest(const uint8_t* slot) {
+  uint64_t word;
+  std::memcpy(&word, slot, sizeof(word));
+  if constexpr (std::endian::native == std::endian::big) {
+    word = __builtin_bswap64(word);
+  }
+  return word & kBandRestMask;
+}
+
+void StoreRest(uint64_t rest, uint8_t* slot) {
+  for (size_t i = 0; i < kBandSlotBytes; ++i, rest >>= 8) {
+    slot[i] = static_cast<uint8_t>(rest);
+  }
+}
+
+// The first slot to probe, of 2^log (the keys are XXH3 values, but their
+// low bits may also have chosen another table: mixed first).
+size_t HomeSlot(uint64_t rest, int log) {
+  return static_cast<size_t>((rest * 0x9E3779B97F4A7C15ull) >> (64 - log));
+}
+
+}  // namespace
+
+void LineCounter::BandSet::Grow(Table& table) {
+  const int log = table.slots ? table.log + 1 : 3;
+  const size_t slots = size_t{1} << log;
+  std::unique_ptr<uint8_t[]> grown(
+      new uint8_t[slots * kBandSlotBytes + kBandSlotPadding]());
+  if (table.slots) {
+    const size_t old_slots = size_t{1} << table.log;
+    for (size_t i = 0; i < old_slots; ++i) {
+      const uint64_t rest = LoadRest(&table.slots[i * kBandSlotBytes]);
+      if (rest == 0) continue;
+      size_t at = HomeSlot(rest, log);
+      while (LoadRest(&grown[at * kBandSlotBytes]) != 0) {
+        at = (at + 1) & (slots - 1);
+      }
+      StoreRest(rest, &grown[at * kBandSlotBytes]);
+    }
+  }
+  table.slots = std::move(grown);
+  table.log = static_cast<uint8_t>(log);
+}
+
+bool LineCounter::BandSet::Insert(uint64_t key) {
+  if (tables_.empty()) tables_.resize(size_t{1} << kBandTableBits);
+  Table& table = tables_[key >> kBandRestBits];
+  const uint64_t rest = key & kBandRestMask;
+  if (rest == 0) return !std::exchange(table.zero, true);
+  // At most three quarters full: a few probes on average.
+  const size_t slots = table.slots ? size_t{1} << table.log : 0;
+  if (4 * (size_t{table.size} + 1) > 3 * slots) Grow(table);
+  const size_t mask = (size_t{1} << table.log) - 1;
+  for (size_t at = HomeSlot(rest, table.log);; at = (at + 1) & mask) {
+    uint8_t* slot = &table.slots[at * kBandSlotBytes];
+    const uint64_t held = LoadRest(slot);
+    if (held == rest) return false;
+    if (held == 0) {
+      StoreRest(rest, slot);
+      ++table.size;
+      return true;
+    }
+  }
+}
+
+void LineCounter::BandSet::Prefetch(uint64_t key) const {
+  if (tables_.empty()) return;
+  const Table& table = tables_[key >> kBandRestBits];
+  if (table.slots) {
+    __builtin_prefetch(
+        &table.slots[HomeSlot(key & kBandRestMask, table.log) * kBandSlotBytes]);
+  }
+}
+
+uint64_t LineCounter::BandSet::bytes() const {
+  uint64_t bytes = tables_.capacity() * sizeof(Table);
+  for (const Table& table : tables_) {
+    if (table.slots) {
+      bytes += (uint64_t{1} << table.log) * kBandSlotBytes + kBandSlotPadding;
+    }
+  }
+  return bytes;
+}
+
 void LineCounter::Add(const Prepared& p) {
   const uint32_t doc = static_cast<uint32_t>(documents_++);
   doc_site_.push_back(p.site);
   long_count_.push_back(0);
   counted_.push_back(0);
   bool near_duplicate = false;
+  // The bands' slots are far apart in a large set: fetched together.
+  for (uint64_t band : p.bands) seen_bands_.Prefetch(band);
   for (uint64_t band : p.bands) {
-    near_duplicate |= !seen_bands_.insert(band).second;
+    near_duplicate |= !seen_bands_.Insert(band);
   }
   if (near_duplicate) {
     ++near_duplicates_;
@@ -528,7 +626,7 @@ void LineCounter::Finish(uint32_t min_docs) {
   // What only Add needs goes first, and each raw table as soon as its
   // counts are made (ForEachGroup), so that the counts are built beside as
   // little as possible: a dedup job with main text peaks here.
-  absl::flat_hash_set<uint64_t>().swap(seen_bands_);
+  seen_bands_ = BandSet();
   overall_.clear();
   ForEachGroup(kOverall, overall_keys_, [&](absl::Span<const uint64_t> group) {
     if (group.size() >= min_docs) {
@@ -591,7 +689,7 @@ void LineCounter::Finish(uint32_t min_docs) {
   std::vector<uint32_t>().swap(long_count_);
   std::vector<uint64_t>().swap(doc_site_);
   std::vector<uint8_t>().swap(counted_);
-  absl::flat_hash_set<uint64_t>().swap(seen_bands_);
+  seen_bands_ = BandSet();
 }
 
 const LineCounter::Entry* LineCounter::Find(const std::vector<Entry>& entries,
