@@ -133,7 +133,7 @@ elif ! wait_quiet "$QUIET_WAIT"; then
   echo "clean_benchmark: no quiet window; nothing measured" >&2
   exit 3
 fi
-bytes=$(stat -c %s "$FILE")
+bytes=$(stat -L -c %s "$FILE")
 echo "crawl:   $FILE, $bytes bytes, $(wc -l < "$FILE") records"
 echo "clean:   neardup clean FILE -o OUT --quiet --overwrite $CLEAN_ARGS"
 echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) at start"

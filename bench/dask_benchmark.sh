@@ -48,7 +48,7 @@ for size in $SIZES; do
     "$BUILD/bench/neardup_make_corpus" --bytes "$size" --dup-rate 0.2 \
       --seed 1 -o "$crawl" 2> /dev/null
   fi
-  bytes=$(stat -c %s "$crawl")
+  bytes=$(stat -L -c %s "$crawl")
   cat "$crawl" > /dev/null
   rm -rf "$OUT/cli" "$OUT/dask"
   cli_s=$(timed "$OUT/cli.time" "$BUILD/tools/neardup" dedup "$crawl" \

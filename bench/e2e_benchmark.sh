@@ -9,8 +9,8 @@
 #
 # Environment (all optional):
 #   WORK         folder for the crawls and outputs (default /tmp/neardup-e2e);
-#                crawls already there are reused, outputs are deleted after
-#                each run
+#                crawls already there (or links to them) are reused,
+#                outputs are deleted after each run
 #   NEARDUP      the neardup binary (default build/tools/neardup)
 #   MAKE_CORPUS  the generator (default build/bench/neardup_make_corpus)
 #   SIZES        sizes to run, --bytes values (default "100M 1G")
@@ -95,7 +95,7 @@ results="$WORK/results.tsv"
 for s in $SIZES; do
   f="$WORK/crawl-$s.jsonl"
   out="$WORK/out-$s"
-  bytes=$(stat -c %s "$f")
+  bytes=$(stat -L -c %s "$f")
   echo "== $f: $(numfmt --to=si "$bytes")B, $(wc -l < "$f") lines"
   cat "$f" > /dev/null
 
