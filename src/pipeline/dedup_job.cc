@@ -457,14 +457,15 @@ absl::Status DedupJob::CheckMemory(size_t id_bytes, bool* spill,
   // sign pass, the signatures are built once more by SignMainTexts, each
   // chunk of the first store given back once copied: what stays beside
   // them is the second store's 4 bytes a document of offsets and a chunk
-  // in flight in each store.
+  // in flight in each store (at most the documents' unpacked values).
   uint64_t lines = counting_ ? lines_bytes_ : lines_.bytes();
   if (counting_) {
     lines += docs * (8 + 4 + 1 + 8 + kBandBytesPerDoc);
     if (method().signs_rows()) {
-      const uint64_t chunk = internal::PackedSignatures::kChunkDocs *
-                             (4 * static_cast<uint64_t>(options_.num_perm) + 1);
-      lines += docs * 4 + 2 * chunk;
+      const uint64_t in_flight =
+          std::min<uint64_t>(docs, 2 * internal::PackedSignatures::kChunkDocs);
+      lines += docs * 4 +
+               in_flight * (4 * static_cast<uint64_t>(options_.num_perm) + 1);
     }
   }
   if (EstimatedPeakBytes(docs, spilled_ ? 0 : held, spilled_) + lines <=
