@@ -456,14 +456,17 @@ absl::Status DedupJob::CheckMemory(size_t id_bytes, bool* spill,
   // near-duplicate bands a document, the job a site key; counting in the
   // sign pass, the signatures are built once more by SignMainTexts, each
   // chunk of the first store given back once copied: what stays beside
-  // them is the second store's 4 bytes a document of offsets and a chunk
-  // in flight in each store (at most the documents' unpacked values).
+  // them is the second store's 4 bytes a document of offsets and, held in
+  // memory, a chunk in flight in each store (at most the documents'
+  // unpacked values; spilled, the chunks are the spill file's).
   uint64_t lines = counting_ ? lines_bytes_ : lines_.bytes();
   if (counting_) {
     lines += docs * (8 + 4 + 1 + 8 + kBandBytesPerDoc);
     if (method().signs_rows()) {
       const uint64_t in_flight =
-          std::min<uint64_t>(docs, 2 * internal::PackedSignatures::kChunkDocs);
+          spilled_ ? 0
+                   : std::min<uint64_t>(
+                         docs, 2 * internal::PackedSignatures::kChunkDocs);
       lines += docs * 4 +
                in_flight * (4 * static_cast<uint64_t>(options_.num_perm) + 1);
     }
