@@ -17,6 +17,7 @@
 
 #include "gtest/gtest.h"
 #include "neardup/pipeline.h"
+#include "pipeline/spill.h"
 #include "tests/test_util.h"
 
 namespace neardup {
@@ -208,6 +209,44 @@ TEST_F(CleanTest, SameOutputForAnyThreadCountAndSavedCounts) {
   auto bad = RunClean(*inputs, (dir_ / "four").string(), reuse);
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kDataLoss);
   EXPECT_NE(bad.status().message().find("bad.bin"), std::string::npos);
+}
+
+// The line counts' raw entries spilled as runs past a budget (here every
+// document's, a budget of one byte) give the outputs of counting in memory,
+// for one and two threads; the spill file is gone afterwards and
+// stats.json says how much went to it.
+TEST_F(CleanTest, LineCountsSpilledGiveTheSameOutputs) {
+  std::vector<Article> articles;
+  WriteFile(dir_ / "c.jsonl", MakeCrawl(&articles));
+  auto inputs = PlanInputs({(dir_ / "c.jsonl").string()});
+  ASSERT_OK(inputs);
+  auto held = RunClean(*inputs, (dir_ / "held").string(), {.threads = 1});
+  ASSERT_OK(held);
+  EXPECT_EQ(held->spilled_bytes, 0u);
+  EXPECT_GT(held->boilerplate_lines, 0u);
+  EXPECT_EQ(ReadAll(dir_ / "held" / "stats.json").find("spilled_bytes"),
+            std::string::npos);
+  struct OneByteBudget {  // restored however the test ends
+    OneByteBudget() { internal::line_budget_bytes_for_testing = 1; }
+    ~OneByteBudget() { internal::line_budget_bytes_for_testing = 0; }
+  } budget;
+  for (int threads : {1, 2}) {
+    const fs::path out = dir_ / ("spilled" + std::to_string(threads));
+    auto spilled = RunClean(*inputs, out.string(), {.threads = threads});
+    ASSERT_OK(spilled);
+    EXPECT_GT(spilled->spilled_bytes, 0u);
+    EXPECT_NE(ReadAll(out / "stats.json").find("\"spilled_bytes\":"),
+              std::string::npos);
+    for (const char* f : {"c.jsonl", "edits.jsonl", "line_counts.jsonl",
+                          "line_counts.bin", "rejected.jsonl"}) {
+      EXPECT_EQ(ReadAll(out / f), ReadAll(dir_ / "held" / f)) << f;
+    }
+    for (const auto& e : fs::directory_iterator(out)) {
+      EXPECT_EQ(e.path().filename().string().rfind(".neardup", 0),
+                std::string::npos)
+          << e.path();
+    }
+  }
 }
 
 TEST_F(CleanTest, AnnotateAndSignalsOnlyChangeNothing) {

@@ -612,6 +612,10 @@ struct CleanStats : JobStats {
   // Documents checked for boilerplate without a site (no url host): they
   // count as one site and need much stronger evidence (FindBoilerplate).
   uint64_t without_url = 0;
+  // Bytes of the line counts' raw entries written to a spill file of the
+  // output folder past their budget (48 MiB), merged back when counted
+  // (0: none; stats.json's "spilled_bytes" when not 0).
+  uint64_t spilled_bytes = 0;
   // The kept documents with the largest share of their text cut (at most
   // 15, largest first, then in input order): stats.json's
   // "largest_share_cut".

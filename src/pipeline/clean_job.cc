@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -16,12 +17,21 @@
 #include "pipeline/job.h"
 #include "pipeline/job_base.h"
 #include "pipeline/run_report.h"
+#include "pipeline/spill.h"
 
 namespace neardup {
 namespace {
 
 using internal::Clock;
 using internal::SecondsSince;
+
+// The line counter's raw entries held in memory while counting; past it
+// they are spilled as sorted runs (bench/README, "Issue 13, part 6": about
+// 8 bytes a distinct line of a document overall and 16 for each of a
+// site's lines, pairs and long lines, so a crawl of a few hundred thousand
+// pages spills nothing). internal::line_budget_bytes_for_testing replaces
+// it when not 0.
+constexpr uint64_t kLineRunBudget = uint64_t{48} << 20;
 
 // Writes the Gopher repetition fractions of `f` (RepetitionSignals, or
 // the GopherThresholds they are held against: the same names), 4 decimals.
@@ -140,6 +150,9 @@ class CleanJob : internal::JobBase<CleanOptions, CleanStats> {
   std::vector<DocWork> work_;
   std::unique_ptr<SyndicationFilter> syndication_;
   LineCounter counter_;
+  // The counter's raw entries past kLineRunBudget, as sorted runs in a
+  // spill file of the output folder (gone when this goes, or on a kill).
+  std::unique_ptr<internal::LineRunFile> line_runs_;
   bool counted_ = false;  // a first pass read and accounted every record
   std::vector<uint64_t> documents_;
   std::unordered_map<uint64_t, BoilerplateLine> boilerplate_lines_;
@@ -208,6 +221,14 @@ absl::Status CleanJob::CountPass() {
     };
   }
   documents_.assign(files_.size(), 0);
+  // The raw entries are held up to a budget and spilled past it, so that
+  // counting a crawl of any size holds a bounded table (the counts are the
+  // same for any budget: LineCounter::SpillTo).
+  line_runs_ = std::make_unique<internal::LineRunFile>(outdir_);
+  counter_.SpillTo(line_runs_.get(),
+                   internal::line_budget_bytes_for_testing != 0
+                       ? internal::line_budget_bytes_for_testing.load()
+                       : kLineRunBudget);
   if (auto s = CountLinePass(&counter_, threads_, &lines_, std::move(prepare),
                              /*account=*/true,
                              [this](size_t f) { ++documents_[f]; });
@@ -217,6 +238,10 @@ absl::Status CleanJob::CountPass() {
   stats_.count_near_duplicates = counter_.near_duplicates();
   // Weak evidence needs one document less than min_docs (at least 2).
   counter_.Finish(std::max<uint32_t>(2, options_.boilerplate_options.min_docs - 1));
+  stats_.spilled_bytes = counter_.spilled_bytes();
+  line_runs_.reset();  // the runs are merged: the spill file goes
+  // A run that could not be written or read back whole stops the job.
+  if (!counter_.status().ok()) return counter_.status();
   counted_ = true;
   stats_.stage_seconds.push_back({"count", SecondsSince(start)});
   return absl::OkStatus();
@@ -542,6 +567,7 @@ std::string CleanJob::StatsJson() const {
   j.Key("count_near_duplicates").Uint(stats_.count_near_duplicates);
   j.Key("without_url").Uint(stats_.without_url);
   j.Key("peak_rss_bytes").Uint(stats_.peak_rss_bytes);
+  if (stats_.spilled_bytes > 0) j.Key("spilled_bytes").Uint(stats_.spilled_bytes);
   const auto& r = options_.repeat_options;
   const auto& b = options_.boilerplate_options;
   j.Key("parameters").Object();
