@@ -25,14 +25,6 @@ namespace {
 using internal::Clock;
 using internal::SecondsSince;
 
-// The line counter's raw entries held in memory while counting; past it
-// they are spilled as sorted runs (bench/README, "Issue 13, part 6": about
-// 8 bytes a distinct line of a document overall and 16 for each of a
-// site's lines, pairs and long lines, so a crawl of a few hundred thousand
-// pages spills nothing). internal::line_budget_bytes_for_testing replaces
-// it when not 0.
-constexpr uint64_t kLineRunBudget = uint64_t{48} << 20;
-
 // Writes the Gopher repetition fractions of `f` (RepetitionSignals, or
 // the GopherThresholds they are held against: the same names), 4 decimals.
 template <typename Fractions>
@@ -150,8 +142,8 @@ class CleanJob : internal::JobBase<CleanOptions, CleanStats> {
   std::vector<DocWork> work_;
   std::unique_ptr<SyndicationFilter> syndication_;
   LineCounter counter_;
-  // The counter's raw entries past kLineRunBudget, as sorted runs in a
-  // spill file of the output folder (gone when this goes, or on a kill).
+  // The counter's raw entries past their budget, as sorted runs in a spill
+  // file of the output folder (gone when this goes, or on a kill).
   std::unique_ptr<internal::LineRunFile> line_runs_;
   bool counted_ = false;  // a first pass read and accounted every record
   std::vector<uint64_t> documents_;
@@ -221,14 +213,13 @@ absl::Status CleanJob::CountPass() {
     };
   }
   documents_.assign(files_.size(), 0);
-  // The raw entries are held up to a budget and spilled past it, so that
+  // The raw entries are held up to the dedup counter's budget (48 MiB:
+  // about 130,000 pages spill nothing) and spilled past it, so that
   // counting a crawl of any size holds a bounded table (the counts are the
   // same for any budget: LineCounter::SpillTo).
   line_runs_ = std::make_unique<internal::LineRunFile>(outdir_);
   counter_.SpillTo(line_runs_.get(),
-                   internal::line_budget_bytes_for_testing != 0
-                       ? internal::line_budget_bytes_for_testing.load()
-                       : kLineRunBudget);
+                   internal::CounterBudgetBytes(internal::LineBudgetBytes(0)));
   if (auto s = CountLinePass(&counter_, threads_, &lines_, std::move(prepare),
                              /*account=*/true,
                              [this](size_t f) { ++documents_[f]; });

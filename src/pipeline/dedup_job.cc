@@ -56,29 +56,10 @@ std::string FormatDouble(double v, int digits = 4) {
   return buf;
 }
 
-// DedupOptions::main_text, counting: the counter's raw entries and the
-// kept lines (about 1.5 KB a document when all are held) are held up to
-// this budget, the rest in spill files. Without a ceiling 64 MiB: the job
-// holds about 140 MB a million documents without main text, so this keeps
-// main text within about the default job's peak plus the budget on any
-// collection, while a collection of up to about 40,000 documents spills
-// nothing; spilling past it costs one sort and one sequential write and
-// read of the entries. Under max_memory_bytes, an eighth of it (at least
-// 4 MiB, at most 64 MiB); CheckMemory spills them earlier when the
-// estimate needs it. internal::line_budget_bytes_for_testing replaces it
-// when not 0.
-uint64_t LineBudgetBytes(uint64_t max_memory) {
-  if (internal::line_budget_bytes_for_testing != 0) {
-    return internal::line_budget_bytes_for_testing;
-  }
-  constexpr uint64_t kDefault = uint64_t{64} << 20;
-  if (max_memory == 0) return kDefault;
-  return std::clamp<uint64_t>(max_memory / 8, uint64_t{4} << 20, kDefault);
-}
 // Blocks of spilled lines (LineStore, 1.5 MiB each) read back at once.
 constexpr uint64_t kLoadBlocks = 8;
-// The counter's near-duplicate bands: 4 a document with long lines, in a
-// hash set.
+// The counter's near-duplicate bands: 4 a document with long lines, in
+// its band set (about 13 bytes a band, up to 19 just after a table grew).
 constexpr uint64_t kBandBytesPerDoc = 4 * 16;
 // The index stage's verdict byte of a pair to compare on the threads, and
 // of one joined (or too short) when its group started.
@@ -1385,9 +1366,10 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
     if (auto s = CountLines(); !s.ok()) return s;
   }
   if (counting_) {
-    line_budget_ = LineBudgetBytes(options_.max_memory_bytes);
+    line_budget_ = internal::LineBudgetBytes(options_.max_memory_bytes);
     line_runs_ = std::make_unique<internal::LineRunFile>(outdir_);
-    line_counts_.SpillTo(line_runs_.get(), line_budget_ - line_budget_ / 4);
+    line_counts_.SpillTo(line_runs_.get(),
+                         internal::CounterBudgetBytes(line_budget_));
   }
   if (auto s = SignPass(); !s.ok()) return s;
   if (counting_) {

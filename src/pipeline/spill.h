@@ -8,6 +8,7 @@
 #ifndef NEARDUP_PIPELINE_SPILL_H_
 #define NEARDUP_PIPELINE_SPILL_H_
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -101,10 +102,32 @@ class IdStore {
   std::string_view all_;
 };
 
-// Tests: when not 0, the memory budget of a main-text dedup job's line
-// tables (the counter's raw entries and the kept lines) in place of the
-// built-in one, so that small inputs spill.
+// Tests: when not 0, the memory budget of the line tables (LineBudgetBytes)
+// in place of the built-in one, so that small inputs spill.
 inline std::atomic<uint64_t> line_budget_bytes_for_testing{0};
+
+// The line tables' memory budget: a LineCounter's raw entries and, in a
+// main-text dedup job, the kept lines (about 1.5 KB a document when all
+// are held) are held up to it, the rest in spill files. Without a ceiling
+// (max_memory 0) 64 MiB: the dedup job holds about 140 MB a million
+// documents without main text, so this keeps main text within about the
+// default job's peak plus the budget on any collection, while a collection
+// of up to about 40,000 documents spills nothing; spilling past it costs
+// one sort and one sequential write and read of the entries. Under a
+// ceiling, an eighth of it (at least 4 MiB, at most 64 MiB).
+// line_budget_bytes_for_testing replaces it when not 0.
+inline uint64_t LineBudgetBytes(uint64_t max_memory) {
+  if (line_budget_bytes_for_testing != 0) return line_budget_bytes_for_testing;
+  constexpr uint64_t kDefault = uint64_t{64} << 20;
+  if (max_memory == 0) return kDefault;
+  return std::clamp<uint64_t>(max_memory / 8, uint64_t{4} << 20, kDefault);
+}
+
+// The counter's share of a line budget (LineCounter::SpillTo): three
+// quarters; the rest is the dedup job's kept lines.
+inline uint64_t CounterBudgetBytes(uint64_t line_budget) {
+  return line_budget - line_budget / 4;
+}
 
 // A LineCounter's runs (LineCounter::SpillTo) in a spill file of `folder`,
 // created at the first Append.
