@@ -310,8 +310,8 @@ class DedupJob : internal::JobBase<DedupOptions, DedupStats> {
   // again the documents whose main text is not their whole text.
   bool counting_ = false;
   std::vector<uint64_t> site_keys_;  // counting_: LineCounter::SiteKey
-  // counting_: lines_.bytes() when no batch was being signed last (the
-  // signing thread appends to lines_ while the reader checks memory).
+  // counting_: what the kept lines and the counter's raw entries held
+  // when a batch was stored last (StoreBatch).
   uint64_t lines_bytes_ = 0;
   // counting_: (document, UTF-8 repairs) of the documents whose whole text
   // had repairs, in input order: a document signed again counts the
@@ -598,6 +598,7 @@ absl::Status DedupJob::StoreBatch(Batch& batch) {
     }
     if (!line_counts_.status().ok()) return line_counts_.status();
     batch.prepared.clear();
+    lines_bytes_ = lines_.bytes() + line_counts_.held_bytes();
   }
   if (rows) {
     for (size_t i = 0; i < n; ++i) {
@@ -894,15 +895,9 @@ absl::Status DedupJob::SignPass() {
     Batch& batch = batches[current];
     if (batch.size == 0) return absl::OkStatus();
     // The batch signed last is stored while the pool signs this one: the
-    // workers read nothing that storing writes. Not when counting lines:
-    // the counter takes the batch first.
-    Batch* signed_batch = nullptr;
-    if (counting_) {
-      if (auto s = complete(); !s.ok()) return s;
-      lines_bytes_ = lines_.bytes() + line_counts_.held_bytes();
-    } else {
-      signed_batch = finish();
-    }
+    // workers read nothing that storing writes (SignCounting does not read
+    // the counter the store adds to).
+    Batch* signed_batch = finish();
     StartBatch(batch, workers, pool);
     signing = &batch;
     if (signed_batch != nullptr) {
