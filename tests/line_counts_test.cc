@@ -10,6 +10,10 @@
 
 #include "gtest/gtest.h"
 #include "neardup/clean.h"
+#include "neardup/lsh.h"
+#include "neardup/minhash.h"
+#include "neardup/shingle.h"
+#include "neardup/text.h"
 #include "tests/test_util.h"
 #include "xxhash.h"
 
@@ -533,6 +537,69 @@ TEST(LineCounterTest, PreparedFromTheRepeatFinderEqualsFromTheText) {
       }
     }
   }
+}
+
+// A document's near-duplicate bands are those of the 16-permutation
+// MinHash of its long lines' word 5-grams taken together (Prepare signs
+// the lines one by one and keeps each permutation's smallest value), and
+// a Prepared reused for one document after another holds the last one's
+// keys only.
+TEST(LineCounterTest, BandsSignTheLongLinesTogetherAndReusedPreparedIsFresh) {
+  const std::vector<std::string> texts = MixedTexts();
+  Shingler shingler = *Shingler::Create({});
+  const MinHasher hasher =
+      *MinHasher::Create({.num_perm = 16, .seed = 0x6E656172});
+  const uint64_t site = LineCounter::SiteKey("news.example");
+  LineCounter::Prepared reused;
+  int with_bands = 0;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    std::vector<std::vector<uint64_t>> grams_of_line;
+    std::vector<LineCounter::LineGrams> lines;
+    std::vector<uint64_t> together;
+    for (const TextSpan& span : SplitLines(texts[i])) {
+      const std::string line = Normalize(span.In(texts[i]));
+      if (line.empty()) continue;
+      const size_t words = SplitWords(line).size();
+      grams_of_line.emplace_back();
+      shingler.Hash(line, &grams_of_line.back());
+      if (words < 5) grams_of_line.back().clear();
+      if (words >= 10) {
+        together.insert(together.end(), grams_of_line.back().begin(),
+                        grams_of_line.back().end());
+      }
+      lines.push_back({LineCounter::LineKey(line), words, {}});
+    }
+    for (size_t l = 0; l < lines.size(); ++l) {
+      lines[l].grams = grams_of_line[l];
+    }
+    std::vector<uint64_t> want_bands;
+    if (together.size() >= 10) {
+      const std::vector<uint32_t> sig = hasher.Sign(together);
+      for (int b = 0; b < 4; ++b) {
+        const uint64_t band[3] = {site, static_cast<uint64_t>(b),
+                                  BandKey(sig, b, 4)};
+        want_bands.push_back(XXH3_64bits(band, sizeof(band)));
+      }
+      ++with_bands;
+    }
+    const LineCounter::Prepared fresh =
+        LineCounter::Prepare(texts[i], "news.example");
+    EXPECT_EQ(fresh.bands, want_bands) << i;
+    LineCounter::Prepare(lines, "news.example", &reused);
+    EXPECT_EQ(reused.lines, fresh.lines) << i;
+    EXPECT_EQ(reused.pairs, fresh.pairs) << i;
+    EXPECT_EQ(reused.long_lines, fresh.long_lines) << i;
+    EXPECT_EQ(reused.site, fresh.site) << i;
+    EXPECT_EQ(reused.bands, want_bands) << i;
+  }
+  EXPECT_GT(with_bands, 10);
+  EXPECT_LT(with_bands, static_cast<int>(texts.size()));
+  // A document without a site, prepared into the same object, counts
+  // nothing of a site.
+  LineCounter::Prepare({}, "", &reused);
+  EXPECT_TRUE(reused.lines.empty() && reused.pairs.empty() &&
+              reused.long_lines.empty() && reused.bands.empty());
+  EXPECT_EQ(reused.site, 0u);
 }
 
 // A paragraph of `words` words (no two paragraphs alike).

@@ -279,6 +279,11 @@ class LineCounter {
   // word hashed again. Thread-safe.
   static Prepared Prepare(absl::Span<const LineGrams> lines,
                           std::string_view site);
+  // The same into *out, whose vectors' memory is reused: a caller that
+  // prepares document after document into the same objects allocates
+  // nothing once they are large enough.
+  static void Prepare(absl::Span<const LineGrams> lines, std::string_view site,
+                      Prepared* out);
   // Counts a prepared document, unless it is a near-duplicate of an
   // earlier document of its site. Not thread-safe; call in input order.
   void Add(const Prepared& document);

@@ -160,6 +160,8 @@ std::string Normalize(std::string_view text,
 // not end with a terminator has a last line without one; empty text has no
 // lines.
 std::vector<TextSpan> SplitLines(std::string_view text);
+// The same into *lines (cleared first; its memory is reused).
+void SplitLines(std::string_view text, std::vector<TextSpan>* lines);
 
 // Returns true iff the line contains nothing but Unicode whitespace.
 bool IsBlankLine(std::string_view line);

@@ -1,9 +1,11 @@
 // Cross-document line counts and boilerplate cuts.
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -77,12 +79,30 @@ uint64_t LineCounter::PairKey(uint64_t first, uint64_t second) {
 
 namespace {
 
+// The near-duplicate rule's MinHash: 16 permutations, 4 bands of 4.
+const MinHasher& BandHasher() {
+  static const MinHasher* const hasher =
+      new MinHasher(*MinHasher::Create({.num_perm = 16, .seed = 0x6E656172}));
+  return *hasher;
+}
+constexpr int kBandPermutations = 16;
+
 // Builds LineCounter::Prepared line by line, from the key and the word
 // hashes of each line: one way for a text and for RepeatFinder's lines.
+// It builds into a Prepared whose vectors' memory is reused, and signs the
+// long lines' 5-grams as they come: the signature of their union is the
+// smallest value of each permutation over the lines' signatures, so no
+// 5-gram is gathered.
 class PreparedBuilder {
  public:
-  explicit PreparedBuilder(std::string_view site) {
+  PreparedBuilder(std::string_view site, LineCounter::Prepared* out)
+      : p_(*out) {
+    p_.lines.clear();
+    p_.pairs.clear();
+    p_.long_lines.clear();
+    p_.bands.clear();
     p_.site = LineCounter::SiteKey(site);
+    signature_.fill(std::numeric_limits<uint32_t>::max());
   }
 
   // Whether AddLine needs the word hashes of a line of `words` words: only
@@ -98,17 +118,16 @@ class PreparedBuilder {
     AddKeys(key, words);
     if (!NeedsHashes(words)) return;  // short lines: maybe navigation
     if (hashes.size() < 5) return;
-    const size_t first = grams_.size();
-    grams_.resize(first + hashes.size() - 4);
+    grams_.resize(hashes.size() - 4);
     internal::HashTokenRuns(hashes.data(), hashes.size(), 5, /*seed=*/0,
-                            grams_.data() + first);
+                            grams_.data());
+    AddGrams(grams_);
   }
 
-  // Room for `lines` lines and `grams` 5-grams.
-  void Reserve(size_t lines, size_t grams) {
+  // Room for `lines` lines.
+  void Reserve(size_t lines) {
     p_.lines.reserve(lines);
     p_.pairs.reserve(lines);
-    grams_.reserve(grams);
   }
 
   // AddLine with the line's word 5-gram hashes already computed (words - 4
@@ -116,27 +135,21 @@ class PreparedBuilder {
   void AddLineGrams(uint64_t key, size_t words,
                     absl::Span<const uint64_t> grams) {
     AddKeys(key, words);
-    if (NeedsHashes(words)) {
-      grams_.insert(grams_.end(), grams.begin(), grams.end());
-    }
+    if (NeedsHashes(words)) AddGrams(grams);
   }
 
-  LineCounter::Prepared Finish() {
-    static const MinHasher* const hasher =
-        new MinHasher(*MinHasher::Create({.num_perm = 16, .seed = 0x6E656172}));
+  void Finish() {
     for (auto* keys : {&p_.lines, &p_.pairs, &p_.long_lines}) {
       std::sort(keys->begin(), keys->end());
       keys->erase(std::unique(keys->begin(), keys->end()), keys->end());
     }
-    if (grams_.size() >= 10) {
-      const std::vector<uint32_t> sig = hasher->Sign(grams_);
+    if (grams_signed_ >= 10) {
       for (int b = 0; b < 4; ++b) {
         const uint64_t band[3] = {p_.site, static_cast<uint64_t>(b),
-                                  BandKey(sig, b, 4)};
+                                  BandKey(signature_, b, 4)};
         p_.bands.push_back(XXH3_64bits(band, sizeof(band)));
       }
     }
-    return std::move(p_);
   }
 
  private:
@@ -149,8 +162,21 @@ class PreparedBuilder {
     if (words >= kLinkLineWords) p_.long_lines.push_back(key);
   }
 
-  LineCounter::Prepared p_;
-  std::vector<uint64_t> grams_;
+  // Signs one line's 5-grams into the document's signature.
+  void AddGrams(absl::Span<const uint64_t> grams) {
+    if (grams.empty()) return;
+    std::array<uint32_t, kBandPermutations> line;
+    (void)BandHasher().Sign(grams, absl::MakeSpan(line));
+    for (int i = 0; i < kBandPermutations; ++i) {
+      signature_[i] = std::min(signature_[i], line[i]);
+    }
+    grams_signed_ += grams.size();
+  }
+
+  LineCounter::Prepared& p_;
+  std::array<uint32_t, kBandPermutations> signature_;
+  size_t grams_signed_ = 0;
+  std::vector<uint64_t> grams_;  // AddLine's 5-grams of one line
   uint64_t previous_ = 0;
   bool has_previous_ = false;
 };
@@ -165,7 +191,8 @@ LineCounter::Prepared LineCounter::Prepare(std::string_view text,
 LineCounter::Prepared LineCounter::Prepare(std::string_view text,
                                            std::string_view site,
                                            std::vector<KeyedLine>* keyed) {
-  PreparedBuilder builder(site);
+  Prepared prepared;
+  PreparedBuilder builder(site, &prepared);
   if (keyed != nullptr) keyed->clear();
   Normalizer normalizer;
   std::string normalized;
@@ -192,32 +219,38 @@ LineCounter::Prepared LineCounter::Prepare(std::string_view text,
     }
     builder.AddLine(key, words, tokens);
   }
-  return builder.Finish();
+  builder.Finish();
+  return prepared;
 }
 
 LineCounter::Prepared LineCounter::Prepare(const RepeatFinder& finder,
                                            std::string_view site) {
-  PreparedBuilder builder(site);
+  Prepared prepared;
+  PreparedBuilder builder(site, &prepared);
   const std::vector<KeyedLine>& lines = finder.lines();
   for (size_t i = 0; i < lines.size(); ++i) {
     const absl::Span<const uint64_t> hashes = finder.word_hashes(i);
     builder.AddLine(lines[i].key, hashes.size(), hashes);
   }
-  return builder.Finish();
+  builder.Finish();
+  return prepared;
 }
 
 LineCounter::Prepared LineCounter::Prepare(absl::Span<const LineGrams> lines,
                                            std::string_view site) {
-  PreparedBuilder builder(site);
-  size_t grams = 0;
-  for (const LineGrams& line : lines) {
-    if (builder.NeedsHashes(line.words)) grams += line.words - 4;
-  }
-  builder.Reserve(lines.size(), grams);
+  Prepared prepared;
+  Prepare(lines, site, &prepared);
+  return prepared;
+}
+
+void LineCounter::Prepare(absl::Span<const LineGrams> lines,
+                          std::string_view site, Prepared* out) {
+  PreparedBuilder builder(site, out);
+  builder.Reserve(lines.size());
   for (const LineGrams& line : lines) {
     builder.AddLineGrams(line.key, line.words, line.grams);
   }
-  return builder.Finish();
+  builder.Finish();
 }
 
 namespace {

@@ -117,7 +117,8 @@ struct Batch {
   // Filled by workers (VerifyMode::kExact): sorted distinct shingles.
   std::vector<std::vector<uint64_t>> sets;
   // Filled by workers when the sign pass counts lines (DedupJob::counting_):
-  // each document's prepared lines, for LineCounter::Add in input order.
+  // each document's prepared lines, for LineCounter::Add in input order
+  // (kept from batch to batch: their vectors' memory is reused).
   std::vector<LineCounter::Prepared> prepared;
   std::vector<internal::CountedLines> kept;
   std::vector<uint64_t> repaired_docs;  // UTF-8 repairs of each document
@@ -597,7 +598,6 @@ absl::Status DedupJob::StoreBatch(Batch& batch) {
       }
     }
     if (!line_counts_.status().ok()) return line_counts_.status();
-    batch.prepared.clear();
     lines_bytes_ = lines_.bytes() + line_counts_.held_bytes();
   }
   if (rows) {

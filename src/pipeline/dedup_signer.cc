@@ -137,7 +137,7 @@ DocSignature DocSigner::SignCounting(std::string_view text,
                                      absl::Span<uint32_t> row) {
   lines->clear();
   if (site.empty()) {
-    *prepared = LineCounter::Prepared{};
+    LineCounter::Prepare({}, site, prepared);  // nothing to count
     return SignWhole(text, row);
   }
   if (!shares_lines_) {
@@ -152,7 +152,8 @@ DocSignature DocSigner::SignCounting(std::string_view text,
   joined_.clear();
   line_grams_.clear();
   size_t repaired = 0;
-  const std::vector<TextSpan> spans = SplitLines(text);
+  std::vector<TextSpan>& spans = spans_;
+  SplitLines(text, &spans);
   for (size_t i = 0; i < spans.size(); ++i) {
     repaired += s.normalizer.Normalize(spans[i].In(text), &line_);
     if (line_.empty()) continue;
@@ -167,7 +168,7 @@ DocSignature DocSigner::SignCounting(std::string_view text,
   }
   if (joined_.empty()) {
     // No word: signed from its raw bytes (DedupShingles), no line counted.
-    *prepared = LineCounter::Prepare(line_grams_, site);
+    LineCounter::Prepare(line_grams_, site, prepared);
     return SignWhole(text, row);
   }
   s.shingler.HashNormalized(joined_, &s.hashes);
@@ -181,7 +182,7 @@ DocSignature DocSigner::SignCounting(std::string_view text,
     }
     first_word += line.words;
   }
-  *prepared = LineCounter::Prepare(line_grams_, site);
+  LineCounter::Prepare(line_grams_, site, prepared);
   s.prehashed = true;
   DocSignature out;
   const std::string_view normalized = method_->Sign(joined_, s, row, &out);

@@ -264,8 +264,9 @@ class DocSigner {
   std::vector<Cut> cuts_;           // main_text
   std::string main_text_;
   bool shares_lines_ = false;  // see SignCounting
-  // SignCounting's buffers: a normalized line, the normalized lines joined,
-  // and each line's words and 5-grams.
+  // SignCounting's buffers: the text's lines, a normalized line, the
+  // normalized lines joined, and each line's words and 5-grams.
+  std::vector<TextSpan> spans_;
   std::string line_;
   std::string joined_;
   std::vector<LineCounter::LineGrams> line_grams_;

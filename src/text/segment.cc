@@ -145,6 +145,13 @@ bool IsCharTokenScript(int32_t cp) {
 
 std::vector<TextSpan> SplitLines(std::string_view text) {
   std::vector<TextSpan> lines;
+  SplitLines(text, &lines);
+  return lines;
+}
+
+void SplitLines(std::string_view text, std::vector<TextSpan>* out) {
+  std::vector<TextSpan>& lines = *out;
+  lines.clear();
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const size_t n = text.size();
   size_t start = 0;
@@ -162,7 +169,6 @@ std::vector<TextSpan> SplitLines(std::string_view text) {
     start = i;
   }
   if (start < n) lines.push_back({start, n});
-  return lines;
 }
 
 bool IsBlankLine(std::string_view line) {
