@@ -30,6 +30,8 @@ std::string WarcRecord(const std::string& type, const std::string& id,
 class JobTest : public ::testing::Test {
  protected:
 
+  void WriteMixedInputs(const std::string& jsonl);  // below
+
   // Inputs of every kind: JSONL with a malformed line, an empty JSONL,
   // WARC with records that are not documents between the documents, and
   // text files.
@@ -161,8 +163,11 @@ void WriteCompressed(const fs::path& path, const std::string& content,
 // UTF-8, a missing text field, a line too long to read), CRLF line ends, a
 // byte order mark, a truncated text, a last line without "\n"; plain, gzip
 // and zstd; with a WARC and a text input (read as before) among them.
-TEST_F(JobTest, RewriteByLineWritesWhatParsingEveryLineWrites) {
-  fs::create_directories(dir_ / "in");
+// JSONL lines of every kind a reader meets (blank, whitespace and
+// rejected lines between the documents: malformed JSON, bad UTF-8, a
+// missing text field, a line too long to read; CRLF line ends, a byte
+// order mark, a text over the test's limit, a last line without "\n").
+std::string MixedJsonl() {
   std::string jsonl = "\xEF\xBB\xBF{\"id\":\"bom\",\"text\":\"first\"}\r\n";
   for (int i = 0; i < 40; ++i) {
     const std::string text = test::Word(i) + " " + test::Word(i + 100);
@@ -179,6 +184,13 @@ TEST_F(JobTest, RewriteByLineWritesWhatParsingEveryLineWrites) {
     }
   }
   jsonl += "{\"id\":\"last\",\"text\":\"no newline\"}";
+  return jsonl;
+}
+
+// The inputs of the tests below in dir_/in: `jsonl` plain, gzip and zstd
+// (after two blank lines), an empty JSONL file, a WET and a text file.
+void JobTest::WriteMixedInputs(const std::string& jsonl) {
+  fs::create_directories(dir_ / "in");
   WriteFile(dir_ / "in" / "a.jsonl", jsonl);
   WriteCompressed(dir_ / "in" / "b.jsonl.gz", jsonl, Compression::kGzip);
   WriteFile(dir_ / "in" / "c.jsonl", "");
@@ -189,6 +201,11 @@ TEST_F(JobTest, RewriteByLineWritesWhatParsingEveryLineWrites) {
   WriteCompressed(dir_ / "in" / "e.jsonl.zst", "\n\n" + jsonl + "\n",
                   Compression::kZstd);
   WriteFile(dir_ / "in" / "f.txt", "a text file");
+}
+
+TEST_F(JobTest, RewriteByLineWritesWhatParsingEveryLineWrites) {
+  const std::string jsonl = MixedJsonl();
+  WriteMixedInputs(jsonl);
   auto inputs = PlanInputs({(dir_ / "in").string()});
   ASSERT_TRUE(inputs.ok()) << inputs.status();
   ReaderOptions reader;
@@ -320,6 +337,95 @@ TEST_F(JobTest, RewriteByLineWritesWhatParsingEveryLineWrites) {
                                 "(more records on the second pass)"),
             std::string::npos)
       << more;
+}
+
+// A later pass over chosen documents (ReadChosenDocuments) gives each of
+// them as the first pass gave it, numbered as the first pass numbered
+// them, from JSONL by line (plain, gzip, zstd, between rejected lines) and
+// from the other formats by reading them whole; a file changed since is
+// DataLoss, not other documents.
+TEST_F(JobTest, ChosenDocumentsAreThoseOfTheFirstPass) {
+  const std::string jsonl = MixedJsonl();
+  WriteMixedInputs(jsonl);
+  auto inputs = PlanInputs({(dir_ / "in").string()});
+  ASSERT_TRUE(inputs.ok()) << inputs.status();
+  ReaderOptions reader;
+  reader.max_document_bytes = 20;
+  reader.oversize = Oversize::kTruncate;
+  JobFiles files;
+  ASSERT_TRUE(files.Open(*inputs, (dir_ / "out").string(), false, reader).ok());
+  JobStats stats;
+  stats.files.resize(files.size());
+  RejectionLog rejected;
+  rejected.OpenInMemory();
+  std::vector<uint64_t> lines;
+  std::vector<std::string> first;  // id, text and url of each document
+  auto describe = [](const Record& r) {
+    return std::string(r.id) + "|" + std::string(r.text) + "|" +
+           std::string(r.url);
+  };
+  ASSERT_TRUE(ReadFirstPass(files, reader, nullptr, &stats, &rejected,
+                            [&](size_t, const Record& record) {
+                              lines.push_back(record.line);
+                              first.push_back(describe(record));
+                              return absl::OkStatus();
+                            })
+                  .ok());
+  std::vector<uint64_t> documents;
+  for (const FileCounts& f : stats.files) documents.push_back(f.read - f.rejected);
+  auto line_of = [&](size_t doc) { return lines[doc]; };
+  for (const size_t every : {1, 3, 7, 1000}) {
+    std::vector<size_t> got_docs;
+    std::vector<std::string> got;
+    const absl::Status s = ReadChosenDocuments(
+        files, reader, documents, line_of,
+        [&](size_t doc) { return doc % every == 1 % every; }, nullptr,
+        [&](size_t doc, const Record& record) {
+          got_docs.push_back(doc);
+          got.push_back(describe(record));
+          return absl::OkStatus();
+        });
+    ASSERT_TRUE(s.ok()) << s;
+    std::vector<size_t> want_docs;
+    std::vector<std::string> want;
+    for (size_t doc = 0; doc < first.size(); ++doc) {
+      if (doc % every != 1 % every) continue;
+      want_docs.push_back(doc);
+      want.push_back(first[doc]);
+    }
+    EXPECT_EQ(got_docs, want_docs) << every;
+    EXPECT_EQ(got, want) << every;
+  }
+
+  // A chosen document's line is now blank: DataLoss naming the file.
+  std::string changed = jsonl;
+  const size_t j6 = changed.find("{\"id\":\"j6\"");
+  changed.erase(j6, changed.find('\n', j6) - j6);
+  WriteFile(dir_ / "in" / "a.jsonl", changed);
+  size_t j6_doc = 0;
+  while (first[j6_doc].rfind("j6|", 0) != 0) ++j6_doc;
+  auto read_one = [&](size_t chosen_doc) {
+    return ReadChosenDocuments(
+        files, reader, documents, line_of,
+        [&](size_t doc) { return doc == chosen_doc; }, nullptr,
+        [](size_t, const Record&) { return absl::OkStatus(); });
+  };
+  const absl::Status s = read_one(j6_doc);
+  EXPECT_EQ(s.code(), absl::StatusCode::kDataLoss) << s;
+  EXPECT_NE(
+      s.message().find("a.jsonl changed while neardup was reading it (line "),
+      std::string::npos)
+      << s;
+  // The WET file lost a document: found when one of its documents is read.
+  const size_t wet_first = documents[0] + documents[1] + documents[2];
+  ASSERT_EQ(documents[3], 2u);
+  WriteFile(dir_ / "in" / "d.warc.wet",
+            WarcRecord("conversion", "1", "one\n"));
+  const absl::Status fewer = read_one(wet_first);
+  EXPECT_EQ(fewer.code(), absl::StatusCode::kDataLoss) << fewer;
+  EXPECT_NE(fewer.message().find("d.warc.wet changed while neardup was reading"),
+            std::string::npos)
+      << fewer;
 }
 
 TEST_F(JobTest, PrepareRefusesAFolderThatIsNotEmpty) {

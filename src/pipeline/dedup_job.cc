@@ -724,12 +724,10 @@ absl::Status DedupJob::SignMainTexts() {
     }
   }
   Batch& batch = r.batch;
-  size_t doc = 0, batch_bytes = 0;
+  size_t batch_bytes = 0;
   uint64_t bytes_read = 0, done = 0;
-  auto add = [&](size_t, const Record& record) -> absl::Status {
+  auto add = [&](size_t d, const Record& record) -> absl::Status {
     bytes_read += record.raw.size();
-    const size_t d = doc++;
-    if (d >= n || !again[d]) return absl::OkStatus();
     batch.Add(record.text);
     batch.sites.push_back(std::string(UrlHost(record.url)));
     r.docs.push_back(d);
@@ -741,15 +739,18 @@ absl::Status DedupJob::SignMainTexts() {
     }
     return absl::OkStatus();
   };
-  if (auto s = internal::ReadFirstPass(files_, options_.reader, options_.cancel,
-                                       nullptr, nullptr, add);
+  // Only the documents signed again are read (of JSONL files, only their
+  // lines are parsed).
+  std::vector<uint64_t> documents(files_.size());
+  for (size_t f = 0; f < files_.size(); ++f) {
+    documents[f] = stats_.files[f].read - stats_.files[f].rejected;
+  }
+  if (auto s = internal::ReadChosenDocuments(
+          files_, options_.reader, documents,
+          [this](size_t d) { return docs_.places.line(d); },
+          [&again](size_t d) { return again[d] != 0; }, options_.cancel, add);
       !s.ok()) {
     return s;
-  }
-  if (doc != n) {
-    return absl::DataLossError(
-        "the inputs changed while the job ran: " + std::to_string(n) +
-        " documents read first, " + std::to_string(doc) + " the second time");
   }
   if (auto s = SignMainTextBatch(workers, pool, r); !s.ok()) return s;
   if (method().signs_rows()) {

@@ -780,6 +780,70 @@ absl::Status ReadFirstPassInput(const FirstPassInput& input,
   return absl::OkStatus();
 }
 
+absl::Status ReadChosenDocuments(
+    const JobFiles& files, const ReaderOptions& reader,
+    const std::vector<uint64_t>& documents,
+    const std::function<uint64_t(size_t doc)>& line_of,
+    const std::function<bool(size_t doc)>& chosen,
+    const std::atomic<bool>* cancel,
+    const std::function<absl::Status(size_t doc, const Record& record)>&
+        on_document) {
+  ReaderOptions options = reader;
+  options.keep_pass_through = false;
+  Record record;
+  Rejection rejection;
+  size_t first_doc = 0;  // the number of file f's first document
+  for (size_t f = 0; f < files.size(); ++f) {
+    const size_t end_doc = first_doc + documents[f];
+    auto changed = [&](const std::string& how) {
+      return absl::DataLossError(files.display(f) +
+                                 " changed while neardup was reading it (" +
+                                 how + ")");
+    };
+    size_t doc = first_doc;
+    while (doc < end_doc && !chosen(doc)) ++doc;
+    if (doc == end_doc) {  // nothing chosen: not opened
+      first_doc = end_doc;
+      continue;
+    }
+    auto opened = RecordReader::Open(files.path(f), options);
+    if (!opened.ok()) return opened.status();
+    RecordReader& in = **opened;
+    if (in.format() == InputFormat::kJsonl) {
+      for (; doc < end_doc; ++doc) {
+        if (!chosen(doc)) continue;
+        if (auto s = CheckCancel(cancel); !s.ok()) return s;
+        const auto result =
+            in.ReadLineAt(line_of(doc), /*parse=*/true, &record, &rejection);
+        if (result == RecordReader::Result::kEnd) {
+          return changed("fewer records on this pass");
+        }
+        if (result == RecordReader::Result::kRejected) {
+          return changed("line " + std::to_string(rejection.line) +
+                         " held a document on the first pass; now: " +
+                         rejection.reason);
+        }
+        if (auto s = on_document(doc, record); !s.ok()) return s;
+      }
+    } else {
+      for (doc = first_doc;;) {
+        const auto result = in.Next(&record, &rejection);
+        if (result == RecordReader::Result::kEnd) break;
+        if (result == RecordReader::Result::kRejected) continue;
+        if (doc == end_doc) return changed("more records on this pass");
+        if (chosen(doc)) {
+          if (auto s = CheckCancel(cancel); !s.ok()) return s;
+          if (auto s = on_document(doc, record); !s.ok()) return s;
+        }
+        ++doc;
+      }
+      if (doc != end_doc) return changed("fewer records on this pass");
+    }
+    first_doc = end_doc;
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckFields(const FieldCounts& fields,
                          const ReaderOptions& options) {
   if (fields.objects == 0) return absl::OkStatus();

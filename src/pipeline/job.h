@@ -284,6 +284,25 @@ absl::Status ReadFirstPassInput(const FirstPassInput& input,
                                 JobStats* stats, RejectionLog* rejected,
                                 const DocumentFn& on_document);
 
+// A later pass over some documents of a job: hands document `doc`
+// (counted across files from 0, as the first pass numbered them) to
+// `on_document` when chosen(doc), in input order; `documents` holds each
+// file's count of them. JSONL inputs are read by line (line_of(doc), as
+// the first pass read it; RecordReader::ReadLineAt): the lines of the
+// documents not chosen are skipped unparsed, which costs about what
+// finding their line ends does. Other formats are read and parsed whole.
+// A file that holds fewer or more documents than the first pass found, or
+// a chosen line that no longer holds a document, is DataLoss: the file
+// changed. Checks `cancel` before each chosen document.
+absl::Status ReadChosenDocuments(
+    const JobFiles& files, const ReaderOptions& reader,
+    const std::vector<uint64_t>& documents,
+    const std::function<uint64_t(size_t doc)>& line_of,
+    const std::function<bool(size_t doc)>& chosen,
+    const std::atomic<bool>* cancel,
+    const std::function<absl::Status(size_t doc, const Record& record)>&
+        on_document);
+
 // Checks that every field the reader options name occurs in some record
 // of the JSONL inputs (`fields`, summed over them; nothing to check when
 // no line was an object): the text field, the number field (a keep
