@@ -345,6 +345,49 @@ TEST(LineCounterTest, SpilledRunsGiveTheSameCounts) {
   EXPECT_EQ(by_hand.Serialize(), expected);
 }
 
+// Without the overall counts (as dedup counts), every site's counts, the
+// cuts they make and the families are those of the whole counter, held or
+// spilled, and the overall count is 0; with them, Count is the count.
+TEST(LineCounterTest, SiteCountsWithoutTheOverallCountsAreTheSame) {
+  const auto pages = SitePages(1500);
+  LineCounter whole;
+  for (const auto& [text, site] : pages) whole.AddDocument(text, site);
+  whole.Finish(2);
+  for (const uint64_t budget : {UINT64_MAX, uint64_t{4096}}) {
+    MemoryRuns runs;
+    LineCounter sites;
+    sites.CountOverall(false);
+    if (budget != UINT64_MAX) sites.SpillTo(&runs, budget);
+    for (const auto& [text, site] : pages) sites.AddDocument(text, site);
+    sites.Finish(2);
+    ASSERT_OK(sites.status());
+    EXPECT_EQ(sites.distinct_lines(), 0u);
+    EXPECT_EQ(sites.linked_documents(), whole.linked_documents());
+    EXPECT_EQ(sites.near_duplicates(), whole.near_duplicates());
+    size_t cut = 0, counted = 0;
+    for (const auto& [text, site] : pages) {
+      std::vector<Cut> want, got;
+      FindBoilerplate(text, site, whole, {}, &want);
+      FindBoilerplate(text, site, sites, {}, &got);
+      EXPECT_EQ(got, want);
+      cut += want.size();
+      for (const TextSpan& span : SplitLines(text)) {
+        const uint64_t key = Key(span.In(text));
+        const uint64_t site_key = LineCounter::SiteKey(site);
+        const LineCounter::LineEvidence a = whole.SiteEvidence(site_key, key);
+        const LineCounter::LineEvidence b = sites.SiteEvidence(site_key, key);
+        EXPECT_EQ(b.docs, a.docs);
+        EXPECT_EQ(b.families, a.families);
+        EXPECT_EQ(b.first_doc, a.first_doc);
+        EXPECT_EQ(sites.Count(key), 0u);
+        counted += whole.Count(key) > 0;
+      }
+    }
+    EXPECT_GT(cut, 100u);
+    EXPECT_GT(counted, 100u);
+  }
+}
+
 TEST(LineCounterTest, TruncatedOrCorruptRunsAreAnErrorNotACrash) {
   const auto pages = SitePages(600);
   auto count = [&](MemoryRuns* runs, const std::function<void()>& damage) {

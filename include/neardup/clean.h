@@ -303,6 +303,11 @@ class LineCounter {
   // SpillTo; nothing to do when none are held); `release`: and frees the
   // tables' memory (they grow again up to the budget).
   void Spill(bool release = false);
+  // Whether the overall counts (Count, distinct_lines) are kept: on by
+  // default. A caller that asks only about sites (FindBoilerplate does)
+  // turns them off before the first Add: a fifth less to hold, spill and
+  // sort. Count is then 0, and Serialize writes no overall line.
+  void CountOverall(bool on) { count_overall_ = on; }
   // Bytes of raw entries held in memory while counting (their capacity).
   uint64_t held_bytes() const;
   // Bytes appended to the store.
@@ -416,6 +421,7 @@ class LineCounter {
   uint64_t near_duplicates_ = 0;
   uint64_t linked_documents_ = 0;
   BandSet seen_bands_;                  // while counting
+  bool count_overall_ = true;           // CountOverall
   std::vector<uint64_t> overall_keys_;  // while counting
   std::vector<Occurrence> site_lines_;  // SiteLineKey(site, line), doc
   std::vector<Occurrence> site_pairs_;  // SiteLineKey(site, pair), doc

@@ -372,13 +372,15 @@ void LineCounter::Add(const Prepared& p) {
                  sizeof(table[0]);
       }
     };
-    grow(overall_keys_, p.lines.size());
+    if (count_overall_) grow(overall_keys_, p.lines.size());
     grow(site_lines_, p.lines.size());
     grow(site_pairs_, p.pairs.size());
     grow(long_lines_, p.long_lines.size());
     if (grown > budget_bytes_) Spill();
   }
-  overall_keys_.insert(overall_keys_.end(), p.lines.begin(), p.lines.end());
+  if (count_overall_) {
+    overall_keys_.insert(overall_keys_.end(), p.lines.begin(), p.lines.end());
+  }
   for (uint64_t k : p.lines) site_lines_.push_back({SiteLineKey(p.site, k), doc, doc});
   for (uint64_t k : p.pairs) site_pairs_.push_back({SiteLineKey(p.site, k), doc, doc});
   for (uint64_t k : p.long_lines) {

@@ -1366,6 +1366,8 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
     line_runs_ = std::make_unique<internal::LineRunFile>(outdir_);
     line_counts_.SpillTo(line_runs_.get(),
                          internal::CounterBudgetBytes(line_budget_));
+    // FindBoilerplate asks only about sites.
+    line_counts_.CountOverall(false);
   }
   if (auto s = SignPass(); !s.ok()) return s;
   if (counting_) {

@@ -265,6 +265,7 @@ absl::StatusOr<std::string> CountDedupLines(
     return loaded->Serialize();
   }
   LineCounter counter;
+  counter.CountOverall(false);  // FindBoilerplate asks only about sites
   LineCounter::Prepared document;
   for (size_t i = 0; i < prepared.size(); ++i) {
     std::string_view in = prepared[i];

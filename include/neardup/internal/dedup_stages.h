@@ -213,7 +213,8 @@ absl::StatusOr<std::string> PrepareDedupLines(const DedupPartition& partition,
 // options.line_counts_file, that file's counts, read and checked as RunDedup
 // reads it (`prepared` is not read; pass none); else the documents of
 // `prepared` (PrepareDedupLines of every partition, in input order) added in
-// that order and finished as RunDedup finishes them. Returns
+// that order and finished as RunDedup finishes them (site counts only, as
+// RunDedup keeps them: LineCounter::CountOverall off). Returns
 // InvalidArgument without main_text or for a `prepared` string that
 // PrepareDedupLines did not write, and RunDedup's errors for the file.
 // Cost: one pass over `prepared` and LineCounter::Finish's sort; memory:
