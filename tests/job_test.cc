@@ -30,7 +30,16 @@ std::string WarcRecord(const std::string& type, const std::string& id,
 class JobTest : public ::testing::Test {
  protected:
 
-  void WriteMixedInputs(const std::string& jsonl);  // below
+  // The inputs of the tests of later passes (below), planned.
+  std::vector<InputFile> MixedInputs(const std::string& jsonl);
+  // Their reader: documents over 20 bytes truncated (lines over 8 * 20 + 1
+  // MiB rejected).
+  static ReaderOptions MixedReader() {
+    ReaderOptions reader;
+    reader.max_document_bytes = 20;
+    reader.oversize = Oversize::kTruncate;
+    return reader;
+  }
 
   // Inputs of every kind: JSONL with a malformed line, an empty JSONL,
   // WARC with records that are not documents between the documents, and
@@ -189,7 +198,7 @@ std::string MixedJsonl() {
 
 // The inputs of the tests below in dir_/in: `jsonl` plain, gzip and zstd
 // (after two blank lines), an empty JSONL file, a WET and a text file.
-void JobTest::WriteMixedInputs(const std::string& jsonl) {
+std::vector<InputFile> JobTest::MixedInputs(const std::string& jsonl) {
   fs::create_directories(dir_ / "in");
   WriteFile(dir_ / "in" / "a.jsonl", jsonl);
   WriteCompressed(dir_ / "in" / "b.jsonl.gz", jsonl, Compression::kGzip);
@@ -201,35 +210,55 @@ void JobTest::WriteMixedInputs(const std::string& jsonl) {
   WriteCompressed(dir_ / "in" / "e.jsonl.zst", "\n\n" + jsonl + "\n",
                   Compression::kZstd);
   WriteFile(dir_ / "in" / "f.txt", "a text file");
+  auto inputs = PlanInputs({(dir_ / "in").string()});
+  EXPECT_TRUE(inputs.ok()) << inputs.status();
+  return inputs.ok() ? *inputs : std::vector<InputFile>();
+}
+
+// What a first pass over `inputs` (outputs in `out`) gives: the counts,
+// each document's line and id|text|url, each file's documents.
+struct FirstPassSeen {
+  JobStats stats;
+  std::vector<uint64_t> lines;
+  std::vector<std::string> records;
+  std::vector<uint64_t> documents;
+};
+FirstPassSeen ReadMixedFirstPass(const std::vector<InputFile>& inputs,
+                                 const ReaderOptions& reader,
+                                 const fs::path& out) {
+  FirstPassSeen seen;
+  JobFiles files;
+  EXPECT_TRUE(files.Open(inputs, out.string(), false, reader).ok());
+  seen.stats.files.resize(files.size());
+  RejectionLog rejected;
+  rejected.OpenInMemory();
+  const absl::Status s = ReadFirstPass(
+      files, reader, nullptr, &seen.stats, &rejected,
+      [&](size_t, const Record& record) {
+        seen.lines.push_back(record.line);
+        seen.records.push_back(std::string(record.id) + "|" +
+                               std::string(record.text) + "|" +
+                               std::string(record.url));
+        return absl::OkStatus();
+      });
+  EXPECT_TRUE(s.ok()) << s;
+  for (const FileCounts& f : seen.stats.files) {
+    seen.documents.push_back(f.read - f.rejected);
+  }
+  return seen;
 }
 
 TEST_F(JobTest, RewriteByLineWritesWhatParsingEveryLineWrites) {
   const std::string jsonl = MixedJsonl();
-  WriteMixedInputs(jsonl);
-  auto inputs = PlanInputs({(dir_ / "in").string()});
-  ASSERT_TRUE(inputs.ok()) << inputs.status();
-  ReaderOptions reader;
-  reader.max_document_bytes = 20;  // lines over 8 * 20 + 1 MiB
-  reader.oversize = Oversize::kTruncate;
+  const std::vector<InputFile> inputs = MixedInputs(jsonl);
+  ASSERT_FALSE(inputs.empty());
+  const ReaderOptions reader = MixedReader();
 
   // The first pass: each document's line, each file's documents.
-  JobFiles first;
-  ASSERT_TRUE(
-      first.Open(*inputs, (dir_ / "first").string(), false, reader).ok());
-  JobStats stats;
-  stats.files.resize(first.size());
-  RejectionLog rejected;
-  rejected.OpenInMemory();
-  std::vector<uint64_t> lines;
-  ASSERT_TRUE(ReadFirstPass(first, reader, nullptr, &stats, &rejected,
-                            [&](size_t, const Record& record) {
-                              lines.push_back(record.line);
-                              return absl::OkStatus();
-                            })
-                  .ok());
-  std::vector<uint64_t> documents;
-  for (const FileCounts& f : stats.files)
-    documents.push_back(f.read - f.rejected);
+  const FirstPassSeen first = ReadMixedFirstPass(inputs, reader, dir_ / "first");
+  const JobStats& stats = first.stats;
+  const std::vector<uint64_t>& lines = first.lines;
+  const std::vector<uint64_t>& documents = first.documents;
   // Each JSONL input rejects 15 lines: 6 not JSON, 4 of bad UTF-8, 4
   // without text, 1 too long.
   ASSERT_EQ(stats.rejected, 3u * 15);
@@ -245,7 +274,7 @@ TEST_F(JobTest, RewriteByLineWritesWhatParsingEveryLineWrites) {
   auto rewrite = [&](const std::string& out, const RewriteOptions& options,
                      Seen* seen) {
     JobFiles files;
-    ASSERT_TRUE(files.Open(*inputs, (dir_ / out).string(), false, reader).ok());
+    ASSERT_TRUE(files.Open(inputs, (dir_ / out).string(), false, reader).ok());
     auto decide =
         [&](size_t f, size_t doc, const Record& record,
             std::string* replacement) -> absl::StatusOr<RecordAction> {
@@ -306,7 +335,7 @@ TEST_F(JobTest, RewriteByLineWritesWhatParsingEveryLineWrites) {
   // its status.
   auto rewrite_now = [&](const std::string& out) {
     JobFiles files;
-    EXPECT_TRUE(files.Open(*inputs, (dir_ / out).string(), false, reader).ok());
+    EXPECT_TRUE(files.Open(inputs, (dir_ / out).string(), false, reader).ok());
     return RewriteInputs(
         files, reader, documents,
         [](size_t, size_t, const Record&, std::string*)
@@ -346,34 +375,19 @@ TEST_F(JobTest, RewriteByLineWritesWhatParsingEveryLineWrites) {
 // DataLoss, not other documents.
 TEST_F(JobTest, ChosenDocumentsAreThoseOfTheFirstPass) {
   const std::string jsonl = MixedJsonl();
-  WriteMixedInputs(jsonl);
-  auto inputs = PlanInputs({(dir_ / "in").string()});
-  ASSERT_TRUE(inputs.ok()) << inputs.status();
-  ReaderOptions reader;
-  reader.max_document_bytes = 20;
-  reader.oversize = Oversize::kTruncate;
+  const std::vector<InputFile> inputs = MixedInputs(jsonl);
+  ASSERT_FALSE(inputs.empty());
+  const ReaderOptions reader = MixedReader();
+  const FirstPassSeen seen = ReadMixedFirstPass(inputs, reader, dir_ / "first");
+  const std::vector<std::string>& first = seen.records;
+  const std::vector<uint64_t>& documents = seen.documents;
   JobFiles files;
-  ASSERT_TRUE(files.Open(*inputs, (dir_ / "out").string(), false, reader).ok());
-  JobStats stats;
-  stats.files.resize(files.size());
-  RejectionLog rejected;
-  rejected.OpenInMemory();
-  std::vector<uint64_t> lines;
-  std::vector<std::string> first;  // id, text and url of each document
+  ASSERT_TRUE(files.Open(inputs, (dir_ / "out").string(), false, reader).ok());
   auto describe = [](const Record& r) {
     return std::string(r.id) + "|" + std::string(r.text) + "|" +
            std::string(r.url);
   };
-  ASSERT_TRUE(ReadFirstPass(files, reader, nullptr, &stats, &rejected,
-                            [&](size_t, const Record& record) {
-                              lines.push_back(record.line);
-                              first.push_back(describe(record));
-                              return absl::OkStatus();
-                            })
-                  .ok());
-  std::vector<uint64_t> documents;
-  for (const FileCounts& f : stats.files) documents.push_back(f.read - f.rejected);
-  auto line_of = [&](size_t doc) { return lines[doc]; };
+  auto line_of = [&](size_t doc) { return seen.lines[doc]; };
   for (const size_t every : {1, 3, 7, 1000}) {
     std::vector<size_t> got_docs;
     std::vector<std::string> got;
