@@ -6,7 +6,8 @@
 // letter or digit, so each 64 bytes are one mask (keep byte k if it is a
 // letter or digit, or a separator whose predecessor is one), and the kept
 // bytes are packed by one VPCOMPRESSB into a register. The last bytes of a
-// text, fewer than 64, go to the 16-byte kernel.
+// text, fewer than 64, are one more step, loaded and stored under masks (a
+// text normalized line by line ends a step at every line).
 
 #include "text/normalize_internal.h"
 
@@ -70,27 +71,44 @@ size_t CollapseAsciiAvx512(const unsigned char* p, size_t n, size_t i,
   // The output never runs ahead of what is left of the input (room for
   // n - i + 1 bytes on entry, one of them for the space just written), so
   // a 64-byte store at out + s.len stays inside it while 64 bytes are left.
-  bool stopped = false;  // at a byte that needs the full path
-  while (n - i >= 64) {
-    const Classes c = Classify(_mm512_loadu_si512(p + i), options);
-    if (c.high == 0) {
-      s.len += step(c, 64, out + s.len);
-      i += 64;
-      continue;
+  while (i < n) {
+    const size_t left = n - i;
+    size_t take;
+    if (left >= 64) {
+      const Classes c = Classify(_mm512_loadu_si512(p + i), options);
+      if (c.high == 0) {
+        s.len += step(c, 64, out + s.len);
+        i += 64;
+        continue;
+      }
+      take = static_cast<size_t>(__builtin_ctzll(c.high));
+      s.len += step(c, take, out + s.len);
+    } else {
+      // The last bytes: a masked load (the bytes past the text read as 0,
+      // and no fault) and a masked store of what they give, which is never
+      // more than what is left.
+      const uint64_t valid = ~uint64_t{0} >> (64 - left);
+      const Classes c =
+          Classify(_mm512_maskz_loadu_epi8(valid, p + i), options);
+      take = static_cast<size_t>(
+          __builtin_ctzll(c.high | (uint64_t{1} << left)));
+      const uint64_t emit = StepMask<uint64_t, 64>(c.keep, c.whitespace, take,
+                                                   i, &after_separator, &s);
+      const int count = std::popcount(emit);
+      const uint64_t written =
+          count >= 64 ? ~uint64_t{0} : (uint64_t{1} << count) - 1;
+      _mm512_mask_storeu_epi8(out + s.len, written,
+                              _mm512_maskz_compress_epi8(emit, c.bytes));
+      s.len += static_cast<size_t>(count);
     }
-    const size_t take = static_cast<size_t>(__builtin_ctzll(c.high));
-    s.len += step(c, take, out + s.len);
     i += take;
-    if (!StepOverSeparator(p, n, &i, &after_separator, &s, out)) {
-      stopped = true;
+    if (i >= n || !StepOverSeparator(p, n, &i, &after_separator, &s, out)) {
       break;
     }
   }
-  // CollapseAsciiSsse3 starts again from this state.
   EndVectorCollapse(after_separator, &s, out);
   *state = s;
-  if (stopped || i >= n) return i;
-  return CollapseAsciiSsse3(p, n, i, options, state, out);
+  return i;
 }
 
 }  // namespace neardup::internal
