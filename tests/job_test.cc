@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "pipeline/line_store.h"
 #include "tests/test_util.h"
 
 namespace neardup::internal {
@@ -440,6 +441,66 @@ TEST_F(JobTest, ChosenDocumentsAreThoseOfTheFirstPass) {
   EXPECT_NE(fewer.message().find("d.warc.wet changed while neardup was reading"),
             std::string::npos)
       << fewer;
+}
+
+// The counting pass with a store that spills (LineCountBatch::SpillStore)
+// counts what a held store counts and keeps the same lines, read back from
+// its spill file; a folder it cannot write to is an error after Flush, not
+// a crash.
+TEST_F(JobTest, LineCountBatchSpillsItsStore) {
+  test::Rng rng(7);
+  std::vector<std::string> texts, sites;
+  // 240,000 lines: four blocks of the store.
+  for (int d = 0; d < 30000; ++d) {
+    std::string text = "Home | News | Sport\n";
+    for (int l = 0; l < 6; ++l) {
+      for (int w = 0; w < 12; ++w) text += test::Word(rng.Uniform(5000)) + " ";
+      text += "\n";
+    }
+    texts.push_back(text + "Copyright\n");
+    sites.push_back(d % 3 == 0 ? "" : "s" + std::to_string(d % 5) + ".example");
+  }
+  auto count = [&](const std::string& folder, LineCounter* counter,
+                   LineStore* store) {
+    LineCountBatch batch(counter, 2, store);
+    if (!folder.empty()) batch.SpillStore(folder, 1);
+    for (size_t d = 0; d < texts.size(); ++d) batch.Add(texts[d], sites[d]);
+    batch.Flush();
+    counter->Finish(2);
+    return batch.status();
+  };
+  LineCounter held_counter, spilled_counter;
+  LineStore held, spilled;
+  ASSERT_TRUE(count("", &held_counter, &held).ok());
+  fs::create_directories(dir_ / "spill");
+  const absl::Status s = count((dir_ / "spill").string(), &spilled_counter, &spilled);
+  ASSERT_TRUE(s.ok()) << s;
+  EXPECT_FALSE(held.spilled());
+  EXPECT_TRUE(spilled.spilled());
+  EXPECT_GT(spilled.spilled_bytes(), 0u);
+  EXPECT_LT(spilled.bytes(), held.bytes());
+  EXPECT_EQ(spilled_counter.Serialize(), held_counter.Serialize());
+  ASSERT_EQ(spilled.documents(), held.documents());
+  ASSERT_TRUE(spilled.Load(0, spilled.documents()).ok());
+  std::vector<KeyedLine> a, b;
+  for (uint64_t d = 0; d < held.documents(); ++d) {
+    ASSERT_TRUE(held.available(d) && spilled.available(d)) << d;
+    held.Lines(d, &a);
+    spilled.Lines(d, &b);
+    ASSERT_EQ(a.size(), b.size()) << d;
+    for (size_t l = 0; l < a.size(); ++l) {
+      EXPECT_EQ(a[l].begin, b[l].begin);
+      EXPECT_EQ(a[l].cut_end, b[l].cut_end);
+      EXPECT_EQ(a[l].key, b[l].key);
+      EXPECT_EQ(a[l].words, b[l].words);
+    }
+  }
+  // Spilling into a folder that is not there.
+  LineCounter counter;
+  LineStore store;
+  const absl::Status missing =
+      count((dir_ / "no" / "such").string(), &counter, &store);
+  EXPECT_FALSE(missing.ok());
 }
 
 TEST_F(JobTest, PrepareRefusesAFolderThatIsNotEmpty) {

@@ -136,6 +136,7 @@ class CleanJob : internal::JobBase<CleanOptions, CleanStats> {
   bool finder_in_count_pass_ = false;
   // The counting pass's lines of every document (only when it ran).
   internal::LineStore lines_;
+  absl::Status lines_status_;  // reading spilled lines back
   std::vector<std::vector<KeyedLine>> stored_lines_;  // per worker, scratch
   // Of the batch being written and the one being prepared: document d's
   // is work_[d % work_.size()] (twice the documents of a batch).
@@ -217,19 +218,22 @@ absl::Status CleanJob::CountPass() {
   // about 130,000 pages spill nothing) and spilled past it, so that
   // counting a crawl of any size holds a bounded table (the counts are the
   // same for any budget: LineCounter::SpillTo).
+  // The kept lines likewise past the rest of the budget (a quarter), read
+  // back a batch at a time by the rewrite pass.
+  const uint64_t line_budget = internal::LineBudgetBytes(0);
   line_runs_ = std::make_unique<internal::LineRunFile>(outdir_);
-  counter_.SpillTo(line_runs_.get(),
-                   internal::CounterBudgetBytes(internal::LineBudgetBytes(0)));
+  counter_.SpillTo(line_runs_.get(), internal::CounterBudgetBytes(line_budget));
   if (auto s = CountLinePass(&counter_, threads_, &lines_, std::move(prepare),
                              /*account=*/true,
-                             [this](size_t f) { ++documents_[f]; });
+                             [this](size_t f) { ++documents_[f]; },
+                             std::max<uint64_t>(1, line_budget / 4));
       !s.ok()) {
     return s;
   }
   stats_.count_near_duplicates = counter_.near_duplicates();
   // Weak evidence needs one document less than min_docs (at least 2).
   counter_.Finish(std::max<uint32_t>(2, options_.boilerplate_options.min_docs - 1));
-  stats_.spilled_bytes = counter_.spilled_bytes();
+  stats_.spilled_bytes = counter_.spilled_bytes() + lines_.spilled_bytes();
   line_runs_.reset();  // the runs are merged: the spill file goes
   // A run that could not be written or read back whole stops the job.
   if (!counter_.status().ok()) return counter_.status();
@@ -243,7 +247,7 @@ absl::Status CleanJob::CountPass() {
 // again. Returns false, having done nothing, when it kept nothing of it.
 bool CleanJob::PrepareFromCountPass(int worker, uint64_t ordinal,
                                     const Record& record, DocWork* work) {
-  if (!lines_.has(ordinal)) return false;
+  if (!lines_.available(ordinal)) return false;
   const std::string_view text = record.text;
   std::vector<KeyedLine>& lines = stored_lines_[worker];
   lines_.Lines(ordinal, &lines);
@@ -646,6 +650,13 @@ absl::StatusOr<CleanStats> CleanJob::Run() {
   internal::WorkerPool prepare_pool(threads_);
   rewrite.prepare = [this, &prepare_pool](size_t first_doc,
                                           absl::Span<const Record> records) {
+    // Spilled lines: the batch's read back (one batch is prepared at a
+    // time, and only Prepare reads them). A failure stops the job after
+    // the pass (lines_status_); the batch's lines are then worked out
+    // again from the texts.
+    if (lines_.spilled() && lines_status_.ok()) {
+      lines_status_ = lines_.Load(first_doc, first_doc + records.size());
+    }
     prepare_pool.ParallelFor(records.size(), [&](int worker, size_t i) {
       Prepare(worker, first_doc + i, records[i], &work_[(first_doc + i) % work_.size()]);
     });
@@ -668,6 +679,7 @@ absl::StatusOr<CleanStats> CleanJob::Run() {
       !s.ok()) {
     return s;
   }
+  if (!lines_status_.ok()) return lines_status_;
   Report("clean", docs_done, bytes_done, true, total_docs);
   stats_.stage_seconds.push_back({"clean", SecondsSince(clean_start)});
   if (!counted_) {

@@ -1031,9 +1031,11 @@ void LineCountBatch::FinishPreparing() {
   adding_.Start([this, &part, n] {
     for (size_t i = 0; i < n; ++i) {
       counter_->Add(part.prepared[i]);
-      if (store_ != nullptr) {
-        // Not spilled (the clean job holds its lines): cannot fail.
-        store_->Append(part.kept[i]).IgnoreError();
+      if (store_ == nullptr || !status_.ok()) continue;
+      status_ = store_->Append(part.kept[i]);  // fails only spilled
+      if (status_.ok() && !spill_folder_.empty() && !store_->spilled() &&
+          store_->bytes() > spill_budget_) {
+        status_ = store_->Spill(spill_folder_);
       }
     }
     part.prepared.clear();
