@@ -443,7 +443,7 @@ TEST_F(JobTest, ChosenDocumentsAreThoseOfTheFirstPass) {
       << fewer;
 }
 
-// The counting pass with a store that spills (LineCountBatch::SpillStore)
+// The counting pass with a store that spills (LineStore::SpillPast)
 // counts what a held store counts and keeps the same lines, read back from
 // its spill file; a folder it cannot write to is an error after Flush, not
 // a crash.
@@ -462,8 +462,8 @@ TEST_F(JobTest, LineCountBatchSpillsItsStore) {
   }
   auto count = [&](const std::string& folder, LineCounter* counter,
                    LineStore* store) {
+    if (!folder.empty()) store->SpillPast(folder, 1);
     LineCountBatch batch(counter, 2, store);
-    if (!folder.empty()) batch.SpillStore(folder, 1);
     for (size_t d = 0; d < texts.size(); ++d) batch.Add(texts[d], sites[d]);
     batch.Flush();
     counter->Finish(2);

@@ -223,10 +223,10 @@ absl::Status CleanJob::CountPass() {
   const uint64_t line_budget = internal::LineBudgetBytes(0);
   line_runs_ = std::make_unique<internal::LineRunFile>(outdir_);
   counter_.SpillTo(line_runs_.get(), internal::CounterBudgetBytes(line_budget));
+  lines_.SpillPast(outdir_, std::max<uint64_t>(1, line_budget / 4));
   if (auto s = CountLinePass(&counter_, threads_, &lines_, std::move(prepare),
                              /*account=*/true,
-                             [this](size_t f) { ++documents_[f]; },
-                             std::max<uint64_t>(1, line_budget / 4));
+                             [this](size_t f) { ++documents_[f]; });
       !s.ok()) {
     return s;
   }

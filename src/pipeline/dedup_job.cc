@@ -588,11 +588,6 @@ absl::Status DedupJob::StoreBatch(Batch& batch) {
     for (size_t i = 0; i < n; ++i) {
       line_counts_.Add(batch.prepared[i]);
       if (auto s = lines_.Append(batch.kept[i]); !s.ok()) return s;
-      // Past a quarter of the budget the kept lines go to disk as they
-      // come (the counter spills its own past the rest of it).
-      if (!lines_.spilled() && lines_.bytes() > line_budget_ / 4) {
-        if (auto s = lines_.Spill(outdir_); !s.ok()) return s;
-      }
       if (batch.repaired_docs[i] > 0) {
         whole_repairs_.push_back({batch.first + i, batch.repaired_docs[i]});
       }
@@ -1368,6 +1363,9 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
                          internal::CounterBudgetBytes(line_budget_));
     // FindBoilerplate asks only about sites.
     line_counts_.CountOverall(false);
+    // Past a quarter of the budget the kept lines go to disk as they come
+    // (the counter spills its own past the rest of it).
+    lines_.SpillPast(outdir_, line_budget_ / 4);
   }
   if (auto s = SignPass(); !s.ok()) return s;
   if (counting_) {

@@ -1032,11 +1032,7 @@ void LineCountBatch::FinishPreparing() {
     for (size_t i = 0; i < n; ++i) {
       counter_->Add(part.prepared[i]);
       if (store_ == nullptr || !status_.ok()) continue;
-      status_ = store_->Append(part.kept[i]);  // fails only spilled
-      if (status_.ok() && !spill_folder_.empty() && !store_->spilled() &&
-          store_->bytes() > spill_budget_) {
-        status_ = store_->Spill(spill_folder_);
-      }
+      status_ = store_->Append(part.kept[i]);  // fails only spilling
     }
     part.prepared.clear();
     // A buffer that grew for a very long document is not kept.

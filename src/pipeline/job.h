@@ -375,15 +375,8 @@ class LineCountBatch {
   // Prepares and counts what is left and waits until every document is
   // counted. Call before LineCounter::Finish.
   void Flush();
-  // With a store: once it holds more than `budget_bytes`, it spills into
-  // a file of `folder` (LineStore::Spill) and holds at most a block from
-  // then on. Call before the first Add.
-  void SpillStore(std::string folder, uint64_t budget_bytes) {
-    spill_folder_ = std::move(folder);
-    spill_budget_ = budget_bytes;
-  }
   // After Flush: OK, or the store's first error (a spill file that could
-  // not be written).
+  // not be written: LineStore::SpillPast).
   const absl::Status& status() const { return status_; }
 
  private:
@@ -407,8 +400,6 @@ class LineCountBatch {
   LineCounter* counter_;
   LineStore* store_;
   PrepareFn prepare_;
-  std::string spill_folder_;  // SpillStore; empty: the store is held
-  uint64_t spill_budget_ = 0;
   absl::Status status_;  // written by the adding task
   Part parts_[3];
   int current_ = 0;

@@ -84,15 +84,12 @@ class JobBase {
   // prepared on `threads` threads (LineCountBatch, with `store` and
   // `prepare`, both may be null), with "count" progress.
   // `on_document(file)` (may be null) sees each document first. The caller
-  // finishes the counter. `store_budget` (not 0): the store spills into
-  // the output folder once it holds more (LineCountBatch::SpillStore).
+  // finishes the counter.
   absl::Status CountLinePass(LineCounter* counter, int threads,
                              LineStore* store,
                              LineCountBatch::PrepareFn prepare, bool account,
-                             const std::function<void(size_t)>& on_document,
-                             uint64_t store_budget = 0) {
+                             const std::function<void(size_t)>& on_document) {
     LineCountBatch batch(counter, threads, store, std::move(prepare));
-    if (store_budget != 0) batch.SpillStore(outdir_, store_budget);
     uint64_t docs = 0, bytes = 0;
     if (auto s = ReadFirstPass(
             files_, options_.reader, options_.cancel,

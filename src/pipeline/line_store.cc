@@ -40,6 +40,9 @@ absl::Status LineStore::Append(const CountedLines& document) {
                  document.repeat_cuts.end());
   }
   ends_.push_back({lines_, fits ? 1u : 0u, cuts_.size()});
+  if (!spill_folder_.empty() && file_ == nullptr && bytes() > spill_budget_) {
+    return Spill(spill_folder_);
+  }
   return absl::OkStatus();
 }
 

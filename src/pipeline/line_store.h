@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -38,12 +39,18 @@ class LineStore {
   // Appends the next document (its ordinal is documents() before the
   // call). A document whose offsets do not fit in 32 bits is not kept:
   // has(ordinal) is then false and the caller works its lines out again.
-  // Fails only when spilled, writing a block.
+  // Fails only when spilled (or spilling: SpillPast), writing a block.
   absl::Status Append(const CountedLines& document);
 
   // Moves the full blocks of lines into a spill file of `folder`, and the
   // blocks that fill from then on. Repeat cuts stay in memory.
   absl::Status Spill(const std::string& folder);
+  // From now on Append spills (Spill(folder)) once the store holds more
+  // than `budget_bytes`. Call before the first Append.
+  void SpillPast(std::string folder, uint64_t budget_bytes) {
+    spill_folder_ = std::move(folder);
+    spill_budget_ = budget_bytes;
+  }
   bool spilled() const { return file_ != nullptr; }
   // Spilled: holds in memory the blocks with the lines of documents
   // [begin, end), and of no others. DataLoss when a block cannot be read
@@ -106,6 +113,8 @@ class LineStore {
   std::vector<std::unique_ptr<Line[]>> blocks_;
   uint64_t held_blocks_ = 0;
   uint64_t lines_ = 0;  // lines appended
+  std::string spill_folder_;  // SpillPast; empty: spilled only by Spill
+  uint64_t spill_budget_ = 0;
   std::unique_ptr<SpillFile> file_;
   uint64_t written_ = 0;        // blocks [0, written_) are in file_
   std::vector<uint64_t> sums_;  // XXH3 of each block written
