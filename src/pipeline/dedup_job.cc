@@ -198,7 +198,8 @@ class DedupJob : internal::JobBase<DedupOptions, DedupStats> {
   // Bytes spilled to disk (signatures, ids, line counts, kept lines).
   uint64_t SpilledBytes() const;
   struct MainTextSigning;
-  absl::Status CopySignatures(MainTextSigning& r, size_t end);
+  absl::Status MergeSignatures(MainTextSigning& r,
+                               const std::vector<uint8_t>& again);
   absl::Status SignMainTextBatch(std::vector<Worker>& workers,
                                  internal::WorkerPool& pool,
                                  MainTextSigning& r);
@@ -299,6 +300,9 @@ class DedupJob : internal::JobBase<DedupOptions, DedupStats> {
   // Signatures unpacked for Ref (serial stages only).
   std::vector<uint32_t> row_a_, row_b_;
   bool spilled_ = false;  // Spill was called
+  // Bytes of spill files given back before the job ends (the line tables,
+  // the stores MergeSignatures merged).
+  uint64_t released_spilled_bytes_ = 0;
   LineCounter line_counts_;  // main_text
   internal::LineStore lines_;  // main_text: the counting pass's lines
   // counting_: where the counter spills its sorted runs, and the memory
@@ -436,11 +440,11 @@ absl::Status DedupJob::CheckMemory(size_t id_bytes, bool* spill,
   // held until the sign pass ends, at most line_budget_ of them (the rest
   // spilled); the counter keeps a site, a long-line count, a flag and its
   // near-duplicate bands a document, the job a site key; counting in the
-  // sign pass, the signatures are built once more by SignMainTexts, each
-  // chunk of the first store given back once copied: what stays beside
-  // them is the second store's 4 bytes a document of offsets and, held in
-  // memory, a chunk in flight in each store (at most the documents'
-  // unpacked values; spilled, the chunks are the spill file's).
+  // sign pass, the signatures are built once more by SignMainTexts (the
+  // whole texts' in a spill file meanwhile, merged with the main texts'
+  // once the lines are freed): counted here as if all of it were held
+  // beside a whole store and a chunk in flight in each store, an upper
+  // bound (the job's peak with main text is the default job's).
   uint64_t lines = counting_ ? lines_bytes_ : lines_.bytes();
   if (counting_) {
     lines += docs * (8 + 4 + 1 + 8 + kBandBytesPerDoc);
@@ -491,12 +495,13 @@ absl::Status DedupJob::SpillLines() {
 }
 
 uint64_t DedupJob::SpilledBytes() const {
-  return docs_.signatures.spilled_bytes() + docs_.ids.spilled_bytes() +
-         line_counts_.spilled_bytes() + lines_.spilled_bytes();
+  return docs_.signatures.spilled_bytes() + released_spilled_bytes_ +
+         docs_.ids.spilled_bytes() + line_counts_.spilled_bytes() +
+         lines_.spilled_bytes();
 }
 
 absl::Status DedupJob::Spill() {
-  if (method().signs_rows()) {
+  if (method().signs_rows() && !docs_.signatures.spilled()) {
     if (auto s = docs_.signatures.Spill(outdir_); !s.ok()) return s;
   }
   if (auto s = docs_.ids.Spill(outdir_); !s.ok()) return s;
@@ -641,10 +646,10 @@ absl::Status DedupJob::CountLines() {
 struct DedupJob::MainTextSigning {
   Batch batch;
   std::vector<size_t> docs;  // each text's document
-  internal::PackedSignatures replaced;
-  size_t copied = 0;
+  // The main texts' signatures, in document order; MergeSignatures puts
+  // them in place of the whole texts'.
+  internal::PackedSignatures resigned;
   size_t repairs_at = 0;  // in whole_repairs_
-  std::vector<uint32_t> row;
 };
 
 // The counts finished, which documents have boilerplate lines of their
@@ -701,7 +706,6 @@ absl::Status DedupJob::SignMainTexts() {
   absl::StatusOr<std::vector<uint8_t>> found = FindMainTexts();
   if (!found.ok()) return found.status();
   const std::vector<uint8_t> again = *std::move(found);
-  const size_t n = docs_.size();
   stats_.spilled_bytes = SpilledBytes();
   const uint64_t signed_again =
       static_cast<uint64_t>(std::count(again.begin(), again.end(), 1));
@@ -709,48 +713,59 @@ absl::Status DedupJob::SignMainTexts() {
   if (signed_again == 0) return absl::OkStatus();
 
   start = Clock::now();
-  std::vector<Worker> workers = MakeWorkers();
-  internal::WorkerPool pool(static_cast<int>(workers.size()));
   MainTextSigning r;
   if (method().signs_rows()) {
-    r.replaced.Init(static_cast<size_t>(options_.num_perm));
+    r.resigned.Init(static_cast<size_t>(options_.num_perm));
     if (spilled_) {
-      if (auto s = r.replaced.Spill(outdir_); !s.ok()) return s;
+      if (auto s = r.resigned.Spill(outdir_); !s.ok()) return s;
     }
   }
-  Batch& batch = r.batch;
-  size_t batch_bytes = 0;
   uint64_t bytes_read = 0, done = 0;
-  auto add = [&](size_t d, const Record& record) -> absl::Status {
-    bytes_read += record.raw.size();
-    batch.Add(record.text);
-    batch.sites.push_back(std::string(UrlHost(record.url)));
-    r.docs.push_back(d);
-    batch_bytes += record.text.size();
-    Report("resign", ++done, bytes_read);
-    if (batch_bytes >= internal::kBatchBytes || batch.size >= internal::kBatchDocs) {
-      batch_bytes = 0;
-      return SignMainTextBatch(workers, pool, r);
+  {
+    std::vector<Worker> workers = MakeWorkers();
+    internal::WorkerPool pool(static_cast<int>(workers.size()));
+    Batch& batch = r.batch;
+    size_t batch_bytes = 0;
+    auto add = [&](size_t d, const Record& record) -> absl::Status {
+      bytes_read += record.raw.size();
+      batch.Add(record.text);
+      batch.sites.push_back(std::string(UrlHost(record.url)));
+      r.docs.push_back(d);
+      batch_bytes += record.text.size();
+      Report("resign", ++done, bytes_read);
+      if (batch_bytes >= internal::kBatchBytes ||
+          batch.size >= internal::kBatchDocs) {
+        batch_bytes = 0;
+        return SignMainTextBatch(workers, pool, r);
+      }
+      return absl::OkStatus();
+    };
+    // Only the documents signed again are read (of JSONL files, only their
+    // lines are parsed).
+    std::vector<uint64_t> documents(files_.size());
+    for (size_t f = 0; f < files_.size(); ++f) {
+      documents[f] = stats_.files[f].read - stats_.files[f].rejected;
     }
-    return absl::OkStatus();
-  };
-  // Only the documents signed again are read (of JSONL files, only their
-  // lines are parsed).
-  std::vector<uint64_t> documents(files_.size());
-  for (size_t f = 0; f < files_.size(); ++f) {
-    documents[f] = stats_.files[f].read - stats_.files[f].rejected;
+    if (auto s = internal::ReadChosenDocuments(
+            files_, options_.reader, documents,
+            [this](size_t d) { return docs_.places.line(d); },
+            [&again](size_t d) { return again[d] != 0; }, options_.cancel,
+            add);
+        !s.ok()) {
+      return s;
+    }
+    if (auto s = SignMainTextBatch(workers, pool, r); !s.ok()) return s;
   }
-  if (auto s = internal::ReadChosenDocuments(
-          files_, options_.reader, documents,
-          [this](size_t d) { return docs_.places.line(d); },
-          [&again](size_t d) { return again[d] != 0; }, options_.cancel, add);
-      !s.ok()) {
-    return s;
-  }
-  if (auto s = SignMainTextBatch(workers, pool, r); !s.ok()) return s;
+  // What signed the main texts (the workers' scratch, the batch, the kept
+  // lines, the line counts) is freed before the stores are merged: the
+  // merge ends with a whole store held, and nothing else of main text.
+  r.batch = Batch();
+  released_spilled_bytes_ += line_counts_.spilled_bytes() + lines_.spilled_bytes();
+  lines_ = internal::LineStore();
+  line_counts_ = LineCounter();
+  ReturnFreedMemory();
   if (method().signs_rows()) {
-    if (auto s = CopySignatures(r, n); !s.ok()) return s;
-    docs_.signatures = std::move(r.replaced);
+    if (auto s = MergeSignatures(r, again); !s.ok()) return s;
   }
   if (spill_ != nullptr && std::fflush(spill_) != 0) {
     return absl::ResourceExhaustedError("cannot write " + spill_path_ + ": " +
@@ -762,16 +777,35 @@ absl::Status DedupJob::SignMainTexts() {
   return absl::OkStatus();
 }
 
-// The first signatures of the documents up to `end` not yet in r.replaced.
-absl::Status DedupJob::CopySignatures(MainTextSigning& r, size_t end) {
-  r.row.resize(static_cast<size_t>(options_.num_perm));
-  for (; r.copied < end; ++r.copied) {
-    docs_.signatures.Get(r.copied, absl::MakeSpan(r.row));
-    if (auto s = r.replaced.Append(r.row); !s.ok()) return s;
+// The signature store of every document: the main text's where `again`
+// says it was signed again (r.resigned, in document order), else the
+// whole text's. Both stores are read in order and given back chunk by
+// chunk as they are, so that the job holds about one store, not two (the
+// first is a spill file while counting: DedupJob::Run).
+absl::Status DedupJob::MergeSignatures(MainTextSigning& r,
+                                       const std::vector<uint8_t>& again) {
+  constexpr size_t kChunkDocs = internal::PackedSignatures::kChunkDocs;
+  internal::PackedSignatures merged;
+  merged.Init(static_cast<size_t>(options_.num_perm));
+  if (spilled_) {
+    if (auto s = merged.Spill(outdir_); !s.ok()) return s;
   }
-  // Copied in order: the first store's chunks before `end` are not read
-  // again, so the job holds about one store, not two.
-  docs_.signatures.ReleaseBefore(end);
+  std::vector<uint32_t> row(static_cast<size_t>(options_.num_perm));
+  size_t next = 0;  // in r.resigned
+  for (size_t d = 0; d < docs_.size(); ++d) {
+    if (again[d] != 0) {
+      r.resigned.Get(next++, absl::MakeSpan(row));
+      if (next % kChunkDocs == 0) r.resigned.ReleaseBefore(next);
+    } else {
+      docs_.signatures.Get(d, absl::MakeSpan(row));
+    }
+    if (auto s = merged.Append(row); !s.ok()) return s;
+    if ((d + 1) % kChunkDocs == 0) docs_.signatures.ReleaseBefore(d + 1);
+  }
+  released_spilled_bytes_ +=
+      docs_.signatures.spilled_bytes() + r.resigned.spilled_bytes();
+  docs_.signatures = std::move(merged);
+  r.resigned.Release();
   return absl::OkStatus();
 }
 
@@ -821,13 +855,11 @@ absl::Status DedupJob::SignMainTextBatch(std::vector<Worker>& workers,
     }
     stats_.repaired_utf8 += sig.repaired;
     if (rows) {
-      if (auto s = CopySignatures(r, doc); !s.ok()) return s;
-      if (auto s = r.replaced.Append(
+      if (auto s = r.resigned.Append(
               absl::MakeConstSpan(batch.rows.data() + i * k, k));
           !s.ok()) {
         return s;
       }
-      ++r.copied;
     } else {
       docs_.keys[doc] = sig.key;
     }
@@ -1366,6 +1398,14 @@ absl::StatusOr<DedupStats> DedupJob::Run() {
     // Past a quarter of the budget the kept lines go to disk as they come
     // (the counter spills its own past the rest of it).
     lines_.SpillPast(outdir_, line_budget_ / 4);
+    // The whole texts' signatures go to a spill file as they come (page
+    // cache, not the job's memory): MergeSignatures reads them once, in
+    // order, into the store the later stages use. So the counter's tables
+    // and bands are never held beside a whole store, and main text's peak
+    // is the default job's (bench/README, issue 13 part 10).
+    if (method().signs_rows()) {
+      if (auto s = docs_.signatures.Spill(outdir_); !s.ok()) return s;
+    }
   }
   if (auto s = SignPass(); !s.ok()) return s;
   if (counting_) {

@@ -1,5 +1,6 @@
 #include "pipeline/packed_signatures.h"
 
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -51,12 +52,26 @@ absl::StatusOr<const uint8_t*> PackedSignatures::Keep(const uint8_t* chunk,
   auto region = file_->MapRegion(file_->bytes(), size);
   if (!region.ok()) return region.status();
   std::memcpy(*region, chunk, bytes);
+  // The pages stay in the page cache (a shared mapping of the file), out
+  // of the process's resident set until read again.
+  ::madvise(*region, size, MADV_DONTNEED);
   return reinterpret_cast<const uint8_t*>(*region);
+}
+
+size_t PackedSignatures::RegionBytes(size_t chunk) const {
+  const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
+  const size_t bytes = ends_[(chunk + 1) * kChunkDocs - 1];
+  return (bytes + kPadding + page - 1) / page * page;
 }
 
 void PackedSignatures::ReleaseBefore(size_t doc) {
   const size_t end = std::min(doc / kChunkDocs, chunks_.size());
   for (; released_ < end; ++released_) {
+    if (file_ != nullptr) {
+      // Pages read since they were written: out of the resident set again.
+      ::madvise(const_cast<uint8_t*>(chunks_[released_]),
+                RegionBytes(released_), MADV_DONTNEED);
+    }
     chunks_[released_] = nullptr;
     if (released_ < owned_.size()) owned_[released_].reset();
   }

@@ -60,10 +60,13 @@ class PackedSignatures {
   // before `doc`: a pass that copies the signatures in order into another
   // store (the main-text pass) holds one store, not two. Those documents
   // are not read again (Get asserts). After Spill their pages are the
-  // spill file's and stay until it goes.
+  // spill file's, and those read are dropped from the process's resident
+  // set again (written chunks are dropped from it as they are written).
   void ReleaseBefore(size_t doc);
   // Bytes of the full chunks held in memory (not released, not spilled).
   size_t held_chunk_bytes() const;
+  // Whether Spill was called.
+  bool spilled() const { return file_ != nullptr; }
   // Bytes of the spill file (0: not spilled).
   uint64_t spilled_bytes() const { return file_ ? file_->bytes() : 0; }
 
@@ -111,6 +114,8 @@ class PackedSignatures {
   // kPadding): on the heap, or after Spill in a region of the spill file
   // at a page-aligned offset, its size rounded up to whole pages.
   absl::StatusOr<const uint8_t*> Keep(const uint8_t* chunk, size_t bytes);
+  // The bytes of full chunk `chunk`'s region of the spill file.
+  size_t RegionBytes(size_t chunk) const;
 
   size_t num_perm_ = 0;
   std::vector<const uint8_t*> chunks_;              // full chunks
