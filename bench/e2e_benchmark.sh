@@ -15,6 +15,8 @@
 #   MAKE_CORPUS  the generator (default build/bench/neardup_make_corpus)
 #   SIZES        sizes to run, --bytes values (default "100M 1G")
 #   THREADS      neardup --threads (default 2)
+#   ARGS         more `neardup dedup` flags, split on spaces (default none;
+#                e.g. ARGS="--main-text on")
 #   DUP_RATE     generator --dup-rate (default 0.2); SEED (default 1)
 #   COPY_IDLE    seconds to wait before each timed `cat FILE > copy`
 #                (default 10; see below)
@@ -42,6 +44,8 @@ NEARDUP="${NEARDUP:-$REPO/build/tools/neardup}"
 MAKE_CORPUS="${MAKE_CORPUS:-$REPO/build/bench/neardup_make_corpus}"
 SIZES="${SIZES:-100M 1G}"
 THREADS="${THREADS:-2}"
+# Extra dedup flags, split on spaces (e.g. ARGS="--main-text on").
+read -r -a EXTRA <<< "${ARGS:-}"
 DUP_RATE="${DUP_RATE:-0.2}"
 SEED="${SEED:-1}"
 PY=/usr/bin/python3
@@ -136,9 +140,9 @@ for s in $SIZES; do
     tv="$WORK/time-v.txt"
     t0=$(now)
     if [[ -n "$TIMEV" ]]; then
-      "$TIMEV" -v -o "$tv" "$NEARDUP" dedup "$f" -o "$out" --threads "$THREADS" --quiet --overwrite > "$WORK/last.txt"
+      "$TIMEV" -v -o "$tv" "$NEARDUP" dedup "$f" -o "$out" --threads "$THREADS" --quiet --overwrite "${EXTRA[@]}" > "$WORK/last.txt"
     else
-      "$NEARDUP" dedup "$f" -o "$out" --threads "$THREADS" --quiet --overwrite > "$WORK/last.txt"
+      "$NEARDUP" dedup "$f" -o "$out" --threads "$THREADS" --quiet --overwrite "${EXTRA[@]}" > "$WORK/last.txt"
     fi
     t=$(elapsed "$t0" "$(now)")
     line=$($PY - "$out/stats.json" "$tv" "$t" "$load" "$TIMEV" <<'EOF'
