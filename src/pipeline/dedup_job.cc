@@ -439,37 +439,38 @@ absl::Status DedupJob::CheckMemory(size_t id_bytes, bool* spill,
   // main_text: the counting pass's lines and the counter's raw entries are
   // held until the sign pass ends, at most line_budget_ of them (the rest
   // spilled); the counter keeps a site, a long-line count, a flag and its
-  // near-duplicate bands a document, the job a site key; counting in the
-  // sign pass, the signatures are built once more by SignMainTexts (the
-  // whole texts' in a spill file meanwhile, merged with the main texts'
-  // once the lines are freed): counted here as if all of it were held
-  // beside a whole store and a chunk in flight in each store, an upper
-  // bound (the job's peak with main text is the default job's).
+  // near-duplicate bands a document, the job a site key.
   uint64_t lines = counting_ ? lines_bytes_ : lines_.bytes();
-  if (counting_) {
-    lines += docs * (8 + 4 + 1 + 8 + kBandBytesPerDoc);
-    if (method().signs_rows()) {
-      const uint64_t in_flight =
-          spilled_ ? 0
-                   : std::min<uint64_t>(
-                         docs, 2 * internal::PackedSignatures::kChunkDocs);
-      lines += docs * 4 +
-               in_flight * (4 * static_cast<uint64_t>(options_.num_perm) + 1);
-    }
-  }
-  if (EstimatedPeakBytes(docs, spilled_ ? 0 : held, spilled_) + lines <=
-      options_.max_memory_bytes) {
+  if (counting_) lines += docs * (8 + 4 + 1 + 8 + kBandBytesPerDoc);
+  // Counting with MinHash, the whole texts' signatures are in a spill file
+  // while the lines are held, and SignMainTexts frees the lines before it
+  // merges them with the main texts' into the store the later stages hold
+  // (beside two chunks in flight): the peak is the larger of the two.
+  // Otherwise everything counted is held at once.
+  const bool apart = counting_ && method().signs_rows();
+  const uint64_t k = static_cast<uint64_t>(options_.num_perm);
+  const uint64_t merging =
+      apart && !spilled_
+          ? docs * 4 + 2 * internal::PackedSignatures::kChunkDocs * (4 * k + 1)
+          : 0;
+  auto peak = [&](uint64_t id_bytes_held, bool spilled, uint64_t lines_held) {
+    const uint64_t whole = EstimatedPeakBytes(docs, id_bytes_held, spilled);
+    if (!apart) return whole + lines_held;
+    return std::max(whole + merging,
+                    EstimatedPeakBytes(docs, id_bytes_held, true) + lines_held);
+  };
+  if (peak(spilled_ ? 0 : held, spilled_, lines) <= options_.max_memory_bytes) {
     return absl::OkStatus();
   }
   // The line tables go to disk first: they are read back in order, once.
   if (counting_ && lines_bytes_ > line_budget_ / 8 &&
-      EstimatedPeakBytes(docs, spilled_ ? 0 : held, spilled_) + lines -
-              lines_bytes_ + line_budget_ / 8 <=
+      peak(spilled_ ? 0 : held, spilled_,
+           lines - lines_bytes_ + line_budget_ / 8) <=
           options_.max_memory_bytes) {
     *spill_lines = true;
     return absl::OkStatus();
   }
-  const uint64_t estimate = EstimatedPeakBytes(docs, 0, true) + lines;
+  const uint64_t estimate = peak(0, true, lines);
   if (!spilled_ && estimate <= options_.max_memory_bytes) {
     *spill = true;
     return absl::OkStatus();
