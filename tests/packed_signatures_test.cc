@@ -96,7 +96,8 @@ TEST_P(PackedSignaturesTest, ValuesReadBackAsAppendedAcrossWidthsAndChunks) {
 // some documents replaced, and gives back each chunk of the first once
 // copied: the copy is exact, the first store's chunks before the copied
 // document are gone from memory, and spilling after a release keeps the
-// rest readable.
+// rest readable. AppendFrom (records copied as they are) stores what
+// Append of the values read stores.
 TEST_P(PackedSignaturesTest, CopiedInOrderWhileTheSourceGivesBackItsChunks) {
   const bool spill = GetParam();
   test::ScratchDir scratch;
@@ -104,9 +105,10 @@ TEST_P(PackedSignaturesTest, CopiedInOrderWhileTheSourceGivesBackItsChunks) {
   constexpr size_t kChunk = PackedSignatures::kChunkDocs;
   const size_t n = 3 * kChunk + 200;
   Rng rng(7);
-  PackedSignatures first, second;
+  PackedSignatures first, second, third;
   first.Init(kK);
   second.Init(kK);
+  third.Init(kK);
   std::vector<std::vector<uint32_t>> rows;
   for (size_t d = 0; d < n; ++d) {
     rows.push_back(RandomRow(rng, kK, 20 + static_cast<int>(d % 13)));
@@ -124,9 +126,11 @@ TEST_P(PackedSignaturesTest, CopiedInOrderWhileTheSourceGivesBackItsChunks) {
     if (d % 5 == 0) {  // a document signed again
       rows[d] = RandomRow(rng, kK, 26);
       ASSERT_OK(second.Append(rows[d]));
+      ASSERT_OK(third.Append(rows[d]));
     } else {
       first.Get(d, absl::MakeSpan(row));
       ASSERT_OK(second.Append(row));
+      ASSERT_OK(third.AppendFrom(first, d));
     }
     first.ReleaseBefore(d + 1);
     if (!spill && d + 1 == 2 * kChunk) {
@@ -137,8 +141,12 @@ TEST_P(PackedSignaturesTest, CopiedInOrderWhileTheSourceGivesBackItsChunks) {
   }
   EXPECT_EQ(first.held_chunk_bytes(), 0u);
   ASSERT_EQ(second.size(), n);
+  ASSERT_EQ(third.size(), n);
+  EXPECT_EQ(third.held_chunk_bytes(), second.held_chunk_bytes());
   for (size_t d = 0; d < n; ++d) {
     second.Get(d, absl::MakeSpan(row));
+    ASSERT_EQ(row, rows[d]) << d;
+    third.Get(d, absl::MakeSpan(row));
     ASSERT_EQ(row, rows[d]) << d;
   }
 }

@@ -761,7 +761,8 @@ absl::Status DedupJob::SignMainTexts() {
   // lines, the line counts) is freed before the stores are merged: the
   // merge ends with a whole store held, and nothing else of main text.
   r.batch = Batch();
-  released_spilled_bytes_ += line_counts_.spilled_bytes() + lines_.spilled_bytes();
+  released_spilled_bytes_ +=
+      line_counts_.spilled_bytes() + lines_.spilled_bytes();
   lines_ = internal::LineStore();
   line_counts_ = LineCounter();
   ReturnFreedMemory();
@@ -791,16 +792,16 @@ absl::Status DedupJob::MergeSignatures(MainTextSigning& r,
   if (spilled_) {
     if (auto s = merged.Spill(outdir_); !s.ok()) return s;
   }
-  std::vector<uint32_t> row(static_cast<size_t>(options_.num_perm));
   size_t next = 0;  // in r.resigned
   for (size_t d = 0; d < docs_.size(); ++d) {
+    absl::Status s;
     if (again[d] != 0) {
-      r.resigned.Get(next++, absl::MakeSpan(row));
+      s = merged.AppendFrom(r.resigned, next++);
       if (next % kChunkDocs == 0) r.resigned.ReleaseBefore(next);
     } else {
-      docs_.signatures.Get(d, absl::MakeSpan(row));
+      s = merged.AppendFrom(docs_.signatures, d);
     }
-    if (auto s = merged.Append(row); !s.ok()) return s;
+    if (!s.ok()) return s;
     if ((d + 1) % kChunkDocs == 0) docs_.signatures.ReleaseBefore(d + 1);
   }
   released_spilled_bytes_ +=

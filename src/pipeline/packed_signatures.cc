@@ -122,7 +122,22 @@ absl::Status PackedSignatures::Append(absl::Span<const uint32_t> values) {
     }
   }
   if (filled > 0) *out++ = static_cast<uint8_t>(bits);
-  open_bytes_ = static_cast<size_t>(out - open_.get());
+  return Close(static_cast<size_t>(out - open_.get()));
+}
+
+absl::Status PackedSignatures::AppendFrom(const PackedSignatures& from,
+                                          size_t doc) {
+  assert(from.num_perm_ == num_perm_ && doc < from.size());
+  if (!open_)
+    open_.reset(new uint8_t[kChunkDocs * MaxRecordBytes() + kPadding]);
+  const size_t bytes =
+      from.ends_[doc] - (doc % kChunkDocs == 0 ? 0 : from.ends_[doc - 1]);
+  std::memcpy(open_.get() + open_bytes_, from.Record(doc), bytes);
+  return Close(open_bytes_ + bytes);
+}
+
+absl::Status PackedSignatures::Close(size_t end) {
+  open_bytes_ = end;
   ends_.push_back(static_cast<uint32_t>(open_bytes_));
   if (ends_.size() % kChunkDocs == 0) {
     // The chunk is full: keep it at its size, and refill the buffer.

@@ -51,6 +51,10 @@ class PackedSignatures {
   // Stores the next document's signature (num_perm() values). Fails only
   // after Spill, when the spill file cannot grow (the error names it).
   absl::Status Append(absl::Span<const uint32_t> values);
+  // Stores document `doc` of `from` (a store of as many values a document)
+  // as the next document: its record copied as it is, what Append of its
+  // values would store, without unpacking and packing them again.
+  absl::Status AppendFrom(const PackedSignatures& from, size_t doc);
 
   // Moves the full chunks into a spill file in `folder` (gone when this
   // object forgets it, also when the process is killed); chunks filled
@@ -116,6 +120,9 @@ class PackedSignatures {
   absl::StatusOr<const uint8_t*> Keep(const uint8_t* chunk, size_t bytes);
   // The bytes of full chunk `chunk`'s region of the spill file.
   size_t RegionBytes(size_t chunk) const;
+  // Ends the record written up to open_[end]: the next document's, and
+  // keeps the chunk when it is full.
+  absl::Status Close(size_t end);
 
   size_t num_perm_ = 0;
   std::vector<const uint8_t*> chunks_;              // full chunks
