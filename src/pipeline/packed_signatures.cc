@@ -46,9 +46,7 @@ absl::StatusOr<const uint8_t*> PackedSignatures::Keep(const uint8_t* chunk,
     std::memcpy(owned_.back().get(), chunk, bytes);
     return owned_.back().get();
   }
-  // Every region a whole number of pages: the file's end is page-aligned.
-  const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
-  const uint64_t size = (bytes + kPadding + page - 1) / page * page;
+  const size_t size = RegionBytes(bytes);
   auto region = file_->MapRegion(file_->bytes(), size);
   if (!region.ok()) return region.status();
   std::memcpy(*region, chunk, bytes);
@@ -58,10 +56,16 @@ absl::StatusOr<const uint8_t*> PackedSignatures::Keep(const uint8_t* chunk,
   return reinterpret_cast<const uint8_t*>(*region);
 }
 
-size_t PackedSignatures::RegionBytes(size_t chunk) const {
+size_t PackedSignatures::RegionBytes(size_t bytes) {
+  // Every region a whole number of pages: the file's end is page-aligned.
   const size_t page = static_cast<size_t>(::sysconf(_SC_PAGESIZE));
-  const size_t bytes = ends_[(chunk + 1) * kChunkDocs - 1];
   return (bytes + kPadding + page - 1) / page * page;
+}
+
+uint8_t* PackedSignatures::OpenChunk() {
+  if (!open_)
+    open_.reset(new uint8_t[kChunkDocs * MaxRecordBytes() + kPadding]);
+  return open_.get();
 }
 
 void PackedSignatures::ReleaseBefore(size_t doc) {
@@ -70,7 +74,7 @@ void PackedSignatures::ReleaseBefore(size_t doc) {
     if (file_ != nullptr) {
       // Pages read since they were written: out of the resident set again.
       ::madvise(const_cast<uint8_t*>(chunks_[released_]),
-                RegionBytes(released_), MADV_DONTNEED);
+                RegionBytes(ChunkBytes(released_)), MADV_DONTNEED);
     }
     chunks_[released_] = nullptr;
     if (released_ < owned_.size()) owned_[released_].reset();
@@ -80,7 +84,7 @@ void PackedSignatures::ReleaseBefore(size_t doc) {
 size_t PackedSignatures::held_chunk_bytes() const {
   size_t bytes = 0;
   for (size_t c = released_; c < owned_.size(); ++c) {
-    bytes += ends_[(c + 1) * kChunkDocs - 1] + kPadding;
+    bytes += ChunkBytes(c) + kPadding;
   }
   return bytes;
 }
@@ -91,7 +95,7 @@ absl::Status PackedSignatures::Spill(const std::string& folder) {
   if (!file.ok()) return file.status();
   file_ = *std::move(file);
   for (size_t c = released_; c < chunks_.size(); ++c) {
-    const size_t bytes = ends_[(c + 1) * kChunkDocs - 1];
+    const size_t bytes = ChunkBytes(c);
     auto kept = Keep(chunks_[c], bytes);
     if (!kept.ok()) return kept.status();
     chunks_[c] = *kept;
@@ -103,12 +107,11 @@ absl::Status PackedSignatures::Spill(const std::string& folder) {
 
 absl::Status PackedSignatures::Append(absl::Span<const uint32_t> values) {
   assert(values.size() == num_perm_);
-  if (!open_)
-    open_.reset(new uint8_t[kChunkDocs * MaxRecordBytes() + kPadding]);
+  uint8_t* const chunk = OpenChunk();
   uint32_t largest = 1;  // a width of at least one bit
   for (const uint32_t v : values) largest = std::max(largest, v);
   const int width = std::bit_width(largest);
-  uint8_t* out = open_.get() + open_bytes_;
+  uint8_t* out = chunk + open_bytes_;
   *out++ = static_cast<uint8_t>(width);
   uint64_t bits = 0;  // not yet written, low bits first
   int filled = 0;
@@ -122,17 +125,14 @@ absl::Status PackedSignatures::Append(absl::Span<const uint32_t> values) {
     }
   }
   if (filled > 0) *out++ = static_cast<uint8_t>(bits);
-  return Close(static_cast<size_t>(out - open_.get()));
+  return Close(static_cast<size_t>(out - chunk));
 }
 
 absl::Status PackedSignatures::AppendFrom(const PackedSignatures& from,
                                           size_t doc) {
   assert(from.num_perm_ == num_perm_ && doc < from.size());
-  if (!open_)
-    open_.reset(new uint8_t[kChunkDocs * MaxRecordBytes() + kPadding]);
-  const size_t bytes =
-      from.ends_[doc] - (doc % kChunkDocs == 0 ? 0 : from.ends_[doc - 1]);
-  std::memcpy(open_.get() + open_bytes_, from.Record(doc), bytes);
+  const size_t bytes = from.RecordBytes(doc);
+  std::memcpy(OpenChunk() + open_bytes_, from.Record(doc), bytes);
   return Close(open_bytes_ + bytes);
 }
 

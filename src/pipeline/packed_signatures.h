@@ -96,8 +96,7 @@ class PackedSignatures {
   }
   void PrefetchRecord(size_t doc) const {
     const uint8_t* record = Record(doc);
-    const size_t bytes =
-        ends_[doc] - (doc % kChunkDocs == 0 ? 0 : ends_[doc - 1]);
+    const size_t bytes = RecordBytes(doc);
     for (size_t at = 0; at < bytes; at += 64) __builtin_prefetch(record + at);
   }
 
@@ -112,14 +111,26 @@ class PackedSignatures {
     const size_t chunk = doc / kChunkDocs;
     assert(chunk >= released_);
     const uint8_t* base = chunk < chunks_.size() ? chunks_[chunk] : open_.get();
-    return base + (doc % kChunkDocs == 0 ? 0 : ends_[doc - 1]);
+    return base + RecordStart(doc);
+  }
+  // Where document doc's record starts in its chunk, and its bytes.
+  size_t RecordStart(size_t doc) const {
+    return doc % kChunkDocs == 0 ? 0 : ends_[doc - 1];
+  }
+  size_t RecordBytes(size_t doc) const { return ends_[doc] - RecordStart(doc); }
+  // The bytes of full chunk `chunk`.
+  size_t ChunkBytes(size_t chunk) const {
+    return ends_[(chunk + 1) * kChunkDocs - 1];
   }
   // A copy of the `bytes` bytes of a full chunk, kept at its size (and
   // kPadding): on the heap, or after Spill in a region of the spill file
   // at a page-aligned offset, its size rounded up to whole pages.
   absl::StatusOr<const uint8_t*> Keep(const uint8_t* chunk, size_t bytes);
-  // The bytes of full chunk `chunk`'s region of the spill file.
-  size_t RegionBytes(size_t chunk) const;
+  // The bytes of the region of the spill file that keeps a chunk of
+  // `bytes` (and kPadding), whole pages.
+  static size_t RegionBytes(size_t bytes);
+  // The buffer of the chunk being filled, made at the first record.
+  uint8_t* OpenChunk();
   // Ends the record written up to open_[end]: the next document's, and
   // keeps the chunk when it is full.
   absl::Status Close(size_t end);
